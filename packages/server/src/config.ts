@@ -1,0 +1,79 @@
+/**
+ * Cognate's configuration: one typed, commented defaults module.
+ * Sources, lowest to highest precedence: these defaults < a JSON file (`--config`) < environment < command-line flags.
+ * `cognate start --help` lists every option from this table.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
+
+/** Every option: its schema, default, environment variable, flag and a one-line description. */
+export const options = {
+  port: { schema: port, default: 9229, env: 'PORT', flag: '--port <n>', doc: 'HTTP port to listen on' },
+  host: { schema: z.string().min(1), default: '127.0.0.1', env: 'HOST', flag: '--host <addr>', doc: 'address to bind (0.0.0.0 to listen on every interface)' },
+  dataDir: { schema: z.string().min(1), default: './.cognate', env: 'COGNATE_DATA_DIR', flag: '--data-dir <dir>', doc: 'folder for the embedded database, generated keys and credentials' },
+  databaseUrl: { schema: z.string(), default: '', env: 'DATABASE_URL', flag: '--database-url <url>', doc: 'empty: SQLite in the data folder; postgres://… for PostgreSQL (scale-out)' },
+  publicUrl: { schema: z.string(), default: '', env: 'COGNATE_PUBLIC_URL', flag: '--public-url <url>', doc: 'the URL clients reach this server at (default http://localhost:<port>)' },
+  issuerStyle: { schema: z.enum(['public-url', 'aws']), default: 'public-url' as 'public-url' | 'aws', env: 'COGNATE_ISSUER_STYLE', flag: '--issuer-style <style>', doc: "token `iss`: 'public-url' = <publicUrl>/<poolId>; 'aws' = https://cognito-idp.<region>.amazonaws.com/<poolId> (what aws-jwt-verify and Amplify expect)" },
+  region: { schema: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/), default: 'us-east-1', env: 'COGNATE_REGION', flag: '--region <region>', doc: 'region used in pool and identity IDs' },
+  adminAccessKeyId: { schema: z.string(), default: '', env: 'COGNATE_ADMIN_ACCESS_KEY_ID', flag: '--admin-access-key-id <id>', doc: 'access key for SigV4-signed admin calls (generated into the data folder when empty)' },
+  adminSecretAccessKey: { schema: z.string(), default: '', env: 'COGNATE_ADMIN_SECRET_ACCESS_KEY', flag: '--admin-secret-access-key <secret>', doc: 'secret for the admin access key' },
+  masterKey: { schema: z.string(), default: '', env: 'COGNATE_MASTER_KEY', flag: '--master-key <base64>', doc: '32-byte base64 key that encrypts keys and secrets at rest (generated into the data folder when empty; set it when several nodes share PostgreSQL)' },
+  logLevel: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info' as string, env: 'LOG_LEVEL', flag: '--log-level <level>', doc: 'pino log level' },
+  bodyLimitBytes: { schema: z.coerce.number().int().min(1024), default: 131072, env: 'COGNATE_BODY_LIMIT', flag: '--body-limit <bytes>', doc: 'largest request body accepted' },
+  sqliteSynchronous: { schema: z.enum(['FULL', 'NORMAL']), default: 'FULL' as 'FULL' | 'NORMAL', env: 'COGNATE_SQLITE_SYNCHRONOUS', flag: '--sqlite-synchronous <mode>', doc: 'FULL survives power loss; NORMAL survives process crashes only' },
+  smtpHost: { schema: z.string(), default: '', env: 'COGNATE_SMTP_HOST', flag: '--smtp-host <host>', doc: 'SMTP server for email; empty keeps email in the development outbox' },
+  smtpPort: { schema: port, default: 587, env: 'COGNATE_SMTP_PORT', flag: '--smtp-port <n>', doc: 'SMTP port' },
+  smtpSecure: { schema: bool, default: false as boolean, env: 'COGNATE_SMTP_SECURE', flag: '--smtp-secure <bool>', doc: 'implicit TLS (port 465)' },
+  smtpUser: { schema: z.string(), default: '', env: 'COGNATE_SMTP_USER', flag: '--smtp-user <user>', doc: 'SMTP user' },
+  smtpPassword: { schema: z.string(), default: '', env: 'COGNATE_SMTP_PASSWORD', flag: '--smtp-password <password>', doc: 'SMTP password' },
+  smtpFrom: { schema: z.string(), default: 'no-reply@cognate.local', env: 'COGNATE_SMTP_FROM', flag: '--smtp-from <address>', doc: 'default From address' },
+  smsWebhookUrl: { schema: z.string(), default: '', env: 'COGNATE_SMS_WEBHOOK_URL', flag: '--sms-webhook-url <url>', doc: 'HTTP endpoint that sends SMS; empty keeps SMS in the development outbox' },
+  smsWebhookSecret: { schema: z.string(), default: '', env: 'COGNATE_SMS_WEBHOOK_SECRET', flag: '--sms-webhook-secret <secret>', doc: 'HMAC key for the x-cognate-signature header on SMS webhooks' },
+  printOutbox: { schema: bool, default: true as boolean, env: 'COGNATE_PRINT_OUTBOX', flag: '--print-outbox <bool>', doc: 'print development-outbox messages (codes) on the console' },
+  argon2MemoryKiB: { schema: z.coerce.number().int().min(1024), default: 19456, env: 'COGNATE_ARGON2_MEMORY_KIB', flag: '--argon2-memory <KiB>', doc: 'argon2id memory cost (OWASP: 19 MiB, t=2, p=1)' },
+  argon2Iterations: { schema: z.coerce.number().int().min(1), default: 2, env: 'COGNATE_ARGON2_ITERATIONS', flag: '--argon2-iterations <n>', doc: 'argon2id time cost' },
+  tokenLeewaySeconds: { schema: z.coerce.number().int().min(0).max(300), default: 0, env: 'COGNATE_TOKEN_LEEWAY', flag: '--token-leeway <seconds>', doc: 'clock leeway when this server verifies its own tokens' },
+} as const;
+
+type Options = typeof options;
+/** The resolved configuration. */
+export type Config = { -readonly [K in keyof Options]: z.output<Options[K]['schema']> };
+
+/** Flag values as commander gives them (camelCase keys). */
+export type FlagValues = Partial<Record<keyof Config, unknown>> & { config?: string };
+
+/**
+ * Resolves the configuration from defaults, an optional JSON file, the environment and flags.
+ * Throws an Error naming the offending option on invalid input.
+ */
+export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = process.env): Config {
+  const file: Record<string, unknown> = flags.config ? JSON.parse(readFileSync(flags.config, 'utf8')) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, option] of Object.entries(options) as [keyof Config, Options[keyof Config]][]) {
+    let raw: unknown = option.default;
+    if (file[key] !== undefined) raw = file[key];
+    if (env[option.env] !== undefined && env[option.env] !== '') raw = env[option.env];
+    if (flags[key] !== undefined) raw = flags[key];
+    const parsed = (option.schema as z.ZodType).safeParse(raw);
+    if (!parsed.success) throw new Error(`invalid ${key} (${option.env}): ${parsed.error.issues[0]?.message ?? 'bad value'}`);
+    out[key] = parsed.data;
+  }
+  const config = out as Config;
+  config.dataDir = path.resolve(config.dataDir);
+  if (!config.publicUrl) config.publicUrl = `http://localhost:${config.port}`;
+  config.publicUrl = config.publicUrl.replace(/\/+$/, '');
+  return config;
+}
+
+/** The token issuer for a pool, as the `iss` claim and the discovery document carry it. */
+export function issuerFor(config: Pick<Config, 'issuerStyle' | 'publicUrl'>, poolId: string): string {
+  if (config.issuerStyle === 'aws') {
+    const region = poolId.slice(0, poolId.indexOf('_'));
+    return `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
+  }
+  return `${config.publicUrl}/${poolId}`;
+}

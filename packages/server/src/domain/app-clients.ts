@@ -1,0 +1,226 @@
+/**
+ * App clients: how an app talks to a pool — its secret, allowed auth flows and token lifetimes.
+ */
+import { createHmac } from 'node:crypto';
+import { errors } from '../errors.js';
+import type { Store } from '../store/db.js';
+import type { Sealer } from '../crypto/seal.js';
+import { constantTimeEqual } from '../crypto/compare.js';
+import { newClientId, newClientSecret } from './ids.js';
+
+export type TimeUnit = 'seconds' | 'minutes' | 'hours' | 'days';
+
+export interface AppClientSettings {
+  RefreshTokenValidity: number;
+  AccessTokenValidity: number;
+  IdTokenValidity: number;
+  TokenValidityUnits: { AccessToken: TimeUnit; IdToken: TimeUnit; RefreshToken: TimeUnit };
+  ReadAttributes?: string[];
+  WriteAttributes?: string[];
+  ExplicitAuthFlows?: string[];
+  SupportedIdentityProviders?: string[];
+  CallbackURLs?: string[];
+  LogoutURLs?: string[];
+  DefaultRedirectURI?: string;
+  AllowedOAuthFlows?: string[];
+  AllowedOAuthScopes?: string[];
+  AllowedOAuthFlowsUserPoolClient: boolean;
+  AnalyticsConfiguration?: Record<string, unknown>;
+  PreventUserExistenceErrors: 'ENABLED' | 'LEGACY';
+  EnableTokenRevocation: boolean;
+  EnablePropagateAdditionalUserContextData: boolean;
+  AuthSessionValidity: number;
+  RefreshTokenRotation?: { Feature: 'ENABLED' | 'DISABLED'; RetryGracePeriodSeconds?: number };
+}
+
+export interface AppClient {
+  id: string;
+  poolId: string;
+  name: string;
+  secret: string | undefined;
+  settings: AppClientSettings;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const UNIT_SECONDS: Record<TimeUnit, number> = { seconds: 1, minutes: 60, hours: 3600, days: 86400 };
+
+/** Validity bounds (API_UserPoolClientType): access/ID 5 min–1 day, refresh 1 h–10 years. */
+function checkValidity(what: string, value: number, unit: TimeUnit, min: number, max: number): void {
+  const seconds = value * UNIT_SECONDS[unit];
+  if (seconds < min || seconds > max) {
+    throw errors.invalidParameter(`Invalid range for token validity: ${what} must be between ${min} and ${max} seconds.`);
+  }
+}
+
+const AUTH_FLOWS = new Set([
+  'ADMIN_NO_SRP_AUTH', 'CUSTOM_AUTH_FLOW_ONLY', 'USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_CUSTOM_AUTH',
+  'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH',
+]);
+
+type ClientInput = Partial<AppClientSettings> & { ClientName?: string; GenerateSecret?: boolean; ClientSecret?: string };
+
+/** CreateUserPoolClient / UpdateUserPoolClient input → complete settings with Cognito's defaults. */
+export function clientSettingsFromInput(input: ClientInput): AppClientSettings {
+  const units = { AccessToken: 'hours' as TimeUnit, IdToken: 'hours' as TimeUnit, RefreshToken: 'days' as TimeUnit, ...(input.TokenValidityUnits ?? {}) };
+  const settings: AppClientSettings = {
+    RefreshTokenValidity: input.RefreshTokenValidity ?? 30,
+    AccessTokenValidity: input.AccessTokenValidity ?? 1,
+    IdTokenValidity: input.IdTokenValidity ?? 1,
+    TokenValidityUnits: units,
+    AllowedOAuthFlowsUserPoolClient: input.AllowedOAuthFlowsUserPoolClient ?? false,
+    // On by default for new clients (security.md P01: "Beat").
+    PreventUserExistenceErrors: input.PreventUserExistenceErrors ?? 'ENABLED',
+    EnableTokenRevocation: input.EnableTokenRevocation ?? true,
+    EnablePropagateAdditionalUserContextData: input.EnablePropagateAdditionalUserContextData ?? false,
+    AuthSessionValidity: input.AuthSessionValidity ?? 3,
+  };
+  // Refresh tokens default to days; when the unit is given without a value the defaults convert.
+  if (input.RefreshTokenValidity === undefined) settings.RefreshTokenValidity = 30 * 86400 / UNIT_SECONDS[units.RefreshToken];
+  if (input.AccessTokenValidity === undefined) settings.AccessTokenValidity = 3600 / UNIT_SECONDS[units.AccessToken];
+  if (input.IdTokenValidity === undefined) settings.IdTokenValidity = 3600 / UNIT_SECONDS[units.IdToken];
+  checkValidity('AccessTokenValidity', settings.AccessTokenValidity, units.AccessToken, 300, 86400);
+  checkValidity('IdTokenValidity', settings.IdTokenValidity, units.IdToken, 300, 86400);
+  checkValidity('RefreshTokenValidity', settings.RefreshTokenValidity, units.RefreshToken, 3600, 315360000);
+  for (const flow of input.ExplicitAuthFlows ?? []) {
+    if (!AUTH_FLOWS.has(flow)) throw errors.invalidParameter(`Invalid ExplicitAuthFlows value: ${flow}`);
+  }
+  const legacy = (input.ExplicitAuthFlows ?? []).some((f) => !f.startsWith('ALLOW_'));
+  const modern = (input.ExplicitAuthFlows ?? []).some((f) => f.startsWith('ALLOW_'));
+  if (legacy && modern) throw errors.invalidParameter('ExplicitAuthFlows can not have both legacy and new values.');
+  const optional = [
+    'ReadAttributes', 'WriteAttributes', 'ExplicitAuthFlows', 'SupportedIdentityProviders', 'CallbackURLs', 'LogoutURLs',
+    'DefaultRedirectURI', 'AllowedOAuthFlows', 'AllowedOAuthScopes', 'AnalyticsConfiguration', 'RefreshTokenRotation',
+  ] as const;
+  for (const key of optional) {
+    if (input[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = input[key];
+  }
+  return settings;
+}
+
+/** Token lifetimes of a client, in seconds. */
+export function tokenLifetimes(settings: AppClientSettings): { access: number; id: number; refresh: number } {
+  const u = settings.TokenValidityUnits;
+  return {
+    access: settings.AccessTokenValidity * UNIT_SECONDS[u.AccessToken],
+    id: settings.IdTokenValidity * UNIT_SECONDS[u.IdToken],
+    refresh: settings.RefreshTokenValidity * UNIT_SECONDS[u.RefreshToken],
+  };
+}
+
+/**
+ * Whether the client allows an auth flow. With no ExplicitAuthFlows, Cognito allows SRP, custom
+ * and refresh. Legacy names map to their ALLOW_ equivalents.
+ */
+export function allowsFlow(settings: AppClientSettings, flow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH' | 'CUSTOM_AUTH'): boolean {
+  const flows = settings.ExplicitAuthFlows;
+  if (!flows || flows.length === 0) return flow === 'USER_SRP_AUTH' || flow === 'REFRESH_TOKEN_AUTH' || flow === 'CUSTOM_AUTH';
+  const has = (f: string) => flows.includes(f);
+  switch (flow) {
+    case 'USER_SRP_AUTH': return has('ALLOW_USER_SRP_AUTH') || flows.every((f) => !f.startsWith('ALLOW_'));
+    case 'USER_PASSWORD_AUTH': return has('ALLOW_USER_PASSWORD_AUTH') || has('USER_PASSWORD_AUTH');
+    case 'ADMIN_USER_PASSWORD_AUTH': return has('ALLOW_ADMIN_USER_PASSWORD_AUTH') || has('ADMIN_NO_SRP_AUTH');
+    case 'CUSTOM_AUTH': return has('ALLOW_CUSTOM_AUTH') || has('CUSTOM_AUTH_FLOW_ONLY');
+    case 'REFRESH_TOKEN_AUTH': return has('ALLOW_REFRESH_TOKEN_AUTH') || flows.every((f) => !f.startsWith('ALLOW_'));
+  }
+}
+
+/** SECRET_HASH = Base64(HMAC-SHA256(clientSecret, username + clientId)) (protocol.md §2). */
+export function secretHash(secret: string, username: string, clientId: string): string {
+  return createHmac('sha256', secret).update(username + clientId).digest('base64');
+}
+
+/**
+ * Checks the SECRET_HASH a client with a secret must send. Missing and wrong answer alike
+ * (security.md P16). `acceptRawSecret` serves REFRESH_TOKEN_AUTH, where the iOS and Android SDKs
+ * send the raw client secret (protocol.md §2).
+ */
+export function checkSecretHash(client: AppClient, usernames: readonly string[], given: string | undefined, acceptRawSecret = false): void {
+  if (client.secret === undefined) return;
+  const fail = () => errors.notAuthorized(`Client ${client.id} is configured with secret but SECRET_HASH was not received`);
+  if (!given) throw fail();
+  let ok = false;
+  for (const username of usernames) ok = constantTimeEqual(secretHash(client.secret, username, client.id), given) || ok;
+  if (acceptRawSecret) ok = constantTimeEqual(client.secret, given) || ok;
+  if (!ok) throw errors.notAuthorized(`Unable to verify secret hash for client ${client.id}`);
+}
+
+type ClientRow = { id: string; pool_id: string; name: string; secret_sealed: string | null; settings: string; created_at: number; updated_at: number };
+
+export class AppClients {
+  constructor(private readonly store: Store, private readonly sealer: Sealer) {}
+
+  private fromRow(row: ClientRow): AppClient {
+    let secret: string | undefined;
+    if (row.secret_sealed) {
+      const opened = this.sealer.openString(row.secret_sealed, `client-secret:${row.id}`);
+      if (!opened) throw errors.internal();
+      secret = opened.toString('utf8');
+    }
+    return { id: row.id, poolId: row.pool_id, name: row.name, secret, settings: JSON.parse(row.settings) as AppClientSettings, createdAt: row.created_at, updatedAt: row.updated_at };
+  }
+
+  async create(poolId: string, input: ClientInput, now: number): Promise<AppClient> {
+    const settings = clientSettingsFromInput(input);
+    const id = newClientId();
+    let secret: string | undefined;
+    if (input.ClientSecret !== undefined) {
+      if (!/^[\w+]{24,64}$/.test(input.ClientSecret)) throw errors.invalidParameter('ClientSecret must be 24–64 characters of letters, digits, _ and +.');
+      secret = input.ClientSecret;
+    } else if (input.GenerateSecret) secret = newClientSecret();
+    const row: ClientRow = {
+      id,
+      pool_id: poolId,
+      name: input.ClientName ?? '',
+      secret_sealed: secret === undefined ? null : this.sealer.sealToString(Buffer.from(secret), `client-secret:${id}`),
+      settings: JSON.stringify(settings),
+      created_at: now,
+      updated_at: now,
+    };
+    await this.store.db.insertInto('user_pool_clients').values(row).execute();
+    return { id, poolId, name: row.name, secret, settings, createdAt: now, updatedAt: now };
+  }
+
+  async find(poolId: string | undefined, clientId: string): Promise<AppClient | undefined> {
+    let q = this.store.db.selectFrom('user_pool_clients').selectAll().where('id', '=', clientId);
+    if (poolId !== undefined) q = q.where('pool_id', '=', poolId);
+    const row = await q.executeTakeFirst();
+    return row ? this.fromRow(row) : undefined;
+  }
+
+  /** For admin calls naming a pool: Cognito's ResourceNotFoundException when the client isn't in it. */
+  async get(poolId: string, clientId: string): Promise<AppClient> {
+    const client = await this.find(poolId, clientId);
+    if (!client) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
+    return client;
+  }
+
+  async update(poolId: string, clientId: string, input: ClientInput, now: number): Promise<AppClient> {
+    const client = await this.get(poolId, clientId);
+    // UpdateUserPoolClient resets every setting it isn't given to its default, as Cognito does.
+    const settings = clientSettingsFromInput(input);
+    const name = input.ClientName ?? client.name;
+    await this.store.db
+      .updateTable('user_pool_clients')
+      .set({ name, settings: JSON.stringify(settings), updated_at: now })
+      .where('id', '=', clientId)
+      .execute();
+    return { ...client, name, settings, updatedAt: now };
+  }
+
+  async delete(poolId: string, clientId: string, now: number): Promise<void> {
+    await this.get(poolId, clientId);
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
+      await trx.deleteFrom('user_pool_clients').where('id', '=', clientId).execute();
+    });
+  }
+
+  async list(poolId: string, limit: number, after?: string): Promise<{ clients: AppClient[]; next?: string }> {
+    let q = this.store.db.selectFrom('user_pool_clients').selectAll().where('pool_id', '=', poolId).orderBy('id').limit(limit + 1);
+    if (after) q = q.where('id', '>', after);
+    const rows = await q.execute();
+    const clients = rows.slice(0, limit).map((r) => this.fromRow(r));
+    return rows.length > limit ? { clients, next: clients[clients.length - 1]!.id } : { clients };
+  }
+}

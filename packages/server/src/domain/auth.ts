@@ -1,0 +1,260 @@
+/**
+ * Sign-in: InitiateAuth, AdminInitiateAuth and RespondToAuthChallenge as a pipeline of small
+ * named steps. Multi-step state travels sealed (SECRET_BLOCK, Session), so any node continues
+ * any flow and nothing lives in memory.
+ */
+import { CognitoError, errors } from '../errors.js';
+import { createServerEphemeral, fakeSalt, fakeVerifier, isCanonicalTimestamp, isValidSrpA, verifyPasswordClaim } from '../crypto/srp.js';
+import type { Cognate } from './cognate.js';
+import { allowsFlow, checkSecretHash, type AppClient } from './app-clients.js';
+import { srpPoolName } from './ids.js';
+import { MAX_PASSWORD_LENGTH } from './passwords.js';
+import { usernameKey, type User } from './users.js';
+import type { UserPool } from './user-pools.js';
+import type { AuthenticationResult } from './tokens.js';
+import { clientAndPool } from './sign-up.js';
+
+export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'CUSTOM_CHALLENGE' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | 'EMAIL_OTP';
+
+export interface AuthResponse {
+  ChallengeName?: ChallengeName;
+  Session?: string;
+  ChallengeParameters: Record<string, string>;
+  AuthenticationResult?: AuthenticationResult;
+}
+
+type Params = Record<string, string>;
+
+const INCORRECT = 'Incorrect username or password.';
+
+function required(params: Params | undefined, name: string): string {
+  const value = params?.[name];
+  if (value === undefined || value === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
+  return value;
+}
+
+/** What a sealed SECRET_BLOCK carries between InitiateAuth and PASSWORD_VERIFIER. */
+interface SecretBlockState {
+  /** pool, client, username (USER_ID_FOR_SRP), sub ('' for an unknown user) */
+  p: string;
+  c: string;
+  u: string;
+  s: string;
+  /** b and B, base64 */
+  b: string;
+  B: string;
+  /** A, hex */
+  A: string;
+}
+
+const SECRET_BLOCK_AAD = 'srp-secret-block';
+
+/** How long a challenge stays answerable: the client's AuthSessionValidity, in minutes (3 by default). */
+const sessionMs = (client: AppClient) => client.settings.AuthSessionValidity * 60_000;
+
+/** Steps shared by every flow once the primary credential is proven. */
+async function afterPrimaryCredential(cognate: Cognate, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
+  assertMayUseAccount(user);
+  await cognate.lockout.recordSuccess(user.sub);
+  const result = await cognate.tokens.issue({ pool, client, user });
+  return { ChallengeParameters: {}, AuthenticationResult: result };
+}
+
+/** Refusals that come only after the password checked out, so they reveal nothing to a guesser. */
+function assertMayUseAccount(user: User): void {
+  if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+  if (user.status === 'UNCONFIRMED') throw errors.userNotConfirmed();
+  if (user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
+}
+
+/** The failure for a sign-in name that matches no one: generic, or UserNotFound for LEGACY clients. */
+function unknownUser(client: AppClient): Error {
+  return client.settings.PreventUserExistenceErrors === 'ENABLED' ? errors.notAuthorized(INCORRECT) : errors.userNotFound();
+}
+
+/** USER_SRP_AUTH, step 1: answer SRP_A with SRP_B, the salt and a sealed SECRET_BLOCK. */
+async function startSrp(cognate: Cognate, pool: UserPool, client: AppClient, params: Params): Promise<AuthResponse> {
+  const name = required(params, 'USERNAME');
+  const A = required(params, 'SRP_A');
+  checkSecretHash(client, [name], params.SECRET_HASH);
+  if (!isValidSrpA(A)) throw errors.invalidParameter('Invalid SRP_A value.');
+  const user = await cognate.users.findForSignIn(pool, name);
+  let salt = '';
+  let verifier: string | undefined;
+  let userId: string;
+  if (user) {
+    await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+    verifier = cognate.users.srpVerifier(user);
+    salt = user.srpSalt ?? '';
+    userId = user.username;
+  } else {
+    if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound();
+    userId = name;
+  }
+  if (!user || !verifier || !salt) {
+    // Unknown users (and users without a password) get a challenge that looks real: a stable
+    // fake salt and a B drawn like a real one (security.md P01).
+    const key = usernameKey(pool, name);
+    salt = fakeSalt(cognate.secrets.fakeSaltKey, pool.id, key);
+    verifier = fakeVerifier(cognate.secrets.fakeSaltKey, pool.id, key);
+  }
+  const { b, B } = createServerEphemeral(verifier);
+  const state: SecretBlockState = { p: pool.id, c: client.id, u: userId, s: user?.sub ?? '', b: b.toString('base64'), B: Buffer.from(B.length % 2 ? '0' + B : B, 'hex').toString('base64'), A };
+  const secretBlock = cognate.secrets.sessions.sealJson(state, SECRET_BLOCK_AAD, cognate.clock.now() + sessionMs(client));
+  return {
+    ChallengeName: 'PASSWORD_VERIFIER',
+    ChallengeParameters: { SALT: salt, SECRET_BLOCK: secretBlock, SRP_B: B, USERNAME: userId, USER_ID_FOR_SRP: userId },
+  };
+}
+
+/** USER_SRP_AUTH, step 2: check PASSWORD_CLAIM_SIGNATURE against the sealed state. */
+async function answerPasswordVerifier(cognate: Cognate, pool: UserPool, client: AppClient, responses: Params): Promise<AuthResponse> {
+  const name = required(responses, 'USERNAME');
+  const block = required(responses, 'PASSWORD_CLAIM_SECRET_BLOCK');
+  const signature = required(responses, 'PASSWORD_CLAIM_SIGNATURE');
+  const timestamp = required(responses, 'TIMESTAMP');
+  const now = cognate.clock.now();
+  const state = cognate.secrets.sessions.openJson<SecretBlockState>(block, SECRET_BLOCK_AAD, now);
+  if (!state || state.p !== pool.id || state.c !== client.id) throw errors.notAuthorized('Invalid session for the user.');
+  if (!isCanonicalTimestamp(timestamp)) throw errors.invalidParameter('TIMESTAMP format is invalid.');
+  const user = state.s ? await cognate.users.findBySub(pool.id, state.s) : undefined;
+  // JS clients answer with USER_ID_FOR_SRP, iOS with the challenge's USERNAME; both are the username here.
+  const namesMatch = usernameKey(pool, name) === usernameKey(pool, state.u);
+  checkSecretHash(client, [name, state.u], responses.SECRET_HASH);
+  const verifier = user ? cognate.users.srpVerifier(user) : undefined;
+  const ok =
+    verifyPasswordClaim({
+      poolName: srpPoolName(pool.id),
+      userId: state.u,
+      A: state.A,
+      B: Buffer.from(state.B, 'base64').toString('hex'),
+      b: Buffer.from(state.b, 'base64'),
+      salt: user?.srpSalt ?? '00',
+      verifier: verifier ?? fakeVerifier(cognate.secrets.fakeSaltKey, pool.id, usernameKey(pool, state.u)),
+      secretBlock: block,
+      timestamp,
+      signature,
+    }) && namesMatch;
+  if (!user || !verifier) throw unknownUser(client);
+  if (!ok) {
+    await cognate.lockout.assertNotLocked(user.sub, now);
+    await cognate.lockout.recordFailure(user.sub, now);
+    throw errors.notAuthorized(INCORRECT);
+  }
+  await cognate.lockout.assertNotLocked(user.sub, now);
+  return afterPrimaryCredential(cognate, pool, client, user);
+}
+
+/** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password itself, checked with argon2id. */
+async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClient, params: Params): Promise<AuthResponse> {
+  const name = required(params, 'USERNAME');
+  const password = required(params, 'PASSWORD');
+  checkSecretHash(client, [name], params.SECRET_HASH);
+  const now = cognate.clock.now();
+  if ([...password].length > MAX_PASSWORD_LENGTH) {
+    await cognate.hasher.burn(password);
+    throw errors.notAuthorized(INCORRECT);
+  }
+  const user = await cognate.users.findForSignIn(pool, name);
+  if (!user) {
+    await cognate.hasher.burn(password);
+    throw unknownUser(client);
+  }
+  await cognate.lockout.assertNotLocked(user.sub, now);
+  if (!(await cognate.hasher.verify(user.passwordHash, password))) {
+    await cognate.lockout.recordFailure(user.sub, now);
+    throw errors.notAuthorized(INCORRECT);
+  }
+  return afterPrimaryCredential(cognate, pool, client, user);
+}
+
+/** REFRESH_TOKEN_AUTH: new ID and access tokens from a live refresh-token family. */
+export async function refreshTokens(cognate: Cognate, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKey?: string): Promise<AuthenticationResult> {
+  const family = await cognate.tokens.resolveRefreshToken(client, refreshToken);
+  const user = await cognate.users.findBySub(pool.id, family.userSub);
+  if (!user) throw errors.notAuthorized('Invalid Refresh Token');
+  // Clients compute this SECRET_HASH over the username or the sub; iOS and Android send the raw secret.
+  checkSecretHash(client, [user.username, user.sub], secretHashGiven, true);
+  if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+  await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+  void deviceKey;
+  return cognate.tokens.issue({ pool, client, user, authTime: family.authTime, originJti: family.originJti, ...(family.deviceKey ? { deviceKey: family.deviceKey } : {}) });
+}
+
+export interface InitiateAuthInput {
+  AuthFlow: string;
+  AuthParameters?: Params;
+  ClientId: string;
+  ClientMetadata?: Record<string, string>;
+}
+
+export async function initiateAuth(cognate: Cognate, input: InitiateAuthInput): Promise<AuthResponse> {
+  const { client, pool } = await clientAndPool(cognate, input.ClientId);
+  const params = input.AuthParameters ?? {};
+  switch (input.AuthFlow) {
+    case 'USER_SRP_AUTH':
+      if (!allowsFlow(client.settings, 'USER_SRP_AUTH')) throw flowNotEnabled('USER_SRP_AUTH');
+      return startSrp(cognate, pool, client, params);
+    case 'USER_PASSWORD_AUTH':
+      if (!allowsFlow(client.settings, 'USER_PASSWORD_AUTH')) throw flowNotEnabled('USER_PASSWORD_AUTH');
+      return passwordSignIn(cognate, pool, client, params);
+    case 'REFRESH_TOKEN_AUTH':
+    case 'REFRESH_TOKEN': {
+      if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
+      const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH, params.DEVICE_KEY);
+      return { ChallengeParameters: {}, AuthenticationResult: result };
+    }
+    case 'CUSTOM_AUTH':
+      throw errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
+    case 'USER_AUTH':
+      throw errors.invalidParameter('USER_AUTH flow is not supported yet.');
+    default:
+      throw errors.invalidParameter('Initiate Auth method not supported.');
+  }
+}
+
+export async function adminInitiateAuth(cognate: Cognate, input: InitiateAuthInput & { UserPoolId: string }): Promise<AuthResponse> {
+  const pool = await cognate.pools.get(input.UserPoolId);
+  const client = await cognate.clients.get(pool.id, input.ClientId);
+  const params = input.AuthParameters ?? {};
+  switch (input.AuthFlow) {
+    case 'ADMIN_USER_PASSWORD_AUTH':
+    case 'ADMIN_NO_SRP_AUTH':
+      if (!allowsFlow(client.settings, 'ADMIN_USER_PASSWORD_AUTH')) throw flowNotEnabled('ADMIN_NO_SRP_AUTH');
+      return passwordSignIn(cognate, pool, client, params);
+    case 'REFRESH_TOKEN_AUTH':
+    case 'REFRESH_TOKEN': {
+      if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
+      const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH, params.DEVICE_KEY);
+      return { ChallengeParameters: {}, AuthenticationResult: result };
+    }
+    case 'USER_SRP_AUTH':
+      if (!allowsFlow(client.settings, 'USER_SRP_AUTH')) throw flowNotEnabled('USER_SRP_AUTH');
+      return startSrp(cognate, pool, client, params);
+    case 'CUSTOM_AUTH':
+      throw errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
+    default:
+      throw errors.invalidParameter('Initiate Auth method not supported.');
+  }
+}
+
+const flowNotEnabled = (flow: string) => errors.invalidParameter(`${flow} flow not enabled for this client`);
+
+export interface RespondInput {
+  ClientId: string;
+  ChallengeName: string;
+  Session?: string;
+  ChallengeResponses?: Params;
+  ClientMetadata?: Record<string, string>;
+}
+
+export async function respondToAuthChallenge(cognate: Cognate, input: RespondInput, pool?: UserPool): Promise<AuthResponse> {
+  const found = pool ? { pool, client: await cognate.clients.get(pool.id, input.ClientId) } : await clientAndPool(cognate, input.ClientId);
+  const responses = input.ChallengeResponses ?? {};
+  switch (input.ChallengeName) {
+    case 'PASSWORD_VERIFIER':
+      return answerPasswordVerifier(cognate, found.pool, found.client, responses);
+    default:
+      throw errors.invalidParameter(`Invalid challenge name: ${input.ChallengeName}`);
+  }
+}

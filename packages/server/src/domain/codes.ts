@@ -1,0 +1,87 @@
+/**
+ * Confirmation codes: 6 digits from the CSPRNG, stored only as an HMAC, single-use, expiring, and
+ * dead after five wrong tries (security.md P04–P06, A25, A26, R06). Each code is bound to one user
+ * and one purpose; only the newest code of a purpose is live.
+ */
+import { createHmac, randomInt } from 'node:crypto';
+import type { Kysely, Transaction } from 'kysely';
+import { errors } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import { constantTimeEqual } from '../crypto/compare.js';
+import { newId } from './ids.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export type CodePurpose = 'signup' | 'forgot_password' | `verify:${string}`;
+
+/** Wrong answers a code survives; the next wrong one kills it. */
+export const MAX_CODE_ATTEMPTS = 5;
+/** Codes a user may be sent per purpose in an hour (inside Cognito's 5–20 range, P04). */
+export const MAX_CODES_PER_HOUR = 20;
+
+export const CODE_LIFETIME_MS: Record<'signup' | 'forgot_password' | 'verify', number> = {
+  signup: 24 * 3600_000,
+  forgot_password: 3600_000,
+  verify: 24 * 3600_000,
+};
+
+const lifetime = (purpose: CodePurpose) => (purpose.startsWith('verify:') ? CODE_LIFETIME_MS.verify : CODE_LIFETIME_MS[purpose as 'signup' | 'forgot_password']);
+
+export type CodeOutcome = 'ok' | 'mismatch' | 'expired';
+
+/** The error a failed {@link Codes.consume} answers with. */
+export function codeError(outcome: Exclude<CodeOutcome, 'ok'>) {
+  return outcome === 'expired' ? errors.expiredCode() : errors.codeMismatch();
+}
+
+export class Codes {
+  constructor(private readonly key: Buffer) {}
+
+  private hash(userId: string, purpose: string, code: string): string {
+    return createHmac('sha256', this.key).update(`${userId}\0${purpose}\0${code}`).digest('hex');
+  }
+
+  /** Issues a new code, superseding earlier ones of the same purpose. Returns the plaintext code. */
+  async issue(db: Db, p: { poolId: string; userId: string; purpose: CodePurpose }, now: number): Promise<string> {
+    const recent = await db
+      .selectFrom('codes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', p.userId)
+      .where('purpose', '=', p.purpose)
+      .where('created_at', '>', now - 3600_000)
+      .executeTakeFirst();
+    if (Number(recent?.n ?? 0) >= MAX_CODES_PER_HOUR) throw errors.limitExceeded();
+    await db.updateTable('codes').set({ consumed_at: now }).where('user_id', '=', p.userId).where('purpose', '=', p.purpose).where('consumed_at', 'is', null).execute();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await db
+      .insertInto('codes')
+      .values({ id: newId(), pool_id: p.poolId, user_id: p.userId, purpose: p.purpose, code_hash: this.hash(p.userId, p.purpose, code), expires_at: now + lifetime(p.purpose), attempts: 0, consumed_at: null, created_at: now })
+      .execute();
+    return code;
+  }
+
+  /**
+   * Consumes the live code if `code` matches: exactly one concurrent caller can win (the update is
+   * conditional on the code being unconsumed). A wrong code counts an attempt; the outcome is
+   * returned, not thrown, so a caller inside a transaction commits that count before it answers
+   * with {@link codeError}.
+   */
+  async consume(db: Db, p: { userId: string; purpose: CodePurpose; code: string }, now: number): Promise<CodeOutcome> {
+    const row = await db
+      .selectFrom('codes')
+      .selectAll()
+      .where('user_id', '=', p.userId)
+      .where('purpose', '=', p.purpose)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row || row.consumed_at !== null) return 'mismatch';
+    if (row.attempts >= MAX_CODE_ATTEMPTS || row.expires_at <= now) return 'expired';
+    if (!constantTimeEqual(row.code_hash, this.hash(p.userId, p.purpose, p.code))) {
+      await db.updateTable('codes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', row.id).execute();
+      return 'mismatch';
+    }
+    const result = await db.updateTable('codes').set({ consumed_at: now }).where('id', '=', row.id).where('consumed_at', 'is', null).where('attempts', '<', MAX_CODE_ATTEMPTS).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? 'ok' : 'mismatch';
+  }
+}

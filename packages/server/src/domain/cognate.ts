@@ -1,0 +1,102 @@
+/**
+ * The Cognate domain, assembled: every service an action, the hosted UI or the CLI calls.
+ * Nothing here knows HTTP.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { openStore, type Store } from '../store/db.js';
+import { systemClock, type Clock } from '../ports.js';
+import { Outbox } from '../messaging/outbox.js';
+import { consoleTransport, smsWebhookTransport, smtpTransport, type MessageTransport } from '../messaging/transports.js';
+import { loadAdminCredentials, loadMasterKey, loadServerSecrets, type AdminCredentials, type ServerSecrets } from './secrets.js';
+import { UserPools } from './user-pools.js';
+import { AppClients } from './app-clients.js';
+import { Users } from './users.js';
+import { PasswordHasher } from './passwords.js';
+import { Codes } from './codes.js';
+import { SigningKeys } from './signing-keys.js';
+import { Tokens } from './tokens.js';
+import { Lockout } from './lockout.js';
+
+export interface Cognate {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  store: Store;
+  secrets: ServerSecrets;
+  admin: AdminCredentials;
+  pools: UserPools;
+  clients: AppClients;
+  users: Users;
+  hasher: PasswordHasher;
+  codes: Codes;
+  outbox: Outbox;
+  keys: SigningKeys;
+  tokens: Tokens;
+  lockout: Lockout;
+  close(): Promise<void>;
+}
+
+export async function createCognate(config: Config, log: Logger, clock: Clock = systemClock): Promise<Cognate> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
+  try {
+    const masterKey = loadMasterKey(config.masterKey, config.dataDir);
+    const secrets = await loadServerSecrets(store, masterKey, clock.now());
+    const admin = loadAdminCredentials(config.adminAccessKeyId, config.adminSecretAccessKey, config.dataDir);
+    const hasher = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, iterations: config.argon2Iterations });
+    const pools = new UserPools(store, config.region);
+    const clients = new AppClients(store, secrets.atRest);
+    const users = new Users(store, secrets.atRest, hasher);
+    const keys = new SigningKeys(store, secrets.atRest);
+    const tokens = new Tokens(store, keys, pools, users, config, clock);
+
+    const transports: { email?: MessageTransport; sms?: MessageTransport; outbox?: MessageTransport } = {};
+    let closeSmtp: (() => void) | undefined;
+    if (config.smtpHost) {
+      const smtp = smtpTransport({
+        host: config.smtpHost,
+        port: config.smtpPort,
+        secure: config.smtpSecure,
+        from: config.smtpFrom,
+        ...(config.smtpUser ? { user: config.smtpUser, password: config.smtpPassword } : {}),
+      });
+      transports.email = smtp;
+      closeSmtp = () => smtp.close();
+    }
+    if (config.smsWebhookUrl) {
+      transports.sms = smsWebhookTransport({ url: config.smsWebhookUrl, ...(config.smsWebhookSecret ? { secret: config.smsWebhookSecret } : {}) });
+    }
+    if (config.printOutbox) {
+      // Development: messages without a real transport are kept in the outbox and shown to the operator.
+      const print = consoleTransport((line) => process.stdout.write(line + '\n'));
+      transports.outbox = { name: 'outbox', send: (m) => print.send(m) };
+    }
+    const outbox = new Outbox(store.db, secrets.atRest, clock, transports, log);
+
+    return {
+      config,
+      clock,
+      log,
+      store,
+      secrets,
+      admin,
+      pools,
+      clients,
+      users,
+      hasher,
+      codes: new Codes(secrets.codeKey),
+      outbox,
+      keys,
+      tokens,
+      lockout: new Lockout(store.db),
+      async close() {
+        await outbox.stop();
+        closeSmtp?.();
+        await store.close();
+      },
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}

@@ -1,0 +1,45 @@
+/**
+ * Brute-force lockout shared by every sign-in path (security.md P03, A18, A19): after 5 failures
+ * the account locks for 2^(n-5) seconds, capped at 15 minutes. Attempts during a lock are refused
+ * without being counted; the counter resets on success, or after 15 minutes without failures.
+ */
+import { sql } from 'kysely';
+import type { Kysely } from 'kysely';
+import { errors } from '../errors.js';
+import type { Database } from '../store/schema.js';
+
+export const FREE_ATTEMPTS = 5;
+export const MAX_LOCK_MS = 900_000;
+export const RESET_AFTER_MS = 900_000;
+
+/** Lock length after the n-th consecutive failure. */
+export const lockMs = (failures: number) => (failures < FREE_ATTEMPTS ? 0 : Math.min(MAX_LOCK_MS, 1000 * 2 ** (failures - FREE_ATTEMPTS)));
+
+export class Lockout {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Refuses while the user is locked. */
+  async assertNotLocked(sub: string, now: number): Promise<void> {
+    const row = await this.db.selectFrom('users').select('locked_until').where('id', '=', sub).executeTakeFirst();
+    if (row?.locked_until && row.locked_until > now) throw errors.notAuthorized('Password attempts exceeded');
+  }
+
+  /** Counts a failure atomically, so parallel wrong passwords lock as surely as sequential ones. */
+  async recordFailure(sub: string, now: number): Promise<void> {
+    const row = await this.db
+      .updateTable('users')
+      .set({
+        failed_attempts: sql<number>`case when last_failed_at is null or last_failed_at < ${now - RESET_AFTER_MS} then 1 else failed_attempts + 1 end`,
+        last_failed_at: now,
+      })
+      .where('id', '=', sub)
+      .returning('failed_attempts')
+      .executeTakeFirst();
+    const lock = lockMs(row?.failed_attempts ?? 0);
+    if (lock > 0) await this.db.updateTable('users').set({ locked_until: now + lock }).where('id', '=', sub).execute();
+  }
+
+  async recordSuccess(sub: string): Promise<void> {
+    await this.db.updateTable('users').set({ failed_attempts: 0, last_failed_at: null, locked_until: null }).where('id', '=', sub).where('failed_attempts', '>', 0).execute();
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * Self-service sign-up: SignUp, ConfirmSignUp and ResendConfirmationCode.
+ */
+import { errors } from '../errors.js';
+import type { Cognate } from './cognate.js';
+import { checkSecretHash, type AppClient } from './app-clients.js';
+import { codeError } from './codes.js';
+import { codeDestination, maskDestination, queueCodeMessage, type CodeDeliveryDetails } from './messages.js';
+import { newSub } from './ids.js';
+import { checkPasswordPolicy } from './passwords.js';
+import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType, type User } from './users.js';
+import type { UserPool } from './user-pools.js';
+
+/** The app client and its pool for an unsigned call naming a ClientId. */
+export async function clientAndPool(cognate: Cognate, clientId: string): Promise<{ client: AppClient; pool: UserPool }> {
+  const client = await cognate.clients.find(undefined, clientId);
+  if (!client) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
+  const pool = await cognate.pools.get(client.poolId);
+  return { client, pool };
+}
+
+/** Attributes a client may write (WriteAttributes; all when unset). */
+function assertWritable(client: AppClient, attributes: readonly AttributeType[]): void {
+  const writable = client.settings.WriteAttributes;
+  if (!writable || writable.length === 0) return;
+  for (const { Name } of attributes) {
+    if (!writable.includes(Name)) throw errors.notAuthorized(`A client attempted to write unauthorized attribute`);
+  }
+}
+
+export interface SignUpInput {
+  ClientId: string;
+  SecretHash?: string;
+  Username: string;
+  Password?: string;
+  UserAttributes?: AttributeType[];
+  ValidationData?: AttributeType[];
+  ClientMetadata?: Record<string, string>;
+}
+
+export interface SignUpOutput {
+  UserConfirmed: boolean;
+  CodeDeliveryDetails?: CodeDeliveryDetails;
+  UserSub: string;
+}
+
+/**
+ * The internal username for a sign-up. Pools that sign in with email or phone (UsernameAttributes)
+ * store the value as an attribute and use the `sub` as the username, as Cognito does.
+ */
+function resolveUsername(pool: UserPool, given: string, attributes: Map<string, string>, sub: string): string {
+  const usernameAttrs = pool.settings.UsernameAttributes;
+  if (usernameAttrs && usernameAttrs.length > 0) {
+    if (usernameAttrs.includes('email') && isEmail(given)) {
+      attributes.set('email', normaliseEmail(given));
+      return sub;
+    }
+    if (usernameAttrs.includes('phone_number') && isPhoneNumber(given)) {
+      attributes.set('phone_number', given);
+      return sub;
+    }
+    const what = usernameAttrs.map((a) => (a === 'phone_number' ? 'phone number' : a)).join(' or ');
+    throw errors.invalidParameter(`Username should be ${usernameAttrs.length > 1 ? 'either an ' : 'an '}${what}.`);
+  }
+  if (pool.settings.AliasAttributes?.includes('email') && isEmail(given)) {
+    throw errors.invalidParameter('Username cannot be of email format, since user pool is configured for email alias.');
+  }
+  if (pool.settings.AliasAttributes?.includes('phone_number') && isPhoneNumber(given)) {
+    throw errors.invalidParameter('Username cannot be of phone number format, since user pool is configured for phone_number alias.');
+  }
+  return given;
+}
+
+export async function signUp(cognate: Cognate, input: SignUpInput): Promise<SignUpOutput> {
+  const { client, pool } = await clientAndPool(cognate, input.ClientId);
+  checkSecretHash(client, [input.Username], input.SecretHash);
+  if (pool.settings.AdminCreateUserConfig.AllowAdminCreateUserOnly) throw errors.notAuthorized('SignUp is not permitted for this user pool');
+  if (input.Password === undefined || input.Password === '') throw errors.invalidParameter('Password is required to sign up.');
+  checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);
+  const given = input.UserAttributes ?? [];
+  assertWritable(client, given);
+  const attributes = validateAttributes(pool, given, 'user', { creating: true });
+  // Verification flags are earned, not claimed: a sign-up can't mark its own email verified.
+  attributes.delete('email_verified');
+  attributes.delete('phone_number_verified');
+  const sub = newSub();
+  const username = resolveUsername(pool, input.Username, attributes, sub);
+
+  if (pool.settings.UsernameAttributes?.length) {
+    for (const attr of pool.settings.UsernameAttributes) {
+      const value = attributes.get(attr);
+      if (!value) continue;
+      const holder = await cognate.users.findForSignIn(pool, value);
+      if (holder) throw errors.usernameExists(`An account with the given ${attr === 'email' ? 'email' : 'phone_number'} already exists.`);
+    }
+  }
+  if (await cognate.users.findByUsername(pool, username)) throw errors.usernameExists();
+
+  const credentials = await cognate.users.credentials(pool, username, input.Password);
+  const now = cognate.clock.now();
+  const destination = codeDestination(pool, { attributes });
+  const delivery = await cognate.store.db.transaction().execute(async (trx) => {
+    await cognate.users.insert(trx, pool, { sub, username, status: 'UNCONFIRMED', attributes, credentials }, now);
+    if (!destination) return undefined;
+    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: sub, purpose: 'signup' }, now);
+    return queueCodeMessage(cognate.outbox, trx, { pool, username, destination, code, kind: 'SignUp' });
+  });
+  if (delivery) cognate.outbox.kick();
+  return { UserConfirmed: false, ...(delivery ? { CodeDeliveryDetails: delivery } : {}), UserSub: sub };
+}
+
+/** The user an unsigned self-service call names, or the error user-existence protection calls for. */
+async function namedUser(cognate: Cognate, pool: UserPool, client: AppClient, username: string, whenMissing: () => Error): Promise<User> {
+  const user = await cognate.users.findForSignIn(pool, username);
+  if (user) return user;
+  throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? whenMissing() : errors.userNotFound('Username/client id combination not found.');
+}
+
+export async function confirmSignUp(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string }): Promise<Record<string, never>> {
+  const { client, pool } = await clientAndPool(cognate, input.ClientId);
+  checkSecretHash(client, [input.Username], input.SecretHash);
+  const user = await namedUser(cognate, pool, client, input.Username, () => errors.codeMismatch());
+  if (user.status !== 'UNCONFIRMED') throw errors.notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
+  const now = cognate.clock.now();
+  const destination = codeDestination(pool, user);
+  const outcome = await cognate.store.db.transaction().execute(async (trx) => {
+    const result = await cognate.codes.consume(trx, { userId: user.sub, purpose: 'signup', code: input.ConfirmationCode }, now);
+    if (result !== 'ok') return result;
+    await cognate.users.setStatus(trx, user.sub, 'CONFIRMED', now);
+    if (destination) await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([[`${destination.attribute}_verified`, 'true']]));
+    return result;
+  });
+  if (outcome !== 'ok') throw codeError(outcome);
+  return {};
+}
+
+export async function resendConfirmationCode(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+  const { client, pool } = await clientAndPool(cognate, input.ClientId);
+  checkSecretHash(client, [input.Username], input.SecretHash);
+  const user = await cognate.users.findForSignIn(pool, input.Username);
+  if (!user) {
+    if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound('Username/client id combination not found.');
+    // A simulated delivery, shaped like a real one (security.md P02).
+    const medium = isPhoneNumber(input.Username) ? 'SMS' : 'EMAIL';
+    const looksLike = medium === 'SMS' || isEmail(input.Username) ? input.Username : `${input.Username}@example.com`;
+    return { CodeDeliveryDetails: { Destination: maskDestination(medium, looksLike), DeliveryMedium: medium, AttributeName: medium === 'SMS' ? 'phone_number' : 'email' } };
+  }
+  if (user.status !== 'UNCONFIRMED') throw errors.invalidParameter('User is already confirmed.');
+  const destination = codeDestination(pool, user);
+  if (!destination) throw errors.invalidParameter('Cannot resend codes. Auto verification not turned on.');
+  const now = cognate.clock.now();
+  const delivery = await cognate.store.db.transaction().execute(async (trx) => {
+    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: 'signup' }, now);
+    return queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'ResendCode' });
+  });
+  cognate.outbox.kick();
+  return { CodeDeliveryDetails: delivery };
+}

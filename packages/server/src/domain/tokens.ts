@@ -1,0 +1,225 @@
+/**
+ * Tokens: the ID and access JWTs with Cognito's claims (protocol.md §3), opaque refresh tokens
+ * tied to (user, client, origin_jti), and their verification and revocation.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { errors } from '../errors.js';
+import type { Store } from '../store/db.js';
+import { issuerFor, type Config } from '../config.js';
+import { constantTimeEqual } from '../crypto/compare.js';
+import { signJwt, verifyJwt, type JwtPayload } from '../tokens/jwt.js';
+import type { Clock } from '../ports.js';
+import { epochSeconds } from '../ports.js';
+import { tokenLifetimes, type AppClient } from './app-clients.js';
+import type { SigningKeys } from './signing-keys.js';
+import type { User, Users } from './users.js';
+import type { UserPool, UserPools } from './user-pools.js';
+
+export interface AuthenticationResult {
+  AccessToken: string;
+  ExpiresIn: number;
+  TokenType: 'Bearer';
+  RefreshToken?: string;
+  IdToken: string;
+  NewDeviceMetadata?: { DeviceKey: string; DeviceGroupKey: string };
+}
+
+/** The scope of tokens from the user-pools API (as opposed to OAuth scopes from the hosted UI). */
+export const ADMIN_SCOPE = 'aws.cognito.signin.user.admin';
+
+const sha256 = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+/** A refresh token: base64url of the 16-byte origin_jti and a 32-byte secret. */
+function encodeRefreshToken(originJti: string, secret: Buffer): string {
+  return Buffer.concat([Buffer.from(originJti.replace(/-/g, ''), 'hex'), secret]).toString('base64url');
+}
+
+function decodeRefreshToken(token: string): { originJti: string; secret: Buffer } | undefined {
+  if (!/^[A-Za-z0-9_-]{64}$/.test(token)) return undefined;
+  const raw = Buffer.from(token, 'base64url');
+  if (raw.length !== 48) return undefined;
+  const hex = raw.subarray(0, 16).toString('hex');
+  const originJti = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return { originJti, secret: raw.subarray(16) };
+}
+
+/** Attribute values as ID-token claims: the *_verified flags are booleans, everything else a string. */
+function attributeClaims(user: User, client: AppClient): Record<string, unknown> {
+  const claims: Record<string, unknown> = {};
+  const readable = client.settings.ReadAttributes;
+  for (const [name, value] of user.attributes) {
+    if (name.startsWith('dev:')) continue;
+    if (readable && readable.length > 0 && !readable.includes(name)) continue;
+    claims[name] = name === 'email_verified' || name === 'phone_number_verified' ? value === 'true' : value;
+  }
+  return claims;
+}
+
+export interface AccessContext {
+  claims: JwtPayload;
+  pool: UserPool;
+  user: User;
+  originJti: string;
+}
+
+export class Tokens {
+  constructor(
+    private readonly store: Store,
+    private readonly keys: SigningKeys,
+    private readonly pools: UserPools,
+    private readonly users: Users,
+    private readonly config: Pick<Config, 'issuerStyle' | 'publicUrl' | 'tokenLeewaySeconds'>,
+    private readonly clock: Clock,
+  ) {}
+
+  issuer(poolId: string): string {
+    return issuerFor(this.config, poolId);
+  }
+
+  /**
+   * Mints ID and access tokens. Without `originJti` this is a new authentication: a refresh-token
+   * family is created and its token returned.
+   */
+  async issue(p: { pool: UserPool; client: AppClient; user: User; authTime?: number; originJti?: string; deviceKey?: string }): Promise<AuthenticationResult> {
+    const now = this.clock.now();
+    const iat = epochSeconds(now);
+    const lifetimes = tokenLifetimes(p.client.settings);
+    const authTime = p.authTime ?? iat;
+    let refreshToken: string | undefined;
+    let originJti = p.originJti;
+    if (!originJti) {
+      originJti = randomUUID();
+      const secret = randomBytes(32);
+      refreshToken = encodeRefreshToken(originJti, secret);
+      await this.store.db
+        .insertInto('refresh_tokens')
+        .values({
+          id: originJti,
+          pool_id: p.pool.id,
+          user_id: p.user.sub,
+          client_id: p.client.id,
+          token_hash: sha256(secret),
+          device_key: p.deviceKey ?? null,
+          auth_time: authTime,
+          created_at: now,
+          expires_at: now + lifetimes.refresh * 1000,
+          revoked_at: null,
+        })
+        .execute();
+    }
+    const key = await this.keys.signingKey(p.pool.id, now);
+    const iss = this.issuer(p.pool.id);
+    const eventId = randomUUID();
+    const idToken = signJwt(
+      {
+        sub: p.user.sub,
+        ...attributeClaims(p.user, p.client),
+        iss,
+        'cognito:username': p.user.username,
+        origin_jti: originJti,
+        aud: p.client.id,
+        event_id: eventId,
+        token_use: 'id',
+        auth_time: authTime,
+        exp: iat + lifetimes.id,
+        iat,
+        jti: randomUUID(),
+      },
+      key,
+    );
+    const accessToken = signJwt(
+      {
+        sub: p.user.sub,
+        ...(p.deviceKey ? { device_key: p.deviceKey } : {}),
+        iss,
+        client_id: p.client.id,
+        origin_jti: originJti,
+        event_id: eventId,
+        token_use: 'access',
+        scope: ADMIN_SCOPE,
+        auth_time: authTime,
+        exp: iat + lifetimes.access,
+        iat,
+        jti: randomUUID(),
+        username: p.user.username,
+      },
+      key,
+    );
+    return { AccessToken: accessToken, ExpiresIn: lifetimes.access, TokenType: 'Bearer', IdToken: idToken, ...(refreshToken ? { RefreshToken: refreshToken } : {}) };
+  }
+
+  /**
+   * Verifies an access token for the user-pools API: signature, expiry, issuer, `token_use`, and
+   * that neither its refresh-token family nor its user was revoked or disabled (security.md P10).
+   */
+  async verifyAccessToken(token: string): Promise<AccessContext> {
+    const invalid = () => errors.notAuthorized('Invalid Access Token');
+    const poolId = unverifiedPoolId(token);
+    if (!poolId) throw invalid();
+    const pool = await this.pools.find(poolId);
+    if (!pool) throw invalid();
+    const now = this.clock.now();
+    await this.keys.prepare(poolId, now);
+    const result = verifyJwt(token, {
+      keyFor: (kid) => this.keys.keyFor(poolId, kid),
+      now,
+      leewaySeconds: this.config.tokenLeewaySeconds,
+      issuer: this.issuer(poolId),
+      tokenUse: 'access',
+    });
+    if (!result.ok) throw result.reason === 'expired' ? errors.notAuthorized('Access Token has expired') : invalid();
+    const claims = result.payload;
+    const originJti = claims.origin_jti;
+    if (typeof originJti !== 'string' || typeof claims.sub !== 'string') throw invalid();
+    const session = await this.store.db.selectFrom('refresh_tokens').select(['revoked_at', 'user_id']).where('id', '=', originJti).executeTakeFirst();
+    if (!session || session.revoked_at !== null || session.user_id !== claims.sub) throw errors.notAuthorized('Access Token has been revoked');
+    const user = await this.users.findBySub(poolId, claims.sub);
+    if (!user) throw errors.notAuthorized('Access Token has been revoked');
+    if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+    return { claims, pool, user, originJti };
+  }
+
+  /** Looks up a live refresh-token family for a client; any mismatch is "Invalid Refresh Token". */
+  async resolveRefreshToken(client: AppClient, token: string): Promise<{ originJti: string; userSub: string; authTime: number; deviceKey: string | null }> {
+    const invalid = () => errors.notAuthorized('Invalid Refresh Token');
+    const decoded = decodeRefreshToken(token);
+    if (!decoded) throw invalid();
+    const row = await this.store.db.selectFrom('refresh_tokens').selectAll().where('id', '=', decoded.originJti).executeTakeFirst();
+    if (!row || !constantTimeEqual(row.token_hash, sha256(decoded.secret))) throw invalid();
+    if (row.client_id !== client.id) throw invalid();
+    if (row.revoked_at !== null) throw errors.notAuthorized('Refresh Token has been revoked');
+    if (row.expires_at <= this.clock.now()) throw errors.notAuthorized('Refresh Token has expired');
+    return { originJti: row.id, userSub: row.user_id, authTime: row.auth_time, deviceKey: row.device_key };
+  }
+
+  /** RevokeToken: ends one refresh-token family and the access tokens minted from it. */
+  async revokeRefreshToken(client: AppClient, token: string): Promise<void> {
+    const decoded = decodeRefreshToken(token);
+    if (!decoded) throw errors.notAuthorized('Invalid token');
+    const row = await this.store.db.selectFrom('refresh_tokens').selectAll().where('id', '=', decoded.originJti).executeTakeFirst();
+    // Revoking an unknown or already revoked token succeeds silently, as RFC 7009 §2.2 asks.
+    if (!row || !constantTimeEqual(row.token_hash, sha256(decoded.secret))) return;
+    if (row.client_id !== client.id) throw errors.notAuthorized('Client id does not match the refresh token.');
+    await this.store.db.updateTable('refresh_tokens').set({ revoked_at: this.clock.now() }).where('id', '=', row.id).where('revoked_at', 'is', null).execute();
+  }
+
+  /** GlobalSignOut: revokes every refresh-token family of a user, and so every access token. */
+  async revokeAllForUser(sub: string): Promise<void> {
+    await this.store.db.updateTable('refresh_tokens').set({ revoked_at: this.clock.now() }).where('user_id', '=', sub).where('revoked_at', 'is', null).execute();
+  }
+}
+
+/** The pool ID an (unverified) token claims to come from, from its `iss`; used only to pick keys. */
+export function unverifiedPoolId(token: string): string | undefined {
+  if (typeof token !== 'string' || token.length > 16384) return undefined;
+  const parts = token.split('.');
+  if (parts.length !== 3) return undefined;
+  try {
+    const payload = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8')) as { iss?: unknown };
+    if (typeof payload.iss !== 'string') return undefined;
+    const poolId = payload.iss.slice(payload.iss.lastIndexOf('/') + 1);
+    return /^[\w-]+_[0-9a-zA-Z]+$/.test(poolId) ? poolId : undefined;
+  } catch {
+    return undefined;
+  }
+}

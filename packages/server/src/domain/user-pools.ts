@@ -1,0 +1,276 @@
+/**
+ * User pools: their settings with Cognito's defaults, and the schema of user attributes.
+ */
+import { CognitoError, errors } from '../errors.js';
+import type { Store } from '../store/db.js';
+import { newUserPoolId } from './ids.js';
+
+export interface SchemaAttribute {
+  Name: string;
+  AttributeDataType: 'String' | 'Number' | 'DateTime' | 'Boolean';
+  DeveloperOnlyAttribute: boolean;
+  Mutable: boolean;
+  Required: boolean;
+  StringAttributeConstraints?: { MinLength?: string; MaxLength?: string };
+  NumberAttributeConstraints?: { MinValue?: string; MaxValue?: string };
+}
+
+export interface PasswordPolicy {
+  MinimumLength: number;
+  RequireUppercase: boolean;
+  RequireLowercase: boolean;
+  RequireNumbers: boolean;
+  RequireSymbols: boolean;
+  PasswordHistorySize?: number;
+  TemporaryPasswordValidityDays: number;
+}
+
+/** The stored settings of a pool: CreateUserPool's input, completed with defaults. */
+export interface UserPoolSettings {
+  Policies: { PasswordPolicy: PasswordPolicy; SignInPolicy?: { AllowedFirstAuthFactors: string[] } };
+  DeletionProtection: 'ACTIVE' | 'INACTIVE';
+  LambdaConfig: Record<string, unknown>;
+  SchemaAttributes: SchemaAttribute[];
+  AutoVerifiedAttributes?: string[];
+  AliasAttributes?: string[];
+  UsernameAttributes?: string[];
+  SmsVerificationMessage?: string;
+  EmailVerificationMessage?: string;
+  EmailVerificationSubject?: string;
+  VerificationMessageTemplate: Record<string, string>;
+  SmsAuthenticationMessage?: string;
+  UserAttributeUpdateSettings?: { AttributesRequireVerificationBeforeUpdate: string[] };
+  MfaConfiguration: 'OFF' | 'ON' | 'OPTIONAL';
+  DeviceConfiguration?: { ChallengeRequiredOnNewDevice?: boolean; DeviceOnlyRememberedOnUserPrompt?: boolean };
+  EmailConfiguration: Record<string, unknown>;
+  SmsConfiguration?: Record<string, unknown>;
+  UserPoolTags?: Record<string, string>;
+  AdminCreateUserConfig: { AllowAdminCreateUserOnly: boolean; UnusedAccountValidityDays?: number; InviteMessageTemplate?: Record<string, string> };
+  UserPoolAddOns?: Record<string, unknown>;
+  UsernameConfiguration: { CaseSensitive: boolean };
+  AccountRecoverySetting?: { RecoveryMechanisms: { Priority: number; Name: string }[] };
+  UserPoolTier: string;
+}
+
+export interface UserPool {
+  id: string;
+  name: string;
+  settings: UserPoolSettings;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const str = (Name: string, Mutable = true, min = '0', max = '2048'): SchemaAttribute => ({
+  Name,
+  AttributeDataType: 'String',
+  DeveloperOnlyAttribute: false,
+  Mutable,
+  Required: false,
+  StringAttributeConstraints: { MinLength: min, MaxLength: max },
+});
+const boolAttr = (Name: string): SchemaAttribute => ({ Name, AttributeDataType: 'Boolean', DeveloperOnlyAttribute: false, Mutable: true, Required: false });
+
+/** Cognito's standard attributes, in the order DescribeUserPool lists them. */
+export const STANDARD_ATTRIBUTES: readonly SchemaAttribute[] = [
+  { ...str('sub', false, '1', '2048'), Required: true },
+  str('name'),
+  str('given_name'),
+  str('family_name'),
+  str('middle_name'),
+  str('nickname'),
+  str('preferred_username'),
+  str('profile'),
+  str('picture'),
+  str('website'),
+  str('email'),
+  boolAttr('email_verified'),
+  str('gender'),
+  str('birthdate', true, '10', '10'),
+  str('zoneinfo'),
+  str('locale'),
+  str('phone_number'),
+  boolAttr('phone_number_verified'),
+  str('address'),
+  { Name: 'updated_at', AttributeDataType: 'Number', DeveloperOnlyAttribute: false, Mutable: true, Required: false, NumberAttributeConstraints: { MinValue: '0' } },
+  { ...str('identities'), StringAttributeConstraints: {} },
+];
+const STANDARD_NAMES = new Set(STANDARD_ATTRIBUTES.map((a) => a.Name));
+
+/** Merges CreateUserPool's `Schema` into the standard attributes, adding `custom:` attributes. */
+export function buildSchema(input: Partial<SchemaAttribute>[] | undefined): SchemaAttribute[] {
+  const schema = STANDARD_ATTRIBUTES.map((a) => ({ ...a }));
+  const seen = new Set<string>();
+  for (const item of input ?? []) {
+    const name = item.Name;
+    if (!name) throw errors.invalidParameter('Schema attributes must have a name.');
+    if (seen.has(name)) throw errors.invalidParameter(`Duplicate attribute in schema: ${name}`);
+    seen.add(name);
+    if (STANDARD_NAMES.has(name)) {
+      const std = schema.find((a) => a.Name === name)!;
+      if (name === 'sub') continue;
+      if (item.AttributeDataType && item.AttributeDataType !== std.AttributeDataType) {
+        throw errors.invalidParameter(`${name} is a standard attribute of type ${std.AttributeDataType}; its type can't change.`);
+      }
+      if (item.Required !== undefined) std.Required = item.Required;
+      if (item.Mutable !== undefined) std.Mutable = item.Mutable;
+      if (item.StringAttributeConstraints && std.AttributeDataType === 'String') std.StringAttributeConstraints = { ...std.StringAttributeConstraints, ...item.StringAttributeConstraints };
+      continue;
+    }
+    const type = item.AttributeDataType ?? 'String';
+    if (item.Required) throw errors.invalidParameter('Required custom attributes are not supported currently.');
+    const bare = name.replace(/^custom:/, '');
+    if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$/u.test(bare)) throw errors.invalidParameter(`Invalid custom attribute name: ${name}`);
+    const custom: SchemaAttribute = {
+      Name: item.DeveloperOnlyAttribute ? `dev:custom:${bare}` : `custom:${bare}`,
+      AttributeDataType: type,
+      DeveloperOnlyAttribute: item.DeveloperOnlyAttribute ?? false,
+      Mutable: item.Mutable ?? true,
+      Required: false,
+    };
+    if (type === 'String') custom.StringAttributeConstraints = item.StringAttributeConstraints ?? {};
+    if (type === 'Number') custom.NumberAttributeConstraints = item.NumberAttributeConstraints ?? {};
+    schema.push(custom);
+  }
+  return schema;
+}
+
+const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
+  MinimumLength: 8,
+  RequireUppercase: true,
+  RequireLowercase: true,
+  RequireNumbers: true,
+  RequireSymbols: true,
+  TemporaryPasswordValidityDays: 7,
+};
+
+const VERIFIABLE = new Set(['email', 'phone_number']);
+
+type CreateInput = Partial<Omit<UserPoolSettings, 'SchemaAttributes'>> & { PoolName: string; Schema?: Partial<SchemaAttribute>[] };
+
+/** CreateUserPool's input → complete settings, checked the way Cognito checks them. */
+export function settingsFromInput(input: CreateInput, previous?: UserPoolSettings): UserPoolSettings {
+  const passwordPolicy = { ...DEFAULT_PASSWORD_POLICY, ...(previous?.Policies.PasswordPolicy ?? {}), ...(input.Policies?.PasswordPolicy ?? {}) };
+  if (passwordPolicy.MinimumLength < 6 || passwordPolicy.MinimumLength > 99) {
+    throw errors.invalidParameter('Password policy minimum length must be between 6 and 99.');
+  }
+  if (input.UsernameAttributes && input.AliasAttributes) {
+    throw errors.invalidParameter('Only one of AliasAttributes and UsernameAttributes can be set in a User Pool.');
+  }
+  for (const attr of input.AutoVerifiedAttributes ?? []) {
+    if (!VERIFIABLE.has(attr)) throw errors.invalidParameter(`Invalid auto verified attribute: ${attr}`);
+  }
+  const mfa = input.MfaConfiguration ?? previous?.MfaConfiguration ?? 'OFF';
+  const settings: UserPoolSettings = {
+    Policies: { PasswordPolicy: passwordPolicy, SignInPolicy: input.Policies?.SignInPolicy ?? previous?.Policies.SignInPolicy ?? { AllowedFirstAuthFactors: ['PASSWORD'] } },
+    DeletionProtection: input.DeletionProtection ?? previous?.DeletionProtection ?? 'INACTIVE',
+    LambdaConfig: input.LambdaConfig ?? previous?.LambdaConfig ?? {},
+    SchemaAttributes: previous?.SchemaAttributes ?? buildSchema(input.Schema),
+    VerificationMessageTemplate: {
+      DefaultEmailOption: 'CONFIRM_WITH_CODE',
+      ...(previous?.VerificationMessageTemplate ?? {}),
+      ...(input.VerificationMessageTemplate ?? {}),
+    },
+    MfaConfiguration: mfa,
+    EmailConfiguration: input.EmailConfiguration ?? previous?.EmailConfiguration ?? { EmailSendingAccount: 'COGNITO_DEFAULT' },
+    AdminCreateUserConfig: {
+      AllowAdminCreateUserOnly: false,
+      UnusedAccountValidityDays: passwordPolicy.TemporaryPasswordValidityDays,
+      ...(previous?.AdminCreateUserConfig ?? {}),
+      ...(input.AdminCreateUserConfig ?? {}),
+    },
+    // Cognito's API defaults to case-sensitive usernames; we default to what Cognito recommends (security.md P15).
+    UsernameConfiguration: previous?.UsernameConfiguration ?? input.UsernameConfiguration ?? { CaseSensitive: false },
+    UserPoolTier: input.UserPoolTier ?? previous?.UserPoolTier ?? 'ESSENTIALS',
+  };
+  const optional = [
+    'AutoVerifiedAttributes', 'SmsVerificationMessage', 'EmailVerificationMessage', 'EmailVerificationSubject',
+    'SmsAuthenticationMessage', 'UserAttributeUpdateSettings', 'DeviceConfiguration', 'SmsConfiguration', 'UserPoolTags',
+    'UserPoolAddOns', 'AccountRecoverySetting',
+  ] as const;
+  for (const key of optional) {
+    const value = input[key] ?? previous?.[key];
+    if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
+  }
+  // Username and alias attributes can't change after creation.
+  const aliases = previous ? previous.AliasAttributes : input.AliasAttributes;
+  const usernameAttrs = previous ? previous.UsernameAttributes : input.UsernameAttributes;
+  if (aliases) settings.AliasAttributes = aliases;
+  if (usernameAttrs) settings.UsernameAttributes = usernameAttrs;
+  return settings;
+}
+
+function rowToPool(row: { id: string; name: string; settings: string; created_at: number; updated_at: number }): UserPool {
+  return { id: row.id, name: row.name, settings: JSON.parse(row.settings) as UserPoolSettings, createdAt: row.created_at, updatedAt: row.updated_at };
+}
+
+export class UserPools {
+  constructor(private readonly store: Store, private readonly region: string) {}
+
+  async create(input: CreateInput, now: number): Promise<UserPool> {
+    const settings = settingsFromInput(input);
+    const pool: UserPool = { id: newUserPoolId(this.region), name: input.PoolName, settings, createdAt: now, updatedAt: now };
+    await this.store.db
+      .insertInto('user_pools')
+      .values({ id: pool.id, name: pool.name, settings: JSON.stringify(settings), created_at: now, updated_at: now })
+      .execute();
+    return pool;
+  }
+
+  async find(id: string): Promise<UserPool | undefined> {
+    const row = await this.store.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+    return row ? rowToPool(row) : undefined;
+  }
+
+  /** The pool, or Cognito's ResourceNotFoundException. */
+  async get(id: string): Promise<UserPool> {
+    const pool = await this.find(id);
+    if (!pool) throw errors.resourceNotFound(`User pool ${id} does not exist.`);
+    return pool;
+  }
+
+  async update(id: string, input: Partial<CreateInput>, now: number): Promise<UserPool> {
+    const pool = await this.get(id);
+    // UpdateUserPool replaces the settings it is given and resets the ones it isn't to defaults,
+    // except what can't change after creation (schema, username and alias attributes).
+    const settings = settingsFromInput({ ...input, PoolName: pool.name }, {
+      ...pool.settings,
+      Policies: { PasswordPolicy: DEFAULT_PASSWORD_POLICY },
+      MfaConfiguration: 'OFF',
+      VerificationMessageTemplate: {},
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
+      DeletionProtection: input.DeletionProtection ?? 'INACTIVE',
+    } as UserPoolSettings);
+    await this.store.db.updateTable('user_pools').set({ settings: JSON.stringify(settings), updated_at: now }).where('id', '=', id).execute();
+    return { ...pool, settings, updatedAt: now };
+  }
+
+  async delete(id: string): Promise<void> {
+    const pool = await this.get(id);
+    if (pool.settings.DeletionProtection === 'ACTIVE') {
+      throw new CognitoError('InvalidParameterException', 'The user pool cannot be deleted because deletion protection is activated.');
+    }
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('refresh_tokens').where('pool_id', '=', id).execute();
+      await trx.deleteFrom('codes').where('pool_id', '=', id).execute();
+      await trx.deleteFrom('user_attributes').where('pool_id', '=', id).execute();
+      await trx.deleteFrom('users').where('pool_id', '=', id).execute();
+      await trx.deleteFrom('user_pool_clients').where('pool_id', '=', id).execute();
+      await trx.deleteFrom('signing_keys').where('pool_id', '=', id).execute();
+      await trx.deleteFrom('user_pools').where('id', '=', id).execute();
+    });
+  }
+
+  /** Pools in creation order; `after` is the last ID of the previous page. */
+  async list(limit: number, after?: string): Promise<{ pools: UserPool[]; next?: string }> {
+    let q = this.store.db.selectFrom('user_pools').selectAll().orderBy('id').limit(limit + 1);
+    if (after) q = q.where('id', '>', after);
+    const rows = await q.execute();
+    const pools = rows.slice(0, limit).map(rowToPool);
+    return rows.length > limit ? { pools, next: pools[pools.length - 1]!.id } : { pools };
+  }
+
+  async countUsers(id: string): Promise<number> {
+    const row = await this.store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('pool_id', '=', id).executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+}

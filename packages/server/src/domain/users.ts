@@ -1,0 +1,279 @@
+/**
+ * The user directory: users, their attributes and their credentials.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import { errors } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import type { Store } from '../store/db.js';
+import type { Sealer } from '../crypto/seal.js';
+import { createVerifier } from '../crypto/srp.js';
+import { srpPoolName } from './ids.js';
+import type { PasswordHasher } from './passwords.js';
+import type { SchemaAttribute, UserPool } from './user-pools.js';
+
+export type UserStatus = 'UNCONFIRMED' | 'CONFIRMED' | 'FORCE_CHANGE_PASSWORD' | 'RESET_REQUIRED' | 'EXTERNAL_PROVIDER' | 'ARCHIVED' | 'UNKNOWN';
+
+export interface AttributeType {
+  Name: string;
+  Value?: string;
+}
+
+export interface User {
+  sub: string;
+  poolId: string;
+  username: string;
+  status: UserStatus;
+  enabled: boolean;
+  passwordHash: string | null;
+  srpSalt: string | null;
+  srpVerifierSealed: string | null;
+  attributes: Map<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * The lookup key for a username. Case-insensitive pools fold with NFKC and simple lowercase,
+ * so "Alice", "ALICE" and full-width "Ａlice" are one user, while "alıce" (dotless ı) is not
+ * (security.md P15, A20). Case-sensitive pools compare exactly.
+ */
+export function usernameKey(pool: UserPool, username: string): string {
+  return pool.settings.UsernameConfiguration.CaseSensitive ? username : username.normalize('NFKC').toLowerCase();
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/u;
+const PHONE = /^\+[0-9]{4,15}$/;
+
+/** Whether Cognito treats this as an email / phone number in attribute values. */
+export const isEmail = (v: string) => EMAIL.test(v) && v.length <= 256;
+export const isPhoneNumber = (v: string) => PHONE.test(v);
+
+export type AttributeWriter = 'user' | 'admin';
+
+/**
+ * Checks attributes against the pool's schema the way Cognito does, with its messages:
+ * "Attributes did not conform to the schema: <name>: <why>". Returns the normalised map.
+ */
+export function validateAttributes(pool: UserPool, attributes: readonly AttributeType[], writer: AttributeWriter, opts: { creating: boolean }): Map<string, string> {
+  const schema = new Map<string, SchemaAttribute>(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
+  const out = new Map<string, string>();
+  const problems: string[] = [];
+  for (const { Name, Value } of attributes) {
+    const attr = schema.get(Name);
+    const value = Value ?? '';
+    if (!attr || Name === 'sub' || Name === 'identities') {
+      problems.push(`${Name}: Attribute does not exist in the schema.`);
+      continue;
+    }
+    if (attr.DeveloperOnlyAttribute && writer === 'user') {
+      problems.push(`${Name}: Attribute does not exist in the schema.`);
+      continue;
+    }
+    if (!opts.creating && !attr.Mutable) {
+      problems.push(`${Name}: Attribute cannot be updated. (changing an immutable attribute)`);
+      continue;
+    }
+    const len = [...value].length;
+    switch (attr.AttributeDataType) {
+      case 'String': {
+        const min = Number(attr.StringAttributeConstraints?.MinLength ?? 0);
+        const max = Number(attr.StringAttributeConstraints?.MaxLength ?? 2048);
+        if (len > max || (len < min && value !== '')) problems.push(`${Name}: String attribute length must be between ${min} and ${max}.`);
+        break;
+      }
+      case 'Number': {
+        const n = Number(value);
+        if (value === '' || !Number.isFinite(n)) problems.push(`${Name}: Number attribute value must be a number.`);
+        else {
+          const { MinValue, MaxValue } = attr.NumberAttributeConstraints ?? {};
+          if ((MinValue !== undefined && n < Number(MinValue)) || (MaxValue !== undefined && n > Number(MaxValue))) {
+            problems.push(`${Name}: Number attribute value is out of range.`);
+          }
+        }
+        break;
+      }
+      case 'Boolean':
+        if (value !== 'true' && value !== 'false') problems.push(`${Name}: Boolean attribute value must be true or false.`);
+        break;
+      case 'DateTime':
+        if (Number.isNaN(Date.parse(value))) problems.push(`${Name}: DateTime attribute value is not a date.`);
+        break;
+    }
+    if (Name === 'email' && value !== '' && !isEmail(value)) {
+      throw errors.invalidParameter('Invalid email address format.');
+    }
+    if (Name === 'phone_number' && value !== '' && !isPhoneNumber(value)) {
+      throw errors.invalidParameter('Invalid phone number format.');
+    }
+    if (Name === 'email') out.set(Name, normaliseEmail(value));
+    else out.set(Name, value);
+  }
+  if (opts.creating) {
+    for (const attr of pool.settings.SchemaAttributes) {
+      if (attr.Required && attr.Name !== 'sub' && !out.get(attr.Name)) problems.push(`${attr.Name}: The attribute is required`);
+    }
+  }
+  if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
+  return out;
+}
+
+/** Domains are case-insensitive everywhere; the local part is kept as given (security.md A21). */
+export function normaliseEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at < 0 ? email : email.slice(0, at) + email.slice(at).toLowerCase();
+}
+
+/** Attributes as the API lists them: `sub` first, then the stored ones in name order. */
+export function attributeList(user: User, readable?: (name: string) => boolean): AttributeType[] {
+  const out: AttributeType[] = [{ Name: 'sub', Value: user.sub }];
+  for (const [Name, Value] of [...user.attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (Name.startsWith('dev:')) continue;
+    if (readable && !readable(Name)) continue;
+    out.push({ Name, Value });
+  }
+  return out;
+}
+
+type UserRow = Database['users'];
+
+export class Users {
+  constructor(
+    private readonly store: Store,
+    private readonly sealer: Sealer,
+    private readonly hasher: PasswordHasher,
+  ) {}
+
+  get db(): Kysely<Database> {
+    return this.store.db;
+  }
+
+  private async hydrate(db: Db, row: UserRow): Promise<User> {
+    const attrs = await db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', row.id).execute();
+    return {
+      sub: row.id,
+      poolId: row.pool_id,
+      username: row.username,
+      status: row.status as UserStatus,
+      enabled: row.enabled === 1,
+      passwordHash: row.password_hash,
+      srpSalt: row.srp_salt,
+      srpVerifierSealed: row.srp_verifier_sealed,
+      attributes: new Map(attrs.map((a) => [a.name, a.value])),
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    };
+  }
+
+  /** Finds a user by username (not alias) in a pool. */
+  async findByUsername(pool: UserPool, username: string, db: Db = this.store.db): Promise<User | undefined> {
+    const row = await db.selectFrom('users').selectAll().where('pool_id', '=', pool.id).where('username_key', '=', usernameKey(pool, username)).executeTakeFirst();
+    return row ? this.hydrate(db, row) : undefined;
+  }
+
+  async findBySub(poolId: string, sub: string, db: Db = this.store.db): Promise<User | undefined> {
+    const row = await db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('id', '=', sub).executeTakeFirst();
+    return row ? this.hydrate(db, row) : undefined;
+  }
+
+  /**
+   * Finds the user a sign-in name refers to: the username itself, or, for pools that sign in with
+   * email or phone (UsernameAttributes / AliasAttributes), a *verified* holder of that value.
+   */
+  async findForSignIn(pool: UserPool, name: string, db: Db = this.store.db): Promise<User | undefined> {
+    const direct = await this.findByUsername(pool, name, db);
+    if (direct) return direct;
+    const aliasNames = [...(pool.settings.UsernameAttributes ?? []), ...(pool.settings.AliasAttributes ?? [])];
+    for (const attr of aliasNames) {
+      if (attr === 'email' && !isEmail(name)) continue;
+      if (attr === 'phone_number' && !isPhoneNumber(name)) continue;
+      const value = attr === 'email' ? normaliseEmail(name) : name;
+      const verifiedFlag = attr === 'email' ? 'email_verified' : attr === 'phone_number' ? 'phone_number_verified' : undefined;
+      let q = db
+        .selectFrom('user_attributes as a')
+        .innerJoin('users as u', 'u.id', 'a.user_id')
+        .selectAll('u')
+        .where('a.pool_id', '=', pool.id)
+        .where('a.name', '=', attr)
+        .where('a.value', '=', value);
+      if (verifiedFlag && pool.settings.AliasAttributes?.includes(attr)) {
+        q = q.where((eb) => eb.exists(eb.selectFrom('user_attributes as v').select('v.user_id').whereRef('v.user_id', '=', 'u.id').where('v.name', '=', verifiedFlag).where('v.value', '=', 'true')));
+      }
+      const rows = await q.limit(2).execute();
+      if (rows.length === 1) return this.hydrate(db, rows[0]!);
+    }
+    return undefined;
+  }
+
+  /** The sealed SRP verifier and argon2id hash for a password. */
+  async credentials(pool: UserPool, username: string, password: string): Promise<{ password_hash: string; srp_salt: string; srp_verifier_sealed: string }> {
+    const [passwordHash, srp] = await Promise.all([this.hasher.hash(password), Promise.resolve(createVerifier(srpPoolName(pool.id), username, password))]);
+    return {
+      password_hash: passwordHash,
+      srp_salt: srp.salt,
+      srp_verifier_sealed: this.sealer.sealToString(Buffer.from(srp.verifier, 'hex'), `srp-verifier:${pool.id}:${username}`),
+    };
+  }
+
+  /** Opens a user's SRP verifier (hex). */
+  srpVerifier(user: User): string | undefined {
+    if (!user.srpVerifierSealed) return undefined;
+    const opened = this.sealer.openString(user.srpVerifierSealed, `srp-verifier:${user.poolId}:${user.username}`);
+    return opened ? opened.toString('hex') : undefined;
+  }
+
+  /** Inserts a user; a concurrent or existing holder of the username makes it UsernameExistsException. */
+  async insert(
+    db: Db,
+    pool: UserPool,
+    user: { sub: string; username: string; status: UserStatus; attributes: Map<string, string>; credentials?: { password_hash: string; srp_salt: string; srp_verifier_sealed: string } },
+    now: number,
+  ): Promise<void> {
+    try {
+      await db
+        .insertInto('users')
+        .values({
+          id: user.sub,
+          pool_id: pool.id,
+          username: user.username,
+          username_key: usernameKey(pool, user.username),
+          status: user.status,
+          enabled: 1,
+          password_hash: user.credentials?.password_hash ?? null,
+          srp_salt: user.credentials?.srp_salt ?? null,
+          srp_verifier_sealed: user.credentials?.srp_verifier_sealed ?? null,
+          created_at: now,
+          updated_at: now,
+          failed_attempts: 0,
+          last_failed_at: null,
+          locked_until: null,
+        })
+        .execute();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw errors.usernameExists();
+      throw e;
+    }
+    await this.setAttributes(db, pool.id, user.sub, user.attributes);
+  }
+
+  async setAttributes(db: Db, poolId: string, sub: string, attributes: Map<string, string>): Promise<void> {
+    for (const [name, value] of attributes) {
+      await db
+        .insertInto('user_attributes')
+        .values({ user_id: sub, pool_id: poolId, name, value })
+        .onConflict((oc) => oc.columns(['user_id', 'name']).doUpdateSet({ value }))
+        .execute();
+    }
+  }
+
+  async setStatus(db: Db, sub: string, status: UserStatus, now: number): Promise<void> {
+    await db.updateTable('users').set({ status, updated_at: now }).where('id', '=', sub).execute();
+  }
+}
+
+/** Whether a database error is a unique-constraint violation, on SQLite or PostgreSQL. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

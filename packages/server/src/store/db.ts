@@ -1,0 +1,76 @@
+/**
+ * Opens the database: SQLite in the data folder by default (zero set-up), PostgreSQL when
+ * `DATABASE_URL` is a postgres:// URL. Both run the same migrations and queries through Kysely.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+import { migrateToLatest } from './migrations.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: Dialect;
+  /** Throws when the database can't answer a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+// BIGINT (int8) and NUMERIC come back from pg as strings; our BIGINTs are epoch milliseconds, well inside 2^53.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+export interface OpenOptions {
+  databaseUrl: string;
+  dataDir: string;
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+  migrate?: boolean;
+}
+
+export async function openStore(options: OpenOptions): Promise<Store> {
+  const url = options.databaseUrl;
+  let db: Kysely<Database>;
+  let dialect: Dialect;
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+    dialect = 'postgres';
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 20,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+      // A hung database fails requests fast instead of piling them up (security.md R03).
+      statement_timeout: 5000,
+      query_timeout: 6000,
+    });
+    // An idle client losing its connection must not crash the process; the pool replaces it.
+    pool.on('error', () => {});
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else if (url === '' || url.startsWith('sqlite:') || url.startsWith('file:')) {
+    dialect = 'sqlite';
+    let file = url.replace(/^(sqlite|file):(\/\/)?/, '');
+    if (file === '') {
+      mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+      file = path.join(options.dataDir, 'cognate.db');
+    }
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  } else {
+    throw new Error('DATABASE_URL must be empty (SQLite), sqlite:<file>, or postgres://…');
+  }
+  if (options.migrate !== false) await migrateToLatest(db);
+  return {
+    db,
+    dialect,
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+}

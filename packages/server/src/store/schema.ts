@@ -1,0 +1,133 @@
+/**
+ * The database tables, as Kysely sees them. Times are epoch milliseconds (BIGINT), booleans are
+ * 0/1 integers and documents are JSON text, so one set of queries serves SQLite and PostgreSQL.
+ */
+import type { Generated } from 'kysely';
+
+export interface UserPoolsTable {
+  id: string;
+  name: string;
+  /** The pool's Cognito settings (UserPoolType fields that are stored as given), as JSON. */
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface UserPoolClientsTable {
+  id: string;
+  pool_id: string;
+  name: string;
+  /** The client secret, sealed with the server's secrets key; null for public clients. */
+  secret_sealed: string | null;
+  /** The client's Cognito settings (UserPoolClientType fields), as JSON. */
+  settings: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SigningKeysTable {
+  kid: string;
+  /** The user pool the key signs for, or '' for server-wide keys (identity tokens). */
+  pool_id: string;
+  private_key_sealed: string;
+  public_jwk: string;
+  created_at: number;
+  /** Set when a newer key took over; the key stays published until its tokens have expired. */
+  retired_at: number | null;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value_sealed: string;
+  created_at: number;
+}
+
+export interface UsersTable {
+  /** The user's `sub`. */
+  id: string;
+  pool_id: string;
+  /** The username as created (case kept). */
+  username: string;
+  /** The lookup key: the username canonicalised according to the pool's case sensitivity. */
+  username_key: string;
+  /** UNCONFIRMED | CONFIRMED | FORCE_CHANGE_PASSWORD | RESET_REQUIRED | EXTERNAL_PROVIDER | ARCHIVED | UNKNOWN */
+  status: string;
+  enabled: number;
+  /** argon2id PHC string; null for users without a password. */
+  password_hash: string | null;
+  srp_salt: string | null;
+  /** The SRP verifier (hex), sealed. */
+  srp_verifier_sealed: string | null;
+  created_at: number;
+  updated_at: number;
+  failed_attempts: number;
+  last_failed_at: number | null;
+  locked_until: number | null;
+}
+
+export interface UserAttributesTable {
+  user_id: string;
+  pool_id: string;
+  name: string;
+  value: string;
+}
+
+export interface CodesTable {
+  id: string;
+  pool_id: string;
+  user_id: string;
+  /** What the code confirms: 'signup' | 'forgot_password' | 'verify:<attribute>' */
+  purpose: string;
+  /** HMAC-SHA256 of the code under the server's code key, hex. */
+  code_hash: string;
+  expires_at: number;
+  attempts: number;
+  consumed_at: number | null;
+  created_at: number;
+}
+
+export interface RefreshTokensTable {
+  /** The `origin_jti` of every token minted from this authentication. */
+  id: string;
+  pool_id: string;
+  user_id: string;
+  client_id: string;
+  /** SHA-256 of the token's secret part, hex. */
+  token_hash: string;
+  device_key: string | null;
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+  revoked_at: number | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  pool_id: string;
+  channel: string;
+  destination: string;
+  kind: string;
+  /** { subject, text, html } sealed: messages carry codes and temporary passwords. */
+  content_sealed: string;
+  created_at: number;
+  attempts: number;
+  next_attempt_at: number;
+  delivered_at: number | null;
+  /** The transport that took the message, 'outbox' for the development outbox. */
+  delivered_by: string | null;
+  last_error: string | null;
+  failed_at: number | null;
+}
+
+export interface Database {
+  user_pools: UserPoolsTable;
+  user_pool_clients: UserPoolClientsTable;
+  signing_keys: SigningKeysTable;
+  server_secrets: ServerSecretsTable;
+  users: UsersTable;
+  user_attributes: UserAttributesTable;
+  codes: CodesTable;
+  refresh_tokens: RefreshTokensTable;
+  outbox: OutboxTable;
+  kysely_placeholder?: { id: Generated<number> };
+}
