@@ -16,6 +16,7 @@ export type CognitoErrorName =
   | 'ForbiddenException'
   | 'GroupExistsException'
   | 'IncompleteSignature'
+  | 'IncompleteSignatureException'
   | 'InternalErrorException'
   | 'InvalidClientIdCombinationException'
   | 'InvalidIdentityPoolConfigurationException'
