@@ -775,7 +775,7 @@ export function validateInput(model: ServiceModel, op: OperationModel, input: un
 // Java regular expressions → JavaScript
 // ------------------------------------------------------------------------------------------------
 
-/** A model pattern compiled for containment tests (Smithy/AWS: the value must contain a match). */
+/** A model pattern compiled for whole-value tests (AWS: the entire value must match, as Java's `matches()`). */
 export interface JavaPattern {
   /** The pattern as written in the model (Java syntax). */
   readonly pattern: string;
@@ -783,7 +783,7 @@ export interface JavaPattern {
   readonly regex: RegExp | undefined;
   /** How it was compiled: `translated` (the normal case) or one of the fallbacks. */
   readonly via: 'translated' | 'raw-unicode' | 'raw';
-  /** Whether `value` contains a match. */
+  /** Whether the whole of `value` matches. */
   test(value: string): boolean;
 }
 
@@ -801,10 +801,8 @@ const patternCache = new Map<string, JavaPattern | null>();
  * that are illegal in Unicode-mode JS (`\#`) are dropped, and character classes with intersections (`&&`) or
  * negated members use the `v` flag. A leading `(?i)`, `(?s)` or `(?m)` becomes a flag.
  *
- * For containment a leading or trailing single-character atom repeated `{n,m}` times is equivalent to the same atom
- * repeated exactly `n` times (and is dropped when `n` is 0): `.*\{####\}.*` becomes `\{####\}` and
- * `[\w-]+_[0-9a-zA-Z]+` becomes `[\w-]_[0-9a-zA-Z]`. This turns the model's quadratic (or worse) unanchored
- * patterns linear without changing which strings they accept.
+ * The translation is anchored (`^(?:…)$`): AWS requires the whole value to match. Values longer than the
+ * shape's `max` are refused by length before any pattern runs, which bounds the regex work.
  *
  * Fallbacks, only if the translation does not compile: the raw pattern with the `u` flag, then without flags.
  *
@@ -853,7 +851,7 @@ function compilePatternUncached(pattern: string): JavaPattern | null {
     ['', 'raw'],
   ] as const) {
     try {
-      return makePattern(pattern, new RegExp(pattern, flags), via);
+      return makePattern(pattern, new RegExp(`^(?:${pattern})$`, flags), via);
     } catch {
       // try the next
     }
@@ -1438,28 +1436,14 @@ function translateJavaRegex(src: string): { source: string; flags: string } {
   const top = parseAlternatives(false);
   if (i < src.length) throw new Error('trailing input');
 
-  // Containment trimming (see compileJavaPattern): X{a,b}R ⇔ X{a}R and RX{a,b} ⇔ RX{a} for a single-character X.
-  if (top.length === 1 && !possessive) {
-    const terms = top[0]!;
-    const trim = (index: number): boolean => {
-      const t = terms[index];
-      if (!t || !t.single || !t.quant) return false;
-      if (t.quant.min === 0) {
-        terms.splice(index, 1);
-        return true;
-      }
-      t.quant = t.quant.min === 1 ? undefined : { min: t.quant.min, max: t.quant.min, lazy: false };
-      return false;
-    };
-    while (trim(0));
-    while (terms.length > 0 && trim(terms.length - 1));
-  }
-
   const chunks = joinAlternatives(top);
   const classes = chunks.filter((c): c is ClassSet => typeof c !== 'string').map(flatten);
   const v = classes.some(needsV);
   let k = 0;
-  const source = chunks.map((c) => (typeof c === 'string' ? c : emitClass(classes[k++]!, v))).join('');
+  const body = chunks.map((c) => (typeof c === 'string' ? c : emitClass(classes[k++]!, v))).join('');
+  // AWS validates with Java's Matcher.matches(): the whole value must match (a username "a b" fails
+  // `[\p{L}\p{M}\p{S}\p{N}\p{P}]+` in real Cognito), so the translation is anchored at both ends.
+  const source = `^(?:${body})$`;
   const flagText = (v ? 'v' : 'u') + (flags.i ? 'i' : '') + (flags.m ? 'm' : '') + (flags.s ? 's' : '');
   return { source, flags: flagText };
 }

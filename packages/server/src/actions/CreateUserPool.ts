@@ -1,0 +1,9 @@
+import { action } from './action.js';
+import { userPoolType } from './shapes.js';
+
+export default action(async (cognate, input: { PoolName: string } & Record<string, any>) => {
+  const now = cognate.clock.now();
+  const pool = await cognate.pools.create(input, now);
+  await cognate.keys.create(pool.id, now);
+  return { UserPool: userPoolType(pool, 0) };
+});

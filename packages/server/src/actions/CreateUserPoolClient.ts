@@ -1,0 +1,8 @@
+import { action } from './action.js';
+import { userPoolClientType } from './shapes.js';
+
+export default action(async (cognate, input: { UserPoolId: string; ClientName: string } & Record<string, any>) => {
+  const pool = await cognate.pools.get(input.UserPoolId);
+  const client = await cognate.clients.create(pool.id, input, cognate.clock.now());
+  return { UserPoolClient: userPoolClientType(client) };
+});

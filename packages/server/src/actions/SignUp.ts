@@ -1,0 +1,4 @@
+import { action } from './action.js';
+import { signUp, type SignUpInput } from '../domain/sign-up.js';
+
+export default action((cognate, input: SignUpInput) => signUp(cognate, input));

@@ -1,0 +1,52 @@
+/**
+ * Output shapes shared by several actions: UserPoolType, UserPoolClientType, UserType.
+ * Timestamps are epoch seconds, as awsJson serialises them.
+ */
+import type { UserPool } from '../domain/user-pools.js';
+import type { AppClient } from '../domain/app-clients.js';
+import { attributeList, type User } from '../domain/users.js';
+
+const seconds = (ms: number) => ms / 1000;
+
+/** Cognate has no AWS account; ARNs carry this placeholder account ID. */
+export const ACCOUNT_ID = '000000000000';
+
+export function userPoolType(pool: UserPool, estimatedNumberOfUsers: number) {
+  const region = pool.id.slice(0, pool.id.indexOf('_'));
+  return {
+    Id: pool.id,
+    Name: pool.name,
+    ...pool.settings,
+    LastModifiedDate: seconds(pool.updatedAt),
+    CreationDate: seconds(pool.createdAt),
+    EstimatedNumberOfUsers: estimatedNumberOfUsers,
+    Arn: `arn:aws:cognito-idp:${region}:${ACCOUNT_ID}:userpool/${pool.id}`,
+  };
+}
+
+export function userPoolDescriptionType(pool: UserPool) {
+  return { Id: pool.id, Name: pool.name, LambdaConfig: pool.settings.LambdaConfig, LastModifiedDate: seconds(pool.updatedAt), CreationDate: seconds(pool.createdAt) };
+}
+
+export function userPoolClientType(client: AppClient) {
+  return {
+    UserPoolId: client.poolId,
+    ClientName: client.name,
+    ClientId: client.id,
+    ...(client.secret !== undefined ? { ClientSecret: client.secret } : {}),
+    LastModifiedDate: seconds(client.updatedAt),
+    CreationDate: seconds(client.createdAt),
+    ...client.settings,
+  };
+}
+
+export function userType(user: User) {
+  return {
+    Username: user.username,
+    Attributes: attributeList(user),
+    UserCreateDate: seconds(user.createdAt),
+    UserLastModifiedDate: seconds(user.updatedAt),
+    Enabled: user.enabled,
+    UserStatus: user.status,
+  };
+}

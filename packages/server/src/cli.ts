@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+/**
+ * The `cognate` command: start the server, create pools and clients, read the development outbox,
+ * and write an `awsconfiguration.json` for apps.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import pino from 'pino';
+import { loadConfig, options, type FlagValues } from './config.js';
+import { createCognate, type Cognate } from './domain/cognate.js';
+import { startCognate } from './index.js';
+import { openStore } from './store/db.js';
+import { migrateToLatest } from './store/migrations.js';
+
+const program = new Command('cognate').description('Cognate: a self-hosted Amazon Cognito').showHelpAfterError();
+
+/** Adds every configuration option from the typed defaults module as a flag. */
+function withConfigFlags(cmd: Command): Command {
+  cmd.option('--config <file>', 'JSON configuration file (defaults < file < environment < flags)');
+  for (const [key, option] of Object.entries(options)) {
+    const flag = new Option(option.flag, `${option.doc} [env ${option.env}]`).default(undefined);
+    flag.attributeName = () => key;
+    cmd.addOption(flag);
+  }
+  return cmd;
+}
+
+/** Runs `fn` with a domain opened on the configured database (no HTTP listener). */
+async function withCognate<T>(flags: FlagValues, fn: (cognate: Cognate) => Promise<T>): Promise<T> {
+  const config = loadConfig(flags);
+  const cognate = await createCognate({ ...config, printOutbox: false }, pino({ level: 'warn' }));
+  try {
+    return await fn(cognate);
+  } finally {
+    await cognate.close();
+  }
+}
+
+withConfigFlags(program.command('start').description('start the server')).action(async (flags: FlagValues) => {
+  const config = loadConfig(flags);
+  const running = await startCognate(config);
+  const { admin } = running.cognate;
+  running.cognate.log.info({ url: running.url, database: running.cognate.store.dialect, dataDir: config.dataDir }, 'Cognate is listening');
+  if (admin.generated) {
+    process.stdout.write(
+      `\nAdmin credentials for signed (SigV4) calls were generated and saved in ${config.dataDir}/admin-credentials.json:\n` +
+        `  AWS_ACCESS_KEY_ID=${admin.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${admin.secretAccessKey}\n\n`,
+    );
+  }
+  const stop = async () => {
+    await running.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+});
+
+withConfigFlags(program.command('migrate').description('bring the database schema up to date')).action(async (flags: FlagValues) => {
+  const config = loadConfig(flags);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: false });
+  const applied = await migrateToLatest(store.db);
+  await store.close();
+  process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'the schema is up to date\n');
+});
+
+const pool = program.command('pool').description('user pools');
+withConfigFlags(pool.command('create').description('create a user pool'))
+  .requiredOption('--name <name>', 'pool name')
+  .option('--username-attributes <attrs>', 'sign in with email and/or phone_number instead of a username (comma-separated)')
+  .option('--auto-verify <attrs>', 'attributes verified by code at sign-up (comma-separated; default email)', 'email')
+  .action(async (flags: FlagValues & { name: string; usernameAttributes?: string; autoVerify: string }) => {
+    await withCognate(flags, async (cognate) => {
+      const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
+      const now = cognate.clock.now();
+      const created = await cognate.pools.create(
+        { PoolName: flags.name, ...(flags.usernameAttributes ? { UsernameAttributes: list(flags.usernameAttributes) } : {}), AutoVerifiedAttributes: list(flags.autoVerify) ?? [] },
+        now,
+      );
+      await cognate.keys.create(created.id, now);
+      process.stdout.write(`${created.id}\n`);
+    });
+  });
+
+const client = program.command('client').description('app clients');
+withConfigFlags(client.command('create').description('create an app client'))
+  .requiredOption('--pool <id>', 'user pool ID')
+  .option('--name <name>', 'client name', 'app')
+  .option('--secret', 'generate a client secret')
+  .option('--flows <flows>', 'ExplicitAuthFlows (comma-separated)', 'ALLOW_USER_SRP_AUTH,ALLOW_USER_PASSWORD_AUTH,ALLOW_REFRESH_TOKEN_AUTH')
+  .action(async (flags: FlagValues & { pool: string; name: string; secret?: boolean; flows: string }) => {
+    await withCognate(flags, async (cognate) => {
+      const target = await cognate.pools.get(flags.pool);
+      const created = await cognate.clients.create(target.id, { ClientName: flags.name, GenerateSecret: !!flags.secret, ExplicitAuthFlows: flags.flows.split(',').map((f) => f.trim()) }, cognate.clock.now());
+      process.stdout.write(created.secret ? `${created.id} ${created.secret}\n` : `${created.id}\n`);
+    });
+  });
+
+withConfigFlags(program.command('outbox').description('show the newest messages (development outbox)'))
+  .option('--pool <id>', 'only this user pool')
+  .option('--limit <n>', 'how many', '20')
+  .option('--json', 'print JSON')
+  .action(async (flags: FlagValues & { pool?: string; limit: string; json?: boolean }) => {
+    await withCognate(flags, async (cognate) => {
+      const messages = await cognate.outbox.recent(Number(flags.limit), flags.pool);
+      if (flags.json) {
+        process.stdout.write(JSON.stringify(messages, null, 2) + '\n');
+        return;
+      }
+      if (messages.length === 0) process.stdout.write('the outbox is empty\n');
+      for (const m of messages) {
+        const state = m.deliveredAt ? `delivered by ${m.deliveredBy}` : m.failedAt ? `failed: ${m.lastError}` : 'pending';
+        process.stdout.write(`${new Date(m.createdAt).toISOString()}  ${m.channel} to ${m.to}  [${m.kind}, ${state}]\n`);
+        if (m.subject) process.stdout.write(`  subject: ${m.subject}\n`);
+        process.stdout.write(`  ${m.text.replace(/\n/g, '\n  ')}\n\n`);
+      }
+    });
+  });
+
+withConfigFlags(program.command('config').description('write an awsconfiguration.json pointing at this server'))
+  .requiredOption('--pool <id>', 'user pool ID')
+  .requiredOption('--client <id>', 'app client ID')
+  .option('--out <file>', 'output file (default: standard output)')
+  .action(async (flags: FlagValues & { pool: string; client: string; out?: string }) => {
+    await withCognate(flags, async (cognate) => {
+      const target = await cognate.pools.get(flags.pool);
+      const app = await cognate.clients.get(target.id, flags.client);
+      const region = target.id.slice(0, target.id.indexOf('_'));
+      const doc = {
+        Version: '1.0',
+        IdentityManager: { Default: {} },
+        CognitoUserPool: {
+          Default: {
+            PoolId: target.id,
+            AppClientId: app.id,
+            ...(app.secret ? { AppClientSecret: app.secret } : {}),
+            Region: region,
+            Endpoint: cognate.config.publicUrl,
+          },
+        },
+        Auth: { Default: { authenticationFlowType: 'USER_SRP_AUTH' } },
+      };
+      const text = JSON.stringify(doc, null, 2) + '\n';
+      if (flags.out) writeFileSync(flags.out, text, { mode: app.secret ? 0o600 : 0o644 });
+      else process.stdout.write(text);
+    });
+  });
+
+program.parseAsync(process.argv).catch((e: unknown) => {
+  process.stderr.write(`cognate: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,112 @@
+/**
+ * The awsJson1_1 protocol adapter: `POST` with `X-Amz-Target: <Service>.<Action>` and a JSON body,
+ * answered with `application/x-amz-json-1.1` and Cognito's error shape (protocol.md §1.1).
+ * Steps, in order: target → body → signature (for signed operations) → model validation → action.
+ */
+import { randomUUID } from 'node:crypto';
+import { CognitoError } from '../errors.js';
+import type { Cognate } from '../domain/cognate.js';
+import { registry } from '../actions/index.js';
+import { assertDepth, operationForTarget, validateInput } from './model.js';
+import { verifySigV4 } from './sigv4.js';
+
+export interface RawRequest {
+  method: string;
+  /** The request target as received: path and query, still percent-encoded. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  sourceIp: string;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface Outcome {
+  action: string;
+  /** 'ok', or the error name. */
+  outcome: string;
+}
+
+const JSON_TYPES = new Set(['application/x-amz-json-1.1', 'application/x-amz-json-1.0', 'application/json']);
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const SERVICE_SIGNING_NAME = { 'cognito-idp': 'cognito-idp', 'cognito-identity': 'cognito-identity' } as const;
+
+function header(headers: RawRequest['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Parses the body: empty means `{}`; it must be UTF-8 JSON. */
+function parseBody(body: Buffer): unknown {
+  if (body.length === 0) return {};
+  let text: string;
+  try {
+    text = UTF8.decode(body);
+  } catch {
+    throw new CognitoError('SerializationException', 'The request body is not valid UTF-8.');
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new CognitoError('SerializationException', 'The request body is not valid JSON.');
+  }
+}
+
+function respond(status: number, requestId: string, payload: unknown, errorType?: string): RawResponse {
+  const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId };
+  if (errorType) headers['x-amzn-errortype'] = errorType;
+  return { status, headers, body: JSON.stringify(payload) };
+}
+
+/** Handles one awsJson request; never throws. */
+export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: (o: Outcome) => void): Promise<RawResponse> {
+  const requestId = randomUUID();
+  let actionName = 'unknown';
+  try {
+    const target = header(req.headers, 'x-amz-target');
+    const found = target ? operationForTarget(target) : undefined;
+    if (!found) {
+      throw new CognitoError('UnknownOperationException', target ? `Unknown operation ${target.slice(0, 128)}` : 'Missing X-Amz-Target header.');
+    }
+    const { model, op } = found;
+    actionName = op.name;
+    const contentType = header(req.headers, 'content-type')?.split(';')[0]?.trim().toLowerCase();
+    if (contentType && !JSON_TYPES.has(contentType)) {
+      throw new CognitoError('SerializationException', `Unsupported content type ${contentType.slice(0, 64)}.`);
+    }
+    const input = parseBody(req.body);
+    assertDepth(input);
+    if (!op.unsigned) {
+      const q = req.url.indexOf('?');
+      await verifySigV4(
+        { method: req.method, rawPath: q < 0 ? req.url : req.url.slice(0, q), rawQuery: q < 0 ? '' : req.url.slice(q + 1), headers: req.headers, body: req.body },
+        {
+          services: [SERVICE_SIGNING_NAME[model.name as keyof typeof SERVICE_SIGNING_NAME] ?? model.name],
+          now: cognate.clock.now(),
+          lookup: async (accessKeyId) =>
+            accessKeyId === cognate.admin.accessKeyId ? { secretAccessKey: cognate.admin.secretAccessKey, principal: 'admin' } : undefined,
+        },
+      );
+    }
+    validateInput(model, op, input);
+    const handler = registry[model.name as keyof typeof registry]?.[op.name];
+    if (!handler) throw new CognitoError('UnsupportedOperationException', `Cognate does not implement ${op.name} yet.`);
+    const output = await handler(cognate, input, { requestId, sourceIp: req.sourceIp });
+    report?.({ action: actionName, outcome: 'ok' });
+    return respond(200, requestId, output ?? {});
+  } catch (e) {
+    if (e instanceof CognitoError) {
+      report?.({ action: actionName, outcome: e.name });
+      if (e.status >= 500) cognate.log.error({ err: e, requestId, action: actionName }, 'request failed');
+      return respond(e.status, requestId, { __type: e.name, message: e.message }, e.name);
+    }
+    // A real fault: logged here with its stack, answered without it.
+    cognate.log.error({ err: e, requestId, action: actionName }, 'unexpected error');
+    report?.({ action: actionName, outcome: 'InternalErrorException' });
+    return respond(500, requestId, { __type: 'InternalErrorException', message: 'An internal error occurred.' }, 'InternalErrorException');
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Boots a real Cognate server for a black-box suite: its own data folder, its own database
+ * (SQLite, or a fresh PostgreSQL database), a listener on a free loopback port, and admin
+ * credentials for signed calls. Suites drive it only through real clients.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { loadConfig, startCognate, ManualClock, type Config, type RunningCognate } from '../../src/index.js';
+import { createTestDatabase, type TestDatabase } from './postgres.js';
+
+export interface TestServer {
+  url: string;
+  running: RunningCognate;
+  clock: ManualClock;
+  /** An SDK client signed with the server's admin credentials. */
+  admin: CognitoIdentityProviderClient;
+  /** An SDK client with no credentials, for unsigned user calls. */
+  anonymous: CognitoIdentityProviderClient;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  stop(): Promise<void>;
+}
+
+export const ADMIN = { accessKeyId: 'AKIACOGNATETESTADMIN', secretAccessKey: 'cognate-test-admin-secret-0123456789abcdef' };
+
+export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Partial<Config> = {}): Promise<TestServer> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'cognate-e2e-'));
+  let database: TestDatabase | undefined;
+  if (kind === 'postgres') {
+    database = await createTestDatabase();
+    if (!database) throw new Error('PostgreSQL requested but COGNATE_TEST_PG_URL is not set');
+  }
+  const config = loadConfig(
+    { port: 0, dataDir, databaseUrl: database?.url ?? '', adminAccessKeyId: ADMIN.accessKeyId, adminSecretAccessKey: ADMIN.secretAccessKey, printOutbox: false, issuerStyle: 'aws', sqliteSynchronous: 'NORMAL', argon2MemoryKiB: 4096, logLevel: 'silent' },
+    {},
+  );
+  const clock = new ManualClock(Date.now());
+  const running = await startCognate({ ...config, ...overrides }, { clock, log: pino({ level: process.env.COGNATE_TEST_LOG ?? 'silent' }) });
+  const common = { region: 'us-east-1', endpoint: running.url, maxAttempts: 1 };
+  const admin = new CognitoIdentityProviderClient({ ...common, credentials: ADMIN });
+  const anonymous = new CognitoIdentityProviderClient({ ...common, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
+  return {
+    url: running.url,
+    running,
+    clock,
+    admin,
+    anonymous,
+    credentials: ADMIN,
+    async stop() {
+      admin.destroy();
+      anonymous.destroy();
+      await running.close();
+      await database?.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Posts a raw awsJson request (for malformed-input tests the SDK won't send). */
+export async function rawCall(url: string, target: string | undefined, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> {
+  const res = await fetch(url + '/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-amz-json-1.1', ...(target ? { 'x-amz-target': target } : {}), ...headers },
+    body,
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, json, headers: res.headers };
+}
+
+/** Calls an unsigned cognito-idp action with fetch, as browser clients do. */
+export const idp = (url: string, action: string, input: unknown) => rawCall(url, `AWSCognitoIdentityProviderService.${action}`, JSON.stringify(input));
