@@ -28,7 +28,7 @@ function withConfigFlags(cmd: Command): Command {
 /** Runs `fn` with a domain opened on the configured database (no HTTP listener). */
 async function withCognate<T>(flags: FlagValues, fn: (cognate: Cognate) => Promise<T>): Promise<T> {
   const config = loadConfig(flags);
-  const cognate = await createCognate({ ...config, printOutbox: false }, pino({ level: 'warn' }));
+  const cognate = await createCognate({ ...config, printOutbox: false }, pino({ level: 'warn' }), { generateAdminCredentials: false });
   try {
     return await fn(cognate);
   } finally {

@@ -27,7 +27,7 @@ export interface RunningCognate extends CognateServer {
 /** Opens the database, loads keys and listens. `close()` stops the listener and the database. */
 export async function startCognate(config: Config, opts: { log?: Logger; clock?: Clock } = {}): Promise<RunningCognate> {
   const log = opts.log ?? pino({ level: config.logLevel, base: undefined, redact: ['req.headers.authorization', '*.password', '*.Password'] });
-  const cognate = await createCognate(config, log, opts.clock);
+  const cognate = await createCognate(config, log, opts.clock ? { clock: opts.clock } : {});
   try {
     const server = await listen(cognate, { port: config.port, host: config.host });
     return {

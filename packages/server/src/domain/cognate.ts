@@ -37,12 +37,19 @@ export interface Cognate {
   close(): Promise<void>;
 }
 
-export async function createCognate(config: Config, log: Logger, clock: Clock = systemClock): Promise<Cognate> {
+export interface CreateOptions {
+  clock?: Clock;
+  /** Generate (and save) an admin key pair when none is configured or saved: what `cognate start` does. */
+  generateAdminCredentials?: boolean;
+}
+
+export async function createCognate(config: Config, log: Logger, options: CreateOptions = {}): Promise<Cognate> {
+  const clock = options.clock ?? systemClock;
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous });
   try {
     const masterKey = loadMasterKey(config.masterKey, config.dataDir);
     const secrets = await loadServerSecrets(store, masterKey, clock.now());
-    const admin = loadAdminCredentials(config.adminAccessKeyId, config.adminSecretAccessKey, config.dataDir);
+    const admin = loadAdminCredentials(config.adminAccessKeyId, config.adminSecretAccessKey, config.dataDir, options.generateAdminCredentials ?? true);
     const hasher = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, iterations: config.argon2Iterations });
     const pools = new UserPools(store, config.region);
     const clients = new AppClients(store, secrets.atRest);

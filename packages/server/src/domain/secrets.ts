@@ -79,8 +79,12 @@ export interface AdminCredentials {
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** The admin access key pair: configuration, else `<dataDir>/admin-credentials.json`, else a new pair saved there. */
-export function loadAdminCredentials(accessKeyId: string, secretAccessKey: string, dataDir: string): AdminCredentials {
+/**
+ * The admin access key pair: configuration, else `<dataDir>/admin-credentials.json`, else (when
+ * `generate`) a new pair saved there. Without `generate` and without a pair, no admin key exists
+ * and every signed call is refused.
+ */
+export function loadAdminCredentials(accessKeyId: string, secretAccessKey: string, dataDir: string, generate = true): AdminCredentials {
   if (accessKeyId && secretAccessKey) return { accessKeyId, secretAccessKey, generated: false };
   if (accessKeyId || secretAccessKey) throw new Error('set both COGNATE_ADMIN_ACCESS_KEY_ID and COGNATE_ADMIN_SECRET_ACCESS_KEY, or neither');
   const file = path.join(dataDir, 'admin-credentials.json');
@@ -88,6 +92,7 @@ export function loadAdminCredentials(accessKeyId: string, secretAccessKey: strin
     const saved = JSON.parse(readFileSync(file, 'utf8')) as { accessKeyId: string; secretAccessKey: string };
     return { accessKeyId: saved.accessKeyId, secretAccessKey: saved.secretAccessKey, generated: false };
   }
+  if (!generate) return { accessKeyId: '', secretAccessKey: '', generated: false };
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const id = 'AKIA' + [...randomBytes(16)].map((b) => ALNUM[b % ALNUM.length]).join('');
   const secret = randomBytes(30).toString('base64');

@@ -88,7 +88,7 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
           services: [SERVICE_SIGNING_NAME[model.name as keyof typeof SERVICE_SIGNING_NAME] ?? model.name],
           now: cognate.clock.now(),
           lookup: async (accessKeyId) =>
-            accessKeyId === cognate.admin.accessKeyId ? { secretAccessKey: cognate.admin.secretAccessKey, principal: 'admin' } : undefined,
+            cognate.admin.accessKeyId !== '' && accessKeyId === cognate.admin.accessKeyId ? { secretAccessKey: cognate.admin.secretAccessKey, principal: 'admin' } : undefined,
         },
       );
     }

@@ -171,6 +171,19 @@ for (const kind of databaseKinds) {
       assert.equal((await server.anonymous.send(new GetUserCommand({ AccessToken: b.AccessToken }))).Username, 'alice');
     });
 
+    it('refuses bad GlobalSignOut and RevokeToken input', async () => {
+      assert.equal((await failure(() => server.anonymous.send(new GlobalSignOutCommand({ AccessToken: 'not-a-token' })))).name, 'NotAuthorizedException');
+      const tokens = (await server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'alice', PASSWORD: 'Corr3ct-Horse!' } }))).AuthenticationResult!;
+      assert.equal((await failure(() => server.anonymous.send(new GlobalSignOutCommand({ AccessToken: tokens.IdToken })))).name, 'NotAuthorizedException', 'an ID token does not sign out');
+      assert.equal((await failure(() => server.anonymous.send(new RevokeTokenCommand({ ClientId: clientId, Token: 'garbage' })))).name, 'NotAuthorizedException');
+      assert.equal((await failure(() => server.anonymous.send(new RevokeTokenCommand({ ClientId: 'y'.repeat(26), Token: tokens.RefreshToken })))).name, 'ResourceNotFoundException');
+      const otherApp = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'other' }))).UserPoolClient!.ClientId!;
+      assert.equal((await failure(() => server.anonymous.send(new RevokeTokenCommand({ ClientId: otherApp, Token: tokens.RefreshToken })))).name, 'NotAuthorizedException', "a client can't revoke another client's token");
+      const secretApp = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'secret', GenerateSecret: true }))).UserPoolClient!.ClientId!;
+      assert.equal((await failure(() => server.anonymous.send(new RevokeTokenCommand({ ClientId: secretApp, Token: tokens.RefreshToken })))).name, 'NotAuthorizedException', 'a client with a secret must send it');
+      assert.equal((await server.anonymous.send(new GetUserCommand({ AccessToken: tokens.AccessToken }))).Username, 'alice', 'refused revocations revoke nothing');
+    });
+
     it('GlobalSignOut revokes every session of the user, and amazon-cognito-identity-js refresh then fails', async () => {
       await confirmedUser('bob');
       const session = await srpSignIn(jsPool, 'bob', 'Corr3ct-Horse!');

@@ -5,6 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   AdminGetUserCommand,
   ConfirmSignUpCommand,
@@ -39,10 +41,23 @@ for (const kind of databaseKinds) {
     let clientId: string;
     let secretClientId: string;
     let secret: string;
+    let smsGateway: Server;
+    const texts: { to: string; text: string; signature: string | undefined; body: string }[] = [];
 
     before(async () => {
       smtp = await startSmtpReceiver();
-      server = await startTestServer(kind, { smtpHost: smtp.host, smtpPort: smtp.port, smtpFrom: 'auth@shop.example' });
+      smsGateway = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk) => (body += chunk));
+        req.on('end', () => {
+          const { to, text } = JSON.parse(body) as { to: string; text: string };
+          texts.push({ to, text, signature: req.headers['x-cognate-signature'] as string | undefined, body });
+          res.end('{}');
+        });
+      });
+      await new Promise<void>((resolve) => smsGateway.listen(0, '127.0.0.1', resolve));
+      const smsUrl = `http://127.0.0.1:${(smsGateway.address() as AddressInfo).port}/sms`;
+      server = await startTestServer(kind, { smtpHost: smtp.host, smtpPort: smtp.port, smtpFrom: 'auth@shop.example', smsWebhookUrl: smsUrl, smsWebhookSecret: 'gateway-secret' });
       poolId = (
         await server.admin.send(
           new CreateUserPoolCommand({
@@ -61,6 +76,7 @@ for (const kind of databaseKinds) {
     after(async () => {
       await server.stop();
       await smtp.close();
+      await new Promise((resolve) => smsGateway.close(resolve));
     });
 
     it('signs a user up, mails the code over SMTP and confirms with it', async () => {
@@ -212,6 +228,25 @@ for (const kind of databaseKinds) {
       assert.equal(taken.name, 'UsernameExistsException');
       const code = codeIn((await smtp.waitFor((m) => m.to.includes('heidi@example.com'))).text);
       await server.anonymous.send(new ConfirmSignUpCommand({ ClientId: app, Username: 'heidi@example.com', ConfirmationCode: code }));
+    });
+
+    it('texts the code through the SMS webhook when the pool verifies phone numbers', async () => {
+      const phonePool = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'by-phone', AutoVerifiedAttributes: ['phone_number'], SmsVerificationMessage: 'Code: {####}' }))).UserPool!.Id!;
+      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: phonePool, ClientName: 'mobile' }))).UserPoolClient!.ClientId!;
+      const out = await server.anonymous.send(new SignUpCommand({ ClientId: app, Username: 'ivan', Password: 'Corr3ct-Horse!', UserAttributes: [{ Name: 'phone_number', Value: '+15555550123' }] }));
+      assert.deepEqual(out.CodeDeliveryDetails, { Destination: '+*******0123', DeliveryMedium: 'SMS', AttributeName: 'phone_number' });
+      let sms: (typeof texts)[number] | undefined;
+      for (let i = 0; i < 100 && !sms; i++) {
+        sms = texts.find((t) => t.to === '+15555550123');
+        if (!sms) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.ok(sms, 'the gateway received the text');
+      assert.match(sms.text, /^Code: \d{6}$/);
+      const [t, v1] = (sms.signature ?? '').split(',').map((part) => part.split('=')[1]);
+      assert.equal(v1, createHmac('sha256', 'gateway-secret').update(`${t}.${sms.body}`).digest('hex'), 'the webhook is signed');
+      await server.anonymous.send(new ConfirmSignUpCommand({ ClientId: app, Username: 'ivan', ConfirmationCode: codeIn(sms.text) }));
+      const user = await server.admin.send(new AdminGetUserCommand({ UserPoolId: phonePool, Username: 'ivan' }));
+      assert.equal(user.UserAttributes!.find((a) => a.Name === 'phone_number_verified')?.Value, 'true');
     });
 
     it('20 parallel sign-ups of one username create exactly one user', async () => {

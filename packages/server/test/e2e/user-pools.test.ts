@@ -11,6 +11,7 @@ import {
   DeleteUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  AdminGetUserCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   UpdateUserPoolClientCommand,
@@ -168,6 +169,30 @@ for (const kind of databaseKinds) {
         ['missing client name', 'InvalidParameterException', () => server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId } as never))],
       ];
       for (const [what, name, call] of cases) assert.equal((await failure(call)).name, name, what);
+    });
+
+    it('refuses bad input on every other admin action', async () => {
+      const protectedPool = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'guarded', DeletionProtection: 'ACTIVE' }))).UserPool!.Id!;
+      const clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: protectedPool, ClientName: 'x' }))).UserPoolClient!.ClientId!;
+      const missingPool = 'us-east-1_Missing00';
+      const cases: [string, string, () => Promise<unknown>][] = [
+        ['update an unknown pool', 'ResourceNotFoundException', () => server.admin.send(new UpdateUserPoolCommand({ UserPoolId: missingPool }))],
+        ['update with a bad password policy', 'InvalidParameterException', () => server.admin.send(new UpdateUserPoolCommand({ UserPoolId: protectedPool, DeletionProtection: 'ACTIVE', Policies: { PasswordPolicy: { MinimumLength: 100 } } }))],
+        ['delete an unknown pool', 'ResourceNotFoundException', () => server.admin.send(new DeleteUserPoolCommand({ UserPoolId: missingPool }))],
+        ['delete a protected pool', 'InvalidParameterException', () => server.admin.send(new DeleteUserPoolCommand({ UserPoolId: protectedPool }))],
+        ['update an unknown client', 'ResourceNotFoundException', () => server.admin.send(new UpdateUserPoolClientCommand({ UserPoolId: protectedPool, ClientId: 'b'.repeat(26) }))],
+        ['update a client through another pool', 'ResourceNotFoundException', () => server.admin.send(new UpdateUserPoolClientCommand({ UserPoolId: missingPool, ClientId: clientId }))],
+        ['update a client with a bad validity', 'InvalidParameterException', () => server.admin.send(new UpdateUserPoolClientCommand({ UserPoolId: protectedPool, ClientId: clientId, IdTokenValidity: 25 }))],
+        ['delete an unknown client', 'ResourceNotFoundException', () => server.admin.send(new DeleteUserPoolClientCommand({ UserPoolId: protectedPool, ClientId: 'c'.repeat(26) }))],
+        ['list the clients of an unknown pool', 'ResourceNotFoundException', () => server.admin.send(new ListUserPoolClientsCommand({ UserPoolId: missingPool }))],
+        ['list clients with a forged token', 'InvalidParameterException', () => server.admin.send(new ListUserPoolClientsCommand({ UserPoolId: protectedPool, NextToken: Buffer.from('a b').toString('base64url') }))],
+        ['get an unknown user', 'UserNotFoundException', () => server.admin.send(new AdminGetUserCommand({ UserPoolId: protectedPool, Username: 'ghost' }))],
+        ['get a user of an unknown pool', 'ResourceNotFoundException', () => server.admin.send(new AdminGetUserCommand({ UserPoolId: missingPool, Username: 'ghost' }))],
+        ['get a user with a blank name', 'InvalidParameterException', () => server.admin.send(new AdminGetUserCommand({ UserPoolId: protectedPool, Username: '' }))],
+      ];
+      for (const [what, name, call] of cases) assert.equal((await failure(call)).name, name, what);
+      const still = await server.admin.send(new DescribeUserPoolCommand({ UserPoolId: protectedPool }));
+      assert.equal(still.UserPool?.Policies?.PasswordPolicy?.MinimumLength, 8, 'a refused update changes nothing');
     });
 
     it('verifies SigV4 on admin calls: a wrong secret, an unknown key and no signature are refused', async () => {

@@ -13,6 +13,8 @@ import { createTestDatabase, type TestDatabase } from './postgres.js';
 
 export interface TestServer {
   url: string;
+  /** Where its data lives, for a second node or a restart sharing it. */
+  storage: { dataDir: string; databaseUrl: string };
   running: RunningCognate;
   clock: ManualClock;
   /** An SDK client signed with the server's admin credentials. */
@@ -25,15 +27,22 @@ export interface TestServer {
 
 export const ADMIN = { accessKeyId: 'AKIACOGNATETESTADMIN', secretAccessKey: 'cognate-test-admin-secret-0123456789abcdef' };
 
-export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Partial<Config> = {}): Promise<TestServer> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'cognate-e2e-'));
+/**
+ * Starts a server. With `shareWith`, it is another node on the same data folder and database (a
+ * second node behind a load balancer, or the same node after a restart); stopping it leaves the
+ * data to its owner.
+ */
+export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Partial<Config> = {}, shareWith?: TestServer): Promise<TestServer> {
+  const owner = !shareWith;
+  const dataDir = shareWith?.storage.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'cognate-e2e-')));
   let database: TestDatabase | undefined;
-  if (kind === 'postgres') {
+  if (kind === 'postgres' && !shareWith) {
     database = await createTestDatabase();
     if (!database) throw new Error('PostgreSQL requested but COGNATE_TEST_PG_URL is not set');
   }
+  const databaseUrl = shareWith?.storage.databaseUrl ?? database?.url ?? '';
   const config = loadConfig(
-    { port: 0, dataDir, databaseUrl: database?.url ?? '', adminAccessKeyId: ADMIN.accessKeyId, adminSecretAccessKey: ADMIN.secretAccessKey, printOutbox: false, issuerStyle: 'aws', sqliteSynchronous: 'NORMAL', argon2MemoryKiB: 4096, logLevel: 'silent' },
+    { port: 0, dataDir, databaseUrl, adminAccessKeyId: ADMIN.accessKeyId, adminSecretAccessKey: ADMIN.secretAccessKey, printOutbox: false, issuerStyle: 'aws', sqliteSynchronous: 'NORMAL', argon2MemoryKiB: 4096, logLevel: 'silent' },
     {},
   );
   const clock = new ManualClock(Date.now());
@@ -43,6 +52,7 @@ export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Pa
   const anonymous = new CognitoIdentityProviderClient({ ...common, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
   return {
     url: running.url,
+    storage: { dataDir, databaseUrl },
     running,
     clock,
     admin,
@@ -52,6 +62,7 @@ export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Pa
       admin.destroy();
       anonymous.destroy();
       await running.close();
+      if (!owner) return;
       await database?.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
