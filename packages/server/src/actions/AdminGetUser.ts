@@ -13,6 +13,5 @@ export default action(async (cognate, input: { UserPoolId: string; Username: str
     UserLastModifiedDate: user.updatedAt / 1000,
     Enabled: user.enabled,
     UserStatus: user.status,
-    UserMFASettingList: [] as string[],
   };
 });
