@@ -36,7 +36,14 @@ export class Lockout {
       .returning('failed_attempts')
       .executeTakeFirst();
     const lock = lockMs(row?.failed_attempts ?? 0);
-    if (lock > 0) await this.db.updateTable('users').set({ locked_until: now + lock }).where('id', '=', sub).execute();
+    if (lock === 0) return;
+    // Only ever lengthen a lock: a slower concurrent failure with a lower count must not shorten it.
+    await this.db
+      .updateTable('users')
+      .set({ locked_until: now + lock })
+      .where('id', '=', sub)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now + lock)]))
+      .execute();
   }
 
   async recordSuccess(sub: string): Promise<void> {

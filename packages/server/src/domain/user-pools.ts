@@ -260,7 +260,7 @@ export class UserPools {
     });
   }
 
-  /** Pools in creation order; `after` is the last ID of the previous page. */
+  /** Pools in ID order (stable for paging); `after` is the last ID of the previous page. */
   async list(limit: number, after?: string): Promise<{ pools: UserPool[]; next?: string }> {
     let q = this.store.db.selectFrom('user_pools').selectAll().orderBy('id').limit(limit + 1);
     if (after) q = q.where('id', '>', after);

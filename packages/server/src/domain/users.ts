@@ -40,8 +40,14 @@ type Db = Kysely<Database> | Transaction<Database>;
  * (security.md P15, A20). Case-sensitive pools compare exactly.
  */
 export function usernameKey(pool: UserPool, username: string): string {
-  return pool.settings.UsernameConfiguration.CaseSensitive ? username : username.normalize('NFKC').toLowerCase();
+  const key = pool.settings.UsernameConfiguration.CaseSensitive ? username : username.normalize('NFKC').toLowerCase();
+  // NFKC can expand a character many times over (U+FDFA becomes 18); keep keys indexable.
+  if (key.length > MAX_USERNAME_KEY_LENGTH) throw errors.invalidParameter('Username is too long once normalised.');
+  return key;
 }
+
+/** The longest canonical username stored (the username_key column). */
+export const MAX_USERNAME_KEY_LENGTH = 512;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/u;
 const PHONE = /^\+[0-9]{4,15}$/;
@@ -63,6 +69,7 @@ export function validateAttributes(pool: UserPool, attributes: readonly Attribut
   for (const { Name, Value } of attributes) {
     const attr = schema.get(Name);
     const value = Value ?? '';
+    if (value.includes('\u0000')) throw errors.invalidParameter(`Attribute ${Name} must not contain NUL characters.`);
     if (!attr || Name === 'sub' || Name === 'identities') {
       problems.push(`${Name}: Attribute does not exist in the schema.`);
       continue;

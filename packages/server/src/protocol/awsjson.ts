@@ -56,6 +56,23 @@ function parseBody(body: Buffer): unknown {
   }
 }
 
+/**
+ * Refuses NUL characters anywhere in the input: no Cognito value needs one, and PostgreSQL can't
+ * store them in text, so letting one through would turn bad input into a server fault.
+ */
+function assertNoNul(value: unknown): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw new CognitoError('InvalidParameterException', 'Request values must not contain NUL characters.');
+  } else if (Array.isArray(value)) {
+    for (const item of value) assertNoNul(item);
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      assertNoNul(key);
+      assertNoNul(item);
+    }
+  }
+}
+
 function respond(status: number, requestId: string, payload: unknown, errorType?: string): RawResponse {
   const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId };
   if (errorType) headers['x-amzn-errortype'] = errorType;
@@ -80,6 +97,7 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
     }
     const input = parseBody(req.body);
     assertDepth(input);
+    assertNoNul(input);
     if (!op.unsigned) {
       const q = req.url.indexOf('?');
       await verifySigV4(

@@ -30,6 +30,23 @@ export interface OpenOptions {
   migrate?: boolean;
 }
 
+/**
+ * Kysely locks migrations on PostgreSQL but not across SQLite processes: when two nodes start on
+ * one fresh file, the loser's CREATE TABLE fails; after a moment the winner's work is visible and
+ * the migrator finds nothing left to do.
+ */
+async function migrateWithRetry(db: Kysely<Database>, dialect: Dialect): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await migrateToLatest(db);
+      return;
+    } catch (e) {
+      if (dialect !== 'sqlite' || attempt >= 5) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
 export async function openStore(options: OpenOptions): Promise<Store> {
   const url = options.databaseUrl;
   let db: Kysely<Database>;
@@ -64,7 +81,7 @@ export async function openStore(options: OpenOptions): Promise<Store> {
   } else {
     throw new Error('DATABASE_URL must be empty (SQLite), sqlite:<file>, or postgres://…');
   }
-  if (options.migrate !== false) await migrateToLatest(db);
+  if (options.migrate !== false) await migrateWithRetry(db, dialect);
   return {
     db,
     dialect,
