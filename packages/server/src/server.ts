@@ -54,6 +54,8 @@ export function createApp(cognate: Cognate): Hono<{ Bindings: HttpBindings }> {
       });
     }
     await next();
+    // The Date header follows the server's clock, which SDKs use to correct their own skew for SigV4.
+    c.header('date', new Date(cognate.clock.now()).toUTCString());
     c.header('access-control-allow-origin', origin ?? '*');
     c.header('access-control-expose-headers', CORS_EXPOSE_HEADERS);
     if (origin) c.header('vary', 'Origin');

@@ -42,7 +42,8 @@ export function codeDestination(pool: UserPool, user: Pick<User, 'attributes'>, 
   return undefined;
 }
 
-const fill = (template: string, code: string, username: string) => template.replaceAll('{####}', code).replaceAll('{username}', username);
+// Function replacers: a username like `$&` must come out as written, not as a replacement pattern.
+const fill = (template: string, code: string, username: string) => template.replaceAll('{####}', () => code).replaceAll('{username}', () => username);
 
 /** Queues a verification-code message in the caller's transaction and describes its delivery. */
 export async function queueCodeMessage(

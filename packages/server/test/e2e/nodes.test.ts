@@ -74,8 +74,10 @@ for (const kind of databaseKinds) {
       const message = (await owner.running.cognate.outbox.recent(10, poolId)).find((m) => m.to === 'bob@example.com');
       const code = /\d{6}/.exec(message!.text)![0];
       await owner.anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'bob', ConfirmationCode: code }));
-      for (let i = 0; i < 5; i++) {
-        await assert.rejects(owner.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'bob', PASSWORD: 'Wrong-Horse-1!' } })), { name: 'NotAuthorizedException' });
+      // Eleven failures lock bob for 64 s of the owner's clock: long enough to outlast a restart.
+      for (let failures = 1; failures <= 11; failures++) {
+        await assert.rejects(owner.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'bob', PASSWORD: 'Wrong-Horse-1!' } })), { name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+        if (failures >= 5 && failures < 11) owner.clock.advance(1000 * 2 ** (failures - 5) + 1);
       }
       await other.stop();
       other = await startTestServer(kind, {}, owner);

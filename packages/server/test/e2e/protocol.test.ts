@@ -109,7 +109,7 @@ for (const kind of databaseKinds) {
     });
 
     it('answers operations it does not implement yet with UnsupportedOperationException', async () => {
-      const res = await rawCall(server.url, 'AWSCognitoIdentityProviderService.ForgotPassword', JSON.stringify({ ClientId: 'abc', Username: 'x' }));
+      const res = await rawCall(server.url, 'AWSCognitoIdentityProviderService.StartWebAuthnRegistration', JSON.stringify({ AccessToken: 'abc' }));
       assertCognitoError(res, 'UnsupportedOperationException');
     });
   });
