@@ -46,6 +46,7 @@ export type CognitoErrorName =
   | 'UnrecognizedClientException'
   | 'UnsupportedOperationException'
   | 'UnsupportedTokenTypeException'
+  | 'UnsupportedUserStateException'
   | 'UserImportInProgressException'
   | 'UserLambdaValidationException'
   | 'UserNotConfirmedException'

@@ -1,11 +1,10 @@
 import { action } from './action.js';
+import { adminUser } from '../domain/admin-users.js';
 import { attributeList } from '../domain/users.js';
-import { errors } from '../errors.js';
 
 export default action(async (cognate, input: { UserPoolId: string; Username: string }) => {
   const pool = await cognate.pools.get(input.UserPoolId);
-  const user = await cognate.users.findForSignIn(pool, input.Username);
-  if (!user) throw errors.userNotFound();
+  const user = await adminUser(cognate, pool, input.Username);
   return {
     Username: user.username,
     UserAttributes: attributeList(user),

@@ -1,10 +1,11 @@
 /**
- * Output shapes shared by several actions: UserPoolType, UserPoolClientType, UserType.
+ * Output shapes shared by several actions: UserPoolType, UserPoolClientType, UserType, GroupType.
  * Timestamps are epoch seconds, as awsJson serialises them.
  */
 import type { UserPool } from '../domain/user-pools.js';
 import type { AppClient } from '../domain/app-clients.js';
 import { attributeList, type User } from '../domain/users.js';
+import type { Group } from '../domain/groups.js';
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -48,5 +49,17 @@ export function userType(user: User) {
     UserLastModifiedDate: seconds(user.updatedAt),
     Enabled: user.enabled,
     UserStatus: user.status,
+  };
+}
+
+export function groupType(group: Group) {
+  return {
+    GroupName: group.name,
+    UserPoolId: group.poolId,
+    ...(group.description !== null ? { Description: group.description } : {}),
+    ...(group.roleArn !== null ? { RoleArn: group.roleArn } : {}),
+    ...(group.precedence !== null ? { Precedence: group.precedence } : {}),
+    LastModifiedDate: seconds(group.updatedAt),
+    CreationDate: seconds(group.createdAt),
   };
 }

@@ -13,6 +13,7 @@ import { usernameKey, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
 import type { AuthenticationResult } from './tokens.js';
 import { clientAndPool } from './sign-up.js';
+import { answerNewPasswordRequired, newPasswordChallenge } from './admin-users.js';
 
 export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'CUSTOM_CHALLENGE' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | 'EMAIL_OTP';
 
@@ -56,6 +57,13 @@ const sessionMs = (client: AppClient) => client.settings.AuthSessionValidity * 6
 async function afterPrimaryCredential(cognate: Cognate, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
   assertMayUseAccount(user);
   await cognate.lockout.recordSuccess(user.sub);
+  // A temporary password (AdminCreateUser, AdminSetUserPassword) must be replaced first.
+  if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(cognate, pool, client, user);
+  return afterPasswordSettled(cognate, pool, client, user);
+}
+
+/** Steps once the user has a password of their own (after NEW_PASSWORD_REQUIRED, if it came). */
+async function afterPasswordSettled(cognate: Cognate, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
   const result = await cognate.tokens.issue({ pool, client, user });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }
@@ -254,6 +262,10 @@ export async function respondToAuthChallenge(cognate: Cognate, input: RespondInp
   switch (input.ChallengeName) {
     case 'PASSWORD_VERIFIER':
       return answerPasswordVerifier(cognate, found.pool, found.client, responses);
+    case 'NEW_PASSWORD_REQUIRED': {
+      const user = await answerNewPasswordRequired(cognate, found.pool, found.client, responses, input.Session);
+      return afterPasswordSettled(cognate, found.pool, found.client, user);
+    }
     default:
       throw errors.invalidParameter(`Invalid challenge name: ${input.ChallengeName}`);
   }

@@ -43,6 +43,9 @@ export class Codes {
 
   /** Issues a new code, superseding earlier ones of the same purpose. Returns the plaintext code. */
   async issue(db: Db, p: { poolId: string; userId: string; purpose: CodePurpose }, now: number): Promise<string> {
+    // Take the user's row lock first, so concurrent issues for one user count one after another
+    // and can't pass the hourly cap together (PostgreSQL; SQLite transactions are serial anyway).
+    await db.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', p.userId).execute();
     const recent = await db
       .selectFrom('codes')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -60,6 +63,11 @@ export class Codes {
     return code;
   }
 
+  /** Kills every live code of a purpose (the value it would confirm changed or went away). */
+  async invalidate(db: Db, p: { userId: string; purpose: CodePurpose }, now: number): Promise<void> {
+    await db.updateTable('codes').set({ consumed_at: now }).where('user_id', '=', p.userId).where('purpose', '=', p.purpose).where('consumed_at', 'is', null).execute();
+  }
+
   /**
    * Consumes the live code if `code` matches: exactly one concurrent caller can win (the update is
    * conditional on the code being unconsumed). A wrong code counts an attempt; the outcome is
@@ -72,10 +80,13 @@ export class Codes {
       .selectAll()
       .where('user_id', '=', p.userId)
       .where('purpose', '=', p.purpose)
+      .where('consumed_at', 'is', null)
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    if (!row || row.consumed_at !== null) return 'mismatch';
+    // Issuing a code kills the older ones, so at most one is live; it is found by state, not by time,
+    // so a code issued by a node whose clock is behind is still the one that counts.
+    if (!row) return 'mismatch';
     if (row.attempts >= MAX_CODE_ATTEMPTS || row.expires_at <= now) return 'expired';
     if (!constantTimeEqual(row.code_hash, this.hash(p.userId, p.purpose, p.code))) {
       await db.updateTable('codes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', row.id).execute();

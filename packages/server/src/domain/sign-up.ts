@@ -20,7 +20,7 @@ export async function clientAndPool(cognate: Cognate, clientId: string): Promise
 }
 
 /** Attributes a client may write (WriteAttributes; all when unset). */
-function assertWritable(client: AppClient, attributes: readonly AttributeType[]): void {
+export function assertWritable(client: AppClient, attributes: readonly AttributeType[]): void {
   const writable = client.settings.WriteAttributes;
   if (!writable || writable.length === 0) return;
   for (const { Name } of attributes) {
@@ -48,7 +48,7 @@ export interface SignUpOutput {
  * The internal username for a sign-up. Pools that sign in with email or phone (UsernameAttributes)
  * store the value as an attribute and use the `sub` as the username, as Cognito does.
  */
-function resolveUsername(pool: UserPool, given: string, attributes: Map<string, string>, sub: string): string {
+export function resolveUsername(pool: UserPool, given: string, attributes: Map<string, string>, sub: string): string {
   const usernameAttrs = pool.settings.UsernameAttributes;
   if (usernameAttrs && usernameAttrs.length > 0) {
     if (usernameAttrs.includes('email') && isEmail(given)) {

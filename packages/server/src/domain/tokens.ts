@@ -11,6 +11,7 @@ import { signJwt, verifyJwt, type JwtPayload } from '../tokens/jwt.js';
 import type { Clock } from '../ports.js';
 import { epochSeconds } from '../ports.js';
 import { tokenLifetimes, type AppClient } from './app-clients.js';
+import { groupClaims } from './groups.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { User, Users } from './users.js';
 import type { UserPool, UserPools } from './user-pools.js';
@@ -110,9 +111,15 @@ export class Tokens {
     const key = await this.keys.signingKey(p.pool.id, now);
     const iss = this.issuer(p.pool.id);
     const eventId = randomUUID();
+    // Read at every issue, refreshes included, so tokens show the user's current groups.
+    const groups = await groupClaims(this.store.db, p.pool.id, p.user.sub);
+    const groupsClaim = groups.groups.length > 0 ? { 'cognito:groups': groups.groups } : {};
     const idToken = signJwt(
       {
         sub: p.user.sub,
+        ...groupsClaim,
+        ...(groups.roles.length > 0 ? { 'cognito:roles': groups.roles } : {}),
+        ...(groups.preferredRole ? { 'cognito:preferred_role': groups.preferredRole } : {}),
         ...attributeClaims(p.user, p.client),
         iss,
         'cognito:username': p.user.username,
@@ -130,6 +137,7 @@ export class Tokens {
     const accessToken = signJwt(
       {
         sub: p.user.sub,
+        ...groupsClaim,
         ...(p.deviceKey ? { device_key: p.deviceKey } : {}),
         iss,
         client_id: p.client.id,

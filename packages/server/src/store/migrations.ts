@@ -2,14 +2,14 @@
  * Schema migrations, in code so the compiled server carries them. Forward-only: each runs once,
  * in name order, inside Kysely's migrator (which locks against concurrent nodes).
  */
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': {
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('user_pools')
-        .addColumn('id', 'varchar(55)', (c) => c.primaryKey())
+        .addColumn('id', 'varchar(55)', (c) => c.primaryKey().notNull())
         .addColumn('name', 'varchar(128)', (c) => c.notNull())
         .addColumn('settings', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
@@ -18,7 +18,7 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('user_pool_clients')
-        .addColumn('id', 'varchar(128)', (c) => c.primaryKey())
+        .addColumn('id', 'varchar(128)', (c) => c.primaryKey().notNull())
         .addColumn('pool_id', 'varchar(55)', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
         .addColumn('name', 'varchar(128)', (c) => c.notNull())
         .addColumn('secret_sealed', 'text')
@@ -30,7 +30,7 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('signing_keys')
-        .addColumn('kid', 'varchar(128)', (c) => c.primaryKey())
+        .addColumn('kid', 'varchar(128)', (c) => c.primaryKey().notNull())
         .addColumn('pool_id', 'varchar(55)', (c) => c.notNull())
         .addColumn('private_key_sealed', 'text', (c) => c.notNull())
         .addColumn('public_jwk', 'text', (c) => c.notNull())
@@ -41,14 +41,14 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('server_secrets')
-        .addColumn('name', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(64)', (c) => c.primaryKey().notNull())
         .addColumn('value_sealed', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
 
       await db.schema
         .createTable('users')
-        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey().notNull())
         .addColumn('pool_id', 'varchar(55)', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
         .addColumn('username', 'varchar(128)', (c) => c.notNull())
         .addColumn('username_key', 'varchar(512)', (c) => c.notNull())
@@ -80,7 +80,7 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('codes')
-        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey().notNull())
         .addColumn('pool_id', 'varchar(55)', (c) => c.notNull())
         .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
         .addColumn('purpose', 'varchar(80)', (c) => c.notNull())
@@ -94,7 +94,7 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('refresh_tokens')
-        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey().notNull())
         .addColumn('pool_id', 'varchar(55)', (c) => c.notNull())
         .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
         .addColumn('client_id', 'varchar(128)', (c) => c.notNull())
@@ -109,7 +109,7 @@ const migrations: Record<string, Migration> = {
 
       await db.schema
         .createTable('outbox')
-        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey().notNull())
         .addColumn('pool_id', 'varchar(55)', (c) => c.notNull())
         .addColumn('channel', 'varchar(8)', (c) => c.notNull())
         .addColumn('destination', 'varchar(320)', (c) => c.notNull())
@@ -125,6 +125,73 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('outbox_pending').on('outbox').columns(['delivered_at', 'failed_at', 'next_attempt_at']).execute();
       await db.schema.createIndex('outbox_recent').on('outbox').columns(['created_at']).execute();
+    },
+  },
+  '0002_groups': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('user_pool_groups')
+        .addColumn('pool_id', 'varchar(55)', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(128)', (c) => c.notNull())
+        .addColumn('description', 'varchar(2048)')
+        .addColumn('role_arn', 'varchar(2048)')
+        .addColumn('precedence', 'integer')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_pool_groups_pk', ['pool_id', 'name'])
+        .execute();
+
+      // Deleting a user or a group (or its pool) takes its memberships with it.
+      await db.schema
+        .createTable('user_group_memberships')
+        .addColumn('pool_id', 'varchar(55)', (c) => c.notNull())
+        .addColumn('group_name', 'varchar(128)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('user_group_memberships_pk', ['pool_id', 'group_name', 'user_id'])
+        .addForeignKeyConstraint('user_group_memberships_group', ['pool_id', 'group_name'], 'user_pool_groups', ['pool_id', 'name'], (fk) => fk.onDelete('cascade'))
+        .execute();
+      await db.schema.createIndex('user_group_memberships_user').on('user_group_memberships').columns(['user_id', 'group_name']).execute();
+
+      // ListUsers filters (domain/list-users.ts). Prefix filters are range queries, which match
+      // "starts with" only under code-point order: SQLite's BINARY collation is that, PostgreSQL's
+      // database collation may not be (en_US…), so there the keys are indexed under COLLATE "C".
+      // Case-insensitive matches compare lower(), which folds ASCII only in SQLite and under "C" in
+      // PostgreSQL alike, so both databases give the same answers.
+      await db.schema.createIndex('users_pool_status').on('users').columns(['pool_id', 'status', 'created_at', 'id']).execute();
+      await db.schema.createIndex('users_pool_enabled').on('users').columns(['pool_id', 'enabled', 'created_at', 'id']).execute();
+      if (db.getExecutor().adapter instanceof PostgresAdapter) {
+        await sql`create index users_pool_username_c on users (pool_id, (username_key collate "C"))`.execute(db);
+        await sql`create index users_pool_sub_c on users (pool_id, (id collate "C"))`.execute(db);
+        await sql`create index user_attributes_value_c on user_attributes (pool_id, name, (value collate "C"))`.execute(db);
+        await sql`create index user_attributes_folded on user_attributes (pool_id, name, (lower(value collate "C")))`.execute(db);
+      } else {
+        // users(pool_id, username_key), users(id) and user_attributes(pool_id, name, value) already serve the rest.
+        await sql`create index user_attributes_folded on user_attributes (pool_id, name, lower(value))`.execute(db);
+      }
+    },
+  },
+  '0002_pending_attribute_updates': {
+    async up(db: Kysely<any>) {
+      // An email or phone number a user changed but hasn't verified yet (UpdateUserAttributes with
+      // AttributesRequireVerificationBeforeUpdate): kept apart from user_attributes so no read of
+      // attributes, sign-in or recovery can see it (security.md P13, A23).
+      await db.schema
+        .createTable('pending_attributes')
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('pool_id', 'varchar(55)', (c) => c.notNull())
+        .addColumn('name', 'varchar(64)', (c) => c.notNull())
+        .addColumn('value', 'varchar(2048)', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('pending_attributes_pk', ['user_id', 'name'])
+        .execute();
+    },
+  },
+  '0003_temporary_passwords': {
+    async up(db: Kysely<any>) {
+      // When a FORCE_CHANGE_PASSWORD user's temporary password stops working (AdminCreateUser,
+      // AdminSetUserPassword with Permanent false; TemporaryPasswordValidityDays); null otherwise.
+      await db.schema.alterTable('users').addColumn('temporary_password_expires_at', 'bigint').execute();
     },
   },
 };

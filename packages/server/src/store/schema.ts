@@ -63,6 +63,8 @@ export interface UsersTable {
   failed_attempts: number;
   last_failed_at: number | null;
   locked_until: number | null;
+  /** When a FORCE_CHANGE_PASSWORD user's temporary password expires; null for other users. */
+  temporary_password_expires_at?: number | null;
 }
 
 export interface UserAttributesTable {
@@ -119,6 +121,37 @@ export interface OutboxTable {
   failed_at: number | null;
 }
 
+/** A changed email or phone number waiting for VerifyUserAttribute; never an active value. */
+export interface PendingAttributesTable {
+  user_id: string;
+  pool_id: string;
+  /** 'email' | 'phone_number' */
+  name: string;
+  value: string;
+  created_at: number;
+}
+
+/** A user pool group (CreateGroup). */
+export interface UserPoolGroupsTable {
+  pool_id: string;
+  /** The GroupName, case kept and compared exactly. */
+  name: string;
+  description: string | null;
+  role_arn: string | null;
+  /** 0 is the highest precedence; null ranks below every number. */
+  precedence: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A user's membership of a group (AdminAddUserToGroup). */
+export interface UserGroupMembershipsTable {
+  pool_id: string;
+  group_name: string;
+  user_id: string;
+  created_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -129,5 +162,8 @@ export interface Database {
   codes: CodesTable;
   refresh_tokens: RefreshTokensTable;
   outbox: OutboxTable;
+  pending_attributes: PendingAttributesTable;
+  user_pool_groups: UserPoolGroupsTable;
+  user_group_memberships: UserGroupMembershipsTable;
   kysely_placeholder?: { id: Generated<number> };
 }

@@ -1,0 +1,7 @@
+import { action } from './action.js';
+import { adminResetUserPassword } from '../domain/admin-users.js';
+
+export default action(async (cognate, input: { UserPoolId: string; Username: string; ClientMetadata?: Record<string, string> }) => {
+  await adminResetUserPassword(cognate, input);
+  return {};
+});

@@ -1,0 +1,7 @@
+import { action } from './action.js';
+import { adminSetUserPassword } from '../domain/admin-users.js';
+
+export default action(async (cognate, input: { UserPoolId: string; Username: string; Password: string; Permanent?: boolean }) => {
+  await adminSetUserPassword(cognate, input);
+  return {};
+});

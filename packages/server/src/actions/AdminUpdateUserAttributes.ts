@@ -1,0 +1,8 @@
+import { action } from './action.js';
+import { adminUpdateUserAttributes } from '../domain/admin-users.js';
+import type { AttributeType } from '../domain/users.js';
+
+export default action(async (cognate, input: { UserPoolId: string; Username: string; UserAttributes: AttributeType[]; ClientMetadata?: Record<string, string> }) => {
+  await adminUpdateUserAttributes(cognate, input);
+  return {};
+});

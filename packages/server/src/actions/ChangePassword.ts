@@ -1,0 +1,4 @@
+import { action } from './action.js';
+import { changePassword } from '../domain/self-service.js';
+
+export default action((cognate, input: { AccessToken: string; PreviousPassword?: string; ProposedPassword: string }) => changePassword(cognate, input));

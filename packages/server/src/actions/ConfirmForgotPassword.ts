@@ -1,0 +1,4 @@
+import { action } from './action.js';
+import { confirmForgotPassword } from '../domain/self-service.js';
+
+export default action((cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; Password: string; ClientMetadata?: Record<string, string> }) => confirmForgotPassword(cognate, input));

@@ -1,0 +1,651 @@
+/**
+ * The administrator's user lifecycle: AdminCreateUser and its invitation, the FORCE_CHANGE_PASSWORD
+ * state with its NEW_PASSWORD_REQUIRED challenge, and the Admin* actions that change attributes,
+ * disable, enable, reset, set passwords, confirm, sign out and delete users.
+ */
+import { createHash, randomInt } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { CognitoError, errors } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import type { Outbox } from '../messaging/outbox.js';
+import type { Cognate } from './cognate.js';
+import type { AuthResponse } from './auth.js';
+import { checkSecretHash, type AppClient } from './app-clients.js';
+import { codeDestination, queueCodeMessage } from './messages.js';
+import { newSub } from './ids.js';
+import { checkPasswordPolicy } from './passwords.js';
+import { requiresVerificationBeforeUpdate } from './self-service.js';
+import { assertWritable, resolveUsername } from './sign-up.js';
+import { usernameKey, validateAttributes, type AttributeType, type User, type UserStatus } from './users.js';
+import type { PasswordPolicy, UserPool } from './user-pools.js';
+
+type Trx = Transaction<Database>;
+type Medium = 'EMAIL' | 'SMS';
+type Verifiable = 'email' | 'phone_number';
+
+const DAY_MS = 86_400_000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const VERIFIABLE: readonly Verifiable[] = ['email', 'phone_number'];
+
+/**
+ * The user an admin call names: the username, an alias (email, phone number, preferred_username
+ * where the pool allows signing in with it), or the `sub` (AdminGetUser's `Username` docs).
+ */
+export async function adminUser(cognate: Cognate, pool: UserPool, username: string): Promise<User> {
+  const user = (await cognate.users.findForSignIn(pool, username)) ?? (UUID.test(username) ? await cognate.users.findBySub(pool.id, username.toLowerCase()) : undefined);
+  if (!user) throw errors.userNotFound();
+  return user;
+}
+
+/** The pool with no attribute marked required: admins and challenges may leave required ones for later. */
+function withoutRequired(pool: UserPool): UserPool {
+  return { ...pool, settings: { ...pool.settings, SchemaAttributes: pool.settings.SchemaAttributes.map((a) => (a.Required ? { ...a, Required: false } : a)) } };
+}
+
+/** The outcome of a write must not leave a verified flag without its value (Cognito's messages). */
+function assertVerifiedFlagsHaveValues(attributes: ReadonlyMap<string, string>, named: ReadonlySet<string>): void {
+  if (named.has('email_verified') && !attributes.get('email')) throw errors.invalidParameter('Email is required to verify/un-verify an email');
+  if (named.has('phone_number_verified') && !attributes.get('phone_number')) throw errors.invalidParameter('Phone number is required to verify/un-verify a phone number');
+}
+
+/**
+ * Another user who holds `value` as a sign-in name: for UsernameAttributes any holder; for
+ * AliasAttributes a verified holder of an email or phone number, or any holder of preferred_username.
+ */
+async function otherHolder(db: Trx | Cognate['store']['db'], pool: UserPool, attribute: string, value: string, self: string | undefined): Promise<string | undefined> {
+  let q = db.selectFrom('user_attributes as a').select('a.user_id').where('a.pool_id', '=', pool.id).where('a.name', '=', attribute).where('a.value', '=', value);
+  if (self) q = q.where('a.user_id', '<>', self);
+  if (!pool.settings.UsernameAttributes?.includes(attribute) && (attribute === 'email' || attribute === 'phone_number')) {
+    const flag = `${attribute}_verified`;
+    q = q.where((eb) => eb.exists(eb.selectFrom('user_attributes as v').select('v.user_id').whereRef('v.user_id', '=', 'a.user_id').where('v.name', '=', flag).where('v.value', '=', 'true')));
+  }
+  const row = await q.limit(1).executeTakeFirst();
+  return row?.user_id;
+}
+
+/**
+ * Sign-in names in `attributes` that another user already holds: UsernameAttributes values always,
+ * aliases when this write makes them active (verified email or phone, any preferred_username).
+ * Returns the holders to un-verify when `force` (ForceAliasCreation) moves an alias.
+ */
+async function claimSignInNames(db: Trx | Cognate['store']['db'], pool: UserPool, attributes: ReadonlyMap<string, string>, changed: ReadonlySet<string>, self: string | undefined, force: boolean): Promise<{ attribute: string; holder: string }[]> {
+  const moves: { attribute: string; holder: string }[] = [];
+  for (const attribute of pool.settings.UsernameAttributes ?? []) {
+    const value = attributes.get(attribute);
+    if (!value || !changed.has(attribute)) continue;
+    if (await otherHolder(db, pool, attribute, value, self)) throw new CognitoError('AliasExistsException', `An account with the given ${attribute} already exists.`);
+  }
+  for (const attribute of pool.settings.AliasAttributes ?? []) {
+    const value = attributes.get(attribute);
+    if (!value) continue;
+    const verifiable = attribute === 'email' || attribute === 'phone_number';
+    if (verifiable ? attributes.get(`${attribute}_verified`) !== 'true' || !(changed.has(attribute) || changed.has(`${attribute}_verified`)) : !changed.has(attribute)) continue;
+    const holder = await otherHolder(db, pool, attribute, value, self);
+    if (!holder) continue;
+    // ForceAliasCreation moves an email or phone alias to this user; the previous holder keeps
+    // the value but can no longer sign in with it (AdminCreateUser, ForceAliasCreation).
+    if (force && verifiable) moves.push({ attribute, holder });
+    else throw new CognitoError('AliasExistsException', `An account with the given ${attribute} already exists.`);
+  }
+  return moves;
+}
+
+async function unverify(db: Trx, moves: readonly { attribute: string; holder: string }[], now: number): Promise<void> {
+  for (const { attribute, holder } of moves) {
+    await db.updateTable('user_attributes').set({ value: 'false' }).where('user_id', '=', holder).where('name', '=', `${attribute}_verified`).execute();
+    await db.updateTable('users').set({ updated_at: now }).where('id', '=', holder).execute();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Temporary passwords and invitations
+
+const LOWER = 'abcdefghijkmnopqrstuvwxyz';
+const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+const DIGITS = '23456789';
+const SYMBOLS = '!#$%&*+-=?@^_~';
+const pick = (alphabet: string) => alphabet[randomInt(alphabet.length)]!;
+
+/**
+ * A temporary password from the CSPRNG that satisfies any policy the pool can have: at least 12
+ * characters (more if the policy asks) with a lowercase and an uppercase letter, a digit and a
+ * symbol, without look-alike characters (l/1, O/0) since people type it from a message.
+ */
+export function generateTemporaryPassword(policy: PasswordPolicy): string {
+  const chars = [pick(LOWER), pick(UPPER), pick(DIGITS), pick(SYMBOLS)];
+  const all = LOWER + UPPER + DIGITS + SYMBOLS;
+  while (chars.length < Math.max(12, policy.MinimumLength)) chars.push(pick(all));
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
+  }
+  return chars.join('');
+}
+
+/** When a temporary password set now stops working (PasswordPolicy.TemporaryPasswordValidityDays; 0 = never). */
+function temporaryPasswordExpiry(pool: UserPool, now: number): number | null {
+  const days = pool.settings.Policies.PasswordPolicy.TemporaryPasswordValidityDays;
+  return days > 0 ? now + days * DAY_MS : null;
+}
+
+const DEFAULT_INVITE_MESSAGE = 'Your username is {username} and temporary password is {####}. ';
+const DEFAULT_INVITE_SUBJECT = 'Your temporary password';
+
+interface Destination {
+  medium: Medium;
+  attribute: Verifiable;
+  to: string;
+}
+
+/**
+ * Where an invitation goes. Cognito's default medium is SMS; a user without a phone number gets
+ * it by email instead, and a user with neither gets none. A medium the caller names explicitly
+ * needs its attribute ("You must provide a value for email ... if you set EMAIL in the
+ * DesiredDeliveryMediums parameter", AdminCreateUser `UserAttributes`).
+ */
+function invitationDestinations(attributes: ReadonlyMap<string, string>, desired: readonly Medium[] | undefined): Destination[] {
+  const email = attributes.get('email');
+  const phone = attributes.get('phone_number');
+  if (!desired || desired.length === 0) {
+    if (phone) return [{ medium: 'SMS', attribute: 'phone_number', to: phone }];
+    if (email) return [{ medium: 'EMAIL', attribute: 'email', to: email }];
+    return [];
+  }
+  const out: Destination[] = [];
+  for (const medium of new Set(desired)) {
+    if (medium === 'EMAIL') {
+      if (!email) throw errors.invalidParameter('Email address is required when DesiredDeliveryMediums includes EMAIL.');
+      out.push({ medium, attribute: 'email', to: email });
+    } else {
+      if (!phone) throw errors.invalidParameter('Phone number is required when DesiredDeliveryMediums includes SMS.');
+      out.push({ medium, attribute: 'phone_number', to: phone });
+    }
+  }
+  return out;
+}
+
+/** Fills `{username}` and `{####}`; function replacers, so `$&` in a value stays literal. */
+const fill = (template: string, username: string, password: string) => template.replaceAll('{username}', () => username).replaceAll('{####}', () => password);
+
+/**
+ * Queues the invitation with the pool's InviteMessageTemplate (Cognito's defaults otherwise), in
+ * the caller's transaction. A template without `{####}` is not delivered, as Cognito documents.
+ */
+export async function queueInvitation(outbox: Outbox, trx: Trx, p: { pool: UserPool; username: string; password: string; destination: Destination }): Promise<boolean> {
+  const template = p.pool.settings.AdminCreateUserConfig.InviteMessageTemplate ?? {};
+  const message = (p.destination.medium === 'EMAIL' ? template.EmailMessage : template.SMSMessage) ?? DEFAULT_INVITE_MESSAGE;
+  if (!message.includes('{####}')) return false;
+  await outbox.enqueue(trx, {
+    poolId: p.pool.id,
+    channel: p.destination.medium === 'EMAIL' ? 'email' : 'sms',
+    to: p.destination.to,
+    kind: 'AdminCreateUser',
+    ...(p.destination.medium === 'EMAIL' ? { subject: template.EmailSubject ?? DEFAULT_INVITE_SUBJECT } : {}),
+    text: fill(message, p.username, p.password),
+  });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// AdminCreateUser
+
+export interface AdminCreateUserInput {
+  UserPoolId: string;
+  Username: string;
+  UserAttributes?: AttributeType[];
+  ValidationData?: AttributeType[];
+  TemporaryPassword?: string;
+  ForceAliasCreation?: boolean;
+  MessageAction?: 'RESEND' | 'SUPPRESS';
+  DesiredDeliveryMediums?: Medium[];
+  ClientMetadata?: Record<string, string>;
+}
+
+/**
+ * AdminCreateUser: a FORCE_CHANGE_PASSWORD user with a temporary password (given and
+ * policy-checked, or generated), invited by SMS and/or email unless SUPPRESS; RESEND gives an
+ * existing FORCE_CHANGE_PASSWORD user a new temporary password and invitation. ValidationData and
+ * ClientMetadata only feed triggers, which Cognate doesn't run here. AllowAdminCreateUserOnly pools
+ * allow it: that setting only closes self sign-up.
+ */
+export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserInput): Promise<User> {
+  const pool = await cognate.pools.get(input.UserPoolId);
+  const policy = pool.settings.Policies.PasswordPolicy;
+  if (input.TemporaryPassword) checkPasswordPolicy(input.TemporaryPassword, policy);
+  if (input.MessageAction === 'RESEND') return resendInvitation(cognate, pool, input);
+
+  const given = input.UserAttributes ?? [];
+  // Required attributes may be left for the user to give when they set their password (requiredAttributes).
+  const attributes = validateAttributes(withoutRequired(pool), given, 'admin', { creating: true });
+  const sub = newSub();
+  const username = resolveUsername(pool, input.Username, attributes, sub);
+  assertVerifiedFlagsHaveValues(attributes, new Set(given.map((a) => a.Name)));
+  if (await cognate.users.findByUsername(pool, username)) throw errors.usernameExists('User account already exists');
+  for (const attribute of pool.settings.UsernameAttributes ?? []) {
+    const value = attributes.get(attribute);
+    if (value && (await otherHolder(cognate.store.db, pool, attribute, value, undefined))) {
+      throw errors.usernameExists(`An account with the given ${attribute} already exists.`);
+    }
+  }
+  const destinations = input.MessageAction === 'SUPPRESS' ? [] : invitationDestinations(attributes, input.DesiredDeliveryMediums);
+  const password = input.TemporaryPassword || generateTemporaryPassword(policy);
+  const credentials = await cognate.users.credentials(pool, username, password);
+  const now = cognate.clock.now();
+  const changed = new Set(attributes.keys());
+
+  const queued = await cognate.store.db.transaction().execute(async (trx) => {
+    const moves = await claimSignInNames(trx, pool, attributes, changed, undefined, input.ForceAliasCreation === true);
+    try {
+      await cognate.users.insert(trx, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes, credentials }, now);
+    } catch (e) {
+      if (e instanceof CognitoError && e.name === 'UsernameExistsException') throw errors.usernameExists('User account already exists');
+      throw e;
+    }
+    await trx.updateTable('users').set({ temporary_password_expires_at: temporaryPasswordExpiry(pool, now) }).where('id', '=', sub).execute();
+    await unverify(trx, moves, now);
+    let any = false;
+    for (const destination of destinations) any = (await queueInvitation(cognate.outbox, trx, { pool, username: input.Username, password, destination })) || any;
+    return any;
+  });
+  if (queued) cognate.outbox.kick();
+  return (await cognate.users.findBySub(pool.id, sub))!;
+}
+
+async function resendInvitation(cognate: Cognate, pool: UserPool, input: AdminCreateUserInput): Promise<User> {
+  const user = await adminUser(cognate, pool, input.Username);
+  const notForced = () => new CognitoError('UnsupportedUserStateException', `Resend not possible. ${input.Username} status is not FORCE_CHANGE_PASSWORD`);
+  if (user.status !== 'FORCE_CHANGE_PASSWORD') throw notForced();
+  const destinations = invitationDestinations(user.attributes, input.DesiredDeliveryMediums);
+  const password = input.TemporaryPassword || generateTemporaryPassword(pool.settings.Policies.PasswordPolicy);
+  const credentials = await cognate.users.credentials(pool, user.username, password);
+  const now = cognate.clock.now();
+  const queued = await cognate.store.db.transaction().execute(async (trx) => {
+    const result = await trx
+      .updateTable('users')
+      .set({ ...credentials, temporary_password_expires_at: temporaryPasswordExpiry(pool, now), updated_at: now })
+      .where('id', '=', user.sub)
+      .where('status', '=', 'FORCE_CHANGE_PASSWORD')
+      .executeTakeFirst();
+    // The user set their password meanwhile.
+    if (Number(result.numUpdatedRows) !== 1) throw notForced();
+    let any = false;
+    for (const destination of destinations) any = (await queueInvitation(cognate.outbox, trx, { pool, username: input.Username, password, destination })) || any;
+    return any;
+  });
+  if (queued) cognate.outbox.kick();
+  return (await cognate.users.findBySub(pool.id, user.sub))!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// NEW_PASSWORD_REQUIRED
+
+/** What the NEW_PASSWORD_REQUIRED `Session` carries: pool, client, sub, a password fingerprint, expiry. */
+interface NewPasswordSession {
+  p: string;
+  c: string;
+  s: string;
+  h: string;
+  e: number;
+}
+
+const NEW_PASSWORD_AAD = 'session:new-password';
+/** The seal outlives the session by this much, so an expired session can be told from a forged one. */
+const SEAL_GRACE_MS = DAY_MS;
+
+/** Binds a session to the temporary password it was earned with: a RESEND or new password ends it. */
+const passwordFingerprint = (user: User) => createHash('sha256').update(`new-password\0${user.passwordHash ?? ''}`).digest('hex').slice(0, 32);
+
+const invalidSession = () => errors.notAuthorized('Invalid session for the user.');
+
+/** A FORCE_CHANGE_PASSWORD user's temporary password must still be valid (TemporaryPasswordValidityDays). */
+async function assertTemporaryPasswordCurrent(cognate: Cognate, user: User): Promise<void> {
+  const row = await cognate.store.db.selectFrom('users').select('temporary_password_expires_at').where('id', '=', user.sub).executeTakeFirst();
+  const expiresAt = row?.temporary_password_expires_at;
+  if (expiresAt !== null && expiresAt !== undefined && Number(expiresAt) <= cognate.clock.now()) {
+    throw errors.notAuthorized('Temporary password has expired and must be reset by an administrator.');
+  }
+}
+
+/** Required attributes the user lacks, as `userAttributes.<name>` (the challenge's requiredAttributes). */
+function missingRequiredAttributes(pool: UserPool, user: User): string[] {
+  return pool.settings.SchemaAttributes.filter((a) => a.Required && a.Name !== 'sub' && !user.attributes.get(a.Name)).map((a) => `userAttributes.${a.Name}`);
+}
+
+/**
+ * The user's attributes as the challenge shows them: without `sub` and developer-only attributes,
+ * limited to what the client may read. Cognito includes the *_verified flags here, which is why
+ * apps delete `email_verified` before echoing the object back.
+ */
+function challengeAttributes(user: User, client: AppClient): Record<string, string> {
+  const readable = client.settings.ReadAttributes;
+  const out: Record<string, string> = {};
+  for (const [name, value] of [...user.attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    if (name.startsWith('dev:')) continue;
+    if (readable && readable.length > 0 && !readable.includes(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * The NEW_PASSWORD_REQUIRED challenge for a FORCE_CHANGE_PASSWORD user who proved the temporary
+ * password, in any flow. The `Session` is sealed and lasts the client's AuthSessionValidity.
+ */
+export async function newPasswordChallenge(cognate: Cognate, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
+  await assertTemporaryPasswordCurrent(cognate, user);
+  const now = cognate.clock.now();
+  const expiresAt = now + client.settings.AuthSessionValidity * 60_000;
+  const state: NewPasswordSession = { p: pool.id, c: client.id, s: user.sub, h: passwordFingerprint(user), e: expiresAt };
+  return {
+    ChallengeName: 'NEW_PASSWORD_REQUIRED',
+    Session: cognate.secrets.sessions.sealJson(state, NEW_PASSWORD_AAD, expiresAt + SEAL_GRACE_MS),
+    ChallengeParameters: {
+      USER_ID_FOR_SRP: user.username,
+      requiredAttributes: JSON.stringify(missingRequiredAttributes(pool, user)),
+      userAttributes: JSON.stringify(challengeAttributes(user, client)),
+    },
+  };
+}
+
+/** `userAttributes.<name>` answers, checked as a user's own write of attributes they don't yet have. */
+function newPasswordAttributes(pool: UserPool, client: AppClient, user: User, responses: Record<string, string>): Map<string, string> {
+  const given: AttributeType[] = [];
+  for (const [key, Value] of Object.entries(responses)) {
+    if (key.startsWith('userAttributes.')) given.push({ Name: key.slice('userAttributes.'.length), Value });
+  }
+  for (const { Name } of given) {
+    // Verification is earned; a client can't write the flags.
+    if (Name === 'email_verified' || Name === 'phone_number_verified') throw errors.notAuthorized('A client attempted to write unauthorized attribute');
+  }
+  assertWritable(client, given);
+  const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
+  const immutable: string[] = [];
+  for (const { Name } of given) {
+    if ((Name === 'email' || Name === 'phone_number') && user.attributes.get(Name)) throw errors.notAuthorized(`Cannot modify an already provided ${Name}`);
+    if (schema.get(Name)?.Mutable === false && user.attributes.has(Name)) immutable.push(`${Name}: Attribute cannot be updated. (changing an immutable attribute)`);
+  }
+  if (immutable.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${immutable.join(', ')}`);
+  const written = validateAttributes(withoutRequired(pool), given, 'user', { creating: true });
+  for (const [name, value] of written) if (value === '') written.delete(name);
+  for (const attr of pool.settings.SchemaAttributes) {
+    if (attr.Required && attr.Name !== 'sub' && !written.get(attr.Name) && !user.attributes.get(attr.Name)) {
+      throw errors.invalidParameter(`Invalid attributes given, ${attr.Name} is missing`);
+    }
+  }
+  return written;
+}
+
+function requiredResponse(responses: Record<string, string>, name: string): string {
+  const value = responses[name];
+  if (value === undefined || value === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
+  return value;
+}
+
+/**
+ * Answers NEW_PASSWORD_REQUIRED: checks the sealed session, the new password against the policy and
+ * the given attributes, then sets the password, CONFIRMED and the attributes in one conditional
+ * write, so a session is good for one answer. Returns the updated user for the rest of sign-in.
+ */
+export async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<User> {
+  const name = requiredResponse(responses, 'USERNAME');
+  const newPassword = requiredResponse(responses, 'NEW_PASSWORD');
+  const now = cognate.clock.now();
+  const state = session ? cognate.secrets.sessions.openJson<NewPasswordSession>(session, NEW_PASSWORD_AAD, now) : null;
+  if (!state || state.p !== pool.id || state.c !== client.id || typeof state.s !== 'string' || typeof state.e !== 'number') throw invalidSession();
+  if (state.e <= now) throw errors.notAuthorized('Invalid session for the user, session is expired.');
+  const user = await cognate.users.findBySub(pool.id, state.s);
+  if (!user || user.status !== 'FORCE_CHANGE_PASSWORD' || passwordFingerprint(user) !== state.h) throw invalidSession();
+  // Clients answer with USER_ID_FOR_SRP or with the name the user typed (an alias, say).
+  const named = usernameKey(pool, name) === usernameKey(pool, user.username) || (await cognate.users.findForSignIn(pool, name))?.sub === user.sub;
+  if (!named) throw invalidSession();
+  checkSecretHash(client, [name, user.username], responses.SECRET_HASH);
+  if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+  await assertTemporaryPasswordCurrent(cognate, user);
+  checkPasswordPolicy(newPassword, pool.settings.Policies.PasswordPolicy);
+  const attributes = newPasswordAttributes(pool, client, user, responses);
+  const credentials = await cognate.users.credentials(pool, user.username, newPassword);
+
+  const updated = await cognate.store.db.transaction().execute(async (trx) => {
+    if (attributes.size > 0) await claimSignInNames(trx, pool, attributes, new Set(attributes.keys()), user.sub, false);
+    const result = await trx
+      .updateTable('users')
+      .set({ ...credentials, status: 'CONFIRMED', temporary_password_expires_at: null, updated_at: now })
+      .where('id', '=', user.sub)
+      .where('status', '=', 'FORCE_CHANGE_PASSWORD')
+      .where('password_hash', '=', user.passwordHash ?? '')
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await cognate.users.setAttributes(trx, pool.id, user.sub, attributes);
+    return true;
+  });
+  if (!updated) throw invalidSession();
+  return (await cognate.users.findBySub(pool.id, user.sub))!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The other Admin* actions
+
+interface AdminUserInput {
+  UserPoolId: string;
+  Username: string;
+}
+
+async function poolAndUser(cognate: Cognate, input: AdminUserInput): Promise<{ pool: UserPool; user: User }> {
+  const pool = await cognate.pools.get(input.UserPoolId);
+  return { pool, user: await adminUser(cognate, pool, input.Username) };
+}
+
+/**
+ * AdminUpdateUserAttributes: the admin may set the *_verified flags; a blank value deletes an
+ * attribute. A changed email or phone number the request doesn't mark verified either waits as a
+ * pending value for VerifyUserAttribute, where the pool requires verification before update
+ * (the same rule UpdateUserAttributes follows), or becomes the unverified value at once; a code goes
+ * out whenever the pool verifies that attribute. ClientMetadata only feeds triggers.
+ */
+export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUserInput & { UserAttributes: AttributeType[]; ClientMetadata?: Record<string, string> }): Promise<void> {
+  const { pool, user } = await poolAndUser(cognate, input);
+  const blank = input.UserAttributes.filter((a) => (a.Value ?? '') === '').map((a) => a.Name);
+  const set = validateAttributes(pool, input.UserAttributes.filter((a) => (a.Value ?? '') !== ''), 'admin', { creating: false });
+  if (blank.length > 0) assertDeletable(pool, blank);
+  const named = new Set(input.UserAttributes.map((a) => a.Name));
+  const auto = pool.settings.AutoVerifiedAttributes ?? [];
+  const pending: Destination[] = [];
+  const toVerify: Destination[] = [];
+  for (const attribute of VERIFIABLE) {
+    if (blank.includes(attribute)) blank.push(`${attribute}_verified`);
+    const value = set.get(attribute);
+    if (value === undefined || value === user.attributes.get(attribute) || set.get(`${attribute}_verified`) === 'true') continue;
+    const destination: Destination = { medium: attribute === 'email' ? 'EMAIL' : 'SMS', attribute, to: value };
+    if (requiresVerificationBeforeUpdate(pool, attribute)) {
+      // The old value stays active (and verified) until the new one is verified (security.md P13).
+      set.delete(attribute);
+      pending.push(destination);
+      toVerify.push(destination);
+    } else {
+      if (!named.has(`${attribute}_verified`)) set.set(`${attribute}_verified`, 'false');
+      if (auto.includes(attribute)) toVerify.push(destination);
+    }
+  }
+  const after = new Map(user.attributes);
+  for (const [k, v] of set) after.set(k, v);
+  for (const k of blank) after.delete(k);
+  assertVerifiedFlagsHaveValues(after, named);
+  const changed = new Set([...set].filter(([k, v]) => user.attributes.get(k) !== v).map(([k]) => k));
+  const now = cognate.clock.now();
+
+  const queued = await cognate.store.db.transaction().execute(async (trx) => {
+    await claimSignInNames(trx, pool, after, changed, user.sub, false);
+    for (const { attribute, to } of pending) {
+      if ((pool.settings.UsernameAttributes ?? []).includes(attribute) && (await otherHolder(trx, pool, attribute, to, user.sub))) {
+        throw new CognitoError('AliasExistsException', `An account with the given ${attribute} already exists.`);
+      }
+    }
+    await cognate.users.setAttributes(trx, pool.id, user.sub, set);
+    if (blank.length > 0) await trx.deleteFrom('user_attributes').where('user_id', '=', user.sub).where('name', 'in', blank).execute();
+    // Whatever the request says about an email or phone number replaces an earlier pending value,
+    // and a code for an earlier value must not verify this one.
+    for (const attribute of VERIFIABLE) {
+      if (!named.has(attribute)) continue;
+      await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
+      await cognate.codes.invalidate(trx, { userId: user.sub, purpose: `verify:${attribute}` }, now);
+    }
+    for (const { attribute, to } of pending) {
+      await trx.insertInto('pending_attributes').values({ user_id: user.sub, pool_id: pool.id, name: attribute, value: to, created_at: now }).execute();
+    }
+    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
+    for (const destination of toVerify) {
+      const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: `verify:${destination.attribute}` }, now);
+      await queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'UpdateUserAttribute' });
+    }
+    return toVerify.length > 0;
+  });
+  if (queued) cognate.outbox.kick();
+}
+
+/** Attributes that can be deleted: in the schema, neither required nor immutable. */
+function assertDeletable(pool: UserPool, names: readonly string[]): void {
+  const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
+  const problems: string[] = [];
+  for (const name of names) {
+    const attr = schema.get(name);
+    if (!attr || name === 'sub' || name === 'identities') problems.push(`${name}: Attribute does not exist in the schema.`);
+    else if (attr.Required) problems.push(`${name}: The attribute is required`);
+    else if (!attr.Mutable) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
+  }
+  if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
+}
+
+/** AdminDeleteUserAttributes: deleting an email or phone number deletes its verified flag with it. */
+export async function adminDeleteUserAttributes(cognate: Cognate, input: AdminUserInput & { UserAttributeNames: string[] }): Promise<void> {
+  const { pool, user } = await poolAndUser(cognate, input);
+  assertDeletable(pool, input.UserAttributeNames);
+  const names = new Set(input.UserAttributeNames);
+  for (const attribute of VERIFIABLE) if (names.has(attribute)) names.add(`${attribute}_verified`);
+  const now = cognate.clock.now();
+  await cognate.store.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('user_attributes').where('user_id', '=', user.sub).where('name', 'in', [...names]).execute();
+    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
+    for (const attribute of VERIFIABLE) {
+      if (!names.has(attribute)) continue;
+      // Its pending replacement and live codes go with it.
+      await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
+      await cognate.codes.invalidate(trx, { userId: user.sub, purpose: `verify:${attribute}` }, now);
+    }
+  });
+}
+
+/**
+ * AdminDeleteUser: the user and everything of theirs. Attributes, codes, refresh tokens (so every
+ * access token, which is checked against its refresh-token family) and any other per-user rows go
+ * with the user row (foreign keys cascade; the main ones are deleted explicitly too).
+ */
+export async function adminDeleteUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
+  const { user } = await poolAndUser(cognate, input);
+  await cognate.store.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('refresh_tokens').where('user_id', '=', user.sub).execute();
+    await trx.deleteFrom('codes').where('user_id', '=', user.sub).execute();
+    await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).execute();
+    await trx.deleteFrom('user_attributes').where('user_id', '=', user.sub).execute();
+    await trx.deleteFrom('users').where('id', '=', user.sub).execute();
+  });
+}
+
+/** AdminDisableUser: no sign-in ("User is disabled."), and every token revoked for good. */
+export async function adminDisableUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
+  const { user } = await poolAndUser(cognate, input);
+  const now = cognate.clock.now();
+  await cognate.store.db.transaction().execute(async (trx) => {
+    await trx.updateTable('users').set({ enabled: 0, updated_at: now }).where('id', '=', user.sub).execute();
+    // Re-enabling doesn't bring these sessions back (security.md P10, ASVS5 7.4.2).
+    await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', user.sub).where('revoked_at', 'is', null).execute();
+  });
+}
+
+export async function adminEnableUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
+  const { user } = await poolAndUser(cognate, input);
+  await cognate.store.db.updateTable('users').set({ enabled: 1, updated_at: cognate.clock.now() }).where('id', '=', user.sub).execute();
+}
+
+/**
+ * Where a password-reset code goes: a *verified* email or phone number, in the order of the pool's
+ * AccountRecoverySetting, else in Cognito's legacy order (as ForgotPassword chooses). `admin_only`
+ * offers no self-service channel, so there is nowhere to send the code.
+ */
+function recoveryDestination(pool: UserPool, user: User) {
+  const mechanisms = pool.settings.AccountRecoverySetting?.RecoveryMechanisms;
+  if (!mechanisms || mechanisms.length === 0) return codeDestination(pool, user, { verifiedOnly: true });
+  const order = [...mechanisms].sort((a, b) => a.Priority - b.Priority).flatMap((m): Verifiable[] => (m.Name === 'verified_email' ? ['email'] : m.Name === 'verified_phone_number' ? ['phone_number'] : []));
+  for (const attribute of order) {
+    const destination = codeDestination(pool, user, { attribute, verifiedOnly: true });
+    if (destination) return destination;
+  }
+  return undefined;
+}
+
+const RESETTABLE: ReadonlySet<UserStatus> = new Set(['CONFIRMED', 'RESET_REQUIRED', 'UNCONFIRMED']);
+
+/**
+ * AdminResetUserPassword: RESET_REQUIRED and a reset code sent as ForgotPassword sends it; signing
+ * in then answers PasswordResetRequiredException until ConfirmForgotPassword sets a new password.
+ */
+export async function adminResetUserPassword(cognate: Cognate, input: AdminUserInput & { ClientMetadata?: Record<string, string> }): Promise<void> {
+  const { pool, user } = await poolAndUser(cognate, input);
+  if (!RESETTABLE.has(user.status)) throw errors.notAuthorized('User password cannot be reset in the current state.');
+  const destination = recoveryDestination(pool, user);
+  if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+  const now = cognate.clock.now();
+  await cognate.store.db.transaction().execute(async (trx) => {
+    await cognate.users.setStatus(trx, user.sub, 'RESET_REQUIRED', now);
+    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: 'forgot_password' }, now);
+    await queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'ForgotPassword' });
+  });
+  cognate.outbox.kick();
+}
+
+/**
+ * AdminSetUserPassword: a permanent password makes the user CONFIRMED; a temporary one makes them
+ * FORCE_CHANGE_PASSWORD, to be changed at the next sign-in before TemporaryPasswordValidityDays pass.
+ */
+export async function adminSetUserPassword(cognate: Cognate, input: AdminUserInput & { Password: string; Permanent?: boolean }): Promise<void> {
+  const { pool, user } = await poolAndUser(cognate, input);
+  checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);
+  const credentials = await cognate.users.credentials(pool, user.username, input.Password);
+  const now = cognate.clock.now();
+  const permanent = input.Permanent === true;
+  await cognate.store.db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('users')
+      .set({
+        ...credentials,
+        status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
+        temporary_password_expires_at: permanent ? null : temporaryPasswordExpiry(pool, now),
+        updated_at: now,
+      })
+      .where('id', '=', user.sub)
+      .execute();
+    // An outstanding reset or sign-up code would otherwise undo or bypass what the admin set.
+    await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'forgot_password' }, now);
+    await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'signup' }, now);
+  });
+}
+
+/** AdminConfirmSignUp: UNCONFIRMED → CONFIRMED without a code; verifies no attribute. */
+export async function adminConfirmSignUp(cognate: Cognate, input: AdminUserInput & { ClientMetadata?: Record<string, string> }): Promise<void> {
+  const { user } = await poolAndUser(cognate, input);
+  const cannot = (status: string) => errors.notAuthorized(`User cannot be confirmed. Current status is ${status}`);
+  if (user.status !== 'UNCONFIRMED') throw cannot(user.status);
+  const now = cognate.clock.now();
+  const confirmed = await cognate.store.db.transaction().execute(async (trx) => {
+    const result = await trx.updateTable('users').set({ status: 'CONFIRMED', updated_at: now }).where('id', '=', user.sub).where('status', '=', 'UNCONFIRMED').executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'signup' }, now);
+    return true;
+  });
+  if (!confirmed) throw cannot('CONFIRMED');
+}
+
+/** AdminUserGlobalSignOut: every refresh token of the user, and so every access token, revoked. */
+export async function adminUserGlobalSignOut(cognate: Cognate, input: AdminUserInput): Promise<void> {
+  const { user } = await poolAndUser(cognate, input);
+  await cognate.tokens.revokeAllForUser(user.sub);
+}

@@ -1,0 +1,399 @@
+/**
+ * Self-service account recovery and attribute management: ForgotPassword, ConfirmForgotPassword,
+ * ChangePassword, GetUserAttributeVerificationCode, VerifyUserAttribute, UpdateUserAttributes,
+ * DeleteUserAttributes and DeleteUser.
+ *
+ * Choices where Cognito is silent or where we ship a stricter default ("Beat", security.md):
+ * - A changed email or phone number stays *pending* (table `pending_attributes`, never an active
+ *   value) until VerifyUserAttribute confirms it, whenever the pool lists the attribute in
+ *   `UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate` — and, when the pool
+ *   has no UserAttributeUpdateSettings at all, for every attribute it auto-verifies (P13, A23).
+ *   A pool opts out explicitly with `AttributesRequireVerificationBeforeUpdate: []`. Naming the
+ *   current value again takes a pending change back; any change kills the codes sent for the
+ *   previous value. VerifyUserAttribute refuses (AliasExistsException) an address another user of
+ *   the pool signs in with, rather than moving the alias.
+ * - The old, verified email address gets a notice when its replacement is requested (P13, ASVS
+ *   2.5.5).
+ * - ConfirmForgotPassword confirms an UNCONFIRMED user: the code went to a *verified* address, the
+ *   same proof ConfirmSignUp asks for (Cognito does the same; users reach this only after an
+ *   administrator verified their address).
+ * - Password changes and resets keep existing sessions, as Cognito does (ASVS 3.3.3 leaves ending
+ *   them as an option; GlobalSignOut does it).
+ * - Users can't write `email_verified` / `phone_number_verified`: verification is earned with a code.
+ */
+import { createHmac } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { CognitoError, errors } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import type { Cognate } from './cognate.js';
+import { checkSecretHash, type AppClient } from './app-clients.js';
+import { codeError, type CodeOutcome } from './codes.js';
+import { codeDestination, maskDestination, queueCodeMessage, type CodeDeliveryDetails } from './messages.js';
+import { checkPasswordPolicy } from './passwords.js';
+import { clientAndPool } from './sign-up.js';
+import { isEmail, isPhoneNumber, validateAttributes, type AttributeType, type User } from './users.js';
+import type { UserPool } from './user-pools.js';
+import type { AccessContext } from './tokens.js';
+
+type Trx = Transaction<Database>;
+type Verifiable = 'email' | 'phone_number';
+type Destination = { medium: 'EMAIL' | 'SMS'; attribute: Verifiable; to: string };
+
+const INCORRECT = 'Incorrect username or password.';
+const NOT_FOUND = 'Username/client id combination not found.';
+const UNAUTHORIZED_WRITE = 'A client attempted to write unauthorized attribute';
+
+const isVerifiable = (name: string): name is Verifiable => name === 'email' || name === 'phone_number';
+const mediumOf = (attribute: Verifiable) => (attribute === 'email' ? 'EMAIL' : 'SMS') as 'EMAIL' | 'SMS';
+const verifyPurpose = (attribute: Verifiable) => `verify:${attribute}` as const;
+const existenceHidden = (client: AppClient) => client.settings.PreventUserExistenceErrors === 'ENABLED';
+
+// ---------------------------------------------------------------------------------------------
+// Account recovery
+
+/**
+ * Where a recovery code may go: only to a *verified* email or phone number (security.md P04, A23),
+ * in the order of the pool's AccountRecoverySetting. Without that setting, Cognito's legacy order
+ * (SMS first when the pool verifies phone numbers, else email). `admin_only` pools refuse
+ * self-service recovery for everyone, so the refusal says nothing about who exists.
+ */
+function recoveryMechanisms(pool: UserPool): Verifiable[] | undefined {
+  const mechanisms = pool.settings.AccountRecoverySetting?.RecoveryMechanisms;
+  if (!mechanisms || mechanisms.length === 0) return undefined;
+  const ordered = [...mechanisms].sort((a, b) => a.Priority - b.Priority);
+  if (ordered.some((m) => m.Name === 'admin_only')) throw errors.notAuthorized('Contact administrator to reset password.');
+  return ordered.flatMap((m) => (m.Name === 'verified_email' ? ['email' as const] : m.Name === 'verified_phone_number' ? ['phone_number' as const] : []));
+}
+
+function recoveryDestination(pool: UserPool, user: User, mechanisms: Verifiable[] | undefined): Destination | undefined {
+  if (!mechanisms) return codeDestination(pool, user, { verifiedOnly: true });
+  for (const attribute of mechanisms) {
+    const found = codeDestination(pool, user, { verifiedOnly: true, attribute });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
+ * A CodeDeliveryDetails for a user who doesn't exist, shaped like a real one and stable for the
+ * same name (security.md P02): the medium a real user would most likely get, and a masked
+ * destination derived from the name (or keyed-hashed from it, when it isn't an address).
+ */
+function simulatedDelivery(cognate: Cognate, pool: UserPool, name: string, mechanisms: Verifiable[] | undefined): CodeDeliveryDetails {
+  const preferred: Verifiable = mechanisms?.[0] ?? ((pool.settings.AutoVerifiedAttributes ?? []).includes('phone_number') ? 'phone_number' : 'email');
+  const attribute: Verifiable = isPhoneNumber(name) ? 'phone_number' : isEmail(name) ? 'email' : preferred;
+  const medium = mediumOf(attribute);
+  let looksLike = name;
+  if (attribute === 'email' && !isEmail(name)) {
+    const letter = 'abcdefghijklmnopqrstuvwxyz'[createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery\0${pool.id}\0${name}`).digest()[0]! % 26];
+    looksLike = `${name}@${letter}.example`;
+  } else if (attribute === 'phone_number' && !isPhoneNumber(name)) {
+    const digits = createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery\0${pool.id}\0${name}`).digest().readUInt32BE(0) % 10_000;
+    looksLike = `+1555000${String(digits).padStart(4, '0')}`;
+  }
+  return { Destination: maskDestination(medium, looksLike), DeliveryMedium: medium, AttributeName: attribute };
+}
+
+export interface ForgotPasswordInput {
+  ClientId: string;
+  SecretHash?: string;
+  Username: string;
+  ClientMetadata?: Record<string, string>;
+}
+
+export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInput): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+  const { client, pool } = await clientAndPool(cognate, input.ClientId);
+  checkSecretHash(client, [input.Username], input.SecretHash);
+  const mechanisms = recoveryMechanisms(pool);
+  const user = await cognate.users.findForSignIn(pool, input.Username);
+  if (!user) {
+    if (!existenceHidden(client)) throw errors.userNotFound(NOT_FOUND);
+    return { CodeDeliveryDetails: simulatedDelivery(cognate, pool, input.Username, mechanisms) };
+  }
+  if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+  // An invited user who never signed in has no password of their own to forget.
+  if (user.status === 'FORCE_CHANGE_PASSWORD' || user.status === 'EXTERNAL_PROVIDER') throw errors.notAuthorized('User password cannot be reset in the current state.');
+  const destination = recoveryDestination(pool, user, mechanisms);
+  if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+  const now = cognate.clock.now();
+  const delivery = await cognate.store.db.transaction().execute(async (trx) => {
+    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: 'forgot_password' }, now);
+    return queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'ForgotPassword' });
+  });
+  cognate.outbox.kick();
+  return { CodeDeliveryDetails: delivery };
+}
+
+export interface ConfirmForgotPasswordInput extends ForgotPasswordInput {
+  ConfirmationCode: string;
+  Password: string;
+}
+
+/** Statuses a proven reset lifts. */
+const CONFIRMED_BY_RESET = new Set(['RESET_REQUIRED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD']);
+
+export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForgotPasswordInput): Promise<Record<string, never>> {
+  const { client, pool } = await clientAndPool(cognate, input.ClientId);
+  checkSecretHash(client, [input.Username], input.SecretHash);
+  checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);
+  const user = await cognate.users.findForSignIn(pool, input.Username);
+  if (!user || !user.enabled) {
+    // The same hashing work as a real reset, then the answer a wrong code gets (security.md P02).
+    await cognate.users.credentials(pool, input.Username, input.Password);
+    if (existenceHidden(client)) throw errors.codeMismatch();
+    throw user ? errors.notAuthorized('User is disabled.') : errors.userNotFound(NOT_FOUND);
+  }
+  const credentials = await cognate.users.credentials(pool, user.username, input.Password);
+  const now = cognate.clock.now();
+  // Consuming the code and replacing the password commit together or not at all (security.md R01);
+  // of parallel calls with one code, only one consumes it (R06).
+  const outcome = await cognate.store.db.transaction().execute(async (trx): Promise<CodeOutcome> => {
+    const result = await cognate.codes.consume(trx, { userId: user.sub, purpose: 'forgot_password', code: input.ConfirmationCode }, now);
+    if (result !== 'ok') return result;
+    await trx
+      .updateTable('users')
+      .set({
+        ...credentials,
+        status: CONFIRMED_BY_RESET.has(user.status) ? 'CONFIRMED' : user.status,
+        updated_at: now,
+        failed_attempts: 0,
+        last_failed_at: null,
+        locked_until: null,
+      })
+      .where('id', '=', user.sub)
+      .execute();
+    return result;
+  });
+  if (outcome !== 'ok') throw codeError(outcome);
+  return {};
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signed-in users (access token)
+
+interface SignedIn extends AccessContext {
+  client: AppClient;
+}
+
+/** The user and app client an access token speaks for; revoked, expired or foreign tokens fail. */
+async function signedIn(cognate: Cognate, accessToken: string): Promise<SignedIn> {
+  const context = await cognate.tokens.verifyAccessToken(accessToken);
+  const clientId = context.claims.client_id;
+  const client = typeof clientId === 'string' ? await cognate.clients.find(context.pool.id, clientId) : undefined;
+  if (!client) throw errors.notAuthorized('Access Token has been revoked');
+  if (context.user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
+  return { ...context, client };
+}
+
+export async function changePassword(cognate: Cognate, input: { AccessToken: string; PreviousPassword?: string; ProposedPassword: string }): Promise<Record<string, never>> {
+  const { pool, user } = await signedIn(cognate, input.AccessToken);
+  // PreviousPassword may be left out only by users who have no password (passwordless sign-in).
+  if (input.PreviousPassword === undefined && user.passwordHash !== null) throw errors.invalidParameter('PreviousPassword is required.');
+  checkPasswordPolicy(input.ProposedPassword, pool.settings.Policies.PasswordPolicy);
+  const now = cognate.clock.now();
+  await cognate.lockout.assertNotLocked(user.sub, now);
+  if (input.PreviousPassword !== undefined && !(await cognate.hasher.verify(user.passwordHash, input.PreviousPassword))) {
+    // A wrong previous password counts toward the lockout every sign-in path shares (P03, A19).
+    await cognate.lockout.recordFailure(user.sub, now);
+    throw errors.notAuthorized(INCORRECT);
+  }
+  const credentials = await cognate.users.credentials(pool, user.username, input.ProposedPassword);
+  // Compare-and-set on the hash that was verified: of two racing changes, the second fails instead of
+  // silently replacing a password it never proved.
+  let update = cognate.store.db.updateTable('users').set({ ...credentials, updated_at: now, failed_attempts: 0, last_failed_at: null, locked_until: null }).where('id', '=', user.sub);
+  update = user.passwordHash === null ? update.where('password_hash', 'is', null) : update.where('password_hash', '=', user.passwordHash);
+  const result = await update.executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw errors.notAuthorized(INCORRECT);
+  return {};
+}
+
+function verifiableAttribute(name: string): Verifiable {
+  if (!isVerifiable(name)) throw errors.invalidParameter(`Invalid attribute name: ${name} can't be verified; only email and phone_number can.`);
+  return name;
+}
+
+async function pendingValue(db: Trx | Cognate['store']['db'], sub: string, attribute: Verifiable): Promise<string | undefined> {
+  const row = await db.selectFrom('pending_attributes').select('value').where('user_id', '=', sub).where('name', '=', attribute).executeTakeFirst();
+  return row?.value;
+}
+
+export async function getUserAttributeVerificationCode(
+  cognate: Cognate,
+  input: { AccessToken: string; AttributeName: string; ClientMetadata?: Record<string, string> },
+): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+  const { pool, user } = await signedIn(cognate, input.AccessToken);
+  const attribute = verifiableAttribute(input.AttributeName);
+  const now = cognate.clock.now();
+  const delivery = await cognate.store.db.transaction().execute(async (trx) => {
+    // A pending new value is what needs verifying; the code goes there, never to the old value.
+    const to = (await pendingValue(trx, user.sub, attribute)) ?? user.attributes.get(attribute);
+    if (!to) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
+    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: verifyPurpose(attribute) }, now);
+    return queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination: { medium: mediumOf(attribute), attribute, to }, code, kind: 'VerifyUserAttribute' });
+  });
+  cognate.outbox.kick();
+  return { CodeDeliveryDetails: delivery };
+}
+
+/**
+ * One verified holder per sign-in value (security.md P14): a value that another user of the pool
+ * signs in with can't be verified (or, in pools that sign in with it, taken) by this one.
+ */
+async function assertNotHeldByAnother(cognate: Cognate, db: Trx, pool: UserPool, user: User, attribute: Verifiable, value: string): Promise<void> {
+  const signsIn = (pool.settings.UsernameAttributes ?? []).includes(attribute) || (pool.settings.AliasAttributes ?? []).includes(attribute);
+  if (!signsIn) return;
+  const holder = await cognate.users.findForSignIn(pool, value, db);
+  if (holder && holder.sub !== user.sub) {
+    throw new CognitoError('AliasExistsException', `An account with the given ${attribute} already exists.`);
+  }
+}
+
+export async function verifyUserAttribute(cognate: Cognate, input: { AccessToken: string; AttributeName: string; Code: string }): Promise<Record<string, never>> {
+  const { pool, user } = await signedIn(cognate, input.AccessToken);
+  const attribute = verifiableAttribute(input.AttributeName);
+  const now = cognate.clock.now();
+  const outcome = await cognate.store.db.transaction().execute(async (trx): Promise<CodeOutcome> => {
+    const pending = await pendingValue(trx, user.sub, attribute);
+    const value = pending ?? user.attributes.get(attribute);
+    if (!value) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
+    const result = await cognate.codes.consume(trx, { userId: user.sub, purpose: verifyPurpose(attribute), code: input.Code }, now);
+    if (result !== 'ok') return result;
+    // Only after the right code, so a guess can't probe who holds an address; the throw rolls
+    // the consumption back.
+    await assertNotHeldByAnother(cognate, trx, pool, user, attribute, value);
+    // The pending value becomes the active one only now, already verified (security.md P13).
+    await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([[attribute, value], [`${attribute}_verified`, 'true']]));
+    if (pending !== undefined) await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
+    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
+    return result;
+  });
+  if (outcome !== 'ok') throw codeError(outcome);
+  return {};
+}
+
+/** WriteAttributes of the app client (all when unset); the verification flags are never user-writable. */
+function assertWritable(client: AppClient, names: readonly string[]): void {
+  const writable = client.settings.WriteAttributes;
+  for (const name of names) {
+    if (name === 'email_verified' || name === 'phone_number_verified') throw errors.notAuthorized(UNAUTHORIZED_WRITE);
+    if (writable && writable.length > 0 && !writable.includes(name)) throw errors.notAuthorized(UNAUTHORIZED_WRITE);
+  }
+}
+
+/** Whether a new value of `attribute` waits for verification before it replaces the old one. */
+export function requiresVerificationBeforeUpdate(pool: UserPool, attribute: Verifiable): boolean {
+  const settings = pool.settings.UserAttributeUpdateSettings;
+  if (settings) return (settings.AttributesRequireVerificationBeforeUpdate ?? []).includes(attribute);
+  // Beat (security.md P13): on by default for the attributes the pool verifies.
+  return (pool.settings.AutoVerifiedAttributes ?? []).includes(attribute);
+}
+
+const NOTICE_SUBJECT = 'Your email address is being changed';
+
+export async function updateUserAttributes(
+  cognate: Cognate,
+  input: { AccessToken: string; UserAttributes: AttributeType[]; ClientMetadata?: Record<string, string> },
+): Promise<{ CodeDeliveryDetailsList: CodeDeliveryDetails[] }> {
+  const { pool, user, client } = await signedIn(cognate, input.AccessToken);
+  assertWritable(client, input.UserAttributes.map((a) => a.Name));
+  const values = validateAttributes(pool, input.UserAttributes, 'user', { creating: false });
+  const autoVerified = pool.settings.AutoVerifiedAttributes ?? [];
+
+  // What happens to each changed email / phone number: kept pending, or applied unverified.
+  const pending: Destination[] = [];
+  const applied: Destination[] = [];
+  const unchanged: Verifiable[] = [];
+  for (const attribute of ['email', 'phone_number'] as const) {
+    const value = values.get(attribute);
+    if (value === undefined) continue;
+    if (value === '') throw errors.invalidParameter(attribute === 'email' ? 'Invalid email address format.' : 'Invalid phone number format.');
+    values.delete(attribute);
+    const destination: Destination = { medium: mediumOf(attribute), attribute, to: value };
+    if (value === user.attributes.get(attribute)) unchanged.push(attribute);
+    else if (requiresVerificationBeforeUpdate(pool, attribute)) pending.push(destination);
+    else applied.push(destination);
+  }
+
+  const now = cognate.clock.now();
+  const deliveries = await cognate.store.db.transaction().execute(async (trx) => {
+    const out: CodeDeliveryDetails[] = [];
+    for (const { attribute, to } of [...pending, ...applied]) {
+      if ((pool.settings.UsernameAttributes ?? []).includes(attribute)) await assertNotHeldByAnother(cognate, trx, pool, user, attribute, to);
+    }
+    await cognate.users.setAttributes(trx, pool.id, user.sub, values);
+    // Any change (or a change taken back) kills the codes that would verify the previous value.
+    for (const attribute of [...unchanged, ...pending.map((d) => d.attribute), ...applied.map((d) => d.attribute)]) {
+      await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
+      await cognate.codes.invalidate(trx, { userId: user.sub, purpose: verifyPurpose(attribute) }, now);
+    }
+    for (const destination of applied) {
+      await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([[destination.attribute, destination.to], [`${destination.attribute}_verified`, 'false']]));
+    }
+    for (const destination of pending) {
+      await trx.insertInto('pending_attributes').values({ user_id: user.sub, pool_id: pool.id, name: destination.attribute, value: destination.to, created_at: now }).execute();
+    }
+    for (const destination of [...pending, ...applied]) {
+      if (!pending.includes(destination) && !autoVerified.includes(destination.attribute)) continue;
+      const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: verifyPurpose(destination.attribute) }, now);
+      out.push(await queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'UpdateUserAttribute' }));
+    }
+    const oldEmail = user.attributes.get('email');
+    const newEmail = [...pending, ...applied].find((d) => d.attribute === 'email');
+    if (newEmail && oldEmail && user.attributes.get('email_verified') === 'true') {
+      // Tell the verified address it is being replaced (security.md P13; ASVS 2.5.5).
+      await cognate.outbox.enqueue(trx, {
+        poolId: pool.id,
+        channel: 'email',
+        to: oldEmail,
+        kind: 'AttributeChangeNotice',
+        subject: NOTICE_SUBJECT,
+        text: `A request was made to change the email address of your account ${user.username} to ${maskDestination('EMAIL', newEmail.to)}. If you didn't ask for this, change your password.`,
+      });
+    }
+    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
+    return out;
+  });
+  cognate.outbox.kick();
+  return { CodeDeliveryDetailsList: deliveries };
+}
+
+export async function deleteUserAttributes(cognate: Cognate, input: { AccessToken: string; UserAttributeNames: string[] }): Promise<Record<string, never>> {
+  const { pool, user, client } = await signedIn(cognate, input.AccessToken);
+  assertWritable(client, input.UserAttributeNames);
+  const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
+  const problems: string[] = [];
+  for (const name of input.UserAttributeNames) {
+    const attr = schema.get(name);
+    if (!attr || name === 'sub' || name === 'identities' || attr.DeveloperOnlyAttribute) problems.push(`${name}: Attribute does not exist in the schema.`);
+    else if (!attr.Mutable) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
+    else if (attr.Required) problems.push(`${name}: The attribute is required`);
+  }
+  if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
+  const names = new Set(input.UserAttributeNames);
+  const now = cognate.clock.now();
+  await cognate.store.db.transaction().execute(async (trx) => {
+    for (const attribute of ['email', 'phone_number'] as const) {
+      if (!names.has(attribute)) continue;
+      // Its verification flag, pending replacement and live codes go with it.
+      names.add(`${attribute}_verified`);
+      await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
+      await cognate.codes.invalidate(trx, { userId: user.sub, purpose: verifyPurpose(attribute) }, now);
+    }
+    await trx.deleteFrom('user_attributes').where('user_id', '=', user.sub).where('name', 'in', [...names]).execute();
+    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
+  });
+  return {};
+}
+
+/** DeleteUser: the user and everything hanging off them; their tokens fail from now on. */
+export async function deleteUser(cognate: Cognate, input: { AccessToken: string }): Promise<Record<string, never>> {
+  const { user } = await signedIn(cognate, input.AccessToken);
+  await cognate.store.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('refresh_tokens').where('user_id', '=', user.sub).execute();
+    await trx.deleteFrom('codes').where('user_id', '=', user.sub).execute();
+    await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).execute();
+    await trx.deleteFrom('user_attributes').where('user_id', '=', user.sub).execute();
+    await trx.deleteFrom('users').where('id', '=', user.sub).execute();
+  });
+  return {};
+}
