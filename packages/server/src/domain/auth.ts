@@ -177,7 +177,7 @@ async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClien
 }
 
 /** REFRESH_TOKEN_AUTH: new ID and access tokens from a live refresh-token family. */
-export async function refreshTokens(cognate: Cognate, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKey?: string): Promise<AuthenticationResult> {
+export async function refreshTokens(cognate: Cognate, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined): Promise<AuthenticationResult> {
   const family = await cognate.tokens.resolveRefreshToken(client, refreshToken);
   const user = await cognate.users.findBySub(pool.id, family.userSub);
   if (!user) throw errors.notAuthorized('Invalid Refresh Token');
@@ -185,8 +185,14 @@ export async function refreshTokens(cognate: Cognate, pool: UserPool, client: Ap
   checkSecretHash(client, [user.username, user.sub], secretHashGiven, true);
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
-  void deviceKey;
   return cognate.tokens.issue({ pool, client, user, authTime: family.authTime, originJti: family.originJti, ...(family.deviceKey ? { deviceKey: family.deviceKey } : {}) });
+}
+
+/** REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN) in InitiateAuth and AdminInitiateAuth. */
+async function refreshFlow(cognate: Cognate, pool: UserPool, client: AppClient, params: Params): Promise<AuthResponse> {
+  if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
+  const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH);
+  return { ChallengeParameters: {}, AuthenticationResult: result };
 }
 
 export interface InitiateAuthInput {
@@ -207,11 +213,8 @@ export async function initiateAuth(cognate: Cognate, input: InitiateAuthInput): 
       if (!allowsFlow(client.settings, 'USER_PASSWORD_AUTH')) throw flowNotEnabled('USER_PASSWORD_AUTH');
       return passwordSignIn(cognate, pool, client, params);
     case 'REFRESH_TOKEN_AUTH':
-    case 'REFRESH_TOKEN': {
-      if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
-      const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH, params.DEVICE_KEY);
-      return { ChallengeParameters: {}, AuthenticationResult: result };
-    }
+    case 'REFRESH_TOKEN':
+      return refreshFlow(cognate, pool, client, params);
     case 'CUSTOM_AUTH':
       throw errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
     case 'USER_AUTH':
@@ -231,11 +234,8 @@ export async function adminInitiateAuth(cognate: Cognate, input: InitiateAuthInp
       if (!allowsFlow(client.settings, 'ADMIN_USER_PASSWORD_AUTH')) throw flowNotEnabled('ADMIN_NO_SRP_AUTH');
       return passwordSignIn(cognate, pool, client, params);
     case 'REFRESH_TOKEN_AUTH':
-    case 'REFRESH_TOKEN': {
-      if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
-      const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH, params.DEVICE_KEY);
-      return { ChallengeParameters: {}, AuthenticationResult: result };
-    }
+    case 'REFRESH_TOKEN':
+      return refreshFlow(cognate, pool, client, params);
     case 'USER_SRP_AUTH':
       if (!allowsFlow(client.settings, 'USER_SRP_AUTH')) throw flowNotEnabled('USER_SRP_AUTH');
       return startSrp(cognate, pool, client, params);
