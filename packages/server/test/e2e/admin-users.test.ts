@@ -37,16 +37,7 @@ import {
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { databaseKinds } from '../support/postgres.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../support/smtp.js';
-import { idp, startTestServer, type TestServer } from '../support/server.js';
-
-async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await fn();
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-  assert.fail('expected the call to fail');
-}
+import { failure, idp, startTestServer, type TestServer } from '../support/server.js';
 
 const attrs = (list: AttributeType[] | undefined) => Object.fromEntries((list ?? []).map((a) => [a.Name, a.Value]));
 const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? assert.fail(`no code in ${text}`);

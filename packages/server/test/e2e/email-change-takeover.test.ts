@@ -24,16 +24,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../support/postgres.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../support/smtp.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-
-async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await fn();
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-  assert.fail('expected the call to fail');
-}
+import { failure, startTestServer, type TestServer } from '../support/server.js';
 
 const VICTIM_PASSWORD = 'Victim-Pa55word!';
 const ATTACKER_PASSWORD = 'Mall0ry-Pa55word!';

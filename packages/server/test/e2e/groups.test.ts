@@ -24,16 +24,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { databaseKinds } from '../support/postgres.js';
-import { rawCall, startTestServer, type TestServer } from '../support/server.js';
-
-async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await fn();
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-  assert.fail('expected the call to fail');
-}
+import { failure, rawCall, startTestServer, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'Corr3ct-Horse!';
 const ROLE_A = 'arn:aws:iam::123456789012:role/Admins';
@@ -233,7 +224,7 @@ for (const kind of databaseKinds) {
       assert.equal(access['cognito:roles'], undefined, 'roles are ID-token claims');
       assert.equal(access['cognito:preferred_role'], undefined);
 
-      const jwks = await (await fetch(`${server.url}/${pool.id}/.well-known/jwks.json`)).json();
+      const jwks = (await (await fetch(`${server.url}/${pool.id}/.well-known/jwks.json`)).json()) as { keys: any[] };
       const idVerifier = CognitoJwtVerifier.create({ userPoolId: pool.id, tokenUse: 'id', clientId: pool.client, groups: 'admins' });
       const accessVerifier = CognitoJwtVerifier.create({ userPoolId: pool.id, tokenUse: 'access', clientId: pool.client, groups: ['admins'] });
       idVerifier.cacheJwks(jwks);

@@ -17,16 +17,7 @@ import {
   type UserType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../support/postgres.js';
-import { rawCall, startTestServer, type TestServer } from '../support/server.js';
-
-async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await fn();
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-  assert.fail('expected the call to fail');
-}
+import { failure, rawCall, startTestServer, type TestServer } from '../support/server.js';
 
 const PASSWORD = 'Corr3ct-Horse!';
 const attrs = (o: Record<string, string>): AttributeType[] => Object.entries(o).map(([Name, Value]) => ({ Name, Value }));

@@ -62,7 +62,7 @@ for (const kind of databaseKinds) {
       for (const path of ['/', '/prefix', '/prefix/']) {
         const res = await fetch(server.url + path, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': SIGN_UP }, body: '{}' });
         assert.equal(res.status, 400);
-        assert.equal((await res.json()).__type, 'InvalidParameterException');
+        assert.equal(((await res.json()) as { __type: string }).__type, 'InvalidParameterException');
       }
     });
 
@@ -84,7 +84,7 @@ for (const kind of databaseKinds) {
       assert.deepEqual(await (await fetch(server.url + '/health/live')).json(), { status: 'ok' });
       const ready = await fetch(server.url + '/health/ready');
       assert.equal(ready.status, 200);
-      assert.equal((await ready.json()).database, kind);
+      assert.equal(((await ready.json()) as { database: string }).database, kind);
       await rawCall(server.url, SIGN_UP, '{}');
       const metrics = await (await fetch(server.url + '/metrics')).text();
       assert.match(metrics, /cognate_requests_total\{action="SignUp",outcome="InvalidParameterException"\} \d+/);
@@ -93,14 +93,14 @@ for (const kind of databaseKinds) {
 
     it('publishes the JWKS and OIDC discovery of a pool, and 404s for others', async () => {
       const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'keys' }))).UserPool!.Id!;
-      const jwks = await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json();
+      const jwks = (await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json()) as { keys: any[] };
       assert.equal(jwks.keys.length, 1);
       const [key] = jwks.keys;
       assert.deepEqual(Object.keys(key), ['alg', 'e', 'kid', 'kty', 'n', 'use']);
       assert.equal(key.alg, 'RS256');
       assert.equal(key.use, 'sig');
       assert.equal(Buffer.from(key.n, 'base64url').length, 256, 'RSA-2048');
-      const discovery = await (await fetch(`${server.url}/${poolId}/.well-known/openid-configuration`)).json();
+      const discovery = (await (await fetch(`${server.url}/${poolId}/.well-known/openid-configuration`)).json()) as Record<string, unknown>;
       assert.equal(discovery.issuer, `https://cognito-idp.us-east-1.amazonaws.com/${poolId}`);
       assert.equal(discovery.jwks_uri, `${server.running.cognate.config.publicUrl}/${poolId}/.well-known/jwks.json`);
       assert.deepEqual(discovery.id_token_signing_alg_values_supported, ['RS256']);

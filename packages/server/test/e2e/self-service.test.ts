@@ -31,16 +31,7 @@ import {
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { databaseKinds } from '../support/postgres.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../support/smtp.js';
-import { idp, startTestServer, type TestServer } from '../support/server.js';
-
-async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await fn();
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-  assert.fail('expected the call to fail');
-}
+import { failure, idp, startTestServer, type TestServer } from '../support/server.js';
 
 /** amazon-cognito-identity-js reports errors with `code`; the SDK with `name`. */
 const jsFailure = (e: Error & { code?: string }) => ({ name: e.code ?? e.name, message: e.message });
@@ -479,7 +470,7 @@ for (const kind of databaseKinds) {
       assert.equal(noRecovery.name, 'InvalidParameterException', 'nor does it receive recovery codes');
 
       const delivery = await new Promise<{ CodeDeliveryDetails: unknown }>((resolve, reject) =>
-        user.getAttributeVerificationCode('email', { onSuccess: () => reject(new Error('no inputVerificationCode')), onFailure: reject, inputVerificationCode: resolve }),
+        user.getAttributeVerificationCode('email', { onSuccess: () => reject(new Error('no inputVerificationCode')), onFailure: reject, inputVerificationCode: resolve as never }),
       );
       assert.deepEqual(delivery.CodeDeliveryDetails, { Destination: 'r***@e***', DeliveryMedium: 'EMAIL', AttributeName: 'email' });
       const code = await nextCode('rex2@example.com');

@@ -19,16 +19,7 @@ import {
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { databaseKinds } from '../support/postgres.js';
-import { idp, startTestServer, type TestServer } from '../support/server.js';
-
-async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await fn();
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-  assert.fail('expected the call to fail');
-}
+import { failure, idp, startTestServer, type TestServer } from '../support/server.js';
 
 function srpSignIn(pool: CognitoUserPool, username: string, password: string): Promise<CognitoUserSession> {
   const user = new CognitoUser({ Username: username, Pool: pool });
@@ -83,7 +74,7 @@ for (const kind of databaseKinds) {
     it('amazon-cognito-identity-js signs in with SRP, and aws-jwt-verify accepts both tokens', async () => {
       const session = await srpSignIn(jsPool, 'alice', 'Corr3ct-Horse!');
       assert.ok(session.isValid());
-      const jwks = await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json();
+      const jwks = (await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json()) as { keys: any[] };
       const idVerifier = CognitoJwtVerifier.create({ userPoolId: poolId, tokenUse: 'id', clientId });
       const accessVerifier = CognitoJwtVerifier.create({ userPoolId: poolId, tokenUse: 'access', clientId });
       idVerifier.cacheJwks(jwks);

@@ -17,18 +17,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../support/postgres.js';
 import { startSmtpReceiver } from '../support/smtp.js';
-import { idp, startTestServer, type TestServer } from '../support/server.js';
+import { failure, idp, startTestServer, type TestServer } from '../support/server.js';
 
 type Smtp = Awaited<ReturnType<typeof startSmtpReceiver>>;
-
-async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string }> {
-  try {
-    await fn();
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-  assert.fail('expected the call to fail');
-}
 
 const secretHash = (secret: string, username: string, clientId: string) => createHmac('sha256', secret).update(username + clientId).digest('base64');
 const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)?.[1] ?? assert.fail(`no code in ${text}`);

@@ -18,18 +18,7 @@ import {
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../support/postgres.js';
-import { startTestServer, type TestServer } from '../support/server.js';
-
-/** Runs `fn` and returns the error's name (the wire `__type`) it fails with. */
-async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
-  try {
-    await fn();
-  } catch (e) {
-    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
-    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
-  }
-  assert.fail('expected the call to fail');
-}
+import { failure, startTestServer, type TestServer } from '../support/server.js';
 
 for (const kind of databaseKinds) {
   describe(`user pools and app clients (${kind})`, () => {
@@ -212,7 +201,7 @@ for (const kind of databaseKinds) {
         body: JSON.stringify({ MaxResults: 1 }),
       });
       assert.ok(unsigned.status >= 400 && unsigned.status < 500);
-      assert.equal((await unsigned.json()).__type, 'MissingAuthenticationTokenException');
+      assert.equal(((await unsigned.json()) as { __type: string }).__type, 'MissingAuthenticationTokenException');
     });
   });
 }

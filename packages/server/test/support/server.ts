@@ -88,3 +88,14 @@ export async function rawCall(url: string, target: string | undefined, body: str
 
 /** Calls an unsigned cognito-idp action with fetch, as browser clients do. */
 export const idp = (url: string, action: string, input: unknown) => rawCall(url, `AWSCognitoIdentityProviderService.${action}`, JSON.stringify(input));
+
+/** Runs a call that must fail; returns its error's name (the wire `__type`), message and HTTP status. */
+export async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+  try {
+    await fn();
+  } catch (e) {
+    const err = e as { name: string; message: string; $metadata?: { httpStatusCode?: number } };
+    return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode };
+  }
+  throw new Error('expected the call to fail');
+}
