@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /**
- * The `cognate` command: start the server, create pools and clients, read the development outbox,
- * and write an `awsconfiguration.json` for apps.
+ * The `cognate` command: start the server, create pools and clients, import users with their
+ * password hashes, read the development outbox, and write an `awsconfiguration.json` for apps.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, options, type FlagValues } from './config.js';
 import { createCognate, type Cognate } from './domain/cognate.js';
+import { detectFormat, importUsersFile, type FileFormat } from './domain/user-import.js';
 import { startCognate } from './index.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
@@ -94,6 +95,65 @@ withConfigFlags(client.command('create').description('create an app client'))
       process.stdout.write(created.secret ? `${created.id} ${created.secret}\n` : `${created.id}\n`);
     });
   });
+
+const users = program.command('users').description('the users of a pool');
+withConfigFlags(
+  users
+    .command('import')
+    .description(
+      'import users with their existing password hashes (bcrypt, scrypt, PBKDF2, argon2) from CSV (GetCSVHeader columns plus password_hash) or JSON lines; all or nothing',
+    )
+    .argument('<file>', 'a .csv or .jsonl file'),
+)
+  .requiredOption('--pool <id>', 'user pool ID')
+  .option('--format <format>', 'csv or jsonl (default: from the file name, else from its content)')
+  .action(async (file: string, flags: FlagValues & { pool: string; format?: string }) => {
+    if (flags.format !== undefined && flags.format !== 'csv' && flags.format !== 'jsonl') throw new Error(`--format must be csv or jsonl, not ${flags.format}`);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      throw new Error(`can't read ${file}: ${(e as Error).message}`);
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      throw new Error(`${file} is not UTF-8 text`);
+    }
+    await withCognate(flags, async (cognate) => {
+      const bar = progressBar(process.stderr);
+      const result = await importUsersFile(cognate, flags.pool, text, (flags.format as FileFormat | undefined) ?? detectFormat(file, text), bar.update);
+      bar.done();
+      if ('imported' in result) {
+        process.stdout.write(`imported ${result.imported} user${result.imported === 1 ? '' : 's'}\n`);
+        return;
+      }
+      const shown = result.rejected.slice(0, 1000);
+      process.stderr.write(`cognate: ${result.rejected.length} of ${result.rows} rows rejected; nothing was imported\n`);
+      for (const r of shown) process.stderr.write(`  line ${r.line}: ${r.reason}\n`);
+      if (result.rejected.length > shown.length) process.stderr.write(`  … and ${result.rejected.length - shown.length} more\n`);
+      process.exitCode = 1;
+    });
+  });
+
+/** A one-line progress bar on a terminal; nothing when the stream isn't one (a pipe, a file). */
+function progressBar(stream: NodeJS.WriteStream): { update: (phase: string, done: number, total: number) => void; done: () => void } {
+  if (!stream.isTTY) return { update: () => {}, done: () => {} };
+  let last = '';
+  return {
+    update(phase, done, total) {
+      const width = 30;
+      const filled = total > 0 ? Math.round((done / total) * width) : width;
+      const line = `${phase.padEnd(9)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`;
+      if (line !== last) stream.write(`\r${line}`);
+      last = line;
+    },
+    done() {
+      if (last) stream.write('\r\x1b[K');
+    },
+  };
+}
 
 withConfigFlags(program.command('outbox').description('show the newest messages (development outbox)'))
   .option('--pool <id>', 'only this user pool')

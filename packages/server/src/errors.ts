@@ -32,6 +32,7 @@ export type CognitoErrorName =
   | 'NotAuthorizedException'
   | 'PasswordHistoryPolicyViolationException'
   | 'PasswordResetRequiredException'
+  | 'PreconditionNotMetException'
   | 'RefreshTokenReuseException'
   | 'ResourceConflictException'
   | 'ResourceNotFoundException'

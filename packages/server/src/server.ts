@@ -10,6 +10,7 @@ import { serve, type HttpBindings, type ServerType } from '@hono/node-server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Cognate } from './domain/cognate.js';
 import { handleAwsJson } from './protocol/awsjson.js';
+import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
 
 /** Headers the AWS SDK, amazon-cognito-identity-js and Amplify send (protocol.md §1.1). */
 const CORS_ALLOW_HEADERS = [
@@ -47,7 +48,7 @@ export function createApp(cognate: Cognate): Hono<{ Bindings: HttpBindings }> {
     if (c.req.method === 'OPTIONS') {
       return c.body(null, 204, {
         'access-control-allow-origin': origin ?? '*',
-        'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
+        'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
         'access-control-allow-headers': c.req.header('access-control-request-headers') ?? CORS_ALLOW_HEADERS,
         'access-control-max-age': '86400',
         vary: 'Origin, Access-Control-Request-Headers',
@@ -99,6 +100,9 @@ export function createApp(cognate: Cognate): Hono<{ Bindings: HttpBindings }> {
     });
   });
 
+  // The PreSignedUrl of CreateUserImportJob: the CSV upload (domain/import-jobs.ts).
+  app.put('/import-jobs/:jobId', importUploadLimit, importUploadHandler(cognate));
+
   app.post(
     '*',
     bodyLimit({
@@ -145,10 +149,14 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   });
   cognate.outbox.start();
   const host = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Listening on any free port (0), the default public URL (http://localhost:0) names no server;
+  // the URLs handed to clients (import jobs' PreSignedUrl, discovery) need the real one.
+  if (cognate.config.publicUrl === 'http://localhost:0') cognate.config.publicUrl = url;
   return {
     app,
     port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

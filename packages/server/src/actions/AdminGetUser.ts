@@ -7,7 +7,8 @@ export default action(async (cognate, input: { UserPoolId: string; Username: str
   const user = await adminUser(cognate, pool, input.Username);
   return {
     Username: user.username,
-    UserAttributes: attributeList(user),
+    // Administrators see developer-only attributes too.
+    UserAttributes: attributeList(user, undefined, { developerOnly: true }),
     UserCreateDate: user.createdAt / 1000,
     UserLastModifiedDate: user.updatedAt / 1000,
     Enabled: user.enabled,

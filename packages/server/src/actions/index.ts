@@ -3,6 +3,7 @@
  * Operations in the API model without a module here answer UnsupportedOperationException.
  */
 import type { Action } from './action.js';
+import AddCustomAttributes from './AddCustomAttributes.js';
 import AdminAddUserToGroup from './AdminAddUserToGroup.js';
 import AdminConfirmSignUp from './AdminConfirmSignUp.js';
 import AdminCreateUser from './AdminCreateUser.js';
@@ -23,6 +24,7 @@ import ChangePassword from './ChangePassword.js';
 import ConfirmForgotPassword from './ConfirmForgotPassword.js';
 import ConfirmSignUp from './ConfirmSignUp.js';
 import CreateGroup from './CreateGroup.js';
+import CreateUserImportJob from './CreateUserImportJob.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import DeleteGroup from './DeleteGroup.js';
@@ -30,9 +32,11 @@ import DeleteUser from './DeleteUser.js';
 import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
+import DescribeUserImportJob from './DescribeUserImportJob.js';
 import DescribeUserPool from './DescribeUserPool.js';
 import DescribeUserPoolClient from './DescribeUserPoolClient.js';
 import ForgotPassword from './ForgotPassword.js';
+import GetCSVHeader from './GetCSVHeader.js';
 import GetGroup from './GetGroup.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUser from './GetUser.js';
@@ -40,6 +44,7 @@ import GetUserAttributeVerificationCode from './GetUserAttributeVerificationCode
 import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
 import ListGroups from './ListGroups.js';
+import ListUserImportJobs from './ListUserImportJobs.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
 import ListUserPools from './ListUserPools.js';
 import ListUsers from './ListUsers.js';
@@ -48,6 +53,8 @@ import ResendConfirmationCode from './ResendConfirmationCode.js';
 import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
 import SignUp from './SignUp.js';
+import StartUserImportJob from './StartUserImportJob.js';
+import StopUserImportJob from './StopUserImportJob.js';
 import UpdateGroup from './UpdateGroup.js';
 import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
@@ -56,6 +63,7 @@ import VerifyUserAttribute from './VerifyUserAttribute.js';
 
 export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Record<string, Action>>> = {
   'cognito-idp': {
+    AddCustomAttributes,
     AdminAddUserToGroup,
     AdminConfirmSignUp,
     AdminCreateUser,
@@ -76,6 +84,7 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     ConfirmForgotPassword,
     ConfirmSignUp,
     CreateGroup,
+    CreateUserImportJob,
     CreateUserPool,
     CreateUserPoolClient,
     DeleteGroup,
@@ -83,9 +92,11 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     DeleteUserAttributes,
     DeleteUserPool,
     DeleteUserPoolClient,
+    DescribeUserImportJob,
     DescribeUserPool,
     DescribeUserPoolClient,
     ForgotPassword,
+    GetCSVHeader,
     GetGroup,
     GetTokensFromRefreshToken,
     GetUser,
@@ -93,6 +104,7 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     GlobalSignOut,
     InitiateAuth,
     ListGroups,
+    ListUserImportJobs,
     ListUserPoolClients,
     ListUserPools,
     ListUsers,
@@ -101,6 +113,8 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     RespondToAuthChallenge,
     RevokeToken,
     SignUp,
+    StartUserImportJob,
+    StopUserImportJob,
     UpdateGroup,
     UpdateUserAttributes,
     UpdateUserPool,

@@ -6,6 +6,7 @@ import type { UserPool } from '../domain/user-pools.js';
 import type { AppClient } from '../domain/app-clients.js';
 import { attributeList, type User } from '../domain/users.js';
 import type { Group } from '../domain/groups.js';
+import type { ImportJob } from '../domain/import-jobs.js';
 
 const seconds = (ms: number) => ms / 1000;
 
@@ -44,7 +45,7 @@ export function userPoolClientType(client: AppClient) {
 export function userType(user: User) {
   return {
     Username: user.username,
-    Attributes: attributeList(user),
+    Attributes: attributeList(user, undefined, { developerOnly: true }),
     UserCreateDate: seconds(user.createdAt),
     UserLastModifiedDate: seconds(user.updatedAt),
     Enabled: user.enabled,
@@ -61,5 +62,24 @@ export function groupType(group: Group) {
     ...(group.precedence !== null ? { Precedence: group.precedence } : {}),
     LastModifiedDate: seconds(group.updatedAt),
     CreationDate: seconds(group.createdAt),
+  };
+}
+
+export function userImportJobType(job: ImportJob) {
+  return {
+    JobName: job.name,
+    JobId: job.id,
+    UserPoolId: job.poolId,
+    PreSignedUrl: job.preSignedUrl,
+    CreationDate: seconds(job.createdAt),
+    ...(job.startedAt !== null ? { StartDate: seconds(job.startedAt) } : {}),
+    ...(job.completedAt !== null ? { CompletionDate: seconds(job.completedAt) } : {}),
+    Status: job.status,
+    CloudWatchLogsRoleArn: job.cloudWatchLogsRoleArn,
+    ImportedUsers: job.importedUsers,
+    SkippedUsers: job.skippedUsers,
+    FailedUsers: job.failedUsers,
+    ...(job.completionMessage !== null ? { CompletionMessage: job.completionMessage } : {}),
+    ...(job.passwordHashingAlgorithm !== null ? { PasswordHashingAlgorithm: job.passwordHashingAlgorithm } : {}),
   };
 }

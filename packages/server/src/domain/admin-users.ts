@@ -17,6 +17,8 @@ import { checkPasswordPolicy } from './passwords.js';
 import { requiresVerificationBeforeUpdate } from './self-service.js';
 import { assertWritable, resolveUsername } from './sign-up.js';
 import { usernameKey, validateAttributes, type AttributeType, type User, type UserStatus } from './users.js';
+import { aliasExists } from './aliases.js';
+import { assertPasswordNotReused, rememberReplacedPassword } from './password-history.js';
 import type { PasswordPolicy, UserPool } from './user-pools.js';
 
 type Trx = Transaction<Database>;
@@ -73,7 +75,7 @@ async function claimSignInNames(db: Trx | Cognate['store']['db'], pool: UserPool
   for (const attribute of pool.settings.UsernameAttributes ?? []) {
     const value = attributes.get(attribute);
     if (!value || !changed.has(attribute)) continue;
-    if (await otherHolder(db, pool, attribute, value, self)) throw new CognitoError('AliasExistsException', `An account with the given ${attribute} already exists.`);
+    if (await otherHolder(db, pool, attribute, value, self)) throw aliasExists(attribute);
   }
   for (const attribute of pool.settings.AliasAttributes ?? []) {
     const value = attributes.get(attribute);
@@ -85,7 +87,7 @@ async function claimSignInNames(db: Trx | Cognate['store']['db'], pool: UserPool
     // ForceAliasCreation moves an email or phone alias to this user; the previous holder keeps
     // the value but can no longer sign in with it (AdminCreateUser, ForceAliasCreation).
     if (force && verifiable) moves.push({ attribute, holder });
-    else throw new CognitoError('AliasExistsException', `An account with the given ${attribute} already exists.`);
+    else throw aliasExists(attribute);
   }
   return moves;
 }
@@ -236,9 +238,9 @@ export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserIn
   const queued = await cognate.store.db.transaction().execute(async (trx) => {
     const moves = await claimSignInNames(trx, pool, attributes, changed, undefined, input.ForceAliasCreation === true);
     try {
-      await cognate.users.insert(trx, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes, credentials }, now);
+      await cognate.users.insert(trx, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes, credentials }, now, { aliases: input.ForceAliasCreation === true ? 'take' : 'fail' });
     } catch (e) {
-      if (e instanceof CognitoError && e.name === 'UsernameExistsException') throw errors.usernameExists('User account already exists');
+      if (e instanceof CognitoError && e.name === 'UsernameExistsException' && e.message === 'User already exists') throw errors.usernameExists('User account already exists');
       throw e;
     }
     await trx.updateTable('users').set({ temporary_password_expires_at: temporaryPasswordExpiry(pool, now) }).where('id', '=', sub).execute();
@@ -403,6 +405,8 @@ export async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool
   await assertTemporaryPasswordCurrent(cognate, user);
   checkPasswordPolicy(newPassword, pool.settings.Policies.PasswordPolicy);
   const attributes = newPasswordAttributes(pool, client, user, responses);
+  // The temporary password counts as the current one (PasswordHistorySize).
+  await assertPasswordNotReused(cognate, pool, user, newPassword);
   const credentials = await cognate.users.credentials(pool, user.username, newPassword);
 
   const updated = await cognate.store.db.transaction().execute(async (trx) => {
@@ -415,6 +419,7 @@ export async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool
       .where('password_hash', '=', user.passwordHash ?? '')
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
+    await rememberReplacedPassword(trx, pool, user, now);
     await cognate.users.setAttributes(trx, pool.id, user.sub, attributes);
     return true;
   });
@@ -477,11 +482,11 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
     await claimSignInNames(trx, pool, after, changed, user.sub, false);
     for (const { attribute, to } of pending) {
       if ((pool.settings.UsernameAttributes ?? []).includes(attribute) && (await otherHolder(trx, pool, attribute, to, user.sub))) {
-        throw new CognitoError('AliasExistsException', `An account with the given ${attribute} already exists.`);
+        throw aliasExists(attribute);
       }
     }
     await cognate.users.setAttributes(trx, pool.id, user.sub, set);
-    if (blank.length > 0) await trx.deleteFrom('user_attributes').where('user_id', '=', user.sub).where('name', 'in', blank).execute();
+    await cognate.users.deleteAttributes(trx, pool.id, user.sub, blank);
     // Whatever the request says about an email or phone number replaces an earlier pending value,
     // and a code for an earlier value must not verify this one.
     for (const attribute of VERIFIABLE) {
@@ -523,7 +528,7 @@ export async function adminDeleteUserAttributes(cognate: Cognate, input: AdminUs
   for (const attribute of VERIFIABLE) if (names.has(attribute)) names.add(`${attribute}_verified`);
   const now = cognate.clock.now();
   await cognate.store.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('user_attributes').where('user_id', '=', user.sub).where('name', 'in', [...names]).execute();
+    await cognate.users.deleteAttributes(trx, pool.id, user.sub, [...names]);
     await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
     for (const attribute of VERIFIABLE) {
       if (!names.has(attribute)) continue;
@@ -595,7 +600,7 @@ export async function adminResetUserPassword(cognate: Cognate, input: AdminUserI
   if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
   const now = cognate.clock.now();
   await cognate.store.db.transaction().execute(async (trx) => {
-    await cognate.users.setStatus(trx, user.sub, 'RESET_REQUIRED', now);
+    await cognate.users.setStatus(trx, user.sub, 'RESET_REQUIRED', now, { aliases: 'yield' });
     const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: 'forgot_password' }, now);
     await queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'ForgotPassword' });
   });
@@ -609,10 +614,12 @@ export async function adminResetUserPassword(cognate: Cognate, input: AdminUserI
 export async function adminSetUserPassword(cognate: Cognate, input: AdminUserInput & { Password: string; Permanent?: boolean }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
   checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);
+  await assertPasswordNotReused(cognate, pool, user, input.Password);
   const credentials = await cognate.users.credentials(pool, user.username, input.Password);
   const now = cognate.clock.now();
   const permanent = input.Permanent === true;
   await cognate.store.db.transaction().execute(async (trx) => {
+    await rememberReplacedPassword(trx, pool, user, now);
     await trx
       .updateTable('users')
       .set({
@@ -623,6 +630,9 @@ export async function adminSetUserPassword(cognate: Cognate, input: AdminUserInp
       })
       .where('id', '=', user.sub)
       .execute();
+    // An unconfirmed user becomes confirmed (or invited) and so holds their aliases; one another
+    // user holds stays theirs (this API has no AliasExistsException).
+    await cognate.users.syncAliases(trx, pool.id, user.sub, { mode: 'yield', now });
     // An outstanding reset or sign-up code would otherwise undo or bypass what the admin set.
     await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'forgot_password' }, now);
     await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'signup' }, now);
@@ -631,13 +641,15 @@ export async function adminSetUserPassword(cognate: Cognate, input: AdminUserInp
 
 /** AdminConfirmSignUp: UNCONFIRMED → CONFIRMED without a code; verifies no attribute. */
 export async function adminConfirmSignUp(cognate: Cognate, input: AdminUserInput & { ClientMetadata?: Record<string, string> }): Promise<void> {
-  const { user } = await poolAndUser(cognate, input);
+  const { pool, user } = await poolAndUser(cognate, input);
   const cannot = (status: string) => errors.notAuthorized(`User cannot be confirmed. Current status is ${status}`);
   if (user.status !== 'UNCONFIRMED') throw cannot(user.status);
   const now = cognate.clock.now();
   const confirmed = await cognate.store.db.transaction().execute(async (trx) => {
     const result = await trx.updateTable('users').set({ status: 'CONFIRMED', updated_at: now }).where('id', '=', user.sub).where('status', '=', 'UNCONFIRMED').executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
+    // Confirmed, the user holds their aliases; one held by another user stays theirs (no AliasExistsException here).
+    await cognate.users.syncAliases(trx, pool.id, user.sub, { mode: 'yield', now });
     await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'signup' }, now);
     return true;
   });

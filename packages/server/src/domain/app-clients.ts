@@ -7,6 +7,7 @@ import type { Store } from '../store/db.js';
 import type { Sealer } from '../crypto/seal.js';
 import { constantTimeEqual } from '../crypto/compare.js';
 import { newClientId, newClientSecret } from './ids.js';
+import type { UserPool } from './user-pools.js';
 
 export type TimeUnit = 'seconds' | 'minutes' | 'hours' | 'days';
 
@@ -96,6 +97,43 @@ export function clientSettingsFromInput(input: ClientInput): AppClientSettings {
     if (input[key] !== undefined) (settings as unknown as Record<string, unknown>)[key] = input[key];
   }
   return settings;
+}
+
+/**
+ * Checks a client's ReadAttributes and WriteAttributes against the pool's schema, with Cognito's
+ * "Invalid read attributes specified while creating a client" (or "... updating a client"):
+ * - every name must be an attribute of the pool; developer-only attributes are for administrators
+ *   only, so no client may list them;
+ * - `sub` and `identities` can't be written;
+ * - a WriteAttributes list must include every required attribute, or users of the client could
+ *   never sign up.
+ * The *_verified flags may be listed, as Cognito allows; they grant users nothing here, since
+ * verification is earned with a code (domain/self-service.ts).
+ */
+export function checkAttributePermissions(pool: UserPool, input: Pick<Partial<AppClientSettings>, 'ReadAttributes' | 'WriteAttributes'>, verb: 'creating' | 'updating'): void {
+  const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
+  const listable = (name: string) => schema.has(name) && !schema.get(name)!.DeveloperOnlyAttribute;
+  for (const name of input.ReadAttributes ?? []) {
+    if (!listable(name)) throw errors.invalidParameter(`Invalid read attributes specified while ${verb} a client`);
+  }
+  const write = input.WriteAttributes ?? [];
+  for (const name of write) {
+    if (!listable(name) || name === 'sub' || name === 'identities') throw errors.invalidParameter(`Invalid write attributes specified while ${verb} a client`);
+  }
+  if (write.length > 0) {
+    for (const attr of pool.settings.SchemaAttributes) {
+      if (attr.Required && attr.Name !== 'sub' && !write.includes(attr.Name)) throw errors.invalidParameter(`Invalid write attributes specified while ${verb} a client`);
+    }
+  }
+}
+
+/**
+ * Whether tokens of this client may read an attribute (ReadAttributes; all when unset): GetUser's
+ * answer and the ID token's claims. `sub` is always readable; developer-only attributes never are.
+ */
+export function readableBy(client: AppClient): (name: string) => boolean {
+  const readable = client.settings.ReadAttributes;
+  return (name) => !name.startsWith('dev:') && (name === 'sub' || !readable || readable.length === 0 || readable.includes(name));
 }
 
 /** Token lifetimes of a client, in seconds. */

@@ -3,17 +3,19 @@
  * named steps. Multi-step state travels sealed (SECRET_BLOCK, Session), so any node continues
  * any flow and nothing lives in memory.
  */
+import { createHmac, randomUUID } from 'node:crypto';
 import { CognitoError, errors } from '../errors.js';
 import { createServerEphemeral, fakeSalt, fakeVerifier, isCanonicalTimestamp, isValidSrpA, verifyPasswordClaim } from '../crypto/srp.js';
 import type { Cognate } from './cognate.js';
 import { allowsFlow, checkSecretHash, type AppClient } from './app-clients.js';
 import { srpPoolName } from './ids.js';
 import { MAX_PASSWORD_LENGTH } from './passwords.js';
-import { usernameKey, type User } from './users.js';
+import { isEmail, isPhoneNumber, usernameKey, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
 import type { AuthenticationResult } from './tokens.js';
 import { clientAndPool } from './sign-up.js';
 import { answerNewPasswordRequired, newPasswordChallenge } from './admin-users.js';
+import { refusalBeforePassword, verifyPassword } from './imported-passwords.js';
 
 export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'CUSTOM_CHALLENGE' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | 'EMAIL_OTP';
 
@@ -36,7 +38,7 @@ function required(params: Params | undefined, name: string): string {
 
 /** What a sealed SECRET_BLOCK carries between InitiateAuth and PASSWORD_VERIFIER. */
 interface SecretBlockState {
-  /** pool, client, username (USER_ID_FOR_SRP), sub ('' for an unknown user) */
+  /** pool, client, username (USER_ID_FOR_SRP), sub (a random one, naming no one, for an unknown user) */
   p: string;
   c: string;
   u: string;
@@ -56,7 +58,7 @@ const sessionMs = (client: AppClient) => client.settings.AuthSessionValidity * 6
 /** Steps shared by every flow once the primary credential is proven. */
 async function afterPrimaryCredential(cognate: Cognate, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
   assertMayUseAccount(user);
-  await cognate.lockout.recordSuccess(user.sub);
+  await cognate.lockout.recordVerifiedPassword(user.sub, cognate.clock.now());
   // A temporary password (AdminCreateUser, AdminSetUserPassword) must be replaced first.
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(cognate, pool, client, user);
   return afterPasswordSettled(cognate, pool, client, user);
@@ -80,6 +82,26 @@ function unknownUser(client: AppClient): Error {
   return client.settings.PreventUserExistenceErrors === 'ENABLED' ? errors.notAuthorized(INCORRECT) : errors.userNotFound();
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * USER_ID_FOR_SRP for a name that matches no one. Where a real user's internal username differs
+ * from what they typed (the sub in UsernameAttributes pools, the username behind an email or phone
+ * alias), echoing the typed name back would say "no one has this address"; such names get a
+ * UUID-shaped ID instead, stable per name like the fake salt (security.md P01).
+ */
+function unknownSrpUserId(cognate: Cognate, pool: UserPool, name: string): string {
+  const signsInWithAttributes = (pool.settings.UsernameAttributes?.length ?? 0) > 0;
+  const aliasLike = (pool.settings.AliasAttributes?.length ?? 0) > 0 && (isEmail(name) || isPhoneNumber(name));
+  if (!signsInWithAttributes && !aliasLike) return name;
+  if (UUID.test(name)) return name.toLowerCase();
+  const h = createHmac('sha256', cognate.secrets.fakeSaltKey).update(`cognate-srp-fake-user-id\0${pool.id}\0${usernameKey(pool, name)}`).digest();
+  h[6] = (h[6]! & 0x0f) | 0x40;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 /** USER_SRP_AUTH, step 1: answer SRP_A with SRP_B, the salt and a sealed SECRET_BLOCK. */
 async function startSrp(cognate: Cognate, pool: UserPool, client: AppClient, params: Params): Promise<AuthResponse> {
   const name = required(params, 'USERNAME');
@@ -95,9 +117,13 @@ async function startSrp(cognate: Cognate, pool: UserPool, client: AppClient, par
     verifier = cognate.users.srpVerifier(user);
     salt = user.srpSalt ?? '';
     userId = user.username;
+    if (!verifier) {
+      const refusal = refusalBeforePassword(client, user, 'srp');
+      if (refusal) throw refusal;
+    }
   } else {
     if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound();
-    userId = name;
+    userId = unknownSrpUserId(cognate, pool, name);
   }
   if (!user || !verifier || !salt) {
     // Unknown users (and users without a password) get a challenge that looks real: a stable
@@ -107,7 +133,8 @@ async function startSrp(cognate: Cognate, pool: UserPool, client: AppClient, par
     verifier = fakeVerifier(cognate.secrets.fakeSaltKey, pool.id, key);
   }
   const { b, B } = createServerEphemeral(verifier);
-  const state: SecretBlockState = { p: pool.id, c: client.id, u: userId, s: user?.sub ?? '', b: b.toString('base64'), B: Buffer.from(B.length % 2 ? '0' + B : B, 'hex').toString('base64'), A };
+  // An unknown user's block carries a sub that names no one, so it is as long as a real one.
+  const state: SecretBlockState = { p: pool.id, c: client.id, u: userId, s: user?.sub ?? randomUUID(), b: b.toString('base64'), B: Buffer.from(B.length % 2 ? '0' + B : B, 'hex').toString('base64'), A };
   const secretBlock = cognate.secrets.sessions.sealJson(state, SECRET_BLOCK_AAD, cognate.clock.now() + sessionMs(client));
   return {
     ChallengeName: 'PASSWORD_VERIFIER',
@@ -169,11 +196,15 @@ async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClien
     throw unknownUser(client);
   }
   await cognate.lockout.assertNotLocked(user.sub, now);
-  if (!(await cognate.hasher.verify(user.passwordHash, password))) {
+  const refusal = refusalBeforePassword(client, user, 'password');
+  if (refusal) throw refusal;
+  // An imported hash (cognate users import) is checked here and upgraded to argon2id and SRP.
+  const proven = await verifyPassword(cognate, pool, user, password);
+  if (!proven) {
     await cognate.lockout.recordFailure(user.sub, now);
     throw errors.notAuthorized(INCORRECT);
   }
-  return afterPrimaryCredential(cognate, pool, client, user);
+  return afterPrimaryCredential(cognate, pool, client, proven);
 }
 
 /** REFRESH_TOKEN_AUTH: new ID and access tokens from a live refresh-token family. */

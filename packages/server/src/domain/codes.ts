@@ -69,6 +69,24 @@ export class Codes {
   }
 
   /**
+   * Whether `code` is the user's live, unexpired, unexhausted code for `purpose`. Read-only: it
+   * counts no attempt and consumes nothing; {@link consume} still decides.
+   */
+  async matches(db: Db, p: { userId: string; purpose: CodePurpose; code: string }, now: number): Promise<boolean> {
+    const row = await db
+      .selectFrom('codes')
+      .select(['code_hash', 'attempts', 'expires_at'])
+      .where('user_id', '=', p.userId)
+      .where('purpose', '=', p.purpose)
+      .where('consumed_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (!row || row.attempts >= MAX_CODE_ATTEMPTS || row.expires_at <= now) return false;
+    return constantTimeEqual(row.code_hash, this.hash(p.userId, p.purpose, p.code));
+  }
+
+  /**
    * Consumes the live code if `code` matches: exactly one concurrent caller can win (the update is
    * conditional on the code being unconsumed). A wrong code counts an attempt; the outcome is
    * returned, not thrown, so a caller inside a transaction commits that count before it answers

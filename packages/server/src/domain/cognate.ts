@@ -17,6 +17,7 @@ import { Codes } from './codes.js';
 import { SigningKeys } from './signing-keys.js';
 import { Tokens } from './tokens.js';
 import { Lockout } from './lockout.js';
+import { drainImportJobs } from './import-jobs.js';
 
 export interface Cognate {
   config: Config;
@@ -97,6 +98,7 @@ export async function createCognate(config: Config, log: Logger, options: Create
       tokens,
       lockout: new Lockout(store.db),
       async close() {
+        await drainImportJobs(store);
         await outbox.stop();
         closeSmtp?.();
         await store.close();

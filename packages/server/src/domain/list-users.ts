@@ -239,7 +239,7 @@ export function requestedAttributes(pool: UserPool, names: readonly string[] | u
 
 /** A user's attributes as listed, restricted to the requested names. */
 export function listedAttributes(user: User, names: ReadonlySet<string> | undefined): AttributeType[] {
-  const all = attributeList(user);
+  const all = attributeList(user, undefined, { developerOnly: true });
   return names ? all.filter((a) => names.has(a.Name)) : all;
 }
 

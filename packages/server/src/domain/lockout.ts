@@ -46,6 +46,23 @@ export class Lockout {
       .execute();
   }
 
+  /**
+   * A proven password at `now`: clears the counters in one statement that also checks no lock began
+   * meanwhile. A right guess racing parallel wrong ones is refused if they locked the account first,
+   * as it would be had they come one after another (A18); a plain check before the slow password
+   * verification can't see those.
+   */
+  async recordVerifiedPassword(sub: string, now: number): Promise<void> {
+    const result = await this.db
+      .updateTable('users')
+      .set({ failed_attempts: 0, last_failed_at: null, locked_until: null })
+      .where('id', '=', sub)
+      .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('locked_until', 'is not', null)]))
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) await this.assertNotLocked(sub, now);
+  }
+
   async recordSuccess(sub: string): Promise<void> {
     await this.db.updateTable('users').set({ failed_attempts: 0, last_failed_at: null, locked_until: null }).where('id', '=', sub).where('failed_attempts', '>', 0).execute();
   }

@@ -30,6 +30,9 @@ import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
 import { codeDestination, maskDestination, queueCodeMessage, type CodeDeliveryDetails } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
+import { passwordMatches } from './imported-passwords.js';
+import { aliasExists } from './aliases.js';
+import { assertPasswordNotReused, isReusedPassword, passwordReused, rememberReplacedPassword } from './password-history.js';
 import { clientAndPool } from './sign-up.js';
 import { isEmail, isPhoneNumber, validateAttributes, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
@@ -145,11 +148,17 @@ export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForg
   }
   const credentials = await cognate.users.credentials(pool, user.username, input.Password);
   const now = cognate.clock.now();
+  const code = { userId: user.sub, purpose: 'forgot_password' as const, code: input.ConfirmationCode };
+  // Password history is consulted only for the right code, so a guesser learns nothing of old passwords.
+  const reused = (await cognate.codes.matches(cognate.store.db, code, now)) && (await isReusedPassword(cognate, pool, user, input.Password));
   // Consuming the code and replacing the password commit together or not at all (security.md R01);
   // of parallel calls with one code, only one consumes it (R06).
   const outcome = await cognate.store.db.transaction().execute(async (trx): Promise<CodeOutcome> => {
-    const result = await cognate.codes.consume(trx, { userId: user.sub, purpose: 'forgot_password', code: input.ConfirmationCode }, now);
+    const result = await cognate.codes.consume(trx, code, now);
     if (result !== 'ok') return result;
+    // Refused, the code stays unconsumed (the throw rolls back), so the user can choose another password.
+    if (reused) throw passwordReused();
+    await rememberReplacedPassword(trx, pool, user, now);
     await trx
       .updateTable('users')
       .set({
@@ -162,6 +171,8 @@ export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForg
       })
       .where('id', '=', user.sub)
       .execute();
+    // A user confirmed this way holds their aliases; one another user holds stays theirs.
+    if (user.status === 'UNCONFIRMED') await cognate.users.syncAliases(trx, pool.id, user.sub, { mode: 'yield', now });
     return result;
   });
   if (outcome !== 'ok') throw codeError(outcome);
@@ -188,22 +199,36 @@ async function signedIn(cognate: Cognate, accessToken: string): Promise<SignedIn
 export async function changePassword(cognate: Cognate, input: { AccessToken: string; PreviousPassword?: string; ProposedPassword: string }): Promise<Record<string, never>> {
   const { pool, user } = await signedIn(cognate, input.AccessToken);
   // PreviousPassword may be left out only by users who have no password (passwordless sign-in).
-  if (input.PreviousPassword === undefined && user.passwordHash !== null) throw errors.invalidParameter('PreviousPassword is required.');
+  if (input.PreviousPassword === undefined && (user.passwordHash !== null || !!user.importedPasswordHash)) throw errors.invalidParameter('PreviousPassword is required.');
   checkPasswordPolicy(input.ProposedPassword, pool.settings.Policies.PasswordPolicy);
   const now = cognate.clock.now();
   await cognate.lockout.assertNotLocked(user.sub, now);
-  if (input.PreviousPassword !== undefined && !(await cognate.hasher.verify(user.passwordHash, input.PreviousPassword))) {
+  if (input.PreviousPassword !== undefined && !(await passwordMatches(cognate, user, input.PreviousPassword))) {
     // A wrong previous password counts toward the lockout every sign-in path shares (P03, A19).
     await cognate.lockout.recordFailure(user.sub, now);
     throw errors.notAuthorized(INCORRECT);
   }
+  await assertPasswordNotReused(cognate, pool, user, input.ProposedPassword);
   const credentials = await cognate.users.credentials(pool, user.username, input.ProposedPassword);
   // Compare-and-set on the hash that was verified: of two racing changes, the second fails instead of
   // silently replacing a password it never proved.
-  let update = cognate.store.db.updateTable('users').set({ ...credentials, updated_at: now, failed_attempts: 0, last_failed_at: null, locked_until: null }).where('id', '=', user.sub);
-  update = user.passwordHash === null ? update.where('password_hash', 'is', null) : update.where('password_hash', '=', user.passwordHash);
-  const result = await update.executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw errors.notAuthorized(INCORRECT);
+  const changed = await cognate.store.db.transaction().execute(async (trx) => {
+    let update = trx
+      .updateTable('users')
+      .set({ ...credentials, updated_at: now, failed_attempts: 0, last_failed_at: null, locked_until: null })
+      .where('id', '=', user.sub)
+      // Nor does it pass a lock that parallel wrong guesses set meanwhile (A18).
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]));
+    update = user.passwordHash === null ? update.where('password_hash', 'is', null) : update.where('password_hash', '=', user.passwordHash);
+    const result = await update.executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await rememberReplacedPassword(trx, pool, user, now);
+    return true;
+  });
+  if (!changed) {
+    await cognate.lockout.assertNotLocked(user.sub, now);
+    throw errors.notAuthorized(INCORRECT);
+  }
   return {};
 }
 
@@ -244,7 +269,7 @@ async function assertNotHeldByAnother(cognate: Cognate, db: Trx, pool: UserPool,
   if (!signsIn) return;
   const holder = await cognate.users.findForSignIn(pool, value, db);
   if (holder && holder.sub !== user.sub) {
-    throw new CognitoError('AliasExistsException', `An account with the given ${attribute} already exists.`);
+    throw aliasExists(attribute);
   }
 }
 
@@ -379,7 +404,7 @@ export async function deleteUserAttributes(cognate: Cognate, input: { AccessToke
       await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
       await cognate.codes.invalidate(trx, { userId: user.sub, purpose: verifyPurpose(attribute) }, now);
     }
-    await trx.deleteFrom('user_attributes').where('user_id', '=', user.sub).where('name', 'in', [...names]).execute();
+    await cognate.users.deleteAttributes(trx, pool.id, user.sub, [...names]);
     await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
   });
   return {};

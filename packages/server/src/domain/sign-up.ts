@@ -116,7 +116,13 @@ async function namedUser(cognate: Cognate, pool: UserPool, client: AppClient, us
   throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? whenMissing() : errors.userNotFound('Username/client id combination not found.');
 }
 
-export async function confirmSignUp(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string }): Promise<Record<string, never>> {
+/**
+ * ConfirmSignUp. Confirming makes the user's verified email or phone number (and any
+ * preferred_username) sign-in aliases in AliasAttributes pools: if another user holds one, the
+ * call fails with AliasExistsException and nothing changes, unless `ForceAliasCreation` moves the
+ * alias here and un-verifies the other user's value (API_ConfirmSignUp; domain/aliases.ts).
+ */
+export async function confirmSignUp(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean }): Promise<Record<string, never>> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   const user = await namedUser(cognate, pool, client, input.Username, () => errors.codeMismatch());
@@ -126,8 +132,9 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
   const outcome = await cognate.store.db.transaction().execute(async (trx) => {
     const result = await cognate.codes.consume(trx, { userId: user.sub, purpose: 'signup', code: input.ConfirmationCode }, now);
     if (result !== 'ok') return result;
-    await cognate.users.setStatus(trx, user.sub, 'CONFIRMED', now);
-    if (destination) await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([[`${destination.attribute}_verified`, 'true']]));
+    const aliases = input.ForceAliasCreation === true ? 'take' : 'fail';
+    await cognate.users.setStatus(trx, user.sub, 'CONFIRMED', now, { aliases });
+    if (destination) await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([[`${destination.attribute}_verified`, 'true']]), { aliases, now });
     return result;
   });
   if (outcome !== 'ok') throw codeError(outcome);

@@ -99,6 +99,7 @@ const STANDARD_NAMES = new Set(STANDARD_ATTRIBUTES.map((a) => a.Name));
 /** Merges CreateUserPool's `Schema` into the standard attributes, adding `custom:` attributes. */
 export function buildSchema(input: Partial<SchemaAttribute>[] | undefined): SchemaAttribute[] {
   const schema = STANDARD_ATTRIBUTES.map((a) => ({ ...a }));
+  const custom: Partial<SchemaAttribute>[] = [];
   const seen = new Set<string>();
   for (const item of input ?? []) {
     const name = item.Name;
@@ -116,22 +117,77 @@ export function buildSchema(input: Partial<SchemaAttribute>[] | undefined): Sche
       if (item.StringAttributeConstraints && std.AttributeDataType === 'String') std.StringAttributeConstraints = { ...std.StringAttributeConstraints, ...item.StringAttributeConstraints };
       continue;
     }
-    const type = item.AttributeDataType ?? 'String';
-    if (item.Required) throw errors.invalidParameter('Required custom attributes are not supported currently.');
-    const bare = name.replace(/^custom:/, '');
-    if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$/u.test(bare)) throw errors.invalidParameter(`Invalid custom attribute name: ${name}`);
-    const custom: SchemaAttribute = {
-      Name: item.DeveloperOnlyAttribute ? `dev:custom:${bare}` : `custom:${bare}`,
-      AttributeDataType: type,
-      DeveloperOnlyAttribute: item.DeveloperOnlyAttribute ?? false,
-      Mutable: item.Mutable ?? true,
-      Required: false,
-    };
-    if (type === 'String') custom.StringAttributeConstraints = item.StringAttributeConstraints ?? {};
-    if (type === 'Number') custom.NumberAttributeConstraints = item.NumberAttributeConstraints ?? {};
-    schema.push(custom);
+    custom.push(item);
   }
-  return schema;
+  return withCustomAttributes(schema, custom);
+}
+
+/** How many custom attributes a pool may have (Cognito's quota). */
+export const MAX_CUSTOM_ATTRIBUTES = 50;
+
+const WHOLE = /^(0|[1-9][0-9]{0,3})$/;
+const NUMBER = /^-?(0|[1-9][0-9]{0,18})$/;
+
+/**
+ * A custom attribute from a SchemaAttributeType: the name gets `custom:` (or `dev:custom:` for a
+ * DeveloperOnlyAttribute) unless it has it already; String (the default type) and Number carry
+ * their constraints, checked here since the API model types them as free strings.
+ */
+export function customAttribute(item: Partial<SchemaAttribute>): SchemaAttribute {
+  const name = item.Name ?? '';
+  const type = item.AttributeDataType ?? 'String';
+  if (item.Required) throw errors.invalidParameter('Required custom attributes are not supported currently.');
+  const bare = name.replace(/^(dev:)?custom:/, '');
+  if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$/u.test(bare)) throw errors.invalidParameter(`Invalid custom attribute name: ${name}`);
+  const developerOnly = item.DeveloperOnlyAttribute ?? false;
+  const custom: SchemaAttribute = {
+    Name: developerOnly ? `dev:custom:${bare}` : `custom:${bare}`,
+    AttributeDataType: type,
+    DeveloperOnlyAttribute: developerOnly,
+    Mutable: item.Mutable ?? true,
+    Required: false,
+  };
+  if (type === 'String') {
+    const { MinLength, MaxLength } = item.StringAttributeConstraints ?? {};
+    const bad = (v: string | undefined) => v !== undefined && (!WHOLE.test(v) || Number(v) > 2048);
+    if (bad(MinLength) || bad(MaxLength) || Number(MinLength ?? 0) > Number(MaxLength ?? 2048)) {
+      throw errors.invalidParameter(`Invalid StringAttributeConstraints for ${custom.Name}: MinLength and MaxLength must be whole numbers with 0 <= MinLength <= MaxLength <= 2048.`);
+    }
+    custom.StringAttributeConstraints = { ...(MinLength !== undefined ? { MinLength } : {}), ...(MaxLength !== undefined ? { MaxLength } : {}) };
+  }
+  if (type === 'Number') {
+    const { MinValue, MaxValue } = item.NumberAttributeConstraints ?? {};
+    const bad = (v: string | undefined) => v !== undefined && !NUMBER.test(v);
+    if (bad(MinValue) || bad(MaxValue) || (MinValue !== undefined && MaxValue !== undefined && Number(MinValue) > Number(MaxValue))) {
+      throw errors.invalidParameter(`Invalid NumberAttributeConstraints for ${custom.Name}: MinValue and MaxValue must be whole numbers with MinValue <= MaxValue.`);
+    }
+    custom.NumberAttributeConstraints = { ...(MinValue !== undefined ? { MinValue } : {}), ...(MaxValue !== undefined ? { MaxValue } : {}) };
+  }
+  return custom;
+}
+
+function assertCustomAttributeRoom(schema: readonly SchemaAttribute[]): void {
+  const custom = schema.filter((a) => !STANDARD_NAMES.has(a.Name)).length;
+  if (custom > MAX_CUSTOM_ATTRIBUTES) throw errors.invalidParameter(`A user pool can have at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes.`);
+}
+
+/**
+ * AddCustomAttributes' additions to a schema. A name the pool has (as `custom:` or `dev:custom:`)
+ * is refused with Cognito's "custom:x: Existing attribute already has name custom:x.", and so is
+ * one named twice in the request; nothing is added unless everything is.
+ */
+export function withCustomAttributes(schema: readonly SchemaAttribute[], items: readonly Partial<SchemaAttribute>[]): SchemaAttribute[] {
+  const out = schema.map((a) => ({ ...a }));
+  const bareOf = (name: string) => name.replace(/^(dev:)?custom:/, '');
+  for (const item of items) {
+    const added = customAttribute(item);
+    const bare = bareOf(added.Name);
+    const existing = out.find((a) => !STANDARD_NAMES.has(a.Name) && bareOf(a.Name) === bare);
+    if (existing) throw errors.invalidParameter(`custom:${bare}: Existing attribute already has name ${existing.Name}.`);
+    out.push(added);
+  }
+  assertCustomAttributeRoom(out);
+  return out;
 }
 
 const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
@@ -242,6 +298,27 @@ export class UserPools {
     } as UserPoolSettings);
     await this.store.db.updateTable('user_pools').set({ settings: JSON.stringify(settings), updated_at: now }).where('id', '=', id).execute();
     return { ...pool, settings, updatedAt: now };
+  }
+
+  /**
+   * AddCustomAttributes. The schema is rewritten only if nobody changed the pool since it was read
+   * (compare-and-set on the stored settings), so concurrent additions can't lose each other.
+   */
+  async addCustomAttributes(id: string, items: readonly Partial<SchemaAttribute>[], now: number): Promise<UserPool> {
+    for (let attempt = 0; ; attempt++) {
+      const row = await this.store.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw errors.resourceNotFound(`User pool ${id} does not exist.`);
+      const pool = rowToPool(row);
+      const settings = { ...pool.settings, SchemaAttributes: withCustomAttributes(pool.settings.SchemaAttributes, items) };
+      const result = await this.store.db
+        .updateTable('user_pools')
+        .set({ settings: JSON.stringify(settings), updated_at: now })
+        .where('id', '=', id)
+        .where('settings', '=', row.settings)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) return { ...pool, settings, updatedAt: now };
+      if (attempt >= 10) throw new CognitoError('ConcurrentModificationException', 'The user pool was modified concurrently; try again.');
+    }
   }
 
   async delete(id: string): Promise<void> {

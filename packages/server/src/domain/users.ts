@@ -8,6 +8,7 @@ import type { Store } from '../store/db.js';
 import type { Sealer } from '../crypto/seal.js';
 import { createVerifier } from '../crypto/srp.js';
 import { srpPoolName } from './ids.js';
+import { AliasExistsError, aliasKey, aliasNamesFor, aliasSettings, hasAliases, syncAliases, type AliasConflictMode, type AliasSettings } from './aliases.js';
 import type { PasswordHasher } from './passwords.js';
 import type { SchemaAttribute, UserPool } from './user-pools.js';
 
@@ -27,6 +28,8 @@ export interface User {
   passwordHash: string | null;
   srpSalt: string | null;
   srpVerifierSealed: string | null;
+  /** A hash brought by `cognate users import`, until the first sign-in replaces it (imported-passwords.ts). */
+  importedPasswordHash?: string | null;
   attributes: Map<string, string>;
   createdAt: number;
   updatedAt: number;
@@ -37,10 +40,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 /**
  * The lookup key for a username. Case-insensitive pools fold with NFKC and simple lowercase,
  * so "Alice", "ALICE" and full-width "Ａlice" are one user, while "alıce" (dotless ı) is not
- * (security.md P15, A20). Case-sensitive pools compare exactly.
+ * (security.md P15, A20). Case-sensitive pools compare canonically equivalent text as equal
+ * (NFC: a precomposed "é" and "e" + combining acute are one name), and nothing else.
  */
 export function usernameKey(pool: UserPool, username: string): string {
-  const key = pool.settings.UsernameConfiguration.CaseSensitive ? username : username.normalize('NFKC').toLowerCase();
+  const key = pool.settings.UsernameConfiguration.CaseSensitive ? username.normalize('NFC') : username.normalize('NFKC').toLowerCase();
   // NFKC can expand a character many times over (U+FDFA becomes 18); keep keys indexable.
   if (key.length > MAX_USERNAME_KEY_LENGTH) throw errors.invalidParameter('Username is too long once normalised.');
   return key;
@@ -132,11 +136,14 @@ export function normaliseEmail(email: string): string {
   return at < 0 ? email : email.slice(0, at) + email.slice(at).toLowerCase();
 }
 
-/** Attributes as the API lists them: `sub` first, then the stored ones in name order. */
-export function attributeList(user: User, readable?: (name: string) => boolean): AttributeType[] {
+/**
+ * Attributes as the API lists them: `sub` first, then the stored ones in name order. Developer-only
+ * attributes (`dev:custom:`) only for administrators (`developerOnly`); never to users or in tokens.
+ */
+export function attributeList(user: User, readable?: (name: string) => boolean, opts: { developerOnly?: boolean } = {}): AttributeType[] {
   const out: AttributeType[] = [{ Name: 'sub', Value: user.sub }];
   for (const [Name, Value] of [...user.attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (Name.startsWith('dev:')) continue;
+    if (Name.startsWith('dev:') && !opts.developerOnly) continue;
     if (readable && !readable(Name)) continue;
     out.push({ Name, Value });
   }
@@ -156,6 +163,41 @@ export class Users {
     return this.store.db;
   }
 
+  /** Alias settings per pool; they can't change after a pool is created, so they are cached. */
+  private readonly aliasSettingsCache = new Map<string, AliasSettings>();
+
+  private async aliasSettingsOf(db: Db, poolId: string): Promise<AliasSettings | undefined> {
+    const cached = this.aliasSettingsCache.get(poolId);
+    if (cached) return cached;
+    const row = await db.selectFrom('user_pools').select('settings').where('id', '=', poolId).executeTakeFirst();
+    if (!row) return undefined;
+    const settings = aliasSettings(JSON.parse(row.settings) as UserPool['settings']);
+    if (this.aliasSettingsCache.size > 10_000) this.aliasSettingsCache.clear();
+    this.aliasSettingsCache.set(poolId, settings);
+    return settings;
+  }
+
+  /**
+   * Recomputes a user's sign-in aliases from their stored attributes and status (domain/aliases.ts).
+   * Every write of attributes or status calls it inside its transaction.
+   */
+  async syncAliases(db: Db, poolId: string, sub: string, opts: { mode?: AliasConflictMode; now?: number } = {}): Promise<string[]> {
+    const settings = await this.aliasSettingsOf(db, poolId);
+    if (!settings || !hasAliases(settings)) return [];
+    const row = await db.selectFrom('users').select(['status', 'updated_at']).where('id', '=', sub).executeTakeFirst();
+    if (!row) return [];
+    const attrs = await db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', sub).execute();
+    return syncAliases(db, {
+      poolId,
+      settings,
+      sub,
+      status: row.status,
+      attributes: new Map(attrs.map((a) => [a.name, a.value])),
+      mode: opts.mode ?? 'fail',
+      now: opts.now ?? row.updated_at,
+    });
+  }
+
   private async hydrate(db: Db, row: UserRow): Promise<User> {
     const attrs = await db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', row.id).execute();
     return {
@@ -167,6 +209,7 @@ export class Users {
       passwordHash: row.password_hash,
       srpSalt: row.srp_salt,
       srpVerifierSealed: row.srp_verifier_sealed,
+      importedPasswordHash: row.imported_password_hash ?? null,
       attributes: new Map(attrs.map((a) => [a.name, a.value])),
       createdAt: row.created_at,
       updatedAt: row.updated_at,
@@ -186,38 +229,34 @@ export class Users {
 
   /**
    * Finds the user a sign-in name refers to: the username itself, or, for pools that sign in with
-   * email or phone (UsernameAttributes / AliasAttributes), a *verified* holder of that value.
+   * email, phone or preferred_username (UsernameAttributes / AliasAttributes), the one holder of
+   * that alias (domain/aliases.ts: a verified, confirmed holder for AliasAttributes).
    */
   async findForSignIn(pool: UserPool, name: string, db: Db = this.store.db): Promise<User | undefined> {
     const direct = await this.findByUsername(pool, name, db);
     if (direct) return direct;
-    const aliasNames = [...(pool.settings.UsernameAttributes ?? []), ...(pool.settings.AliasAttributes ?? [])];
-    for (const attr of aliasNames) {
-      if (attr === 'email' && !isEmail(name)) continue;
-      if (attr === 'phone_number' && !isPhoneNumber(name)) continue;
-      const value = attr === 'email' ? normaliseEmail(name) : name;
-      const verifiedFlag = attr === 'email' ? 'email_verified' : attr === 'phone_number' ? 'phone_number_verified' : undefined;
-      let q = db
-        .selectFrom('user_attributes as a')
-        .innerJoin('users as u', 'u.id', 'a.user_id')
+    const settings = aliasSettings(pool.settings);
+    for (const attr of aliasNamesFor(settings, { email: isEmail(name), phone: isPhoneNumber(name) })) {
+      const row = await db
+        .selectFrom('sign_in_aliases as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
         .selectAll('u')
-        .where('a.pool_id', '=', pool.id)
-        .where('a.name', '=', attr)
-        .where('a.value', '=', value);
-      if (verifiedFlag && pool.settings.AliasAttributes?.includes(attr)) {
-        q = q.where((eb) => eb.exists(eb.selectFrom('user_attributes as v').select('v.user_id').whereRef('v.user_id', '=', 'u.id').where('v.name', '=', verifiedFlag).where('v.value', '=', 'true')));
-      }
-      const rows = await q.limit(2).execute();
-      if (rows.length === 1) return this.hydrate(db, rows[0]!);
+        .where('s.pool_id', '=', pool.id)
+        .where('s.name', '=', attr)
+        .where('s.value_key', '=', aliasKey(settings, attr, name))
+        .executeTakeFirst();
+      if (row) return this.hydrate(db, row);
     }
     return undefined;
   }
 
   /** The sealed SRP verifier and argon2id hash for a password. */
-  async credentials(pool: UserPool, username: string, password: string): Promise<{ password_hash: string; srp_salt: string; srp_verifier_sealed: string }> {
+  async credentials(pool: UserPool, username: string, password: string): Promise<{ password_hash: string; srp_salt: string; srp_verifier_sealed: string; imported_password_hash: null }> {
     const [passwordHash, srp] = await Promise.all([this.hasher.hash(password), Promise.resolve(createVerifier(srpPoolName(pool.id), username, password))]);
     return {
       password_hash: passwordHash,
+      // Setting a password retires an imported hash (a reset, an admin-set or a changed password).
+      imported_password_hash: null,
       srp_salt: srp.salt,
       srp_verifier_sealed: this.sealer.sealToString(Buffer.from(srp.verifier, 'hex'), `srp-verifier:${pool.id}:${username}`),
     };
@@ -230,13 +269,19 @@ export class Users {
     return opened ? opened.toString('hex') : undefined;
   }
 
-  /** Inserts a user; a concurrent or existing holder of the username makes it UsernameExistsException. */
+  /**
+   * Inserts a user; a concurrent or existing holder of the username, or of the email or phone
+   * number a UsernameAttributes pool signs in with, makes it UsernameExistsException. Aliases the
+   * user would hold are claimed as `aliases` says (domain/aliases.ts).
+   */
   async insert(
     db: Db,
     pool: UserPool,
     user: { sub: string; username: string; status: UserStatus; attributes: Map<string, string>; credentials?: { password_hash: string; srp_salt: string; srp_verifier_sealed: string } },
     now: number,
+    opts: { aliases?: AliasConflictMode } = {},
   ): Promise<void> {
+    if (!db.isTransaction) return this.store.db.transaction().execute((trx) => this.insert(trx, pool, user, now, opts));
     try {
       await db
         .insertInto('users')
@@ -261,10 +306,20 @@ export class Users {
       if (isUniqueViolation(e)) throw errors.usernameExists();
       throw e;
     }
-    await this.setAttributes(db, pool.id, user.sub, user.attributes);
+    try {
+      await this.setAttributes(db, pool.id, user.sub, user.attributes, { aliases: opts.aliases ?? 'fail', now });
+    } catch (e) {
+      // In pools that sign in with email or phone, the value is the username (SignUp's wording).
+      if (e instanceof AliasExistsError && (pool.settings.UsernameAttributes ?? []).includes(e.attribute)) {
+        throw errors.usernameExists(`An account with the given ${e.attribute} already exists.`);
+      }
+      throw e;
+    }
   }
 
-  async setAttributes(db: Db, poolId: string, sub: string, attributes: Map<string, string>): Promise<void> {
+  /** Upserts attributes and re-claims the user's aliases (`aliases`: what a conflict does; default fail). */
+  async setAttributes(db: Db, poolId: string, sub: string, attributes: Map<string, string>, opts: { aliases?: AliasConflictMode; now?: number } = {}): Promise<void> {
+    if (!db.isTransaction) return this.store.db.transaction().execute((trx) => this.setAttributes(trx, poolId, sub, attributes, opts));
     for (const [name, value] of attributes) {
       await db
         .insertInto('user_attributes')
@@ -272,10 +327,22 @@ export class Users {
         .onConflict((oc) => oc.columns(['user_id', 'name']).doUpdateSet({ value }))
         .execute();
     }
+    await this.syncAliases(db, poolId, sub, { ...(opts.aliases ? { mode: opts.aliases } : {}), ...(opts.now !== undefined ? { now: opts.now } : {}) });
   }
 
-  async setStatus(db: Db, sub: string, status: UserStatus, now: number): Promise<void> {
-    await db.updateTable('users').set({ status, updated_at: now }).where('id', '=', sub).execute();
+  /** Deletes attributes by name and releases the aliases they carried. */
+  async deleteAttributes(db: Db, poolId: string, sub: string, names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    if (!db.isTransaction) return this.store.db.transaction().execute((trx) => this.deleteAttributes(trx, poolId, sub, names));
+    await db.deleteFrom('user_attributes').where('user_id', '=', sub).where('name', 'in', [...names]).execute();
+    await this.syncAliases(db, poolId, sub);
+  }
+
+  /** Sets the status; confirming a user claims their aliases (`aliases`: what a conflict does). */
+  async setStatus(db: Db, sub: string, status: UserStatus, now: number, opts: { aliases?: AliasConflictMode } = {}): Promise<void> {
+    if (!db.isTransaction) return this.store.db.transaction().execute((trx) => this.setStatus(trx, sub, status, now, opts));
+    const row = await db.updateTable('users').set({ status, updated_at: now }).where('id', '=', sub).returning('pool_id').executeTakeFirst();
+    if (row) await this.syncAliases(db, row.pool_id, sub, { mode: opts.aliases ?? 'fail', now });
   }
 }
 

@@ -3,6 +3,7 @@
  * in name order, inside Kysely's migrator (which locks against concurrent nodes).
  */
 import { Migrator, PostgresAdapter, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { aliasSettings, hasAliases, syncAliases } from '../domain/aliases.js';
 
 const migrations: Record<string, Migration> = {
   '0001_foundation': {
@@ -194,7 +195,116 @@ const migrations: Record<string, Migration> = {
       await db.schema.alterTable('users').addColumn('temporary_password_expires_at', 'bigint').execute();
     },
   },
+  '0004_user_import': {
+    async up(db: Kysely<any>) {
+      // A foreign password hash from `cognate users import`, verified and replaced at first sign-in.
+      await db.schema.alterTable('users').addColumn('imported_password_hash', 'text').execute();
+
+      // CreateUserImportJob … StartUserImportJob. The uploaded CSV lives here (not on a node's disk)
+      // so any node behind the load balancer can take the upload and another can run the job.
+      await db.schema
+        .createTable('user_import_jobs')
+        .addColumn('id', 'varchar(55)', (c) => c.primaryKey().notNull())
+        .addColumn('pool_id', 'varchar(55)', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
+        .addColumn('name', 'varchar(128)', (c) => c.notNull())
+        .addColumn('status', 'varchar(16)', (c) => c.notNull())
+        .addColumn('cloudwatch_logs_role_arn', 'varchar(2048)', (c) => c.notNull())
+        .addColumn('password_hashing_algorithm', 'varchar(16)')
+        .addColumn('csv', 'text')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('started_at', 'bigint')
+        .addColumn('completed_at', 'bigint')
+        .addColumn('imported_users', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('skipped_users', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('failed_users', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('completion_message', 'varchar(512)')
+        .execute();
+      await db.schema.createIndex('user_import_jobs_pool').on('user_import_jobs').columns(['pool_id', 'created_at', 'id']).execute();
+    },
+  },
+  '0005_aliases': {
+    async up(db: Kysely<any>) {
+      // The sign-in names a user holds besides the username (domain/aliases.ts): one row per
+      // (pool, attribute, folded value), so the database itself lets one user only hold an alias
+      // (security.md P14, R08), however many confirmations race for it.
+      await db.schema
+        .createTable('sign_in_aliases')
+        .addColumn('pool_id', 'varchar(55)', (c) => c.notNull())
+        .addColumn('name', 'varchar(64)', (c) => c.notNull())
+        /** SHA-256 (hex) of the value folded as the pool compares it. */
+        .addColumn('value_key', 'varchar(64)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('sign_in_aliases_pk', ['pool_id', 'name', 'value_key'])
+        .execute();
+      await db.schema.createIndex('sign_in_aliases_user').on('sign_in_aliases').columns(['user_id', 'name']).execute();
+      await backfillAliases(db);
+    },
+  },
+  '0005_username_nfc': {
+    async up(db: Kysely<any>) {
+      // Case-sensitive pools now compare canonically equivalent usernames as equal (NFC; see
+      // usernameKey): re-key the stored ones that weren't in NFC. A key that would collide with
+      // another user's stays as it was, so no account becomes unreachable.
+      const pools = (await db.selectFrom('user_pools').select(['id', 'settings']).execute()) as { id: string; settings: string }[];
+      for (const pool of pools) {
+        if (JSON.parse(pool.settings)?.UsernameConfiguration?.CaseSensitive !== true) continue;
+        const rows = (await db.selectFrom('users').select(['id', 'username_key']).where('pool_id', '=', pool.id).execute()) as { id: string; username_key: string }[];
+        const taken = new Set(rows.map((r) => r.username_key));
+        for (const row of rows) {
+          const nfc = row.username_key.normalize('NFC');
+          if (nfc === row.username_key || taken.has(nfc)) continue;
+          await db.updateTable('users').set({ username_key: nfc }).where('id', '=', row.id).execute();
+          taken.add(nfc);
+        }
+      }
+    },
+  },
+  '0005_password_history': {
+    async up(db: Kysely<any>) {
+      // Hashes of passwords a user had before (PasswordPolicy.PasswordHistorySize), numbered per
+      // user in the order they were replaced (clocks may tie; the number doesn't).
+      await db.schema
+        .createTable('password_history')
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('pool_id', 'varchar(55)', (c) => c.notNull())
+        .addColumn('password_hash', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('password_history_pk', ['user_id', 'seq'])
+        .execute();
+    },
+  },
 };
+
+/**
+ * Gives the users already stored the aliases they hold (0005_aliases). Where two of them hold the
+ * same verified value, the older keeps it and the newer's value becomes unverified, so the rule
+ * "one verified holder" holds from the start.
+ */
+async function backfillAliases(db: Kysely<any>): Promise<void> {
+  const pools = (await db.selectFrom('user_pools').select(['id', 'settings']).execute()) as { id: string; settings: string }[];
+  for (const pool of pools) {
+    const settings = aliasSettings(JSON.parse(pool.settings));
+    if (!hasAliases(settings)) continue;
+    let after: { created_at: number; id: string } | undefined;
+    for (;;) {
+      let q = db.selectFrom('users').select(['id', 'status', 'created_at']).where('pool_id', '=', pool.id).orderBy('created_at').orderBy('id').limit(500);
+      if (after) {
+        const { created_at, id } = after;
+        q = q.where((eb) => eb.or([eb('created_at', '>', created_at), eb.and([eb('created_at', '=', created_at), eb('id', '>', id)])]));
+      }
+      const users = (await q.execute()) as { id: string; status: string; created_at: number }[];
+      if (users.length === 0) break;
+      const attrs = (await db.selectFrom('user_attributes').select(['user_id', 'name', 'value']).where('user_id', 'in', users.map((u) => u.id)).execute()) as { user_id: string; name: string; value: string }[];
+      for (const user of users) {
+        const attributes = new Map(attrs.filter((a) => a.user_id === user.id).map((a) => [a.name, a.value]));
+        await syncAliases(db, { poolId: pool.id, settings, sub: user.id, status: user.status, attributes, mode: 'yield', now: user.created_at });
+      }
+      after = users[users.length - 1];
+    }
+  }
+}
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

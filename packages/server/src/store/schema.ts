@@ -65,6 +65,12 @@ export interface UsersTable {
   locked_until: number | null;
   /** When a FORCE_CHANGE_PASSWORD user's temporary password expires; null for other users. */
   temporary_password_expires_at?: number | null;
+  /**
+   * A password hash brought by `cognate users import` (bcrypt, scrypt, PBKDF2 or argon2, as given),
+   * for a user with no argon2id hash or SRP verifier yet; cleared when the first sign-in with the
+   * password replaces it (domain/imported-passwords.ts).
+   */
+  imported_password_hash?: string | null;
 }
 
 export interface UserAttributesTable {
@@ -152,6 +158,49 @@ export interface UserGroupMembershipsTable {
   created_at: number;
 }
 
+/** A sign-in alias a user holds (domain/aliases.ts); the key makes each alias one user's. */
+export interface SignInAliasesTable {
+  pool_id: string;
+  /** 'email' | 'phone_number' | 'preferred_username' */
+  name: string;
+  /** SHA-256 (hex) of the attribute name and the value folded as the pool compares it. */
+  value_key: string;
+  user_id: string;
+  created_at: number;
+}
+
+/** A password a user had before (PasswordPolicy.PasswordHistorySize): its argon2id hash. */
+export interface PasswordHistoryTable {
+  user_id: string;
+  /** 1, 2, 3 … per user, in the order the passwords were replaced. */
+  seq: number;
+  pool_id: string;
+  password_hash: string;
+  created_at: number;
+}
+
+/** A CSV import job (CreateUserImportJob … StartUserImportJob). */
+export interface UserImportJobsTable {
+  /** `import-` and 10 alphanumerics. */
+  id: string;
+  pool_id: string;
+  name: string;
+  /** Created | Pending | InProgress | Stopping | Expired | Stopped | Failed | Succeeded */
+  status: string;
+  cloudwatch_logs_role_arn: string;
+  /** BCRYPT | SCRYPT | ARGON2ID | PBKDF2_SHA256, or null. */
+  password_hashing_algorithm: string | null;
+  /** The uploaded CSV; dropped once the job has run or expired. */
+  csv: string | null;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  imported_users: number;
+  skipped_users: number;
+  failed_users: number;
+  completion_message: string | null;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -165,5 +214,8 @@ export interface Database {
   pending_attributes: PendingAttributesTable;
   user_pool_groups: UserPoolGroupsTable;
   user_group_memberships: UserGroupMembershipsTable;
+  user_import_jobs: UserImportJobsTable;
+  sign_in_aliases: SignInAliasesTable;
+  password_history: PasswordHistoryTable;
   kysely_placeholder?: { id: Generated<number> };
 }

@@ -424,7 +424,7 @@ for (const kind of databaseKinds) {
       const verified = [{ Name: 'email', Value: 'shared@example.com' }, { Name: 'email_verified', Value: 'true' }];
       await invite(p, 'grace', { UserAttributes: verified });
       const refused = await failure(() => invite(p, 'heidi', { UserAttributes: verified }));
-      assert.deepEqual(refused, { name: 'AliasExistsException', message: 'An account with the given email already exists.' });
+      assert.deepEqual(refused, { name: 'AliasExistsException', message: 'An account with the email already exists.' });
       assert.equal((await failure(() => getUser(p, 'heidi'))).name, 'UserNotFoundException');
       const emailFormat = await failure(() => invite(p, 'heidi@example.com'));
       assert.equal(emailFormat.name, 'InvalidParameterException');

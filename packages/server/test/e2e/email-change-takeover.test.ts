@@ -170,7 +170,7 @@ for (const kind of databaseKinds) {
       await confirmedUser(pool, 'mallory@example.com', 'mallory@example.com', ATTACKER_PASSWORD);
       const mallory = await signIn(pool, 'mallory@example.com', ATTACKER_PASSWORD);
       const takenAddress = await failure(() => server.anonymous.send(new UpdateUserAttributesCommand({ AccessToken: mallory.AccessToken, UserAttributes: [{ Name: 'email', Value: 'victim@example.com' }] })));
-      assert.deepEqual(takenAddress, { name: 'AliasExistsException', message: 'An account with the given email already exists.' });
+      assert.deepEqual(takenAddress, { name: 'AliasExistsException', message: 'An account with the email already exists.' });
 
       await server.anonymous.send(new UpdateUserAttributesCommand({ AccessToken: mallory.AccessToken, UserAttributes: [{ Name: 'email', Value: 'fresh@example.com' }] }));
       const code = await nextCode('fresh@example.com');
@@ -203,7 +203,7 @@ for (const kind of databaseKinds) {
 
       // Even holding the code (say the victim forwarded it), Mallory can't take the verified alias.
       const claim = await failure(() => server.anonymous.send(new VerifyUserAttributeCommand({ AccessToken: mallory.AccessToken, AttributeName: 'email', Code: leaked })));
-      assert.deepEqual(claim, { name: 'AliasExistsException', message: 'An account with the given email already exists.' });
+      assert.deepEqual(claim, { name: 'AliasExistsException', message: 'An account with the email already exists.' });
       const victim = attrs((await server.admin.send(new AdminGetUserCommand({ UserPoolId: pool.id, Username: 'victim' }))).UserAttributes);
       assert.equal(victim.email_verified, 'true');
       assert.equal(attrs((await server.anonymous.send(new GetUserCommand({ AccessToken: mallory.AccessToken }))).UserAttributes).email_verified, 'false');

@@ -18,7 +18,7 @@ import {
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../support/postgres.js';
-import { failure, startTestServer, type TestServer } from '../support/server.js';
+import { failureWithStatus as failure, startTestServer, type TestServer } from '../support/server.js';
 
 for (const kind of databaseKinds) {
   describe(`user pools and app clients (${kind})`, () => {

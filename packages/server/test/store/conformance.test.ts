@@ -500,8 +500,16 @@ for (const kind of databaseKinds) {
         assert.equal((await users.findForSignIn(pool, 'frank@example.com'))?.sub, frank.sub);
         assert.equal((await users.findForSignIn(pool, '+15550001111'))?.sub, frank.sub);
         assert.equal((await users.findForSignIn(pool, 'FRANK'))?.sub, frank.sub, 'the username still works');
-        await newUser(env(), pool, 'frank2', { email: 'frank@example.com', email_verified: 'true' });
-        assert.equal(await users.findForSignIn(pool, 'frank@example.com'), undefined, 'two holders: neither');
+        // One verified holder per alias (P14): a second is refused, and nothing of it is written.
+        await rejectsWith(newUser(env(), pool, 'frank2', { email: 'frank@example.com', email_verified: 'true' }), 'AliasExistsException', 'An account with the email already exists.');
+        assert.equal(await users.findByUsername(pool, 'frank2'), undefined);
+        assert.equal((await users.findForSignIn(pool, 'FRANK@example.com'))?.sub, frank.sub, 'the local part folds in case-insensitive pools');
+        const unverified = await newUser(env(), pool, 'frank3', { email: 'frank@example.com' });
+        assert.equal((await users.findForSignIn(pool, 'frank@example.com'))?.sub, frank.sub, 'an unverified holder is no alias');
+        await users.deleteAttributes(env().db, pool.id, frank.sub, ['email', 'email_verified']);
+        assert.equal(await users.findForSignIn(pool, 'frank@example.com'), undefined, 'a deleted email is no alias');
+        await users.setAttributes(env().db, pool.id, unverified.sub, new Map([['email_verified', 'true']]));
+        assert.equal((await users.findForSignIn(pool, 'frank@example.com'))?.sub, unverified.sub, 'the released alias can be claimed');
       });
 
       it('setAttributes upserts: changed values replace, others stay', async () => {

@@ -89,8 +89,14 @@ export async function rawCall(url: string, target: string | undefined, body: str
 /** Calls an unsigned cognito-idp action with fetch, as browser clients do. */
 export const idp = (url: string, action: string, input: unknown) => rawCall(url, `AWSCognitoIdentityProviderService.${action}`, JSON.stringify(input));
 
-/** Runs a call that must fail; returns its error's name (the wire `__type`), message and HTTP status. */
-export async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
+/** Runs a call that must fail; returns its error's name (the wire `__type`) and message. */
+export async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string }> {
+  const { name, message } = await failureWithStatus(fn);
+  return { name, message };
+}
+
+/** Like {@link failure}, with the HTTP status the error came with. */
+export async function failureWithStatus(fn: () => Promise<unknown>): Promise<{ name: string; message: string; status: number | undefined }> {
   try {
     await fn();
   } catch (e) {

@@ -1,0 +1,7 @@
+import { action } from './action.js';
+import type { SchemaAttribute } from '../domain/user-pools.js';
+
+export default action(async (cognate, input: { UserPoolId: string; CustomAttributes: Partial<SchemaAttribute>[] }) => {
+  await cognate.pools.addCustomAttributes(input.UserPoolId, input.CustomAttributes, cognate.clock.now());
+  return {};
+});

@@ -1,0 +1,5 @@
+import { action } from './action.js';
+import { userImportJobType } from './shapes.js';
+import { startImportJob } from '../domain/import-jobs.js';
+
+export default action(async (cognate, input: { UserPoolId: string; JobId: string }) => ({ UserImportJob: userImportJobType(await startImportJob(cognate, input.UserPoolId, input.JobId)) }));

@@ -1,0 +1,373 @@
+/**
+ * Cognito's CSV import jobs: GetCSVHeader, CreateUserImportJob, DescribeUserImportJob,
+ * ListUserImportJobs, StartUserImportJob and StopUserImportJob, with the upload to the job's
+ * PreSignedUrl served by Cognate itself (`PUT /import-jobs/<jobId>?token=…`, protocol/import-upload.ts).
+ *
+ * As Cognito does ("Importing users into user pools from a CSV file"): the CSV has every column
+ * GetCSVHeader lists; each user needs a verified value of one of the pool's auto-verified attributes;
+ * users arrive in RESET_REQUIRED without a password, and sign-in answers PasswordResetRequiredException
+ * (NotAuthorizedException where PreventUserExistenceErrors is on) until ForgotPassword and
+ * ConfirmForgotPassword set one. A bad row fails that user only (FailedUsers); the rest are imported.
+ * A job not started within a day of its creation expires. Rows a job didn't reach because it was
+ * stopped are SkippedUsers.
+ *
+ * PasswordHashingAlgorithm (BCRYPT, SCRYPT, ARGON2ID, PBKDF2_SHA256) is recent in the API model and
+ * its CSV format isn't documented where we could read it; Cognate records it and then accepts a
+ * `password_hash` column whose hashes must be of that algorithm (imported-passwords.ts): such users
+ * are CONFIRMED and keep their password, those without a hash are RESET_REQUIRED.
+ *
+ * The job runs in the background on the node that started it, in batches, each its own transaction,
+ * checking between batches whether it was asked to stop. A node that dies mid-job leaves the job
+ * InProgress (or Stopping); what it imported stays imported.
+ */
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { CognitoError, errors } from '../errors.js';
+import type { Database } from '../store/schema.js';
+import type { Store } from '../store/db.js';
+import type { Cognate } from './cognate.js';
+import { randomString } from './ids.js';
+import { hashSupport, type PasswordHashingAlgorithm } from './imported-passwords.js';
+import { openPageToken, sealPageToken } from './page-tokens.js';
+import { BATCH, checkRows, csvHeader, csvRows, DuplicateTracker, ImportFileError, insertUsers, type ImportMode, type ImportRow, type PreparedUser, type Rejection } from './user-import.js';
+import { isUniqueViolation } from './users.js';
+
+export type ImportJobStatus = 'Created' | 'Pending' | 'InProgress' | 'Stopping' | 'Expired' | 'Stopped' | 'Failed' | 'Succeeded';
+
+export interface ImportJob {
+  id: string;
+  poolId: string;
+  name: string;
+  status: ImportJobStatus;
+  cloudWatchLogsRoleArn: string;
+  passwordHashingAlgorithm: PasswordHashingAlgorithm | null;
+  createdAt: number;
+  startedAt: number | null;
+  completedAt: number | null;
+  importedUsers: number;
+  skippedUsers: number;
+  failedUsers: number;
+  completionMessage: string | null;
+  /** Where to PUT the CSV (until the job expires). */
+  preSignedUrl: string;
+}
+
+/** A job's row without its CSV (which can be 100 MB): whether one was uploaded instead. */
+type JobRow = Omit<Database['user_import_jobs'], 'csv'> & { has_csv: number };
+
+const JOB_COLUMNS = [
+  'id', 'pool_id', 'name', 'status', 'cloudwatch_logs_role_arn', 'password_hashing_algorithm', 'created_at', 'started_at', 'completed_at',
+  'imported_users', 'skipped_users', 'failed_users', 'completion_message',
+] as const;
+const hasCsv = sql<number>`case when csv is null then 0 else 1 end`.as('has_csv');
+
+/** A job not started within this long after its creation expires (Cognito: "24-48 hours"). */
+export const JOB_EXPIRY_MS = 24 * 60 * 60 * 1000;
+/** Cognito's limits for one CSV file. */
+export const MAX_CSV_BYTES = 100 * 1024 * 1024;
+export const MAX_CSV_USERS = 500_000;
+
+const UPLOAD_AAD = 'user-import-upload';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+const MESSAGES = {
+  succeeded: 'Import Job Completed Successfully.',
+  allFailed: 'Too many users have failed or been skipped during the import.',
+  stopped: 'The import job was stopped.',
+  expired: 'The import job expired before it was started.',
+  shutdown: 'The Cognate node running the import job shut down.',
+  internal: 'The import job failed: an internal error occurred.',
+};
+
+const notFound = (jobId: string) => errors.resourceNotFound(`Import job ${jobId} does not exist.`);
+const precondition = (message: string) => new CognitoError('PreconditionNotMetException', message);
+
+function presignedUrl(cognate: Cognate, row: JobRow): string {
+  const token = cognate.secrets.sessions.sealJson({ j: row.id, p: row.pool_id }, UPLOAD_AAD, row.created_at + JOB_EXPIRY_MS);
+  return `${cognate.config.publicUrl}/import-jobs/${row.id}?token=${encodeURIComponent(token)}`;
+}
+
+function toJob(cognate: Cognate, row: JobRow): ImportJob {
+  return {
+    id: row.id,
+    poolId: row.pool_id,
+    name: row.name,
+    status: row.status as ImportJobStatus,
+    cloudWatchLogsRoleArn: row.cloudwatch_logs_role_arn,
+    passwordHashingAlgorithm: row.password_hashing_algorithm as PasswordHashingAlgorithm | null,
+    createdAt: row.created_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    importedUsers: row.imported_users,
+    skippedUsers: row.skipped_users,
+    failedUsers: row.failed_users,
+    completionMessage: row.completion_message,
+    preSignedUrl: presignedUrl(cognate, row),
+  };
+}
+
+/** A job row, with a Created job past its time marked Expired (and its CSV dropped) first. */
+async function loadJob(cognate: Cognate, poolId: string, jobId: string): Promise<JobRow> {
+  const row = await cognate.store.db.selectFrom('user_import_jobs').select([...JOB_COLUMNS, hasCsv]).where('id', '=', jobId).where('pool_id', '=', poolId).executeTakeFirst();
+  if (!row) throw notFound(jobId);
+  return expireIfDue(cognate, row);
+}
+
+async function expireIfDue(cognate: Cognate, row: JobRow): Promise<JobRow> {
+  const now = cognate.clock.now();
+  if (row.status !== 'Created' || now < row.created_at + JOB_EXPIRY_MS) return row;
+  await cognate.store.db
+    .updateTable('user_import_jobs')
+    .set({ status: 'Expired', csv: null, completion_message: MESSAGES.expired })
+    .where('id', '=', row.id)
+    .where('status', '=', 'Created')
+    .execute();
+  return { ...row, status: 'Expired', has_csv: 0, completion_message: MESSAGES.expired };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The actions
+
+export async function getCsvHeader(cognate: Cognate, poolId: string): Promise<{ poolId: string; header: string[] }> {
+  const pool = await cognate.pools.get(poolId);
+  return { poolId: pool.id, header: csvHeader(pool) };
+}
+
+export async function createImportJob(
+  cognate: Cognate,
+  input: { UserPoolId: string; JobName: string; CloudWatchLogsRoleArn: string; PasswordHashingAlgorithm?: PasswordHashingAlgorithm },
+): Promise<ImportJob> {
+  const pool = await cognate.pools.get(input.UserPoolId);
+  const row: Database['user_import_jobs'] = {
+    id: `import-${randomString(ALNUM, 10)}`,
+    pool_id: pool.id,
+    name: input.JobName,
+    status: 'Created',
+    cloudwatch_logs_role_arn: input.CloudWatchLogsRoleArn,
+    password_hashing_algorithm: input.PasswordHashingAlgorithm ?? null,
+    csv: null,
+    created_at: cognate.clock.now(),
+    started_at: null,
+    completed_at: null,
+    imported_users: 0,
+    skipped_users: 0,
+    failed_users: 0,
+    completion_message: null,
+  };
+  await cognate.store.db.insertInto('user_import_jobs').values(row).execute();
+  const { csv: _none, ...meta } = row;
+  return toJob(cognate, { ...meta, has_csv: 0 });
+}
+
+export async function describeImportJob(cognate: Cognate, poolId: string, jobId: string): Promise<ImportJob> {
+  await cognate.pools.get(poolId);
+  return toJob(cognate, await loadJob(cognate, poolId, jobId));
+}
+
+/** ListUserImportJobs: newest first, MaxResults (1–60) a page. */
+export async function listImportJobs(cognate: Cognate, input: { UserPoolId: string; MaxResults: number; PaginationToken?: string }): Promise<{ jobs: ImportJob[]; paginationToken?: string }> {
+  const pool = await cognate.pools.get(input.UserPoolId);
+  const scope = ['ListUserImportJobs', pool.id];
+  let q = cognate.store.db.selectFrom('user_import_jobs').select([...JOB_COLUMNS, hasCsv]).where('pool_id', '=', pool.id);
+  if (input.PaginationToken !== undefined) {
+    const [createdAt, id] = openPageToken(cognate, scope, input.PaginationToken, ['number', 'string']) as [number, string];
+    q = q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+  }
+  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(input.MaxResults + 1).execute();
+  const page = await Promise.all(rows.slice(0, input.MaxResults).map((r) => expireIfDue(cognate, r)));
+  const jobs = page.map((r) => toJob(cognate, r));
+  const last = page[page.length - 1];
+  return rows.length > input.MaxResults && last ? { jobs, paginationToken: sealPageToken(cognate, scope, [last.created_at, last.id]) } : { jobs };
+}
+
+export async function startImportJob(cognate: Cognate, poolId: string, jobId: string): Promise<ImportJob> {
+  const pool = await cognate.pools.get(poolId);
+  const row = await loadJob(cognate, pool.id, jobId);
+  if (row.status !== 'Created') throw precondition(`Import job ${jobId} can't be started: its status is ${row.status}.`);
+  if (!row.has_csv) throw precondition(`No CSV file has been uploaded to the PreSignedUrl of import job ${jobId}.`);
+  // "If the user pool has no auto-verified attributes, the import job will not start": imported
+  // users could never receive the code that sets their password.
+  if ((pool.settings.AutoVerifiedAttributes ?? []).length === 0) throw precondition('The user pool has no auto-verified attributes (AutoVerifiedAttributes); imported users could not reset their passwords.');
+  const now = cognate.clock.now();
+  const result = await cognate.store.db
+    .updateTable('user_import_jobs')
+    .set({ status: 'Pending', started_at: now })
+    .where('id', '=', row.id)
+    .where('status', '=', 'Created')
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw precondition(`Import job ${jobId} can't be started: it was started or stopped meanwhile.`);
+  track(cognate, runJob(cognate, row.id));
+  return toJob(cognate, { ...row, status: 'Pending', started_at: now });
+}
+
+export async function stopImportJob(cognate: Cognate, poolId: string, jobId: string): Promise<ImportJob> {
+  await cognate.pools.get(poolId);
+  const row = await loadJob(cognate, poolId, jobId);
+  if (row.status !== 'Pending' && row.status !== 'InProgress') throw precondition(`Import job ${jobId} can't be stopped: its status is ${row.status}.`);
+  const result = await cognate.store.db
+    .updateTable('user_import_jobs')
+    .set({ status: 'Stopping' })
+    .where('id', '=', row.id)
+    .where('status', 'in', ['Pending', 'InProgress'])
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return toJob(cognate, await loadJob(cognate, poolId, jobId));
+  return toJob(cognate, { ...row, status: 'Stopping' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The upload
+
+export type UploadOutcome = { ok: true; etag: string } | { ok: false; status: 400 | 403 | 404; code: string; message: string };
+
+/**
+ * Takes the CSV PUT to a job's PreSignedUrl. The token is sealed to the job and lasts until the job
+ * expires; a job takes uploads (the last one wins) until it is started.
+ */
+export async function acceptUpload(cognate: Cognate, jobId: string, token: string | undefined, body: Uint8Array): Promise<UploadOutcome> {
+  const now = cognate.clock.now();
+  const claims = token ? cognate.secrets.sessions.openJson<{ j?: unknown; p?: unknown }>(token, UPLOAD_AAD, now) : null;
+  if (!claims || claims.j !== jobId || typeof claims.p !== 'string') return { ok: false, status: 403, code: 'AccessDenied', message: 'The upload URL is invalid or has expired.' };
+  const row = await cognate.store.db.selectFrom('user_import_jobs').select([...JOB_COLUMNS, hasCsv]).where('id', '=', jobId).where('pool_id', '=', claims.p).executeTakeFirst();
+  if (!row) return { ok: false, status: 404, code: 'NoSuchUpload', message: 'The import job no longer exists.' };
+  const current = await expireIfDue(cognate, row);
+  if (current.status !== 'Created') return { ok: false, status: 403, code: 'AccessDenied', message: `The import job takes no upload: its status is ${current.status}.` };
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    return { ok: false, status: 400, code: 'InvalidArgument', message: 'The CSV file is not UTF-8 text.' };
+  }
+  if (text.includes('\u0000')) return { ok: false, status: 400, code: 'InvalidArgument', message: 'The CSV file contains NUL characters.' };
+  const result = await cognate.store.db.updateTable('user_import_jobs').set({ csv: text }).where('id', '=', jobId).where('status', '=', 'Created').executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) return { ok: false, status: 403, code: 'AccessDenied', message: 'The import job takes no upload: it has been started.' };
+  return { ok: true, etag: `"${createHash('md5').update(body).digest('hex')}"` };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running a job
+
+/** Jobs running on this node, per store, so closing the node can wait for them. */
+const running = new WeakMap<Store, { closing: boolean; jobs: Set<Promise<void>> }>();
+
+function track(cognate: Cognate, job: Promise<void>): void {
+  let entry = running.get(cognate.store);
+  if (!entry) running.set(cognate.store, (entry = { closing: false, jobs: new Set() }));
+  entry.jobs.add(job);
+  void job.finally(() => entry.jobs.delete(job));
+}
+
+/** Asks this node's jobs to end after their current batch and waits for them (on shutdown). */
+export async function drainImportJobs(store: Store): Promise<void> {
+  const entry = running.get(store);
+  if (!entry) return;
+  entry.closing = true;
+  await Promise.allSettled([...entry.jobs]);
+}
+
+async function finish(cognate: Cognate, jobId: string, set: { status: ImportJobStatus; message: string; imported: number; skipped: number; failed: number }): Promise<void> {
+  await cognate.store.db
+    .updateTable('user_import_jobs')
+    .set({
+      status: set.status,
+      completion_message: set.message,
+      imported_users: set.imported,
+      skipped_users: set.skipped,
+      failed_users: set.failed,
+      completed_at: cognate.clock.now(),
+      csv: null,
+    })
+    .where('id', '=', jobId)
+    .execute();
+}
+
+/** Inserts a batch in one transaction; if another writer took a name meanwhile, user by user. */
+async function insertBatch(cognate: Cognate, pool: Awaited<ReturnType<Cognate['pools']['get']>>, users: PreparedUser[], now: number): Promise<Rejection[]> {
+  if (users.length === 0) return [];
+  try {
+    await cognate.store.db.transaction().execute((trx) => insertUsers(trx, pool, users, now));
+    return [];
+  } catch (e) {
+    if (!isUniqueViolation(e)) throw e;
+  }
+  const failed: Rejection[] = [];
+  for (const user of users) {
+    try {
+      await cognate.store.db.transaction().execute((trx) => insertUsers(trx, pool, [user], now));
+    } catch (e) {
+      if (!isUniqueViolation(e)) throw e;
+      failed.push({ line: user.line, reason: 'a user with this username or sign-in alias already exists in the pool' });
+    }
+  }
+  return failed;
+}
+
+async function runJob(cognate: Cognate, jobId: string): Promise<void> {
+  // Let the StartUserImportJob response go out first.
+  await new Promise((resolve) => setImmediate(resolve));
+  const log = cognate.log.child({ importJob: jobId });
+  const counts = { imported: 0, skipped: 0, failed: 0 };
+  try {
+    const claimed = await cognate.store.db.updateTable('user_import_jobs').set({ status: 'InProgress' }).where('id', '=', jobId).where('status', '=', 'Pending').executeTakeFirst();
+    const row = await cognate.store.db.selectFrom('user_import_jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
+    if (!row) return;
+    const pool = await cognate.pools.find(row.pool_id);
+    if (!pool) return;
+    const mode: ImportMode = { kind: 'job', ...(row.password_hashing_algorithm ? { algorithm: row.password_hashing_algorithm as PasswordHashingAlgorithm } : {}) };
+    let parsed: { rows: ImportRow[]; rejected: Rejection[] };
+    try {
+      parsed = csvRows(row.csv ?? '', pool, mode);
+      if (parsed.rows.length + parsed.rejected.length > MAX_CSV_USERS) throw new ImportFileError(`the file has more than ${MAX_CSV_USERS} users`);
+    } catch (e) {
+      if (!(e instanceof ImportFileError)) throw e;
+      log.warn({ reason: e.message }, 'user import job: the CSV file was refused');
+      await finish(cognate, jobId, { status: 'Failed', message: `The CSV file was refused: ${e.message}`.slice(0, 512), ...counts });
+      return;
+    }
+    const total = parsed.rows.length + parsed.rejected.length;
+    const report = (rejections: readonly Rejection[]) => {
+      for (const r of rejections) log.warn({ line: r.line, reason: r.reason }, 'user import job: user not imported');
+      counts.failed += rejections.length;
+    };
+    report(parsed.rejected);
+    if (Number(claimed.numUpdatedRows) !== 1) {
+      // Stopped before it began.
+      await finish(cognate, jobId, { status: 'Stopped', message: MESSAGES.stopped, imported: 0, skipped: parsed.rows.length, failed: counts.failed });
+      return;
+    }
+    const support = await hashSupport();
+    const duplicates = new DuplicateTracker();
+    const now = cognate.clock.now();
+    for (let i = 0; i < parsed.rows.length; i += BATCH) {
+      // SQLite answers synchronously: without this, a job would hold the event loop (and every
+      // request to this node) until it ends.
+      await new Promise((resolve) => setImmediate(resolve));
+      const state = await cognate.store.db.selectFrom('user_import_jobs').select('status').where('id', '=', jobId).executeTakeFirst();
+      const closing = running.get(cognate.store)?.closing ?? false;
+      if (state?.status === 'Stopping' || closing) {
+        counts.skipped = parsed.rows.length - i;
+        await finish(cognate, jobId, { status: closing && state?.status !== 'Stopping' ? 'Failed' : 'Stopped', message: closing && state?.status !== 'Stopping' ? MESSAGES.shutdown : MESSAGES.stopped, ...counts });
+        return;
+      }
+      const checked = await checkRows(cognate, pool, parsed.rows.slice(i, i + BATCH), { mode, support, duplicates, now });
+      report(checked.rejected);
+      const lost = await insertBatch(cognate, pool, checked.users, now);
+      report(lost);
+      counts.imported += checked.users.length - lost.length;
+      await cognate.store.db
+        .updateTable('user_import_jobs')
+        .set({ imported_users: counts.imported, failed_users: counts.failed })
+        .where('id', '=', jobId)
+        .execute();
+    }
+    const allFailed = counts.imported === 0 && total > 0;
+    await finish(cognate, jobId, { status: allFailed ? 'Failed' : 'Succeeded', message: allFailed ? MESSAGES.allFailed : MESSAGES.succeeded, ...counts });
+    log.info({ ...counts }, 'user import job finished');
+  } catch (e) {
+    log.error({ err: e }, 'user import job failed');
+    try {
+      await finish(cognate, jobId, { status: 'Failed', message: MESSAGES.internal, ...counts });
+    } catch {
+      /* the database is gone; the job stays as it was */
+    }
+  }
+}

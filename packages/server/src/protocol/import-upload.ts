@@ -1,0 +1,34 @@
+/**
+ * The PreSignedUrl of a user import job: `PUT /import-jobs/<jobId>?token=<sealed>` with the CSV as
+ * the body, as Cognito's docs upload it to S3 (`curl -T users.csv -H "x-amz-server-side-encryption:
+ * aws:kms" "<PreSignedUrl>"`; the encryption header is accepted and ignored). Answers like S3: 200
+ * with an ETag, or an XML `<Error>` with S3's codes.
+ */
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { Cognate } from '../domain/cognate.js';
+import { acceptUpload, MAX_CSV_BYTES } from '../domain/import-jobs.js';
+
+const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+function s3Error(c: Context, status: 400 | 403 | 404, code: string, message: string, extra: Record<string, string> = {}): Response {
+  const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`;
+  return c.body(xml, status, { 'content-type': 'application/xml', ...extra });
+}
+
+/** Caps the upload at Cognito's 100 MB CSV limit, with S3's EntityTooLarge. */
+export const importUploadLimit = bodyLimit({
+  maxSize: MAX_CSV_BYTES,
+  onError: (c) => s3Error(c, 400, 'EntityTooLarge', `Your proposed upload exceeds the maximum allowed size of ${MAX_CSV_BYTES} bytes.`, { connection: 'close' }),
+});
+
+export function importUploadHandler(cognate: Cognate) {
+  return async (c: Context): Promise<Response> => {
+    const jobId = c.req.param('jobId') ?? '';
+    if (!/^import-[0-9a-zA-Z-]{1,48}$/.test(jobId)) return s3Error(c, 404, 'NoSuchKey', 'The specified key does not exist.');
+    const body = new Uint8Array(await c.req.arrayBuffer());
+    const outcome = await acceptUpload(cognate, jobId, c.req.query('token'), body);
+    if (!outcome.ok) return s3Error(c, outcome.status, outcome.code, outcome.message);
+    return c.body(null, 200, { etag: outcome.etag });
+  };
+}

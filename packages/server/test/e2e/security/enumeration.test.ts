@@ -1,0 +1,188 @@
+/**
+ * security.md P01, P02, A17: with PreventUserExistenceErrors (on by default for new clients), an
+ * unknown user gets exactly the answer a wrong password or a wrong code gets, on every flow: the
+ * same status, `__type`, message and headers, compared over raw HTTP as a browser sees them (the
+ * request ID and the Date header aside). SRP's first step answers an unknown name with a challenge
+ * of the same shape and a salt that is stable per name.
+ *
+ * Timing is not asserted (no timed tests here). Instead the unknown-user paths do the same work as
+ * the known ones: USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH run a dummy argon2 verification
+ * (PasswordHasher.burn); SRP computes B from a stable fake verifier, and PASSWORD_VERIFIER checks the
+ * proof against it as it would against a real one; ConfirmForgotPassword hashes the new password
+ * for unknown users as for real ones; the password history is consulted only once the code is
+ * proven right, so a wrong code costs the same for everyone.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { AdminInitiateAuthCommand, type AdminInitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
+import { computePasswordClaim, generateClientEphemeral } from '../../../src/crypto/srp-client.js';
+import { formatTimestamp } from '../../../src/crypto/srp.js';
+import { databaseKinds } from '../../support/postgres.js';
+import { idp, startTestServer, type TestServer } from '../../support/server.js';
+import { Codes, PASSWORD, WRONG, confirmedUser, newPool, signUp, type Pool } from './helpers.js';
+
+/** The parts of a response that may differ between two identical answers. */
+const VARYING_HEADERS = new Set(['x-amzn-requestid', 'date', 'connection', 'keep-alive', 'content-length']);
+
+type Raw = Awaited<ReturnType<typeof idp>>;
+
+function headersOf(res: Raw): Record<string, string> {
+  const out: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    if (!VARYING_HEADERS.has(name)) out[name] = value;
+  });
+  return out;
+}
+
+/** Two answers are the same answer: status, body and headers. */
+function assertSameAnswer(unknown: Raw, known: Raw, what: string): void {
+  assert.equal(unknown.status, known.status, `${what}: status`);
+  assert.deepEqual(unknown.json, known.json, `${what}: body`);
+  assert.deepEqual(headersOf(unknown), headersOf(known), `${what}: headers`);
+}
+
+const MASKED_EMAIL = /^.\*\*\*@.\*\*\*$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+for (const kind of databaseKinds) {
+  describe(`user existence is not revealed (P01, P02) (${kind})`, () => {
+    let server: TestServer;
+    let codes: Codes;
+    let pool: Pool;
+    let emailPool: Pool;
+
+    before(async () => {
+      server = await startTestServer(kind);
+      codes = new Codes(server);
+      pool = await newPool(server);
+      emailPool = await newPool(server, { UsernameAttributes: ['email'] });
+      await confirmedUser(server, codes, pool, 'alice', 'alice@example.com');
+      await signUp(server, pool, 'uma', 'uma@example.com');
+      await confirmedUser(server, codes, emailPool, 'erin@example.com', 'erin@example.com');
+    });
+    after(() => server.stop());
+
+    const passwordAuth = (p: Pool, USERNAME: string, PASSWORD: string) => idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME, PASSWORD } });
+
+    it('USER_PASSWORD_AUTH: unknown user = wrong password', async () => {
+      const known = await passwordAuth(pool, 'alice', WRONG);
+      assert.equal(known.status, 400);
+      assert.deepEqual(known.json, { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+      assertSameAnswer(await passwordAuth(pool, 'ghost', WRONG), known, 'unknown username');
+      assertSameAnswer(await passwordAuth(pool, 'ghost@example.com', WRONG), known, 'unknown email-like name');
+      assertSameAnswer(await passwordAuth(emailPool, 'ghost@example.com', WRONG), await passwordAuth(emailPool, 'erin@example.com', WRONG), 'email-as-username pool');
+      // An unconfirmed user with a wrong password is refused the same way, before their state shows.
+      assertSameAnswer(await passwordAuth(pool, 'ghost', WRONG), await passwordAuth(pool, 'uma', WRONG), 'unconfirmed user');
+    });
+
+    it('ADMIN_USER_PASSWORD_AUTH: unknown user = wrong password', async () => {
+      const attempt = async (USERNAME: string) => {
+        try {
+          await server.admin.send(new AdminInitiateAuthCommand({ UserPoolId: pool.poolId, ClientId: pool.clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD: WRONG } }));
+        } catch (e) {
+          const err = e as Error & AdminInitiateAuthCommandOutput;
+          return { name: err.name, message: err.message, status: err.$metadata.httpStatusCode };
+        }
+        return assert.fail('signed in');
+      };
+      const known = await attempt('alice');
+      assert.deepEqual(known, { name: 'NotAuthorizedException', message: 'Incorrect username or password.', status: 400 });
+      assert.deepEqual(await attempt('ghost'), known);
+    });
+
+    it('USER_SRP_AUTH: an unknown name gets a challenge of the same shape with a stable salt', async () => {
+      const start = (p: Pool, USERNAME: string) => idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME, SRP_A: generateClientEphemeral().A } });
+      const shape = (res: Raw) => ({ status: res.status, keys: Object.keys(res.json).sort(), challenge: res.json.ChallengeName, parameters: Object.keys(res.json.ChallengeParameters).sort(), headers: headersOf(res) });
+      for (const [p, knownName, unknownName] of [[pool, 'alice', 'ghost'], [emailPool, 'erin@example.com', 'ghost@example.com']] as const) {
+        const known = await start(p, knownName);
+        const unknown = [await start(p, unknownName), await start(p, unknownName), await start(p, unknownName)];
+        for (const res of unknown) {
+          assert.deepEqual(shape(res), shape(known));
+          assert.match(res.json.ChallengeParameters.SALT, /^[0-9a-f]{32}$/);
+          assert.match(res.json.ChallengeParameters.SRP_B, /^[0-9a-f]+$/);
+        }
+        assert.match(known.json.ChallengeParameters.SALT, /^[0-9a-f]{32}$/);
+        assert.equal(new Set(unknown.map((r) => r.json.ChallengeParameters.SALT)).size, 1, 'the fake salt is stable per name');
+        assert.equal(new Set(unknown.map((r) => r.json.ChallengeParameters.SRP_B)).size, 3, 'B is fresh every time, as for real users');
+        assert.equal(new Set(unknown.map((r) => r.json.ChallengeParameters.USER_ID_FOR_SRP)).size, 1);
+        if (p === emailPool) {
+          // Real users of an email-as-username pool are named by their sub; so is an unknown address.
+          assert.match(known.json.ChallengeParameters.USER_ID_FOR_SRP, UUID);
+          assert.match(unknown[0]!.json.ChallengeParameters.USER_ID_FOR_SRP, UUID);
+        }
+      }
+      const other = await start(pool, 'ghost2');
+      assert.notEqual(other.json.ChallengeParameters.SALT, (await start(pool, 'ghost')).json.ChallengeParameters.SALT, 'salts differ per name');
+    });
+
+    it('PASSWORD_VERIFIER: a proof for an unknown user = a wrong proof for a real one', async () => {
+      const answer = async (p: Pool, name: string, password: string) => {
+        const { a, A } = generateClientEphemeral();
+        const start = await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, SRP_A: A } });
+        const c = start.json.ChallengeParameters;
+        const timestamp = formatTimestamp(new Date(server.clock.now()));
+        const signature = computePasswordClaim({ poolName: p.poolId.split('_')[1]!, userId: c.USER_ID_FOR_SRP, password, a, A, B: c.SRP_B, salt: c.SALT, secretBlock: c.SECRET_BLOCK, timestamp });
+        return idp(server.url, 'RespondToAuthChallenge', {
+          ClientId: p.clientId,
+          ChallengeName: 'PASSWORD_VERIFIER',
+          ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
+        });
+      };
+      const known = await answer(pool, 'alice', WRONG);
+      assert.deepEqual(known.json, { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+      assertSameAnswer(await answer(pool, 'ghost', WRONG), known, 'unknown user');
+      assertSameAnswer(await answer(emailPool, 'ghost@example.com', WRONG), await answer(emailPool, 'erin@example.com', WRONG), 'email-as-username pool');
+      assert.equal((await answer(pool, 'alice', PASSWORD)).status, 200, 'the right proof still signs in');
+    });
+
+    it('ForgotPassword: an unknown user gets a simulated delivery shaped like a real one, and no message', async () => {
+      const forgot = (Username: string) => idp(server.url, 'ForgotPassword', { ClientId: pool.clientId, Username });
+      await codes.skipAll(pool.poolId);
+      const known = await forgot('alice');
+      const unknown = await forgot('ghost');
+      assert.equal(known.status, 200);
+      assert.equal(unknown.status, 200);
+      assert.deepEqual(headersOf(unknown), headersOf(known));
+      const shape = (res: Raw) => ({ ...res.json.CodeDeliveryDetails, Destination: MASKED_EMAIL.test(res.json.CodeDeliveryDetails.Destination) });
+      assert.deepEqual(shape(unknown), shape(known));
+      assert.deepEqual(shape(known), { Destination: true, DeliveryMedium: 'EMAIL', AttributeName: 'email' });
+      assert.deepEqual((await forgot('ghost')).json, unknown.json, 'stable for the same name');
+      const sent = await server.running.cognate.outbox.recent(100, pool.poolId);
+      assert.equal(sent.filter((m) => m.kind === 'ForgotPassword').length, 1, 'only the real user got a code');
+      assert.ok(await codes.next(pool.poolId, 'alice@example.com'));
+    });
+
+    it('ConfirmForgotPassword: unknown user = wrong code', async () => {
+      const confirm = (Username: string) => idp(server.url, 'ConfirmForgotPassword', { ClientId: pool.clientId, Username, ConfirmationCode: '000000', Password: 'N3w-Passw0rd!' });
+      await idp(server.url, 'ForgotPassword', { ClientId: pool.clientId, Username: 'alice' });
+      const code = await codes.next(pool.poolId, 'alice@example.com');
+      const known = code === '000000' ? await idp(server.url, 'ConfirmForgotPassword', { ClientId: pool.clientId, Username: 'alice', ConfirmationCode: '111111', Password: 'N3w-Passw0rd!' }) : await confirm('alice');
+      assert.deepEqual(known.json, { __type: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.' });
+      assertSameAnswer(await confirm('ghost'), known, 'unknown user');
+    });
+
+    it('ResendConfirmationCode: an unknown user gets a simulated delivery shaped like a real one', async () => {
+      const resend = (Username: string) => idp(server.url, 'ResendConfirmationCode', { ClientId: pool.clientId, Username });
+      await codes.skipAll(pool.poolId);
+      const known = await resend('uma');
+      const unknown = await resend('ghost');
+      assert.equal(known.status, 200);
+      assert.equal(unknown.status, known.status);
+      assert.deepEqual(headersOf(unknown), headersOf(known));
+      const shape = (res: Raw) => ({ ...res.json.CodeDeliveryDetails, Destination: MASKED_EMAIL.test(res.json.CodeDeliveryDetails.Destination) });
+      assert.deepEqual(shape(unknown), shape(known));
+      assert.ok(await codes.next(pool.poolId, 'uma@example.com'));
+      assert.equal((await server.running.cognate.outbox.recent(100, pool.poolId)).filter((m) => m.kind === 'ResendCode').length, 1);
+    });
+
+    it('ConfirmSignUp: unknown user = wrong code', async () => {
+      const confirm = (Username: string, ConfirmationCode: string) => idp(server.url, 'ConfirmSignUp', { ClientId: pool.clientId, Username, ConfirmationCode });
+      await idp(server.url, 'ResendConfirmationCode', { ClientId: pool.clientId, Username: 'uma' });
+      const code = await codes.next(pool.poolId, 'uma@example.com');
+      const wrong = code === '000000' ? '111111' : '000000';
+      const known = await confirm('uma', wrong);
+      assert.deepEqual(known.json, { __type: 'CodeMismatchException', message: 'Invalid verification code provided, please try again.' });
+      assertSameAnswer(await confirm('ghost', wrong), known, 'unknown user');
+    });
+  });
+}
