@@ -1,0 +1,625 @@
+#!/usr/bin/env node
+// `npm run bench`: Cognate's throughput and latency for the sign-in paths, measured from outside.
+//
+// A Cognate server runs as a separate process (its own event loop) on a free 127.0.0.1 port with
+// a throwaway data folder (SQLite by default, the shipped settings: argon2id 19 MiB/t=2, WAL with
+// synchronous=FULL). The load comes from worker threads of this process, each with one AWS SDK v3
+// client (keep-alive, maxAttempts 1), as closed loops of virtual users. Each scenario runs for a
+// warm-up plus a fixed window; only operations that complete inside the window count.
+//
+// Environment:
+//   BENCH_SECONDS      measured seconds per scenario (10)
+//   BENCH_WARMUP       warm-up seconds per scenario, not counted (2)
+//   BENCH_CONCURRENCY  virtual users in flight, over all threads (16)
+//   BENCH_WORKERS      load-generator threads (1; the machine's cores are shared with the server)
+//   BENCH_USERS        users signed up and spread over the load (50)
+//   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser (all)
+//   BENCH_EPHEMERALS   SRP client ephemerals (a, A) precomputed before the window (2048)
+//   BENCH_PROFILE      1: run the server under `node --cpu-prof` and print its hottest frames
+//   BENCH_DATABASE_URL or `--database-url <url>`: run the server on PostgreSQL instead of SQLite
+//   BENCH_SERVER_ARGS  extra flags for `cognate start`, space-separated
+//   BENCH_KEEP         1: keep the data folder (and print where it is)
+//   BENCH_QUIET_WAIT   seconds to wait, before each scenario, for other processes to leave the
+//                      CPUs alone (30); the report shows how much CPU they took during each window
+//   BENCH_RETRIES      times a scenario is run again when other processes took ≥ 0.25 cores during
+//                      its window (2); the quietest attempt is reported
+
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { summarizeProfile } from './profile.mjs';
+
+// The SDK warns once per client about Node 20 leaving its support window; it says nothing about this run.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const cli = path.join(root, 'packages/server/dist/cli.js');
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const SCENARIOS = {
+  srp: { label: 'SRP sign-in', target: 330, what: 'InitiateAuth USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER' },
+  password: { label: 'password sign-in', target: 80, what: 'InitiateAuth USER_PASSWORD_AUTH' },
+  refresh: { label: 'refresh', target: 800, what: 'InitiateAuth REFRESH_TOKEN_AUTH' },
+  getuser: { label: 'GetUser', target: 5000, what: 'GetUser with an access token' },
+};
+
+function intEnv(name, fallback, min = 1) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new Error(`${name} must be a number ≥ ${min}, got ${raw}`);
+  return n;
+}
+
+function argValue(name) {
+  const args = process.argv.slice(2);
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === name) return args[i + 1];
+    if (args[i].startsWith(`${name}=`)) return args[i].slice(name.length + 1);
+  }
+  return undefined;
+}
+
+const settings = {
+  seconds: intEnv('BENCH_SECONDS', 10),
+  warmup: intEnv('BENCH_WARMUP', 2, 0),
+  concurrency: intEnv('BENCH_CONCURRENCY', 16),
+  workers: intEnv('BENCH_WORKERS', 1),
+  users: intEnv('BENCH_USERS', 50),
+  ephemerals: intEnv('BENCH_EPHEMERALS', 2048),
+  profile: process.env.BENCH_PROFILE === '1' || process.env.BENCH_PROFILE === 'true',
+  quietWait: intEnv('BENCH_QUIET_WAIT', 30, 0),
+  retries: intEnv('BENCH_RETRIES', 2, 0),
+  keep: process.env.BENCH_KEEP === '1' || process.env.BENCH_KEEP === 'true',
+  databaseUrl: argValue('--database-url') ?? process.env.BENCH_DATABASE_URL ?? '',
+  serverArgs: (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean),
+  scenarios: (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(','))
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean),
+};
+settings.workers = Math.min(settings.workers, settings.concurrency);
+for (const s of settings.scenarios) if (!SCENARIOS[s]) throw new Error(`unknown scenario ${s} (known: ${Object.keys(SCENARIOS).join(', ')})`);
+
+const ADMIN = { accessKeyId: 'AKIACOGNATEBENCHADMIN', secretAccessKey: 'cognate-bench-admin-secret-0123456789abcdef' };
+const PASSWORD = 'Bench-Passw0rd!';
+const REQUEST_TIMEOUT_MS = 15_000;
+/** How long a scenario may run past its deadline while in-flight calls finish. */
+const DRAIN_MS = REQUEST_TIMEOUT_MS + 5_000;
+
+const log = (line) => process.stderr.write(`bench: ${line}\n`);
+
+// ---------------------------------------------------------------------------------------------
+// Clean-up: the server child, the worker threads and the data folder go whatever happens.
+
+let server; // { child, exited: Promise<number|null>, url, dataDir }
+let dataDir;
+const workers = [];
+let cleaning;
+
+function cleanup() {
+  cleaning ??= (async () => {
+    for (const w of workers) await w.terminate().catch(() => {});
+    if (server && server.child.exitCode === null && server.child.signalCode === null) {
+      server.child.kill('SIGINT'); // graceful: lets --cpu-prof write its profile
+      const stopped = await Promise.race([server.exited.then(() => true), sleep(10_000).then(() => false)]);
+      if (!stopped) {
+        log('the server did not stop within 10 s of SIGINT; killing it');
+        server.child.kill('SIGKILL');
+        await Promise.race([server.exited, sleep(2_000)]);
+      }
+    }
+    if (dataDir && !settings.keep) await rm(dataDir, { recursive: true, force: true }).catch(() => {});
+    if (dataDir && settings.keep) log(`data folder kept: ${dataDir}`);
+  })();
+  return cleaning;
+}
+
+// Last resort if we die without running cleanup(): never leave the server behind.
+process.on('exit', () => {
+  if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+});
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal}: stopping`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Rejects after `ms` with a message: every wait in this script has one. */
+function withTimeout(promise, ms, what) {
+  let timer;
+  return Promise.race([
+    promise,
+    new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server process
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.unref();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function serverEnv() {
+  return {
+    ...process.env,
+    COGNATE_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
+    COGNATE_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
+    COGNATE_PRINT_OUTBOX: 'false',
+    DATABASE_URL: settings.databaseUrl,
+  };
+}
+
+async function startServer(profileDir) {
+  const port = await freePort();
+  const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const args = [...nodeFlags, cli, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--issuer-style', 'aws', '--log-level', 'warn', ...settings.serverArgs];
+  const child = spawn(process.execPath, args, { cwd: root, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const forward = (stream) => {
+    let buffered = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      buffered += chunk;
+      let nl;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        if (line.trim()) process.stderr.write(`[server] ${line}\n`);
+      }
+    });
+  };
+  forward(child.stdout);
+  forward(child.stderr);
+  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
+  server = { child, exited, url: `http://127.0.0.1:${port}`, port };
+
+  // Wait for /health/ready (or the child's death), 60 s at most.
+  const deadline = Date.now() + 60_000;
+  let dead = false;
+  exited.then(() => (dead = true));
+  for (;;) {
+    if (dead) throw new Error(`the server exited (${await exited}) before it was ready`);
+    try {
+      const res = await fetch(`${server.url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error('the server was not ready within 60 s');
+    await sleep(100);
+  }
+}
+
+/** The server process's CPU seconds (user + system, every thread), from its Prometheus metrics. */
+async function serverCpuSeconds() {
+  const res = await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(5_000) });
+  const text = await res.text();
+  const m = /^cognate_process_cpu_seconds_total(?:\{[^}]*\})? ([0-9.eE+-]+)$/m.exec(text);
+  if (!m) throw new Error('no cognate_process_cpu_seconds_total in /metrics');
+  return Number(m[1]);
+}
+
+/** Runs the CLI's outbox command on the server's database and returns its messages. */
+function readOutbox(poolId, limit) {
+  return new Promise((resolve, reject) => {
+    const args = [cli, 'outbox', '--json', '--data-dir', dataDir, '--pool', poolId, '--limit', String(limit), '--log-level', 'warn'];
+    const child = spawn(process.execPath, args, { cwd: root, env: serverEnv(), stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`cognate outbox exited with ${code}`));
+      try {
+        resolve(JSON.parse(out));
+      } catch (e) {
+        reject(new Error(`cognate outbox printed no JSON: ${e.message}`));
+      }
+    });
+  });
+}
+
+/**
+ * CPU seconds spent by the whole machine (every process, /proc/stat, Linux only), so that the CPU
+ * taken by processes other than the server and this one during a window can be reported.
+ */
+function machineBusySeconds() {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    const [user, nice, system, , , irq, softirq, steal] = fields.map(Number);
+    return (user + nice + system + irq + softirq + (steal || 0)) / 100; // USER_HZ
+  } catch {
+    return NaN;
+  }
+}
+
+/** CLOCK_MONOTONIC in µs: the clock V8 stamps CPU-profile samples with. */
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
+
+const benchCpuSeconds = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/** Cores used by processes other than the server and this one over the next `ms`. */
+async function otherCores(ms) {
+  const m0 = machineBusySeconds();
+  const s0 = await serverCpuSeconds();
+  const b0 = benchCpuSeconds();
+  const t0 = performance.now();
+  await sleep(ms);
+  const m1 = machineBusySeconds();
+  const s1 = await serverCpuSeconds();
+  const b1 = benchCpuSeconds();
+  return (m1 - m0 - (s1 - s0) - (b1 - b0)) / ((performance.now() - t0) / 1000);
+}
+
+/** Below this many cores used by other processes, a window counts as quiet. */
+const QUIET_CORES = 0.25;
+
+/** Waits (up to BENCH_QUIET_WAIT seconds) until other processes use less than QUIET_CORES. */
+async function waitForQuietMachine() {
+  if (!Number.isFinite(machineBusySeconds())) return;
+  const until = Date.now() + settings.quietWait * 1000;
+  let announced = false;
+  for (;;) {
+    const other = await otherCores(2_000);
+    if (other < QUIET_CORES) {
+      if (announced) log(`  the machine is quiet now (other processes: ${fmt(other, 2)} cores)`);
+      return;
+    }
+    if (Date.now() >= until) {
+      log(`  other processes still use ${fmt(other, 2)} cores; measuring anyway (see the "other cores" column)`);
+      return;
+    }
+    if (!announced) log(`  other processes use ${fmt(other, 2)} cores; waiting up to ${settings.quietWait} s for them to finish`);
+    announced = true;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Set-up through the public API: a pool, an app client, confirmed users and their tokens.
+
+/** Runs `fn` over `items` with at most `limit` in flight. */
+async function mapLimit(items, limit, fn) {
+  const out = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i], i);
+      }
+    }),
+  );
+  return out;
+}
+
+async function setUp() {
+  const common = { region: 'us-east-1', endpoint: server.url, maxAttempts: 1 };
+  const admin = new CognitoIdentityProviderClient({ ...common, credentials: ADMIN });
+  const anonymous = new CognitoIdentityProviderClient({ ...common, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
+  try {
+    const poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'bench', AutoVerifiedAttributes: ['email'] }))).UserPool.Id;
+    const clientId = (
+      await admin.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId: poolId,
+          ClientName: 'bench-web',
+          ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'],
+        }),
+      )
+    ).UserPoolClient.ClientId;
+
+    const names = Array.from({ length: settings.users }, (_, i) => `bench-user-${String(i).padStart(4, '0')}`);
+    const email = (name) => `${name}@example.com`;
+    await mapLimit(names, 8, (name) =>
+      anonymous.send(new SignUpCommand({ ClientId: clientId, Username: name, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: email(name) }] })),
+    );
+    const messages = await readOutbox(poolId, settings.users * 2 + 10);
+    const codeFor = new Map();
+    for (const m of messages) {
+      const code = /\b(\d{6})\b/.exec(m.text ?? '')?.[1];
+      if (code && !codeFor.has(m.to)) codeFor.set(m.to, code); // newest first
+    }
+    await mapLimit(names, 8, async (name) => {
+      const code = codeFor.get(email(name));
+      if (!code) throw new Error(`no confirmation code in the outbox for ${email(name)}`);
+      await anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: name, ConfirmationCode: code }));
+    });
+    // One sign-in per user for the refresh and GetUser scenarios.
+    const users = await mapLimit(names, 4, async (name) => {
+      const out = await anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: name, PASSWORD } }));
+      const r = out.AuthenticationResult;
+      if (!r?.RefreshToken || !r.AccessToken) throw new Error(`no tokens for ${name}`);
+      return { username: name, password: PASSWORD, refreshToken: r.RefreshToken, accessToken: r.AccessToken };
+    });
+    return { poolId, clientId, users };
+  } finally {
+    admin.destroy();
+    anonymous.destroy();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load
+
+function startWorkers(setup) {
+  const base = Math.floor(settings.concurrency / settings.workers);
+  const extra = settings.concurrency % settings.workers;
+  for (let i = 0; i < settings.workers; i++) {
+    const worker = new Worker(new URL('./worker.mjs', import.meta.url), {
+      workerData: {
+        endpoint: server.url,
+        poolId: setup.poolId,
+        clientId: setup.clientId,
+        users: setup.users,
+        concurrency: base + (i < extra ? 1 : 0),
+        index: i,
+        workers: settings.workers,
+        requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      },
+    });
+    worker.on('error', (e) => log(`worker ${i} failed: ${e.stack ?? e}`));
+    workers.push(worker);
+  }
+}
+
+/** Sends `msg` to every worker and waits for each one's answer of type `type`. */
+function ask(msg, type, timeoutMs, what) {
+  return withTimeout(
+    Promise.all(
+      workers.map(
+        (w) =>
+          new Promise((resolve, reject) => {
+            const onMessage = (m) => {
+              if (m.type === type) done(resolve, m);
+              else if (m.type === 'failed') done(reject, new Error(m.message));
+            };
+            const onExit = (code) => done(reject, new Error(`a worker exited (${code})`));
+            const done = (fn, value) => {
+              w.off('message', onMessage);
+              w.off('exit', onExit);
+              fn(value);
+            };
+            w.on('message', onMessage);
+            w.on('exit', onExit);
+            w.postMessage(msg);
+          }),
+      ),
+    ),
+    timeoutMs,
+    what,
+  );
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+async function runScenario(name) {
+  await waitForQuietMachine();
+  if (name === 'srp') {
+    const each = Math.ceil(settings.ephemerals / settings.workers);
+    const t = performance.now();
+    await ask({ type: 'prepare', scenario: name, ephemerals: each }, 'prepared', 600_000, 'precomputing SRP ephemerals');
+    log(`precomputed ${each * settings.workers} SRP client ephemerals in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  const start = Date.now() + 200;
+  const measureFrom = start + settings.warmup * 1000;
+  const deadline = measureFrom + settings.seconds * 1000;
+  const results = ask({ type: 'run', scenario: name, measureFrom, deadline }, 'result', deadline - Date.now() + DRAIN_MS, `scenario ${name}`);
+  results.catch(() => {}); // observed below
+
+  // Server and load-generator CPU over exactly the measured window.
+  await sleep(measureFrom - Date.now());
+  const cpu0 = { server: await serverCpuSeconds(), bench: benchCpuSeconds(), machine: machineBusySeconds(), at: performance.now(), mono: monotonicUs() };
+  await sleep(deadline - Date.now());
+  const cpu1 = { server: await serverCpuSeconds(), bench: benchCpuSeconds(), machine: machineBusySeconds(), at: performance.now(), mono: monotonicUs() };
+
+  const parts = await results;
+  const latencies = new Float64Array(parts.reduce((n, p) => n + p.latencies.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    latencies.set(p.latencies, offset);
+    offset += p.latencies.length;
+  }
+  latencies.sort();
+  const ok = parts.reduce((n, p) => n + p.ok, 0);
+  const errorCount = parts.reduce((n, p) => n + p.errorCount, 0);
+  const errors = {};
+  for (const p of parts) for (const [k, v] of Object.entries(p.errors)) errors[k] = (errors[k] ?? 0) + v;
+  const samples = parts.flatMap((p) => p.samples).slice(0, 3);
+  const wall = (cpu1.at - cpu0.at) / 1000;
+  const serverCpu = cpu1.server - cpu0.server;
+  const benchCpu = cpu1.bench - cpu0.bench;
+  const otherCpu = cpu1.machine - cpu0.machine - serverCpu - benchCpu;
+  return {
+    name,
+    opsPerSec: ok / settings.seconds,
+    ok,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errorCount,
+    errors,
+    samples,
+    serverCores: serverCpu / wall,
+    benchCores: benchCpu / wall,
+    otherCores: Math.max(0, otherCpu / wall),
+    window: { from: cpu0.mono, to: cpu1.mono },
+    serverCpuPer1k: ok > 0 ? (serverCpu / ok) * 1000 : NaN,
+    benchCpuPer1k: ok > 0 ? (benchCpu / ok) * 1000 : NaN,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+function table(rows, header) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
+
+function sdkVersion() {
+  try {
+    return JSON.parse(readFileSync(path.join(root, 'node_modules/@aws-sdk/client-cognito-identity-provider/package.json'), 'utf8')).version;
+  } catch {
+    return '';
+  }
+}
+
+/** What limited a scenario, read from where the CPU went during its window. */
+function boundBy(r) {
+  const total = r.serverCores + r.benchCores + r.otherCores;
+  const cores = os.cpus().length;
+  if (r.serverCores >= 1.2 && total >= 0.9 * cores) return 'CPUs (server threads)';
+  if (r.serverCores >= 0.9) return 'server event loop';
+  if (r.benchCores >= 0.9) return 'load generator';
+  if (total >= 0.9 * cores) return 'CPUs (shared)';
+  return 'waiting (no CPU full)';
+}
+
+function report(results, context) {
+  const out = [];
+  out.push('');
+  out.push(`Cognate benchmark, ${new Date().toISOString().slice(0, 10)}`);
+  out.push(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model?.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}`);
+  const defaults = settings.databaseUrl ? 'argon2id 19 MiB t=2' : 'argon2id 19 MiB t=2; SQLite WAL, synchronous=FULL';
+  const extra = settings.serverArgs.length ? `, extra flags: ${settings.serverArgs.join(' ')}` : ` and default settings (${defaults})`;
+  out.push(`server: a separate process (\`cognate start\`) on 127.0.0.1, ${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}${extra}`);
+  out.push(`load: ${settings.workers} worker thread(s) in this process, AWS SDK v3 ${sdkVersion()} (one client per thread, keep-alive, maxAttempts 1), ${settings.concurrency} virtual users in a closed loop, ${settings.users} users`);
+  out.push(`window: ${settings.seconds} s measured per scenario after ${settings.warmup} s warm-up; a window in which other processes took ≥ ${QUIET_CORES} cores is run again (up to ${settings.retries} times) and the quietest attempt is shown`);
+  if (settings.scenarios.includes('srp')) {
+    out.push(`SRP: ${context.ephemerals} client ephemerals (a = 128 random bytes, A = g^a mod N) precomputed before the window and reused round-robin;`);
+    out.push('     PASSWORD_CLAIM_SIGNATURE (S = (B - k*g^x)^(a+u*x) mod N) is computed per sign-in inside the window, as a client would.');
+  }
+  out.push('');
+  const rows = results.map((r) => {
+    const s = SCENARIOS[r.name];
+    return [
+      s.label,
+      fmt(r.opsPerSec),
+      fmt(r.p50, 1),
+      fmt(r.p99, 1),
+      fmt(r.errorCount),
+      `>= ${fmt(s.target)}`,
+      r.opsPerSec >= s.target && r.errorCount === 0 ? 'PASS' : 'MISS',
+      fmt(r.serverCpuPer1k, 2),
+      fmt(r.serverCores, 2),
+      fmt(r.benchCpuPer1k, 2),
+      fmt(r.benchCores, 2),
+      fmt(r.otherCores, 2),
+      boundBy(r),
+    ];
+  });
+  out.push(table(rows, ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'result', 'srv CPU-s/1k ops', 'srv cores', 'load CPU-s/1k ops', 'load cores', 'other cores', 'bound by']));
+  out.push('');
+  out.push('srv CPU-s/1k ops: the server process\'s CPU time (all threads, from /metrics) per 1,000 completed operations;');
+  out.push('  1000 / that figure is what one fully busy server core sustains, whatever the load generator does.');
+  out.push('srv cores / load cores / other cores: average cores used during the window by the server process / by this');
+  out.push(`  process (the load generator) / by every other process on the machine (/proc/stat); ${os.cpus().length} cores in all.`);
+  out.push('bound by: "server event loop" = the server\'s one JavaScript thread was busy the whole window (≥ 0.9 cores);');
+  out.push('  "CPUs (server threads)" = the server used more than one core (argon2id runs on libuv\'s thread pool) and the machine was full.');
+  if (settings.databaseUrl) out.push('  On PostgreSQL, "other cores" includes the database server when it runs on this machine.');
+  const busy = settings.databaseUrl ? [] : results.filter((r) => r.otherCores >= QUIET_CORES);
+  if (busy.length) out.push(`WARNING: other processes used CPU during ${busy.map((r) => r.name).join(', ')}; those figures understate Cognate.`);
+  for (const r of results) {
+    if (r.errorCount > 0) out.push(`errors in ${r.name}: ${JSON.stringify(r.errors)}; e.g. ${r.samples.join(' | ')}`);
+  }
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm run bench does)`);
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'cognate-bench-'));
+  let profileDir;
+  if (settings.profile) {
+    profileDir = path.join(root, 'bench', 'results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    await mkdir(profileDir, { recursive: true });
+  }
+  log(`starting the server (${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}, data in ${dataDir})${profileDir ? ' under --cpu-prof' : ''}`);
+  await startServer(profileDir);
+  log(`server ready at ${server.url}; creating a pool, a client and ${settings.users} users`);
+  const setup = await withTimeout(setUp(), 300_000, 'set-up');
+  startWorkers(setup);
+
+  const results = [];
+  for (const name of settings.scenarios) {
+    log(`${SCENARIOS[name].label}: ${SCENARIOS[name].what}, ${settings.warmup} s warm-up + ${settings.seconds} s`);
+    let r;
+    for (let attempt = 0; ; attempt++) {
+      const run = await runScenario(name);
+      if (!r || run.otherCores < r.otherCores) r = run;
+      // On PostgreSQL the database's own processes are among the "other" ones: no retry on that account.
+      if (run.otherCores < QUIET_CORES || attempt >= settings.retries || settings.databaseUrl) break;
+      log(`  other processes took ${fmt(run.otherCores, 2)} cores during the window; running it again`);
+    }
+    log(`  ${fmt(r.opsPerSec)} ops/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, ${r.errorCount} errors; cores: server ${fmt(r.serverCores, 2)}, load ${fmt(r.benchCores, 2)}, other ${fmt(r.otherCores, 2)}`);
+    results.push(r);
+  }
+  process.stdout.write(report(results, { ephemerals: Math.ceil(settings.ephemerals / settings.workers) * settings.workers }) + '\n');
+
+  await cleanup();
+  if (profileDir) {
+    const files = (await readdir(profileDir)).filter((f) => f.endsWith('.cpuprofile'));
+    if (files.length === 0) log(`no CPU profile was written in ${profileDir}`);
+    for (const f of files) {
+      process.stdout.write(`\nServer CPU profile: ${path.join(profileDir, f)} (\`node bench/profile.mjs <file>\` summarizes all of it)\n`);
+      for (const r of results) {
+        process.stdout.write(`\n--- ${SCENARIOS[r.name].label}, measured window only (µs ${r.window.from} ${r.window.to}) ---\n`);
+        process.stdout.write((await summarizeProfile(path.join(profileDir, f), { top: 20, ...r.window })) + '\n');
+      }
+    }
+  }
+  return results.every((r) => r.errorCount === 0) ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  async (e) => {
+    if (stopping) return; // the signal handler cleans up and exits
+    log(`failed: ${e?.stack ?? e}`);
+    await cleanup();
+    process.exit(1);
+  },
+);

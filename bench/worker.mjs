@@ -1,0 +1,143 @@
+// A load-generator thread for bench/run.mjs. It owns one AWS SDK v3 client (keep-alive, one
+// attempt per call) and runs a scenario with a fixed number of closed-loop "virtual users" until
+// the deadline it is given. It reports the latencies of the operations that completed inside the
+// measured window, and the errors.
+//
+// Messages from the parent:
+//   { type: 'prepare', scenario, ephemerals }  precompute SRP client ephemerals (a, A); answers 'prepared'
+//   { type: 'run', scenario, measureFrom, deadline }  (epoch ms); answers 'result'
+//   { type: 'exit' }
+
+import http from 'node:http';
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  CognitoIdentityProviderClient,
+  GetUserCommand,
+  InitiateAuthCommand,
+  RespondToAuthChallengeCommand,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { computePasswordClaim, generateClientEphemeral } from '../packages/server/dist/crypto/srp-client.js';
+import { formatTimestamp } from '../packages/server/dist/crypto/srp.js';
+
+/** @type {{ endpoint: string, poolId: string, clientId: string, users: { username: string, password: string, refreshToken: string, accessToken: string }[], concurrency: number, index: number, workers: number, requestTimeoutMs: number }} */
+const cfg = workerData;
+const poolName = cfg.poolId.slice(cfg.poolId.indexOf('_') + 1);
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.concurrency, maxFreeSockets: cfg.concurrency });
+const client = new CognitoIdentityProviderClient({
+  region: 'us-east-1',
+  endpoint: cfg.endpoint,
+  maxAttempts: 1,
+  // The user-pool actions driven here are unsigned; fixed credentials keep the SDK from searching for some.
+  credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+  requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 5_000, requestTimeout: cfg.requestTimeoutMs }),
+});
+
+/** Precomputed SRP client ephemerals, used round-robin. */
+let ephemerals = [];
+let nextEphemeral = 0;
+
+/** Sends one command; no call may outlive the request timeout. */
+const send = (command) => client.send(command, { abortSignal: AbortSignal.timeout(cfg.requestTimeoutMs + 1_000) });
+
+const fail = (what) => Object.assign(new Error(what), { name: 'UnexpectedResponse' });
+
+const scenarios = {
+  /** USER_SRP_AUTH, then PASSWORD_VERIFIER: one complete SRP sign-in (two round trips). */
+  async srp(user) {
+    const { a, A } = ephemerals[nextEphemeral++ % ephemerals.length];
+    const start = await send(new InitiateAuthCommand({ AuthFlow: 'USER_SRP_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: user.username, SRP_A: A } }));
+    if (start.ChallengeName !== 'PASSWORD_VERIFIER') throw fail(`expected PASSWORD_VERIFIER, got ${start.ChallengeName}`);
+    const p = start.ChallengeParameters;
+    const timestamp = formatTimestamp(new Date());
+    const signature = computePasswordClaim({ poolName, userId: p.USER_ID_FOR_SRP, password: user.password, a, A, B: p.SRP_B, salt: p.SALT, secretBlock: p.SECRET_BLOCK, timestamp });
+    const done = await send(
+      new RespondToAuthChallengeCommand({
+        ClientId: cfg.clientId,
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ChallengeResponses: { USERNAME: p.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
+      }),
+    );
+    if (!done.AuthenticationResult?.AccessToken) throw fail('no tokens after PASSWORD_VERIFIER');
+  },
+  /** USER_PASSWORD_AUTH: one call, argon2id verification on the server. */
+  async password(user) {
+    const out = await send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: user.username, PASSWORD: user.password } }));
+    if (!out.AuthenticationResult?.AccessToken) throw fail('no tokens after USER_PASSWORD_AUTH');
+  },
+  /** REFRESH_TOKEN_AUTH with a refresh token obtained during set-up. */
+  async refresh(user) {
+    const out = await send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: cfg.clientId, AuthParameters: { REFRESH_TOKEN: user.refreshToken } }));
+    if (!out.AuthenticationResult?.AccessToken) throw fail('no tokens after REFRESH_TOKEN_AUTH');
+  },
+  /** GetUser with an access token obtained during set-up. */
+  async getuser(user) {
+    const out = await send(new GetUserCommand({ AccessToken: user.accessToken }));
+    if (out.Username !== user.username) throw fail(`GetUser answered ${out.Username} for ${user.username}`);
+  },
+};
+
+function prepare(msg) {
+  if (msg.scenario === 'srp' && ephemerals.length < msg.ephemerals) {
+    // a = 128 random bytes and A = g^a mod N, as amazon-cognito-identity-js makes them; computed
+    // here, before the timed window, so that the load generator's CPU goes to the exchange itself.
+    while (ephemerals.length < msg.ephemerals) ephemerals.push(generateClientEphemeral());
+  }
+}
+
+async function run({ scenario, measureFrom, deadline }) {
+  const op = scenarios[scenario];
+  const latencies = [];
+  const errors = {};
+  const samples = [];
+  let ok = 0;
+  let errorCount = 0;
+  // Users are dealt round-robin over the threads and virtual users, so every user sees load.
+  let turn = cfg.index;
+  const nextUser = () => {
+    const user = cfg.users[turn % cfg.users.length];
+    turn += cfg.workers;
+    return user;
+  };
+  const loop = async () => {
+    while (Date.now() < deadline) {
+      const user = nextUser();
+      const t0 = performance.now();
+      let error;
+      try {
+        await op(user);
+      } catch (e) {
+        error = e;
+      }
+      const t1 = performance.now();
+      const finished = Date.now();
+      if (finished < measureFrom || finished > deadline) continue;
+      if (error) {
+        errorCount++;
+        const name = error?.name ?? 'Error';
+        errors[name] = (errors[name] ?? 0) + 1;
+        if (samples.length < 3) samples.push(`${name}: ${error?.message ?? error}`);
+      } else {
+        ok++;
+        latencies.push(t1 - t0);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: cfg.concurrency }, loop));
+  const lat = Float64Array.from(latencies);
+  parentPort.postMessage({ type: 'result', ok, errorCount, errors, samples, latencies: lat }, [lat.buffer]);
+}
+
+parentPort.on('message', (msg) => {
+  if (msg.type === 'prepare') {
+    prepare(msg);
+    parentPort.postMessage({ type: 'prepared' });
+  } else if (msg.type === 'run') {
+    run(msg).catch((e) => parentPort.postMessage({ type: 'failed', message: String(e?.stack ?? e) }));
+  } else if (msg.type === 'exit') {
+    client.destroy();
+    agent.destroy();
+    parentPort.close();
+  }
+});
