@@ -7,6 +7,8 @@ import type { Store } from '../store/db.js';
 import type { Sealer } from '../crypto/seal.js';
 import { constantTimeEqual } from '../crypto/compare.js';
 import { newClientId, newClientSecret } from './ids.js';
+import { TtlCache } from './cache.js';
+import { CONFIG_CACHE_MS } from './user-pools.js';
 import type { UserPool } from './user-pools.js';
 
 export type TimeUnit = 'seconds' | 'minutes' | 'hours' | 'days';
@@ -186,6 +188,9 @@ export function checkSecretHash(client: AppClient, usernames: readonly string[],
 type ClientRow = { id: string; pool_id: string; name: string; secret_sealed: string | null; settings: string; created_at: number; updated_at: number };
 
 export class AppClients {
+  /** Clients are read (and their secrets opened) on every request; see TtlCache for how changes spread. */
+  private readonly cache = new TtlCache<AppClient | undefined>(CONFIG_CACHE_MS);
+
   constructor(private readonly store: Store, private readonly sealer: Sealer) {}
 
   private fromRow(row: ClientRow): AppClient {
@@ -220,10 +225,11 @@ export class AppClients {
   }
 
   async find(poolId: string | undefined, clientId: string): Promise<AppClient | undefined> {
-    let q = this.store.db.selectFrom('user_pool_clients').selectAll().where('id', '=', clientId);
-    if (poolId !== undefined) q = q.where('pool_id', '=', poolId);
-    const row = await q.executeTakeFirst();
-    return row ? this.fromRow(row) : undefined;
+    const client = await this.cache.get(clientId, async () => {
+      const row = await this.store.db.selectFrom('user_pool_clients').selectAll().where('id', '=', clientId).executeTakeFirst();
+      return row ? this.fromRow(row) : undefined;
+    });
+    return client && (poolId === undefined || client.poolId === poolId) ? client : undefined;
   }
 
   /** For admin calls naming a pool: Cognito's ResourceNotFoundException when the client isn't in it. */
@@ -243,6 +249,7 @@ export class AppClients {
       .set({ name, settings: JSON.stringify(settings), updated_at: now })
       .where('id', '=', clientId)
       .execute();
+    this.cache.delete(clientId);
     return { ...client, name, settings, updatedAt: now };
   }
 
@@ -252,6 +259,7 @@ export class AppClients {
       await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
       await trx.deleteFrom('user_pool_clients').where('id', '=', clientId).execute();
     });
+    this.cache.delete(clientId);
   }
 
   async list(poolId: string, limit: number, after?: string): Promise<{ clients: AppClient[]; next?: string }> {

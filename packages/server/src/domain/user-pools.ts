@@ -4,6 +4,10 @@
 import { CognitoError, errors } from '../errors.js';
 import type { Store } from '../store/db.js';
 import { newUserPoolId } from './ids.js';
+import { TtlCache } from './cache.js';
+
+/** How long a node may serve pool and client settings changed on another node. */
+export const CONFIG_CACHE_MS = 2000;
 
 export interface SchemaAttribute {
   Name: string;
@@ -260,6 +264,9 @@ function rowToPool(row: { id: string; name: string; settings: string; created_at
 }
 
 export class UserPools {
+  /** Pools are read on every request; see TtlCache for how changes spread. */
+  private readonly cache = new TtlCache<UserPool | undefined>(CONFIG_CACHE_MS);
+
   constructor(private readonly store: Store, private readonly region: string) {}
 
   async create(input: CreateInput, now: number): Promise<UserPool> {
@@ -273,8 +280,10 @@ export class UserPools {
   }
 
   async find(id: string): Promise<UserPool | undefined> {
-    const row = await this.store.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? rowToPool(row) : undefined;
+    return this.cache.get(id, async () => {
+      const row = await this.store.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? rowToPool(row) : undefined;
+    });
   }
 
   /** The pool, or Cognito's ResourceNotFoundException. */
@@ -297,6 +306,7 @@ export class UserPools {
       DeletionProtection: input.DeletionProtection ?? 'INACTIVE',
     } as UserPoolSettings);
     await this.store.db.updateTable('user_pools').set({ settings: JSON.stringify(settings), updated_at: now }).where('id', '=', id).execute();
+    this.cache.delete(id);
     return { ...pool, settings, updatedAt: now };
   }
 
@@ -316,7 +326,10 @@ export class UserPools {
         .where('id', '=', id)
         .where('settings', '=', row.settings)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 1) return { ...pool, settings, updatedAt: now };
+      if (Number(result.numUpdatedRows) === 1) {
+        this.cache.delete(id);
+        return { ...pool, settings, updatedAt: now };
+      }
       if (attempt >= 10) throw new CognitoError('ConcurrentModificationException', 'The user pool was modified concurrently; try again.');
     }
   }
@@ -335,6 +348,7 @@ export class UserPools {
       await trx.deleteFrom('signing_keys').where('pool_id', '=', id).execute();
       await trx.deleteFrom('user_pools').where('id', '=', id).execute();
     });
+    this.cache.delete(id);
   }
 
   /** Pools in ID order (stable for paging); `after` is the last ID of the previous page. */

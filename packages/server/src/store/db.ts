@@ -47,6 +47,24 @@ async function migrateWithRetry(db: Kysely<Database>, dialect: Dialect): Promise
   }
 }
 
+/**
+ * Kysely prepares every statement anew; better-sqlite3 statements are reusable, and Kysely runs
+ * each to completion before the next, so one prepared statement per distinct SQL text serves all.
+ * The set of texts is bounded by the code (values are always parameters).
+ */
+function cachePreparedStatements(sqlite: SqliteDatabase.Database): void {
+  const prepare = sqlite.prepare.bind(sqlite);
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  sqlite.prepare = ((source: string) => {
+    let statement = statements.get(source);
+    if (!statement) {
+      statement = prepare(source);
+      if (statements.size < 2000) statements.set(source, statement);
+    }
+    return statement;
+  }) as typeof sqlite.prepare;
+}
+
 export async function openStore(options: OpenOptions): Promise<Store> {
   const url = options.databaseUrl;
   let db: Kysely<Database>;
@@ -77,6 +95,7 @@ export async function openStore(options: OpenOptions): Promise<Store> {
     sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    cachePreparedStatements(sqlite);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   } else {
     throw new Error('DATABASE_URL must be empty (SQLite), sqlite:<file>, or postgres://…');
