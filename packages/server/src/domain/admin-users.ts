@@ -546,13 +546,7 @@ export async function adminDeleteUserAttributes(cognate: Cognate, input: AdminUs
  */
 export async function adminDeleteUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
-  await cognate.store.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('refresh_tokens').where('user_id', '=', user.sub).execute();
-    await trx.deleteFrom('codes').where('user_id', '=', user.sub).execute();
-    await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).execute();
-    await trx.deleteFrom('user_attributes').where('user_id', '=', user.sub).execute();
-    await trx.deleteFrom('users').where('id', '=', user.sub).execute();
-  });
+  await cognate.users.remove(user.sub);
 }
 
 /** AdminDisableUser: no sign-in ("User is disabled."), and every token revoked for good. */

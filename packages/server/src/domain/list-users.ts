@@ -17,7 +17,7 @@ import type { Dialect } from '../store/db.js';
 import type { Database } from '../store/schema.js';
 import type { Cognate } from './cognate.js';
 import { openPageToken, pageLimit, sealPageToken, type CursorValue } from './page-tokens.js';
-import { attributeList, normaliseEmail, usernameKey, type AttributeType, type User, type UserStatus } from './users.js';
+import { attributeList, normaliseEmail, userFromRow, usernameKey, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
 
 /** The attributes Cognito's ListUsers can filter on (API_ListUsers, `Filter`); nothing else, no custom attributes. */
@@ -208,19 +208,7 @@ export async function hydrateUsers(cognate: Cognate, rows: readonly UserRow[], n
     if (stored) q = q.where('name', 'in', stored);
     for (const a of await q.execute()) attributes.get(a.user_id)?.set(a.name, a.value);
   }
-  return rows.map((row) => ({
-    sub: row.id,
-    poolId: row.pool_id,
-    username: row.username,
-    status: row.status as UserStatus,
-    enabled: row.enabled === 1,
-    passwordHash: row.password_hash,
-    srpSalt: row.srp_salt,
-    srpVerifierSealed: row.srp_verifier_sealed,
-    attributes: attributes.get(row.id)!,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  }));
+  return rows.map((row) => userFromRow(row, attributes.get(row.id)!));
 }
 
 /**

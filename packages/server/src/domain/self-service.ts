@@ -413,12 +413,6 @@ export async function deleteUserAttributes(cognate: Cognate, input: { AccessToke
 /** DeleteUser: the user and everything hanging off them; their tokens fail from now on. */
 export async function deleteUser(cognate: Cognate, input: { AccessToken: string }): Promise<Record<string, never>> {
   const { user } = await signedIn(cognate, input.AccessToken);
-  await cognate.store.db.transaction().execute(async (trx) => {
-    await trx.deleteFrom('refresh_tokens').where('user_id', '=', user.sub).execute();
-    await trx.deleteFrom('codes').where('user_id', '=', user.sub).execute();
-    await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).execute();
-    await trx.deleteFrom('user_attributes').where('user_id', '=', user.sub).execute();
-    await trx.deleteFrom('users').where('id', '=', user.sub).execute();
-  });
+  await cognate.users.remove(user.sub);
   return {};
 }

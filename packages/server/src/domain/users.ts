@@ -152,6 +152,24 @@ export function attributeList(user: User, readable?: (name: string) => boolean, 
 
 type UserRow = Database['users'];
 
+/** A user row and its attributes as the domain's User. */
+export function userFromRow(row: UserRow, attributes: Map<string, string>): User {
+  return {
+    sub: row.id,
+    poolId: row.pool_id,
+    username: row.username,
+    status: row.status as UserStatus,
+    enabled: row.enabled === 1,
+    passwordHash: row.password_hash,
+    srpSalt: row.srp_salt,
+    srpVerifierSealed: row.srp_verifier_sealed,
+    importedPasswordHash: row.imported_password_hash ?? null,
+    attributes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
 export class Users {
   constructor(
     private readonly store: Store,
@@ -200,20 +218,19 @@ export class Users {
 
   private async hydrate(db: Db, row: UserRow): Promise<User> {
     const attrs = await db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', row.id).execute();
-    return {
-      sub: row.id,
-      poolId: row.pool_id,
-      username: row.username,
-      status: row.status as UserStatus,
-      enabled: row.enabled === 1,
-      passwordHash: row.password_hash,
-      srpSalt: row.srp_salt,
-      srpVerifierSealed: row.srp_verifier_sealed,
-      importedPasswordHash: row.imported_password_hash ?? null,
-      attributes: new Map(attrs.map((a) => [a.name, a.value])),
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return userFromRow(row, new Map(attrs.map((a) => [a.name, a.value])));
+  }
+
+  /** Deletes a user and everything of theirs (tokens, codes, pending changes, attributes). */
+  async remove(sub: string): Promise<void> {
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('refresh_tokens').where('user_id', '=', sub).execute();
+      await trx.deleteFrom('codes').where('user_id', '=', sub).execute();
+      await trx.deleteFrom('pending_attributes').where('user_id', '=', sub).execute();
+      await trx.deleteFrom('user_attributes').where('user_id', '=', sub).execute();
+      // Group memberships, aliases and password history go with the row (foreign keys cascade).
+      await trx.deleteFrom('users').where('id', '=', sub).execute();
+    });
   }
 
   /** Finds a user by username (not alias) in a pool. */
