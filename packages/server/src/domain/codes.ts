@@ -69,19 +69,27 @@ export class Codes {
   }
 
   /**
-   * Whether `code` is the user's live, unexpired, unexhausted code for `purpose`. Read-only: it
-   * counts no attempt and consumes nothing; {@link consume} still decides.
+   * The live code of a purpose. Issuing a code kills the older ones, so at most one is live; it is
+   * found by state, not by time, so a code issued by a node whose clock is behind still counts.
    */
-  async matches(db: Db, p: { userId: string; purpose: CodePurpose; code: string }, now: number): Promise<boolean> {
-    const row = await db
+  private live(db: Db, p: { userId: string; purpose: CodePurpose }) {
+    return db
       .selectFrom('codes')
-      .select(['code_hash', 'attempts', 'expires_at'])
+      .selectAll()
       .where('user_id', '=', p.userId)
       .where('purpose', '=', p.purpose)
       .where('consumed_at', 'is', null)
       .orderBy('created_at', 'desc')
       .limit(1)
       .executeTakeFirst();
+  }
+
+  /**
+   * Whether `code` is the user's live, unexpired, unexhausted code for `purpose`. Read-only: it
+   * counts no attempt and consumes nothing; {@link consume} still decides.
+   */
+  async matches(db: Db, p: { userId: string; purpose: CodePurpose; code: string }, now: number): Promise<boolean> {
+    const row = await this.live(db, p);
     if (!row || row.attempts >= MAX_CODE_ATTEMPTS || row.expires_at <= now) return false;
     return constantTimeEqual(row.code_hash, this.hash(p.userId, p.purpose, p.code));
   }
@@ -93,17 +101,7 @@ export class Codes {
    * with {@link codeError}.
    */
   async consume(db: Db, p: { userId: string; purpose: CodePurpose; code: string }, now: number): Promise<CodeOutcome> {
-    const row = await db
-      .selectFrom('codes')
-      .selectAll()
-      .where('user_id', '=', p.userId)
-      .where('purpose', '=', p.purpose)
-      .where('consumed_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
-    // Issuing a code kills the older ones, so at most one is live; it is found by state, not by time,
-    // so a code issued by a node whose clock is behind is still the one that counts.
+    const row = await this.live(db, p);
     if (!row) return 'mismatch';
     if (row.attempts >= MAX_CODE_ATTEMPTS || row.expires_at <= now) return 'expired';
     if (!constantTimeEqual(row.code_hash, this.hash(p.userId, p.purpose, p.code))) {
