@@ -482,14 +482,18 @@ function compileInteger(shape: ShapeModel, kind: 'integer' | 'long'): ScalarSpec
       }
       return value;
     },
-    ...(rule
-      ? {
-          check: (n: number) => {
-            const failed = rule(n);
-            return failed ? [failed] : undefined;
-          },
-        }
-      : {}),
+    ...checkOf(rule),
+  };
+}
+
+/** The `check` member of a scalar spec for a numeric rule, when the shape has one. */
+function checkOf(rule: ((n: number) => string | undefined) | undefined): { check?: (n: number) => string[] | undefined } {
+  if (!rule) return {};
+  return {
+    check: (n: number) => {
+      const failed = rule(n);
+      return failed ? [failed] : undefined;
+    },
   };
 }
 
@@ -503,14 +507,7 @@ function compileNumber(shape: ShapeModel): ScalarSpec {
       if (typeof value !== 'number' || !Number.isFinite(value)) throw typeError(value, 'a Double', path);
       return value;
     },
-    ...(rule
-      ? {
-          check: (n: number) => {
-            const failed = rule(n);
-            return failed ? [failed] : undefined;
-          },
-        }
-      : {}),
+    ...checkOf(rule),
   };
 }
 
@@ -530,14 +527,7 @@ function compileBlob(shape: ShapeModel): ScalarSpec {
       const body = value.length - pad;
       return Math.floor((body * 3) / 4);
     },
-    ...(rule
-      ? {
-          check: (n: number) => {
-            const failed = rule(n);
-            return failed ? [failed] : undefined;
-          },
-        }
-      : {}),
+    ...checkOf(rule),
   };
 }
 
