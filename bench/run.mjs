@@ -13,7 +13,10 @@
 //   BENCH_CONCURRENCY  virtual users in flight, over all threads (16)
 //   BENCH_WORKERS      load-generator threads (1; the machine's cores are shared with the server)
 //   BENCH_USERS        users signed up and spread over the load (50)
-//   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser (all)
+//   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
+//                      listusers (all seven)
+//   BENCH_LISTUSERS_POPULATION  users seeded (with `cognate users import`, not the API) in the pool
+//                      the listusers scenario reads (100000; the target is stated for 1000000)
 //   BENCH_EPHEMERALS   SRP client ephemerals (a, A) precomputed before the window (2048)
 //   BENCH_PROFILE      1: run the server under `node --cpu-prof` and print its hottest frames
 //   BENCH_DATABASE_URL or `--database-url <url>`: run the server on PostgreSQL instead of SQLite
@@ -25,8 +28,9 @@
 //                      its window (2); the quietest attempt is reported
 
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { once } from 'node:events';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +60,9 @@ const SCENARIOS = {
   password: { label: 'password sign-in', target: 80, what: 'InitiateAuth USER_PASSWORD_AUTH' },
   refresh: { label: 'refresh', target: 800, what: 'InitiateAuth REFRESH_TOKEN_AUTH' },
   getuser: { label: 'GetUser', target: 5000, what: 'GetUser with an access token' },
+  admincreateuser: { label: 'AdminCreateUser', target: null, what: 'AdminCreateUser, MessageAction SUPPRESS, unique usernames (admin-signed)' },
+  signup: { label: 'SignUp', target: 80, what: 'SignUp with a unique username, a password and an email (auto-verified: a code is queued)' },
+  listusers: { label: 'ListUsers', targetP99: 50, what: 'ListUsers, Filter email ^= "<random 3-char prefix>", Limit 60 (admin-signed)' },
 };
 
 function intEnv(name, fallback, min = 1) {
@@ -81,6 +88,7 @@ const settings = {
   concurrency: intEnv('BENCH_CONCURRENCY', 16),
   workers: intEnv('BENCH_WORKERS', 1),
   users: intEnv('BENCH_USERS', 50),
+  listUsersPopulation: intEnv('BENCH_LISTUSERS_POPULATION', 100_000),
   ephemerals: intEnv('BENCH_EPHEMERALS', 2048),
   profile: process.env.BENCH_PROFILE === '1' || process.env.BENCH_PROFILE === 'true',
   quietWait: intEnv('BENCH_QUIET_WAIT', 30, 0),
@@ -310,6 +318,43 @@ async function waitForQuietMachine() {
   }
 }
 
+/** Lower-case letters and digits: the alphabet of the seeded emails and of the ListUsers prefixes. */
+const EMAIL_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const randomWord = (n) => Array.from({ length: n }, () => EMAIL_ALPHABET[Math.floor(Math.random() * EMAIL_ALPHABET.length)]).join('');
+
+/**
+ * Seeds the ListUsers pool without the API: writes `count` users as JSON lines (a username and a
+ * random email, no password hash, so the importer makes them RESET_REQUIRED) and runs
+ * `cognate users import` on the server's data folder while the server runs (SQLite WAL allows it).
+ */
+async function seedPool(poolId, count) {
+  const file = path.join(dataDir, `listusers-${count}.jsonl`);
+  const out = createWriteStream(file);
+  for (let i = 0; i < count; i++) {
+    const line = `{"username":"u${i}","attributes":{"email":"${randomWord(10)}@example.com"}}\n`;
+    if (!out.write(line)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  const t = performance.now();
+  await new Promise((resolve, reject) => {
+    const args = [cli, 'users', 'import', '--pool', poolId, file, '--data-dir', dataDir, '--log-level', 'warn'];
+    const child = spawn(process.execPath, args, { cwd: root, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (text += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (text += c.length < 2000 ? c : c.slice(0, 2000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 1_800_000);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`cognate users import exited with ${code}: ${text.slice(-2000)}`));
+      resolve();
+    });
+  });
+  log(`imported ${fmt(count)} users into ${poolId} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  await rm(file, { force: true });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Set-up through the public API: a pool, an app client, confirmed users and their tokens.
 
@@ -367,7 +412,13 @@ async function setUp() {
       if (!r?.RefreshToken || !r.AccessToken) throw new Error(`no tokens for ${name}`);
       return { username: name, password: PASSWORD, refreshToken: r.RefreshToken, accessToken: r.AccessToken };
     });
-    return { poolId, clientId, users };
+    let listPoolId;
+    if (settings.scenarios.includes('listusers')) {
+      listPoolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'bench-listusers' }))).UserPool.Id;
+      log(`seeding ${listPoolId} with ${fmt(settings.listUsersPopulation)} users through \`cognate users import\``);
+      await seedPool(listPoolId, settings.listUsersPopulation);
+    }
+    return { poolId, clientId, users, listPoolId };
   } finally {
     admin.destroy();
     anonymous.destroy();
@@ -386,6 +437,10 @@ function startWorkers(setup) {
         endpoint: server.url,
         poolId: setup.poolId,
         clientId: setup.clientId,
+        listPoolId: setup.listPoolId,
+        admin: ADMIN,
+        password: PASSWORD,
+        runId: Date.now().toString(36),
         users: setup.users,
         concurrency: base + (i < extra ? 1 : 0),
         index: i,
@@ -534,14 +589,23 @@ function report(results, context) {
   out.push('');
   const rows = results.map((r) => {
     const s = SCENARIOS[r.name];
+    let target = '-';
+    let verdict = '-';
+    if (s.targetP99 !== undefined) {
+      target = `p99 <= ${fmt(s.targetP99)} ms`;
+      verdict = r.p99 <= s.targetP99 && r.errorCount === 0 ? 'PASS' : 'MISS';
+    } else if (s.target != null) {
+      target = `>= ${fmt(s.target)}`;
+      verdict = r.opsPerSec >= s.target && r.errorCount === 0 ? 'PASS' : 'MISS';
+    }
     return [
-      s.label,
+      r.name === 'listusers' ? `${s.label} (${fmt(settings.listUsersPopulation)} users)` : s.label,
       fmt(r.opsPerSec),
       fmt(r.p50, 1),
       fmt(r.p99, 1),
       fmt(r.errorCount),
-      `>= ${fmt(s.target)}`,
-      r.opsPerSec >= s.target && r.errorCount === 0 ? 'PASS' : 'MISS',
+      target,
+      verdict,
       fmt(r.serverCpuPer1k, 2),
       fmt(r.serverCores, 2),
       fmt(r.benchCpuPer1k, 2),
@@ -558,6 +622,11 @@ function report(results, context) {
   out.push(`  process (the load generator) / by every other process on the machine (/proc/stat); ${os.cpus().length} cores in all.`);
   out.push('bound by: "server event loop" = the server\'s one JavaScript thread was busy the whole window (≥ 0.9 cores);');
   out.push('  "CPUs (server threads)" = the server used more than one core (argon2id runs on libuv\'s thread pool) and the machine was full.');
+  if (settings.scenarios.includes('admincreateuser')) out.push('AdminCreateUser: no target is stated; reported only.');
+  if (settings.scenarios.includes('listusers')) {
+    out.push(`ListUsers: a pool of ${fmt(settings.listUsersPopulation)} users seeded with \`cognate users import\` (random 10-character emails @example.com);`);
+    out.push(`  each call filters email ^= a random 3-character prefix, Limit 60; the target is p99 <= 50 ms (stated for 1,000,000 users: BENCH_LISTUSERS_POPULATION=1000000).`);
+  }
   if (settings.databaseUrl) out.push('  On PostgreSQL, "other cores" includes the database server when it runs on this machine.');
   const busy = settings.databaseUrl ? [] : results.filter((r) => r.otherCores >= QUIET_CORES);
   if (busy.length) out.push(`WARNING: other processes used CPU during ${busy.map((r) => r.name).join(', ')}; those figures understate Cognate.`);
@@ -580,7 +649,7 @@ async function main() {
   log(`starting the server (${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}, data in ${dataDir})${profileDir ? ' under --cpu-prof' : ''}`);
   await startServer(profileDir);
   log(`server ready at ${server.url}; creating a pool, a client and ${settings.users} users`);
-  const setup = await withTimeout(setUp(), 300_000, 'set-up');
+  const setup = await withTimeout(setUp(), 300_000 + (settings.scenarios.includes('listusers') ? 1_800_000 : 0), 'set-up');
   startWorkers(setup);
 
   const results = [];

@@ -11,8 +11,11 @@
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
+  AdminCreateUserCommand,
   CognitoIdentityProviderClient,
   GetUserCommand,
+  ListUsersCommand,
+  SignUpCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -34,12 +37,28 @@ const client = new CognitoIdentityProviderClient({
   requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 5_000, requestTimeout: cfg.requestTimeoutMs }),
 });
 
+// The admin actions (AdminCreateUser, ListUsers) are signed with the bench's admin keys.
+const adminClient = new CognitoIdentityProviderClient({
+  region: 'us-east-1',
+  endpoint: cfg.endpoint,
+  maxAttempts: 1,
+  credentials: cfg.admin,
+  requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 5_000, requestTimeout: cfg.requestTimeoutMs }),
+});
+
+/** Unique usernames for AdminCreateUser and SignUp: run, thread and a counter. */
+let created = 0;
+const uniqueName = (kind) => `${kind}-${cfg.runId}-${cfg.index}-${created++}`;
+const EMAIL_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const randomPrefix = () => Array.from({ length: 3 }, () => EMAIL_ALPHABET[Math.floor(Math.random() * EMAIL_ALPHABET.length)]).join('');
+
 /** Precomputed SRP client ephemerals, used round-robin. */
 let ephemerals = [];
 let nextEphemeral = 0;
 
 /** Sends one command; no call may outlive the request timeout. */
 const send = (command) => client.send(command, { abortSignal: AbortSignal.timeout(cfg.requestTimeoutMs + 1_000) });
+const sendAdmin = (command) => adminClient.send(command, { abortSignal: AbortSignal.timeout(cfg.requestTimeoutMs + 1_000) });
 
 const fail = (what) => Object.assign(new Error(what), { name: 'UnexpectedResponse' });
 
@@ -75,6 +94,30 @@ const scenarios = {
   async getuser(user) {
     const out = await send(new GetUserCommand({ AccessToken: user.accessToken }));
     if (out.Username !== user.username) throw fail(`GetUser answered ${out.Username} for ${user.username}`);
+  },
+  /** AdminCreateUser with MessageAction SUPPRESS and a new username. */
+  async admincreateuser() {
+    const name = uniqueName('ac');
+    const out = await sendAdmin(
+      new AdminCreateUserCommand({ UserPoolId: cfg.poolId, Username: name, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: `${name}@example.com` }] }),
+    );
+    if (out.User?.Username !== name) throw fail(`AdminCreateUser answered ${out.User?.Username} for ${name}`);
+  },
+  /** SignUp with a new username (argon2id hashes the password; the pool queues an email code). */
+  async signup() {
+    const name = uniqueName('su');
+    const out = await send(new SignUpCommand({ ClientId: cfg.clientId, Username: name, Password: cfg.password, UserAttributes: [{ Name: 'email', Value: `${name}@example.com` }] }));
+    if (!out.UserSub) throw fail('no UserSub after SignUp');
+  },
+  /** ListUsers filtered on a random 3-character email prefix in the seeded pool. */
+  async listusers() {
+    const prefix = randomPrefix();
+    const out = await sendAdmin(new ListUsersCommand({ UserPoolId: cfg.listPoolId, Filter: `email ^= "${prefix}"`, Limit: 60 }));
+    if (!Array.isArray(out.Users)) throw fail('no Users in the ListUsers answer');
+    for (const u of out.Users) {
+      const email = u.Attributes?.find((a) => a.Name === 'email')?.Value ?? '';
+      if (!email.startsWith(prefix)) throw fail(`ListUsers answered ${email} for the prefix ${prefix}`);
+    }
   },
 };
 
@@ -137,6 +180,7 @@ parentPort.on('message', (msg) => {
     run(msg).catch((e) => parentPort.postMessage({ type: 'failed', message: String(e?.stack ?? e) }));
   } else if (msg.type === 'exit') {
     client.destroy();
+    adminClient.destroy();
     agent.destroy();
     parentPort.close();
   }
