@@ -11,7 +11,7 @@ import type { Outbox } from '../messaging/outbox.js';
 import type { Cognate } from './cognate.js';
 import type { AuthResponse } from './auth.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
-import { codeDestination, queueCodeMessage } from './messages.js';
+import { codeDestination, sendCode } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { requiresVerificationBeforeUpdate } from './self-service.js';
@@ -499,8 +499,7 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
     }
     await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
     for (const destination of toVerify) {
-      const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: `verify:${destination.attribute}` }, now);
-      await queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'UpdateUserAttribute' });
+      await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: `verify:${destination.attribute}`, destination, kind: 'UpdateUserAttribute' }, now);
     }
     return toVerify.length > 0;
   });
@@ -595,8 +594,7 @@ export async function adminResetUserPassword(cognate: Cognate, input: AdminUserI
   const now = cognate.clock.now();
   await cognate.store.db.transaction().execute(async (trx) => {
     await cognate.users.setStatus(trx, user.sub, 'RESET_REQUIRED', now, { aliases: 'yield' });
-    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: 'forgot_password' }, now);
-    await queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'ForgotPassword' });
+    await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, kind: 'ForgotPassword' }, now);
   });
   cognate.outbox.kick();
 }

@@ -5,6 +5,7 @@
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Outbox } from '../messaging/outbox.js';
+import type { CodePurpose, Codes } from './codes.js';
 import type { UserPool } from './user-pools.js';
 import type { User } from './users.js';
 
@@ -72,4 +73,18 @@ export async function queueCodeMessage(
     });
   }
   return { Destination: maskDestination(p.destination.medium, p.destination.to), DeliveryMedium: p.destination.medium, AttributeName: p.destination.attribute };
+}
+
+/**
+ * Issues a code of `purpose` and queues the message carrying it, both in the caller's transaction
+ * (the code is live only if its message will go out). Call `outbox.kick()` after commit.
+ */
+export async function sendCode(
+  services: { codes: Codes; outbox: Outbox },
+  trx: Transaction<Database>,
+  p: { pool: UserPool; userId: string; username: string; purpose: CodePurpose; destination: { medium: 'EMAIL' | 'SMS'; attribute: string; to: string }; kind: string },
+  now: number,
+): Promise<CodeDeliveryDetails> {
+  const code = await services.codes.issue(trx, { poolId: p.pool.id, userId: p.userId, purpose: p.purpose }, now);
+  return queueCodeMessage(services.outbox, trx, { pool: p.pool, username: p.username, destination: p.destination, code, kind: p.kind });
 }

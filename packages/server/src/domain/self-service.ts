@@ -28,7 +28,7 @@ import type { Database } from '../store/schema.js';
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
-import { codeDestination, maskDestination, queueCodeMessage, type CodeDeliveryDetails } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, maskDestination, sendCode } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
 import { aliasExists } from './aliases.js';
@@ -120,8 +120,7 @@ export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInpu
   if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
   const now = cognate.clock.now();
   const delivery = await cognate.store.db.transaction().execute(async (trx) => {
-    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: 'forgot_password' }, now);
-    return queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'ForgotPassword' });
+    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, kind: 'ForgotPassword' }, now);
   });
   cognate.outbox.kick();
   return { CodeDeliveryDetails: delivery };
@@ -253,8 +252,7 @@ export async function getUserAttributeVerificationCode(
     // A pending new value is what needs verifying; the code goes there, never to the old value.
     const to = (await pendingValue(trx, user.sub, attribute)) ?? user.attributes.get(attribute);
     if (!to) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
-    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: verifyPurpose(attribute) }, now);
-    return queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination: { medium: mediumOf(attribute), attribute, to }, code, kind: 'VerifyUserAttribute' });
+    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: verifyPurpose(attribute), destination: { medium: mediumOf(attribute), attribute, to }, kind: 'VerifyUserAttribute' }, now);
   });
   cognate.outbox.kick();
   return { CodeDeliveryDetails: delivery };
@@ -359,8 +357,7 @@ export async function updateUserAttributes(
     }
     for (const destination of [...pending, ...applied]) {
       if (!pending.includes(destination) && !autoVerified.includes(destination.attribute)) continue;
-      const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: verifyPurpose(destination.attribute) }, now);
-      out.push(await queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'UpdateUserAttribute' }));
+      out.push(await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: verifyPurpose(destination.attribute), destination, kind: 'UpdateUserAttribute' }, now));
     }
     const oldEmail = user.attributes.get('email');
     const newEmail = [...pending, ...applied].find((d) => d.attribute === 'email');

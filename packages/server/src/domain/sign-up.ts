@@ -5,7 +5,7 @@ import { errors } from '../errors.js';
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
-import { codeDestination, maskDestination, queueCodeMessage, type CodeDeliveryDetails } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, maskDestination, sendCode } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType, type User } from './users.js';
@@ -102,8 +102,7 @@ export async function signUp(cognate: Cognate, input: SignUpInput): Promise<Sign
   const delivery = await cognate.store.db.transaction().execute(async (trx) => {
     await cognate.users.insert(trx, pool, { sub, username, status: 'UNCONFIRMED', attributes, credentials }, now);
     if (!destination) return undefined;
-    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: sub, purpose: 'signup' }, now);
-    return queueCodeMessage(cognate.outbox, trx, { pool, username, destination, code, kind: 'SignUp' });
+    return sendCode(cognate, trx, { pool, userId: sub, username, purpose: 'signup', destination, kind: 'SignUp' }, now);
   });
   if (delivery) cognate.outbox.kick();
   return { UserConfirmed: false, ...(delivery ? { CodeDeliveryDetails: delivery } : {}), UserSub: sub };
@@ -157,8 +156,7 @@ export async function resendConfirmationCode(cognate: Cognate, input: { ClientId
   if (!destination) throw errors.invalidParameter('Cannot resend codes. Auto verification not turned on.');
   const now = cognate.clock.now();
   const delivery = await cognate.store.db.transaction().execute(async (trx) => {
-    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose: 'signup' }, now);
-    return queueCodeMessage(cognate.outbox, trx, { pool, username: user.username, destination, code, kind: 'ResendCode' });
+    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'signup', destination, kind: 'ResendCode' }, now);
   });
   cognate.outbox.kick();
   return { CodeDeliveryDetails: delivery };
