@@ -3,6 +3,7 @@
  * Operations in the API model without a module here answer UnsupportedOperationException.
  */
 import type { Action } from './action.js';
+import { identityActions } from './identity/index.js';
 import AddCustomAttributes from './AddCustomAttributes.js';
 import AdminAddUserToGroup from './AdminAddUserToGroup.js';
 import AdminConfirmSignUp from './AdminConfirmSignUp.js';
@@ -121,5 +122,5 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     UpdateUserPoolClient,
     VerifyUserAttribute,
   },
-  'cognito-identity': {},
+  'cognito-identity': identityActions,
 };
