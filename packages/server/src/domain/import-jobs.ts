@@ -128,6 +128,20 @@ async function expireIfDue(cognate: Cognate, row: JobRow): Promise<JobRow> {
 // ---------------------------------------------------------------------------------------------
 // The actions
 
+/**
+ * Refuses a schema change while an import job of the pool is running: the job checked its rows
+ * against the schema it started with (AddCustomAttributes → UserImportInProgressException).
+ */
+export async function assertNoImportRunning(cognate: Cognate, poolId: string): Promise<void> {
+  const running = await cognate.store.db
+    .selectFrom('user_import_jobs')
+    .select('id')
+    .where('pool_id', '=', poolId)
+    .where('status', 'in', ['Pending', 'InProgress', 'Stopping'])
+    .executeTakeFirst();
+  if (running) throw new CognitoError('UserImportInProgressException', `User import job ${running.id} is in progress for this user pool; try again when it has finished.`);
+}
+
 export async function getCsvHeader(cognate: Cognate, poolId: string): Promise<{ poolId: string; header: string[] }> {
   const pool = await cognate.pools.get(poolId);
   return { poolId: pool.id, header: csvHeader(pool) };

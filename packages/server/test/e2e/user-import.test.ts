@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
+  AddCustomAttributesCommand,
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
   AdminInitiateAuthCommand,
@@ -454,6 +455,26 @@ for (const kind of databaseKinds) {
       assert.equal((await failure(() => server.admin.send(new GetCSVHeaderCommand({ UserPoolId: 'not a pool' })))).name, 'InvalidParameterException');
       const unsigned = await failure(() => server.anonymous.send(new GetCSVHeaderCommand({ UserPoolId: poolId })));
       assert.ok(unsigned.status! >= 400 && unsigned.status! < 500, 'an unsigned call is refused');
+    });
+
+    it('refuses AddCustomAttributes with UserImportInProgressException while a job of the pool runs', async () => {
+      const pool = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'schema-during-import' }))).UserPool!.Id!;
+      const created = await job('busy', {}, pool);
+      const add = (name: string) => server.admin.send(new AddCustomAttributesCommand({ UserPoolId: pool, CustomAttributes: [{ Name: name, AttributeDataType: 'String' }] }));
+      // Another node (or this one) has the job running: its rows were checked against the schema it started with.
+      const setStatus = (status: string) =>
+        server.running.cognate.store.db.updateTable('user_import_jobs').set({ status }).where('id', '=', created.JobId!).execute();
+      for (const status of ['Pending', 'InProgress', 'Stopping']) {
+        await setStatus(status);
+        const refused = await failure(() => add('during'));
+        assert.equal(refused.name, 'UserImportInProgressException', status);
+        assert.equal(refused.status, 400);
+      }
+      await setStatus('Stopped');
+      await add('after');
+      const header = (await server.admin.send(new GetCSVHeaderCommand({ UserPoolId: pool }))).CSVHeader!;
+      assert.ok(header.includes('custom:after'));
+      assert.ok(!header.includes('custom:during'), 'nothing was half-written by the refused calls');
     });
 
     it('creates a job, takes the CSV at its PreSignedUrl, runs it and imports users in RESET_REQUIRED', async () => {
