@@ -14,7 +14,7 @@ import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeDestination, sendCode } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { requiresVerificationBeforeUpdate } from './self-service.js';
+import { requiresVerificationBeforeUpdate, setPendingValue } from './self-service.js';
 import { assertWritable, resolveUsername } from './sign-up.js';
 import { usernameKey, validateAttributes, type AttributeType, type User, type UserStatus } from './users.js';
 import { aliasExists } from './aliases.js';
@@ -235,7 +235,7 @@ export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserIn
   const now = cognate.clock.now();
   const changed = new Set(attributes.keys());
 
-  const queued = await cognate.store.db.transaction().execute(async (trx) => {
+  const queued = await cognate.store.transaction(async (trx) => {
     const moves = await claimSignInNames(trx, pool, attributes, changed, undefined, input.ForceAliasCreation === true);
     try {
       await cognate.users.insert(trx, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes, credentials }, now, { aliases: input.ForceAliasCreation === true ? 'take' : 'fail' });
@@ -261,7 +261,7 @@ async function resendInvitation(cognate: Cognate, pool: UserPool, input: AdminCr
   const password = input.TemporaryPassword || generateTemporaryPassword(pool.settings.Policies.PasswordPolicy);
   const credentials = await cognate.users.credentials(pool, user.username, password);
   const now = cognate.clock.now();
-  const queued = await cognate.store.db.transaction().execute(async (trx) => {
+  const queued = await cognate.store.transaction(async (trx) => {
     const result = await trx
       .updateTable('users')
       .set({ ...credentials, temporary_password_expires_at: temporaryPasswordExpiry(pool, now), updated_at: now })
@@ -409,7 +409,7 @@ export async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool
   await assertPasswordNotReused(cognate, pool, user, newPassword);
   const credentials = await cognate.users.credentials(pool, user.username, newPassword);
 
-  const updated = await cognate.store.db.transaction().execute(async (trx) => {
+  const updated = await cognate.store.transaction(async (trx) => {
     if (attributes.size > 0) await claimSignInNames(trx, pool, attributes, new Set(attributes.keys()), user.sub, false);
     const result = await trx
       .updateTable('users')
@@ -478,7 +478,7 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
   const changed = new Set([...set].filter(([k, v]) => user.attributes.get(k) !== v).map(([k]) => k));
   const now = cognate.clock.now();
 
-  const queued = await cognate.store.db.transaction().execute(async (trx) => {
+  const queued = await cognate.store.transaction(async (trx) => {
     await claimSignInNames(trx, pool, after, changed, user.sub, false);
     for (const { attribute, to } of pending) {
       if ((pool.settings.UsernameAttributes ?? []).includes(attribute) && (await otherHolder(trx, pool, attribute, to, user.sub))) {
@@ -495,7 +495,7 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
       await cognate.codes.invalidate(trx, { userId: user.sub, purpose: `verify:${attribute}` }, now);
     }
     for (const { attribute, to } of pending) {
-      await trx.insertInto('pending_attributes').values({ user_id: user.sub, pool_id: pool.id, name: attribute, value: to, created_at: now }).execute();
+      await setPendingValue(trx, { poolId: pool.id, userId: user.sub, attribute, value: to, now });
     }
     await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
     for (const destination of toVerify) {
@@ -526,7 +526,7 @@ export async function adminDeleteUserAttributes(cognate: Cognate, input: AdminUs
   const names = new Set(input.UserAttributeNames);
   for (const attribute of VERIFIABLE) if (names.has(attribute)) names.add(`${attribute}_verified`);
   const now = cognate.clock.now();
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     await cognate.users.deleteAttributes(trx, pool.id, user.sub, [...names]);
     await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
     for (const attribute of VERIFIABLE) {
@@ -552,7 +552,7 @@ export async function adminDeleteUser(cognate: Cognate, input: AdminUserInput): 
 export async function adminDisableUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
   const now = cognate.clock.now();
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     await trx.updateTable('users').set({ enabled: 0, updated_at: now }).where('id', '=', user.sub).execute();
     // Re-enabling doesn't bring these sessions back (security.md P10, ASVS5 7.4.2).
     await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', user.sub).where('revoked_at', 'is', null).execute();
@@ -592,7 +592,7 @@ export async function adminResetUserPassword(cognate: Cognate, input: AdminUserI
   const destination = recoveryDestination(pool, user);
   if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
   const now = cognate.clock.now();
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     await cognate.users.setStatus(trx, user.sub, 'RESET_REQUIRED', now, { aliases: 'yield' });
     await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, kind: 'ForgotPassword' }, now);
   });
@@ -610,7 +610,7 @@ export async function adminSetUserPassword(cognate: Cognate, input: AdminUserInp
   const credentials = await cognate.users.credentials(pool, user.username, input.Password);
   const now = cognate.clock.now();
   const permanent = input.Permanent === true;
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     await rememberReplacedPassword(trx, pool, user, now);
     await trx
       .updateTable('users')
@@ -637,7 +637,7 @@ export async function adminConfirmSignUp(cognate: Cognate, input: AdminUserInput
   const cannot = (status: string) => errors.notAuthorized(`User cannot be confirmed. Current status is ${status}`);
   if (user.status !== 'UNCONFIRMED') throw cannot(user.status);
   const now = cognate.clock.now();
-  const confirmed = await cognate.store.db.transaction().execute(async (trx) => {
+  const confirmed = await cognate.store.transaction(async (trx) => {
     const result = await trx.updateTable('users').set({ status: 'CONFIRMED', updated_at: now }).where('id', '=', user.sub).where('status', '=', 'UNCONFIRMED').executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;
     // Confirmed, the user holds their aliases; one held by another user stays theirs (no AliasExistsException here).

@@ -255,7 +255,7 @@ export class AppClients {
 
   async delete(poolId: string, clientId: string, now: number): Promise<void> {
     await this.get(poolId, clientId);
-    await this.store.db.transaction().execute(async (trx) => {
+    await this.store.transaction(async (trx) => {
       await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
       await trx.deleteFrom('user_pool_clients').where('id', '=', clientId).execute();
     });

@@ -96,7 +96,7 @@ export async function createGroup(cognate: Cognate, input: GroupInput): Promise<
 export async function updateGroup(cognate: Cognate, input: GroupInput): Promise<Group> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const now = cognate.clock.now();
-  return cognate.store.db.transaction().execute(async (trx) => {
+  return cognate.store.transaction(async (trx) => {
     const changes: Partial<GroupRow> = { updated_at: now };
     if (input.Description !== undefined) changes.description = input.Description;
     if (input.RoleArn !== undefined) changes.role_arn = input.RoleArn;
@@ -110,7 +110,7 @@ export async function updateGroup(cognate: Cognate, input: GroupInput): Promise<
 /** DeleteGroup: the group and every membership of it; members' next tokens no longer name it. */
 export async function deleteGroup(cognate: Cognate, input: { UserPoolId: string; GroupName: string }): Promise<void> {
   const pool = await cognate.pools.get(input.UserPoolId);
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     await trx.deleteFrom('user_group_memberships').where('pool_id', '=', pool.id).where('group_name', '=', input.GroupName).execute();
     const result = await trx.deleteFrom('user_pool_groups').where('pool_id', '=', pool.id).where('name', '=', input.GroupName).executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw groupNotFound();

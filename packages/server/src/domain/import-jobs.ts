@@ -298,7 +298,7 @@ async function finish(cognate: Cognate, jobId: string, set: { status: ImportJobS
 async function insertBatch(cognate: Cognate, pool: Awaited<ReturnType<Cognate['pools']['get']>>, users: PreparedUser[], now: number): Promise<Rejection[]> {
   if (users.length === 0) return [];
   try {
-    await cognate.store.db.transaction().execute((trx) => insertUsers(trx, pool, users, now));
+    await cognate.store.transaction((trx) => insertUsers(trx, pool, users, now));
     return [];
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
@@ -306,7 +306,7 @@ async function insertBatch(cognate: Cognate, pool: Awaited<ReturnType<Cognate['p
   const failed: Rejection[] = [];
   for (const user of users) {
     try {
-      await cognate.store.db.transaction().execute((trx) => insertUsers(trx, pool, [user], now));
+      await cognate.store.transaction((trx) => insertUsers(trx, pool, [user], now));
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       failed.push({ line: user.line, reason: 'a user with this username or sign-in alias already exists in the pool' });

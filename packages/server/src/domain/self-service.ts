@@ -119,7 +119,7 @@ export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInpu
   const destination = recoveryDestination(pool, user, mechanisms);
   if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
   const now = cognate.clock.now();
-  const delivery = await cognate.store.db.transaction().execute(async (trx) => {
+  const delivery = await cognate.store.transaction(async (trx) => {
     return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, kind: 'ForgotPassword' }, now);
   });
   cognate.outbox.kick();
@@ -152,7 +152,7 @@ export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForg
   const reused = (await cognate.codes.matches(cognate.store.db, code, now)) && (await isReusedPassword(cognate, pool, user, input.Password));
   // Consuming the code and replacing the password commit together or not at all (security.md R01);
   // of parallel calls with one code, only one consumes it (R06).
-  const outcome = await cognate.store.db.transaction().execute(async (trx): Promise<CodeOutcome> => {
+  const outcome = await cognate.store.transaction(async (trx): Promise<CodeOutcome> => {
     const result = await cognate.codes.consume(trx, code, now);
     if (result !== 'ok') return result;
     // Refused, the code stays unconsumed (the throw rolls back), so the user can choose another password.
@@ -211,7 +211,7 @@ export async function changePassword(cognate: Cognate, input: { AccessToken: str
   const credentials = await cognate.users.credentials(pool, user.username, input.ProposedPassword);
   // Compare-and-set on the hash that was verified: of two racing changes, the second fails instead of
   // silently replacing a password it never proved.
-  const changed = await cognate.store.db.transaction().execute(async (trx) => {
+  const changed = await cognate.store.transaction(async (trx) => {
     let update = trx
       .updateTable('users')
       .set({ ...credentials, updated_at: now, failed_attempts: 0, last_failed_at: null, locked_until: null })
@@ -248,7 +248,7 @@ export async function getUserAttributeVerificationCode(
   const { pool, user } = await signedIn(cognate, input.AccessToken);
   const attribute = verifiableAttribute(input.AttributeName);
   const now = cognate.clock.now();
-  const delivery = await cognate.store.db.transaction().execute(async (trx) => {
+  const delivery = await cognate.store.transaction(async (trx) => {
     // A pending new value is what needs verifying; the code goes there, never to the old value.
     const to = (await pendingValue(trx, user.sub, attribute)) ?? user.attributes.get(attribute);
     if (!to) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
@@ -275,7 +275,7 @@ export async function verifyUserAttribute(cognate: Cognate, input: { AccessToken
   const { pool, user } = await signedIn(cognate, input.AccessToken);
   const attribute = verifiableAttribute(input.AttributeName);
   const now = cognate.clock.now();
-  const outcome = await cognate.store.db.transaction().execute(async (trx): Promise<CodeOutcome> => {
+  const outcome = await cognate.store.transaction(async (trx): Promise<CodeOutcome> => {
     const pending = await pendingValue(trx, user.sub, attribute);
     const value = pending ?? user.attributes.get(attribute);
     if (!value) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
@@ -304,6 +304,18 @@ function assertWritable(client: AppClient, names: readonly string[]): void {
 }
 
 /** Whether a new value of `attribute` waits for verification before it replaces the old one. */
+/**
+ * Records the value an email or phone number takes once verified, replacing any earlier one (an
+ * upsert: two concurrent updates of one user both end well, the later value winning).
+ */
+export async function setPendingValue(db: Transaction<Database>, p: { poolId: string; userId: string; attribute: string; value: string; now: number }): Promise<void> {
+  await db
+    .insertInto('pending_attributes')
+    .values({ user_id: p.userId, pool_id: p.poolId, name: p.attribute, value: p.value, created_at: p.now })
+    .onConflict((oc) => oc.columns(['user_id', 'name']).doUpdateSet({ value: p.value, created_at: p.now }))
+    .execute();
+}
+
 export function requiresVerificationBeforeUpdate(pool: UserPool, attribute: Verifiable): boolean {
   const settings = pool.settings.UserAttributeUpdateSettings;
   if (settings) return (settings.AttributesRequireVerificationBeforeUpdate ?? []).includes(attribute);
@@ -338,7 +350,7 @@ export async function updateUserAttributes(
   }
 
   const now = cognate.clock.now();
-  const deliveries = await cognate.store.db.transaction().execute(async (trx) => {
+  const deliveries = await cognate.store.transaction(async (trx) => {
     const out: CodeDeliveryDetails[] = [];
     for (const { attribute, to } of [...pending, ...applied]) {
       if ((pool.settings.UsernameAttributes ?? []).includes(attribute)) await assertNotHeldByAnother(cognate, trx, pool, user, attribute, to);
@@ -353,7 +365,7 @@ export async function updateUserAttributes(
       await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([[destination.attribute, destination.to], [`${destination.attribute}_verified`, 'false']]));
     }
     for (const destination of pending) {
-      await trx.insertInto('pending_attributes').values({ user_id: user.sub, pool_id: pool.id, name: destination.attribute, value: destination.to, created_at: now }).execute();
+      await setPendingValue(trx, { poolId: pool.id, userId: user.sub, attribute: destination.attribute, value: destination.to, now });
     }
     for (const destination of [...pending, ...applied]) {
       if (!pending.includes(destination) && !autoVerified.includes(destination.attribute)) continue;
@@ -393,7 +405,7 @@ export async function deleteUserAttributes(cognate: Cognate, input: { AccessToke
   if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
   const names = new Set(input.UserAttributeNames);
   const now = cognate.clock.now();
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     for (const attribute of ['email', 'phone_number'] as const) {
       if (!names.has(attribute)) continue;
       // Its verification flag, pending replacement and live codes go with it.

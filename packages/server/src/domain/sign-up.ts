@@ -99,7 +99,7 @@ export async function signUp(cognate: Cognate, input: SignUpInput): Promise<Sign
   const credentials = await cognate.users.credentials(pool, username, input.Password);
   const now = cognate.clock.now();
   const destination = codeDestination(pool, { attributes });
-  const delivery = await cognate.store.db.transaction().execute(async (trx) => {
+  const delivery = await cognate.store.transaction(async (trx) => {
     await cognate.users.insert(trx, pool, { sub, username, status: 'UNCONFIRMED', attributes, credentials }, now);
     if (!destination) return undefined;
     return sendCode(cognate, trx, { pool, userId: sub, username, purpose: 'signup', destination, kind: 'SignUp' }, now);
@@ -128,7 +128,7 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
   if (user.status !== 'UNCONFIRMED') throw errors.notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
   const now = cognate.clock.now();
   const destination = codeDestination(pool, user);
-  const outcome = await cognate.store.db.transaction().execute(async (trx) => {
+  const outcome = await cognate.store.transaction(async (trx) => {
     const result = await cognate.codes.consume(trx, { userId: user.sub, purpose: 'signup', code: input.ConfirmationCode }, now);
     if (result !== 'ok') return result;
     const aliases = input.ForceAliasCreation === true ? 'take' : 'fail';
@@ -155,7 +155,7 @@ export async function resendConfirmationCode(cognate: Cognate, input: { ClientId
   const destination = codeDestination(pool, user);
   if (!destination) throw errors.invalidParameter('Cannot resend codes. Auto verification not turned on.');
   const now = cognate.clock.now();
-  const delivery = await cognate.store.db.transaction().execute(async (trx) => {
+  const delivery = await cognate.store.transaction(async (trx) => {
     return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'signup', destination, kind: 'ResendCode' }, now);
   });
   cognate.outbox.kick();

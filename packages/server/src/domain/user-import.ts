@@ -513,7 +513,7 @@ export async function importUsersFile(cognate: Cognate, poolId: string, text: st
   }
   if (rejected.length > 0) return { rejected: rejected.sort((a, b) => a.line - b.line), rows: total };
   try {
-    await cognate.store.db.transaction().execute((trx) => insertUsers(trx, pool, users, now, (done) => progress?.('importing', done, users.length)));
+    await cognate.store.transaction((trx) => insertUsers(trx, pool, users, now, (done) => progress?.('importing', done, users.length)));
   } catch (e) {
     if (isUniqueViolation(e)) throw new ImportFileError('another user took one of these usernames or sign-in aliases during the import; nothing was imported, run it again to see which');
     throw e;

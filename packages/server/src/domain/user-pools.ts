@@ -339,7 +339,7 @@ export class UserPools {
     if (pool.settings.DeletionProtection === 'ACTIVE') {
       throw new CognitoError('InvalidParameterException', 'The user pool cannot be deleted because deletion protection is activated.');
     }
-    await this.store.db.transaction().execute(async (trx) => {
+    await this.store.transaction(async (trx) => {
       await trx.deleteFrom('refresh_tokens').where('pool_id', '=', id).execute();
       await trx.deleteFrom('codes').where('pool_id', '=', id).execute();
       await trx.deleteFrom('user_attributes').where('pool_id', '=', id).execute();

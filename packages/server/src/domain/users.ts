@@ -223,7 +223,7 @@ export class Users {
 
   /** Deletes a user and everything of theirs (tokens, codes, pending changes, attributes). */
   async remove(sub: string): Promise<void> {
-    await this.store.db.transaction().execute(async (trx) => {
+    await this.store.transaction(async (trx) => {
       await trx.deleteFrom('refresh_tokens').where('user_id', '=', sub).execute();
       await trx.deleteFrom('codes').where('user_id', '=', sub).execute();
       await trx.deleteFrom('pending_attributes').where('user_id', '=', sub).execute();
@@ -298,7 +298,7 @@ export class Users {
     now: number,
     opts: { aliases?: AliasConflictMode } = {},
   ): Promise<void> {
-    if (!db.isTransaction) return this.store.db.transaction().execute((trx) => this.insert(trx, pool, user, now, opts));
+    if (!db.isTransaction) return this.store.transaction((trx) => this.insert(trx, pool, user, now, opts));
     try {
       await db
         .insertInto('users')
@@ -336,7 +336,7 @@ export class Users {
 
   /** Upserts attributes and re-claims the user's aliases (`aliases`: what a conflict does; default fail). */
   async setAttributes(db: Db, poolId: string, sub: string, attributes: Map<string, string>, opts: { aliases?: AliasConflictMode; now?: number } = {}): Promise<void> {
-    if (!db.isTransaction) return this.store.db.transaction().execute((trx) => this.setAttributes(trx, poolId, sub, attributes, opts));
+    if (!db.isTransaction) return this.store.transaction((trx) => this.setAttributes(trx, poolId, sub, attributes, opts));
     for (const [name, value] of attributes) {
       await db
         .insertInto('user_attributes')
@@ -350,14 +350,14 @@ export class Users {
   /** Deletes attributes by name and releases the aliases they carried. */
   async deleteAttributes(db: Db, poolId: string, sub: string, names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
-    if (!db.isTransaction) return this.store.db.transaction().execute((trx) => this.deleteAttributes(trx, poolId, sub, names));
+    if (!db.isTransaction) return this.store.transaction((trx) => this.deleteAttributes(trx, poolId, sub, names));
     await db.deleteFrom('user_attributes').where('user_id', '=', sub).where('name', 'in', [...names]).execute();
     await this.syncAliases(db, poolId, sub);
   }
 
   /** Sets the status; confirming a user claims their aliases (`aliases`: what a conflict does). */
   async setStatus(db: Db, sub: string, status: UserStatus, now: number, opts: { aliases?: AliasConflictMode } = {}): Promise<void> {
-    if (!db.isTransaction) return this.store.db.transaction().execute((trx) => this.setStatus(trx, sub, status, now, opts));
+    if (!db.isTransaction) return this.store.transaction((trx) => this.setStatus(trx, sub, status, now, opts));
     const row = await db.updateTable('users').set({ status, updated_at: now }).where('id', '=', sub).returning('pool_id').executeTakeFirst();
     if (row) await this.syncAliases(db, row.pool_id, sub, { mode: opts.aliases ?? 'fail', now });
   }

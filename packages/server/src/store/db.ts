@@ -5,7 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations.js';
@@ -15,6 +15,13 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * Runs `work` in a transaction. When PostgreSQL rolls it back whole because it lost a deadlock
+   * or a serialization conflict to a concurrent one (SQLSTATE 40P01, 40001), it runs again, a few
+   * times, after a short random pause: `work` must read what it needs inside the transaction and
+   * have no effect outside it.
+   */
+  transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   /** Throws when the database can't answer a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -43,6 +50,22 @@ async function migrateWithRetry(db: Kysely<Database>, dialect: Dialect): Promise
     } catch (e) {
       if (dialect !== 'sqlite' || attempt >= 5) throw e;
       await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
+}
+
+/** PostgreSQL's deadlock_detected and serialization_failure: nothing was written; try again. */
+const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
+const MAX_TRANSACTION_ATTEMPTS = 5;
+
+async function retryConflicts<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      if (attempt >= MAX_TRANSACTION_ATTEMPTS || typeof code !== 'string' || !RETRYABLE_SQLSTATES.has(code)) throw e;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
     }
   }
 }
@@ -102,6 +125,7 @@ export async function openStore(options: OpenOptions): Promise<Store> {
   }
   if (options.migrate !== false) await migrateWithRetry(db, dialect);
   return {
+    transaction: (work) => retryConflicts(() => db.transaction().execute(work)),
     db,
     dialect,
     ping: async () => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import {
   AdminGetUserCommand,
   ConfirmSignUpCommand,
+  DeleteUserAttributesCommand,
   InitiateAuthCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
@@ -77,6 +78,36 @@ for (const kind of databaseKinds) {
       const rows = await aliasRows(pool);
       assert.equal(rows.length, 1);
       assert.equal(rows[0]!.user_id, attrs((await getUser(pool, verified[0]!)).UserAttributes).sub);
+    });
+
+    it('forced moves racing the holder deleting and re-adding the address all succeed (no deadlock surfaces)', async () => {
+      const pool = await newPool(server, { AliasAttributes: ['email'], VerificationMessageTemplate: TEMPLATE });
+      await signUp(pool, 'holder', { email: 'contested@example.com' });
+      await confirm(pool, 'holder');
+      const token = (await signIn(pool, 'holder')).AuthenticationResult!.AccessToken!;
+      const names = Array.from({ length: 12 }, (_, i) => `mover${i}`);
+      for (const name of names) await signUp(pool, name, { email: 'contested@example.com' });
+      const codes = new Map<string, string>();
+      for (const name of names) codes.set(name, await codeFor(pool, name));
+
+      // Each forced move un-verifies the current holder (locking the alias, then the holder's rows)
+      // while the holder drops and re-adds the address (locking its rows, then its alias).
+      const holderChurn = Array.from({ length: 6 }, (_, i) =>
+        i % 2 === 0
+          ? server.anonymous.send(new DeleteUserAttributesCommand({ AccessToken: token, UserAttributeNames: ['email'] }))
+          : server.anonymous.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: [{ Name: 'email', Value: 'contested@example.com' }] })),
+      );
+      const moves = names.map((Username) => server.anonymous.send(new ConfirmSignUpCommand({ ClientId: pool.clientId, Username, ConfirmationCode: codes.get(Username)!, ForceAliasCreation: true })));
+      const results = await Promise.allSettled([...moves, ...holderChurn]);
+      const refused = results.filter((r) => r.status === 'rejected').map((r) => `${(r.reason as Error).name}: ${(r.reason as Error).message}`);
+      assert.deepEqual(refused, []);
+
+      const verified: string[] = [];
+      for (const name of ['holder', ...names]) if (attrs((await getUser(pool, name)).UserAttributes).email_verified === 'true') verified.push(name);
+      assert.ok(verified.length <= 1, `at most one verified holder (${verified.join(', ')})`);
+      const rows = await aliasRows(pool);
+      assert.equal(rows.length, verified.length, 'an alias row exactly when someone verified holds the address');
+      if (verified.length) assert.equal(rows[0]!.user_id, attrs((await getUser(pool, verified[0]!)).UserAttributes).sub);
     });
 
     it('20 parallel VerifyUserAttribute of one new address: one holder, the rest AliasExistsException', async () => {

@@ -286,6 +286,50 @@ for (const kind of databaseKinds) {
     });
 
     // -------------------------------------------------------------------------------------------
+    describe('transactions', { timeout: 120_000 }, () => {
+      const env = useEnv(kind);
+
+      it('a transaction PostgreSQL aborts to break a deadlock runs again and both commit', { skip: kind !== 'postgres' && 'SQLite runs one writer at a time: nothing to deadlock' }, async () => {
+        const { store } = env().cognate;
+        const [a, b] = [await newPool(env()), await newPool(env())];
+        const touch = (trx: Parameters<Parameters<Store['transaction']>[0]>[0], id: string, at: number) =>
+          trx.updateTable('user_pools').set({ updated_at: at }).where('id', '=', id).execute();
+        // Each transaction locks its first pool, waits until the other holds its own, then wants the
+        // other's: a deadlock PostgreSQL breaks by aborting one of them (SQLSTATE 40P01).
+        let aLocked!: () => void;
+        let bLocked!: () => void;
+        const aHeld = new Promise<void>((resolve) => (aLocked = resolve));
+        const bHeld = new Promise<void>((resolve) => (bLocked = resolve));
+        let attempts = 0;
+        const crossing = (first: string, second: string, held: () => void, other: Promise<void>, at: number) =>
+          store.transaction(async (trx) => {
+            attempts++;
+            await touch(trx, first, at);
+            held();
+            await other;
+            await touch(trx, second, at);
+            return at;
+          });
+        const results = await Promise.all([crossing(a.id, b.id, aLocked, bHeld, T0 + 1), crossing(b.id, a.id, bLocked, aHeld, T0 + 2)]);
+        assert.deepEqual(results, [T0 + 1, T0 + 2]);
+        assert.equal(attempts, 3, 'the aborted one ran once more');
+        const times = await env().db.selectFrom('user_pools').select('updated_at').where('id', 'in', [a.id, b.id]).execute();
+        assert.equal(new Set(times.map((t) => Number(t.updated_at))).size, 1, 'the retried transaction committed last, whole');
+      });
+
+      it('other errors are not retried', async () => {
+        let attempts = 0;
+        await assert.rejects(
+          env().cognate.store.transaction(async () => {
+            attempts++;
+            throw new Error('not a conflict');
+          }),
+          /not a conflict/,
+        );
+        assert.equal(attempts, 1);
+      });
+    });
+
     describe('app clients', { timeout: 120_000 }, () => {
       const env = useEnv(kind);
 
