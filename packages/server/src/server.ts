@@ -8,6 +8,7 @@ import { Hono } from 'hono';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Cognate } from './domain/cognate.js';
+import { startImportJobSweeper } from './domain/import-jobs.js';
 import { handleAwsJson } from './protocol/awsjson.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
 
@@ -189,12 +190,15 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   // Listening on any free port (0), the default public URL (http://localhost:0) names no server;
   // the URLs handed to clients (import jobs' PreSignedUrl, discovery) need the real one.
   if (cognate.config.publicUrl === 'http://localhost:0') cognate.config.publicUrl = url;
+  // Import jobs a node left behind (it died or shut down mid-job) resume here.
+  const stopSweeper = startImportJobSweeper(cognate);
   return {
     app,
     port,
     url,
     close: () =>
       new Promise<void>((resolve) => {
+        stopSweeper();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

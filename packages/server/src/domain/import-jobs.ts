@@ -16,12 +16,13 @@
  * `password_hash` column whose hashes must be of that algorithm (imported-passwords.ts): such users
  * are CONFIRMED and keep their password, those without a hash are RESET_REQUIRED.
  *
- * The job runs in the background on the node that started it, in batches, each its own transaction,
- * checking between batches whether it was asked to stop. A node that dies mid-job leaves the job
- * InProgress (or Stopping); what it imported stays imported.
+ * The job runs in the background, in batches, each its own transaction, checking between batches
+ * whether it was asked to stop. The node running it holds a lease on it, renewed with every batch
+ * in the batch's transaction along with how many rows are done; when a node dies (or shuts down)
+ * mid-job, another node's sweep takes the job over and resumes after the last committed batch.
  */
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { CognitoError, errors } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { Store } from '../store/db.js';
@@ -57,7 +58,7 @@ type JobRow = Omit<Database['user_import_jobs'], 'csv'> & { has_csv: number };
 
 const JOB_COLUMNS = [
   'id', 'pool_id', 'name', 'status', 'cloudwatch_logs_role_arn', 'password_hashing_algorithm', 'created_at', 'started_at', 'completed_at',
-  'imported_users', 'skipped_users', 'failed_users', 'completion_message',
+  'imported_users', 'skipped_users', 'failed_users', 'completion_message', 'lease_until', 'rows_done',
 ] as const;
 const hasCsv = sql<number>`case when csv is null then 0 else 1 end`.as('has_csv');
 
@@ -75,7 +76,6 @@ const MESSAGES = {
   allFailed: 'Too many users have failed or been skipped during the import.',
   stopped: 'The import job was stopped.',
   expired: 'The import job expired before it was started.',
-  shutdown: 'The Cognate node running the import job shut down.',
   internal: 'The import job failed: an internal error occurred.',
 };
 
@@ -157,6 +157,8 @@ export async function createImportJob(
     pool_id: pool.id,
     name: input.JobName,
     status: 'Created',
+    lease_until: null,
+    rows_done: 0,
     cloudwatch_logs_role_arn: input.CloudWatchLogsRoleArn,
     password_hashing_algorithm: input.PasswordHashingAlgorithm ?? null,
     csv: null,
@@ -260,6 +262,12 @@ export async function acceptUpload(cognate: Cognate, jobId: string, token: strin
 // ---------------------------------------------------------------------------------------------
 // Running a job
 
+/**
+ * How long a node holds a job it runs without renewing its lease. It renews after every batch (a
+ * batch takes well under a second), so only a node that died or hung lets a lease lapse.
+ */
+export const JOB_LEASE_MS = 60_000;
+
 /** Jobs running on this node, per store, so closing the node can wait for them. */
 const running = new WeakMap<Store, { closing: boolean; jobs: Set<Promise<void>> }>();
 
@@ -270,7 +278,10 @@ function track(cognate: Cognate, job: Promise<void>): void {
   void job.finally(() => entry.jobs.delete(job));
 }
 
-/** Asks this node's jobs to end after their current batch and waits for them (on shutdown). */
+/**
+ * Asks this node's jobs to pause after their current batch, releasing their leases, and waits for
+ * them (on shutdown). A paused job stays InProgress and resumes on the next node that sweeps.
+ */
 export async function drainImportJobs(store: Store): Promise<void> {
   const entry = running.get(store);
   if (!entry) return;
@@ -278,7 +289,32 @@ export async function drainImportJobs(store: Store): Promise<void> {
   await Promise.allSettled([...entry.jobs]);
 }
 
-async function finish(cognate: Cognate, jobId: string, set: { status: ImportJobStatus; message: string; imported: number; skipped: number; failed: number }): Promise<void> {
+/**
+ * Takes over the jobs no node holds: Pending, InProgress or Stopping ones whose lease lapsed or was
+ * released. Every server node runs this on start and every half lease.
+ */
+export async function resumeAbandonedImportJobs(cognate: Cognate): Promise<void> {
+  if (running.get(cognate.store)?.closing) return;
+  const now = cognate.clock.now();
+  const abandoned = await cognate.store.db
+    .selectFrom('user_import_jobs')
+    .select('id')
+    .where('status', 'in', ['Pending', 'InProgress', 'Stopping'])
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
+    .execute();
+  for (const { id } of abandoned) track(cognate, runJob(cognate, id));
+}
+
+/** Runs {@link resumeAbandonedImportJobs} now and every half lease until the node closes. */
+export function startImportJobSweeper(cognate: Cognate): () => void {
+  const sweep = () => void resumeAbandonedImportJobs(cognate).catch((e: unknown) => cognate.log.error({ err: e }, 'import job sweep failed'));
+  const timer = setInterval(sweep, JOB_LEASE_MS / 2);
+  timer.unref();
+  sweep();
+  return () => clearInterval(timer);
+}
+
+async function finish(cognate: Cognate, jobId: string, lease: number, set: { status: ImportJobStatus; message: string; imported: number; skipped: number; failed: number }): Promise<void> {
   await cognate.store.db
     .updateTable('user_import_jobs')
     .set({
@@ -289,41 +325,96 @@ async function finish(cognate: Cognate, jobId: string, set: { status: ImportJobS
       failed_users: set.failed,
       completed_at: cognate.clock.now(),
       csv: null,
+      lease_until: null,
     })
     .where('id', '=', jobId)
+    .where('lease_until', '=', lease)
     .execute();
 }
 
-/** Inserts a batch in one transaction; if another writer took a name meanwhile, user by user. */
-async function insertBatch(cognate: Cognate, pool: Awaited<ReturnType<Cognate['pools']['get']>>, users: PreparedUser[], now: number): Promise<Rejection[]> {
-  if (users.length === 0) return [];
+/** Thrown inside a batch's transaction when this node no longer holds the job: rolls the batch back. */
+class LostLease extends Error {}
+
+interface Progress {
+  rowsDone: number;
+  imported: number;
+  failed: number;
+}
+
+/**
+ * Records progress and renews the lease, in the caller's transaction, if this node still holds the
+ * job (`lease`); returns the new lease. The batch and the progress commit together, so a node that
+ * takes the job over later resumes exactly after the last committed batch.
+ */
+async function advance(trx: Transaction<Database>, cognate: Cognate, jobId: string, lease: number, progress: Progress): Promise<number> {
+  const renewed = Math.max(cognate.clock.now() + JOB_LEASE_MS, lease + 1);
+  const result = await trx
+    .updateTable('user_import_jobs')
+    .set({ rows_done: progress.rowsDone, imported_users: progress.imported, failed_users: progress.failed, lease_until: renewed })
+    .where('id', '=', jobId)
+    .where('lease_until', '=', lease)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) !== 1) throw new LostLease();
+  return renewed;
+}
+
+/**
+ * Inserts a batch and records the progress in one transaction; if another writer took a name
+ * meanwhile, user by user, then the progress. Returns the users it could not insert and the lease.
+ */
+async function insertBatch(
+  cognate: Cognate,
+  pool: Awaited<ReturnType<Cognate['pools']['get']>>,
+  users: PreparedUser[],
+  now: number,
+  commit: (trx: Transaction<Database>, lost: number) => Promise<number>,
+): Promise<{ lost: Rejection[]; lease: number }> {
   try {
-    await cognate.store.transaction((trx) => insertUsers(trx, pool, users, now));
-    return [];
+    const lease = await cognate.store.transaction(async (trx) => {
+      if (users.length > 0) await insertUsers(trx, pool, users, now);
+      return commit(trx, 0);
+    });
+    return { lost: [], lease };
   } catch (e) {
     if (!isUniqueViolation(e)) throw e;
   }
-  const failed: Rejection[] = [];
+  const lost: Rejection[] = [];
   for (const user of users) {
     try {
       await cognate.store.transaction((trx) => insertUsers(trx, pool, [user], now));
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
-      failed.push({ line: user.line, reason: 'a user with this username or sign-in alias already exists in the pool' });
+      lost.push({ line: user.line, reason: 'a user with this username or sign-in alias already exists in the pool' });
     }
   }
-  return failed;
+  const lease = await cognate.store.transaction((trx) => commit(trx, lost.length));
+  return { lost, lease };
 }
 
+/**
+ * Takes the job if no node holds it, and runs (or resumes, or finishes stopping) it. Does nothing
+ * when another node holds it or it has ended.
+ */
 async function runJob(cognate: Cognate, jobId: string): Promise<void> {
   // Let the StartUserImportJob response go out first.
   await new Promise((resolve) => setImmediate(resolve));
   const log = cognate.log.child({ importJob: jobId });
-  const counts = { imported: 0, skipped: 0, failed: 0 };
+  const db = cognate.store.db;
+  let lease = cognate.clock.now() + JOB_LEASE_MS;
+  const claimed = await db
+    .updateTable('user_import_jobs')
+    .set({ lease_until: lease })
+    .where('id', '=', jobId)
+    .where('status', 'in', ['Pending', 'InProgress', 'Stopping'])
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', cognate.clock.now())]))
+    .executeTakeFirst();
+  if (Number(claimed.numUpdatedRows) !== 1) return;
+  const row = await db.selectFrom('user_import_jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
+  if (!row) return;
+  const resumed = row.status === 'InProgress';
+  const progress: Progress = { rowsDone: row.rows_done, imported: row.imported_users, failed: row.failed_users };
+  const counts = () => ({ imported: progress.imported, failed: progress.failed });
   try {
-    const claimed = await cognate.store.db.updateTable('user_import_jobs').set({ status: 'InProgress' }).where('id', '=', jobId).where('status', '=', 'Pending').executeTakeFirst();
-    const row = await cognate.store.db.selectFrom('user_import_jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
-    if (!row) return;
     const pool = await cognate.pools.find(row.pool_id);
     if (!pool) return;
     const mode: ImportMode = { kind: 'job', ...(row.password_hashing_algorithm ? { algorithm: row.password_hashing_algorithm as PasswordHashingAlgorithm } : {}) };
@@ -334,54 +425,76 @@ async function runJob(cognate: Cognate, jobId: string): Promise<void> {
     } catch (e) {
       if (!(e instanceof ImportFileError)) throw e;
       log.warn({ reason: e.message }, 'user import job: the CSV file was refused');
-      await finish(cognate, jobId, { status: 'Failed', message: `The CSV file was refused: ${e.message}`.slice(0, 512), ...counts });
+      await finish(cognate, jobId, lease, { status: 'Failed', message: `The CSV file was refused: ${e.message}`.slice(0, 512), ...counts(), skipped: 0 });
       return;
     }
     const total = parsed.rows.length + parsed.rejected.length;
     const report = (rejections: readonly Rejection[]) => {
       for (const r of rejections) log.warn({ line: r.line, reason: r.reason }, 'user import job: user not imported');
-      counts.failed += rejections.length;
+      progress.failed += rejections.length;
     };
-    report(parsed.rejected);
-    if (Number(claimed.numUpdatedRows) !== 1) {
-      // Stopped before it began.
-      await finish(cognate, jobId, { status: 'Stopped', message: MESSAGES.stopped, imported: 0, skipped: parsed.rows.length, failed: counts.failed });
+    if (row.status === 'Stopping') {
+      // Stopped before it began, or its node died while stopping it.
+      if (progress.rowsDone === 0) report(parsed.rejected);
+      await finish(cognate, jobId, lease, { status: 'Stopped', message: MESSAGES.stopped, ...counts(), skipped: parsed.rows.length - progress.rowsDone });
       return;
+    }
+    if (resumed) {
+      log.info({ rowsDone: progress.rowsDone }, 'user import job resumed');
+    } else {
+      // Rows refused as the file was read count once, when the job begins.
+      report(parsed.rejected);
+      lease = await cognate.store.transaction(async (trx) => {
+        await trx.updateTable('user_import_jobs').set({ status: 'InProgress' }).where('id', '=', jobId).where('status', '=', 'Pending').execute();
+        return advance(trx, cognate, jobId, lease, progress);
+      });
     }
     const support = await hashSupport();
     const duplicates = new DuplicateTracker();
     const now = cognate.clock.now();
-    for (let i = 0; i < parsed.rows.length; i += BATCH) {
+    for (let i = progress.rowsDone; i < parsed.rows.length; i += BATCH) {
       // SQLite answers synchronously: without this, a job would hold the event loop (and every
       // request to this node) until it ends.
       await new Promise((resolve) => setImmediate(resolve));
-      const state = await cognate.store.db.selectFrom('user_import_jobs').select('status').where('id', '=', jobId).executeTakeFirst();
-      const closing = running.get(cognate.store)?.closing ?? false;
-      if (state?.status === 'Stopping' || closing) {
-        counts.skipped = parsed.rows.length - i;
-        await finish(cognate, jobId, { status: closing && state?.status !== 'Stopping' ? 'Failed' : 'Stopped', message: closing && state?.status !== 'Stopping' ? MESSAGES.shutdown : MESSAGES.stopped, ...counts });
+      if (running.get(cognate.store)?.closing) {
+        // This node is shutting down: let the job go, to resume on the next node that sweeps.
+        await db.updateTable('user_import_jobs').set({ lease_until: null }).where('id', '=', jobId).where('lease_until', '=', lease).execute();
+        log.info({ rowsDone: i }, 'user import job paused: the node is shutting down');
         return;
       }
-      const checked = await checkRows(cognate, pool, parsed.rows.slice(i, i + BATCH), { mode, support, duplicates, now });
+      const state = await db.selectFrom('user_import_jobs').select('status').where('id', '=', jobId).executeTakeFirst();
+      if (state?.status === 'Stopping') {
+        await finish(cognate, jobId, lease, { status: 'Stopped', message: MESSAGES.stopped, ...counts(), skipped: parsed.rows.length - i });
+        return;
+      }
+      const slice = parsed.rows.slice(i, i + BATCH);
+      const checked = await checkRows(cognate, pool, slice, { mode, support, duplicates, now });
+      const batch = await insertBatch(cognate, pool, checked.users, now, (trx, lost) =>
+        advance(trx, cognate, jobId, lease, {
+          rowsDone: i + slice.length,
+          imported: progress.imported + checked.users.length - lost,
+          failed: progress.failed + checked.rejected.length + lost,
+        }),
+      );
+      lease = batch.lease;
       report(checked.rejected);
-      const lost = await insertBatch(cognate, pool, checked.users, now);
-      report(lost);
-      counts.imported += checked.users.length - lost.length;
-      await cognate.store.db
-        .updateTable('user_import_jobs')
-        .set({ imported_users: counts.imported, failed_users: counts.failed })
-        .where('id', '=', jobId)
-        .execute();
+      report(batch.lost);
+      progress.imported += checked.users.length - batch.lost.length;
+      progress.rowsDone = i + slice.length;
     }
-    const allFailed = counts.imported === 0 && total > 0;
-    await finish(cognate, jobId, { status: allFailed ? 'Failed' : 'Succeeded', message: allFailed ? MESSAGES.allFailed : MESSAGES.succeeded, ...counts });
-    log.info({ ...counts }, 'user import job finished');
+    const allFailed = progress.imported === 0 && total > 0;
+    await finish(cognate, jobId, lease, { status: allFailed ? 'Failed' : 'Succeeded', message: allFailed ? MESSAGES.allFailed : MESSAGES.succeeded, ...counts(), skipped: 0 });
+    log.info({ ...counts() }, 'user import job finished');
   } catch (e) {
+    if (e instanceof LostLease) {
+      log.warn('user import job taken over by another node (this node lost its lease)');
+      return;
+    }
     log.error({ err: e }, 'user import job failed');
     try {
-      await finish(cognate, jobId, { status: 'Failed', message: MESSAGES.internal, ...counts });
+      await finish(cognate, jobId, lease, { status: 'Failed', message: MESSAGES.internal, ...counts(), skipped: 0 });
     } catch {
-      /* the database is gone; the job stays as it was */
+      /* the database is gone; the job stays as it was, for another node to resume */
     }
   }
 }

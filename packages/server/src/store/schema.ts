@@ -199,6 +199,10 @@ export interface UserImportJobsTable {
   skipped_users: number;
   failed_users: number;
   completion_message: string | null;
+  /** Until when the node running the job holds it (epoch ms); null when no node does. */
+  lease_until: number | null;
+  /** How many of the CSV's rows (in file order, after the header) the job has finished. */
+  rows_done: number;
 }
 
 export interface Database {

@@ -463,7 +463,7 @@ for (const kind of databaseKinds) {
       const add = (name: string) => server.admin.send(new AddCustomAttributesCommand({ UserPoolId: pool, CustomAttributes: [{ Name: name, AttributeDataType: 'String' }] }));
       // Another node (or this one) has the job running: its rows were checked against the schema it started with.
       const setStatus = (status: string) =>
-        server.running.cognate.store.db.updateTable('user_import_jobs').set({ status }).where('id', '=', created.JobId!).execute();
+        server.running.cognate.store.db.updateTable('user_import_jobs').set({ status, lease_until: Date.now() + 3_600_000 }).where('id', '=', created.JobId!).execute();
       for (const status of ['Pending', 'InProgress', 'Stopping']) {
         await setStatus(status);
         const refused = await failure(() => add('during'));
@@ -594,6 +594,36 @@ for (const kind of databaseKinds) {
         assert.equal(done.CompletionMessage, 'The import job was stopped.');
         assert.equal((await failure(() => server.admin.send(new StopUserImportJobCommand({ UserPoolId: poolId, JobId: created.JobId! })))).name, 'PreconditionNotMetException');
       }
+    });
+
+    it('a job whose node died mid-way is taken over by another node and resumes after its last batch', async () => {
+      const rows = Array.from({ length: 4 }, (_, i) => ({ 'cognito:username': `resume-${i}`, email: `resume-${i}@example.com`, email_verified: 'true', 'cognito:mfa_enabled': 'false' }));
+      const csv = await csvFor(rows);
+      const abandoned = await job('abandoned');
+      const held = await job('held');
+      for (const j of [abandoned, held]) await upload(j.PreSignedUrl!, csv);
+      // What a node leaves behind when it dies after committing the first two rows: the job
+      // InProgress, its progress, a lease that lapsed. The other job's node is alive (lease ahead).
+      const db = server.running.cognate.store.db;
+      const leave = (jobId: string, lease: number) =>
+        db.updateTable('user_import_jobs').set({ status: 'InProgress', started_at: Date.now(), rows_done: 2, imported_users: 2, lease_until: lease }).where('id', '=', jobId).execute();
+      await leave(abandoned.JobId!, Date.now() - 1);
+      await leave(held.JobId!, Date.now() + 3_600_000);
+
+      const second = await startTestServer(kind, {}, server); // sweeps on start
+      try {
+        const done = await finished(abandoned.JobId!);
+        assert.equal(done.Status, 'Succeeded');
+        assert.deepEqual([done.ImportedUsers, done.SkippedUsers, done.FailedUsers], [4, 0, 0]);
+        // It resumed after row 2: the rows the dead node had done were not read again.
+        for (const i of [0, 1]) assert.equal((await failure(() => server.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: `resume-${i}` })))).name, 'UserNotFoundException');
+        for (const i of [2, 3]) assert.equal((await server.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: `resume-${i}` }))).UserStatus, 'RESET_REQUIRED');
+        const untouched = await db.selectFrom('user_import_jobs').select(['status', 'rows_done']).where('id', '=', held.JobId!).executeTakeFirstOrThrow();
+        assert.deepEqual({ ...untouched }, { status: 'InProgress', rows_done: 2 }, 'a job whose node holds its lease is left alone');
+      } finally {
+        await second.stop();
+      }
+      await db.updateTable('user_import_jobs').set({ status: 'Stopped', lease_until: null }).where('id', '=', held.JobId!).execute();
     });
 
     it('lists jobs newest first, a page at a time', async () => {
