@@ -1,0 +1,70 @@
+/**
+ * The client's WebCrypto/BigInt SRP against the server's OpenSSL maths (packages/server/src/crypto):
+ * same signature for the same inputs, and byte helpers that round-trip.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { computePasswordClaim, generateClientEphemeral } from '../../server/src/crypto/srp-client.js';
+import { computeX, formatTimestamp as serverTimestamp, padHex as serverPadHex, powG } from '../../server/src/crypto/srp.js';
+import { secretHash as serverSecretHash } from '../../server/src/domain/app-clients.js';
+import { fromBase64, fromHex, toBase64, toHex } from '../src/internal/bytes.js';
+import { N, deviceSecretVerifier, formatTimestamp, g, modPow, padHex, passwordClaimSignature, secretHash } from '../src/internal/srp.js';
+
+describe('client SRP maths', () => {
+  it('padHex gives the two-complement minimal form', () => {
+    assert.equal(padHex(0n), '00');
+    assert.equal(padHex(0x7fn), '7f');
+    assert.equal(padHex(0x80n), '0080');
+    assert.equal(padHex(0xabcn), '0abc');
+  });
+
+  it('modPow agrees with a naive computation and with OpenSSL', () => {
+    assert.equal(modPow(3n, 200n, 1000007n), 3n ** 200n % 1000007n);
+    const { a, A } = generateClientEphemeral();
+    assert.equal(modPow(g, BigInt(`0x${a.toString('hex')}`), N).toString(16), A);
+  });
+
+  it('signs PASSWORD_CLAIM_SIGNATURE exactly as the server-side reference client', async () => {
+    for (let i = 0; i < 3; i++) {
+      const { a, A } = generateClientEphemeral();
+      const B = modPow(g, BigInt(`0x${randomBytes(64).toString('hex')}`), N).toString(16);
+      const input = {
+        poolName: 'AbC123xyz',
+        userId: `user-${i}`,
+        password: 'Corr3ct-Horse!',
+        B,
+        salt: randomBytes(16).toString('hex'),
+        secretBlock: randomBytes(40).toString('base64'),
+        timestamp: 'Mon Nov 3 09:05:07 UTC 2026',
+      };
+      const expected = computePasswordClaim({ ...input, a, A });
+      const ephemeral = { a: BigInt(`0x${a.toString('hex')}`), A: BigInt(`0x${A}`), hexA: A };
+      assert.equal(await passwordClaimSignature({ ...input, ephemeral }), expected);
+    }
+  });
+
+  it('formats TIMESTAMP as Cognito does (no leading zero on the day)', () => {
+    const ms = Date.UTC(2026, 10, 3, 9, 5, 7);
+    assert.equal(formatTimestamp(ms), 'Tue Nov 3 09:05:07 UTC 2026');
+    assert.equal(formatTimestamp(ms), serverTimestamp(new Date(ms)));
+  });
+
+  it('computes SECRET_HASH as the server checks it', async () => {
+    assert.equal(await secretHash('s3cret', 'alice', 'client1'), serverSecretHash('s3cret', 'alice', 'client1'));
+  });
+
+  it('makes the device verifier the server expects: g^x with x over DeviceGroupKey, DeviceKey and the device password', async () => {
+    const ours = await deviceSecretVerifier('group-key', 'us-east-1_device', 'device-password');
+    const saltHex = toHex(fromBase64(ours.Salt));
+    const expected = Buffer.from(serverPadHex(powG(computeX(saltHex, 'group-key', 'us-east-1_device', 'device-password'))), 'hex').toString('base64');
+    assert.equal(ours.PasswordVerifier, expected);
+  });
+
+  it('hex and base64 helpers round-trip', () => {
+    const bytes = new Uint8Array(randomBytes(33));
+    assert.equal(toBase64(bytes), Buffer.from(bytes).toString('base64'));
+    assert.deepEqual(fromBase64(Buffer.from(bytes).toString('base64url')), bytes);
+    assert.deepEqual(fromHex(toHex(bytes)), bytes);
+  });
+});
