@@ -960,15 +960,9 @@ export class MobileClient {
         if (this.#state !== UserState.signedIn) this.#transition(UserState.signedIn, 'tokensRefreshed');
         return tokens;
       }
-      try {
-        return await (this.#refreshing ??= this.#refresh(stored).finally(() => {
-          this.#refreshing = undefined;
-        }));
-      } catch (e) {
-        // Refused: wait for a new sign-in (the loop's first branch).
-        if (this.#session.refreshTokenInvalid && isMobileClientError(e, 'notAuthorized')) continue;
-        throw e;
-      }
+      return await (this.#refreshing ??= this.#refresh(stored).finally(() => {
+        this.#refreshing = undefined;
+      }));
     }
   }
 
@@ -1002,13 +996,17 @@ export class MobileClient {
     } catch (e) {
       if (!(e instanceof MobileClientError)) throw e;
       if (e.code === 'notAuthorized') {
-        // Revoked or expired: the session can only come back through a new sign-in.
+        // Revoked or expired: the session can only come back through a new sign-in. The wait is
+        // registered before listeners hear of it, so a releaseSignInWait() from a listener counts.
         delete this.#session.tokens;
         this.#session.refreshTokenInvalid = true;
         this.#credentials = undefined;
-        await this.#save();
+        const signedInAgain = this.#waitFor(this.#signInWaiters);
         this.#transition(UserState.signedOutUserPoolsTokenInvalid, 'refreshTokenInvalid', { error: e });
-        throw e;
+        await this.#save();
+        await signedInAgain;
+        if (!this.#session.tokens) throw new MobileClientError('notSignedIn', 'No user is signed in.');
+        return toTokens(this.#session.tokens);
       }
       if (e.code === 'network') {
         // Seed 002: never sign out because the network is down.
@@ -1201,14 +1199,9 @@ export class MobileClient {
         const { loginsKey: _, ...credentials } = cached;
         return credentials;
       }
-      try {
-        return await (this.#fetchingCredentials ??= this.#fetchCredentials(logins, loginsKey).finally(() => {
-          this.#fetchingCredentials = undefined;
-        }));
-      } catch (e) {
-        if (this.#session.federatedTokenInvalid && isMobileClientError(e, 'notAuthorized')) continue;
-        throw e;
-      }
+      return await (this.#fetchingCredentials ??= this.#fetchCredentials(logins, loginsKey).finally(() => {
+        this.#fetchingCredentials = undefined;
+      }));
     }
   }
 
@@ -1276,9 +1269,17 @@ export class MobileClient {
         throw new MobileClientError('guestAccessNotAllowed', e.message, { serviceCode: e.serviceCode ?? 'NotAuthorizedException', ...(e.status ? { status: e.status } : {}), cause: e });
       }
       if (e.code === 'notAuthorized' && this.#session.federation && !this.#session.tokens) {
+        // The provider's token was refused: wait for federatedSignIn() with a new one (it fetches
+        // the credentials), registered before listeners hear of it.
         this.#session.federatedTokenInvalid = true;
-        await this.#save();
+        const newToken = this.#waitFor(this.#federationWaiters);
         this.#transition(UserState.signedOutFederatedTokensInvalid, 'federatedTokensInvalid', { error: e, provider: this.#session.federation.providerName });
+        await this.#save();
+        await newToken;
+        const fresh = this.#credentials;
+        if (!fresh) throw new MobileClientError('notSignedIn', 'No credentials after the new federated sign-in.');
+        const { loginsKey: _, ...credentials } = fresh;
+        return credentials;
       }
       throw e;
     }
