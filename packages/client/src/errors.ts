@@ -121,9 +121,41 @@ const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
  * ```
  */
 export class MobileClientError extends Error {
+  /**
+   * Always `MobileClientError`.
+   *
+   * @example
+   * ```ts
+   * try { await client.signIn(input); } catch (e) { if (e instanceof MobileClientError) console.log(e.name, e.code, e.serviceCode, e.status); }
+   * ```
+   */
   override readonly name = 'MobileClientError';
+  /**
+   * What went wrong, to switch on.
+   *
+   * @example
+   * ```ts
+   * try { await client.signIn(input); } catch (e) { if (e instanceof MobileClientError) console.log(e.name, e.code, e.serviceCode, e.status); }
+   * ```
+   */
   readonly code: MobileClientErrorCode;
+  /**
+   * The service's exception name (`NotAuthorizedException`), for service errors.
+   *
+   * @example
+   * ```ts
+   * try { await client.signIn(input); } catch (e) { if (e instanceof MobileClientError) console.log(e.name, e.code, e.serviceCode, e.status); }
+   * ```
+   */
   readonly serviceCode: string | undefined;
+  /**
+   * The HTTP status, for service errors.
+   *
+   * @example
+   * ```ts
+   * try { await client.signIn(input); } catch (e) { if (e instanceof MobileClientError) console.log(e.name, e.code, e.serviceCode, e.status); }
+   * ```
+   */
   readonly status: number | undefined;
 
   constructor(code: MobileClientErrorCode, message: string, options: { serviceCode?: string; status?: number; cause?: unknown } = {}) {

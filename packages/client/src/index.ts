@@ -19,6 +19,7 @@ export type { MobileClientErrorCode } from './errors.js';
 export type { AWSConfiguration, UserPoolConfiguration, IdentityPoolConfiguration, AuthenticationFlowType } from './config.js';
 export { MemoryStorage, LocalStorage } from './storage.js';
 export type { KeyValueStorage, WebStorage } from './storage.js';
+export type { FetchLike } from './internal/transport.js';
 export { UserState } from './types.js';
 export type {
   AWSCredentials,

@@ -9,7 +9,7 @@ import { resolveConfiguration, type AWSConfiguration, type ResolvedConfiguration
 import { MobileClientError, isMobileClientError } from './errors.js';
 import { fromBase64, fromUtf8 } from './internal/bytes.js';
 import { deviceSecretVerifier, formatTimestamp, generateDevicePassword, generateEphemeral, passwordClaimSignature, secretHash, type Ephemeral } from './internal/srp.js';
-import { call, type Fetch, type Service } from './internal/transport.js';
+import { call, type FetchLike as Fetch, type Service } from './internal/transport.js';
 import { MemoryStorage, type KeyValueStorage } from './storage.js';
 import {
   UserState,
@@ -190,7 +190,18 @@ const CHALLENGE_STATES: Readonly<Record<string, SignInState>> = {
 const DEFAULT_MARGIN_MS = 5 * 60_000;
 const systemClock: Clock = { now: () => Date.now() };
 
-/** Decodes a JWT's payload without verifying it (the client only reads claims it was given by its own server). */
+/**
+ * Decodes a JWT's claims without verifying the signature: for reading the tokens the client got
+ * from its server, never for trusting a token someone else hands you (verify those with
+ * aws-jwt-verify against the pool's JWKS).
+ *
+ * @example
+ * ```ts
+ * const { claims, expiration } = decodeJwt((await client.getTokens()).idToken.tokenString);
+ * console.log(claims['cognito:username'], expiration.toISOString());
+ * ```
+ * @throws MobileClientError `badRequest` when the string is not a JWT.
+ */
 export function decodeJwt(token: string): JwtToken {
   const part = token.split('.')[1];
   let claims: Record<string, unknown>;

@@ -20,6 +20,15 @@ import type { KeyValueStorage } from './storage.js';
  * ```
  */
 export class FileStorage implements KeyValueStorage {
+  /**
+   * The absolute path of the JSON file.
+   *
+   * @example
+   * ```ts
+   * const storage = new FileStorage('/var/lib/myapp/session.json');
+   * console.log(storage.file);
+   * ```
+   */
   readonly file: string;
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -51,10 +60,28 @@ export class FileStorage implements KeyValueStorage {
     await rename(tmp, this.file);
   }
 
+  /**
+   * The stored value, or null (also when the file does not exist yet).
+   *
+   * @example
+   * ```ts
+   * const storage = new FileStorage('/var/lib/myapp/session.json');
+   * await storage.getItem('k'); // null
+   * ```
+   */
   getItem(key: string): Promise<string | null> {
     return this.#serialised(async () => (await this.#read())[key] ?? null);
   }
 
+  /**
+   * Stores a value, rewriting the file atomically.
+   *
+   * @example
+   * ```ts
+   * const storage = new FileStorage('/var/lib/myapp/session.json');
+   * await storage.setItem('k', 'v');
+   * ```
+   */
   setItem(key: string, value: string): Promise<void> {
     return this.#serialised(async () => {
       const items = await this.#read();
@@ -63,6 +90,15 @@ export class FileStorage implements KeyValueStorage {
     });
   }
 
+  /**
+   * Removes a value.
+   *
+   * @example
+   * ```ts
+   * const storage = new FileStorage('/var/lib/myapp/session.json');
+   * await storage.removeItem('k');
+   * ```
+   */
   removeItem(key: string): Promise<void> {
     return this.#serialised(async () => {
       const items = await this.#read();

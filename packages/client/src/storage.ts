@@ -36,12 +36,39 @@ export interface KeyValueStorage {
  */
 export class MemoryStorage implements KeyValueStorage {
   readonly #items = new Map<string, string>();
+  /**
+   * The stored value, or null.
+   *
+   * @example
+   * ```ts
+   * const storage = new MemoryStorage();
+   * storage.getItem('k'); // null
+   * ```
+   */
   getItem(key: string): string | null {
     return this.#items.get(key) ?? null;
   }
+  /**
+   * Stores a value.
+   *
+   * @example
+   * ```ts
+   * const storage = new MemoryStorage();
+   * storage.setItem('k', 'v');
+   * ```
+   */
   setItem(key: string, value: string): void {
     this.#items.set(key, value);
   }
+  /**
+   * Removes a value.
+   *
+   * @example
+   * ```ts
+   * const storage = new MemoryStorage();
+   * storage.removeItem('k');
+   * ```
+   */
   removeItem(key: string): void {
     this.#items.delete(key);
   }
@@ -80,12 +107,39 @@ export class LocalStorage implements KeyValueStorage {
     this.#storage = storage;
     this.#prefix = options.prefix ?? '';
   }
+  /**
+   * The stored value, or null.
+   *
+   * @example
+   * ```ts
+   * const storage = new LocalStorage({ prefix: 'myapp.' });
+   * storage.getItem('k'); // null
+   * ```
+   */
   getItem(key: string): string | null {
     return this.#storage.getItem(this.#prefix + key);
   }
+  /**
+   * Stores a value.
+   *
+   * @example
+   * ```ts
+   * const storage = new LocalStorage({ prefix: 'myapp.' });
+   * storage.setItem('k', 'v');
+   * ```
+   */
   setItem(key: string, value: string): void {
     this.#storage.setItem(this.#prefix + key, value);
   }
+  /**
+   * Removes a value.
+   *
+   * @example
+   * ```ts
+   * const storage = new LocalStorage({ prefix: 'myapp.' });
+   * storage.removeItem('k');
+   * ```
+   */
   removeItem(key: string): void {
     this.#storage.removeItem(this.#prefix + key);
   }

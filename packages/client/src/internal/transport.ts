@@ -7,11 +7,26 @@ import { MobileClientError } from '../errors.js';
 
 export type Service = 'AWSCognitoIdentityProviderService' | 'AWSCognitoIdentityService';
 
-export type Fetch = (input: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{
+/**
+ * The part of `fetch` the client uses; `globalThis.fetch` fits, and so does a wrapper that logs,
+ * counts or routes requests.
+ *
+ * @example
+ * ```ts
+ * const logged: FetchLike = (url, init) => {
+ *   console.log(init.headers['x-amz-target']);
+ *   return fetch(url, init);
+ * };
+ * const client = new MobileClient({ fetch: logged });
+ * ```
+ */
+export type FetchLike = (input: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<{
   status: number;
   headers: { get(name: string): string | null };
   text(): Promise<string>;
 }>;
+
+type Fetch = FetchLike;
 
 /**
  * Calls one action. Network failures (fetch rejects: server down, DNS, CORS) become `network`
