@@ -264,6 +264,43 @@ describe('MobileClient with user pools', () => {
     assert.equal(client.currentUserState, UserState.signedIn);
   });
 
+  it('CUSTOM_AUTH sends its flow (with an SRP step when a password is given); the server without a trigger refuses it', async () => {
+    const client = clientFor(server);
+    await client.initialize({ ...pool.config, Auth: { Default: { authenticationFlowType: 'CUSTOM_AUTH' } } });
+    const refused = await failure(() => client.signIn({ username: 'alice', password: PASSWORD }));
+    assert.deepEqual([refused.code, refused.message], ['invalidParameter', 'Custom auth lambda trigger is not configured for the user pool.']);
+    assert.equal((await failure(() => client.signIn({ username: 'alice' }))).code, 'invalidParameter');
+  });
+
+  it('endpoints: Cognate URL as given, a host name as https, else Cognito\'s regional endpoint', async () => {
+    const urls: string[] = [];
+    const recordingFetch = async (url: string) => {
+      urls.push(url);
+      return { status: 400, headers: { get: () => null }, text: async () => JSON.stringify({ __type: 'ResourceNotFoundException', message: 'User pool client x does not exist.' }) };
+    };
+    const configs = [
+      { PoolId: 'eu-west-1_AbC', AppClientId: 'x' },
+      { PoolId: 'eu-west-1_AbC', AppClientId: 'x', Region: 'eu-central-1' },
+      { PoolId: 'eu-west-1_AbC', AppClientId: 'x', Endpoint: 'auth.example.com' },
+      { PoolId: 'eu-west-1_AbC', AppClientId: 'x', Endpoint: 'http://127.0.0.1:9229/prefix' },
+    ];
+    for (const Default of configs) {
+      const client = new MobileClient({ fetch: recordingFetch });
+      await client.initialize({ CognitoUserPool: { Default } });
+      const e = await failure(() => client.forgotPassword('alice'));
+      assert.deepEqual([e.code, e.message], ['resourceNotFound', 'User pool client x does not exist.']);
+    }
+    assert.deepEqual(urls, ['https://cognito-idp.eu-west-1.amazonaws.com/', 'https://cognito-idp.eu-central-1.amazonaws.com/', 'https://auth.example.com/', 'http://127.0.0.1:9229/prefix']);
+  });
+
+  it('a server that cannot be reached is a network error, and changes no state', async () => {
+    const client = new MobileClient();
+    await client.initialize({ CognitoUserPool: { Default: { ...pool.config.CognitoUserPool!.Default!, Endpoint: 'http://127.0.0.1:9/' } } });
+    const down = await failure(() => client.signIn({ username: 'alice', password: PASSWORD }));
+    assert.equal(down.code, 'network');
+    assert.equal(client.currentUserState, UserState.signedOut);
+  });
+
   it('MobileClientError: typed codes, the service name and message, and isMobileClientError', async () => {
     const e = MobileClientError.fromService('aws.cognito#UserNotFoundException:', 'User does not exist.', 400);
     assert.deepEqual([e.code, e.serviceCode, e.message, e.status, e.name], ['userNotFound', 'UserNotFoundException', 'User does not exist.', 400, 'MobileClientError']);
