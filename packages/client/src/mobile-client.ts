@@ -85,7 +85,6 @@ export interface SignInInput {
   username: string;
   /** Required for USER_SRP_AUTH and USER_PASSWORD_AUTH; with CUSTOM_AUTH, a password adds an SRP step. */
   password?: string;
-  validationData?: Record<string, string>;
   clientMetadata?: Record<string, string>;
 }
 
@@ -594,12 +593,6 @@ export class MobileClient {
       params.SRP_A = ephemeral.hexA;
       if (flow === 'CUSTOM_AUTH') params.CHALLENGE_NAME = 'SRP_A';
     }
-    const response = await this.#idp<AuthResponse>('InitiateAuth', {
-      AuthFlow: flow,
-      ClientId: pool.clientId,
-      AuthParameters: withDefined(params),
-      ClientMetadata: input.clientMetadata,
-    });
     const context: PendingChallenge = {
       name: '',
       username: input.username,
@@ -609,6 +602,12 @@ export class MobileClient {
       ...(input.password !== undefined ? { password: input.password } : {}),
     };
     try {
+      const response = await this.#idp<AuthResponse>('InitiateAuth', {
+        AuthFlow: flow,
+        ClientId: pool.clientId,
+        AuthParameters: withDefined(params),
+        ClientMetadata: input.clientMetadata,
+      });
       return await this.#handleAuthResponse(response, context, input.clientMetadata);
     } catch (e) {
       // A device the server forgot (or never had): forget it here too and sign in again without it,
@@ -1229,7 +1228,7 @@ export class MobileClient {
     return {};
   }
 
-  async #fetchCredentials(logins: Record<string, string>, loginsKey: string, retried = false): Promise<AWSCredentials> {
+  async #fetchCredentials(logins: Record<string, string>, loginsKey: string, options: { retried?: boolean; waitOnRefusal?: boolean } = {}): Promise<AWSCredentials> {
     const identityPool = this.#requireIdentityPool();
     const hasLogins = Object.keys(logins).length > 0;
     try {
@@ -1270,16 +1269,17 @@ export class MobileClient {
       return credentials;
     } catch (e) {
       if (!(e instanceof MobileClientError)) throw e;
-      // The stored identity is gone (pool reset, identity deleted): get a new one once.
-      if (e.code === 'resourceNotFound' && this.#session.identityId && !retried) {
+      // The stored identity is gone (pool reset, identity deleted), or belongs elsewhere now (a guest
+      // identity whose login is linked to another identity): get the login's own identity, once.
+      if ((e.code === 'resourceNotFound' || e.code === 'resourceConflict') && this.#session.identityId && !options.retried) {
         delete this.#session.identityId;
         await this.#save();
-        return this.#fetchCredentials(logins, loginsKey, true);
+        return this.#fetchCredentials(logins, loginsKey, { ...options, retried: true });
       }
       if (e.code === 'notAuthorized' && !hasLogins) {
         throw new MobileClientError('guestAccessNotAllowed', e.message, { serviceCode: e.serviceCode ?? 'NotAuthorizedException', ...(e.status ? { status: e.status } : {}), cause: e });
       }
-      if (e.code === 'notAuthorized' && this.#session.federation && !this.#session.tokens) {
+      if (e.code === 'notAuthorized' && options.waitOnRefusal !== false && this.#session.federation && !this.#session.tokens) {
         // The provider's token was refused: wait for federatedSignIn() with a new one (it fetches
         // the credentials), registered before listeners hear of it.
         this.#session.federatedTokenInvalid = true;
@@ -1312,6 +1312,7 @@ export class MobileClient {
   async federatedSignIn(providerName: string, token: string, options: FederatedSignInOptions = {}): Promise<UserState> {
     this.#requireIdentityPool();
     if (!providerName || !token) throw new MobileClientError('invalidParameter', 'providerName and token are required.');
+    const before = JSON.stringify(this.#session);
     const s = this.#session;
     const previous = s.federation;
     if (previous && previous.providerName !== providerName) delete s.identityId;
@@ -1327,7 +1328,14 @@ export class MobileClient {
     if (options.cognitoIdentityId) s.identityId = options.cognitoIdentityId;
     this.#credentials = undefined;
     const logins = { [providerName]: token };
-    await this.#fetchCredentials(logins, JSON.stringify(logins));
+    try {
+      await this.#fetchCredentials(logins, JSON.stringify(logins), { waitOnRefusal: false });
+    } catch (e) {
+      // A refused or unreachable sign-in changes nothing.
+      this.#session = JSON.parse(before) as Session;
+      this.#credentials = undefined;
+      throw e;
+    }
     await this.#save();
     this.#transition(UserState.signedIn, 'federatedSignIn', { provider: providerName });
     for (const waiter of this.#federationWaiters.splice(0)) waiter.resolve();
