@@ -6,10 +6,19 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { computePasswordClaim, generateClientEphemeral } from '../../server/src/crypto/srp-client.js';
-import { computeX, formatTimestamp as serverTimestamp, padHex as serverPadHex, powG } from '../../server/src/crypto/srp.js';
+import {
+  computeX,
+  createServerEphemeral,
+  createVerifier,
+  deviceVerifierFromConfirmDevice,
+  formatTimestamp as serverTimestamp,
+  padHex as serverPadHex,
+  powG,
+  verifyPasswordClaim,
+} from '../../server/src/crypto/srp.js';
 import { secretHash as serverSecretHash } from '../../server/src/domain/app-clients.js';
 import { fromBase64, fromHex, toBase64, toHex } from '../src/internal/bytes.js';
-import { N, deviceSecretVerifier, formatTimestamp, g, modPow, padHex, passwordClaimSignature, secretHash } from '../src/internal/srp.js';
+import { N, deviceSecretVerifier, formatTimestamp, g, generateDevicePassword, generateEphemeral, modPow, padHex, passwordClaimSignature, secretHash } from '../src/internal/srp.js';
 
 describe('client SRP maths', () => {
   it('padHex gives the two-complement minimal form', () => {
@@ -59,6 +68,34 @@ describe('client SRP maths', () => {
     const saltHex = toHex(fromBase64(ours.Salt));
     const expected = Buffer.from(serverPadHex(powG(computeX(saltHex, 'group-key', 'us-east-1_device', 'device-password'))), 'hex').toString('base64');
     assert.equal(ours.PasswordVerifier, expected);
+  });
+
+  it('a full exchange against the server maths: the server accepts the client\'s password claim', async () => {
+    const { salt, verifier } = createVerifier('AbC123xyz', 'alice', 'Corr3ct-Horse!');
+    const { b, B } = createServerEphemeral(verifier);
+    const ephemeral = generateEphemeral();
+    const secretBlock = randomBytes(48).toString('base64');
+    const timestamp = formatTimestamp(Date.now());
+    const claim = { poolName: 'AbC123xyz', userId: 'alice', ephemeral, B, salt, secretBlock, timestamp };
+    const signature = await passwordClaimSignature({ ...claim, password: 'Corr3ct-Horse!' });
+    const check = { poolName: 'AbC123xyz', userId: 'alice', A: ephemeral.hexA, B, b, salt, verifier, secretBlock, timestamp };
+    assert.ok(verifyPasswordClaim({ ...check, signature }));
+    const wrong = await passwordClaimSignature({ ...claim, password: 'Wr0ng-Horse!' });
+    assert.ok(!verifyPasswordClaim({ ...check, signature: wrong }));
+  });
+
+  it('device SRP: the verifier from ConfirmDevice and the DEVICE_PASSWORD_VERIFIER claim are accepted by the server maths', async () => {
+    const groupKey = 'dg-7f3a';
+    const deviceKey = 'us-east-1_0b7d2a4e-6c1f-4e55-9a3b-2f4c6d8e0a1b';
+    const devicePassword = generateDevicePassword();
+    const config = await deviceSecretVerifier(groupKey, deviceKey, devicePassword);
+    const { salt, verifier } = deviceVerifierFromConfirmDevice(config.PasswordVerifier, config.Salt);
+    const { b, B } = createServerEphemeral(verifier);
+    const ephemeral = generateEphemeral();
+    const secretBlock = randomBytes(48).toString('base64');
+    const timestamp = formatTimestamp(Date.now());
+    const signature = await passwordClaimSignature({ poolName: groupKey, userId: deviceKey, password: devicePassword, ephemeral, B, salt, secretBlock, timestamp });
+    assert.ok(verifyPasswordClaim({ poolName: groupKey, userId: deviceKey, A: ephemeral.hexA, B, b, salt, verifier, secretBlock, timestamp, signature }));
   });
 
   it('hex and base64 helpers round-trip', () => {
