@@ -4,7 +4,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import * as cognitoJs from 'amazon-cognito-identity-js';
+
+// Exported at runtime, missing from the package's typings.
+const { AuthenticationHelper } = cognitoJs as unknown as { AuthenticationHelper: new (poolName: string) => unknown };
 import { computePasswordClaim, generateClientEphemeral } from '../../server/src/crypto/srp-client.js';
 import {
   computeX,
@@ -51,6 +55,32 @@ describe('client SRP maths', () => {
       const ephemeral = { a: BigInt(`0x${a.toString('hex')}`), A: BigInt(`0x${A}`), hexA: A };
       assert.equal(await passwordClaimSignature({ ...input, ephemeral }), expected);
     }
+  });
+
+  it('derives the same key and signature as amazon-cognito-identity-js (AuthenticationHelper)', async () => {
+    const { a, A } = generateClientEphemeral();
+    const B = modPow(g, BigInt(`0x${randomBytes(64).toString('hex')}`), N).toString(16);
+    const salt = randomBytes(16).toString('hex');
+    const helper = new AuthenticationHelper('AbC123xyz') as {
+      N: { constructor: new (hex: string, radix: number) => unknown };
+      smallAValue: unknown;
+      largeAValue: unknown;
+      getPasswordAuthenticationKey(user: string, password: string, B: unknown, salt: unknown, cb: (err: unknown, key: Uint8Array) => void): void;
+    };
+    const BigInteger = helper.N.constructor;
+    helper.smallAValue = new BigInteger(a.toString('hex'), 16);
+    helper.largeAValue = new BigInteger(A, 16);
+    const key = await new Promise<Uint8Array>((resolve, reject) =>
+      helper.getPasswordAuthenticationKey('alice', 'Corr3ct-Horse!', new BigInteger(B, 16), new BigInteger(salt, 16), (err, k) => (err ? reject(err) : resolve(k))),
+    );
+    const secretBlock = randomBytes(40).toString('base64');
+    const timestamp = 'Mon Nov 3 09:05:07 UTC 2026';
+    // CognitoUser.authenticateUserDefaultAuth: HMAC(key, poolName ‖ userId ‖ SECRET_BLOCK ‖ timestamp).
+    const theirs = createHmac('sha256', Buffer.from(key))
+      .update(Buffer.concat([Buffer.from('AbC123xyz'), Buffer.from('alice'), Buffer.from(secretBlock, 'base64'), Buffer.from(timestamp)]))
+      .digest('base64');
+    const ephemeral = { a: BigInt(`0x${a.toString('hex')}`), A: BigInt(`0x${A}`), hexA: A };
+    assert.equal(await passwordClaimSignature({ poolName: 'AbC123xyz', userId: 'alice', password: 'Corr3ct-Horse!', ephemeral, B, salt, secretBlock, timestamp }), theirs);
   });
 
   it('formats TIMESTAMP as Cognito does (no leading zero on the day)', () => {
