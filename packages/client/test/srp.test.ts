@@ -21,7 +21,7 @@ import {
   verifyPasswordClaim,
 } from '../../server/src/crypto/srp.js';
 import { secretHash as serverSecretHash } from '../../server/src/domain/app-clients.js';
-import { fromBase64, fromHex, toBase64, toHex } from '../src/internal/bytes.js';
+import { fromBase64, fromHex, toBase64, toHex, utf8Fallback } from '../src/internal/bytes.js';
 import { N, deviceSecretVerifier, formatTimestamp, g, generateDevicePassword, generateEphemeral, modPow, padHex, passwordClaimSignature, secretHash } from '../src/internal/srp.js';
 
 describe('client SRP maths', () => {
@@ -133,5 +133,13 @@ describe('client SRP maths', () => {
     assert.equal(toBase64(bytes), Buffer.from(bytes).toString('base64'));
     assert.deepEqual(fromBase64(Buffer.from(bytes).toString('base64url')), bytes);
     assert.deepEqual(fromHex(toHex(bytes)), bytes);
+  });
+
+  it('the hand-written UTF-8 codec (for engines without TextDecoder) agrees with TextEncoder', () => {
+    for (const text of ['alice', 'Zoë', 'ünïcödé ✓', '用户名', 'emoji 🦊 pair', '']) {
+      const bytes = new TextEncoder().encode(text);
+      assert.deepEqual(utf8Fallback.encode(text), bytes);
+      assert.equal(utf8Fallback.decode(bytes), text);
+    }
   });
 });

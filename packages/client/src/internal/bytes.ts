@@ -3,8 +3,36 @@
  * React Native (no Buffer). Internal: not exported from the package.
  */
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
+// TextEncoder/TextDecoder where the platform has them; older React Native (Hermes) engines lack
+// TextDecoder, so UTF-8 is also done by hand.
+const encoder = typeof TextEncoder === 'function' ? new TextEncoder() : undefined;
+const decoder = typeof TextDecoder === 'function' ? new TextDecoder() : undefined;
+
+function encodeUtf8(s: string): Uint8Array {
+  const out: number[] = [];
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (c < 0x80) out.push(c);
+    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
+    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
+  }
+  return Uint8Array.from(out);
+}
+
+function decodeUtf8(b: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < b.length; ) {
+    const c = b[i++]!;
+    let cp: number;
+    if (c < 0x80) cp = c;
+    else if (c >= 0xf0) cp = ((c & 7) << 18) | ((b[i++]! & 63) << 12) | ((b[i++]! & 63) << 6) | (b[i++]! & 63);
+    else if (c >= 0xe0) cp = ((c & 15) << 12) | ((b[i++]! & 63) << 6) | (b[i++]! & 63);
+    else cp = ((c & 31) << 6) | (b[i++]! & 63);
+    s += String.fromCodePoint(cp);
+  }
+  return s;
+}
 
 /** The slice of WebCrypto the client uses (typed here so the package needs neither DOM nor Node typings). */
 export interface WebCrypto {
@@ -25,8 +53,10 @@ export function webCrypto(): WebCrypto {
   return c;
 }
 
-export const utf8 = (s: string): Uint8Array => encoder.encode(s);
-export const fromUtf8 = (b: Uint8Array): string => decoder.decode(b);
+export const utf8 = (s: string): Uint8Array => (encoder ? encoder.encode(s) : encodeUtf8(s));
+export const fromUtf8 = (b: Uint8Array): string => (decoder ? decoder.decode(b) : decodeUtf8(b));
+/** The hand-written UTF-8 codec, exported for its tests. */
+export const utf8Fallback = { encode: encodeUtf8, decode: decodeUtf8 };
 
 export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
