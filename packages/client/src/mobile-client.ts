@@ -259,6 +259,21 @@ export class MobileClient {
     return (MobileClient.#default ??= new MobileClient());
   }
 
+  /**
+   * Initialises the shared instance ({@link MobileClient.default}) and returns its state — the
+   * one-liner of seed 002's `AWSMobileClient.default().initialize { userState, error in … }`.
+   * The shared instance keeps its session in memory; create your own client to choose a store.
+   *
+   * @example
+   * ```ts
+   * const state = await MobileClient.initialize(awsconfiguration);
+   * if (state === UserState.signedOut) showSignIn();
+   * ```
+   */
+  static initialize(config: AWSConfiguration): Promise<UserState> {
+    return MobileClient.default().initialize(config);
+  }
+
   readonly #storage: KeyValueStorage;
   readonly #clock: Clock;
   readonly #fetch: Fetch;

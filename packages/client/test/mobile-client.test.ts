@@ -310,4 +310,10 @@ describe('MobileClient with user pools', () => {
     assert.ok(!isMobileClientError(new Error('x')));
     assert.ok(MobileClient.default() === MobileClient.default());
   });
+
+  it('MobileClient.initialize() sets up the shared instance', async () => {
+    assert.equal(await MobileClient.initialize(pool.config), UserState.signedOut);
+    assert.equal(MobileClient.default().currentUserState, UserState.signedOut);
+    assert.equal((await failure(() => MobileClient.default().getTokens())).code, 'notSignedIn');
+  });
 });
