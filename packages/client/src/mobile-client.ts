@@ -49,7 +49,7 @@ export interface MobileClientOptions {
   clock?: Clock;
   /** A fetch implementation. Default: `globalThis.fetch`. */
   fetch?: Fetch;
-  /** Tokens and credentials this close to expiry are refreshed first. Default: 5 minutes. */
+  /** Tokens and credentials this close to expiry are refreshed first (tokens: at most half their lifetime). Default: 5 minutes. */
   refreshMarginMs?: number;
   /** How tokens are refreshed. Default: `REFRESH_TOKEN_AUTH` (InitiateAuth), which every Cognito pool supports. */
   refreshFlow?: 'REFRESH_TOKEN_AUTH' | 'GetTokensFromRefreshToken';
@@ -981,7 +981,7 @@ export class MobileClient {
       const stored = this.#session.tokens;
       if (!stored) throw new MobileClientError('notSignedIn', 'No user is signed in.');
       const tokens = toTokens(stored);
-      if (tokens.expiration.getTime() - this.#margin > this.#clock.now()) {
+      if (tokens.expiration.getTime() - this.#marginFor(tokens) > this.#clock.now()) {
         if (this.#state !== UserState.signedIn) this.#transition(UserState.signedIn, 'tokensRefreshed');
         return tokens;
       }
@@ -989,6 +989,13 @@ export class MobileClient {
         this.#refreshing = undefined;
       }));
     }
+  }
+
+  /** The refresh margin, but at most half the tokens' lifetime, so short-lived tokens are not refreshed on every call. */
+  #marginFor(tokens: Tokens): number {
+    const iat = Math.max(Number(tokens.idToken.claims.iat) || 0, Number(tokens.accessToken.claims.iat) || 0) * 1000;
+    const lifetime = tokens.expiration.getTime() - iat;
+    return iat > 0 && lifetime > 0 ? Math.min(this.#margin, lifetime / 2) : this.#margin;
   }
 
   #waitFor(waiters: Waiter<void>[]): Promise<void> {

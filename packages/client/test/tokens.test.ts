@@ -94,6 +94,23 @@ describe('MobileClient tokens, refresh, offline and storage', () => {
     assert.equal(new Set(all.map((t) => t.accessToken.tokenString)).size, 1);
   });
 
+  it('short-lived tokens (5 minutes, as long as the refresh margin) are refreshed at half their life, not on every call', async () => {
+    const shortPool = await createPool(server, { AccessTokenValidity: 5, IdTokenValidity: 5, TokenValidityUnits: { AccessToken: 'minutes', IdToken: 'minutes' } });
+    const counter = countingFetch();
+    const client = clientFor(server, { fetch: counter.fetch });
+    await client.initialize(shortPool.config);
+    await signedUpUser(server, shortPool, client, 'sid');
+    await client.signIn({ username: 'sid', password: PASSWORD });
+    const first = await client.getTokens();
+    assert.equal((await client.getTokens()).accessToken.tokenString, first.accessToken.tokenString);
+    advance(server, 2 * 60_000);
+    assert.equal((await client.getTokens()).accessToken.tokenString, first.accessToken.tokenString);
+    assert.equal(counter.count('InitiateAuth:REFRESH_TOKEN_AUTH'), 0);
+    advance(server, 60_000);
+    assert.notEqual((await client.getTokens()).accessToken.tokenString, first.accessToken.tokenString);
+    assert.equal(counter.count('InitiateAuth:REFRESH_TOKEN_AUTH'), 1);
+  });
+
   it('refreshFlow GetTokensFromRefreshToken', async () => {
     const counter = countingFetch();
     const client = await signedIn('gwen', { fetch: counter.fetch, refreshFlow: 'GetTokensFromRefreshToken' });
