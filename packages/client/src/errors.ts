@@ -1,0 +1,192 @@
+/**
+ * Errors: every failure of the client is a {@link MobileClientError} with a stable `code`, the
+ * cases of AWSMobileClientError in the iOS SDK (seeds 002/004) plus `network`.
+ */
+
+/**
+ * The stable error codes. Service errors map from Cognito's exception names
+ * (`UsernameExistsException` → `usernameExists`); the others are raised by the client itself.
+ *
+ * @example
+ * ```ts
+ * import { MobileClientError, type MobileClientErrorCode } from '@cognate/client';
+ * const retryable: MobileClientErrorCode[] = ['network', 'limitExceeded', 'tooManyRequests'];
+ * ```
+ */
+export type MobileClientErrorCode =
+  // From the service (cognito-idp and cognito-identity exception names).
+  | 'aliasExists'
+  | 'codeDeliveryFailure'
+  | 'codeMismatch'
+  | 'concurrentModification'
+  | 'enableSoftwareTokenMFA'
+  | 'expiredCode'
+  | 'externalService'
+  | 'forbidden'
+  | 'groupExists'
+  | 'internalError'
+  | 'invalidEmailRoleAccessPolicy'
+  | 'invalidIdentityPoolConfiguration'
+  | 'invalidLambdaResponse'
+  | 'invalidParameter'
+  | 'invalidPassword'
+  | 'invalidSmsRoleAccessPolicy'
+  | 'invalidSmsRoleTrustRelationship'
+  | 'invalidUserPoolConfiguration'
+  | 'limitExceeded'
+  | 'mfaMethodNotFound'
+  | 'notAuthorized'
+  | 'passwordHistoryPolicyViolation'
+  | 'passwordResetRequired'
+  | 'resourceConflict'
+  | 'resourceNotFound'
+  | 'scopeDoesNotExist'
+  | 'softwareTokenMFANotFound'
+  | 'tooManyFailedAttempts'
+  | 'tooManyRequests'
+  | 'unexpectedLambda'
+  | 'unsupportedOperation'
+  | 'userLambdaValidation'
+  | 'userNotConfirmed'
+  | 'userNotFound'
+  | 'usernameExists'
+  // Raised by the client.
+  | 'badRequest'
+  | 'cognitoIdentityPoolNotConfigured'
+  | 'deviceNotRemembered'
+  | 'guestAccessNotAllowed'
+  | 'identityIdUnavailable'
+  | 'invalidConfiguration'
+  | 'invalidState'
+  | 'network'
+  | 'notSignedIn'
+  | 'unableToSignIn'
+  | 'userPoolNotConfigured'
+  | 'unknown';
+
+const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
+  AliasExistsException: 'aliasExists',
+  CodeDeliveryFailureException: 'codeDeliveryFailure',
+  CodeMismatchException: 'codeMismatch',
+  ConcurrentModificationException: 'concurrentModification',
+  EnableSoftwareTokenMFAException: 'enableSoftwareTokenMFA',
+  ExpiredCodeException: 'expiredCode',
+  ExternalServiceException: 'externalService',
+  ForbiddenException: 'forbidden',
+  GroupExistsException: 'groupExists',
+  InternalErrorException: 'internalError',
+  InvalidEmailRoleAccessPolicyException: 'invalidEmailRoleAccessPolicy',
+  InvalidIdentityPoolConfigurationException: 'invalidIdentityPoolConfiguration',
+  InvalidLambdaResponseException: 'invalidLambdaResponse',
+  InvalidParameterException: 'invalidParameter',
+  InvalidPasswordException: 'invalidPassword',
+  InvalidSmsRoleAccessPolicyException: 'invalidSmsRoleAccessPolicy',
+  InvalidSmsRoleTrustRelationshipException: 'invalidSmsRoleTrustRelationship',
+  InvalidUserPoolConfigurationException: 'invalidUserPoolConfiguration',
+  LimitExceededException: 'limitExceeded',
+  MFAMethodNotFoundException: 'mfaMethodNotFound',
+  NotAuthorizedException: 'notAuthorized',
+  PasswordHistoryPolicyViolationException: 'passwordHistoryPolicyViolation',
+  PasswordResetRequiredException: 'passwordResetRequired',
+  ResourceConflictException: 'resourceConflict',
+  ResourceNotFoundException: 'resourceNotFound',
+  ScopeDoesNotExistException: 'scopeDoesNotExist',
+  SoftwareTokenMFANotFoundException: 'softwareTokenMFANotFound',
+  TooManyFailedAttemptsException: 'tooManyFailedAttempts',
+  TooManyRequestsException: 'tooManyRequests',
+  UnexpectedLambdaException: 'unexpectedLambda',
+  UnsupportedOperationException: 'unsupportedOperation',
+  UserLambdaValidationException: 'userLambdaValidation',
+  UserNotConfirmedException: 'userNotConfirmed',
+  UserNotFoundException: 'userNotFound',
+  UsernameExistsException: 'usernameExists',
+};
+
+/**
+ * The one error class the client throws.
+ *
+ * - `code`: a {@link MobileClientErrorCode} to switch on.
+ * - `message`: the server's message for service errors (e.g. "Incorrect username or password.").
+ * - `serviceCode`: the service's exception name (`NotAuthorizedException`) when the server sent one.
+ * - `status`: the HTTP status for service errors.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.signUp({ username: 'alice', password: 'Corr3ct-Horse!' });
+ * } catch (e) {
+ *   if (e instanceof MobileClientError && e.code === 'usernameExists') console.log(e.message);
+ *   else throw e;
+ * }
+ * ```
+ */
+export class MobileClientError extends Error {
+  /**
+   * Always `MobileClientError`.
+   *
+   * @example
+   * ```ts
+   * try { await client.signIn(input); } catch (e) { if (e instanceof MobileClientError) console.log(e.name, e.code, e.serviceCode, e.status); }
+   * ```
+   */
+  override readonly name = 'MobileClientError';
+  /**
+   * What went wrong, to switch on.
+   *
+   * @example
+   * ```ts
+   * try { await client.signIn(input); } catch (e) { if (e instanceof MobileClientError) console.log(e.name, e.code, e.serviceCode, e.status); }
+   * ```
+   */
+  readonly code: MobileClientErrorCode;
+  /**
+   * The service's exception name (`NotAuthorizedException`), for service errors.
+   *
+   * @example
+   * ```ts
+   * try { await client.signIn(input); } catch (e) { if (e instanceof MobileClientError) console.log(e.name, e.code, e.serviceCode, e.status); }
+   * ```
+   */
+  readonly serviceCode: string | undefined;
+  /**
+   * The HTTP status, for service errors.
+   *
+   * @example
+   * ```ts
+   * try { await client.signIn(input); } catch (e) { if (e instanceof MobileClientError) console.log(e.name, e.code, e.serviceCode, e.status); }
+   * ```
+   */
+  readonly status: number | undefined;
+
+  constructor(code: MobileClientErrorCode, message: string, options: { serviceCode?: string; status?: number; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.serviceCode = options.serviceCode;
+    this.status = options.status;
+  }
+
+  /**
+   * The error for a service exception name as sent in `__type` (a `prefix#` is ignored).
+   *
+   * @example
+   * ```ts
+   * MobileClientError.fromService('NotAuthorizedException', 'Incorrect username or password.').code; // 'notAuthorized'
+   * ```
+   */
+  static fromService(type: string, message: string, status?: number): MobileClientError {
+    const name = type.slice(type.lastIndexOf('#') + 1).split(':')[0]!;
+    return new MobileClientError(SERVICE_CODES[name] ?? 'unknown', message || name, { serviceCode: name, ...(status === undefined ? {} : { status }) });
+  }
+}
+
+/**
+ * Whether a value is a {@link MobileClientError}, optionally with one of the given codes.
+ *
+ * @example
+ * ```ts
+ * if (isMobileClientError(e, 'network')) showOfflineBanner();
+ * ```
+ */
+export function isMobileClientError(e: unknown, ...codes: MobileClientErrorCode[]): e is MobileClientError {
+  return e instanceof MobileClientError && (codes.length === 0 || codes.includes(e.code));
+}

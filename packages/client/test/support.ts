@@ -1,0 +1,88 @@
+/**
+ * Shared helpers for the client's suites: a real Cognate server from the server's test support
+ * (SQLite), a pool and app client per suite, and confirmation codes read from the server's outbox.
+ */
+import assert from 'node:assert/strict';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand, type CreateUserPoolClientCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import { startTestServer, type TestServer } from '../../server/test/support/server.js';
+import { MobileClient, type AWSConfiguration, type MobileClientOptions } from '../src/index.js';
+
+export { startTestServer, type TestServer };
+
+export const PASSWORD = 'Corr3ct-Horse!';
+
+export interface TestPool {
+  poolId: string;
+  clientId: string;
+  clientSecret?: string;
+  config: AWSConfiguration;
+}
+
+/** A pool that verifies email by code, and a public app client allowing SRP, password and refresh flows. */
+export async function createPool(server: TestServer, client: Partial<CreateUserPoolClientCommandInput> = {}, flow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH'): Promise<TestPool> {
+  const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'client-sdk', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
+  const created = (
+    await server.admin.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: poolId,
+        ClientName: 'app',
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ...client,
+      }),
+    )
+  ).UserPoolClient!;
+  const clientSecret = created.ClientSecret;
+  return {
+    poolId,
+    clientId: created.ClientId!,
+    ...(clientSecret ? { clientSecret } : {}),
+    config: {
+      CognitoUserPool: { Default: { PoolId: poolId, AppClientId: created.ClientId!, ...(clientSecret ? { AppClientSecret: clientSecret } : {}), Region: 'us-east-1', Endpoint: server.url } },
+      ...(flow ? { Auth: { Default: { authenticationFlowType: flow } } } : {}),
+    },
+  };
+}
+
+/** The newest code sent to `to` in the pool (the outbox keeps every message the server queued). */
+export async function latestCode(server: TestServer, poolId: string, to: string): Promise<string> {
+  const sent = await server.running.cognate.outbox.recent(50, poolId);
+  const message = sent.find((m) => m.to === to);
+  const code = /\b(\d{6})\b/.exec(message?.text ?? '')?.[1];
+  assert.ok(code, `a code for ${to} is in the outbox`);
+  return code;
+}
+
+/** A client whose clock is the server's ManualClock, so `server.clock.advance()` moves both. */
+export function clientFor(server: TestServer, options: MobileClientOptions = {}): MobileClient {
+  return new MobileClient({ clock: { now: () => server.clock.now() }, ...options });
+}
+
+/** Signs `username` up and confirms them through the client, with the code from the outbox. */
+export async function signedUpUser(server: TestServer, pool: TestPool, client: MobileClient, username: string, password = PASSWORD): Promise<string> {
+  const email = `${username}@example.com`;
+  await client.signUp({ username, password, userAttributes: { email } });
+  await client.confirmSignUp(username, await latestCode(server, pool.poolId, email));
+  return email;
+}
+
+/** Runs a call that must fail with a MobileClientError; returns its code and message. */
+export async function failure(fn: () => Promise<unknown>): Promise<{ code: string; message: string; serviceCode?: string | undefined }> {
+  try {
+    await fn();
+  } catch (e) {
+    const err = e as { name: string; code: string; message: string; serviceCode?: string };
+    assert.equal(err.name, 'MobileClientError', `expected a MobileClientError, got ${err.name}: ${err.message}`);
+    return { code: err.code, message: err.message, serviceCode: err.serviceCode };
+  }
+  throw new Error('expected the call to fail');
+}
+
+/**
+ * Moves the server's clock (and so the client's, see {@link clientFor}) forward, keeping the
+ * admin SDK client's SigV4 dates in step so signed calls still pass the server's 5-minute window.
+ */
+export function advance(server: TestServer, ms: number): void {
+  server.clock.advance(ms);
+  const config = server.admin.config as { systemClockOffset?: number };
+  config.systemClockOffset = (config.systemClockOffset ?? 0) + ms;
+}
