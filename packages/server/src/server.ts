@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Cognate } from './domain/cognate.js';
@@ -87,6 +87,21 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
     }
   });
   app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+
+  // The identity issuer (identity/openid.ts): GetOpenIdToken's tokens verify against these.
+  app.get('/identity/.well-known/openid-configuration', (c) =>
+    c.json({
+      issuer: cognate.identity.openId.issuer(),
+      jwks_uri: `${cognate.identity.openId.issuer()}/.well-known/jwks.json`,
+      response_types_supported: ['id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      claims_supported: ['sub', 'aud', 'amr', 'iss', 'exp', 'iat'],
+    }),
+  );
+  const identityJwks = async (c: Context) => c.json(await cognate.identity.openId.jwks(), 200, { 'cache-control': 'public, max-age=300' });
+  app.get('/identity/.well-known/jwks.json', identityJwks);
+  app.get('/identity/.well-known/jwks_uri', identityJwks);
 
   app.get('/:poolId/.well-known/jwks.json', async (c) => {
     const poolId = c.req.param('poolId');

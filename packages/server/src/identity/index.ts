@@ -1,0 +1,40 @@
+/**
+ * Identity pools (cognito-identity), assembled: pools, identities, the identity issuer, the
+ * credentials broker and the roles' policies.
+ */
+import type { Config } from '../config.js';
+import type { Clock } from '../ports.js';
+import type { Store } from '../store/db.js';
+import type { ServerSecrets } from '../domain/secrets.js';
+import type { SigningKeys } from '../domain/signing-keys.js';
+import type { UserPools } from '../domain/user-pools.js';
+import type { AppClients } from '../domain/app-clients.js';
+import { IdentityPools } from './identity-pools.js';
+import { Identities } from './identities.js';
+import { IdentityIssuer } from './openid.js';
+import { BuiltInBroker, UpstreamStsBroker, type CredentialsBroker } from './credentials.js';
+
+export interface IdentityService {
+  pools: IdentityPools;
+  identities: Identities;
+  openId: IdentityIssuer;
+  /** The broker GetCredentialsForIdentity uses (config `credentialsBroker`). */
+  broker: CredentialsBroker;
+  /** The built-in broker, which also opens its SessionTokens for the verifier. */
+  builtIn: BuiltInBroker;
+  close(): void;
+}
+
+export function createIdentityService(deps: { config: Config; clock: Clock; store: Store; secrets: ServerSecrets; keys: SigningKeys; pools: UserPools; clients: AppClients }): IdentityService {
+  const { config, clock, store } = deps;
+  const builtIn = new BuiltInBroker(deps.secrets.sessions, clock);
+  const upstream = config.credentialsBroker === 'upstream' ? new UpstreamStsBroker(config.upstreamStsEndpoint, config.region) : undefined;
+  return {
+    pools: new IdentityPools(store, config.region, deps.pools, deps.clients),
+    identities: new Identities(store, config.region),
+    openId: new IdentityIssuer(deps.keys, config, clock),
+    broker: upstream ?? builtIn,
+    builtIn,
+    close: () => upstream?.close(),
+  };
+}
