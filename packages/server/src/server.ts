@@ -10,6 +10,9 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import type { Cognate } from './domain/cognate.js';
 import { handleAwsJson } from './protocol/awsjson.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
+import { handleQuery } from './protocol/query.js';
+import { verifyHandler } from './identity/verify-http.js';
+import { bodyLimit } from 'hono/body-limit';
 
 /** Headers the AWS SDK, amazon-cognito-identity-js and Amplify send (protocol.md §1.1). */
 const CORS_ALLOW_HEADERS = [
@@ -133,6 +136,16 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
   // The PreSignedUrl of CreateUserImportJob: the CSV upload (domain/import-jobs.ts).
   app.put('/import-jobs/:jobId', importUploadLimit, importUploadHandler(cognate));
 
+  // The verifier for built-in identity-pool credentials (identity/verifier.ts), over HTTP.
+  app.post('/identity/verify', bodyLimit({ maxSize: cognate.config.bodyLimitBytes }), verifyHandler(cognate));
+  // The query protocol: STS AssumeRoleWithWebIdentity and the IAM role calls (protocol/query.ts).
+  app.post('*', bodyLimit({ maxSize: cognate.config.bodyLimitBytes }), async (c) => {
+    if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return c.json({ message: 'Not found' }, 404);
+    const body = Buffer.from(await c.req.arrayBuffer());
+    const out = await handleQuery(cognate, { method: 'POST', url: c.env.incoming.url ?? '/', headers: c.env.incoming.headers, body });
+    return c.body(out.body, out.status as 200, { 'content-type': 'text/xml' });
+  });
+
   app.notFound((c) => c.json({ message: 'Not found' }, 404));
   app.onError((err, c) => {
     cognate.log.error({ err }, 'unhandled error');
@@ -184,6 +197,10 @@ function awsJsonListener(cognate: Cognate, metrics: Metrics) {
   };
 }
 
+function isQueryProtocol(req: IncomingMessage): boolean {
+  return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
 /** Starts listening; resolves once the port is bound. */
 export async function listen(cognate: Cognate, opts: { port: number; host: string }): Promise<CognateServer> {
   const metrics = createMetrics();
@@ -191,7 +208,9 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const rest = getRequestListener(app.fetch);
   const api = awsJsonListener(cognate, metrics);
   const server: Server = createServer((req, res) => {
-    if (req.method === 'POST') api(req, res);
+    // awsJson POSTs go straight to the API; form-encoded POSTs (the query protocol: STS, IAM roles)
+    // and the identity verifier's POSTs go to the Hono app.
+    if (req.method === 'POST' && !isQueryProtocol(req) && !req.url?.startsWith('/identity/')) api(req, res);
     else void rest(req, res);
   });
   const port = await new Promise<number>((resolve, reject) => {

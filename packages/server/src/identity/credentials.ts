@@ -34,6 +34,8 @@ export interface CredentialsRequest {
   amr: string[];
   /** Session tags (principal tags). */
   tags: Record<string, string>;
+  /** Lifetime; default one hour (Cognito's). */
+  seconds?: number;
   /** The OpenID token for the same identity, minted on demand (the upstream broker needs it). */
   openIdToken(): Promise<string>;
 }
@@ -68,7 +70,7 @@ export class BuiltInBroker implements CredentialsBroker {
 
   async issue(req: CredentialsRequest): Promise<IssuedCredentials> {
     const now = this.clock.now();
-    const expiration = now + CREDENTIALS_SECONDS * 1000;
+    const expiration = now + (req.seconds ?? CREDENTIALS_SECONDS) * 1000;
     const accessKeyId = `ASIA${randomString(BASE32, 16)}`;
     const secret = randomBytes(30).toString('base64');
     const claims: SessionClaims = { k: accessKeyId, s: secret, i: req.identityId, p: req.poolId, r: req.roleArn, a: req.amr, t: req.tags, e: expiration };
@@ -95,16 +97,20 @@ export class BuiltInBroker implements CredentialsBroker {
 /** Exchanges the OpenID token at an STS endpoint (AssumeRoleWithWebIdentity). */
 export class UpstreamStsBroker implements CredentialsBroker {
   readonly name = 'upstream';
-  private readonly sts: STSClient;
+  private client: STSClient | undefined;
 
-  constructor(endpoint: string, region: string) {
-    this.sts = new STSClient({
-      region,
-      ...(endpoint ? { endpoint } : {}),
+  /** Reads the endpoint at first use (a server listening on port 0 learns its own URL late). */
+  constructor(private readonly settings: { readonly upstreamStsEndpoint: string; readonly region: string }) {}
+
+  private get sts(): STSClient {
+    this.client ??= new STSClient({
+      region: this.settings.region,
+      ...(this.settings.upstreamStsEndpoint ? { endpoint: this.settings.upstreamStsEndpoint } : {}),
       // AssumeRoleWithWebIdentity is unsigned; the SDK still wants a credentials provider.
       credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
       maxAttempts: 2,
     });
+    return this.client;
   }
 
   async issue(req: CredentialsRequest): Promise<IssuedCredentials> {
@@ -130,6 +136,6 @@ export class UpstreamStsBroker implements CredentialsBroker {
   }
 
   close(): void {
-    this.sts.destroy();
+    this.client?.destroy();
   }
 }

@@ -13,6 +13,8 @@ import { IdentityPools } from './identity-pools.js';
 import { Identities } from './identities.js';
 import { IdentityIssuer } from './openid.js';
 import { BuiltInBroker, UpstreamStsBroker, type CredentialsBroker } from './credentials.js';
+import { IamRoles } from './iam-roles.js';
+import { CredentialsVerifier } from './verifier.js';
 
 export interface IdentityService {
   pools: IdentityPools;
@@ -22,14 +24,21 @@ export interface IdentityService {
   broker: CredentialsBroker;
   /** The built-in broker, which also opens its SessionTokens for the verifier. */
   builtIn: BuiltInBroker;
+  /** Roles and their policies (trust and permissions). */
+  roles: IamRoles;
+  /** Checks requests signed with built-in credentials against the role's policies. */
+  verifier: CredentialsVerifier;
   close(): void;
 }
 
 export function createIdentityService(deps: { config: Config; clock: Clock; store: Store; secrets: ServerSecrets; keys: SigningKeys; pools: UserPools; clients: AppClients }): IdentityService {
   const { config, clock, store } = deps;
   const builtIn = new BuiltInBroker(deps.secrets.sessions, clock);
-  const upstream = config.credentialsBroker === 'upstream' ? new UpstreamStsBroker(config.upstreamStsEndpoint, config.region) : undefined;
+  const upstream = config.credentialsBroker === 'upstream' ? new UpstreamStsBroker(config) : undefined;
+  const roles = new IamRoles(store);
   return {
+    roles,
+    verifier: new CredentialsVerifier(builtIn, roles, clock),
     pools: new IdentityPools(store, config.region, deps.pools, deps.clients),
     identities: new Identities(store, config.region),
     openId: new IdentityIssuer(deps.keys, config, clock),

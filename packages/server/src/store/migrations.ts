@@ -321,6 +321,8 @@ const migrations: Record<string, Migration> = {
       await db.schema
         .createTable('iam_roles')
         .addColumn('arn', 'varchar(2048)', (c) => c.primaryKey().notNull())
+        // Role names are unique per account, whatever the path.
+        .addColumn('name', 'varchar(64)', (c) => c.notNull().unique())
         .addColumn('policy', 'text', (c) => c.notNull())
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())

@@ -245,6 +245,8 @@ export interface IdentityLoginsTable {
 /** A role the built-in credentials broker issues credentials for, with its policy document. */
 export interface IamRolesTable {
   arn: string;
+  /** The role name, unique. */
+  name: string;
   /** The IAM-style policy document, as JSON. */
   policy: string;
   created_at: number;
