@@ -15,6 +15,8 @@ import { IdentityIssuer } from './openid.js';
 import { BuiltInBroker, UpstreamStsBroker, type CredentialsBroker } from './credentials.js';
 import { IamRoles } from './iam-roles.js';
 import { CredentialsVerifier } from './verifier.js';
+import { ExternalProviders } from './external.js';
+import { SamlLogins } from './saml.js';
 
 export interface IdentityService {
   pools: IdentityPools;
@@ -28,6 +30,10 @@ export interface IdentityService {
   roles: IamRoles;
   /** Checks requests signed with built-in credentials against the role's policies. */
   verifier: CredentialsVerifier;
+  /** OpenID Connect and social providers (and the registry of OIDC and SAML providers). */
+  external: ExternalProviders;
+  /** SAML logins. */
+  saml: SamlLogins;
   close(): void;
 }
 
@@ -36,7 +42,10 @@ export function createIdentityService(deps: { config: Config; clock: Clock; stor
   const builtIn = new BuiltInBroker(deps.secrets.sessions, clock);
   const upstream = config.credentialsBroker === 'upstream' ? new UpstreamStsBroker(config) : undefined;
   const roles = new IamRoles(store);
+  const external = new ExternalProviders(store, clock, () => (config.socialEndpoints ? (JSON.parse(config.socialEndpoints) as Record<string, string>) : {}));
   return {
+    external,
+    saml: new SamlLogins(external, clock),
     roles,
     verifier: new CredentialsVerifier(builtIn, roles, clock),
     pools: new IdentityPools(store, config.region, deps.pools, deps.clients),

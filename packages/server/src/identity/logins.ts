@@ -32,6 +32,12 @@ function issuerKey(cognate: Cognate, poolId: string): string {
   return cognate.tokens.issuer(poolId).replace(/^https?:\/\//, '');
 }
 
+/** Whether a logins key names one of the pool's user pool providers (in either form), or any user pool. */
+function isUserPoolKey(cognate: Cognate, pool: IdentityPool, key: string): boolean {
+  if (/^cognito-idp\.[^/]+\.amazonaws\.com\//.test(key)) return true;
+  return (pool.settings.CognitoIdentityProviders ?? []).some((p) => key === p.ProviderName || key === issuerKey(cognate, userPoolOfProvider(p.ProviderName)!));
+}
+
 /** A user pool ID token, checked against the pool's keys, issuer, expiry and the identity pool's clients. */
 async function verifyUserPoolLogin(cognate: Cognate, pool: IdentityPool, key: string, token: string): Promise<VerifiedLogin> {
   const providers = pool.settings.CognitoIdentityProviders ?? [];
@@ -113,8 +119,16 @@ export async function verifyLogins(cognate: Cognate, pool: IdentityPool, logins:
       out.push(await cognate.identity.openId.verifyDeveloperLogin(pool, key, token));
       continue;
     }
-    if (key.includes('cognito-idp') || key.includes('/')) {
+    if (isUserPoolKey(cognate, pool, key)) {
       out.push(await verifyUserPoolLogin(cognate, pool, key, token));
+      continue;
+    }
+    const external =
+      (await cognate.identity.external.verifyOidcLogin(pool, key, token)) ??
+      (await cognate.identity.external.verifySocialLogin(pool, key, token)) ??
+      (await cognate.identity.saml.verifyLogin(pool, key, token));
+    if (external) {
+      out.push(external);
       continue;
     }
     throw unsupported();

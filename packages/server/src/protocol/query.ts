@@ -37,10 +37,11 @@ class QueryError extends Error {
 
 const xml = (s: string) => s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
-function element(name: string, content: string | Record<string, unknown> | undefined): string {
+function element(name: string, content: string | string[] | Record<string, unknown> | undefined): string {
   if (content === undefined) return '';
   if (typeof content === 'string') return `<${name}>${xml(content)}</${name}>`;
-  return `<${name}>${Object.entries(content).map(([k, v]) => element(k, v as string | Record<string, unknown> | undefined)).join('')}</${name}>`;
+  if (Array.isArray(content)) return `<${name}>${content.map((v) => element('member', v)).join('')}</${name}>`;
+  return `<${name}>${Object.entries(content).map(([k, v]) => element(k, v as string | string[] | Record<string, unknown> | undefined)).join('')}</${name}>`;
 }
 
 function success(action: string, ns: string, result: Record<string, unknown> | undefined, requestId: string): QueryResponse {
@@ -130,12 +131,36 @@ async function iamAction(cognate: Cognate, action: string, params: URLSearchPara
     case 'DeleteRolePolicy':
       await roles.deletePolicy(required(params, 'RoleName'), required(params, 'PolicyName'), now);
       return undefined;
+    case 'CreateOpenIDConnectProvider': {
+      const clientIds: string[] = [];
+      for (let i = 1; params.has(`ClientIDList.member.${i}`); i++) clientIds.push(params.get(`ClientIDList.member.${i}`)!);
+      const provider = await cognate.identity.external.createOidc(required(params, 'Url'), clientIds, now);
+      return { OpenIDConnectProviderArn: provider.arn };
+    }
+    case 'GetOpenIDConnectProvider': {
+      const provider = await cognate.identity.external.findOidc(required(params, 'OpenIDConnectProviderArn'));
+      if (!provider) throw new QueryError('NoSuchEntity', 'The OpenID Connect provider cannot be found.', 404);
+      return { Url: provider.url.replace(/^https?:\/\//, ''), ClientIDList: provider.clientIds };
+    }
+    case 'DeleteOpenIDConnectProvider':
+      await cognate.identity.external.delete(required(params, 'OpenIDConnectProviderArn'));
+      return undefined;
+    case 'CreateSAMLProvider': {
+      const provider = await cognate.identity.external.createSaml(required(params, 'Name'), required(params, 'SAMLMetadataDocument'), now);
+      return { SAMLProviderArn: provider.arn };
+    }
+    case 'DeleteSAMLProvider':
+      await cognate.identity.external.delete(required(params, 'SAMLProviderArn'));
+      return undefined;
     default:
       throw new QueryError('InvalidAction', `Could not find operation ${action.slice(0, 64)} for version 2010-05-08`);
   }
 }
 
-const IAM_ACTIONS = new Set(['CreateRole', 'GetRole', 'DeleteRole', 'PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy']);
+const IAM_ACTIONS = new Set([
+  'CreateRole', 'GetRole', 'DeleteRole', 'PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy',
+  'CreateOpenIDConnectProvider', 'GetOpenIDConnectProvider', 'DeleteOpenIDConnectProvider', 'CreateSAMLProvider', 'DeleteSAMLProvider',
+]);
 
 /** Handles one query-protocol request; never throws. */
 export async function handleQuery(cognate: Cognate, req: QueryRequest): Promise<QueryResponse> {

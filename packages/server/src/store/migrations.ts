@@ -327,6 +327,16 @@ const migrations: Record<string, Migration> = {
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .addColumn('updated_at', 'bigint', (c) => c.notNull())
         .execute();
+
+      // External identity providers identity pools federate with (IAM's OpenID Connect and SAML
+      // providers): the ARN OpenIdConnectProviderARNs / SamlProviderARNs name, and its settings.
+      await db.schema
+        .createTable('iam_providers')
+        .addColumn('arn', 'varchar(2048)', (c) => c.primaryKey().notNull())
+        .addColumn('kind', 'varchar(8)', (c) => c.notNull())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .execute();
     },
   },
 };

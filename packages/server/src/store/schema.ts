@@ -253,6 +253,16 @@ export interface IamRolesTable {
   updated_at: number;
 }
 
+/** An OpenID Connect or SAML provider (IAM CreateOpenIDConnectProvider / CreateSAMLProvider). */
+export interface IamProvidersTable {
+  arn: string;
+  /** 'oidc' | 'saml' */
+  kind: string;
+  /** { url, clientIds } for OIDC, { metadata } for SAML, as JSON. */
+  document: string;
+  created_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -273,5 +283,6 @@ export interface Database {
   identities: IdentitiesTable;
   identity_logins: IdentityLoginsTable;
   iam_roles: IamRolesTable;
+  iam_providers: IamProvidersTable;
   kysely_placeholder?: { id: Generated<number> };
 }
