@@ -46,6 +46,18 @@ export function resolveRole(pool: IdentityPool, logins: readonly VerifiedLogin[]
     if (!role) throw noRole();
     return role;
   }
+  // SAML: the role comes from the assertion; with several, CustomRoleArn picks one.
+  const saml = logins.find((l) => Array.isArray(l.claims['saml:roles']));
+  if (saml) {
+    const roles = saml.claims['saml:roles'] as string[];
+    if (customRoleArn !== undefined) {
+      if (!roles.includes(customRoleArn)) throw errors.notAuthorized('The CustomRoleArn is not one of the roles in the SAML assertion.');
+      return customRoleArn;
+    }
+    if (roles.length === 1) return roles[0]!;
+    if (roles.length > 1) throw errors.invalidParameter('The SAML assertion carries several roles: CustomRoleArn is required.');
+    throw errors.notAuthorized('The SAML assertion carries no role for this provider.');
+  }
   for (const login of logins) {
     const mapping = RoleMappings[login.mappingKey];
     if (!mapping) continue;
