@@ -109,7 +109,11 @@ export class IdentityIssuer {
     const claims = result.claims;
     if (claims.aud !== pool.id) throw errors.notAuthorized('Invalid login token. Incorrect token audience.');
     const amr = claims.amr as unknown[];
-    if (amr[0] !== 'authenticated') throw errors.notAuthorized('Invalid login token. Not an authenticated identity token.');
+    // Only developer-authenticated tokens open an identity this way: any other OpenID token would
+    // let its holder skip the provider check and the role mapping of the login it came from.
+    if (amr[0] !== 'authenticated' || !pool.settings.DeveloperProviderName || amr[1] !== pool.settings.DeveloperProviderName) {
+      throw errors.notAuthorized('Invalid login token. Not a developer-authenticated identity token.');
+    }
     return {
       key,
       provider: COGNITO_IDENTITY_PROVIDER,

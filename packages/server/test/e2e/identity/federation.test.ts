@@ -277,6 +277,19 @@ for (const kind of databaseKinds) {
       const verified = await jwtVerify(guestToken.Token!, jwks, { issuer: discovery.issuer, audience: identityPoolId, currentDate: new Date(server.clock.now()) });
       assert.deepEqual(verified.payload.amr, ['unauthenticated']);
       assert.equal((await failure(() => server.identity.send(new GetOpenIdTokenCommand({ IdentityId })))).name, 'NotAuthorizedException');
+
+      // Without the basic (classic) flow, GetOpenIdToken is refused; the enhanced flow still works.
+      const enhancedOnly = await identityPoolFor(server, [pool], { AllowClassicFlow: false });
+      const id = (await server.identity.send(new GetIdCommand({ IdentityPoolId: enhancedOnly, Logins: logins }))).IdentityId;
+      assert.deepEqual(await failure(() => server.identity.send(new GetOpenIdTokenCommand({ IdentityId: id, Logins: logins }))), {
+        name: 'InvalidParameterException',
+        message: 'Basic (classic) flow is not enabled, please use enhanced flow.',
+      });
+      assert.ok((await server.identity.send(new GetCredentialsForIdentityCommand({ IdentityId: id, Logins: logins }))).Credentials);
+
+      // An OpenID token is not a login of its own: only developer-authenticated ones are taken so.
+      const e = await failure(() => server.identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: { 'cognito-identity.amazonaws.com': out.Token! } })));
+      assert.equal(e.name, 'NotAuthorizedException');
     });
 
     it('refuses an expired ID token with Cognito’s message', async () => {

@@ -48,6 +48,7 @@ export async function identityPoolFor(
       new CreateIdentityPoolCommand({
         IdentityPoolName: 'app',
         AllowUnauthenticatedIdentities: true,
+        AllowClassicFlow: true,
         CognitoIdentityProviders: pools.map((p) => ({ ProviderName: providerOf(p), ClientId: p.clientId })),
         ...input,
       }),
