@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `cognate` command: start the server, create pools and clients, import users with their
- * password hashes, read the development outbox, and write an `awsconfiguration.json` for apps.
+ * password hashes, create identity pools with their roles, read the development outbox, and write
+ * an `awsconfiguration.json` for apps.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -12,6 +13,7 @@ import { detectFormat, importUsersFile, type FileFormat } from './domain/user-im
 import { startCognate } from './index.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
+import { setUpIdentityPool } from './identity/setup.js';
 
 const program = new Command('cognate').description('Cognate: a self-hosted Amazon Cognito').showHelpAfterError();
 
@@ -93,6 +95,30 @@ withConfigFlags(client.command('create').description('create an app client'))
       const target = await cognate.pools.get(flags.pool);
       const created = await cognate.clients.create(target.id, { ClientName: flags.name, GenerateSecret: !!flags.secret, ExplicitAuthFlows: flags.flows.split(',').map((f) => f.trim()) }, cognate.clock.now());
       process.stdout.write(created.secret ? `${created.id} ${created.secret}\n` : `${created.id}\n`);
+    });
+  });
+
+const identityPool = program.command('identity-pool').description('identity pools (federated identities)');
+/** A policy given as JSON text or as @file. */
+const policyArg = (v: string | undefined) => (v === undefined ? undefined : v.startsWith('@') ? readFileSync(v.slice(1), 'utf8') : v);
+withConfigFlags(identityPool.command('create').description('create an identity pool with an authenticated and an unauthenticated role'))
+  .requiredOption('--name <name>', 'identity pool name')
+  .option('--allow-guests', 'allow unauthenticated (guest) identities')
+  .option('--provider <userPoolId:clientId>', 'a user pool app client whose users sign in (repeatable)', (v: string, all: string[]) => [...all, v], [] as string[])
+  .option('--developer-provider <name>', 'developer provider name (developer-authenticated identities)')
+  .option('--auth-policy <json|@file>', 'IAM-style policy of the authenticated role')
+  .option('--unauth-policy <json|@file>', 'IAM-style policy of the unauthenticated role')
+  .action(async (flags: FlagValues & { name: string; allowGuests?: boolean; provider: string[]; developerProvider?: string; authPolicy?: string; unauthPolicy?: string }) => {
+    await withCognate(flags, async (cognate) => {
+      const out = await setUpIdentityPool(cognate, {
+        name: flags.name,
+        allowGuests: !!flags.allowGuests,
+        providers: flags.provider,
+        ...(flags.developerProvider ? { developerProviderName: flags.developerProvider } : {}),
+        ...(flags.authPolicy ? { authPolicy: policyArg(flags.authPolicy)! } : {}),
+        ...(flags.unauthPolicy ? { unauthPolicy: policyArg(flags.unauthPolicy)! } : {}),
+      });
+      process.stdout.write(`${out.pool.IdentityPoolId as string}\n${out.authRoleArn}\n${out.unauthRoleArn}\n`);
     });
   });
 
@@ -179,15 +205,18 @@ withConfigFlags(program.command('outbox').description('show the newest messages 
 withConfigFlags(program.command('config').description('write an awsconfiguration.json pointing at this server'))
   .requiredOption('--pool <id>', 'user pool ID')
   .requiredOption('--client <id>', 'app client ID')
+  .option('--identity-pool <id>', 'identity pool ID: adds the CredentialsProvider section')
   .option('--out <file>', 'output file (default: standard output)')
-  .action(async (flags: FlagValues & { pool: string; client: string; out?: string }) => {
+  .action(async (flags: FlagValues & { pool: string; client: string; identityPool?: string; out?: string }) => {
     await withCognate(flags, async (cognate) => {
       const target = await cognate.pools.get(flags.pool);
+      const identity = flags.identityPool ? await cognate.identity.pools.get(flags.identityPool) : undefined;
       const app = await cognate.clients.get(target.id, flags.client);
       const region = target.id.slice(0, target.id.indexOf('_'));
       const doc = {
         Version: '1.0',
         IdentityManager: { Default: {} },
+        ...(identity ? { CredentialsProvider: { CognitoIdentity: { Default: { PoolId: identity.id, Region: identity.id.slice(0, identity.id.indexOf(':')), Endpoint: cognate.config.publicUrl } } } } : {}),
         CognitoUserPool: {
           Default: {
             PoolId: target.id,

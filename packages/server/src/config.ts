@@ -37,6 +37,9 @@ export const options = {
   argon2MemoryKiB: { schema: z.coerce.number().int().min(1024), default: 19456, env: 'COGNATE_ARGON2_MEMORY_KIB', flag: '--argon2-memory <KiB>', doc: 'argon2id memory cost (OWASP: 19 MiB, t=2, p=1)' },
   argon2Iterations: { schema: z.coerce.number().int().min(1), default: 2, env: 'COGNATE_ARGON2_ITERATIONS', flag: '--argon2-iterations <n>', doc: 'argon2id time cost' },
   tokenLeewaySeconds: { schema: z.coerce.number().int().min(0).max(300), default: 0, env: 'COGNATE_TOKEN_LEEWAY', flag: '--token-leeway <seconds>', doc: 'clock leeway when this server verifies its own tokens' },
+  credentialsBroker: { schema: z.enum(['built-in', 'upstream']), default: 'built-in' as 'built-in' | 'upstream', env: 'COGNATE_CREDENTIALS_BROKER', flag: '--credentials-broker <kind>', doc: "identity-pool credentials: 'built-in' (Cognate mints and verifies them) or 'upstream' (AssumeRoleWithWebIdentity at --upstream-sts-endpoint)" },
+  socialEndpoints: { schema: z.string().refine((v) => { try { const o: unknown = v ? JSON.parse(v) : {}; return o !== null && typeof o === 'object' && !Array.isArray(o) && Object.values(o).every((x) => typeof x === 'string'); } catch { return false; } }, 'a JSON object of provider → URL'), default: '', env: 'COGNATE_SOCIAL_ENDPOINTS', flag: '--social-endpoints <json>', doc: 'JSON object overriding where social logins are verified, e.g. {"accounts.google.com":"http://127.0.0.1:8080"} (Google/Apple: OIDC issuer; graph.facebook.com; www.amazon.com: the API base)' },
+  upstreamStsEndpoint: { schema: z.string(), default: '', env: 'COGNATE_UPSTREAM_STS_ENDPOINT', flag: '--upstream-sts-endpoint <url>', doc: "the STS endpoint of the 'upstream' credentials broker (empty: AWS STS of --region)" },
 } as const;
 
 type Options = typeof options;

@@ -4,13 +4,16 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Cognate } from './domain/cognate.js';
 import { startImportJobSweeper } from './domain/import-jobs.js';
 import { handleAwsJson } from './protocol/awsjson.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
+import { handleQuery } from './protocol/query.js';
+import { verifyHandler } from './identity/verify-http.js';
+import { bodyLimit } from 'hono/body-limit';
 
 /** Headers the AWS SDK, amazon-cognito-identity-js and Amplify send (protocol.md §1.1). */
 const CORS_ALLOW_HEADERS = [
@@ -89,6 +92,21 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
   });
   app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
 
+  // The identity issuer (identity/openid.ts): GetOpenIdToken's tokens verify against these.
+  app.get('/identity/.well-known/openid-configuration', (c) =>
+    c.json({
+      issuer: cognate.identity.openId.issuer(),
+      jwks_uri: `${cognate.identity.openId.issuer()}/.well-known/jwks.json`,
+      response_types_supported: ['id_token'],
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['RS256'],
+      claims_supported: ['sub', 'aud', 'amr', 'iss', 'exp', 'iat'],
+    }),
+  );
+  const identityJwks = async (c: Context) => c.json(await cognate.identity.openId.jwks(), 200, { 'cache-control': 'public, max-age=300' });
+  app.get('/identity/.well-known/jwks.json', identityJwks);
+  app.get('/identity/.well-known/jwks_uri', identityJwks);
+
   app.get('/:poolId/.well-known/jwks.json', async (c) => {
     const poolId = c.req.param('poolId');
     if (!POOL_ID.test(poolId) || !(await cognate.pools.find(poolId))) return c.json({ message: 'User pool not found' }, 404);
@@ -118,6 +136,16 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
 
   // The PreSignedUrl of CreateUserImportJob: the CSV upload (domain/import-jobs.ts).
   app.put('/import-jobs/:jobId', importUploadLimit, importUploadHandler(cognate));
+
+  // The verifier for built-in identity-pool credentials (identity/verifier.ts), over HTTP.
+  app.post('/identity/verify', bodyLimit({ maxSize: cognate.config.bodyLimitBytes }), verifyHandler(cognate));
+  // The query protocol: STS AssumeRoleWithWebIdentity and the IAM role calls (protocol/query.ts).
+  app.post('*', bodyLimit({ maxSize: cognate.config.bodyLimitBytes }), async (c) => {
+    if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return c.json({ message: 'Not found' }, 404);
+    const body = Buffer.from(await c.req.arrayBuffer());
+    const out = await handleQuery(cognate, { method: 'POST', url: c.env.incoming.url ?? '/', headers: c.env.incoming.headers, body });
+    return c.body(out.body, out.status as 200, { 'content-type': 'text/xml' });
+  });
 
   app.notFound((c) => c.json({ message: 'Not found' }, 404));
   app.onError((err, c) => {
@@ -170,6 +198,10 @@ function awsJsonListener(cognate: Cognate, metrics: Metrics) {
   };
 }
 
+function isQueryProtocol(req: IncomingMessage): boolean {
+  return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
+}
+
 /** Starts listening; resolves once the port is bound. */
 export async function listen(cognate: Cognate, opts: { port: number; host: string }): Promise<CognateServer> {
   const metrics = createMetrics();
@@ -177,7 +209,9 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const rest = getRequestListener(app.fetch);
   const api = awsJsonListener(cognate, metrics);
   const server: Server = createServer((req, res) => {
-    if (req.method === 'POST') api(req, res);
+    // awsJson POSTs go straight to the API; form-encoded POSTs (the query protocol: STS, IAM roles)
+    // and the identity verifier's POSTs go to the Hono app.
+    if (req.method === 'POST' && !isQueryProtocol(req) && !req.url?.startsWith('/identity/')) api(req, res);
     else void rest(req, res);
   });
   const port = await new Promise<number>((resolve, reject) => {

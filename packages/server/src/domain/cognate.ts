@@ -18,6 +18,7 @@ import { SigningKeys } from './signing-keys.js';
 import { Tokens } from './tokens.js';
 import { Lockout } from './lockout.js';
 import { drainImportJobs } from './import-jobs.js';
+import { createIdentityService, type IdentityService } from '../identity/index.js';
 
 export interface Cognate {
   config: Config;
@@ -35,6 +36,8 @@ export interface Cognate {
   keys: SigningKeys;
   tokens: Tokens;
   lockout: Lockout;
+  /** Identity pools (cognito-identity). */
+  identity: IdentityService;
   close(): Promise<void>;
 }
 
@@ -80,6 +83,7 @@ export async function createCognate(config: Config, log: Logger, options: Create
       transports.outbox = { name: 'outbox', send: (m) => print.send(m) };
     }
     const outbox = new Outbox(store.db, secrets.atRest, clock, transports, log);
+    const identity = createIdentityService({ config, clock, store, secrets, keys, pools, clients });
 
     return {
       config,
@@ -97,7 +101,9 @@ export async function createCognate(config: Config, log: Logger, options: Create
       keys,
       tokens,
       lockout: new Lockout(store.db),
+      identity,
       async close() {
+        identity.close();
         await drainImportJobs(store);
         await outbox.stop();
         closeSmtp?.();

@@ -205,6 +205,68 @@ export interface UserImportJobsTable {
   rows_done: number;
 }
 
+/** An identity pool (CreateIdentityPool). */
+export interface IdentityPoolsTable {
+  /** `<region>:<uuid>`. */
+  id: string;
+  name: string;
+  /** AllowUnauthenticatedIdentities, providers … as JSON (identity/identity-pools.ts). */
+  settings: string;
+  /** { Roles, RoleMappings } as JSON. */
+  roles: string;
+  /** Principal-tag attribute maps by provider name, as JSON. */
+  principal_tags: string;
+  /** The pool's tags, as JSON. */
+  tags: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An identity of an identity pool, guest or linked to logins. */
+export interface IdentitiesTable {
+  /** `<region>:<uuid>`. */
+  id: string;
+  pool_id: string;
+  /** 1 once a login was linked: from then on only a linked login opens it (guests are 0). */
+  authenticated: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/** A login linked to an identity: one provider's user, owned by one identity per pool. */
+export interface IdentityLoginsTable {
+  pool_id: string;
+  /** The provider's canonical name (`cognito-idp.<region>.amazonaws.com/<poolId>`, `accounts.google.com`, a developer provider name …). */
+  provider: string;
+  /** SHA-256 (hex) of `subject`: the key. */
+  subject_key: string;
+  /** The user's ID at the provider. */
+  subject: string;
+  identity_id: string;
+  created_at: number;
+}
+
+/** A role the built-in credentials broker issues credentials for, with its policy document. */
+export interface IamRolesTable {
+  arn: string;
+  /** The role name, unique. */
+  name: string;
+  /** The IAM-style policy document, as JSON. */
+  policy: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** An OpenID Connect or SAML provider (IAM CreateOpenIDConnectProvider / CreateSAMLProvider). */
+export interface IamProvidersTable {
+  arn: string;
+  /** 'oidc' | 'saml' */
+  kind: string;
+  /** { url, clientIds } for OIDC, { metadata } for SAML, as JSON. */
+  document: string;
+  created_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -221,5 +283,10 @@ export interface Database {
   user_import_jobs: UserImportJobsTable;
   sign_in_aliases: SignInAliasesTable;
   password_history: PasswordHistoryTable;
+  identity_pools: IdentityPoolsTable;
+  identities: IdentitiesTable;
+  identity_logins: IdentityLoginsTable;
+  iam_roles: IamRolesTable;
+  iam_providers: IamProvidersTable;
   kysely_placeholder?: { id: Generated<number> };
 }

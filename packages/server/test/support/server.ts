@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { loadConfig, startCognate, ManualClock, type Config, type RunningCognate } from '../../src/index.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
 
@@ -21,6 +22,10 @@ export interface TestServer {
   admin: CognitoIdentityProviderClient;
   /** An SDK client with no credentials, for unsigned user calls. */
   anonymous: CognitoIdentityProviderClient;
+  /** A cognito-identity (identity pools) SDK client signed with the admin credentials. */
+  identityAdmin: CognitoIdentityClient;
+  /** A cognito-identity SDK client with no usable credentials, for the unsigned calls (GetId …). */
+  identity: CognitoIdentityClient;
   credentials: { accessKeyId: string; secretAccessKey: string };
   stop(): Promise<void>;
 }
@@ -50,6 +55,8 @@ export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Pa
   const common = { region: 'us-east-1', endpoint: running.url, maxAttempts: 1 };
   const admin = new CognitoIdentityProviderClient({ ...common, credentials: ADMIN });
   const anonymous = new CognitoIdentityProviderClient({ ...common, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
+  const identityAdmin = new CognitoIdentityClient({ ...common, credentials: ADMIN });
+  const identity = new CognitoIdentityClient({ ...common, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
   return {
     url: running.url,
     storage: { dataDir, databaseUrl },
@@ -57,10 +64,14 @@ export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Pa
     clock,
     admin,
     anonymous,
+    identityAdmin,
+    identity,
     credentials: ADMIN,
     async stop() {
       admin.destroy();
       anonymous.destroy();
+      identityAdmin.destroy();
+      identity.destroy();
       await running.close();
       if (!owner) return;
       await database?.drop();

@@ -1,0 +1,227 @@
+/**
+ * External identity providers of identity pools, verified for real:
+ * - OpenID Connect providers (OpenIdConnectProviderARNs): registered with the IAM-compatible
+ *   CreateOpenIDConnectProvider (issuer URL and client IDs); tokens are RS256 JWTs checked against
+ *   the issuer's discovery document and JWKS (fetched, cached, refetched for an unknown `kid` at
+ *   most once a minute), its `iss`, `exp` and `aud` (one of the client IDs).
+ * - Social providers (SupportedLoginProviders): Google (`accounts.google.com`) and Apple
+ *   (`appleid.apple.com`) as OpenID Connect issuers whose `aud` is the configured app ID;
+ *   Facebook (`graph.facebook.com`: `/me` and `/app` with the access token) and Login with Amazon
+ *   (`www.amazon.com`: `/auth/o2/tokeninfo`). Their endpoints are configurable
+ *   (`socialEndpoints`) so tests and private deployments can point them at a local server.
+ * - SAML providers (SamlProviderARNs): registered with CreateSAMLProvider (metadata); see saml.ts.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { CognitoError, errors } from '../errors.js';
+import type { Store } from '../store/db.js';
+import type { Clock } from '../ports.js';
+import { verifyJwt } from '../tokens/jwt.js';
+import { ACCOUNT_ID, oidcIssuerOfArn, type IdentityPool } from './identity-pools.js';
+import type { VerifiedLogin } from './logins.js';
+
+export interface OidcProvider {
+  arn: string;
+  url: string;
+  clientIds: string[];
+}
+
+export interface SamlProvider {
+  arn: string;
+  name: string;
+  metadata: string;
+}
+
+const KEYS_TTL_MS = 10 * 60 * 1000;
+const REFETCH_MS = 60 * 1000;
+const FETCH_TIMEOUT_MS = 5000;
+
+export const SOCIAL_DEFAULTS: Record<string, string> = {
+  'accounts.google.com': 'https://accounts.google.com',
+  'appleid.apple.com': 'https://appleid.apple.com',
+  'graph.facebook.com': 'https://graph.facebook.com',
+  'www.amazon.com': 'https://api.amazon.com',
+};
+
+const invalidToken = (why: string) => errors.notAuthorized(`Invalid login token. ${why}`);
+const unreachable = (what: string) => new CognitoError('ExternalServiceException', `The identity provider could not be reached (${what}).`);
+
+async function getJson(url: string): Promise<unknown> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
+  } catch {
+    throw unreachable(new URL(url).host);
+  }
+  const body = await res.json().catch(() => undefined);
+  return res.ok ? body : { __status: res.status, ...(body && typeof body === 'object' ? body : {}) };
+}
+
+interface IssuerKeys {
+  keys: Map<string, KeyObject>;
+  fetchedAt: number;
+}
+
+export class ExternalProviders {
+  private readonly keyCache = new Map<string, IssuerKeys>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly socialEndpoints: () => Record<string, string>,
+  ) {}
+
+  // ---- registration (IAM CreateOpenIDConnectProvider / CreateSAMLProvider) ----
+
+  async createOidc(url: string, clientIds: string[], now: number): Promise<OidcProvider> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw errors.invalidParameter(`Invalid OpenID Connect provider URL: ${url.slice(0, 256)}`);
+    }
+    if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.search || parsed.hash) throw errors.invalidParameter(`Invalid OpenID Connect provider URL: ${url.slice(0, 256)}`);
+    const issuer = url.replace(/\/+$/, '');
+    const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${issuer.replace(/^https?:\/\//, '')}`;
+    if (await this.store.db.selectFrom('iam_providers').select('arn').where('arn', '=', arn).executeTakeFirst()) {
+      throw errors.invalidParameter(`Provider with url ${url} already exists.`);
+    }
+    await this.store.db.insertInto('iam_providers').values({ arn, kind: 'oidc', document: JSON.stringify({ url: issuer, clientIds }), created_at: now }).execute();
+    return { arn, url: issuer, clientIds };
+  }
+
+  async findOidc(arn: string): Promise<OidcProvider | undefined> {
+    const row = await this.store.db.selectFrom('iam_providers').selectAll().where('arn', '=', arn).where('kind', '=', 'oidc').executeTakeFirst();
+    if (!row) return undefined;
+    const doc = JSON.parse(row.document) as { url: string; clientIds: string[] };
+    return { arn, ...doc };
+  }
+
+  async createSaml(name: string, metadata: string, now: number): Promise<SamlProvider> {
+    if (!/^[\w._-]{1,128}$/.test(name)) throw errors.invalidParameter(`Invalid SAML provider name: ${name.slice(0, 128)}`);
+    const arn = `arn:aws:iam::${ACCOUNT_ID}:saml-provider/${name}`;
+    if (await this.store.db.selectFrom('iam_providers').select('arn').where('arn', '=', arn).executeTakeFirst()) {
+      throw errors.invalidParameter(`Provider with name ${name} already exists.`);
+    }
+    await this.store.db.insertInto('iam_providers').values({ arn, kind: 'saml', document: JSON.stringify({ name, metadata }), created_at: now }).execute();
+    return { arn, name, metadata };
+  }
+
+  async findSaml(arn: string): Promise<SamlProvider | undefined> {
+    const row = await this.store.db.selectFrom('iam_providers').selectAll().where('arn', '=', arn).where('kind', '=', 'saml').executeTakeFirst();
+    if (!row) return undefined;
+    const doc = JSON.parse(row.document) as { name: string; metadata: string };
+    return { arn, ...doc };
+  }
+
+  async delete(arn: string): Promise<void> {
+    const result = await this.store.db.deleteFrom('iam_providers').where('arn', '=', arn).executeTakeFirst();
+    if (Number(result.numDeletedRows) === 0) throw errors.resourceNotFound(`Provider ${arn} cannot be found.`);
+  }
+
+  // ---- verification ----
+
+  /** The issuer's keys by kid; refetched when stale, or when `kid` is unknown (at most once a minute). */
+  private async issuerKeys(issuer: string, kid: string | undefined): Promise<Map<string, KeyObject>> {
+    const now = this.clock.now();
+    const cached = this.keyCache.get(issuer);
+    const fresh = cached && now - cached.fetchedAt < KEYS_TTL_MS && now >= cached.fetchedAt;
+    if (cached && fresh && (kid === undefined || cached.keys.has(kid) || now - cached.fetchedAt < REFETCH_MS)) return cached.keys;
+    const discovery = (await getJson(`${issuer}/.well-known/openid-configuration`)) as { jwks_uri?: unknown } | undefined;
+    if (!discovery || typeof discovery.jwks_uri !== 'string') throw unreachable(`${new URL(issuer).host} discovery`);
+    const jwks = (await getJson(discovery.jwks_uri)) as { keys?: unknown } | undefined;
+    if (!jwks || !Array.isArray(jwks.keys)) throw unreachable(`${new URL(issuer).host} JWKS`);
+    const keys = new Map<string, KeyObject>();
+    for (const jwk of jwks.keys as Record<string, unknown>[]) {
+      if (jwk?.kty !== 'RSA' || typeof jwk.kid !== 'string' || (jwk.use !== undefined && jwk.use !== 'sig')) continue;
+      try {
+        keys.set(jwk.kid, createPublicKey({ key: jwk as never, format: 'jwk' }));
+      } catch {
+        // an unusable key is skipped
+      }
+    }
+    this.keyCache.set(issuer, { keys, fetchedAt: now });
+    if (this.keyCache.size > 1000) this.keyCache.delete(this.keyCache.keys().next().value!);
+    return keys;
+  }
+
+  /** Verifies an RS256 ID token from `issuer` for one of `audiences`. */
+  private async verifyIdToken(issuer: string, acceptedIssuers: string[], audiences: string[], token: string): Promise<Record<string, unknown>> {
+    let kid: string | undefined;
+    let iss: unknown;
+    let exp: unknown;
+    try {
+      const [h, p] = token.split('.');
+      kid = (JSON.parse(Buffer.from(h!, 'base64url').toString('utf8')) as { kid?: string }).kid;
+      ({ iss, exp } = JSON.parse(Buffer.from(p!, 'base64url').toString('utf8')) as { iss?: unknown; exp?: unknown });
+    } catch {
+      throw invalidToken('Not a valid OpenId Connect identity token.');
+    }
+    if (typeof iss !== 'string' || !acceptedIssuers.includes(iss)) throw invalidToken("Issuer doesn't match providerName");
+    const keys = await this.issuerKeys(issuer, kid);
+    const result = verifyJwt(token, { keyFor: (k) => keys.get(k), now: this.clock.now(), issuer: iss });
+    if (!result.ok) {
+      if (result.reason === 'expired') throw invalidToken(`Token expired: ${String(exp)} >= ${Math.floor(this.clock.now() / 1000)}`);
+      throw invalidToken("Couldn't verify signed token.");
+    }
+    const claims = result.payload;
+    const aud = claims.aud;
+    const auds = Array.isArray(aud) ? aud : [aud];
+    if (!auds.some((a) => typeof a === 'string' && audiences.includes(a))) throw invalidToken('Incorrect token audience.');
+    if (typeof claims.sub !== 'string') throw invalidToken('Missing a required claim: sub');
+    return claims;
+  }
+
+  async verifyOidcLogin(pool: IdentityPool, key: string, token: string): Promise<VerifiedLogin | undefined> {
+    const arn = (pool.settings.OpenIdConnectProviderARNs ?? []).find((a) => oidcIssuerOfArn(a) === key);
+    if (!arn) return undefined;
+    const provider = await this.findOidc(arn);
+    if (!provider) throw errors.notAuthorized(`The OpenID Connect provider ${key} is not registered.`);
+    const claims = await this.verifyIdToken(provider.url, [provider.url], provider.clientIds, token);
+    return { key, provider: key, subject: claims.sub as string, mappingKey: key, amr: `${key}:${String(claims.aud)}:${claims.sub as string}`, claims };
+  }
+
+  private endpoint(provider: string): string {
+    return (this.socialEndpoints()[provider] ?? SOCIAL_DEFAULTS[provider]!).replace(/\/+$/, '');
+  }
+
+  async verifySocialLogin(pool: IdentityPool, key: string, token: string): Promise<VerifiedLogin | undefined> {
+    const appId = pool.settings.SupportedLoginProviders?.[key];
+    if (appId === undefined) return undefined;
+    const appIds = appId.split(',').map((s) => s.trim()).filter(Boolean);
+    const base = this.endpoint(key);
+    let subject: string;
+    let claims: Record<string, unknown>;
+    switch (key) {
+      case 'accounts.google.com':
+      case 'appleid.apple.com': {
+        const real = SOCIAL_DEFAULTS[key]!;
+        const accepted = key === 'accounts.google.com' ? [real, 'accounts.google.com', base] : [real, base];
+        claims = await this.verifyIdToken(base, accepted, appIds, token);
+        subject = claims.sub as string;
+        break;
+      }
+      case 'graph.facebook.com': {
+        const q = encodeURIComponent(token);
+        const me = (await getJson(`${base}/me?fields=id&access_token=${q}`)) as { id?: unknown; __status?: number };
+        if (!me || typeof me.id !== 'string' || me.__status) throw invalidToken('The Facebook access token is not valid.');
+        const app = (await getJson(`${base}/app?access_token=${q}`)) as { id?: unknown };
+        if (!app || typeof app.id !== 'string' || !appIds.includes(app.id)) throw invalidToken('Incorrect token audience.');
+        subject = me.id;
+        claims = { sub: me.id, aud: app.id };
+        break;
+      }
+      case 'www.amazon.com': {
+        const info = (await getJson(`${base}/auth/o2/tokeninfo?access_token=${encodeURIComponent(token)}`)) as { aud?: unknown; user_id?: unknown; __status?: number };
+        if (!info || typeof info.user_id !== 'string' || info.__status) throw invalidToken('The Login with Amazon access token is not valid.');
+        if (typeof info.aud !== 'string' || !appIds.includes(info.aud)) throw invalidToken('Incorrect token audience.');
+        subject = info.user_id;
+        claims = { sub: info.user_id, aud: info.aud };
+        break;
+      }
+      default:
+        // Twitter's OAuth 1.0a tokens need the consumer secret, which identity pools don't hold.
+        throw errors.notAuthorized(`Logins from ${key} are not supported by Cognate.`);
+    }
+    return { key, provider: key, subject, mappingKey: key, amr: `${key}:${String(claims.aud)}:${subject}`, claims };
+  }
+}

@@ -1,0 +1,380 @@
+/**
+ * Identity pools (cognito-identity CreateIdentityPool … ListIdentityPools, roles, role mappings,
+ * tags and principal-tag maps). The settings are kept as the IdentityPool shape gives them; the
+ * checks here are the ones Cognito makes beyond the API model.
+ */
+import { randomUUID } from 'node:crypto';
+import { errors } from '../errors.js';
+import type { Store } from '../store/db.js';
+import { TtlCache } from '../domain/cache.js';
+import { CONFIG_CACHE_MS, type UserPools } from '../domain/user-pools.js';
+import type { AppClients } from '../domain/app-clients.js';
+
+export const ACCOUNT_ID = '000000000000';
+
+export interface CognitoIdentityProvider {
+  ProviderName: string;
+  ClientId: string;
+  ServerSideTokenCheck: boolean;
+}
+
+export interface IdentityPoolSettings {
+  AllowUnauthenticatedIdentities: boolean;
+  AllowClassicFlow?: boolean;
+  SupportedLoginProviders?: Record<string, string>;
+  DeveloperProviderName?: string;
+  OpenIdConnectProviderARNs?: string[];
+  CognitoIdentityProviders?: CognitoIdentityProvider[];
+  SamlProviderARNs?: string[];
+}
+
+export interface MappingRule {
+  Claim: string;
+  MatchType: 'Equals' | 'Contains' | 'StartsWith' | 'NotEqual';
+  Value: string;
+  RoleARN: string;
+}
+
+export interface RoleMapping {
+  Type: 'Token' | 'Rules';
+  AmbiguousRoleResolution?: 'AuthenticatedRole' | 'Deny';
+  RulesConfiguration?: { Rules: MappingRule[] };
+}
+
+export interface IdentityPoolRoles {
+  Roles: Record<string, string>;
+  RoleMappings: Record<string, RoleMapping>;
+}
+
+export interface PrincipalTagMap {
+  UseDefaults: boolean;
+  PrincipalTags: Record<string, string>;
+}
+
+export interface IdentityPool {
+  id: string;
+  name: string;
+  settings: IdentityPoolSettings;
+  roles: IdentityPoolRoles;
+  principalTags: Record<string, PrincipalTagMap>;
+  tags: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface IdentityPoolInput {
+  IdentityPoolName: string;
+  AllowUnauthenticatedIdentities: boolean;
+  AllowClassicFlow?: boolean;
+  SupportedLoginProviders?: Record<string, string>;
+  DeveloperProviderName?: string;
+  OpenIdConnectProviderARNs?: string[];
+  CognitoIdentityProviders?: { ProviderName?: string; ClientId?: string; ServerSideTokenCheck?: boolean }[];
+  SamlProviderARNs?: string[];
+  IdentityPoolTags?: Record<string, string>;
+}
+
+/** The social providers SupportedLoginProviders may name (Cognito's console list). */
+export const SOCIAL_PROVIDERS = ['graph.facebook.com', 'accounts.google.com', 'www.amazon.com', 'api.twitter.com', 'appleid.apple.com'] as const;
+
+const USER_POOL_PROVIDER = /^cognito-idp\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com\/([\w-]+_[0-9a-zA-Z]+)$/;
+const IDENTITY_POOL_ARN = /^arn:aws:cognito-identity:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):identitypool\/([\w-]+:[0-9a-f-]+)$/;
+const OIDC_ARN = /^arn:aws:iam::\d{12}:oidc-provider\/(.+)$/;
+const SAML_ARN = /^arn:aws:iam::\d{12}:saml-provider\/[\w+=,.@-]+$/;
+const MAX_TAGS = 50;
+
+/** The user pool ID a `cognito-idp.<region>.amazonaws.com/<poolId>` provider name names. */
+export function userPoolOfProvider(name: string): string | undefined {
+  return USER_POOL_PROVIDER.exec(name)?.[2];
+}
+
+/** The issuer (host and path) an OIDC provider ARN names. */
+export function oidcIssuerOfArn(arn: string): string | undefined {
+  return OIDC_ARN.exec(arn)?.[1];
+}
+
+export function identityPoolArn(region: string, id: string): string {
+  return `arn:aws:cognito-identity:${region}:${ACCOUNT_ID}:identitypool/${id}`;
+}
+
+const notFound = (id: string) => errors.resourceNotFound(`IdentityPool '${id}' not found.`);
+
+function rowToPool(row: { id: string; name: string; settings: string; roles: string; principal_tags: string; tags: string; created_at: number; updated_at: number }): IdentityPool {
+  return {
+    id: row.id,
+    name: row.name,
+    settings: JSON.parse(row.settings) as IdentityPoolSettings,
+    roles: JSON.parse(row.roles) as IdentityPoolRoles,
+    principalTags: JSON.parse(row.principal_tags) as Record<string, PrincipalTagMap>,
+    tags: JSON.parse(row.tags) as Record<string, string>,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function checkTags(tags: Record<string, string>): void {
+  if (Object.keys(tags).length > MAX_TAGS) throw errors.invalidParameter(`An identity pool can have at most ${MAX_TAGS} tags.`);
+  for (const key of Object.keys(tags)) {
+    if (key.toLowerCase().startsWith('aws:')) throw errors.invalidParameter(`Tag keys must not start with 'aws:': ${key}`);
+  }
+}
+
+export class IdentityPools {
+  private readonly cache = new TtlCache<IdentityPool | undefined>(CONFIG_CACHE_MS);
+
+  constructor(
+    private readonly store: Store,
+    private readonly region: string,
+    private readonly userPools: UserPools,
+    private readonly clients: AppClients,
+  ) {}
+
+  /** The checks Create and Update share; returns the settings to store. */
+  private async settingsFromInput(input: IdentityPoolInput, previous?: IdentityPool): Promise<IdentityPoolSettings> {
+    const settings: IdentityPoolSettings = { AllowUnauthenticatedIdentities: input.AllowUnauthenticatedIdentities };
+    if (input.AllowClassicFlow !== undefined) settings.AllowClassicFlow = input.AllowClassicFlow;
+    if (input.SupportedLoginProviders !== undefined) {
+      for (const name of Object.keys(input.SupportedLoginProviders)) {
+        if (!(SOCIAL_PROVIDERS as readonly string[]).includes(name)) throw errors.invalidParameter(`Unsupported login provider: ${name}`);
+      }
+      settings.SupportedLoginProviders = { ...input.SupportedLoginProviders };
+    }
+    const previousDeveloper = previous?.settings.DeveloperProviderName;
+    if (previousDeveloper !== undefined && input.DeveloperProviderName !== undefined && input.DeveloperProviderName !== previousDeveloper) {
+      // Cognito: "Once you set the developer provider name, you cannot change it."
+      throw errors.invalidParameter('Developer provider name cannot be changed once it has been set.');
+    }
+    const developer = input.DeveloperProviderName ?? previousDeveloper;
+    if (developer !== undefined) {
+      if (developer.includes('cognito') || (SOCIAL_PROVIDERS as readonly string[]).includes(developer)) {
+        throw errors.invalidParameter(`Invalid developer provider name: ${developer}`);
+      }
+      settings.DeveloperProviderName = developer;
+    }
+    if (input.OpenIdConnectProviderARNs !== undefined) {
+      for (const arn of input.OpenIdConnectProviderARNs) if (!OIDC_ARN.test(arn)) throw errors.invalidParameter(`Invalid OpenId Connect provider ARN: ${arn}`);
+      if (new Set(input.OpenIdConnectProviderARNs).size !== input.OpenIdConnectProviderARNs.length) throw errors.invalidParameter('Duplicate OpenId Connect provider ARNs.');
+      settings.OpenIdConnectProviderARNs = [...input.OpenIdConnectProviderARNs];
+    }
+    if (input.SamlProviderARNs !== undefined) {
+      for (const arn of input.SamlProviderARNs) if (!SAML_ARN.test(arn)) throw errors.invalidParameter(`Invalid SAML provider ARN: ${arn}`);
+      settings.SamlProviderARNs = [...input.SamlProviderARNs];
+    }
+    if (input.CognitoIdentityProviders !== undefined) {
+      const providers: CognitoIdentityProvider[] = [];
+      const seen = new Set<string>();
+      for (const p of input.CognitoIdentityProviders) {
+        if (!p.ProviderName || !p.ClientId) throw errors.invalidParameter('CognitoIdentityProvider requires ProviderName and ClientId.');
+        const poolId = userPoolOfProvider(p.ProviderName);
+        if (!poolId) throw errors.invalidParameter(`Invalid Cognito Identity Provider: ${p.ProviderName}`);
+        if (!(await this.userPools.find(poolId))) throw errors.invalidParameter(`Invalid Cognito Identity Provider: user pool ${poolId} does not exist.`);
+        if (!(await this.clients.find(poolId, p.ClientId))) throw errors.invalidParameter(`Invalid Cognito Identity Provider: client ${p.ClientId} does not exist in ${poolId}.`);
+        const key = `${p.ProviderName}:${p.ClientId}`;
+        if (seen.has(key)) throw errors.invalidParameter(`Duplicate Cognito Identity Provider: ${key}`);
+        seen.add(key);
+        providers.push({ ProviderName: p.ProviderName, ClientId: p.ClientId, ServerSideTokenCheck: p.ServerSideTokenCheck ?? false });
+      }
+      settings.CognitoIdentityProviders = providers;
+    }
+    return settings;
+  }
+
+  async create(input: IdentityPoolInput, now: number): Promise<IdentityPool> {
+    const settings = await this.settingsFromInput(input);
+    const tags = { ...(input.IdentityPoolTags ?? {}) };
+    checkTags(tags);
+    const pool: IdentityPool = {
+      id: `${this.region}:${randomUUID()}`,
+      name: input.IdentityPoolName,
+      settings,
+      roles: { Roles: {}, RoleMappings: {} },
+      principalTags: {},
+      tags,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await this.store.db
+      .insertInto('identity_pools')
+      .values({
+        id: pool.id,
+        name: pool.name,
+        settings: JSON.stringify(settings),
+        roles: JSON.stringify(pool.roles),
+        principal_tags: '{}',
+        tags: JSON.stringify(tags),
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    return pool;
+  }
+
+  async find(id: string): Promise<IdentityPool | undefined> {
+    return this.cache.get(id, async () => {
+      const row = await this.store.db.selectFrom('identity_pools').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? rowToPool(row) : undefined;
+    });
+  }
+
+  /** The pool, or ResourceNotFoundException. Reads the database, not the cache (admin calls). */
+  async get(id: string): Promise<IdentityPool> {
+    const row = await this.store.db.selectFrom('identity_pools').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(id);
+    return rowToPool(row);
+  }
+
+  /** The pool for a client call (cached), or ResourceNotFoundException. */
+  async require(id: string): Promise<IdentityPool> {
+    const pool = await this.find(id);
+    if (!pool) throw notFound(id);
+    return pool;
+  }
+
+  async update(id: string, input: IdentityPoolInput, now: number): Promise<IdentityPool> {
+    const pool = await this.get(id);
+    const settings = await this.settingsFromInput(input, pool);
+    const tags = input.IdentityPoolTags !== undefined ? { ...input.IdentityPoolTags } : pool.tags;
+    checkTags(tags);
+    await this.store.db
+      .updateTable('identity_pools')
+      .set({ name: input.IdentityPoolName, settings: JSON.stringify(settings), tags: JSON.stringify(tags), updated_at: now })
+      .where('id', '=', id)
+      .execute();
+    this.cache.delete(id);
+    return { ...pool, name: input.IdentityPoolName, settings, tags, updatedAt: now };
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    await this.store.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('identity_logins').where('pool_id', '=', id).execute();
+      await trx.deleteFrom('identities').where('pool_id', '=', id).execute();
+      await trx.deleteFrom('identity_pools').where('id', '=', id).execute();
+    });
+    this.cache.delete(id);
+  }
+
+  /** Pools in ID order; `after` is the last ID of the previous page. */
+  async list(limit: number, after?: string): Promise<{ pools: IdentityPool[]; next?: string }> {
+    let q = this.store.db.selectFrom('identity_pools').selectAll().orderBy('id').limit(limit + 1);
+    if (after) q = q.where('id', '>', after);
+    const rows = await q.execute();
+    const pools = rows.slice(0, limit).map(rowToPool);
+    return rows.length > limit ? { pools, next: pools[pools.length - 1]!.id } : { pools };
+  }
+
+  /** Every provider name a login, role mapping or principal-tag map may name for this pool. */
+  providerNames(pool: IdentityPool): Set<string> {
+    const names = new Set<string>();
+    for (const p of pool.settings.CognitoIdentityProviders ?? []) names.add(p.ProviderName);
+    for (const name of Object.keys(pool.settings.SupportedLoginProviders ?? {})) names.add(name);
+    for (const arn of pool.settings.OpenIdConnectProviderARNs ?? []) names.add(oidcIssuerOfArn(arn)!);
+    for (const arn of pool.settings.SamlProviderARNs ?? []) names.add(arn);
+    if (pool.settings.DeveloperProviderName) names.add(pool.settings.DeveloperProviderName);
+    return names;
+  }
+
+  /** SetIdentityPoolRoles, with Cognito's checks of role mappings. */
+  async setRoles(id: string, roles: Record<string, string>, mappings: Record<string, RoleMapping> | undefined, now: number): Promise<void> {
+    const pool = await this.get(id);
+    for (const key of Object.keys(roles)) {
+      if (key !== 'authenticated' && key !== 'unauthenticated') throw errors.invalidParameter(`Invalid role type: ${key}`);
+    }
+    const mappingKeys = new Set<string>();
+    for (const p of pool.settings.CognitoIdentityProviders ?? []) mappingKeys.add(`${p.ProviderName}:${p.ClientId}`);
+    for (const name of this.providerNames(pool)) if (!userPoolOfProvider(name)) mappingKeys.add(name);
+    const stored: Record<string, RoleMapping> = {};
+    for (const [provider, mapping] of Object.entries(mappings ?? {})) {
+      if (!mappingKeys.has(provider)) {
+        throw errors.invalidParameter(`The role mapping key ${provider} is not an identity provider of this identity pool.`);
+      }
+      if (mapping.AmbiguousRoleResolution === undefined) {
+        throw errors.invalidParameter(`AmbiguousRoleResolution must be specified for the role mapping of ${provider}.`);
+      }
+      if (mapping.Type === 'Rules') {
+        const rules = mapping.RulesConfiguration?.Rules;
+        if (!rules || rules.length === 0) throw errors.invalidParameter(`RulesConfiguration is required for the Rules role mapping of ${provider}.`);
+        stored[provider] = { Type: 'Rules', AmbiguousRoleResolution: mapping.AmbiguousRoleResolution, RulesConfiguration: { Rules: rules.map((r) => ({ ...r })) } };
+      } else {
+        if (mapping.RulesConfiguration !== undefined) throw errors.invalidParameter(`RulesConfiguration can be specified only for the Rules role mapping type (${provider}).`);
+        stored[provider] = { Type: 'Token', AmbiguousRoleResolution: mapping.AmbiguousRoleResolution };
+      }
+    }
+    const value: IdentityPoolRoles = { Roles: { ...roles }, RoleMappings: stored };
+    await this.store.db.updateTable('identity_pools').set({ roles: JSON.stringify(value), updated_at: now }).where('id', '=', id).execute();
+    this.cache.delete(id);
+  }
+
+  /** The pool an identity-pool ARN names, for the tagging actions. */
+  async byArn(arn: string): Promise<IdentityPool> {
+    const m = IDENTITY_POOL_ARN.exec(arn);
+    if (!m) throw errors.invalidParameter(`Invalid ARN: ${arn.slice(0, 256)}`);
+    if (m[1] !== this.region || m[2] !== ACCOUNT_ID || !m[3]!.startsWith(`${this.region}:`)) throw errors.resourceNotFound(`Resource ${arn} not found.`);
+    const row = await this.store.db.selectFrom('identity_pools').selectAll().where('id', '=', m[3]!).executeTakeFirst();
+    if (!row) throw errors.resourceNotFound(`Resource ${arn} not found.`);
+    return rowToPool(row);
+  }
+
+  async tag(arn: string, tags: Record<string, string>, now: number): Promise<void> {
+    const pool = await this.byArn(arn);
+    const merged = { ...pool.tags, ...tags };
+    checkTags(merged);
+    await this.store.db.updateTable('identity_pools').set({ tags: JSON.stringify(merged), updated_at: now }).where('id', '=', pool.id).execute();
+    this.cache.delete(pool.id);
+  }
+
+  async untag(arn: string, keys: readonly string[], now: number): Promise<void> {
+    const pool = await this.byArn(arn);
+    const left = { ...pool.tags };
+    for (const key of keys) delete left[key];
+    await this.store.db.updateTable('identity_pools').set({ tags: JSON.stringify(left), updated_at: now }).where('id', '=', pool.id).execute();
+    this.cache.delete(pool.id);
+  }
+
+  /** The default principal-tag map of a provider: Cognito's `username` ← sub and `client` ← aud. */
+  static defaultPrincipalTags(provider: string): Record<string, string> {
+    void provider;
+    return { username: 'sub', client: 'aud' };
+  }
+
+  private async checkProvider(pool: IdentityPool, provider: string): Promise<void> {
+    if (!this.providerNames(pool).has(provider)) {
+      throw errors.invalidParameter(`The identity provider ${provider} is not configured for this identity pool.`);
+    }
+  }
+
+  async getPrincipalTags(id: string, provider: string): Promise<PrincipalTagMap> {
+    const pool = await this.get(id);
+    await this.checkProvider(pool, provider);
+    return pool.principalTags[provider] ?? { UseDefaults: true, PrincipalTags: IdentityPools.defaultPrincipalTags(provider) };
+  }
+
+  async setPrincipalTags(id: string, provider: string, useDefaults: boolean | undefined, tags: Record<string, string> | undefined, now: number): Promise<PrincipalTagMap> {
+    const pool = await this.get(id);
+    await this.checkProvider(pool, provider);
+    const map: PrincipalTagMap = useDefaults
+      ? { UseDefaults: true, PrincipalTags: IdentityPools.defaultPrincipalTags(provider) }
+      : { UseDefaults: false, PrincipalTags: { ...(tags ?? {}) } };
+    const all = { ...pool.principalTags, [provider]: map };
+    await this.store.db.updateTable('identity_pools').set({ principal_tags: JSON.stringify(all), updated_at: now }).where('id', '=', id).execute();
+    this.cache.delete(id);
+    return map;
+  }
+}
+
+/** The IdentityPool output shape. */
+export function identityPoolType(pool: IdentityPool): Record<string, unknown> {
+  const s = pool.settings;
+  return {
+    IdentityPoolId: pool.id,
+    IdentityPoolName: pool.name,
+    AllowUnauthenticatedIdentities: s.AllowUnauthenticatedIdentities,
+    AllowClassicFlow: s.AllowClassicFlow ?? false,
+    ...(s.SupportedLoginProviders ? { SupportedLoginProviders: s.SupportedLoginProviders } : {}),
+    ...(s.DeveloperProviderName ? { DeveloperProviderName: s.DeveloperProviderName } : {}),
+    ...(s.OpenIdConnectProviderARNs ? { OpenIdConnectProviderARNs: s.OpenIdConnectProviderARNs } : {}),
+    ...(s.CognitoIdentityProviders ? { CognitoIdentityProviders: s.CognitoIdentityProviders } : {}),
+    ...(s.SamlProviderARNs ? { SamlProviderARNs: s.SamlProviderARNs } : {}),
+    IdentityPoolTags: pool.tags,
+  };
+}
