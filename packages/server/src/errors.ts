@@ -11,6 +11,8 @@ export type CognitoErrorName =
   | 'CodeMismatchException'
   | 'ConcurrentModificationException'
   | 'DeveloperUserAlreadyRegisteredException'
+  | 'DeviceKeyExistsException'
+  | 'EnableSoftwareTokenMFAException'
   | 'ExpiredCodeException'
   | 'ExternalServiceException'
   | 'ForbiddenException'
