@@ -76,6 +76,20 @@ export function poolFactors(pool: UserPool): Record<MfaType, boolean> {
   };
 }
 
+/**
+ * CreateUserPool / UpdateUserPool with MfaConfiguration ON or OPTIONAL need a factor users can
+ * have: an SmsConfiguration, or factors set before by SetUserPoolMfaConfig (software tokens).
+ */
+export function assertMfaConfigurable(input: Record<string, unknown>, existing?: UserPool): void {
+  if (input.MfaConfiguration !== 'ON' && input.MfaConfiguration !== 'OPTIONAL') return;
+  if (input.SmsConfiguration !== undefined) return;
+  if (existing) {
+    const f = poolFactors(existing);
+    if (f.SMS_MFA || f.SOFTWARE_TOKEN_MFA || existing.settings.SmsConfiguration !== undefined) return;
+  }
+  throw errors.invalidParameter('SMS configuration is required when MFA is ON or OPTIONAL, unless software token MFA is enabled with SetUserPoolMfaConfig.');
+}
+
 export interface PoolMfaConfigInput {
   UserPoolId: string;
   SmsMfaConfiguration?: SmsMfaConfig;
@@ -501,6 +515,9 @@ export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, clien
   if (challenge === 'MFA_SETUP') {
     if (state.k === 'setup') throw errors.invalidParameter('The software token has not been verified; call VerifySoftwareToken with this Session first.');
     if (state.k !== 'setup-done') throw invalidSession();
+    // One sign-in per verified set-up: the Session can't be replayed for more tokens.
+    const used = await cognate.store.db.updateTable('user_mfa').set({ mfa_passed_session: null }).where('user_id', '=', user.sub).where('mfa_passed_session', '=', state.n).executeTakeFirst();
+    if (Number(used.numUpdatedRows) !== 1) throw invalidSession();
     return finishSignIn(cognate, pool, client, user, state.d);
   }
 
@@ -575,6 +592,7 @@ export async function verifyWithSession(cognate: Cognate, session: string, code:
         totp_pending_sealed: null,
         totp_enabled: 1,
         totp_last_step: step,
+        mfa_passed_session: state.n,
         preferred: sql<string>`coalesce(preferred, 'SOFTWARE_TOKEN_MFA')`,
         updated_at: now,
       })

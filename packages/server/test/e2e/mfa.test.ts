@@ -15,6 +15,7 @@ import {
   AdminSetUserPasswordCommand,
   AdminSetUserSettingsCommand,
   AssociateSoftwareTokenCommand,
+  CreateUserPoolCommand,
   DescribeUserPoolCommand,
   GetUserCommand,
   GetUserPoolMfaConfigCommand,
@@ -164,6 +165,13 @@ for (const kind of databaseKinds) {
         assert.equal((await failure(() => admin.send(new GetUserPoolMfaConfigCommand({ UserPoolId: 'not a pool id' })))).name, 'InvalidParameterException');
         // Nothing half-written.
         assert.equal((await admin.send(new GetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId }))).MfaConfiguration, 'OFF');
+        // CreateUserPool and UpdateUserPool can't require MFA no one could have.
+        assert.equal((await failure(() => admin.send(new CreateUserPoolCommand({ PoolName: 'mfa-on', MfaConfiguration: 'ON' })))).name, 'InvalidParameterException');
+        assert.equal((await failure(() => admin.send(new UpdateUserPoolCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'OPTIONAL' })))).name, 'InvalidParameterException');
+        assert.equal((await admin.send(new GetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId }))).MfaConfiguration, 'OFF');
+        const withSms = await admin.send(new CreateUserPoolCommand({ PoolName: 'mfa-sms', MfaConfiguration: 'ON', SmsConfiguration: SMS_CONFIG }));
+        assert.equal(withSms.UserPool?.MfaConfiguration, 'ON');
+        assert.equal((await admin.send(new GetUserPoolMfaConfigCommand({ UserPoolId: withSms.UserPool!.Id! }))).SmsMfaConfiguration?.SmsConfiguration?.SnsCallerArn, SMS_CONFIG.SnsCallerArn);
       });
     });
 
@@ -409,6 +417,8 @@ for (const kind of databaseKinds) {
         assert.equal(verified.Status, 'SUCCESS');
         const done = await respond(pool, 'MFA_SETUP', verified.Session, { USERNAME: 'newbie' });
         assert.ok(done.AuthenticationResult?.AccessToken);
+        const replayed = await failure(() => respond(pool, 'MFA_SETUP', verified.Session, { USERNAME: 'newbie' }));
+        assert.equal(replayed.name, 'NotAuthorizedException', 'one sign-in per set-up Session');
         const got = await server.anonymous.send(new GetUserCommand({ AccessToken: done.AuthenticationResult!.AccessToken! }));
         assert.deepEqual(got.UserMFASettingList, ['SOFTWARE_TOKEN_MFA']);
         assert.equal(got.PreferredMfaSetting, 'SOFTWARE_TOKEN_MFA');
