@@ -137,6 +137,35 @@ for (const kind of databaseKinds) {
       await signOut();
     });
 
+    it('SELECT_MFA_TYPE and EMAIL_OTP: CONTINUE_SIGN_IN_WITH_MFA_SELECTION, then the email or TOTP code', async () => {
+      const pool = await newPool(server);
+      await server.admin.send(
+        new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true }, EmailMfaConfiguration: { Message: 'Code {####}', Subject: 'Sign-in code' } }),
+      );
+      configure(pool);
+      await user(pool, 'chooser', { email: 'chooser@example.com' });
+      const secret = await enrolTotp('chooser');
+      await signIn({ username: 'chooser', password: PASSWORD });
+      await confirmSignIn({ challengeResponse: code(secret) });
+      await updateMFAPreference({ totp: 'NOT_PREFERRED', email: 'ENABLED' });
+      assert.deepEqual((await fetchMFAPreference()).enabled, ['TOTP', 'EMAIL']);
+      await signOut();
+
+      const start = await signIn({ username: 'chooser', password: PASSWORD });
+      assert.equal(start.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_MFA_SELECTION');
+      assert.deepEqual((start.nextStep as { allowedMFATypes?: string[] }).allowedMFATypes, ['TOTP', 'EMAIL']);
+      const emailStep = await confirmSignIn({ challengeResponse: 'EMAIL' });
+      assert.equal(emailStep.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+      assert.equal((await confirmSignIn({ challengeResponse: await nextCode(server, pool.poolId, 'chooser@example.com') })).isSignedIn, true);
+      await signOut();
+
+      await signIn({ username: 'chooser', password: PASSWORD });
+      const totpStep = await confirmSignIn({ challengeResponse: 'TOTP' });
+      assert.equal(totpStep.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_TOTP_CODE');
+      assert.equal((await confirmSignIn({ challengeResponse: code(secret) })).isSignedIn, true);
+      await signOut();
+    });
+
     it('remembers a device: the next sign-in goes through device SRP without MFA; forgetDevice brings MFA back', async () => {
       const pool = await totpPool({ DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true } });
       await user(pool, 'devi');
