@@ -45,12 +45,17 @@ export async function deviceForSignIn(cognate: Cognate, pool: UserPool, user: Us
   return device;
 }
 
+/** How long a device from NewDeviceMetadata waits for ConfirmDevice. */
+export const UNCONFIRMED_DEVICE_MS = 24 * 3600_000;
+
 /** A new device for a sign-in without one, when the pool tracks devices: its NewDeviceMetadata. */
 export async function newDeviceForSignIn(cognate: Cognate, pool: UserPool, user: User): Promise<{ DeviceKey: string; DeviceGroupKey: string } | undefined> {
   if (!tracksDevices(pool)) return undefined;
   const now = cognate.clock.now();
   const DeviceKey = `${region(pool)}_${randomUUID()}`;
   const DeviceGroupKey = `-${randomBytes(7).toString('base64url').replace(/[-_]/g, 'x')}`;
+  // Clients that never call ConfirmDevice (server-side SDK use) would leave a row per sign-in.
+  await cognate.store.db.deleteFrom('devices').where('user_id', '=', user.sub).where('confirmed_at', 'is', null).where('created_at', '<', now - UNCONFIRMED_DEVICE_MS).execute();
   await cognate.store.db
     .insertInto('devices')
     .values({ device_key: DeviceKey, pool_id: pool.id, user_id: user.sub, group_key: DeviceGroupKey, name: null, salt: null, verifier_sealed: null, remembered: 0, confirmed_at: null, created_at: now, updated_at: now, last_authenticated_at: now })
@@ -212,6 +217,7 @@ export async function confirmDevice(cognate: Cognate, input: ConfirmDeviceInput)
   const device = await cognate.store.db.selectFrom('devices').selectAll().where('device_key', '=', input.DeviceKey).executeTakeFirst();
   if (!device || device.user_id !== user.sub) throw deviceNotFound();
   if (device.confirmed_at !== null) throw new CognitoError('DeviceKeyExistsException', 'Device key already exists.');
+  if (device.created_at < cognate.clock.now() - UNCONFIRMED_DEVICE_MS) throw deviceNotFound();
   const config = input.DeviceSecretVerifierConfig;
   if (!config?.PasswordVerifier || !config.Salt) throw errors.invalidParameter('DeviceSecretVerifierConfig with PasswordVerifier and Salt is required.');
   let stored: { salt: string; verifier: string };

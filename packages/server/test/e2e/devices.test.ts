@@ -369,5 +369,21 @@ for (const kind of databaseKinds) {
       assert.equal(out.AuthenticationResult!.NewDeviceMetadata, undefined);
       assert.equal(claims(out.AuthenticationResult!.AccessToken!).device_key, undefined);
     });
+
+    // Last: it moves the server's clock a day on, past what the admin client's signatures allow.
+    it('a device from NewDeviceMetadata that is never confirmed expires after a day', async () => {
+      const pool = await newPool(server, { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } });
+      await user(pool, 'lazy');
+      const old = (await passwordAuth(pool, 'lazy')).AuthenticationResult!.NewDeviceMetadata!;
+      server.clock.advance(24 * 3600_000 + 1000);
+      const fresh = (await passwordAuth(pool, 'lazy')).AuthenticationResult!;
+      const config = createDeviceSecretVerifierConfig(old.DeviceGroupKey!, old.DeviceKey!, generateDevicePassword());
+      assert.deepEqual(await failure(() => server.anonymous.send(new ConfirmDeviceCommand({ AccessToken: fresh.AccessToken!, DeviceKey: old.DeviceKey!, DeviceSecretVerifierConfig: config }))), DEVICE_MISSING);
+      const current = fresh.NewDeviceMetadata!;
+      const ok = await server.anonymous.send(
+        new ConfirmDeviceCommand({ AccessToken: fresh.AccessToken!, DeviceKey: current.DeviceKey!, DeviceSecretVerifierConfig: createDeviceSecretVerifierConfig(current.DeviceGroupKey!, current.DeviceKey!, generateDevicePassword()) }),
+      );
+      assert.equal(ok.UserConfirmationNecessary, false);
+    });
   });
 }
