@@ -430,6 +430,20 @@ for (const kind of databaseKinds) {
         server.clock.advance(30_000);
       });
 
+      it('MFA follows NEW_PASSWORD_REQUIRED: a temporary password, a new one, then MFA_SETUP', async () => {
+        const pool = await newPool(server);
+        await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+        await admin.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: 'invited', TemporaryPassword: 'Temp-Pass-123!', MessageAction: 'SUPPRESS' }));
+        const start = await passwordAuth(pool, 'invited', 'Temp-Pass-123!');
+        assert.equal(start.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+        const setup = await respond(pool, 'NEW_PASSWORD_REQUIRED', start.Session, { USERNAME: 'invited', NEW_PASSWORD: PASSWORD });
+        assert.equal(setup.ChallengeName, 'MFA_SETUP');
+        const assoc = await server.anonymous.send(new AssociateSoftwareTokenCommand({ Session: setup.Session }));
+        const verified = await server.anonymous.send(new VerifySoftwareTokenCommand({ Session: assoc.Session, UserCode: totp(assoc.SecretCode!, server.clock.now()) }));
+        assert.ok((await respond(pool, 'MFA_SETUP', verified.Session, { USERNAME: 'invited' })).AuthenticationResult);
+        server.clock.advance(30_000);
+      });
+
       it('MFA_SETUP with amazon-cognito-identity-js: mfaSetup, associateSoftwareToken, verifySoftwareToken', async () => {
         const pool = await newPool(server);
         await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
