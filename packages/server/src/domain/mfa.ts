@@ -29,7 +29,6 @@ type Db = Kysely<Database> | Transaction<Database>;
 type Params = Record<string, string>;
 
 export type MfaType = 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP';
-const MFA_TYPES: readonly MfaType[] = ['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'EMAIL_OTP'];
 
 /** Codes one sign-in Session may have sent (security.md P24: caps what a replayed Session costs). */
 export const MAX_DELIVERIES_PER_SESSION = 5;
@@ -60,9 +59,6 @@ export interface PoolMfaSettings {
   SoftwareTokenMfaConfiguration?: { Enabled?: boolean };
   EmailMfaConfiguration?: EmailMfaConfig | null;
 }
-
-/** Settings keys only SetUserPoolMfaConfig writes; UpdateUserPool keeps them, DescribeUserPool doesn't show them. */
-export const POOL_MFA_KEYS = ['SmsMfaConfiguration', 'SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration'] as const;
 
 const mfaSettings = (pool: UserPool) => pool.settings as UserPoolSettings & PoolMfaSettings;
 
@@ -509,7 +505,8 @@ export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, clien
     const answer = required(responses, 'ANSWER') as MfaType;
     if (!state.o?.includes(answer)) throw errors.invalidParameter(`Invalid ANSWER: ${answer} is not one of the MFA types offered.`);
     // The chosen challenge keeps the session's nonce, so replaying this answer can't send more codes than the cap.
-    return sendChallenge(cognate, pool, client, user, { ...state, k: 'mfa', m: answer, o: undefined as never });
+    const { o: _choices, ...rest } = state;
+    return sendChallenge(cognate, pool, client, user, { ...rest, k: 'mfa', m: answer });
   }
 
   if (challenge === 'MFA_SETUP') {
@@ -610,5 +607,3 @@ function openAnySession(cognate: Cognate, session: string, now: number): MfaSess
   if (state.e <= now) throw errors.notAuthorized('Invalid session for the user, session is expired.');
   return state;
 }
-
-export const isMfaType = (v: string): v is MfaType => (MFA_TYPES as readonly string[]).includes(v);
