@@ -103,6 +103,7 @@ async function checkedUser(cognate: Cognate, pool: UserPool, client: AppClient, 
   if (!named) throw errors.notAuthorized('Invalid session for the user.');
   checkSecretHash(client, [name, user.username], responses.SECRET_HASH);
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+  if (user.status !== 'CONFIRMED') throw errors.notAuthorized('Invalid session for the user.');
   await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
   return user;
 }

@@ -471,6 +471,8 @@ async function sessionUser(cognate: Cognate, pool: UserPool, client: AppClient, 
   if (!named) throw invalidSession();
   checkSecretHash(client, [name, user.username], responses.SECRET_HASH);
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+  // A password reset or a new temporary password since the first step ends the sign-in.
+  if (user.status !== 'CONFIRMED') throw invalidSession();
   return user;
 }
 
@@ -576,7 +578,8 @@ export async function verifyWithSession(cognate: Cognate, session: string, code:
   const pool = await cognate.pools.get(state.p);
   if (!poolFactors(pool).SOFTWARE_TOKEN_MFA) throw softwareTokenNotEnabled();
   const user = await cognate.users.findBySub(pool.id, state.s);
-  if (!user) throw invalidSession();
+  if (!user || user.status !== 'CONFIRMED') throw invalidSession();
+  if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   await cognate.lockout.assertNotLocked(user.sub, now);
   const step = matchTotp(state.t, code, now, null);
   if (step === undefined) throw codeMismatchOnEnable();

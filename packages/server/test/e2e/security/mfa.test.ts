@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminCreateUserCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AdminSetUserPasswordCommand,
   AssociateSoftwareTokenCommand,
@@ -152,6 +154,20 @@ for (const kind of databaseKinds) {
         (await fails(() => server.anonymous.send(new RespondToAuthChallengeCommand({ ClientId: otherClient.clientId, ChallengeName: 'SMS_MFA', Session: a.Session, ChallengeResponses: { USERNAME: 'cross', SMS_MFA_CODE: codeA } })))).name,
         'NotAuthorizedException',
       );
+    });
+
+    it('a user disabled, or given a new temporary password, between the password and the code gets no tokens', async () => {
+      const secret = await totpUser('between');
+      const first = await signIn('between');
+      await server.admin.send(new AdminDisableUserCommand({ UserPoolId: pool.poolId, Username: 'between' }));
+      assert.deepEqual(await fails(() => respond('SOFTWARE_TOKEN_MFA', first.Session, { USERNAME: 'between', SOFTWARE_TOKEN_MFA_CODE: totp(secret, server.clock.now()) })), {
+        name: 'NotAuthorizedException',
+        message: 'User is disabled.',
+      });
+      await server.admin.send(new AdminEnableUserCommand({ UserPoolId: pool.poolId, Username: 'between' }));
+      const second = await signIn('between');
+      await server.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.poolId, Username: 'between', Password: 'Temp-Pass-456!', Permanent: false }));
+      assert.equal((await fails(() => respond('SOFTWARE_TOKEN_MFA', second.Session, { USERNAME: 'between', SOFTWARE_TOKEN_MFA_CODE: totp(secret, server.clock.now()) }))).name, 'NotAuthorizedException');
     });
 
     it(`deliveries per session are capped: a replayed SELECT_MFA_TYPE answer sends at most ${MAX_DELIVERIES_PER_SESSION} codes`, async () => {
