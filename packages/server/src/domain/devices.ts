@@ -171,9 +171,16 @@ export async function answerDeviceChallenge(cognate: Cognate, pool: UserPool, cl
   return challenge === 'DEVICE_SRP_AUTH' ? answerDeviceSrpAuth(cognate, pool, client, responses, session) : answerDevicePasswordVerifier(cognate, pool, client, responses);
 }
 
-/** REFRESH_TOKEN_AUTH with DEVICE_KEY: the device must be the user's (the refresh family's own device wins). */
+/**
+ * The device_key of refreshed tokens. A DEVICE_KEY sent with the refresh must be one of the user's
+ * devices and, when the sign-in had a device, that one; a device forgotten since is left out.
+ */
 export async function refreshDevice(cognate: Cognate, pool: UserPool, user: User, familyDevice: string | null, given: string | undefined): Promise<string | undefined> {
-  if (!given) return familyDevice ?? undefined;
+  if (!given) {
+    if (!familyDevice) return undefined;
+    const still = await cognate.store.db.selectFrom('devices').select('device_key').where('device_key', '=', familyDevice).where('user_id', '=', user.sub).executeTakeFirst();
+    return still ? familyDevice : undefined;
+  }
   const device = await cognate.store.db.selectFrom('devices').select(['user_id', 'pool_id']).where('device_key', '=', given).executeTakeFirst();
   if (!device || device.user_id !== user.sub || device.pool_id !== pool.id) throw deviceNotFound();
   if (familyDevice && familyDevice !== given) throw errors.notAuthorized('Invalid Refresh Token');

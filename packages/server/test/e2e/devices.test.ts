@@ -278,6 +278,10 @@ for (const kind of databaseKinds) {
       assert.equal(claims((await refresh(meta.DeviceKey!)).AuthenticationResult!.AccessToken!).device_key, meta.DeviceKey);
       assert.equal(claims((await refresh()).AuthenticationResult!.AccessToken!).device_key, meta.DeviceKey);
       assert.deepEqual(await failure(() => refresh('us-east-1_00000000-0000-0000-0000-000000000000')), DEVICE_MISSING);
+      // Once the device is forgotten, refreshed tokens no longer name it, and naming it fails.
+      await server.anonymous.send(new ForgetDeviceCommand({ AccessToken: tokens.AuthenticationResult!.AccessToken!, DeviceKey: meta.DeviceKey! }));
+      assert.equal(claims((await refresh()).AuthenticationResult!.AccessToken!).device_key, undefined);
+      assert.deepEqual(await failure(() => refresh(meta.DeviceKey!)), DEVICE_MISSING);
       // An unknown DEVICE_KEY at sign-in.
       assert.deepEqual(await failure(() => passwordAuth(pool, 'hand', { DEVICE_KEY: 'us-east-1_11111111-1111-1111-1111-111111111111' })), DEVICE_MISSING);
     });
