@@ -15,6 +15,7 @@ export type CognitoErrorName =
   | 'EnableSoftwareTokenMFAException'
   | 'ExpiredCodeException'
   | 'ExternalServiceException'
+  | 'FeatureUnavailableInTierException'
   | 'ForbiddenException'
   | 'GroupExistsException'
   | 'IncompleteSignature'

@@ -121,10 +121,12 @@ export async function setUserPoolMfaConfig(cognate: Cognate, input: PoolMfaConfi
   const any = !!sms || totp || !!email;
   if (mode === 'OFF' && any) throw errors.invalidParameter("Invalid MFA configuration given, can't turn off MFA and configure an MFA together.");
   if (mode !== 'OFF' && !sms && !totp) {
-    // Email OTP is a second factor only beside SMS or TOTP (Cognito's rule: a user must be able to set one up).
+    // Email OTP alone is refused: required MFA needs a factor every user can set up during sign-in.
     throw errors.invalidParameter('Invalid MFA configuration given, at least one of SMS or software token MFA must be enabled when MFA is ON or OPTIONAL.');
   }
   if (email?.Message !== undefined && !email.Message.includes('{####}')) throw errors.invalidParameter('EmailMfaConfiguration.Message must contain {####}.');
+  // EmailMfaConfigType: "To activate this setting, your user pool must be in the Essentials tier or higher."
+  if (email && pool.settings.UserPoolTier === 'LITE') throw new CognitoError('FeatureUnavailableInTierException', 'Email MFA is not available in the LITE tier; use ESSENTIALS or PLUS.');
   const patch: Record<string, unknown> = {
     MfaConfiguration: mode,
     SmsMfaConfiguration: sms ?? null,

@@ -159,6 +159,9 @@ for (const kind of databaseKinds) {
         assert.equal((await set({ MfaConfiguration: 'OPTIONAL', EmailMfaConfiguration: { Message: 'code {####}' } })).name, 'InvalidParameterException');
         assert.equal((await set({ MfaConfiguration: 'SOMETIMES', SoftwareTokenMfaConfiguration: { Enabled: true } })).name, 'InvalidParameterException');
         assert.equal((await set({ MfaConfiguration: 'ON', SmsMfaConfiguration: { SmsAuthenticationMessage: 'no code here' } })).name, 'InvalidParameterException');
+        const lite = await newPool(server, { UserPoolTier: 'LITE' });
+        const liteEmail = await failure(() => admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: lite.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true }, EmailMfaConfiguration: { Message: 'code {####}' } })));
+        assert.equal(liteEmail.name, 'FeatureUnavailableInTierException');
         const missing = await failure(() => admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: 'us-east-1_Missing000', SoftwareTokenMfaConfiguration: { Enabled: true }, MfaConfiguration: 'ON' })));
         assert.equal(missing.name, 'ResourceNotFoundException');
         assert.equal((await failure(() => admin.send(new GetUserPoolMfaConfigCommand({ UserPoolId: 'us-east-1_Missing000' })))).name, 'ResourceNotFoundException');
