@@ -21,7 +21,7 @@ import { codeError } from './codes.js';
 import { lockMs, RESET_AFTER_MS } from './lockout.js';
 import { maskDestination } from './messages.js';
 import { matchTotp, newTotpSecret } from './totp.js';
-import { usernameKey, type User } from './users.js';
+import { isEmail, usernameKey, type User } from './users.js';
 import type { UserPool, UserPoolSettings } from './user-pools.js';
 import { deviceForSignIn, deviceSrpChallenge, newDeviceForSignIn, skipsMfa } from './devices.js';
 
@@ -352,6 +352,8 @@ interface MfaSession {
   e: number;
   /** a TOTP secret from AssociateSoftwareToken during MFA_SETUP */
   t?: string;
+  /** an email address being set up for EMAIL_OTP during MFA_SETUP */
+  x?: string;
 }
 
 const MFA_SESSION_AAD = 'mfa-session';
@@ -414,15 +416,17 @@ async function mfaChallenge(cognate: Cognate, pool: UserPool, client: AppClient,
   const base = { ...(deviceKey ? { d: deviceKey } : {}) };
   if (usable.length === 0) {
     if (mode !== 'ON') return undefined;
-    // Required MFA and nothing set up: users with a phone number get SMS when the pool sends it;
-    // otherwise they set up a software token now (MFA_SETUP), or, failing that, use email.
+    // Required MFA and nothing set up: users with a phone number get SMS when the pool sends it, and
+    // users with an email address email codes when that is all the pool could set up; the others
+    // set up a software token or an email address now (MFA_SETUP).
     if (offered.SMS_MFA && user.attributes.get('phone_number')) return sendChallenge(cognate, pool, client, user, newSession(pool, client, user, now, { ...base, k: 'mfa', m: 'SMS_MFA' }));
-    if (offered.SOFTWARE_TOKEN_MFA) {
-      const state = newSession(pool, client, user, now, { ...base, k: 'setup' });
-      return { ChallengeName: 'MFA_SETUP', Session: sealSession(cognate, state), ChallengeParameters: { MFAS_CAN_SETUP: JSON.stringify(['SOFTWARE_TOKEN_MFA']) } };
+    if (offered.EMAIL_OTP && user.attributes.get('email') && !offered.SOFTWARE_TOKEN_MFA) {
+      return sendChallenge(cognate, pool, client, user, newSession(pool, client, user, now, { ...base, k: 'mfa', m: 'EMAIL_OTP' }));
     }
-    if (offered.EMAIL_OTP && user.attributes.get('email')) return sendChallenge(cognate, pool, client, user, newSession(pool, client, user, now, { ...base, k: 'mfa', m: 'EMAIL_OTP' }));
-    throw new CognitoError('MFAMethodNotFoundException', 'No MFA mechanism registered in the account.');
+    const canSetUp = (['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP'] as const).filter((t) => offered[t]);
+    if (canSetUp.length === 0) throw new CognitoError('MFAMethodNotFoundException', 'No MFA mechanism registered in the account.');
+    const state = newSession(pool, client, user, now, { ...base, k: 'setup', o: [...canSetUp] });
+    return { ChallengeName: 'MFA_SETUP', Session: sealSession(cognate, state), ChallengeParameters: { MFAS_CAN_SETUP: JSON.stringify(canSetUp) } };
   }
   const chosen = mfa.preferred && usable.includes(mfa.preferred) ? mfa.preferred : usable.length === 1 ? usable[0]! : undefined;
   if (chosen) return sendChallenge(cognate, pool, client, user, newSession(pool, client, user, now, { ...base, k: 'mfa', m: chosen }));
@@ -436,7 +440,7 @@ async function sendChallenge(cognate: Cognate, pool: UserPool, client: AppClient
   const Session = sealSession(cognate, state);
   if (type === 'SOFTWARE_TOKEN_MFA') return { ChallengeName: type, Session, ChallengeParameters: { USER_ID_FOR_SRP: user.username } };
   const medium = type === 'SMS_MFA' ? 'SMS' : 'EMAIL';
-  const to = user.attributes.get(type === 'SMS_MFA' ? 'phone_number' : 'email');
+  const to = type === 'EMAIL_OTP' && state.x ? state.x : user.attributes.get(type === 'SMS_MFA' ? 'phone_number' : 'email');
   if (!to) throw new CognitoError('MFAMethodNotFoundException', 'No MFA mechanism registered in the account.');
   const now = cognate.clock.now();
   const purpose = `mfa:${state.n}` as const;
@@ -514,6 +518,7 @@ export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, clien
   }
 
   if (challenge === 'MFA_SETUP') {
+    if (state.k === 'setup' && responses.EMAIL !== undefined) return startEmailSetup(cognate, pool, client, user, state, responses.EMAIL);
     if (state.k === 'setup') throw errors.invalidParameter('The software token has not been verified; call VerifySoftwareToken with this Session first.');
     if (state.k !== 'setup-done') throw invalidSession();
     // One sign-in per verified set-up: the Session can't be replayed for more tokens.
@@ -545,7 +550,36 @@ export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, clien
     .where('user_id', '=', user.sub)
     .execute();
   await cognate.lockout.recordSuccess(user.sub);
-  return finishSignIn(cognate, pool, client, user, state.d);
+  if (!state.x) return finishSignIn(cognate, pool, client, user, state.d);
+  await finishEmailSetup(cognate, pool, user, state.x, now);
+  return finishSignIn(cognate, pool, client, (await cognate.users.findBySub(pool.id, user.sub)) ?? user, state.d);
+}
+
+/**
+ * MFA_SETUP answered with EMAIL (Amplify's CONTINUE_SIGN_IN_WITH_EMAIL_SETUP): the code goes to
+ * that address, and answering it makes the address the user's verified email and email OTP
+ * their MFA. A user who has an email address can only name that one.
+ */
+async function startEmailSetup(cognate: Cognate, pool: UserPool, client: AppClient, user: User, state: MfaSession, email: string): Promise<AuthResponse> {
+  if (!state.o?.includes('EMAIL_OTP')) throw errors.invalidParameter('Email MFA can not be set up in this user pool.');
+  if (!isEmail(email)) throw errors.invalidParameter('Invalid email address format.');
+  const current = user.attributes.get('email');
+  if (current !== undefined && current.toLowerCase() !== email.toLowerCase()) throw errors.invalidParameter('The email address must be the one the user has.');
+  const { o: _choices, ...rest } = state;
+  return sendChallenge(cognate, pool, client, user, { ...rest, k: 'mfa', m: 'EMAIL_OTP', x: current ?? email });
+}
+
+async function finishEmailSetup(cognate: Cognate, pool: UserPool, user: User, email: string, now: number): Promise<void> {
+  await cognate.store.db.transaction().execute(async (trx) => {
+    // The code proved the address: it becomes the user's verified email (claiming it as an alias, if the pool has them).
+    await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([['email', email], ['email_verified', 'true']]), { now });
+    await ensureRow(trx, user, now);
+    await trx
+      .updateTable('user_mfa')
+      .set({ email_enabled: 1, preferred: sql<string>`coalesce(preferred, 'EMAIL_OTP')`, updated_at: now })
+      .where('user_id', '=', user.sub)
+      .execute();
+  });
 }
 
 /**

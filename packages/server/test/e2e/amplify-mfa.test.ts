@@ -166,6 +166,23 @@ for (const kind of databaseKinds) {
       await signOut();
     });
 
+    it('MFA_SETUP by email: CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION, EMAIL, the address, then the code', async () => {
+      const pool = await newPool(server);
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true }, EmailMfaConfiguration: { Message: 'Code {####}' } }));
+      configure(pool);
+      await user(pool, 'emailsetup');
+      const start = await signIn({ username: 'emailsetup', password: PASSWORD });
+      assert.equal(start.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_MFA_SETUP_SELECTION');
+      const chosen = await confirmSignIn({ challengeResponse: 'EMAIL' });
+      assert.equal(chosen.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_EMAIL_SETUP');
+      const sent = await confirmSignIn({ challengeResponse: 'setup@example.com' });
+      assert.equal(sent.nextStep.signInStep, 'CONFIRM_SIGN_IN_WITH_EMAIL_CODE');
+      const done = await confirmSignIn({ challengeResponse: await nextCode(server, pool.poolId, 'setup@example.com') });
+      assert.equal(done.isSignedIn, true);
+      assert.equal((await fetchAuthSession()).tokens?.idToken?.payload.email, 'setup@example.com');
+      await signOut();
+    });
+
     it('remembers a device: the next sign-in goes through device SRP without MFA; forgetDevice brings MFA back', async () => {
       const pool = await totpPool({ DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true } });
       await user(pool, 'devi');

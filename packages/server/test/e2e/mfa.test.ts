@@ -433,6 +433,35 @@ for (const kind of databaseKinds) {
         server.clock.advance(30_000);
       });
 
+      it('MFA_SETUP with email: the user names an address, answers the code sent there, and it becomes their verified email', async () => {
+        const pool = await newPool(server);
+        await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true }, EmailMfaConfiguration: { Message: 'Code {####}' } }));
+        await user(pool, 'mailless');
+        await user(pool, 'hasmail', { email: 'hasmail@example.com' });
+        const start = await passwordAuth(pool, 'mailless');
+        assert.equal(start.ChallengeName, 'MFA_SETUP');
+        assert.deepEqual(JSON.parse(start.ChallengeParameters!.MFAS_CAN_SETUP!), ['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP']);
+        assert.equal((await failure(() => respond(pool, 'MFA_SETUP', start.Session, { USERNAME: 'mailless', EMAIL: 'not-an-email' }))).name, 'InvalidParameterException');
+        const emailChallenge = await respond(pool, 'MFA_SETUP', start.Session, { USERNAME: 'mailless', EMAIL: 'found@example.com' });
+        assert.equal(emailChallenge.ChallengeName, 'EMAIL_OTP');
+        assert.equal(emailChallenge.ChallengeParameters?.CODE_DELIVERY_DESTINATION, 'f***@e***');
+        const done = await respond(pool, 'EMAIL_OTP', emailChallenge.Session, { USERNAME: 'mailless', EMAIL_OTP_CODE: await nextCode(server, pool.poolId, 'found@example.com') });
+        assert.ok(done.AuthenticationResult);
+        const got = await admin.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: 'mailless' }));
+        const attributes = Object.fromEntries(got.UserAttributes!.map((a) => [a.Name, a.Value]));
+        assert.equal(attributes.email, 'found@example.com');
+        assert.equal(attributes.email_verified, 'true');
+        assert.deepEqual(got.UserMFASettingList, ['EMAIL_OTP']);
+        assert.equal(got.PreferredMfaSetting, 'EMAIL_OTP');
+        assert.equal((await passwordAuth(pool, 'mailless')).ChallengeName, 'EMAIL_OTP');
+        await nextCode(server, pool.poolId, 'found@example.com');
+
+        // A user with an address can only name that one.
+        const other = await passwordAuth(pool, 'hasmail');
+        assert.equal(other.ChallengeName, 'MFA_SETUP');
+        assert.equal((await failure(() => respond(pool, 'MFA_SETUP', other.Session, { USERNAME: 'hasmail', EMAIL: 'elsewhere@example.com' }))).name, 'InvalidParameterException');
+      });
+
       it('MFA follows NEW_PASSWORD_REQUIRED: a temporary password, a new one, then MFA_SETUP', async () => {
         const pool = await newPool(server);
         await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
