@@ -403,6 +403,28 @@ for (const kind of databaseKinds) {
         assert.equal((await passwordAuth(pool, 'emma')).ChallengeName, 'EMAIL_OTP');
       });
 
+      it('amazon-cognito-identity-js: selectMFAType, sendMFASelectionAnswer, then the chosen code', async () => {
+        const pool = await newPool(server);
+        await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true }, SmsMfaConfiguration: { SmsConfiguration: SMS_CONFIG } }));
+        await user(pool, 'picker', { phone_number: '+15555550166' });
+        const secret = await setUpTotp(await accessToken(pool, 'picker'));
+        await admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: pool.poolId, Username: 'picker', SMSMfaSettings: { Enabled: true }, SoftwareTokenMfaSettings: { Enabled: true } }));
+        const jsPool = new CognitoUserPool({ UserPoolId: pool.poolId, ClientId: pool.clientId, endpoint: server.url + '/' });
+        for (const answer of ['SMS_MFA', 'SOFTWARE_TOKEN_MFA'] as const) {
+          const js = jsSignIn(jsPool, 'picker');
+          const select = await js.result;
+          assert.equal(select.kind, 'select');
+          assert.deepEqual(JSON.parse((select as { params: Record<string, string> }).params.MFAS_CAN_CHOOSE!), ['SMS_MFA', 'SOFTWARE_TOKEN_MFA']);
+          const next = await new Promise<string>((resolve, reject) =>
+            js.user.sendMFASelectionAnswer(answer, { onSuccess: () => reject(new Error('no code asked')), onFailure: reject, mfaRequired: () => resolve('sms'), totpRequired: () => resolve('totp') }),
+          );
+          assert.equal(next, answer === 'SMS_MFA' ? 'sms' : 'totp');
+          const code = answer === 'SMS_MFA' ? await nextCode(server, pool.poolId, '+15555550166') : totp(secret, server.clock.now());
+          assert.ok((await sendMfaCode(js.user, code, answer)).isValid());
+          server.clock.advance(30_000);
+        }
+      });
+
       it('MFA_SETUP: a pool that requires MFA has a new user set up a software token with the Session', async () => {
         const pool = await newPool(server);
         await admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
