@@ -1,6 +1,7 @@
 import { action } from './action.js';
 import { adminUser } from '../domain/admin-users.js';
 import { attributeList } from '../domain/users.js';
+import { userMfaView } from '../domain/mfa.js';
 
 export default action(async (cognate, input: { UserPoolId: string; Username: string }) => {
   const pool = await cognate.pools.get(input.UserPoolId);
@@ -13,5 +14,6 @@ export default action(async (cognate, input: { UserPoolId: string; Username: str
     UserLastModifiedDate: user.updatedAt / 1000,
     Enabled: user.enabled,
     UserStatus: user.status,
+    ...(await userMfaView(cognate, user)),
   };
 });

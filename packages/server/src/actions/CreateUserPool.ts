@@ -1,7 +1,9 @@
 import { action } from './action.js';
 import { userPoolType } from './shapes.js';
+import { assertMfaConfigurable } from '../domain/mfa.js';
 
 export default action(async (cognate, input: { PoolName: string } & Record<string, any>) => {
+  assertMfaConfigurable(input);
   const now = cognate.clock.now();
   const pool = await cognate.pools.create(input, now);
   await cognate.keys.create(pool.id, now);

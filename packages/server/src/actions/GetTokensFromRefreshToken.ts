@@ -8,6 +8,6 @@ import { errors } from '../errors.js';
 export default action(async (cognate, input: { RefreshToken: string; ClientId: string; ClientSecret?: string; DeviceKey?: string }) => {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw errors.invalidParameter('REFRESH_TOKEN_AUTH flow not enabled for this client');
-  const result = await refreshTokens(cognate, pool, client, input.RefreshToken, input.ClientSecret);
+  const result = await refreshTokens(cognate, pool, client, input.RefreshToken, input.ClientSecret, input.DeviceKey);
   return { AuthenticationResult: result };
 });

@@ -12,16 +12,24 @@ import AdminDeleteUser from './AdminDeleteUser.js';
 import AdminDeleteUserAttributes from './AdminDeleteUserAttributes.js';
 import AdminDisableUser from './AdminDisableUser.js';
 import AdminEnableUser from './AdminEnableUser.js';
+import AdminForgetDevice from './AdminForgetDevice.js';
+import AdminGetDevice from './AdminGetDevice.js';
 import AdminGetUser from './AdminGetUser.js';
 import AdminInitiateAuth from './AdminInitiateAuth.js';
+import AdminListDevices from './AdminListDevices.js';
 import AdminListGroupsForUser from './AdminListGroupsForUser.js';
 import AdminRemoveUserFromGroup from './AdminRemoveUserFromGroup.js';
 import AdminResetUserPassword from './AdminResetUserPassword.js';
 import AdminRespondToAuthChallenge from './AdminRespondToAuthChallenge.js';
+import AdminSetUserMFAPreference from './AdminSetUserMFAPreference.js';
 import AdminSetUserPassword from './AdminSetUserPassword.js';
+import AdminSetUserSettings from './AdminSetUserSettings.js';
+import AdminUpdateDeviceStatus from './AdminUpdateDeviceStatus.js';
 import AdminUpdateUserAttributes from './AdminUpdateUserAttributes.js';
 import AdminUserGlobalSignOut from './AdminUserGlobalSignOut.js';
+import AssociateSoftwareToken from './AssociateSoftwareToken.js';
 import ChangePassword from './ChangePassword.js';
+import ConfirmDevice from './ConfirmDevice.js';
 import ConfirmForgotPassword from './ConfirmForgotPassword.js';
 import ConfirmSignUp from './ConfirmSignUp.js';
 import CreateGroup from './CreateGroup.js';
@@ -36,14 +44,18 @@ import DeleteUserPoolClient from './DeleteUserPoolClient.js';
 import DescribeUserImportJob from './DescribeUserImportJob.js';
 import DescribeUserPool from './DescribeUserPool.js';
 import DescribeUserPoolClient from './DescribeUserPoolClient.js';
+import ForgetDevice from './ForgetDevice.js';
 import ForgotPassword from './ForgotPassword.js';
 import GetCSVHeader from './GetCSVHeader.js';
+import GetDevice from './GetDevice.js';
 import GetGroup from './GetGroup.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
 import GetUser from './GetUser.js';
 import GetUserAttributeVerificationCode from './GetUserAttributeVerificationCode.js';
+import GetUserPoolMfaConfig from './GetUserPoolMfaConfig.js';
 import GlobalSignOut from './GlobalSignOut.js';
 import InitiateAuth from './InitiateAuth.js';
+import ListDevices from './ListDevices.js';
 import ListGroups from './ListGroups.js';
 import ListUserImportJobs from './ListUserImportJobs.js';
 import ListUserPoolClients from './ListUserPoolClients.js';
@@ -53,13 +65,18 @@ import ListUsersInGroup from './ListUsersInGroup.js';
 import ResendConfirmationCode from './ResendConfirmationCode.js';
 import RespondToAuthChallenge from './RespondToAuthChallenge.js';
 import RevokeToken from './RevokeToken.js';
+import SetUserMFAPreference from './SetUserMFAPreference.js';
+import SetUserPoolMfaConfig from './SetUserPoolMfaConfig.js';
+import SetUserSettings from './SetUserSettings.js';
 import SignUp from './SignUp.js';
 import StartUserImportJob from './StartUserImportJob.js';
 import StopUserImportJob from './StopUserImportJob.js';
+import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateGroup from './UpdateGroup.js';
 import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
+import VerifySoftwareToken from './VerifySoftwareToken.js';
 import VerifyUserAttribute from './VerifyUserAttribute.js';
 
 export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Record<string, Action>>> = {
@@ -72,16 +89,24 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     AdminDeleteUserAttributes,
     AdminDisableUser,
     AdminEnableUser,
+    AdminForgetDevice,
+    AdminGetDevice,
     AdminGetUser,
     AdminInitiateAuth,
+    AdminListDevices,
     AdminListGroupsForUser,
     AdminRemoveUserFromGroup,
     AdminResetUserPassword,
     AdminRespondToAuthChallenge,
+    AdminSetUserMFAPreference,
     AdminSetUserPassword,
+    AdminSetUserSettings,
+    AdminUpdateDeviceStatus,
     AdminUpdateUserAttributes,
     AdminUserGlobalSignOut,
+    AssociateSoftwareToken,
     ChangePassword,
+    ConfirmDevice,
     ConfirmForgotPassword,
     ConfirmSignUp,
     CreateGroup,
@@ -96,14 +121,18 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     DescribeUserImportJob,
     DescribeUserPool,
     DescribeUserPoolClient,
+    ForgetDevice,
     ForgotPassword,
     GetCSVHeader,
+    GetDevice,
     GetGroup,
     GetTokensFromRefreshToken,
     GetUser,
     GetUserAttributeVerificationCode,
+    GetUserPoolMfaConfig,
     GlobalSignOut,
     InitiateAuth,
+    ListDevices,
     ListGroups,
     ListUserImportJobs,
     ListUserPoolClients,
@@ -113,13 +142,18 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     ResendConfirmationCode,
     RespondToAuthChallenge,
     RevokeToken,
+    SetUserMFAPreference,
+    SetUserPoolMfaConfig,
+    SetUserSettings,
     SignUp,
     StartUserImportJob,
     StopUserImportJob,
+    UpdateDeviceStatus,
     UpdateGroup,
     UpdateUserAttributes,
     UpdateUserPool,
     UpdateUserPoolClient,
+    VerifySoftwareToken,
     VerifyUserAttribute,
   },
   'cognito-identity': identityActions,

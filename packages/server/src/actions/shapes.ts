@@ -2,7 +2,7 @@
  * Output shapes shared by several actions: UserPoolType, UserPoolClientType, UserType, GroupType.
  * Timestamps are epoch seconds, as awsJson serialises them.
  */
-import type { UserPool } from '../domain/user-pools.js';
+import { POOL_MFA_SETTINGS, type UserPool } from '../domain/user-pools.js';
 import type { AppClient } from '../domain/app-clients.js';
 import { attributeList, type User } from '../domain/users.js';
 import type { Group } from '../domain/groups.js';
@@ -15,10 +15,12 @@ export const ACCOUNT_ID = '000000000000';
 
 export function userPoolType(pool: UserPool, estimatedNumberOfUsers: number) {
   const region = pool.id.slice(0, pool.id.indexOf('_'));
+  const settings: Record<string, unknown> = { ...pool.settings };
+  for (const key of POOL_MFA_SETTINGS) delete settings[key];
   return {
     Id: pool.id,
     Name: pool.name,
-    ...pool.settings,
+    ...settings,
     LastModifiedDate: seconds(pool.updatedAt),
     CreationDate: seconds(pool.createdAt),
     EstimatedNumberOfUsers: estimatedNumberOfUsers,

@@ -16,6 +16,8 @@ import type { AuthenticationResult } from './tokens.js';
 import { clientAndPool } from './sign-up.js';
 import { answerNewPasswordRequired, newPasswordChallenge } from './admin-users.js';
 import { refusalBeforePassword, verifyPassword } from './imported-passwords.js';
+import { answerMfaChallenge, secondFactor, type SignInContext } from './mfa.js';
+import { answerDeviceChallenge, refreshDevice } from './devices.js';
 
 export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'CUSTOM_CHALLENGE' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | 'EMAIL_OTP';
 
@@ -56,18 +58,18 @@ const SECRET_BLOCK_AAD = 'srp-secret-block';
 const sessionMs = (client: AppClient) => client.settings.AuthSessionValidity * 60_000;
 
 /** Steps shared by every flow once the primary credential is proven. */
-async function afterPrimaryCredential(cognate: Cognate, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
+async function afterPrimaryCredential(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext = {}): Promise<AuthResponse> {
   assertMayUseAccount(user);
   await cognate.lockout.recordVerifiedPassword(user.sub, cognate.clock.now());
   // A temporary password (AdminCreateUser, AdminSetUserPassword) must be replaced first.
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(cognate, pool, client, user);
-  return afterPasswordSettled(cognate, pool, client, user);
+  return afterPasswordSettled(cognate, pool, client, user, ctx);
 }
 
 /** Steps once the user has a password of their own (after NEW_PASSWORD_REQUIRED, if it came). */
-async function afterPasswordSettled(cognate: Cognate, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
-  const result = await cognate.tokens.issue({ pool, client, user });
-  return { ChallengeParameters: {}, AuthenticationResult: result };
+async function afterPasswordSettled(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext = {}): Promise<AuthResponse> {
+  // MFA, then the device (DEVICE_SRP_AUTH or NewDeviceMetadata), then tokens (domain/mfa.ts).
+  return secondFactor(cognate, pool, client, user, ctx);
 }
 
 /** Refusals that come only after the password checked out, so they reveal nothing to a guesser. */
@@ -177,7 +179,7 @@ async function answerPasswordVerifier(cognate: Cognate, pool: UserPool, client: 
     throw errors.notAuthorized(INCORRECT);
   }
   await cognate.lockout.assertNotLocked(user.sub, now);
-  return afterPrimaryCredential(cognate, pool, client, user);
+  return afterPrimaryCredential(cognate, pool, client, user, { deviceKey: deviceKeyOf(responses) });
 }
 
 /** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password itself, checked with argon2id. */
@@ -204,11 +206,11 @@ async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClien
     await cognate.lockout.recordFailure(user.sub, now);
     throw errors.notAuthorized(INCORRECT);
   }
-  return afterPrimaryCredential(cognate, pool, client, proven);
+  return afterPrimaryCredential(cognate, pool, client, proven, { deviceKey: deviceKeyOf(params) });
 }
 
 /** REFRESH_TOKEN_AUTH: new ID and access tokens from a live refresh-token family. */
-export async function refreshTokens(cognate: Cognate, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined): Promise<AuthenticationResult> {
+export async function refreshTokens(cognate: Cognate, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string): Promise<AuthenticationResult> {
   const family = await cognate.tokens.resolveRefreshToken(client, refreshToken);
   const user = await cognate.users.findBySub(pool.id, family.userSub);
   if (!user) throw errors.notAuthorized('Invalid Refresh Token');
@@ -216,13 +218,14 @@ export async function refreshTokens(cognate: Cognate, pool: UserPool, client: Ap
   checkSecretHash(client, [user.username, user.sub], secretHashGiven, true);
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
-  return cognate.tokens.issue({ pool, client, user, authTime: family.authTime, originJti: family.originJti, ...(family.deviceKey ? { deviceKey: family.deviceKey } : {}) });
+  const deviceKey = await refreshDevice(cognate, pool, user, family.deviceKey, deviceKeyGiven || undefined);
+  return cognate.tokens.issue({ pool, client, user, authTime: family.authTime, originJti: family.originJti, ...(deviceKey ? { deviceKey } : {}) });
 }
 
 /** REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN) in InitiateAuth and AdminInitiateAuth. */
 async function refreshFlow(cognate: Cognate, pool: UserPool, client: AppClient, params: Params): Promise<AuthResponse> {
   if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
-  const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH);
+  const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH, deviceKeyOf(params));
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }
 
@@ -277,6 +280,9 @@ export async function adminInitiateAuth(cognate: Cognate, input: InitiateAuthInp
   }
 }
 
+/** DEVICE_KEY as clients send it (amazon-cognito-identity-js sends null after forgetting a device). */
+const deviceKeyOf = (params: Params): string | undefined => (typeof params.DEVICE_KEY === 'string' && params.DEVICE_KEY !== '' ? params.DEVICE_KEY : undefined);
+
 const flowNotEnabled = (flow: string) => errors.invalidParameter(`${flow} flow not enabled for this client`);
 
 export interface RespondInput {
@@ -295,8 +301,17 @@ export async function respondToAuthChallenge(cognate: Cognate, input: RespondInp
       return answerPasswordVerifier(cognate, found.pool, found.client, responses);
     case 'NEW_PASSWORD_REQUIRED': {
       const user = await answerNewPasswordRequired(cognate, found.pool, found.client, responses, input.Session);
-      return afterPasswordSettled(cognate, found.pool, found.client, user);
+      return afterPasswordSettled(cognate, found.pool, found.client, user, { deviceKey: deviceKeyOf(responses) });
     }
+    case 'SMS_MFA':
+    case 'SOFTWARE_TOKEN_MFA':
+    case 'EMAIL_OTP':
+    case 'SELECT_MFA_TYPE':
+    case 'MFA_SETUP':
+      return answerMfaChallenge(cognate, found.pool, found.client, input.ChallengeName, responses, input.Session);
+    case 'DEVICE_SRP_AUTH':
+    case 'DEVICE_PASSWORD_VERIFIER':
+      return answerDeviceChallenge(cognate, found.pool, found.client, input.ChallengeName, responses, input.Session);
     default:
       throw errors.invalidParameter(`Invalid challenge name: ${input.ChallengeName}`);
   }

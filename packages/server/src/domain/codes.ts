@@ -12,7 +12,7 @@ import { newId } from './ids.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-export type CodePurpose = 'signup' | 'forgot_password' | `verify:${string}`;
+export type CodePurpose = 'signup' | 'forgot_password' | `verify:${string}` | `mfa:${string}`;
 
 /** Wrong answers a code survives; the next wrong one kills it. */
 export const MAX_CODE_ATTEMPTS = 5;
@@ -25,7 +25,11 @@ export const CODE_LIFETIME_MS: Record<'signup' | 'forgot_password' | 'verify', n
   verify: 24 * 3600_000,
 };
 
-const lifetime = (purpose: CodePurpose) => (purpose.startsWith('verify:') ? CODE_LIFETIME_MS.verify : CODE_LIFETIME_MS[purpose as 'signup' | 'forgot_password']);
+/** An MFA code (`mfa:<session>`) lives as long as the longest AuthSessionValidity; its Session usually ends it sooner. */
+export const MFA_CODE_LIFETIME_MS = 15 * 60_000;
+
+const lifetime = (purpose: CodePurpose) =>
+  purpose.startsWith('verify:') ? CODE_LIFETIME_MS.verify : purpose.startsWith('mfa:') ? MFA_CODE_LIFETIME_MS : CODE_LIFETIME_MS[purpose as 'signup' | 'forgot_password'];
 
 export type CodeOutcome = 'ok' | 'mismatch' | 'expired';
 

@@ -63,6 +63,16 @@ export class Lockout {
     if (Number(result.numUpdatedRows) === 0) await this.assertNotLocked(sub, now);
   }
 
+  /** Locks until `until` unless a longer lock is already set (wrong second factors, domain/mfa.ts). */
+  async lockUntil(sub: string, until: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ locked_until: until })
+      .where('id', '=', sub)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', until)]))
+      .execute();
+  }
+
   async recordSuccess(sub: string): Promise<void> {
     await this.db.updateTable('users').set({ failed_attempts: 0, last_failed_at: null, locked_until: null }).where('id', '=', sub).where('failed_attempts', '>', 0).execute();
   }

@@ -205,6 +205,9 @@ const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
 
 const VERIFIABLE = new Set(['email', 'phone_number']);
 
+/** Settings only SetUserPoolMfaConfig writes (domain/mfa.ts): kept by UpdateUserPool, not shown by DescribeUserPool. */
+export const POOL_MFA_SETTINGS = ['SmsMfaConfiguration', 'SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration'] as const;
+
 type CreateInput = Partial<Omit<UserPoolSettings, 'SchemaAttributes'>> & { PoolName: string; Schema?: Partial<SchemaAttribute>[] };
 
 /** CreateUserPool's input → complete settings, checked the way Cognito checks them. */
@@ -249,6 +252,11 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
   ] as const;
   for (const key of optional) {
     const value = input[key] ?? previous?.[key];
+    if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
+  }
+  // Only SetUserPoolMfaConfig sets these (domain/mfa.ts); UpdateUserPool keeps them.
+  for (const key of POOL_MFA_SETTINGS) {
+    const value = (previous as unknown as Record<string, unknown> | undefined)?.[key];
     if (value !== undefined) (settings as unknown as Record<string, unknown>)[key] = value;
   }
   // Username and alias attributes can't change after creation.
@@ -326,6 +334,22 @@ export class UserPools {
         .where('id', '=', id)
         .where('settings', '=', row.settings)
         .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) {
+        this.cache.delete(id);
+        return { ...pool, settings, updatedAt: now };
+      }
+      if (attempt >= 10) throw new CognitoError('ConcurrentModificationException', 'The user pool was modified concurrently; try again.');
+    }
+  }
+
+  /** Merges `patch` into the stored settings (compare-and-set, as addCustomAttributes does). */
+  async patchSettings(id: string, patch: Record<string, unknown>, now: number): Promise<UserPool> {
+    for (let attempt = 0; ; attempt++) {
+      const row = await this.store.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!row) throw errors.resourceNotFound(`User pool ${id} does not exist.`);
+      const pool = rowToPool(row);
+      const settings = { ...pool.settings, ...patch } as UserPoolSettings;
+      const result = await this.store.db.updateTable('user_pools').set({ settings: JSON.stringify(settings), updated_at: now }).where('id', '=', id).where('settings', '=', row.settings).executeTakeFirst();
       if (Number(result.numUpdatedRows) === 1) {
         this.cache.delete(id);
         return { ...pool, settings, updatedAt: now };

@@ -348,6 +348,47 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0006_mfa': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('user_mfa')
+        .addColumn('user_id', 'varchar(36)', (c) => c.primaryKey().notNull().references('users.id').onDelete('cascade'))
+        .addColumn('pool_id', 'varchar(55)', (c) => c.notNull())
+        .addColumn('sms_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('email_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('totp_enabled', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('preferred', 'varchar(32)')
+        .addColumn('totp_secret_sealed', 'text')
+        .addColumn('totp_pending_sealed', 'text')
+        .addColumn('totp_last_step', 'bigint')
+        .addColumn('mfa_options', 'text')
+        .addColumn('mfa_passed_session', 'varchar(36)')
+        .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_failed_at', 'bigint')
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0006_devices': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('devices')
+        .addColumn('device_key', 'varchar(55)', (c) => c.primaryKey().notNull())
+        .addColumn('pool_id', 'varchar(55)', (c) => c.notNull())
+        .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+        .addColumn('group_key', 'varchar(64)', (c) => c.notNull())
+        .addColumn('name', 'varchar(1024)')
+        .addColumn('salt', 'text')
+        .addColumn('verifier_sealed', 'text')
+        .addColumn('remembered', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('confirmed_at', 'bigint')
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('updated_at', 'bigint', (c) => c.notNull())
+        .addColumn('last_authenticated_at', 'bigint')
+        .execute();
+      await db.schema.createIndex('devices_user').on('devices').columns(['user_id', 'created_at', 'device_key']).execute();
+    },
+  },
 };
 
 /**

@@ -267,6 +267,54 @@ export interface IamProvidersTable {
   created_at: number;
 }
 
+/** A user's MFA settings (SetUserMFAPreference, SetUserSettings) and software token (domain/mfa.ts). */
+export interface UserMfaTable {
+  user_id: string;
+  pool_id: string;
+  sms_enabled: number;
+  email_enabled: number;
+  totp_enabled: number;
+  /** 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP', or null for no preference. */
+  preferred: string | null;
+  /** The verified TOTP secret (base32), sealed. */
+  totp_secret_sealed: string | null;
+  /** A secret from AssociateSoftwareToken waiting for VerifySoftwareToken, sealed. */
+  totp_pending_sealed: string | null;
+  /** The 30 s step of the last TOTP code accepted: each code works once. */
+  totp_last_step: number | null;
+  /** Legacy MFAOptions (SetUserSettings), as JSON. */
+  mfa_options: string | null;
+  /**
+   * The nonce of the user's last sign-in session whose MFA was answered and that went on to
+   * DEVICE_SRP_AUTH: amazon-cognito-identity-js answers DEVICE_SRP_AUTH with that MFA Session.
+   */
+  mfa_passed_session: string | null;
+  /** Consecutive wrong second-factor codes; a correct password does not reset them. */
+  failed_attempts: number;
+  last_failed_at: number | null;
+  updated_at: number;
+}
+
+/** A device tracked for a user (NewDeviceMetadata, ConfirmDevice; domain/devices.ts). */
+export interface DevicesTable {
+  /** `<region>_<uuid>` */
+  device_key: string;
+  pool_id: string;
+  user_id: string;
+  /** The DeviceGroupKey: the "pool name" of device SRP. */
+  group_key: string;
+  name: string | null;
+  /** Device SRP salt (hex) and verifier (sealed), from ConfirmDevice. */
+  salt: string | null;
+  verifier_sealed: string | null;
+  /** 1 when remembered (DeviceRememberedStatus). */
+  remembered: number;
+  confirmed_at: number | null;
+  created_at: number;
+  updated_at: number;
+  last_authenticated_at: number | null;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -288,5 +336,7 @@ export interface Database {
   identity_logins: IdentityLoginsTable;
   iam_roles: IamRolesTable;
   iam_providers: IamProvidersTable;
+  user_mfa: UserMfaTable;
+  devices: DevicesTable;
   kysely_placeholder?: { id: Generated<number> };
 }

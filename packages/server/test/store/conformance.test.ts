@@ -12,6 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createCognate } from '../../src/domain/cognate.js';
+import { newDeviceForSignIn } from '../../src/domain/devices.js';
+import { setUserSettings } from '../../src/domain/mfa.js';
 import { newSub, srpPoolName } from '../../src/domain/ids.js';
 import { MAX_CODES_PER_HOUR, type CodePurpose } from '../../src/domain/codes.js';
 import { loadMasterKey, loadServerSecrets } from '../../src/domain/secrets.js';
@@ -246,12 +248,14 @@ for (const kind of databaseKinds) {
       it('delete removes the pool with its users, attributes, codes, refresh tokens, clients and keys, and nothing of another pool', async () => {
         const { cognate, db } = env();
         const populate = async (poolUsers: number) => {
-          const pool = await newPool(env(), { AutoVerifiedAttributes: ['email'] });
+          const pool = await newPool(env(), { AutoVerifiedAttributes: ['email'], DeviceConfiguration: { ChallengeRequiredOnNewDevice: true } });
           const clients = [await newClient(env(), pool), await newClient(env(), pool, { GenerateSecret: true })];
           for (let i = 0; i < poolUsers; i++) {
             const user = await newUser(env(), pool, `member${i}`, { email: `member${i}@example.com`, name: `Member ${i}` });
             await cognate.codes.issue(db, { poolId: pool.id, userId: user.sub, purpose: 'signup' }, env().clock.now());
             for (const client of clients) await cognate.tokens.issue({ pool, client, user });
+            await newDeviceForSignIn(cognate, pool, user);
+            await setUserSettings(cognate, user, []);
           }
           return { pool, clients };
         };
@@ -261,7 +265,7 @@ for (const kind of databaseKinds) {
         // delivery log and outlive their pool.
         const tables = ['user_pools', ...Object.keys(SCHEMA).filter((t) => t !== 'outbox' && SCHEMA[t]!.columns.includes('pool_id'))] as Array<keyof typeof SCHEMA & string>;
         const counts = async (poolId: string) => Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await countRows(db, t as never, poolId)] as const)));
-        const expectA = { user_pools: 1, users: 2, user_attributes: 4, codes: 2, refresh_tokens: 4, user_pool_clients: 2, signing_keys: 1 };
+        const expectA = { user_pools: 1, users: 2, user_attributes: 4, codes: 2, refresh_tokens: 4, user_pool_clients: 2, signing_keys: 1, devices: 2, user_mfa: 2 };
         const beforeA = await counts(a.pool.id);
         for (const [t, n] of Object.entries(expectA)) assert.equal(beforeA[t], n, `${t} rows of pool A before`);
         const beforeB = await counts(b.pool.id);
