@@ -220,7 +220,7 @@ export async function setMfaPreference(cognate: Cognate, pool: UserPool, user: U
   if (given.filter(([, s]) => s?.PreferredMfa === true).length > 1) throw errors.invalidParameter('Only one MFA method can be set as preferred.');
   const offered = poolFactors(pool);
   const now = cognate.clock.now();
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     await ensureRow(trx, user, now);
     const mfa = await readUserMfa(trx, user.sub);
     const enabled: Record<MfaType, boolean> = { SMS_MFA: mfa.sms, SOFTWARE_TOKEN_MFA: mfa.totp, EMAIL_OTP: mfa.email };
@@ -264,7 +264,7 @@ export async function setUserSettings(cognate: Cognate, user: User, options: { D
   if (options.length > 0 && !user.attributes.get('phone_number')) throw errors.invalidParameter('User does not have delivery config set to turn on SMS_MFA');
   const now = cognate.clock.now();
   const stored = options.length > 0 ? JSON.stringify([{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]) : null;
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     await ensureRow(trx, user, now);
     await trx
       .updateTable('user_mfa')
@@ -286,7 +286,7 @@ export async function associateWithAccessToken(cognate: Cognate, accessToken: st
   if (!poolFactors(pool).SOFTWARE_TOKEN_MFA) throw softwareTokenNotEnabled();
   const secret = newTotpSecret();
   const now = cognate.clock.now();
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     await ensureRow(trx, user, now);
     await trx.updateTable('user_mfa').set({ totp_pending_sealed: cognate.secrets.atRest.sealToString(Buffer.from(secret), totpAad(user)), updated_at: now }).where('user_id', '=', user.sub).execute();
   });
@@ -444,7 +444,7 @@ async function sendChallenge(cognate: Cognate, pool: UserPool, client: AppClient
   if (!to) throw new CognitoError('MFAMethodNotFoundException', 'No MFA mechanism registered in the account.');
   const now = cognate.clock.now();
   const purpose = `mfa:${state.n}` as const;
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     const sent = await trx.selectFrom('codes').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.sub).where('purpose', '=', purpose).executeTakeFirst();
     if (Number(sent?.n ?? 0) >= MAX_DELIVERIES_PER_SESSION) throw errors.limitExceeded();
     const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose }, now);
@@ -537,7 +537,7 @@ export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, clien
       throw outcome === 'reused' ? errors.expiredCode('Your software token has already been used once.') : errors.codeMismatch('Invalid code received for user');
     }
   } else {
-    const outcome = await cognate.store.db.transaction().execute((trx) => cognate.codes.consume(trx, { userId: user.sub, purpose: `mfa:${state.n}`, code }, now));
+    const outcome = await cognate.store.transaction((trx) => cognate.codes.consume(trx, { userId: user.sub, purpose: `mfa:${state.n}`, code }, now));
     if (outcome !== 'ok') {
       await recordWrongCode(cognate, user, now);
       throw outcome === 'mismatch' ? errors.codeMismatch('Invalid code received for user') : codeError(outcome);
@@ -570,7 +570,7 @@ async function startEmailSetup(cognate: Cognate, pool: UserPool, client: AppClie
 }
 
 async function finishEmailSetup(cognate: Cognate, pool: UserPool, user: User, email: string, now: number): Promise<void> {
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     // The code proved the address: it becomes the user's verified email (claiming it as an alias, if the pool has them).
     await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([['email', email], ['email_verified', 'true']]), { now });
     await ensureRow(trx, user, now);
@@ -619,7 +619,7 @@ export async function verifyWithSession(cognate: Cognate, session: string, code:
   await cognate.lockout.assertNotLocked(user.sub, now);
   const step = matchTotp(state.t, code, now, null);
   if (step === undefined) throw codeMismatchOnEnable();
-  await cognate.store.db.transaction().execute(async (trx) => {
+  await cognate.store.transaction(async (trx) => {
     await ensureRow(trx, user, now);
     await trx
       .updateTable('user_mfa')
