@@ -38,7 +38,7 @@ import {
 import { hash as argon2Hash } from '@node-rs/argon2';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { databaseKinds } from '../support/postgres.js';
-import { failureWithStatus as failure, startTestServer, type TestServer } from '../support/server.js';
+import { failureWithStatus as failure, fetchBody, startTestServer, type TestServer } from '../support/server.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 const PASSWORD = 'Imp0rted-Secret!';
@@ -413,7 +413,7 @@ for (const kind of databaseKinds) {
     const job = async (name = 'import', extra: Record<string, unknown> = {}, pool = poolId) =>
       (await server.admin.send(new CreateUserImportJobCommand({ UserPoolId: pool, JobName: name, CloudWatchLogsRoleArn: ROLE, ...extra } as never))).UserImportJob!;
     const describeJob = async (jobId: string, pool = poolId) => (await server.admin.send(new DescribeUserImportJobCommand({ UserPoolId: pool, JobId: jobId }))).UserImportJob!;
-    const upload = (url: string, body: string | Buffer) => fetch(url, { method: 'PUT', body, headers: { 'x-amz-server-side-encryption': 'aws:kms', 'content-type': 'text/csv' } });
+    const upload = (url: string, body: string | Buffer) => fetch(url, { method: 'PUT', body: fetchBody(body), headers: { 'x-amz-server-side-encryption': 'aws:kms', 'content-type': 'text/csv' } });
     /** Polls until the job has finished (a bounded number of times; nothing asserts on time). */
     async function finished(jobId: string, pool = poolId): Promise<UserImportJobType> {
       for (let i = 0; i < 1500; i++) {

@@ -80,12 +80,17 @@ export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Pa
   };
 }
 
+/** A request body `fetch` takes: a Buffer's bytes are copied into a plain Uint8Array. */
+export function fetchBody(body: string | Buffer): string | Uint8Array<ArrayBuffer> {
+  return typeof body === 'string' ? body : new Uint8Array(body);
+}
+
 /** Posts a raw awsJson request (for malformed-input tests the SDK won't send). */
 export async function rawCall(url: string, target: string | undefined, body: string | Buffer, headers: Record<string, string> = {}): Promise<{ status: number; json: any; headers: Headers }> {
   const res = await fetch(url + '/', {
     method: 'POST',
     headers: { 'content-type': 'application/x-amz-json-1.1', ...(target ? { 'x-amz-target': target } : {}), ...headers },
-    body,
+    body: fetchBody(body),
   });
   const text = await res.text();
   let json: unknown;

@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SignJWT, exportJWK, generateKeyPair, type KeyLike } from 'jose';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { DescribeIdentityCommand, GetCredentialsForIdentityCommand, GetIdCommand, GetOpenIdTokenCommand } from '@aws-sdk/client-cognito-identity';
 import { databaseKinds } from '../../support/postgres.js';
 import { failure, startTestServer, type TestServer } from '../../support/server.js';
@@ -17,7 +17,7 @@ import { iam } from './sign.js';
 
 interface LocalIdp {
   base: string;
-  sign(path: string, payload: Record<string, unknown>, opts?: { key?: KeyLike; expiresIn?: string | number; iss?: string }): Promise<string>;
+  sign(path: string, payload: Record<string, unknown>, opts?: { key?: CryptoKey; expiresIn?: string | number; iss?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -55,13 +55,13 @@ async function startIdp(): Promise<LocalIdp> {
     },
     rogueKey: rogue.privateKey,
     close: () => new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }),
-  } as LocalIdp & { rogueKey: KeyLike };
+  } as LocalIdp & { rogueKey: CryptoKey };
 }
 
 for (const kind of databaseKinds) {
   describe(`external identity providers (${kind})`, () => {
     let server: TestServer;
-    let idp: LocalIdp & { rogueKey?: KeyLike };
+    let idp: LocalIdp & { rogueKey?: CryptoKey };
     let identityPoolId: string;
     let oidcKey: string;
 

@@ -182,18 +182,20 @@ for (const kind of databaseKinds) {
 
     it('refuses bad developer-identity input with Cognito errors', async () => {
       const noDev = await identityPoolFor(server, [pool]);
-      const send = (cmd: Parameters<TestServer['identityAdmin']['send']>[0]) => failure(() => server.identityAdmin.send(cmd));
-      assert.equal((await send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: noDev, Logins: { [DEV]: 'x' } }))).name, 'NotAuthorizedException');
-      assert.equal((await send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, Logins: { 'other.dev': 'x' } }))).name, 'InvalidParameterException');
-      assert.equal((await send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: NO_IDENTITY, Logins: { [DEV]: 'x' } }))).name, 'ResourceNotFoundException');
-      assert.equal((await send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: NO_IDENTITY, Logins: { [DEV]: 'x' } }))).name, 'ResourceNotFoundException');
-      assert.equal((await send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, Logins: { [DEV]: 'x' }, TokenDuration: 86401 }))).name, 'InvalidParameterException');
-      assert.equal((await send(new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId }))).name, 'InvalidParameterException');
-      assert.equal((await send(new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, DeveloperUserIdentifier: 'nobody' }))).name, 'ResourceNotFoundException');
-      assert.equal((await send(new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: NO_IDENTITY }))).name, 'ResourceNotFoundException');
-      assert.equal((await send(new MergeDeveloperIdentitiesCommand({ IdentityPoolId: identityPoolId, DeveloperProviderName: 'other.dev', SourceUserIdentifier: 'a', DestinationUserIdentifier: 'b' }))).name, 'NotAuthorizedException');
-      assert.equal((await send(new MergeDeveloperIdentitiesCommand({ IdentityPoolId: identityPoolId, DeveloperProviderName: DEV, SourceUserIdentifier: 'nobody', DestinationUserIdentifier: 'b' }))).name, 'ResourceNotFoundException');
-      assert.equal((await send(new UnlinkDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: NO_IDENTITY, DeveloperProviderName: DEV, DeveloperUserIdentifier: 'x' }))).name, 'ResourceNotFoundException');
+      const admin = server.identityAdmin;
+      /** The name of the error a signed developer call is refused with. */
+      const refusal = async (call: () => Promise<unknown>) => (await failure(call)).name;
+      assert.equal(await refusal(() => admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: noDev, Logins: { [DEV]: 'x' } }))), 'NotAuthorizedException');
+      assert.equal(await refusal(() => admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, Logins: { 'other.dev': 'x' } }))), 'InvalidParameterException');
+      assert.equal(await refusal(() => admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: NO_IDENTITY, Logins: { [DEV]: 'x' } }))), 'ResourceNotFoundException');
+      assert.equal(await refusal(() => admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: NO_IDENTITY, Logins: { [DEV]: 'x' } }))), 'ResourceNotFoundException');
+      assert.equal(await refusal(() => admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, Logins: { [DEV]: 'x' }, TokenDuration: 86401 }))), 'InvalidParameterException');
+      assert.equal(await refusal(() => admin.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId }))), 'InvalidParameterException');
+      assert.equal(await refusal(() => admin.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, DeveloperUserIdentifier: 'nobody' }))), 'ResourceNotFoundException');
+      assert.equal(await refusal(() => admin.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: NO_IDENTITY }))), 'ResourceNotFoundException');
+      assert.equal(await refusal(() => admin.send(new MergeDeveloperIdentitiesCommand({ IdentityPoolId: identityPoolId, DeveloperProviderName: 'other.dev', SourceUserIdentifier: 'a', DestinationUserIdentifier: 'b' }))), 'NotAuthorizedException');
+      assert.equal(await refusal(() => admin.send(new MergeDeveloperIdentitiesCommand({ IdentityPoolId: identityPoolId, DeveloperProviderName: DEV, SourceUserIdentifier: 'nobody', DestinationUserIdentifier: 'b' }))), 'ResourceNotFoundException');
+      assert.equal(await refusal(() => admin.send(new UnlinkDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: NO_IDENTITY, DeveloperProviderName: DEV, DeveloperUserIdentifier: 'x' }))), 'ResourceNotFoundException');
       // Unsigned, the developer calls are refused before anything else.
       assert.equal((await failure(() => server.identity.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, Logins: { [DEV]: 'x' } })))).name, 'UnrecognizedClientException');
     });
