@@ -10,6 +10,19 @@ import { z } from 'zod';
 const port = z.coerce.number().int().min(0).max(65535);
 const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1')]);
 
+/** A JSON object of strings, given as an object (config file) or as JSON text (environment, flag). */
+const stringMap = z.union([z.string(), z.record(z.string(), z.string())]).transform((v, ctx) => {
+  if (typeof v !== 'string') return v;
+  try {
+    const o: unknown = v ? JSON.parse(v) : {};
+    if (o !== null && typeof o === 'object' && !Array.isArray(o) && Object.values(o).every((x) => typeof x === 'string')) return o as Record<string, string>;
+  } catch {
+    // reported below
+  }
+  ctx.addIssue({ code: 'custom', message: 'a JSON object of strings' });
+  return z.NEVER;
+});
+
 /** Every option: its schema, default, environment variable, flag and a one-line description. */
 export const options = {
   port: { schema: port, default: 9229, env: 'PORT', flag: '--port <n>', doc: 'HTTP port to listen on' },
@@ -40,6 +53,12 @@ export const options = {
   credentialsBroker: { schema: z.enum(['built-in', 'upstream']), default: 'built-in' as 'built-in' | 'upstream', env: 'COGNATE_CREDENTIALS_BROKER', flag: '--credentials-broker <kind>', doc: "identity-pool credentials: 'built-in' (Cognate mints and verifies them) or 'upstream' (AssumeRoleWithWebIdentity at --upstream-sts-endpoint)" },
   socialEndpoints: { schema: z.string().refine((v) => { try { const o: unknown = v ? JSON.parse(v) : {}; return o !== null && typeof o === 'object' && !Array.isArray(o) && Object.values(o).every((x) => typeof x === 'string'); } catch { return false; } }, 'a JSON object of provider → URL'), default: '', env: 'COGNATE_SOCIAL_ENDPOINTS', flag: '--social-endpoints <json>', doc: 'JSON object overriding where social logins are verified, e.g. {"accounts.google.com":"http://127.0.0.1:8080"} (Google/Apple: OIDC issuer; graph.facebook.com; www.amazon.com: the API base)' },
   upstreamStsEndpoint: { schema: z.string(), default: '', env: 'COGNATE_UPSTREAM_STS_ENDPOINT', flag: '--upstream-sts-endpoint <url>', doc: "the STS endpoint of the 'upstream' credentials broker (empty: AWS STS of --region)" },
+  triggers: { schema: stringMap, default: {} as Record<string, string>, env: 'COGNATE_TRIGGERS', flag: '--triggers <json>', doc: 'where the Lambda ARNs of pools\' LambdaConfig run: JSON object of ARN → a module path (file: URL or path to an ES module exporting `handler`), an http(s) webhook URL, or "lambda"; unlisted ARNs are invoked through the Lambda API' },
+  triggerTimeoutMs: { schema: z.coerce.number().int().min(100).max(30000), default: 5000, env: 'COGNATE_TRIGGER_TIMEOUT_MS', flag: '--trigger-timeout <ms>', doc: 'how long a trigger may take before the operation fails (Cognito: 5 s)' },
+  triggerWebhookSecret: { schema: z.string(), default: '', env: 'COGNATE_TRIGGER_WEBHOOK_SECRET', flag: '--trigger-webhook-secret <secret>', doc: 'HMAC key for the x-cognate-signature header on trigger webhooks (recommended whenever a webhook is configured)' },
+  lambdaEndpoint: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ENDPOINT', flag: '--lambda-endpoint <url>', doc: 'Lambda API endpoint for ARN triggers (empty: AWS Lambda in the ARN\'s region)' },
+  lambdaAccessKeyId: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ACCESS_KEY_ID', flag: '--lambda-access-key-id <id>', doc: 'access key that signs Lambda Invoke calls (empty: the AWS SDK\'s default credential chain)' },
+  lambdaSecretAccessKey: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_SECRET_ACCESS_KEY', flag: '--lambda-secret-access-key <secret>', doc: 'secret for --lambda-access-key-id' },
 } as const;
 
 type Options = typeof options;

@@ -1,4 +1,4 @@
 import { action } from './action.js';
 import { confirmSignUp } from '../domain/sign-up.js';
 
-export default action((cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean }) => confirmSignUp(cognate, input));
+export default action((cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean; ClientMetadata?: Record<string, string> }) => confirmSignUp(cognate, input));

@@ -5,9 +5,9 @@ import { clientAndPool } from '../domain/sign-up.js';
 import { errors } from '../errors.js';
 
 /** The newer refresh API Amplify ≥ 6.15.4 uses (protocol.md §4). */
-export default action(async (cognate, input: { RefreshToken: string; ClientId: string; ClientSecret?: string; DeviceKey?: string }) => {
+export default action(async (cognate, input: { RefreshToken: string; ClientId: string; ClientSecret?: string; DeviceKey?: string; ClientMetadata?: Record<string, string> }) => {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw errors.invalidParameter('REFRESH_TOKEN_AUTH flow not enabled for this client');
-  const result = await refreshTokens(cognate, pool, client, input.RefreshToken, input.ClientSecret, input.DeviceKey);
+  const result = await refreshTokens(cognate, pool, client, input.RefreshToken, input.ClientSecret, input.DeviceKey, input.ClientMetadata);
   return { AuthenticationResult: result };
 });

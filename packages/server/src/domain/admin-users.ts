@@ -5,6 +5,7 @@
  */
 import { createHash, randomInt } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import { attributeMap, runTrigger, userAttributesOf } from '../triggers/triggers.js';
 import { CognitoError, errors } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { Outbox } from '../messaging/outbox.js';
@@ -15,7 +16,7 @@ import { codeDestination, sendCode } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { requiresVerificationBeforeUpdate, setPendingValue } from './self-service.js';
-import { assertWritable, resolveUsername } from './sign-up.js';
+import { assertWritable, postConfirmation, resolveUsername } from './sign-up.js';
 import { usernameKey, validateAttributes, type AttributeType, type User, type UserStatus } from './users.js';
 import { aliasExists } from './aliases.js';
 import { assertPasswordNotReused, rememberReplacedPassword } from './password-history.js';
@@ -207,7 +208,7 @@ export interface AdminCreateUserInput {
  * AdminCreateUser: a FORCE_CHANGE_PASSWORD user with a temporary password (given and
  * policy-checked, or generated), invited by SMS and/or email unless SUPPRESS; RESEND gives an
  * existing FORCE_CHANGE_PASSWORD user a new temporary password and invitation. ValidationData and
- * ClientMetadata only feed triggers, which Cognate doesn't run here. AllowAdminCreateUserOnly pools
+ * ClientMetadata go to the PreSignUp trigger. AllowAdminCreateUserOnly pools
  * allow it: that setting only closes self sign-up.
  */
 export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserInput): Promise<User> {
@@ -229,6 +230,13 @@ export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserIn
       throw errors.usernameExists(`An account with the given ${attribute} already exists.`);
     }
   }
+  // PreSignUp_AdminCreateUser may refuse the user; its autoConfirm/autoVerify answers don't apply here.
+  await runTrigger(cognate, pool, 'PreSignUp', {
+    source: 'PreSignUp_AdminCreateUser',
+    userName: username,
+    request: { userAttributes: Object.fromEntries(attributes), validationData: attributeMap(input.ValidationData), clientMetadata: input.ClientMetadata ?? null },
+    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+  });
   const destinations = input.MessageAction === 'SUPPRESS' ? [] : invitationDestinations(attributes, input.DesiredDeliveryMediums);
   const password = input.TemporaryPassword || generateTemporaryPassword(policy);
   const credentials = await cognate.users.credentials(pool, username, password);
@@ -646,6 +654,7 @@ export async function adminConfirmSignUp(cognate: Cognate, input: AdminUserInput
     return true;
   });
   if (!confirmed) throw cannot('CONFIRMED');
+  await postConfirmation(cognate, pool, user.sub, 'PostConfirmation_ConfirmSignUp', undefined, input.ClientMetadata);
 }
 
 /** AdminUserGlobalSignOut: every refresh token of the user, and so every access token, revoked. */

@@ -18,6 +18,9 @@ import { answerNewPasswordRequired, newPasswordChallenge } from './admin-users.j
 import { refusalBeforePassword, verifyPassword } from './imported-passwords.js';
 import { answerMfaChallenge, secondFactor, type SignInContext } from './mfa.js';
 import { answerDeviceChallenge, refreshDevice } from './devices.js';
+import { answerCustomChallenge, continueAfterPassword, startCustomAuth, type ChallengeResult } from './custom-auth.js';
+import { generateTokens } from './token-generation.js';
+import { runTrigger, userAttributesOf } from '../triggers/triggers.js';
 
 export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'CUSTOM_CHALLENGE' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | 'EMAIL_OTP';
 
@@ -32,7 +35,7 @@ type Params = Record<string, string>;
 
 const INCORRECT = 'Incorrect username or password.';
 
-function required(params: Params | undefined, name: string): string {
+export function required(params: Params | undefined, name: string): string {
   const value = params?.[name];
   if (value === undefined || value === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
   return value;
@@ -50,15 +53,17 @@ interface SecretBlockState {
   B: string;
   /** A, hex */
   A: string;
+  /** CUSTOM_AUTH with SRP first: the challenges so far, for DefineAuthChallenge (domain/custom-auth.ts) */
+  x?: ChallengeResult[];
 }
 
 const SECRET_BLOCK_AAD = 'srp-secret-block';
 
 /** How long a challenge stays answerable: the client's AuthSessionValidity, in minutes (3 by default). */
-const sessionMs = (client: AppClient) => client.settings.AuthSessionValidity * 60_000;
+export const sessionMs = (client: AppClient) => client.settings.AuthSessionValidity * 60_000;
 
 /** Steps shared by every flow once the primary credential is proven. */
-async function afterPrimaryCredential(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext = {}): Promise<AuthResponse> {
+export async function afterPrimaryCredential(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext = {}): Promise<AuthResponse> {
   assertMayUseAccount(user);
   await cognate.lockout.recordVerifiedPassword(user.sub, cognate.clock.now());
   // A temporary password (AdminCreateUser, AdminSetUserPassword) must be replaced first.
@@ -67,20 +72,20 @@ async function afterPrimaryCredential(cognate: Cognate, pool: UserPool, client: 
 }
 
 /** Steps once the user has a password of their own (after NEW_PASSWORD_REQUIRED, if it came). */
-async function afterPasswordSettled(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext = {}): Promise<AuthResponse> {
+export async function afterPasswordSettled(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext = {}): Promise<AuthResponse> {
   // MFA, then the device (DEVICE_SRP_AUTH or NewDeviceMetadata), then tokens (domain/mfa.ts).
   return secondFactor(cognate, pool, client, user, ctx);
 }
 
 /** Refusals that come only after the password checked out, so they reveal nothing to a guesser. */
-function assertMayUseAccount(user: User): void {
+export function assertMayUseAccount(user: User): void {
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   if (user.status === 'UNCONFIRMED') throw errors.userNotConfirmed();
   if (user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
 }
 
 /** The failure for a sign-in name that matches no one: generic, or UserNotFound for LEGACY clients. */
-function unknownUser(client: AppClient): Error {
+export function unknownUser(client: AppClient): Error {
   return client.settings.PreventUserExistenceErrors === 'ENABLED' ? errors.notAuthorized(INCORRECT) : errors.userNotFound();
 }
 
@@ -104,8 +109,24 @@ function unknownSrpUserId(cognate: Cognate, pool: UserPool, name: string): strin
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+/**
+ * PreAuthentication, before the credential is checked. It runs for unknown users only where
+ * PreventUserExistenceErrors hides them (with `userNotFound: true`), as Cognito does; ClientMetadata
+ * reaches it as `validationData` (user-pool-lambda-pre-authentication).
+ */
+export async function preAuthentication(cognate: Cognate, pool: UserPool, client: AppClient, user: User | undefined, name: string, clientMetadata: Record<string, string> | undefined): Promise<void> {
+  const hidden = client.settings.PreventUserExistenceErrors === 'ENABLED';
+  if (!user && !hidden) return;
+  await runTrigger(cognate, pool, 'PreAuthentication', {
+    source: 'PreAuthentication_Authentication',
+    userName: user?.username ?? name,
+    clientId: client.id,
+    request: { userAttributes: user ? userAttributesOf(user) : {}, validationData: clientMetadata ?? null, ...(hidden ? { userNotFound: !user } : {}) },
+  });
+}
+
 /** USER_SRP_AUTH, step 1: answer SRP_A with SRP_B, the salt and a sealed SECRET_BLOCK. */
-async function startSrp(cognate: Cognate, pool: UserPool, client: AppClient, params: Params): Promise<AuthResponse> {
+export async function startSrp(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Record<string, string> | undefined, custom?: ChallengeResult[]): Promise<AuthResponse> {
   const name = required(params, 'USERNAME');
   const A = required(params, 'SRP_A');
   checkSecretHash(client, [name], params.SECRET_HASH);
@@ -114,8 +135,10 @@ async function startSrp(cognate: Cognate, pool: UserPool, client: AppClient, par
   let salt = '';
   let verifier: string | undefined;
   let userId: string;
+  if (user) await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+  // CUSTOM_AUTH ran PreAuthentication before its DefineAuthChallenge asked for the password.
+  if (!custom) await preAuthentication(cognate, pool, client, user, name, clientMetadata);
   if (user) {
-    await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
     verifier = cognate.users.srpVerifier(user);
     salt = user.srpSalt ?? '';
     userId = user.username;
@@ -136,7 +159,7 @@ async function startSrp(cognate: Cognate, pool: UserPool, client: AppClient, par
   }
   const { b, B } = createServerEphemeral(verifier);
   // An unknown user's block carries a sub that names no one, so it is as long as a real one.
-  const state: SecretBlockState = { p: pool.id, c: client.id, u: userId, s: user?.sub ?? randomUUID(), b: b.toString('base64'), B: Buffer.from(B.length % 2 ? '0' + B : B, 'hex').toString('base64'), A };
+  const state: SecretBlockState = { p: pool.id, c: client.id, u: userId, s: user?.sub ?? randomUUID(), b: b.toString('base64'), B: Buffer.from(B.length % 2 ? '0' + B : B, 'hex').toString('base64'), A, ...(custom ? { x: custom } : {}) };
   const secretBlock = cognate.secrets.sessions.sealJson(state, SECRET_BLOCK_AAD, cognate.clock.now() + sessionMs(client));
   return {
     ChallengeName: 'PASSWORD_VERIFIER',
@@ -145,7 +168,7 @@ async function startSrp(cognate: Cognate, pool: UserPool, client: AppClient, par
 }
 
 /** USER_SRP_AUTH, step 2: check PASSWORD_CLAIM_SIGNATURE against the sealed state. */
-async function answerPasswordVerifier(cognate: Cognate, pool: UserPool, client: AppClient, responses: Params): Promise<AuthResponse> {
+async function answerPasswordVerifier(cognate: Cognate, pool: UserPool, client: AppClient, responses: Params, clientMetadata: Record<string, string> | undefined): Promise<AuthResponse> {
   const name = required(responses, 'USERNAME');
   const block = required(responses, 'PASSWORD_CLAIM_SECRET_BLOCK');
   const signature = required(responses, 'PASSWORD_CLAIM_SIGNATURE');
@@ -179,11 +202,12 @@ async function answerPasswordVerifier(cognate: Cognate, pool: UserPool, client: 
     throw errors.notAuthorized(INCORRECT);
   }
   await cognate.lockout.assertNotLocked(user.sub, now);
-  return afterPrimaryCredential(cognate, pool, client, user, { deviceKey: deviceKeyOf(responses) });
+  if (state.x) return continueAfterPassword(cognate, pool, client, user, state.x, clientMetadata);
+  return afterPrimaryCredential(cognate, pool, client, user, { deviceKey: deviceKeyOf(responses), clientMetadata });
 }
 
 /** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password itself, checked with argon2id. */
-async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClient, params: Params): Promise<AuthResponse> {
+async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Record<string, string> | undefined): Promise<AuthResponse> {
   const name = required(params, 'USERNAME');
   const password = required(params, 'PASSWORD');
   checkSecretHash(client, [name], params.SECRET_HASH);
@@ -194,10 +218,12 @@ async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClien
   }
   const user = await cognate.users.findForSignIn(pool, name);
   if (!user) {
+    await preAuthentication(cognate, pool, client, undefined, name, clientMetadata);
     await cognate.hasher.burn(password);
     throw unknownUser(client);
   }
   await cognate.lockout.assertNotLocked(user.sub, now);
+  await preAuthentication(cognate, pool, client, user, name, clientMetadata);
   const refusal = refusalBeforePassword(client, user, 'password');
   if (refusal) throw refusal;
   // An imported hash (cognate users import) is checked here and upgraded to argon2id and SRP.
@@ -206,11 +232,11 @@ async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClien
     await cognate.lockout.recordFailure(user.sub, now);
     throw errors.notAuthorized(INCORRECT);
   }
-  return afterPrimaryCredential(cognate, pool, client, proven, { deviceKey: deviceKeyOf(params) });
+  return afterPrimaryCredential(cognate, pool, client, proven, { deviceKey: deviceKeyOf(params), clientMetadata });
 }
 
 /** REFRESH_TOKEN_AUTH: new ID and access tokens from a live refresh-token family. */
-export async function refreshTokens(cognate: Cognate, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string): Promise<AuthenticationResult> {
+export async function refreshTokens(cognate: Cognate, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string, clientMetadata?: Record<string, string>): Promise<AuthenticationResult> {
   const family = await cognate.tokens.resolveRefreshToken(client, refreshToken);
   const user = await cognate.users.findBySub(pool.id, family.userSub);
   if (!user) throw errors.notAuthorized('Invalid Refresh Token');
@@ -219,13 +245,13 @@ export async function refreshTokens(cognate: Cognate, pool: UserPool, client: Ap
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
   const deviceKey = await refreshDevice(cognate, pool, user, family.deviceKey, deviceKeyGiven || undefined);
-  return cognate.tokens.issue({ pool, client, user, authTime: family.authTime, originJti: family.originJti, ...(deviceKey ? { deviceKey } : {}) });
+  return generateTokens(cognate, { pool, client, user, source: 'RefreshTokens', clientMetadata, authTime: family.authTime, originJti: family.originJti, ...(deviceKey ? { deviceKey } : {}) });
 }
 
 /** REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN) in InitiateAuth and AdminInitiateAuth. */
-async function refreshFlow(cognate: Cognate, pool: UserPool, client: AppClient, params: Params): Promise<AuthResponse> {
+async function refreshFlow(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Record<string, string> | undefined): Promise<AuthResponse> {
   if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
-  const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH, deviceKeyOf(params));
+  const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH, deviceKeyOf(params), clientMetadata);
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }
 
@@ -239,18 +265,20 @@ export interface InitiateAuthInput {
 export async function initiateAuth(cognate: Cognate, input: InitiateAuthInput): Promise<AuthResponse> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   const params = input.AuthParameters ?? {};
+  const metadata = input.ClientMetadata;
   switch (input.AuthFlow) {
     case 'USER_SRP_AUTH':
       if (!allowsFlow(client.settings, 'USER_SRP_AUTH')) throw flowNotEnabled('USER_SRP_AUTH');
-      return startSrp(cognate, pool, client, params);
+      return startSrp(cognate, pool, client, params, metadata);
     case 'USER_PASSWORD_AUTH':
       if (!allowsFlow(client.settings, 'USER_PASSWORD_AUTH')) throw flowNotEnabled('USER_PASSWORD_AUTH');
-      return passwordSignIn(cognate, pool, client, params);
+      return passwordSignIn(cognate, pool, client, params, metadata);
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN':
-      return refreshFlow(cognate, pool, client, params);
+      return refreshFlow(cognate, pool, client, params, metadata);
     case 'CUSTOM_AUTH':
-      throw errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
+      if (!allowsFlow(client.settings, 'CUSTOM_AUTH')) throw flowNotEnabled('CUSTOM_AUTH');
+      return startCustomAuth(cognate, pool, client, params, metadata);
     case 'USER_AUTH':
       throw errors.invalidParameter('USER_AUTH flow is not supported yet.');
     default:
@@ -262,26 +290,28 @@ export async function adminInitiateAuth(cognate: Cognate, input: InitiateAuthInp
   const pool = await cognate.pools.get(input.UserPoolId);
   const client = await cognate.clients.get(pool.id, input.ClientId);
   const params = input.AuthParameters ?? {};
+  const metadata = input.ClientMetadata;
   switch (input.AuthFlow) {
     case 'ADMIN_USER_PASSWORD_AUTH':
     case 'ADMIN_NO_SRP_AUTH':
       if (!allowsFlow(client.settings, 'ADMIN_USER_PASSWORD_AUTH')) throw flowNotEnabled('ADMIN_NO_SRP_AUTH');
-      return passwordSignIn(cognate, pool, client, params);
+      return passwordSignIn(cognate, pool, client, params, metadata);
     case 'REFRESH_TOKEN_AUTH':
     case 'REFRESH_TOKEN':
-      return refreshFlow(cognate, pool, client, params);
+      return refreshFlow(cognate, pool, client, params, metadata);
     case 'USER_SRP_AUTH':
       if (!allowsFlow(client.settings, 'USER_SRP_AUTH')) throw flowNotEnabled('USER_SRP_AUTH');
-      return startSrp(cognate, pool, client, params);
+      return startSrp(cognate, pool, client, params, metadata);
     case 'CUSTOM_AUTH':
-      throw errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
+      if (!allowsFlow(client.settings, 'CUSTOM_AUTH')) throw flowNotEnabled('CUSTOM_AUTH');
+      return startCustomAuth(cognate, pool, client, params, metadata);
     default:
       throw errors.invalidParameter('Initiate Auth method not supported.');
   }
 }
 
 /** DEVICE_KEY as clients send it (amazon-cognito-identity-js sends null after forgetting a device). */
-const deviceKeyOf = (params: Params): string | undefined => (typeof params.DEVICE_KEY === 'string' && params.DEVICE_KEY !== '' ? params.DEVICE_KEY : undefined);
+export const deviceKeyOf = (params: Params): string | undefined => (typeof params.DEVICE_KEY === 'string' && params.DEVICE_KEY !== '' ? params.DEVICE_KEY : undefined);
 
 const flowNotEnabled = (flow: string) => errors.invalidParameter(`${flow} flow not enabled for this client`);
 
@@ -296,22 +326,25 @@ export interface RespondInput {
 export async function respondToAuthChallenge(cognate: Cognate, input: RespondInput, pool?: UserPool): Promise<AuthResponse> {
   const found = pool ? { pool, client: await cognate.clients.get(pool.id, input.ClientId) } : await clientAndPool(cognate, input.ClientId);
   const responses = input.ChallengeResponses ?? {};
+  const metadata = input.ClientMetadata;
   switch (input.ChallengeName) {
     case 'PASSWORD_VERIFIER':
-      return answerPasswordVerifier(cognate, found.pool, found.client, responses);
+      return answerPasswordVerifier(cognate, found.pool, found.client, responses, metadata);
     case 'NEW_PASSWORD_REQUIRED': {
       const user = await answerNewPasswordRequired(cognate, found.pool, found.client, responses, input.Session);
-      return afterPasswordSettled(cognate, found.pool, found.client, user, { deviceKey: deviceKeyOf(responses) });
+      return afterPasswordSettled(cognate, found.pool, found.client, user, { deviceKey: deviceKeyOf(responses), clientMetadata: metadata, source: 'NewPasswordChallenge' });
     }
     case 'SMS_MFA':
     case 'SOFTWARE_TOKEN_MFA':
     case 'EMAIL_OTP':
     case 'SELECT_MFA_TYPE':
     case 'MFA_SETUP':
-      return answerMfaChallenge(cognate, found.pool, found.client, input.ChallengeName, responses, input.Session);
+      return answerMfaChallenge(cognate, found.pool, found.client, input.ChallengeName, responses, input.Session, metadata);
     case 'DEVICE_SRP_AUTH':
     case 'DEVICE_PASSWORD_VERIFIER':
-      return answerDeviceChallenge(cognate, found.pool, found.client, input.ChallengeName, responses, input.Session);
+      return answerDeviceChallenge(cognate, found.pool, found.client, input.ChallengeName, responses, input.Session, metadata);
+    case 'CUSTOM_CHALLENGE':
+      return answerCustomChallenge(cognate, found.pool, found.client, responses, input.Session, metadata);
     default:
       throw errors.invalidParameter(`Invalid challenge name: ${input.ChallengeName}`);
   }

@@ -19,6 +19,7 @@ import { Tokens } from './tokens.js';
 import { Lockout } from './lockout.js';
 import { drainImportJobs } from './import-jobs.js';
 import { createIdentityService, type IdentityService } from '../identity/index.js';
+import { TriggerFunctions } from '../triggers/functions.js';
 
 export interface Cognate {
   config: Config;
@@ -38,6 +39,8 @@ export interface Cognate {
   lockout: Lockout;
   /** Identity pools (cognito-identity). */
   identity: IdentityService;
+  /** Where the pools' Lambda triggers run (triggers/). */
+  triggers: TriggerFunctions;
   close(): Promise<void>;
 }
 
@@ -84,6 +87,7 @@ export async function createCognate(config: Config, log: Logger, options: Create
     }
     const outbox = new Outbox(store.db, secrets.atRest, clock, transports, log);
     const identity = createIdentityService({ config, clock, store, secrets, keys, pools, clients });
+    const triggers = new TriggerFunctions(config, clock);
 
     return {
       config,
@@ -102,8 +106,10 @@ export async function createCognate(config: Config, log: Logger, options: Create
       tokens,
       lockout: new Lockout(store.db),
       identity,
+      triggers,
       async close() {
         identity.close();
+        triggers.close();
         await drainImportJobs(store);
         await outbox.stop();
         closeSmtp?.();

@@ -13,6 +13,7 @@ import type { Selectable } from 'kysely';
 import type { DevicesTable } from '../store/schema.js';
 import { createServerEphemeral, deviceVerifierFromConfirmDevice, isCanonicalTimestamp, isValidSrpA, verifyPasswordClaim } from '../crypto/srp.js';
 import type { Cognate } from './cognate.js';
+import { signInTokens } from './token-generation.js';
 import type { AuthResponse } from './auth.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { openPageToken, pageLimit, sealPageToken } from './page-tokens.js';
@@ -134,7 +135,7 @@ async function answerDeviceSrpAuth(cognate: Cognate, pool: UserPool, client: App
 }
 
 /** DEVICE_PASSWORD_VERIFIER: the device proves its secret; tokens carry its key. */
-async function answerDevicePasswordVerifier(cognate: Cognate, pool: UserPool, client: AppClient, responses: Params): Promise<AuthResponse> {
+async function answerDevicePasswordVerifier(cognate: Cognate, pool: UserPool, client: AppClient, responses: Params, clientMetadata: Record<string, string> | undefined): Promise<AuthResponse> {
   const now = cognate.clock.now();
   const blockText = required(responses, 'PASSWORD_CLAIM_SECRET_BLOCK');
   const signature = required(responses, 'PASSWORD_CLAIM_SIGNATURE');
@@ -162,13 +163,13 @@ async function answerDevicePasswordVerifier(cognate: Cognate, pool: UserPool, cl
   });
   if (!ok) throw errors.notAuthorized('Incorrect username or password.');
   await cognate.store.db.updateTable('devices').set({ last_authenticated_at: now }).where('device_key', '=', deviceKey).execute();
-  const result = await cognate.tokens.issue({ pool, client, user, deviceKey });
+  const result = await signInTokens(cognate, { pool, client, user, deviceKey, source: 'AuthenticateDevice', clientMetadata });
   return { ChallengeParameters: {}, AuthenticationResult: result };
 }
 
 /** RespondToAuthChallenge for DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER. */
-export async function answerDeviceChallenge(cognate: Cognate, pool: UserPool, client: AppClient, challenge: string, responses: Params, session: string | undefined): Promise<AuthResponse> {
-  return challenge === 'DEVICE_SRP_AUTH' ? answerDeviceSrpAuth(cognate, pool, client, responses, session) : answerDevicePasswordVerifier(cognate, pool, client, responses);
+export async function answerDeviceChallenge(cognate: Cognate, pool: UserPool, client: AppClient, challenge: string, responses: Params, session: string | undefined, clientMetadata?: Record<string, string>): Promise<AuthResponse> {
+  return challenge === 'DEVICE_SRP_AUTH' ? answerDeviceSrpAuth(cognate, pool, client, responses, session) : answerDevicePasswordVerifier(cognate, pool, client, responses, clientMetadata);
 }
 
 /**

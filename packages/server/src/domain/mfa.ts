@@ -15,6 +15,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { CognitoError, errors } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { Cognate } from './cognate.js';
+import { signInTokens, type TokenSource } from './token-generation.js';
 import type { AuthResponse } from './auth.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
@@ -384,6 +385,10 @@ const newSession = (pool: UserPool, client: AppClient, user: User, now: number, 
 export interface SignInContext {
   /** DEVICE_KEY from the client: a device it has confirmed before. */
   deviceKey?: string;
+  /** ClientMetadata of the call, for the triggers */
+  clientMetadata?: Record<string, string> | undefined;
+  /** what led to the tokens, if they come now (TokenGeneration_<source>) */
+  source?: TokenSource;
 }
 
 /**
@@ -394,14 +399,14 @@ export async function secondFactor(cognate: Cognate, pool: UserPool, client: App
   const device = ctx.deviceKey ? await deviceForSignIn(cognate, pool, user, ctx.deviceKey) : undefined;
   if (device && skipsMfa(pool, device)) return deviceSrpChallenge(cognate, pool, client, user, device.device_key);
   const challenge = await mfaChallenge(cognate, pool, client, user, device?.device_key);
-  return challenge ?? finishSignIn(cognate, pool, client, user, device?.device_key);
+  return challenge ?? finishSignIn(cognate, pool, client, user, device?.device_key, ctx);
 }
 
 /** After every factor: prove a known device, or issue tokens (with NewDeviceMetadata when the pool tracks devices). */
-async function finishSignIn(cognate: Cognate, pool: UserPool, client: AppClient, user: User, deviceKey: string | undefined): Promise<AuthResponse> {
+async function finishSignIn(cognate: Cognate, pool: UserPool, client: AppClient, user: User, deviceKey: string | undefined, ctx: SignInContext = {}): Promise<AuthResponse> {
   if (deviceKey) return deviceSrpChallenge(cognate, pool, client, user, deviceKey);
   const device = await newDeviceForSignIn(cognate, pool, user);
-  const result = await cognate.tokens.issue({ pool, client, user, ...(device ? { deviceKey: device.DeviceKey } : {}) });
+  const result = await signInTokens(cognate, { pool, client, user, source: ctx.source ?? 'Authentication', clientMetadata: ctx.clientMetadata, newDeviceUsed: device !== undefined, ...(device ? { deviceKey: device.DeviceKey } : {}) });
   return { ChallengeParameters: {}, AuthenticationResult: device ? { ...result, NewDeviceMetadata: device } : result };
 }
 
@@ -502,7 +507,8 @@ async function recordWrongCode(cognate: Cognate, user: User, now: number): Promi
 const CODE_FIELD: Record<MfaType, string> = { SMS_MFA: 'SMS_MFA_CODE', SOFTWARE_TOKEN_MFA: 'SOFTWARE_TOKEN_MFA_CODE', EMAIL_OTP: 'EMAIL_OTP_CODE' };
 
 /** RespondToAuthChallenge for SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SELECT_MFA_TYPE and MFA_SETUP. */
-export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, client: AppClient, challenge: string, responses: Params, session: string | undefined): Promise<AuthResponse> {
+export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, client: AppClient, challenge: string, responses: Params, session: string | undefined, clientMetadata?: Record<string, string>): Promise<AuthResponse> {
+  const ctx: SignInContext = { clientMetadata };
   const now = cognate.clock.now();
   const state = openSession(cognate, session, pool, client, now);
   const user = await sessionUser(cognate, pool, client, state, responses);
@@ -524,7 +530,7 @@ export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, clien
     // One sign-in per verified set-up: the Session can't be replayed for more tokens.
     const used = await cognate.store.db.updateTable('user_mfa').set({ mfa_passed_session: null }).where('user_id', '=', user.sub).where('mfa_passed_session', '=', state.n).executeTakeFirst();
     if (Number(used.numUpdatedRows) !== 1) throw invalidSession();
-    return finishSignIn(cognate, pool, client, user, state.d);
+    return finishSignIn(cognate, pool, client, user, state.d, ctx);
   }
 
   if (state.k !== 'mfa' || state.m !== challenge) throw invalidSession();
@@ -550,9 +556,9 @@ export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, clien
     .where('user_id', '=', user.sub)
     .execute();
   await cognate.lockout.recordSuccess(user.sub);
-  if (!state.x) return finishSignIn(cognate, pool, client, user, state.d);
+  if (!state.x) return finishSignIn(cognate, pool, client, user, state.d, ctx);
   await finishEmailSetup(cognate, pool, user, state.x, now);
-  return finishSignIn(cognate, pool, client, (await cognate.users.findBySub(pool.id, user.sub)) ?? user, state.d);
+  return finishSignIn(cognate, pool, client, (await cognate.users.findBySub(pool.id, user.sub)) ?? user, state.d, ctx);
 }
 
 /**

@@ -33,7 +33,7 @@ import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
 import { aliasExists } from './aliases.js';
 import { assertPasswordNotReused, isReusedPassword, passwordReused, rememberReplacedPassword } from './password-history.js';
-import { clientAndPool } from './sign-up.js';
+import { clientAndPool, postConfirmation } from './sign-up.js';
 import { isEmail, isPhoneNumber, validateAttributes, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
 import type { AccessContext } from './tokens.js';
@@ -175,6 +175,7 @@ export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForg
     return result;
   });
   if (outcome !== 'ok') throw codeError(outcome);
+  await postConfirmation(cognate, pool, user.sub, 'PostConfirmation_ConfirmForgotPassword', client.id, input.ClientMetadata);
   return {};
 }
 

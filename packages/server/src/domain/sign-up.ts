@@ -2,6 +2,7 @@
  * Self-service sign-up: SignUp, ConfirmSignUp and ResendConfirmationCode.
  */
 import { errors } from '../errors.js';
+import { attributeMap, booleanField, runTrigger, triggerArn, userAttributesOf } from '../triggers/triggers.js';
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
@@ -96,16 +97,57 @@ export async function signUp(cognate: Cognate, input: SignUpInput): Promise<Sign
   }
   if (await cognate.users.findByUsername(pool, username)) throw errors.usernameExists();
 
+  const verdict = await preSignUp(cognate, pool, client, username, attributes, input);
   const credentials = await cognate.users.credentials(pool, username, input.Password);
   const now = cognate.clock.now();
-  const destination = codeDestination(pool, { attributes });
+  const confirmed = verdict.autoConfirmUser;
+  const destination = confirmed ? undefined : codeDestination(pool, { attributes });
   const delivery = await cognate.store.transaction(async (trx) => {
-    await cognate.users.insert(trx, pool, { sub, username, status: 'UNCONFIRMED', attributes, credentials }, now);
+    await cognate.users.insert(trx, pool, { sub, username, status: confirmed ? 'CONFIRMED' : 'UNCONFIRMED', attributes, credentials }, now);
     if (!destination) return undefined;
     return sendCode(cognate, trx, { pool, userId: sub, username, purpose: 'signup', destination, kind: 'SignUp' }, now);
   });
   if (delivery) cognate.outbox.kick();
-  return { UserConfirmed: false, ...(delivery ? { CodeDeliveryDetails: delivery } : {}), UserSub: sub };
+  if (confirmed) await postConfirmation(cognate, pool, sub, 'PostConfirmation_ConfirmSignUp', client.id, input.ClientMetadata);
+  return { UserConfirmed: confirmed, ...(delivery ? { CodeDeliveryDetails: delivery } : {}), UserSub: sub };
+}
+
+/**
+ * PreSignUp_SignUp: the function may refuse the sign-up (it fails before anything is written), or
+ * confirm the user and mark their email or phone number verified (user-pool-lambda-pre-sign-up).
+ * autoVerify flags apply only to attributes the user gave.
+ */
+async function preSignUp(cognate: Cognate, pool: UserPool, client: AppClient, username: string, attributes: Map<string, string>, input: SignUpInput): Promise<{ autoConfirmUser: boolean }> {
+  const response = await runTrigger(cognate, pool, 'PreSignUp', {
+    source: 'PreSignUp_SignUp',
+    userName: username,
+    clientId: client.id,
+    request: { userAttributes: Object.fromEntries(attributes), validationData: attributeMap(input.ValidationData), clientMetadata: input.ClientMetadata ?? null },
+    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
+  });
+  if (!response) return { autoConfirmUser: false };
+  const autoConfirmUser = booleanField(response, 'autoConfirmUser') ?? false;
+  const autoVerifyEmail = booleanField(response, 'autoVerifyEmail') ?? false;
+  const autoVerifyPhone = booleanField(response, 'autoVerifyPhone') ?? false;
+  if (autoVerifyEmail && attributes.has('email')) attributes.set('email_verified', 'true');
+  if (autoVerifyPhone && attributes.has('phone_number')) attributes.set('phone_number_verified', 'true');
+  return { autoConfirmUser };
+}
+
+/**
+ * PostConfirmation, after the confirmation is committed. As in Cognito, a failing function fails
+ * the call but the user stays confirmed: the confirmation is not undone.
+ */
+export async function postConfirmation(cognate: Cognate, pool: UserPool, sub: string, source: 'PostConfirmation_ConfirmSignUp' | 'PostConfirmation_ConfirmForgotPassword', clientId: string | undefined, clientMetadata: Record<string, string> | undefined): Promise<void> {
+  if (!triggerArn(pool, 'PostConfirmation')) return;
+  const user = await cognate.users.findBySub(pool.id, sub);
+  if (!user) return;
+  await runTrigger(cognate, pool, 'PostConfirmation', {
+    source,
+    userName: user.username,
+    ...(clientId ? { clientId } : {}),
+    request: { userAttributes: userAttributesOf(user), clientMetadata: clientMetadata ?? null },
+  });
 }
 
 /** The user an unsigned self-service call names, or the error user-existence protection calls for. */
@@ -121,7 +163,7 @@ async function namedUser(cognate: Cognate, pool: UserPool, client: AppClient, us
  * call fails with AliasExistsException and nothing changes, unless `ForceAliasCreation` moves the
  * alias here and un-verifies the other user's value (API_ConfirmSignUp; domain/aliases.ts).
  */
-export async function confirmSignUp(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean }): Promise<Record<string, never>> {
+export async function confirmSignUp(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean; ClientMetadata?: Record<string, string> }): Promise<Record<string, never>> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   const user = await namedUser(cognate, pool, client, input.Username, () => errors.codeMismatch());
@@ -137,6 +179,7 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
     return result;
   });
   if (outcome !== 'ok') throw codeError(outcome);
+  await postConfirmation(cognate, pool, user.sub, 'PostConfirmation_ConfirmSignUp', client.id, input.ClientMetadata);
   return {};
 }
 

@@ -11,7 +11,7 @@ import { signJwt, verifyJwt, type JwtPayload } from '../tokens/jwt.js';
 import type { Clock } from '../ports.js';
 import { epochSeconds } from '../ports.js';
 import { tokenLifetimes, type AppClient } from './app-clients.js';
-import { groupClaims } from './groups.js';
+import { groupClaims, type GroupClaims } from './groups.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { User, Users } from './users.js';
 import type { UserPool, UserPools } from './user-pools.js';
@@ -63,6 +63,47 @@ export interface AccessContext {
   originJti: string;
 }
 
+/**
+ * Changes a PreTokenGeneration trigger asks for (domain/token-generation.ts): claims added,
+ * overridden or suppressed per token, scopes of the access token, and the groups the tokens name.
+ */
+export interface TokenCustomization {
+  id?: { add?: Record<string, unknown>; suppress?: readonly string[] };
+  access?: { add?: Record<string, unknown>; suppress?: readonly string[]; scopesToAdd?: readonly string[]; scopesToSuppress?: readonly string[] };
+  groups?: GroupClaims;
+}
+
+/**
+ * Claims no trigger may add, change or suppress: they carry who issued the token, to whom, for what
+ * and until when (user-pool-lambda-pre-token-generation: "claims you can't modify").
+ */
+export const PROTECTED_CLAIMS = new Set([
+  'acr', 'amr', 'at_hash', 'aud', 'auth_time', 'azp', 'client_id', 'cognito:username', 'device_key', 'event_id', 'exp', 'iat',
+  'identities', 'iss', 'jti', 'nonce', 'origin_jti', 'scope', 'sub', 'token_use', 'username',
+]);
+
+function customized(claims: JwtPayload, change: { add?: Record<string, unknown>; suppress?: readonly string[] } | undefined): JwtPayload {
+  if (!change) return claims;
+  const out: JwtPayload = { ...claims };
+  for (const name of change.suppress ?? []) if (!PROTECTED_CLAIMS.has(name)) delete out[name];
+  for (const [name, value] of Object.entries(change.add ?? {})) if (!PROTECTED_CLAIMS.has(name)) out[name] = value;
+  return out;
+}
+
+function groupClaimsOf(groups: GroupClaims): Record<string, unknown> {
+  return {
+    ...(groups.groups.length > 0 ? { 'cognito:groups': groups.groups } : {}),
+    ...(groups.roles.length > 0 ? { 'cognito:roles': groups.roles } : {}),
+    ...(groups.preferredRole ? { 'cognito:preferred_role': groups.preferredRole } : {}),
+  };
+}
+
+function scopeOf(access: TokenCustomization['access']): string {
+  const scopes = new Set([ADMIN_SCOPE, ...(access?.scopesToAdd ?? [])]);
+  for (const scope of access?.scopesToSuppress ?? []) scopes.delete(scope);
+  return [...scopes].join(' ');
+}
+
 export class Tokens {
   constructor(
     private readonly store: Store,
@@ -81,7 +122,7 @@ export class Tokens {
    * Mints ID and access tokens. Without `originJti` this is a new authentication: a refresh-token
    * family is created and its token returned.
    */
-  async issue(p: { pool: UserPool; client: AppClient; user: User; authTime?: number; originJti?: string; deviceKey?: string }): Promise<AuthenticationResult> {
+  async issue(p: { pool: UserPool; client: AppClient; user: User; authTime?: number; originJti?: string; deviceKey?: string; customize?: TokenCustomization }): Promise<AuthenticationResult> {
     const now = this.clock.now();
     const iat = epochSeconds(now);
     const lifetimes = tokenLifetimes(p.client.settings);
@@ -112,14 +153,12 @@ export class Tokens {
     const iss = this.issuer(p.pool.id);
     const eventId = randomUUID();
     // Read at every issue, refreshes included, so tokens show the user's current groups.
-    const groups = await groupClaims(this.store.db, p.pool.id, p.user.sub);
+    const groups = p.customize?.groups ?? (await groupClaims(this.store.db, p.pool.id, p.user.sub));
     const groupsClaim = groups.groups.length > 0 ? { 'cognito:groups': groups.groups } : {};
-    const idToken = signJwt(
+    const idClaims = customized(
       {
         sub: p.user.sub,
-        ...groupsClaim,
-        ...(groups.roles.length > 0 ? { 'cognito:roles': groups.roles } : {}),
-        ...(groups.preferredRole ? { 'cognito:preferred_role': groups.preferredRole } : {}),
+        ...groupClaimsOf(groups),
         ...attributeClaims(p.user, p.client),
         iss,
         'cognito:username': p.user.username,
@@ -132,9 +171,9 @@ export class Tokens {
         iat,
         jti: randomUUID(),
       },
-      key,
+      p.customize?.id,
     );
-    const accessToken = signJwt(
+    const accessClaims = customized(
       {
         sub: p.user.sub,
         ...groupsClaim,
@@ -144,15 +183,17 @@ export class Tokens {
         origin_jti: originJti,
         event_id: eventId,
         token_use: 'access',
-        scope: ADMIN_SCOPE,
+        scope: scopeOf(p.customize?.access),
         auth_time: authTime,
         exp: iat + lifetimes.access,
         iat,
         jti: randomUUID(),
         username: p.user.username,
       },
-      key,
+      p.customize?.access,
     );
+    const idToken = signJwt(idClaims, key);
+    const accessToken = signJwt(accessClaims, key);
     return { AccessToken: accessToken, ExpiresIn: lifetimes.access, TokenType: 'Bearer', IdToken: idToken, ...(refreshToken ? { RefreshToken: refreshToken } : {}) };
   }
 

@@ -11,7 +11,7 @@
  * Messages carry verification codes and temporary passwords, so nothing here logs a message body, and
  * error messages never include it.
  */
-import { createHmac } from 'node:crypto';
+import { SIGNATURE_HEADER, webhookSignature } from '../crypto/webhook-signature.js';
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { systemClock, epochSeconds, type Clock } from '../ports.js';
@@ -295,9 +295,7 @@ export function smsWebhookTransport(settings: SmsWebhookSettings): MessageTransp
         'x-cognate-idempotency-key': message.id,
       };
       if (secret !== undefined) {
-        const t = epochSeconds(clock.now());
-        const v1 = createHmac('sha256', secret).update(`${t}.${body}`, 'utf8').digest('hex');
-        headers['x-cognate-signature'] = `t=${t},v1=${v1}`;
+        headers[SIGNATURE_HEADER] = webhookSignature(secret, body, epochSeconds(clock.now()));
       }
 
       let response: Response;

@@ -389,6 +389,16 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('devices_user').on('devices').columns(['user_id', 'created_at', 'device_key']).execute();
     },
   },
+  '0007_spent_sessions': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('spent_sessions')
+        .addColumn('nonce', 'varchar(64)', (c) => c.primaryKey().notNull())
+        .addColumn('expires_at', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('spent_sessions_expiry').on('spent_sessions').column('expires_at').execute();
+    },
+  },
 };
 
 /**

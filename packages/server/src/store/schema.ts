@@ -315,6 +315,13 @@ export interface DevicesTable {
   last_authenticated_at: number | null;
 }
 
+/** Nonces of single-use sealed Sessions already answered (domain/single-use.ts). */
+export interface SpentSessionsTable {
+  nonce: string;
+  /** when the Session would have expired anyway; the row can go after that */
+  expires_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -338,5 +345,6 @@ export interface Database {
   iam_providers: IamProvidersTable;
   user_mfa: UserMfaTable;
   devices: DevicesTable;
+  spent_sessions: SpentSessionsTable;
   kysely_placeholder?: { id: Generated<number> };
 }

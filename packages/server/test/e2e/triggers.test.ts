@@ -1,0 +1,346 @@
+/**
+ * Lambda triggers through all three invokers — ES modules, an HMAC-signed webhook, and the Lambda
+ * Invoke API (@aws-sdk/client-lambda against a local stub) — with Cognito's event shapes, their
+ * answers honoured, and failing, slow and malformed functions failing the operation with Cognito's
+ * errors and leaving nothing written.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  AdminConfirmSignUpCommand,
+  AdminCreateUserCommand,
+  AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  CreateGroupCommand,
+  AdminAddUserToGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+  type ExplicitAuthFlowsType,
+  type LambdaConfigType,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { databaseKinds } from '../support/postgres.js';
+import { failure, startTestServer, type TestServer } from '../support/server.js';
+import { arn, Raw, TriggerHost, WEBHOOK_SECRET, type TriggerEvent } from '../support/triggers.js';
+
+const PASSWORD = 'Corr3ct-Horse!';
+const FLOWS: ExplicitAuthFlowsType[] = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
+
+const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, any>;
+
+for (const kind of databaseKinds) {
+  describe(`Lambda triggers (${kind})`, () => {
+    let server: TestServer;
+    let host: TriggerHost;
+    let pools = 0;
+
+    /** A pool with these triggers and a client that may sign in with a password. */
+    async function poolWith(lambda: LambdaConfigType, extra: Record<string, unknown> = {}) {
+      const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: `triggers-${++pools}`, LambdaConfig: lambda, ...extra }))).UserPool!.Id!;
+      const clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: FLOWS }))).UserPoolClient!.ClientId!;
+      return { poolId, clientId };
+    }
+    const signUp = (clientId: string, username: string, extra: Record<string, unknown> = {}) =>
+      server.anonymous.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }], ...extra }));
+    const getUser = (poolId: string, username: string) => server.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
+    const passwordSignIn = (clientId: string, username: string, metadata?: Record<string, string>) =>
+      server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: PASSWORD }, ...(metadata ? { ClientMetadata: metadata } : {}) }));
+    async function confirmedUser(poolId: string, clientId: string, username: string) {
+      await signUp(clientId, username);
+      await server.admin.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: username }));
+    }
+    /** The pool must not know the user: nothing was written. */
+    async function assertNoUser(poolId: string, username: string) {
+      assert.equal((await failure(() => getUser(poolId, username))).name, 'UserNotFoundException');
+    }
+
+    before(async () => {
+      host = await TriggerHost.start();
+      const modules = {
+        'mod-auto-confirm': await host.module(
+          'auto-confirm',
+          // The older callback style.
+          `export function handler(event, context, callback) {
+             event.response.autoConfirmUser = true;
+             event.response.autoVerifyEmail = event.request.userAttributes.email.endsWith('@example.com');
+             callback(null, event);
+           }`,
+        ),
+        'mod-refuse': await host.module('refuse', `export const handler = async () => { throw new Error('Module says no'); };`),
+        'mod-slow': await host.module('slow', `export const handler = async (event) => { await new Promise((r) => setTimeout(r, 1500)); return event; };`),
+        'mod-claims': await host.module(
+          'claims',
+          `export const handler = async (event) => {
+             event.response.claimsOverrideDetails = {
+               claimsToAddOrOverride: { tier: 'gold', email: 'hidden@example.com', sub: 'not-the-sub' },
+               claimsToSuppress: ['name'],
+               groupOverrideDetails: { groupsToOverride: ['admins'], iamRolesToOverride: ['arn:aws:iam::123456789012:role/admin'], preferredRole: 'arn:aws:iam::123456789012:role/admin' },
+             };
+             return event;
+           };`,
+        ),
+      };
+      const triggers: Record<string, string> = {};
+      for (const [name, file] of Object.entries(modules)) triggers[arn(name)] = file;
+      for (const name of ['wh-pre-sign-up', 'wh-slow', 'wh-bad-json', 'wh-bad-field', 'wh-post-confirmation', 'wh-pre-auth', 'wh-post-auth', 'wh-token-v2']) triggers[arn(name)] = `${host.webhookUrl}/${name}`;
+      // lambda-* ARNs are not listed: they go to the Lambda API, here the stub.
+      server = await startTestServer(kind, {
+        triggers,
+        triggerWebhookSecret: WEBHOOK_SECRET,
+        triggerTimeoutMs: 750,
+        lambdaEndpoint: host.lambdaUrl,
+        lambdaAccessKeyId: 'AKIALAMBDASTUB',
+        lambdaSecretAccessKey: 'lambda-stub-secret',
+      });
+    });
+    after(async () => {
+      await server.stop();
+      await host.stop();
+    });
+
+    it('PreSignUp (module, callback style) confirms the user and verifies their email', async () => {
+      const { poolId, clientId } = await poolWith({ PreSignUp: arn('mod-auto-confirm') }, { AutoVerifiedAttributes: ['email'] });
+      const out = await signUp(clientId, 'carol');
+      assert.equal(out.UserConfirmed, true);
+      assert.equal(out.CodeDeliveryDetails, undefined, 'no code is sent to a confirmed user');
+      const user = await getUser(poolId, 'carol');
+      assert.equal(user.UserStatus, 'CONFIRMED');
+      assert.equal(user.UserAttributes!.find((a) => a.Name === 'email_verified')?.Value, 'true');
+      assert.ok((await passwordSignIn(clientId, 'carol')).AuthenticationResult?.IdToken);
+    });
+
+    it('PreSignUp (webhook) receives the Cognito event, signed, with validation data and client metadata', async () => {
+      const { poolId, clientId } = await poolWith({ PreSignUp: arn('wh-pre-sign-up') });
+      host.handlers.set('wh-pre-sign-up', (e) => ({ ...e, response: { ...e.response, autoVerifyPhone: true } }));
+      await signUp(clientId, 'dave', { ValidationData: [{ Name: 'invite', Value: 'XYZ' }], ClientMetadata: { app: 'web' } });
+      const event = host.last('wh-pre-sign-up');
+      assert.deepEqual(host.badSignatures, []);
+      assert.equal(event.version, '1');
+      assert.equal(event.triggerSource, 'PreSignUp_SignUp');
+      assert.equal(event.region, 'us-east-1');
+      assert.equal(event.userPoolId, poolId);
+      assert.equal(event.userName, 'dave');
+      assert.deepEqual(event.callerContext, { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId });
+      assert.deepEqual(event.request, { userAttributes: { email: 'dave@example.com' }, validationData: { invite: 'XYZ' }, clientMetadata: { app: 'web' } });
+      assert.deepEqual(event.response, { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false });
+      const user = await getUser(poolId, 'dave');
+      assert.equal(user.UserStatus, 'UNCONFIRMED');
+      // autoVerifyPhone with no phone number verifies nothing.
+      assert.equal(user.UserAttributes!.find((a) => a.Name === 'phone_number_verified'), undefined);
+    });
+
+    it('a function that fails refuses the sign-up with UserLambdaValidationException, through each invoker, and no user is written', async () => {
+      host.handlers.set('lambda-refuse', () => {
+        throw new Error('Invite codes only');
+      });
+      for (const [name, message] of [
+        ['mod-refuse', 'PreSignUp failed with error Module says no.'],
+        ['lambda-refuse', 'PreSignUp failed with error Invite codes only.'],
+      ] as const) {
+        const { poolId, clientId } = await poolWith({ PreSignUp: arn(name) });
+        const err = await failure(() => signUp(clientId, 'erin'));
+        assert.deepEqual(err, { name: 'UserLambdaValidationException', message });
+        await assertNoUser(poolId, 'erin');
+      }
+      const call = host.lambdaCalls.at(-1)!;
+      assert.equal(call.path, `/2015-03-31/functions/${encodeURIComponent(arn('lambda-refuse'))}/invocations`);
+      assert.match(call.authorization ?? '', /^AWS4-HMAC-SHA256 Credential=AKIALAMBDASTUB\/\d{8}\/us-east-1\/lambda\/aws4_request/);
+      assert.equal(call.invocationType, 'RequestResponse');
+      assert.equal(host.last('lambda-refuse').triggerSource, 'PreSignUp_SignUp');
+
+      const webhook = await poolWith({ PreSignUp: arn('wh-pre-sign-up') });
+      host.handlers.set('wh-pre-sign-up', () => {
+        throw new Error('Webhook says no');
+      });
+      assert.deepEqual(await failure(() => signUp(webhook.clientId, 'erin')), { name: 'UserLambdaValidationException', message: 'PreSignUp failed with error Webhook says no.' });
+      await assertNoUser(webhook.poolId, 'erin');
+    });
+
+    it('a slow function fails with UnexpectedLambdaException, through each invoker', async () => {
+      host.handlers.set('wh-slow', async (e) => {
+        await new Promise((r) => setTimeout(r, 1500));
+        return e;
+      });
+      host.handlers.set('lambda-slow', async (e) => {
+        await new Promise((r) => setTimeout(r, 1500));
+        return e;
+      });
+      for (const name of ['mod-slow', 'wh-slow', 'lambda-slow']) {
+        const { poolId, clientId } = await poolWith({ PreSignUp: arn(name) });
+        const err = await failure(() => signUp(clientId, 'frank'));
+        assert.deepEqual(err, { name: 'UnexpectedLambdaException', message: 'PreSignUp invocation failed due to error Socket timeout while invoking Lambda function.' }, name);
+        await assertNoUser(poolId, 'frank');
+      }
+    });
+
+    it('an answer that is not JSON, or with a response field of the wrong type, fails with InvalidLambdaResponseException', async () => {
+      host.handlers.set('wh-bad-json', () => new Raw('<html>oops</html>'));
+      host.handlers.set('wh-bad-field', (e) => ({ ...e, response: { autoConfirmUser: 'yes' } }));
+      host.handlers.set('lambda-bad-shape', () => 'just a string');
+      for (const name of ['wh-bad-json', 'wh-bad-field', 'lambda-bad-shape']) {
+        const { poolId, clientId } = await poolWith({ PreSignUp: arn(name) });
+        assert.deepEqual(await failure(() => signUp(clientId, 'gina')), { name: 'InvalidLambdaResponseException', message: 'Unrecognizable lambda output' }, name);
+        await assertNoUser(poolId, 'gina');
+      }
+    });
+
+    it('a function the Lambda API does not know fails with UnexpectedLambdaException naming the error', async () => {
+      const { poolId, clientId } = await poolWith({ PreSignUp: arn('missing-function') });
+      assert.deepEqual(await failure(() => signUp(clientId, 'hank')), { name: 'UnexpectedLambdaException', message: 'PreSignUp invocation failed due to error ResourceNotFoundException.' });
+      await assertNoUser(poolId, 'hank');
+    });
+
+    it('AdminCreateUser runs PreSignUp_AdminCreateUser with no client, and a refusal creates no one', async () => {
+      const { poolId } = await poolWith({ PreSignUp: arn('lambda-admin-create') });
+      host.handlers.set('lambda-admin-create', (e) => {
+        if (e.request.userAttributes.email === 'blocked@example.com') throw new Error('Blocked domain');
+        return { ...e, response: { ...e.response, autoConfirmUser: true } };
+      });
+      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ivy', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'ivy@example.com' }], ValidationData: [{ Name: 'source', Value: 'crm' }], ClientMetadata: { by: 'ops' } }));
+      const event = host.last('lambda-admin-create');
+      assert.equal(event.triggerSource, 'PreSignUp_AdminCreateUser');
+      assert.equal(event.callerContext.clientId, 'CLIENT_ID_NOT_APPLICABLE');
+      assert.deepEqual(event.request, { userAttributes: { email: 'ivy@example.com' }, validationData: { source: 'crm' }, clientMetadata: { by: 'ops' } });
+      // autoConfirmUser does not apply to AdminCreateUser: the user still has to set a password.
+      assert.equal((await getUser(poolId, 'ivy')).UserStatus, 'FORCE_CHANGE_PASSWORD');
+      const err = await failure(() => server.admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'jack', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'blocked@example.com' }] })));
+      assert.deepEqual(err, { name: 'UserLambdaValidationException', message: 'PreSignUp failed with error Blocked domain.' });
+      await assertNoUser(poolId, 'jack');
+    });
+
+    it('PostConfirmation runs after the confirmation, with the confirmed user; its failure fails the call but the user stays confirmed', async () => {
+      const { poolId, clientId } = await poolWith({ PostConfirmation: arn('wh-post-confirmation'), PreSignUp: arn('mod-auto-confirm') });
+      await signUp(clientId, 'kate');
+      const fromSignUp = host.last('wh-post-confirmation');
+      assert.equal(fromSignUp.triggerSource, 'PostConfirmation_ConfirmSignUp');
+      assert.equal(fromSignUp.request.userAttributes['cognito:user_status'], 'CONFIRMED');
+      assert.equal(fromSignUp.request.userAttributes.email, 'kate@example.com');
+      assert.match(fromSignUp.request.userAttributes.sub, /^[0-9a-f-]{36}$/);
+
+      const plain = await poolWith({ PostConfirmation: arn('wh-post-confirmation') });
+      host.handlers.set('wh-post-confirmation', () => {
+        throw new Error('CRM is down');
+      });
+      await signUp(plain.clientId, 'liam');
+      const err = await failure(() => server.admin.send(new AdminConfirmSignUpCommand({ UserPoolId: plain.poolId, Username: 'liam', ClientMetadata: { via: 'admin' } })));
+      assert.deepEqual(err, { name: 'UserLambdaValidationException', message: 'PostConfirmation failed with error CRM is down.' });
+      const event = host.last('wh-post-confirmation');
+      assert.equal(event.callerContext.clientId, 'CLIENT_ID_NOT_APPLICABLE');
+      assert.deepEqual(event.request.clientMetadata, { via: 'admin' });
+      assert.equal((await getUser(plain.poolId, 'liam')).UserStatus, 'CONFIRMED');
+      host.handlers.delete('wh-post-confirmation');
+    });
+
+    it('PreAuthentication sees ClientMetadata as validationData, may refuse a sign-in, and hears of unknown users only when existence is hidden', async () => {
+      const { poolId, clientId } = await poolWith({ PreAuthentication: arn('wh-pre-auth') });
+      await confirmedUser(poolId, clientId, 'mia');
+      host.handlers.set('wh-pre-auth', (e) => {
+        if (e.request.validationData?.device === 'banned') throw new Error('Device banned');
+        return e;
+      });
+      await passwordSignIn(clientId, 'mia', { device: 'laptop' });
+      const event = host.last('wh-pre-auth');
+      assert.equal(event.triggerSource, 'PreAuthentication_Authentication');
+      assert.equal(event.request.userAttributes.email, 'mia@example.com');
+      assert.deepEqual(event.request.validationData, { device: 'laptop' });
+      assert.equal(event.request.userNotFound, false);
+      assert.deepEqual(await failure(() => passwordSignIn(clientId, 'mia', { device: 'banned' })), { name: 'UserLambdaValidationException', message: 'PreAuthentication failed with error Device banned.' });
+
+      const before = host.received('wh-pre-auth').length;
+      const unknown = await failure(() => passwordSignIn(clientId, 'nobody'));
+      assert.equal(unknown.name, 'NotAuthorizedException');
+      const seen = host.received('wh-pre-auth');
+      assert.equal(seen.length, before + 1);
+      assert.equal(seen.at(-1)!.request.userNotFound, true);
+      assert.equal(seen.at(-1)!.userName, 'nobody');
+
+      // A LEGACY client answers UserNotFoundException and doesn't run the trigger for no one.
+      const legacy = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'legacy', ExplicitAuthFlows: FLOWS, PreventUserExistenceErrors: 'LEGACY' }))).UserPoolClient!.ClientId!;
+      const count = host.received('wh-pre-auth').length;
+      assert.equal((await failure(() => passwordSignIn(legacy, 'nobody'))).name, 'UserNotFoundException');
+      assert.equal(host.received('wh-pre-auth').length, count);
+      host.handlers.delete('wh-pre-auth');
+    });
+
+    it('PostAuthentication runs after a successful sign-in only, and its failure fails the sign-in', async () => {
+      const { poolId, clientId } = await poolWith({ PostAuthentication: arn('wh-post-auth') });
+      await confirmedUser(poolId, clientId, 'noah');
+      const count = host.received('wh-post-auth').length;
+      assert.equal((await failure(() => server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'noah', PASSWORD: 'wrong-Passw0rd!' } })))).name, 'NotAuthorizedException');
+      assert.equal(host.received('wh-post-auth').length, count, 'a failed sign-in runs no PostAuthentication');
+      await passwordSignIn(clientId, 'noah', { k: 'v' });
+      const event = host.last('wh-post-auth');
+      assert.equal(event.triggerSource, 'PostAuthentication_Authentication');
+      assert.equal(event.request.newDeviceUsed, false);
+      assert.deepEqual(event.request.clientMetadata, { k: 'v' });
+      host.handlers.set('wh-post-auth', () => {
+        throw new Error('Audit log unavailable');
+      });
+      assert.deepEqual(await failure(() => passwordSignIn(clientId, 'noah')), { name: 'UserLambdaValidationException', message: 'PostAuthentication failed with error Audit log unavailable.' });
+      host.handlers.delete('wh-post-auth');
+    });
+
+    it('PreTokenGeneration V1 (module) adds and suppresses ID-token claims and overrides groups; protected claims stay', async () => {
+      const { poolId, clientId } = await poolWith({ PreTokenGeneration: arn('mod-claims') }, { Schema: [{ Name: 'name', AttributeDataType: 'String', Mutable: true }] });
+      await server.anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'olga', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'olga@example.com' }, { Name: 'name', Value: 'Olga' }] }));
+      await server.admin.send(new AdminConfirmSignUpCommand({ UserPoolId: poolId, Username: 'olga' }));
+      await server.admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'readers' }));
+      await server.admin.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'olga', GroupName: 'readers' }));
+      const result = (await passwordSignIn(clientId, 'olga')).AuthenticationResult!;
+      const id = decode(result.IdToken!);
+      const access = decode(result.AccessToken!);
+      assert.equal(id.tier, 'gold');
+      assert.equal(id.email, 'hidden@example.com');
+      assert.equal(id.name, undefined);
+      assert.notEqual(id.sub, 'not-the-sub');
+      assert.deepEqual(id['cognito:groups'], ['admins']);
+      assert.deepEqual(id['cognito:roles'], ['arn:aws:iam::123456789012:role/admin']);
+      assert.equal(id['cognito:preferred_role'], 'arn:aws:iam::123456789012:role/admin');
+      assert.deepEqual(access['cognito:groups'], ['admins']);
+      assert.equal(access.tier, undefined, 'V1 changes only the ID token');
+      // Refreshed tokens go through the trigger again.
+      const refreshed = (await server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: { REFRESH_TOKEN: result.RefreshToken! } }))).AuthenticationResult!;
+      assert.equal(decode(refreshed.IdToken!).tier, 'gold');
+    });
+
+    it('PreTokenGeneration V2 (webhook) changes both tokens and the access token scopes, with the trigger source of each sign-in', async () => {
+      const { poolId, clientId } = await poolWith({ PreTokenGenerationConfig: { LambdaArn: arn('wh-token-v2'), LambdaVersion: 'V2_0' } });
+      await confirmedUser(poolId, clientId, 'pete');
+      host.handlers.set('wh-token-v2', (e) => ({
+        ...e,
+        response: {
+          claimsAndScopeOverrideDetails: {
+            idTokenGeneration: { claimsToAddOrOverride: { plan: { name: 'pro', seats: 3 } } },
+            accessTokenGeneration: { claimsToAddOrOverride: { tenant: 't-1' }, claimsToSuppress: ['username'], scopesToAdd: ['orders/read'], scopesToSuppress: ['aws.cognito.signin.user.admin'] },
+          },
+        },
+      }));
+      const result = (await server.admin.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'pete', PASSWORD } }))).AuthenticationResult!;
+      const event = host.last('wh-token-v2');
+      assert.equal(event.version, '2');
+      assert.equal(event.triggerSource, 'TokenGeneration_Authentication');
+      assert.deepEqual(event.request.scopes, ['aws.cognito.signin.user.admin']);
+      assert.deepEqual(event.request.groupConfiguration, { groupsToOverride: [], iamRolesToOverride: [], preferredRole: null });
+      assert.deepEqual(decode(result.IdToken!).plan, { name: 'pro', seats: 3 });
+      const access = decode(result.AccessToken!);
+      assert.equal(access.tenant, 't-1');
+      assert.equal(access.scope, 'orders/read');
+      assert.equal(access.username, 'pete', 'username is protected');
+      await server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: clientId, AuthParameters: { REFRESH_TOKEN: result.RefreshToken! } }));
+      assert.equal(host.last('wh-token-v2').triggerSource, 'TokenGeneration_RefreshTokens');
+      host.handlers.set('wh-token-v2', (e) => ({ ...e, response: { claimsAndScopeOverrideDetails: { accessTokenGeneration: { scopesToAdd: 'orders/read' } } } }));
+      assert.deepEqual(await failure(() => passwordSignIn(clientId, 'pete')), { name: 'InvalidLambdaResponseException', message: 'Unrecognizable lambda output' });
+      host.handlers.delete('wh-token-v2');
+    });
+
+    it('every event has the common parameters', () => {
+      const all: TriggerEvent[] = [...host.events.values()].flat();
+      assert.ok(all.length > 10);
+      for (const e of all) {
+        assert.deepEqual(Object.keys(e).sort(), ['callerContext', 'region', 'request', 'response', 'triggerSource', 'userName', 'userPoolId', 'version']);
+        assert.match(e.userPoolId, /^us-east-1_/);
+      }
+    });
+  });
+}
