@@ -26,7 +26,7 @@ export async function createPool(server: TestServer, client: Partial<CreateUserP
       new CreateUserPoolClientCommand({
         UserPoolId: poolId,
         ClientName: 'app',
-        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
         ...client,
       }),
     )

@@ -62,6 +62,9 @@ const SECRET_BLOCK_AAD = 'srp-secret-block';
 /** How long a challenge stays answerable: the client's AuthSessionValidity, in minutes (3 by default). */
 export const sessionMs = (client: AppClient) => client.settings.AuthSessionValidity * 60_000;
 
+/** How long a sealed Session still opens after its own expiry, so a late answer hears "session is expired" rather than "invalid". */
+export const SESSION_SEAL_GRACE_MS = 60_000;
+
 /** Steps shared by every flow once the primary credential is proven. */
 export async function afterPrimaryCredential(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext = {}): Promise<AuthResponse> {
   assertMayUseAccount(user);

@@ -18,7 +18,7 @@ import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import type { User } from './users.js';
 import type { UserPool } from './user-pools.js';
-import { afterPrimaryCredential, assertMayUseAccount, deviceKeyOf, preAuthentication, required, sessionMs, startSrp, type AuthResponse } from './auth.js';
+import { afterPrimaryCredential, assertMayUseAccount, deviceKeyOf, preAuthentication, required, SESSION_SEAL_GRACE_MS, sessionMs, startSrp, type AuthResponse } from './auth.js';
 import { spendOnce } from './single-use.js';
 import { booleanField, runTrigger, stringField, stringMapField, triggerArn, unusableAnswer, userAttributesOf } from '../triggers/triggers.js';
 
@@ -166,7 +166,7 @@ async function step(cognate: Cognate, pool: UserPool, client: AppClient, user: U
   };
   return {
     ChallengeName: 'CUSTOM_CHALLENGE',
-    Session: cognate.secrets.sessions.sealJson(state, CUSTOM_SESSION_AAD, state.e),
+    Session: cognate.secrets.sessions.sealJson(state, CUSTOM_SESSION_AAD, state.e + SESSION_SEAL_GRACE_MS),
     ChallengeParameters: { ...publicParameters, USERNAME: state.u },
   };
 }

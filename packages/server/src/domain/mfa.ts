@@ -16,7 +16,7 @@ import { CognitoError, errors } from '../errors.js';
 import type { Database } from '../store/schema.js';
 import type { Cognate } from './cognate.js';
 import { signInTokens, type TokenSource } from './token-generation.js';
-import type { AuthResponse } from './auth.js';
+import { SESSION_SEAL_GRACE_MS, type AuthResponse } from './auth.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
 import { lockMs, RESET_AFTER_MS } from './lockout.js';
@@ -358,10 +358,9 @@ interface MfaSession {
 }
 
 const MFA_SESSION_AAD = 'mfa-session';
-const SEAL_GRACE_MS = 60_000;
 
 function sealSession(cognate: Cognate, state: MfaSession): string {
-  return cognate.secrets.sessions.sealJson(state, MFA_SESSION_AAD, state.e + SEAL_GRACE_MS);
+  return cognate.secrets.sessions.sealJson(state, MFA_SESSION_AAD, state.e + SESSION_SEAL_GRACE_MS);
 }
 
 const invalidSession = () => errors.notAuthorized('Invalid session for the user.');
