@@ -12,7 +12,7 @@ import type { Outbox } from '../messaging/outbox.js';
 import type { Cognate } from './cognate.js';
 import type { AuthResponse } from './auth.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
-import { codeDestination, sendCode } from './messages.js';
+import { CODE_PARAMETER, codeDestination, codeMessages, composeMessages, type Messages, queueMessage, sendCode } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { requiresVerificationBeforeUpdate, setPendingValue } from './self-service.js';
@@ -167,26 +167,36 @@ function invitationDestinations(attributes: ReadonlyMap<string, string>, desired
   return out;
 }
 
-/** Fills `{username}` and `{####}`; function replacers, so `$&` in a value stays literal. */
-const fill = (template: string, username: string, password: string) => template.replaceAll('{username}', () => username).replaceAll('{####}', () => password);
+/** The pool's invitation: its InviteMessageTemplate, Cognito's defaults otherwise. */
+function invitationMessages(pool: UserPool): Messages {
+  const template = pool.settings.AdminCreateUserConfig.InviteMessageTemplate ?? {};
+  return {
+    EMAIL: { subject: template.EmailSubject ?? DEFAULT_INVITE_SUBJECT, body: template.EmailMessage ?? DEFAULT_INVITE_MESSAGE },
+    SMS: { body: template.SMSMessage ?? DEFAULT_INVITE_MESSAGE },
+  };
+}
 
 /**
- * Queues the invitation with the pool's InviteMessageTemplate (Cognito's defaults otherwise), in
- * the caller's transaction. A template without `{####}` is not delivered, as Cognito documents.
+ * The invitation's messages, through the CustomMessage trigger (CustomMessage_AdminCreateUser);
+ * none when the admin suppressed them. Runs the trigger: call before the transaction.
  */
-export async function queueInvitation(outbox: Outbox, trx: Trx, p: { pool: UserPool; username: string; password: string; destination: Destination }): Promise<boolean> {
-  const template = p.pool.settings.AdminCreateUserConfig.InviteMessageTemplate ?? {};
-  const message = (p.destination.medium === 'EMAIL' ? template.EmailMessage : template.SMSMessage) ?? DEFAULT_INVITE_MESSAGE;
-  if (!message.includes('{####}')) return false;
-  await outbox.enqueue(trx, {
-    poolId: p.pool.id,
-    channel: p.destination.medium === 'EMAIL' ? 'email' : 'sms',
-    to: p.destination.to,
-    kind: 'AdminCreateUser',
-    ...(p.destination.medium === 'EMAIL' ? { subject: template.EmailSubject ?? DEFAULT_INVITE_SUBJECT } : {}),
-    text: fill(message, p.username, p.password),
-  });
-  return true;
+async function composeInvitation(cognate: Cognate, pool: UserPool, user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>, destinations: Destination[], clientMetadata: Record<string, string> | undefined): Promise<Messages | undefined> {
+  if (destinations.length === 0) return undefined;
+  return composeMessages(cognate, pool, { occasion: 'AdminCreateUser', user, clientMetadata, messages: invitationMessages(pool) });
+}
+
+/**
+ * Queues the invitation to each destination, in the caller's transaction; `{####}` is the temporary
+ * password. A template without `{####}` is not delivered, as Cognito documents. True when one was queued.
+ */
+async function queueInvitations(outbox: Outbox, trx: Trx, p: { pool: UserPool; username: string; password: string; destinations: Destination[]; messages: Messages | undefined }): Promise<boolean> {
+  let queued = false;
+  for (const destination of p.destinations) {
+    if (!p.messages || !p.messages[destination.medium].body.includes(CODE_PARAMETER)) continue;
+    await queueMessage(outbox, trx, { pool: p.pool, username: p.username, destination, messages: p.messages, code: p.password, kind: 'AdminCreateUser' });
+    queued = true;
+  }
+  return queued;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,6 +250,7 @@ export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserIn
   const destinations = input.MessageAction === 'SUPPRESS' ? [] : invitationDestinations(attributes, input.DesiredDeliveryMediums);
   const password = input.TemporaryPassword || generateTemporaryPassword(policy);
   const credentials = await cognate.users.credentials(pool, username, password);
+  const messages = await composeInvitation(cognate, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes }, destinations, input.ClientMetadata);
   const now = cognate.clock.now();
   const changed = new Set(attributes.keys());
 
@@ -253,9 +264,7 @@ export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserIn
     }
     await trx.updateTable('users').set({ temporary_password_expires_at: temporaryPasswordExpiry(pool, now) }).where('id', '=', sub).execute();
     await unverify(trx, moves, now);
-    let any = false;
-    for (const destination of destinations) any = (await queueInvitation(cognate.outbox, trx, { pool, username: input.Username, password, destination })) || any;
-    return any;
+    return queueInvitations(cognate.outbox, trx, { pool, username: input.Username, password, destinations, messages });
   });
   if (queued) cognate.outbox.kick();
   return (await cognate.users.findBySub(pool.id, sub))!;
@@ -268,6 +277,7 @@ async function resendInvitation(cognate: Cognate, pool: UserPool, input: AdminCr
   const destinations = invitationDestinations(user.attributes, input.DesiredDeliveryMediums);
   const password = input.TemporaryPassword || generateTemporaryPassword(pool.settings.Policies.PasswordPolicy);
   const credentials = await cognate.users.credentials(pool, user.username, password);
+  const messages = await composeInvitation(cognate, pool, user, destinations, input.ClientMetadata);
   const now = cognate.clock.now();
   const queued = await cognate.store.transaction(async (trx) => {
     const result = await trx
@@ -278,9 +288,7 @@ async function resendInvitation(cognate: Cognate, pool: UserPool, input: AdminCr
       .executeTakeFirst();
     // The user set their password meanwhile.
     if (Number(result.numUpdatedRows) !== 1) throw notForced();
-    let any = false;
-    for (const destination of destinations) any = (await queueInvitation(cognate.outbox, trx, { pool, username: input.Username, password, destination })) || any;
-    return any;
+    return queueInvitations(cognate.outbox, trx, { pool, username: input.Username, password, destinations, messages });
   });
   if (queued) cognate.outbox.kick();
   return (await cognate.users.findBySub(pool.id, user.sub))!;
@@ -484,6 +492,7 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
   for (const k of blank) after.delete(k);
   assertVerifiedFlagsHaveValues(after, named);
   const changed = new Set([...set].filter(([k, v]) => user.attributes.get(k) !== v).map(([k]) => k));
+  const messages = toVerify.length > 0 ? await composeMessages(cognate, pool, { occasion: 'UpdateUserAttribute', user: { ...user, attributes: after }, clientMetadata: input.ClientMetadata }) : codeMessages(pool);
   const now = cognate.clock.now();
 
   const queued = await cognate.store.transaction(async (trx) => {
@@ -507,7 +516,7 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
     }
     await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
     for (const destination of toVerify) {
-      await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: `verify:${destination.attribute}`, destination, kind: 'UpdateUserAttribute' }, now);
+      await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: `verify:${destination.attribute}`, destination, messages, kind: 'UpdateUserAttribute' }, now);
     }
     return toVerify.length > 0;
   });
@@ -599,10 +608,11 @@ export async function adminResetUserPassword(cognate: Cognate, input: AdminUserI
   if (!RESETTABLE.has(user.status)) throw errors.notAuthorized('User password cannot be reset in the current state.');
   const destination = recoveryDestination(pool, user);
   if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+  const messages = await composeMessages(cognate, pool, { occasion: 'ForgotPassword', user, clientMetadata: input.ClientMetadata });
   const now = cognate.clock.now();
   await cognate.store.transaction(async (trx) => {
     await cognate.users.setStatus(trx, user.sub, 'RESET_REQUIRED', now, { aliases: 'yield' });
-    await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, kind: 'ForgotPassword' }, now);
+    await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, messages, kind: 'ForgotPassword' }, now);
   });
   cognate.outbox.kick();
 }

@@ -8,6 +8,8 @@ import type { Outbox } from '../messaging/outbox.js';
 import type { CodePurpose, Codes } from './codes.js';
 import type { UserPool } from './user-pools.js';
 import type { User } from './users.js';
+import type { Cognate } from './cognate.js';
+import { runTrigger, stringField, userAttributesOf } from '../triggers/triggers.js';
 
 export interface CodeDeliveryDetails {
   Destination: string;
@@ -43,48 +45,123 @@ export function codeDestination(pool: UserPool, user: Pick<User, 'attributes'>, 
   return undefined;
 }
 
-// Function replacers: a username like `$&` must come out as written, not as a replacement pattern.
-const fill = (template: string, code: string, username: string) => template.replaceAll('{####}', () => code).replaceAll('{username}', () => username);
+/**
+ * What a message says before its code is drawn: `{####}` stands for the code (or an invitation's
+ * temporary password) and `{username}` for the username, filled in by {@link fillMessage}.
+ */
+export interface MessageText {
+  subject?: string;
+  body: string;
+}
 
-/** Queues a verification-code message in the caller's transaction and describes its delivery. */
-export async function queueCodeMessage(
+/** A message in both media; the destination decides which one goes. */
+export type Messages = Record<'EMAIL' | 'SMS', MessageText>;
+
+/** Why a message is sent: the suffix of Cognito's `CustomMessage_<occasion>` trigger sources. */
+export type MessageOccasion = 'SignUp' | 'AdminCreateUser' | 'ResendCode' | 'ForgotPassword' | 'UpdateUserAttribute' | 'VerifyUserAttribute' | 'Authentication';
+
+export const CODE_PARAMETER = '{####}';
+export const USERNAME_PARAMETER = '{username}';
+const LINK_PARAMETER = '{##Click Here##}';
+/** The longest message bodies Cognito takes from a CustomMessage function. */
+const MAX_EMAIL_MESSAGE = 20_000;
+const MAX_SMS_MESSAGE = 140;
+
+/** The pool's verification-code message (VerificationMessageTemplate, the legacy fields, Cognito's default). */
+export function codeMessages(pool: UserPool): Messages {
+  const s = pool.settings;
+  const template = s.VerificationMessageTemplate;
+  return {
+    EMAIL: { subject: template.EmailSubject ?? s.EmailVerificationSubject ?? DEFAULT_CODE_SUBJECT, body: template.EmailMessage ?? s.EmailVerificationMessage ?? DEFAULT_CODE_MESSAGE },
+    SMS: { body: template.SmsMessage ?? s.SmsVerificationMessage ?? DEFAULT_CODE_MESSAGE },
+  };
+}
+
+/**
+ * The messages for one occasion: what the pool's CustomMessage function answers, where it answers
+ * a usable message, else the pool's own. Cognito's rules: the function sees the placeholders, not
+ * the code; a message without the code placeholder (for an invitation, also the username
+ * placeholder), or longer than Cognito allows, is not used. The function runs here, so call this
+ * before the transaction that sends the message; its failure fails the operation.
+ */
+export async function composeMessages(
+  cognate: Cognate,
+  pool: UserPool,
+  p: { occasion: MessageOccasion; user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>; clientId?: string; clientMetadata?: Record<string, string>; messages?: Messages },
+): Promise<Messages> {
+  const own = p.messages ?? codeMessages(pool);
+  const invitation = p.occasion === 'AdminCreateUser';
+  const response = await runTrigger(cognate, pool, 'CustomMessage', {
+    source: `CustomMessage_${p.occasion}`,
+    userName: p.user.username,
+    clientId: p.clientId,
+    request: {
+      userAttributes: userAttributesOf(p.user),
+      codeParameter: CODE_PARAMETER,
+      linkParameter: LINK_PARAMETER,
+      usernameParameter: invitation ? USERNAME_PARAMETER : null,
+      clientMetadata: p.clientMetadata ?? null,
+    },
+    response: { smsMessage: null, emailMessage: null, emailSubject: null },
+  });
+  if (!response) return own;
+  const usable = (body: string | undefined, max: number): body is string =>
+    body !== undefined && body.length <= max && body.includes(CODE_PARAMETER) && (!invitation || body.includes(USERNAME_PARAMETER));
+  const email = stringField(response, 'emailMessage');
+  const subject = stringField(response, 'emailSubject');
+  const sms = stringField(response, 'smsMessage');
+  return {
+    EMAIL: usable(email, MAX_EMAIL_MESSAGE) ? { subject: subject || own.EMAIL.subject, body: email } : own.EMAIL,
+    SMS: usable(sms, MAX_SMS_MESSAGE) ? { body: sms } : own.SMS,
+  };
+}
+
+/** The message with its code and username in. Function replacers: a username like `$&` comes out as written. */
+export function fillMessage(text: MessageText, code: string, username: string): { subject?: string; text: string } {
+  const fill = (s: string) => s.replaceAll(CODE_PARAMETER, () => code).replaceAll(USERNAME_PARAMETER, () => username);
+  return { ...(text.subject !== undefined ? { subject: fill(text.subject) } : {}), text: fill(text.body) };
+}
+
+/** The CodeDeliveryDetails of a message sent to `destination`. */
+export function deliveryDetails(destination: Destination): CodeDeliveryDetails {
+  return { Destination: maskDestination(destination.medium, destination.to), DeliveryMedium: destination.medium, AttributeName: destination.attribute };
+}
+
+export interface Destination {
+  medium: 'EMAIL' | 'SMS';
+  attribute: string;
+  to: string;
+}
+
+/** Queues a message carrying `code` in the caller's transaction and describes its delivery. */
+export async function queueMessage(
   outbox: Outbox,
   trx: Transaction<Database>,
-  p: { pool: UserPool; username: string; destination: { medium: 'EMAIL' | 'SMS'; attribute: string; to: string }; code: string; kind: string },
+  p: { pool: UserPool; username: string; destination: Destination; messages: Messages; code: string; kind: string },
 ): Promise<CodeDeliveryDetails> {
-  const s = p.pool.settings;
-  const template = s.VerificationMessageTemplate;
-  if (p.destination.medium === 'EMAIL') {
-    await outbox.enqueue(trx, {
-      poolId: p.pool.id,
-      channel: 'email',
-      to: p.destination.to,
-      kind: p.kind,
-      subject: template.EmailSubject ?? s.EmailVerificationSubject ?? DEFAULT_CODE_SUBJECT,
-      text: fill(template.EmailMessage ?? s.EmailVerificationMessage ?? DEFAULT_CODE_MESSAGE, p.code, p.username),
-    });
-  } else {
-    await outbox.enqueue(trx, {
-      poolId: p.pool.id,
-      channel: 'sms',
-      to: p.destination.to,
-      kind: p.kind,
-      text: fill(template.SmsMessage ?? s.SmsVerificationMessage ?? DEFAULT_CODE_MESSAGE, p.code, p.username),
-    });
-  }
-  return { Destination: maskDestination(p.destination.medium, p.destination.to), DeliveryMedium: p.destination.medium, AttributeName: p.destination.attribute };
+  const { subject, text } = fillMessage(p.messages[p.destination.medium], p.code, p.username);
+  await outbox.enqueue(trx, {
+    poolId: p.pool.id,
+    channel: p.destination.medium === 'EMAIL' ? 'email' : 'sms',
+    to: p.destination.to,
+    kind: p.kind,
+    ...(p.destination.medium === 'EMAIL' ? { subject } : {}),
+    text,
+  });
+  return deliveryDetails(p.destination);
 }
 
 /**
  * Issues a code of `purpose` and queues the message carrying it, both in the caller's transaction
- * (the code is live only if its message will go out). Call `outbox.kick()` after commit.
+ * (the code is live only if its message will go out). `messages` come from {@link composeMessages},
+ * called before the transaction. Call `outbox.kick()` after commit.
  */
 export async function sendCode(
   services: { codes: Codes; outbox: Outbox },
   trx: Transaction<Database>,
-  p: { pool: UserPool; userId: string; username: string; purpose: CodePurpose; destination: { medium: 'EMAIL' | 'SMS'; attribute: string; to: string }; kind: string },
+  p: { pool: UserPool; userId: string; username: string; purpose: CodePurpose; destination: Destination; messages: Messages; kind: string },
   now: number,
 ): Promise<CodeDeliveryDetails> {
   const code = await services.codes.issue(trx, { poolId: p.pool.id, userId: p.userId, purpose: p.purpose }, now);
-  return queueCodeMessage(services.outbox, trx, { pool: p.pool, username: p.username, destination: p.destination, code, kind: p.kind });
+  return queueMessage(services.outbox, trx, { ...p, code });
 }

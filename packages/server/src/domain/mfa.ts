@@ -20,7 +20,7 @@ import { SESSION_SEAL_GRACE_MS, type AuthResponse } from './auth.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
 import { lockMs, RESET_AFTER_MS } from './lockout.js';
-import { maskDestination } from './messages.js';
+import { composeMessages, maskDestination, type Messages, sendCode } from './messages.js';
 import { matchTotp, newTotpSecret } from './totp.js';
 import { isEmail, usernameKey, type User } from './users.js';
 import type { UserPool, UserPoolSettings } from './user-pools.js';
@@ -357,7 +357,18 @@ interface MfaSession {
   x?: string;
 }
 
+type Metadata = Record<string, string> | undefined;
+
 const MFA_SESSION_AAD = 'mfa-session';
+
+/** The pool's MFA code messages: SmsMfaConfiguration / EmailMfaConfiguration, Cognito's defaults otherwise. */
+function mfaMessages(pool: UserPool): Messages {
+  const s = mfaSettings(pool);
+  return {
+    EMAIL: { subject: s.EmailMfaConfiguration?.Subject ?? DEFAULT_EMAIL_SUBJECT, body: s.EmailMfaConfiguration?.Message ?? DEFAULT_EMAIL_MESSAGE },
+    SMS: { body: s.SmsMfaConfiguration?.SmsAuthenticationMessage ?? s.SmsAuthenticationMessage ?? DEFAULT_SMS_MESSAGE },
+  };
+}
 
 function sealSession(cognate: Cognate, state: MfaSession): string {
   return cognate.secrets.sessions.sealJson(state, MFA_SESSION_AAD, state.e + SESSION_SEAL_GRACE_MS);
@@ -397,7 +408,7 @@ export interface SignInContext {
 export async function secondFactor(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext = {}): Promise<AuthResponse> {
   const device = ctx.deviceKey ? await deviceForSignIn(cognate, pool, user, ctx.deviceKey) : undefined;
   if (device && skipsMfa(pool, device)) return deviceSrpChallenge(cognate, pool, client, user, device.device_key);
-  const challenge = await mfaChallenge(cognate, pool, client, user, device?.device_key);
+  const challenge = await mfaChallenge(cognate, pool, client, user, device?.device_key, ctx.clientMetadata);
   return challenge ?? finishSignIn(cognate, pool, client, user, device?.device_key, ctx);
 }
 
@@ -410,7 +421,7 @@ async function finishSignIn(cognate: Cognate, pool: UserPool, client: AppClient,
 }
 
 /** The MFA challenge this sign-in needs, if any. */
-async function mfaChallenge(cognate: Cognate, pool: UserPool, client: AppClient, user: User, deviceKey: string | undefined): Promise<AuthResponse | undefined> {
+async function mfaChallenge(cognate: Cognate, pool: UserPool, client: AppClient, user: User, deviceKey: string | undefined, clientMetadata: Metadata): Promise<AuthResponse | undefined> {
   const mode = pool.settings.MfaConfiguration;
   if (mode === 'OFF') return undefined;
   const offered = poolFactors(pool);
@@ -423,9 +434,9 @@ async function mfaChallenge(cognate: Cognate, pool: UserPool, client: AppClient,
     // Required MFA and nothing set up: users with a phone number get SMS when the pool sends it, and
     // users with an email address email codes when that is all the pool could set up; the others
     // set up a software token or an email address now (MFA_SETUP).
-    if (offered.SMS_MFA && user.attributes.get('phone_number')) return sendChallenge(cognate, pool, client, user, newSession(pool, client, user, now, { ...base, k: 'mfa', m: 'SMS_MFA' }));
+    if (offered.SMS_MFA && user.attributes.get('phone_number')) return sendChallenge(cognate, pool, client, user, newSession(pool, client, user, now, { ...base, k: 'mfa', m: 'SMS_MFA' }), clientMetadata);
     if (offered.EMAIL_OTP && user.attributes.get('email') && !offered.SOFTWARE_TOKEN_MFA) {
-      return sendChallenge(cognate, pool, client, user, newSession(pool, client, user, now, { ...base, k: 'mfa', m: 'EMAIL_OTP' }));
+      return sendChallenge(cognate, pool, client, user, newSession(pool, client, user, now, { ...base, k: 'mfa', m: 'EMAIL_OTP' }), clientMetadata);
     }
     const canSetUp = (['SOFTWARE_TOKEN_MFA', 'EMAIL_OTP'] as const).filter((t) => offered[t]);
     if (canSetUp.length === 0) throw new CognitoError('MFAMethodNotFoundException', 'No MFA mechanism registered in the account.');
@@ -433,34 +444,27 @@ async function mfaChallenge(cognate: Cognate, pool: UserPool, client: AppClient,
     return { ChallengeName: 'MFA_SETUP', Session: sealSession(cognate, state), ChallengeParameters: { MFAS_CAN_SETUP: JSON.stringify(canSetUp) } };
   }
   const chosen = mfa.preferred && usable.includes(mfa.preferred) ? mfa.preferred : usable.length === 1 ? usable[0]! : undefined;
-  if (chosen) return sendChallenge(cognate, pool, client, user, newSession(pool, client, user, now, { ...base, k: 'mfa', m: chosen }));
+  if (chosen) return sendChallenge(cognate, pool, client, user, newSession(pool, client, user, now, { ...base, k: 'mfa', m: chosen }), clientMetadata);
   const state = newSession(pool, client, user, now, { ...base, k: 'select', o: usable });
   return { ChallengeName: 'SELECT_MFA_TYPE', Session: sealSession(cognate, state), ChallengeParameters: { MFAS_CAN_CHOOSE: JSON.stringify(usable), USER_ID_FOR_SRP: user.username } };
 }
 
 /** Issues an MFA challenge; SMS and email codes are sent now, bound to the session's nonce. */
-async function sendChallenge(cognate: Cognate, pool: UserPool, client: AppClient, user: User, state: MfaSession): Promise<AuthResponse> {
+async function sendChallenge(cognate: Cognate, pool: UserPool, client: AppClient, user: User, state: MfaSession, clientMetadata: Metadata): Promise<AuthResponse> {
   const type = state.m!;
   const Session = sealSession(cognate, state);
   if (type === 'SOFTWARE_TOKEN_MFA') return { ChallengeName: type, Session, ChallengeParameters: { USER_ID_FOR_SRP: user.username } };
   const medium = type === 'SMS_MFA' ? 'SMS' : 'EMAIL';
   const to = type === 'EMAIL_OTP' && state.x ? state.x : user.attributes.get(type === 'SMS_MFA' ? 'phone_number' : 'email');
   if (!to) throw new CognitoError('MFAMethodNotFoundException', 'No MFA mechanism registered in the account.');
+  const messages = await composeMessages(cognate, pool, { occasion: 'Authentication', user, clientId: client.id, clientMetadata, messages: mfaMessages(pool) });
+  const destination = { medium, attribute: medium === 'SMS' ? 'phone_number' : 'email', to } as const;
   const now = cognate.clock.now();
   const purpose = `mfa:${state.n}` as const;
   await cognate.store.transaction(async (trx) => {
     const sent = await trx.selectFrom('codes').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.sub).where('purpose', '=', purpose).executeTakeFirst();
     if (Number(sent?.n ?? 0) >= MAX_DELIVERIES_PER_SESSION) throw errors.limitExceeded();
-    const code = await cognate.codes.issue(trx, { poolId: pool.id, userId: user.sub, purpose }, now);
-    const s = mfaSettings(pool);
-    const fill = (template: string) => template.replaceAll('{####}', () => code).replaceAll('{username}', () => user.username);
-    if (medium === 'SMS') {
-      const template = s.SmsMfaConfiguration?.SmsAuthenticationMessage ?? s.SmsAuthenticationMessage ?? DEFAULT_SMS_MESSAGE;
-      await cognate.outbox.enqueue(trx, { poolId: pool.id, channel: 'sms', to, kind: 'mfa', text: fill(template) });
-    } else {
-      const config = s.EmailMfaConfiguration ?? {};
-      await cognate.outbox.enqueue(trx, { poolId: pool.id, channel: 'email', to, kind: 'mfa', subject: config.Subject ?? DEFAULT_EMAIL_SUBJECT, text: fill(config.Message ?? DEFAULT_EMAIL_MESSAGE) });
-    }
+    await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose, destination, messages, kind: 'mfa' }, now);
   });
   cognate.outbox.kick();
   return { ChallengeName: type, Session, ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: medium, CODE_DELIVERY_DESTINATION: maskDestination(medium, to), USER_ID_FOR_SRP: user.username } };
@@ -519,11 +523,11 @@ export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, clien
     if (!state.o?.includes(answer)) throw errors.invalidParameter(`Invalid ANSWER: ${answer} is not one of the MFA types offered.`);
     // The chosen challenge keeps the session's nonce, so replaying this answer can't send more codes than the cap.
     const { o: _choices, ...rest } = state;
-    return sendChallenge(cognate, pool, client, user, { ...rest, k: 'mfa', m: answer });
+    return sendChallenge(cognate, pool, client, user, { ...rest, k: 'mfa', m: answer }, clientMetadata);
   }
 
   if (challenge === 'MFA_SETUP') {
-    if (state.k === 'setup' && responses.EMAIL !== undefined) return startEmailSetup(cognate, pool, client, user, state, responses.EMAIL);
+    if (state.k === 'setup' && responses.EMAIL !== undefined) return startEmailSetup(cognate, pool, client, user, state, responses.EMAIL, clientMetadata);
     if (state.k === 'setup') throw errors.invalidParameter('The software token has not been verified; call VerifySoftwareToken with this Session first.');
     if (state.k !== 'setup-done') throw invalidSession();
     // One sign-in per verified set-up: the Session can't be replayed for more tokens.
@@ -565,13 +569,13 @@ export async function answerMfaChallenge(cognate: Cognate, pool: UserPool, clien
  * that address, and answering it makes the address the user's verified email and email OTP
  * their MFA. A user who has an email address can only name that one.
  */
-async function startEmailSetup(cognate: Cognate, pool: UserPool, client: AppClient, user: User, state: MfaSession, email: string): Promise<AuthResponse> {
+async function startEmailSetup(cognate: Cognate, pool: UserPool, client: AppClient, user: User, state: MfaSession, email: string, clientMetadata: Metadata): Promise<AuthResponse> {
   if (!state.o?.includes('EMAIL_OTP')) throw errors.invalidParameter('Email MFA can not be set up in this user pool.');
   if (!isEmail(email)) throw errors.invalidParameter('Invalid email address format.');
   const current = user.attributes.get('email');
   if (current !== undefined && current.toLowerCase() !== email.toLowerCase()) throw errors.invalidParameter('The email address must be the one the user has.');
   const { o: _choices, ...rest } = state;
-  return sendChallenge(cognate, pool, client, user, { ...rest, k: 'mfa', m: 'EMAIL_OTP', x: current ?? email });
+  return sendChallenge(cognate, pool, client, user, { ...rest, k: 'mfa', m: 'EMAIL_OTP', x: current ?? email }, clientMetadata);
 }
 
 async function finishEmailSetup(cognate: Cognate, pool: UserPool, user: User, email: string, now: number): Promise<void> {

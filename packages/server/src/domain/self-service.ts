@@ -28,7 +28,7 @@ import type { Database } from '../store/schema.js';
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
-import { type CodeDeliveryDetails, codeDestination, maskDestination, sendCode } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, codeMessages, composeMessages, maskDestination, sendCode } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
 import { aliasExists } from './aliases.js';
@@ -118,9 +118,10 @@ export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInpu
   if (user.status === 'FORCE_CHANGE_PASSWORD' || user.status === 'EXTERNAL_PROVIDER') throw errors.notAuthorized('User password cannot be reset in the current state.');
   const destination = recoveryDestination(pool, user, mechanisms);
   if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+  const messages = await composeMessages(cognate, pool, { occasion: 'ForgotPassword', user, clientId: client.id, clientMetadata: input.ClientMetadata });
   const now = cognate.clock.now();
   const delivery = await cognate.store.transaction(async (trx) => {
-    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, kind: 'ForgotPassword' }, now);
+    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, messages, kind: 'ForgotPassword' }, now);
   });
   cognate.outbox.kick();
   return { CodeDeliveryDetails: delivery };
@@ -246,14 +247,15 @@ export async function getUserAttributeVerificationCode(
   cognate: Cognate,
   input: { AccessToken: string; AttributeName: string; ClientMetadata?: Record<string, string> },
 ): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
-  const { pool, user } = await signedIn(cognate, input.AccessToken);
+  const { pool, user, client } = await signedIn(cognate, input.AccessToken);
   const attribute = verifiableAttribute(input.AttributeName);
+  const messages = await composeMessages(cognate, pool, { occasion: 'VerifyUserAttribute', user, clientId: client.id, clientMetadata: input.ClientMetadata });
   const now = cognate.clock.now();
   const delivery = await cognate.store.transaction(async (trx) => {
     // A pending new value is what needs verifying; the code goes there, never to the old value.
     const to = (await pendingValue(trx, user.sub, attribute)) ?? user.attributes.get(attribute);
     if (!to) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
-    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: verifyPurpose(attribute), destination: { medium: mediumOf(attribute), attribute, to }, kind: 'VerifyUserAttribute' }, now);
+    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: verifyPurpose(attribute), destination: { medium: mediumOf(attribute), attribute, to }, messages, kind: 'VerifyUserAttribute' }, now);
   });
   cognate.outbox.kick();
   return { CodeDeliveryDetails: delivery };
@@ -350,6 +352,8 @@ export async function updateUserAttributes(
     else applied.push(destination);
   }
 
+  const sendsCodes = pending.length > 0 || applied.some((d) => autoVerified.includes(d.attribute));
+  const messages = sendsCodes ? await composeMessages(cognate, pool, { occasion: 'UpdateUserAttribute', user: { ...user, attributes: new Map([...user.attributes, ...values, ...applied.map((d) => [d.attribute, d.to] as const)]) }, clientId: client.id, clientMetadata: input.ClientMetadata }) : codeMessages(pool);
   const now = cognate.clock.now();
   const deliveries = await cognate.store.transaction(async (trx) => {
     const out: CodeDeliveryDetails[] = [];
@@ -370,7 +374,7 @@ export async function updateUserAttributes(
     }
     for (const destination of [...pending, ...applied]) {
       if (!pending.includes(destination) && !autoVerified.includes(destination.attribute)) continue;
-      out.push(await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: verifyPurpose(destination.attribute), destination, kind: 'UpdateUserAttribute' }, now));
+      out.push(await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: verifyPurpose(destination.attribute), destination, messages, kind: 'UpdateUserAttribute' }, now));
     }
     const oldEmail = user.attributes.get('email');
     const newEmail = [...pending, ...applied].find((d) => d.attribute === 'email');

@@ -6,7 +6,7 @@ import { attributeMap, booleanField, runTrigger, triggerArn, userAttributesOf } 
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
-import { type CodeDeliveryDetails, codeDestination, maskDestination, sendCode } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, composeMessages, maskDestination, sendCode } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType, type User } from './users.js';
@@ -102,10 +102,12 @@ export async function signUp(cognate: Cognate, input: SignUpInput): Promise<Sign
   const now = cognate.clock.now();
   const confirmed = verdict.autoConfirmUser;
   const destination = confirmed ? undefined : codeDestination(pool, { attributes });
+  const status = confirmed ? 'CONFIRMED' : 'UNCONFIRMED';
+  const messages = destination && (await composeMessages(cognate, pool, { occasion: 'SignUp', user: { sub, username, status, attributes }, clientId: client.id, clientMetadata: input.ClientMetadata }));
   const delivery = await cognate.store.transaction(async (trx) => {
-    await cognate.users.insert(trx, pool, { sub, username, status: confirmed ? 'CONFIRMED' : 'UNCONFIRMED', attributes, credentials }, now);
-    if (!destination) return undefined;
-    return sendCode(cognate, trx, { pool, userId: sub, username, purpose: 'signup', destination, kind: 'SignUp' }, now);
+    await cognate.users.insert(trx, pool, { sub, username, status, attributes, credentials }, now);
+    if (!destination || !messages) return undefined;
+    return sendCode(cognate, trx, { pool, userId: sub, username, purpose: 'signup', destination, messages, kind: 'SignUp' }, now);
   });
   if (delivery) cognate.outbox.kick();
   if (confirmed) await postConfirmation(cognate, pool, sub, 'PostConfirmation_ConfirmSignUp', client.id, input.ClientMetadata);
@@ -183,7 +185,7 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
   return {};
 }
 
-export async function resendConfirmationCode(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+export async function resendConfirmationCode(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   const user = await cognate.users.findForSignIn(pool, input.Username);
@@ -197,9 +199,10 @@ export async function resendConfirmationCode(cognate: Cognate, input: { ClientId
   if (user.status !== 'UNCONFIRMED') throw errors.invalidParameter('User is already confirmed.');
   const destination = codeDestination(pool, user);
   if (!destination) throw errors.invalidParameter('Cannot resend codes. Auto verification not turned on.');
+  const messages = await composeMessages(cognate, pool, { occasion: 'ResendCode', user, clientId: client.id, clientMetadata: input.ClientMetadata });
   const now = cognate.clock.now();
   const delivery = await cognate.store.transaction(async (trx) => {
-    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'signup', destination, kind: 'ResendCode' }, now);
+    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'signup', destination, messages, kind: 'ResendCode' }, now);
   });
   cognate.outbox.kick();
   return { CodeDeliveryDetails: delivery };

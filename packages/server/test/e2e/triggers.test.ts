@@ -15,8 +15,18 @@ import {
   AdminAddUserToGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  ConfirmForgotPasswordCommand,
+  ConfirmSignUpCommand,
+  ForgotPasswordCommand,
+  GetUserAttributeVerificationCodeCommand,
   InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  AdminSetUserMFAPreferenceCommand,
+  AdminUpdateUserAttributesCommand,
   SignUpCommand,
+  UpdateUserAttributesCommand,
+  VerifyUserAttributeCommand,
   type ExplicitAuthFlowsType,
   type LambdaConfigType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -83,7 +93,7 @@ for (const kind of databaseKinds) {
       };
       const triggers: Record<string, string> = {};
       for (const [name, file] of Object.entries(modules)) triggers[arn(name)] = file;
-      for (const name of ['wh-pre-sign-up', 'wh-slow', 'wh-bad-json', 'wh-bad-field', 'wh-post-confirmation', 'wh-pre-auth', 'wh-post-auth', 'wh-token-v2']) triggers[arn(name)] = `${host.webhookUrl}/${name}`;
+      for (const name of ['wh-custom-message', 'wh-pre-sign-up', 'wh-slow', 'wh-bad-json', 'wh-bad-field', 'wh-post-confirmation', 'wh-pre-auth', 'wh-post-auth', 'wh-token-v2']) triggers[arn(name)] = `${host.webhookUrl}/${name}`;
       // lambda-* ARNs are not listed: they go to the Lambda API, here the stub.
       server = await startTestServer(kind, {
         triggers,
@@ -332,6 +342,164 @@ for (const kind of databaseKinds) {
       host.handlers.set('wh-token-v2', (e) => ({ ...e, response: { claimsAndScopeOverrideDetails: { accessTokenGeneration: { scopesToAdd: 'orders/read' } } } }));
       assert.deepEqual(await failure(() => passwordSignIn(clientId, 'pete')), { name: 'InvalidLambdaResponseException', message: 'Unrecognizable lambda output' });
       host.handlers.delete('wh-token-v2');
+    });
+
+    describe('CustomMessage', () => {
+      /** The newest outbox message to `to`, which must be the only one not seen before. */
+      const seen = new Set<string>();
+      async function message(poolId: string, to: string) {
+        const fresh = (await server.running.cognate.outbox.recent(1000, poolId)).filter((m) => m.to === to && !seen.has(m.id));
+        assert.equal(fresh.length, 1, `one new message to ${to}`);
+        seen.add(fresh[0]!.id);
+        return fresh[0]!;
+      }
+      const codeIn = (text: string | undefined) => /\b(\d{6})\b/.exec(text ?? '')?.[1] ?? assert.fail(`no code in ${text}`);
+      // Words each message from what the event says, using the placeholders it was given.
+      const wording = (e: TriggerEvent) => {
+        const r = e.request as { codeParameter: string; usernameParameter: string | null };
+        const who = r.usernameParameter ?? e.userName;
+        return { ...e, response: { emailSubject: `[${e.triggerSource}]`, emailMessage: `<p>Hello ${who}, your code is ${r.codeParameter}.</p>`, smsMessage: `${e.triggerSource}: ${r.codeParameter}` } };
+      };
+
+      it('words the message of every trigger source; its placeholders become the code and the username', async () => {
+        const SMS_CONFIG = { SnsCallerArn: 'arn:aws:iam::000000000000:role/cognate-sms', ExternalId: 'cognate' };
+        const { poolId, clientId } = await poolWith({ CustomMessage: arn('wh-custom-message') }, { AutoVerifiedAttributes: ['email'], MfaConfiguration: 'OPTIONAL', SmsConfiguration: SMS_CONFIG });
+        host.handlers.set('wh-custom-message', wording);
+        const events = () => host.received('wh-custom-message');
+        const before = events().length;
+
+        // SignUp: the event has the placeholders, never the code.
+        await signUp(clientId, 'mia', { ClientMetadata: { app: 'web' } });
+        const signUpEvent = host.last('wh-custom-message');
+        assert.equal(signUpEvent.triggerSource, 'CustomMessage_SignUp');
+        assert.deepEqual(signUpEvent.callerContext, { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId });
+        assert.equal(signUpEvent.userName, 'mia');
+        const sub = (signUpEvent.request.userAttributes as Record<string, string>).sub!;
+        assert.deepEqual(signUpEvent.request, {
+          userAttributes: { sub, email: 'mia@example.com', 'cognito:user_status': 'UNCONFIRMED' },
+          codeParameter: '{####}',
+          linkParameter: '{##Click Here##}',
+          usernameParameter: null,
+          clientMetadata: { app: 'web' },
+        });
+        assert.deepEqual(signUpEvent.response, { smsMessage: null, emailMessage: null, emailSubject: null });
+        let mail = await message(poolId, 'mia@example.com');
+        assert.equal(mail.subject, '[CustomMessage_SignUp]');
+        assert.match(mail.text!, /^<p>Hello mia, your code is \d{6}\.<\/p>$/);
+
+        // ResendCode; the resent code confirms the sign-up.
+        await server.anonymous.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: 'mia', ClientMetadata: { again: 'yes' } }));
+        assert.equal(host.last('wh-custom-message').triggerSource, 'CustomMessage_ResendCode');
+        assert.deepEqual(host.last('wh-custom-message').request.clientMetadata, { again: 'yes' });
+        mail = await message(poolId, 'mia@example.com');
+        assert.equal(mail.subject, '[CustomMessage_ResendCode]');
+        await server.anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'mia', ConfirmationCode: codeIn(mail.text) }));
+
+        // ForgotPassword; its code resets the password.
+        await server.anonymous.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'mia' }));
+        assert.equal(host.last('wh-custom-message').triggerSource, 'CustomMessage_ForgotPassword');
+        assert.equal((host.last('wh-custom-message').request.userAttributes as Record<string, string>)['cognito:user_status'], 'CONFIRMED');
+        mail = await message(poolId, 'mia@example.com');
+        await server.anonymous.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'mia', ConfirmationCode: codeIn(mail.text), Password: PASSWORD }));
+
+        // UpdateUserAttribute (a new email) and VerifyUserAttribute (asking again).
+        const tokens = (await passwordSignIn(clientId, 'mia')).AuthenticationResult!;
+        await server.anonymous.send(new UpdateUserAttributesCommand({ AccessToken: tokens.AccessToken!, UserAttributes: [{ Name: 'email', Value: 'mia@example.org' }] }));
+        assert.equal(host.last('wh-custom-message').triggerSource, 'CustomMessage_UpdateUserAttribute');
+        assert.equal((await message(poolId, 'mia@example.org')).subject, '[CustomMessage_UpdateUserAttribute]');
+        await server.anonymous.send(new GetUserAttributeVerificationCodeCommand({ AccessToken: tokens.AccessToken!, AttributeName: 'email' }));
+        assert.equal(host.last('wh-custom-message').triggerSource, 'CustomMessage_VerifyUserAttribute');
+        mail = await message(poolId, 'mia@example.org');
+        assert.equal(mail.subject, '[CustomMessage_VerifyUserAttribute]');
+        await server.anonymous.send(new VerifyUserAttributeCommand({ AccessToken: tokens.AccessToken!, AttributeName: 'email', Code: codeIn(mail.text) }));
+        assert.equal((await getUser(poolId, 'mia')).UserAttributes!.find((a) => a.Name === 'email')?.Value, 'mia@example.org');
+
+        // Authentication: the SMS MFA code, worded by the function, signs in.
+        await server.admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'mia', UserAttributes: [{ Name: 'phone_number', Value: '+15550001234' }, { Name: 'phone_number_verified', Value: 'true' }] }));
+        await server.admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: poolId, Username: 'mia', SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+        const challenge = await passwordSignIn(clientId, 'mia', { step: 'mfa' });
+        assert.equal(challenge.ChallengeName, 'SMS_MFA');
+        assert.equal(host.last('wh-custom-message').triggerSource, 'CustomMessage_Authentication');
+        assert.deepEqual(host.last('wh-custom-message').request.clientMetadata, { step: 'mfa' });
+        const sms = await message(poolId, '+15550001234');
+        assert.match(sms.text!, /^CustomMessage_Authentication: \d{6}$/);
+        const signedIn = await server.anonymous.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ChallengeName: 'SMS_MFA', Session: challenge.Session, ChallengeResponses: { USERNAME: 'mia', SMS_MFA_CODE: codeIn(sms.text) } }));
+        assert.ok(signedIn.AuthenticationResult?.AccessToken);
+
+        // AdminCreateUser: no app client, the username placeholder, the temporary password as the code.
+        await server.admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'noah', UserAttributes: [{ Name: 'email', Value: 'noah@example.com' }], ClientMetadata: { by: 'admin' } }));
+        const invite = host.last('wh-custom-message');
+        assert.equal(invite.triggerSource, 'CustomMessage_AdminCreateUser');
+        assert.equal(invite.callerContext.clientId, 'CLIENT_ID_NOT_APPLICABLE');
+        assert.equal((invite.request as { usernameParameter: string }).usernameParameter, '{username}');
+        assert.deepEqual(invite.request.clientMetadata, { by: 'admin' });
+        mail = await message(poolId, 'noah@example.com');
+        const temporary = /^<p>Hello noah, your code is (.+)\.<\/p>$/.exec(mail.text!)?.[1] ?? assert.fail(mail.text);
+        const first = await server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'noah', PASSWORD: temporary } }));
+        assert.equal(first.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+
+        assert.deepEqual(
+          events().slice(before).map((e) => e.triggerSource),
+          ['CustomMessage_SignUp', 'CustomMessage_ResendCode', 'CustomMessage_ForgotPassword', 'CustomMessage_UpdateUserAttribute', 'CustomMessage_VerifyUserAttribute', 'CustomMessage_Authentication', 'CustomMessage_AdminCreateUser'],
+        );
+        host.handlers.delete('wh-custom-message');
+      });
+
+      it("an answer without the code placeholder, or too long, or empty leaves the pool's own message", async () => {
+        const { poolId, clientId } = await poolWith(
+          { CustomMessage: arn('wh-custom-message') },
+          { AutoVerifiedAttributes: ['email'], VerificationMessageTemplate: { EmailSubject: 'Pool subject', EmailMessage: 'Pool says {####}' }, AdminCreateUserConfig: { InviteMessageTemplate: { EmailSubject: 'Invite', EmailMessage: 'Hi {username}, use {####}' } } },
+        );
+        const cases: [string, Record<string, unknown>][] = [
+          ['no placeholder', { emailMessage: 'Welcome aboard!', emailSubject: 'Custom' }],
+          ['too long', { emailMessage: '{####}' + 'x'.repeat(20_000) }],
+          ['empty', {}],
+        ];
+        for (const [i, [why, response]] of cases.entries()) {
+          host.handlers.set('wh-custom-message', (e) => ({ ...e, response }));
+          await signUp(clientId, `fallback${i}`);
+          const mail = await message(poolId, `fallback${i}@example.com`);
+          assert.equal(mail.subject, 'Pool subject', why);
+          assert.match(mail.text!, /^Pool says \d{6}$/, why);
+        }
+        // An invitation must name the user: a message with the code but no username placeholder isn't used.
+        host.handlers.set('wh-custom-message', (e) => ({ ...e, response: { emailMessage: 'Your password: {####}' } }));
+        await server.admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'olga', UserAttributes: [{ Name: 'email', Value: 'olga@example.com' }] }));
+        assert.match((await message(poolId, 'olga@example.com')).text!, /^Hi olga, use \S+$/);
+        host.handlers.delete('wh-custom-message');
+      });
+
+      it('a failing or malformed function fails the call with Cognito\'s error and nothing is written or sent', async () => {
+        const { poolId, clientId } = await poolWith({ CustomMessage: arn('wh-custom-message') }, { AutoVerifiedAttributes: ['email'] });
+        const outcomes: [string, () => unknown, { name: string; message: string }][] = [
+          [
+            'throws',
+            () => {
+              throw new Error('Template store down');
+            },
+            { name: 'UserLambdaValidationException', message: 'CustomMessage failed with error Template store down.' },
+          ],
+          ['wrong type', () => ({ response: { emailMessage: 42 } }), { name: 'InvalidLambdaResponseException', message: 'Unrecognizable lambda output' }],
+          ['not JSON', () => new Raw('<html>'), { name: 'InvalidLambdaResponseException', message: 'Unrecognizable lambda output' }],
+        ];
+        for (const [i, [why, handler, error]] of outcomes.entries()) {
+          host.handlers.set('wh-custom-message', handler);
+          assert.deepEqual(await failure(() => signUp(clientId, `broken${i}`)), error, why);
+          await assertNoUser(poolId, `broken${i}`);
+          assert.deepEqual(await failure(() => server.admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: `invited${i}`, UserAttributes: [{ Name: 'email', Value: `invited${i}@example.com` }] }))), error, why);
+          await assertNoUser(poolId, `invited${i}`);
+        }
+        // A confirmed user's ForgotPassword: the failure leaves no live code and no message.
+        host.handlers.delete('wh-custom-message');
+        await confirmedUser(poolId, clientId, 'pia');
+        await message(poolId, 'pia@example.com');
+        await server.admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: poolId, Username: 'pia', UserAttributes: [{ Name: 'email_verified', Value: 'true' }] }));
+        host.handlers.set('wh-custom-message', outcomes[0]![1]);
+        assert.equal((await failure(() => server.anonymous.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'pia' })))).name, 'UserLambdaValidationException');
+        assert.equal((await server.running.cognate.outbox.recent(1000, poolId)).filter((m) => m.to === 'pia@example.com' && !seen.has(m.id)).length, 0);
+        assert.equal((await getUser(poolId, 'pia')).UserStatus, 'CONFIRMED');
+        host.handlers.delete('wh-custom-message');
+      });
     });
 
     it('every event has the common parameters', () => {
