@@ -252,22 +252,38 @@ export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserIn
   const credentials = await cognate.users.credentials(pool, username, password);
   const messages = await composeInvitation(cognate, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes }, destinations, input.ClientMetadata);
   const now = cognate.clock.now();
-  const changed = new Set(attributes.keys());
 
-  const queued = await cognate.store.transaction(async (trx) => {
-    const moves = await claimSignInNames(trx, pool, attributes, changed, undefined, input.ForceAliasCreation === true);
-    try {
-      await cognate.users.insert(trx, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes, credentials }, now, { aliases: input.ForceAliasCreation === true ? 'take' : 'fail' });
-    } catch (e) {
-      if (e instanceof CognitoError && e.name === 'UsernameExistsException' && e.message === 'User already exists') throw errors.usernameExists('User account already exists');
-      throw e;
-    }
+  const queued = await insertNewUser(cognate, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes, credentials, forceAliasCreation: input.ForceAliasCreation === true }, now, async (trx) => {
     await trx.updateTable('users').set({ temporary_password_expires_at: temporaryPasswordExpiry(pool, now) }).where('id', '=', sub).execute();
-    await unverify(trx, moves, now);
     return queueInvitations(cognate.outbox, trx, { pool, username: input.Username, password, destinations, messages });
   });
   if (queued) cognate.outbox.kick();
   return (await cognate.users.findBySub(pool.id, sub))!;
+}
+
+/**
+ * Writes a user an administrator (or a UserMigration function) brings in, claiming their sign-in
+ * names: an alias another user holds moves here with `forceAliasCreation`, else fails. `more` runs
+ * in the same transaction.
+ */
+export async function insertNewUser<T>(
+  cognate: Cognate,
+  pool: UserPool,
+  user: { sub: string; username: string; status: UserStatus; attributes: Map<string, string>; credentials?: Awaited<ReturnType<Cognate['users']['credentials']>>; forceAliasCreation: boolean },
+  now: number,
+  more: (trx: Trx) => Promise<T>,
+): Promise<T> {
+  return cognate.store.transaction(async (trx) => {
+    const moves = await claimSignInNames(trx, pool, user.attributes, new Set(user.attributes.keys()), undefined, user.forceAliasCreation);
+    try {
+      await cognate.users.insert(trx, pool, user, now, { aliases: user.forceAliasCreation ? 'take' : 'fail' });
+    } catch (e) {
+      if (e instanceof CognitoError && e.name === 'UsernameExistsException' && e.message === 'User already exists') throw errors.usernameExists('User account already exists');
+      throw e;
+    }
+    await unverify(trx, moves, now);
+    return more(trx);
+  });
 }
 
 async function resendInvitation(cognate: Cognate, pool: UserPool, input: AdminCreateUserInput): Promise<User> {

@@ -20,6 +20,7 @@ import { answerMfaChallenge, secondFactor, type SignInContext } from './mfa.js';
 import { answerDeviceChallenge, refreshDevice } from './devices.js';
 import { answerCustomChallenge, continueAfterPassword, startCustomAuth, type ChallengeResult } from './custom-auth.js';
 import { generateTokens } from './token-generation.js';
+import { migrateUser } from './user-migration.js';
 import { runTrigger, userAttributesOf } from '../triggers/triggers.js';
 
 export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'CUSTOM_CHALLENGE' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | 'EMAIL_OTP';
@@ -219,7 +220,18 @@ async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClien
     await cognate.hasher.burn(password);
     throw errors.notAuthorized(INCORRECT);
   }
-  const user = await cognate.users.findForSignIn(pool, name);
+  let user = await cognate.users.findForSignIn(pool, name);
+  if (!user) {
+    // The pool's UserMigration function may know them, having checked the password itself.
+    const migration = await migrateUser(cognate, pool, client, { source: 'Authentication', name, password, clientMetadata });
+    if (migration?.created) {
+      await preAuthentication(cognate, pool, client, migration.user, name, clientMetadata);
+      const refusal = refusalBeforePassword(client, migration.user, 'password');
+      if (refusal) throw refusal;
+      return afterPrimaryCredential(cognate, pool, client, migration.user, { deviceKey: deviceKeyOf(params), clientMetadata });
+    }
+    user = migration?.user;
+  }
   if (!user) {
     await preAuthentication(cognate, pool, client, undefined, name, clientMetadata);
     await cognate.hasher.burn(password);

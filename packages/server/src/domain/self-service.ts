@@ -28,6 +28,7 @@ import type { Database } from '../store/schema.js';
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
+import { migrateUser } from './user-migration.js';
 import { type CodeDeliveryDetails, codeDestination, codeMessages, composeMessages, maskDestination, sendCode } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
@@ -108,7 +109,10 @@ export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInpu
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   const mechanisms = recoveryMechanisms(pool);
-  const user = await cognate.users.findForSignIn(pool, input.Username);
+  const user =
+    (await cognate.users.findForSignIn(pool, input.Username)) ??
+    // The pool's UserMigration function may know them: they come in RESET_REQUIRED, with no password.
+    (await migrateUser(cognate, pool, client, { source: 'ForgotPassword', name: input.Username, clientMetadata: input.ClientMetadata }))?.user;
   if (!user) {
     if (!existenceHidden(client)) throw errors.userNotFound(NOT_FOUND);
     return { CodeDeliveryDetails: simulatedDelivery(cognate, pool, input.Username, mechanisms) };

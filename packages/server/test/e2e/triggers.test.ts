@@ -93,7 +93,7 @@ for (const kind of databaseKinds) {
       };
       const triggers: Record<string, string> = {};
       for (const [name, file] of Object.entries(modules)) triggers[arn(name)] = file;
-      for (const name of ['wh-custom-message', 'wh-pre-sign-up', 'wh-slow', 'wh-bad-json', 'wh-bad-field', 'wh-post-confirmation', 'wh-pre-auth', 'wh-post-auth', 'wh-token-v2']) triggers[arn(name)] = `${host.webhookUrl}/${name}`;
+      for (const name of ['wh-migrate', 'wh-custom-message', 'wh-pre-sign-up', 'wh-slow', 'wh-bad-json', 'wh-bad-field', 'wh-post-confirmation', 'wh-pre-auth', 'wh-post-auth', 'wh-token-v2']) triggers[arn(name)] = `${host.webhookUrl}/${name}`;
       // lambda-* ARNs are not listed: they go to the Lambda API, here the stub.
       server = await startTestServer(kind, {
         triggers,
@@ -499,6 +499,113 @@ for (const kind of databaseKinds) {
         assert.equal((await server.running.cognate.outbox.recent(1000, poolId)).filter((m) => m.to === 'pia@example.com' && !seen.has(m.id)).length, 0);
         assert.equal((await getUser(poolId, 'pia')).UserStatus, 'CONFIRMED');
         host.handlers.delete('wh-custom-message');
+      });
+    });
+
+    describe('UserMigration', () => {
+      const LEGACY_PASSWORD = 'Legacy-Pass1!';
+      // The old directory: one user, whose password the function checks.
+      const oldDirectory = (e: TriggerEvent) => {
+        if (e.userName !== 'legacy' && e.userName !== 'legacy-reset' && e.userName !== 'forgetful') throw new Error('User does not exist');
+        if (e.triggerSource === 'UserMigration_Authentication' && e.request.password !== LEGACY_PASSWORD) throw new Error('Bad password');
+        return {
+          ...e,
+          response: {
+            ...e.response,
+            userAttributes: { email: `${e.userName}@example.com`, email_verified: 'true', name: 'From the old days' },
+            finalUserStatus: e.userName === 'legacy-reset' ? 'RESET_REQUIRED' : 'CONFIRMED',
+            messageAction: 'SUPPRESS',
+          },
+        };
+      };
+      const signInAs = (clientId: string, username: string, password: string, metadata?: Record<string, string>) =>
+        server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: username, PASSWORD: password }, ...(metadata ? { ClientMetadata: metadata } : {}) }));
+      async function legacyClient(poolId: string) {
+        return (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'legacy', ExplicitAuthFlows: FLOWS, PreventUserExistenceErrors: 'LEGACY' }))).UserPoolClient!.ClientId!;
+      }
+
+      it('UserMigration_Authentication (Lambda API) brings a user in at sign-in with their password; later sign-ins need no function', async () => {
+        const { poolId, clientId } = await poolWith({ UserMigration: arn('lambda-migrate') });
+        host.handlers.set('lambda-migrate', oldDirectory);
+        const result = await signInAs(clientId, 'legacy', LEGACY_PASSWORD, { app: 'web' });
+        assert.ok(result.AuthenticationResult?.IdToken);
+        assert.equal(decode(result.AuthenticationResult.IdToken).name, 'From the old days');
+        const event = host.last('lambda-migrate');
+        assert.equal(event.triggerSource, 'UserMigration_Authentication');
+        assert.equal(event.userName, 'legacy');
+        assert.deepEqual(event.callerContext, { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId });
+        assert.deepEqual(event.request, { password: LEGACY_PASSWORD, validationData: { app: 'web' }, clientMetadata: null });
+        assert.deepEqual(event.response, { userAttributes: null, finalUserStatus: null, messageAction: null, desiredDeliveryMediums: null, forceAliasCreation: null, enableSMSMFA: null });
+        const user = await getUser(poolId, 'legacy');
+        assert.equal(user.UserStatus, 'CONFIRMED');
+        assert.equal(user.UserAttributes!.find((a) => a.Name === 'email_verified')?.Value, 'true');
+        // Known now: the function isn't asked again, and the password is the user's.
+        const calls = host.received('lambda-migrate').length;
+        assert.ok((await signInAs(clientId, 'legacy', LEGACY_PASSWORD)).AuthenticationResult?.AccessToken);
+        assert.equal((await failure(() => signInAs(clientId, 'legacy', 'Wrong-Pass1!'))).message, 'Incorrect username or password.');
+        assert.equal(host.received('lambda-migrate').length, calls);
+        // SRP never migrates (the server never sees the password): an unknown user stays unknown.
+        await server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_SRP_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'forgetful', SRP_A: 'ab'.repeat(384) } }));
+        assert.equal(host.received('lambda-migrate').length, calls);
+        host.handlers.delete('lambda-migrate');
+      });
+
+      it('a refusal is an unknown user (hidden or not), an unusable answer fails, and neither writes anyone', async () => {
+        const { poolId, clientId } = await poolWith({ UserMigration: arn('lambda-migrate') });
+        const legacy = await legacyClient(poolId);
+        host.handlers.set('lambda-migrate', oldDirectory);
+        assert.deepEqual(await failure(() => signInAs(clientId, 'legacy', 'Wrong-Pass1!')), { name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+        assert.deepEqual(await failure(() => signInAs(legacy, 'legacy', 'Wrong-Pass1!')), { name: 'UserNotFoundException', message: `Exception migrating user in app client ${legacy}` });
+        assert.deepEqual(await failure(() => signInAs(legacy, 'stranger', LEGACY_PASSWORD)), { name: 'UserNotFoundException', message: `Exception migrating user in app client ${legacy}` });
+        await assertNoUser(poolId, 'legacy');
+        const unusable: [string, Record<string, unknown>][] = [
+          ['no attributes', { finalUserStatus: 'CONFIRMED' }],
+          ['unknown status', { userAttributes: { email: 'x@example.com' }, finalUserStatus: 'ARCHIVED' }],
+          ['attributes not strings', { userAttributes: { email: 7 } }],
+          ['bad medium', { userAttributes: { email: 'x@example.com' }, desiredDeliveryMediums: ['FAX'] }],
+        ];
+        for (const [why, response] of unusable) {
+          host.handlers.set('lambda-migrate', (e) => ({ ...e, response }));
+          assert.deepEqual(await failure(() => signInAs(clientId, 'legacy', LEGACY_PASSWORD)), { name: 'InvalidLambdaResponseException', message: 'Unrecognizable lambda output' }, why);
+        }
+        // An attribute the pool doesn't have is refused like any other bad attribute.
+        host.handlers.set('lambda-migrate', (e) => ({ ...e, response: { userAttributes: { 'custom:nope': 'x' } } }));
+        assert.equal((await failure(() => signInAs(clientId, 'legacy', LEGACY_PASSWORD))).name, 'InvalidParameterException');
+        // A password the pool's policy refuses is refused, though the old directory took it.
+        host.handlers.set('lambda-migrate', (e) => ({ ...e, response: { userAttributes: { email: 'legacy@example.com' } } }));
+        assert.equal((await failure(() => signInAs(clientId, 'legacy', 'short'))).name, 'InvalidPasswordException');
+        await assertNoUser(poolId, 'legacy');
+        host.handlers.delete('lambda-migrate');
+      });
+
+      it('finalUserStatus RESET_REQUIRED makes the migrated user reset their password first', async () => {
+        const { poolId, clientId } = await poolWith({ UserMigration: arn('lambda-migrate') });
+        host.handlers.set('lambda-migrate', oldDirectory);
+        assert.deepEqual(await failure(() => signInAs(clientId, 'legacy-reset', LEGACY_PASSWORD)), { name: 'PasswordResetRequiredException', message: 'Password reset required for the user' });
+        assert.equal((await getUser(poolId, 'legacy-reset')).UserStatus, 'RESET_REQUIRED');
+        host.handlers.delete('lambda-migrate');
+      });
+
+      it('UserMigration_ForgotPassword (webhook) brings a user in without a password; the reset code sets it', async () => {
+        const { poolId, clientId } = await poolWith({ UserMigration: arn('wh-migrate') });
+        host.handlers.set('wh-migrate', oldDirectory);
+        const sent = await server.anonymous.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'forgetful', ClientMetadata: { from: 'reset-page' } }));
+        assert.equal(sent.CodeDeliveryDetails?.DeliveryMedium, 'EMAIL');
+        const event = host.last('wh-migrate');
+        assert.deepEqual(host.badSignatures, []);
+        assert.equal(event.triggerSource, 'UserMigration_ForgotPassword');
+        assert.deepEqual(event.request, { validationData: null, clientMetadata: { from: 'reset-page' } });
+        assert.equal((await getUser(poolId, 'forgetful')).UserStatus, 'RESET_REQUIRED');
+        const mail = (await server.running.cognate.outbox.recent(10, poolId)).find((m) => m.to === 'forgetful@example.com')!;
+        const code = /\b(\d{6})\b/.exec(mail.text ?? '')![1]!;
+        await server.anonymous.send(new ConfirmForgotPasswordCommand({ ClientId: clientId, Username: 'forgetful', ConfirmationCode: code, Password: PASSWORD }));
+        assert.equal((await getUser(poolId, 'forgetful')).UserStatus, 'CONFIRMED');
+        assert.ok((await passwordSignIn(clientId, 'forgetful')).AuthenticationResult?.AccessToken);
+        // Unknown to the old directory too: the usual hidden answer, and no one is written.
+        const hidden = await server.anonymous.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'nobody' }));
+        assert.ok(hidden.CodeDeliveryDetails?.Destination);
+        await assertNoUser(poolId, 'nobody');
+        host.handlers.delete('wh-migrate');
       });
     });
 
