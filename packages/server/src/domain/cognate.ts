@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { openStore, type Store } from '../store/db.js';
 import { systemClock, type Clock } from '../ports.js';
-import { Outbox } from '../messaging/outbox.js';
+import { Outbox, type OutboxTransports } from '../messaging/outbox.js';
 import { consoleTransport, smsWebhookTransport, smtpTransport, type MessageTransport } from '../messaging/transports.js';
 import { loadAdminCredentials, loadMasterKey, loadServerSecrets, type AdminCredentials, type ServerSecrets } from './secrets.js';
 import { UserPools } from './user-pools.js';
@@ -20,6 +20,7 @@ import { Lockout } from './lockout.js';
 import { drainImportJobs } from './import-jobs.js';
 import { createIdentityService, type IdentityService } from '../identity/index.js';
 import { TriggerFunctions } from '../triggers/functions.js';
+import { customSenderTransport } from '../triggers/custom-senders.js';
 
 export interface Cognate {
   config: Config;
@@ -64,7 +65,8 @@ export async function createCognate(config: Config, log: Logger, options: Create
     const keys = new SigningKeys(store, secrets.atRest);
     const tokens = new Tokens(store, keys, pools, users, config, clock);
 
-    const transports: { email?: MessageTransport; sms?: MessageTransport; outbox?: MessageTransport } = {};
+    const triggers = new TriggerFunctions(config, clock);
+    const transports: OutboxTransports = { custom: customSenderTransport(triggers, config) };
     let closeSmtp: (() => void) | undefined;
     if (config.smtpHost) {
       const smtp = smtpTransport({
@@ -87,7 +89,6 @@ export async function createCognate(config: Config, log: Logger, options: Create
     }
     const outbox = new Outbox(store.db, secrets.atRest, clock, transports, log);
     const identity = createIdentityService({ config, clock, store, secrets, keys, pools, clients });
-    const triggers = new TriggerFunctions(config, clock);
 
     return {
       config,

@@ -10,6 +10,7 @@ import type { UserPool } from './user-pools.js';
 import type { User } from './users.js';
 import type { Cognate } from './cognate.js';
 import { runTrigger, stringField, userAttributesOf } from '../triggers/triggers.js';
+import { customSenderFor } from '../triggers/custom-senders.js';
 
 export interface CodeDeliveryDetails {
   Destination: string;
@@ -54,8 +55,21 @@ export interface MessageText {
   body: string;
 }
 
-/** A message in both media; the destination decides which one goes. */
-export type Messages = Record<'EMAIL' | 'SMS', MessageText>;
+/** A message in both media (the destination decides which one goes), and what it is about. */
+export interface Messages {
+  EMAIL: MessageText;
+  SMS: MessageText;
+  /** Who and why, for the pool's custom sender functions; set by {@link composeMessages}. */
+  about?: MessageContext;
+}
+
+export interface MessageContext {
+  occasion: MessageOccasion;
+  userName: string;
+  clientId?: string;
+  userAttributes: Record<string, string>;
+  clientMetadata: Record<string, string> | null;
+}
 
 /** Why a message is sent: the suffix of Cognito's `CustomMessage_<occasion>` trigger sources. */
 export type MessageOccasion = 'SignUp' | 'AdminCreateUser' | 'ResendCode' | 'ForgotPassword' | 'UpdateUserAttribute' | 'VerifyUserAttribute' | 'Authentication';
@@ -89,14 +103,21 @@ export async function composeMessages(
   pool: UserPool,
   p: { occasion: MessageOccasion; user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>; clientId?: string; clientMetadata?: Record<string, string>; messages?: Messages },
 ): Promise<Messages> {
-  const own = p.messages ?? codeMessages(pool);
+  const about: MessageContext = {
+    occasion: p.occasion,
+    userName: p.user.username,
+    ...(p.clientId ? { clientId: p.clientId } : {}),
+    userAttributes: userAttributesOf(p.user),
+    clientMetadata: p.clientMetadata ?? null,
+  };
+  const own = { ...(p.messages ?? codeMessages(pool)), about };
   const invitation = p.occasion === 'AdminCreateUser';
   const response = await runTrigger(cognate, pool, 'CustomMessage', {
     source: `CustomMessage_${p.occasion}`,
     userName: p.user.username,
     clientId: p.clientId,
     request: {
-      userAttributes: userAttributesOf(p.user),
+      userAttributes: about.userAttributes,
       codeParameter: CODE_PARAMETER,
       linkParameter: LINK_PARAMETER,
       usernameParameter: invitation ? USERNAME_PARAMETER : null,
@@ -113,6 +134,7 @@ export async function composeMessages(
   return {
     EMAIL: usable(email, MAX_EMAIL_MESSAGE) ? { subject: subject || own.EMAIL.subject, body: email } : own.EMAIL,
     SMS: usable(sms, MAX_SMS_MESSAGE) ? { body: sms } : own.SMS,
+    about,
   };
 }
 
@@ -140,6 +162,9 @@ export async function queueMessage(
   p: { pool: UserPool; username: string; destination: Destination; messages: Messages; code: string; kind: string },
 ): Promise<CodeDeliveryDetails> {
   const { subject, text } = fillMessage(p.messages[p.destination.medium], p.code, p.username);
+  const sender = customSenderFor(p.pool, p.destination.medium);
+  const about = p.messages.about;
+  if (sender && !about) throw new Error('a message for a custom sender must come from composeMessages');
   await outbox.enqueue(trx, {
     poolId: p.pool.id,
     channel: p.destination.medium === 'EMAIL' ? 'email' : 'sms',
@@ -147,6 +172,19 @@ export async function queueMessage(
     kind: p.kind,
     ...(p.destination.medium === 'EMAIL' ? { subject } : {}),
     text,
+    ...(sender && about
+      ? {
+          customSender: {
+            ...sender,
+            source: `${sender.trigger}_${about.occasion}`,
+            userName: about.userName,
+            ...(about.clientId ? { clientId: about.clientId } : {}),
+            userAttributes: about.userAttributes,
+            clientMetadata: about.clientMetadata,
+            code: p.code,
+          },
+        }
+      : {}),
   });
   return deliveryDetails(p.destination);
 }

@@ -12,6 +12,7 @@ import type { Sealer } from '../crypto/seal.js';
 import type { Clock } from '../ports.js';
 import { newId } from '../domain/ids.js';
 import { TransportError, type MessageTransport, type OutboundMessage } from './transports.js';
+import type { CustomSenderRequest } from '../triggers/custom-senders.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -19,6 +20,8 @@ export interface MessageContent {
   subject?: string;
   text: string;
   html?: string;
+  /** The pool's custom sender delivers it; the code inside is sealed at rest with the rest. */
+  customSender?: CustomSenderRequest;
 }
 
 export interface NewMessage extends MessageContent {
@@ -38,6 +41,16 @@ export interface StoredMessage extends NewMessage {
   failedAt: number | null;
 }
 
+/** Where messages go: by channel, to the pool's custom sender, or (neither) kept in the development outbox. */
+export interface OutboxTransports {
+  email?: MessageTransport;
+  sms?: MessageTransport;
+  /** development: shows messages that have no real transport */
+  outbox?: MessageTransport;
+  /** CustomEmailSender / CustomSMSSender functions */
+  custom?: MessageTransport;
+}
+
 /** Attempts before a message is marked failed. */
 export const MAX_DELIVERY_ATTEMPTS = 8;
 const LEASE_MS = 30_000;
@@ -52,7 +65,7 @@ export class Outbox {
     private readonly db: Kysely<Database>,
     private readonly sealer: Sealer,
     private readonly clock: Clock,
-    private readonly transports: { email?: MessageTransport; sms?: MessageTransport; outbox?: MessageTransport },
+    private readonly transports: OutboxTransports,
     private readonly log: Logger,
   ) {}
 
@@ -60,7 +73,7 @@ export class Outbox {
   async enqueue(db: Db, message: NewMessage): Promise<string> {
     const id = newId();
     const now = this.clock.now();
-    const content: MessageContent = { text: message.text, ...(message.subject ? { subject: message.subject } : {}), ...(message.html ? { html: message.html } : {}) };
+    const content: MessageContent = { text: message.text, ...(message.subject ? { subject: message.subject } : {}), ...(message.html ? { html: message.html } : {}), ...(message.customSender ? { customSender: message.customSender } : {}) };
     await db
       .insertInto('outbox')
       .values({
@@ -145,7 +158,7 @@ export class Outbox {
     }
     const content = JSON.parse(opened.toString('utf8')) as MessageContent;
     const message: OutboundMessage = { id: row.id, channel: row.channel as 'email' | 'sms', to: row.destination, poolId: row.pool_id, kind: row.kind, ...content };
-    const transport = (row.channel === 'email' ? this.transports.email : this.transports.sms) ?? this.transports.outbox;
+    const transport = content.customSender ? this.transports.custom : ((row.channel === 'email' ? this.transports.email : this.transports.sms) ?? this.transports.outbox);
     try {
       if (transport) await transport.send(message);
       await this.db.updateTable('outbox').set({ delivered_at: this.clock.now(), delivered_by: transport?.name ?? 'outbox', last_error: null }).where('id', '=', row.id).execute();

@@ -15,6 +15,7 @@ import { SIGNATURE_HEADER, webhookSignature } from '../crypto/webhook-signature.
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { systemClock, epochSeconds, type Clock } from '../ports.js';
+import type { CustomSenderRequest } from '../triggers/custom-senders.js';
 
 /** One message to deliver, as the outbox stores it. */
 export interface OutboundMessage {
@@ -33,6 +34,8 @@ export interface OutboundMessage {
   poolId: string;
   /** Why the message was sent, e.g. `SignUp`, `ResendCode`, `ForgotPassword`, `AdminCreateUser`. */
   kind: string;
+  /** Set when the pool's CustomEmailSender / CustomSMSSender function delivers it (triggers/custom-senders.ts). */
+  customSender?: CustomSenderRequest;
 }
 
 /** Something that can deliver an {@link OutboundMessage}. */

@@ -26,16 +26,21 @@ import {
   AdminUpdateUserAttributesCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
+  UpdateUserPoolCommand,
   VerifyUserAttributeCommand,
   type ExplicitAuthFlowsType,
   type LambdaConfigType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { compactDecrypt } from 'jose';
 import { databaseKinds } from '../support/postgres.js';
 import { failure, startTestServer, type TestServer } from '../support/server.js';
 import { arn, Raw, TriggerHost, WEBHOOK_SECRET, type TriggerEvent } from '../support/triggers.js';
 
 const PASSWORD = 'Corr3ct-Horse!';
 const FLOWS: ExplicitAuthFlowsType[] = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
+
+const KMS_KEY_ID = 'arn:aws:kms:us-east-1:123456789012:key/cognate-test-sender-key';
+const SENDER_KEY = Buffer.alloc(32, 7);
 
 const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split('.')[1]!, 'base64url').toString()) as Record<string, any>;
 
@@ -93,12 +98,13 @@ for (const kind of databaseKinds) {
       };
       const triggers: Record<string, string> = {};
       for (const [name, file] of Object.entries(modules)) triggers[arn(name)] = file;
-      for (const name of ['wh-migrate', 'wh-custom-message', 'wh-pre-sign-up', 'wh-slow', 'wh-bad-json', 'wh-bad-field', 'wh-post-confirmation', 'wh-pre-auth', 'wh-post-auth', 'wh-token-v2']) triggers[arn(name)] = `${host.webhookUrl}/${name}`;
+      for (const name of ['wh-email-sender', 'wh-migrate', 'wh-custom-message', 'wh-pre-sign-up', 'wh-slow', 'wh-bad-json', 'wh-bad-field', 'wh-post-confirmation', 'wh-pre-auth', 'wh-post-auth', 'wh-token-v2']) triggers[arn(name)] = `${host.webhookUrl}/${name}`;
       // lambda-* ARNs are not listed: they go to the Lambda API, here the stub.
       server = await startTestServer(kind, {
         triggers,
         triggerWebhookSecret: WEBHOOK_SECRET,
         triggerTimeoutMs: 750,
+        customSenderKeys: { [KMS_KEY_ID]: SENDER_KEY.toString('base64') },
         lambdaEndpoint: host.lambdaUrl,
         lambdaAccessKeyId: 'AKIALAMBDASTUB',
         lambdaSecretAccessKey: 'lambda-stub-secret',
@@ -606,6 +612,94 @@ for (const kind of databaseKinds) {
         assert.ok(hidden.CodeDeliveryDetails?.Destination);
         await assertNoUser(poolId, 'nobody');
         host.handlers.delete('wh-migrate');
+      });
+    });
+
+    describe('CustomEmailSender and CustomSMSSender', () => {
+      const senders = { CustomEmailSender: { LambdaArn: arn('wh-email-sender'), LambdaVersion: 'V1_0' as const }, CustomSMSSender: { LambdaArn: arn('lambda-sms-sender'), LambdaVersion: 'V1_0' as const }, KMSKeyID: KMS_KEY_ID };
+      /** Delivery is after the commit, through the outbox: wait for the function's next event. */
+      async function nextEvent(name: string, seen: number): Promise<TriggerEvent> {
+        for (let i = 0; i < 200 && host.received(name).length <= seen; i++) {
+          server.running.cognate.outbox.kick();
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        return host.received(name)[seen] ?? assert.fail(`${name} was not called`);
+      }
+      /** The code, opened as the function opens it: a JWE (dir, A256GCM) under the KMSKeyID's key. */
+      async function openCode(event: TriggerEvent): Promise<string> {
+        const { plaintext, protectedHeader } = await compactDecrypt((event.request as { code: string }).code, SENDER_KEY);
+        assert.deepEqual(protectedHeader, { alg: 'dir', enc: 'A256GCM', kid: KMS_KEY_ID });
+        return new TextDecoder().decode(plaintext);
+      }
+
+      it('the pool\'s functions deliver its email and SMS messages, with the code encrypted for them', async () => {
+        const { poolId, clientId } = await poolWith(senders, { AutoVerifiedAttributes: ['email'] });
+        const emails = host.received('wh-email-sender').length;
+        await signUp(clientId, 'quinn', { ClientMetadata: { app: 'web' } });
+        const event = await nextEvent('wh-email-sender', emails);
+        assert.deepEqual(host.badSignatures, []);
+        assert.equal(event.triggerSource, 'CustomEmailSender_SignUp');
+        assert.equal(event.userName, 'quinn');
+        assert.deepEqual(event.callerContext, { awsSdkVersion: 'aws-sdk-unknown-unknown', clientId });
+        const request = event.request as { type: string; code: string; clientMetadata: unknown; userAttributes: Record<string, string> };
+        assert.equal(request.type, 'customEmailSenderRequestV1');
+        assert.deepEqual(request.clientMetadata, { app: 'web' });
+        assert.equal(request.userAttributes.email, 'quinn@example.com');
+        assert.doesNotMatch(request.code, /\b\d{6}\b/, 'the code travels encrypted');
+        const code = await openCode(event);
+        assert.match(code, /^\d{6}$/);
+        await server.anonymous.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: 'quinn', ConfirmationCode: code }));
+        const delivered = (await server.running.cognate.outbox.recent(10, poolId)).find((m) => m.to === 'quinn@example.com')!;
+        assert.equal(delivered.deliveredBy, 'custom-sender');
+
+        // SMS through the Lambda API: an invitation, its code the temporary password.
+        const texts = host.received('lambda-sms-sender').length;
+        await server.admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'ruth', UserAttributes: [{ Name: 'phone_number', Value: '+15550009876' }], DesiredDeliveryMediums: ['SMS'] }));
+        const sms = await nextEvent('lambda-sms-sender', texts);
+        assert.equal(sms.triggerSource, 'CustomSMSSender_AdminCreateUser');
+        assert.equal(sms.callerContext.clientId, 'CLIENT_ID_NOT_APPLICABLE');
+        assert.equal((sms.request as { type: string }).type, 'customSMSSenderRequestV1');
+        const temporary = await openCode(sms);
+        const first = await server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'ruth', PASSWORD: temporary } }));
+        assert.equal(first.ChallengeName, 'NEW_PASSWORD_REQUIRED');
+      });
+
+      it('a failing function is tried again later, and the message is delivered once it succeeds', async () => {
+        const { poolId, clientId } = await poolWith(senders, { AutoVerifiedAttributes: ['email'] });
+        let calls = 0;
+        host.handlers.set('wh-email-sender', () => {
+          if (++calls === 1) throw new Error('Mail provider down');
+          return {};
+        });
+        const seen = host.received('wh-email-sender').length;
+        await signUp(clientId, 'sara');
+        await nextEvent('wh-email-sender', seen);
+        const pending = (await server.running.cognate.outbox.recent(10, poolId)).find((m) => m.to === 'sara@example.com')!;
+        assert.equal(pending.deliveredAt, null);
+        assert.match(pending.lastError ?? '', /CustomEmailSender failed/);
+        server.clock.advance(5_000); // past the first backoff
+        const retried = await nextEvent('wh-email-sender', seen + 1);
+        assert.equal(retried.triggerSource, 'CustomEmailSender_SignUp');
+        for (let i = 0; i < 100; i++) {
+          const m = (await server.running.cognate.outbox.recent(10, poolId)).find((x) => x.id === pending.id)!;
+          if (m.deliveredAt !== null) break;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+        const done = (await server.running.cognate.outbox.recent(10, poolId)).find((m) => m.id === pending.id)!;
+        assert.notEqual(done.deliveredAt, null);
+        assert.equal(done.attempts, 2);
+        host.handlers.delete('wh-email-sender');
+      });
+
+      it('a pool can only name a KMSKeyID the server has a key for', async () => {
+        const refuse = async (LambdaConfig: LambdaConfigType, message: string) => {
+          assert.deepEqual(await failure(() => server.admin.send(new CreateUserPoolCommand({ PoolName: 'senders', LambdaConfig }))), { name: 'InvalidParameterException', message });
+        };
+        await refuse({ CustomEmailSender: senders.CustomEmailSender }, 'KMSKeyID is required when a custom sender trigger is configured.');
+        await refuse({ ...senders, KMSKeyID: 'arn:aws:kms:us-east-1:123456789012:key/unknown' }, "KMSKeyID arn:aws:kms:us-east-1:123456789012:key/unknown has no key in this server's customSenderKeys (32 bytes, base64).");
+        const { poolId } = await poolWith({});
+        assert.equal((await failure(() => server.admin.send(new UpdateUserPoolCommand({ UserPoolId: poolId, LambdaConfig: { CustomSMSSender: senders.CustomSMSSender } })))).name, 'InvalidParameterException');
+        await server.admin.send(new UpdateUserPoolCommand({ UserPoolId: poolId, LambdaConfig: senders }));
       });
     });
 
