@@ -119,6 +119,36 @@ export interface FederatedSignInOptions {
   customRoleArn?: string;
 }
 
+/**
+ * One factor of {@link MFAPreference}: on or off, and whether it is the one sign-in asks for.
+ *
+ * @example
+ * ```ts
+ * const totp: MFAFactorPreference = { enabled: true, preferred: true };
+ * ```
+ */
+export interface MFAFactorPreference {
+  enabled: boolean;
+  preferred?: boolean;
+}
+
+/**
+ * The input of {@link MobileClient.setUserMFAPreference}: the factors to change.
+ *
+ * @example
+ * ```ts
+ * const preference: MFAPreference = { softwareToken: { enabled: true, preferred: true }, sms: { enabled: true } };
+ * ```
+ */
+export interface MFAPreference {
+  /** SMS_MFA: a code texted to the user's phone_number. */
+  sms?: MFAFactorPreference;
+  /** SOFTWARE_TOKEN_MFA: TOTP from an authenticator app (after associate + verify). */
+  softwareToken?: MFAFactorPreference;
+  /** EMAIL_OTP: a code mailed to the user's email (pools with email MFA). */
+  email?: MFAFactorPreference;
+}
+
 interface StoredTokens {
   idToken: string;
   accessToken: string;
@@ -706,22 +736,86 @@ export class MobileClient {
   }
 
   /**
-   * In the `mfaSetup` sign-in state, starts TOTP setup (AssociateSoftwareToken) and returns the
-   * secret to show as a QR code; then call {@link confirmSignIn} with a code from the app.
+   * Starts TOTP set-up (AssociateSoftwareToken) and returns the secret to show as a QR code:
+   * - in the `mfaSetup` sign-in state, with the challenge's Session; then call
+   *   {@link confirmSignIn} with a code from the authenticator app;
+   * - for the signed-in user, with the access token; then call {@link verifySoftwareToken} and
+   *   turn TOTP on with {@link setUserMFAPreference}.
    *
    * @example
    * ```ts
    * const secret = await client.associateSoftwareToken();
    * showQr(`otpauth://totp/MyApp:${username}?secret=${secret}&issuer=MyApp`);
-   * await client.confirmSignIn(codeFromApp);
+   * await client.confirmSignIn(codeFromApp); // mfaSetup; or verifySoftwareToken(codeFromApp) when signed in
    * ```
+   * @throws MobileClientError `notSignedIn` outside both; service errors such as `notAuthorized`.
    */
   async associateSoftwareToken(): Promise<string> {
     const pending = this.#pending;
-    if (pending?.name !== 'MFA_SETUP') throw new MobileClientError('invalidState', 'associateSoftwareToken() answers the mfaSetup sign-in state.');
-    const out = await this.#idp<{ SecretCode: string; Session?: string }>('AssociateSoftwareToken', { Session: pending.session });
-    pending.softwareTokenSession = out.Session ?? pending.session ?? '';
+    if (pending?.name === 'MFA_SETUP') {
+      const out = await this.#idp<{ SecretCode: string; Session?: string }>('AssociateSoftwareToken', { Session: pending.session });
+      pending.softwareTokenSession = out.Session ?? pending.session ?? '';
+      return out.SecretCode;
+    }
+    const out = await this.#idp<{ SecretCode: string }>('AssociateSoftwareToken', { AccessToken: await this.#accessToken() });
     return out.SecretCode;
+  }
+
+  /**
+   * For the signed-in user, checks a code from the authenticator app against the secret of
+   * {@link associateSoftwareToken} (VerifySoftwareToken). TOTP is then verified but not yet used at
+   * sign-in: enable it with {@link setUserMFAPreference}. (In the `mfaSetup` sign-in state, answer
+   * with {@link confirmSignIn} instead.)
+   *
+   * @example
+   * ```ts
+   * await client.verifySoftwareToken(codeFromApp, { friendlyDeviceName: 'My phone' });
+   * await client.setUserMFAPreference({ softwareToken: { enabled: true, preferred: true } });
+   * ```
+   * @throws MobileClientError `enableSoftwareTokenMFA` for a wrong code, `notSignedIn`.
+   */
+  async verifySoftwareToken(code: string, options: { friendlyDeviceName?: string } = {}): Promise<void> {
+    const out = await this.#idp<{ Status?: string }>('VerifySoftwareToken', {
+      AccessToken: await this.#accessToken(),
+      UserCode: code,
+      FriendlyDeviceName: options.friendlyDeviceName,
+    });
+    if (out.Status !== undefined && out.Status !== 'SUCCESS') throw new MobileClientError('enableSoftwareTokenMFA', `VerifySoftwareToken answered ${out.Status}.`);
+  }
+
+  /**
+   * Turns the signed-in user's MFA factors on or off and picks the preferred one
+   * (SetUserMFAPreference). Factors not named are left as they are.
+   *
+   * @example
+   * ```ts
+   * await client.setUserMFAPreference({ softwareToken: { enabled: true, preferred: true }, sms: { enabled: false } });
+   * ```
+   * @throws MobileClientError e.g. `invalidParameter` (a factor the user can't have), `notSignedIn`.
+   */
+  async setUserMFAPreference(preference: MFAPreference): Promise<void> {
+    const settings = (f: MFAFactorPreference | undefined) => (f ? withDefined({ Enabled: f.enabled, PreferredMfa: f.preferred }) : undefined);
+    await this.#idp('SetUserMFAPreference', {
+      AccessToken: await this.#accessToken(),
+      SMSMfaSettings: settings(preference.sms),
+      SoftwareTokenMfaSettings: settings(preference.softwareToken),
+      EmailMfaSettings: settings(preference.email),
+    });
+  }
+
+  /**
+   * The signed-in user's MFA factors and the preferred one (from GetUser), in Cognito's names:
+   * `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`.
+   *
+   * @example
+   * ```ts
+   * const { enabled, preferred } = await client.getUserMFAPreference();
+   * if (!enabled.length) suggestMfa();
+   * ```
+   */
+  async getUserMFAPreference(): Promise<{ enabled: string[]; preferred?: string }> {
+    const out = await this.#idp<{ UserMFASettingList?: string[]; PreferredMfaSetting?: string }>('GetUser', { AccessToken: await this.#accessToken() });
+    return { enabled: out.UserMFASettingList ?? [], ...(out.PreferredMfaSetting ? { preferred: out.PreferredMfaSetting } : {}) };
   }
 
   async #handleAuthResponse(response: AuthResponse, context: PendingChallenge, clientMetadata: Record<string, string> | undefined): Promise<SignInResult> {
