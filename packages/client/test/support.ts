@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CreateUserPoolClientCommand, CreateUserPoolCommand, type CreateUserPoolClientCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolClientCommand, CreateUserPoolCommand, type CreateUserPoolClientCommandInput, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
 import { startTestServer, type TestServer } from '../../server/test/support/server.js';
 import { MobileClient, type AWSConfiguration, type FetchLike, type MobileClientOptions } from '../src/index.js';
 
@@ -24,8 +24,13 @@ export interface TestPool {
 }
 
 /** A pool that verifies email by code, and a public app client allowing SRP, password and refresh flows. */
-export async function createPool(server: TestServer, client: Partial<CreateUserPoolClientCommandInput> = {}, flow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH'): Promise<TestPool> {
-  const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'client-sdk', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
+export async function createPool(
+  server: TestServer,
+  client: Partial<CreateUserPoolClientCommandInput> = {},
+  flow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH',
+  userPool: Partial<CreateUserPoolCommandInput> = {},
+): Promise<TestPool> {
+  const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'client-sdk', AutoVerifiedAttributes: ['email'], ...userPool }))).UserPool!.Id!;
   const created = (
     await server.admin.send(
       new CreateUserPoolClientCommand({
