@@ -1123,13 +1123,15 @@ export class MobileClient {
       if (!(e instanceof MobileClientError)) throw e;
       if (e.code === 'notAuthorized') {
         // Revoked or expired: the session can only come back through a new sign-in. The wait is
-        // registered before listeners hear of it, so a releaseSignInWait() from a listener counts.
+        // registered before listeners hear of it, so a releaseSignInWait() from a listener counts,
+        // and the storage holds the new state by then, so a client started from it agrees.
         delete this.#session.tokens;
         this.#session.refreshTokenInvalid = true;
         this.#credentials = undefined;
         const signedInAgain = this.#waitFor(this.#signInWaiters);
-        this.#transition(UserState.signedOutUserPoolsTokenInvalid, 'refreshTokenInvalid', { error: e });
         await this.#save();
+        // (Unless a sign-in or sign-out came in while it was being stored.)
+        if (this.#session.refreshTokenInvalid) this.#transition(UserState.signedOutUserPoolsTokenInvalid, 'refreshTokenInvalid', { error: e });
         await signedInAgain;
         if (!this.#session.tokens) throw new MobileClientError('notSignedIn', 'No user is signed in.');
         return toTokens(this.#session.tokens);
@@ -1397,11 +1399,12 @@ export class MobileClient {
       }
       if (e.code === 'notAuthorized' && options.waitOnRefusal !== false && this.#session.federation && !this.#session.tokens) {
         // The provider's token was refused: wait for federatedSignIn() with a new one (it fetches
-        // the credentials), registered before listeners hear of it.
+        // the credentials), registered — and the new state stored — before listeners hear of it.
         this.#session.federatedTokenInvalid = true;
+        const provider = this.#session.federation.providerName;
         const newToken = this.#waitFor(this.#federationWaiters);
-        this.#transition(UserState.signedOutFederatedTokensInvalid, 'federatedTokensInvalid', { error: e, provider: this.#session.federation.providerName });
         await this.#save();
+        if (this.#session.federatedTokenInvalid) this.#transition(UserState.signedOutFederatedTokensInvalid, 'federatedTokensInvalid', { error: e, provider });
         await newToken;
         const fresh = this.#credentials;
         if (!fresh) throw new MobileClientError('notSignedIn', 'No credentials after the new federated sign-in.');
