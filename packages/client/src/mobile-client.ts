@@ -1304,7 +1304,8 @@ export class MobileClient {
    * (state `guest`) when the pool allows unauthenticated identities. Cached until the refresh
    * margin before they expire; concurrent callers share one fetch. When a federated token is
    * refused, the state becomes `signedOutFederatedTokensInvalid` and the call waits for
-   * {@link federatedSignIn} (or {@link releaseSignInWait}).
+   * {@link federatedSignIn} (or {@link releaseSignInWait}). A pool that refuses guests gives
+   * `guestAccessNotAllowed`, and the state leaves `guest` for `signedOut`.
    *
    * @example
    * ```ts
@@ -1395,7 +1396,11 @@ export class MobileClient {
         return this.#fetchCredentials(logins, loginsKey, { ...options, retried: true });
       }
       if (e.code === 'notAuthorized' && !hasLogins) {
-        throw new MobileClientError('guestAccessNotAllowed', e.message, { serviceCode: e.serviceCode ?? 'NotAuthorizedException', ...(e.status ? { status: e.status } : {}), cause: e });
+        const refused = new MobileClientError('guestAccessNotAllowed', e.message, { serviceCode: e.serviceCode ?? 'NotAuthorizedException', ...(e.status ? { status: e.status } : {}), cause: e });
+        // `guest` (what initialize() assumes when an identity pool is configured) was wrong: the
+        // pool hands out no unauthenticated credentials.
+        if (this.#state === UserState.guest) this.#transition(UserState.signedOut, 'guestAccessNotAllowed', { error: refused });
+        throw refused;
       }
       if (e.code === 'notAuthorized' && options.waitOnRefusal !== false && this.#session.federation && !this.#session.tokens) {
         // The provider's token was refused: wait for federatedSignIn() with a new one (it fetches
