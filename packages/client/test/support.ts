@@ -104,12 +104,14 @@ export async function failure(fn: () => Promise<unknown>): Promise<{ code: strin
 
 /**
  * Moves the server's clock (and so the client's, see {@link clientFor}) forward, keeping the
- * admin SDK client's SigV4 dates in step so signed calls still pass the server's 5-minute window.
+ * admin SDK clients' (cognito-idp and cognito-identity) SigV4 dates in step so signed calls still pass the server's 5-minute window.
  */
 export function advance(server: TestServer, ms: number): void {
   server.clock.advance(ms);
-  const config = server.admin.config as { systemClockOffset?: number };
-  config.systemClockOffset = (config.systemClockOffset ?? 0) + ms;
+  for (const client of [server.admin, server.identityAdmin]) {
+    const config = client.config as { systemClockOffset?: number };
+    config.systemClockOffset = (config.systemClockOffset ?? 0) + ms;
+  }
 }
 
 /**
