@@ -1100,9 +1100,7 @@ export class MobileClient {
     const pool = this.#requireUserPool();
     const access = decodeJwt(stored.accessToken);
     const internalName = typeof access.claims.username === 'string' ? access.claims.username : this.#session.username ?? '';
-    const deviceKey = this.#currentDevice()?.deviceKey;
-    let result: AuthResponse['AuthenticationResult'];
-    try {
+    const refresh = async (deviceKey: string | undefined): Promise<AuthResponse['AuthenticationResult']> => {
       if (this.#refreshFlow === 'GetTokensFromRefreshToken') {
         const out = await this.#idp<{ AuthenticationResult?: AuthResponse['AuthenticationResult'] }>('GetTokensFromRefreshToken', {
           RefreshToken: stored.refreshToken,
@@ -1110,14 +1108,26 @@ export class MobileClient {
           ClientSecret: pool.clientSecret,
           DeviceKey: deviceKey,
         });
-        result = out.AuthenticationResult;
-      } else {
-        const out = await this.#idp<AuthResponse>('InitiateAuth', {
-          AuthFlow: 'REFRESH_TOKEN_AUTH',
-          ClientId: pool.clientId,
-          AuthParameters: withDefined({ REFRESH_TOKEN: stored.refreshToken, SECRET_HASH: await this.#secretHash(internalName), DEVICE_KEY: deviceKey }),
-        });
-        result = out.AuthenticationResult;
+        return out.AuthenticationResult;
+      }
+      const out = await this.#idp<AuthResponse>('InitiateAuth', {
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        ClientId: pool.clientId,
+        AuthParameters: withDefined({ REFRESH_TOKEN: stored.refreshToken, SECRET_HASH: await this.#secretHash(internalName), DEVICE_KEY: deviceKey }),
+      });
+      return out.AuthenticationResult;
+    };
+    const deviceKey = this.#currentDevice()?.deviceKey;
+    let result: AuthResponse['AuthenticationResult'];
+    try {
+      try {
+        result = await refresh(deviceKey);
+      } catch (e) {
+        // A device the server forgot ("Device does not exist."): drop it here too and refresh
+        // without it, as signIn() does.
+        if (!deviceKey || !isMobileClientError(e, 'resourceNotFound') || !/device/i.test(e.message)) throw e;
+        await this.#forgetCurrentDevice();
+        result = await refresh(undefined);
       }
     } catch (e) {
       if (!(e instanceof MobileClientError)) throw e;
