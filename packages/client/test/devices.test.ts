@@ -156,6 +156,28 @@ for (const kind of databaseKinds) {
       assert.equal((await client.deviceOperations.get()).deviceKey, newKey);
     });
 
+    for (const refreshFlow of ['REFRESH_TOKEN_AUTH', 'GetTokensFromRefreshToken'] as const) {
+      it(`a refresh (${refreshFlow}) naming a device the server forgot drops the device and refreshes without it`, async () => {
+        const rec = recordingFetch();
+        const client = clientFor(server, { fetch: rec.fetch, refreshFlow });
+        await client.initialize(pool.config);
+        const username = `rhea-${refreshFlow.length}`;
+        await signedUpUser(server, pool, client, username);
+        await client.signIn({ username, password: PASSWORD });
+        const deviceKey = await deviceKeyOf(client);
+        await server.admin.send(new AdminForgetDeviceCommand({ UserPoolId: pool.poolId, Username: username, DeviceKey: deviceKey }));
+        advance(server, 61 * 60_000);
+        rec.actions.length = 0;
+        const tokens = await client.getTokens();
+        assert.ok(tokens.expiration.getTime() > server.clock.now(), 'fresh tokens');
+        assert.equal(tokens.accessToken.claims.device_key, undefined);
+        const action = refreshFlow === 'REFRESH_TOKEN_AUTH' ? 'InitiateAuth:REFRESH_TOKEN_AUTH' : 'GetTokensFromRefreshToken';
+        assert.deepEqual(rec.actions, [action, action], 'refused with the key, then refreshed without it');
+        assert.equal(client.currentUserState, UserState.signedIn);
+        assert.equal((await failure(() => client.deviceOperations.get())).code, 'deviceNotRemembered', 'the key is dropped here too');
+      });
+    }
+
     it('device operations need a signed-in user, and a pool that tracks devices', async () => {
       const client = clientFor(server);
       await client.initialize(pool.config);
