@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { DescribeIdentityCommand, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
+import { DeleteIdentitiesCommand, DescribeIdentityCommand, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AUTH_ROLE, UNAUTH_ROLE, identityPoolFor, providerOf } from '../../server/test/e2e/identity/helpers.js';
 import { iam } from '../../server/test/e2e/identity/sign.js';
 import { MemoryStorage, MobileClientError, UserState, type AWSConfiguration, type AWSCredentials, type MobileClient, type MobileClientOptions, type UserStateInfo } from '../src/index.js';
@@ -322,6 +322,18 @@ for (const kind of databaseKinds) {
       assert.equal(sealed(await client.getAWSCredentials()).role, UNAUTH_ROLE);
     });
 
+    it('an identity the pool no longer has: the client drops it and gets a new one', async () => {
+      const { client, requests } = await recorded();
+      const first = await client.getAWSCredentials();
+      await server.identityAdmin.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [first.identityId] }));
+      client.clearCredentials();
+      requests.length = 0;
+      const next = await client.getAWSCredentials();
+      assert.notEqual(next.identityId, first.identityId);
+      assert.equal(client.identityId, next.identityId);
+      assert.deepEqual(requests, ['GetCredentialsForIdentity', 'GetId', 'GetCredentialsForIdentity'], 'refused (ResourceNotFoundException), then a new identity');
+    });
+
     it('a pool without guests: getAWSCredentials signed out is a typed guestAccessNotAllowed; without an identity pool, cognitoIdentityPoolNotConfigured', async () => {
       const closed = await identityPoolFor(server, [pool], { AllowUnauthenticatedIdentities: false });
       const closedConfig: AWSConfiguration = { ...pool.config, CredentialsProvider: { CognitoIdentity: { Default: { PoolId: closed, Endpoint: server.url } } } };
@@ -347,6 +359,35 @@ for (const kind of databaseKinds) {
       await userPoolOnly.initialize(pool.config);
       assert.equal((await failure(() => userPoolOnly.getAWSCredentials())).code, 'cognitoIdentityPoolNotConfigured');
       assert.equal((await failure(() => userPoolOnly.federatedSignIn(DEVELOPER_LOGIN, 'token'))).code, 'cognitoIdentityPoolNotConfigured');
+    });
+  });
+}
+
+for (const kind of databaseKinds) {
+  describe(`MobileClient with identity pools, tokens issued under the server's own URL (${kind})`, () => {
+    let server: TestServer;
+
+    before(async () => {
+      // Cognate's default issuer: <publicUrl>/<poolId>, so the client's login key is that URL without the scheme.
+      server = await startTestServer(kind, { issuerStyle: 'public-url' });
+    });
+    after(() => server.stop());
+
+    it('signIn, then getAWSCredentials: the issuer-URL login key is accepted for the user pool', async () => {
+      const pool = await createPool(server);
+      const identityPoolId = await identityPoolFor(server, [pool]);
+      const client = clientFor(server);
+      await client.initialize({ ...pool.config, CredentialsProvider: { CognitoIdentity: { Default: { PoolId: identityPoolId, Endpoint: server.url } } } });
+      const guest = await client.getAWSCredentials();
+      await signedUpUser(server, pool, client, 'ivy');
+      await client.signIn({ username: 'ivy', password: PASSWORD });
+      const iss = (await client.getTokens()).idToken.claims.iss as string;
+      assert.equal(iss, `${server.url}/${pool.poolId}`);
+      const credentials = await client.getAWSCredentials();
+      assert.equal(credentials.identityId, guest.identityId);
+      assert.equal(server.running.cognate.identity.builtIn.open(credentials.sessionToken)?.r, AUTH_ROLE);
+      const linked = (await server.identityAdmin.send(new DescribeIdentityCommand({ IdentityId: credentials.identityId }))).Logins;
+      assert.equal(linked?.length, 1, 'one login, under whichever name the server keeps');
     });
   });
 }
