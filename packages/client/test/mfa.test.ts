@@ -172,6 +172,32 @@ for (const kind of databaseKinds) {
       assert.equal(client.username, 'piper');
     });
 
+    it('TOTP with an app client secret and email as the username: SECRET_HASH on every step, with the internal username', async () => {
+      const pool = await createPool(server, { GenerateSecret: true }, undefined, { UsernameAttributes: ['email'], DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false } });
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+      const client = clientFor(server);
+      await client.initialize(pool.config);
+      const email = 'sue@example.com';
+      await client.signUp({ username: email, password: PASSWORD });
+      await client.confirmSignUp(email, await latestCode(server, pool.poolId, email));
+      await client.signIn({ username: email, password: PASSWORD });
+      const internal = (await client.getTokens()).accessToken.claims.username as string;
+      assert.match(internal, /^[0-9a-f-]{36}$/, 'the internal username is not the email');
+      const secret = await setUpTotp(client);
+      await client.deviceOperations.forget();
+      await client.signOut();
+
+      const challenge = await client.signIn({ username: email, password: PASSWORD });
+      assert.equal(challenge.signInState, 'softwareTokenMFA');
+      assert.equal((await client.confirmSignIn(code(secret))).signInState, 'signedIn');
+      assert.equal(client.username, email);
+      // Remembered at once (DeviceOnlyRememberedOnUserPrompt false): device SRP with the secret hash, no MFA.
+      await client.signOut();
+      assert.equal((await client.signIn({ username: email, password: PASSWORD })).signInState, 'signedIn');
+      advance(server, 61 * 60_000);
+      assert.equal((await client.getTokens()).accessToken.claims.username, internal, 'refreshed with the secret hash');
+    });
+
     it('mfaSetup: a pool that requires MFA has a user without a factor set up TOTP during sign-in', async () => {
       const pool = await mfaPool({ MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } });
       const { client } = await signedInUser(pool, 'nora');
