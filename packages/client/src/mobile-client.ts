@@ -319,7 +319,8 @@ export class MobileClient {
   readonly #listeners = new Set<UserStateListener>();
   #pending: PendingChallenge | undefined;
   #refreshing: Promise<Tokens> | undefined;
-  #fetchingCredentials: Promise<AWSCredentials> | undefined;
+  /** The credentials fetch in flight, shared by callers with the same logins. */
+  #fetchingCredentials: { loginsKey: string; promise: Promise<AWSCredentials> } | undefined;
   #credentials: (AWSCredentials & { loginsKey: string }) | undefined;
   #signInWaiters: Waiter<void>[] = [];
   #federationWaiters: Waiter<void>[] = [];
@@ -1338,9 +1339,19 @@ export class MobileClient {
         const { loginsKey: _, ...credentials } = cached;
         return credentials;
       }
-      return await (this.#fetchingCredentials ??= this.#fetchCredentials(logins, loginsKey).finally(() => {
-        this.#fetchingCredentials = undefined;
-      }));
+      const inFlight = this.#fetchingCredentials;
+      if (inFlight && inFlight.loginsKey !== loginsKey) {
+        // A fetch for other logins (a guest's, before this sign-in) is out: its identity id is the
+        // one to link, so let it finish, then fetch for these logins.
+        await inFlight.promise.catch(() => undefined);
+        continue;
+      }
+      if (inFlight) return await inFlight.promise;
+      const promise = this.#fetchCredentials(logins, loginsKey).finally(() => {
+        if (this.#fetchingCredentials?.promise === promise) this.#fetchingCredentials = undefined;
+      });
+      this.#fetchingCredentials = { loginsKey, promise };
+      return await promise;
     }
   }
 
