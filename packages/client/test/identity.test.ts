@@ -194,6 +194,28 @@ for (const kind of databaseKinds) {
       assert.equal(sealed(users[0]!).role, AUTH_ROLE);
     });
 
+    it('a caller who signed in meanwhile does not get the guest fetch still in flight', async () => {
+      // Identity-pool answers wait for `release`, so a guest fetch is still out when the user signs in.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const client = clientFor(server, {
+        fetch: async (url, init) => {
+          const response = await fetch(url, init);
+          if (init.headers['x-amz-target']!.startsWith('AWSCognitoIdentityService.')) await gate;
+          return response;
+        },
+      });
+      await client.initialize(config);
+      await signedUpUser(server, pool, client, 'racer');
+      const asGuest = client.getAWSCredentials();
+      await client.signIn({ username: 'racer', password: PASSWORD });
+      const asUser = client.getAWSCredentials();
+      release();
+      assert.equal(sealed(await asGuest).role, UNAUTH_ROLE, 'asked while signed out');
+      assert.equal(sealed(await asUser).role, AUTH_ROLE, 'asked while signed in');
+      assert.equal((await asUser).identityId, (await asGuest).identityId, 'the guest identity took the login');
+    });
+
     it('credentials are refreshed within the refresh margin before they expire (the injected clock), with the tokens first when they expire too', async () => {
       const { client, requests } = await recorded();
       const first = await client.getAWSCredentials();
