@@ -13,7 +13,7 @@
  * @packageDocumentation
  */
 export { MobileClient, DeviceOperations, decodeJwt } from './mobile-client.js';
-export type { MobileClientOptions, SignUpInput, SignInInput, SignOutOptions, FederatedSignInOptions } from './mobile-client.js';
+export type { MobileClientOptions, SignUpInput, SignInInput, SignOutOptions, FederatedSignInOptions, MFAPreference, MFAFactorPreference } from './mobile-client.js';
 export { MobileClientError, isMobileClientError } from './errors.js';
 export type { MobileClientErrorCode } from './errors.js';
 export type { AWSConfiguration, UserPoolConfiguration, IdentityPoolConfiguration, AuthenticationFlowType } from './config.js';

@@ -119,6 +119,36 @@ export interface FederatedSignInOptions {
   customRoleArn?: string;
 }
 
+/**
+ * One factor of {@link MFAPreference}: on or off, and whether it is the one sign-in asks for.
+ *
+ * @example
+ * ```ts
+ * const totp: MFAFactorPreference = { enabled: true, preferred: true };
+ * ```
+ */
+export interface MFAFactorPreference {
+  enabled: boolean;
+  preferred?: boolean;
+}
+
+/**
+ * The input of {@link MobileClient.setUserMFAPreference}: the factors to change.
+ *
+ * @example
+ * ```ts
+ * const preference: MFAPreference = { softwareToken: { enabled: true, preferred: true }, sms: { enabled: true } };
+ * ```
+ */
+export interface MFAPreference {
+  /** SMS_MFA: a code texted to the user's phone_number. */
+  sms?: MFAFactorPreference;
+  /** SOFTWARE_TOKEN_MFA: TOTP from an authenticator app (after associate + verify). */
+  softwareToken?: MFAFactorPreference;
+  /** EMAIL_OTP: a code mailed to the user's email (pools with email MFA). */
+  email?: MFAFactorPreference;
+}
+
 interface StoredTokens {
   idToken: string;
   accessToken: string;
@@ -289,7 +319,8 @@ export class MobileClient {
   readonly #listeners = new Set<UserStateListener>();
   #pending: PendingChallenge | undefined;
   #refreshing: Promise<Tokens> | undefined;
-  #fetchingCredentials: Promise<AWSCredentials> | undefined;
+  /** The credentials fetch in flight, shared by callers with the same logins. */
+  #fetchingCredentials: { loginsKey: string; promise: Promise<AWSCredentials> } | undefined;
   #credentials: (AWSCredentials & { loginsKey: string }) | undefined;
   #signInWaiters: Waiter<void>[] = [];
   #federationWaiters: Waiter<void>[] = [];
@@ -706,22 +737,86 @@ export class MobileClient {
   }
 
   /**
-   * In the `mfaSetup` sign-in state, starts TOTP setup (AssociateSoftwareToken) and returns the
-   * secret to show as a QR code; then call {@link confirmSignIn} with a code from the app.
+   * Starts TOTP set-up (AssociateSoftwareToken) and returns the secret to show as a QR code:
+   * - in the `mfaSetup` sign-in state, with the challenge's Session; then call
+   *   {@link confirmSignIn} with a code from the authenticator app;
+   * - for the signed-in user, with the access token; then call {@link verifySoftwareToken} and
+   *   turn TOTP on with {@link setUserMFAPreference}.
    *
    * @example
    * ```ts
    * const secret = await client.associateSoftwareToken();
    * showQr(`otpauth://totp/MyApp:${username}?secret=${secret}&issuer=MyApp`);
-   * await client.confirmSignIn(codeFromApp);
+   * await client.confirmSignIn(codeFromApp); // mfaSetup; or verifySoftwareToken(codeFromApp) when signed in
    * ```
+   * @throws MobileClientError `notSignedIn` outside both; service errors such as `notAuthorized`.
    */
   async associateSoftwareToken(): Promise<string> {
     const pending = this.#pending;
-    if (pending?.name !== 'MFA_SETUP') throw new MobileClientError('invalidState', 'associateSoftwareToken() answers the mfaSetup sign-in state.');
-    const out = await this.#idp<{ SecretCode: string; Session?: string }>('AssociateSoftwareToken', { Session: pending.session });
-    pending.softwareTokenSession = out.Session ?? pending.session ?? '';
+    if (pending?.name === 'MFA_SETUP') {
+      const out = await this.#idp<{ SecretCode: string; Session?: string }>('AssociateSoftwareToken', { Session: pending.session });
+      pending.softwareTokenSession = out.Session ?? pending.session ?? '';
+      return out.SecretCode;
+    }
+    const out = await this.#idp<{ SecretCode: string }>('AssociateSoftwareToken', { AccessToken: await this.#accessToken() });
     return out.SecretCode;
+  }
+
+  /**
+   * For the signed-in user, checks a code from the authenticator app against the secret of
+   * {@link associateSoftwareToken} (VerifySoftwareToken). TOTP is then verified but not yet used at
+   * sign-in: enable it with {@link setUserMFAPreference}. (In the `mfaSetup` sign-in state, answer
+   * with {@link confirmSignIn} instead.)
+   *
+   * @example
+   * ```ts
+   * await client.verifySoftwareToken(codeFromApp, { friendlyDeviceName: 'My phone' });
+   * await client.setUserMFAPreference({ softwareToken: { enabled: true, preferred: true } });
+   * ```
+   * @throws MobileClientError `enableSoftwareTokenMFA` for a wrong code, `notSignedIn`.
+   */
+  async verifySoftwareToken(code: string, options: { friendlyDeviceName?: string } = {}): Promise<void> {
+    const out = await this.#idp<{ Status?: string }>('VerifySoftwareToken', {
+      AccessToken: await this.#accessToken(),
+      UserCode: code,
+      FriendlyDeviceName: options.friendlyDeviceName,
+    });
+    if (out.Status !== undefined && out.Status !== 'SUCCESS') throw new MobileClientError('enableSoftwareTokenMFA', `VerifySoftwareToken answered ${out.Status}.`);
+  }
+
+  /**
+   * Turns the signed-in user's MFA factors on or off and picks the preferred one
+   * (SetUserMFAPreference). Factors not named are left as they are.
+   *
+   * @example
+   * ```ts
+   * await client.setUserMFAPreference({ softwareToken: { enabled: true, preferred: true }, sms: { enabled: false } });
+   * ```
+   * @throws MobileClientError e.g. `invalidParameter` (a factor the user can't have), `notSignedIn`.
+   */
+  async setUserMFAPreference(preference: MFAPreference): Promise<void> {
+    const settings = (f: MFAFactorPreference | undefined) => (f ? withDefined({ Enabled: f.enabled, PreferredMfa: f.preferred }) : undefined);
+    await this.#idp('SetUserMFAPreference', {
+      AccessToken: await this.#accessToken(),
+      SMSMfaSettings: settings(preference.sms),
+      SoftwareTokenMfaSettings: settings(preference.softwareToken),
+      EmailMfaSettings: settings(preference.email),
+    });
+  }
+
+  /**
+   * The signed-in user's MFA factors and the preferred one (from GetUser), in Cognito's names:
+   * `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`.
+   *
+   * @example
+   * ```ts
+   * const { enabled, preferred } = await client.getUserMFAPreference();
+   * if (!enabled.length) suggestMfa();
+   * ```
+   */
+  async getUserMFAPreference(): Promise<{ enabled: string[]; preferred?: string }> {
+    const out = await this.#idp<{ UserMFASettingList?: string[]; PreferredMfaSetting?: string }>('GetUser', { AccessToken: await this.#accessToken() });
+    return { enabled: out.UserMFASettingList ?? [], ...(out.PreferredMfaSetting ? { preferred: out.PreferredMfaSetting } : {}) };
   }
 
   async #handleAuthResponse(response: AuthResponse, context: PendingChallenge, clientMetadata: Record<string, string> | undefined): Promise<SignInResult> {
@@ -1006,9 +1101,7 @@ export class MobileClient {
     const pool = this.#requireUserPool();
     const access = decodeJwt(stored.accessToken);
     const internalName = typeof access.claims.username === 'string' ? access.claims.username : this.#session.username ?? '';
-    const deviceKey = this.#currentDevice()?.deviceKey;
-    let result: AuthResponse['AuthenticationResult'];
-    try {
+    const refresh = async (deviceKey: string | undefined): Promise<AuthResponse['AuthenticationResult']> => {
       if (this.#refreshFlow === 'GetTokensFromRefreshToken') {
         const out = await this.#idp<{ AuthenticationResult?: AuthResponse['AuthenticationResult'] }>('GetTokensFromRefreshToken', {
           RefreshToken: stored.refreshToken,
@@ -1016,26 +1109,40 @@ export class MobileClient {
           ClientSecret: pool.clientSecret,
           DeviceKey: deviceKey,
         });
-        result = out.AuthenticationResult;
-      } else {
-        const out = await this.#idp<AuthResponse>('InitiateAuth', {
-          AuthFlow: 'REFRESH_TOKEN_AUTH',
-          ClientId: pool.clientId,
-          AuthParameters: withDefined({ REFRESH_TOKEN: stored.refreshToken, SECRET_HASH: await this.#secretHash(internalName), DEVICE_KEY: deviceKey }),
-        });
-        result = out.AuthenticationResult;
+        return out.AuthenticationResult;
+      }
+      const out = await this.#idp<AuthResponse>('InitiateAuth', {
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        ClientId: pool.clientId,
+        AuthParameters: withDefined({ REFRESH_TOKEN: stored.refreshToken, SECRET_HASH: await this.#secretHash(internalName), DEVICE_KEY: deviceKey }),
+      });
+      return out.AuthenticationResult;
+    };
+    const deviceKey = this.#currentDevice()?.deviceKey;
+    let result: AuthResponse['AuthenticationResult'];
+    try {
+      try {
+        result = await refresh(deviceKey);
+      } catch (e) {
+        // A device the server forgot ("Device does not exist."): drop it here too and refresh
+        // without it, as signIn() does.
+        if (!deviceKey || !isMobileClientError(e, 'resourceNotFound') || !/device/i.test(e.message)) throw e;
+        await this.#forgetCurrentDevice();
+        result = await refresh(undefined);
       }
     } catch (e) {
       if (!(e instanceof MobileClientError)) throw e;
       if (e.code === 'notAuthorized') {
         // Revoked or expired: the session can only come back through a new sign-in. The wait is
-        // registered before listeners hear of it, so a releaseSignInWait() from a listener counts.
+        // registered before listeners hear of it, so a releaseSignInWait() from a listener counts,
+        // and the storage holds the new state by then, so a client started from it agrees.
         delete this.#session.tokens;
         this.#session.refreshTokenInvalid = true;
         this.#credentials = undefined;
         const signedInAgain = this.#waitFor(this.#signInWaiters);
-        this.#transition(UserState.signedOutUserPoolsTokenInvalid, 'refreshTokenInvalid', { error: e });
         await this.#save();
+        // (Unless a sign-in or sign-out came in while it was being stored.)
+        if (this.#session.refreshTokenInvalid) this.#transition(UserState.signedOutUserPoolsTokenInvalid, 'refreshTokenInvalid', { error: e });
         await signedInAgain;
         if (!this.#session.tokens) throw new MobileClientError('notSignedIn', 'No user is signed in.');
         return toTokens(this.#session.tokens);
@@ -1208,7 +1315,8 @@ export class MobileClient {
    * (state `guest`) when the pool allows unauthenticated identities. Cached until the refresh
    * margin before they expire; concurrent callers share one fetch. When a federated token is
    * refused, the state becomes `signedOutFederatedTokensInvalid` and the call waits for
-   * {@link federatedSignIn} (or {@link releaseSignInWait}).
+   * {@link federatedSignIn} (or {@link releaseSignInWait}). A pool that refuses guests gives
+   * `guestAccessNotAllowed`, and the state leaves `guest` for `signedOut`.
    *
    * @example
    * ```ts
@@ -1231,9 +1339,19 @@ export class MobileClient {
         const { loginsKey: _, ...credentials } = cached;
         return credentials;
       }
-      return await (this.#fetchingCredentials ??= this.#fetchCredentials(logins, loginsKey).finally(() => {
-        this.#fetchingCredentials = undefined;
-      }));
+      const inFlight = this.#fetchingCredentials;
+      if (inFlight && inFlight.loginsKey !== loginsKey) {
+        // A fetch for other logins (a guest's, before this sign-in) is out: its identity id is the
+        // one to link, so let it finish, then fetch for these logins.
+        await inFlight.promise.catch(() => undefined);
+        continue;
+      }
+      if (inFlight) return await inFlight.promise;
+      const promise = this.#fetchCredentials(logins, loginsKey).finally(() => {
+        if (this.#fetchingCredentials?.promise === promise) this.#fetchingCredentials = undefined;
+      });
+      this.#fetchingCredentials = { loginsKey, promise };
+      return await promise;
     }
   }
 
@@ -1299,15 +1417,20 @@ export class MobileClient {
         return this.#fetchCredentials(logins, loginsKey, { ...options, retried: true });
       }
       if (e.code === 'notAuthorized' && !hasLogins) {
-        throw new MobileClientError('guestAccessNotAllowed', e.message, { serviceCode: e.serviceCode ?? 'NotAuthorizedException', ...(e.status ? { status: e.status } : {}), cause: e });
+        const refused = new MobileClientError('guestAccessNotAllowed', e.message, { serviceCode: e.serviceCode ?? 'NotAuthorizedException', ...(e.status ? { status: e.status } : {}), cause: e });
+        // `guest` (what initialize() assumes when an identity pool is configured) was wrong: the
+        // pool hands out no unauthenticated credentials.
+        if (this.#state === UserState.guest) this.#transition(UserState.signedOut, 'guestAccessNotAllowed', { error: refused });
+        throw refused;
       }
       if (e.code === 'notAuthorized' && options.waitOnRefusal !== false && this.#session.federation && !this.#session.tokens) {
         // The provider's token was refused: wait for federatedSignIn() with a new one (it fetches
-        // the credentials), registered before listeners hear of it.
+        // the credentials), registered — and the new state stored — before listeners hear of it.
         this.#session.federatedTokenInvalid = true;
+        const provider = this.#session.federation.providerName;
         const newToken = this.#waitFor(this.#federationWaiters);
-        this.#transition(UserState.signedOutFederatedTokensInvalid, 'federatedTokensInvalid', { error: e, provider: this.#session.federation.providerName });
         await this.#save();
+        if (this.#session.federatedTokenInvalid) this.#transition(UserState.signedOutFederatedTokensInvalid, 'federatedTokensInvalid', { error: e, provider });
         await newToken;
         const fresh = this.#credentials;
         if (!fresh) throw new MobileClientError('notSignedIn', 'No credentials after the new federated sign-in.');

@@ -51,7 +51,8 @@ export type UserStateReason =
   | 'refreshTokenInvalid'
   | 'offline'
   | 'federatedTokensInvalid'
-  | 'guestCredentials';
+  | 'guestCredentials'
+  | 'guestAccessNotAllowed';
 
 /**
  * The second argument of a {@link UserStateListener}.
