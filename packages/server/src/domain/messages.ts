@@ -144,6 +144,12 @@ export function fillMessage(text: MessageText, code: string, username: string): 
   return { ...(text.subject !== undefined ? { subject: fill(text.subject) } : {}), text: fill(text.body) };
 }
 
+/** Whom a pool's email comes from: its EmailConfiguration's From and ReplyToEmailAddress, when set. */
+export function emailSender(pool: UserPool): { from?: string; replyTo?: string } {
+  const c = pool.settings.EmailConfiguration as { From?: unknown; ReplyToEmailAddress?: unknown };
+  return { ...(typeof c.From === 'string' && c.From ? { from: c.From } : {}), ...(typeof c.ReplyToEmailAddress === 'string' && c.ReplyToEmailAddress ? { replyTo: c.ReplyToEmailAddress } : {}) };
+}
+
 /** The CodeDeliveryDetails of a message sent to `destination`. */
 export function deliveryDetails(destination: Destination): CodeDeliveryDetails {
   return { Destination: maskDestination(destination.medium, destination.to), DeliveryMedium: destination.medium, AttributeName: destination.attribute };
@@ -170,7 +176,7 @@ export async function queueMessage(
     channel: p.destination.medium === 'EMAIL' ? 'email' : 'sms',
     to: p.destination.to,
     kind: p.kind,
-    ...(p.destination.medium === 'EMAIL' ? { subject } : {}),
+    ...(p.destination.medium === 'EMAIL' ? { subject, ...emailSender(p.pool) } : {}),
     text,
     ...(sender && about
       ? {

@@ -29,7 +29,7 @@ import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
 import { migrateUser } from './user-migration.js';
-import { type CodeDeliveryDetails, codeDestination, codeMessages, composeMessages, maskDestination, sendCode } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, codeMessages, composeMessages, emailSender, maskDestination, sendCode } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
 import { aliasExists } from './aliases.js';
@@ -389,6 +389,7 @@ export async function updateUserAttributes(
         channel: 'email',
         to: oldEmail,
         kind: 'AttributeChangeNotice',
+        ...emailSender(pool),
         subject: NOTICE_SUBJECT,
         text: `A request was made to change the email address of your account ${user.username} to ${maskDestination('EMAIL', newEmail.to)}. If you didn't ask for this, change your password.`,
       });

@@ -222,6 +222,11 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
   for (const attr of input.AutoVerifiedAttributes ?? []) {
     if (!VERIFIABLE.has(attr)) throw errors.invalidParameter(`Invalid auto verified attribute: ${attr}`);
   }
+  const from = (input.EmailConfiguration as { From?: unknown } | undefined)?.From;
+  // Goes into the From header of the pool's mail: one address, optionally with a display name.
+  if (from !== undefined && (typeof from !== 'string' || !/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(from))) {
+    throw errors.invalidParameter('EmailConfiguration.From must be an email address, optionally as "Name <address>".');
+  }
   const mfa = input.MfaConfiguration ?? previous?.MfaConfiguration ?? 'OFF';
   const settings: UserPoolSettings = {
     Policies: { PasswordPolicy: passwordPolicy, SignInPolicy: input.Policies?.SignInPolicy ?? previous?.Policies.SignInPolicy ?? { AllowedFirstAuthFactors: ['PASSWORD'] } },

@@ -20,6 +20,9 @@ export interface MessageContent {
   subject?: string;
   text: string;
   html?: string;
+  /** the pool's EmailConfiguration.From / ReplyToEmailAddress */
+  from?: string;
+  replyTo?: string;
   /** The pool's custom sender delivers it; the code inside is sealed at rest with the rest. */
   customSender?: CustomSenderRequest;
 }
@@ -73,7 +76,7 @@ export class Outbox {
   async enqueue(db: Db, message: NewMessage): Promise<string> {
     const id = newId();
     const now = this.clock.now();
-    const content: MessageContent = { text: message.text, ...(message.subject ? { subject: message.subject } : {}), ...(message.html ? { html: message.html } : {}), ...(message.customSender ? { customSender: message.customSender } : {}) };
+    const content: MessageContent = { text: message.text, ...(message.subject ? { subject: message.subject } : {}), ...(message.html ? { html: message.html } : {}), ...(message.from ? { from: message.from } : {}), ...(message.replyTo ? { replyTo: message.replyTo } : {}), ...(message.customSender ? { customSender: message.customSender } : {}) };
     await db
       .insertInto('outbox')
       .values({

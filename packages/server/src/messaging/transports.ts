@@ -30,6 +30,10 @@ export interface OutboundMessage {
   text: string;
   /** Optional HTML body (email only). */
   html?: string;
+  /** The pool's sender (EmailConfiguration.From) instead of the server's; email only. */
+  from?: string;
+  /** The pool's EmailConfiguration.ReplyToEmailAddress; email only. */
+  replyTo?: string;
   /** The user pool the message belongs to. */
   poolId: string;
   /** Why the message was sent, e.g. `SignUp`, `ResendCode`, `ForgotPassword`, `AdminCreateUser`. */
@@ -205,7 +209,8 @@ export function smtpTransport(settings: SmtpSettings): MessageTransport & { clos
       }
       try {
         await transporter.sendMail({
-          from: settings.from,
+          from: message.from ?? settings.from,
+          ...(message.replyTo !== undefined ? { replyTo: message.replyTo } : {}),
           to: message.to,
           ...(message.subject !== undefined ? { subject: message.subject } : {}),
           text: message.text,

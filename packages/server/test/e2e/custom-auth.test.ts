@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdminCreateUserCommand, AdminSetUserPasswordCommand, InitiateAuthCommand, RespondToAuthChallengeCommand, type LambdaConfigType } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminSetUserMFAPreferenceCommand, AdminSetUserPasswordCommand, AdminUpdateUserAttributesCommand, InitiateAuthCommand, RespondToAuthChallengeCommand, type LambdaConfigType } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { Amplify, defaultStorage } from '@aws-amplify/core';
 import { cognitoUserPoolsTokenProvider } from '@aws-amplify/auth/cognito';
@@ -13,6 +13,7 @@ import { confirmSignIn, fetchAuthSession, signIn, signOut } from '@aws-amplify/a
 import { databaseKinds } from '../support/postgres.js';
 import { failure, startTestServer, type TestServer } from '../support/server.js';
 import { arn, TriggerHost, WEBHOOK_SECRET } from '../support/triggers.js';
+import { nextCode } from '../support/mfa.js';
 import { newPool, type Pool } from './security/helpers.js';
 
 const PASSWORD = 'Corr3ct-Horse!';
@@ -170,6 +171,23 @@ for (const kind of databaseKinds) {
       assert.equal(second.ChallengeName, 'CUSTOM_CHALLENGE');
       const third = await answer(pool.clientId, second.Session, 'nobody', 'no-one-knows');
       assert.deepEqual(await failure(() => answer(pool.clientId, third.Session, 'nobody', 'no-one-knows')), { name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+    });
+
+    it('a user with MFA answers the MFA challenge after the custom challenge, before any token', async () => {
+      const SMS_CONFIG = { SnsCallerArn: 'arn:aws:iam::000000000000:role/cognate-sms', ExternalId: 'cognate' };
+      const mfaPool = await newPool(server, { LambdaConfig: lambda, MfaConfiguration: 'OPTIONAL', SmsConfiguration: SMS_CONFIG, Schema: [{ Name: 'colour', AttributeDataType: 'String', Mutable: true }] }, { ExplicitAuthFlows: [...CUSTOM_FLOWS] });
+      await user(mfaPool, 'mo', 'plum');
+      await server.admin.send(new AdminUpdateUserAttributesCommand({ UserPoolId: mfaPool.poolId, Username: 'mo', UserAttributes: [{ Name: 'phone_number', Value: '+15550004321' }, { Name: 'phone_number_verified', Value: 'true' }] }));
+      await server.admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: mfaPool.poolId, Username: 'mo', SMSMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      const first = await start(mfaPool.clientId, 'mo');
+      const mfa = await answer(mfaPool.clientId, first.Session, 'mo', 'plum');
+      assert.equal(mfa.ChallengeName, 'SMS_MFA');
+      assert.equal(mfa.AuthenticationResult, undefined);
+      const code = await nextCode(server, mfaPool.poolId, '+15550004321');
+      const wrong = code === '000000' ? '111111' : '000000';
+      assert.equal((await failure(() => server.anonymous.send(new RespondToAuthChallengeCommand({ ClientId: mfaPool.clientId, ChallengeName: 'SMS_MFA', Session: mfa.Session, ChallengeResponses: { USERNAME: 'mo', SMS_MFA_CODE: wrong } })))).name, 'CodeMismatchException');
+      const done = await server.anonymous.send(new RespondToAuthChallengeCommand({ ClientId: mfaPool.clientId, ChallengeName: 'SMS_MFA', Session: mfa.Session, ChallengeResponses: { USERNAME: 'mo', SMS_MFA_CODE: code } }));
+      assert.ok(done.AuthenticationResult?.AccessToken);
     });
 
     it('Amplify JS v6 signs in with CUSTOM_WITHOUT_SRP and CUSTOM_WITH_SRP', async () => {

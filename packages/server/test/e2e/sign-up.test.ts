@@ -100,6 +100,28 @@ for (const kind of databaseKinds) {
       assert.match(again.message, /Current status is CONFIRMED/);
     });
 
+    it("mails from the pool's EmailConfiguration.From with its Reply-To; a From that isn't one address is refused", async () => {
+      const branded = (
+        await server.admin.send(
+          new CreateUserPoolCommand({
+            PoolName: 'branded',
+            AutoVerifiedAttributes: ['email'],
+            EmailConfiguration: { EmailSendingAccount: 'DEVELOPER', From: 'Shop Support <support@shop.example>', ReplyToEmailAddress: 'help@shop.example' },
+          }),
+        )
+      ).UserPool!.Id!;
+      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: branded, ClientName: 'web' }))).UserPoolClient!.ClientId!;
+      await server.anonymous.send(new SignUpCommand({ ClientId: app, Username: 'brand', Password: 'Corr3ct-Horse!', UserAttributes: [{ Name: 'email', Value: 'brand@example.com' }] }));
+      const mail = await smtp.waitFor((m) => m.to.includes('brand@example.com'));
+      assert.equal(mail.from, 'support@shop.example');
+      assert.equal(mail.headers.from, 'Shop Support <support@shop.example>');
+      assert.equal(mail.headers['reply-to'], 'help@shop.example');
+      for (const From of ['two@shop.example, three@shop.example', 'support@shop.example\r\nBcc: victim@example.com', 'not an address']) {
+        const refused = await failure(() => server.admin.send(new CreateUserPoolCommand({ PoolName: 'bad-from', EmailConfiguration: { EmailSendingAccount: 'DEVELOPER', From } })));
+        assert.equal(refused.name, 'InvalidParameterException', From);
+      }
+    });
+
     it('refuses duplicate usernames, case-insensitively', async () => {
       await server.anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'Bob', Password: 'Corr3ct-Horse!', UserAttributes: [{ Name: 'email', Value: 'bob@example.com' }] }));
       const dup = await failure(() => server.anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'bob', Password: 'Corr3ct-Horse!' })));
