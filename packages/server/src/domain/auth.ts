@@ -3,7 +3,7 @@
  * named steps. Multi-step state travels sealed (SECRET_BLOCK, Session), so any node continues
  * any flow and nothing lives in memory.
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID } from 'node:crypto';
 import { CognitoError, errors } from '../errors.js';
 import { createServerEphemeral, fakeSalt, fakeVerifier, isCanonicalTimestamp, isValidSrpA, verifyPasswordClaim } from '../crypto/srp.js';
 import type { Cognate } from './cognate.js';
@@ -17,10 +17,11 @@ import { clientAndPool } from './sign-up.js';
 import { answerNewPasswordRequired, newPasswordChallenge } from './admin-users.js';
 import { refusalBeforePassword, verifyPassword } from './imported-passwords.js';
 import { answerMfaChallenge, secondFactor, type SignInContext } from './mfa.js';
-import { answerDeviceChallenge, refreshDevice } from './devices.js';
+import { answerDeviceChallenge, deviceForSignIn, refreshDevice } from './devices.js';
 import { answerCustomChallenge, continueAfterPassword, startCustomAuth, type ChallengeResult } from './custom-auth.js';
 import { generateTokens } from './token-generation.js';
 import { migrateUser } from './user-migration.js';
+import { spendOnce } from './single-use.js';
 import { runTrigger, userAttributesOf } from '../triggers/triggers.js';
 
 export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'CUSTOM_CHALLENGE' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | 'EMAIL_OTP';
@@ -206,8 +207,14 @@ async function answerPasswordVerifier(cognate: Cognate, pool: UserPool, client: 
     throw errors.notAuthorized(INCORRECT);
   }
   await cognate.lockout.assertNotLocked(user.sub, now);
+  // A proven answer is spent: replaying a captured SECRET_BLOCK and signature buys no second sign-in.
+  // B is drawn afresh for every challenge, so it names this one; the block dies within sessionMs anyway.
+  // A DEVICE_KEY the server forgot is refused first: clients then resend this same answer without it.
+  const deviceKey = deviceKeyOf(responses);
+  if (deviceKey) await deviceForSignIn(cognate, pool, user, deviceKey);
+  await spendOnce(cognate.store, `srp:${createHash('sha256').update(state.B).digest('base64url')}`, now + sessionMs(client), now);
   if (state.x) return continueAfterPassword(cognate, pool, client, user, state.x, clientMetadata);
-  return afterPrimaryCredential(cognate, pool, client, user, { deviceKey: deviceKeyOf(responses), clientMetadata });
+  return afterPrimaryCredential(cognate, pool, client, user, { deviceKey, clientMetadata });
 }
 
 /** USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH: the password itself, checked with argon2id. */

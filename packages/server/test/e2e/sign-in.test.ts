@@ -19,7 +19,7 @@ import {
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { databaseKinds } from '../support/postgres.js';
-import { failure, idp, startTestServer, type TestServer } from '../support/server.js';
+import { failure, idp, rawCall, startTestServer, type TestServer } from '../support/server.js';
 
 function srpSignIn(pool: CognitoUserPool, username: string, password: string): Promise<CognitoUserSession> {
   const user = new CognitoUser({ Username: username, Pool: pool });
@@ -271,6 +271,26 @@ for (const kind of databaseKinds) {
         server.clock.advance(-(3 * 60_000 + 1000));
       }
       void user;
+    });
+
+    it('a proven PASSWORD_VERIFIER answer is spent: replaying it signs no one in', async () => {
+      // Capture amazon-cognito-identity-js's real answer on its way out.
+      let answer: string | undefined;
+      const realFetch = globalThis.fetch;
+      globalThis.fetch = (async (input: Parameters<typeof fetch>[0], init?: RequestInit) => {
+        const target = new Headers(init?.headers).get('x-amz-target');
+        if (target === 'AWSCognitoIdentityProviderService.RespondToAuthChallenge') answer = String(init?.body);
+        return realFetch(input, init);
+      }) as typeof fetch;
+      try {
+        await srpSignIn(jsPool, 'alice', 'Corr3ct-Horse!');
+      } finally {
+        globalThis.fetch = realFetch;
+      }
+      assert.ok(answer, 'the client answered PASSWORD_VERIFIER');
+      const replay = await rawCall(server.url, 'AWSCognitoIdentityProviderService.RespondToAuthChallenge', answer!);
+      assert.equal(replay.status, 400);
+      assert.deepEqual([replay.json.__type, replay.json.message], ['NotAuthorizedException', 'Invalid session for the user, session can only be used once.']);
     });
 
     it('requires SECRET_HASH for clients with a secret and accepts the raw secret on refresh', async () => {
