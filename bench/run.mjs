@@ -14,7 +14,7 @@
 //   BENCH_WORKERS      load-generator threads (1; the machine's cores are shared with the server)
 //   BENCH_USERS        users signed up and spread over the load (50)
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
-//                      listusers (all seven)
+//                      listusers,getid,getidguest,verify,verifylib (all eleven)
 //   BENCH_LISTUSERS_POPULATION  users seeded (with `cognate users import`, not the API) in the pool
 //                      the listusers scenario reads (100000; the target is stated for 1000000)
 //   BENCH_EPHEMERALS   SRP client ephemerals (a, A) precomputed before the window (2048)
@@ -26,6 +26,21 @@
 //                      CPUs alone (30); the report shows how much CPU they took during each window
 //   BENCH_RETRIES      times a scenario is run again when other processes took ≥ 0.25 cores during
 //                      its window (2); the quietest attempt is reported
+//   BENCH_SIGNED       requests each thread signs (SigV4, @smithy/signature-v4) with identity-pool
+//                      credentials before a verifier scenario, and sends round-robin (256)
+//
+// The identity-pool scenarios run against an identity pool made with `cognate identity-pool create`
+// (guests allowed, the bench's user pool client as provider, an authenticated role whose policy
+// allows s3:GetObject under `private/${cognito-identity.amazonaws.com:sub}/`), with the ID token
+// each user got at set-up (@aws-sdk/client-cognito-identity):
+//   getid       GetId + GetCredentialsForIdentity with a user-pool login: one pair per operation
+//   getidguest  the same pair for a new guest (GetId without logins makes a new identity each time)
+//   verify      POST /identity/verify (the verifier over HTTP) on a request SigV4-signed with the
+//               built-in broker's credentials; the answer must be `allowed`
+//   verifylib   the same check in-process: each load thread opens the server's database with
+//               `createCognate` (the library the server is built on) and calls
+//               `cognate.identity.verifier.verify()`; no server CPU is involved, the "load" columns
+//               are the verifier's cost
 
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
@@ -44,6 +59,7 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { summarizeProfile } from './profile.mjs';
 
 // The SDK warns once per client about Node 20 leaving its support window; it says nothing about this run.
@@ -63,6 +79,10 @@ const SCENARIOS = {
   admincreateuser: { label: 'AdminCreateUser', target: null, what: 'AdminCreateUser, MessageAction SUPPRESS, unique usernames (admin-signed)' },
   signup: { label: 'SignUp', target: 80, what: 'SignUp with a unique username, a password and an email (auto-verified: a code is queued)' },
   listusers: { label: 'ListUsers', targetP99: 50, what: 'ListUsers, Filter email ^= "<random 3-char prefix>", Limit 60 (admin-signed)' },
+  getid: { label: 'GetId + GetCredentialsForIdentity (user pool login)', target: 2000, what: 'GetId then GetCredentialsForIdentity with a user pool ID token: one pair per operation', identity: true },
+  getidguest: { label: 'GetId + GetCredentialsForIdentity (new guest)', target: 2000, what: 'GetId without logins (a new guest identity) then GetCredentialsForIdentity: one pair per operation', identity: true },
+  verify: { label: 'verifier checks, HTTP (POST /identity/verify)', target: null, what: 'POST /identity/verify with a request SigV4-signed with built-in credentials (allowed by the role policy)', identity: true, signed: true },
+  verifylib: { label: 'verifier checks, in-process library', target: null, what: 'cognate.identity.verifier.verify() in the load threads on requests SigV4-signed with built-in credentials', identity: true, signed: true },
 };
 
 function intEnv(name, fallback, min = 1) {
@@ -93,6 +113,7 @@ const settings = {
   profile: process.env.BENCH_PROFILE === '1' || process.env.BENCH_PROFILE === 'true',
   quietWait: intEnv('BENCH_QUIET_WAIT', 30, 0),
   retries: intEnv('BENCH_RETRIES', 2, 0),
+  signed: intEnv('BENCH_SIGNED', 256),
   keep: process.env.BENCH_KEEP === '1' || process.env.BENCH_KEEP === 'true',
   databaseUrl: argValue('--database-url') ?? process.env.BENCH_DATABASE_URL ?? '',
   serverArgs: (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean),
@@ -355,6 +376,61 @@ async function seedPool(poolId, count) {
   await rm(file, { force: true });
 }
 
+/** Runs a `cognate` CLI command on the server's data folder (while the server runs) and returns its stdout. */
+function runCli(args, timeoutMs = 60_000) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args, '--data-dir', dataDir, '--log-level', 'warn'], { cwd: root, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (out += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (err += c.length < 2000 ? c : c.slice(0, 2000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`cognate ${args[0]} ${args[1] ?? ''} exited with ${code}: ${err.slice(-2000)}`));
+      resolve(out);
+    });
+  });
+}
+
+/** Where the verifier scenarios' requests go, and what they stand for (the role allows it). */
+const BENCH_BUCKET = 'bench-photos';
+
+/**
+ * The identity pool of the identity scenarios, made with `cognate identity-pool create`, and
+ * built-in credentials for every user (GetId + GetCredentialsForIdentity with their ID token).
+ */
+async function setUpIdentityPool(poolId, clientId, users) {
+  const authPolicy = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: `arn:aws:s3:::${BENCH_BUCKET}/private/\${cognito-identity.amazonaws.com:sub}/*` },
+      { Effect: 'Deny', Action: 's3:*', Resource: `arn:aws:s3:::${BENCH_BUCKET}/private/secret*` },
+    ],
+  });
+  const unauthPolicy = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BENCH_BUCKET}/public/*` }] });
+  const out = await runCli(['identity-pool', 'create', '--name', 'bench', '--allow-guests', '--provider', `${poolId}:${clientId}`, '--auth-policy', authPolicy, '--unauth-policy', unauthPolicy]);
+  const [identityPoolId] = out.trim().split('\n');
+  if (!/^[\w-]+:[0-9a-f-]+$/.test(identityPoolId ?? '')) throw new Error(`cognate identity-pool create printed ${JSON.stringify(out)}`);
+  const provider = `cognito-idp.us-east-1.amazonaws.com/${poolId}`;
+  const identity = new CognitoIdentityClient({ region: 'us-east-1', endpoint: server.url, maxAttempts: 1, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
+  try {
+    await mapLimit(users, 4, async (user) => {
+      const Logins = { [provider]: user.idToken };
+      const { IdentityId } = await identity.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins }));
+      const c = (await identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins }))).Credentials;
+      if (!c?.AccessKeyId || !c.SecretKey || !c.SessionToken) throw new Error(`no credentials for ${user.username}`);
+      user.identityId = IdentityId;
+      user.credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken };
+    });
+  } finally {
+    identity.destroy();
+  }
+  log(`identity pool ${identityPoolId} (\`cognate identity-pool create\`); built-in credentials for ${users.length} identities`);
+  return { identityPoolId, provider, bucket: BENCH_BUCKET };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Set-up through the public API: a pool, an app client, confirmed users and their tokens.
 
@@ -410,15 +486,17 @@ async function setUp() {
       const out = await anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: clientId, AuthParameters: { USERNAME: name, PASSWORD } }));
       const r = out.AuthenticationResult;
       if (!r?.RefreshToken || !r.AccessToken) throw new Error(`no tokens for ${name}`);
-      return { username: name, password: PASSWORD, refreshToken: r.RefreshToken, accessToken: r.AccessToken };
+      return { username: name, password: PASSWORD, refreshToken: r.RefreshToken, accessToken: r.AccessToken, idToken: r.IdToken };
     });
+    let identity;
+    if (settings.scenarios.some((s) => SCENARIOS[s].identity)) identity = await setUpIdentityPool(poolId, clientId, users);
     let listPoolId;
     if (settings.scenarios.includes('listusers')) {
       listPoolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'bench-listusers' }))).UserPool.Id;
       log(`seeding ${listPoolId} with ${fmt(settings.listUsersPopulation)} users through \`cognate users import\``);
       await seedPool(listPoolId, settings.listUsersPopulation);
     }
-    return { poolId, clientId, users, listPoolId };
+    return { poolId, clientId, users, listPoolId, identity };
   } finally {
     admin.destroy();
     anonymous.destroy();
@@ -438,6 +516,9 @@ function startWorkers(setup) {
         poolId: setup.poolId,
         clientId: setup.clientId,
         listPoolId: setup.listPoolId,
+        identity: setup.identity,
+        dataDir,
+        databaseUrl: settings.databaseUrl,
         admin: ADMIN,
         password: PASSWORD,
         runId: Date.now().toString(36),
@@ -494,6 +575,11 @@ async function runScenario(name) {
     const t = performance.now();
     await ask({ type: 'prepare', scenario: name, ephemerals: each }, 'prepared', 600_000, 'precomputing SRP ephemerals');
     log(`precomputed ${each * settings.workers} SRP client ephemerals in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  if (SCENARIOS[name].signed) {
+    const t = performance.now();
+    await ask({ type: 'prepare', scenario: name, signed: settings.signed }, 'prepared', 300_000, 'signing requests');
+    log(`signed ${settings.signed * settings.workers} requests with built-in credentials in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
   const start = Date.now() + 200;
   const measureFrom = start + settings.warmup * 1000;
@@ -626,6 +712,15 @@ function report(results, context) {
   if (settings.scenarios.includes('listusers')) {
     out.push(`ListUsers: a pool of ${fmt(settings.listUsersPopulation)} users seeded with \`cognate users import\` (random 10-character emails @example.com);`);
     out.push(`  each call filters email ^= a random 3-character prefix, Limit 60; the target is p99 <= 50 ms (stated for 1,000,000 users: BENCH_LISTUSERS_POPULATION=1000000).`);
+  }
+  if (settings.scenarios.some((s) => SCENARIOS[s].identity)) {
+    out.push('Identity pools: a pool made with `cognate identity-pool create` trusting the bench client; getid = GetId + GetCredentialsForIdentity');
+    out.push('  with a user pool ID token (one operation = the pair), getidguest = the same pair for a new guest identity each time.');
+  }
+  if (settings.scenarios.some((s) => SCENARIOS[s].signed)) {
+    out.push(`Verifier: ${settings.signed} requests per thread (GET on ${BENCH_BUCKET}.s3 under private/<identity>/) SigV4-signed with @smithy/signature-v4 and`);
+    out.push('  built-in credentials before the window; each check verifies the signature, opens the sealed SessionToken, reads the role');
+    out.push('  and evaluates its policy for s3:GetObject. verifylib runs in the load threads: its cost is in the "load" columns.');
   }
   if (settings.databaseUrl) out.push('  On PostgreSQL, "other cores" includes the database server when it runs on this machine.');
   const busy = settings.databaseUrl ? [] : results.filter((r) => r.otherCores >= QUIET_CORES);

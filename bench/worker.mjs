@@ -5,6 +5,8 @@
 //
 // Messages from the parent:
 //   { type: 'prepare', scenario, ephemerals }  precompute SRP client ephemerals (a, A); answers 'prepared'
+//   { type: 'prepare', scenario, signed }  SigV4-sign requests with the users' identity-pool credentials
+//                                          (and, for verifylib, open the database); answers 'prepared'
 //   { type: 'run', scenario, measureFrom, deadline }  (epoch ms); answers 'result'
 //   { type: 'exit' }
 
@@ -19,7 +21,10 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { createHash, createHmac } from 'node:crypto';
+import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { computePasswordClaim, generateClientEphemeral } from '../packages/server/dist/crypto/srp-client.js';
 import { formatTimestamp } from '../packages/server/dist/crypto/srp.js';
 
@@ -45,6 +50,96 @@ const adminClient = new CognitoIdentityProviderClient({
   credentials: cfg.admin,
   requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 5_000, requestTimeout: cfg.requestTimeoutMs }),
 });
+
+// The identity-pool actions driven here (GetId, GetCredentialsForIdentity) are unsigned too.
+const identityClient = new CognitoIdentityClient({
+  region: 'us-east-1',
+  endpoint: cfg.endpoint,
+  maxAttempts: 1,
+  credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+  requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 5_000, requestTimeout: cfg.requestTimeoutMs }),
+});
+const sendIdentity = (command) => identityClient.send(command, { abortSignal: AbortSignal.timeout(cfg.requestTimeoutMs + 1_000) });
+
+/** SHA-256 (or HMAC-SHA256) over node:crypto, in the shape @smithy/signature-v4 wants. */
+class Sha256 {
+  constructor(secret) {
+    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  }
+  update(data) {
+    this.h.update(data);
+  }
+  async digest() {
+    return this.h.digest();
+  }
+  reset() {}
+}
+
+const S3_HOST = `${cfg.identity?.bucket ?? 'bench'}.s3.local`;
+/** Signed requests re-signed when older than this (the verifier allows 5 minutes of clock skew). */
+const RESIGN_AFTER_MS = 4 * 60_000;
+
+/** A GET on the user's own private prefix, signed as an S3 client would sign it; and what it stands for. */
+async function signedRequest(user, n) {
+  const path = `/private/${user.identityId}/photo-${n}.jpg`;
+  const signer = new SignatureV4({ service: 's3', region: 'us-east-1', credentials: user.credentials, sha256: Sha256 });
+  const at = Date.now();
+  const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: S3_HOST, path, query: {}, headers: { host: S3_HOST } }, { signingDate: new Date(at) });
+  const request = { method: 'GET', path, query: '', headers: signed.headers, body: '' };
+  const action = 's3:GetObject';
+  const resource = `arn:aws:s3:::${cfg.identity.bucket}${path}`;
+  return {
+    user,
+    n,
+    at,
+    identityId: user.identityId,
+    // What POST /identity/verify takes, serialized once.
+    http: JSON.stringify({ ...request, action, resource }),
+    // What CredentialsVerifier.verify() takes.
+    lib: { req: { method: 'GET', rawPath: path, rawQuery: '', headers: lowerCase(signed.headers), body: Buffer.alloc(0) }, opts: { action, resource } },
+  };
+}
+
+const lowerCase = (headers) => Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+
+/** Requests signed with identity-pool credentials, used round-robin by the verifier scenarios. */
+let signed = [];
+let nextSigned = 0;
+async function takeSigned() {
+  const i = nextSigned++ % signed.length;
+  if (Date.now() - signed[i].at > RESIGN_AFTER_MS) signed[i] = await signedRequest(signed[i].user, signed[i].n);
+  return signed[i];
+}
+
+/** POSTs a JSON body over the keep-alive agent; resolves to { status, text }. */
+function postJson(path, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      cfg.endpoint + path,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: cfg.requestTimeoutMs },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode, text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('request timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The library's verifier, on the server's own database (verifylib). */
+let cognate;
+async function openCognate() {
+  if (cognate) return;
+  const { createCognate, loadConfig } = await import('../packages/server/dist/index.js');
+  const { default: pino } = await import('pino');
+  const config = loadConfig({ dataDir: cfg.dataDir, ...(cfg.databaseUrl ? { databaseUrl: cfg.databaseUrl } : {}), logLevel: 'warn' });
+  cognate = await createCognate({ ...config, printOutbox: false }, pino({ level: 'warn' }), { generateAdminCredentials: false });
+}
 
 /** Unique usernames for AdminCreateUser and SignUp: run, thread and a counter. */
 let created = 0;
@@ -119,9 +214,47 @@ const scenarios = {
       if (!email.startsWith(prefix)) throw fail(`ListUsers answered ${email} for the prefix ${prefix}`);
     }
   },
+  /** GetId then GetCredentialsForIdentity with the user's ID token: the same identity every time. */
+  async getid(user) {
+    const Logins = { [cfg.identity.provider]: user.idToken };
+    const { IdentityId } = await sendIdentity(new GetIdCommand({ IdentityPoolId: cfg.identity.identityPoolId, Logins }));
+    if (IdentityId !== user.identityId) throw fail(`GetId answered ${IdentityId} for ${user.username}, not ${user.identityId}`);
+    const out = await sendIdentity(new GetCredentialsForIdentityCommand({ IdentityId, Logins }));
+    if (!out.Credentials?.SessionToken || !out.Credentials.AccessKeyId?.startsWith('ASIA')) throw fail('no credentials after GetCredentialsForIdentity');
+  },
+  /** GetId without logins (a new guest identity), then GetCredentialsForIdentity for it. */
+  async getidguest() {
+    const { IdentityId } = await sendIdentity(new GetIdCommand({ IdentityPoolId: cfg.identity.identityPoolId }));
+    if (!IdentityId) throw fail('no IdentityId after GetId');
+    const out = await sendIdentity(new GetCredentialsForIdentityCommand({ IdentityId }));
+    if (!out.Credentials?.SessionToken) throw fail('no credentials after GetCredentialsForIdentity');
+  },
+  /** The verifier over HTTP: POST /identity/verify with a signed request; must be allowed. */
+  async verify() {
+    const s = await takeSigned();
+    const res = await postJson('/identity/verify', s.http);
+    if (res.status !== 200) throw fail(`the verifier answered ${res.status}: ${res.text.slice(0, 200)}`);
+    const out = JSON.parse(res.text);
+    if (out.allowed !== true || out.identityId !== s.identityId) throw fail(`the verifier answered ${res.text.slice(0, 200)}`);
+  },
+  /** The verifier in-process (the library). */
+  async verifylib() {
+    const s = await takeSigned();
+    const out = await cognate.identity.verifier.verify(s.lib.req, s.lib.opts);
+    if (out.allowed !== true || out.identityId !== s.identityId) throw fail(`the verifier answered ${JSON.stringify(out).slice(0, 200)}`);
+  },
 };
 
-function prepare(msg) {
+async function prepare(msg) {
+  if ((msg.scenario === 'verify' || msg.scenario === 'verifylib') && msg.signed) {
+    // Requests signed before the window, spread over this thread's users, so that the load
+    // generator's CPU goes to the checks.
+    const mine = cfg.users.filter((_, i) => i % cfg.workers === cfg.index);
+    const users = mine.length ? mine : cfg.users;
+    signed = [];
+    for (let n = 0; n < msg.signed; n++) signed.push(await signedRequest(users[n % users.length], n));
+    if (msg.scenario === 'verifylib') await openCognate();
+  }
   if (msg.scenario === 'srp' && ephemerals.length < msg.ephemerals) {
     // a = 128 random bytes and A = g^a mod N, as amazon-cognito-identity-js makes them; computed
     // here, before the timed window, so that the load generator's CPU goes to the exchange itself.
@@ -174,13 +307,17 @@ async function run({ scenario, measureFrom, deadline }) {
 
 parentPort.on('message', (msg) => {
   if (msg.type === 'prepare') {
-    prepare(msg);
-    parentPort.postMessage({ type: 'prepared' });
+    prepare(msg).then(
+      () => parentPort.postMessage({ type: 'prepared' }),
+      (e) => parentPort.postMessage({ type: 'failed', message: String(e?.stack ?? e) }),
+    );
   } else if (msg.type === 'run') {
     run(msg).catch((e) => parentPort.postMessage({ type: 'failed', message: String(e?.stack ?? e) }));
   } else if (msg.type === 'exit') {
     client.destroy();
     adminClient.destroy();
+    identityClient.destroy();
+    void cognate?.close();
     agent.destroy();
     parentPort.close();
   }

@@ -63,8 +63,13 @@ export interface SessionClaims {
   e: number;
 }
 
+/** Opened SessionTokens kept by {@link BuiltInBroker.open}: a client signs many requests with one token. */
+const MAX_OPENED = 4096;
+
 export class BuiltInBroker implements CredentialsBroker {
   readonly name = 'built-in';
+  /** SessionToken → its claims. Opening is deterministic (same token, same claims), so this is only a shortcut. */
+  private readonly opened = new Map<string, SessionClaims>();
 
   constructor(private readonly sealer: Sealer, private readonly clock: Clock) {}
 
@@ -83,14 +88,20 @@ export class BuiltInBroker implements CredentialsBroker {
    */
   open(sessionToken: string): SessionClaims | undefined {
     if (typeof sessionToken !== 'string' || sessionToken.length > 8192) return undefined;
+    const known = this.opened.get(sessionToken);
+    if (known) return known;
     const buf = this.sealer.openString(sessionToken, SEAL_PURPOSE);
     if (!buf) return undefined;
+    let c: SessionClaims;
     try {
-      const c = JSON.parse(buf.toString('utf8')) as SessionClaims;
-      return typeof c.k === 'string' && typeof c.s === 'string' && typeof c.e === 'number' ? c : undefined;
+      c = JSON.parse(buf.toString('utf8')) as SessionClaims;
     } catch {
       return undefined;
     }
+    if (typeof c.k !== 'string' || typeof c.s !== 'string' || typeof c.e !== 'number') return undefined;
+    if (this.opened.size >= MAX_OPENED) this.opened.delete(this.opened.keys().next().value!);
+    this.opened.set(sessionToken, Object.freeze(c));
+    return c;
   }
 }
 

@@ -36,7 +36,7 @@ async function authorizeIdentity(cognate: Cognate, pool: IdentityPool, identity:
     if (!pool.settings.AllowUnauthenticatedIdentities) throw guestsOff();
     return identity.id;
   }
-  return cognate.identity.identities.resolve(pool.id, identity.id, logins, cognate.clock.now());
+  return cognate.identity.identities.resolve(pool.id, identity.id, logins, cognate.clock.now(), identity);
 }
 
 /** Session tags from the pool's principal-tag maps and the logins' claims. */

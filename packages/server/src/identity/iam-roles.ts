@@ -6,6 +6,8 @@
  */
 import { errors } from '../errors.js';
 import type { Store } from '../store/db.js';
+import { TtlCache } from '../domain/cache.js';
+import { CONFIG_CACHE_MS } from '../domain/user-pools.js';
 import { ACCOUNT_ID } from './identity-pools.js';
 import { parsePolicy, type PolicyDocument } from './policy.js';
 
@@ -31,6 +33,13 @@ interface Stored {
 }
 
 export class IamRoles {
+  /**
+   * Roles by ARN for `find` (the verifier reads the role on every check). Writes through this
+   * object drop their entry at once; another node's writes show within CONFIG_CACHE_MS, as pool
+   * settings do.
+   */
+  private readonly cache = new TtlCache<IamRole | undefined>(CONFIG_CACHE_MS);
+
   constructor(private readonly store: Store) {}
 
   static arnFor(name: string, path = '/'): string {
@@ -50,14 +59,18 @@ export class IamRoles {
     const existing = await this.findByName(p.name);
     if (existing) throw errors.invalidParameter(`Role with name ${p.name} already exists.`);
     await this.store.db.insertInto('iam_roles').values({ arn, name: p.name, policy: JSON.stringify(stored), created_at: now, updated_at: now }).execute();
+    this.cache.delete(arn);
     return { arn, ...stored, createdAt: now };
   }
 
+  /** The role an ARN names (cached: callers must not change what they get). */
   async find(arn: string): Promise<IamRole | undefined> {
-    const row = await this.store.db.selectFrom('iam_roles').selectAll().where('arn', '=', arn).executeTakeFirst();
-    if (!row) return undefined;
-    const stored = JSON.parse(row.policy) as Stored;
-    return { arn: row.arn, ...stored, createdAt: row.created_at };
+    return this.cache.get(arn, async () => {
+      const row = await this.store.db.selectFrom('iam_roles').selectAll().where('arn', '=', arn).executeTakeFirst();
+      if (!row) return undefined;
+      const stored = JSON.parse(row.policy) as Stored;
+      return { arn: row.arn, ...stored, createdAt: row.created_at };
+    });
   }
 
   async findByName(name: string): Promise<IamRole | undefined> {
@@ -76,6 +89,7 @@ export class IamRoles {
   private async save(role: IamRole, now: number): Promise<void> {
     const stored: Stored = { name: role.name, trust: role.trust, policies: role.policies };
     await this.store.db.updateTable('iam_roles').set({ policy: JSON.stringify(stored), updated_at: now }).where('arn', '=', role.arn).execute();
+    this.cache.delete(role.arn);
   }
 
   async putPolicy(name: string, policyName: string, document: string | unknown, now: number): Promise<void> {
@@ -95,5 +109,6 @@ export class IamRoles {
   async delete(name: string): Promise<void> {
     const role = await this.getByName(name);
     await this.store.db.deleteFrom('iam_roles').where('arn', '=', role.arn).execute();
+    this.cache.delete(role.arn);
   }
 }

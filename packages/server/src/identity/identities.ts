@@ -92,14 +92,36 @@ export class Identities {
   }
 
   /**
+   * The common case of GetId and GetCredentialsForIdentity, read without a write transaction:
+   * every login is already linked to one signed-in identity (the one given, if one is). Then
+   * there is nothing to link and `resolve` would only rewrite the row; the answer is that identity.
+   * `undefined` when anything would change (a new login, a guest, a conflict): `resolve` decides.
+   */
+  private async alreadyLinked(poolId: string, identityId: string | undefined, logins: readonly VerifiedLogin[], known?: Identity): Promise<string | undefined> {
+    if (logins.length === 0) return undefined;
+    let owner: string | undefined;
+    for (const login of logins) {
+      const o = await this.ownerOf(poolId, login.provider, login.subject);
+      if (!o || (owner !== undefined && o !== owner)) return undefined;
+      owner = o;
+    }
+    if (identityId !== undefined && owner !== identityId) return undefined;
+    const identity = known?.id === owner ? known : await this.find(owner!);
+    return identity && identity.poolId === poolId && identity.authenticated ? identity.id : undefined;
+  }
+
+  /**
    * The identity a set of verified logins opens, linking those not linked yet.
    * - Without `identityId` (GetId): the identity one of the logins is linked to, or a new one.
    * - With `identityId` (GetCredentialsForIdentity, GetOpenIdToken): that identity. A guest takes
    *   the logins (it becomes a signed-in identity), or is merged into the identity they are already
    *   linked to; a signed-in identity must be given at least one of its own logins.
    * Logins linked to two different identities are refused (ResourceConflictException).
+   * `known` is the identity `identityId` names when the caller has just read it.
    */
-  async resolve(poolId: string, identityId: string | undefined, logins: readonly VerifiedLogin[], now: number): Promise<string> {
+  async resolve(poolId: string, identityId: string | undefined, logins: readonly VerifiedLogin[], now: number, known?: Identity): Promise<string> {
+    const settled = await this.alreadyLinked(poolId, identityId, logins, known);
+    if (settled) return settled;
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.store.db.transaction().execute(async (trx) => {

@@ -82,6 +82,7 @@ const IDENTITY_POOL_ARN = /^arn:aws:cognito-identity:([a-z]{2}(?:-gov)?-[a-z]+-\
 const OIDC_ARN = /^arn:aws:iam::\d{12}:oidc-provider\/(.+)$/;
 const SAML_ARN = /^arn:aws:iam::\d{12}:saml-provider\/[\w+=,.@-]+$/;
 const MAX_TAGS = 50;
+const MAX_RULES = 25;
 
 /** The user pool ID a `cognito-idp.<region>.amazonaws.com/<poolId>` provider name names. */
 export function userPoolOfProvider(name: string): string | undefined {
@@ -294,6 +295,8 @@ export class IdentityPools {
       if (mapping.Type === 'Rules') {
         const rules = mapping.RulesConfiguration?.Rules;
         if (!rules || rules.length === 0) throw errors.invalidParameter(`RulesConfiguration is required for the Rules role mapping of ${provider}.`);
+        // The model allows 400 rules; Cognito's documented limit (RulesConfigurationType) is 25 per provider.
+        if (rules.length > MAX_RULES) throw errors.invalidParameter(`A role mapping can have at most ${MAX_RULES} rules (${provider} has ${rules.length}).`);
         stored[provider] = { Type: 'Rules', AmbiguousRoleResolution: mapping.AmbiguousRoleResolution, RulesConfiguration: { Rules: rules.map((r) => ({ ...r })) } };
       } else {
         if (mapping.RulesConfiguration !== undefined) throw errors.invalidParameter(`RulesConfiguration can be specified only for the Rules role mapping type (${provider}).`);

@@ -73,9 +73,19 @@ export function parsePolicy(input: string | unknown): PolicyDocument {
   return { ...(typeof (doc as PolicyDocument).Version === 'string' ? { Version: (doc as PolicyDocument).Version! } : {}), Statement: statements as PolicyStatement[] };
 }
 
+/** Compiled wildcard patterns: the same few patterns (a role's Actions and Resources) come back on every check. */
+const compiled = new Map<string, RegExp>();
+const MAX_COMPILED = 10_000;
+
 /** `*` any run, `?` any one character; everything else literal. */
 function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]')}$`, ignoreCase ? 'i' : '');
+  const key = (ignoreCase ? 'i' : 's') + pattern;
+  let re = compiled.get(key);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]')}$`, ignoreCase ? 'i' : '');
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    compiled.set(key, re);
+  }
   return re.test(value);
 }
 

@@ -44,6 +44,8 @@ export function resolveRole(pool: IdentityPool, logins: readonly VerifiedLogin[]
   if (logins.length === 0) {
     const role = Roles.unauthenticated;
     if (!role) throw noRole();
+    // A guest has one role to assume: asking for another is refused, not silently ignored.
+    if (customRoleArn !== undefined && customRoleArn !== role) throw errors.notAuthorized('The CustomRoleArn is not a role this identity can assume.');
     return role;
   }
   // SAML: the role comes from the assertion; with several, CustomRoleArn picks one.
