@@ -14,7 +14,8 @@
 //   BENCH_WORKERS      load-generator threads (1; the machine's cores are shared with the server)
 //   BENCH_USERS        users signed up and spread over the load (50)
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
-//                      listusers,getid,getidguest,verify,verifylib (all eleven)
+//                      listusers,getid,getidguest,verify,verifylib,wrongpassword,unknownuser,srpwrong,
+//                      srpunknown (all fifteen; the last four measure timing parity, one request at a time)
 //   BENCH_LISTUSERS_POPULATION  users seeded (with `cognate users import`, not the API) in the pool
 //                      the listusers scenario reads (100000; the target is stated for 1000000)
 //   BENCH_EPHEMERALS   SRP client ephemerals (a, A) precomputed before the window (2048)
@@ -82,6 +83,10 @@ const SCENARIOS = {
   getid: { label: 'GetId + GetCredentialsForIdentity (user pool login)', target: 2000, what: 'GetId then GetCredentialsForIdentity with a user pool ID token: one pair per operation', identity: true },
   getidguest: { label: 'GetId + GetCredentialsForIdentity (new guest)', target: 2000, what: 'GetId without logins (a new guest identity) then GetCredentialsForIdentity: one pair per operation', identity: true },
   verify: { label: 'verifier checks, HTTP (POST /identity/verify)', target: null, what: 'POST /identity/verify with a request SigV4-signed with built-in credentials (allowed by the role policy)', identity: true, signed: true },
+  wrongpassword: { label: 'wrong password, real user (USER_PASSWORD_AUTH)', target: null, parity: 'unknownuser', concurrency: 1, what: 'USER_PASSWORD_AUTH with a wrong password, one at a time (a right sign-in, not timed, before every 4th wrong one keeps users below the lockout)' },
+  unknownuser: { label: 'unknown user (USER_PASSWORD_AUTH)', target: null, concurrency: 1, what: 'USER_PASSWORD_AUTH for a username no one has, one at a time' },
+  srpwrong: { label: 'wrong password, real user (SRP)', target: null, parity: 'srpunknown', concurrency: 1, what: 'USER_SRP_AUTH + PASSWORD_VERIFIER with a claim from a wrong password, one at a time (lockout kept off as above)' },
+  srpunknown: { label: 'unknown user (SRP)', target: null, concurrency: 1, what: 'USER_SRP_AUTH + PASSWORD_VERIFIER for a username no one has (fake salt and B), one at a time' },
   verifylib: { label: 'verifier checks, in-process library', target: null, what: 'cognate.identity.verifier.verify() in the load threads on requests SigV4-signed with built-in credentials', identity: true, signed: true },
 };
 
@@ -570,7 +575,7 @@ function percentile(sorted, p) {
 
 async function runScenario(name) {
   await waitForQuietMachine();
-  if (name === 'srp') {
+  if (name === 'srp' || name === 'srpwrong' || name === 'srpunknown') {
     const each = Math.ceil(settings.ephemerals / settings.workers);
     const t = performance.now();
     await ask({ type: 'prepare', scenario: name, ephemerals: each }, 'prepared', 600_000, 'precomputing SRP ephemerals');
@@ -584,7 +589,7 @@ async function runScenario(name) {
   const start = Date.now() + 200;
   const measureFrom = start + settings.warmup * 1000;
   const deadline = measureFrom + settings.seconds * 1000;
-  const results = ask({ type: 'run', scenario: name, measureFrom, deadline }, 'result', deadline - Date.now() + DRAIN_MS, `scenario ${name}`);
+  const results = ask({ type: 'run', scenario: name, measureFrom, deadline, concurrency: SCENARIOS[name].concurrency }, 'result', deadline - Date.now() + DRAIN_MS, `scenario ${name}`);
   results.catch(() => {}); // observed below
 
   // Server and load-generator CPU over exactly the measured window.
@@ -712,6 +717,20 @@ function report(results, context) {
   if (settings.scenarios.includes('listusers')) {
     out.push(`ListUsers: a pool of ${fmt(settings.listUsersPopulation)} users seeded with \`cognate users import\` (random 10-character emails @example.com);`);
     out.push(`  each call filters email ^= a random 3-character prefix, Limit 60; the target is p99 <= 50 ms (stated for 1,000,000 users: BENCH_LISTUSERS_POPULATION=1000000).`);
+  }
+  const parity = results.filter((r) => SCENARIOS[r.name].parity).map((r) => [r, results.find((o) => o.name === SCENARIOS[r.name].parity)]).filter(([, o]) => o);
+  if (parity.length) {
+    out.push('');
+    out.push('Timing parity (one request at a time; an unknown user must not answer faster or slower than a wrong password):');
+    const prow = parity.map(([known, unknown]) => [
+      SCENARIOS[known.name].label.replace('wrong password, real user ', ''),
+      fmt(known.p50, 2),
+      fmt(unknown.p50, 2),
+      `${fmt(unknown.p50 - known.p50, 2)} (${fmt((100 * (unknown.p50 - known.p50)) / known.p50, 1)}%)`,
+      fmt(known.p99, 2),
+      fmt(unknown.p99, 2),
+    ]);
+    out.push(table(prow, ['flow', 'wrong password p50 ms', 'unknown user p50 ms', 'difference', 'wrong password p99 ms', 'unknown user p99 ms']));
   }
   if (settings.scenarios.some((s) => SCENARIOS[s].identity)) {
     out.push('Identity pools: a pool made with `cognate identity-pool create` trusting the bench client; getid = GetId + GetCredentialsForIdentity');

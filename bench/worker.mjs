@@ -157,6 +157,41 @@ const sendAdmin = (command) => adminClient.send(command, { abortSignal: AbortSig
 
 const fail = (what) => Object.assign(new Error(what), { name: 'UnexpectedResponse' });
 
+// Timing parity: a wrong password for a real user and any password for no user must look alike.
+const INCORRECT = 'Incorrect username or password.';
+/** Sends a sign-in that must be refused with the generic answer. */
+async function refused(command) {
+  try {
+    await send(command);
+  } catch (e) {
+    if (e?.name === 'NotAuthorizedException' && e.message === INCORRECT) return;
+    throw e;
+  }
+  throw fail('a wrong password signed in');
+}
+/** A full SRP sign-in whose claim is computed from `password`; returns the second step's answer. */
+async function srpAttempt(username, password) {
+  const { a, A } = ephemerals[nextEphemeral++ % ephemerals.length];
+  const start = await send(new InitiateAuthCommand({ AuthFlow: 'USER_SRP_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: username, SRP_A: A } }));
+  if (start.ChallengeName !== 'PASSWORD_VERIFIER') throw fail(`expected PASSWORD_VERIFIER, got ${start.ChallengeName}`);
+  const p = start.ChallengeParameters;
+  const timestamp = formatTimestamp(new Date());
+  const signature = computePasswordClaim({ poolName, userId: p.USER_ID_FOR_SRP, password, a, A, B: p.SRP_B, salt: p.SALT, secretBlock: p.SECRET_BLOCK, timestamp });
+  return new RespondToAuthChallengeCommand({
+    ClientId: cfg.clientId,
+    ChallengeName: 'PASSWORD_VERIFIER',
+    ChallengeResponses: { USERNAME: p.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
+  });
+}
+/** Real users stay below the lockout (5): before a 4th wrong password in a row, one right sign-in (untimed). */
+const wrongInARow = new Map();
+async function stayBelowLockout(user) {
+  const n = (wrongInARow.get(user.username) ?? 0) + 1;
+  wrongInARow.set(user.username, n > 3 ? 1 : n);
+  if (n > 3) await scenarios.password(user);
+}
+const unknownName = (user) => `nobody-${user.username}`;
+
 const scenarios = {
   /** USER_SRP_AUTH, then PASSWORD_VERIFIER: one complete SRP sign-in (two round trips). */
   async srp(user) {
@@ -203,6 +238,28 @@ const scenarios = {
     const name = uniqueName('su');
     const out = await send(new SignUpCommand({ ClientId: cfg.clientId, Username: name, Password: cfg.password, UserAttributes: [{ Name: 'email', Value: `${name}@example.com` }] }));
     if (!out.UserSub) throw fail('no UserSub after SignUp');
+  },
+  /** USER_PASSWORD_AUTH with a wrong password for a real user: the measured time is the refusal's. */
+  async wrongpassword(user) {
+    await stayBelowLockout(user);
+    const t0 = performance.now();
+    await refused(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: user.username, PASSWORD: `${user.password}x` } }));
+    return performance.now() - t0;
+  },
+  /** USER_PASSWORD_AUTH for a username no one has. */
+  async unknownuser(user) {
+    await refused(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: unknownName(user), PASSWORD: user.password } }));
+  },
+  /** SRP with a wrong password for a real user (both steps are measured). */
+  async srpwrong(user) {
+    await stayBelowLockout(user);
+    const t0 = performance.now();
+    await refused(await srpAttempt(user.username, `${user.password}x`));
+    return performance.now() - t0;
+  },
+  /** SRP for a username no one has (a fake salt and B, then the refusal). */
+  async srpunknown(user) {
+    await refused(await srpAttempt(unknownName(user), user.password));
   },
   /** ListUsers filtered on a random 3-character email prefix in the seeded pool. */
   async listusers() {
@@ -255,14 +312,14 @@ async function prepare(msg) {
     for (let n = 0; n < msg.signed; n++) signed.push(await signedRequest(users[n % users.length], n));
     if (msg.scenario === 'verifylib') await openCognate();
   }
-  if (msg.scenario === 'srp' && ephemerals.length < msg.ephemerals) {
+  if ((msg.scenario === 'srp' || msg.scenario === 'srpwrong' || msg.scenario === 'srpunknown') && ephemerals.length < msg.ephemerals) {
     // a = 128 random bytes and A = g^a mod N, as amazon-cognito-identity-js makes them; computed
     // here, before the timed window, so that the load generator's CPU goes to the exchange itself.
     while (ephemerals.length < msg.ephemerals) ephemerals.push(generateClientEphemeral());
   }
 }
 
-async function run({ scenario, measureFrom, deadline }) {
+async function run({ scenario, measureFrom, deadline, concurrency }) {
   const op = scenarios[scenario];
   const latencies = [];
   const errors = {};
@@ -281,8 +338,10 @@ async function run({ scenario, measureFrom, deadline }) {
       const user = nextUser();
       const t0 = performance.now();
       let error;
+      let measured;
       try {
-        await op(user);
+        // An operation may time part of itself (the parity scenarios leave out their lockout resets).
+        measured = await op(user);
       } catch (e) {
         error = e;
       }
@@ -296,11 +355,11 @@ async function run({ scenario, measureFrom, deadline }) {
         if (samples.length < 3) samples.push(`${name}: ${error?.message ?? error}`);
       } else {
         ok++;
-        latencies.push(t1 - t0);
+        latencies.push(typeof measured === 'number' ? measured : t1 - t0);
       }
     }
   };
-  await Promise.all(Array.from({ length: cfg.concurrency }, loop));
+  await Promise.all(Array.from({ length: concurrency ?? cfg.concurrency }, loop));
   const lat = Float64Array.from(latencies);
   parentPort.postMessage({ type: 'result', ok, errorCount, errors, samples, latencies: lat }, [lat.buffer]);
 }

@@ -118,6 +118,11 @@ export async function openStore(options: OpenOptions): Promise<Store> {
     sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // SQLite's default page cache is 2 MB; a directory of a million users is about a gigabyte, and
+    // every ListUsers page reads index and user pages scattered through it. 64 MiB of cache and
+    // memory-mapped reads keep the hot ones in memory.
+    sqlite.pragma('cache_size = -65536');
+    sqlite.pragma('mmap_size = 268435456');
     cachePreparedStatements(sqlite);
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   } else {
