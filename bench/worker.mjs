@@ -33,32 +33,20 @@ const cfg = workerData;
 const poolName = cfg.poolId.slice(cfg.poolId.indexOf('_') + 1);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.concurrency, maxFreeSockets: cfg.concurrency });
-const client = new CognitoIdentityProviderClient({
+/** SDK client settings shared by every client here: one keep-alive agent, no retries, bounded waits. */
+const clientOptions = (credentials) => ({
   region: 'us-east-1',
   endpoint: cfg.endpoint,
   maxAttempts: 1,
-  // The user-pool actions driven here are unsigned; fixed credentials keep the SDK from searching for some.
-  credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
+  credentials,
   requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 5_000, requestTimeout: cfg.requestTimeoutMs }),
 });
-
-// The admin actions (AdminCreateUser, ListUsers) are signed with the bench's admin keys.
-const adminClient = new CognitoIdentityProviderClient({
-  region: 'us-east-1',
-  endpoint: cfg.endpoint,
-  maxAttempts: 1,
-  credentials: cfg.admin,
-  requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 5_000, requestTimeout: cfg.requestTimeoutMs }),
-});
-
-// The identity-pool actions driven here (GetId, GetCredentialsForIdentity) are unsigned too.
-const identityClient = new CognitoIdentityClient({
-  region: 'us-east-1',
-  endpoint: cfg.endpoint,
-  maxAttempts: 1,
-  credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' },
-  requestHandler: new NodeHttpHandler({ httpAgent: agent, connectionTimeout: 5_000, requestTimeout: cfg.requestTimeoutMs }),
-});
+// The user-pool and identity-pool actions driven here are unsigned; fixed credentials keep the SDK
+// from searching for some. The admin actions (AdminCreateUser, ListUsers) are signed with the bench's admin keys.
+const UNSIGNED = { accessKeyId: 'unused', secretAccessKey: 'unused' };
+const client = new CognitoIdentityProviderClient(clientOptions(UNSIGNED));
+const adminClient = new CognitoIdentityProviderClient(clientOptions(cfg.admin));
+const identityClient = new CognitoIdentityClient(clientOptions(UNSIGNED));
 const sendIdentity = (command) => identityClient.send(command, { abortSignal: AbortSignal.timeout(cfg.requestTimeoutMs + 1_000) });
 
 /** SHA-256 (or HMAC-SHA256) over node:crypto, in the shape @smithy/signature-v4 wants. */

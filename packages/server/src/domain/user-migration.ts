@@ -10,6 +10,9 @@
  * the server never sees the password, which is why Cognito's migration guides use
  * USER_PASSWORD_AUTH.
  *
+ * No welcome message is sent (`messageAction`, `desiredDeliveryMediums` are only checked): Cognito's
+ * is the invitation, carrying the password, and Cognate never mails a password the user chose.
+ *
  * A function that refuses (throws) means "no such user": UserNotFoundException "Exception migrating
  * user in app client …", or, where PreventUserExistenceErrors hides users, the caller's usual answer
  * for an unknown user. Nothing is written unless the function answered usably.
