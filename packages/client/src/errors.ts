@@ -19,6 +19,7 @@ export type MobileClientErrorCode =
   | 'codeDeliveryFailure'
   | 'codeMismatch'
   | 'concurrentModification'
+  | 'deviceKeyExists'
   | 'enableSoftwareTokenMFA'
   | 'expiredCode'
   | 'externalService'
@@ -69,6 +70,7 @@ const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
   CodeDeliveryFailureException: 'codeDeliveryFailure',
   CodeMismatchException: 'codeMismatch',
   ConcurrentModificationException: 'concurrentModification',
+  DeviceKeyExistsException: 'deviceKeyExists',
   EnableSoftwareTokenMFAException: 'enableSoftwareTokenMFA',
   ExpiredCodeException: 'expiredCode',
   ExternalServiceException: 'externalService',
