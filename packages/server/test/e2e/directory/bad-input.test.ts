@@ -19,6 +19,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   AddCustomAttributesCommand,
   AdminAddUserToGroupCommand,
@@ -151,6 +154,8 @@ interface Fixture {
   forgedToken: string;
   /** An unsigned token (`alg: none`) with alice's claims. */
   unsignedToken: string;
+  /** A valid token whose scope a PreTokenGeneration trigger narrowed to `openid` (no aws.cognito.signin.user.admin). */
+  narrowToken: string;
   /** An import job with no CSV (Created), and one that has run (Succeeded or Failed). */
   createdJob: string;
   finishedJob: string;
@@ -175,6 +180,7 @@ const NO_CLIENT = '0000000000000000000000000a';
 const NO_JOB = 'import-0000000000';
 const ROLE = 'arn:aws:iam::123456789012:role/CognitoImport';
 const NEW_PASSWORD = 'N3w-Battery-Staple!';
+const NARROWING = 'arn:aws:lambda:us-east-1:123456789012:function:narrow-scope';
 const tooLong = (n: number) => 'x'.repeat(n);
 const missing = (...members: string[]) =>
   new RegExp(`^${members.length} validation errors? detected: ` + members.map((m) => `Value null at '${m}' failed to satisfy constraint: Member must not be null`).join('; ') + '$');
@@ -211,6 +217,7 @@ function tokenRows(action: ActionName, rest: (f: Fixture) => object): Row[] {
     row('a token revoked by a global sign-out', (f) => f.revokedToken, revoked),
     row('a token of a deleted user', (f) => f.goneUserToken),
     row('a token of a deleted pool', (f) => f.gonePoolToken, invalidToken),
+    row('a token without the aws.cognito.signin.user.admin scope', (f) => f.narrowToken, /^Access Token does not have required scopes$/),
   ];
 }
 
@@ -643,6 +650,7 @@ for (const kind of databaseKinds) {
     let server: TestServer;
     let f: Fixture;
     let before_: unknown;
+    let moduleDir: string;
 
     const signIn = async (poolId: string, clientId: string, username: string, password = PASSWORD) =>
       (await server.admin.send(new AdminInitiateAuthCommand({ UserPoolId: poolId, ClientId: clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: username, PASSWORD: password } }))).AuthenticationResult!;
@@ -658,6 +666,7 @@ for (const kind of databaseKinds) {
         await server.admin.send(
           new CreateUserPoolCommand({
             PoolName: name,
+            LambdaConfig: { PreTokenGenerationConfig: { LambdaArn: NARROWING, LambdaVersion: 'V2_0' } },
             AutoVerifiedAttributes: ['email'],
             AliasAttributes: ['email', 'preferred_username'],
             Schema: [
@@ -685,7 +694,18 @@ for (const kind of databaseKinds) {
     }
 
     before(async () => {
-      server = await startTestServer(kind);
+      // Narrows the scope of user `narrow`'s access tokens to openid, as an OAuth sign-in without
+      // aws.cognito.signin.user.admin would; everyone else's tokens are left alone.
+      moduleDir = await mkdtemp(path.join(tmpdir(), 'cognate-directory-'));
+      const narrowing = path.join(moduleDir, 'narrow-scope.mjs');
+      await writeFile(
+        narrowing,
+        `export const handler = async (event) => {
+           if (event.userName === 'narrow') event.response = { claimsAndScopeOverrideDetails: { accessTokenGeneration: { scopesToAdd: ['openid'], scopesToSuppress: ['aws.cognito.signin.user.admin'] } } };
+           return event;
+         };`,
+      );
+      server = await startTestServer(kind, { triggers: { [NARROWING]: narrowing } });
       const poolId = await newPool('directory');
       const clientId = await newClient(poolId);
       const legacyClientId = await newClient(poolId, { ClientName: 'legacy', PreventUserExistenceErrors: 'LEGACY' });
@@ -704,6 +724,9 @@ for (const kind of databaseKinds) {
       await confirmed(poolId, 'signed-out', email('signed-out@example.com'));
       const revokedToken = (await signIn(poolId, clientId, 'signed-out')).AccessToken!;
       await server.admin.send(new AdminUserGlobalSignOutCommand({ UserPoolId: poolId, Username: 'signed-out' }));
+      await confirmed(poolId, 'narrow', email('narrow@example.com'));
+      const narrowToken = (await signIn(poolId, clientId, 'narrow')).AccessToken!;
+      assert.equal((JSON.parse(Buffer.from(narrowToken.split('.')[1]!, 'base64url').toString('utf8')) as { scope: string }).scope, 'openid');
       await confirmed(poolId, 'gone', email('gone@example.com'));
       const goneUserToken = (await signIn(poolId, clientId, 'gone')).AccessToken!;
       await server.admin.send(new AdminDeleteUserCommand({ UserPoolId: poolId, Username: 'gone' }));
@@ -744,6 +767,7 @@ for (const kind of databaseKinds) {
         gonePoolToken,
         forgedToken,
         unsignedToken,
+        narrowToken,
         createdJob,
         finishedJob: ran.JobId!,
         otherPoolJob,
@@ -753,6 +777,7 @@ for (const kind of databaseKinds) {
     });
     after(async () => {
       await server?.stop();
+      if (moduleDir) await rm(moduleDir, { recursive: true, force: true });
     });
 
     /** Sends a row's input the way a real client would (signed for the admin actions) and returns the failure. */
