@@ -347,7 +347,14 @@ export async function updateUserAttributes(
 ): Promise<{ CodeDeliveryDetailsList: CodeDeliveryDetails[] }> {
   const { pool, user, client } = await signedIn(cognate, input.AccessToken);
   assertWritable(client, input.UserAttributes.map((a) => a.Name));
-  const values = validateAttributes(pool, input.UserAttributes, 'user', { creating: false });
+  // A blank value deletes the attribute, as in AdminUpdateUserAttributes, and only where
+  // DeleteUserAttributes could: a required attribute is never emptied. (A blank email or phone
+  // number stays an invalid value, below.)
+  const isBlank = (a: AttributeType) => (a.Value ?? '') === '' && a.Name !== 'email' && a.Name !== 'phone_number';
+  const blank = [...new Set(input.UserAttributes.filter(isBlank).map((a) => a.Name))];
+  if (blank.length > 0) assertUserDeletable(pool, blank);
+  const values = validateAttributes(pool, input.UserAttributes.filter((a) => !isBlank(a)), 'user', { creating: false });
+  for (const name of blank) values.delete(name);
   const autoVerified = pool.settings.AutoVerifiedAttributes ?? [];
 
   // What happens to each changed email / phone number: kept pending, or applied unverified.
@@ -374,6 +381,7 @@ export async function updateUserAttributes(
       if ((pool.settings.UsernameAttributes ?? []).includes(attribute)) await assertNotHeldByAnother(cognate, trx, pool, user, attribute, to);
     }
     await cognate.users.setAttributes(trx, pool.id, user.sub, values);
+    if (blank.length > 0) await cognate.users.deleteAttributes(trx, pool.id, user.sub, blank);
     // Any change (or a change taken back) kills the codes that would verify the previous value.
     for (const attribute of [...unchanged, ...pending.map((d) => d.attribute), ...applied.map((d) => d.attribute)]) {
       await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
@@ -410,18 +418,23 @@ export async function updateUserAttributes(
   return { CodeDeliveryDetailsList: deliveries };
 }
 
-export async function deleteUserAttributes(cognate: Cognate, input: { AccessToken: string; UserAttributeNames: string[] }): Promise<Record<string, never>> {
-  const { pool, user, client } = await signedIn(cognate, input.AccessToken);
-  assertWritable(client, input.UserAttributeNames);
+/** Attributes a user may delete from their own profile: in the schema, not developer-only, mutable, not required. */
+function assertUserDeletable(pool: UserPool, names: readonly string[]): void {
   const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
   const problems: string[] = [];
-  for (const name of input.UserAttributeNames) {
+  for (const name of names) {
     const attr = schema.get(name);
     if (!attr || name === 'sub' || name === 'identities' || attr.DeveloperOnlyAttribute) problems.push(`${name}: Attribute does not exist in the schema.`);
     else if (!attr.Mutable) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
     else if (attr.Required) problems.push(`${name}: The attribute is required`);
   }
   if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
+}
+
+export async function deleteUserAttributes(cognate: Cognate, input: { AccessToken: string; UserAttributeNames: string[] }): Promise<Record<string, never>> {
+  const { pool, user, client } = await signedIn(cognate, input.AccessToken);
+  assertWritable(client, input.UserAttributeNames);
+  assertUserDeletable(pool, input.UserAttributeNames);
   const names = new Set(input.UserAttributeNames);
   const now = cognate.clock.now();
   await cognate.store.transaction(async (trx) => {

@@ -273,6 +273,7 @@ const rows: Row[] = [
   { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: "bob's email, verified", input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'email', Value: 'bob@example.com' }, { Name: 'email_verified', Value: 'true' }] }), expect: 'AliasExistsException' },
   { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: 'a new sub', input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'sub', Value: '00000000-0000-4000-8000-000000000000' }] }), expect: 'InvalidParameterException' },
   { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: 'a blank required email', input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'email', Value: '' }] }), expect: 'InvalidParameterException' },
+  { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: 'a good attribute and a blank required attribute', input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'given_name', Value: '' }] }), expect: 'InvalidParameterException', message: /given_name: The attribute is required/ },
   { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: 'a malformed phone number', input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'phone_number', Value: '555-1234' }] }), expect: 'InvalidParameterException', message: /^Invalid phone number format\.$/ },
 
   // AdminDeleteUserAttributes
@@ -529,6 +530,9 @@ const rows: Row[] = [
   { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a good attribute and email_verified', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'email_verified', Value: 'true' }] }), expect: 'NotAuthorizedException' },
   { action: 'UpdateUserAttributes', kind: 'semantic', what: "a good attribute and bob's preferred_username", input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'preferred_username', Value: 'bobby' }] }), expect: 'AliasExistsException' },
   { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a malformed email', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'email', Value: 'nope' }] }), expect: 'InvalidParameterException', message: /^Invalid email address format\.$/ },
+  { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a good attribute and a blank required attribute', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'given_name', Value: '' }] }), expect: 'InvalidParameterException', message: /given_name: The attribute is required/ },
+  { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a good attribute and a blank immutable attribute', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'custom:badge', Value: '' }] }), expect: 'InvalidParameterException' },
+  { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a blank email', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'email', Value: '' }] }), expect: 'InvalidParameterException', message: /^Invalid email address format\.$/ },
   { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a developer-only attribute', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'dev:custom:secret', Value: 'x' }] }), expect: 'InvalidParameterException' },
 
   // DeleteUserAttributes
@@ -671,6 +675,7 @@ for (const kind of databaseKinds) {
             AliasAttributes: ['email', 'preferred_username'],
             Schema: [
               { Name: 'email', AttributeDataType: 'String', Required: true, Mutable: true },
+              { Name: 'given_name', AttributeDataType: 'String', Required: true, Mutable: true },
               { Name: 'tier', AttributeDataType: 'String', Mutable: true, StringAttributeConstraints: { MaxLength: '5' } },
               { Name: 'badge', AttributeDataType: 'String', Mutable: false },
               { Name: 'level', AttributeDataType: 'Number', Mutable: true, NumberAttributeConstraints: { MinValue: '1', MaxValue: '10' } },
@@ -711,10 +716,10 @@ for (const kind of databaseKinds) {
       const legacyClientId = await newClient(poolId, { ClientName: 'legacy', PreventUserExistenceErrors: 'LEGACY' });
       const srpOnlyClientId = await newClient(poolId, { ClientName: 'srp', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
 
-      await confirmed(poolId, 'alice', [...email('alice@example.com'), { Name: 'preferred_username', Value: 'ally' }, { Name: 'name', Value: 'Alice' }, { Name: 'custom:badge', Value: 'gold' }]);
+      await confirmed(poolId, 'alice', [...email('alice@example.com'), { Name: 'preferred_username', Value: 'ally' }, { Name: 'name', Value: 'Alice' }, { Name: 'given_name', Value: 'Alice' }, { Name: 'custom:badge', Value: 'gold' }]);
       await confirmed(poolId, 'bob', [...email('bob@example.com'), { Name: 'preferred_username', Value: 'bobby' }]);
-      await server.anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'carol', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'carol@example.com' }] }));
-      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'dave', MessageAction: 'SUPPRESS', TemporaryPassword: 'Temp-Passw0rd!', UserAttributes: email('dave@example.com') }));
+      await server.anonymous.send(new SignUpCommand({ ClientId: clientId, Username: 'carol', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'carol@example.com' }, { Name: 'given_name', Value: 'Carol' }] }));
+      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'dave', MessageAction: 'SUPPRESS', TemporaryPassword: 'Temp-Passw0rd!', UserAttributes: [...email('dave@example.com'), { Name: 'given_name', Value: 'Dave' }] }));
       await server.admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'admins', Description: 'the admins', Precedence: 1 }));
       await server.admin.send(new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: 'alice', GroupName: 'admins' }));
 
@@ -748,7 +753,7 @@ for (const kind of databaseKinds) {
       const createdJob = (await job(poolId, 'waiting')).JobId!;
       const ran = await job(poolId, 'ran');
       const header = (await server.admin.send(new GetCSVHeaderCommand({ UserPoolId: poolId }))).CSVHeader!;
-      const values: Record<string, string> = { 'cognito:username': 'imported', email: 'imported@example.com', email_verified: 'true', 'cognito:mfa_enabled': 'false' };
+      const values: Record<string, string> = { 'cognito:username': 'imported', email: 'imported@example.com', given_name: 'Imp', email_verified: 'true', 'cognito:mfa_enabled': 'false' };
       assert.equal((await upload(ran.PreSignedUrl!, `${header.join(',')}\n${header.map((h) => values[h] ?? '').join(',')}\n`)).status, 200);
       await server.admin.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: ran.JobId! }));
       assert.equal(await finishedJob(poolId, ran.JobId!), 'Succeeded');
@@ -808,6 +813,19 @@ for (const kind of databaseKinds) {
       assert.equal(me.Username, 'alice');
       // The refused AddCustomAttributes rows added no attribute, not even the good one beside the bad.
       await server.admin.send(new AddCustomAttributesCommand({ UserPoolId: f.poolId, CustomAttributes: [{ Name: 'notes', AttributeDataType: 'String' }] }));
+    });
+
+    it('UpdateUserAttributes with a blank value deletes that attribute (and its alias), as AdminUpdateUserAttributes does', async () => {
+      await confirmed(f.poolId, 'gina', [...email('gina@example.com'), { Name: 'given_name', Value: 'Gina' }, { Name: 'name', Value: 'Gina G.' }, { Name: 'preferred_username', Value: 'gigi' }]);
+      const token = (await signIn(f.poolId, f.clientId, 'gina')).AccessToken!;
+      await server.anonymous.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: [{ Name: 'name', Value: '' }, { Name: 'preferred_username', Value: '' }, { Name: 'nickname', Value: 'G' }] }));
+      const gina = attrs((await server.admin.send(new AdminGetUserCommand({ UserPoolId: f.poolId, Username: 'gina' }))).UserAttributes);
+      assert.equal(gina.name, undefined);
+      assert.equal(gina.preferred_username, undefined);
+      assert.equal(gina.nickname, 'G');
+      assert.equal(gina.given_name, 'Gina');
+      assert.equal((await failureWithStatus(() => server.admin.send(new AdminGetUserCommand({ UserPoolId: f.poolId, Username: 'gigi' })))).name, 'UserNotFoundException', 'the alias went with the value');
+      await server.admin.send(new AdminDeleteUserCommand({ UserPoolId: f.poolId, Username: 'gina' }));
     });
 
     it('refuses every signed action with credentials the server does not know', async () => {
@@ -893,7 +911,7 @@ for (const kind of databaseKinds) {
       assert.equal(attrs(dave.UserAttributes).preferred_username, undefined, 'the refused alias was not written');
       // The refusals did not spend the session: it still completes the challenge, in a copy of
       // the flow on a fresh invited user (dave stays a fixture).
-      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: f.poolId, Username: 'erin', MessageAction: 'SUPPRESS', TemporaryPassword: 'Temp-Passw0rd!', UserAttributes: email('erin@example.com') }));
+      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: f.poolId, Username: 'erin', MessageAction: 'SUPPRESS', TemporaryPassword: 'Temp-Passw0rd!', UserAttributes: [...email('erin@example.com'), { Name: 'given_name', Value: 'Erin' }] }));
       const started = await server.admin.send(new AdminInitiateAuthCommand({ UserPoolId: f.poolId, ClientId: f.clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'erin', PASSWORD: 'Temp-Passw0rd!' } }));
       const respond = (responses: Record<string, string>) => server.admin.send(new AdminRespondToAuthChallengeCommand({ UserPoolId: f.poolId, ClientId: f.clientId, ChallengeName: 'NEW_PASSWORD_REQUIRED', Session: started.Session!, ChallengeResponses: { USERNAME: 'erin', ...responses } }));
       assert.equal((await failureWithStatus(() => respond({ NEW_PASSWORD, 'userAttributes.preferred_username': 'ally', 'userAttributes.name': 'Erin' }))).name, 'AliasExistsException');
