@@ -274,6 +274,8 @@ const rows: Row[] = [
   { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: 'a new sub', input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'sub', Value: '00000000-0000-4000-8000-000000000000' }] }), expect: 'InvalidParameterException' },
   { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: 'a blank required email', input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'email', Value: '' }] }), expect: 'InvalidParameterException' },
   { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: 'a good attribute and a blank required attribute', input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'given_name', Value: '' }] }), expect: 'InvalidParameterException', message: /given_name: The attribute is required/ },
+  { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: 'a good attribute and a birthdate that is no date (1990-13-45)', input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'birthdate', Value: '1990-13-45' }] }), expect: 'InvalidParameterException', message: /birthdate/ },
+  { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: 'a birthdate in another format (02/01/1990)', input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'birthdate', Value: '02/01/1990' }] }), expect: 'InvalidParameterException', message: /birthdate/ },
   { action: 'AdminUpdateUserAttributes', kind: 'semantic', what: 'a malformed phone number', input: (f) => ({ UserPoolId: f.poolId, Username: 'alice', UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'phone_number', Value: '555-1234' }] }), expect: 'InvalidParameterException', message: /^Invalid phone number format\.$/ },
 
   // AdminDeleteUserAttributes
@@ -533,6 +535,7 @@ const rows: Row[] = [
   { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a good attribute and a blank required attribute', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'given_name', Value: '' }] }), expect: 'InvalidParameterException', message: /given_name: The attribute is required/ },
   { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a good attribute and a blank immutable attribute', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'custom:badge', Value: '' }] }), expect: 'InvalidParameterException' },
   { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a blank email', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'email', Value: '' }] }), expect: 'InvalidParameterException', message: /^Invalid email address format\.$/ },
+  { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a birthdate of 29 February in a common year', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'name', Value: 'Changed' }, { Name: 'birthdate', Value: '1991-02-29' }] }), expect: 'InvalidParameterException', message: /birthdate/ },
   { action: 'UpdateUserAttributes', kind: 'semantic', what: 'a developer-only attribute', input: (f) => ({ AccessToken: f.aliceToken, UserAttributes: [{ Name: 'dev:custom:secret', Value: 'x' }] }), expect: 'InvalidParameterException' },
 
   // DeleteUserAttributes
@@ -818,11 +821,12 @@ for (const kind of databaseKinds) {
     it('UpdateUserAttributes with a blank value deletes that attribute (and its alias), as AdminUpdateUserAttributes does', async () => {
       await confirmed(f.poolId, 'gina', [...email('gina@example.com'), { Name: 'given_name', Value: 'Gina' }, { Name: 'name', Value: 'Gina G.' }, { Name: 'preferred_username', Value: 'gigi' }]);
       const token = (await signIn(f.poolId, f.clientId, 'gina')).AccessToken!;
-      await server.anonymous.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: [{ Name: 'name', Value: '' }, { Name: 'preferred_username', Value: '' }, { Name: 'nickname', Value: 'G' }] }));
+      await server.anonymous.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: [{ Name: 'name', Value: '' }, { Name: 'preferred_username', Value: '' }, { Name: 'nickname', Value: 'G' }, { Name: 'birthdate', Value: '0000-02-29' }] }));
       const gina = attrs((await server.admin.send(new AdminGetUserCommand({ UserPoolId: f.poolId, Username: 'gina' }))).UserAttributes);
       assert.equal(gina.name, undefined);
       assert.equal(gina.preferred_username, undefined);
       assert.equal(gina.nickname, 'G');
+      assert.equal(gina.birthdate, '0000-02-29', 'a birthday without a year, as OpenID Connect writes it');
       assert.equal(gina.given_name, 'Gina');
       assert.equal((await failureWithStatus(() => server.admin.send(new AdminGetUserCommand({ UserPoolId: f.poolId, Username: 'gigi' })))).name, 'UserNotFoundException', 'the alias went with the value');
       await server.admin.send(new AdminDeleteUserCommand({ UserPoolId: f.poolId, Username: 'gina' }));
