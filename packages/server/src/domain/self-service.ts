@@ -37,7 +37,7 @@ import { assertPasswordNotReused, isReusedPassword, passwordReused, rememberRepl
 import { clientAndPool, postConfirmation } from './sign-up.js';
 import { isEmail, isPhoneNumber, validateAttributes, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
-import type { AccessContext } from './tokens.js';
+import { ADMIN_SCOPE, type AccessContext } from './tokens.js';
 
 type Trx = Transaction<Database>;
 type Verifiable = 'email' | 'phone_number';
@@ -191,9 +191,18 @@ interface SignedIn extends AccessContext {
   client: AppClient;
 }
 
-/** The user and app client an access token speaks for; revoked, expired or foreign tokens fail. */
+/**
+ * The user and app client an access token speaks for; revoked, expired or foreign tokens fail, and
+ * so does a token whose scope lacks aws.cognito.signin.user.admin (narrowed by a PreTokenGeneration
+ * trigger, or an OAuth sign-in that didn't ask for it): that scope "grants access to Amazon Cognito
+ * user pool API operations that require access tokens, such as UpdateUserAttributes and
+ * VerifyUserAttribute" (developer guide, OAuth scopes), and Cognito refuses the others with
+ * "Access Token does not have required scopes".
+ */
 async function signedIn(cognate: Cognate, accessToken: string): Promise<SignedIn> {
   const context = await cognate.tokens.verifyAccessToken(accessToken);
+  const scopes = typeof context.claims.scope === 'string' ? context.claims.scope.split(' ') : [];
+  if (!scopes.includes(ADMIN_SCOPE)) throw errors.notAuthorized('Access Token does not have required scopes');
   const clientId = context.claims.client_id;
   const client = typeof clientId === 'string' ? await cognate.clients.find(context.pool.id, clientId) : undefined;
   if (!client) throw errors.notAuthorized('Access Token has been revoked');
@@ -338,7 +347,14 @@ export async function updateUserAttributes(
 ): Promise<{ CodeDeliveryDetailsList: CodeDeliveryDetails[] }> {
   const { pool, user, client } = await signedIn(cognate, input.AccessToken);
   assertWritable(client, input.UserAttributes.map((a) => a.Name));
-  const values = validateAttributes(pool, input.UserAttributes, 'user', { creating: false });
+  // A blank value deletes the attribute, as in AdminUpdateUserAttributes, and only where
+  // DeleteUserAttributes could: a required attribute is never emptied. (A blank email or phone
+  // number stays an invalid value, below.)
+  const isBlank = (a: AttributeType) => (a.Value ?? '') === '' && a.Name !== 'email' && a.Name !== 'phone_number';
+  const blank = [...new Set(input.UserAttributes.filter(isBlank).map((a) => a.Name))];
+  if (blank.length > 0) assertUserDeletable(pool, blank);
+  const values = validateAttributes(pool, input.UserAttributes.filter((a) => !isBlank(a)), 'user', { creating: false });
+  for (const name of blank) values.delete(name);
   const autoVerified = pool.settings.AutoVerifiedAttributes ?? [];
 
   // What happens to each changed email / phone number: kept pending, or applied unverified.
@@ -365,6 +381,7 @@ export async function updateUserAttributes(
       if ((pool.settings.UsernameAttributes ?? []).includes(attribute)) await assertNotHeldByAnother(cognate, trx, pool, user, attribute, to);
     }
     await cognate.users.setAttributes(trx, pool.id, user.sub, values);
+    if (blank.length > 0) await cognate.users.deleteAttributes(trx, pool.id, user.sub, blank);
     // Any change (or a change taken back) kills the codes that would verify the previous value.
     for (const attribute of [...unchanged, ...pending.map((d) => d.attribute), ...applied.map((d) => d.attribute)]) {
       await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
@@ -401,18 +418,23 @@ export async function updateUserAttributes(
   return { CodeDeliveryDetailsList: deliveries };
 }
 
-export async function deleteUserAttributes(cognate: Cognate, input: { AccessToken: string; UserAttributeNames: string[] }): Promise<Record<string, never>> {
-  const { pool, user, client } = await signedIn(cognate, input.AccessToken);
-  assertWritable(client, input.UserAttributeNames);
+/** Attributes a user may delete from their own profile: in the schema, not developer-only, mutable, not required. */
+function assertUserDeletable(pool: UserPool, names: readonly string[]): void {
   const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
   const problems: string[] = [];
-  for (const name of input.UserAttributeNames) {
+  for (const name of names) {
     const attr = schema.get(name);
     if (!attr || name === 'sub' || name === 'identities' || attr.DeveloperOnlyAttribute) problems.push(`${name}: Attribute does not exist in the schema.`);
     else if (!attr.Mutable) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
     else if (attr.Required) problems.push(`${name}: The attribute is required`);
   }
   if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
+}
+
+export async function deleteUserAttributes(cognate: Cognate, input: { AccessToken: string; UserAttributeNames: string[] }): Promise<Record<string, never>> {
+  const { pool, user, client } = await signedIn(cognate, input.AccessToken);
+  assertWritable(client, input.UserAttributeNames);
+  assertUserDeletable(pool, input.UserAttributeNames);
   const names = new Set(input.UserAttributeNames);
   const now = cognate.clock.now();
   await cognate.store.transaction(async (trx) => {

@@ -60,6 +60,17 @@ const PHONE = /^\+[0-9]{4,15}$/;
 export const isEmail = (v: string) => EMAIL.test(v) && v.length <= 256;
 export const isPhoneNumber = (v: string) => PHONE.test(v);
 
+/** A calendar date written YYYY-MM-DD (OpenID Connect's 0000 year, for a birthday without one, included). */
+export function isBirthdate(v: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(0);
+  // A leap year stands in for 0000, so 0000-02-29 is a birthday too.
+  date.setUTCFullYear(year === 0 ? 2000 : year, month - 1, day);
+  return month >= 1 && month <= 12 && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
 export type AttributeWriter = 'user' | 'admin';
 
 /**
@@ -112,6 +123,9 @@ export function validateAttributes(pool: UserPool, attributes: readonly Attribut
         if (Number.isNaN(Date.parse(value))) problems.push(`${Name}: DateTime attribute value is not a date.`);
         break;
     }
+    // "The value must be a valid 10-character date in the format YYYY-MM-DD" (developer guide,
+    // standard attribute format restrictions); the schema's length 10 alone lets 1990-13-45 through.
+    if (Name === 'birthdate' && value !== '' && !isBirthdate(value)) problems.push(`${Name}: The value must be a valid date in the format YYYY-MM-DD.`);
     if (Name === 'email' && value !== '' && !isEmail(value)) {
       throw errors.invalidParameter('Invalid email address format.');
     }
