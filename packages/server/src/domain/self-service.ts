@@ -37,7 +37,7 @@ import { assertPasswordNotReused, isReusedPassword, passwordReused, rememberRepl
 import { clientAndPool, postConfirmation } from './sign-up.js';
 import { isEmail, isPhoneNumber, validateAttributes, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
-import { ADMIN_SCOPE, type AccessContext } from './tokens.js';
+import type { AccessContext } from './tokens.js';
 
 type Trx = Transaction<Database>;
 type Verifiable = 'email' | 'phone_number';
@@ -193,16 +193,10 @@ interface SignedIn extends AccessContext {
 
 /**
  * The user and app client an access token speaks for; revoked, expired or foreign tokens fail, and
- * so does a token whose scope lacks aws.cognito.signin.user.admin (narrowed by a PreTokenGeneration
- * trigger, or an OAuth sign-in that didn't ask for it): that scope "grants access to Amazon Cognito
- * user pool API operations that require access tokens, such as UpdateUserAttributes and
- * VerifyUserAttribute" (developer guide, OAuth scopes), and Cognito refuses the others with
- * "Access Token does not have required scopes".
+ * so does one without aws.cognito.signin.user.admin (Tokens.verifyAccessToken).
  */
 async function signedIn(cognate: Cognate, accessToken: string): Promise<SignedIn> {
   const context = await cognate.tokens.verifyAccessToken(accessToken);
-  const scopes = typeof context.claims.scope === 'string' ? context.claims.scope.split(' ') : [];
-  if (!scopes.includes(ADMIN_SCOPE)) throw errors.notAuthorized('Access Token does not have required scopes');
   const clientId = context.claims.client_id;
   const client = typeof clientId === 'string' ? await cognate.clients.find(context.pool.id, clientId) : undefined;
   if (!client) throw errors.notAuthorized('Access Token has been revoked');

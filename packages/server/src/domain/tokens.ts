@@ -198,8 +198,9 @@ export class Tokens {
   }
 
   /**
-   * Verifies an access token for the user-pools API: signature, expiry, issuer, `token_use`, and
-   * that neither its refresh-token family nor its user was revoked or disabled (security.md P10).
+   * Verifies an access token for the user-pools API: signature, expiry, issuer, `token_use`, that
+   * neither its refresh-token family nor its user was revoked or disabled (security.md P10), and
+   * that it carries aws.cognito.signin.user.admin, which every such action needs.
    */
   async verifyAccessToken(token: string): Promise<AccessContext> {
     const invalid = () => errors.notAuthorized('Invalid Access Token');
@@ -225,6 +226,10 @@ export class Tokens {
     const user = await this.users.findBySub(poolId, claims.sub);
     if (!user) throw errors.notAuthorized('Access Token has been revoked');
     if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+    // Every user-pool API action that takes an access token needs this scope (developer guide,
+    // OAuth scopes); a token without it (narrowed by PreTokenGeneration) can't call them.
+    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
+    if (!scopes.includes(ADMIN_SCOPE)) throw errors.notAuthorized('Access Token does not have required scopes');
     return { claims, pool, user, originJti };
   }
 

@@ -58,6 +58,10 @@ import {
   GetGroupCommand,
   GetUserAttributeVerificationCodeCommand,
   GetUserCommand,
+  GlobalSignOutCommand,
+  ListDevicesCommand,
+  SetUserMFAPreferenceCommand,
+  AssociateSoftwareTokenCommand,
   ListGroupsCommand,
   ListUserImportJobsCommand,
   ListUsersCommand,
@@ -880,6 +884,20 @@ for (const kind of databaseKinds) {
       assert.equal(attrs(bob.UserAttributes).preferred_username, 'bobby');
       assert.equal(attrs(bob.UserAttributes).name, undefined);
       assert.ok(await signIn(f.poolId, f.clientId, 'bob'), 'the password is unchanged');
+    });
+
+    it('every other action that takes an access token refuses one without aws.cognito.signin.user.admin', async () => {
+      const calls: [string, () => Promise<unknown>][] = [
+        ['GetUser', () => server.anonymous.send(new GetUserCommand({ AccessToken: f.narrowToken }))],
+        ['GlobalSignOut', () => server.anonymous.send(new GlobalSignOutCommand({ AccessToken: f.narrowToken }))],
+        ['ListDevices', () => server.anonymous.send(new ListDevicesCommand({ AccessToken: f.narrowToken }))],
+        ['SetUserMFAPreference', () => server.anonymous.send(new SetUserMFAPreferenceCommand({ AccessToken: f.narrowToken, SoftwareTokenMfaSettings: { Enabled: false } }))],
+        ['AssociateSoftwareToken', () => server.anonymous.send(new AssociateSoftwareTokenCommand({ AccessToken: f.narrowToken }))],
+      ];
+      for (const [action, call] of calls) {
+        const e = await failureWithStatus(call);
+        assert.deepEqual([e.name, e.message, e.status], ['NotAuthorizedException', 'Access Token does not have required scopes', 400], action);
+      }
     });
 
     it('AdminCreateUser refused midway leaves no user, no alias and no invitation', async () => {
