@@ -171,6 +171,11 @@ interface Session {
   federation?: { providerName: string; token: string; customRoleArn?: string };
   federatedTokenInvalid?: boolean;
   identityId?: string;
+  /**
+   * Nobody signed in, and the identity pool gave this session's identity unauthenticated
+   * credentials: what makes {@link MobileClient.initialize} say `guest` without asking the network.
+   */
+  guestAllowed?: boolean;
   /** Remembered devices per username (device SRP). */
   devices?: Record<string, DeviceSecret>;
 }
@@ -358,10 +363,19 @@ export class MobileClient {
   // Initialisation, state and listeners
 
   /**
-   * Reads the configuration and the stored session, and returns the current state: `signedIn` when
-   * the storage holds a session (even with expired tokens: they refresh on the next
-   * {@link getTokens}), `signedOutUserPoolsTokenInvalid` when its refresh token was refused,
-   * `guest` when only an identity pool is set up, else `signedOut`.
+   * Reads the configuration and the stored session, and returns the current state. It sends
+   * nothing, so it is quick and works offline:
+   * - `signedIn` when the storage holds a session (even with expired tokens: they refresh on the
+   *   next {@link getTokens}) or a federated login;
+   * - `signedOutUserPoolsTokenInvalid` / `signedOutFederatedTokensInvalid` when the stored refresh
+   *   token / federated token was refused;
+   * - `guest` only when the identity pool is known to take guests: the stored session holds a
+   *   guest identity that got unauthenticated credentials (a previous run's
+   *   {@link getAWSCredentials});
+   * - else `signedOut` — also with an identity pool that may or may not allow guests. The first
+   *   {@link getAWSCredentials} while signed out finds out: guest credentials move the state to
+   *   `guest` (reason `guestCredentials`), a refusal is `guestAccessNotAllowed` and the state stays
+   *   `signedOut`.
    *
    * @example
    * ```ts
@@ -390,7 +404,7 @@ export class MobileClient {
     if (s.tokens) state = UserState.signedIn;
     else if (s.refreshTokenInvalid) state = UserState.signedOutUserPoolsTokenInvalid;
     else if (s.federation) state = s.federatedTokenInvalid ? UserState.signedOutFederatedTokensInvalid : UserState.signedIn;
-    else if (resolved.identityPool) state = UserState.guest;
+    else if (resolved.identityPool && s.guestAllowed && s.identityId) state = UserState.guest;
     else state = UserState.signedOut;
     this.#transition(state, 'initialize');
     return state;
@@ -944,6 +958,7 @@ export class MobileClient {
     delete s.refreshTokenInvalid;
     delete s.federation;
     delete s.federatedTokenInvalid;
+    delete s.guestAllowed;
     if (previousUser !== undefined && previousUser !== signInName) delete s.identityId;
     const metadata = result.NewDeviceMetadata;
     if (metadata?.DeviceKey && metadata.DeviceGroupKey) {
@@ -1405,6 +1420,10 @@ export class MobileClient {
         identityId: out.IdentityId ?? identityId,
       };
       this.#credentials = { ...credentials, loginsKey };
+      if (!hasLogins && !this.#session.guestAllowed) {
+        this.#session.guestAllowed = true;
+        await this.#save();
+      }
       if (!hasLogins && (this.#state === UserState.signedOut || this.#state === UserState.guest)) this.#transition(UserState.guest, 'guestCredentials');
       return credentials;
     } catch (e) {
@@ -1418,8 +1437,12 @@ export class MobileClient {
       }
       if (e.code === 'notAuthorized' && !hasLogins) {
         const refused = new MobileClientError('guestAccessNotAllowed', e.message, { serviceCode: e.serviceCode ?? 'NotAuthorizedException', ...(e.status ? { status: e.status } : {}), cause: e });
-        // `guest` (what initialize() assumes when an identity pool is configured) was wrong: the
-        // pool hands out no unauthenticated credentials.
+        // The pool stopped handing out unauthenticated credentials (or never did): no guest now,
+        // nor after a restart.
+        if (this.#session.guestAllowed) {
+          delete this.#session.guestAllowed;
+          await this.#save();
+        }
         if (this.#state === UserState.guest) this.#transition(UserState.signedOut, 'guestAccessNotAllowed', { error: refused });
         throw refused;
       }
@@ -1470,6 +1493,7 @@ export class MobileClient {
     }
     s.federation = { providerName, token, ...(options.customRoleArn ? { customRoleArn: options.customRoleArn } : {}) };
     delete s.federatedTokenInvalid;
+    delete s.guestAllowed;
     if (options.cognitoIdentityId) s.identityId = options.cognitoIdentityId;
     this.#credentials = undefined;
     const logins = { [providerName]: token };

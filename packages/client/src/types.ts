@@ -7,7 +7,10 @@ import type { MobileClientError } from './errors.js';
  * Where the user stands. Values and meaning follow AWSMobileClient's `UserState`:
  * - `signedIn`: user-pool tokens (or a federated token) are held.
  * - `signedOut`: nobody is signed in.
- * - `guest`: nobody is signed in, and the identity pool hands out unauthenticated credentials.
+ * - `guest`: nobody is signed in, and the identity pool has handed this session unauthenticated
+ *   credentials (now, or in a previous run on the same storage). A client with an identity pool
+ *   starts `signedOut` until {@link MobileClient.getAWSCredentials} has found guests allowed, since
+ *   pools may refuse them and {@link MobileClient.initialize} asks no server.
  * - `signedOutUserPoolsTokenInvalid`: the session can't produce valid tokens right now — the
  *   refresh token was revoked or expired (sign in again), or the tokens expired while the server was
  *   unreachable (the session is kept; the next {@link MobileClient.getTokens} online refreshes).

@@ -40,7 +40,7 @@ describe('identity-pool and device requests are well-formed', () => {
 
   it('GetId as a guest, and GetId / GetCredentialsForIdentity with the user pool login', async () => {
     const client = clientFor(server);
-    assert.equal(await client.initialize(withIdentityPool()), UserState.guest);
+    assert.equal(await client.initialize(withIdentityPool()), UserState.signedOut);
     const guest = await serviceError(() => client.getAWSCredentials());
     assert.ok(NOT_A_SHAPE_ERROR.has(guest.serviceCode ?? ''), `${guest.serviceCode}: ${guest.message}`);
 
@@ -56,7 +56,7 @@ describe('identity-pool and device requests are well-formed', () => {
     await client.initialize(withIdentityPool());
     const social = await serviceError(() => client.federatedSignIn('accounts.google.com', 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln'));
     assert.ok(NOT_A_SHAPE_ERROR.has(social.serviceCode ?? ''), `${social.serviceCode}: ${social.message}`);
-    assert.equal(client.currentUserState, UserState.guest);
+    assert.equal(client.currentUserState, UserState.signedOut);
 
     const developer = await serviceError(() =>
       client.federatedSignIn('cognito-identity.amazonaws.com', 'open-id-token', {
@@ -66,7 +66,7 @@ describe('identity-pool and device requests are well-formed', () => {
     );
     assert.ok(NOT_A_SHAPE_ERROR.has(developer.serviceCode ?? ''), `${developer.serviceCode}: ${developer.message}`);
     assert.equal(client.identityId, undefined);
-    assert.equal(client.currentUserState, UserState.guest);
+    assert.equal(client.currentUserState, UserState.signedOut);
   });
 
   it('ListDevices; the other device operations need a device this client confirmed', async () => {
