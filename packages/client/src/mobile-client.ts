@@ -19,6 +19,7 @@ import {
   type Device,
   type ForgotPasswordResult,
   type JwtToken,
+  type NewDevice,
   type SignInResult,
   type SignInState,
   type SignUpResult,
@@ -625,13 +626,15 @@ export class MobileClient {
   /**
    * Signs in with the configured flow: USER_SRP_AUTH (default; the password never leaves the
    * device), USER_PASSWORD_AUTH or CUSTOM_AUTH. A remembered device is proven with device SRP,
-   * and a new device is confirmed, transparently. When a challenge comes back, answer it with
-   * {@link confirmSignIn}.
+   * and a new device is confirmed, transparently; the result's `newDevice` then says whether the
+   * user should be asked to remember it (`userConfirmationNecessary`, see {@link NewDevice}). When a
+   * challenge comes back, answer it with {@link confirmSignIn}.
    *
    * @example
    * ```ts
    * const r = await client.signIn({ username: 'alice', password: 'Corr3ct-Horse!' });
    * if (r.signInState === 'newPasswordRequired') await client.confirmSignIn('N3w-Passw0rd!');
+   * if (r.newDevice?.userConfirmationNecessary && (await askUser('Remember this device?'))) await client.deviceOperations.updateStatus({ remembered: true });
    * ```
    * @throws MobileClientError e.g. `notAuthorized` (wrong password), `userNotConfirmed`, `passwordResetRequired`, `network`.
    */
@@ -879,8 +882,8 @@ export class MobileClient {
       break;
     }
     if (current.AuthenticationResult) {
-      await this.#completeSignIn(current.AuthenticationResult, ctx.signInName);
-      return { signInState: 'signedIn', parameters: {} };
+      const newDevice = await this.#completeSignIn(current.AuthenticationResult, ctx.signInName);
+      return { signInState: 'signedIn', parameters: {}, ...(newDevice ? { newDevice } : {}) };
     }
     const name = current.ChallengeName ?? '';
     const params = current.ChallengeParameters ?? {};
@@ -945,7 +948,8 @@ export class MobileClient {
     });
   }
 
-  async #completeSignIn(result: NonNullable<AuthResponse['AuthenticationResult']>, signInName: string): Promise<void> {
+  /** Stores the tokens (and confirms a new device); returns the device when one was confirmed. */
+  async #completeSignIn(result: NonNullable<AuthResponse['AuthenticationResult']>, signInName: string): Promise<NewDevice | undefined> {
     if (!result.AccessToken || !result.IdToken || !result.RefreshToken) {
       throw new MobileClientError('unableToSignIn', 'The server signed the user in but did not return ID, access and refresh tokens.');
     }
@@ -961,29 +965,33 @@ export class MobileClient {
     delete s.guestAllowed;
     if (previousUser !== undefined && previousUser !== signInName) delete s.identityId;
     const metadata = result.NewDeviceMetadata;
-    if (metadata?.DeviceKey && metadata.DeviceGroupKey) {
-      await this.#confirmDevice(result.AccessToken, signInName, metadata.DeviceKey, metadata.DeviceGroupKey);
-    }
+    const newDevice = metadata?.DeviceKey && metadata.DeviceGroupKey ? await this.#confirmDevice(result.AccessToken, signInName, metadata.DeviceKey, metadata.DeviceGroupKey) : undefined;
     await this.#save();
     this.#transition(UserState.signedIn, 'signIn', { provider: 'userPools' });
     for (const waiter of this.#signInWaiters.splice(0)) waiter.resolve();
+    return newDevice;
   }
 
-  /** ConfirmDevice for NewDeviceMetadata. Best effort: a failure leaves the device untracked, not the user signed out. */
-  async #confirmDevice(accessToken: string, signInName: string, deviceKey: string, deviceGroupKey: string): Promise<void> {
+  /**
+   * ConfirmDevice for NewDeviceMetadata. Best effort: a failure leaves the device untracked (and
+   * returns nothing), not the user signed out.
+   */
+  async #confirmDevice(accessToken: string, signInName: string, deviceKey: string, deviceGroupKey: string): Promise<NewDevice | undefined> {
     const devicePassword = generateDevicePassword();
     try {
       const verifier = await deviceSecretVerifier(deviceGroupKey, deviceKey, devicePassword);
       const userAgent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent;
-      await this.#idp('ConfirmDevice', {
+      const out = await this.#idp<{ UserConfirmationNecessary?: boolean }>('ConfirmDevice', {
         AccessToken: accessToken,
         DeviceKey: deviceKey,
         DeviceName: this.#deviceName ?? userAgent ?? 'cognate-client',
         DeviceSecretVerifierConfig: verifier,
       });
       this.#session.devices = { ...this.#session.devices, [signInName]: { deviceKey, deviceGroupKey, devicePassword } };
+      return { deviceKey, userConfirmationNecessary: out.UserConfirmationNecessary === true };
     } catch {
       // Cognito keeps working without device tracking; the next sign-in gets new metadata.
+      return undefined;
     }
   }
 

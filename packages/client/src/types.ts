@@ -164,6 +164,33 @@ export interface SignInResult {
    * newPasswordRequired, and whatever a custom challenge sends.
    */
   parameters: Record<string, unknown>;
+  /**
+   * Set when this sign-in confirmed a new device (ConfirmDevice for Cognito's NewDeviceMetadata);
+   * see {@link NewDevice}.
+   */
+  newDevice?: NewDevice;
+}
+
+/**
+ * The device a sign-in confirmed ({@link SignInResult.newDevice}), with ConfirmDevice's
+ * `UserConfirmationNecessary`:
+ * - `true`: the pool remembers devices only when the user says so (DeviceConfiguration
+ *   `DeviceOnlyRememberedOnUserPrompt`, the console's "User Opt In"). The device is tracked but not
+ *   remembered — it can't stand in for MFA — until the app asks the user and calls
+ *   {@link DeviceOperations.updateStatus} with `remembered: true`.
+ * - `false`: the pool remembered it already ("Always").
+ *
+ * @example
+ * ```ts
+ * const r = await client.signIn({ username: 'alice', password: 'Corr3ct-Horse!' });
+ * if (r.newDevice?.userConfirmationNecessary && (await askUser('Remember this device?'))) {
+ *   await client.deviceOperations.updateStatus({ remembered: true });
+ * }
+ * ```
+ */
+export interface NewDevice {
+  deviceKey: string;
+  userConfirmationNecessary: boolean;
 }
 
 /**
