@@ -1339,7 +1339,9 @@ export class MobileClient {
    * margin before they expire; concurrent callers share one fetch. When a federated token is
    * refused, the state becomes `signedOutFederatedTokensInvalid` and the call waits for
    * {@link federatedSignIn} (or {@link releaseSignInWait}). A pool that refuses guests gives
-   * `guestAccessNotAllowed`, and the state leaves `guest` for `signedOut`.
+   * `guestAccessNotAllowed`, and the state leaves `guest` for `signedOut`. Offline, cached
+   * credentials are returned until they actually expire; then the call fails with `network` and
+   * the state is kept.
    *
    * @example
    * ```ts
@@ -1369,12 +1371,25 @@ export class MobileClient {
         await inFlight.promise.catch(() => undefined);
         continue;
       }
-      if (inFlight) return await inFlight.promise;
-      const promise = this.#fetchCredentials(logins, loginsKey).finally(() => {
-        if (this.#fetchingCredentials?.promise === promise) this.#fetchingCredentials = undefined;
-      });
-      this.#fetchingCredentials = { loginsKey, promise };
-      return await promise;
+      let promise = inFlight?.promise;
+      if (!promise) {
+        const fetching = this.#fetchCredentials(logins, loginsKey).finally(() => {
+          if (this.#fetchingCredentials?.promise === fetching) this.#fetchingCredentials = undefined;
+        });
+        this.#fetchingCredentials = { loginsKey, promise: fetching };
+        promise = fetching;
+      }
+      try {
+        return await promise;
+      } catch (e) {
+        // Seed 002's offline rule, as for tokens: credentials inside the refresh margin but not
+        // yet expired still sign requests while the server can't be reached.
+        if (isMobileClientError(e, 'network') && cached && cached.loginsKey === loginsKey && cached.expiration.getTime() > this.#clock.now()) {
+          const { loginsKey: _, ...credentials } = cached;
+          return credentials;
+        }
+        throw e;
+      }
     }
   }
 

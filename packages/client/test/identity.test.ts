@@ -347,6 +347,43 @@ for (const kind of databaseKinds) {
       assert.equal(sealed(await client.getAWSCredentials()).role, UNAUTH_ROLE);
     });
 
+    it('offline (server stopped): cached credentials are served until they actually expire, then network errors without a state change; back online, they are fetched again', async () => {
+      // The client talks to a second node on the same database, stopped and started on the same port.
+      let node = await startTestServer(kind, {}, server);
+      node.clock.set(server.clock.now());
+      const port = Number(new URL(node.url).port);
+      const at = (url: string): AWSConfiguration => ({
+        CognitoUserPool: { Default: { ...pool.config.CognitoUserPool!.Default!, Endpoint: url } },
+        CredentialsProvider: { CognitoIdentity: { Default: { PoolId: identityPoolId, Endpoint: url } } },
+      });
+      const { client, seen } = await recorded(at(node.url));
+      await signedUpUser(server, pool, client, 'otto');
+      await client.signIn({ username: 'otto', password: PASSWORD });
+      const online = await client.getAWSCredentials();
+      const transitions = seen.length;
+      await node.stop();
+      try {
+        advance(server, 56 * 60_000); // inside the 5-minute margin of tokens and credentials
+        assert.deepEqual(await client.getAWSCredentials(), online, 'still valid: served from the cache');
+        advance(server, 5 * 60_000); // expired
+        assert.equal((await failure(() => client.getAWSCredentials())).code, 'network');
+        assert.equal(client.username, 'otto', 'the session is kept');
+        assert.ok(seen.slice(transitions).every(([state]) => state !== UserState.signedOut), 'nobody is signed out for being offline');
+      } finally {
+        node = await startTestServer(kind, { port }, server);
+      }
+      try {
+        node.clock.set(server.clock.now());
+        const back = await client.getAWSCredentials();
+        assert.notEqual(back.accessKeyId, online.accessKeyId);
+        assert.equal(back.identityId, online.identityId);
+        assert.ok(back.expiration.getTime() > server.clock.now());
+        assert.equal(client.currentUserState, UserState.signedIn);
+      } finally {
+        await node.stop();
+      }
+    });
+
     it('an identity the pool no longer has: the client drops it and gets a new one', async () => {
       const { client, requests } = await recorded();
       const first = await client.getAWSCredentials();
