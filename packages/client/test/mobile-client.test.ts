@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdminCreateUserCommand, GetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminResetUserPasswordCommand, GetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { failure as sdkFailure } from '../../server/test/support/server.js';
 import { MobileClient, MobileClientError, UserState, isMobileClientError, type UserStateInfo } from '../src/index.js';
 import { PASSWORD, advance, clientFor, createPool, failure, latestCode, signedUpUser, startTestServer, type TestPool, type TestServer } from './support.js';
@@ -168,6 +168,41 @@ describe('MobileClient with user pools', () => {
     assert.deepEqual(await client.confirmForgotPassword('fred', 'N3w-Passw0rd!', code), { forgotPasswordState: 'done' });
     assert.equal((await failure(() => client.signIn({ username: 'fred', password: PASSWORD }))).code, 'notAuthorized');
     assert.equal((await client.signIn({ username: 'fred', password: 'N3w-Passw0rd!' })).signInState, 'signedIn');
+  });
+
+  it('the seeds’ other error codes from the server: expiredCode, limitExceeded, passwordResetRequired, userNotFound', async () => {
+    const { client } = await recorded();
+    const email = await signedUpUser(server, pool, client, 'eric');
+    await client.forgotPassword('eric');
+    const stale = await latestCode(server, pool.poolId, email);
+    advance(server, 61 * 60_000); // a reset code lives an hour
+    const expired = await failure(() => client.confirmForgotPassword('eric', 'N3w-Passw0rd!', stale));
+    assert.deepEqual([expired.code, expired.serviceCode], ['expiredCode', 'ExpiredCodeException']);
+
+    let limited: Awaited<ReturnType<typeof failure>> | undefined;
+    for (let i = 0; i < 25 && !limited; i++) {
+      try {
+        await client.forgotPassword('eric');
+      } catch (e) {
+        assert.ok(e instanceof MobileClientError);
+        limited = { code: e.code, message: e.message, serviceCode: e.serviceCode };
+      }
+    }
+    assert.deepEqual([limited?.code, limited?.message], ['limitExceeded', 'Attempt limit exceeded, please try after some time.']);
+
+    // (Another user: the reset sends a code too, and eric has had his hour's worth.)
+    await signedUpUser(server, pool, client, 'erin');
+    await server.admin.send(new AdminResetUserPasswordCommand({ UserPoolId: pool.poolId, Username: 'erin' }));
+    const reset = await failure(() => client.signIn({ username: 'erin', password: PASSWORD }));
+    assert.deepEqual([reset.code, reset.serviceCode], ['passwordResetRequired', 'PasswordResetRequiredException']);
+    assert.equal(client.currentUserState, UserState.signedOut);
+
+    // Unknown users show as such only to app clients that don't hide them (PreventUserExistenceErrors LEGACY).
+    assert.equal((await failure(() => client.confirmSignUp('no-such-user', '123456'))).code, 'codeMismatch', 'hidden');
+    const legacy = clientFor(server);
+    await legacy.initialize((await createPool(server, { PreventUserExistenceErrors: 'LEGACY' })).config);
+    const unknown = await failure(() => legacy.forgotPassword('no-such-user'));
+    assert.deepEqual([unknown.code, unknown.serviceCode], ['userNotFound', 'UserNotFoundException']);
   });
 
   it('changePassword, getUserAttributes, updateUserAttributes, verifyUserAttribute and confirmVerifyUserAttribute', async () => {

@@ -1,11 +1,8 @@
 /**
- * The requests of the parts whose server side is still being built — identity pools (GetId,
- * GetCredentialsForIdentity) and devices (ListDevices) — pass the server's validation against the
- * official API models: Cognate validates every request before it looks for the action, so a
- * malformed request would be an InvalidParameterException or SerializationException. Until the
- * actions land the answer is UnsupportedOperationException; afterwards, for the pool that does not
- * exist here, ResourceNotFoundException (or an empty device list). The flows themselves are not
- * tested yet.
+ * The identity-pool and device requests pass the server's validation against the official API
+ * models (Cognate validates every request before it looks for the pool, so a malformed one would be
+ * an InvalidParameterException or SerializationException), here for an identity pool that does not
+ * exist. The flows themselves are tested in identity.test.ts, federation.test.ts and devices.test.ts.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
