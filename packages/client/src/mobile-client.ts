@@ -322,6 +322,8 @@ export class MobileClient {
   #storageKey = '';
   #session: Session = { version: 1 };
   #state: UserState = UserState.unknown;
+  /** Provider and username of the `signedIn` state, to tell one signed-in user from the next. */
+  #signedInAs: string | undefined;
   readonly #listeners = new Set<UserStateListener>();
   #pending: PendingChallenge | undefined;
   #refreshing: Promise<Tokens> | undefined;
@@ -491,13 +493,17 @@ export class MobileClient {
 
   #transition(state: UserState, reason: UserStateReason, extra: Partial<Pick<UserStateInfo, 'error' | 'provider'>> = {}): void {
     const previous = this.#state;
-    if (previous === state) return;
-    this.#state = state;
     const username = this.#session.username;
     const info: UserStateInfo = { reason, previous, ...(username !== undefined ? { username } : {}), ...extra };
     if (state === UserState.signedIn && info.provider === undefined) {
       info.provider = this.#session.tokens ? 'userPools' : this.#session.federation?.providerName ?? 'userPools';
     }
+    // Signed in as someone else (another user, or a federated login replacing the user pool's) is
+    // a transition too, though the state's name stays `signedIn`.
+    const who = state === UserState.signedIn ? `${info.provider ?? ''}\0${username ?? ''}` : undefined;
+    if (previous === state && who === this.#signedInAs) return;
+    this.#state = state;
+    this.#signedInAs = who;
     for (const listener of [...this.#listeners]) {
       try {
         listener(state, info);

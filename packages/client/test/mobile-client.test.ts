@@ -293,10 +293,15 @@ describe('MobileClient with user pools', () => {
     await signedUpUser(server, pool, client, 'lia');
     await client.signIn({ username: 'lia', password: PASSWORD });
     await client.signOut();
-    stop();
     await client.signIn({ username: 'lia', password: PASSWORD });
-    assert.deepEqual(order, ['unknown→signedOut:initialize', 'signedOut→signedIn:signIn', 'signedIn→signedOut:signOut']);
-    assert.equal(client.currentUserState, UserState.signedIn);
+    await client.signIn({ username: 'lia', password: PASSWORD }); // the same user again: no news
+    await signedUpUser(server, pool, client, 'lev');
+    await client.signIn({ username: 'lev', password: PASSWORD }); // another user: news, though still signedIn
+    await client.getTokens();
+    stop();
+    await client.signOut();
+    assert.deepEqual(order, ['unknown→signedOut:initialize', 'signedOut→signedIn:signIn', 'signedIn→signedOut:signOut', 'signedOut→signedIn:signIn', 'signedIn→signedIn:signIn']);
+    assert.equal(client.currentUserState, UserState.signedOut);
   });
 
   it('CUSTOM_AUTH sends its flow (with an SRP step when a password is given); the server without a trigger refuses it', async () => {
