@@ -963,13 +963,16 @@ export class MobileClient {
     this.#credentials = undefined;
     const s = this.#session;
     const previousUser = s.username;
+    // A federated login's identity is not this user's: GetCredentialsForIdentity would refuse the
+    // user-pool login on it ("Logins don't match"). (A guest identity is kept: the login links to it.)
+    const wasFederated = s.federation !== undefined;
     s.username = signInName;
     s.tokens = { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken };
     delete s.refreshTokenInvalid;
     delete s.federation;
     delete s.federatedTokenInvalid;
     delete s.guestAllowed;
-    if (previousUser !== undefined && previousUser !== signInName) delete s.identityId;
+    if (wasFederated || (previousUser !== undefined && previousUser !== signInName)) delete s.identityId;
     const metadata = result.NewDeviceMetadata;
     const newDevice = metadata?.DeviceKey && metadata.DeviceGroupKey ? await this.#confirmDevice(result.AccessToken, signInName, metadata.DeviceKey, metadata.DeviceGroupKey) : undefined;
     await this.#save();

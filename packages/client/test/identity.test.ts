@@ -303,6 +303,27 @@ for (const kind of databaseKinds) {
       assert.equal((await failure(() => fresh.client.federatedSignIn('', token))).code, 'invalidParameter');
     });
 
+    it('federatedSignIn while signed in to the user pool replaces that session (as AWSMobileClient); signIn afterwards replaces the federation', async () => {
+      const { client, seen } = await recorded();
+      await signedUpUser(server, pool, client, 'felix');
+      await client.signIn({ username: 'felix', password: PASSWORD });
+      const asUser = await client.getAWSCredentials();
+      await client.federatedSignIn(oidcProvider, await oidc.idToken('oidc-felix', server.clock.now()));
+      assert.deepEqual(seen.at(-1), ['signedIn', { reason: 'federatedSignIn', previous: 'signedIn', provider: oidcProvider }], 'listeners hear of the switch');
+      assert.equal(client.username, undefined);
+      assert.equal((await failure(() => client.getTokens())).code, 'notSignedIn', 'the user-pool tokens are gone');
+      const federated = await client.getAWSCredentials();
+      assert.notEqual(federated.identityId, asUser.identityId, 'the provider’s own identity');
+      assert.deepEqual(await logins(federated.identityId), [oidcProvider]);
+
+      await client.signIn({ username: 'felix', password: PASSWORD });
+      const back = await client.getAWSCredentials();
+      assert.equal(back.identityId, asUser.identityId);
+      assert.equal(sealed(back).role, AUTH_ROLE);
+      assert.equal(client.currentUserState, UserState.signedIn);
+      assert.deepEqual(seen.at(-1), ['signedIn', { reason: 'signIn', previous: 'signedIn', username: 'felix', provider: 'userPools' }]);
+    });
+
     it('an expired federated token: signedOutFederatedTokensInvalid, getAWSCredentials waits for a new federatedSignIn; releaseSignInWait ends the wait with an error', async () => {
       const storage = new MemoryStorage();
       const { client } = await recorded(identityOnly, { storage });
