@@ -28,6 +28,7 @@ export type {
   Device,
   ForgotPasswordResult,
   JwtToken,
+  NewDevice,
   SignInResult,
   SignInState,
   SignUpResult,

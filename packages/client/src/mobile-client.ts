@@ -19,6 +19,7 @@ import {
   type Device,
   type ForgotPasswordResult,
   type JwtToken,
+  type NewDevice,
   type SignInResult,
   type SignInState,
   type SignUpResult,
@@ -171,6 +172,11 @@ interface Session {
   federation?: { providerName: string; token: string; customRoleArn?: string };
   federatedTokenInvalid?: boolean;
   identityId?: string;
+  /**
+   * Nobody signed in, and the identity pool gave this session's identity unauthenticated
+   * credentials: what makes {@link MobileClient.initialize} say `guest` without asking the network.
+   */
+  guestAllowed?: boolean;
   /** Remembered devices per username (device SRP). */
   devices?: Record<string, DeviceSecret>;
 }
@@ -316,6 +322,8 @@ export class MobileClient {
   #storageKey = '';
   #session: Session = { version: 1 };
   #state: UserState = UserState.unknown;
+  /** Provider and username of the `signedIn` state, to tell one signed-in user from the next. */
+  #signedInAs: string | undefined;
   readonly #listeners = new Set<UserStateListener>();
   #pending: PendingChallenge | undefined;
   #refreshing: Promise<Tokens> | undefined;
@@ -358,10 +366,19 @@ export class MobileClient {
   // Initialisation, state and listeners
 
   /**
-   * Reads the configuration and the stored session, and returns the current state: `signedIn` when
-   * the storage holds a session (even with expired tokens: they refresh on the next
-   * {@link getTokens}), `signedOutUserPoolsTokenInvalid` when its refresh token was refused,
-   * `guest` when only an identity pool is set up, else `signedOut`.
+   * Reads the configuration and the stored session, and returns the current state. It sends
+   * nothing, so it is quick and works offline:
+   * - `signedIn` when the storage holds a session (even with expired tokens: they refresh on the
+   *   next {@link getTokens}) or a federated login;
+   * - `signedOutUserPoolsTokenInvalid` / `signedOutFederatedTokensInvalid` when the stored refresh
+   *   token / federated token was refused;
+   * - `guest` only when the identity pool is known to take guests: the stored session holds a
+   *   guest identity that got unauthenticated credentials (a previous run's
+   *   {@link getAWSCredentials});
+   * - else `signedOut` — also with an identity pool that may or may not allow guests. The first
+   *   {@link getAWSCredentials} while signed out finds out: guest credentials move the state to
+   *   `guest` (reason `guestCredentials`), a refusal is `guestAccessNotAllowed` and the state stays
+   *   `signedOut`.
    *
    * @example
    * ```ts
@@ -390,7 +407,7 @@ export class MobileClient {
     if (s.tokens) state = UserState.signedIn;
     else if (s.refreshTokenInvalid) state = UserState.signedOutUserPoolsTokenInvalid;
     else if (s.federation) state = s.federatedTokenInvalid ? UserState.signedOutFederatedTokensInvalid : UserState.signedIn;
-    else if (resolved.identityPool) state = UserState.guest;
+    else if (resolved.identityPool && s.guestAllowed && s.identityId) state = UserState.guest;
     else state = UserState.signedOut;
     this.#transition(state, 'initialize');
     return state;
@@ -476,13 +493,17 @@ export class MobileClient {
 
   #transition(state: UserState, reason: UserStateReason, extra: Partial<Pick<UserStateInfo, 'error' | 'provider'>> = {}): void {
     const previous = this.#state;
-    if (previous === state) return;
-    this.#state = state;
     const username = this.#session.username;
     const info: UserStateInfo = { reason, previous, ...(username !== undefined ? { username } : {}), ...extra };
     if (state === UserState.signedIn && info.provider === undefined) {
       info.provider = this.#session.tokens ? 'userPools' : this.#session.federation?.providerName ?? 'userPools';
     }
+    // Signed in as someone else (another user, or a federated login replacing the user pool's) is
+    // a transition too, though the state's name stays `signedIn`.
+    const who = state === UserState.signedIn ? `${info.provider ?? ''}\0${username ?? ''}` : undefined;
+    if (previous === state && who === this.#signedInAs) return;
+    this.#state = state;
+    this.#signedInAs = who;
     for (const listener of [...this.#listeners]) {
       try {
         listener(state, info);
@@ -611,13 +632,15 @@ export class MobileClient {
   /**
    * Signs in with the configured flow: USER_SRP_AUTH (default; the password never leaves the
    * device), USER_PASSWORD_AUTH or CUSTOM_AUTH. A remembered device is proven with device SRP,
-   * and a new device is confirmed, transparently. When a challenge comes back, answer it with
-   * {@link confirmSignIn}.
+   * and a new device is confirmed, transparently; the result's `newDevice` then says whether the
+   * user should be asked to remember it (`userConfirmationNecessary`, see {@link NewDevice}). When a
+   * challenge comes back, answer it with {@link confirmSignIn}.
    *
    * @example
    * ```ts
    * const r = await client.signIn({ username: 'alice', password: 'Corr3ct-Horse!' });
    * if (r.signInState === 'newPasswordRequired') await client.confirmSignIn('N3w-Passw0rd!');
+   * if (r.newDevice?.userConfirmationNecessary && (await askUser('Remember this device?'))) await client.deviceOperations.updateStatus({ remembered: true });
    * ```
    * @throws MobileClientError e.g. `notAuthorized` (wrong password), `userNotConfirmed`, `passwordResetRequired`, `network`.
    */
@@ -865,8 +888,8 @@ export class MobileClient {
       break;
     }
     if (current.AuthenticationResult) {
-      await this.#completeSignIn(current.AuthenticationResult, ctx.signInName);
-      return { signInState: 'signedIn', parameters: {} };
+      const newDevice = await this.#completeSignIn(current.AuthenticationResult, ctx.signInName);
+      return { signInState: 'signedIn', parameters: {}, ...(newDevice ? { newDevice } : {}) };
     }
     const name = current.ChallengeName ?? '';
     const params = current.ChallengeParameters ?? {};
@@ -931,7 +954,8 @@ export class MobileClient {
     });
   }
 
-  async #completeSignIn(result: NonNullable<AuthResponse['AuthenticationResult']>, signInName: string): Promise<void> {
+  /** Stores the tokens (and confirms a new device); returns the device when one was confirmed. */
+  async #completeSignIn(result: NonNullable<AuthResponse['AuthenticationResult']>, signInName: string): Promise<NewDevice | undefined> {
     if (!result.AccessToken || !result.IdToken || !result.RefreshToken) {
       throw new MobileClientError('unableToSignIn', 'The server signed the user in but did not return ID, access and refresh tokens.');
     }
@@ -939,36 +963,44 @@ export class MobileClient {
     this.#credentials = undefined;
     const s = this.#session;
     const previousUser = s.username;
+    // A federated login's identity is not this user's: GetCredentialsForIdentity would refuse the
+    // user-pool login on it ("Logins don't match"). (A guest identity is kept: the login links to it.)
+    const wasFederated = s.federation !== undefined;
     s.username = signInName;
     s.tokens = { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken };
     delete s.refreshTokenInvalid;
     delete s.federation;
     delete s.federatedTokenInvalid;
-    if (previousUser !== undefined && previousUser !== signInName) delete s.identityId;
+    delete s.guestAllowed;
+    if (wasFederated || (previousUser !== undefined && previousUser !== signInName)) delete s.identityId;
     const metadata = result.NewDeviceMetadata;
-    if (metadata?.DeviceKey && metadata.DeviceGroupKey) {
-      await this.#confirmDevice(result.AccessToken, signInName, metadata.DeviceKey, metadata.DeviceGroupKey);
-    }
+    const newDevice = metadata?.DeviceKey && metadata.DeviceGroupKey ? await this.#confirmDevice(result.AccessToken, signInName, metadata.DeviceKey, metadata.DeviceGroupKey) : undefined;
     await this.#save();
     this.#transition(UserState.signedIn, 'signIn', { provider: 'userPools' });
     for (const waiter of this.#signInWaiters.splice(0)) waiter.resolve();
+    return newDevice;
   }
 
-  /** ConfirmDevice for NewDeviceMetadata. Best effort: a failure leaves the device untracked, not the user signed out. */
-  async #confirmDevice(accessToken: string, signInName: string, deviceKey: string, deviceGroupKey: string): Promise<void> {
+  /**
+   * ConfirmDevice for NewDeviceMetadata. Best effort: a failure leaves the device untracked (and
+   * returns nothing), not the user signed out.
+   */
+  async #confirmDevice(accessToken: string, signInName: string, deviceKey: string, deviceGroupKey: string): Promise<NewDevice | undefined> {
     const devicePassword = generateDevicePassword();
     try {
       const verifier = await deviceSecretVerifier(deviceGroupKey, deviceKey, devicePassword);
       const userAgent = (globalThis as { navigator?: { userAgent?: string } }).navigator?.userAgent;
-      await this.#idp('ConfirmDevice', {
+      const out = await this.#idp<{ UserConfirmationNecessary?: boolean }>('ConfirmDevice', {
         AccessToken: accessToken,
         DeviceKey: deviceKey,
         DeviceName: this.#deviceName ?? userAgent ?? 'cognate-client',
         DeviceSecretVerifierConfig: verifier,
       });
       this.#session.devices = { ...this.#session.devices, [signInName]: { deviceKey, deviceGroupKey, devicePassword } };
+      return { deviceKey, userConfirmationNecessary: out.UserConfirmationNecessary === true };
     } catch {
       // Cognito keeps working without device tracking; the next sign-in gets new metadata.
+      return undefined;
     }
   }
 
@@ -1316,7 +1348,9 @@ export class MobileClient {
    * margin before they expire; concurrent callers share one fetch. When a federated token is
    * refused, the state becomes `signedOutFederatedTokensInvalid` and the call waits for
    * {@link federatedSignIn} (or {@link releaseSignInWait}). A pool that refuses guests gives
-   * `guestAccessNotAllowed`, and the state leaves `guest` for `signedOut`.
+   * `guestAccessNotAllowed`, and the state leaves `guest` for `signedOut`. Offline, cached
+   * credentials are returned until they actually expire; then the call fails with `network` and
+   * the state is kept.
    *
    * @example
    * ```ts
@@ -1346,12 +1380,25 @@ export class MobileClient {
         await inFlight.promise.catch(() => undefined);
         continue;
       }
-      if (inFlight) return await inFlight.promise;
-      const promise = this.#fetchCredentials(logins, loginsKey).finally(() => {
-        if (this.#fetchingCredentials?.promise === promise) this.#fetchingCredentials = undefined;
-      });
-      this.#fetchingCredentials = { loginsKey, promise };
-      return await promise;
+      let promise = inFlight?.promise;
+      if (!promise) {
+        const fetching = this.#fetchCredentials(logins, loginsKey).finally(() => {
+          if (this.#fetchingCredentials?.promise === fetching) this.#fetchingCredentials = undefined;
+        });
+        this.#fetchingCredentials = { loginsKey, promise: fetching };
+        promise = fetching;
+      }
+      try {
+        return await promise;
+      } catch (e) {
+        // Seed 002's offline rule, as for tokens: credentials inside the refresh margin but not
+        // yet expired still sign requests while the server can't be reached.
+        if (isMobileClientError(e, 'network') && cached && cached.loginsKey === loginsKey && cached.expiration.getTime() > this.#clock.now()) {
+          const { loginsKey: _, ...credentials } = cached;
+          return credentials;
+        }
+        throw e;
+      }
     }
   }
 
@@ -1405,6 +1452,10 @@ export class MobileClient {
         identityId: out.IdentityId ?? identityId,
       };
       this.#credentials = { ...credentials, loginsKey };
+      if (!hasLogins && !this.#session.guestAllowed) {
+        this.#session.guestAllowed = true;
+        await this.#save();
+      }
       if (!hasLogins && (this.#state === UserState.signedOut || this.#state === UserState.guest)) this.#transition(UserState.guest, 'guestCredentials');
       return credentials;
     } catch (e) {
@@ -1418,8 +1469,12 @@ export class MobileClient {
       }
       if (e.code === 'notAuthorized' && !hasLogins) {
         const refused = new MobileClientError('guestAccessNotAllowed', e.message, { serviceCode: e.serviceCode ?? 'NotAuthorizedException', ...(e.status ? { status: e.status } : {}), cause: e });
-        // `guest` (what initialize() assumes when an identity pool is configured) was wrong: the
-        // pool hands out no unauthenticated credentials.
+        // The pool stopped handing out unauthenticated credentials (or never did): no guest now,
+        // nor after a restart.
+        if (this.#session.guestAllowed) {
+          delete this.#session.guestAllowed;
+          await this.#save();
+        }
         if (this.#state === UserState.guest) this.#transition(UserState.signedOut, 'guestAccessNotAllowed', { error: refused });
         throw refused;
       }
@@ -1470,6 +1525,7 @@ export class MobileClient {
     }
     s.federation = { providerName, token, ...(options.customRoleArn ? { customRoleArn: options.customRoleArn } : {}) };
     delete s.federatedTokenInvalid;
+    delete s.guestAllowed;
     if (options.cognitoIdentityId) s.identityId = options.cognitoIdentityId;
     this.#credentials = undefined;
     const logins = { [providerName]: token };

@@ -7,7 +7,10 @@ import type { MobileClientError } from './errors.js';
  * Where the user stands. Values and meaning follow AWSMobileClient's `UserState`:
  * - `signedIn`: user-pool tokens (or a federated token) are held.
  * - `signedOut`: nobody is signed in.
- * - `guest`: nobody is signed in, and the identity pool hands out unauthenticated credentials.
+ * - `guest`: nobody is signed in, and the identity pool has handed this session unauthenticated
+ *   credentials (now, or in a previous run on the same storage). A client with an identity pool
+ *   starts `signedOut` until {@link MobileClient.getAWSCredentials} has found guests allowed, since
+ *   pools may refuse them and {@link MobileClient.initialize} asks no server.
  * - `signedOutUserPoolsTokenInvalid`: the session can't produce valid tokens right now — the
  *   refresh token was revoked or expired (sign in again), or the tokens expired while the server was
  *   unreachable (the session is kept; the next {@link MobileClient.getTokens} online refreshes).
@@ -161,6 +164,33 @@ export interface SignInResult {
    * newPasswordRequired, and whatever a custom challenge sends.
    */
   parameters: Record<string, unknown>;
+  /**
+   * Set when this sign-in confirmed a new device (ConfirmDevice for Cognito's NewDeviceMetadata);
+   * see {@link NewDevice}.
+   */
+  newDevice?: NewDevice;
+}
+
+/**
+ * The device a sign-in confirmed ({@link SignInResult.newDevice}), with ConfirmDevice's
+ * `UserConfirmationNecessary`:
+ * - `true`: the pool remembers devices only when the user says so (DeviceConfiguration
+ *   `DeviceOnlyRememberedOnUserPrompt`, the console's "User Opt In"). The device is tracked but not
+ *   remembered — it can't stand in for MFA — until the app asks the user and calls
+ *   {@link DeviceOperations.updateStatus} with `remembered: true`.
+ * - `false`: the pool remembered it already ("Always").
+ *
+ * @example
+ * ```ts
+ * const r = await client.signIn({ username: 'alice', password: 'Corr3ct-Horse!' });
+ * if (r.newDevice?.userConfirmationNecessary && (await askUser('Remember this device?'))) {
+ *   await client.deviceOperations.updateStatus({ remembered: true });
+ * }
+ * ```
+ */
+export interface NewDevice {
+  deviceKey: string;
+  userConfirmationNecessary: boolean;
 }
 
 /**

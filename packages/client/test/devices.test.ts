@@ -1,6 +1,8 @@
 /**
  * MobileClient's remembered devices against a real Cognate server: signIn confirms a new device by
- * itself (ConfirmDevice with a device verifier), deviceOperations get / updateStatus / list (paged)
+ * itself (ConfirmDevice with a device verifier) and reports ConfirmDevice's UserConfirmationNecessary
+ * as `newDevice` (true when the pool asks the user first, false when it always remembers),
+ * deviceOperations get / updateStatus / list (paged)
  * / forget, a remembered device signs in through DEVICE_SRP_AUTH → DEVICE_PASSWORD_VERIFIER
  * without MFA — also from a new client on the same storage — and a forgotten device brings MFA
  * back; a device the server no longer knows is dropped and the sign-in goes on without it.
@@ -48,10 +50,12 @@ for (const kind of databaseKinds) {
       await client.initialize(pool.config);
       await signedUpUser(server, pool, client, 'dana');
       rec.actions.length = 0;
-      assert.equal((await client.signIn({ username: 'dana', password: PASSWORD })).signInState, 'signedIn');
+      const first = await client.signIn({ username: 'dana', password: PASSWORD });
+      assert.equal(first.signInState, 'signedIn');
       assert.deepEqual(rec.actions, ['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER', 'ConfirmDevice']);
       const deviceKey = await deviceKeyOf(client);
       assert.match(deviceKey, /^us-east-1_[0-9a-f-]{36}$/);
+      assert.deepEqual(first.newDevice, { deviceKey, userConfirmationNecessary: true }, 'DeviceOnlyRememberedOnUserPrompt: the app is to ask the user');
 
       const me = await client.deviceOperations.get();
       assert.equal(me.deviceKey, deviceKey);
@@ -69,7 +73,7 @@ for (const kind of databaseKinds) {
       // Not remembered: MFA, then the device proves itself (no new device).
       rec.actions.length = 0;
       assert.equal((await client.signIn({ username: 'dana', password: PASSWORD })).signInState, 'softwareTokenMFA');
-      assert.equal((await client.confirmSignIn(code(secret))).signInState, 'signedIn');
+      assert.deepEqual(await client.confirmSignIn(code(secret)), { signInState: 'signedIn', parameters: {} }, 'a known device: no newDevice');
       assert.deepEqual(rec.actions, ['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER', 'RespondToAuthChallenge:SOFTWARE_TOKEN_MFA', ...DEVICE_SRP]);
       assert.equal(await deviceKeyOf(client), deviceKey);
 
@@ -100,16 +104,39 @@ for (const kind of databaseKinds) {
       await restarted.signOut();
       rec2.actions.length = 0;
       assert.equal((await restarted.signIn({ username: 'dana', password: PASSWORD })).signInState, 'softwareTokenMFA');
-      assert.equal((await restarted.confirmSignIn(code(secret))).signInState, 'signedIn');
+      const afterMfa = await restarted.confirmSignIn(code(secret));
+      assert.equal(afterMfa.signInState, 'signedIn');
       assert.deepEqual(rec2.actions, ['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER', 'RespondToAuthChallenge:SOFTWARE_TOKEN_MFA', 'ConfirmDevice']);
       const newKey = await deviceKeyOf(restarted);
       assert.notEqual(newKey, deviceKey);
+      assert.deepEqual(afterMfa.newDevice, { deviceKey: newKey, userConfirmationNecessary: true }, 'confirmSignIn reports the new device too');
 
       // not_remembered again: MFA comes back even with the device.
       await restarted.deviceOperations.updateStatus({ remembered: true });
       await restarted.deviceOperations.updateStatus({ remembered: false });
       await restarted.signOut();
       assert.equal((await restarted.signIn({ username: 'dana', password: PASSWORD })).signInState, 'softwareTokenMFA');
+    });
+
+    it('a pool that always remembers devices: newDevice.userConfirmationNecessary is false and the device is remembered at once, so the next sign-in skips MFA', async () => {
+      const always = await createPool(server, {}, undefined, { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false } });
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: always.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+      const rec = recordingFetch();
+      const client = clientFor(server, { fetch: rec.fetch });
+      await client.initialize(always.config);
+      await signedUpUser(server, always, client, 'abby');
+      const first = await client.signIn({ username: 'abby', password: PASSWORD });
+      const deviceKey = await deviceKeyOf(client);
+      assert.deepEqual(first.newDevice, { deviceKey, userConfirmationNecessary: false });
+      assert.equal((await client.deviceOperations.get()).attributes['dev:device_remembered_status'], 'remembered', 'no prompt needed');
+
+      const secret = await client.associateSoftwareToken();
+      await client.verifySoftwareToken(code(secret));
+      await client.setUserMFAPreference({ softwareToken: { enabled: true, preferred: true } });
+      await client.signOut();
+      rec.actions.length = 0;
+      assert.deepEqual(await client.signIn({ username: 'abby', password: PASSWORD }), { signInState: 'signedIn', parameters: {} }, 'the remembered device stands in for MFA');
+      assert.deepEqual(rec.actions, ['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER', ...DEVICE_SRP]);
     });
 
     it('list({ limit, paginationToken }) pages through every device of the user', async () => {

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { DeleteIdentitiesCommand, DescribeIdentityCommand, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
+import { DeleteIdentitiesCommand, DescribeIdentityCommand, GetOpenIdTokenForDeveloperIdentityCommand, UpdateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
 import { AUTH_ROLE, UNAUTH_ROLE, identityPoolFor, providerOf } from '../../server/test/e2e/identity/helpers.js';
 import { iam } from '../../server/test/e2e/identity/sign.js';
 import { MemoryStorage, MobileClientError, UserState, type AWSConfiguration, type AWSCredentials, type MobileClient, type MobileClientOptions, type UserStateInfo } from '../src/index.js';
@@ -115,9 +115,11 @@ for (const kind of databaseKinds) {
 
     it('guest: signed out, getAWSCredentials gives unauthenticated credentials for one identity, kept across calls and in a new client on the same storage', async () => {
       const storage = new MemoryStorage();
-      const { client, requests } = await recorded(config, { storage });
-      assert.equal(client.currentUserState, UserState.guest);
+      const { client, requests, seen } = await recorded(config, { storage });
+      assert.equal(client.currentUserState, UserState.signedOut, 'until the pool has shown it takes guests');
+      assert.deepEqual(requests, [], 'initialize sends nothing');
       const first = await client.getAWSCredentials();
+      assert.deepEqual(seen.at(-1), ['guest', { reason: 'guestCredentials', previous: 'signedOut' }]);
       assert.match(first.identityId, /^us-east-1:[0-9a-f-]{36}$/);
       assert.equal(client.identityId, first.identityId);
       assert.match(first.accessKeyId, /^ASIA/);
@@ -137,7 +139,8 @@ for (const kind of databaseKinds) {
       assert.equal(client.currentUserState, UserState.guest);
 
       const restarted = await recorded(config, { storage });
-      assert.equal(restarted.client.currentUserState, UserState.guest);
+      assert.equal(restarted.client.currentUserState, UserState.guest, 'the stored guest identity: guests are allowed');
+      assert.deepEqual(restarted.seen, [['guest', { reason: 'initialize', previous: 'unknown' }]]);
       assert.equal(restarted.client.identityId, first.identityId, 'read from storage');
       assert.equal((await restarted.client.getAWSCredentials()).identityId, first.identityId);
       assert.deepEqual(restarted.requests, ['GetCredentialsForIdentity']);
@@ -176,7 +179,7 @@ for (const kind of databaseKinds) {
       assert.equal(back.identityId, signedIn.identityId, 'the login leads to the user’s identity');
       assert.equal(client.identityId, signedIn.identityId);
       assert.equal(sealed(back).role, AUTH_ROLE);
-      assert.deepEqual(states(), ['guest', 'signedIn', 'signedOut', 'guest', 'signedIn']);
+      assert.deepEqual(states(), ['signedOut', 'guest', 'signedIn', 'signedOut', 'guest', 'signedIn']);
     });
 
     it('concurrent getAWSCredentials calls share one fetch, signed out and signed in', async () => {
@@ -244,7 +247,7 @@ for (const kind of databaseKinds) {
       const { client, seen, requests } = await recorded(identityOnly, { storage });
       const dev = await developerToken('user-42');
       assert.equal(await client.federatedSignIn(DEVELOPER_LOGIN, dev.Token!, { cognitoIdentityId: dev.IdentityId! }), UserState.signedIn);
-      assert.deepEqual(seen.at(-1), ['signedIn', { reason: 'federatedSignIn', previous: 'guest', provider: DEVELOPER_LOGIN }]);
+      assert.deepEqual(seen.at(-1), ['signedIn', { reason: 'federatedSignIn', previous: 'signedOut', provider: DEVELOPER_LOGIN }]);
       assert.deepEqual(requests, ['GetCredentialsForIdentity'], 'the identity is known: no GetId');
       assert.ok(client.isSignedIn);
       assert.equal(client.username, undefined);
@@ -295,9 +298,30 @@ for (const kind of databaseKinds) {
       assert.equal(forged.code, 'notAuthorized');
       const rogue = await failure(async () => fresh.client.federatedSignIn(oidcProvider, await oidc.idToken('oidc-user-2', server.clock.now(), 3600, oidc.rogueKey)));
       assert.equal(rogue.code, 'notAuthorized');
-      assert.equal(fresh.client.currentUserState, UserState.guest);
+      assert.equal(fresh.client.currentUserState, UserState.signedOut);
       assert.equal(fresh.client.identityId, undefined);
       assert.equal((await failure(() => fresh.client.federatedSignIn('', token))).code, 'invalidParameter');
+    });
+
+    it('federatedSignIn while signed in to the user pool replaces that session (as AWSMobileClient); signIn afterwards replaces the federation', async () => {
+      const { client, seen } = await recorded();
+      await signedUpUser(server, pool, client, 'felix');
+      await client.signIn({ username: 'felix', password: PASSWORD });
+      const asUser = await client.getAWSCredentials();
+      await client.federatedSignIn(oidcProvider, await oidc.idToken('oidc-felix', server.clock.now()));
+      assert.deepEqual(seen.at(-1), ['signedIn', { reason: 'federatedSignIn', previous: 'signedIn', provider: oidcProvider }], 'listeners hear of the switch');
+      assert.equal(client.username, undefined);
+      assert.equal((await failure(() => client.getTokens())).code, 'notSignedIn', 'the user-pool tokens are gone');
+      const federated = await client.getAWSCredentials();
+      assert.notEqual(federated.identityId, asUser.identityId, 'the provider’s own identity');
+      assert.deepEqual(await logins(federated.identityId), [oidcProvider]);
+
+      await client.signIn({ username: 'felix', password: PASSWORD });
+      const back = await client.getAWSCredentials();
+      assert.equal(back.identityId, asUser.identityId);
+      assert.equal(sealed(back).role, AUTH_ROLE);
+      assert.equal(client.currentUserState, UserState.signedIn);
+      assert.deepEqual(seen.at(-1), ['signedIn', { reason: 'signIn', previous: 'signedIn', username: 'felix', provider: 'userPools' }]);
     });
 
     it('an expired federated token: signedOutFederatedTokensInvalid, getAWSCredentials waits for a new federatedSignIn; releaseSignInWait ends the wait with an error', async () => {
@@ -344,6 +368,43 @@ for (const kind of databaseKinds) {
       assert.equal(sealed(await client.getAWSCredentials()).role, UNAUTH_ROLE);
     });
 
+    it('offline (server stopped): cached credentials are served until they actually expire, then network errors without a state change; back online, they are fetched again', async () => {
+      // The client talks to a second node on the same database, stopped and started on the same port.
+      let node = await startTestServer(kind, {}, server);
+      node.clock.set(server.clock.now());
+      const port = Number(new URL(node.url).port);
+      const at = (url: string): AWSConfiguration => ({
+        CognitoUserPool: { Default: { ...pool.config.CognitoUserPool!.Default!, Endpoint: url } },
+        CredentialsProvider: { CognitoIdentity: { Default: { PoolId: identityPoolId, Endpoint: url } } },
+      });
+      const { client, seen } = await recorded(at(node.url));
+      await signedUpUser(server, pool, client, 'otto');
+      await client.signIn({ username: 'otto', password: PASSWORD });
+      const online = await client.getAWSCredentials();
+      const transitions = seen.length;
+      await node.stop();
+      try {
+        advance(server, 56 * 60_000); // inside the 5-minute margin of tokens and credentials
+        assert.deepEqual(await client.getAWSCredentials(), online, 'still valid: served from the cache');
+        advance(server, 5 * 60_000); // expired
+        assert.equal((await failure(() => client.getAWSCredentials())).code, 'network');
+        assert.equal(client.username, 'otto', 'the session is kept');
+        assert.ok(seen.slice(transitions).every(([state]) => state !== UserState.signedOut), 'nobody is signed out for being offline');
+      } finally {
+        node = await startTestServer(kind, { port }, server);
+      }
+      try {
+        node.clock.set(server.clock.now());
+        const back = await client.getAWSCredentials();
+        assert.notEqual(back.accessKeyId, online.accessKeyId);
+        assert.equal(back.identityId, online.identityId);
+        assert.ok(back.expiration.getTime() > server.clock.now());
+        assert.equal(client.currentUserState, UserState.signedIn);
+      } finally {
+        await node.stop();
+      }
+    });
+
     it('an identity the pool no longer has: the client drops it and gets a new one', async () => {
       const { client, requests } = await recorded();
       const first = await client.getAWSCredentials();
@@ -360,7 +421,7 @@ for (const kind of databaseKinds) {
       const closed = await identityPoolFor(server, [pool], { AllowUnauthenticatedIdentities: false });
       const closedConfig: AWSConfiguration = { ...pool.config, CredentialsProvider: { CognitoIdentity: { Default: { PoolId: closed, Endpoint: server.url } } } };
       const { client, seen } = await recorded(closedConfig);
-      assert.equal(client.currentUserState, UserState.guest, 'initialize cannot know');
+      assert.equal(client.currentUserState, UserState.signedOut, 'initialize does not claim a guest it cannot know of');
       let error: unknown;
       try {
         await client.getAWSCredentials();
@@ -370,7 +431,22 @@ for (const kind of databaseKinds) {
       assert.ok(error instanceof MobileClientError);
       assert.deepEqual([error.code, error.serviceCode, error.message], ['guestAccessNotAllowed', 'NotAuthorizedException', 'Unauthenticated access is not supported for this identity pool.']);
       assert.equal(client.identityId, undefined);
-      assert.deepEqual(seen.at(-1), ['signedOut', { reason: 'guestAccessNotAllowed', previous: 'guest', error }], 'no guest after all');
+      assert.deepEqual(seen, [['signedOut', { reason: 'initialize', previous: 'unknown' }]], 'no guest, before or after');
+
+      // A pool that took guests, then stops: the stored guest says `guest` at start, until the refusal.
+      const closing = await identityPoolFor(server, [pool]);
+      const closingConfig: AWSConfiguration = { CredentialsProvider: { CognitoIdentity: { Default: { PoolId: closing, Endpoint: server.url } } } };
+      const storage = new MemoryStorage();
+      const earlier = await recorded(closingConfig, { storage });
+      await earlier.client.getAWSCredentials();
+      assert.equal(earlier.client.currentUserState, UserState.guest);
+      await server.identityAdmin.send(new UpdateIdentityPoolCommand({ IdentityPoolId: closing, IdentityPoolName: 'app', AllowUnauthenticatedIdentities: false }));
+      const later = await recorded(closingConfig, { storage });
+      assert.equal(later.client.currentUserState, UserState.guest, 'as last seen');
+      const closed2 = await failure(() => later.client.getAWSCredentials());
+      assert.equal(closed2.code, 'guestAccessNotAllowed');
+      assert.deepEqual(later.seen.map(([state, info]) => [state, info.reason]), [['guest', 'initialize'], ['signedOut', 'guestAccessNotAllowed']]);
+      assert.equal((await recorded(closingConfig, { storage })).client.currentUserState, UserState.signedOut, 'and so after the next restart');
 
       // Signed in, the same pool gives credentials.
       await signedUpUser(server, pool, client, 'gail');

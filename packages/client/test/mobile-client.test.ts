@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdminCreateUserCommand, GetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminResetUserPasswordCommand, GetUserCommand, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { failure as sdkFailure } from '../../server/test/support/server.js';
 import { MobileClient, MobileClientError, UserState, isMobileClientError, type UserStateInfo } from '../src/index.js';
 import { PASSWORD, advance, clientFor, createPool, failure, latestCode, signedUpUser, startTestServer, type TestPool, type TestServer } from './support.js';
@@ -30,7 +30,7 @@ describe('MobileClient with user pools', () => {
     return { client, seen, states: () => seen.map(([s]) => s) };
   }
 
-  it('initialize: signedOut for a fresh user pool client, guest with an identity pool, and refuses bad configurations', async () => {
+  it('initialize: signedOut for a fresh client (with an identity pool too, until guests are known to be allowed), and refuses bad configurations', async () => {
     const { client, seen } = await recorded();
     assert.equal(client.currentUserState, UserState.signedOut);
     assert.equal(client.isSignedIn, false);
@@ -39,7 +39,7 @@ describe('MobileClient with user pools', () => {
 
     const guest = clientFor(server);
     assert.equal(guest.currentUserState, UserState.unknown);
-    assert.equal(await guest.initialize({ CredentialsProvider: { CognitoIdentity: { Default: { PoolId: 'us-east-1:0e8c7a4b-1d2c-4f6e-9a0b-123456789abc', Endpoint: server.url } } } }), UserState.guest);
+    assert.equal(await guest.initialize({ CredentialsProvider: { CognitoIdentity: { Default: { PoolId: 'us-east-1:0e8c7a4b-1d2c-4f6e-9a0b-123456789abc', Endpoint: server.url } } } }), UserState.signedOut);
     assert.equal((await failure(() => guest.signIn({ username: 'x', password: 'y' }))).code, 'userPoolNotConfigured');
 
     const bad = clientFor(server);
@@ -170,6 +170,41 @@ describe('MobileClient with user pools', () => {
     assert.equal((await client.signIn({ username: 'fred', password: 'N3w-Passw0rd!' })).signInState, 'signedIn');
   });
 
+  it('the seeds’ other error codes from the server: expiredCode, limitExceeded, passwordResetRequired, userNotFound', async () => {
+    const { client } = await recorded();
+    const email = await signedUpUser(server, pool, client, 'eric');
+    await client.forgotPassword('eric');
+    const stale = await latestCode(server, pool.poolId, email);
+    advance(server, 61 * 60_000); // a reset code lives an hour
+    const expired = await failure(() => client.confirmForgotPassword('eric', 'N3w-Passw0rd!', stale));
+    assert.deepEqual([expired.code, expired.serviceCode], ['expiredCode', 'ExpiredCodeException']);
+
+    let limited: Awaited<ReturnType<typeof failure>> | undefined;
+    for (let i = 0; i < 25 && !limited; i++) {
+      try {
+        await client.forgotPassword('eric');
+      } catch (e) {
+        assert.ok(e instanceof MobileClientError);
+        limited = { code: e.code, message: e.message, serviceCode: e.serviceCode };
+      }
+    }
+    assert.deepEqual([limited?.code, limited?.message], ['limitExceeded', 'Attempt limit exceeded, please try after some time.']);
+
+    // (Another user: the reset sends a code too, and eric has had his hour's worth.)
+    await signedUpUser(server, pool, client, 'erin');
+    await server.admin.send(new AdminResetUserPasswordCommand({ UserPoolId: pool.poolId, Username: 'erin' }));
+    const reset = await failure(() => client.signIn({ username: 'erin', password: PASSWORD }));
+    assert.deepEqual([reset.code, reset.serviceCode], ['passwordResetRequired', 'PasswordResetRequiredException']);
+    assert.equal(client.currentUserState, UserState.signedOut);
+
+    // Unknown users show as such only to app clients that don't hide them (PreventUserExistenceErrors LEGACY).
+    assert.equal((await failure(() => client.confirmSignUp('no-such-user', '123456'))).code, 'codeMismatch', 'hidden');
+    const legacy = clientFor(server);
+    await legacy.initialize((await createPool(server, { PreventUserExistenceErrors: 'LEGACY' })).config);
+    const unknown = await failure(() => legacy.forgotPassword('no-such-user'));
+    assert.deepEqual([unknown.code, unknown.serviceCode], ['userNotFound', 'UserNotFoundException']);
+  });
+
   it('changePassword, getUserAttributes, updateUserAttributes, verifyUserAttribute and confirmVerifyUserAttribute', async () => {
     const { client } = await recorded();
     assert.equal((await failure(() => client.getUserAttributes())).code, 'notSignedIn');
@@ -258,10 +293,15 @@ describe('MobileClient with user pools', () => {
     await signedUpUser(server, pool, client, 'lia');
     await client.signIn({ username: 'lia', password: PASSWORD });
     await client.signOut();
-    stop();
     await client.signIn({ username: 'lia', password: PASSWORD });
-    assert.deepEqual(order, ['unknown→signedOut:initialize', 'signedOut→signedIn:signIn', 'signedIn→signedOut:signOut']);
-    assert.equal(client.currentUserState, UserState.signedIn);
+    await client.signIn({ username: 'lia', password: PASSWORD }); // the same user again: no news
+    await signedUpUser(server, pool, client, 'lev');
+    await client.signIn({ username: 'lev', password: PASSWORD }); // another user: news, though still signedIn
+    await client.getTokens();
+    stop();
+    await client.signOut();
+    assert.deepEqual(order, ['unknown→signedOut:initialize', 'signedOut→signedIn:signIn', 'signedIn→signedOut:signOut', 'signedOut→signedIn:signIn', 'signedIn→signedIn:signIn']);
+    assert.equal(client.currentUserState, UserState.signedOut);
   });
 
   it('CUSTOM_AUTH sends its flow (with an SRP step when a password is given); the server without a trigger refuses it', async () => {

@@ -1,11 +1,8 @@
 /**
- * The requests of the parts whose server side is still being built — identity pools (GetId,
- * GetCredentialsForIdentity) and devices (ListDevices) — pass the server's validation against the
- * official API models: Cognate validates every request before it looks for the action, so a
- * malformed request would be an InvalidParameterException or SerializationException. Until the
- * actions land the answer is UnsupportedOperationException; afterwards, for the pool that does not
- * exist here, ResourceNotFoundException (or an empty device list). The flows themselves are not
- * tested yet.
+ * The identity-pool and device requests pass the server's validation against the official API
+ * models (Cognate validates every request before it looks for the pool, so a malformed one would be
+ * an InvalidParameterException or SerializationException), here for an identity pool that does not
+ * exist. The flows themselves are tested in identity.test.ts, federation.test.ts and devices.test.ts.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -40,7 +37,7 @@ describe('identity-pool and device requests are well-formed', () => {
 
   it('GetId as a guest, and GetId / GetCredentialsForIdentity with the user pool login', async () => {
     const client = clientFor(server);
-    assert.equal(await client.initialize(withIdentityPool()), UserState.guest);
+    assert.equal(await client.initialize(withIdentityPool()), UserState.signedOut);
     const guest = await serviceError(() => client.getAWSCredentials());
     assert.ok(NOT_A_SHAPE_ERROR.has(guest.serviceCode ?? ''), `${guest.serviceCode}: ${guest.message}`);
 
@@ -56,7 +53,7 @@ describe('identity-pool and device requests are well-formed', () => {
     await client.initialize(withIdentityPool());
     const social = await serviceError(() => client.federatedSignIn('accounts.google.com', 'eyJhbGciOiJSUzI1NiJ9.e30.c2ln'));
     assert.ok(NOT_A_SHAPE_ERROR.has(social.serviceCode ?? ''), `${social.serviceCode}: ${social.message}`);
-    assert.equal(client.currentUserState, UserState.guest);
+    assert.equal(client.currentUserState, UserState.signedOut);
 
     const developer = await serviceError(() =>
       client.federatedSignIn('cognito-identity.amazonaws.com', 'open-id-token', {
@@ -66,7 +63,7 @@ describe('identity-pool and device requests are well-formed', () => {
     );
     assert.ok(NOT_A_SHAPE_ERROR.has(developer.serviceCode ?? ''), `${developer.serviceCode}: ${developer.message}`);
     assert.equal(client.identityId, undefined);
-    assert.equal(client.currentUserState, UserState.guest);
+    assert.equal(client.currentUserState, UserState.signedOut);
   });
 
   it('ListDevices; the other device operations need a device this client confirmed', async () => {
