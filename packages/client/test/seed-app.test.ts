@@ -50,7 +50,8 @@ describe("the seeds' app, against Cognate", () => {
     const app = launch();
     const transitions: string[] = [];
     app.addUserStateListener((state) => transitions.push(state));
-    assert.equal(await app.initialize(config), UserState.guest);
+    // A first launch knows of no guest identity yet: signedOut until guest credentials come.
+    assert.equal(await app.initialize(config), UserState.signedOut);
 
     // SignUp: unconfirmed, the code sent by email.
     const signUp = await app.signUp({ username: 'johnny', password: PASSWORD, userAttributes: { email: 'john@doe.com', nickname: 'Johnny' } });
@@ -66,6 +67,7 @@ describe("the seeds' app, against Cognate", () => {
     // SignIn, then the utility properties, tokens and AWS credentials.
     // Before signing in, the app may already use AWS as a guest.
     assert.match((await app.getAWSCredentials()).accessKeyId, /^ASIA/);
+    assert.equal(app.currentUserState, UserState.guest);
     const guestId = app.identityId;
     assert.ok(guestId);
     const signIn = await app.signIn({ username: 'johnny', password: PASSWORD });
@@ -97,6 +99,6 @@ describe("the seeds' app, against Cognate", () => {
     assert.equal(again.isSignedIn, false);
     assert.equal((await failure(() => again.signIn({ username: 'johnny', password: PASSWORD }))).code, 'notAuthorized');
     assert.equal((await again.signIn({ username: 'johnny', password: 'MyNewPassword123!!' })).signInState, 'signedIn');
-    assert.deepEqual(transitions.slice(0, 2), [UserState.guest, UserState.signedIn]);
+    assert.deepEqual(transitions.slice(0, 3), [UserState.signedOut, UserState.guest, UserState.signedIn]);
   });
 });
