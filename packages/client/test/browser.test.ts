@@ -1,7 +1,8 @@
 /**
  * Browser smoke test: headless Chromium loads a page that imports the client's compiled ESM
  * (packages/client/dist, built here with `tsc -b`) and runs signUp → confirmSignUp → signIn (SRP on
- * WebCrypto + BigInt) → getTokens → getUserAttributes against a Cognate server on another origin
+ * WebCrypto + BigInt) → getTokens → getUserAttributes → getAWSCredentials (an identity pool: GetId +
+ * GetCredentialsForIdentity) against a Cognate server on another origin
  * (CORS), keeping the session in the real localStorage; it POSTs the outcome back to this test's
  * HTTP server, which also hands it the confirmation code from the server's outbox.
  *
@@ -18,6 +19,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { identityPoolFor } from '../../server/test/e2e/identity/helpers.js';
 import { PASSWORD, createPool, latestCode, startTestServer, type TestPool, type TestServer } from './support.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -49,6 +51,8 @@ interface PageResult {
   email?: string;
   restoredState?: string;
   storedKeys?: string[];
+  accessKeyId?: string;
+  identityId?: string;
 }
 
 function page(config: unknown, username: string, email: string): string {
@@ -70,6 +74,7 @@ try {
   const signIn = await client.signIn({ username: ${JSON.stringify(username)}, password: ${JSON.stringify(PASSWORD)} });
   const tokens = await client.getTokens();
   const attributes = await client.getUserAttributes();
+  const credentials = await client.getAWSCredentials();
   const restored = new MobileClient({ storage: new LocalStorage() });
   const restoredState = await restored.initialize(config);
   await report({
@@ -82,6 +87,8 @@ try {
     email: attributes.email,
     restoredState,
     storedKeys: Object.keys(localStorage),
+    accessKeyId: credentials.accessKeyId,
+    identityId: client.identityId,
   });
 } catch (e) {
   await report({ ok: false, error: String((e && (e.code ? e.code + ': ' : '') + (e.stack || e.message)) || e) });
@@ -104,6 +111,8 @@ describe('the client in headless Chromium', { skip }, () => {
     assert.equal(build.status, 0, `tsc -b packages/client failed:\n${build.stdout}${build.stderr}`);
     server = await startTestServer('sqlite');
     pool = await createPool(server);
+    const identityPoolId = await identityPoolFor(server, [pool]);
+    pool = { ...pool, config: { ...pool.config, CredentialsProvider: { CognitoIdentity: { Default: { PoolId: identityPoolId, Region: 'us-east-1', Endpoint: server.url } } } } };
     profile = await mkdtemp(path.join(tmpdir(), 'cognate-chromium-'));
   });
 
@@ -120,7 +129,7 @@ describe('the client in headless Chromium', { skip }, () => {
     await rm(profile, { recursive: true, force: true });
   });
 
-  it('runs signUp → confirmSignUp → signIn (SRP) → getTokens → getUserAttributes against Cognate, across origins', async () => {
+  it('runs signUp → confirmSignUp → signIn (SRP) → getTokens → getUserAttributes → getAWSCredentials against Cognate, across origins', async () => {
     const username = 'browser-user';
     const email = 'browser-user@example.com';
     let resolveResult!: (r: PageResult) => void;
@@ -178,5 +187,7 @@ describe('the client in headless Chromium', { skip }, () => {
     assert.deepEqual(outcome.storedKeys, [`cognate.session.${pool.clientId}`]);
     const me = await server.anonymous.send(new GetUserCommand({ AccessToken: outcome.accessToken }));
     assert.equal(me.Username, username);
+    assert.match(outcome.accessKeyId ?? '', /^ASIA/);
+    assert.match(outcome.identityId ?? '', /^us-east-1:[0-9a-f-]{36}$/);
   });
 });
