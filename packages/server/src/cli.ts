@@ -44,6 +44,10 @@ withConfigFlags(program.command('start').description('start the server')).action
   const running = await startCognate(config);
   const { admin } = running.cognate;
   running.cognate.log.info({ url: running.url, database: running.cognate.store.dialect, dataDir: config.dataDir }, 'Cognate is listening');
+  // Webhooks without a signing secret can't tell Cognate's calls from anyone else's.
+  const webhookTriggers = Object.values(config.triggers).some((target) => /^https?:\/\//i.test(target));
+  if (webhookTriggers && !config.triggerWebhookSecret) running.cognate.log.warn('trigger webhooks are configured without --trigger-webhook-secret: their requests are not signed');
+  if (config.smsWebhookUrl && !config.smsWebhookSecret) running.cognate.log.warn('the SMS webhook is configured without --sms-webhook-secret: its requests are not signed');
   if (admin.generated) {
     process.stdout.write(
       `\nAdmin credentials for signed (SigV4) calls were generated and saved in ${config.dataDir}/admin-credentials.json:\n` +
