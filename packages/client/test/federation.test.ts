@@ -22,7 +22,7 @@ import { DescribeIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AUTH_ROLE, identityPoolFor } from '../../server/test/e2e/identity/helpers.js';
 import { iam } from '../../server/test/e2e/identity/sign.js';
 import { MemoryStorage, UserState, type AWSConfiguration, type AWSCredentials, type MobileClient, type MobileClientOptions, type UserStateInfo } from '../src/index.js';
-import { advance, clientFor, databaseKinds, failure, recordingFetch, startTestServer, type TestServer } from './support.js';
+import { advance, clientFor, databaseKinds, entered, failure, recordingFetch, startTestServer, type TestServer } from './support.js';
 
 const SAML = 'arn:aws:iam::000000000000:saml-provider/CorpIdP';
 const ENGINEERS = 'arn:aws:iam::000000000000:role/Engineers';
@@ -159,15 +159,6 @@ for (const kind of databaseKinds) {
       return { client, seen, requests: requests.actions };
     }
 
-    function entered(client: MobileClient, state: UserState): Promise<UserStateInfo> {
-      return new Promise((resolve) => {
-        const stop = client.addUserStateListener((s, info) => {
-          if (s !== state) return;
-          stop();
-          resolve(info);
-        });
-      });
-    }
 
     const logins = async (identityId: string) => (await server.identityAdmin.send(new DescribeIdentityCommand({ IdentityId: identityId }))).Logins ?? [];
 

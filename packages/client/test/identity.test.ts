@@ -15,7 +15,7 @@ import { DeleteIdentitiesCommand, DescribeIdentityCommand, GetOpenIdTokenForDeve
 import { AUTH_ROLE, UNAUTH_ROLE, identityPoolFor, providerOf } from '../../server/test/e2e/identity/helpers.js';
 import { iam } from '../../server/test/e2e/identity/sign.js';
 import { MemoryStorage, MobileClientError, UserState, type AWSConfiguration, type AWSCredentials, type MobileClient, type MobileClientOptions, type UserStateInfo } from '../src/index.js';
-import { PASSWORD, advance, clientFor, createPool, databaseKinds, failure, recordingFetch, signedUpUser, startTestServer, type TestPool, type TestServer } from './support.js';
+import { PASSWORD, advance, clientFor, createPool, databaseKinds, entered, failure, recordingFetch, signedUpUser, startTestServer, type TestPool, type TestServer } from './support.js';
 
 const DEV = 'login.shop.example';
 const DEVELOPER_LOGIN = 'cognito-identity.amazonaws.com';
@@ -95,16 +95,6 @@ for (const kind of databaseKinds) {
       return { client, seen, requests: requests.actions, states: () => seen.map(([s]) => s) };
     }
 
-    /** Resolves when the client next enters `state`. */
-    function entered(client: MobileClient, state: UserState): Promise<UserStateInfo> {
-      return new Promise((resolve) => {
-        const stop = client.addUserStateListener((s, info) => {
-          if (s !== state) return;
-          stop();
-          resolve(info);
-        });
-      });
-    }
 
     async function logins(identityId: string): Promise<string[]> {
       return (await server.identityAdmin.send(new DescribeIdentityCommand({ IdentityId: identityId }))).Logins ?? [];

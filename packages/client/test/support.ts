@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CreateUserPoolClientCommand, CreateUserPoolCommand, type CreateUserPoolClientCommandInput, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
 import { startTestServer, type TestServer } from '../../server/test/support/server.js';
-import { MobileClient, type AWSConfiguration, type FetchLike, type MobileClientOptions } from '../src/index.js';
+import { MobileClient, type AWSConfiguration, type FetchLike, type MobileClientOptions, type UserState, type UserStateInfo } from '../src/index.js';
 
 export { totp } from '../../server/test/support/mfa.js';
 export { databaseKinds } from '../../server/test/support/postgres.js';
@@ -80,6 +80,17 @@ export async function codeSentAfter(server: TestServer, poolId: string, to: stri
 /** A client whose clock is the server's ManualClock, so `server.clock.advance()` moves both. */
 export function clientFor(server: TestServer, options: MobileClientOptions = {}): MobileClient {
   return new MobileClient({ clock: { now: () => server.clock.now() }, ...options });
+}
+
+/** Resolves when `client` next enters `state`. */
+export function entered(client: MobileClient, state: UserState): Promise<UserStateInfo> {
+  return new Promise((resolve) => {
+    const stop = client.addUserStateListener((s, info) => {
+      if (s !== state) return;
+      stop();
+      resolve(info);
+    });
+  });
 }
 
 /** Signs `username` up and confirms them through the client, with the code from the outbox. */

@@ -106,6 +106,9 @@ export async function rawCall(url: string, target: string | undefined, body: str
 export const idp = (url: string, action: string, input: unknown) => rawCall(url, `AWSCognitoIdentityProviderService.${action}`, JSON.stringify(input));
 
 /** Runs a call that must fail; returns its error's name (the wire `__type`) and message. */
+/** What an error message must never show: stack frames, source files, driver and SQL errors. */
+export const LEAKED_INTERNALS = /\n\s+at |\.(?:ts|js):\d+|TypeError|SQLITE|syntax error|violates|constraint failed/i;
+
 export async function failure(fn: () => Promise<unknown>): Promise<{ name: string; message: string }> {
   const { name, message } = await failureWithStatus(fn);
   return { name, message };
