@@ -1,6 +1,10 @@
 /**
  * The messages Cognito sends, with the pool's templates (`{####}` is the code, `{username}` the
  * username) and Cognito's defaults, and where they go (CodeDeliveryDetails).
+ *
+ *   composeMessages (before the transaction: the CustomMessage trigger words them)
+ *     └─> sendCode / queueMessage (in the transaction: the code drawn, the message queued in the
+ *         outbox — for SMTP / the SMS webhook, or for the pool's custom sender function)
  */
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
