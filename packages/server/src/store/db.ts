@@ -2,6 +2,7 @@
  * Opens the database: SQLite in the data folder by default (zero set-up), PostgreSQL when
  * `DATABASE_URL` is a postgres:// URL. Both run the same migrations and queries through Kysely.
  */
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -88,6 +89,39 @@ function cachePreparedStatements(sqlite: SqliteDatabase.Database): void {
   }) as typeof sqlite.prepare;
 }
 
+const PREPARED = Symbol('cognate.preparedStatements');
+const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+
+/**
+ * Sends Kysely's parameterised statements as named prepared statements (the name is a hash of the
+ * text), so each connection parses and plans a statement once and then reuses it — after five runs
+ * PostgreSQL settles on a generic plan. On 2 cores this lifted refresh and GetUser on PostgreSQL by
+ * half (README, Performance). Statements without parameters (BEGIN, DDL) go as they are.
+ *
+ * A schema change under a running node (another node migrating) can invalidate a prepared
+ * `select *` ("cached plan must not change result type"): the connection then prepares afresh
+ * under new names, and the statement that hit it runs once more.
+ */
+function preparedStatements(client: pg.PoolClient): pg.PoolClient {
+  const patched = client as pg.PoolClient & { [PREPARED]?: true };
+  if (patched[PREPARED]) return client;
+  const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
+  let generation = 0;
+  const named = (text: string, values: unknown[]) => query({ name: `k${generation}_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`, text, values });
+  (client as { query: unknown }).query = async (text: unknown, values?: unknown) => {
+    if (typeof text !== 'string' || !Array.isArray(values) || !PREPARABLE.test(text)) return query(text, values);
+    try {
+      return await named(text, values);
+    } catch (e) {
+      if ((e as { code?: string }).code !== '0A000' || !/cached plan/i.test(String((e as Error).message))) throw e;
+      generation++;
+      return named(text, values);
+    }
+  };
+  patched[PREPARED] = true;
+  return client;
+}
+
 export async function openStore(options: OpenOptions): Promise<Store> {
   const url = options.databaseUrl;
   let db: Kysely<Database>;
@@ -105,7 +139,8 @@ export async function openStore(options: OpenOptions): Promise<Store> {
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const preparing = { connect: async () => preparedStatements(await pool.connect()), end: () => pool.end() };
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparing }) });
   } else if (url === '' || url.startsWith('sqlite:') || url.startsWith('file:')) {
     dialect = 'sqlite';
     let file = url.replace(/^(sqlite|file):(\/\/)?/, '');

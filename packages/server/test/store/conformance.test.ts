@@ -321,6 +321,20 @@ for (const kind of databaseKinds) {
         assert.equal(new Set(times.map((t) => Number(t.updated_at))).size, 1, 'the retried transaction committed last, whole');
       });
 
+      it('prepared statements survive a schema change under them (another node migrating)', { skip: kind !== 'postgres' && 'SQLite statements are prepared in-process' }, async () => {
+        const { db } = env();
+        await sql`create table prepared_probe (id text primary key, a text)`.execute(db);
+        await sql`insert into prepared_probe (id, a) values (${'x'}, ${'one'})`.execute(db);
+        await db.connection().execute(async (conn) => {
+          const read = () => sql<Record<string, unknown>>`select * from prepared_probe where id = ${'x'}`.execute(conn);
+          assert.deepEqual((await read()).rows, [{ id: 'x', a: 'one' }]);
+          // The connection now holds this statement prepared; the table changes shape under it.
+          await sql`alter table prepared_probe add column b text default 'two'`.execute(conn);
+          assert.deepEqual((await read()).rows, [{ id: 'x', a: 'one', b: 'two' }]);
+        });
+        await sql`drop table prepared_probe`.execute(db);
+      });
+
       it('other errors are not retried', async () => {
         let attempts = 0;
         await assert.rejects(
