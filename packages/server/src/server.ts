@@ -12,7 +12,7 @@ import { startImportJobSweeper } from './domain/import-jobs.js';
 import { handleAwsJson } from './protocol/awsjson.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
 import { handleQuery } from './protocol/query.js';
-import { verifyHandler } from './identity/verify-http.js';
+import { verifyOverHttp } from './identity/verify-http.js';
 import { bodyLimit } from 'hono/body-limit';
 
 /** Headers the AWS SDK, amazon-cognito-identity-js and Amplify send (protocol.md §1.1). */
@@ -137,8 +137,6 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
   // The PreSignedUrl of CreateUserImportJob: the CSV upload (domain/import-jobs.ts).
   app.put('/import-jobs/:jobId', importUploadLimit, importUploadHandler(cognate));
 
-  // The verifier for built-in identity-pool credentials (identity/verifier.ts), over HTTP.
-  app.post('/identity/verify', bodyLimit({ maxSize: cognate.config.bodyLimitBytes }), verifyHandler(cognate));
   // The query protocol: STS AssumeRoleWithWebIdentity and the IAM role calls (protocol/query.ts).
   app.post('*', bodyLimit({ maxSize: cognate.config.bodyLimitBytes }), async (c) => {
     if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return c.json({ message: 'Not found' }, 404);
@@ -161,39 +159,64 @@ function corsHeaders(req: IncomingMessage): Record<string, string> {
 }
 
 /**
+ * Reads a POST body of at most `limit` bytes and hands it on; a larger one is refused with 413 and
+ * the connection closed (its unread rest makes it unusable).
+ */
+function withBody(cognate: Cognate, req: IncomingMessage, res: ServerResponse, onBody: (body: Buffer) => void): void {
+  const limit = cognate.config.bodyLimitBytes;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let refused = false;
+  req.on('data', (chunk: Buffer) => {
+    if (refused) return;
+    size += chunk.length;
+    if (size > limit) {
+      refused = true;
+      const body = JSON.stringify({ __type: 'SerializationException', message: `The request body exceeds ${limit} bytes.` });
+      res.writeHead(413, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'SerializationException', connection: 'close', date: new Date(cognate.clock.now()).toUTCString(), ...corsHeaders(req) });
+      res.end(body, () => req.destroy());
+      return;
+    }
+    chunks.push(chunk);
+  });
+  req.on('error', () => res.destroy());
+  req.on('end', () => {
+    if (!refused) onBody(Buffer.concat(chunks, size));
+  });
+}
+
+/** Writes an answer with the server's Date (SDKs correct their SigV4 clock skew by it) and CORS. */
+function send(cognate: Cognate, req: IncomingMessage, res: ServerResponse, out: { status: number; headers: Record<string, string>; body: string }): void {
+  res.writeHead(out.status, { ...out.headers, date: new Date(cognate.clock.now()).toUTCString(), 'content-length': Buffer.byteLength(out.body), ...corsHeaders(req) });
+  res.end(out.body);
+}
+
+/**
  * The awsJson POSTs — every API call — are served straight from node:http: they are the hot path,
  * and turning each into a WHATWG Request and Response for Hono cost about a quarter of a GetUser.
- * Everything else goes to the Hono app.
+ * The identity verifier's POSTs too. Everything else goes to the Hono app.
  */
 function awsJsonListener(cognate: Cognate, metrics: Metrics) {
-  const limit = cognate.config.bodyLimitBytes;
   return (req: IncomingMessage, res: ServerResponse): void => {
     const started = process.hrtime.bigint();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let refused = false;
-    req.on('data', (chunk: Buffer) => {
-      if (refused) return;
-      size += chunk.length;
-      if (size > limit) {
-        refused = true;
-        const body = JSON.stringify({ __type: 'SerializationException', message: `The request body exceeds ${limit} bytes.` });
-        // The unread rest of the body makes the connection unusable; don't let the client reuse it.
-        res.writeHead(413, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'SerializationException', connection: 'close', date: new Date(cognate.clock.now()).toUTCString(), ...corsHeaders(req) });
-        res.end(body, () => req.destroy());
-        return;
-      }
-      chunks.push(chunk);
+    withBody(cognate, req, res, (body) => {
+      const raw = { method: 'POST', url: req.url ?? '/', headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '' };
+      void handleAwsJson(cognate, raw, ({ action, outcome }) => metrics.observe(action, outcome, started)).then((out) => send(cognate, req, res, out));
     });
-    req.on('error', () => res.destroy());
-    req.on('end', () => {
-      if (refused) return;
-      const raw = { method: 'POST', url: req.url ?? '/', headers: req.headers, body: Buffer.concat(chunks, size), sourceIp: req.socket.remoteAddress ?? '' };
-      void handleAwsJson(cognate, raw, ({ action, outcome }) => metrics.observe(action, outcome, started)).then((out) => {
-        // The Date header follows the server's clock, which SDKs use to correct their own skew for SigV4.
-        res.writeHead(out.status, { ...out.headers, date: new Date(cognate.clock.now()).toUTCString(), 'content-length': Buffer.byteLength(out.body), ...corsHeaders(req) });
-        res.end(out.body);
-      });
+  };
+}
+
+/** `POST /identity/verify` (identity/verify-http.ts). */
+function verifyListener(cognate: Cognate) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    withBody(cognate, req, res, (body) => {
+      verifyOverHttp(cognate, body).then(
+        (out) => send(cognate, req, res, { status: out.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(out.json) }),
+        (err: unknown) => {
+          cognate.log.error({ err }, 'unhandled error');
+          send(cognate, req, res, { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'InternalErrorException', message: 'An internal error occurred.' }) });
+        },
+      );
     });
   };
 }
@@ -208,10 +231,12 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const app = createApp(cognate, metrics);
   const rest = getRequestListener(app.fetch);
   const api = awsJsonListener(cognate, metrics);
+  const verify = verifyListener(cognate);
   const server: Server = createServer((req, res) => {
-    // awsJson POSTs go straight to the API; form-encoded POSTs (the query protocol: STS, IAM roles)
-    // and the identity verifier's POSTs go to the Hono app.
-    if (req.method === 'POST' && !isQueryProtocol(req) && !req.url?.startsWith('/identity/')) api(req, res);
+    // awsJson POSTs go straight to the API and the identity verifier's to it; form-encoded POSTs
+    // (the query protocol: STS, IAM roles) and everything else go to the Hono app.
+    if (req.method === 'POST' && (req.url === '/identity/verify' || req.url?.startsWith('/identity/verify?'))) verify(req, res);
+    else if (req.method === 'POST' && !isQueryProtocol(req) && !req.url?.startsWith('/identity/')) api(req, res);
     else void rest(req, res);
   });
   const port = await new Promise<number>((resolve, reject) => {

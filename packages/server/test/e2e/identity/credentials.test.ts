@@ -189,6 +189,12 @@ for (const kind of databaseKinds) {
       const bad = await fetch(`${server.url}/identity/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"method":"GET"}' });
       assert.equal(bad.status, 400);
       assert.equal(((await bad.json()) as { __type: string }).__type, 'InvalidParameterException');
+      const notJson = await fetch(`${server.url}/identity/verify`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://app.example' }, body: '{"method":' });
+      assert.equal(notJson.status, 400);
+      assert.equal(((await notJson.json()) as { __type: string }).__type, 'SerializationException');
+      assert.equal(notJson.headers.get('access-control-allow-origin'), 'https://app.example');
+      const huge = await fetch(`${server.url}/identity/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'GET', body: 'x'.repeat(200_000) }) });
+      assert.equal(huge.status, 413);
     });
 
     it('serves AssumeRoleWithWebIdentity for the basic flow, checking the trust policy', async () => {
