@@ -749,13 +749,21 @@ export class MobileClient {
       default:
         throw new MobileClientError('invalidState', `The challenge ${pending.name} is not supported.`);
     }
-    const response = await this.#idp<AuthResponse>('RespondToAuthChallenge', {
-      ClientId: pool.clientId,
-      ChallengeName: pending.name,
-      Session: session,
-      ChallengeResponses: withDefined(responses),
-      ClientMetadata: options.clientMetadata,
-    });
+    let response: AuthResponse;
+    try {
+      response = await this.#idp<AuthResponse>('RespondToAuthChallenge', {
+        ClientId: pool.clientId,
+        ChallengeName: pending.name,
+        Session: session,
+        ChallengeResponses: withDefined(responses),
+        ClientMetadata: options.clientMetadata,
+      });
+    } catch (err) {
+      // A refused sign-in (failed authentication, a dead or spent session) has no challenge left to
+      // answer; a wrong code (codeMismatch) may be tried again on the same one.
+      if (err instanceof MobileClientError && err.code === 'notAuthorized' && this.#pending === pending) this.#pending = undefined;
+      throw err;
+    }
     return this.#handleAuthResponse(response, pending, options.clientMetadata);
   }
 

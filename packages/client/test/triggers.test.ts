@@ -141,6 +141,8 @@ for (const kind of databaseKinds) {
       const failed = await failure(() => client.confirmSignIn('blue'));
       assert.equal(failed.code, 'notAuthorized');
       assert.equal(client.currentUserState, UserState.signedOut);
+      // That sign-in is over: there is no challenge left to answer.
+      assert.equal((await failure(() => client.confirmSignIn(ANSWER))).code, 'invalidState');
     });
   });
 }
