@@ -57,7 +57,8 @@ async function migrateWithRetry(db: Kysely<Database>, dialect: Dialect): Promise
 
 /** PostgreSQL's deadlock_detected and serialization_failure: nothing was written; try again. */
 const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
-const MAX_TRANSACTION_ATTEMPTS = 5;
+/** Tries a transaction gets: 18 writers crossing on one alias (test/e2e/aliases) can lose 5 in a row on a busy machine. */
+const MAX_TRANSACTION_ATTEMPTS = 10;
 
 async function retryConflicts<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -66,7 +67,8 @@ async function retryConflicts<T>(run: () => Promise<T>): Promise<T> {
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       if (attempt >= MAX_TRANSACTION_ATTEMPTS || typeof code !== 'string' || !RETRYABLE_SQLSTATES.has(code)) throw e;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+      // Exponential backoff with full jitter (≤ 2, 4, 8 … 100 ms), so the crossing writers spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
     }
   }
 }
