@@ -14,6 +14,7 @@ import { startCognate } from './index.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
 import { setUpIdentityPool } from './identity/setup.js';
+import { parseTarget } from './triggers/functions.js';
 
 const program = new Command('cognate').description('Cognate: a self-hosted Amazon Cognito').showHelpAfterError();
 
@@ -45,7 +46,7 @@ withConfigFlags(program.command('start').description('start the server')).action
   const { admin } = running.cognate;
   running.cognate.log.info({ url: running.url, database: running.cognate.store.dialect, dataDir: config.dataDir }, 'Cognate is listening');
   // Webhooks without a signing secret can't tell Cognate's calls from anyone else's.
-  const webhookTriggers = Object.values(config.triggers).some((target) => /^https?:\/\//i.test(target));
+  const webhookTriggers = Object.values(config.triggers).some((target) => parseTarget(target).kind === 'webhook');
   if (webhookTriggers && !config.triggerWebhookSecret) running.cognate.log.warn('trigger webhooks are configured without --trigger-webhook-secret: their requests are not signed');
   if (config.smsWebhookUrl && !config.smsWebhookSecret) running.cognate.log.warn('the SMS webhook is configured without --sms-webhook-secret: its requests are not signed');
   if (admin.generated) {

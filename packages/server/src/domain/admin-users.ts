@@ -12,7 +12,7 @@ import type { Outbox } from '../messaging/outbox.js';
 import type { Cognate } from './cognate.js';
 import type { AuthResponse } from './auth.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
-import { CODE_PARAMETER, codeDestination, codeMessages, composeMessages, type Messages, queueMessage, sendCode } from './messages.js';
+import { CODE_PARAMETER, codeDestination, composeMessages, type Messages, queueMessage, sendCode, type Templates } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { requiresVerificationBeforeUpdate, setPendingValue } from './self-service.js';
@@ -168,7 +168,7 @@ function invitationDestinations(attributes: ReadonlyMap<string, string>, desired
 }
 
 /** The pool's invitation: its InviteMessageTemplate, Cognito's defaults otherwise. */
-function invitationMessages(pool: UserPool): Messages {
+function invitationMessages(pool: UserPool): Templates {
   const template = pool.settings.AdminCreateUserConfig.InviteMessageTemplate ?? {};
   return {
     EMAIL: { subject: template.EmailSubject ?? DEFAULT_INVITE_SUBJECT, body: template.EmailMessage ?? DEFAULT_INVITE_MESSAGE },
@@ -508,7 +508,7 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
   for (const k of blank) after.delete(k);
   assertVerifiedFlagsHaveValues(after, named);
   const changed = new Set([...set].filter(([k, v]) => user.attributes.get(k) !== v).map(([k]) => k));
-  const messages = toVerify.length > 0 ? await composeMessages(cognate, pool, { occasion: 'UpdateUserAttribute', user: { ...user, attributes: after }, clientMetadata: input.ClientMetadata }) : codeMessages(pool);
+  const messages = toVerify.length > 0 ? await composeMessages(cognate, pool, { occasion: 'UpdateUserAttribute', user: { ...user, attributes: after }, clientMetadata: input.ClientMetadata }) : undefined;
   const now = cognate.clock.now();
 
   const queued = await cognate.store.transaction(async (trx) => {
@@ -531,8 +531,10 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
       await setPendingValue(trx, { poolId: pool.id, userId: user.sub, attribute, value: to, now });
     }
     await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
-    for (const destination of toVerify) {
-      await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: `verify:${destination.attribute}`, destination, messages, kind: 'UpdateUserAttribute' }, now);
+    if (messages) {
+      for (const destination of toVerify) {
+        await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: `verify:${destination.attribute}`, destination, messages, kind: 'UpdateUserAttribute' }, now);
+      }
     }
     return toVerify.length > 0;
   });

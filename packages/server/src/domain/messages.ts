@@ -59,12 +59,13 @@ export interface MessageText {
   body: string;
 }
 
-/** A message in both media (the destination decides which one goes), and what it is about. */
-export interface Messages {
-  EMAIL: MessageText;
-  SMS: MessageText;
-  /** Who and why, for the pool's custom sender functions; set by {@link composeMessages}. */
-  about?: MessageContext;
+/** A message in both media; the destination decides which one goes. */
+export type Templates = Record<'EMAIL' | 'SMS', MessageText>;
+
+/** The messages {@link composeMessages} settled on, and what they are about. */
+export interface Messages extends Templates {
+  /** Who and why, for the pool's custom sender functions. */
+  about: MessageContext;
 }
 
 export interface MessageContext {
@@ -86,7 +87,7 @@ const MAX_EMAIL_MESSAGE = 20_000;
 const MAX_SMS_MESSAGE = 140;
 
 /** The pool's verification-code message (VerificationMessageTemplate, the legacy fields, Cognito's default). */
-export function codeMessages(pool: UserPool): Messages {
+export function codeMessages(pool: UserPool): Templates {
   const s = pool.settings;
   const template = s.VerificationMessageTemplate;
   return {
@@ -105,7 +106,7 @@ export function codeMessages(pool: UserPool): Messages {
 export async function composeMessages(
   cognate: Cognate,
   pool: UserPool,
-  p: { occasion: MessageOccasion; user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>; clientId?: string; clientMetadata?: Record<string, string>; messages?: Messages },
+  p: { occasion: MessageOccasion; user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>; clientId?: string; clientMetadata?: Record<string, string>; messages?: Templates },
 ): Promise<Messages> {
   const about: MessageContext = {
     occasion: p.occasion,
@@ -174,7 +175,6 @@ export async function queueMessage(
   const { subject, text } = fillMessage(p.messages[p.destination.medium], p.code, p.username);
   const sender = customSenderFor(p.pool, p.destination.medium);
   const about = p.messages.about;
-  if (sender && !about) throw new Error('a message for a custom sender must come from composeMessages');
   await outbox.enqueue(trx, {
     poolId: p.pool.id,
     channel: p.destination.medium === 'EMAIL' ? 'email' : 'sms',
@@ -182,7 +182,7 @@ export async function queueMessage(
     kind: p.kind,
     ...(p.destination.medium === 'EMAIL' ? { subject, ...emailSender(p.pool) } : {}),
     text,
-    ...(sender && about
+    ...(sender
       ? {
           customSender: {
             ...sender,

@@ -20,7 +20,7 @@ import { SESSION_SEAL_GRACE_MS, type AuthResponse } from './auth.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
 import { lockMs, RESET_AFTER_MS } from './lockout.js';
-import { composeMessages, maskDestination, type Messages, sendCode } from './messages.js';
+import { composeMessages, maskDestination, sendCode, type Templates } from './messages.js';
 import { matchTotp, newTotpSecret } from './totp.js';
 import { isEmail, usernameKey, type User } from './users.js';
 import type { UserPool, UserPoolSettings } from './user-pools.js';
@@ -362,7 +362,7 @@ type Metadata = Record<string, string> | undefined;
 const MFA_SESSION_AAD = 'mfa-session';
 
 /** The pool's MFA code messages: SmsMfaConfiguration / EmailMfaConfiguration, Cognito's defaults otherwise. */
-function mfaMessages(pool: UserPool): Messages {
+function mfaMessages(pool: UserPool): Templates {
   const s = mfaSettings(pool);
   return {
     EMAIL: { subject: s.EmailMfaConfiguration?.Subject ?? DEFAULT_EMAIL_SUBJECT, body: s.EmailMfaConfiguration?.Message ?? DEFAULT_EMAIL_MESSAGE },

@@ -29,7 +29,7 @@ import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
 import { migrateUser } from './user-migration.js';
-import { type CodeDeliveryDetails, codeDestination, codeMessages, composeMessages, emailSender, maskDestination, sendCode } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, composeMessages, emailSender, maskDestination, sendCode } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
 import { aliasExists } from './aliases.js';
@@ -366,8 +366,9 @@ export async function updateUserAttributes(
     else applied.push(destination);
   }
 
-  const sendsCodes = pending.length > 0 || applied.some((d) => autoVerified.includes(d.attribute));
-  const messages = sendsCodes ? await composeMessages(cognate, pool, { occasion: 'UpdateUserAttribute', user: { ...user, attributes: new Map([...user.attributes, ...values, ...applied.map((d) => [d.attribute, d.to] as const)]) }, clientId: client.id, clientMetadata: input.ClientMetadata }) : codeMessages(pool);
+  // A code goes to every pending value, and to an applied one the pool verifies.
+  const coded = [...pending, ...applied].filter((d) => pending.includes(d) || autoVerified.includes(d.attribute));
+  const messages = coded.length > 0 ? await composeMessages(cognate, pool, { occasion: 'UpdateUserAttribute', user: { ...user, attributes: new Map([...user.attributes, ...values, ...applied.map((d) => [d.attribute, d.to] as const)]) }, clientId: client.id, clientMetadata: input.ClientMetadata }) : undefined;
   const now = cognate.clock.now();
   const deliveries = await cognate.store.transaction(async (trx) => {
     const out: CodeDeliveryDetails[] = [];
@@ -387,9 +388,10 @@ export async function updateUserAttributes(
     for (const destination of pending) {
       await setPendingValue(trx, { poolId: pool.id, userId: user.sub, attribute: destination.attribute, value: destination.to, now });
     }
-    for (const destination of [...pending, ...applied]) {
-      if (!pending.includes(destination) && !autoVerified.includes(destination.attribute)) continue;
-      out.push(await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: verifyPurpose(destination.attribute), destination, messages, kind: 'UpdateUserAttribute' }, now));
+    if (messages) {
+      for (const destination of coded) {
+        out.push(await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: verifyPurpose(destination.attribute), destination, messages, kind: 'UpdateUserAttribute' }, now));
+      }
     }
     const oldEmail = user.attributes.get('email');
     const newEmail = [...pending, ...applied].find((d) => d.attribute === 'email');

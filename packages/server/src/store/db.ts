@@ -92,6 +92,17 @@ function cachePreparedStatements(sqlite: SqliteDatabase.Database): void {
 }
 
 const PREPARED = Symbol('cognate.preparedStatements');
+
+/** Statement names by SQL text, shared by every connection: the hash is taken once per text, not per query. */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = createHash('sha1').update(text).digest('base64url').slice(0, 22);
+    if (statementNames.size < 2000) statementNames.set(text, name);
+  }
+  return name;
+}
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
 
 /**
@@ -109,7 +120,7 @@ function preparedStatements(client: pg.PoolClient): pg.PoolClient {
   if (patched[PREPARED]) return client;
   const query = client.query.bind(client) as (config: unknown, values?: unknown) => Promise<unknown>;
   let generation = 0;
-  const named = (text: string, values: unknown[]) => query({ name: `k${generation}_${createHash('sha1').update(text).digest('base64url').slice(0, 22)}`, text, values });
+  const named = (text: string, values: unknown[]) => query({ name: `k${generation}_${statementName(text)}`, text, values });
   (client as { query: unknown }).query = async (text: unknown, values?: unknown) => {
     if (typeof text !== 'string' || !Array.isArray(values) || !PREPARABLE.test(text)) return query(text, values);
     try {
