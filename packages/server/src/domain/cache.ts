@@ -25,3 +25,19 @@ export class TtlCache<V> {
     this.entries.delete(key);
   }
 }
+
+/**
+ * A Map holding at most `max` entries: adding one more drops the oldest (insertion order; delete
+ * and set again to mark an entry recent). For memos of pure work — compiled patterns, derived
+ * keys, opened tokens — where an evicted entry is only recomputed.
+ */
+export class BoundedMap<K, V> extends Map<K, V> {
+  constructor(private readonly max: number) {
+    super();
+  }
+
+  override set(key: K, value: V): this {
+    if (this.size >= this.max && !this.has(key)) this.delete(this.keys().next().value as K);
+    return super.set(key, value);
+  }
+}

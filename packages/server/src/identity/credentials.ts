@@ -13,6 +13,7 @@ import { CognitoError } from '../errors.js';
 import type { Sealer } from '../crypto/seal.js';
 import type { Clock } from '../ports.js';
 import { randomString } from '../domain/ids.js';
+import { BoundedMap } from '../domain/cache.js';
 
 export const CREDENTIALS_SECONDS = 3600;
 const SEAL_PURPOSE = 'cognate/identity-credentials/v1';
@@ -69,7 +70,7 @@ const MAX_OPENED = 4096;
 export class BuiltInBroker implements CredentialsBroker {
   readonly name = 'built-in';
   /** SessionToken → its claims. Opening is deterministic (same token, same claims), so this is only a shortcut. */
-  private readonly opened = new Map<string, SessionClaims>();
+  private readonly opened = new BoundedMap<string, SessionClaims>(MAX_OPENED);
 
   constructor(private readonly sealer: Sealer, private readonly clock: Clock) {}
 
@@ -99,7 +100,6 @@ export class BuiltInBroker implements CredentialsBroker {
       return undefined;
     }
     if (typeof c.k !== 'string' || typeof c.s !== 'string' || typeof c.e !== 'number') return undefined;
-    if (this.opened.size >= MAX_OPENED) this.opened.delete(this.opened.keys().next().value!);
     this.opened.set(sessionToken, Object.freeze(c));
     return c;
   }

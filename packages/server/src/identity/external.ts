@@ -16,6 +16,7 @@ import { CognitoError, errors } from '../errors.js';
 import type { Store } from '../store/db.js';
 import type { Clock } from '../ports.js';
 import { verifyJwt } from '../tokens/jwt.js';
+import { BoundedMap } from '../domain/cache.js';
 import { ACCOUNT_ID, oidcIssuerOfArn, type IdentityPool } from './identity-pools.js';
 import type { VerifiedLogin } from './logins.js';
 
@@ -62,7 +63,7 @@ interface IssuerKeys {
 }
 
 export class ExternalProviders {
-  private readonly keyCache = new Map<string, IssuerKeys>();
+  private readonly keyCache = new BoundedMap<string, IssuerKeys>(1000);
 
   constructor(
     private readonly store: Store,
@@ -140,7 +141,6 @@ export class ExternalProviders {
       }
     }
     this.keyCache.set(issuer, { keys, fetchedAt: now });
-    if (this.keyCache.size > 1000) this.keyCache.delete(this.keyCache.keys().next().value!);
     return keys;
   }
 

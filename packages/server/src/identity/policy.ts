@@ -10,6 +10,7 @@
  * (AWS IAM User Guide, "Policy evaluation logic" and "IAM JSON policy elements".)
  */
 import { errors } from '../errors.js';
+import { BoundedMap } from '../domain/cache.js';
 
 export interface PolicyStatement {
   Sid?: string;
@@ -74,8 +75,7 @@ export function parsePolicy(input: string | unknown): PolicyDocument {
 }
 
 /** Compiled wildcard patterns: the same few patterns (a role's Actions and Resources) come back on every check. */
-const compiled = new Map<string, RegExp>();
-const MAX_COMPILED = 10_000;
+const compiled = new BoundedMap<string, RegExp>(10_000);
 
 /** `*` any run, `?` any one character; everything else literal. */
 function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean {
@@ -83,7 +83,6 @@ function wildcard(pattern: string, value: string, ignoreCase: boolean): boolean 
   let re = compiled.get(key);
   if (!re) {
     re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[\\s\\S]*').replace(/\?/g, '[\\s\\S]')}$`, ignoreCase ? 'i' : '');
-    if (compiled.size >= MAX_COMPILED) compiled.clear();
     compiled.set(key, re);
   }
   return re.test(value);

@@ -34,6 +34,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { CognitoError } from '../errors.js';
+import { BoundedMap } from '../domain/cache.js';
 
 export interface SignedRequest {
   /** The HTTP method as received (node:http gives it uppercase). */
@@ -516,7 +517,7 @@ function duration(ms: number): string {
 // Signing keys
 
 const SIGNING_KEY_CACHE_SIZE = 256;
-const signingKeys = new Map<string, Buffer>();
+const signingKeys = new BoundedMap<string, Buffer>(SIGNING_KEY_CACHE_SIZE);
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached. */
 function signingKey(secret: string, date: string, region: string, service: string): Buffer {
@@ -533,9 +534,5 @@ function signingKey(secret: string, date: string, region: string, service: strin
   key = createHmac('sha256', key).update(service).digest();
   key = createHmac('sha256', key).update(TERMINATOR).digest();
   signingKeys.set(cacheKey, key);
-  if (signingKeys.size > SIGNING_KEY_CACHE_SIZE) {
-    const oldest = signingKeys.keys().next().value;
-    if (oldest !== undefined) signingKeys.delete(oldest);
-  }
   return key;
 }

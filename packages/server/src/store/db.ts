@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'k
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations.js';
+import { BoundedMap } from '../domain/cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -94,12 +95,12 @@ function cachePreparedStatements(sqlite: SqliteDatabase.Database): void {
 const PREPARED = Symbol('cognate.preparedStatements');
 
 /** Statement names by SQL text, shared by every connection: the hash is taken once per text, not per query. */
-const statementNames = new Map<string, string>();
+const statementNames = new BoundedMap<string, string>(2000);
 function statementName(text: string): string {
   let name = statementNames.get(text);
   if (name === undefined) {
     name = createHash('sha1').update(text).digest('base64url').slice(0, 22);
-    if (statementNames.size < 2000) statementNames.set(text, name);
+    statementNames.set(text, name);
   }
   return name;
 }
