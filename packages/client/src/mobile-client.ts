@@ -260,6 +260,9 @@ const deliveryDetails = (d: { DeliveryMedium?: string; Destination?: string; Att
 
 const attributeList = (attrs: Record<string, string> | undefined) => (attrs ? Object.entries(attrs).map(([Name, Value]) => ({ Name, Value })) : undefined);
 
+/** "Device does not exist.": the server forgot a device this client remembers; clients then drop it and retry without it. */
+const isForgottenDevice = (e: unknown): e is MobileClientError => isMobileClientError(e, 'resourceNotFound') && /device/i.test(e.message);
+
 const withDefined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
 /**
@@ -681,7 +684,7 @@ export class MobileClient {
     } catch (e) {
       // A device the server forgot (or never had): forget it here too and sign in again without it,
       // as amazon-cognito-identity-js and the iOS SDK do.
-      if (device && isMobileClientError(e, 'resourceNotFound') && /device/i.test(e.message)) {
+      if (device && isForgottenDevice(e)) {
         await this.#forgetDevice(input.username);
         return this.signIn(input);
       }
@@ -1166,7 +1169,7 @@ export class MobileClient {
       } catch (e) {
         // A device the server forgot ("Device does not exist."): drop it here too and refresh
         // without it, as signIn() does.
-        if (!deviceKey || !isMobileClientError(e, 'resourceNotFound') || !/device/i.test(e.message)) throw e;
+        if (!deviceKey || !isForgottenDevice(e)) throw e;
         await this.#forgetCurrentDevice();
         result = await refresh(undefined);
       }
