@@ -1,8 +1,8 @@
 /**
  * MobileClient.federatedSignIn with the providers an app signs in with outside the user pool,
  * verified for real by a running Cognate server:
- * - SAML: a provider registered with IAM CreateSAMLProvider, SAML responses signed by this suite as
- *   an IdP would (xml-crypto, RSA-SHA256, exclusive c14n); the assertion's role, `customRoleArn`
+ * - SAML: a provider registered with IAM CreateSAMLProvider, SAML responses signed as an IdP would
+ *   (the server suites' saml-idp.ts: xml-crypto, RSA-SHA256, exclusive c14n); the assertion's role, `customRoleArn`
  *   when it carries several (kept for later getAWSCredentials calls, across a restart, and asked
  *   for again when an expired assertion is replaced);
  * - Google (`accounts.google.com`, an OIDC issuer) and Facebook (`graph.facebook.com`'s Graph API),
@@ -10,72 +10,21 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { SignedXml } from 'xml-crypto';
 import { DescribeIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { AUTH_ROLE, identityPoolFor } from '../../server/test/e2e/identity/helpers.js';
 import { iam } from '../../server/test/e2e/identity/sign.js';
+import { keyPair, metadata, PROVIDER, samlResponse, type KeyPair } from '../../server/test/e2e/identity/saml-idp.js';
 import { MemoryStorage, UserState, type AWSConfiguration, type AWSCredentials, type MobileClient, type MobileClientOptions, type UserStateInfo } from '../src/index.js';
 import { advance, clientFor, databaseKinds, entered, failure, recordingFetch, startTestServer, type TestServer } from './support.js';
 
-const SAML = 'arn:aws:iam::000000000000:saml-provider/CorpIdP';
+const SAML = PROVIDER;
 const ENGINEERS = 'arn:aws:iam::000000000000:role/Engineers';
 const ADMINS = 'arn:aws:iam::000000000000:role/Admins';
 const GOOGLE = 'accounts.google.com';
 const FACEBOOK = 'graph.facebook.com';
-
-/** A throwaway RSA key and self-signed certificate for the SAML IdP (the openssl command). */
-function samlKeys(): { key: string; cert: string } {
-  const dir = mkdtempSync(path.join(tmpdir(), 'cognate-client-saml-'));
-  try {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'k.pem'), '-out', path.join(dir, 'c.pem'), '-subj', '/CN=idp.example.com', '-days', '2'], { stdio: 'ignore' });
-    return { key: readFileSync(path.join(dir, 'k.pem'), 'utf8'), cert: readFileSync(path.join(dir, 'c.pem'), 'utf8') };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** The IdP's metadata as IAM CreateSAMLProvider takes it: its signing certificate. */
-function samlMetadata(cert: string): string {
-  const body = cert.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-  return (
-    `<?xml version="1.0"?><md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com">` +
-    `<md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol"><md:KeyDescriptor use="signing">` +
-    `<ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${body}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
-    `</md:KeyDescriptor></md:IDPSSODescriptor></md:EntityDescriptor>`
-  );
-}
-
-/** A base64 SAMLResponse for `nameId` with the given roles, its assertion signed; valid 5 minutes from `now`. */
-function samlResponse(keys: { key: string; cert: string }, nameId: string, roles: string[], now: number): string {
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const until = iso(now + 5 * 60_000);
-  const roleValues = roles.map((r) => `<saml:AttributeValue>${r},${SAML}</saml:AttributeValue>`).join('');
-  const assertion =
-    `<saml:Assertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_a${Math.random().toString(36).slice(2)}" Version="2.0" IssueInstant="${iso(now)}">` +
-    `<saml:Issuer>https://idp.example.com</saml:Issuer>` +
-    `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">${nameId}</saml:NameID>` +
-    `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer"><saml:SubjectConfirmationData NotOnOrAfter="${until}" Recipient="https://signin.aws.amazon.com/saml"/></saml:SubjectConfirmation></saml:Subject>` +
-    `<saml:Conditions NotBefore="${iso(now - 60_000)}" NotOnOrAfter="${until}"><saml:AudienceRestriction><saml:Audience>urn:amazon:webservices</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
-    `<saml:AttributeStatement><saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/Role">${roleValues}</saml:Attribute>` +
-    `<saml:Attribute Name="https://aws.amazon.com/SAML/Attributes/RoleSessionName"><saml:AttributeValue>${nameId}</saml:AttributeValue></saml:Attribute></saml:AttributeStatement>` +
-    `</saml:Assertion>`;
-  const response = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_r1" Version="2.0" IssueInstant="${iso(now)}"><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>${assertion}</samlp:Response>`;
-  const signer = new SignedXml({ privateKey: keys.key, publicCert: keys.cert, signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
-  signer.addReference({
-    xpath: "//*[local-name(.)='Assertion']",
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-  });
-  signer.computeSignature(response, { location: { reference: "//*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
-  return Buffer.from(signer.getSignedXml(), 'utf8').toString('base64');
-}
 
 /**
  * Google and Facebook as the server reaches them through `socialEndpoints`: Google's OpenID
@@ -126,14 +75,14 @@ for (const kind of databaseKinds) {
   describe(`MobileClient federatedSignIn with SAML, Google and Facebook (${kind})`, () => {
     let server: TestServer;
     let social: Awaited<ReturnType<typeof startSocialProviders>>;
-    let idp: { key: string; cert: string };
+    let idp: KeyPair;
     let config: AWSConfiguration;
 
     before(async () => {
-      idp = samlKeys();
+      idp = keyPair();
       social = await startSocialProviders();
       server = await startTestServer(kind, { socialEndpoints: JSON.stringify({ [GOOGLE]: `${social.base}/google`, [FACEBOOK]: `${social.base}/facebook` }) });
-      const created = await iam(server.url, server.credentials, { Action: 'CreateSAMLProvider', Name: 'CorpIdP', SAMLMetadataDocument: samlMetadata(idp.cert) }, server.clock.now());
+      const created = await iam(server.url, server.credentials, { Action: 'CreateSAMLProvider', Name: 'CorpIdP', SAMLMetadataDocument: metadata(idp.cert) }, server.clock.now());
       assert.equal(created.status, 200, created.text);
       const identityPoolId = await identityPoolFor(server, [], { SamlProviderARNs: [SAML], SupportedLoginProviders: { [GOOGLE]: 'google-app', [FACEBOOK]: 'fb-app' } });
       config = { CredentialsProvider: { CognitoIdentity: { Default: { PoolId: identityPoolId, Region: 'us-east-1', Endpoint: server.url } } } };
@@ -164,7 +113,7 @@ for (const kind of databaseKinds) {
 
     it('SAML: the provider ARN as the login, the assertion’s one role; the same NameID keeps its identity', async () => {
       const { client, seen, requests } = await recorded();
-      const state = await client.federatedSignIn(SAML, samlResponse(idp, 'jane@corp', [ENGINEERS], server.clock.now()));
+      const state = await client.federatedSignIn(SAML, samlResponse(idp, { nameId: 'jane@corp', roles: [ENGINEERS], now: server.clock.now() }));
       assert.equal(state, UserState.signedIn);
       assert.deepEqual(seen.at(-1), ['signedIn', { reason: 'federatedSignIn', previous: 'signedOut', provider: SAML }]);
       assert.deepEqual(requests, ['GetId', 'GetCredentialsForIdentity']);
@@ -175,14 +124,14 @@ for (const kind of databaseKinds) {
       assert.equal(requests.length, 2, 'the sign-in’s credentials are cached');
 
       const elsewhere = await recorded();
-      await elsewhere.client.federatedSignIn(SAML, samlResponse(idp, 'jane@corp', [ENGINEERS], server.clock.now()));
+      await elsewhere.client.federatedSignIn(SAML, samlResponse(idp, { nameId: 'jane@corp', roles: [ENGINEERS], now: server.clock.now() }));
       assert.equal(elsewhere.client.identityId, credentials.identityId, 'the same user on another device');
     });
 
     it('SAML with several roles: federatedSignIn needs customRoleArn; it is used for every later fetch, after a restart too, and asked for again when an expired assertion is replaced', async () => {
       const storage = new MemoryStorage();
       const { client, requests } = await recorded({ storage });
-      const response = samlResponse(idp, 'max@corp', [ENGINEERS, ADMINS], server.clock.now());
+      const response = samlResponse(idp, { nameId: 'max@corp', roles: [ENGINEERS, ADMINS], now: server.clock.now() });
 
       const ambiguous = await failure(() => client.federatedSignIn(SAML, response));
       assert.equal(ambiguous.code, 'invalidParameter');
@@ -214,7 +163,7 @@ for (const kind of databaseKinds) {
       const waiting = client.getAWSCredentials();
       const info = await invalid;
       assert.deepEqual([info.reason, info.provider, info.error?.code], ['federatedTokensInvalid', SAML, 'notAuthorized']);
-      await client.federatedSignIn(SAML, samlResponse(idp, 'max@corp', [ENGINEERS, ADMINS], server.clock.now()), { customRoleArn: ENGINEERS });
+      await client.federatedSignIn(SAML, samlResponse(idp, { nameId: 'max@corp', roles: [ENGINEERS, ADMINS], now: server.clock.now() }), { customRoleArn: ENGINEERS });
       const renewed = await waiting;
       assert.equal(roleOf(renewed), ENGINEERS, 'the new sign-in’s role');
       assert.equal(renewed.identityId, admins.identityId, 'the same identity');
