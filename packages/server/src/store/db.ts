@@ -110,7 +110,7 @@ const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
  * Sends Kysely's parameterised statements as named prepared statements (the name is a hash of the
  * text), so each connection parses and plans a statement once and then reuses it — after five runs
  * PostgreSQL settles on a generic plan. On 2 cores this lifted refresh and GetUser on PostgreSQL by
- * half (README, Performance). Statements without parameters (BEGIN, DDL) go as they are.
+ * half (docs/benchmarks.md). Statements without parameters (BEGIN, DDL) go as they are.
  *
  * A schema change under a running node (another node migrating) can invalidate a prepared
  * `select *` ("cached plan must not change result type"): the connection then prepares afresh
