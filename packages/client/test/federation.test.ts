@@ -14,7 +14,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { DescribeIdentityCommand } from '@aws-sdk/client-cognito-identity';
-import { AUTH_ROLE, identityPoolFor } from '../../server/test/e2e/identity/helpers.js';
+import { AUTH_ROLE, identityPoolFor, trustRole } from '../../server/test/e2e/identity/helpers.js';
 import { iam } from '../../server/test/e2e/identity/sign.js';
 import { keyPair, metadata, PROVIDER, samlResponse, type KeyPair } from '../../server/test/e2e/identity/saml-idp.js';
 import { MemoryStorage, UserState, type AWSConfiguration, type AWSCredentials, type MobileClient, type MobileClientOptions, type UserStateInfo } from '../src/index.js';
@@ -85,6 +85,8 @@ for (const kind of databaseKinds) {
       const created = await iam(server.url, server.credentials, { Action: 'CreateSAMLProvider', Name: 'CorpIdP', SAMLMetadataDocument: metadata(idp.cert) }, server.clock.now());
       assert.equal(created.status, 200, created.text);
       const identityPoolId = await identityPoolFor(server, [], { SamlProviderARNs: [SAML], SupportedLoginProviders: { [GOOGLE]: 'google-app', [FACEBOOK]: 'fb-app' } });
+      // The roles a SAML assertion offers are assumed only when they trust the pool.
+      for (const role of [ENGINEERS, ADMINS]) await trustRole(server, role, identityPoolId, 'authenticated');
       config = { CredentialsProvider: { CognitoIdentity: { Default: { PoolId: identityPoolId, Region: 'us-east-1', Endpoint: server.url } } } };
     });
     after(async () => {

@@ -14,6 +14,8 @@ import type { Sealer } from '../crypto/seal.js';
 import type { Clock } from '../ports.js';
 import { randomString } from '../domain/ids.js';
 import { BoundedMap } from '../domain/cache.js';
+import type { IamRoles } from './iam-roles.js';
+import { requireTrust } from './trust.js';
 
 export const CREDENTIALS_SECONDS = 3600;
 const SEAL_PURPOSE = 'cognate/identity-credentials/v1';
@@ -72,9 +74,15 @@ export class BuiltInBroker implements CredentialsBroker {
   /** SessionToken → its claims. Opening is deterministic (same token, same claims), so this is only a shortcut. */
   private readonly opened = new BoundedMap<string, SessionClaims>(MAX_OPENED);
 
-  constructor(private readonly sealer: Sealer, private readonly clock: Clock) {}
+  constructor(private readonly sealer: Sealer, private readonly clock: Clock, private readonly roles: IamRoles) {}
 
+  /**
+   * Mints credentials for a role whose trust policy admits the identity (identity/trust.ts);
+   * RoleNotTrusted otherwise. This is the one place built-in credentials are made, for
+   * GetCredentialsForIdentity and for Cognate's STS alike.
+   */
   async issue(req: CredentialsRequest): Promise<IssuedCredentials> {
+    await requireTrust(this.roles, req.roleArn, { identityId: req.identityId, poolId: req.poolId, amr: req.amr });
     const now = this.clock.now();
     const expiration = now + (req.seconds ?? CREDENTIALS_SECONDS) * 1000;
     const accessKeyId = `ASIA${randomString(BASE32, 16)}`;
@@ -136,7 +144,14 @@ export class UpstreamStsBroker implements CredentialsBroker {
         }),
       );
     } catch (e) {
-      const name = (e as { name?: string }).name ?? 'Error';
+      // A 4xx is the STS refusing this role for this identity (AccessDenied: the trust policy;
+      // InvalidIdentityToken …): a configuration fault of the pool's roles, as Cognito reports it.
+      // Anything else (5xx, no answer) is the STS failing.
+      const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (typeof status === 'number' && status >= 400 && status < 500) {
+        throw new CognitoError('InvalidIdentityPoolConfigurationException', 'Invalid identity pool configuration. Check assigned IAM roles for this pool.');
+      }
+      const name = String((e as { name?: unknown }).name ?? 'Error').replace(/[^\w.-]/g, '').slice(0, 64);
       throw new CognitoError('ExternalServiceException', `The STS endpoint refused the credentials request (${name}).`);
     }
     const c = out.Credentials;

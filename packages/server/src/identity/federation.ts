@@ -92,8 +92,9 @@ export async function getCredentialsForIdentity(cognate: Cognate, input: { Ident
 
 export async function getOpenIdToken(cognate: Cognate, input: { IdentityId: string; Logins?: Record<string, string> }) {
   const { identity, pool } = await identityAndPool(cognate, input.IdentityId);
-  // GetOpenIdToken is the first step of the basic (classic) flow, which the pool must allow.
-  if (!pool.settings.AllowClassicFlow) throw errors.invalidParameter('Basic (classic) flow is not enabled, please use enhanced flow.');
+  // GetOpenIdToken is the first step of the basic (classic) flow. Cognito refuses it only when the
+  // pool says AllowClassicFlow: false; a pool created without the flag allows it.
+  if (pool.settings.AllowClassicFlow === false) throw errors.invalidParameter('Basic (classic) flow is not enabled, please use enhanced flow.');
   const logins = await verifyLogins(cognate, pool, input.Logins);
   const identityId = await authorizeIdentity(cognate, pool, identity, logins);
   const token = await cognate.identity.openId.issue({ pool, identityId, logins, principalTags: principalTags(pool, logins) });

@@ -1,8 +1,11 @@
 /**
  * The roles the built-in credentials broker issues credentials for, with their policies: a trust
- * policy (who may assume the role: Cognate's STS evaluates it for AssumeRoleWithWebIdentity) and
+ * policy (who may assume the role: identity/trust.ts evaluates it whenever the built-in broker mints
+ * credentials, for GetCredentialsForIdentity and AssumeRoleWithWebIdentity alike; a role without
+ * one can be assumed by nobody, as in IAM) and
  * named permission policies (what the role's credentials may do: the verifier evaluates them).
- * Created with the IAM-compatible query API (CreateRole, PutRolePolicy …) or `cognate role create`.
+ * Created with the IAM-compatible query API (CreateRole, UpdateAssumeRolePolicy, PutRolePolicy …) or
+ * `cognate identity-pool create`.
  */
 import { errors } from '../errors.js';
 import type { Store } from '../store/db.js';
@@ -90,6 +93,13 @@ export class IamRoles {
     const stored: Stored = { name: role.name, trust: role.trust, policies: role.policies };
     await this.store.db.updateTable('iam_roles').set({ policy: JSON.stringify(stored), updated_at: now }).where('arn', '=', role.arn).execute();
     this.cache.delete(role.arn);
+  }
+
+  /** Replaces the trust policy (IAM UpdateAssumeRolePolicy). */
+  async updateTrust(name: string, document: string | unknown, now: number): Promise<void> {
+    const trust = parsePolicy(document);
+    const role = await this.getByName(name);
+    await this.save({ ...role, trust }, now);
   }
 
   async putPolicy(name: string, policyName: string, document: string | unknown, now: number): Promise<void> {

@@ -133,7 +133,7 @@ export class IdentityPools {
   /** The checks Create and Update share; returns the settings to store. */
   private async settingsFromInput(input: IdentityPoolInput, previous?: IdentityPool): Promise<IdentityPoolSettings> {
     const settings: IdentityPoolSettings = { AllowUnauthenticatedIdentities: input.AllowUnauthenticatedIdentities };
-    if (input.AllowClassicFlow !== undefined) settings.AllowClassicFlow = input.AllowClassicFlow;
+    if (typeof input.AllowClassicFlow === 'boolean') settings.AllowClassicFlow = input.AllowClassicFlow;
     if (input.SupportedLoginProviders !== undefined) {
       for (const name of Object.keys(input.SupportedLoginProviders)) {
         if (!(SOCIAL_PROVIDERS as readonly string[]).includes(name)) throw errors.invalidParameter(`Unsupported login provider: ${name}`);
@@ -372,7 +372,8 @@ export function identityPoolType(pool: IdentityPool): Record<string, unknown> {
     IdentityPoolId: pool.id,
     IdentityPoolName: pool.name,
     AllowUnauthenticatedIdentities: s.AllowUnauthenticatedIdentities,
-    AllowClassicFlow: s.AllowClassicFlow ?? false,
+    // Echoed only when the pool was given it (Cognito's IdentityPool shape: optional).
+    ...(s.AllowClassicFlow !== undefined ? { AllowClassicFlow: s.AllowClassicFlow } : {}),
     ...(s.SupportedLoginProviders ? { SupportedLoginProviders: s.SupportedLoginProviders } : {}),
     ...(s.DeveloperProviderName ? { DeveloperProviderName: s.DeveloperProviderName } : {}),
     ...(s.OpenIdConnectProviderARNs ? { OpenIdConnectProviderARNs: s.OpenIdConnectProviderARNs } : {}),

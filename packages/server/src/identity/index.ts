@@ -39,9 +39,9 @@ export interface IdentityService {
 
 export function createIdentityService(deps: { config: Config; clock: Clock; store: Store; secrets: ServerSecrets; keys: SigningKeys; pools: UserPools; clients: AppClients }): IdentityService {
   const { config, clock, store } = deps;
-  const builtIn = new BuiltInBroker(deps.secrets.sessions, clock);
-  const upstream = config.credentialsBroker === 'upstream' ? new UpstreamStsBroker(config) : undefined;
   const roles = new IamRoles(store);
+  const builtIn = new BuiltInBroker(deps.secrets.sessions, clock, roles);
+  const upstream = config.credentialsBroker === 'upstream' ? new UpstreamStsBroker(config) : undefined;
   const external = new ExternalProviders(store, clock, () => (config.socialEndpoints ? (JSON.parse(config.socialEndpoints) as Record<string, string>) : {}));
   return {
     external,

@@ -22,6 +22,12 @@ export interface VerifiedLogin {
   amr: string;
   /** The token's claims (role-mapping rules and principal tags read them). */
   claims: Record<string, unknown>;
+  /**
+   * The roles a verified SAML response of a registered SAML provider offers (its
+   * `https://aws.amazon.com/SAML/Attributes/Role` values naming that provider). Only the SAML
+   * verifier sets it: no claim of any other login chooses a role except through role mappings.
+   */
+  samlRoles?: readonly string[];
 }
 
 const invalidToken = (why: string) => errors.notAuthorized(`Invalid login token. ${why}`);

@@ -5,7 +5,9 @@
  *   token's `cognito:preferred_role` and `cognito:roles` (CustomRoleArn picks one of the roles),
  *   Rules mappings take the first rule whose claim matches; when nothing applies,
  *   AmbiguousRoleResolution says AuthenticatedRole (the pool's authenticated role) or Deny;
+ * - a SAML login gets a role its verified assertion offers (VerifiedLogin.samlRoles);
  * - without a mapping, the pool's authenticated role.
+ * Whatever is chosen must still trust the identity: the broker checks that (identity/trust.ts).
  */
 import { CognitoError, errors } from '../errors.js';
 import type { IdentityPool, MappingRule } from './identity-pools.js';
@@ -48,10 +50,10 @@ export function resolveRole(pool: IdentityPool, logins: readonly VerifiedLogin[]
     if (customRoleArn !== undefined && customRoleArn !== role) throw errors.notAuthorized('The CustomRoleArn is not a role this identity can assume.');
     return role;
   }
-  // SAML: the role comes from the assertion; with several, CustomRoleArn picks one.
-  const saml = logins.find((l) => Array.isArray(l.claims['saml:roles']));
+  // SAML: the role comes from the verified assertion (never from a claim); with several, CustomRoleArn picks one.
+  const saml = logins.find((l) => l.samlRoles !== undefined);
   if (saml) {
-    const roles = saml.claims['saml:roles'] as string[];
+    const roles = saml.samlRoles!;
     if (customRoleArn !== undefined) {
       if (!roles.includes(customRoleArn)) throw errors.notAuthorized('The CustomRoleArn is not one of the roles in the SAML assertion.');
       return customRoleArn;

@@ -153,8 +153,7 @@ export class SamlLogins {
         }
       }
     }
-    claims['saml:roles'] = roles;
-    return { key, provider: key, subject: sub, mappingKey: key, amr: `${key}:${sub}`, claims };
+    return { key, provider: key, subject: sub, mappingKey: key, amr: `${key}:${sub}`, claims, samlRoles: roles };
   }
 
   /** The assertion covered by a valid signature under one of the certificates, if any. */

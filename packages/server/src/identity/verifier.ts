@@ -5,7 +5,7 @@
  * role's policies for the action and resource the request stands for. Resource servers call it
  * (in-process, or over HTTP at `POST /identity/verify`).
  */
-import { CognitoError } from '../errors.js';
+import { CognitoError, errors } from '../errors.js';
 import { verifySigV4, type SignedRequest } from '../protocol/sigv4.js';
 import type { Clock } from '../ports.js';
 import type { BuiltInBroker, SessionClaims } from './credentials.js';
@@ -19,7 +19,7 @@ export interface VerifyRequestOptions {
   resource: string;
   /** Accepted SigV4 service names; any when omitted. */
   services?: readonly string[];
-  /** Extra condition keys of the request (e.g. `s3:prefix`). */
+  /** Extra condition keys of the request (e.g. `s3:prefix`); never principal keys ({@link principalKeyIn}). */
   context?: PolicyContext;
 }
 
@@ -39,6 +39,29 @@ export function sessionContext(c: SessionClaims): PolicyContext {
   return ctx;
 }
 
+/**
+ * Condition keys whose values are facts about the principal: the session sets them (from the sealed
+ * SessionToken) or, where it has none, they have none. A caller's `context` may add request facts
+ * (resource tags, `aws:SourceIp`, `aws:RequestTag/*`, `s3:prefix` …) but never name one of these,
+ * or it could claim another identity's tags, pool, `amr` or `sub`. IAM condition keys are
+ * case-insensitive, so the comparison is too. (IAM User Guide, "AWS global condition context
+ * keys": the principal properties.)
+ */
+const PRINCIPAL_KEY_PREFIXES = ['aws:principal', 'cognito-identity.amazonaws.com:', 'sts:'];
+const PRINCIPAL_KEYS = new Set([
+  'aws:userid', 'aws:username', 'aws:federatedprovider', 'aws:tokenissuetime', 'aws:multifactorauthpresent',
+  'aws:multifactorauthage', 'aws:sourceidentity', 'aws:assumedroot', 'aws:ec2instancesourcevpc', 'aws:ec2instancesourceprivateipv4',
+]);
+
+/** The first key of a caller's context that names a principal fact, if any. */
+export function principalKeyIn(context: PolicyContext | undefined): string | undefined {
+  for (const key of Object.keys(context ?? {})) {
+    const k = key.toLowerCase();
+    if (PRINCIPAL_KEYS.has(k) || PRINCIPAL_KEY_PREFIXES.some((p) => k.startsWith(p))) return key;
+  }
+  return undefined;
+}
+
 /** The service the request's credential scope names (so any service's requests can be checked). */
 function scopedService(req: SignedRequest): string {
   const auth = req.headers['authorization'];
@@ -56,7 +79,15 @@ function scopedService(req: SignedRequest): string {
 export class CredentialsVerifier {
   constructor(private readonly broker: BuiltInBroker, private readonly roles: IamRoles, private readonly clock: Clock) {}
 
+  /**
+   * Checks a signed request against its role's policies. A `context` naming a principal fact
+   * ({@link principalKeyIn}) is refused with InvalidParameterException before anything else.
+   */
   async verify(req: SignedRequest, opts: VerifyRequestOptions): Promise<VerifyResult> {
+    const principalKey = principalKeyIn(opts.context);
+    if (principalKey !== undefined) {
+      throw errors.invalidParameter(`context must not set ${principalKey.slice(0, 128)}: principal keys come only from the credentials.`);
+    }
     let session: SessionClaims | undefined;
     try {
       await verifySigV4(req, {

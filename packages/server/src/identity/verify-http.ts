@@ -2,10 +2,13 @@
  * `POST /identity/verify`: the verifier over HTTP, for resource servers that are not in this
  * process. The body describes the request the client sent, as received, and what it stands for:
  * `{ method, path, query?, headers, body? (base64), action, resource, context? }`. The answer is
- * the verifier's result, with 200 when the request is allowed and 403 otherwise. Served straight
+ * the verifier's result, with 200 when the request is allowed and 403 otherwise. `context` adds
+ * request condition keys; one naming a principal fact (`aws:PrincipalTag/*`,
+ * `cognito-identity.amazonaws.com:*`, `aws:userid` …) is refused with 400 InvalidParameterException. Served straight
  * from node:http (server.ts), like the API POSTs.
  */
 import type { Cognate } from '../domain/cognate.js';
+import { principalKeyIn } from './verifier.js';
 
 interface VerifyBody {
   method?: unknown;
@@ -19,6 +22,7 @@ interface VerifyBody {
 }
 
 const str = (v: unknown): v is string => typeof v === 'string';
+const invalid = (message: string) => ({ status: 400, json: { __type: 'InvalidParameterException', message } });
 
 /** Answers one `POST /identity/verify` body: the status and the JSON to send back. */
 export async function verifyOverHttp(cognate: Cognate, body: Buffer): Promise<{ status: number; json: unknown }> {
@@ -34,10 +38,17 @@ export async function verifyOverHttp(cognate: Cognate, body: Buffer): Promise<{ 
   }
   const lower: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (str(v)) lower[k.toLowerCase()] = v;
-  const context: Record<string, string | string[]> = {};
-  if (input.context && typeof input.context === 'object') {
-    for (const [k, v] of Object.entries(input.context as Record<string, unknown>)) if (str(v) || (Array.isArray(v) && v.every(str))) context[k] = v as string | string[];
+  const context: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  if (input.context !== undefined && input.context !== null) {
+    if (typeof input.context !== 'object' || Array.isArray(input.context)) return invalid('context must be an object of condition keys.');
+    for (const [k, v] of Object.entries(input.context as Record<string, unknown>)) {
+      if (!(str(v) || (Array.isArray(v) && v.every(str)))) return invalid(`context ${k.slice(0, 128)} must be a string or a list of strings.`);
+      context[k] = v as string | string[];
+    }
   }
+  // Principal keys (aws:PrincipalTag/*, cognito-identity.amazonaws.com:* …) come from the credentials only.
+  const principalKey = principalKeyIn(context);
+  if (principalKey !== undefined) return invalid(`context must not set ${principalKey.slice(0, 128)}: principal keys come only from the credentials.`);
   const result = await cognate.identity.verifier.verify(
     {
       method: input.method.toUpperCase(),

@@ -3,14 +3,14 @@
  * on: STS AssumeRoleWithWebIdentity (unsigned: the web identity token is the credential), which
  * exchanges Cognate's OpenID tokens for built-in credentials as Cognito's basic flow does with
  * AWS STS, and the IAM role calls (CreateRole, GetRole, DeleteRole, PutRolePolicy, GetRolePolicy,
- * DeleteRolePolicy; SigV4 with the admin credentials, service `iam`) that give roles their policies.
+ * DeleteRolePolicy, UpdateAssumeRolePolicy; SigV4 with the admin credentials, service `iam`) that give roles their policies.
  */
 import { randomUUID } from 'node:crypto';
 import { CognitoError } from '../errors.js';
 import type { Cognate } from '../domain/cognate.js';
 import { verifySigV4 } from './sigv4.js';
 import { roleNameOfArn } from '../identity/iam-roles.js';
-import { evaluate } from '../identity/policy.js';
+import { RoleNotTrusted } from '../identity/trust.js';
 
 export interface QueryRequest {
   method: string;
@@ -74,17 +74,17 @@ async function assumeRoleWithWebIdentity(cognate: Cognate, params: URLSearchPara
   }
   const c = verified.claims;
   const amr = (c.amr as unknown[]).filter((a): a is string => typeof a === 'string');
-  const role = await cognate.identity.roles.find(roleArn);
-  const denied = () => new QueryError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
-  if (!role) throw denied();
-  if (role.trust) {
-    const ctx = { 'cognito-identity.amazonaws.com:sub': c.sub as string, 'cognito-identity.amazonaws.com:aud': c.aud as string, 'cognito-identity.amazonaws.com:amr': amr };
-    if (evaluate([role.trust], 'sts:AssumeRoleWithWebIdentity', roleArn, ctx) !== 'Allow') throw denied();
-  }
   const tagClaim = (c['https://aws.amazon.com/tags'] as { principal_tags?: Record<string, unknown> } | undefined)?.principal_tags ?? {};
   const tags = Object.fromEntries(Object.entries(tagClaim).map(([k, v]) => [k, Array.isArray(v) ? String(v[0]) : String(v)]));
-  const creds = await cognate.identity.builtIn.issue({ identityId: c.sub as string, poolId: c.aud as string, roleArn, amr, tags, seconds, openIdToken: async () => token });
-  const roleName = roleNameOfArn(roleArn) ?? role.name;
+  let creds;
+  try {
+    // The broker evaluates the role's trust policy (identity/trust.ts), as for GetCredentialsForIdentity.
+    creds = await cognate.identity.builtIn.issue({ identityId: c.sub as string, poolId: c.aud as string, roleArn, amr, tags, seconds, openIdToken: async () => token });
+  } catch (e) {
+    if (e instanceof RoleNotTrusted) throw new QueryError('AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity', 403);
+    throw e;
+  }
+  const roleName = roleNameOfArn(roleArn) ?? roleArn;
   return {
     Credentials: { AccessKeyId: creds.AccessKeyId, SecretAccessKey: creds.SecretKey, SessionToken: creds.SessionToken, Expiration: new Date(creds.Expiration).toISOString() },
     SubjectFromWebIdentityToken: c.sub as string,
@@ -117,6 +117,9 @@ async function iamAction(cognate: Cognate, action: string, params: URLSearchPara
       return { Role: roleShape(await roles.getByName(required(params, 'RoleName'))) };
     case 'DeleteRole':
       await roles.delete(required(params, 'RoleName'));
+      return undefined;
+    case 'UpdateAssumeRolePolicy':
+      await roles.updateTrust(required(params, 'RoleName'), required(params, 'PolicyDocument'), now);
       return undefined;
     case 'PutRolePolicy':
       await roles.putPolicy(required(params, 'RoleName'), required(params, 'PolicyName'), required(params, 'PolicyDocument'), now);
@@ -158,7 +161,7 @@ async function iamAction(cognate: Cognate, action: string, params: URLSearchPara
 }
 
 const IAM_ACTIONS = new Set([
-  'CreateRole', 'GetRole', 'DeleteRole', 'PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy',
+  'CreateRole', 'GetRole', 'DeleteRole', 'UpdateAssumeRolePolicy', 'PutRolePolicy', 'GetRolePolicy', 'DeleteRolePolicy',
   'CreateOpenIDConnectProvider', 'GetOpenIDConnectProvider', 'DeleteOpenIDConnectProvider', 'CreateSAMLProvider', 'DeleteSAMLProvider',
 ]);
 

@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { GetCredentialsForIdentityCommand, GetIdCommand, GetOpenIdTokenCommand } from '@aws-sdk/client-cognito-identity';
+import { CreateIdentityPoolCommand, GetCredentialsForIdentityCommand, GetIdCommand, GetOpenIdTokenCommand } from '@aws-sdk/client-cognito-identity';
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { databaseKinds } from '../../support/postgres.js';
@@ -62,10 +62,11 @@ for (const kind of databaseKinds) {
       server = await startTestServer(kind);
       pool = await newPool(server);
       identityPoolId = await identityPoolFor(server, [pool]);
-      for (const [name, amr] of [['Cognito_Auth_Role', 'authenticated'], ['Cognito_Unauth_Role', 'unauthenticated']] as const) {
-        const created = await iam(server.url, server.credentials, { Action: 'CreateRole', RoleName: name, AssumeRolePolicyDocument: trustFor(identityPoolId, amr) }, server.clock.now());
-        assert.equal(created.status, 200, created.text);
-        assert.match(created.text, new RegExp(`<Arn>arn:aws:iam::000000000000:role/${name}</Arn>`));
+      // identityPoolFor made both roles (CreateRole) with trust policies for this pool.
+      for (const name of ['Cognito_Auth_Role', 'Cognito_Unauth_Role']) {
+        const got = await iam(server.url, server.credentials, { Action: 'GetRole', RoleName: name }, server.clock.now());
+        assert.equal(got.status, 200, got.text);
+        assert.match(got.text, new RegExp(`<Arn>arn:aws:iam::000000000000:role/${name}</Arn>`));
         const put = await iam(server.url, server.credentials, { Action: 'PutRolePolicy', RoleName: name, PolicyName: 'app', PolicyDocument: userPolicy }, server.clock.now());
         assert.equal(put.status, 200, put.text);
       }
@@ -174,9 +175,9 @@ for (const kind of databaseKinds) {
       }
 
       // A role deleted: its credentials stop working at once.
-      await iam(server.url, server.credentials, { Action: 'CreateRole', RoleName: 'Temp', AssumeRolePolicyDocument: trustFor(identityPoolId, 'authenticated') }, at);
-      await iam(server.url, server.credentials, { Action: 'PutRolePolicy', RoleName: 'Temp', PolicyName: 'all', PolicyDocument: JSON.stringify({ Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }) }, at);
       const tempPool = await identityPoolFor(server, [pool]);
+      await iam(server.url, server.credentials, { Action: 'CreateRole', RoleName: 'Temp', AssumeRolePolicyDocument: trustFor(tempPool, 'unauthenticated') }, at);
+      await iam(server.url, server.credentials, { Action: 'PutRolePolicy', RoleName: 'Temp', PolicyName: 'all', PolicyDocument: JSON.stringify({ Statement: { Effect: 'Allow', Action: '*', Resource: '*' } }) }, at);
       const { SetIdentityPoolRolesCommand } = await import('@aws-sdk/client-cognito-identity');
       await server.identityAdmin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: tempPool, Roles: { unauthenticated: 'arn:aws:iam::000000000000:role/Temp' } }));
       const temp = await fromCognitoIdentityPool({ identityPoolId: tempPool, clientConfig: { region: 'us-east-1', endpoint: server.url, maxAttempts: 1 } })();
@@ -217,7 +218,8 @@ for (const kind of databaseKinds) {
         const guestToken = (await server.identity.send(new GetOpenIdTokenCommand({ IdentityId: guest }))).Token;
         assert.equal((await failure(() => sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: AUTH_ROLE, RoleSessionName: 's1', WebIdentityToken: guestToken })))).name, 'AccessDenied');
         assert.ok((await sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: UNAUTH_ROLE, RoleSessionName: 's1', WebIdentityToken: guestToken }))).Credentials);
-        const otherPool = await identityPoolFor(server, [pool]);
+        // A pool the roles do not trust (made without identityPoolFor, which would add it to their trust).
+        const otherPool = (await server.identityAdmin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'other', AllowUnauthenticatedIdentities: true }))).IdentityPoolId;
         const otherGuest = (await server.identity.send(new GetIdCommand({ IdentityPoolId: otherPool }))).IdentityId;
         const otherToken = (await server.identity.send(new GetOpenIdTokenCommand({ IdentityId: otherGuest }))).Token;
         assert.equal((await failure(() => sts.send(new AssumeRoleWithWebIdentityCommand({ RoleArn: UNAUTH_ROLE, RoleSessionName: 's1', WebIdentityToken: otherToken })))).name, 'AccessDenied');
@@ -255,12 +257,15 @@ for (const kind of databaseKinds) {
         assert.equal(session.i, creds.identityId);
         const ok = await verify(upstream.url, await sign(creds, 's3', { method: 'GET', host: 'photos.s3.local', path: `/private/${creds.identityId}/a` }, upstream.clock.now()), 's3:GetObject', `${BUCKET}/private/${creds.identityId}/a`);
         assert.equal(ok.status, 200);
-        // No trust for the authenticated role here: the upstream STS refuses, Cognito reports an external failure.
+        // The authenticated role trusts another pool only: the upstream STS refuses (AccessDenied, a 4xx),
+        // which Cognito reports as the pool's roles being misconfigured.
+        const elsewhere = JSON.stringify({ Statement: { Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': 'us-east-1:00000000-0000-0000-0000-000000000001' } } } });
+        assert.equal((await iam(upstream.url, upstream.credentials, { Action: 'UpdateAssumeRolePolicy', RoleName: 'Cognito_Auth_Role', PolicyDocument: elsewhere }, upstream.clock.now())).status, 200);
         await adminUser(upstream, userPool, 'zed');
         const zed = { [providerOf(userPool)]: (await srpSignIn(upstream, userPool, 'zed')).getIdToken().getJwtToken() };
         const { IdentityId } = await upstream.identity.send(new GetIdCommand({ IdentityPoolId: poolId, Logins: zed }));
         const e = await failure(() => upstream.identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: zed })));
-        assert.equal(e.name, 'ExternalServiceException');
+        assert.deepEqual(e, { name: 'InvalidIdentityPoolConfigurationException', message: 'Invalid identity pool configuration. Check assigned IAM roles for this pool.' });
         assert.ok(claims(zed[providerOf(userPool)]!).sub);
       } finally {
         await upstream.stop();

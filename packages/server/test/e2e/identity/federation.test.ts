@@ -27,7 +27,7 @@ import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { databaseKinds } from '../../support/postgres.js';
 import { failure, startTestServer, type TestServer } from '../../support/server.js';
 import { newPool, type Pool } from '../security/helpers.js';
-import { AUTH_ROLE, NO_IDENTITY, UNAUTH_ROLE, adminUser, claims, identityPoolFor, providerOf, srpSignIn } from './helpers.js';
+import { AUTH_ROLE, NO_IDENTITY, UNAUTH_ROLE, adminUser, claims, identityPoolFor, providerOf, srpSignIn, trustRole } from './helpers.js';
 
 const ADMIN_ROLE = 'arn:aws:iam::000000000000:role/Admins';
 const EDITOR_ROLE = 'arn:aws:iam::000000000000:role/Editors';
@@ -230,6 +230,7 @@ for (const kind of databaseKinds) {
       };
 
       const tokenPool = await identityPoolFor(server, [pool], {}, { [mappingKey]: { Type: 'Token', AmbiguousRoleResolution: 'AuthenticatedRole' } });
+      for (const role of [ADMIN_ROLE, EDITOR_ROLE]) await trustRole(server, role, tokenPool, 'authenticated');
       assert.equal(await roleOf(tokenPool, erin), ADMIN_ROLE, 'cognito:preferred_role');
       assert.equal(await roleOf(tokenPool, erin, EDITOR_ROLE), EDITOR_ROLE, 'CustomRoleArn picks one of cognito:roles');
       assert.equal(await roleOf(tokenPool, frank), AUTH_ROLE, 'no group role: ambiguous → authenticated role');
@@ -246,6 +247,7 @@ for (const kind of databaseKinds) {
           RulesConfiguration: { Rules: [{ Claim: 'email', MatchType: 'Contains', Value: '@corp.example', RoleARN: EDITOR_ROLE }, { Claim: 'email', MatchType: 'StartsWith', Value: 'frank', RoleARN: ADMIN_ROLE }] },
         },
       });
+      for (const role of [ADMIN_ROLE, EDITOR_ROLE]) await trustRole(server, role, rulesPool, 'authenticated');
       assert.equal(await roleOf(rulesPool, erin), EDITOR_ROLE);
       assert.equal(await roleOf(rulesPool, frank), ADMIN_ROLE);
       await adminUser(server, pool, 'gina', [{ Name: 'email', Value: 'gina@example.com' }]);

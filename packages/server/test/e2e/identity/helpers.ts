@@ -10,6 +10,7 @@ import {
 import { CreateIdentityPoolCommand, SetIdentityPoolRolesCommand, type CreateIdentityPoolCommandInput, type RoleMapping } from '@aws-sdk/client-cognito-identity';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession } from 'amazon-cognito-identity-js';
 import type { TestServer } from '../../support/server.js';
+import { iam } from './sign.js';
 import { PASSWORD, type Pool } from '../security/helpers.js';
 
 export const AUTH_ROLE = 'arn:aws:iam::000000000000:role/Cognito_Auth_Role';
@@ -55,5 +56,46 @@ export async function identityPoolFor(
     )
   ).IdentityPoolId!;
   await server.identityAdmin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: id, Roles: { authenticated: AUTH_ROLE, unauthenticated: UNAUTH_ROLE }, RoleMappings: roleMappings }));
+  await trustRole(server, AUTH_ROLE, id, 'authenticated');
+  await trustRole(server, UNAUTH_ROLE, id, 'unauthenticated');
   return id;
+}
+
+/** The trust policy Cognito's console writes: the Cognito federated principal, these pools' `aud`, one `amr`. */
+export const trustPolicy = (identityPoolIds: string[], amr: 'authenticated' | 'unauthenticated') => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Principal: { Federated: 'cognito-identity.amazonaws.com' },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': identityPoolIds }, 'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': amr } },
+    },
+  ],
+});
+
+/**
+ * Makes a role (by ARN) trust an identity pool's identities of one kind, over the IAM query API:
+ * CreateRole the first time, else UpdateAssumeRolePolicy adding the pool to the role's `aud` list
+ * (one role shared by several pools, as in AWS). Roles are assumed only when they trust the pool.
+ */
+export async function trustRole(server: TestServer, roleArn: string, identityPoolId: string, amr: 'authenticated' | 'unauthenticated'): Promise<void> {
+  const name = roleArn.slice(roleArn.lastIndexOf('/') + 1);
+  const at = server.clock.now();
+  const got = await iam(server.url, server.credentials, { Action: 'GetRole', RoleName: name }, at);
+  if (got.status === 404) {
+    const created = await iam(server.url, server.credentials, { Action: 'CreateRole', RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trustPolicy([identityPoolId], amr)) }, at);
+    if (created.status !== 200) throw new Error(`CreateRole ${name}: ${created.text}`);
+    return;
+  }
+  const doc = /<AssumeRolePolicyDocument>([^<]*)<\/AssumeRolePolicyDocument>/.exec(got.text)?.[1];
+  const trust = doc ? (JSON.parse(decodeURIComponent(doc.replace(/&quot;/g, '"').replace(/&amp;/g, '&'))) as ReturnType<typeof trustPolicy>) : undefined;
+  const statement = trust?.Statement.find((s) => (s.Condition?.['ForAnyValue:StringLike']?.['cognito-identity.amazonaws.com:amr'] as string | undefined) === amr);
+  const pools = statement ? [statement.Condition.StringEquals['cognito-identity.amazonaws.com:aud']].flat() : [];
+  if (pools.includes(identityPoolId)) return;
+  const updated = trust && statement
+    ? { ...trust, Statement: trust.Statement.map((s) => (s === statement ? { ...s, Condition: { ...s.Condition, StringEquals: { 'cognito-identity.amazonaws.com:aud': [...pools, identityPoolId] } } } : s)) }
+    : { Version: '2012-10-17', Statement: [...(trust?.Statement ?? []), ...trustPolicy([identityPoolId], amr).Statement] };
+  const put = await iam(server.url, server.credentials, { Action: 'UpdateAssumeRolePolicy', RoleName: name, PolicyDocument: JSON.stringify(updated) }, at);
+  if (put.status !== 200) throw new Error(`UpdateAssumeRolePolicy ${name}: ${put.text}`);
 }

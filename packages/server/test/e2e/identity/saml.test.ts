@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { databaseKinds } from '../../support/postgres.js';
 import { failure, startTestServer, type TestServer } from '../../support/server.js';
-import { identityPoolFor } from './helpers.js';
+import { identityPoolFor, trustRole } from './helpers.js';
 import { iam } from './sign.js';
 import { assertionXml, keyPair, metadata, PROVIDER, samlResponse, type KeyPair } from './saml-idp.js';
 
@@ -31,6 +31,7 @@ for (const kind of databaseKinds) {
       assert.equal(created.status, 200, created.text);
       assert.match(created.text, new RegExp(`<SAMLProviderArn>${PROVIDER}</SAMLProviderArn>`));
       identityPoolId = await identityPoolFor(server, [], { SamlProviderARNs: [PROVIDER] });
+      for (const role of [ENGINEERS, ADMINS]) await trustRole(server, role, identityPoolId, 'authenticated');
     });
     after(() => server.stop());
 
