@@ -4,8 +4,10 @@
  *   SecretKey 40 random characters, and the SessionToken is sealed (AES-GCM under the server's
  *   session key) over everything a verifier needs: the key pair, identity, pool, role, `amr`,
  *   session tags and expiry. Nothing is stored: any node can check any credentials.
+ *   It mints only for a role whose trust policy admits the identity (identity/trust.ts).
  * - upstream: exchanges Cognate's OpenID token for credentials at an STS endpoint with
- *   AssumeRoleWithWebIdentity, as Cognito's basic flow does against AWS.
+ *   AssumeRoleWithWebIdentity, as Cognito's basic flow does against AWS; that STS judges the trust
+ *   of its own roles, and its 4xx refusals are InvalidIdentityPoolConfigurationException.
  */
 import { randomBytes } from 'node:crypto';
 import { STSClient, AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
