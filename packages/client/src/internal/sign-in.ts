@@ -1,0 +1,299 @@
+/**
+ * Sign-in: InitiateAuth with the configured flow (USER_SRP_AUTH, USER_PASSWORD_AUTH, CUSTOM_AUTH),
+ * the steps the client answers by itself (PASSWORD_VERIFIER, DEVICE_SRP_AUTH and
+ * DEVICE_PASSWORD_VERIFIER), the challenges the user answers (confirmSignIn), and the finish: the
+ * tokens stored, a new device confirmed, the state `signedIn`.
+ */
+import { MobileClientError } from '../errors.js';
+import type { SignInInput } from '../options.js';
+import { UserState, type NewDevice, type SignInResult, type SignInState } from '../types.js';
+import { requireConfig, requireUserPool, save, transition, type ClientContext, type PendingChallenge } from './context.js';
+import { confirmDevice, forgetDevice } from './devices.js';
+import { formatTimestamp, generateEphemeral, passwordClaimSignature, type Ephemeral } from './srp.js';
+import { deliveryDetails, idp, isForgottenDevice, secretHash, withDefined, type AuthResponse } from './wire.js';
+
+const CHALLENGE_STATES: Readonly<Record<string, SignInState>> = {
+  SMS_MFA: 'smsMFA',
+  SOFTWARE_TOKEN_MFA: 'softwareTokenMFA',
+  EMAIL_OTP: 'emailOTP',
+  SELECT_MFA_TYPE: 'selectMFAType',
+  MFA_SETUP: 'mfaSetup',
+  NEW_PASSWORD_REQUIRED: 'newPasswordRequired',
+  CUSTOM_CHALLENGE: 'customChallenge',
+};
+
+export async function signIn(ctx: ClientContext, input: SignInInput): Promise<SignInResult> {
+  const pool = requireUserPool(ctx);
+  const flow = requireConfig(ctx).flow;
+  if (flow !== 'CUSTOM_AUTH' && !input.password) throw new MobileClientError('invalidParameter', 'A password is required.');
+  ctx.pending = undefined;
+  const device = ctx.session.devices?.[input.username];
+  const params: Record<string, string | undefined> = {
+    USERNAME: input.username,
+    SECRET_HASH: await secretHash(ctx, input.username),
+    DEVICE_KEY: device?.deviceKey,
+  };
+  let ephemeral: Ephemeral | undefined;
+  if (flow === 'USER_PASSWORD_AUTH') params.PASSWORD = input.password;
+  else if (flow === 'USER_SRP_AUTH' || input.password) {
+    ephemeral = generateEphemeral();
+    params.SRP_A = ephemeral.hexA;
+    if (flow === 'CUSTOM_AUTH') params.CHALLENGE_NAME = 'SRP_A';
+  }
+  const context: PendingChallenge = {
+    name: '',
+    username: input.username,
+    signInName: input.username,
+    parameters: {},
+    ...(ephemeral ? { ephemeral } : {}),
+    ...(input.password !== undefined ? { password: input.password } : {}),
+  };
+  try {
+    const response = await idp<AuthResponse>(ctx, 'InitiateAuth', {
+      AuthFlow: flow,
+      ClientId: pool.clientId,
+      AuthParameters: withDefined(params),
+      ClientMetadata: input.clientMetadata,
+    });
+    return await handleAuthResponse(ctx, response, context, input.clientMetadata);
+  } catch (e) {
+    // A device the server forgot (or never had): forget it here too and sign in again without it,
+    // as amazon-cognito-identity-js and the iOS SDK do.
+    if (device && isForgottenDevice(e)) {
+      await forgetDevice(ctx, input.username);
+      return signIn(ctx, input);
+    }
+    throw e;
+  }
+}
+
+export async function confirmSignIn(
+  ctx: ClientContext,
+  challengeResponse: string,
+  options: { userAttributes?: Record<string, string>; clientMetadata?: Record<string, string> },
+): Promise<SignInResult> {
+  const pool = requireUserPool(ctx);
+  const pending = ctx.pending;
+  if (!pending) throw new MobileClientError('invalidState', 'There is no sign-in challenge to answer; call signIn() first.');
+  const responses: Record<string, string | undefined> = {
+    USERNAME: pending.username,
+    SECRET_HASH: await secretHash(ctx, pending.username),
+    DEVICE_KEY: ctx.session.devices?.[pending.signInName]?.deviceKey,
+  };
+  let session = pending.session;
+  switch (pending.name) {
+    case 'NEW_PASSWORD_REQUIRED':
+      responses.NEW_PASSWORD = challengeResponse;
+      for (const [name, value] of Object.entries(options.userAttributes ?? {})) responses[`userAttributes.${name}`] = value;
+      break;
+    case 'SMS_MFA':
+      responses.SMS_MFA_CODE = challengeResponse;
+      break;
+    case 'SOFTWARE_TOKEN_MFA':
+      responses.SOFTWARE_TOKEN_MFA_CODE = challengeResponse;
+      break;
+    case 'EMAIL_OTP':
+      responses.EMAIL_OTP_CODE = challengeResponse;
+      break;
+    case 'SELECT_MFA_TYPE':
+    case 'CUSTOM_CHALLENGE':
+      responses.ANSWER = challengeResponse;
+      break;
+    case 'MFA_SETUP':
+      if (pending.softwareTokenSession) {
+        const verified = await idp<{ Status?: string; Session?: string }>(ctx, 'VerifySoftwareToken', {
+          Session: pending.softwareTokenSession,
+          UserCode: challengeResponse,
+        });
+        session = verified.Session ?? session;
+      } else {
+        responses.EMAIL = challengeResponse;
+      }
+      break;
+    default:
+      throw new MobileClientError('invalidState', `The challenge ${pending.name} is not supported.`);
+  }
+  let response: AuthResponse;
+  try {
+    response = await idp<AuthResponse>(ctx, 'RespondToAuthChallenge', {
+      ClientId: pool.clientId,
+      ChallengeName: pending.name,
+      Session: session,
+      ChallengeResponses: withDefined(responses),
+      ClientMetadata: options.clientMetadata,
+    });
+  } catch (err) {
+    // A refused sign-in (failed authentication, a dead or spent session) has no challenge left to
+    // answer; a wrong code (codeMismatch) may be tried again on the same one.
+    if (err instanceof MobileClientError && err.code === 'notAuthorized' && ctx.pending === pending) ctx.pending = undefined;
+    throw err;
+  }
+  return handleAuthResponse(ctx, response, pending, options.clientMetadata);
+}
+
+async function handleAuthResponse(ctx: ClientContext, response: AuthResponse, context: PendingChallenge, clientMetadata: Record<string, string> | undefined): Promise<SignInResult> {
+  let current = response;
+  let pending = context;
+  // Steps the client answers by itself: the SRP password proof and device SRP.
+  for (let steps = 0; steps < 5; steps++) {
+    if (current.ChallengeName === 'PASSWORD_VERIFIER') {
+      const userId = current.ChallengeParameters?.USER_ID_FOR_SRP ?? current.ChallengeParameters?.USERNAME ?? pending.username;
+      pending = { ...pending, username: userId };
+      current = await answerPasswordVerifier(ctx, current, pending, clientMetadata);
+      continue;
+    }
+    if (current.ChallengeName === 'DEVICE_SRP_AUTH') {
+      current = await answerDeviceSrp(ctx, current, pending, clientMetadata);
+      continue;
+    }
+    break;
+  }
+  if (current.AuthenticationResult) {
+    const newDevice = await completeSignIn(ctx, current.AuthenticationResult, pending.signInName);
+    return { signInState: 'signedIn', parameters: {}, ...(newDevice ? { newDevice } : {}) };
+  }
+  const name = current.ChallengeName ?? '';
+  const params = current.ChallengeParameters ?? {};
+  ctx.pending = {
+    ...pending,
+    name,
+    ...(current.Session !== undefined ? { session: current.Session } : {}),
+    username: params.USER_ID_FOR_SRP ?? params.USERNAME ?? pending.username,
+    parameters: params,
+  };
+  const codeDetails =
+    params.CODE_DELIVERY_DELIVERY_MEDIUM || params.CODE_DELIVERY_DESTINATION
+      ? deliveryDetails({ DeliveryMedium: params.CODE_DELIVERY_DELIVERY_MEDIUM, Destination: params.CODE_DELIVERY_DESTINATION })
+      : undefined;
+  return {
+    signInState: CHALLENGE_STATES[name] ?? 'unknown',
+    ...(codeDetails ? { codeDetails } : {}),
+    parameters: decodeChallengeParameters(params),
+  };
+}
+
+/** PASSWORD_VERIFIER: the SRP proof of the password, for `pending.username` (the challenge's USER_ID_FOR_SRP). */
+async function answerPasswordVerifier(ctx: ClientContext, challenge: AuthResponse, pending: PendingChallenge, clientMetadata: Record<string, string> | undefined): Promise<AuthResponse> {
+  const pool = requireUserPool(ctx);
+  if (!pending.ephemeral || pending.password === undefined) throw new MobileClientError('invalidState', 'The server asked for a password proof the client cannot give.');
+  const params = challenge.ChallengeParameters ?? {};
+  const userId = pending.username;
+  const timestamp = formatTimestamp(ctx.clock.now());
+  const signature = await passwordClaimSignature({
+    poolName: pool.poolName,
+    userId,
+    password: pending.password,
+    ephemeral: pending.ephemeral,
+    B: required(params, 'SRP_B'),
+    salt: required(params, 'SALT'),
+    secretBlock: required(params, 'SECRET_BLOCK'),
+    timestamp,
+  });
+  return idp<AuthResponse>(ctx, 'RespondToAuthChallenge', {
+    ClientId: pool.clientId,
+    ChallengeName: 'PASSWORD_VERIFIER',
+    Session: challenge.Session,
+    ChallengeResponses: withDefined({
+      USERNAME: userId,
+      PASSWORD_CLAIM_SECRET_BLOCK: params.SECRET_BLOCK,
+      TIMESTAMP: timestamp,
+      PASSWORD_CLAIM_SIGNATURE: signature,
+      SECRET_HASH: await secretHash(ctx, userId),
+      DEVICE_KEY: ctx.session.devices?.[pending.signInName]?.deviceKey,
+    }),
+    ClientMetadata: clientMetadata,
+  });
+}
+
+/** DEVICE_SRP_AUTH then DEVICE_PASSWORD_VERIFIER: SRP with poolName = DeviceGroupKey, userId = DeviceKey. */
+async function answerDeviceSrp(ctx: ClientContext, challenge: AuthResponse, pending: PendingChallenge, clientMetadata: Record<string, string> | undefined): Promise<AuthResponse> {
+  const pool = requireUserPool(ctx);
+  const device = ctx.session.devices?.[pending.signInName];
+  if (!device) throw new MobileClientError('deviceNotRemembered', 'The server asked for device SRP, but this client holds no device key.');
+  const username = challenge.ChallengeParameters?.USERNAME ?? pending.username;
+  const ephemeral = generateEphemeral();
+  const next = await idp<AuthResponse>(ctx, 'RespondToAuthChallenge', {
+    ClientId: pool.clientId,
+    ChallengeName: 'DEVICE_SRP_AUTH',
+    Session: challenge.Session,
+    ChallengeResponses: withDefined({ USERNAME: username, DEVICE_KEY: device.deviceKey, SRP_A: ephemeral.hexA, SECRET_HASH: await secretHash(ctx, username) }),
+    ClientMetadata: clientMetadata,
+  });
+  if (next.ChallengeName !== 'DEVICE_PASSWORD_VERIFIER') return next;
+  const params = next.ChallengeParameters ?? {};
+  const timestamp = formatTimestamp(ctx.clock.now());
+  const signature = await passwordClaimSignature({
+    poolName: device.deviceGroupKey,
+    userId: device.deviceKey,
+    password: device.devicePassword,
+    ephemeral,
+    B: required(params, 'SRP_B'),
+    salt: required(params, 'SALT'),
+    secretBlock: required(params, 'SECRET_BLOCK'),
+    timestamp,
+  });
+  return idp<AuthResponse>(ctx, 'RespondToAuthChallenge', {
+    ClientId: pool.clientId,
+    ChallengeName: 'DEVICE_PASSWORD_VERIFIER',
+    Session: next.Session,
+    ChallengeResponses: withDefined({
+      USERNAME: params.USERNAME ?? username,
+      DEVICE_KEY: device.deviceKey,
+      PASSWORD_CLAIM_SECRET_BLOCK: params.SECRET_BLOCK,
+      TIMESTAMP: timestamp,
+      PASSWORD_CLAIM_SIGNATURE: signature,
+      SECRET_HASH: await secretHash(ctx, params.USERNAME ?? username),
+    }),
+    ClientMetadata: clientMetadata,
+  });
+}
+
+/** Stores the tokens (and confirms a new device); returns the device when one was confirmed. */
+async function completeSignIn(ctx: ClientContext, result: NonNullable<AuthResponse['AuthenticationResult']>, signInName: string): Promise<NewDevice | undefined> {
+  if (!result.AccessToken || !result.IdToken || !result.RefreshToken) {
+    throw new MobileClientError('unableToSignIn', 'The server signed the user in but did not return ID, access and refresh tokens.');
+  }
+  ctx.pending = undefined;
+  ctx.credentials = undefined;
+  const s = ctx.session;
+  const previousUser = s.username;
+  // A federated login's identity is not this user's: GetCredentialsForIdentity would refuse the
+  // user-pool login on it ("Logins don't match"). (A guest identity is kept: the login links to it.)
+  const wasFederated = s.federation !== undefined;
+  s.username = signInName;
+  s.tokens = { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken };
+  delete s.refreshTokenInvalid;
+  delete s.federation;
+  delete s.federatedTokenInvalid;
+  delete s.guestAllowed;
+  if (wasFederated || (previousUser !== undefined && previousUser !== signInName)) delete s.identityId;
+  const metadata = result.NewDeviceMetadata;
+  const newDevice = metadata?.DeviceKey && metadata.DeviceGroupKey ? await confirmDevice(ctx, result.AccessToken, signInName, metadata.DeviceKey, metadata.DeviceGroupKey) : undefined;
+  await save(ctx);
+  transition(ctx, UserState.signedIn, 'signIn', { provider: 'userPools' });
+  for (const waiter of ctx.signInWaiters.splice(0)) waiter.resolve();
+  return newDevice;
+}
+
+function required(params: Record<string, string>, name: string): string {
+  const value = params[name];
+  if (value === undefined) throw new MobileClientError('badRequest', `The challenge lacks ${name}.`);
+  return value;
+}
+
+/** Challenge parameters arrive as strings; a few carry JSON (MFAS_CAN_CHOOSE, userAttributes, requiredAttributes). */
+function decodeChallengeParameters(params: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(params)) {
+    if (/^[[{]/.test(value)) {
+      try {
+        out[name] = JSON.parse(value);
+        continue;
+      } catch {
+        // keep the string
+      }
+    }
+    out[name] = value;
+  }
+  return out;
+}

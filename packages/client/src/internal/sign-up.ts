@@ -1,0 +1,50 @@
+/** Sign-up: SignUp, ConfirmSignUp and ResendConfirmationCode for the configured app client. */
+import type { SignUpInput } from '../options.js';
+import type { SignUpResult } from '../types.js';
+import { requireUserPool, type ClientContext } from './context.js';
+import { attributeList, deliveryDetails, idp, secretHash, type WireDeliveryDetails } from './wire.js';
+
+type Metadata = { clientMetadata?: Record<string, string> };
+
+export async function signUp(ctx: ClientContext, input: SignUpInput): Promise<SignUpResult> {
+  const pool = requireUserPool(ctx);
+  const out = await idp<{ UserConfirmed?: boolean; UserSub?: string; CodeDeliveryDetails?: WireDeliveryDetails }>(ctx, 'SignUp', {
+    ClientId: pool.clientId,
+    Username: input.username,
+    Password: input.password,
+    SecretHash: await secretHash(ctx, input.username),
+    UserAttributes: attributeList(input.userAttributes),
+    ValidationData: attributeList(input.validationData),
+    ClientMetadata: input.clientMetadata,
+  });
+  const details = deliveryDetails(out.CodeDeliveryDetails);
+  return {
+    signUpConfirmationState: out.UserConfirmed === true ? 'confirmed' : out.UserConfirmed === false ? 'unconfirmed' : 'unknown',
+    ...(details ? { codeDeliveryDetails: details } : {}),
+    ...(out.UserSub ? { userSub: out.UserSub } : {}),
+  };
+}
+
+export async function confirmSignUp(ctx: ClientContext, username: string, confirmationCode: string, options: Metadata): Promise<SignUpResult> {
+  const pool = requireUserPool(ctx);
+  await idp(ctx, 'ConfirmSignUp', {
+    ClientId: pool.clientId,
+    Username: username,
+    ConfirmationCode: confirmationCode,
+    SecretHash: await secretHash(ctx, username),
+    ClientMetadata: options.clientMetadata,
+  });
+  return { signUpConfirmationState: 'confirmed' };
+}
+
+export async function resendSignUpCode(ctx: ClientContext, username: string, options: Metadata): Promise<SignUpResult> {
+  const pool = requireUserPool(ctx);
+  const out = await idp<{ CodeDeliveryDetails?: WireDeliveryDetails }>(ctx, 'ResendConfirmationCode', {
+    ClientId: pool.clientId,
+    Username: username,
+    SecretHash: await secretHash(ctx, username),
+    ClientMetadata: options.clientMetadata,
+  });
+  const details = deliveryDetails(out.CodeDeliveryDetails);
+  return { signUpConfirmationState: 'unconfirmed', ...(details ? { codeDeliveryDetails: details } : {}) };
+}

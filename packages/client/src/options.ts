@@ -1,0 +1,129 @@
+/**
+ * The public inputs and options of {@link MobileClient}'s calls (re-exported by mobile-client.ts
+ * and the package index), kept apart so the internal modules can take them without importing the
+ * client class.
+ */
+import type { KeyValueStorage } from './storage.js';
+import type { FetchLike as Fetch } from './internal/transport.js';
+import type { Clock } from './types.js';
+
+/**
+ * Options of a {@link MobileClient}; all optional.
+ *
+ * @example
+ * ```ts
+ * const client = new MobileClient({
+ *   storage: new LocalStorage(),      // where the session survives reloads (default: memory)
+ *   refreshMarginMs: 5 * 60_000,      // refresh tokens this long before they expire
+ *   refreshFlow: 'REFRESH_TOKEN_AUTH' // or 'GetTokensFromRefreshToken'
+ * });
+ * ```
+ */
+export interface MobileClientOptions {
+  /** Where the session is kept. Default: {@link MemoryStorage}. */
+  storage?: KeyValueStorage;
+  /** The storage key. Default: `cognate.session.<AppClientId or identity pool id>`. */
+  storageKey?: string;
+  /** Time source (epoch ms). Default: `Date.now`. */
+  clock?: Clock;
+  /** A fetch implementation. Default: `globalThis.fetch`. */
+  fetch?: Fetch;
+  /** Tokens and credentials this close to expiry are refreshed first (tokens: at most half their lifetime). Default: 5 minutes. */
+  refreshMarginMs?: number;
+  /** How tokens are refreshed. Default: `REFRESH_TOKEN_AUTH` (InitiateAuth), which every Cognito pool supports. */
+  refreshFlow?: 'REFRESH_TOKEN_AUTH' | 'GetTokensFromRefreshToken';
+  /** DeviceName sent with ConfirmDevice. Default: `navigator.userAgent`, else `cognate-client`. */
+  deviceName?: string;
+}
+
+/**
+ * The input of {@link MobileClient.signUp}.
+ *
+ * @example
+ * ```ts
+ * const input: SignUpInput = { username: 'alice', password: 'Corr3ct-Horse!', userAttributes: { email: 'alice@example.com' } };
+ * ```
+ */
+export interface SignUpInput {
+  username: string;
+  password: string;
+  userAttributes?: Record<string, string>;
+  validationData?: Record<string, string>;
+  clientMetadata?: Record<string, string>;
+}
+
+/**
+ * The input of {@link MobileClient.signIn}.
+ *
+ * @example
+ * ```ts
+ * const input: SignInInput = { username: 'alice', password: 'Corr3ct-Horse!' };
+ * ```
+ */
+export interface SignInInput {
+  username: string;
+  /** Required for USER_SRP_AUTH and USER_PASSWORD_AUTH; with CUSTOM_AUTH, a password adds an SRP step. */
+  password?: string;
+  clientMetadata?: Record<string, string>;
+}
+
+/**
+ * Options of {@link MobileClient.signOut}.
+ *
+ * @example
+ * ```ts
+ * await client.signOut({ signOutGlobally: true }); // every device
+ * await client.signOut({ invalidateTokens: true }); // revoke this session's refresh token
+ * ```
+ */
+export interface SignOutOptions {
+  /** GlobalSignOut: revokes every token of the user, on every device. */
+  signOutGlobally?: boolean;
+  /** RevokeToken: revokes this session's refresh token and the tokens issued from it. */
+  invalidateTokens?: boolean;
+}
+
+/**
+ * Options of {@link MobileClient.federatedSignIn}.
+ *
+ * @example
+ * ```ts
+ * await client.federatedSignIn('cognito-identity.amazonaws.com', openIdToken, { cognitoIdentityId: identityId });
+ * ```
+ */
+export interface FederatedSignInOptions {
+  /** The identity id, for developer-authenticated identities (GetOpenIdTokenForDeveloperIdentity's answer). */
+  cognitoIdentityId?: string;
+  /** A role ARN to ask for (CustomRoleArn). */
+  customRoleArn?: string;
+}
+
+/**
+ * One factor of {@link MFAPreference}: on or off, and whether it is the one sign-in asks for.
+ *
+ * @example
+ * ```ts
+ * const totp: MFAFactorPreference = { enabled: true, preferred: true };
+ * ```
+ */
+export interface MFAFactorPreference {
+  enabled: boolean;
+  preferred?: boolean;
+}
+
+/**
+ * The input of {@link MobileClient.setUserMFAPreference}: the factors to change.
+ *
+ * @example
+ * ```ts
+ * const preference: MFAPreference = { softwareToken: { enabled: true, preferred: true }, sms: { enabled: true } };
+ * ```
+ */
+export interface MFAPreference {
+  /** SMS_MFA: a code texted to the user's phone_number. */
+  sms?: MFAFactorPreference;
+  /** SOFTWARE_TOKEN_MFA: TOTP from an authenticator app (after associate + verify). */
+  softwareToken?: MFAFactorPreference;
+  /** EMAIL_OTP: a code mailed to the user's email (pools with email MFA). */
+  email?: MFAFactorPreference;
+}
