@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 /**
  * The messages Cognito sends, with the pool's templates (`{####}` is the code, `{username}` the
  * username) and Cognito's defaults, and where they go (CodeDeliveryDetails).
@@ -7,12 +6,13 @@ import { createHmac } from 'node:crypto';
  *     └─> sendCode / queueMessage (in the transaction: the code drawn, the message queued in the
  *         outbox — for SMTP / the SMS webhook, or for the pool's custom sender function)
  */
+import { createHmac } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Outbox } from '../messaging/outbox.js';
 import type { CodePurpose, Codes } from './codes.js';
 import type { UserPool } from './user-pools.js';
-import type { User } from './users.js';
+import { isEmail, isPhoneNumber, type User } from './users.js';
 import type { Cognate } from './cognate.js';
 import { runTrigger, stringField, userAttributesOf } from '../triggers/triggers.js';
 import { customSenderFor } from '../triggers/custom-senders.js';
@@ -37,17 +37,15 @@ const SIMULATED_DOMAINS = ['gmail.com', 'yahoo.com', 'outlook.com', 'hotmail.com
  * name, so it is the same every call and can't be told from a real one.
  */
 export function simulatedDelivery(key: Buffer, pool: UserPool, name: string, preferred: 'email' | 'phone_number'): CodeDeliveryDetails {
-  const attribute = isPhoneLike(name) ? 'phone_number' : isEmailLike(name) ? 'email' : preferred;
+  const attribute = isPhoneNumber(name) ? 'phone_number' : isEmail(name) ? 'email' : preferred;
   const digest = createHmac('sha256', key).update(`simulated-delivery\0${pool.id}\0${name}`).digest();
   if (attribute === 'phone_number') {
-    const looksLike = isPhoneLike(name) ? name : `+1${200 + (digest.readUInt16BE(0) % 800)}${String(digest.readUInt32BE(2) % 10_000_000).padStart(7, '0')}`;
+    const looksLike = isPhoneNumber(name) ? name : `+1${200 + (digest.readUInt16BE(0) % 800)}${String(digest.readUInt32BE(2) % 10_000_000).padStart(7, '0')}`;
     return { Destination: maskDestination('SMS', looksLike), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
   }
-  const looksLike = isEmailLike(name) ? name : `${'abcdefghijklmnopqrstuvwxyz'[digest[0]! % 26]}@${SIMULATED_DOMAINS[digest[1]! % SIMULATED_DOMAINS.length]}`;
+  const looksLike = isEmail(name) ? name : `${'abcdefghijklmnopqrstuvwxyz'[digest[0]! % 26]}@${SIMULATED_DOMAINS[digest[1]! % SIMULATED_DOMAINS.length]}`;
   return { Destination: maskDestination('EMAIL', looksLike), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
 }
-const isEmailLike = (s: string) => /^[^@\s]+@[^@\s]+$/.test(s);
-const isPhoneLike = (s: string) => /^\+[0-9]{4,15}$/.test(s);
 
 export function maskDestination(medium: 'EMAIL' | 'SMS', value: string): string {
   if (medium === 'SMS') return '+' + '*'.repeat(Math.max(0, value.length - 5)) + value.slice(-4);

@@ -21,7 +21,6 @@
  *   them as an option; GlobalSignOut does it).
  * - Users can't write `email_verified` / `phone_number_verified`: verification is earned with a code.
  */
-import { createHmac } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { CognitoError, errors } from '../errors.js';
 import type { Database } from '../store/schema.js';
@@ -35,7 +34,7 @@ import { passwordMatches } from './imported-passwords.js';
 import { aliasExists } from './aliases.js';
 import { assertPasswordNotReused, isReusedPassword, passwordReused, rememberReplacedPassword } from './password-history.js';
 import { clientAndPool, postConfirmation } from './sign-up.js';
-import { isEmail, isPhoneNumber, validateAttributes, type AttributeType, type User } from './users.js';
+import { validateAttributes, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
 import type { AccessContext } from './tokens.js';
 

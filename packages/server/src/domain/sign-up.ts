@@ -6,7 +6,7 @@ import { attributeMap, booleanField, runTrigger, triggerArn, userAttributesOf } 
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
-import { type CodeDeliveryDetails, codeDestination, composeMessages, maskDestination, sendCode, simulatedDelivery } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, composeMessages, sendCode, simulatedDelivery } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType, type User } from './users.js';
