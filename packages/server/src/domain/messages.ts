@@ -6,12 +6,13 @@
  *     └─> sendCode / queueMessage (in the transaction: the code drawn, the message queued in the
  *         outbox — for SMTP / the SMS webhook, or for the pool's custom sender function)
  */
+import { createHmac } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Outbox } from '../messaging/outbox.js';
 import type { CodePurpose, Codes } from './codes.js';
 import type { UserPool } from './user-pools.js';
-import type { User } from './users.js';
+import { isEmail, isPhoneNumber, type User } from './users.js';
 import type { Cognate } from './cognate.js';
 import { runTrigger, stringField, userAttributesOf } from '../triggers/triggers.js';
 import { customSenderFor } from '../triggers/custom-senders.js';
@@ -26,6 +27,26 @@ const DEFAULT_CODE_MESSAGE = 'Your verification code is {####}. ';
 const DEFAULT_CODE_SUBJECT = 'Your verification code';
 
 /** `j***@e***` and `+*******1234`, as Cognito masks destinations. */
+/** Real-looking mail domains for simulated deliveries (security.md P02). */
+const SIMULATED_DOMAINS = ['gmail.com', 'yahoo.com', 'outlook.com', 'hotmail.com', 'icloud.com', 'aol.com', 'proton.me', 'live.com', 'msn.com', 'mail.com'];
+
+/**
+ * A CodeDeliveryDetails for a name that gets no code (unknown, or a user who can't get one) under
+ * PreventUserExistenceErrors ENABLED: the medium and attribute a real user of the pool would get, and
+ * a destination masked exactly like a real one, derived by HMAC (server-held key) over pool id and
+ * name, so it is the same every call and can't be told from a real one.
+ */
+export function simulatedDelivery(key: Buffer, pool: UserPool, name: string, preferred: 'email' | 'phone_number'): CodeDeliveryDetails {
+  const attribute = isPhoneNumber(name) ? 'phone_number' : isEmail(name) ? 'email' : preferred;
+  const digest = createHmac('sha256', key).update(`simulated-delivery\0${pool.id}\0${name}`).digest();
+  if (attribute === 'phone_number') {
+    const looksLike = isPhoneNumber(name) ? name : `+1${200 + (digest.readUInt16BE(0) % 800)}${String(digest.readUInt32BE(2) % 10_000_000).padStart(7, '0')}`;
+    return { Destination: maskDestination('SMS', looksLike), DeliveryMedium: 'SMS', AttributeName: 'phone_number' };
+  }
+  const looksLike = isEmail(name) ? name : `${'abcdefghijklmnopqrstuvwxyz'[digest[0]! % 26]}@${SIMULATED_DOMAINS[digest[1]! % SIMULATED_DOMAINS.length]}`;
+  return { Destination: maskDestination('EMAIL', looksLike), DeliveryMedium: 'EMAIL', AttributeName: 'email' };
+}
+
 export function maskDestination(medium: 'EMAIL' | 'SMS', value: string): string {
   if (medium === 'SMS') return '+' + '*'.repeat(Math.max(0, value.length - 5)) + value.slice(-4);
   const at = value.lastIndexOf('@');

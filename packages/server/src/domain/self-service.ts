@@ -21,7 +21,6 @@
  *   them as an option; GlobalSignOut does it).
  * - Users can't write `email_verified` / `phone_number_verified`: verification is earned with a code.
  */
-import { createHmac } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { CognitoError, errors } from '../errors.js';
 import type { Database } from '../store/schema.js';
@@ -29,13 +28,13 @@ import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
 import { migrateUser } from './user-migration.js';
-import { type CodeDeliveryDetails, codeDestination, composeMessages, emailSender, maskDestination, sendCode } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, composeMessages, emailSender, maskDestination, sendCode, simulatedDelivery } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
 import { aliasExists } from './aliases.js';
 import { assertPasswordNotReused, isReusedPassword, passwordReused, rememberReplacedPassword } from './password-history.js';
 import { clientAndPool, postConfirmation } from './sign-up.js';
-import { isEmail, isPhoneNumber, validateAttributes, type AttributeType, type User } from './users.js';
+import { validateAttributes, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
 import type { AccessContext } from './tokens.js';
 
@@ -78,24 +77,9 @@ function recoveryDestination(pool: UserPool, user: User, mechanisms: Verifiable[
   return undefined;
 }
 
-/**
- * A CodeDeliveryDetails for a user who doesn't exist, shaped like a real one and stable for the
- * same name (security.md P02): the medium a real user would most likely get, and a masked
- * destination derived from the name (or keyed-hashed from it, when it isn't an address).
- */
-function simulatedDelivery(cognate: Cognate, pool: UserPool, name: string, mechanisms: Verifiable[] | undefined): CodeDeliveryDetails {
+function simulatedRecovery(cognate: Cognate, pool: UserPool, name: string, mechanisms: Verifiable[] | undefined): CodeDeliveryDetails {
   const preferred: Verifiable = mechanisms?.[0] ?? ((pool.settings.AutoVerifiedAttributes ?? []).includes('phone_number') ? 'phone_number' : 'email');
-  const attribute: Verifiable = isPhoneNumber(name) ? 'phone_number' : isEmail(name) ? 'email' : preferred;
-  const medium = mediumOf(attribute);
-  let looksLike = name;
-  if (attribute === 'email' && !isEmail(name)) {
-    const letter = 'abcdefghijklmnopqrstuvwxyz'[createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery\0${pool.id}\0${name}`).digest()[0]! % 26];
-    looksLike = `${name}@${letter}.example`;
-  } else if (attribute === 'phone_number' && !isPhoneNumber(name)) {
-    const digits = createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery\0${pool.id}\0${name}`).digest().readUInt32BE(0) % 10_000;
-    looksLike = `+1555000${String(digits).padStart(4, '0')}`;
-  }
-  return { Destination: maskDestination(medium, looksLike), DeliveryMedium: medium, AttributeName: attribute };
+  return simulatedDelivery(cognate.secrets.fakeSaltKey, pool, name, preferred);
 }
 
 export interface ForgotPasswordInput {
@@ -115,18 +99,35 @@ export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInpu
     (await migrateUser(cognate, pool, client, { source: 'ForgotPassword', name: input.Username, clientMetadata: input.ClientMetadata }))?.user;
   if (!user) {
     if (!existenceHidden(client)) throw errors.userNotFound(NOT_FOUND);
-    return { CodeDeliveryDetails: simulatedDelivery(cognate, pool, input.Username, mechanisms) };
+    return { CodeDeliveryDetails: simulatedRecovery(cognate, pool, input.Username, mechanisms) };
   }
-  if (!user.enabled) throw errors.notAuthorized('User is disabled.');
+  // Under ENABLED, a user who can't get a code answers exactly like an unknown name (issue 10).
+  const hidden = () => ({ CodeDeliveryDetails: simulatedRecovery(cognate, pool, input.Username, mechanisms) });
+  if (!user.enabled) {
+    if (existenceHidden(client)) return hidden();
+    throw errors.notAuthorized('User is disabled.');
+  }
   // An invited user who never signed in has no password of their own to forget.
-  if (user.status === 'FORCE_CHANGE_PASSWORD' || user.status === 'EXTERNAL_PROVIDER') throw errors.notAuthorized('User password cannot be reset in the current state.');
+  if (user.status === 'FORCE_CHANGE_PASSWORD' || user.status === 'EXTERNAL_PROVIDER') {
+    if (existenceHidden(client)) return hidden();
+    throw errors.notAuthorized('User password cannot be reset in the current state.');
+  }
   const destination = recoveryDestination(pool, user, mechanisms);
-  if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+  if (!destination) {
+    if (existenceHidden(client)) return hidden();
+    throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+  }
   const messages = await composeMessages(cognate, pool, { occasion: 'ForgotPassword', user, clientId: client.id, clientMetadata: input.ClientMetadata });
   const now = cognate.clock.now();
-  const delivery = await cognate.store.transaction(async (trx) => {
-    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, messages, kind: 'ForgotPassword' }, now);
-  });
+  let delivery: CodeDeliveryDetails;
+  try {
+    delivery = await cognate.store.transaction(async (trx) => {
+      return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, messages, kind: 'ForgotPassword' }, now);
+    });
+  } catch (error) {
+    if (existenceHidden(client) && error instanceof CognitoError && error.name === 'LimitExceededException') return hidden();
+    throw error;
+  }
   cognate.outbox.kick();
   return { CodeDeliveryDetails: delivery };
 }
@@ -179,7 +180,8 @@ export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForg
     if (user.status === 'UNCONFIRMED') await cognate.users.syncAliases(trx, pool.id, user.sub, { mode: 'yield', now });
     return result;
   });
-  if (outcome !== 'ok') throw codeError(outcome);
+  // Under ENABLED an exhausted code answers like an unknown name's: CodeMismatch (issue 10).
+  if (outcome !== 'ok') throw existenceHidden(client) ? errors.codeMismatch() : codeError(outcome);
   await postConfirmation(cognate, pool, user.sub, 'PostConfirmation_ConfirmForgotPassword', client.id, input.ClientMetadata);
   return {};
 }

@@ -6,7 +6,7 @@ import { attributeMap, booleanField, runTrigger, triggerArn, userAttributesOf } 
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
-import { type CodeDeliveryDetails, codeDestination, composeMessages, maskDestination, sendCode } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, composeMessages, sendCode, simulatedDelivery } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType, type User } from './users.js';
@@ -169,7 +169,11 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   const user = await namedUser(cognate, pool, client, input.Username, () => errors.codeMismatch());
-  if (user.status !== 'UNCONFIRMED') throw errors.notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
+  if (user.status !== 'UNCONFIRMED') {
+    // Under ENABLED a confirmed user answers like an unknown name: CodeMismatch (issue 10).
+    if (client.settings.PreventUserExistenceErrors === 'ENABLED') throw errors.codeMismatch();
+    throw errors.notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
+  }
   const now = cognate.clock.now();
   const destination = codeDestination(pool, user);
   const outcome = await cognate.store.transaction(async (trx) => {
@@ -188,15 +192,18 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
 export async function resendConfirmationCode(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
+  // A simulated delivery, shaped like a real one and stable per name (security.md P02).
+  const simulated = () => simulatedDelivery(cognate.secrets.fakeSaltKey, pool, input.Username, (pool.settings.AutoVerifiedAttributes ?? []).includes('phone_number') ? 'phone_number' : 'email');
   const user = await cognate.users.findForSignIn(pool, input.Username);
   if (!user) {
     if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound('Username/client id combination not found.');
-    // A simulated delivery, shaped like a real one (security.md P02).
-    const medium = isPhoneNumber(input.Username) ? 'SMS' : 'EMAIL';
-    const looksLike = medium === 'SMS' || isEmail(input.Username) ? input.Username : `${input.Username}@example.com`;
-    return { CodeDeliveryDetails: { Destination: maskDestination(medium, looksLike), DeliveryMedium: medium, AttributeName: medium === 'SMS' ? 'phone_number' : 'email' } };
+    return { CodeDeliveryDetails: simulated() };
   }
-  if (user.status !== 'UNCONFIRMED') throw errors.invalidParameter('User is already confirmed.');
+  // Under ENABLED a confirmed user answers like an unknown name: a simulated delivery (issue 10).
+  if (user.status !== 'UNCONFIRMED') {
+    if (client.settings.PreventUserExistenceErrors === 'ENABLED') return { CodeDeliveryDetails: simulated() };
+    throw errors.invalidParameter('User is already confirmed.');
+  }
   const destination = codeDestination(pool, user);
   if (!destination) throw errors.invalidParameter('Cannot resend codes. Auto verification not turned on.');
   const messages = await composeMessages(cognate, pool, { occasion: 'ResendCode', user, clientId: client.id, clientMetadata: input.ClientMetadata });

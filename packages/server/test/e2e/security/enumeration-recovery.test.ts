@@ -1,0 +1,122 @@
+/**
+ * Issue 10 (item 7, recovery part): under PreventUserExistenceErrors ENABLED, a known user whose
+ * state keeps them from recovery or confirmation answers exactly as an unknown name does — the same
+ * status, `__type` and message, and a simulated CodeDeliveryDetails shaped like a real one (a masked
+ * address the way Cognate masks real ones, the pool's medium and attribute), stable per name and not
+ * recognisable as fake (no example.com). Under LEGACY the old, revealing answers stay.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { AdminCreateUserCommand, AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { databaseKinds } from '../../support/postgres.js';
+import { idp, startTestServer, type TestServer } from '../../support/server.js';
+import { Codes, PASSWORD, confirmedUser, newPool, signUp, type Pool } from './helpers.js';
+
+const MASKED_EMAIL = /^[a-z0-9]\*\*\*@[a-z0-9]\*\*\*$/;
+const ENABLED = { PreventUserExistenceErrors: 'ENABLED' as const };
+const LEGACY = { PreventUserExistenceErrors: 'LEGACY' as const };
+
+type Raw = Awaited<ReturnType<typeof idp>>;
+
+/** The unknown-name answer and the known user's answer are the same kind of answer. */
+function assertLikeUnknown(known: Raw, unknown: Raw, what: string): void {
+  assert.equal(known.status, unknown.status, `${what}: status`);
+  if (unknown.status !== 200) {
+    assert.deepEqual(known.json, unknown.json, `${what}: body`);
+    return;
+  }
+  const k = known.json.CodeDeliveryDetails;
+  const u = unknown.json.CodeDeliveryDetails;
+  assert.deepEqual(Object.keys(k).sort(), Object.keys(u).sort(), `${what}: CodeDeliveryDetails keys`);
+  assert.equal(k.DeliveryMedium, u.DeliveryMedium, `${what}: medium`);
+  assert.equal(k.AttributeName, u.AttributeName, `${what}: attribute`);
+  assert.match(k.Destination, MASKED_EMAIL, `${what}: known destination masked`);
+  assert.match(u.Destination, MASKED_EMAIL, `${what}: unknown destination masked`);
+}
+
+for (const kind of databaseKinds) {
+  describe(`recovery and confirmation hide who exists under ENABLED (issue 10) (${kind})`, () => {
+    let server: TestServer;
+    let codes: Codes;
+    let pool: Pool;
+    let legacy: Pool;
+
+    before(async () => {
+      server = await startTestServer(kind);
+      codes = new Codes(server);
+      pool = await newPool(server, {}, ENABLED);
+      legacy = await newPool(server, {}, LEGACY);
+      await confirmedUser(server, codes, pool, 'alice', 'alice@example.com');
+      await confirmedUser(server, codes, pool, 'carol', 'carol@example.com');
+      await confirmedUser(server, codes, pool, 'dave', 'dave@example.com');
+      await signUp(server, pool, 'uma', 'uma@example.com');
+      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: 'ivan', UserAttributes: [{ Name: 'email', Value: 'ivan@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+      await confirmedUser(server, codes, pool, 'dora', 'dora@example.com');
+      await server.admin.send(new AdminDisableUserCommand({ UserPoolId: pool.poolId, Username: 'dora' }));
+      await confirmedUser(server, codes, legacy, 'alice', 'alice@example.com');
+    });
+    after(() => server?.stop());
+
+    const forgot = (p: Pool, Username: string) => idp(server.url, 'ForgotPassword', { ClientId: p.clientId, Username });
+
+    it('ForgotPassword: the simulated delivery is masked like a real one, stable per name, and not example.com', async () => {
+      const real = await forgot(pool, 'alice');
+      assert.equal(real.status, 200);
+      const first = await forgot(pool, 'nobody-here');
+      const again = await forgot(pool, 'nobody-here');
+      assert.deepEqual(first.json, again.json, 'stable per name');
+      assertLikeUnknown(real, first, 'real vs unknown');
+      assert.doesNotMatch(first.json.CodeDeliveryDetails.Destination, /@e\*\*\*$/, 'not the example.com stand-in');
+    });
+
+    it('ForgotPassword: unconfirmed, invited and disabled users answer like an unknown name', async () => {
+      const unknown = await forgot(pool, 'nobody-else');
+      for (const name of ['uma', 'ivan', 'dora']) {
+        const known = await forgot(pool, name);
+        assertLikeUnknown(known, unknown, `ForgotPassword ${name}`);
+        assert.deepEqual((await forgot(pool, name)).json, known.json, `${name}: stable`);
+      }
+    });
+
+    it('ForgotPassword: past the hourly cap answers like an unknown name, not LimitExceeded', async () => {
+      const unknown = await forgot(pool, 'nobody-capped');
+      for (let i = 0; i < 25; i++) {
+        const res = await forgot(pool, 'carol');
+        assertLikeUnknown(res, unknown, `ForgotPassword carol #${i + 1}`);
+      }
+      await codes.skipAll(pool.poolId);
+    });
+
+    it('ConfirmForgotPassword: after the 6th wrong code it stays CodeMismatch, as for an unknown name', async () => {
+      await forgot(pool, 'dave');
+      const confirm = (Username: string) => idp(server.url, 'ConfirmForgotPassword', { ClientId: pool.clientId, Username, ConfirmationCode: '000000', Password: PASSWORD });
+      const unknown = await confirm('nobody-at-all');
+      assert.equal(unknown.json.__type, 'CodeMismatchException');
+      for (let i = 0; i < 8; i++) assertLikeUnknown(await confirm('dave'), unknown, `wrong code #${i + 1}`);
+      for (const name of ['uma', 'ivan', 'dora']) assertLikeUnknown(await confirm(name), unknown, `ConfirmForgotPassword ${name}`);
+      await codes.skipAll(pool.poolId);
+    });
+
+    it('ConfirmSignUp: a wrong code for a confirmed user is CodeMismatch, as for an unknown name', async () => {
+      const confirm = (p: Pool, Username: string) => idp(server.url, 'ConfirmSignUp', { ClientId: p.clientId, Username, ConfirmationCode: '000000' });
+      const unknown = await confirm(pool, 'nobody-signed-up');
+      assert.equal(unknown.json.__type, 'CodeMismatchException');
+      assertLikeUnknown(await confirm(pool, 'alice'), unknown, 'ConfirmSignUp alice');
+      // LEGACY keeps today's answer.
+      const old = await confirm(legacy, 'alice');
+      assert.equal(old.json.__type, 'NotAuthorizedException');
+    });
+
+    it('ResendConfirmationCode: a confirmed user gets a simulated delivery, as an unknown name does', async () => {
+      const resend = (p: Pool, Username: string) => idp(server.url, 'ResendConfirmationCode', { ClientId: p.clientId, Username });
+      const unknown = await resend(pool, 'nobody-to-resend');
+      assert.equal(unknown.status, 200);
+      assert.doesNotMatch(unknown.json.CodeDeliveryDetails.Destination, /@e\*\*\*$/, 'not the example.com stand-in');
+      const known = await resend(pool, 'alice');
+      assertLikeUnknown(known, unknown, 'ResendConfirmationCode alice');
+      assert.deepEqual((await resend(pool, 'alice')).json, known.json, 'stable');
+      const old = await resend(legacy, 'alice');
+      assert.equal(old.json.__type, 'InvalidParameterException');
+    });
+  });
+}
