@@ -347,8 +347,12 @@ export function fakeSalt(secret: Buffer, poolId: string, username: string): stri
  * Stable per (pool, username). No password verifies against it, in practice.
  */
 export function fakeVerifier(secret: Buffer, poolId: string, username: string): string {
-  const x = bufferToBigInt(fakeBytes(secret, 'verifier', poolId, username));
-  return padHex(powG(x === 0n ? 1n : x));
+  // h² mod N: in the subgroup real verifiers g^x live in, for one multiplication instead of a
+  // 3072-bit exponentiation, so an unknown name costs what a known one does (exactly one g^b per B).
+  const wide = Buffer.concat(Array.from({ length: Math.ceil((N_BYTES + 16) / 32) }, (_, i) => fakeBytes(secret, `verifier-${i}`, poolId, username)));
+  const h = bufferToBigInt(wide) % N;
+  const v = (h * h) % N;
+  return padHex(v <= 1n ? 4n : v);
 }
 
 function fakeBytes(secret: Buffer, purpose: string, poolId: string, username: string): Buffer {

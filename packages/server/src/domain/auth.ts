@@ -22,6 +22,7 @@ import { answerCustomChallenge, continueAfterPassword, startCustomAuth, type Cha
 import { generateTokens } from './token-generation.js';
 import { migrateUser } from './user-migration.js';
 import { spendOnce } from './single-use.js';
+import { passwordAttemptsExceeded } from './lockout.js';
 import { runTrigger, userAttributesOf } from '../triggers/triggers.js';
 
 export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'CUSTOM_CHALLENGE' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | 'EMAIL_OTP';
@@ -69,8 +70,8 @@ export const SESSION_SEAL_GRACE_MS = 60_000;
 
 /** Steps shared by every flow once the primary credential is proven. */
 export async function afterPrimaryCredential(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext = {}): Promise<AuthResponse> {
+  await cognate.lockout.recordVerifiedPassword(user.sub);
   assertMayUseAccount(user);
-  await cognate.lockout.recordVerifiedPassword(user.sub, cognate.clock.now());
   // A temporary password (AdminCreateUser, AdminSetUserPassword) must be replaced first.
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(cognate, pool, client, user);
   return afterPasswordSettled(cognate, pool, client, user, ctx);
@@ -87,6 +88,15 @@ export function assertMayUseAccount(user: User): void {
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   if (user.status === 'UNCONFIRMED') throw errors.userNotConfirmed();
   if (user.status === 'RESET_REQUIRED') throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
+}
+
+/**
+ * The answer to a password attempt while the account is locked. Under PreventUserExistenceErrors it
+ * is the answer an unknown name gets ("Incorrect username or password."), so a lock doesn't tell a
+ * guesser that the name exists; LEGACY clients hear "Password attempts exceeded".
+ */
+export function lockedOut(client: AppClient): Error {
+  return client.settings.PreventUserExistenceErrors === 'ENABLED' ? errors.notAuthorized(INCORRECT) : passwordAttemptsExceeded();
 }
 
 /** The failure for a sign-in name that matches no one: generic, or UserNotFound for LEGACY clients. */
@@ -140,7 +150,8 @@ export async function startSrp(cognate: Cognate, pool: UserPool, client: AppClie
   let salt = '';
   let verifier: string | undefined;
   let userId: string;
-  if (user) await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+  // LEGACY clients hear of a lock now; otherwise a locked user's challenge is like anyone's, and the answer is refused (P01).
+  if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
   // CUSTOM_AUTH ran PreAuthentication before its DefineAuthChallenge asked for the password.
   if (!custom) await preAuthentication(cognate, pool, client, user, name, clientMetadata);
   if (user) {
@@ -187,6 +198,9 @@ async function answerPasswordVerifier(cognate: Cognate, pool: UserPool, client: 
   const namesMatch = usernameKey(pool, name) === usernameKey(pool, state.u);
   checkSecretHash(client, [name, state.u], responses.SECRET_HASH);
   const verifier = user ? cognate.users.srpVerifier(user) : undefined;
+  // The attempt is counted before the proof is checked (A18); during a lock the proof is checked
+  // against the fake verifier instead, the same work with nothing learned.
+  const reservation = user && verifier ? await cognate.lockout.reserveAttempt(user.sub, now) : undefined;
   const ok =
     verifyPasswordClaim({
       poolName: srpPoolName(pool.id),
@@ -195,23 +209,27 @@ async function answerPasswordVerifier(cognate: Cognate, pool: UserPool, client: 
       B: Buffer.from(state.B, 'base64').toString('hex'),
       b: Buffer.from(state.b, 'base64'),
       salt: user?.srpSalt ?? '00',
-      verifier: verifier ?? fakeVerifier(cognate.secrets.fakeSaltKey, pool.id, usernameKey(pool, state.u)),
+      verifier: reservation && verifier ? verifier : fakeVerifier(cognate.secrets.fakeSaltKey, pool.id, usernameKey(pool, state.u)),
       secretBlock: block,
       timestamp,
       signature,
     }) && namesMatch;
   if (!user || !verifier) throw unknownUser(client);
-  if (!ok) {
-    await cognate.lockout.assertNotLocked(user.sub, now);
-    await cognate.lockout.recordFailure(user.sub, now);
-    throw errors.notAuthorized(INCORRECT);
-  }
-  await cognate.lockout.assertNotLocked(user.sub, now);
+  if (!reservation) throw lockedOut(client);
+  if (!ok) throw errors.notAuthorized(INCORRECT);
   // A proven answer is spent: replaying a captured SECRET_BLOCK and signature buys no second sign-in.
   // B is drawn afresh for every challenge, so it names this one; the block dies within sessionMs anyway.
   // A DEVICE_KEY the server forgot is refused first: clients then resend this same answer without it.
   const deviceKey = deviceKeyOf(responses);
-  if (deviceKey) await deviceForSignIn(cognate, pool, user, deviceKey);
+  if (deviceKey) {
+    try {
+      await deviceForSignIn(cognate, pool, user, deviceKey);
+    } catch (e) {
+      // The client resends this answer without the device: this attempt isn't counted twice.
+      await cognate.lockout.releaseAttempt(user.sub, now);
+      throw e;
+    }
+  }
   await spendOnce(cognate.store, `srp:${createHash('sha256').update(state.B).digest('base64url')}`, now + sessionMs(client), now);
   if (state.x) return continueAfterPassword(cognate, pool, client, user, state.x, clientMetadata);
   return afterPrimaryCredential(cognate, pool, client, user, { deviceKey, clientMetadata });
@@ -244,16 +262,18 @@ async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClien
     await cognate.hasher.burn(password);
     throw unknownUser(client);
   }
-  await cognate.lockout.assertNotLocked(user.sub, now);
+  if (client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, now);
   await preAuthentication(cognate, pool, client, user, name, clientMetadata);
   const refusal = refusalBeforePassword(client, user, 'password');
   if (refusal) throw refusal;
+  // Counted before the slow check, so a parallel burst gets no more guesses checked than a sequence (A18).
+  if (!(await cognate.lockout.reserveAttempt(user.sub, now))) {
+    await cognate.hasher.burn(password);
+    throw lockedOut(client);
+  }
   // An imported hash (cognate users import) is checked here and upgraded to argon2id and SRP.
   const proven = await verifyPassword(cognate, pool, user, password);
-  if (!proven) {
-    await cognate.lockout.recordFailure(user.sub, now);
-    throw errors.notAuthorized(INCORRECT);
-  }
+  if (!proven) throw errors.notAuthorized(INCORRECT);
   return afterPrimaryCredential(cognate, pool, client, proven, { deviceKey: deviceKeyOf(params), clientMetadata });
 }
 

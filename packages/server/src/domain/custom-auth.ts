@@ -60,7 +60,8 @@ export async function startCustomAuth(cognate: Cognate, pool: UserPool, client: 
   checkSecretHash(client, [name], params.SECRET_HASH);
   const user = await cognate.users.findForSignIn(pool, name);
   if (!user && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound();
-  if (user) await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+  // Under PreventUserExistenceErrors a lock shows only as a refused answer, as for an unknown name (P01).
+  if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
   await preAuthentication(cognate, pool, client, user, name, clientMetadata);
   if (params.CHALLENGE_NAME === 'SRP_A') {
     // SRP first: Define is told the client sent SRP_A and is expected to ask for PASSWORD_VERIFIER.
@@ -74,8 +75,8 @@ export async function startCustomAuth(cognate: Cognate, pool: UserPool, client: 
 
 /** After SRP in CUSTOM_AUTH proved the password: back to DefineAuthChallenge. */
 export async function continueAfterPassword(cognate: Cognate, pool: UserPool, client: AppClient, user: User, history: ChallengeResult[], clientMetadata: Metadata): Promise<AuthResponse> {
+  await cognate.lockout.recordVerifiedPassword(user.sub);
   assertMayUseAccount(user);
-  await cognate.lockout.recordVerifiedPassword(user.sub, cognate.clock.now());
   const after = [...history, { challengeName: 'PASSWORD_VERIFIER', challengeResult: true, challengeMetadata: null }];
   return step(cognate, pool, client, user, user.username, after, clientMetadata, undefined);
 }
@@ -90,9 +91,13 @@ export async function answerCustomChallenge(cognate: Cognate, pool: UserPool, cl
   const answer = required(responses, 'ANSWER');
   checkSecretHash(client, [name, state.u], responses.SECRET_HASH);
   if (!triggerArn(pool, 'VerifyAuthChallengeResponse')) throw notConfigured();
-  const user = state.s ? await cognate.users.findBySub(pool.id, state.s) : undefined;
+  let user = state.s ? await cognate.users.findBySub(pool.id, state.s) : undefined;
   if (state.s && !user) throw refused();
-  if (user) await cognate.lockout.assertNotLocked(user.sub, now);
+  if (user && (await cognate.lockout.isLocked(user.sub, now))) {
+    if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.notAuthorized('Password attempts exceeded');
+    // A locked user's answer goes on as an unknown name's would: it can't succeed, and looks no different (P01).
+    user = undefined;
+  }
   // A Session is answered once: replaying it can't buy a guesser more tries (security.md A26).
   await spendOnce(cognate.store, state.n, state.e, now);
   const verdict = await runTrigger(cognate, pool, 'VerifyAuthChallengeResponse', {

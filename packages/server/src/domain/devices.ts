@@ -7,7 +7,7 @@
  * says so (ChallengeRequiredOnNewDevice). GetDevice, ListDevices, UpdateDeviceStatus, ForgetDevice
  * and their Admin variants manage them.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { CognitoError, errors } from '../errors.js';
 import type { Selectable } from 'kysely';
 import type { DevicesTable } from '../store/schema.js';
@@ -18,6 +18,7 @@ import type { AuthResponse } from './auth.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { openPageToken, pageLimit, sealPageToken } from './page-tokens.js';
 import { deviceStepAfterMfa } from './mfa.js';
+import { spendOnce } from './single-use.js';
 import { usernameKey, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
 
@@ -74,13 +75,26 @@ interface DeviceSession {
   d: string;
   e: number;
 }
+/** What the SECRET_BLOCK carries: the public half of this exchange. */
 interface DeviceSecretBlock extends DeviceSession {
-  b: string;
   B: string;
   A: string;
 }
+/**
+ * The Session that comes with DEVICE_PASSWORD_VERIFIER: the server's secret b, the SHA-256 of the
+ * SECRET_BLOCK issued with it, and a nonce spent by the one answer that proves the device. An
+ * answer is checked only against the Session it was issued with, so a captured answer can't be
+ * sent without it, with another sign-in's Session, or twice.
+ */
+interface DeviceVerifierSession extends DeviceSession {
+  b: string;
+  h: string;
+  n: string;
+}
 const DEVICE_SESSION_AAD = 'device-session';
 const DEVICE_BLOCK_AAD = 'device-secret-block';
+const DEVICE_VERIFIER_SESSION_AAD = 'device-verifier-session';
+const blockDigest = (block: string) => createHash('sha256').update(block, 'utf8').digest('base64url');
 const sessionMs = (client: AppClient) => client.settings.AuthSessionValidity * 60_000;
 
 /** DEVICE_SRP_AUTH: issued once the user's other factors are done (or the device stands in for MFA). */
@@ -125,24 +139,29 @@ async function answerDeviceSrpAuth(cognate: Cognate, pool: UserPool, client: App
   if (!verifier) throw deviceNotFound();
   const { b, B } = createServerEphemeral(verifier.toString('hex'));
   const e = now + sessionMs(client);
-  const block: DeviceSecretBlock = { ...state, e, b: b.toString('base64'), B, A };
-  const secretBlock = cognate.secrets.sessions.sealJson(block, DEVICE_BLOCK_AAD, e);
+  const exchange: DeviceSession = { p: state.p, c: state.c, s: state.s, d: state.d, e };
+  const secretBlock = cognate.secrets.sessions.sealJson({ ...exchange, B, A } satisfies DeviceSecretBlock, DEVICE_BLOCK_AAD, e);
+  const verifierSession: DeviceVerifierSession = { ...exchange, b: b.toString('base64'), h: blockDigest(secretBlock), n: randomUUID() };
   return {
     ChallengeName: 'DEVICE_PASSWORD_VERIFIER',
-    Session: cognate.secrets.sessions.sealJson({ ...state, e }, DEVICE_SESSION_AAD, e),
+    Session: cognate.secrets.sessions.sealJson(verifierSession, DEVICE_VERIFIER_SESSION_AAD, e),
     ChallengeParameters: { SRP_B: B, SALT: device.salt!, SECRET_BLOCK: secretBlock, USERNAME: user.username, DEVICE_KEY: deviceKey },
   };
 }
 
 /** DEVICE_PASSWORD_VERIFIER: the device proves its secret; tokens carry its key. */
-async function answerDevicePasswordVerifier(cognate: Cognate, pool: UserPool, client: AppClient, responses: Params, clientMetadata: Record<string, string> | undefined): Promise<AuthResponse> {
+async function answerDevicePasswordVerifier(cognate: Cognate, pool: UserPool, client: AppClient, responses: Params, session: string | undefined, clientMetadata: Record<string, string> | undefined): Promise<AuthResponse> {
   const now = cognate.clock.now();
   const blockText = required(responses, 'PASSWORD_CLAIM_SECRET_BLOCK');
   const signature = required(responses, 'PASSWORD_CLAIM_SIGNATURE');
   const timestamp = required(responses, 'TIMESTAMP');
   const deviceKey = required(responses, 'DEVICE_KEY');
+  // b comes from the Session issued with this challenge, and the SECRET_BLOCK (B, A) must be the one issued with it.
+  const state = session ? cognate.secrets.sessions.openJson<DeviceVerifierSession>(session, DEVICE_VERIFIER_SESSION_AAD, now) : null;
+  if (!state || state.p !== pool.id || state.c !== client.id || typeof state.e !== 'number' || state.h !== blockDigest(blockText)) throw errors.notAuthorized('Invalid session for the user.');
+  if (state.e <= now) throw errors.notAuthorized('Invalid session for the user, session is expired.');
   const block = cognate.secrets.sessions.openJson<DeviceSecretBlock>(blockText, DEVICE_BLOCK_AAD, now);
-  if (!block || block.p !== pool.id || block.c !== client.id || block.e <= now) throw errors.notAuthorized('Invalid session for the user.');
+  if (!block || block.s !== state.s || block.d !== state.d) throw errors.notAuthorized('Invalid session for the user.');
   if (!isCanonicalTimestamp(timestamp)) throw errors.invalidParameter('TIMESTAMP format is invalid.');
   if (deviceKey !== block.d) throw deviceNotFound();
   const user = await checkedUser(cognate, pool, client, block, responses);
@@ -154,7 +173,7 @@ async function answerDevicePasswordVerifier(cognate: Cognate, pool: UserPool, cl
     userId: deviceKey,
     A: block.A,
     B: block.B,
-    b: Buffer.from(block.b, 'base64'),
+    b: Buffer.from(state.b, 'base64'),
     salt: device.salt!,
     verifier: verifier.toString('hex'),
     secretBlock: blockText,
@@ -162,6 +181,8 @@ async function answerDevicePasswordVerifier(cognate: Cognate, pool: UserPool, cl
     signature,
   });
   if (!ok) throw errors.notAuthorized('Incorrect username or password.');
+  // A proven answer is spent (as PASSWORD_VERIFIER's is, domain/auth.ts): replaying it buys nothing.
+  await spendOnce(cognate.store, `device:${state.n}`, state.e, now);
   await cognate.store.db.updateTable('devices').set({ last_authenticated_at: now }).where('device_key', '=', deviceKey).execute();
   const result = await signInTokens(cognate, { pool, client, user, deviceKey, source: 'AuthenticateDevice', clientMetadata });
   return { ChallengeParameters: {}, AuthenticationResult: result };
@@ -169,7 +190,7 @@ async function answerDevicePasswordVerifier(cognate: Cognate, pool: UserPool, cl
 
 /** RespondToAuthChallenge for DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER. */
 export async function answerDeviceChallenge(cognate: Cognate, pool: UserPool, client: AppClient, challenge: string, responses: Params, session: string | undefined, clientMetadata?: Record<string, string>): Promise<AuthResponse> {
-  return challenge === 'DEVICE_SRP_AUTH' ? answerDeviceSrpAuth(cognate, pool, client, responses, session) : answerDevicePasswordVerifier(cognate, pool, client, responses, clientMetadata);
+  return challenge === 'DEVICE_SRP_AUTH' ? answerDeviceSrpAuth(cognate, pool, client, responses, session) : answerDevicePasswordVerifier(cognate, pool, client, responses, session, clientMetadata);
 }
 
 /**

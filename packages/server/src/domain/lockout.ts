@@ -15,13 +15,62 @@ export const RESET_AFTER_MS = 900_000;
 /** Lock length after the n-th consecutive failure. */
 export const lockMs = (failures: number) => (failures < FREE_ATTEMPTS ? 0 : Math.min(MAX_LOCK_MS, 1000 * 2 ** (failures - FREE_ATTEMPTS)));
 
+/** The answer to an attempt during a lock, the same for a right and a wrong password. */
+export const passwordAttemptsExceeded = () => errors.notAuthorized('Password attempts exceeded');
+
+/** An attempt counted before its password is checked (Lockout.reserveAttempt). */
+export interface Reservation {
+  count: number;
+}
+
 export class Lockout {
   constructor(private readonly db: Kysely<Database>) {}
 
   /** Refuses while the user is locked. */
   async assertNotLocked(sub: string, now: number): Promise<void> {
+    if (await this.isLocked(sub, now)) throw passwordAttemptsExceeded();
+  }
+
+  async isLocked(sub: string, now: number): Promise<boolean> {
     const row = await this.db.selectFrom('users').select('locked_until').where('id', '=', sub).executeTakeFirst();
-    if (row?.locked_until && row.locked_until > now) throw errors.notAuthorized('Password attempts exceeded');
+    return !!row?.locked_until && Number(row.locked_until) > now;
+  }
+
+  /**
+   * Counts an attempt before the password is checked, in one statement that also refuses during a
+   * lock and sets the lock the attempt brings (security.md A18): however many guesses arrive at once,
+   * on however many nodes, at most FREE_ATTEMPTS of them are checked before the lock, and each later
+   * one only after the lock before it ran out. A proven password clears the count
+   * ({@link recordVerifiedPassword}). Undefined while locked.
+   */
+  async reserveAttempt(sub: string, now: number): Promise<Reservation | undefined> {
+    const count = sql<number>`(case when last_failed_at is null or last_failed_at < ${now - RESET_AFTER_MS} then 1 else failed_attempts + 1 end)`;
+    const whens = [];
+    for (let n = 1; lockMs(n) < MAX_LOCK_MS; n++) whens.push(sql`when ${sql.lit(n)} then ${lockMs(n) === 0 ? sql`null` : sql`cast(${now} as bigint) + ${sql.lit(lockMs(n))}`}`);
+    const row = await this.db
+      .updateTable('users')
+      .set({
+        failed_attempts: count,
+        last_failed_at: now,
+        locked_until: sql<number | null>`case ${count} ${sql.join(whens, sql` `)} else cast(${now} as bigint) + ${sql.lit(MAX_LOCK_MS)} end`,
+      })
+      .where('id', '=', sub)
+      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .returning('failed_attempts')
+      .executeTakeFirst();
+    return row ? { count: Number(row.failed_attempts) } : undefined;
+  }
+
+  /** Gives back an attempt whose password was right but which signs in no one (a forgotten DEVICE_KEY, say). */
+  async releaseAttempt(sub: string, now: number): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({
+        failed_attempts: sql<number>`case when failed_attempts > 0 then failed_attempts - 1 else 0 end`,
+        locked_until: sql<number | null>`case when failed_attempts - 1 < ${sql.lit(FREE_ATTEMPTS)} and last_failed_at = ${now} then null else locked_until end`,
+      })
+      .where('id', '=', sub)
+      .execute();
   }
 
   /** Counts a failure atomically, so parallel wrong passwords lock as surely as sequential ones. */
@@ -47,20 +96,13 @@ export class Lockout {
   }
 
   /**
-   * A proven password at `now`: clears the counters in one statement that also checks no lock began
-   * meanwhile. A right guess racing parallel wrong ones is refused if they locked the account first,
-   * as it would be had they come one after another (A18); a plain check before the slow password
-   * verification can't see those.
+   * A proven password: clears the count, its own reservation included. Every path that proves a
+   * password reserved its attempt first (reserveAttempt), so a right guess checked within the
+   * allowance signs in even if parallel wrong ones locked the account meanwhile, as it would had
+   * it come before them.
    */
-  async recordVerifiedPassword(sub: string, now: number): Promise<void> {
-    const result = await this.db
-      .updateTable('users')
-      .set({ failed_attempts: 0, last_failed_at: null, locked_until: null })
-      .where('id', '=', sub)
-      .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('locked_until', 'is not', null)]))
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) await this.assertNotLocked(sub, now);
+  async recordVerifiedPassword(sub: string): Promise<void> {
+    await this.recordSuccess(sub);
   }
 
   /** Locks until `until` unless a longer lock is already set (wrong second factors, domain/mfa.ts). */
@@ -74,6 +116,11 @@ export class Lockout {
   }
 
   async recordSuccess(sub: string): Promise<void> {
-    await this.db.updateTable('users').set({ failed_attempts: 0, last_failed_at: null, locked_until: null }).where('id', '=', sub).where('failed_attempts', '>', 0).execute();
+    await this.db
+      .updateTable('users')
+      .set({ failed_attempts: 0, last_failed_at: null, locked_until: null })
+      .where('id', '=', sub)
+      .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('locked_until', 'is not', null)]))
+      .execute();
   }
 }

@@ -23,6 +23,7 @@
  */
 import type { Transaction } from 'kysely';
 import { CognitoError, errors } from '../errors.js';
+import { passwordAttemptsExceeded } from './lockout.js';
 import type { Database } from '../store/schema.js';
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
@@ -212,12 +213,10 @@ export async function changePassword(cognate: Cognate, input: { AccessToken: str
   if (input.PreviousPassword === undefined && (user.passwordHash !== null || !!user.importedPasswordHash)) throw errors.invalidParameter('PreviousPassword is required.');
   checkPasswordPolicy(input.ProposedPassword, pool.settings.Policies.PasswordPolicy);
   const now = cognate.clock.now();
-  await cognate.lockout.assertNotLocked(user.sub, now);
-  if (input.PreviousPassword !== undefined && !(await passwordMatches(cognate, user, input.PreviousPassword))) {
-    // A wrong previous password counts toward the lockout every sign-in path shares (P03, A19).
-    await cognate.lockout.recordFailure(user.sub, now);
-    throw errors.notAuthorized(INCORRECT);
-  }
+  if (input.PreviousPassword === undefined) await cognate.lockout.assertNotLocked(user.sub, now);
+  // The previous password counts toward the lockout every sign-in path shares (P03, A19), before it is checked (A18).
+  else if (!(await cognate.lockout.reserveAttempt(user.sub, now))) throw passwordAttemptsExceeded();
+  else if (!(await passwordMatches(cognate, user, input.PreviousPassword))) throw errors.notAuthorized(INCORRECT);
   await assertPasswordNotReused(cognate, pool, user, input.ProposedPassword);
   const credentials = await cognate.users.credentials(pool, user.username, input.ProposedPassword);
   // Compare-and-set on the hash that was verified: of two racing changes, the second fails instead of
@@ -226,9 +225,7 @@ export async function changePassword(cognate: Cognate, input: { AccessToken: str
     let update = trx
       .updateTable('users')
       .set({ ...credentials, updated_at: now, failed_attempts: 0, last_failed_at: null, locked_until: null })
-      .where('id', '=', user.sub)
-      // Nor does it pass a lock that parallel wrong guesses set meanwhile (A18).
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]));
+      .where('id', '=', user.sub);
     update = user.passwordHash === null ? update.where('password_hash', 'is', null) : update.where('password_hash', '=', user.passwordHash);
     const result = await update.executeTakeFirst();
     if (Number(result.numUpdatedRows) !== 1) return false;

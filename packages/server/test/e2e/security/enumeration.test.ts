@@ -186,3 +186,84 @@ for (const kind of databaseKinds) {
     });
   });
 }
+
+for (const kind of databaseKinds) {
+  describe(`a lock doesn't reveal the user under PreventUserExistenceErrors (issue 10 item 7) (${kind})`, () => {
+    let server: TestServer;
+    let codes: Codes;
+    const pools: Partial<Record<'ENABLED' | 'LEGACY', Pool>> = {};
+
+    before(async () => {
+      server = await startTestServer(kind);
+      codes = new Codes(server);
+      for (const prevent of ['ENABLED', 'LEGACY'] as const) {
+        const p = await newPool(server, {}, { PreventUserExistenceErrors: prevent });
+        pools[prevent] = p;
+        await confirmedUser(server, codes, p, 'locked', `locked-${prevent}@example.com`);
+        for (let i = 0; i < 5; i++) await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: 'locked', PASSWORD: WRONG } });
+      }
+    });
+    after(() => server.stop());
+
+    const passwordAuth = (p: Pool, USERNAME: string, password: string) => idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME, PASSWORD: password } });
+    const adminAuth = async (p: Pool, USERNAME: string, password: string) => {
+      try {
+        await server.admin.send(new AdminInitiateAuthCommand({ UserPoolId: p.poolId, ClientId: p.clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME, PASSWORD: password } }));
+      } catch (e) {
+        return { name: (e as Error).name, message: (e as Error).message };
+      }
+      return assert.fail('signed in');
+    };
+    const srp = async (p: Pool, name: string, password: string) => {
+      const { a, A } = generateClientEphemeral();
+      const start = await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, SRP_A: A } });
+      if (start.status !== 200) return { start, answer: undefined };
+      const c = start.json.ChallengeParameters;
+      const timestamp = formatTimestamp(new Date(server.clock.now()));
+      const signature = computePasswordClaim({ poolName: p.poolId.split('_')[1]!, userId: c.USER_ID_FOR_SRP, password, a, A, B: c.SRP_B, salt: c.SALT, secretBlock: c.SECRET_BLOCK, timestamp });
+      const answer = await idp(server.url, 'RespondToAuthChallenge', {
+        ClientId: p.clientId,
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
+      });
+      return { start, answer };
+    };
+    const INCORRECT = { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' };
+    const EXCEEDED = { __type: 'NotAuthorizedException', message: 'Password attempts exceeded' };
+
+    it('ENABLED, USER_PASSWORD_AUTH: a locked user, right or wrong password = an unknown name', async () => {
+      const p = pools.ENABLED!;
+      const unknown = await passwordAuth(p, 'ghost', PASSWORD);
+      assert.deepEqual(unknown.json, INCORRECT);
+      assertSameAnswer(await passwordAuth(p, 'locked', PASSWORD), unknown, 'locked, right password');
+      assertSameAnswer(await passwordAuth(p, 'locked', WRONG), unknown, 'locked, wrong password');
+    });
+
+    it('ENABLED, ADMIN_USER_PASSWORD_AUTH: a locked user = an unknown name', async () => {
+      const p = pools.ENABLED!;
+      const unknown = await adminAuth(p, 'ghost', PASSWORD);
+      assert.deepEqual(unknown, { name: INCORRECT.__type, message: INCORRECT.message });
+      assert.deepEqual(await adminAuth(p, 'locked', PASSWORD), unknown);
+    });
+
+    it('ENABLED, USER_SRP_AUTH: a locked user gets a PASSWORD_VERIFIER challenge, then the answer an unknown name gets', async () => {
+      const p = pools.ENABLED!;
+      const unknown = await srp(p, 'ghost', PASSWORD);
+      const locked = await srp(p, 'locked', PASSWORD);
+      assert.equal(locked.start.status, 200, JSON.stringify(locked.start.json));
+      assert.equal(locked.start.json.ChallengeName, 'PASSWORD_VERIFIER');
+      assert.deepEqual(Object.keys(locked.start.json.ChallengeParameters).sort(), Object.keys(unknown.start.json.ChallengeParameters).sort());
+      assert.deepEqual(headersOf(locked.start), headersOf(unknown.start));
+      assert.deepEqual(unknown.answer!.json, INCORRECT);
+      assertSameAnswer(locked.answer!, unknown.answer!, 'the right password, locked');
+    });
+
+    it('LEGACY keeps "Password attempts exceeded"', async () => {
+      const p = pools.LEGACY!;
+      assert.deepEqual((await passwordAuth(p, 'locked', PASSWORD)).json, EXCEEDED);
+      assert.deepEqual((await passwordAuth(p, 'locked', WRONG)).json, EXCEEDED);
+      assert.deepEqual(await adminAuth(p, 'locked', PASSWORD), { name: EXCEEDED.__type, message: EXCEEDED.message });
+      assert.deepEqual((await srp(p, 'locked', PASSWORD)).start.json, EXCEEDED);
+    });
+  });
+}

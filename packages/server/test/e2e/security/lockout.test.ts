@@ -33,11 +33,14 @@ for (const kind of databaseKinds) {
     let server: TestServer;
     let codes: Codes;
     let pool: Pool;
+    const burstPools: Partial<Record<'LEGACY' | 'ENABLED', Pool>> = {};
 
     before(async () => {
       server = await startTestServer(kind);
       codes = new Codes(server);
-      pool = await newPool(server);
+      // LEGACY: a lock is told as "Password attempts exceeded" (under ENABLED it reads as a wrong password, enumeration.test.ts).
+      pool = await newPool(server, {}, { PreventUserExistenceErrors: 'LEGACY' });
+      for (const prevent of ['LEGACY', 'ENABLED'] as const) burstPools[prevent] = await newPool(server, {}, { PreventUserExistenceErrors: prevent });
     });
     after(() => server.stop());
 
@@ -161,6 +164,58 @@ for (const kind of databaseKinds) {
         assert.equal((right.reason as Error).message, LOCKED.message);
         assert.equal(state.failed_attempts, 5);
       }
+    });
+
+    for (const prevent of ['LEGACY', 'ENABLED'] as const) {
+      it(`A18 burst (${prevent}): 50 parallel USER_PASSWORD_AUTH guesses, the right one after, get at most 5 passwords checked and one answer`, async () => {
+        const p = burstPools[prevent]!;
+        const name = `burst-${prevent.toLowerCase()}`;
+        const sub = await confirmedUser(server, codes, p, name, `${name}@example.com`);
+        const hasher = server.running.cognate.hasher;
+        const verify = hasher.verify.bind(hasher);
+        let checked = 0;
+        hasher.verify = (stored, password) => {
+          checked++;
+          return verify(stored, password);
+        };
+        const guess = (password: string) =>
+          fails(() => server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, PASSWORD: password } })));
+        try {
+          const wrong = Array.from({ length: 49 }, (_, i) => guess(`${WRONG}${i}`));
+          // The right guess goes once the allowance is taken, while the wrong ones are still in flight.
+          while ((await counters(sub)).failed_attempts < 5) await new Promise((r) => setTimeout(r, 2));
+          const answers = await Promise.all([...wrong, guess(PASSWORD)]);
+          assert.ok(checked <= 5, `${checked} passwords checked`);
+          assert.equal((await counters(sub)).failed_attempts, 5, 'each checked guess was counted before its check');
+          const right = answers[49]!;
+          assert.deepEqual(right, prevent === 'LEGACY' ? LOCKED : INCORRECT, 'the right password is refused like a wrong one during the lock');
+          for (const a of answers) assert.ok(a.message === INCORRECT.message || a.message === LOCKED.message, JSON.stringify(a));
+          if (prevent === 'ENABLED') for (const a of answers) assert.deepEqual(a, INCORRECT, 'every answer the same');
+          else assert.equal(answers.filter((a) => a.message === INCORRECT.message).length, checked);
+          assert.deepEqual(await guess(PASSWORD), prevent === 'LEGACY' ? LOCKED : INCORRECT, 'and after the burst');
+        } finally {
+          hasher.verify = verify;
+        }
+      });
+    }
+
+    it('A18 burst over SRP, ADMIN_USER_PASSWORD_AUTH and ChangePassword: 30 parallel wrong guesses count 5 and lock', async () => {
+      const sub = await confirmedUser(server, codes, pool, 'paths', 'paths@example.com');
+      const token = (await passwordAuth('paths', PASSWORD)).AuthenticationResult!.AccessToken!;
+      const guesses = Array.from({ length: 30 }, (_, i) =>
+        fails(() =>
+          i % 3 === 0
+            ? srpAuth('paths', WRONG)
+            : i % 3 === 1
+              ? adminAuth('paths', WRONG)
+              : server.anonymous.send(new ChangePasswordCommand({ AccessToken: token, PreviousPassword: WRONG, ProposedPassword: 'An0ther-Horse!' })),
+        ),
+      );
+      const answers = await Promise.all(guesses);
+      for (const a of answers) assert.ok(a.message === INCORRECT.message || a.message === LOCKED.message, JSON.stringify(a));
+      assert.ok(answers.filter((a) => a.message === INCORRECT.message).length <= 5);
+      assert.equal((await counters(sub)).failed_attempts, 5, 'no more than 5 checked');
+      assert.deepEqual(await fails(() => srpAuth('paths', PASSWORD)), LOCKED);
     });
   });
 }
