@@ -205,14 +205,18 @@ for (const kind of databaseKinds) {
         for (const op of ops) {
           const input = model.operation(op)!.inputShape!;
           const base = valid(model, input, known, '');
+          const bodies: { what: string; body: Json }[] = [];
           for (const { path, shape } of paths(model, input)) {
-            const [wrong] = fc.sample(wrongTypes(shape), { seed: SEED + sent, numRuns: 1 });
-            for (const value of [null, wrong!]) {
-              const body = setAt(model, input, base, path, value, known);
-              check(`${op} ${path.join('.')}=${JSON.stringify(value)}`, await call(service, model, op, body));
-              sent++;
-            }
+            const [wrong] = fc.sample(wrongTypes(shape), { seed: SEED + bodies.length, numRuns: 1 });
+            for (const value of [null, wrong!]) bodies.push({ what: `${op} ${path.join('.')}=${JSON.stringify(value)}`, body: setAt(model, input, base, path, value, known) });
           }
+          // Many calls wait (uniform delays for unknown users and wrong passwords), so they go 32 at a time.
+          for (let i = 0; i < bodies.length; i += 32) {
+            const batch = bodies.slice(i, i + 32);
+            const outs = await Promise.all(batch.map((b) => call(service, model, op, b.body)));
+            outs.forEach((out, j) => check(batch[j]!.what, out));
+          }
+          sent += bodies.length;
         }
       }
       assert.ok(sent > 1000, `${sent} requests`);
