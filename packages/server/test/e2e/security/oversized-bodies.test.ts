@@ -44,9 +44,11 @@ for (const kind of databaseKinds) {
       const chunk = new Uint8Array(64 * 1024).fill(0x61);
       let sent = 0;
       const body = new ReadableStream<Uint8Array>({
-        pull(controller) {
+        // Slowly, so the answer arrives while the client still sends (a closed socket would reset it).
+        async pull(controller) {
           if (sent === 0) controller.enqueue(new TextEncoder().encode('{"ClientId":"x","Username":"'));
-          if (sent >= 1024 * 1024) {
+          else await new Promise((resolve) => setTimeout(resolve, 2));
+          if (sent >= 4 * 1024 * 1024) {
             controller.enqueue(new TextEncoder().encode('"}'));
             controller.close();
             return;
