@@ -121,7 +121,7 @@ for (const kind of databaseKinds) {
       assert.equal(withSecret.AccessTokenValidity, 30);
       assert.equal(withSecret.IdTokenValidity, 1);
       assert.equal(withSecret.RefreshTokenValidity, 30);
-      assert.equal(withSecret.PreventUserExistenceErrors, 'ENABLED');
+      assert.equal(withSecret.PreventUserExistenceErrors, 'LEGACY', "the API's default, as Cognito's");
       assert.equal(withSecret.EnableTokenRevocation, true);
       assert.equal(withSecret.AuthSessionValidity, 3);
 
