@@ -465,6 +465,7 @@ async function setUp() {
         new CreateUserPoolClientCommand({
           UserPoolId: poolId,
           ClientName: 'bench-web',
+          PreventUserExistenceErrors: 'ENABLED',
           ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'],
         }),
       )

@@ -36,6 +36,7 @@ export async function createPool(
       new CreateUserPoolClientCommand({
         UserPoolId: poolId,
         ClientName: 'app',
+        PreventUserExistenceErrors: 'ENABLED',
         ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
         ...client,
       }),

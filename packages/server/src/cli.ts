@@ -98,7 +98,7 @@ withConfigFlags(client.command('create').description('create an app client'))
   .action(async (flags: FlagValues & { pool: string; name: string; secret?: boolean; flows: string }) => {
     await withCognate(flags, async (cognate) => {
       const target = await cognate.pools.get(flags.pool);
-      const created = await cognate.clients.create(target.id, { ClientName: flags.name, GenerateSecret: !!flags.secret, ExplicitAuthFlows: flags.flows.split(',').map((f) => f.trim()) }, cognate.clock.now());
+      const created = await cognate.clients.create(target.id, { ClientName: flags.name, GenerateSecret: !!flags.secret, ExplicitAuthFlows: flags.flows.split(',').map((f) => f.trim()), PreventUserExistenceErrors: 'ENABLED' }, cognate.clock.now());
       process.stdout.write(created.secret ? `${created.id} ${created.secret}\n` : `${created.id}\n`);
     });
   });

@@ -14,6 +14,7 @@ import { importUploadHandler, importUploadLimit } from './protocol/import-upload
 import { handleQuery } from './protocol/query.js';
 import { verifyOverHttp } from './identity/verify-http.js';
 import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
 
 /** Headers the AWS SDK, amazon-cognito-identity-js and Amplify send (protocol.md §1.1). */
 const CORS_ALLOW_HEADERS = [
@@ -138,7 +139,9 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
   app.put('/import-jobs/:jobId', importUploadLimit, importUploadHandler(cognate));
 
   // The query protocol: STS AssumeRoleWithWebIdentity and the IAM role calls (protocol/query.ts).
-  app.post('*', bodyLimit({ maxSize: cognate.config.bodyLimitBytes }), async (c) => {
+  const queryTooLarge = (c: Context) =>
+    c.body(queryBodyTooLarge(cognate.config.bodyLimitBytes), 413, { 'content-type': 'text/xml' });
+  app.post('*', bodyLimit({ maxSize: cognate.config.bodyLimitBytes, onError: queryTooLarge }), async (c) => {
     if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return c.json({ message: 'Not found' }, 404);
     const body = Buffer.from(await c.req.arrayBuffer());
     const out = await handleQuery(cognate, { method: 'POST', url: c.env.incoming.url ?? '/', headers: c.env.incoming.headers, body });
@@ -147,6 +150,7 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
 
   app.notFound((c) => c.json({ message: 'Not found' }, 404));
   app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
     cognate.log.error({ err }, 'unhandled error');
     return c.json({ __type: 'InternalErrorException', message: 'An internal error occurred.' }, 500);
   });
@@ -158,23 +162,60 @@ function corsHeaders(req: IncomingMessage): Record<string, string> {
   return { 'access-control-allow-origin': origin ?? '*', 'access-control-expose-headers': CORS_EXPOSE_HEADERS, ...(origin ? { vary: 'Origin' } : {}) };
 }
 
+/** The query protocol's (STS, IAM) answer to a body over the limit. */
+function queryBodyTooLarge(limit: number): string {
+  return `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code><Message>The request body exceeds ${limit} bytes.</Message></Error></ErrorResponse>`;
+}
+
 /**
- * Reads a POST body of at most `limit` bytes and hands it on; a larger one is refused with 413 and
- * the connection closed (its unread rest makes it unusable).
+ * After refusing a body, how much of its rest is read and discarded so that the client, still sending,
+ * reads the 413 instead of a reset connection; past either bound the connection is dropped.
  */
-function withBody(cognate: Cognate, req: IncomingMessage, res: ServerResponse, onBody: (body: Buffer) => void): void {
+const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
+const DRAIN_MAX_MS = 5000;
+
+/**
+ * Reads a POST body of at most `limit` bytes and hands it on. A larger one is refused with 413: at once
+ * when Content-Length announces it, else as soon as the chunks pass the limit. The rest of the body is
+ * then drained (up to DRAIN_MAX_BYTES / DRAIN_MAX_MS), because closing while the client still writes
+ * makes it see ECONNRESET/EPIPE, not the answer (and the AWS SDK then retries).
+ */
+function withBody(cognate: Cognate, req: IncomingMessage, res: ServerResponse, onBody: (body: Buffer) => void, xml = false): void {
   const limit = cognate.config.bodyLimitBytes;
   const chunks: Buffer[] = [];
   let size = 0;
   let refused = false;
+  let drained = 0;
+  const refuse = (announced: number | undefined) => {
+    refused = true;
+    chunks.length = 0;
+    // A body too large to drain closes the connection after the answer; otherwise it stays usable.
+    const close = announced !== undefined && announced - size > DRAIN_MAX_BYTES;
+    const body = xml ? queryBodyTooLarge(limit) : JSON.stringify({ __type: 'SerializationException', message: `The request body exceeds ${limit} bytes.` });
+    res.writeHead(413, {
+      ...(xml ? { 'content-type': 'text/xml' } : { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'SerializationException' }),
+      'content-length': Buffer.byteLength(body),
+      ...(close ? { connection: 'close' } : {}),
+      date: new Date(cognate.clock.now()).toUTCString(),
+      ...corsHeaders(req),
+    });
+    res.end(body);
+    const timer = setTimeout(() => req.socket.destroy(), DRAIN_MAX_MS);
+    timer.unref();
+    req.once('end', () => clearTimeout(timer));
+    req.once('close', () => clearTimeout(timer));
+  };
+  const announced = Number(req.headers['content-length']);
+  if (req.headers['content-length'] !== undefined && Number.isFinite(announced) && announced > limit) refuse(announced);
   req.on('data', (chunk: Buffer) => {
-    if (refused) return;
+    if (refused) {
+      drained += chunk.length;
+      if (drained > DRAIN_MAX_BYTES) req.socket.destroy();
+      return;
+    }
     size += chunk.length;
     if (size > limit) {
-      refused = true;
-      const body = JSON.stringify({ __type: 'SerializationException', message: `The request body exceeds ${limit} bytes.` });
-      res.writeHead(413, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'SerializationException', connection: 'close', date: new Date(cognate.clock.now()).toUTCString(), ...corsHeaders(req) });
-      res.end(body, () => req.destroy());
+      refuse(undefined);
       return;
     }
     chunks.push(chunk);
@@ -206,6 +247,17 @@ function awsJsonListener(cognate: Cognate, metrics: Metrics) {
   };
 }
 
+/** The query protocol's form POSTs (STS, IAM; protocol/query.ts), read with the same body limit. */
+function queryListener(cognate: Cognate) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    withBody(cognate, req, res, (body) => {
+      void handleQuery(cognate, { method: 'POST', url: req.url ?? '/', headers: req.headers, body }).then((out) =>
+        send(cognate, req, res, { status: out.status, headers: { 'content-type': 'text/xml' }, body: out.body }),
+      );
+    }, true);
+  };
+}
+
 /** `POST /identity/verify` (identity/verify-http.ts). */
 function verifyListener(cognate: Cognate) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -232,11 +284,12 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const rest = getRequestListener(app.fetch);
   const api = awsJsonListener(cognate, metrics);
   const verify = verifyListener(cognate);
+  const query = queryListener(cognate);
   const server: Server = createServer((req, res) => {
-    // awsJson POSTs go straight to the API and the identity verifier's to it; form-encoded POSTs
-    // (the query protocol: STS, IAM roles) and everything else go to the Hono app.
+    // awsJson POSTs go straight to the API, the identity verifier's to it and form-encoded POSTs (the
+    // query protocol: STS, IAM roles) to handleQuery, all through withBody; everything else goes to Hono.
     if (req.method === 'POST' && (req.url === '/identity/verify' || req.url?.startsWith('/identity/verify?'))) verify(req, res);
-    else if (req.method === 'POST' && !isQueryProtocol(req) && !req.url?.startsWith('/identity/')) api(req, res);
+    else if (req.method === 'POST' && !req.url?.startsWith('/identity/')) (isQueryProtocol(req) ? query : api)(req, res);
     else void rest(req, res);
   });
   const port = await new Promise<number>((resolve, reject) => {

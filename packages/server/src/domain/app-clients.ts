@@ -72,8 +72,8 @@ export function clientSettingsFromInput(input: ClientInput): AppClientSettings {
     IdTokenValidity: input.IdTokenValidity ?? 1,
     TokenValidityUnits: units,
     AllowedOAuthFlowsUserPoolClient: input.AllowedOAuthFlowsUserPoolClient ?? false,
-    // On by default for new clients (security.md P01: "Beat").
-    PreventUserExistenceErrors: input.PreventUserExistenceErrors ?? 'ENABLED',
+    // LEGACY when not given, as Cognito's API does (its console, and `cognate client create`, choose ENABLED).
+    PreventUserExistenceErrors: input.PreventUserExistenceErrors ?? 'LEGACY',
     EnableTokenRevocation: input.EnableTokenRevocation ?? true,
     EnablePropagateAdditionalUserContextData: input.EnablePropagateAdditionalUserContextData ?? false,
     AuthSessionValidity: input.AuthSessionValidity ?? 3,

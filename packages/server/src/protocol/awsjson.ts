@@ -105,6 +105,7 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
         {
           services: [SERVICE_SIGNING_NAME[model.name as keyof typeof SERVICE_SIGNING_NAME] ?? model.name],
           now: cognate.clock.now(),
+          regions: [cognate.config.region, ...cognate.config.extraRegions],
           lookup: async (accessKeyId) =>
             cognate.admin.accessKeyId !== '' && accessKeyId === cognate.admin.accessKeyId ? { secretAccessKey: cognate.admin.secretAccessKey, principal: 'admin' } : undefined,
         },

@@ -280,15 +280,17 @@ describe('validateInput: wrong JSON types (SerializationException)', () => {
 });
 
 describe('validateInput: nulls, unknown members, depth', () => {
-  it('treats null as absent', () => {
+  it('treats a null member or map value as absent, and removes it; a null list element is a SerializationException', () => {
     expectInvalid(
       idp('SignUp', { ClientId: null, Username: 'alice' }),
       "1 validation error detected: Value null at 'clientId' failed to satisfy constraint: Member must not be null",
     );
-    assert.equal(
-      idp('SignUp', { ClientId: 'c', Username: 'alice', Password: null, UserAttributes: [null, { Name: 'email', Value: null }], ClientMetadata: { a: null } }),
-      undefined,
-    );
+    const input: Record<string, unknown> = { ClientId: 'c', Username: 'alice', Password: null, UserAttributes: [{ Name: 'email', Value: null }], ClientMetadata: { a: null, b: 'x' } };
+    assert.equal(idp('SignUp', input), undefined);
+    assert.deepEqual(input, { ClientId: 'c', Username: 'alice', UserAttributes: [{ Name: 'email' }], ClientMetadata: { b: 'x' } });
+    const err = idp('SignUp', { ClientId: 'c', Username: 'alice', UserAttributes: [null] });
+    assert.equal(err?.name, 'SerializationException');
+    assert.equal(err?.message, "Null value found in list at 'userAttributes.1.member'.");
   });
 
   it('ignores unknown members, whatever their type', () => {

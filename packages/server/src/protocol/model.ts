@@ -12,7 +12,9 @@
  *   to satisfy constraint: Member must not be null; Value at 'username' failed to satisfy constraint: ...`.
  *
  * Choices, each matching what Cognito was seen to do or, where unobservable, the safer option:
- * - `null` is treated as an absent value, everywhere (members, list items, map values). Unknown members are ignored.
+ * - `null` is decided here, once, so no handler ever sees one (AWS's JSON protocol does the same): a `null`
+ *   structure member or map value is an absent one and is removed from the input; a `null` list element is a
+ *   `SerializationException`. Unknown members are ignored.
  * - Members of a structure are reported in alphabetical order of their wire path (a captured Cognito SignUp message
  *   lists `password` before `username`, although the model declares `Username` first). Within one value the order
  *   is length, pattern, enum.
@@ -245,6 +247,7 @@ class LoadedModel implements ServiceModel {
       for (const m of members) {
         const v = m.own ? (Object.hasOwn(obj, m.key) ? obj[m.key] : undefined) : obj[m.key];
         if (v === undefined || v === null) {
+          if (v === null) delete obj[m.key];
           if (m.required) {
             ctx.add(`Value null at '${path === '' ? m.wire : path + m.dotted}' failed to satisfy constraint: Member must not be null`);
           }
@@ -267,6 +270,11 @@ class LoadedModel implements ServiceModel {
       if (!Array.isArray(value)) throw typeError(value, 'a List', path);
       let count = 0;
       let memberFailed = false;
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] === null || value[i] === undefined) {
+          throw new CognitoError('SerializationException', `Null value found in list${at(`${path}.${i + 1}.member`)}.`);
+        }
+      }
       if (lengthRule) {
         for (const e of value) if (e !== null && e !== undefined) count++;
         const failed = lengthRule(count);
@@ -306,7 +314,10 @@ class LoadedModel implements ServiceModel {
       let count = 0;
       for (const k of keys) {
         const v = obj[k];
-        if (v === null || v === undefined) continue;
+        if (v === null || v === undefined) {
+          delete obj[k];
+          continue;
+        }
         count++;
         if (keyRule && !keyFailed && keySpec!.check!(k) !== undefined) keyFailed = true;
         if (valueSpec) {

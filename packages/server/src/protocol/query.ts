@@ -180,6 +180,8 @@ export async function handleQuery(cognate: Cognate, req: QueryRequest): Promise<
       {
         services: ['iam'],
         now: cognate.clock.now(),
+        // IAM is global: its endpoint signs with us-east-1 whatever the server's region.
+        regions: ['us-east-1', cognate.config.region, ...cognate.config.extraRegions],
         lookup: async (accessKeyId) =>
           cognate.admin.accessKeyId !== '' && accessKeyId === cognate.admin.accessKeyId ? { secretAccessKey: cognate.admin.secretAccessKey, principal: 'admin' } : undefined,
       },

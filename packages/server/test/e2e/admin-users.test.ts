@@ -91,7 +91,7 @@ for (const kind of databaseKinds) {
 
     async function newPool(input: Omit<CreateUserPoolCommandInput, 'PoolName'> = {}): Promise<{ poolId: string; clientId: string }> {
       const id = (await admin.send(new CreateUserPoolCommand({ PoolName: 'admin-users', ...input }))).UserPool!.Id!;
-      const client = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: id, ClientName: 'app', ExplicitAuthFlows: ALL_FLOWS }))).UserPoolClient!.ClientId!;
+      const client = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: id, PreventUserExistenceErrors: 'ENABLED', ClientName: 'app', ExplicitAuthFlows: ALL_FLOWS }))).UserPoolClient!.ClientId!;
       return { poolId: id, clientId: client };
     }
 
@@ -132,7 +132,7 @@ for (const kind of databaseKinds) {
           { Name: 'badge', AttributeDataType: 'String', Mutable: false },
         ],
       }));
-      const withSecret = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: strictPool, ClientName: 'backend', GenerateSecret: true, ExplicitAuthFlows: ALL_FLOWS }))).UserPoolClient!;
+      const withSecret = (await admin.send(new CreateUserPoolClientCommand({ UserPoolId: strictPool, PreventUserExistenceErrors: 'ENABLED', ClientName: 'backend', GenerateSecret: true, ExplicitAuthFlows: ALL_FLOWS }))).UserPoolClient!;
       secretClient = withSecret.ClientId!;
       secret = withSecret.ClientSecret!;
     });

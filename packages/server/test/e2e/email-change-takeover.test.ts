@@ -54,7 +54,7 @@ for (const kind of databaseKinds) {
 
     async function createPool(input: Omit<CreateUserPoolCommandInput, 'PoolName'>): Promise<Pool> {
       const id = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'takeover', AutoVerifiedAttributes: ['email'], VerificationMessageTemplate: { EmailSubject: CODE_SUBJECT }, ...input }))).UserPool!.Id!;
-      const client = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: id, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+      const client = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: id, PreventUserExistenceErrors: 'ENABLED', ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
       return { id, client };
     }
 

@@ -56,7 +56,7 @@ for (const kind of databaseKinds) {
       server = await startTestServer(kind);
       const createPool = async (name: string, extra: Record<string, unknown> = {}) => {
         const id = (await server.admin.send(new CreateUserPoolCommand({ PoolName: name, Schema: [{ Name: 'team', AttributeDataType: 'String', Mutable: true }], ...extra }))).UserPool!.Id!;
-        const client = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: id, ClientName: 'web' }))).UserPoolClient!.ClientId!;
+        const client = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: id, PreventUserExistenceErrors: 'ENABLED', ClientName: 'web' }))).UserPoolClient!.ClientId!;
         return [id, client] as const;
       };
       [poolId, clientId] = await createPool('directory', { AutoVerifiedAttributes: ['email'] });

@@ -115,7 +115,7 @@ for (const kind of databaseKinds) {
         )
       ).UserPool!.Id!;
       const flows = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
-      const client = async (input: Record<string, unknown>) => (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ExplicitAuthFlows: flows, ...input } as never))).UserPoolClient!;
+      const client = async (input: Record<string, unknown>) => (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ExplicitAuthFlows: flows, ...input } as never))).UserPoolClient!;
       clientId = (await client({ ClientName: 'web' })).ClientId!;
       legacyClientId = (await client({ ClientName: 'legacy', PreventUserExistenceErrors: 'LEGACY' })).ClientId!;
       limitedClientId = (await client({ ClientName: 'limited', WriteAttributes: ['name', 'email'] })).ClientId!;
@@ -323,7 +323,7 @@ for (const kind of databaseKinds) {
           }),
         )
       ).UserPool!.Id!;
-      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: recovery, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: recovery, PreventUserExistenceErrors: 'ENABLED', ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
       await confirmedUser('lou', 'lou@example.com', { id: recovery, client: app });
       await confirmedUser('max', 'max@example.com', { id: recovery, client: app });
 
@@ -351,7 +351,7 @@ for (const kind of databaseKinds) {
       await nextMail('max@example.com');
 
       const adminOnly = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'admin-only', AccountRecoverySetting: { RecoveryMechanisms: [{ Name: 'admin_only', Priority: 1 }] } }))).UserPool!.Id!;
-      const adminApp = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: adminOnly, ClientName: 'app' }))).UserPoolClient!.ClientId!;
+      const adminApp = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: adminOnly, PreventUserExistenceErrors: 'ENABLED', ClientName: 'app' }))).UserPoolClient!.ClientId!;
       await server.anonymous.send(new SignUpCommand({ ClientId: adminApp, Username: 'nia', Password: PASSWORD }));
       for (const name of ['nia', 'nobody']) {
         const refused = await failure(() => server.anonymous.send(new ForgotPasswordCommand({ ClientId: adminApp, Username: name })));
@@ -462,7 +462,7 @@ for (const kind of databaseKinds) {
           }),
         )
       ).UserPool!.Id!;
-      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: optOut, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: optOut, PreventUserExistenceErrors: 'ENABLED', ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
       const optOutPool = new CognitoUserPool({ UserPoolId: optOut, ClientId: app, endpoint: server.url + '/' });
       await confirmedUser('rex', 'rex@example.com', { id: optOut, client: app });
       const { user, session } = await srpSignIn(optOutPool, 'rex', PASSWORD);

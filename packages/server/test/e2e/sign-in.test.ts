@@ -62,6 +62,7 @@ for (const kind of databaseKinds) {
           new CreateUserPoolClientCommand({
             UserPoolId: poolId,
             ClientName: 'web',
+            PreventUserExistenceErrors: 'ENABLED',
             ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
           }),
         )
@@ -168,9 +169,9 @@ for (const kind of databaseKinds) {
       assert.equal((await failure(() => server.anonymous.send(new GlobalSignOutCommand({ AccessToken: tokens.IdToken })))).name, 'NotAuthorizedException', 'an ID token does not sign out');
       assert.equal((await failure(() => server.anonymous.send(new RevokeTokenCommand({ ClientId: clientId, Token: 'garbage' })))).name, 'NotAuthorizedException');
       assert.equal((await failure(() => server.anonymous.send(new RevokeTokenCommand({ ClientId: 'y'.repeat(26), Token: tokens.RefreshToken })))).name, 'ResourceNotFoundException');
-      const otherApp = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'other' }))).UserPoolClient!.ClientId!;
+      const otherApp = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'other' }))).UserPoolClient!.ClientId!;
       assert.equal((await failure(() => server.anonymous.send(new RevokeTokenCommand({ ClientId: otherApp, Token: tokens.RefreshToken })))).name, 'NotAuthorizedException', "a client can't revoke another client's token");
-      const secretApp = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'secret', GenerateSecret: true }))).UserPoolClient!.ClientId!;
+      const secretApp = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'secret', GenerateSecret: true }))).UserPoolClient!.ClientId!;
       assert.equal((await failure(() => server.anonymous.send(new RevokeTokenCommand({ ClientId: secretApp, Token: tokens.RefreshToken })))).name, 'NotAuthorizedException', 'a client with a secret must send it');
       assert.equal((await server.anonymous.send(new GetUserCommand({ AccessToken: tokens.AccessToken }))).Username, 'alice', 'refused revocations revoke nothing');
     });
@@ -296,7 +297,7 @@ for (const kind of databaseKinds) {
     });
 
     it('requires SECRET_HASH for clients with a secret and accepts the raw secret on refresh', async () => {
-      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'backend', GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!;
+      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'backend', GenerateSecret: true, ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!;
       const { createHmac } = await import('node:crypto');
       const hash = (u: string) => createHmac('sha256', app.ClientSecret!).update(u + app.ClientId).digest('base64');
       const missing = await failure(() => server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: app.ClientId, AuthParameters: { USERNAME: 'alice', PASSWORD: 'Corr3ct-Horse!' } })));

@@ -59,8 +59,8 @@ for (const kind of databaseKinds) {
           }),
         )
       ).UserPool!.Id!;
-      clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', PreventUserExistenceErrors: 'ENABLED' }))).UserPoolClient!.ClientId!;
-      const withSecret = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'backend', GenerateSecret: true }))).UserPoolClient!;
+      clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'web' }))).UserPoolClient!.ClientId!;
+      const withSecret = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'backend', GenerateSecret: true }))).UserPoolClient!;
       secretClientId = withSecret.ClientId!;
       secret = withSecret.ClientSecret!;
     });
@@ -110,7 +110,7 @@ for (const kind of databaseKinds) {
           }),
         )
       ).UserPool!.Id!;
-      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: branded, ClientName: 'web' }))).UserPoolClient!.ClientId!;
+      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: branded, PreventUserExistenceErrors: 'ENABLED', ClientName: 'web' }))).UserPoolClient!.ClientId!;
       await server.anonymous.send(new SignUpCommand({ ClientId: app, Username: 'brand', Password: 'Corr3ct-Horse!', UserAttributes: [{ Name: 'email', Value: 'brand@example.com' }] }));
       const mail = await smtp.waitFor((m) => m.to.includes('brand@example.com'));
       assert.equal(mail.from, 'support@shop.example');
@@ -232,7 +232,7 @@ for (const kind of databaseKinds) {
 
     it('signs up by email in a pool whose usernames are emails; the username is the sub', async () => {
       const emailPool = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'by-email', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
-      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: emailPool, ClientName: 'web' }))).UserPoolClient!.ClientId!;
+      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: emailPool, PreventUserExistenceErrors: 'ENABLED', ClientName: 'web' }))).UserPoolClient!.ClientId!;
       const out = await server.anonymous.send(new SignUpCommand({ ClientId: app, Username: 'heidi@example.com', Password: 'Corr3ct-Horse!' }));
       const user = await server.admin.send(new AdminGetUserCommand({ UserPoolId: emailPool, Username: 'heidi@example.com' }));
       assert.equal(user.Username, out.UserSub);
@@ -246,7 +246,7 @@ for (const kind of databaseKinds) {
 
     it('texts the code through the SMS webhook when the pool verifies phone numbers', async () => {
       const phonePool = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'by-phone', AutoVerifiedAttributes: ['phone_number'], SmsVerificationMessage: 'Code: {####}' }))).UserPool!.Id!;
-      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: phonePool, ClientName: 'mobile' }))).UserPoolClient!.ClientId!;
+      const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: phonePool, PreventUserExistenceErrors: 'ENABLED', ClientName: 'mobile' }))).UserPoolClient!.ClientId!;
       const out = await server.anonymous.send(new SignUpCommand({ ClientId: app, Username: 'ivan', Password: 'Corr3ct-Horse!', UserAttributes: [{ Name: 'phone_number', Value: '+15555550123' }] }));
       assert.deepEqual(out.CodeDeliveryDetails, { Destination: '+*******0123', DeliveryMedium: 'SMS', AttributeName: 'phone_number' });
       let sms: (typeof texts)[number] | undefined;

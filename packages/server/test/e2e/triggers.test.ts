@@ -53,7 +53,7 @@ for (const kind of databaseKinds) {
     /** A pool with these triggers and a client that may sign in with a password. */
     async function poolWith(lambda: LambdaConfigType, extra: Record<string, unknown> = {}) {
       const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: `triggers-${++pools}`, LambdaConfig: lambda, ...extra }))).UserPool!.Id!;
-      const clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'app', ExplicitAuthFlows: FLOWS }))).UserPoolClient!.ClientId!;
+      const clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'app', ExplicitAuthFlows: FLOWS }))).UserPoolClient!.ClientId!;
       return { poolId, clientId };
     }
     const signUp = (clientId: string, username: string, extra: Record<string, unknown> = {}) =>

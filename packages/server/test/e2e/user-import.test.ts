@@ -139,7 +139,7 @@ for (const kind of databaseKinds) {
       ).UserPool!.Id!;
       const flows = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
       const client = async (name: string, extra: Record<string, unknown> = {}) =>
-        (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: name, ExplicitAuthFlows: flows, ...extra } as never))).UserPoolClient!.ClientId!;
+        (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: name, ExplicitAuthFlows: flows, ...extra } as never))).UserPoolClient!.ClientId!;
       clientId = await client('web');
       legacyClientId = await client('legacy', { PreventUserExistenceErrors: 'LEGACY' });
       jsPool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: server.url + '/' });
@@ -246,7 +246,7 @@ for (const kind of databaseKinds) {
     it('in a pool that signs in with email, the email is the username and belongs to one user', async () => {
       const emailPool = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'by-email', UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
       const emailClient = (
-        await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: emailPool, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))
+        await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: emailPool, PreventUserExistenceErrors: 'ENABLED', ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))
       ).UserPoolClient!.ClientId!;
       const run = async (name: string, users: unknown[]) => {
         const file = path.join(dir, name);
@@ -437,7 +437,7 @@ for (const kind of databaseKinds) {
         await server.admin.send(new CreateUserPoolCommand({ PoolName: 'jobs', AutoVerifiedAttributes: ['email'], Schema: [{ Name: 'tier', AttributeDataType: 'String', Mutable: true }] }))
       ).UserPool!.Id!;
       const flows: ExplicitAuthFlowsType[] = ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'];
-      clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: flows }))).UserPoolClient!.ClientId!;
+      clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'web', ExplicitAuthFlows: flows }))).UserPoolClient!.ClientId!;
       legacyClientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'legacy', ExplicitAuthFlows: flows, PreventUserExistenceErrors: 'LEGACY' })))
         .UserPoolClient!.ClientId!;
     });

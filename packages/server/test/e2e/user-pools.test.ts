@@ -121,11 +121,11 @@ for (const kind of databaseKinds) {
       assert.equal(withSecret.AccessTokenValidity, 30);
       assert.equal(withSecret.IdTokenValidity, 1);
       assert.equal(withSecret.RefreshTokenValidity, 30);
-      assert.equal(withSecret.PreventUserExistenceErrors, 'ENABLED');
+      assert.equal(withSecret.PreventUserExistenceErrors, 'LEGACY', "the API's default, as Cognito's");
       assert.equal(withSecret.EnableTokenRevocation, true);
       assert.equal(withSecret.AuthSessionValidity, 3);
 
-      const publicClient = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web' }))).UserPoolClient!;
+      const publicClient = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'web' }))).UserPoolClient!;
       assert.equal(publicClient.ClientSecret, undefined);
 
       const described = await server.admin.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: withSecret.ClientId }));
@@ -162,7 +162,7 @@ for (const kind of databaseKinds) {
 
     it('refuses bad input on every other admin action', async () => {
       const protectedPool = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'guarded', DeletionProtection: 'ACTIVE' }))).UserPool!.Id!;
-      const clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: protectedPool, ClientName: 'x' }))).UserPoolClient!.ClientId!;
+      const clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: protectedPool, PreventUserExistenceErrors: 'ENABLED', ClientName: 'x' }))).UserPoolClient!.ClientId!;
       const missingPool = 'us-east-1_Missing00';
       const cases: [string, string, () => Promise<unknown>][] = [
         ['update an unknown pool', 'ResourceNotFoundException', () => server.admin.send(new UpdateUserPoolCommand({ UserPoolId: missingPool }))],

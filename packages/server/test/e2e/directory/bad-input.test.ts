@@ -671,7 +671,7 @@ for (const kind of databaseKinds) {
     };
     const flows = ['ALLOW_USER_SRP_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
     const newClient = async (poolId: string, input: Record<string, unknown> = {}) =>
-      (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: [...flows], ...input }))).UserPoolClient!.ClientId!;
+      (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'web', ExplicitAuthFlows: [...flows], ...input }))).UserPoolClient!.ClientId!;
     const newPool = async (name: string) =>
       (
         await server.admin.send(

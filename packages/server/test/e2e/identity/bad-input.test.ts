@@ -357,7 +357,7 @@ for (const kind of databaseKinds) {
       const pool = await newPool(server);
       await adminUser(server, pool, 'alice');
       const session = await srpSignIn(server, pool, 'alice');
-      const other = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: 'unlisted', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+      const other = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'unlisted', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
       const otherClientToken = (await srpSignIn(server, { poolId: pool.poolId, clientId: other }, 'alice')).getIdToken().getJwtToken();
       const identityPoolId = await identityPoolFor(server, [pool], { DeveloperProviderName: DEV });
       const noGuests = await identityPoolFor(server, [pool], { AllowUnauthenticatedIdentities: false });

@@ -172,7 +172,7 @@ for (const kind of databaseKinds) {
       assert.equal(e3.name, 'NotAuthorizedException');
       assert.match(e3.message, /Not a valid OpenId Connect identity token/);
       // A client the identity pool does not list.
-      const other = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: 'other', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+      const other = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, PreventUserExistenceErrors: 'ENABLED', ClientName: 'other', ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
       const otherClientToken = (await srpSignIn(server, { poolId: pool.poolId, clientId: other }, 'alice')).getIdToken().getJwtToken();
       const e4 = await getId({ [providerOf(pool)]: otherClientToken });
       assert.deepEqual(e4, { name: 'NotAuthorizedException', message: 'Invalid login token. Incorrect token audience.' });

@@ -41,6 +41,7 @@ export async function newPool(server: TestServer, input: Partial<CreateUserPoolC
       new CreateUserPoolClientCommand({
         UserPoolId: poolId,
         ClientName: 'web',
+        PreventUserExistenceErrors: 'ENABLED',
         ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
         ...client,
       }),
