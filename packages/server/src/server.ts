@@ -10,6 +10,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import type { Cognate } from './domain/cognate.js';
 import { startImportJobSweeper } from './domain/import-jobs.js';
 import { handleAwsJson } from './protocol/awsjson.js';
+import { isTransientStoreError } from './store/faults.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
 import { handleQuery } from './protocol/query.js';
 import { verifyOverHttp } from './identity/verify-http.js';
@@ -151,6 +152,11 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
   app.notFound((c) => c.json({ message: 'Not found' }, 404));
   app.onError((err, c) => {
     if (err instanceof HTTPException) return err.getResponse();
+    if (isTransientStoreError(err)) {
+      cognate.log.warn({ err }, 'database unavailable');
+      c.header('retry-after', '1');
+      return c.json({ __type: 'InternalErrorException', message: 'The service is temporarily unavailable; try again.' }, 503);
+    }
     cognate.log.error({ err }, 'unhandled error');
     return c.json({ __type: 'InternalErrorException', message: 'An internal error occurred.' }, 500);
   });

@@ -32,6 +32,7 @@ import { hashSupport, type PasswordHashingAlgorithm } from './imported-passwords
 import { openPageToken, sealPageToken } from './page-tokens.js';
 import { BATCH, checkRows, csvHeader, csvRows, DuplicateTracker, ImportFileError, insertUsers, type ImportMode, type ImportRow, type PreparedUser, type Rejection } from './user-import.js';
 import { isUniqueViolation } from './users.js';
+import { isTransientStoreError } from '../store/faults.js';
 
 export type ImportJobStatus = 'Created' | 'Pending' | 'InProgress' | 'Stopping' | 'Expired' | 'Stopped' | 'Failed' | 'Succeeded';
 
@@ -274,8 +275,11 @@ const running = new WeakMap<Store, { closing: boolean; jobs: Set<Promise<void>> 
 function track(cognate: Cognate, job: Promise<void>): void {
   let entry = running.get(cognate.store);
   if (!entry) running.set(cognate.store, (entry = { closing: false, jobs: new Set() }));
-  entry.jobs.add(job);
-  void job.finally(() => entry.jobs.delete(job));
+  // runJob's claim runs before its own try: a database outage there must be a log line and a
+  // later sweep, not an unhandled rejection that ends the process.
+  const settled = job.catch((e: unknown) => cognate.log.warn({ err: e }, 'user import job not taken: the database is unavailable'));
+  entry.jobs.add(settled);
+  void settled.finally(() => entry.jobs.delete(settled));
 }
 
 /**
@@ -307,7 +311,10 @@ export async function resumeAbandonedImportJobs(cognate: Cognate): Promise<void>
 
 /** Runs {@link resumeAbandonedImportJobs} now and every half lease until the node closes. */
 export function startImportJobSweeper(cognate: Cognate): () => void {
-  const sweep = () => void resumeAbandonedImportJobs(cognate).catch((e: unknown) => cognate.log.error({ err: e }, 'import job sweep failed'));
+  const sweep = () =>
+    void resumeAbandonedImportJobs(cognate).catch((e: unknown) =>
+      isTransientStoreError(e) ? cognate.log.warn({ err: e }, 'import job sweep skipped: the database is unavailable') : cognate.log.error({ err: e }, 'import job sweep failed'),
+    );
   const timer = setInterval(sweep, JOB_LEASE_MS / 2);
   timer.unref();
   sweep();
@@ -488,6 +495,14 @@ async function runJob(cognate: Cognate, jobId: string): Promise<void> {
   } catch (e) {
     if (e instanceof LostLease) {
       log.warn('user import job taken over by another node (this node lost its lease)');
+      return;
+    }
+    if (isTransientStoreError(e)) {
+      // The database is down or busy: the job is not at fault. It keeps its status and progress
+      // (each batch commits with it), and once its lease lapses the sweeper on this or another
+      // node resumes it where it stopped.
+      log.warn({ err: e, rowsDone: progress.rowsDone }, 'user import job paused: the database is unavailable');
+      await db.updateTable('user_import_jobs').set({ lease_until: null }).where('id', '=', jobId).where('lease_until', '=', lease).execute().catch(() => {});
       return;
     }
     log.error({ err: e }, 'user import job failed');

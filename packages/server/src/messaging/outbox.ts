@@ -11,6 +11,7 @@ import type { Database } from '../store/schema.js';
 import type { Sealer } from '../crypto/seal.js';
 import type { Clock } from '../ports.js';
 import { newId } from '../domain/ids.js';
+import { isTransientStoreError } from '../store/faults.js';
 import { TransportError, type MessageTransport, type OutboundMessage } from './transports.js';
 import type { CustomSenderRequest } from '../triggers/custom-senders.js';
 
@@ -112,7 +113,10 @@ export class Outbox {
       return;
     }
     this.running = this.deliverDue()
-      .catch((e: unknown) => this.log.error({ err: e }, 'outbox delivery pass failed'))
+      // A database outage only postpones delivery: the next pass (every interval) tries again.
+      .catch((e: unknown) =>
+        isTransientStoreError(e) ? this.log.warn({ err: e }, 'outbox delivery pass skipped: the database is unavailable') : this.log.error({ err: e }, 'outbox delivery pass failed'),
+      )
       .finally(() => {
         this.running = undefined;
         if (this.again) {

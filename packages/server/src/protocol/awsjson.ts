@@ -9,6 +9,14 @@ import type { Cognate } from '../domain/cognate.js';
 import { registry } from '../actions/index.js';
 import { assertDepth, operationForTarget, validateInput } from './model.js';
 import { verifySigV4 } from './sigv4.js';
+import { isTransientStoreError } from '../store/faults.js';
+
+/**
+ * A database outage or a busy SQLite answers 503 with Retry-After: the AWS SDKs (v3's
+ * StandardRetryStrategy: status 500/502/503/504 are transient) try such a request again, and the
+ * `__type` stays InternalErrorException, a name every Cognito client already knows.
+ */
+export const UNAVAILABLE = { status: 503, retryAfterSeconds: '1', message: 'The service is temporarily unavailable; try again.' } as const;
 
 export interface RawRequest {
   method: string;
@@ -76,6 +84,7 @@ function assertNoNul(value: unknown): void {
 function respond(status: number, requestId: string, payload: unknown, errorType?: string): RawResponse {
   const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId };
   if (errorType) headers['x-amzn-errortype'] = errorType;
+  if (status === UNAVAILABLE.status) headers['retry-after'] = UNAVAILABLE.retryAfterSeconds;
   return { status, headers, body: JSON.stringify(payload) };
 }
 
@@ -122,6 +131,11 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
       report?.({ action: actionName, outcome: e.name });
       if (e.status >= 500) cognate.log.error({ err: e, requestId, action: actionName }, 'request failed');
       return respond(e.status, requestId, { __type: e.name, message: e.message }, e.name);
+    }
+    if (isTransientStoreError(e)) {
+      cognate.log.warn({ err: e, requestId, action: actionName }, 'database unavailable');
+      report?.({ action: actionName, outcome: 'InternalErrorException' });
+      return respond(UNAVAILABLE.status, requestId, { __type: 'InternalErrorException', message: UNAVAILABLE.message }, 'InternalErrorException');
     }
     // A real fault: logged here with its stack, answered without it.
     cognate.log.error({ err: e, requestId, action: actionName }, 'unexpected error');

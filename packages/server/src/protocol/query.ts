@@ -11,6 +11,7 @@ import type { Cognate } from '../domain/cognate.js';
 import { verifySigV4 } from './sigv4.js';
 import { roleNameOfArn } from '../identity/iam-roles.js';
 import { RoleNotTrusted } from '../identity/trust.js';
+import { isTransientStoreError } from '../store/faults.js';
 
 export interface QueryRequest {
   method: string;
@@ -199,6 +200,11 @@ export async function handleQuery(cognate: Cognate, req: QueryRequest): Promise<
         : e.name;
       const status = code === 'NoSuchEntity' ? 404 : code === 'EntityAlreadyExists' ? 409 : e.status;
       return failure(new QueryError(code, e.message, status), requestId, ns);
+    }
+    if (isTransientStoreError(e)) {
+      // The query protocol's retryable fault; the AWS SDKs retry a 503.
+      cognate.log.warn({ err: e, requestId, action }, 'database unavailable');
+      return failure(new QueryError('ServiceUnavailable', 'The service is temporarily unavailable; try again.', 503, 'Receiver'), requestId, ns);
     }
     cognate.log.error({ err: e, requestId, action }, 'unexpected error');
     return failure(new QueryError('InternalFailure', 'An internal error occurred.', 500, 'Receiver'), requestId, ns);

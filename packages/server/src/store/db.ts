@@ -24,8 +24,8 @@ export interface Store {
    * have no effect outside it.
    */
   transaction<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
-  /** Throws when the database can't answer a trivial query. */
-  ping(): Promise<void>;
+  /** Throws when the database can't answer a trivial query within `timeoutMs` (default 1 s). */
+  ping(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -136,6 +136,16 @@ function preparedStatements(client: pg.PoolClient): pg.PoolClient {
   return client;
 }
 
+/** Rejects when `work` has not settled within `ms` (work itself goes on; its result is dropped). */
+function withTimeout(work: Promise<unknown>, ms: number, message: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(message), { code: 'ETIMEDOUT' })), ms);
+  });
+  work.catch(() => {});
+  return Promise.race([work.then(() => undefined), timeout]).finally(() => clearTimeout(timer));
+}
+
 export async function openStore(options: OpenOptions): Promise<Store> {
   const url = options.databaseUrl;
   let db: Kysely<Database>;
@@ -145,14 +155,25 @@ export async function openStore(options: OpenOptions): Promise<Store> {
     const pool = new pg.Pool({
       connectionString: url,
       max: 20,
-      connectionTimeoutMillis: 5000,
+      // An unreachable database fails a connect within 2 s (a 503 the client retries) instead of
+      // holding the request; keepalive notices a silently dropped connection (store/faults.ts).
+      connectionTimeoutMillis: 2000,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       idleTimeoutMillis: 30_000,
       // A hung database fails requests fast instead of piling them up (security.md R03).
       statement_timeout: 5000,
       query_timeout: 6000,
     });
-    // An idle client losing its connection must not crash the process; the pool replaces it.
+    // A client losing its connection (the database stopped or restarted) emits 'error'. The pool
+    // listens while a client is idle and replaces it; while a client is checked out nobody does,
+    // and an 'error' without a listener ends the process (issue-10 item 9). So every client gets
+    // its own listener for its whole life: the query in flight rejects with the same error, the
+    // request answers 503, and pg-pool discards a client that errored when it is released.
     pool.on('error', () => {});
+    pool.on('connect', (client) => {
+      client.on('error', () => {});
+    });
     const preparing = { connect: async () => preparedStatements(await pool.connect()), end: () => pool.end() };
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparing }) });
   } else if (url === '' || url.startsWith('sqlite:') || url.startsWith('file:')) {
@@ -182,9 +203,7 @@ export async function openStore(options: OpenOptions): Promise<Store> {
     transaction: (work) => retryConflicts(() => db.transaction().execute(work)),
     db,
     dialect,
-    ping: async () => {
-      await sql`select 1`.execute(db);
-    },
+    ping: (timeoutMs = 1000) => withTimeout(sql`select 1`.execute(db), timeoutMs, 'database ping timed out'),
     close: () => db.destroy(),
   };
 }
