@@ -31,11 +31,21 @@ export const MFA_CODE_LIFETIME_MS = 15 * 60_000;
 const lifetime = (purpose: CodePurpose) =>
   purpose.startsWith('verify:') ? CODE_LIFETIME_MS.verify : purpose.startsWith('mfa:') ? MFA_CODE_LIFETIME_MS : CODE_LIFETIME_MS[purpose as 'signup' | 'forgot_password'];
 
-export type CodeOutcome = 'ok' | 'mismatch' | 'expired';
+/**
+ * What a code check found: `expired` is the right code past its lifetime (only the code's holder can
+ * see that); `exhausted` is any code for one that is spent by wrong guesses, or a wrong code for one
+ * past its lifetime (a guesser can see that without holding the code).
+ */
+export type CodeOutcome = 'ok' | 'mismatch' | 'expired' | 'exhausted';
 
-/** The error a failed {@link Codes.consume} answers with. */
-export function codeError(outcome: Exclude<CodeOutcome, 'ok'>) {
-  return outcome === 'expired' ? errors.expiredCode() : errors.codeMismatch();
+/**
+ * The error a failed {@link Codes.consume} answers with. When user existence is hidden, a dead code
+ * a guesser could reach answers like an unknown name's (CodeMismatch, issue 10); the right code past
+ * its hour still says ExpiredCode, which tells nothing to someone without the code.
+ */
+export function codeError(outcome: Exclude<CodeOutcome, 'ok'>, existenceHidden = false) {
+  if (outcome === 'expired' || (outcome === 'exhausted' && !existenceHidden)) return errors.expiredCode();
+  return errors.codeMismatch();
 }
 
 export class Codes {
@@ -107,8 +117,10 @@ export class Codes {
   async consume(db: Db, p: { userId: string; purpose: CodePurpose; code: string }, now: number): Promise<CodeOutcome> {
     const row = await this.live(db, p);
     if (!row) return 'mismatch';
-    if (row.attempts >= MAX_CODE_ATTEMPTS || row.expires_at <= now) return 'expired';
-    if (!constantTimeEqual(row.code_hash, this.hash(p.userId, p.purpose, p.code))) {
+    const right = constantTimeEqual(row.code_hash, this.hash(p.userId, p.purpose, p.code));
+    if (row.attempts >= MAX_CODE_ATTEMPTS) return 'exhausted';
+    if (row.expires_at <= now) return right ? 'expired' : 'exhausted';
+    if (!right) {
       await db.updateTable('codes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', row.id).execute();
       return 'mismatch';
     }

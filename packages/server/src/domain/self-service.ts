@@ -181,8 +181,7 @@ export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForg
     if (user.status === 'UNCONFIRMED') await cognate.users.syncAliases(trx, pool.id, user.sub, { mode: 'yield', now });
     return result;
   });
-  // Under ENABLED an exhausted code answers like an unknown name's: CodeMismatch (issue 10).
-  if (outcome !== 'ok') throw existenceHidden(client) ? errors.codeMismatch() : codeError(outcome);
+  if (outcome !== 'ok') throw codeError(outcome, existenceHidden(client));
   await postConfirmation(cognate, pool, user.sub, 'PostConfirmation_ConfirmForgotPassword', client.id, input.ClientMetadata);
   return {};
 }

@@ -184,7 +184,7 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
     if (destination) await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([[`${destination.attribute}_verified`, 'true']]), { aliases, now });
     return result;
   });
-  if (outcome !== 'ok') throw codeError(outcome);
+  if (outcome !== 'ok') throw codeError(outcome, client.settings.PreventUserExistenceErrors === 'ENABLED');
   await postConfirmation(cognate, pool, user.sub, 'PostConfirmation_ConfirmSignUp', client.id, input.ClientMetadata);
   return {};
 }

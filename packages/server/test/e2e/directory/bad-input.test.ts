@@ -139,7 +139,7 @@ const TOKEN_ACTIONS: readonly ActionName[] = ['ChangePassword', 'UpdateUserAttri
 interface Fixture {
   /** Aliases email and preferred_username; email required and auto-verified; custom tier, badge (immutable), level. */
   poolId: string;
-  /** PreventUserExistenceErrors on (the default for new clients). */
+  /** PreventUserExistenceErrors ENABLED (set explicitly; the API's default is LEGACY). */
   clientId: string;
   /** PreventUserExistenceErrors LEGACY: unknown users are named. */
   legacyClientId: string;
@@ -502,7 +502,7 @@ const rows: Row[] = [
   { action: 'ForgotPassword', kind: 'type', what: 'a numeric client ID', input: () => ({ ClientId: 12, Username: 'alice' }), expect: 'SerializationException' },
   { action: 'ForgotPassword', kind: 'not-found', what: 'an unknown client', input: () => ({ ClientId: NO_CLIENT, Username: 'alice' }), expect: 'ResourceNotFoundException', message: noClient },
   { action: 'ForgotPassword', kind: 'not-found', what: 'an unknown user (client that names them)', input: (f) => ({ ClientId: f.legacyClientId, Username: 'nobody' }), expect: 'UserNotFoundException' },
-  { action: 'ForgotPassword', kind: 'state', what: 'an invited user', input: (f) => ({ ClientId: f.clientId, Username: 'dave' }), expect: 'NotAuthorizedException' },
+  { action: 'ForgotPassword', kind: 'state', what: 'an invited user (client that names users)', input: (f) => ({ ClientId: f.legacyClientId, Username: 'dave' }), expect: 'NotAuthorizedException' },
   { action: 'ForgotPassword', kind: 'semantic', what: 'a user with nowhere verified to send the code', input: (f) => ({ ClientId: f.legacyClientId, Username: 'carol' }), expect: 'InvalidParameterException' },
 
   // ConfirmForgotPassword
