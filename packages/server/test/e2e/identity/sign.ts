@@ -34,6 +34,11 @@ export interface SignedHttp {
   body: string;
 }
 
+/** The SDK's own SigV4 signer for `service` in `region`, over node:crypto. */
+export function signerFor(service: string, credentials: Creds, region = 'us-east-1'): SignatureV4 {
+  return new SignatureV4({ service, region, credentials, sha256: Sha256 as never });
+}
+
 /** Signs a request for `service` at the given time; returns it as sent. */
 export async function sign(
   creds: Creds,
@@ -41,7 +46,7 @@ export async function sign(
   req: { method: string; host: string; path: string; query?: Record<string, string>; headers?: Record<string, string>; body?: string },
   at: number,
 ): Promise<SignedHttp> {
-  const signer = new SignatureV4({ service, region: 'us-east-1', credentials: creds, sha256: Sha256 as never });
+  const signer = signerFor(service, creds);
   const signed = await signer.sign(
     { method: req.method, protocol: 'http:', hostname: req.host, path: req.path, query: req.query ?? {}, headers: { host: req.host, ...(req.headers ?? {}) }, body: req.body },
     { signingDate: new Date(at) },

@@ -7,9 +7,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
 import fc from 'fast-check';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
+import { signerFor } from '../identity/sign.js';
 import { AdminCreateUserCommand, AdminInitiateAuthCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CreateIdentityPoolCommand } from '@aws-sdk/client-cognito-identity';
 import { loadServiceModel, type ServiceModel, type ShapeModel } from '../../../src/protocol/model.js';
@@ -18,20 +18,6 @@ import { ADMIN, startTestServer, type TestServer } from '../../support/server.js
 import { PASSWORD, newPool } from './helpers.js';
 
 const SEED = 20261206;
-
-class Sha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data: string | Uint8Array): void {
-    this.h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
-  reset(): void {}
-}
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -171,7 +157,7 @@ for (const kind of databaseKinds) {
         AuthFlow: 'USER_PASSWORD_AUTH',
         AuthParameters: { USERNAME: 'fuzz', PASSWORD },
       });
-      signer = new SignatureV4({ service: 'cognito-idp', region: 'us-east-1', credentials: ADMIN, sha256: Sha256 as never });
+      signer = signerFor('cognito-idp', ADMIN);
     });
     after(() => server.stop());
 
@@ -180,7 +166,7 @@ for (const kind of databaseKinds) {
       const text = JSON.stringify(body);
       let headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${model.targetPrefix}.${op}` };
       if (!model.operation(op)!.unsigned) {
-        const s = new SignatureV4({ service: service.signing, region: 'us-east-1', credentials: ADMIN, sha256: Sha256 as never });
+        const s = signerFor(service.signing, ADMIN);
         const signed = await s.sign({ method: 'POST', protocol: 'http:', hostname: url.host, path: '/', query: {}, headers: { host: url.host, ...headers }, body: text }, { signingDate: new Date(server.clock.now()) });
         const { host: _h, ...rest } = signed.headers as Record<string, string>;
         void _h;

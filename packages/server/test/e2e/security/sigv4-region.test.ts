@@ -6,27 +6,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
+import { signerFor } from '../identity/sign.js';
 import { CognitoIdentityProviderClient, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoIdentityClient, ListIdentityPoolsCommand } from '@aws-sdk/client-cognito-identity';
 import { databaseKinds } from '../../support/postgres.js';
 import { ADMIN, startTestServer, type TestServer } from '../../support/server.js';
 import { fails } from './helpers.js';
-
-class Sha256 {
-  private readonly h: Hash | Hmac;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data: string | Uint8Array): void {
-    this.h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return this.h.digest();
-  }
-  reset(): void {}
-}
 
 const wrongRegion = (region: string) => ({ name: 'InvalidSignatureException', message: `Credential should be scoped to a valid region, not '${region}'. ` });
 
@@ -34,7 +20,7 @@ const wrongRegion = (region: string) => ({ name: 'InvalidSignatureException', me
 async function iamCall(server: TestServer, region: string, params: Record<string, string>): Promise<{ status: number; text: string }> {
   const url = new URL(server.url);
   const body = new URLSearchParams({ Version: '2010-05-08', ...params }).toString();
-  const signer = new SignatureV4({ service: 'iam', region, credentials: ADMIN, sha256: Sha256 as never });
+  const signer = signerFor('iam', ADMIN, region);
   const signed = await signer.sign(
     { method: 'POST', protocol: 'http:', hostname: url.host, path: '/', query: {}, headers: { host: url.host, 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body },
     { signingDate: new Date(server.clock.now()) },
