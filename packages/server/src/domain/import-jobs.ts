@@ -20,6 +20,8 @@
  * whether it was asked to stop. The node running it holds a lease on it, renewed with every batch
  * in the batch's transaction along with how many rows are done; when a node dies (or shuts down)
  * mid-job, another node's sweep takes the job over and resumes after the last committed batch.
+ * A database outage pauses the job on its node, which takes it up again once the database answers
+ * ({@link resumeAfterOutage}).
  */
 import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
