@@ -38,6 +38,7 @@ export const options = {
   masterKey: { schema: z.string(), default: '', env: 'COGNATE_MASTER_KEY', flag: '--master-key <base64>', doc: '32-byte base64 key that encrypts keys and secrets at rest (generated into the data folder when empty; set it when several nodes share PostgreSQL)' },
   logLevel: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), default: 'info' as string, env: 'LOG_LEVEL', flag: '--log-level <level>', doc: 'pino log level' },
   bodyLimitBytes: { schema: z.coerce.number().int().min(1024), default: 131072, env: 'COGNATE_BODY_LIMIT', flag: '--body-limit <bytes>', doc: 'largest request body accepted' },
+  sqliteBusyTimeoutMs: { schema: z.coerce.number().int().min(0).max(600_000), default: 5000, env: 'COGNATE_SQLITE_BUSY_TIMEOUT', flag: '--sqlite-busy-timeout <ms>', doc: 'how long a SQLite write waits for another process to release the lock; past it the request answers 503 (retryable)' },
   sqliteSynchronous: { schema: z.enum(['FULL', 'NORMAL']), default: 'FULL' as 'FULL' | 'NORMAL', env: 'COGNATE_SQLITE_SYNCHRONOUS', flag: '--sqlite-synchronous <mode>', doc: 'FULL survives power loss; NORMAL survives process crashes only' },
   smtpHost: { schema: z.string(), default: '', env: 'COGNATE_SMTP_HOST', flag: '--smtp-host <host>', doc: 'SMTP server for email; empty keeps email in the development outbox' },
   smtpPort: { schema: port, default: 587, env: 'COGNATE_SMTP_PORT', flag: '--smtp-port <n>', doc: 'SMTP port' },

@@ -146,7 +146,7 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
     if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return c.json({ message: 'Not found' }, 404);
     const body = Buffer.from(await c.req.arrayBuffer());
     const out = await handleQuery(cognate, { method: 'POST', url: c.env.incoming.url ?? '/', headers: c.env.incoming.headers, body });
-    return c.body(out.body, out.status as 200, { 'content-type': 'text/xml' });
+    return c.body(out.body, out.status as 200, { ...out.headers, 'content-type': 'text/xml' });
   });
 
   app.notFound((c) => c.json({ message: 'Not found' }, 404));
@@ -258,7 +258,7 @@ function queryListener(cognate: Cognate) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     withBody(cognate, req, res, (body) => {
       void handleQuery(cognate, { method: 'POST', url: req.url ?? '/', headers: req.headers, body }).then((out) =>
-        send(cognate, req, res, { status: out.status, headers: { 'content-type': 'text/xml' }, body: out.body }),
+        send(cognate, req, res, { status: out.status, headers: { ...out.headers, 'content-type': 'text/xml' }, body: out.body }),
       );
     }, true);
   };
@@ -271,6 +271,12 @@ function verifyListener(cognate: Cognate) {
       verifyOverHttp(cognate, body).then(
         (out) => send(cognate, req, res, { status: out.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(out.json) }),
         (err: unknown) => {
+          if (isTransientStoreError(err)) {
+            // The same retryable answer as the API's (protocol/awsjson.ts): 503 with Retry-After.
+            cognate.log.warn({ err }, 'database unavailable');
+            send(cognate, req, res, { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: JSON.stringify({ __type: 'InternalErrorException', message: 'The service is temporarily unavailable; try again.' }) });
+            return;
+          }
           cognate.log.error({ err }, 'unhandled error');
           send(cognate, req, res, { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'InternalErrorException', message: 'An internal error occurred.' }) });
         },

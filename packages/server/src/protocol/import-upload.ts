@@ -8,10 +8,11 @@ import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Cognate } from '../domain/cognate.js';
 import { acceptUpload, MAX_CSV_BYTES } from '../domain/import-jobs.js';
+import { isTransientStoreError } from '../store/faults.js';
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-function s3Error(c: Context, status: 400 | 403 | 404, code: string, message: string, extra: Record<string, string> = {}): Response {
+function s3Error(c: Context, status: 400 | 403 | 404 | 503, code: string, message: string, extra: Record<string, string> = {}): Response {
   const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`;
   return c.body(xml, status, { 'content-type': 'application/xml', ...extra });
 }
@@ -27,7 +28,15 @@ export function importUploadHandler(cognate: Cognate) {
     const jobId = c.req.param('jobId') ?? '';
     if (!/^import-[0-9a-zA-Z-]{1,48}$/.test(jobId)) return s3Error(c, 404, 'NoSuchKey', 'The specified key does not exist.');
     const body = new Uint8Array(await c.req.arrayBuffer());
-    const outcome = await acceptUpload(cognate, jobId, c.req.query('token'), body);
+    let outcome: Awaited<ReturnType<typeof acceptUpload>>;
+    try {
+      outcome = await acceptUpload(cognate, jobId, c.req.query('token'), body);
+    } catch (e) {
+      if (!isTransientStoreError(e)) throw e;
+      // A database outage: S3's own retryable answer, which its clients (and curl --retry) retry.
+      cognate.log.warn({ err: e, jobId }, 'database unavailable');
+      return s3Error(c, 503, 'ServiceUnavailable', 'The service is temporarily unavailable; try again.', { 'retry-after': '1' });
+    }
     if (!outcome.ok) return s3Error(c, outcome.status, outcome.code, outcome.message);
     return c.body(null, 200, { etag: outcome.etag });
   };

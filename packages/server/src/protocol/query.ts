@@ -24,6 +24,8 @@ export interface QueryRequest {
 export interface QueryResponse {
   status: number;
   body: string;
+  /** Extra response headers (Retry-After on a 503); the caller adds Content-Type. */
+  headers?: Record<string, string>;
 }
 
 const STS_NS = 'https://sts.amazonaws.com/doc/2011-06-15/';
@@ -204,7 +206,7 @@ export async function handleQuery(cognate: Cognate, req: QueryRequest): Promise<
     if (isTransientStoreError(e)) {
       // The query protocol's retryable fault; the AWS SDKs retry a 503.
       cognate.log.warn({ err: e, requestId, action }, 'database unavailable');
-      return failure(new QueryError('ServiceUnavailable', 'The service is temporarily unavailable; try again.', 503, 'Receiver'), requestId, ns);
+      return { ...failure(new QueryError('ServiceUnavailable', 'The service is temporarily unavailable; try again.', 503, 'Receiver'), requestId, ns), headers: { 'retry-after': '1' } };
     }
     cognate.log.error({ err: e, requestId, action }, 'unexpected error');
     return failure(new QueryError('InternalFailure', 'An internal error occurred.', 500, 'Receiver'), requestId, ns);

@@ -36,6 +36,8 @@ export interface OpenOptions {
   databaseUrl: string;
   dataDir: string;
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  /** SQLite's busy_timeout: how long a statement waits for another process's lock (default 5000 ms). */
+  sqliteBusyTimeoutMs?: number;
   migrate?: boolean;
 }
 
@@ -187,7 +189,7 @@ export async function openStore(options: OpenOptions): Promise<Store> {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma(`busy_timeout = ${Math.trunc(options.sqliteBusyTimeoutMs ?? 5000)}`);
     // SQLite's default page cache is 2 MB; a directory of a million users is about a gigabyte, and
     // every ListUsers page reads index and user pages scattered through it. 64 MiB of cache and
     // memory-mapped reads keep the hot ones in memory.

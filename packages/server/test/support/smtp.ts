@@ -58,7 +58,8 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
-export async function startSmtpReceiver(): Promise<SmtpReceiver> {
+/** Listens on `port` (default: any free port; a test may reserve one first and start the receiver later). */
+export async function startSmtpReceiver(port = 0): Promise<SmtpReceiver> {
   const messages: ReceivedMail[] = [];
   const waiters = new Set<Waiter>();
 
@@ -115,10 +116,10 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
   // Without a listener, a client resetting its connection would crash the test process.
   server.on('error', () => {});
 
-  const port = await new Promise<number>((resolve, reject) => {
+  const bound = await new Promise<number>((resolve, reject) => {
     const onError = (err: Error) => reject(err);
     server.server.once('error', onError);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       server.server.off('error', onError);
       const address = server.server.address();
       if (address && typeof address === 'object') resolve(address.port);
@@ -128,7 +129,7 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
 
   return {
     host: '127.0.0.1',
-    port,
+    port: bound,
     messages,
     waitFor(predicate, timeoutMs = 5000) {
       const found = messages.find(predicate);

@@ -5,6 +5,11 @@
  * SignUp). During the outage: the process lives, answers are 503 InternalErrorException with
  * Retry-After and no stack, /health/ready is 503 within its 1 s ping timeout. After the restart:
  * ready again, writes succeed without restarting Cognate, and every write answered 200 is there.
+ *
+ * The same cluster and server then check the other doors (`POST /identity/verify`, the import
+ * job's PreSignedUrl PUT, the IAM query protocol: 503 with Retry-After, no 500), and that work in
+ * the background survives an outage: a user import job stopped mid-way finishes with every user,
+ * and an invitation queued before the outage is mailed after it, without restarting Cognate.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,13 +20,22 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   AdminCreateUserCommand,
+  AdminGetUserCommand,
   CognitoIdentityProviderClient,
+  CreateUserImportJobCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DescribeUserImportJobCommand,
+  GetCSVHeaderCommand,
   ListUsersCommand,
   SignUpCommand,
+  StartUserImportJobCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { CognitoIdentityClient, CreateIdentityPoolCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
+import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import { findPostgresBin, freePort, startCluster, type Cluster } from '../../../../../scripts/postgres-cluster.mjs';
+import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
+import { iam, sign, type Creds } from '../identity/sign.js';
 
 const CLI = fileURLToPath(new URL('../../../dist/cli.js', import.meta.url));
 const bin = findPostgresBin();
@@ -40,18 +54,22 @@ describe('a PostgreSQL outage under write load', { skip: bin ? false : 'PostgreS
   let user: CognitoIdentityProviderClient;
   let poolId: string;
   let clientId: string;
+  let smtpPort: number;
+  let smtp: SmtpReceiver | undefined;
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'cognate-faults-'));
     // durable: synchronous_commit on, so a commit acknowledged before `-m immediate` survives it.
     cluster = await startCluster({ bin: bin!, dir, durable: true });
     const port = await freePort();
+    // Reserved for the SMTP receiver, which the background-work test starts only during an outage.
+    smtpPort = await freePort();
     endpoint = `http://127.0.0.1:${port}`;
     server = spawn(
       process.execPath,
       [CLI, 'start', '--port', String(port), '--data-dir', path.join(dir, 'data'), '--database-url', cluster.url,
         '--admin-access-key-id', KEY.accessKeyId, '--admin-secret-access-key', KEY.secretAccessKey,
-        '--print-outbox', 'false', '--argon2-memory', '1024', '--argon2-iterations', '1', '--log-level', 'warn'],
+        '--print-outbox', 'false', '--smtp-host', '127.0.0.1', '--smtp-port', String(smtpPort), '--argon2-memory', '1024', '--argon2-iterations', '1', '--log-level', 'warn'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     server.stdout!.on('data', (c) => (output += c));
@@ -75,6 +93,7 @@ describe('a PostgreSQL outage under write load', { skip: bin ? false : 'PostgreS
       server.kill('SIGTERM');
       await new Promise((r) => server!.once('exit', r));
     }
+    await smtp?.close();
     await cluster?.stop('immediate').catch(() => {});
     await rm(dir, { recursive: true, force: true });
   });
@@ -174,4 +193,130 @@ describe('a PostgreSQL outage under write load', { skip: bin ? false : 'PostgreS
       assert.deepEqual(lost, [], `writes answered 200 but missing after the restart (of ${acknowledged.size})`);
     });
   }
+  /** Restarts the cluster and waits until /health/ready says so. */
+  async function recover(): Promise<void> {
+    await cluster!.start();
+    let status = 0;
+    for (let i = 0; i < 100 && (status = await ready()) !== 200; i++) await sleep(100);
+    assert.equal(status, 200, '/health/ready after the restart');
+  }
+
+  it('the verifier, the import upload and the IAM query protocol answer 503 with Retry-After, not 500', async () => {
+    const at = () => Date.now();
+    // Unauthenticated identity credentials whose role the verifier must look up in the database.
+    const identityAdmin = new CognitoIdentityClient({ region: 'us-east-1', endpoint, credentials: KEY, maxAttempts: 1 });
+    let creds: Creds;
+    try {
+      const identityPoolId = (await identityAdmin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'outage', AllowUnauthenticatedIdentities: true }))).IdentityPoolId!;
+      const trust = JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': identityPoolId } } }],
+      });
+      const created = await iam(endpoint, KEY, { Action: 'CreateRole', RoleName: 'OutageGuest', AssumeRolePolicyDocument: trust }, at());
+      assert.equal(created.status, 200, created.text);
+      const policy = JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' } });
+      assert.equal((await iam(endpoint, KEY, { Action: 'PutRolePolicy', RoleName: 'OutageGuest', PolicyName: 'read', PolicyDocument: policy }, at())).status, 200);
+      await identityAdmin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: identityPoolId, Roles: { unauthenticated: 'arn:aws:iam::000000000000:role/OutageGuest' } }));
+      creds = await fromCognitoIdentityPool({ identityPoolId, clientConfig: { region: 'us-east-1', endpoint, maxAttempts: 1 } })();
+    } finally {
+      identityAdmin.destroy();
+    }
+    const verify = async () => {
+      const req = await sign(creds, 's3', { method: 'GET', host: 'photos.s3.local', path: '/a.jpg' }, at());
+      return fetch(`${endpoint}/identity/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ method: req.method, path: req.path, query: req.query, headers: req.headers, action: 's3:GetObject', resource: 'arn:aws:s3:::photos/a.jpg' }),
+      });
+    };
+    const getRole = async () => {
+      const host = new URL(endpoint).host;
+      const body = new URLSearchParams({ Version: '2010-05-08', Action: 'GetRole', RoleName: 'OutageGuest' }).toString();
+      const signed = await sign(KEY, 'iam', { method: 'POST', host, path: '/', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body }, at());
+      const { host: _host, ...headers } = signed.headers;
+      void _host;
+      return fetch(`${endpoint}/`, { method: 'POST', headers, body });
+    };
+    const job = (await admin.send(new CreateUserImportJobCommand({ UserPoolId: poolId, JobName: 'upload-during-outage', CloudWatchLogsRoleArn: 'arn:aws:iam::123456789012:role/CognitoImport' }))).UserImportJob!;
+    const header = (await admin.send(new GetCSVHeaderCommand({ UserPoolId: poolId }))).CSVHeader!;
+    const upload = () => fetch(job.PreSignedUrl!, { method: 'PUT', body: header.join(',') + '\n', headers: { 'content-type': 'text/csv' } });
+
+    assert.equal((await verify()).status, 200, 'the verifier allows the request before the outage');
+    assert.equal((await getRole()).status, 200, 'GetRole before the outage');
+
+    await cluster!.stop('immediate');
+    try {
+      // The verifier keeps a role for 2 s (CONFIG_CACHE_MS); after that it must read the database.
+      await sleep(2200);
+      alive();
+      const verified = await verify();
+      assert.equal(verified.status, 503, '/identity/verify during the outage');
+      assert.equal(verified.headers.get('retry-after'), '1');
+      assert.deepEqual(await verified.json(), { __type: 'InternalErrorException', message: 'The service is temporarily unavailable; try again.' });
+
+      const put = await upload();
+      assert.equal(put.status, 503, 'the import upload during the outage');
+      assert.equal(put.headers.get('retry-after'), '1');
+      assert.match(put.headers.get('content-type') ?? '', /xml/);
+      assert.match(await put.text(), /<Error><Code>ServiceUnavailable<\/Code><Message>[^<]*<\/Message><\/Error>/);
+
+      const role = await getRole();
+      assert.equal(role.status, 503, 'IAM GetRole during the outage');
+      assert.equal(role.headers.get('retry-after'), '1');
+      assert.match(await role.text(), /<Code>ServiceUnavailable<\/Code>/);
+      alive();
+    } finally {
+      await recover();
+    }
+    assert.equal((await verify()).status, 200, 'the verifier after the restart');
+    assert.equal((await upload()).status, 200, 'the upload after the restart');
+  });
+
+  it('an import job stopped mid-way by an outage finishes with every user; a queued invitation is mailed after it', async () => {
+    const ROWS = 12_000;
+    // Imported users reset their password by email: the pool must verify email automatically.
+    const poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'imports', AutoVerifiedAttributes: ['email'] }))).UserPool!.Id!;
+    const header = (await admin.send(new GetCSVHeaderCommand({ UserPoolId: poolId }))).CSVHeader!;
+    const row = (i: number) => header.map((h) => (h === 'cognito:username' ? `imported-${i}` : h === 'email' ? `imported-${i}@example.com` : h === 'email_verified' ? 'true' : h === 'cognito:mfa_enabled' || h === 'phone_number_verified' ? 'false' : '')).join(',');
+    const csv = [header.join(','), ...Array.from({ length: ROWS }, (_, i) => row(i))].join('\n') + '\n';
+    const job = (await admin.send(new CreateUserImportJobCommand({ UserPoolId: poolId, JobName: 'through-an-outage', CloudWatchLogsRoleArn: 'arn:aws:iam::123456789012:role/CognitoImport' }))).UserImportJob!;
+    assert.equal((await fetch(job.PreSignedUrl!, { method: 'PUT', body: csv, headers: { 'content-type': 'text/csv' } })).status, 200);
+    const describe = async () => (await admin.send(new DescribeUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId! }))).UserImportJob!;
+
+    // An invitation queued before the outage: the SMTP receiver is not up yet, so its first
+    // delivery attempt fails and it stays in the outbox.
+    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'invitee', UserAttributes: [{ Name: 'email', Value: 'invitee@example.com' }], DesiredDeliveryMediums: ['EMAIL'] }));
+
+    await admin.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId! }));
+    let before = await describe();
+    for (let i = 0; i < 500 && before.Status !== 'Succeeded' && !(before.ImportedUsers! > 0); i++) {
+      await sleep(10);
+      before = await describe();
+    }
+    assert.equal(before.Status, 'InProgress', `the job is still running when the database stops (${before.ImportedUsers} of ${ROWS} imported)`);
+    await cluster!.stop('immediate');
+    try {
+      smtp = await startSmtpReceiver(smtpPort);
+      await sleep(1500);
+      alive();
+      assert.equal(smtp.messages.length, 0, 'nothing can be delivered while the database is away');
+    } finally {
+      await recover();
+    }
+
+    let done = await describe();
+    for (let i = 0; i < 400 && ['Pending', 'InProgress'].includes(done.Status!); i++) {
+      await sleep(50);
+      done = await describe();
+    }
+    alive();
+    assert.equal(done.Status, 'Succeeded', `the job finished after the outage: ${done.CompletionMessage}`);
+    assert.deepEqual([done.ImportedUsers, done.SkippedUsers, done.FailedUsers], [ROWS, 0, 0]);
+    for (const i of [0, ROWS / 2, ROWS - 1]) {
+      assert.equal((await admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: `imported-${i}` }))).UserStatus, 'RESET_REQUIRED');
+    }
+    const mail = await smtp.waitFor((m) => m.to.includes('invitee@example.com'), 15_000);
+    assert.match(mail.text, /invitee/);
+    alive();
+  });
 });
