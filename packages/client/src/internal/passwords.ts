@@ -2,20 +2,12 @@
 import type { ForgotPasswordResult } from '../types.js';
 import { requireUserPool, type ClientContext } from './context.js';
 import { accessToken } from './tokens.js';
-import { deliveryDetails, idp, secretHash, type WireDeliveryDetails } from './wire.js';
+import { idp, requestCode, secretHash } from './wire.js';
 
 type Metadata = { clientMetadata?: Record<string, string> };
 
 export async function forgotPassword(ctx: ClientContext, username: string, options: Metadata): Promise<ForgotPasswordResult> {
-  const pool = requireUserPool(ctx);
-  const out = await idp<{ CodeDeliveryDetails?: WireDeliveryDetails }>(ctx, 'ForgotPassword', {
-    ClientId: pool.clientId,
-    Username: username,
-    SecretHash: await secretHash(ctx, username),
-    ClientMetadata: options.clientMetadata,
-  });
-  const details = deliveryDetails(out.CodeDeliveryDetails);
-  return { forgotPasswordState: 'confirmationCodeSent', ...(details ? { codeDeliveryDetails: details } : {}) };
+  return { forgotPasswordState: 'confirmationCodeSent', ...(await requestCode(ctx, 'ForgotPassword', username, options.clientMetadata)) };
 }
 
 export async function confirmForgotPassword(ctx: ClientContext, username: string, newPassword: string, confirmationCode: string, options: Metadata): Promise<ForgotPasswordResult> {

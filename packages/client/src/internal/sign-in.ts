@@ -178,17 +178,7 @@ async function answerPasswordVerifier(ctx: ClientContext, challenge: AuthRespons
   if (!pending.ephemeral || pending.password === undefined) throw new MobileClientError('invalidState', 'The server asked for a password proof the client cannot give.');
   const params = challenge.ChallengeParameters ?? {};
   const userId = pending.username;
-  const timestamp = formatTimestamp(ctx.clock.now());
-  const signature = await passwordClaimSignature({
-    poolName: pool.poolName,
-    userId,
-    password: pending.password,
-    ephemeral: pending.ephemeral,
-    B: required(params, 'SRP_B'),
-    salt: required(params, 'SALT'),
-    secretBlock: required(params, 'SECRET_BLOCK'),
-    timestamp,
-  });
+  const { timestamp, signature } = await claim(ctx, params, { poolName: pool.poolName, userId, password: pending.password, ephemeral: pending.ephemeral });
   return idp<AuthResponse>(ctx, 'RespondToAuthChallenge', {
     ClientId: pool.clientId,
     ChallengeName: 'PASSWORD_VERIFIER',
@@ -221,17 +211,7 @@ async function answerDeviceSrp(ctx: ClientContext, challenge: AuthResponse, pend
   });
   if (next.ChallengeName !== 'DEVICE_PASSWORD_VERIFIER') return next;
   const params = next.ChallengeParameters ?? {};
-  const timestamp = formatTimestamp(ctx.clock.now());
-  const signature = await passwordClaimSignature({
-    poolName: device.deviceGroupKey,
-    userId: device.deviceKey,
-    password: device.devicePassword,
-    ephemeral,
-    B: required(params, 'SRP_B'),
-    salt: required(params, 'SALT'),
-    secretBlock: required(params, 'SECRET_BLOCK'),
-    timestamp,
-  });
+  const { timestamp, signature } = await claim(ctx, params, { poolName: device.deviceGroupKey, userId: device.deviceKey, password: device.devicePassword, ephemeral });
   return idp<AuthResponse>(ctx, 'RespondToAuthChallenge', {
     ClientId: pool.clientId,
     ChallengeName: 'DEVICE_PASSWORD_VERIFIER',
@@ -273,6 +253,13 @@ async function completeSignIn(ctx: ClientContext, result: NonNullable<AuthRespon
   transition(ctx, UserState.signedIn, 'signIn', { provider: 'userPools' });
   for (const waiter of ctx.signInWaiters.splice(0)) waiter.resolve();
   return newDevice;
+}
+
+/** The SRP password claim for a challenge's SRP_B, SALT and SECRET_BLOCK, signed now (users: the pool; devices: their group). */
+async function claim(ctx: ClientContext, params: Record<string, string>, who: { poolName: string; userId: string; password: string; ephemeral: Ephemeral }): Promise<{ timestamp: string; signature: string }> {
+  const timestamp = formatTimestamp(ctx.clock.now());
+  const signature = await passwordClaimSignature({ ...who, B: required(params, 'SRP_B'), salt: required(params, 'SALT'), secretBlock: required(params, 'SECRET_BLOCK'), timestamp });
+  return { timestamp, signature };
 }
 
 function required(params: Record<string, string>, name: string): string {

@@ -2,7 +2,7 @@
 import type { SignUpInput } from '../options.js';
 import type { SignUpResult } from '../types.js';
 import { requireUserPool, type ClientContext } from './context.js';
-import { attributeList, deliveryDetails, idp, secretHash, type WireDeliveryDetails } from './wire.js';
+import { attributeList, deliveryDetails, idp, requestCode, secretHash, type WireDeliveryDetails } from './wire.js';
 
 type Metadata = { clientMetadata?: Record<string, string> };
 
@@ -38,13 +38,5 @@ export async function confirmSignUp(ctx: ClientContext, username: string, confir
 }
 
 export async function resendSignUpCode(ctx: ClientContext, username: string, options: Metadata): Promise<SignUpResult> {
-  const pool = requireUserPool(ctx);
-  const out = await idp<{ CodeDeliveryDetails?: WireDeliveryDetails }>(ctx, 'ResendConfirmationCode', {
-    ClientId: pool.clientId,
-    Username: username,
-    SecretHash: await secretHash(ctx, username),
-    ClientMetadata: options.clientMetadata,
-  });
-  const details = deliveryDetails(out.CodeDeliveryDetails);
-  return { signUpConfirmationState: 'unconfirmed', ...(details ? { codeDeliveryDetails: details } : {}) };
+  return { signUpConfirmationState: 'unconfirmed', ...(await requestCode(ctx, 'ResendConfirmationCode', username, options.clientMetadata)) };
 }

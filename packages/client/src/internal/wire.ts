@@ -58,3 +58,19 @@ export const attributeList = (attrs: Record<string, string> | undefined) => (att
 
 /** "Device does not exist.": the server forgot a device this client remembers; clients then drop it and retry without it. */
 export const isForgottenDevice = (e: unknown): e is MobileClientError => isMobileClientError(e, 'resourceNotFound') && /device/i.test(e.message);
+
+/**
+ * A code asked for by name (ForgotPassword, ResendConfirmationCode): where the server says it went,
+ * as `{ codeDeliveryDetails }`, or `{}` when it doesn't say.
+ */
+export async function requestCode(ctx: ClientContext, action: 'ForgotPassword' | 'ResendConfirmationCode', username: string, clientMetadata: Record<string, string> | undefined): Promise<{ codeDeliveryDetails?: CodeDeliveryDetails }> {
+  const pool = requireUserPool(ctx);
+  const out = await idp<{ CodeDeliveryDetails?: WireDeliveryDetails }>(ctx, action, {
+    ClientId: pool.clientId,
+    Username: username,
+    SecretHash: await secretHash(ctx, username),
+    ClientMetadata: clientMetadata,
+  });
+  const details = deliveryDetails(out.CodeDeliveryDetails);
+  return details ? { codeDeliveryDetails: details } : {};
+}
