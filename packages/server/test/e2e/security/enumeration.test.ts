@@ -267,3 +267,86 @@ for (const kind of databaseKinds) {
     });
   });
 }
+
+for (const kind of databaseKinds) {
+  describe(`an unknown name costs the database what a wrong password for a real user does (issue 10 item 8) (${kind})`, () => {
+    let server: TestServer;
+    let p: Pool;
+    let log: string[] | undefined;
+    let restore: (() => void) | undefined;
+
+    before(async () => {
+      server = await startTestServer(kind);
+      p = await newPool(server);
+      const codes = new Codes(server);
+      await confirmedUser(server, codes, p, 'known', 'known@example.com');
+      await confirmedUser(server, codes, p, 'locked', 'locked@example.com');
+      for (let i = 0; i < 5; i++) await passwordAuth('locked', WRONG);
+      // Every statement the server's database runs (Kysely's executor), while `log` is set.
+      const proto = Object.getPrototypeOf(server.running.cognate.store.db.getExecutor()) as { executeQuery: (query: { sql: string }, ...rest: unknown[]) => unknown };
+      const original = proto.executeQuery;
+      proto.executeQuery = function (this: unknown, query: { sql: string }, ...rest: unknown[]) {
+        log?.push(query.sql);
+        return original.call(this, query, ...rest);
+      };
+      restore = () => {
+        proto.executeQuery = original;
+      };
+    });
+    after(async () => {
+      restore?.();
+      await server.stop();
+    });
+
+    const passwordAuth = (USERNAME: string, password: string) => idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME, PASSWORD: password } });
+
+    /**
+     * The statements a request runs. A decoy row stands where a user's row would (Lockout.reserveDecoy),
+     * so its table and key are read as the users row's: what must match is the statement, not the row.
+     */
+    async function statements(request: () => Promise<Raw>): Promise<{ answer: unknown; sql: string[] }> {
+      log = [];
+      const res = await request();
+      const sql = log.map((s) => s.replace(/\s+/g, ' ').replace('"lockout_decoys"', '"users"').replace('"slot" = ', '"id" = '));
+      log = undefined;
+      return { answer: res.json, sql };
+    }
+
+    async function srpStart(name: string) {
+      const { a, A } = generateClientEphemeral();
+      const start = await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, SRP_A: A } });
+      return { a, A, start };
+    }
+    async function srpAnswer({ a, A, start }: Awaited<ReturnType<typeof srpStart>>, password: string) {
+      const c = start.json.ChallengeParameters;
+      const timestamp = formatTimestamp(new Date(server.clock.now()));
+      const signature = computePasswordClaim({ poolName: p.poolId.split('_')[1]!, userId: c.USER_ID_FOR_SRP, password, a, A, B: c.SRP_B, salt: c.SALT, secretBlock: c.SECRET_BLOCK, timestamp });
+      return idp(server.url, 'RespondToAuthChallenge', {
+        ClientId: p.clientId,
+        ChallengeName: 'PASSWORD_VERIFIER',
+        ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
+      });
+    }
+
+    it('USER_PASSWORD_AUTH: an unknown name, a wrong password and a locked user run the same statements, the lockout write included', async () => {
+      await passwordAuth('nobody-warm', WRONG);
+      const known = await statements(() => passwordAuth('known', WRONG));
+      assert.ok(known.sql.some((s) => s.startsWith('update "users"')), `the attempt is reserved: ${known.sql.join('; ')}`);
+      assert.deepEqual(await statements(() => passwordAuth('nobody', WRONG)), known, 'unknown name');
+      assert.deepEqual(await statements(() => passwordAuth('locked', PASSWORD)), known, 'locked user');
+    });
+
+    it('USER_SRP_AUTH: both steps run the same statements for an unknown name, a wrong password and a locked user', async () => {
+      await srpAnswer(await srpStart('nobody-warm'), WRONG);
+      const knownStart = await statements(async () => (await srpStart('known')).start);
+      assert.deepEqual(await statements(async () => (await srpStart('nobody')).start).then((s) => s.sql), knownStart.sql, 'step 1, unknown name');
+      const known = await srpStart('known');
+      const unknown = await srpStart('nobody');
+      const locked = await srpStart('locked');
+      const knownAnswer = await statements(() => srpAnswer(known, WRONG));
+      assert.ok(knownAnswer.sql.some((s) => s.startsWith('update "users"')), `the attempt is reserved: ${knownAnswer.sql.join('; ')}`);
+      assert.deepEqual(await statements(() => srpAnswer(unknown, WRONG)), knownAnswer, 'step 2, unknown name');
+      assert.deepEqual(await statements(() => srpAnswer(locked, PASSWORD)), knownAnswer, 'step 2, locked user');
+    });
+  });
+}
