@@ -14,11 +14,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdminInitiateAuthCommand, type AdminInitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminInitiateAuthCommand, AdminSetUserPasswordCommand, type AdminInitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import { computePasswordClaim, generateClientEphemeral } from '../../../src/crypto/srp-client.js';
 import { formatTimestamp } from '../../../src/crypto/srp.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { idp, startTestServer, type TestServer } from '../../support/server.js';
+import { arn, TriggerHost, WEBHOOK_SECRET } from '../../support/triggers.js';
 import { Codes, PASSWORD, WRONG, confirmedUser, newPool, signUp, type Pool } from './helpers.js';
 
 /** The parts of a response that may differ between two identical answers. */
@@ -347,6 +348,115 @@ for (const kind of databaseKinds) {
       assert.ok(knownAnswer.sql.some((s) => s.startsWith('update "users"')), `the attempt is reserved: ${knownAnswer.sql.join('; ')}`);
       assert.deepEqual(await statements(() => srpAnswer(unknown, WRONG)), knownAnswer, 'step 2, unknown name');
       assert.deepEqual(await statements(() => srpAnswer(locked, PASSWORD)), knownAnswer, 'step 2, locked user');
+    });
+  });
+}
+
+// CUSTOM_AUTH functions as the developer guide writes them: a question whose answer is the user's
+// custom:colour, three tries. An unknown name gets a challenge too (userNotFound), and can't pass.
+const DEFINE = `export const handler = async (event) => {
+  const session = event.request.session;
+  const last = session[session.length - 1];
+  const tries = session.filter((s) => s.challengeName === 'CUSTOM_CHALLENGE').length;
+  if (last && last.challengeResult) event.response.issueTokens = true;
+  else if (tries >= 3) event.response.failAuthentication = true;
+  else event.response.challengeName = 'CUSTOM_CHALLENGE';
+  return event;
+};`;
+const CREATE = `export const handler = async (event) => {
+  event.response.publicChallengeParameters = { question: 'Favourite colour?', attempt: String(event.request.session.length) };
+  event.response.privateChallengeParameters = { answer: event.request.userAttributes['custom:colour'] ?? 'no-one-knows' };
+  return event;
+};`;
+const VERIFY = `export const handler = async (event) => {
+  event.response.answerCorrect = event.request.challengeAnswer === event.request.privateChallengeParameters.answer;
+  return event;
+};`;
+
+for (const kind of databaseKinds) {
+  describe(`CUSTOM_AUTH: a locked user's answer goes on as an unknown name's (issue 10 item 7) (${kind})`, () => {
+    let server: TestServer;
+    let host: TriggerHost;
+    const pools: Partial<Record<'ENABLED' | 'LEGACY', Pool>> = {};
+
+    const passwordAuth = (p: Pool, USERNAME: string, password: string) => idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME, PASSWORD: password } });
+    const start = (p: Pool, USERNAME: string) => idp(server.url, 'InitiateAuth', { AuthFlow: 'CUSTOM_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME } });
+    const answer = (p: Pool, Session: string, USERNAME: string, ANSWER: string) => idp(server.url, 'RespondToAuthChallenge', { ClientId: p.clientId, ChallengeName: 'CUSTOM_CHALLENGE', Session, ChallengeResponses: { USERNAME, ANSWER } });
+    /** Five wrong passwords: locked for a second of the server's clock. */
+    const lock = async (p: Pool, name: string) => {
+      for (let i = 0; i < 5; i++) assert.equal((await passwordAuth(p, name, WRONG)).status, 400);
+    };
+    /** An answer, its Session (random, sealed) and the name it echoes set aside. */
+    const comparable = (res: Raw) => ({
+      status: res.status,
+      json: { ...res.json, ...(res.json.Session ? { Session: typeof res.json.Session } : {}), ...(res.json.ChallengeParameters ? { ChallengeParameters: { ...res.json.ChallengeParameters, USERNAME: 'the name' } } : {}) },
+      headers: headersOf(res),
+    });
+
+    before(async () => {
+      host = await TriggerHost.start();
+      const triggers = { [arn('define')]: await host.module('define', DEFINE), [arn('create')]: await host.module('create', CREATE), [arn('verify')]: await host.module('verify', VERIFY) };
+      server = await startTestServer(kind, { triggers, triggerWebhookSecret: WEBHOOK_SECRET });
+      for (const prevent of ['ENABLED', 'LEGACY'] as const) {
+        const p = await newPool(
+          server,
+          { LambdaConfig: { DefineAuthChallenge: arn('define'), CreateAuthChallenge: arn('create'), VerifyAuthChallengeResponse: arn('verify') }, Schema: [{ Name: 'colour', AttributeDataType: 'String', Mutable: true }] },
+          { PreventUserExistenceErrors: prevent, ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+        );
+        pools[prevent] = p;
+        for (const name of ['locked', 'later']) {
+          await server.admin.send(new AdminCreateUserCommand({ UserPoolId: p.poolId, Username: name, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'custom:colour', Value: 'teal' }] }));
+          await server.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: p.poolId, Username: name, Password: PASSWORD, Permanent: true }));
+        }
+      }
+    });
+    after(async () => {
+      await server.stop();
+      await host.stop();
+    });
+
+    it('ENABLED: every step of a locked user giving the right answer = an unknown name\'s, down to the refusal; after the lock the answer signs in', async () => {
+      const p = pools.ENABLED!;
+      await lock(p, 'locked');
+      let locked = await start(p, 'locked');
+      let unknown = await start(p, 'ghost');
+      assert.equal(unknown.json.ChallengeName, 'CUSTOM_CHALLENGE', JSON.stringify(unknown.json));
+      assert.deepEqual(comparable(locked), comparable(unknown), 'the challenge');
+      for (let step = 1; step <= 3; step++) {
+        locked = await answer(p, locked.json.Session, 'locked', 'teal');
+        unknown = await answer(p, unknown.json.Session, 'ghost', 'teal');
+        assert.equal(locked.json.AuthenticationResult, undefined, `answer ${step}: no tokens during the lock`);
+        assert.deepEqual(comparable(locked), comparable(unknown), `answer ${step}`);
+      }
+      assert.deepEqual(unknown.json, { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }, 'three tries, then refused');
+      server.clock.advance(1000);
+      const fresh = await start(p, 'locked');
+      const done = await answer(p, fresh.json.Session, 'locked', 'teal');
+      assert.ok(done.json.AuthenticationResult?.AccessToken, `the lock is over: ${JSON.stringify(done.json)}`);
+    });
+
+    it('ENABLED: a challenge begun before the lock, answered during it, goes on as an unknown name\'s', async () => {
+      const p = pools.ENABLED!;
+      const locked = await start(p, 'later');
+      const unknown = await start(p, 'ghost');
+      await lock(p, 'later');
+      const a = await answer(p, locked.json.Session, 'later', 'teal');
+      const b = await answer(p, unknown.json.Session, 'ghost', 'teal');
+      assert.equal(a.json.AuthenticationResult, undefined, 'no tokens during the lock');
+      assert.deepEqual(comparable(a), comparable(b));
+      server.clock.advance(1000);
+    });
+
+    it('LEGACY: a lock is told as "Password attempts exceeded", at the start and at an answer; an unknown name as UserNotFound', async () => {
+      const p = pools.LEGACY!;
+      const EXCEEDED = { __type: 'NotAuthorizedException', message: 'Password attempts exceeded' };
+      assert.equal((await start(p, 'ghost')).json.__type, 'UserNotFoundException');
+      const before = await start(p, 'later');
+      assert.equal(before.json.ChallengeName, 'CUSTOM_CHALLENGE');
+      await lock(p, 'later');
+      assert.deepEqual((await start(p, 'later')).json, EXCEEDED, 'start');
+      assert.deepEqual((await answer(p, before.json.Session, 'later', 'teal')).json, EXCEEDED, 'the right answer to a challenge begun before the lock');
+      server.clock.advance(1000);
     });
   });
 }
