@@ -20,6 +20,7 @@ import { formatTimestamp } from '../../../src/crypto/srp.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { idp, startTestServer, type TestServer } from '../../support/server.js';
 import { arn, TriggerHost, WEBHOOK_SECRET } from '../../support/triggers.js';
+import { CREATE, DEFINE, VERIFY } from '../../support/custom-challenge.js';
 import { Codes, PASSWORD, WRONG, confirmedUser, newPool, signUp, type Pool } from './helpers.js';
 
 /** The parts of a response that may differ between two identical answers. */
@@ -44,6 +45,25 @@ function assertSameAnswer(unknown: Raw, known: Raw, what: string): void {
 
 const MASKED_EMAIL = /^.\*\*\*@.\*\*\*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** USER_SRP_AUTH step 1 over raw HTTP, with the client's ephemeral kept for the answer. */
+async function srpStart(server: TestServer, p: Pool, name: string) {
+  const { a, A } = generateClientEphemeral();
+  const start = await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, SRP_A: A } });
+  return { a, A, start };
+}
+
+/** Step 2: the PASSWORD_VERIFIER answer a client that knows `password` sends to that challenge. */
+function srpAnswer(server: TestServer, p: Pool, { a, A, start }: Awaited<ReturnType<typeof srpStart>>, password: string) {
+  const c = start.json.ChallengeParameters;
+  const timestamp = formatTimestamp(new Date(server.clock.now()));
+  const signature = computePasswordClaim({ poolName: p.poolId.split('_')[1]!, userId: c.USER_ID_FOR_SRP, password, a, A, B: c.SRP_B, salt: c.SALT, secretBlock: c.SECRET_BLOCK, timestamp });
+  return idp(server.url, 'RespondToAuthChallenge', {
+    ClientId: p.clientId,
+    ChallengeName: 'PASSWORD_VERIFIER',
+    ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
+  });
+}
 
 for (const kind of databaseKinds) {
   describe(`user existence is not revealed (P01, P02) (${kind})`, () => {
@@ -117,18 +137,7 @@ for (const kind of databaseKinds) {
     });
 
     it('PASSWORD_VERIFIER: a proof for an unknown user = a wrong proof for a real one', async () => {
-      const answer = async (p: Pool, name: string, password: string) => {
-        const { a, A } = generateClientEphemeral();
-        const start = await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, SRP_A: A } });
-        const c = start.json.ChallengeParameters;
-        const timestamp = formatTimestamp(new Date(server.clock.now()));
-        const signature = computePasswordClaim({ poolName: p.poolId.split('_')[1]!, userId: c.USER_ID_FOR_SRP, password, a, A, B: c.SRP_B, salt: c.SALT, secretBlock: c.SECRET_BLOCK, timestamp });
-        return idp(server.url, 'RespondToAuthChallenge', {
-          ClientId: p.clientId,
-          ChallengeName: 'PASSWORD_VERIFIER',
-          ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
-        });
-      };
+      const answer = async (p: Pool, name: string, password: string) => srpAnswer(server, p, await srpStart(server, p, name), password);
       const known = await answer(pool, 'alice', WRONG);
       assert.deepEqual(known.json, { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' });
       assertSameAnswer(await answer(pool, 'ghost', WRONG), known, 'unknown user');
@@ -216,18 +225,8 @@ for (const kind of databaseKinds) {
       return assert.fail('signed in');
     };
     const srp = async (p: Pool, name: string, password: string) => {
-      const { a, A } = generateClientEphemeral();
-      const start = await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, SRP_A: A } });
-      if (start.status !== 200) return { start, answer: undefined };
-      const c = start.json.ChallengeParameters;
-      const timestamp = formatTimestamp(new Date(server.clock.now()));
-      const signature = computePasswordClaim({ poolName: p.poolId.split('_')[1]!, userId: c.USER_ID_FOR_SRP, password, a, A, B: c.SRP_B, salt: c.SALT, secretBlock: c.SECRET_BLOCK, timestamp });
-      const answer = await idp(server.url, 'RespondToAuthChallenge', {
-        ClientId: p.clientId,
-        ChallengeName: 'PASSWORD_VERIFIER',
-        ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
-      });
-      return { start, answer };
+      const begun = await srpStart(server, p, name);
+      return { start: begun.start, answer: begun.start.status === 200 ? await srpAnswer(server, p, begun, password) : undefined };
     };
     const INCORRECT = { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' };
     const EXCEEDED = { __type: 'NotAuthorizedException', message: 'Password attempts exceeded' };
@@ -313,21 +312,8 @@ for (const kind of databaseKinds) {
       return { answer: res.json, sql };
     }
 
-    async function srpStart(name: string) {
-      const { a, A } = generateClientEphemeral();
-      const start = await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, SRP_A: A } });
-      return { a, A, start };
-    }
-    async function srpAnswer({ a, A, start }: Awaited<ReturnType<typeof srpStart>>, password: string) {
-      const c = start.json.ChallengeParameters;
-      const timestamp = formatTimestamp(new Date(server.clock.now()));
-      const signature = computePasswordClaim({ poolName: p.poolId.split('_')[1]!, userId: c.USER_ID_FOR_SRP, password, a, A, B: c.SRP_B, salt: c.SALT, secretBlock: c.SECRET_BLOCK, timestamp });
-      return idp(server.url, 'RespondToAuthChallenge', {
-        ClientId: p.clientId,
-        ChallengeName: 'PASSWORD_VERIFIER',
-        ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
-      });
-    }
+    const begin = async (name: string) => srpStart(server, p, name);
+    const finish = (begun: Awaited<ReturnType<typeof srpStart>>, password: string) => srpAnswer(server, p, begun, password);
 
     it('USER_PASSWORD_AUTH: an unknown name, a wrong password and a locked user run the same statements, the lockout write included', async () => {
       await passwordAuth('nobody-warm', WRONG);
@@ -338,40 +324,19 @@ for (const kind of databaseKinds) {
     });
 
     it('USER_SRP_AUTH: both steps run the same statements for an unknown name, a wrong password and a locked user', async () => {
-      await srpAnswer(await srpStart('nobody-warm'), WRONG);
-      const knownStart = await statements(async () => (await srpStart('known')).start);
-      assert.deepEqual(await statements(async () => (await srpStart('nobody')).start).then((s) => s.sql), knownStart.sql, 'step 1, unknown name');
-      const known = await srpStart('known');
-      const unknown = await srpStart('nobody');
-      const locked = await srpStart('locked');
-      const knownAnswer = await statements(() => srpAnswer(known, WRONG));
+      await finish(await begin('nobody-warm'), WRONG);
+      const knownStart = await statements(async () => (await begin('known')).start);
+      assert.deepEqual(await statements(async () => (await begin('nobody')).start).then((s) => s.sql), knownStart.sql, 'step 1, unknown name');
+      const known = await begin('known');
+      const unknown = await begin('nobody');
+      const locked = await begin('locked');
+      const knownAnswer = await statements(() => finish(known, WRONG));
       assert.ok(knownAnswer.sql.some((s) => s.startsWith('update "users"')), `the attempt is reserved: ${knownAnswer.sql.join('; ')}`);
-      assert.deepEqual(await statements(() => srpAnswer(unknown, WRONG)), knownAnswer, 'step 2, unknown name');
-      assert.deepEqual(await statements(() => srpAnswer(locked, PASSWORD)), knownAnswer, 'step 2, locked user');
+      assert.deepEqual(await statements(() => finish(unknown, WRONG)), knownAnswer, 'step 2, unknown name');
+      assert.deepEqual(await statements(() => finish(locked, PASSWORD)), knownAnswer, 'step 2, locked user');
     });
   });
 }
-
-// CUSTOM_AUTH functions as the developer guide writes them: a question whose answer is the user's
-// custom:colour, three tries. An unknown name gets a challenge too (userNotFound), and can't pass.
-const DEFINE = `export const handler = async (event) => {
-  const session = event.request.session;
-  const last = session[session.length - 1];
-  const tries = session.filter((s) => s.challengeName === 'CUSTOM_CHALLENGE').length;
-  if (last && last.challengeResult) event.response.issueTokens = true;
-  else if (tries >= 3) event.response.failAuthentication = true;
-  else event.response.challengeName = 'CUSTOM_CHALLENGE';
-  return event;
-};`;
-const CREATE = `export const handler = async (event) => {
-  event.response.publicChallengeParameters = { question: 'Favourite colour?', attempt: String(event.request.session.length) };
-  event.response.privateChallengeParameters = { answer: event.request.userAttributes['custom:colour'] ?? 'no-one-knows' };
-  return event;
-};`;
-const VERIFY = `export const handler = async (event) => {
-  event.response.answerCorrect = event.request.challengeAnswer === event.request.privateChallengeParameters.answer;
-  return event;
-};`;
 
 for (const kind of databaseKinds) {
   describe(`CUSTOM_AUTH: a locked user's answer goes on as an unknown name's (issue 10 item 7) (${kind})`, () => {
