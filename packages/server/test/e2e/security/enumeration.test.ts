@@ -46,6 +46,33 @@ function assertSameAnswer(unknown: Raw, known: Raw, what: string): void {
 const MASKED_EMAIL = /^.\*\*\*@.\*\*\*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/**
+ * Records the SQL statements the server runs (Kysely's executor) during a request. A decoy row
+ * stands where a user's row would (Lockout.reserveDecoy), so its table and key are read as the
+ * users row's: what must match is the statement, not the row.
+ */
+function statementRecorder(server: TestServer) {
+  let log: string[] | undefined;
+  const proto = Object.getPrototypeOf(server.running.cognate.store.db.getExecutor()) as { executeQuery: (query: { sql: string }, ...rest: unknown[]) => unknown };
+  const original = proto.executeQuery;
+  proto.executeQuery = function (this: unknown, query: { sql: string }, ...rest: unknown[]) {
+    log?.push(query.sql);
+    return original.call(this, query, ...rest);
+  };
+  return {
+    async statements(request: () => Promise<Raw>): Promise<{ answer: unknown; sql: string[] }> {
+      log = [];
+      const res = await request();
+      const sql = log.map((s) => s.replace(/\s+/g, ' ').replace('"lockout_decoys"', '"users"').replace('"slot" = ', '"id" = '));
+      log = undefined;
+      return { answer: res.json, sql };
+    },
+    restore() {
+      proto.executeQuery = original;
+    },
+  };
+}
+
 /** USER_SRP_AUTH step 1 over raw HTTP, with the client's ephemeral kept for the answer. */
 async function srpStart(server: TestServer, p: Pool, name: string) {
   const { a, A } = generateClientEphemeral();
@@ -272,8 +299,7 @@ for (const kind of databaseKinds) {
   describe(`an unknown name costs the database what a wrong password for a real user does (issue 10 item 8) (${kind})`, () => {
     let server: TestServer;
     let p: Pool;
-    let log: string[] | undefined;
-    let restore: (() => void) | undefined;
+    let recorder: ReturnType<typeof statementRecorder> | undefined;
 
     before(async () => {
       server = await startTestServer(kind);
@@ -282,35 +308,15 @@ for (const kind of databaseKinds) {
       await confirmedUser(server, codes, p, 'known', 'known@example.com');
       await confirmedUser(server, codes, p, 'locked', 'locked@example.com');
       for (let i = 0; i < 5; i++) await passwordAuth('locked', WRONG);
-      // Every statement the server's database runs (Kysely's executor), while `log` is set.
-      const proto = Object.getPrototypeOf(server.running.cognate.store.db.getExecutor()) as { executeQuery: (query: { sql: string }, ...rest: unknown[]) => unknown };
-      const original = proto.executeQuery;
-      proto.executeQuery = function (this: unknown, query: { sql: string }, ...rest: unknown[]) {
-        log?.push(query.sql);
-        return original.call(this, query, ...rest);
-      };
-      restore = () => {
-        proto.executeQuery = original;
-      };
+      recorder = statementRecorder(server);
     });
     after(async () => {
-      restore?.();
+      recorder?.restore();
       await server.stop();
     });
+    const statements = (request: () => Promise<Raw>) => recorder!.statements(request);
 
     const passwordAuth = (USERNAME: string, password: string) => idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME, PASSWORD: password } });
-
-    /**
-     * The statements a request runs. A decoy row stands where a user's row would (Lockout.reserveDecoy),
-     * so its table and key are read as the users row's: what must match is the statement, not the row.
-     */
-    async function statements(request: () => Promise<Raw>): Promise<{ answer: unknown; sql: string[] }> {
-      log = [];
-      const res = await request();
-      const sql = log.map((s) => s.replace(/\s+/g, ' ').replace('"lockout_decoys"', '"users"').replace('"slot" = ', '"id" = '));
-      log = undefined;
-      return { answer: res.json, sql };
-    }
 
     const begin = async (name: string) => srpStart(server, p, name);
     const finish = (begun: Awaited<ReturnType<typeof srpStart>>, password: string) => srpAnswer(server, p, begun, password);
@@ -369,7 +375,7 @@ for (const kind of databaseKinds) {
           { PreventUserExistenceErrors: prevent, ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
         );
         pools[prevent] = p;
-        for (const name of ['locked', 'later']) {
+        for (const name of ['locked', 'later', 'stuck']) {
           await server.admin.send(new AdminCreateUserCommand({ UserPoolId: p.poolId, Username: name, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'custom:colour', Value: 'teal' }] }));
           await server.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: p.poolId, Username: name, Password: PASSWORD, Permanent: true }));
         }
@@ -378,6 +384,22 @@ for (const kind of databaseKinds) {
     after(async () => {
       await server.stop();
       await host.stop();
+    });
+
+    it("ENABLED: an answer for an unknown name runs the statements a locked user's and a wrong answer's do", async () => {
+      const p = pools.ENABLED!;
+      const recorder = statementRecorder(server);
+      try {
+        const [unknown, locked, wrong] = [await start(p, 'ghost'), await start(p, 'stuck'), await start(p, 'later')];
+        await lock(p, 'stuck');
+        const known = await recorder.statements(() => answer(p, wrong.json.Session, 'later', 'red'));
+        assert.equal(known.answer && (known.answer as { ChallengeName?: string }).ChallengeName, 'CUSTOM_CHALLENGE');
+        assert.deepEqual((await recorder.statements(() => answer(p, unknown.json.Session, 'ghost', 'red'))).sql, known.sql, 'unknown name');
+        assert.deepEqual((await recorder.statements(() => answer(p, locked.json.Session, 'stuck', 'teal'))).sql, known.sql, 'locked user');
+      } finally {
+        recorder.restore();
+        server.clock.advance(1000);
+      }
     });
 
     it('ENABLED: every step of a locked user giving the right answer = an unknown name\'s, down to the refusal; after the lock the answer signs in', async () => {
