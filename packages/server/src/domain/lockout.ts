@@ -64,6 +64,12 @@ export class Lockout {
    * verifier): the same UPDATE … RETURNING on the decoy row `slot` (0 ≤ slot < LOCKOUT_DECOY_SLOTS,
    * from {@link decoySlot}), so an unknown name costs the database round trip a wrong password for a
    * real user does (security.md P01, issue 10 item 8). The result is thrown away.
+   *
+   * Known limit: a decoy row locks as a user's row does, and a locked row's UPDATE matches nothing
+   * (no write, no fsync). Names share the 1024 slots, so a guesser spraying thousands of unknown
+   * names keeps most slots locked: a new unknown name's first attempt then skips the write that a
+   * real user's first attempt makes. Closing that needs the reservation to write whether or not the
+   * row is locked (for users and decoys alike).
    */
   async reserveDecoy(slot: number, now: number): Promise<void> {
     await this.reserve('lockout_decoys', 'slot', slot, now);
