@@ -22,7 +22,7 @@ import { answerCustomChallenge, continueAfterPassword, startCustomAuth, type Cha
 import { generateTokens } from './token-generation.js';
 import { migrateUser } from './user-migration.js';
 import { spendOnce } from './single-use.js';
-import { passwordAttemptsExceeded } from './lockout.js';
+import { decoySlot, passwordAttemptsExceeded } from './lockout.js';
 import { runTrigger, userAttributesOf } from '../triggers/triggers.js';
 
 export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'CUSTOM_CHALLENGE' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | 'EMAIL_OTP';
@@ -104,6 +104,16 @@ export function unknownUser(client: AppClient): Error {
   return client.settings.PreventUserExistenceErrors === 'ENABLED' ? errors.notAuthorized(INCORRECT) : errors.userNotFound();
 }
 
+/**
+ * The lockout write for an attempt that names no one: the same UPDATE … RETURNING a real user's
+ * attempt makes (Lockout.reserveAttempt), on the decoy row the name maps to. Always undefined, so
+ * callers can use it where a reservation goes.
+ */
+async function reserveDecoy(cognate: Cognate, pool: UserPool, name: string, now: number): Promise<undefined> {
+  await cognate.lockout.reserveDecoy(decoySlot(cognate.secrets.fakeSaltKey, pool.id, usernameKey(pool, name)), now);
+  return undefined;
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -146,7 +156,7 @@ export async function startSrp(cognate: Cognate, pool: UserPool, client: AppClie
   const A = required(params, 'SRP_A');
   checkSecretHash(client, [name], params.SECRET_HASH);
   if (!isValidSrpA(A)) throw errors.invalidParameter('Invalid SRP_A value.');
-  const user = await cognate.users.findForSignIn(pool, name);
+  const user = await cognate.users.findForSignInEvenly(pool, name);
   let salt = '';
   let verifier: string | undefined;
   let userId: string;
@@ -193,14 +203,15 @@ async function answerPasswordVerifier(cognate: Cognate, pool: UserPool, client: 
   const state = cognate.secrets.sessions.openJson<SecretBlockState>(block, SECRET_BLOCK_AAD, now);
   if (!state || state.p !== pool.id || state.c !== client.id) throw errors.notAuthorized('Invalid session for the user.');
   if (!isCanonicalTimestamp(timestamp)) throw errors.invalidParameter('TIMESTAMP format is invalid.');
-  const user = state.s ? await cognate.users.findBySub(pool.id, state.s) : undefined;
+  const user = state.s ? await cognate.users.findBySubEvenly(pool.id, state.s) : undefined;
   // JS clients answer with USER_ID_FOR_SRP, iOS with the challenge's USERNAME; both are the username here.
   const namesMatch = usernameKey(pool, name) === usernameKey(pool, state.u);
   checkSecretHash(client, [name, state.u], responses.SECRET_HASH);
   const verifier = user ? cognate.users.srpVerifier(user) : undefined;
   // The attempt is counted before the proof is checked (A18); during a lock the proof is checked
-  // against the fake verifier instead, the same work with nothing learned.
-  const reservation = user && verifier ? await cognate.lockout.reserveAttempt(user.sub, now) : undefined;
+  // against the fake verifier instead, the same work with nothing learned. A name that matches no
+  // one (or a user without a verifier) makes the same write on its decoy row (P01, issue 10 item 8).
+  const reservation = user && verifier ? await cognate.lockout.reserveAttempt(user.sub, now) : await reserveDecoy(cognate, pool, state.u, now);
   const ok =
     verifyPasswordClaim({
       poolName: srpPoolName(pool.id),
@@ -245,7 +256,7 @@ async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClien
     await cognate.hasher.burn(password);
     throw errors.notAuthorized(INCORRECT);
   }
-  let user = await cognate.users.findForSignIn(pool, name);
+  let user = await cognate.users.findForSignInEvenly(pool, name);
   if (!user) {
     // The pool's UserMigration function may know them, having checked the password itself.
     const migration = await migrateUser(cognate, pool, client, { source: 'Authentication', name, password, clientMetadata });
@@ -259,6 +270,8 @@ async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClien
   }
   if (!user) {
     await preAuthentication(cognate, pool, client, undefined, name, clientMetadata);
+    // The reservation write and the password check a real user's wrong password costs (P01).
+    await reserveDecoy(cognate, pool, name, now);
     await cognate.hasher.burn(password);
     throw unknownUser(client);
   }

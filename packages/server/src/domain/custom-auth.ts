@@ -58,7 +58,7 @@ export async function startCustomAuth(cognate: Cognate, pool: UserPool, client: 
   if (!triggerArn(pool, 'DefineAuthChallenge')) throw notConfigured();
   const name = required(params, 'USERNAME');
   checkSecretHash(client, [name], params.SECRET_HASH);
-  const user = await cognate.users.findForSignIn(pool, name);
+  const user = await cognate.users.findForSignInEvenly(pool, name);
   if (!user && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound();
   // Under PreventUserExistenceErrors a lock shows only as a refused answer, as for an unknown name (P01).
   if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
@@ -91,9 +91,11 @@ export async function answerCustomChallenge(cognate: Cognate, pool: UserPool, cl
   const answer = required(responses, 'ANSWER');
   checkSecretHash(client, [name, state.u], responses.SECRET_HASH);
   if (!triggerArn(pool, 'VerifyAuthChallengeResponse')) throw notConfigured();
-  let user = state.s ? await cognate.users.findBySub(pool.id, state.s) : undefined;
+  // A name that matches no one makes the reads a user's answer does, for an ID that names no one (P01).
+  const sub = state.s || randomUUID();
+  let user = await cognate.users.findBySubEvenly(pool.id, sub);
   if (state.s && !user) throw refused();
-  if (user && (await cognate.lockout.isLocked(user.sub, now))) {
+  if ((await cognate.lockout.isLocked(sub, now)) && user) {
     if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.notAuthorized('Password attempts exceeded');
     // A locked user's answer goes on as an unknown name's would: it can't succeed, and looks no different (P01).
     user = undefined;

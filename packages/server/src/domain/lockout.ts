@@ -3,6 +3,7 @@
  * the account locks for 2^(n-5) seconds, capped at 15 minutes. Attempts during a lock are refused
  * without being counted; the counter resets on success, or after 15 minutes without failures.
  */
+import { createHmac } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import { errors } from '../errors.js';
@@ -11,12 +12,23 @@ import type { Database } from '../store/schema.js';
 export const FREE_ATTEMPTS = 5;
 export const MAX_LOCK_MS = 900_000;
 export const RESET_AFTER_MS = 900_000;
+/** Rows of lockout_decoys (created, all of them, by migration 0008_lockout_decoys). */
+export const LOCKOUT_DECOY_SLOTS = 1024;
 
 /** Lock length after the n-th consecutive failure. */
 export const lockMs = (failures: number) => (failures < FREE_ATTEMPTS ? 0 : Math.min(MAX_LOCK_MS, 1000 * 2 ** (failures - FREE_ATTEMPTS)));
 
 /** The answer to an attempt during a lock, the same for a right and a wrong password. */
 export const passwordAttemptsExceeded = () => errors.notAuthorized('Password attempts exceeded');
+
+/**
+ * The decoy row an unknown name's attempts write (Lockout.reserveDecoy): an HMAC under a server key
+ * of the pool and the name's key (usernameKey: lowercased where the pool is case-insensitive), so a
+ * name always lands on the same slot and nobody outside can tell which.
+ */
+export function decoySlot(key: Buffer, poolId: string, nameKey: string): number {
+  return createHmac('sha256', key).update(`cognate-lockout-decoy\0${poolId}\0${nameKey}`).digest().readUInt32BE(0) % LOCKOUT_DECOY_SLOTS;
+}
 
 /** An attempt counted before its password is checked (Lockout.reserveAttempt). */
 export interface Reservation {
@@ -44,17 +56,40 @@ export class Lockout {
    * ({@link recordVerifiedPassword}). Undefined while locked.
    */
   async reserveAttempt(sub: string, now: number): Promise<Reservation | undefined> {
+    return this.reserve('users', 'id', sub, now);
+  }
+
+  /**
+   * The write {@link reserveAttempt} does, for a name that matches no one (or a user without an SRP
+   * verifier): the same UPDATE … RETURNING on the decoy row `slot` (0 ≤ slot < LOCKOUT_DECOY_SLOTS,
+   * from {@link decoySlot}), so an unknown name costs the database round trip a wrong password for a
+   * real user does (security.md P01, issue 10 item 8). The result is thrown away.
+   *
+   * Known limit: a decoy row locks as a user's row does, and a locked row's UPDATE matches nothing
+   * (no write, no fsync). Names share the 1024 slots, so a guesser spraying thousands of unknown
+   * names keeps most slots locked: a new unknown name's first attempt then skips the write that a
+   * real user's first attempt makes. Closing that needs the reservation to write whether or not the
+   * row is locked (for users and decoys alike).
+   */
+  async reserveDecoy(slot: number, now: number): Promise<void> {
+    await this.reserve('lockout_decoys', 'slot', slot, now);
+  }
+
+  /** reserveAttempt's statement, on a users row or a decoy row: both tables have the counter columns. */
+  private async reserve(table: 'users' | 'lockout_decoys', key: 'id' | 'slot', value: string | number, now: number): Promise<Reservation | undefined> {
     const count = sql<number>`(case when last_failed_at is null or last_failed_at < ${now - RESET_AFTER_MS} then 1 else failed_attempts + 1 end)`;
     const whens = [];
     for (let n = 1; lockMs(n) < MAX_LOCK_MS; n++) whens.push(sql`when ${sql.lit(n)} then ${lockMs(n) === 0 ? sql`null` : sql`cast(${now} as bigint) + ${sql.lit(lockMs(n))}`}`);
-    const row = await this.db
-      .updateTable('users')
+    // One statement for both tables; Kysely's types can't follow a table chosen at run time.
+    const db = this.db as unknown as Kysely<Record<typeof table, { id: string; slot: number; failed_attempts: number; last_failed_at: number | null; locked_until: number | null }>>;
+    const row = await db
+      .updateTable(table)
       .set({
         failed_attempts: count,
         last_failed_at: now,
         locked_until: sql<number | null>`case ${count} ${sql.join(whens, sql` `)} else cast(${now} as bigint) + ${sql.lit(MAX_LOCK_MS)} end`,
       })
-      .where('id', '=', sub)
+      .where(key, '=', value)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
       .returning('failed_attempts')
       .executeTakeFirst();

@@ -1,6 +1,7 @@
 /**
  * The user directory: users, their attributes and their credentials.
  */
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 import { errors } from '../errors.js';
 import type { Database } from '../store/schema.js';
@@ -279,6 +280,28 @@ export class Users {
       if (row) return this.hydrate(db, row);
     }
     return undefined;
+  }
+
+  /**
+   * {@link findForSignIn} for a password attempt: where the name matches no one, it still makes the
+   * attribute read a found user costs ({@link hydrate}), for an ID that names no one, so a sign-in
+   * with an unknown name makes the same database round trips as one with a known name (P01).
+   */
+  async findForSignInEvenly(pool: UserPool, name: string): Promise<User | undefined> {
+    const user = await this.findForSignIn(pool, name);
+    if (!user) await this.readAttributesOfNoOne(randomUUID());
+    return user;
+  }
+
+  /** {@link findBySub} with the same evenness: `sub` names no one for an unknown user's SRP answer. */
+  async findBySubEvenly(poolId: string, sub: string): Promise<User | undefined> {
+    const user = await this.findBySub(poolId, sub);
+    if (!user) await this.readAttributesOfNoOne(sub);
+    return user;
+  }
+
+  private async readAttributesOfNoOne(id: string): Promise<void> {
+    await this.store.db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', id).execute();
   }
 
   /** The sealed SRP verifier and argon2id hash for a password. */

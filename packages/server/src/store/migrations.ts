@@ -399,6 +399,23 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('spent_sessions_expiry').on('spent_sessions').column('expires_at').execute();
     },
   },
+  '0008_lockout_decoys': {
+    async up(db: Kysely<any>) {
+      // Same counter columns as users, so the decoy write is the users write (domain/lockout.ts).
+      await db.schema
+        .createTable('lockout_decoys')
+        .addColumn('slot', 'integer', (c) => c.primaryKey().notNull())
+        .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_failed_at', 'bigint')
+        .addColumn('locked_until', 'bigint')
+        .execute();
+      // Every slot exists (LOCKOUT_DECOY_SLOTS, 1024), so an unknown name's UPDATE finds its row as a real user's does.
+      for (let from = 0; from < 1024; from += 256) {
+        const slots = Array.from({ length: 256 }, (_, i) => ({ slot: from + i }));
+        await db.insertInto('lockout_decoys').values(slots).execute();
+      }
+    },
+  },
 };
 
 /**

@@ -322,6 +322,18 @@ export interface SpentSessionsTable {
   expires_at: number;
 }
 
+/**
+ * Stand-ins for users who don't exist, so a password attempt for an unknown name does the lockout
+ * write a real user's attempt does (domain/lockout.ts Lockout.reserveDecoy): a fixed set of slots,
+ * each name mapped to one by an HMAC under a server key. The counters mean nothing.
+ */
+export interface LockoutDecoysTable {
+  slot: number;
+  failed_attempts: number;
+  last_failed_at: number | null;
+  locked_until: number | null;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -346,5 +358,6 @@ export interface Database {
   user_mfa: UserMfaTable;
   devices: DevicesTable;
   spent_sessions: SpentSessionsTable;
+  lockout_decoys: LockoutDecoysTable;
   kysely_placeholder?: { id: Generated<number> };
 }

@@ -13,38 +13,12 @@ import { confirmSignIn, fetchAuthSession, signIn, signOut } from '@aws-amplify/a
 import { databaseKinds } from '../support/postgres.js';
 import { failure, startTestServer, type TestServer } from '../support/server.js';
 import { arn, TriggerHost, WEBHOOK_SECRET } from '../support/triggers.js';
+import { CREATE, DEFINE, VERIFY } from '../support/custom-challenge.js';
 import { nextCode } from '../support/mfa.js';
 import { newPool, type Pool } from './security/helpers.js';
 
 const PASSWORD = 'Corr3ct-Horse!';
 const CUSTOM_FLOWS = ['ALLOW_CUSTOM_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
-
-// A question with an answer per user (custom:colour), three tries, and SRP first when the client asks.
-const DEFINE = `export const handler = async (event) => {
-  const session = event.request.session;
-  const last = session[session.length - 1];
-  const tries = session.filter((s) => s.challengeName === 'CUSTOM_CHALLENGE').length;
-  if (last && last.challengeName === 'SRP_A') {
-    event.response.challengeName = 'PASSWORD_VERIFIER';
-  } else if (last && last.challengeName === 'CUSTOM_CHALLENGE' && last.challengeResult) {
-    event.response.issueTokens = true;
-  } else if (tries >= 3 || (last && last.challengeName === 'PASSWORD_VERIFIER' && !last.challengeResult)) {
-    event.response.failAuthentication = true;
-  } else {
-    event.response.challengeName = 'CUSTOM_CHALLENGE';
-  }
-  return event;
-};`;
-const CREATE = `export const handler = async (event) => {
-  event.response.publicChallengeParameters = { question: 'Favourite colour?', attempt: String(event.request.session.length) };
-  event.response.privateChallengeParameters = { answer: event.request.userAttributes['custom:colour'] ?? 'no-one-knows' };
-  event.response.challengeMetadata = 'COLOUR-' + (event.request.clientMetadata?.round ?? 'x');
-  return event;
-};`;
-const VERIFY = `export const handler = async (event) => {
-  event.response.answerCorrect = event.request.challengeAnswer === event.request.privateChallengeParameters.answer;
-  return event;
-};`;
 
 function customSignIn(pool: CognitoUserPool, username: string, answers: string[], password?: string): Promise<{ session: CognitoUserSession; challenges: Record<string, string>[] }> {
   const user = new CognitoUser({ Username: username, Pool: pool });

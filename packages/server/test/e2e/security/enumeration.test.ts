@@ -14,11 +14,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdminInitiateAuthCommand, type AdminInitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, AdminInitiateAuthCommand, AdminSetUserPasswordCommand, type AdminInitiateAuthCommandOutput } from '@aws-sdk/client-cognito-identity-provider';
 import { computePasswordClaim, generateClientEphemeral } from '../../../src/crypto/srp-client.js';
 import { formatTimestamp } from '../../../src/crypto/srp.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { idp, startTestServer, type TestServer } from '../../support/server.js';
+import { arn, TriggerHost, WEBHOOK_SECRET } from '../../support/triggers.js';
+import { CREATE, DEFINE, VERIFY } from '../../support/custom-challenge.js';
 import { Codes, PASSWORD, WRONG, confirmedUser, newPool, signUp, type Pool } from './helpers.js';
 
 /** The parts of a response that may differ between two identical answers. */
@@ -43,6 +45,52 @@ function assertSameAnswer(unknown: Raw, known: Raw, what: string): void {
 
 const MASKED_EMAIL = /^.\*\*\*@.\*\*\*$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Records the SQL statements the server runs (Kysely's executor) during a request. A decoy row
+ * stands where a user's row would (Lockout.reserveDecoy), so its table and key are read as the
+ * users row's: what must match is the statement, not the row.
+ */
+function statementRecorder(server: TestServer) {
+  let log: string[] | undefined;
+  const proto = Object.getPrototypeOf(server.running.cognate.store.db.getExecutor()) as { executeQuery: (query: { sql: string }, ...rest: unknown[]) => unknown };
+  const original = proto.executeQuery;
+  proto.executeQuery = function (this: unknown, query: { sql: string }, ...rest: unknown[]) {
+    log?.push(query.sql);
+    return original.call(this, query, ...rest);
+  };
+  return {
+    async statements(request: () => Promise<Raw>): Promise<{ answer: unknown; sql: string[] }> {
+      log = [];
+      const res = await request();
+      const sql = log.map((s) => s.replace(/\s+/g, ' ').replace('"lockout_decoys"', '"users"').replace('"slot" = ', '"id" = '));
+      log = undefined;
+      return { answer: res.json, sql };
+    },
+    restore() {
+      proto.executeQuery = original;
+    },
+  };
+}
+
+/** USER_SRP_AUTH step 1 over raw HTTP, with the client's ephemeral kept for the answer. */
+async function srpStart(server: TestServer, p: Pool, name: string) {
+  const { a, A } = generateClientEphemeral();
+  const start = await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, SRP_A: A } });
+  return { a, A, start };
+}
+
+/** Step 2: the PASSWORD_VERIFIER answer a client that knows `password` sends to that challenge. */
+function srpAnswer(server: TestServer, p: Pool, { a, A, start }: Awaited<ReturnType<typeof srpStart>>, password: string) {
+  const c = start.json.ChallengeParameters;
+  const timestamp = formatTimestamp(new Date(server.clock.now()));
+  const signature = computePasswordClaim({ poolName: p.poolId.split('_')[1]!, userId: c.USER_ID_FOR_SRP, password, a, A, B: c.SRP_B, salt: c.SALT, secretBlock: c.SECRET_BLOCK, timestamp });
+  return idp(server.url, 'RespondToAuthChallenge', {
+    ClientId: p.clientId,
+    ChallengeName: 'PASSWORD_VERIFIER',
+    ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
+  });
+}
 
 for (const kind of databaseKinds) {
   describe(`user existence is not revealed (P01, P02) (${kind})`, () => {
@@ -116,18 +164,7 @@ for (const kind of databaseKinds) {
     });
 
     it('PASSWORD_VERIFIER: a proof for an unknown user = a wrong proof for a real one', async () => {
-      const answer = async (p: Pool, name: string, password: string) => {
-        const { a, A } = generateClientEphemeral();
-        const start = await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, SRP_A: A } });
-        const c = start.json.ChallengeParameters;
-        const timestamp = formatTimestamp(new Date(server.clock.now()));
-        const signature = computePasswordClaim({ poolName: p.poolId.split('_')[1]!, userId: c.USER_ID_FOR_SRP, password, a, A, B: c.SRP_B, salt: c.SALT, secretBlock: c.SECRET_BLOCK, timestamp });
-        return idp(server.url, 'RespondToAuthChallenge', {
-          ClientId: p.clientId,
-          ChallengeName: 'PASSWORD_VERIFIER',
-          ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
-        });
-      };
+      const answer = async (p: Pool, name: string, password: string) => srpAnswer(server, p, await srpStart(server, p, name), password);
       const known = await answer(pool, 'alice', WRONG);
       assert.deepEqual(known.json, { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' });
       assertSameAnswer(await answer(pool, 'ghost', WRONG), known, 'unknown user');
@@ -215,18 +252,8 @@ for (const kind of databaseKinds) {
       return assert.fail('signed in');
     };
     const srp = async (p: Pool, name: string, password: string) => {
-      const { a, A } = generateClientEphemeral();
-      const start = await idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME: name, SRP_A: A } });
-      if (start.status !== 200) return { start, answer: undefined };
-      const c = start.json.ChallengeParameters;
-      const timestamp = formatTimestamp(new Date(server.clock.now()));
-      const signature = computePasswordClaim({ poolName: p.poolId.split('_')[1]!, userId: c.USER_ID_FOR_SRP, password, a, A, B: c.SRP_B, salt: c.SALT, secretBlock: c.SECRET_BLOCK, timestamp });
-      const answer = await idp(server.url, 'RespondToAuthChallenge', {
-        ClientId: p.clientId,
-        ChallengeName: 'PASSWORD_VERIFIER',
-        ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
-      });
-      return { start, answer };
+      const begun = await srpStart(server, p, name);
+      return { start: begun.start, answer: begun.start.status === 200 ? await srpAnswer(server, p, begun, password) : undefined };
     };
     const INCORRECT = { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' };
     const EXCEEDED = { __type: 'NotAuthorizedException', message: 'Password attempts exceeded' };
@@ -264,6 +291,159 @@ for (const kind of databaseKinds) {
       assert.deepEqual((await passwordAuth(p, 'locked', WRONG)).json, EXCEEDED);
       assert.deepEqual(await adminAuth(p, 'locked', PASSWORD), { name: EXCEEDED.__type, message: EXCEEDED.message });
       assert.deepEqual((await srp(p, 'locked', PASSWORD)).start.json, EXCEEDED);
+    });
+  });
+}
+
+for (const kind of databaseKinds) {
+  describe(`an unknown name costs the database what a wrong password for a real user does (issue 10 item 8) (${kind})`, () => {
+    let server: TestServer;
+    let p: Pool;
+    let recorder: ReturnType<typeof statementRecorder> | undefined;
+
+    before(async () => {
+      server = await startTestServer(kind);
+      p = await newPool(server);
+      const codes = new Codes(server);
+      await confirmedUser(server, codes, p, 'known', 'known@example.com');
+      await confirmedUser(server, codes, p, 'locked', 'locked@example.com');
+      for (let i = 0; i < 5; i++) await passwordAuth('locked', WRONG);
+      recorder = statementRecorder(server);
+    });
+    after(async () => {
+      recorder?.restore();
+      await server.stop();
+    });
+    const statements = (request: () => Promise<Raw>) => recorder!.statements(request);
+
+    const passwordAuth = (USERNAME: string, password: string) => idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME, PASSWORD: password } });
+
+    const begin = async (name: string) => srpStart(server, p, name);
+    const finish = (begun: Awaited<ReturnType<typeof srpStart>>, password: string) => srpAnswer(server, p, begun, password);
+
+    it('USER_PASSWORD_AUTH: an unknown name, a wrong password and a locked user run the same statements, the lockout write included', async () => {
+      await passwordAuth('nobody-warm', WRONG);
+      const known = await statements(() => passwordAuth('known', WRONG));
+      assert.ok(known.sql.some((s) => s.startsWith('update "users"')), `the attempt is reserved: ${known.sql.join('; ')}`);
+      assert.deepEqual(await statements(() => passwordAuth('nobody', WRONG)), known, 'unknown name');
+      assert.deepEqual(await statements(() => passwordAuth('locked', PASSWORD)), known, 'locked user');
+    });
+
+    it('USER_SRP_AUTH: both steps run the same statements for an unknown name, a wrong password and a locked user', async () => {
+      await finish(await begin('nobody-warm'), WRONG);
+      const knownStart = await statements(async () => (await begin('known')).start);
+      assert.deepEqual(await statements(async () => (await begin('nobody')).start).then((s) => s.sql), knownStart.sql, 'step 1, unknown name');
+      const known = await begin('known');
+      const unknown = await begin('nobody');
+      const locked = await begin('locked');
+      const knownAnswer = await statements(() => finish(known, WRONG));
+      assert.ok(knownAnswer.sql.some((s) => s.startsWith('update "users"')), `the attempt is reserved: ${knownAnswer.sql.join('; ')}`);
+      assert.deepEqual(await statements(() => finish(unknown, WRONG)), knownAnswer, 'step 2, unknown name');
+      assert.deepEqual(await statements(() => finish(locked, PASSWORD)), knownAnswer, 'step 2, locked user');
+    });
+  });
+}
+
+for (const kind of databaseKinds) {
+  describe(`CUSTOM_AUTH: a locked user's answer goes on as an unknown name's (issue 10 item 7) (${kind})`, () => {
+    let server: TestServer;
+    let host: TriggerHost;
+    const pools: Partial<Record<'ENABLED' | 'LEGACY', Pool>> = {};
+
+    const passwordAuth = (p: Pool, USERNAME: string, password: string) => idp(server.url, 'InitiateAuth', { AuthFlow: 'USER_PASSWORD_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME, PASSWORD: password } });
+    const start = (p: Pool, USERNAME: string) => idp(server.url, 'InitiateAuth', { AuthFlow: 'CUSTOM_AUTH', ClientId: p.clientId, AuthParameters: { USERNAME } });
+    const answer = (p: Pool, Session: string, USERNAME: string, ANSWER: string) => idp(server.url, 'RespondToAuthChallenge', { ClientId: p.clientId, ChallengeName: 'CUSTOM_CHALLENGE', Session, ChallengeResponses: { USERNAME, ANSWER } });
+    /** Five wrong passwords: locked for a second of the server's clock. */
+    const lock = async (p: Pool, name: string) => {
+      for (let i = 0; i < 5; i++) assert.equal((await passwordAuth(p, name, WRONG)).status, 400);
+    };
+    /** An answer, its Session (random, sealed) and the name it echoes set aside. */
+    const comparable = (res: Raw) => ({
+      status: res.status,
+      json: { ...res.json, ...(res.json.Session ? { Session: typeof res.json.Session } : {}), ...(res.json.ChallengeParameters ? { ChallengeParameters: { ...res.json.ChallengeParameters, USERNAME: 'the name' } } : {}) },
+      headers: headersOf(res),
+    });
+
+    before(async () => {
+      host = await TriggerHost.start();
+      const triggers = { [arn('define')]: await host.module('define', DEFINE), [arn('create')]: await host.module('create', CREATE), [arn('verify')]: await host.module('verify', VERIFY) };
+      server = await startTestServer(kind, { triggers, triggerWebhookSecret: WEBHOOK_SECRET });
+      for (const prevent of ['ENABLED', 'LEGACY'] as const) {
+        const p = await newPool(
+          server,
+          { LambdaConfig: { DefineAuthChallenge: arn('define'), CreateAuthChallenge: arn('create'), VerifyAuthChallengeResponse: arn('verify') }, Schema: [{ Name: 'colour', AttributeDataType: 'String', Mutable: true }] },
+          { PreventUserExistenceErrors: prevent, ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] },
+        );
+        pools[prevent] = p;
+        for (const name of ['locked', 'later', 'stuck']) {
+          await server.admin.send(new AdminCreateUserCommand({ UserPoolId: p.poolId, Username: name, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'custom:colour', Value: 'teal' }] }));
+          await server.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: p.poolId, Username: name, Password: PASSWORD, Permanent: true }));
+        }
+      }
+    });
+    after(async () => {
+      await server.stop();
+      await host.stop();
+    });
+
+    it("ENABLED: an answer for an unknown name runs the statements a locked user's and a wrong answer's do", async () => {
+      const p = pools.ENABLED!;
+      const recorder = statementRecorder(server);
+      try {
+        const [unknown, locked, wrong] = [await start(p, 'ghost'), await start(p, 'stuck'), await start(p, 'later')];
+        await lock(p, 'stuck');
+        const known = await recorder.statements(() => answer(p, wrong.json.Session, 'later', 'red'));
+        assert.equal(known.answer && (known.answer as { ChallengeName?: string }).ChallengeName, 'CUSTOM_CHALLENGE');
+        assert.deepEqual((await recorder.statements(() => answer(p, unknown.json.Session, 'ghost', 'red'))).sql, known.sql, 'unknown name');
+        assert.deepEqual((await recorder.statements(() => answer(p, locked.json.Session, 'stuck', 'teal'))).sql, known.sql, 'locked user');
+      } finally {
+        recorder.restore();
+        server.clock.advance(1000);
+      }
+    });
+
+    it('ENABLED: every step of a locked user giving the right answer = an unknown name\'s, down to the refusal; after the lock the answer signs in', async () => {
+      const p = pools.ENABLED!;
+      await lock(p, 'locked');
+      let locked = await start(p, 'locked');
+      let unknown = await start(p, 'ghost');
+      assert.equal(unknown.json.ChallengeName, 'CUSTOM_CHALLENGE', JSON.stringify(unknown.json));
+      assert.deepEqual(comparable(locked), comparable(unknown), 'the challenge');
+      for (let step = 1; step <= 3; step++) {
+        locked = await answer(p, locked.json.Session, 'locked', 'teal');
+        unknown = await answer(p, unknown.json.Session, 'ghost', 'teal');
+        assert.equal(locked.json.AuthenticationResult, undefined, `answer ${step}: no tokens during the lock`);
+        assert.deepEqual(comparable(locked), comparable(unknown), `answer ${step}`);
+      }
+      assert.deepEqual(unknown.json, { __type: 'NotAuthorizedException', message: 'Incorrect username or password.' }, 'three tries, then refused');
+      server.clock.advance(1000);
+      const fresh = await start(p, 'locked');
+      const done = await answer(p, fresh.json.Session, 'locked', 'teal');
+      assert.ok(done.json.AuthenticationResult?.AccessToken, `the lock is over: ${JSON.stringify(done.json)}`);
+    });
+
+    it('ENABLED: a challenge begun before the lock, answered during it, goes on as an unknown name\'s', async () => {
+      const p = pools.ENABLED!;
+      const locked = await start(p, 'later');
+      const unknown = await start(p, 'ghost');
+      await lock(p, 'later');
+      const a = await answer(p, locked.json.Session, 'later', 'teal');
+      const b = await answer(p, unknown.json.Session, 'ghost', 'teal');
+      assert.equal(a.json.AuthenticationResult, undefined, 'no tokens during the lock');
+      assert.deepEqual(comparable(a), comparable(b));
+      server.clock.advance(1000);
+    });
+
+    it('LEGACY: a lock is told as "Password attempts exceeded", at the start and at an answer; an unknown name as UserNotFound', async () => {
+      const p = pools.LEGACY!;
+      const EXCEEDED = { __type: 'NotAuthorizedException', message: 'Password attempts exceeded' };
+      assert.equal((await start(p, 'ghost')).json.__type, 'UserNotFoundException');
+      const before = await start(p, 'later');
+      assert.equal(before.json.ChallengeName, 'CUSTOM_CHALLENGE');
+      await lock(p, 'later');
+      assert.deepEqual((await start(p, 'later')).json, EXCEEDED, 'start');
+      assert.deepEqual((await answer(p, before.json.Session, 'later', 'teal')).json, EXCEEDED, 'the right answer to a challenge begun before the lock');
+      server.clock.advance(1000);
     });
   });
 }
