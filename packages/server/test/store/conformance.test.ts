@@ -818,11 +818,11 @@ for (const kind of databaseKinds) {
         assert.equal(await u.consume(code), 'ok');
       });
 
-      it('five wrong answers kill the code: the right one is then \'expired\'', async () => {
+      it('five wrong answers kill the code: the right one is then \'exhausted\' (not \'expired\', which is the right code past its time)', async () => {
         const u = await user();
         const code = await u.issue();
         for (let i = 0; i < 5; i++) assert.equal(await u.consume(wrong(code)), 'mismatch', `wrong answer ${i + 1}`);
-        assert.equal(await u.consume(code), 'expired');
+        assert.equal(await u.consume(code), 'exhausted');
         assert.equal((await codeRows(u.user.sub))[0]!.consumed_at, null);
       });
 
@@ -838,9 +838,9 @@ for (const kind of databaseKinds) {
         const code = await u.issue();
         const guesses = Array.from({ length: 20 }, (_, i) => String((Number(code) + 1 + i) % 1_000_000).padStart(6, '0'));
         const outcomes = await Promise.all(guesses.map((g) => env().db.transaction().execute((trx) => env().cognate.codes.consume(trx, { ...u.p, code: g }, env().clock.now()))));
-        assert.ok(outcomes.every((o) => o === 'mismatch' || o === 'expired'));
+        assert.ok(outcomes.every((o) => o === 'mismatch' || o === 'exhausted'));
         assert.ok((await codeRows(u.user.sub))[0]!.attempts >= 5);
-        assert.equal(await u.consume(code), 'expired');
+        assert.equal(await u.consume(code), 'exhausted');
       });
 
       const lifetimes: Array<[CodePurpose, number]> = [['signup', DAY], ['forgot_password', HOUR], ['verify:email', DAY]];
@@ -853,6 +853,7 @@ for (const kind of databaseKinds) {
           env().clock.advance(lifetime - SECOND);
           assert.equal(await early.consume(earlyCode), 'ok');
           env().clock.advance(2 * SECOND);
+          assert.equal(await late.consume(wrong(lateCode)), 'exhausted', 'a wrong code for a dead one tells nothing of its time');
           assert.equal(await late.consume(lateCode), 'expired');
         });
       }
