@@ -64,12 +64,8 @@ export class Lockout {
    * verifier): the same UPDATE … RETURNING on the decoy row `slot` (0 ≤ slot < LOCKOUT_DECOY_SLOTS,
    * from {@link decoySlot}), so an unknown name costs the database round trip a wrong password for a
    * real user does (security.md P01, issue 10 item 8). The result is thrown away.
-   *
-   * Known limit: a decoy row locks as a user's row does, and a locked row's UPDATE matches nothing
-   * (no write, no fsync). Names share the 1024 slots, so a guesser spraying thousands of unknown
-   * names keeps most slots locked: a new unknown name's first attempt then skips the write that a
-   * real user's first attempt makes. Closing that needs the reservation to write whether or not the
-   * row is locked (for users and decoys alike).
+   * A decoy row locks as a user's row does; that costs nothing, because the reservation writes its
+   * row whether or not it is locked.
    */
   async reserveDecoy(slot: number, now: number): Promise<void> {
     await this.reserve('lockout_decoys', 'slot', slot, now);
@@ -80,20 +76,26 @@ export class Lockout {
     const count = sql<number>`(case when last_failed_at is null or last_failed_at < ${now - RESET_AFTER_MS} then 1 else failed_attempts + 1 end)`;
     const whens = [];
     for (let n = 1; lockMs(n) < MAX_LOCK_MS; n++) whens.push(sql`when ${sql.lit(n)} then ${lockMs(n) === 0 ? sql`null` : sql`cast(${now} as bigint) + ${sql.lit(lockMs(n))}`}`);
+    const lock = sql<number | null>`case ${count} ${sql.join(whens, sql` `)} else cast(${now} as bigint) + ${sql.lit(MAX_LOCK_MS)} end`;
+    // The row is written whether or not it is locked (an attempt during a lock keeps the counters and
+    // says so in attempt_admitted), so a locked row, a user's or a decoy's, costs the same write as an
+    // open one: the time of the answer tells nothing (security.md P01). The row lock the UPDATE takes
+    // makes the check and the count one step however many attempts race.
+    const open = sql<boolean>`(locked_until is null or locked_until <= ${now})`;
     // One statement for both tables; Kysely's types can't follow a table chosen at run time.
-    const db = this.db as unknown as Kysely<Record<typeof table, { id: string; slot: number; failed_attempts: number; last_failed_at: number | null; locked_until: number | null }>>;
+    const db = this.db as unknown as Kysely<Record<typeof table, { id: string; slot: number; failed_attempts: number; last_failed_at: number | null; locked_until: number | null; attempt_admitted: number }>>;
     const row = await db
       .updateTable(table)
       .set({
-        failed_attempts: count,
-        last_failed_at: now,
-        locked_until: sql<number | null>`case ${count} ${sql.join(whens, sql` `)} else cast(${now} as bigint) + ${sql.lit(MAX_LOCK_MS)} end`,
+        failed_attempts: sql<number>`case when ${open} then ${count} else failed_attempts end`,
+        last_failed_at: sql<number>`case when ${open} then cast(${now} as bigint) else last_failed_at end`,
+        locked_until: sql<number | null>`case when ${open} then ${lock} else locked_until end`,
+        attempt_admitted: sql<number>`case when ${open} then 1 else 0 end`,
       })
       .where(key, '=', value)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
-      .returning('failed_attempts')
+      .returning(['failed_attempts', 'attempt_admitted'])
       .executeTakeFirst();
-    return row ? { count: Number(row.failed_attempts) } : undefined;
+    return row && Number(row.attempt_admitted) === 1 ? { count: Number(row.failed_attempts) } : undefined;
   }
 
   /** Gives back an attempt whose password was right but which signs in no one (a forgotten DEVICE_KEY, say). */

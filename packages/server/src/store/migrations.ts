@@ -408,7 +408,10 @@ const migrations: Record<string, Migration> = {
         .addColumn('failed_attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('last_failed_at', 'bigint')
         .addColumn('locked_until', 'bigint')
+        .addColumn('attempt_admitted', 'integer', (c) => c.notNull().defaultTo(1))
         .execute();
+      // The reservation writes the row whether or not it is locked, and says which it was here.
+      await db.schema.alterTable('users').addColumn('attempt_admitted', 'integer', (c) => c.notNull().defaultTo(1)).execute();
       // Every slot exists (LOCKOUT_DECOY_SLOTS, 1024), so an unknown name's UPDATE finds its row as a real user's does.
       for (let from = 0; from < 1024; from += 256) {
         const slots = Array.from({ length: 256 }, (_, i) => ({ slot: from + i }));

@@ -63,6 +63,8 @@ export interface UsersTable {
   failed_attempts: number;
   last_failed_at: number | null;
   locked_until: number | null;
+  /** 1 when the last reserved sign-in attempt was admitted, 0 when it came during a lock (domain/lockout.ts). */
+  attempt_admitted?: number;
   /** When a FORCE_CHANGE_PASSWORD user's temporary password expires; null for other users. */
   temporary_password_expires_at?: number | null;
   /**
@@ -332,6 +334,7 @@ export interface LockoutDecoysTable {
   failed_attempts: number;
   last_failed_at: number | null;
   locked_until: number | null;
+  attempt_admitted: number;
 }
 
 export interface Database {

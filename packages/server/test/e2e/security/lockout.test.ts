@@ -104,6 +104,26 @@ for (const kind of databaseKinds) {
       assert.equal((await counters(sub)).failed_attempts, 1, '15 minutes without failures start the count again');
     });
 
+    it('an attempt during a lock still writes its row, a user\'s or a decoy\'s, so a lock costs the time an open row does (issue 10 item 8)', async () => {
+      // ENABLED: a lock is not told, and the attempt goes to the reservation (LEGACY looks the lock up first, to say so).
+      const hidden = burstPools.ENABLED!;
+      const attempt = (USERNAME: string) =>
+        fails(() => server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: hidden.clientId, AuthParameters: { USERNAME, PASSWORD: WRONG } })));
+      const db = server.running.cognate.store.db;
+      const sub = await confirmedUser(server, codes, hidden, 'written', 'written@example.com');
+      const admitted = async () => (await db.selectFrom('users').select('attempt_admitted').where('id', '=', sub).executeTakeFirstOrThrow()).attempt_admitted;
+      for (let i = 0; i < 5; i++) await attempt('written');
+      assert.equal(await admitted(), 1);
+      const before = await counters(sub);
+      assert.deepEqual(await attempt('written'), INCORRECT);
+      assert.equal(await admitted(), 0, 'the refused attempt wrote the row');
+      assert.deepEqual(await counters(sub), before, 'and kept its counters');
+      // A name nobody holds, sprayed until its decoy slot locks: later attempts still write that slot.
+      for (let i = 0; i < 7; i++) await attempt('nobody-sprayed');
+      const slots = await db.selectFrom('lockout_decoys').select('attempt_admitted').where('failed_attempts', '>=', 5).execute();
+      assert.ok(slots.some((row) => row.attempt_admitted === 0), 'a locked decoy slot is written too');
+    });
+
     it('the cap: however many failures came before, a lock lasts 900 s, then the right password signs in', async () => {
       const sub = await confirmedUser(server, codes, pool, 'capped', 'capped@example.com');
       // 24 failures so far, the last one just now, its lock run out: uncapped, the 25th would lock for 2^20 s.
