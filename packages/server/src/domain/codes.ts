@@ -67,6 +67,26 @@ export class Codes {
     return code;
   }
 
+  /**
+   * The work of {@link issue} for a name that gets no code (issue 10, security.md P01): the same
+   * queries, keyed by `key` (which names no user, so they find and change nothing), a code drawn
+   * and hashed the same way. Returns the code and its hash for the caller's decoy write.
+   */
+  async issueDecoy(db: Db, p: { key: string; purpose: CodePurpose }, now: number): Promise<{ code: string; codeHash: string }> {
+    await db.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', p.key).execute();
+    // The hourly count: nothing to count, and nothing to refuse.
+    await db
+      .selectFrom('codes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', p.key)
+      .where('purpose', '=', p.purpose)
+      .where('created_at', '>', now - 3600_000)
+      .executeTakeFirst();
+    await db.updateTable('codes').set({ consumed_at: now }).where('user_id', '=', p.key).where('purpose', '=', p.purpose).where('consumed_at', 'is', null).execute();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    return { code, codeHash: this.hash(p.key, p.purpose, code) };
+  }
+
   /** Kills every live code of a purpose (the value it would confirm changed or went away). */
   async invalidate(db: Db, p: { userId: string; purpose: CodePurpose }, now: number): Promise<void> {
     await db.updateTable('codes').set({ consumed_at: now }).where('user_id', '=', p.userId).where('purpose', '=', p.purpose).where('consumed_at', 'is', null).execute();

@@ -6,7 +6,7 @@
  *     └─> sendCode / queueMessage (in the transaction: the code drawn, the message queued in the
  *         outbox — for SMTP / the SMS webhook, or for the pool's custom sender function)
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Outbox } from '../messaging/outbox.js';
@@ -233,4 +233,51 @@ export async function sendCode(
 ): Promise<CodeDeliveryDetails> {
   const code = await services.codes.issue(trx, { poolId: p.pool.id, userId: p.userId, purpose: p.purpose }, now);
   return queueMessage(services.outbox, trx, { ...p, code });
+}
+
+/** Decoy rows older than this go when {@link sendDecoyCode} prunes (about one call in a hundred). */
+const DECOY_RETENTION_MS = 24 * 3600_000;
+
+/**
+ * The work of {@link sendCode} (and of `outbox.kick()` after it) for a name that gets no code
+ * under PreventUserExistenceErrors ENABLED — an unknown name, or a user who can't get one — so the
+ * answer takes as long as a real one (issue 10, security.md P01): the same code queries
+ * ({@link Codes.issueDecoy}), a code drawn and hashed, a message filled in and sealed, and one
+ * committed write: an upsert of the one `recovery_requests` row of HMAC(pool id, name), which
+ * names no one and is never read. Nothing is sent. Call it in a transaction of its own, as the
+ * real path does; then call {@link kickAfterDecoy} after commit.
+ */
+export async function sendDecoyCode(
+  cognate: Pick<Cognate, 'codes' | 'secrets'>,
+  trx: Transaction<Database>,
+  p: { pool: UserPool; name: string; purpose: CodePurpose; medium: 'EMAIL' | 'SMS'; messages?: Templates },
+  now: number,
+): Promise<void> {
+  const key = createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0${p.pool.id}\0${p.name}`).digest('hex');
+  const { code, codeHash } = await cognate.codes.issueDecoy(trx, { key, purpose: p.purpose }, now);
+  const { subject, text } = fillMessage((p.messages ?? codeMessages(p.pool))[p.medium], code, p.name);
+  const content = { text, ...(subject !== undefined ? { subject } : {}), ...(p.medium === 'EMAIL' ? emailSender(p.pool) : {}) };
+  const sealed = cognate.secrets.atRest.sealToString(Buffer.from(JSON.stringify(content)), `recovery:${key}`);
+  await trx
+    .insertInto('recovery_requests')
+    .values({ key, pool_id: p.pool.id, purpose: p.purpose, code_hash: codeHash, content_sealed: sealed, created_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, code_hash: codeHash, content_sealed: sealed, created_at: now }))
+    .execute();
+}
+
+/**
+ * After a decoy's commit: what the real path does after its commit (a delivery pass, off the
+ * response path; it finds nothing of the decoy's), and now and then, also off the response path,
+ * the pruning of old decoy rows.
+ */
+export function kickAfterDecoy(cognate: Pick<Cognate, 'outbox' | 'store' | 'log'>, now: number): void {
+  cognate.outbox.kick();
+  if (randomInt(100) !== 0) return;
+  setImmediate(() => {
+    cognate.store.db
+      .deleteFrom('recovery_requests')
+      .where('created_at', '<', now - DECOY_RETENTION_MS)
+      .execute()
+      .catch((e: unknown) => cognate.log.warn({ err: e }, 'pruning recovery_requests failed'));
+  });
 }

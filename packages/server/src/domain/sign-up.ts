@@ -6,7 +6,7 @@ import { attributeMap, booleanField, runTrigger, triggerArn, userAttributesOf } 
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
-import { type CodeDeliveryDetails, codeDestination, composeMessages, sendCode, simulatedDelivery } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, composeMessages, kickAfterDecoy, sendCode, sendDecoyCode, simulatedDelivery } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType, type User } from './users.js';
@@ -192,16 +192,23 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
 export async function resendConfirmationCode(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
-  // A simulated delivery, shaped like a real one and stable per name (security.md P02).
-  const simulated = () => simulatedDelivery(cognate.secrets.fakeSaltKey, pool, input.Username, (pool.settings.AutoVerifiedAttributes ?? []).includes('phone_number') ? 'phone_number' : 'email');
+  // A simulated delivery, shaped like a real one and stable per name (security.md P02), after the
+  // work a real resend does: a code drawn, hashed and sealed in a committed write (issue 10, P01).
+  const simulated = async (): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> => {
+    const delivery = simulatedDelivery(cognate.secrets.fakeSaltKey, pool, input.Username, (pool.settings.AutoVerifiedAttributes ?? []).includes('phone_number') ? 'phone_number' : 'email');
+    const now = cognate.clock.now();
+    await cognate.store.transaction((trx) => sendDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'signup', medium: delivery.DeliveryMedium }, now));
+    kickAfterDecoy(cognate, now);
+    return { CodeDeliveryDetails: delivery };
+  };
   const user = await cognate.users.findForSignIn(pool, input.Username);
   if (!user) {
     if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound('Username/client id combination not found.');
-    return { CodeDeliveryDetails: simulated() };
+    return simulated();
   }
   // Under ENABLED a confirmed user answers like an unknown name: a simulated delivery (issue 10).
   if (user.status !== 'UNCONFIRMED') {
-    if (client.settings.PreventUserExistenceErrors === 'ENABLED') return { CodeDeliveryDetails: simulated() };
+    if (client.settings.PreventUserExistenceErrors === 'ENABLED') return simulated();
     throw errors.invalidParameter('User is already confirmed.');
   }
   const destination = codeDestination(pool, user);

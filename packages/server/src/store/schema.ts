@@ -322,6 +322,23 @@ export interface SpentSessionsTable {
   expires_at: number;
 }
 
+/**
+ * Decoy recovery requests (domain/messages.ts sendDecoyCode): the write a ForgotPassword (or a
+ * resent confirmation code) for a name that gets no code makes instead of a code and an outbox
+ * message, so that it costs what a real one costs (issue 10, security.md P01). One row per
+ * pool and name (the key is an HMAC of both under a server-held key, so the table names no one);
+ * nothing reads the rows; old ones are pruned now and then.
+ */
+export interface RecoveryRequestsTable {
+  /** hex HMAC-SHA256 of pool id and name */
+  key: string;
+  pool_id: string;
+  purpose: string;
+  code_hash: string;
+  content_sealed: string;
+  created_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -346,5 +363,6 @@ export interface Database {
   user_mfa: UserMfaTable;
   devices: DevicesTable;
   spent_sessions: SpentSessionsTable;
+  recovery_requests: RecoveryRequestsTable;
   kysely_placeholder?: { id: Generated<number> };
 }
