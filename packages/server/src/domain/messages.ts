@@ -242,9 +242,9 @@ const DECOY_RETENTION_MS = 24 * 3600_000;
  * The work of {@link sendCode} (and of `outbox.kick()` after it) for a name that gets no code
  * under PreventUserExistenceErrors ENABLED — an unknown name, or a user who can't get one — so the
  * answer takes as long as a real one (issue 10, security.md P01): the same code queries
- * ({@link Codes.issueDecoy}), a code drawn and hashed, a message filled in and sealed, and one
- * committed write: an upsert of the one `recovery_requests` row of HMAC(pool id, name), which
- * names no one and is never read. Nothing is sent. Call it in a transaction of its own, as the
+ * ({@link Codes.issueDecoy}), a code drawn and hashed, a message filled in and sealed, and two
+ * committed writes: upserts of the `recovery_requests` rows of HMAC(kind, pool id, name), which
+ * name no one and are never read. Nothing is sent. Call it in a transaction of its own, as the
  * real path does; then call {@link kickAfterDecoy} after commit.
  */
 export async function sendDecoyCode(
@@ -253,16 +253,23 @@ export async function sendDecoyCode(
   p: { pool: UserPool; name: string; purpose: CodePurpose; medium: 'EMAIL' | 'SMS'; messages?: Templates },
   now: number,
 ): Promise<void> {
-  const key = createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0${p.pool.id}\0${p.name}`).digest('hex');
+  const keyOf = (kind: 'code' | 'message') => createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0${kind}\0${p.pool.id}\0${p.name}`).digest('hex');
+  const key = keyOf('code');
+  // What finding a real user reads besides their row: their attributes (none here).
+  await trx.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', key).execute();
   const { code, codeHash } = await cognate.codes.issueDecoy(trx, { key, purpose: p.purpose }, now);
   const { subject, text } = fillMessage((p.messages ?? codeMessages(p.pool))[p.medium], code, p.name);
   const content = { text, ...(subject !== undefined ? { subject } : {}), ...(p.medium === 'EMAIL' ? emailSender(p.pool) : {}) };
-  const sealed = cognate.secrets.atRest.sealToString(Buffer.from(JSON.stringify(content)), `recovery:${key}`);
-  await trx
-    .insertInto('recovery_requests')
-    .values({ key, pool_id: p.pool.id, purpose: p.purpose, code_hash: codeHash, content_sealed: sealed, created_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, code_hash: codeHash, content_sealed: sealed, created_at: now }))
-    .execute();
+  const messageKey = keyOf('message');
+  const sealed = cognate.secrets.atRest.sealToString(Buffer.from(JSON.stringify(content)), `recovery:${messageKey}`);
+  // Two writes, as the real path inserts a code and an outbox message; upserts, so one name keeps two rows.
+  for (const [k, kind, value] of [[key, 'code', codeHash], [messageKey, 'message', sealed]] as const) {
+    await trx
+      .insertInto('recovery_requests')
+      .values({ key: k, pool_id: p.pool.id, kind, purpose: p.purpose, value, created_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, value, created_at: now }))
+      .execute();
+  }
 }
 
 /**
@@ -271,7 +278,7 @@ export async function sendDecoyCode(
  * the pruning of old decoy rows.
  */
 export function kickAfterDecoy(cognate: Pick<Cognate, 'outbox' | 'store' | 'log'>, now: number): void {
-  cognate.outbox.kick();
+  cognate.outbox.kickLater();
   if (randomInt(100) !== 0) return;
   setImmediate(() => {
     cognate.store.db

@@ -85,7 +85,7 @@ function simulatedRecovery(cognate: Cognate, pool: UserPool, name: string, mecha
 /**
  * The answer for a name that gets no code under ENABLED (unknown, or a user who can't recover),
  * after the work a real request does (issue 10, security.md P01): the code drawn and hashed, the
- * message filled in and sealed, one committed write (a decoy row, sendDecoyCode), and a delivery
+ * message filled in and sealed, two committed writes (decoy rows, sendDecoyCode), and a delivery
  * pass kicked after commit. The CustomMessage function is not run for them (Cognito doesn't), so
  * in a pool that has one, the real path stays slower by the function's time.
  */
@@ -144,7 +144,8 @@ export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInpu
     if (existenceHidden(client) && error instanceof CognitoError && error.name === 'LimitExceededException') return hidden();
     throw error;
   }
-  cognate.outbox.kick();
+  // After the answer is written, as after a decoy (kickAfterDecoy): the delivery pass is off the response path.
+  cognate.outbox.kickLater();
   return { CodeDeliveryDetails: delivery };
 }
 

@@ -218,6 +218,7 @@ export async function resendConfirmationCode(cognate: Cognate, input: { ClientId
   const delivery = await cognate.store.transaction(async (trx) => {
     return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'signup', destination, messages, kind: 'ResendCode' }, now);
   });
-  cognate.outbox.kick();
+  // Off the response path, as after a decoy (kickAfterDecoy).
+  cognate.outbox.kickLater();
   return { CodeDeliveryDetails: delivery };
 }

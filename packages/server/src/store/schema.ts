@@ -323,19 +323,21 @@ export interface SpentSessionsTable {
 }
 
 /**
- * Decoy recovery requests (domain/messages.ts sendDecoyCode): the write a ForgotPassword (or a
+ * Decoy recovery requests (domain/messages.ts sendDecoyCode): the writes a ForgotPassword (or a
  * resent confirmation code) for a name that gets no code makes instead of a code and an outbox
- * message, so that it costs what a real one costs (issue 10, security.md P01). One row per
- * pool and name (the key is an HMAC of both under a server-held key, so the table names no one);
- * nothing reads the rows; old ones are pruned now and then.
+ * message, so that it costs what a real one costs (issue 10, security.md P01). Two rows per pool
+ * and name, a `code` row (the code's hash) and a `message` row (the sealed message); the key is an
+ * HMAC of kind, pool id and name under a server-held key, so the table names no one. Nothing reads
+ * the rows; old ones are pruned now and then.
  */
 export interface RecoveryRequestsTable {
-  /** hex HMAC-SHA256 of pool id and name */
+  /** hex HMAC-SHA256 of kind, pool id and name */
   key: string;
   pool_id: string;
+  kind: 'code' | 'message';
   purpose: string;
-  code_hash: string;
-  content_sealed: string;
+  /** the code's HMAC (code) or the sealed message (message) */
+  value: string;
   created_at: number;
 }
 
