@@ -87,6 +87,16 @@ export class Codes {
     return { code, codeHash: this.hash(p.key, p.purpose, code) };
   }
 
+  /**
+   * The work of a wrong {@link consume} for a name that has no code to try (issue 10, P01): the
+   * look-up of the live code, keyed by `key` (finds nothing), and the hash and comparison. The
+   * caller makes the write that counting the attempt would make.
+   */
+  async consumeDecoy(db: Db, p: { key: string; purpose: CodePurpose; code: string }): Promise<void> {
+    const row = await this.live(db, { userId: p.key, purpose: p.purpose });
+    constantTimeEqual(row?.code_hash ?? this.hash(p.key, p.purpose, '\0'), this.hash(p.key, p.purpose, p.code));
+  }
+
   /** Kills every live code of a purpose (the value it would confirm changed or went away). */
   async invalidate(db: Db, p: { userId: string; purpose: CodePurpose }, now: number): Promise<void> {
     await db.updateTable('codes').set({ consumed_at: now }).where('user_id', '=', p.userId).where('purpose', '=', p.purpose).where('consumed_at', 'is', null).execute();

@@ -273,6 +273,22 @@ export async function sendDecoyCode(
 }
 
 /**
+ * The work of a wrong confirmation code (ConfirmSignUp, ConfirmForgotPassword) for a name that has
+ * no code to try under ENABLED: the live-code look-up, the hash and comparison, and one committed
+ * write, as counting a real wrong attempt makes (issue 10, security.md P01) — an upsert of the
+ * name's `attempt` row in `recovery_requests`. Call it in a transaction of its own.
+ */
+export async function tryDecoyCode(cognate: Pick<Cognate, 'codes' | 'secrets'>, trx: Transaction<Database>, p: { pool: UserPool; name: string; purpose: CodePurpose; code: string }, now: number): Promise<void> {
+  const key = createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0attempt\0${p.pool.id}\0${p.name}`).digest('hex');
+  await cognate.codes.consumeDecoy(trx, { key, purpose: p.purpose, code: p.code });
+  await trx
+    .insertInto('recovery_requests')
+    .values({ key, pool_id: p.pool.id, kind: 'attempt', purpose: p.purpose, value: '', created_at: now })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, created_at: now }))
+    .execute();
+}
+
+/**
  * After a decoy's commit: what the real path does after its commit (a delivery pass, off the
  * response path; it finds nothing of the decoy's), and now and then, also off the response path,
  * the pruning of old decoy rows.

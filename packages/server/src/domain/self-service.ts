@@ -28,7 +28,7 @@ import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
 import { migrateUser } from './user-migration.js';
-import { type CodeDeliveryDetails, codeDestination, composeMessages, emailSender, kickAfterDecoy, maskDestination, sendCode, sendDecoyCode, simulatedDelivery } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, composeMessages, emailSender, kickAfterDecoy, maskDestination, sendCode, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
 import { aliasExists } from './aliases.js';
@@ -165,7 +165,12 @@ export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForg
   if (!user || !user.enabled) {
     // The same hashing work as a real reset, then the answer a wrong code gets (security.md P02).
     await cognate.users.credentials(pool, input.Username, input.Password);
-    if (existenceHidden(client)) throw errors.codeMismatch();
+    if (existenceHidden(client)) {
+      // And the code check's work with its write, as a real wrong code counts an attempt (issue 10, P01).
+      const now = cognate.clock.now();
+      await cognate.store.transaction((trx) => tryDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'forgot_password', code: input.ConfirmationCode }, now));
+      throw errors.codeMismatch();
+    }
     throw user ? errors.notAuthorized('User is disabled.') : errors.userNotFound(NOT_FOUND);
   }
   const credentials = await cognate.users.credentials(pool, user.username, input.Password);

@@ -6,10 +6,10 @@ import { attributeMap, booleanField, runTrigger, triggerArn, userAttributesOf } 
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
-import { type CodeDeliveryDetails, codeDestination, composeMessages, kickAfterDecoy, sendCode, sendDecoyCode, simulatedDelivery } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, composeMessages, kickAfterDecoy, sendCode, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType, type User } from './users.js';
+import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType } from './users.js';
 import type { UserPool } from './user-pools.js';
 
 /** The app client and its pool for an unsigned call naming a ClientId. */
@@ -152,13 +152,6 @@ export async function postConfirmation(cognate: Cognate, pool: UserPool, sub: st
   });
 }
 
-/** The user an unsigned self-service call names, or the error user-existence protection calls for. */
-async function namedUser(cognate: Cognate, pool: UserPool, client: AppClient, username: string, whenMissing: () => Error): Promise<User> {
-  const user = await cognate.users.findForSignIn(pool, username);
-  if (user) return user;
-  throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? whenMissing() : errors.userNotFound('Username/client id combination not found.');
-}
-
 /**
  * ConfirmSignUp. Confirming makes the user's verified email or phone number (and any
  * preferred_username) sign-in aliases in AliasAttributes pools: if another user holds one, the
@@ -168,10 +161,17 @@ async function namedUser(cognate: Cognate, pool: UserPool, client: AppClient, us
 export async function confirmSignUp(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean; ClientMetadata?: Record<string, string> }): Promise<Record<string, never>> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
-  const user = await namedUser(cognate, pool, client, input.Username, () => errors.codeMismatch());
+  // Under ENABLED an unknown name and a confirmed user answer CodeMismatch, after the work a real
+  // wrong code costs (issue 10, security.md P01).
+  const mismatch = async () => {
+    const now = cognate.clock.now();
+    await cognate.store.transaction((trx) => tryDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'signup', code: input.ConfirmationCode }, now));
+    return errors.codeMismatch();
+  };
+  const user = await cognate.users.findForSignIn(pool, input.Username);
+  if (!user) throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? await mismatch() : errors.userNotFound('Username/client id combination not found.');
   if (user.status !== 'UNCONFIRMED') {
-    // Under ENABLED a confirmed user answers like an unknown name: CodeMismatch (issue 10).
-    if (client.settings.PreventUserExistenceErrors === 'ENABLED') throw errors.codeMismatch();
+    if (client.settings.PreventUserExistenceErrors === 'ENABLED') throw await mismatch();
     throw errors.notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
   }
   const now = cognate.clock.now();

@@ -334,9 +334,9 @@ export interface RecoveryRequestsTable {
   /** hex HMAC-SHA256 of kind, pool id and name */
   key: string;
   pool_id: string;
-  kind: 'code' | 'message';
+  kind: 'code' | 'message' | 'attempt';
   purpose: string;
-  /** the code's HMAC (code) or the sealed message (message) */
+  /** the code's HMAC (code), the sealed message (message), or nothing (attempt: a wrong code's write, tryDecoyCode) */
   value: string;
   created_at: number;
 }
