@@ -28,7 +28,7 @@ export const CODE_LIFETIME_MS: Record<'signup' | 'forgot_password' | 'verify', n
 /** An MFA code (`mfa:<session>`) lives as long as the longest AuthSessionValidity; its Session usually ends it sooner. */
 export const MFA_CODE_LIFETIME_MS = 15 * 60_000;
 
-const lifetime = (purpose: CodePurpose) =>
+export const lifetime = (purpose: CodePurpose) =>
   purpose.startsWith('verify:') ? CODE_LIFETIME_MS.verify : purpose.startsWith('mfa:') ? MFA_CODE_LIFETIME_MS : CODE_LIFETIME_MS[purpose as 'signup' | 'forgot_password'];
 
 export type CodeOutcome = 'ok' | 'mismatch' | 'expired';

@@ -10,7 +10,7 @@ import { createHmac, randomInt } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Outbox } from '../messaging/outbox.js';
-import type { CodePurpose, Codes } from './codes.js';
+import { lifetime as codeLifetime, MAX_CODE_ATTEMPTS, type CodePurpose, type Codes } from './codes.js';
 import type { UserPool } from './user-pools.js';
 import { isEmail, isPhoneNumber, type User } from './users.js';
 import type { Cognate } from './cognate.js';
@@ -267,25 +267,46 @@ export async function sendDecoyCode(
     await trx
       .insertInto('recovery_requests')
       .values({ key: k, pool_id: p.pool.id, kind, purpose: p.purpose, value, created_at: now })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, value, created_at: now }))
+      // A new code starts with no wrong attempts, as a real one does.
+      .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, value, attempts: 0, created_at: now }))
       .execute();
   }
 }
 
 /**
  * The work of a wrong confirmation code (ConfirmSignUp, ConfirmForgotPassword) for a name that has
- * no code to try under ENABLED: the live-code look-up, the hash and comparison, and one committed
- * write, as counting a real wrong attempt makes (issue 10, security.md P01) — an upsert of the
- * name's `attempt` row in `recovery_requests`. Call it in a transaction of its own.
+ * no code to try under ENABLED (issue 10, security.md P01): the live-code look-up, the hash and
+ * comparison, and the write that counting a wrong attempt makes. `mirror` decides when that write
+ * happens, as it does for a real user:
+ * - 'always' (ConfirmSignUp: the real user it stands for, unconfirmed, holds a live code) — an
+ *   upsert of the name's `attempt` row;
+ * - 'live' (ConfirmForgotPassword: most real users hold no live code, and a wrong guess then
+ *   writes nothing) — only while the name's decoy code from {@link sendDecoyCode} is live: within
+ *   the code's lifetime and below the attempts that kill a real code, counted on its row.
+ * Call it in a transaction of its own.
  */
-export async function tryDecoyCode(cognate: Pick<Cognate, 'codes' | 'secrets'>, trx: Transaction<Database>, p: { pool: UserPool; name: string; purpose: CodePurpose; code: string }, now: number): Promise<void> {
-  const key = createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0attempt\0${p.pool.id}\0${p.name}`).digest('hex');
+export async function tryDecoyCode(
+  cognate: Pick<Cognate, 'codes' | 'secrets'>,
+  trx: Transaction<Database>,
+  p: { pool: UserPool; name: string; purpose: CodePurpose; code: string; mirror: 'always' | 'live' },
+  now: number,
+): Promise<void> {
+  const keyOf = (kind: 'code' | 'attempt') => createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0${kind}\0${p.pool.id}\0${p.name}`).digest('hex');
+  if (p.mirror === 'always') {
+    const key = keyOf('attempt');
+    await cognate.codes.consumeDecoy(trx, { key, purpose: p.purpose, code: p.code });
+    await trx
+      .insertInto('recovery_requests')
+      .values({ key, pool_id: p.pool.id, kind: 'attempt', purpose: p.purpose, value: '', created_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, created_at: now }))
+      .execute();
+    return;
+  }
+  const key = keyOf('code');
+  const row = await trx.selectFrom('recovery_requests').select(['purpose', 'attempts', 'created_at']).where('key', '=', key).executeTakeFirst();
   await cognate.codes.consumeDecoy(trx, { key, purpose: p.purpose, code: p.code });
-  await trx
-    .insertInto('recovery_requests')
-    .values({ key, pool_id: p.pool.id, kind: 'attempt', purpose: p.purpose, value: '', created_at: now })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, created_at: now }))
-    .execute();
+  if (!row || row.purpose !== p.purpose || row.created_at + codeLifetime(p.purpose) <= now || row.attempts >= MAX_CODE_ATTEMPTS) return;
+  await trx.updateTable('recovery_requests').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('key', '=', key).execute();
 }
 
 /**

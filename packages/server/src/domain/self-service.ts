@@ -166,9 +166,9 @@ export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForg
     // The same hashing work as a real reset, then the answer a wrong code gets (security.md P02).
     await cognate.users.credentials(pool, input.Username, input.Password);
     if (existenceHidden(client)) {
-      // And the code check's work with its write, as a real wrong code counts an attempt (issue 10, P01).
+      // And the code check's work, with the write a real wrong code makes while a code is live (issue 10, P01).
       const now = cognate.clock.now();
-      await cognate.store.transaction((trx) => tryDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'forgot_password', code: input.ConfirmationCode }, now));
+      await cognate.store.transaction((trx) => tryDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'forgot_password', code: input.ConfirmationCode, mirror: 'live' }, now));
       throw errors.codeMismatch();
     }
     throw user ? errors.notAuthorized('User is disabled.') : errors.userNotFound(NOT_FOUND);

@@ -165,7 +165,7 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
   // wrong code costs (issue 10, security.md P01).
   const mismatch = async () => {
     const now = cognate.clock.now();
-    await cognate.store.transaction((trx) => tryDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'signup', code: input.ConfirmationCode }, now));
+    await cognate.store.transaction((trx) => tryDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'signup', code: input.ConfirmationCode, mirror: 'always' }, now));
     return errors.codeMismatch();
   };
   const user = await cognate.users.findForSignIn(pool, input.Username);

@@ -409,6 +409,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('kind', 'varchar(16)', (c) => c.notNull())
         .addColumn('purpose', 'varchar(64)', (c) => c.notNull())
         .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
         .addColumn('created_at', 'bigint', (c) => c.notNull())
         .execute();
       await db.schema.createIndex('recovery_requests_created').on('recovery_requests').column('created_at').execute();

@@ -338,6 +338,8 @@ export interface RecoveryRequestsTable {
   purpose: string;
   /** the code's HMAC (code), the sealed message (message), or nothing (attempt: a wrong code's write, tryDecoyCode) */
   value: string;
+  /** wrong codes tried against a decoy code (code rows; tryDecoyCode) */
+  attempts: Generated<number>;
   created_at: number;
 }
 

@@ -108,6 +108,21 @@ for (const kind of databaseKinds) {
       assert.equal(await countCodes(), codesBefore, 'no code issued');
     });
 
+    it('ConfirmForgotPassword for an unknown name counts attempts on its decoy code only while it is live, as a real code does', async () => {
+      const { cognate } = server.running;
+      const name = 'nobody-guessing';
+      const key = createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0code\0${pool.poolId}\0${name}`).digest('hex');
+      const row = () => cognate.store.db.selectFrom('recovery_requests').selectAll().where('key', '=', key).executeTakeFirst();
+      const confirm = () => idp(server.url, 'ConfirmForgotPassword', { ClientId: pool.clientId, Username: name, ConfirmationCode: '000000', Password: PASSWORD });
+      assert.equal((await confirm()).json.__type, 'CodeMismatchException');
+      assert.equal(await row(), undefined, 'no decoy code yet: no write, as for a user without a live code');
+      await forgot(pool, name);
+      for (let i = 0; i < 7; i++) assert.equal((await confirm()).json.__type, 'CodeMismatchException');
+      assert.equal((await row())?.attempts, 5, 'counted up to the attempts that kill a code, then no more writes');
+      await forgot(pool, name);
+      assert.equal((await row())?.attempts, 0, 'a new decoy code starts afresh');
+    });
+
     it('ConfirmForgotPassword: after the 6th wrong code it stays CodeMismatch, as for an unknown name', async () => {
       await forgot(pool, 'dave');
       const confirm = (Username: string) => idp(server.url, 'ConfirmForgotPassword', { ClientId: pool.clientId, Username, ConfirmationCode: '000000', Password: PASSWORD });
