@@ -15,7 +15,10 @@
 //   BENCH_USERS        users signed up and spread over the load (50)
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
 //                      listusers,getid,getidguest,verify,verifylib,wrongpassword,unknownuser,srpwrong,
-//                      srpunknown (all fifteen; the last four measure timing parity, one request at a time)
+//                      srpunknown,srpstart,srpverifier,forgot (all eighteen; wrongpassword to srpunknown
+//                      measure timing parity as separate scenarios, one request at a time; srpstart,
+//                      srpverifier and forgot are timing-parity pairs, each run as one scenario whose
+//                      two sides — a real user and a name no one has — alternate request by request)
 //   BENCH_LISTUSERS_POPULATION  users seeded (with `cognate users import`, not the API) in the pool
 //                      the listusers scenario reads (100000; the target is stated for 1000000)
 //   BENCH_EPHEMERALS   SRP client ephemerals (a, A) precomputed before the window (2048)
@@ -27,6 +30,7 @@
 //                      CPUs alone (30); the report shows how much CPU they took during each window
 //   BENCH_RETRIES      times a scenario is run again when other processes took ≥ 0.25 cores during
 //                      its window (2); the quietest attempt is reported
+//   BENCH_DOCS         where the generated markdown report is appended (docs/benchmarks.md; 0: nowhere)
 //   BENCH_SIGNED       requests each thread signs (SigV4, @smithy/signature-v4) with identity-pool
 //                      credentials before a verifier scenario, and sends round-robin (256)
 //
@@ -43,8 +47,8 @@
 //               `cognate.identity.verifier.verify()`; no server CPU is involved, the "load" columns
 //               are the verifier's cost
 
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
@@ -87,6 +91,9 @@ const SCENARIOS = {
   unknownuser: { label: 'unknown user (USER_PASSWORD_AUTH)', target: null, concurrency: 1, what: 'USER_PASSWORD_AUTH for a username no one has, one at a time' },
   srpwrong: { label: 'wrong password, real user (SRP)', target: null, parity: 'srpunknown', concurrency: 1, what: 'USER_SRP_AUTH + PASSWORD_VERIFIER with a claim from a wrong password, one at a time (lockout kept off as above)' },
   srpunknown: { label: 'unknown user (SRP)', target: null, concurrency: 1, what: 'USER_SRP_AUTH + PASSWORD_VERIFIER for a username no one has (fake salt and B), one at a time' },
+  srpstart: { label: 'SRP start (USER_SRP_AUTH)', pair: true, concurrency: 1, what: 'InitiateAuth USER_SRP_AUTH for a real user (A) and for a name no one has (B), alternating A B B A; each answers PASSWORD_VERIFIER' },
+  srpverifier: { label: 'SRP PASSWORD_VERIFIER, wrong password', pair: true, concurrency: 1, what: 'RespondToAuthChallenge PASSWORD_VERIFIER with a claim from a wrong password for a real user (A) and for a name no one has (B), alternating; only that step is timed (lockout kept off as above)' },
+  forgot: { label: 'ForgotPassword', pair: true, concurrency: 1, what: 'ForgotPassword for a real user with a verified email (A: a code is sent) and for a name no one has (B: a simulated delivery), alternating; at most 20 per real user (the hourly cap)' },
   verifylib: { label: 'verifier checks, in-process library', target: null, what: 'cognate.identity.verifier.verify() in the load threads on requests SigV4-signed with built-in credentials', identity: true, signed: true },
 };
 
@@ -465,6 +472,7 @@ async function setUp() {
         new CreateUserPoolClientCommand({
           UserPoolId: poolId,
           ClientName: 'bench-web',
+          // Explicit: the parity pairs measure the ENABLED behaviour, whatever the default becomes.
           PreventUserExistenceErrors: 'ENABLED',
           ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH'],
         }),
@@ -574,9 +582,22 @@ function percentile(sorted, p) {
   return sorted[i];
 }
 
+/** Timing-parity targets (security.md P01): the two sides' medians within 10%, their p90s within 15%. */
+const PARITY = { p50: 10, p90: 15 };
+const sideStats = (sorted) => ({ n: sorted.length, p50: percentile(sorted, 50), p90: percentile(sorted, 90) });
+/** B against A, in % of A. */
+const differencePct = (a, b) => (100 * (b - a)) / a;
+function parityVerdict(r) {
+  const { a, b } = r.sides;
+  const d50 = differencePct(a.p50, b.p50);
+  const d90 = differencePct(a.p90, b.p90);
+  const pass = a.n > 0 && b.n > 0 && r.errorCount === 0 && Math.abs(d50) <= PARITY.p50 && Math.abs(d90) <= PARITY.p90;
+  return { d50, d90, pass };
+}
+
 async function runScenario(name) {
   await waitForQuietMachine();
-  if (name === 'srp' || name === 'srpwrong' || name === 'srpunknown') {
+  if (['srp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(name)) {
     const each = Math.ceil(settings.ephemerals / settings.workers);
     const t = performance.now();
     await ask({ type: 'prepare', scenario: name, ephemerals: each }, 'prepared', 600_000, 'precomputing SRP ephemerals');
@@ -590,7 +611,7 @@ async function runScenario(name) {
   const start = Date.now() + 200;
   const measureFrom = start + settings.warmup * 1000;
   const deadline = measureFrom + settings.seconds * 1000;
-  const results = ask({ type: 'run', scenario: name, measureFrom, deadline, concurrency: SCENARIOS[name].concurrency }, 'result', deadline - Date.now() + DRAIN_MS, `scenario ${name}`);
+  const results = ask({ type: 'run', scenario: name, pair: !!SCENARIOS[name].pair, measureFrom, deadline, concurrency: SCENARIOS[name].concurrency }, 'result', deadline - Date.now() + DRAIN_MS, `scenario ${name}`);
   results.catch(() => {}); // observed below
 
   // Server and load-generator CPU over exactly the measured window.
@@ -607,6 +628,8 @@ async function runScenario(name) {
     offset += p.latencies.length;
   }
   latencies.sort();
+  // Side B of a timing-parity pair.
+  const latenciesB = Float64Array.from(parts.flatMap((p) => (p.latenciesB ? Array.from(p.latenciesB) : []))).sort();
   const ok = parts.reduce((n, p) => n + p.ok, 0);
   const errorCount = parts.reduce((n, p) => n + p.errorCount, 0);
   const errors = {};
@@ -622,6 +645,7 @@ async function runScenario(name) {
     ok,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    ...(SCENARIOS[name].pair ? { sides: { a: sideStats(latencies), b: sideStats(latenciesB) } } : {}),
     errorCount,
     errors,
     samples,
@@ -664,6 +688,104 @@ function boundBy(r) {
   return 'waiting (no CPU full)';
 }
 
+const PAIR_HEADER = ['pair', 'A: real user p50 ms', 'B: unknown p50 ms', 'Δ p50', 'A p90 ms', 'B p90 ms', 'Δ p90', 'n A/B', 'errors', 'result'];
+const pct = (n) => (Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${fmt(n, 1)}%` : '-');
+function pairRow(r) {
+  const { a, b } = r.sides;
+  const v = parityVerdict(r);
+  return [r.name, fmt(a.p50, 2), fmt(b.p50, 2), pct(v.d50), fmt(a.p90, 2), fmt(b.p90, 2), pct(v.d90), `${a.n}/${b.n}`, fmt(r.errorCount), v.pass ? 'PASS' : 'FAIL'];
+}
+
+/** The commit measured: HEAD, marked dirty when tracked files other than the generated report differ from it. */
+function commitInfo() {
+  const git = (args) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
+  try {
+    const sha = git(['rev-parse', '--short=10', 'HEAD']);
+    const dirty = git(['status', '--porcelain', '--untracked-files=no']).split('\n').filter((l) => l && !l.endsWith('docs/benchmarks.md'));
+    return { sha, subject: git(['log', '-1', '--format=%s']).slice(0, 100), dirty: dirty.length > 0 };
+  } catch {
+    return { sha: 'unknown', subject: '', dirty: false };
+  }
+}
+
+/** The database the server ran on, with its version. */
+async function databaseInfo() {
+  try {
+    if (settings.databaseUrl) {
+      const { default: pg } = await import('pg');
+      const c = new pg.Client({ connectionString: settings.databaseUrl });
+      await c.connect();
+      try {
+        return `PostgreSQL ${(await c.query('show server_version')).rows[0].server_version} (on this machine: ${/@(127\.0\.0\.1|localhost)[:/]/.test(settings.databaseUrl) ? 'yes' : 'no'})`;
+      } finally {
+        await c.end();
+      }
+    }
+    const { default: Sqlite } = await import('better-sqlite3');
+    const db = new Sqlite(':memory:');
+    try {
+      return `SQLite ${db.prepare('select sqlite_version() as v').get().v} (better-sqlite3; WAL, synchronous=FULL)`;
+    } finally {
+      db.close();
+    }
+  } catch (e) {
+    return `${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'} (version unknown: ${e.message})`;
+  }
+}
+
+const mdRow = (cells) => `| ${cells.map((c) => String(c).replaceAll('|', '\\|')).join(' | ')} |`;
+
+/** The run as a markdown section, generated (never hand-typed): appended to docs/benchmarks.md. */
+async function markdownReport(results, startedAt) {
+  const commit = commitInfo();
+  const cpu = os.cpus();
+  const out = [];
+  out.push(`### ${startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC — ${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}, commit ${commit.sha}${commit.dirty ? ' (with uncommitted changes)' : ''}`);
+  out.push('');
+  out.push('<!-- generated by bench/run.mjs; do not edit by hand -->');
+  out.push(`- commit: \`${commit.sha}\`${commit.dirty ? ' + uncommitted changes' : ''} (${commit.subject})`);
+  out.push(`- machine: ${cpu[0]?.model?.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}`);
+  out.push(`- database: ${await databaseInfo()}`);
+  out.push(`- settings: ${settings.seconds} s measured after ${settings.warmup} s warm-up per scenario, ${settings.users} users, ${settings.workers} load thread(s)${settings.serverArgs.length ? `, server flags: ${settings.serverArgs.join(' ')}` : ''}; the app client sets PreventUserExistenceErrors ENABLED`);
+  const pairs = results.filter((r) => r.sides);
+  if (pairs.length) {
+    out.push('');
+    out.push(`Timing-parity pairs: one request at a time, the two sides alternating A B B A; A is a real user, B a name no one has. Target (security.md P01): |Δ p50| ≤ ${PARITY.p50}% and |Δ p90| ≤ ${PARITY.p90}% (Δ = B against A).`);
+    out.push('');
+    out.push(mdRow(PAIR_HEADER));
+    out.push(mdRow(PAIR_HEADER.map((_, i) => (i === 0 || i === PAIR_HEADER.length - 1 ? '---' : '---:'))));
+    for (const r of pairs) out.push(mdRow(pairRow(r).map((c, i) => (i === 0 ? `\`${c}\`` : c))));
+    out.push('');
+    for (const r of pairs) out.push(`- \`${r.name}\`: ${SCENARIOS[r.name].what}. Cores during the window: server ${fmt(r.serverCores, 2)}, load ${fmt(r.benchCores, 2)}, other processes ${fmt(r.otherCores, 2)}.`);
+  }
+  const others = results.filter((r) => !r.sides);
+  if (others.length) {
+    out.push('');
+    const header = ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'srv CPU-s/1k ops', 'other cores'];
+    out.push(mdRow(header));
+    out.push(mdRow(header.map((_, i) => (i === 0 ? '---' : '---:'))));
+    for (const r of others) out.push(mdRow([SCENARIOS[r.name].label, fmt(r.opsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.errorCount), fmt(r.serverCpuPer1k, 2), fmt(r.otherCores, 2)]));
+    const parity = others.filter((r) => SCENARIOS[r.name].parity).map((r) => [r, others.find((o) => o.name === SCENARIOS[r.name].parity)]).filter(([, o]) => o);
+    for (const [known, unknown] of parity) out.push(`- ${known.name} / ${unknown.name} (separate scenarios, not interleaved): p50 ${fmt(known.p50, 2)} / ${fmt(unknown.p50, 2)} ms (${pct(differencePct(known.p50, unknown.p50))})`);
+  }
+  for (const r of results) if (r.errorCount > 0) out.push(`- errors in ${r.name}: ${JSON.stringify(r.errors)}; e.g. ${r.samples.join(' \\| ')}`);
+  if (settings.databaseUrl) out.push('- On PostgreSQL, "other processes" includes the database server.');
+  return out.join('\n') + '\n';
+}
+
+/** Appends the generated section under docs/benchmarks.md's "Generated results" heading (made on first use). */
+async function writeMarkdown(section) {
+  const target = process.env.BENCH_DOCS ?? path.join(root, 'docs', 'benchmarks.md');
+  if (target === '0' || target === '') return;
+  const heading = '## Generated results';
+  let text = existsSync(target) ? readFileSync(target, 'utf8') : '';
+  if (!text.includes(`\n${heading}\n`)) {
+    text = `${text.replace(/\n*$/, '\n')}\n${heading}\n\nWritten by \`npm run bench\` itself (bench/run.mjs), newest last; nothing below is typed by hand.\n`;
+  }
+  writeFileSync(target, `${text.replace(/\n*$/, '\n')}\n${section}`);
+  log(`report appended to ${path.relative(root, target)}`);
+}
+
 function report(results, context) {
   const out = [];
   out.push('');
@@ -679,7 +801,7 @@ function report(results, context) {
     out.push('     PASSWORD_CLAIM_SIGNATURE (S = (B - k*g^x)^(a+u*x) mod N) is computed per sign-in inside the window, as a client would.');
   }
   out.push('');
-  const rows = results.map((r) => {
+  const rows = results.filter((r) => !SCENARIOS[r.name].pair).map((r) => {
     const s = SCENARIOS[r.name];
     let target = '-';
     let verdict = '-';
@@ -733,6 +855,12 @@ function report(results, context) {
     ]);
     out.push(table(prow, ['flow', 'wrong password p50 ms', 'unknown user p50 ms', 'difference', 'wrong password p99 ms', 'unknown user p99 ms']));
   }
+  const pairs = results.filter((r) => r.sides);
+  if (pairs.length) {
+    out.push('');
+    out.push(`Timing-parity pairs (PreventUserExistenceErrors ENABLED; one request at a time, sides alternating A B B A; target: medians within ${PARITY.p50}%, p90s within ${PARITY.p90}%):`);
+    out.push(table(pairs.map(pairRow), PAIR_HEADER));
+  }
   if (settings.scenarios.some((s) => SCENARIOS[s].identity)) {
     out.push('Identity pools: a pool made with `cognate identity-pool create` trusting the bench client; getid = GetId + GetCredentialsForIdentity');
     out.push('  with a user pool ID token (one operation = the pair), getidguest = the same pair for a new guest identity each time.');
@@ -754,6 +882,7 @@ function report(results, context) {
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
+  const startedAt = new Date();
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run \`npm run build\` first (npm run bench does)`);
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'cognate-bench-'));
   let profileDir;
@@ -778,10 +907,14 @@ async function main() {
       if (run.otherCores < QUIET_CORES || attempt >= settings.retries || settings.databaseUrl) break;
       log(`  other processes took ${fmt(run.otherCores, 2)} cores during the window; running it again`);
     }
-    log(`  ${fmt(r.opsPerSec)} ops/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, ${r.errorCount} errors; cores: server ${fmt(r.serverCores, 2)}, load ${fmt(r.benchCores, 2)}, other ${fmt(r.otherCores, 2)}`);
+    if (r.sides) log(`  A p50 ${fmt(r.sides.a.p50, 2)} / p90 ${fmt(r.sides.a.p90, 2)} ms, B p50 ${fmt(r.sides.b.p50, 2)} / p90 ${fmt(r.sides.b.p90, 2)} ms (n ${r.sides.a.n}/${r.sides.b.n}): ${pairRow(r).slice(3, 4)} p50, ${pairRow(r).slice(6, 7)} p90, ${pairRow(r).at(-1)}`);
+    else log(`  ${fmt(r.opsPerSec)} ops/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, ${r.errorCount} errors; cores: server ${fmt(r.serverCores, 2)}, load ${fmt(r.benchCores, 2)}, other ${fmt(r.otherCores, 2)}`);
     results.push(r);
   }
   process.stdout.write(report(results, { ephemerals: Math.ceil(settings.ephemerals / settings.workers) * settings.workers }) + '\n');
+  const section = await markdownReport(results, startedAt);
+  process.stdout.write('\n' + section);
+  await writeMarkdown(section);
 
   await cleanup();
   if (profileDir) {

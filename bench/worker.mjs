@@ -8,6 +8,9 @@
 //   { type: 'prepare', scenario, signed }  SigV4-sign requests with the users' identity-pool credentials
 //                                          (and, for verifylib, open the database); answers 'prepared'
 //   { type: 'run', scenario, measureFrom, deadline }  (epoch ms); answers 'result'
+//   { type: 'run', scenario, pair: true, ... }  a timing-parity pair (`pairs` below): the two sides
+//                                          alternate request by request (A B B A ...); answers
+//                                          'result' with the latencies of side A and of side B
 //   { type: 'exit' }
 
 import http from 'node:http';
@@ -15,6 +18,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import {
   AdminCreateUserCommand,
   CognitoIdentityProviderClient,
+  ForgotPasswordCommand,
   GetUserCommand,
   ListUsersCommand,
   SignUpCommand,
@@ -290,6 +294,100 @@ const scenarios = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// Timing-parity pairs (issue 10, security.md P01): side A is a real user, side B a name no one
+// has; each side returns the milliseconds of the request whose timing must not tell them apart.
+
+/** ForgotPassword requests per real user: the server caps them at 20 an hour (past it, it answers like an unknown name). */
+const forgotCount = new Map();
+const FORGOT_CAP = 20;
+/** Times `command`, which must answer with a CodeDeliveryDetails. */
+async function forgot(username) {
+  const t0 = performance.now();
+  const out = await send(new ForgotPasswordCommand({ ClientId: cfg.clientId, Username: username }));
+  const ms = performance.now() - t0;
+  if (!out.CodeDeliveryDetails?.Destination) throw fail('no CodeDeliveryDetails after ForgotPassword');
+  return ms;
+}
+/** Times USER_SRP_AUTH, which must answer with the PASSWORD_VERIFIER challenge. */
+async function srpStart(username) {
+  const { A } = ephemerals[nextEphemeral++ % ephemerals.length];
+  const t0 = performance.now();
+  const out = await send(new InitiateAuthCommand({ AuthFlow: 'USER_SRP_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: username, SRP_A: A } }));
+  const ms = performance.now() - t0;
+  if (out.ChallengeName !== 'PASSWORD_VERIFIER') throw fail(`expected PASSWORD_VERIFIER, got ${out.ChallengeName}`);
+  return ms;
+}
+/** Times only the PASSWORD_VERIFIER answer (refused) of an SRP sign-in with `password`. */
+async function srpVerifier(username, password) {
+  const command = await srpAttempt(username, password);
+  const t0 = performance.now();
+  await refused(command);
+  return performance.now() - t0;
+}
+
+const pairs = {
+  srpstart: {
+    a: (user) => srpStart(user.username),
+    b: (user) => srpStart(unknownName(user)),
+  },
+  srpverifier: {
+    async a(user) {
+      await stayBelowLockout(user);
+      return srpVerifier(user.username, `${user.password}x`);
+    },
+    b: (user) => srpVerifier(unknownName(user), user.password),
+  },
+  forgot: {
+    a(user) {
+      const n = (forgotCount.get(user.username) ?? 0) + 1;
+      forgotCount.set(user.username, n);
+      if (n > FORGOT_CAP) throw fail(`more than ${FORGOT_CAP} ForgotPassword requests for ${user.username} this hour: raise BENCH_USERS`);
+      return forgot(user.username);
+    },
+    b: (user) => forgot(unknownName(user)),
+  },
+};
+/** Side of the n-th request of a pair: A B B A, A B B A … (cancels drift and which-goes-first). */
+const sideOf = (n) => (n % 4 === 0 || n % 4 === 3 ? 'a' : 'b');
+
+async function runPair({ scenario, measureFrom, deadline }) {
+  const pair = pairs[scenario];
+  const latencies = { a: [], b: [] };
+  const errors = {};
+  const samples = [];
+  let ok = 0;
+  let errorCount = 0;
+  let turn = cfg.index;
+  for (let n = 0; Date.now() < deadline; n++) {
+    const side = sideOf(n);
+    // Both sides of a quadruple use the same user (B uses the user's unknown twin name).
+    const user = cfg.users[turn % cfg.users.length];
+    if (n % 4 === 3) turn += cfg.workers;
+    let error;
+    let ms;
+    try {
+      ms = await pair[side](user);
+    } catch (e) {
+      error = e;
+    }
+    const finished = Date.now();
+    if (finished < measureFrom || finished > deadline) continue;
+    if (error) {
+      errorCount++;
+      const name = error?.name ?? 'Error';
+      errors[name] = (errors[name] ?? 0) + 1;
+      if (samples.length < 3) samples.push(`${side}: ${name}: ${error?.message ?? error}`);
+    } else {
+      ok++;
+      latencies[side].push(ms);
+    }
+  }
+  const a = Float64Array.from(latencies.a);
+  const b = Float64Array.from(latencies.b);
+  parentPort.postMessage({ type: 'result', ok, errorCount, errors, samples, latencies: a, latenciesB: b }, [a.buffer, b.buffer]);
+}
+
 async function prepare(msg) {
   if ((msg.scenario === 'verify' || msg.scenario === 'verifylib') && msg.signed) {
     // Requests signed before the window, spread over this thread's users, so that the load
@@ -300,7 +398,7 @@ async function prepare(msg) {
     for (let n = 0; n < msg.signed; n++) signed.push(await signedRequest(users[n % users.length], n));
     if (msg.scenario === 'verifylib') await openCognate();
   }
-  if ((msg.scenario === 'srp' || msg.scenario === 'srpwrong' || msg.scenario === 'srpunknown') && ephemerals.length < msg.ephemerals) {
+  if (['srp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(msg.scenario) && ephemerals.length < msg.ephemerals) {
     // a = 128 random bytes and A = g^a mod N, as amazon-cognito-identity-js makes them; computed
     // here, before the timed window, so that the load generator's CPU goes to the exchange itself.
     while (ephemerals.length < msg.ephemerals) ephemerals.push(generateClientEphemeral());
@@ -359,7 +457,7 @@ parentPort.on('message', (msg) => {
       (e) => parentPort.postMessage({ type: 'failed', message: String(e?.stack ?? e) }),
     );
   } else if (msg.type === 'run') {
-    run(msg).catch((e) => parentPort.postMessage({ type: 'failed', message: String(e?.stack ?? e) }));
+    (msg.pair ? runPair(msg) : run(msg)).catch((e) => parentPort.postMessage({ type: 'failed', message: String(e?.stack ?? e) }));
   } else if (msg.type === 'exit') {
     client.destroy();
     adminClient.destroy();

@@ -28,7 +28,7 @@ export const CODE_LIFETIME_MS: Record<'signup' | 'forgot_password' | 'verify', n
 /** An MFA code (`mfa:<session>`) lives as long as the longest AuthSessionValidity; its Session usually ends it sooner. */
 export const MFA_CODE_LIFETIME_MS = 15 * 60_000;
 
-const lifetime = (purpose: CodePurpose) =>
+export const lifetime = (purpose: CodePurpose) =>
   purpose.startsWith('verify:') ? CODE_LIFETIME_MS.verify : purpose.startsWith('mfa:') ? MFA_CODE_LIFETIME_MS : CODE_LIFETIME_MS[purpose as 'signup' | 'forgot_password'];
 
 /**
@@ -75,6 +75,36 @@ export class Codes {
       .values({ id: newId(), pool_id: p.poolId, user_id: p.userId, purpose: p.purpose, code_hash: this.hash(p.userId, p.purpose, code), expires_at: now + lifetime(p.purpose), attempts: 0, consumed_at: null, created_at: now })
       .execute();
     return code;
+  }
+
+  /**
+   * The work of {@link issue} for a name that gets no code (issue 10, security.md P01): the same
+   * queries, keyed by `key` (which names no user, so they find and change nothing), a code drawn
+   * and hashed the same way. Returns the code and its hash for the caller's decoy write.
+   */
+  async issueDecoy(db: Db, p: { key: string; purpose: CodePurpose }, now: number): Promise<{ code: string; codeHash: string }> {
+    await db.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', p.key).execute();
+    // The hourly count: nothing to count, and nothing to refuse.
+    await db
+      .selectFrom('codes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', p.key)
+      .where('purpose', '=', p.purpose)
+      .where('created_at', '>', now - 3600_000)
+      .executeTakeFirst();
+    await db.updateTable('codes').set({ consumed_at: now }).where('user_id', '=', p.key).where('purpose', '=', p.purpose).where('consumed_at', 'is', null).execute();
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    return { code, codeHash: this.hash(p.key, p.purpose, code) };
+  }
+
+  /**
+   * The work of a wrong {@link consume} for a name that has no code to try (issue 10, P01): the
+   * look-up of the live code, keyed by `key` (finds nothing), and the hash and comparison. The
+   * caller makes the write that counting the attempt would make.
+   */
+  async consumeDecoy(db: Db, p: { key: string; purpose: CodePurpose; code: string }): Promise<void> {
+    const row = await this.live(db, { userId: p.key, purpose: p.purpose });
+    constantTimeEqual(row?.code_hash ?? this.hash(p.key, p.purpose, '\0'), this.hash(p.key, p.purpose, p.code));
   }
 
   /** Kills every live code of a purpose (the value it would confirm changed or went away). */

@@ -6,11 +6,11 @@
  *     └─> sendCode / queueMessage (in the transaction: the code drawn, the message queued in the
  *         outbox — for SMTP / the SMS webhook, or for the pool's custom sender function)
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomInt } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import type { Database } from '../store/schema.js';
 import type { Outbox } from '../messaging/outbox.js';
-import type { CodePurpose, Codes } from './codes.js';
+import { lifetime as codeLifetime, MAX_CODE_ATTEMPTS, type CodePurpose, type Codes } from './codes.js';
 import type { UserPool } from './user-pools.js';
 import { isEmail, isPhoneNumber, type User } from './users.js';
 import type { Cognate } from './cognate.js';
@@ -233,4 +233,95 @@ export async function sendCode(
 ): Promise<CodeDeliveryDetails> {
   const code = await services.codes.issue(trx, { poolId: p.pool.id, userId: p.userId, purpose: p.purpose }, now);
   return queueMessage(services.outbox, trx, { ...p, code });
+}
+
+/** Decoy rows older than this go when {@link sendDecoyCode} prunes (about one call in a hundred). */
+const DECOY_RETENTION_MS = 24 * 3600_000;
+
+/**
+ * The work of {@link sendCode} (and of `outbox.kick()` after it) for a name that gets no code
+ * under PreventUserExistenceErrors ENABLED — an unknown name, or a user who can't get one — so the
+ * answer takes as long as a real one (issue 10, security.md P01): the same code queries
+ * ({@link Codes.issueDecoy}), a code drawn and hashed, a message filled in and sealed, and two
+ * committed writes: upserts of the `recovery_requests` rows of HMAC(kind, pool id, name), which
+ * name no one and are never read. Nothing is sent. Call it in a transaction of its own, as the
+ * real path does; then call {@link kickAfterDecoy} after commit.
+ */
+export async function sendDecoyCode(
+  cognate: Pick<Cognate, 'codes' | 'secrets'>,
+  trx: Transaction<Database>,
+  p: { pool: UserPool; name: string; purpose: CodePurpose; medium: 'EMAIL' | 'SMS'; messages?: Templates },
+  now: number,
+): Promise<void> {
+  const keyOf = (kind: 'code' | 'message') => createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0${kind}\0${p.pool.id}\0${p.name}`).digest('hex');
+  const key = keyOf('code');
+  // What finding a real user reads besides their row: their attributes (none here).
+  await trx.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', key).execute();
+  const { code, codeHash } = await cognate.codes.issueDecoy(trx, { key, purpose: p.purpose }, now);
+  const { subject, text } = fillMessage((p.messages ?? codeMessages(p.pool))[p.medium], code, p.name);
+  const content = { text, ...(subject !== undefined ? { subject } : {}), ...(p.medium === 'EMAIL' ? emailSender(p.pool) : {}) };
+  const messageKey = keyOf('message');
+  const sealed = cognate.secrets.atRest.sealToString(Buffer.from(JSON.stringify(content)), `recovery:${messageKey}`);
+  // Two writes, as the real path inserts a code and an outbox message; upserts, so one name keeps two rows.
+  for (const [k, kind, value] of [[key, 'code', codeHash], [messageKey, 'message', sealed]] as const) {
+    await trx
+      .insertInto('recovery_requests')
+      .values({ key: k, pool_id: p.pool.id, kind, purpose: p.purpose, value, created_at: now })
+      // A new code starts with no wrong attempts, as a real one does.
+      .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, value, attempts: 0, created_at: now }))
+      .execute();
+  }
+}
+
+/**
+ * The work of a wrong confirmation code (ConfirmSignUp, ConfirmForgotPassword) for a name that has
+ * no code to try under ENABLED (issue 10, security.md P01): the live-code look-up, the hash and
+ * comparison, and the write that counting a wrong attempt makes. `mirror` decides when that write
+ * happens, as it does for a real user:
+ * - 'always' (ConfirmSignUp: the real user it stands for, unconfirmed, holds a live code) — an
+ *   upsert of the name's `attempt` row;
+ * - 'live' (ConfirmForgotPassword: most real users hold no live code, and a wrong guess then
+ *   writes nothing) — only while the name's decoy code from {@link sendDecoyCode} is live: within
+ *   the code's lifetime and below the attempts that kill a real code, counted on its row.
+ * Call it in a transaction of its own.
+ */
+export async function tryDecoyCode(
+  cognate: Pick<Cognate, 'codes' | 'secrets'>,
+  trx: Transaction<Database>,
+  p: { pool: UserPool; name: string; purpose: CodePurpose; code: string; mirror: 'always' | 'live' },
+  now: number,
+): Promise<void> {
+  const keyOf = (kind: 'code' | 'attempt') => createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0${kind}\0${p.pool.id}\0${p.name}`).digest('hex');
+  if (p.mirror === 'always') {
+    const key = keyOf('attempt');
+    await cognate.codes.consumeDecoy(trx, { key, purpose: p.purpose, code: p.code });
+    await trx
+      .insertInto('recovery_requests')
+      .values({ key, pool_id: p.pool.id, kind: 'attempt', purpose: p.purpose, value: '', created_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, created_at: now }))
+      .execute();
+    return;
+  }
+  const key = keyOf('code');
+  const row = await trx.selectFrom('recovery_requests').select(['purpose', 'attempts', 'created_at']).where('key', '=', key).executeTakeFirst();
+  await cognate.codes.consumeDecoy(trx, { key, purpose: p.purpose, code: p.code });
+  if (!row || row.purpose !== p.purpose || row.created_at + codeLifetime(p.purpose) <= now || row.attempts >= MAX_CODE_ATTEMPTS) return;
+  await trx.updateTable('recovery_requests').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('key', '=', key).execute();
+}
+
+/**
+ * After a decoy's commit: what the real path does after its commit (a delivery pass, off the
+ * response path; it finds nothing of the decoy's), and now and then, also off the response path,
+ * the pruning of old decoy rows.
+ */
+export function kickAfterDecoy(cognate: Pick<Cognate, 'outbox' | 'store' | 'log'>, now: number): void {
+  cognate.outbox.kickLater();
+  if (randomInt(100) !== 0) return;
+  setImmediate(() => {
+    cognate.store.db
+      .deleteFrom('recovery_requests')
+      .where('created_at', '<', now - DECOY_RETENTION_MS)
+      .execute()
+      .catch((e: unknown) => cognate.log.warn({ err: e }, 'pruning recovery_requests failed'));
+  });
 }

@@ -29,7 +29,7 @@ import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
 import { migrateUser } from './user-migration.js';
-import { type CodeDeliveryDetails, codeDestination, composeMessages, emailSender, maskDestination, sendCode, simulatedDelivery } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, composeMessages, emailSender, kickAfterDecoy, maskDestination, sendCode, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
 import { aliasExists } from './aliases.js';
@@ -83,6 +83,21 @@ function simulatedRecovery(cognate: Cognate, pool: UserPool, name: string, mecha
   return simulatedDelivery(cognate.secrets.fakeSaltKey, pool, name, preferred);
 }
 
+/**
+ * The answer for a name that gets no code under ENABLED (unknown, or a user who can't recover),
+ * after the work a real request does (issue 10, security.md P01): the code drawn and hashed, the
+ * message filled in and sealed, two committed writes (decoy rows, sendDecoyCode), and a delivery
+ * pass kicked after commit. The CustomMessage function is not run for them (Cognito doesn't), so
+ * in a pool that has one, the real path stays slower by the function's time.
+ */
+async function decoyRecovery(cognate: Cognate, pool: UserPool, name: string, mechanisms: Verifiable[] | undefined): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+  const delivery = simulatedRecovery(cognate, pool, name, mechanisms);
+  const now = cognate.clock.now();
+  await cognate.store.transaction((trx) => sendDecoyCode(cognate, trx, { pool, name, purpose: 'forgot_password', medium: delivery.DeliveryMedium }, now));
+  kickAfterDecoy(cognate, now);
+  return { CodeDeliveryDetails: delivery };
+}
+
 export interface ForgotPasswordInput {
   ClientId: string;
   SecretHash?: string;
@@ -98,12 +113,12 @@ export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInpu
     (await cognate.users.findForSignIn(pool, input.Username)) ??
     // The pool's UserMigration function may know them: they come in RESET_REQUIRED, with no password.
     (await migrateUser(cognate, pool, client, { source: 'ForgotPassword', name: input.Username, clientMetadata: input.ClientMetadata }))?.user;
+  // Under ENABLED, a name that gets no code answers exactly like a real user, in content and in time (issue 10).
+  const hidden = () => decoyRecovery(cognate, pool, input.Username, mechanisms);
   if (!user) {
     if (!existenceHidden(client)) throw errors.userNotFound(NOT_FOUND);
-    return { CodeDeliveryDetails: simulatedRecovery(cognate, pool, input.Username, mechanisms) };
+    return hidden();
   }
-  // Under ENABLED, a user who can't get a code answers exactly like an unknown name (issue 10).
-  const hidden = () => ({ CodeDeliveryDetails: simulatedRecovery(cognate, pool, input.Username, mechanisms) });
   if (!user.enabled) {
     if (existenceHidden(client)) return hidden();
     throw errors.notAuthorized('User is disabled.');
@@ -126,10 +141,12 @@ export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInpu
       return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, messages, kind: 'ForgotPassword' }, now);
     });
   } catch (error) {
+    // Past the hourly cap the transaction rolled back without a write; the decoy's write stands in for it.
     if (existenceHidden(client) && error instanceof CognitoError && error.name === 'LimitExceededException') return hidden();
     throw error;
   }
-  cognate.outbox.kick();
+  // After the answer is written, as after a decoy (kickAfterDecoy): the delivery pass is off the response path.
+  cognate.outbox.kickLater();
   return { CodeDeliveryDetails: delivery };
 }
 
@@ -149,7 +166,12 @@ export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForg
   if (!user || !user.enabled) {
     // The same hashing work as a real reset, then the answer a wrong code gets (security.md P02).
     await cognate.users.credentials(pool, input.Username, input.Password);
-    if (existenceHidden(client)) throw errors.codeMismatch();
+    if (existenceHidden(client)) {
+      // And the code check's work, with the write a real wrong code makes while a code is live (issue 10, P01).
+      const now = cognate.clock.now();
+      await cognate.store.transaction((trx) => tryDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'forgot_password', code: input.ConfirmationCode, mirror: 'live' }, now));
+      throw errors.codeMismatch();
+    }
     throw user ? errors.notAuthorized('User is disabled.') : errors.userNotFound(NOT_FOUND);
   }
   const credentials = await cognate.users.credentials(pool, user.username, input.Password);

@@ -6,10 +6,10 @@ import { attributeMap, booleanField, runTrigger, triggerArn, userAttributesOf } 
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError } from './codes.js';
-import { type CodeDeliveryDetails, codeDestination, composeMessages, sendCode, simulatedDelivery } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, composeMessages, kickAfterDecoy, sendCode, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType, type User } from './users.js';
+import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType } from './users.js';
 import type { UserPool } from './user-pools.js';
 
 /** The app client and its pool for an unsigned call naming a ClientId. */
@@ -152,13 +152,6 @@ export async function postConfirmation(cognate: Cognate, pool: UserPool, sub: st
   });
 }
 
-/** The user an unsigned self-service call names, or the error user-existence protection calls for. */
-async function namedUser(cognate: Cognate, pool: UserPool, client: AppClient, username: string, whenMissing: () => Error): Promise<User> {
-  const user = await cognate.users.findForSignIn(pool, username);
-  if (user) return user;
-  throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? whenMissing() : errors.userNotFound('Username/client id combination not found.');
-}
-
 /**
  * ConfirmSignUp. Confirming makes the user's verified email or phone number (and any
  * preferred_username) sign-in aliases in AliasAttributes pools: if another user holds one, the
@@ -168,10 +161,17 @@ async function namedUser(cognate: Cognate, pool: UserPool, client: AppClient, us
 export async function confirmSignUp(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean; ClientMetadata?: Record<string, string> }): Promise<Record<string, never>> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
-  const user = await namedUser(cognate, pool, client, input.Username, () => errors.codeMismatch());
+  // Under ENABLED an unknown name and a confirmed user answer CodeMismatch, after the work a real
+  // wrong code costs (issue 10, security.md P01).
+  const mismatch = async () => {
+    const now = cognate.clock.now();
+    await cognate.store.transaction((trx) => tryDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'signup', code: input.ConfirmationCode, mirror: 'always' }, now));
+    return errors.codeMismatch();
+  };
+  const user = await cognate.users.findForSignIn(pool, input.Username);
+  if (!user) throw client.settings.PreventUserExistenceErrors === 'ENABLED' ? await mismatch() : errors.userNotFound('Username/client id combination not found.');
   if (user.status !== 'UNCONFIRMED') {
-    // Under ENABLED a confirmed user answers like an unknown name: CodeMismatch (issue 10).
-    if (client.settings.PreventUserExistenceErrors === 'ENABLED') throw errors.codeMismatch();
+    if (client.settings.PreventUserExistenceErrors === 'ENABLED') throw await mismatch();
     throw errors.notAuthorized(`User cannot be confirmed. Current status is ${user.status}`);
   }
   const now = cognate.clock.now();
@@ -192,16 +192,23 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
 export async function resendConfirmationCode(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
-  // A simulated delivery, shaped like a real one and stable per name (security.md P02).
-  const simulated = () => simulatedDelivery(cognate.secrets.fakeSaltKey, pool, input.Username, (pool.settings.AutoVerifiedAttributes ?? []).includes('phone_number') ? 'phone_number' : 'email');
+  // A simulated delivery, shaped like a real one and stable per name (security.md P02), after the
+  // work a real resend does: a code drawn, hashed and sealed in a committed write (issue 10, P01).
+  const simulated = async (): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> => {
+    const delivery = simulatedDelivery(cognate.secrets.fakeSaltKey, pool, input.Username, (pool.settings.AutoVerifiedAttributes ?? []).includes('phone_number') ? 'phone_number' : 'email');
+    const now = cognate.clock.now();
+    await cognate.store.transaction((trx) => sendDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'signup', medium: delivery.DeliveryMedium }, now));
+    kickAfterDecoy(cognate, now);
+    return { CodeDeliveryDetails: delivery };
+  };
   const user = await cognate.users.findForSignIn(pool, input.Username);
   if (!user) {
     if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound('Username/client id combination not found.');
-    return { CodeDeliveryDetails: simulated() };
+    return simulated();
   }
   // Under ENABLED a confirmed user answers like an unknown name: a simulated delivery (issue 10).
   if (user.status !== 'UNCONFIRMED') {
-    if (client.settings.PreventUserExistenceErrors === 'ENABLED') return { CodeDeliveryDetails: simulated() };
+    if (client.settings.PreventUserExistenceErrors === 'ENABLED') return simulated();
     throw errors.invalidParameter('User is already confirmed.');
   }
   const destination = codeDestination(pool, user);
@@ -211,6 +218,7 @@ export async function resendConfirmationCode(cognate: Cognate, input: { ClientId
   const delivery = await cognate.store.transaction(async (trx) => {
     return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'signup', destination, messages, kind: 'ResendCode' }, now);
   });
-  cognate.outbox.kick();
+  // Off the response path, as after a decoy (kickAfterDecoy).
+  cognate.outbox.kickLater();
   return { CodeDeliveryDetails: delivery };
 }

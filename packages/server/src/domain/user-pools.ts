@@ -371,6 +371,7 @@ export class UserPools {
     await this.store.transaction(async (trx) => {
       await trx.deleteFrom('refresh_tokens').where('pool_id', '=', id).execute();
       await trx.deleteFrom('codes').where('pool_id', '=', id).execute();
+      await trx.deleteFrom('recovery_requests').where('pool_id', '=', id).execute();
       await trx.deleteFrom('user_attributes').where('pool_id', '=', id).execute();
       await trx.deleteFrom('users').where('pool_id', '=', id).execute();
       await trx.deleteFrom('user_pool_clients').where('pool_id', '=', id).execute();

@@ -126,6 +126,16 @@ export class Outbox {
       });
   }
 
+  /**
+   * {@link kick}, once the current response is on its way (setImmediate): for paths whose timing
+   * must not depend on whether a message was queued (issue 10, security.md P01). With SQLite the
+   * delivery pass's queries run synchronously, so a plain kick would run part of it before the
+   * answer is written.
+   */
+  kickLater(): void {
+    setImmediate(() => this.kick()).unref();
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;

@@ -337,6 +337,27 @@ export interface LockoutDecoysTable {
   attempt_admitted: number;
 }
 
+/**
+ * Decoy recovery requests (domain/messages.ts sendDecoyCode): the writes a ForgotPassword (or a
+ * resent confirmation code) for a name that gets no code makes instead of a code and an outbox
+ * message, so that it costs what a real one costs (issue 10, security.md P01). Two rows per pool
+ * and name, a `code` row (the code's hash) and a `message` row (the sealed message); the key is an
+ * HMAC of kind, pool id and name under a server-held key, so the table names no one. Nothing reads
+ * the rows; old ones are pruned now and then.
+ */
+export interface RecoveryRequestsTable {
+  /** hex HMAC-SHA256 of kind, pool id and name */
+  key: string;
+  pool_id: string;
+  kind: 'code' | 'message' | 'attempt';
+  purpose: string;
+  /** the code's HMAC (code), the sealed message (message), or nothing (attempt: a wrong code's write, tryDecoyCode) */
+  value: string;
+  /** wrong codes tried against a decoy code (code rows; tryDecoyCode) */
+  attempts: Generated<number>;
+  created_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -362,5 +383,6 @@ export interface Database {
   devices: DevicesTable;
   spent_sessions: SpentSessionsTable;
   lockout_decoys: LockoutDecoysTable;
+  recovery_requests: RecoveryRequestsTable;
   kysely_placeholder?: { id: Generated<number> };
 }

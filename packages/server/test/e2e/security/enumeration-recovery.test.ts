@@ -5,6 +5,7 @@
  * address the way Cognate masks real ones, the pool's medium and attribute), stable per name and not
  * recognisable as fake (no example.com). Under LEGACY the old, revealing answers stay.
  */
+import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdminCreateUserCommand, AdminDisableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
@@ -85,6 +86,41 @@ for (const kind of databaseKinds) {
         assertLikeUnknown(res, unknown, `ForgotPassword carol #${i + 1}`);
       }
       await codes.skipAll(pool.poolId);
+    });
+
+    it('ForgotPassword: a name that gets no code does a real request\'s writes — two decoy rows per name, upserted — and nothing is sent', async () => {
+      const { cognate } = server.running;
+      const keyOf = (kind: string, name: string) => createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0${kind}\0${pool.poolId}\0${name}`).digest('hex');
+      const outboxBefore = (await cognate.outbox.recent(100_000, pool.poolId)).length;
+      const countCodes = async () => Number((await cognate.store.db.selectFrom('codes').select((eb) => eb.fn.countAll<number>().as('n')).where('pool_id', '=', pool.poolId).executeTakeFirstOrThrow()).n);
+      const codesBefore = await countCodes();
+      for (let i = 0; i < 3; i++) for (const name of ['nobody-decoy', 'dora']) assert.equal((await forgot(pool, name)).status, 200);
+      const rows = await cognate.store.db.selectFrom('recovery_requests').selectAll().where('pool_id', '=', pool.poolId).execute();
+      for (const name of ['nobody-decoy', 'dora']) {
+        const mine = rows.filter((r) => r.key === keyOf('code', name) || r.key === keyOf('message', name));
+        assert.deepEqual(mine.map((r) => r.kind).sort(), ['code', 'message'], `${name}: one code row and one message row`);
+        for (const r of mine) {
+          assert.equal(r.purpose, 'forgot_password');
+          assert.ok(!r.value.includes(name), `${name}: the row doesn't name them`);
+        }
+      }
+      assert.equal((await cognate.outbox.recent(100_000, pool.poolId)).length, outboxBefore, 'no message queued');
+      assert.equal(await countCodes(), codesBefore, 'no code issued');
+    });
+
+    it('ConfirmForgotPassword for an unknown name counts attempts on its decoy code only while it is live, as a real code does', async () => {
+      const { cognate } = server.running;
+      const name = 'nobody-guessing';
+      const key = createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0code\0${pool.poolId}\0${name}`).digest('hex');
+      const row = () => cognate.store.db.selectFrom('recovery_requests').selectAll().where('key', '=', key).executeTakeFirst();
+      const confirm = () => idp(server.url, 'ConfirmForgotPassword', { ClientId: pool.clientId, Username: name, ConfirmationCode: '000000', Password: PASSWORD });
+      assert.equal((await confirm()).json.__type, 'CodeMismatchException');
+      assert.equal(await row(), undefined, 'no decoy code yet: no write, as for a user without a live code');
+      await forgot(pool, name);
+      for (let i = 0; i < 7; i++) assert.equal((await confirm()).json.__type, 'CodeMismatchException');
+      assert.equal((await row())?.attempts, 5, 'counted up to the attempts that kill a code, then no more writes');
+      await forgot(pool, name);
+      assert.equal((await row())?.attempts, 0, 'a new decoy code starts afresh');
     });
 
     it('ConfirmForgotPassword: after the 6th wrong code it stays CodeMismatch, as for an unknown name', async () => {
