@@ -15,9 +15,9 @@
 //   BENCH_USERS        users signed up and spread over the load (50)
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
 //                      listusers,getid,getidguest,verify,verifylib,wrongpassword,unknownuser,srpwrong,
-//                      srpunknown,srpstart,srpverifier,forgot (all eighteen; wrongpassword to srpunknown
-//                      measure timing parity as separate scenarios, one request at a time; srpstart,
-//                      srpverifier and forgot are timing-parity pairs, each run as one scenario whose
+//                      srpunknown,passwordauth,srpstart,srpverifier,forgot (all nineteen; wrongpassword to
+//                      srpunknown measure timing parity as separate scenarios, one request at a time;
+//                      passwordauth, srpstart, srpverifier and forgot are timing-parity pairs, each run as one scenario whose
 //                      two sides — a real user and a name no one has — alternate request by request)
 //   BENCH_LISTUSERS_POPULATION  users seeded (with `cognate users import`, not the API) in the pool
 //                      the listusers scenario reads (100000; the target is stated for 1000000)
@@ -91,6 +91,7 @@ const SCENARIOS = {
   unknownuser: { label: 'unknown user (USER_PASSWORD_AUTH)', target: null, concurrency: 1, what: 'USER_PASSWORD_AUTH for a username no one has, one at a time' },
   srpwrong: { label: 'wrong password, real user (SRP)', target: null, parity: 'srpunknown', concurrency: 1, what: 'USER_SRP_AUTH + PASSWORD_VERIFIER with a claim from a wrong password, one at a time (lockout kept off as above)' },
   srpunknown: { label: 'unknown user (SRP)', target: null, concurrency: 1, what: 'USER_SRP_AUTH + PASSWORD_VERIFIER for a username no one has (fake salt and B), one at a time' },
+  passwordauth: { label: 'USER_PASSWORD_AUTH, wrong password', pair: true, concurrency: 1, what: 'InitiateAuth USER_PASSWORD_AUTH with a wrong password for a real user (A) and for a name no one has (B), alternating A B B A; only that request is timed (lockout kept off as above)' },
   srpstart: { label: 'SRP start (USER_SRP_AUTH)', pair: true, concurrency: 1, what: 'InitiateAuth USER_SRP_AUTH for a real user (A) and for a name no one has (B), alternating A B B A; each answers PASSWORD_VERIFIER' },
   srpverifier: { label: 'SRP PASSWORD_VERIFIER, wrong password', pair: true, concurrency: 1, what: 'RespondToAuthChallenge PASSWORD_VERIFIER with a claim from a wrong password for a real user (A) and for a name no one has (B), alternating; only that step is timed (lockout kept off as above)' },
   forgot: { label: 'ForgotPassword', pair: true, concurrency: 1, what: 'ForgotPassword for a real user with a verified email (A: a code is sent) and for a name no one has (B: a simulated delivery), alternating; at most 20 per real user (the hourly cap)' },

@@ -326,7 +326,21 @@ async function srpVerifier(username, password) {
   return performance.now() - t0;
 }
 
+/** Times USER_PASSWORD_AUTH with `password`, which must be refused as a wrong password. */
+async function passwordAttempt(username, password) {
+  const t0 = performance.now();
+  await refused(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: username, PASSWORD: password } }));
+  return performance.now() - t0;
+}
+
 const pairs = {
+  passwordauth: {
+    async a(user) {
+      await stayBelowLockout(user);
+      return passwordAttempt(user.username, `${user.password}x`);
+    },
+    b: (user) => passwordAttempt(unknownName(user), user.password),
+  },
   srpstart: {
     a: (user) => srpStart(user.username),
     b: (user) => srpStart(unknownName(user)),
