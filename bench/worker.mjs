@@ -333,25 +333,22 @@ async function passwordAttempt(username, password) {
   return performance.now() - t0;
 }
 
-const pairs = {
-  passwordauth: {
-    async a(user) {
-      await stayBelowLockout(user);
-      return passwordAttempt(user.username, `${user.password}x`);
-    },
-    b: (user) => passwordAttempt(unknownName(user), user.password),
+/** A wrong password for a real user (kept below the lockout) against a name no one has, timed by `attempt`. */
+const wrongVsUnknown = (attempt) => ({
+  async a(user) {
+    await stayBelowLockout(user);
+    return attempt(user.username, `${user.password}x`);
   },
+  b: (user) => attempt(unknownName(user), user.password),
+});
+
+const pairs = {
+  passwordauth: wrongVsUnknown(passwordAttempt),
   srpstart: {
     a: (user) => srpStart(user.username),
     b: (user) => srpStart(unknownName(user)),
   },
-  srpverifier: {
-    async a(user) {
-      await stayBelowLockout(user);
-      return srpVerifier(user.username, `${user.password}x`);
-    },
-    b: (user) => srpVerifier(unknownName(user), user.password),
-  },
+  srpverifier: wrongVsUnknown(srpVerifier),
   forgot: {
     a(user) {
       const n = (forgotCount.get(user.username) ?? 0) + 1;
