@@ -1,7 +1,7 @@
 /**
  * Self-service sign-up: SignUp, ConfirmSignUp and ResendConfirmationCode.
  */
-import { errors } from '../errors.js';
+import { CognitoError, errors } from '../errors.js';
 import { attributeMap, booleanField, runTrigger, triggerArn, userAttributesOf } from '../triggers/triggers.js';
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
@@ -211,13 +211,24 @@ export async function resendConfirmationCode(cognate: Cognate, input: { ClientId
     if (client.settings.PreventUserExistenceErrors === 'ENABLED') return simulated();
     throw errors.invalidParameter('User is already confirmed.');
   }
+  // Nowhere to send it, or past the hourly cap: under ENABLED, an unknown name's answer too.
+  const hidden = client.settings.PreventUserExistenceErrors === 'ENABLED';
   const destination = codeDestination(pool, user);
-  if (!destination) throw errors.invalidParameter('Cannot resend codes. Auto verification not turned on.');
+  if (!destination) {
+    if (hidden) return simulated();
+    throw errors.invalidParameter('Cannot resend codes. Auto verification not turned on.');
+  }
   const messages = await composeMessages(cognate, pool, { occasion: 'ResendCode', user, clientId: client.id, clientMetadata: input.ClientMetadata });
   const now = cognate.clock.now();
-  const delivery = await cognate.store.transaction(async (trx) => {
-    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'signup', destination, messages, kind: 'ResendCode' }, now);
-  });
+  let delivery: CodeDeliveryDetails;
+  try {
+    delivery = await cognate.store.transaction(async (trx) => {
+      return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'signup', destination, messages, kind: 'ResendCode' }, now);
+    });
+  } catch (error) {
+    if (hidden && error instanceof CognitoError && error.name === 'LimitExceededException') return simulated();
+    throw error;
+  }
   // Off the response path, as after a decoy (kickAfterDecoy).
   cognate.outbox.kickLater();
   return { CodeDeliveryDetails: delivery };

@@ -154,5 +154,22 @@ for (const kind of databaseKinds) {
       const old = await resend(legacy, 'alice');
       assert.equal(old.json.__type, 'InvalidParameterException');
     });
+
+    it('ResendConfirmationCode: an unconfirmed user past the hourly cap answers like an unknown name, not LimitExceeded', async () => {
+      const resend = (p: Pool, Username: string) => idp(server.url, 'ResendConfirmationCode', { ClientId: p.clientId, Username });
+      await signUp(server, pool, 'ursula', 'ursula@example.com');
+      await signUp(server, legacy, 'ursula', 'ursula@example.com');
+      const unknown = await resend(pool, 'nobody-resent-often');
+      for (let i = 0; i < 25; i++) assertLikeUnknown(await resend(pool, 'ursula'), unknown, `ResendConfirmationCode ursula #${i + 1}`);
+      // LEGACY says so.
+      let limited: Raw | undefined;
+      for (let i = 0; i < 25 && !limited; i++) {
+        const res = await resend(legacy, 'ursula');
+        if (res.status !== 200) limited = res;
+      }
+      assert.equal(limited?.json.__type, 'LimitExceededException');
+      await codes.skipAll(pool.poolId);
+      await codes.skipAll(legacy.poolId);
+    });
   });
 }
