@@ -711,15 +711,6 @@ export function operationForTarget(target: string): { model: ServiceModel; op: O
 }
 
 /**
- * Whether `name` is an operation of the service.
- * @param model - a loaded service model
- * @param name - an operation name, case-sensitive
- */
-export function isKnownOperation(model: ServiceModel, name: string): boolean {
-  return model.operation(name) !== undefined;
-}
-
-/**
  * Rejects JSON nested deeper than `max` arrays/objects (the top-level object is level 1). `JSON.parse` accepts any
  * depth, and deep input would otherwise reach recursive code (validation, stores, logging).
  *
