@@ -21,6 +21,7 @@ import { usernameKey, validateAttributes, type AttributeType, type User, type Us
 import { aliasExists } from './aliases.js';
 import { assertPasswordNotReused, rememberReplacedPassword } from './password-history.js';
 import type { PasswordPolicy, UserPool } from './user-pools.js';
+import { required } from './parameters.js';
 
 type Trx = Transaction<Database>;
 type Medium = 'EMAIL' | 'SMS';
@@ -409,20 +410,14 @@ function newPasswordAttributes(pool: UserPool, client: AppClient, user: User, re
   return written;
 }
 
-function requiredResponse(responses: Record<string, string>, name: string): string {
-  const value = responses[name];
-  if (value === undefined || value === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
-  return value;
-}
-
 /**
  * Answers NEW_PASSWORD_REQUIRED: checks the sealed session, the new password against the policy and
  * the given attributes, then sets the password, CONFIRMED and the attributes in one conditional
  * write, so a session is good for one answer. Returns the updated user for the rest of sign-in.
  */
 export async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<User> {
-  const name = requiredResponse(responses, 'USERNAME');
-  const newPassword = requiredResponse(responses, 'NEW_PASSWORD');
+  const name = required(responses, 'USERNAME');
+  const newPassword = required(responses, 'NEW_PASSWORD');
   const now = cognate.clock.now();
   const state = session ? cognate.secrets.sessions.openJson<NewPasswordSession>(session, NEW_PASSWORD_AAD, now) : null;
   if (!state || state.p !== pool.id || state.c !== client.id || typeof state.s !== 'string' || typeof state.e !== 'number') throw invalidSession();

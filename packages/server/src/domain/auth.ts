@@ -24,6 +24,7 @@ import { migrateUser } from './user-migration.js';
 import { spendOnce } from './single-use.js';
 import { decoySlot, passwordAttemptsExceeded } from './lockout.js';
 import { runTrigger, userAttributesOf } from '../triggers/triggers.js';
+import { required } from './parameters.js';
 
 export type ChallengeName = 'PASSWORD_VERIFIER' | 'NEW_PASSWORD_REQUIRED' | 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'CUSTOM_CHALLENGE' | 'DEVICE_SRP_AUTH' | 'DEVICE_PASSWORD_VERIFIER' | 'MFA_SETUP' | 'SELECT_MFA_TYPE' | 'EMAIL_OTP';
 
@@ -37,12 +38,6 @@ export interface AuthResponse {
 type Params = Record<string, string>;
 
 const INCORRECT = 'Incorrect username or password.';
-
-export function required(params: Params | undefined, name: string): string {
-  const value = params?.[name];
-  if (value === undefined || value === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
-  return value;
-}
 
 /** What a sealed SECRET_BLOCK carries between InitiateAuth and PASSWORD_VERIFIER. */
 interface SecretBlockState {

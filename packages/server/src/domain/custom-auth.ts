@@ -18,9 +18,10 @@ import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import type { User } from './users.js';
 import type { UserPool } from './user-pools.js';
-import { afterPrimaryCredential, assertMayUseAccount, deviceKeyOf, preAuthentication, required, SESSION_SEAL_GRACE_MS, sessionMs, startSrp, type AuthResponse } from './auth.js';
+import { afterPrimaryCredential, assertMayUseAccount, deviceKeyOf, preAuthentication, SESSION_SEAL_GRACE_MS, sessionMs, startSrp, type AuthResponse } from './auth.js';
 import { spendOnce } from './single-use.js';
 import { booleanField, runTrigger, stringField, stringMapField, triggerArn, unusableAnswer, userAttributesOf } from '../triggers/triggers.js';
+import { required } from './parameters.js';
 
 type Params = Record<string, string>;
 type Metadata = Record<string, string> | undefined;

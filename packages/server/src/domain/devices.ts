@@ -21,6 +21,7 @@ import { deviceStepAfterMfa } from './mfa.js';
 import { spendOnce } from './single-use.js';
 import { usernameKey, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
+import { required } from './parameters.js';
 
 export type Device = Selectable<DevicesTable>;
 type Params = Record<string, string>;
@@ -102,12 +103,6 @@ export function deviceSrpChallenge(cognate: Cognate, pool: UserPool, client: App
   const e = cognate.clock.now() + sessionMs(client);
   const state: DeviceSession = { p: pool.id, c: client.id, s: user.sub, d: deviceKey, e };
   return { ChallengeName: 'DEVICE_SRP_AUTH', Session: cognate.secrets.sessions.sealJson(state, DEVICE_SESSION_AAD, e), ChallengeParameters: {} };
-}
-
-function required(params: Params, name: string): string {
-  const value = params[name];
-  if (value === undefined || value === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
-  return value;
 }
 
 async function checkedUser(cognate: Cognate, pool: UserPool, client: AppClient, state: DeviceSession, responses: Params): Promise<User> {

@@ -25,6 +25,7 @@ import { matchTotp, newTotpSecret } from './totp.js';
 import { isEmail, usernameKey, type User } from './users.js';
 import type { UserPool, UserPoolSettings } from './user-pools.js';
 import { deviceForSignIn, deviceSrpChallenge, newDeviceForSignIn, skipsMfa } from './devices.js';
+import { required } from './parameters.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 type Params = Record<string, string>;
@@ -468,12 +469,6 @@ async function sendChallenge(cognate: Cognate, pool: UserPool, client: AppClient
   });
   cognate.outbox.kick();
   return { ChallengeName: type, Session, ChallengeParameters: { CODE_DELIVERY_DELIVERY_MEDIUM: medium, CODE_DELIVERY_DESTINATION: maskDestination(medium, to), USER_ID_FOR_SRP: user.username } };
-}
-
-function required(params: Params, name: string): string {
-  const value = params[name];
-  if (value === undefined || value === '') throw errors.invalidParameter(`Missing required parameter ${name}`);
-  return value;
 }
 
 /** The session's user, named in the answer as the username or a sign-in alias, and allowed to sign in. */
