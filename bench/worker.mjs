@@ -362,13 +362,23 @@ const pairs = {
 /** Side of the n-th request of a pair: A B B A, A B B A … (cancels drift and which-goes-first). */
 const sideOf = (n) => (n % 4 === 0 || n % 4 === 3 ? 'a' : 'b');
 
+/** Errors seen in a window: a count, a count per name, and the first three, for the report. */
+function errorTally() {
+  const tally = { errorCount: 0, errors: {}, samples: [] };
+  tally.add = (error, prefix = '') => {
+    tally.errorCount++;
+    const name = error?.name ?? 'Error';
+    tally.errors[name] = (tally.errors[name] ?? 0) + 1;
+    if (tally.samples.length < 3) tally.samples.push(`${prefix}${name}: ${error?.message ?? error}`);
+  };
+  return tally;
+}
+
 async function runPair({ scenario, measureFrom, deadline }) {
   const pair = pairs[scenario];
   const latencies = { a: [], b: [] };
-  const errors = {};
-  const samples = [];
+  const tally = errorTally();
   let ok = 0;
-  let errorCount = 0;
   let turn = cfg.index;
   for (let n = 0; Date.now() < deadline; n++) {
     const side = sideOf(n);
@@ -385,10 +395,7 @@ async function runPair({ scenario, measureFrom, deadline }) {
     const finished = Date.now();
     if (finished < measureFrom || finished > deadline) continue;
     if (error) {
-      errorCount++;
-      const name = error?.name ?? 'Error';
-      errors[name] = (errors[name] ?? 0) + 1;
-      if (samples.length < 3) samples.push(`${side}: ${name}: ${error?.message ?? error}`);
+      tally.add(error, `${side}: `);
     } else {
       ok++;
       latencies[side].push(ms);
@@ -396,7 +403,7 @@ async function runPair({ scenario, measureFrom, deadline }) {
   }
   const a = Float64Array.from(latencies.a);
   const b = Float64Array.from(latencies.b);
-  parentPort.postMessage({ type: 'result', ok, errorCount, errors, samples, latencies: a, latenciesB: b }, [a.buffer, b.buffer]);
+  parentPort.postMessage({ type: 'result', ok, errorCount: tally.errorCount, errors: tally.errors, samples: tally.samples, latencies: a, latenciesB: b }, [a.buffer, b.buffer]);
 }
 
 async function prepare(msg) {
@@ -419,10 +426,8 @@ async function prepare(msg) {
 async function run({ scenario, measureFrom, deadline, concurrency }) {
   const op = scenarios[scenario];
   const latencies = [];
-  const errors = {};
-  const samples = [];
+  const tally = errorTally();
   let ok = 0;
-  let errorCount = 0;
   // Users are dealt round-robin over the threads and virtual users, so every user sees load.
   let turn = cfg.index;
   const nextUser = () => {
@@ -446,10 +451,7 @@ async function run({ scenario, measureFrom, deadline, concurrency }) {
       const finished = Date.now();
       if (finished < measureFrom || finished > deadline) continue;
       if (error) {
-        errorCount++;
-        const name = error?.name ?? 'Error';
-        errors[name] = (errors[name] ?? 0) + 1;
-        if (samples.length < 3) samples.push(`${name}: ${error?.message ?? error}`);
+        tally.add(error);
       } else {
         ok++;
         latencies.push(typeof measured === 'number' ? measured : t1 - t0);
@@ -458,7 +460,7 @@ async function run({ scenario, measureFrom, deadline, concurrency }) {
   };
   await Promise.all(Array.from({ length: concurrency ?? cfg.concurrency }, loop));
   const lat = Float64Array.from(latencies);
-  parentPort.postMessage({ type: 'result', ok, errorCount, errors, samples, latencies: lat }, [lat.buffer]);
+  parentPort.postMessage({ type: 'result', ok, errorCount: tally.errorCount, errors: tally.errors, samples: tally.samples, latencies: lat }, [lat.buffer]);
 }
 
 parentPort.on('message', (msg) => {
