@@ -57,18 +57,8 @@ export class Codes {
 
   /** Issues a new code, superseding earlier ones of the same purpose. Returns the plaintext code. */
   async issue(db: Db, p: { poolId: string; userId: string; purpose: CodePurpose }, now: number): Promise<string> {
-    // Take the user's row lock first, so concurrent issues for one user count one after another
-    // and can't pass the hourly cap together (PostgreSQL; SQLite transactions are serial anyway).
-    await db.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', p.userId).execute();
-    const recent = await db
-      .selectFrom('codes')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', p.userId)
-      .where('purpose', '=', p.purpose)
-      .where('created_at', '>', now - 3600_000)
-      .executeTakeFirst();
-    if (Number(recent?.n ?? 0) >= MAX_CODES_PER_HOUR) throw errors.limitExceeded();
-    await db.updateTable('codes').set({ consumed_at: now }).where('user_id', '=', p.userId).where('purpose', '=', p.purpose).where('consumed_at', 'is', null).execute();
+    if ((await this.lockAndCount(db, p.userId, p.purpose, now)) >= MAX_CODES_PER_HOUR) throw errors.limitExceeded();
+    await this.invalidate(db, p, now);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     await db
       .insertInto('codes')
@@ -83,16 +73,9 @@ export class Codes {
    * and hashed the same way. Returns the code and its hash for the caller's decoy write.
    */
   async issueDecoy(db: Db, p: { key: string; purpose: CodePurpose }, now: number): Promise<{ code: string; codeHash: string }> {
-    await db.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', p.key).execute();
-    // The hourly count: nothing to count, and nothing to refuse.
-    await db
-      .selectFrom('codes')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', p.key)
-      .where('purpose', '=', p.purpose)
-      .where('created_at', '>', now - 3600_000)
-      .executeTakeFirst();
-    await db.updateTable('codes').set({ consumed_at: now }).where('user_id', '=', p.key).where('purpose', '=', p.purpose).where('consumed_at', 'is', null).execute();
+    // The hourly count finds nothing to count, and nothing is refused.
+    await this.lockAndCount(db, p.key, p.purpose, now);
+    await this.invalidate(db, { userId: p.key, purpose: p.purpose }, now);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
     return { code, codeHash: this.hash(p.key, p.purpose, code) };
   }
@@ -105,6 +88,23 @@ export class Codes {
   async consumeDecoy(db: Db, p: { key: string; purpose: CodePurpose; code: string }): Promise<void> {
     const row = await this.live(db, { userId: p.key, purpose: p.purpose });
     constantTimeEqual(row?.code_hash ?? this.hash(p.key, p.purpose, '\0'), this.hash(p.key, p.purpose, p.code));
+  }
+
+  /**
+   * The hourly count before a new code, for a user or a decoy key alike, taken under the user's row
+   * lock so concurrent issues for one user count one after another and can't pass the cap together
+   * (PostgreSQL; SQLite transactions are serial anyway).
+   */
+  private async lockAndCount(db: Db, userId: string, purpose: CodePurpose, now: number): Promise<number> {
+    await db.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', userId).execute();
+    const recent = await db
+      .selectFrom('codes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .where('purpose', '=', purpose)
+      .where('created_at', '>', now - 3600_000)
+      .executeTakeFirst();
+    return Number(recent?.n ?? 0);
   }
 
   /** Kills every live code of a purpose (the value it would confirm changed or went away). */
