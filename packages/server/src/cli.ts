@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, options, type FlagValues } from './config.js';
-import { createCognate, type Cognate } from './domain/cognate.js';
+import { createCognate, type Cognate } from './app.js';
 import { detectFormat, importUsersFile, type FileFormat } from './domain/user-import.js';
 import { startCognate } from './index.js';
 import { openStore } from './store/db.js';

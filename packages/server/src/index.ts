@@ -10,12 +10,12 @@
  */
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.js';
-import { createCognate, type Cognate } from './domain/cognate.js';
+import { createCognate, type Cognate } from './app.js';
 import { listen, type CognateServer } from './server.js';
 import type { Clock } from './ports.js';
 
 export { loadConfig, options, issuerFor, type Config } from './config.js';
-export { createCognate, type Cognate } from './domain/cognate.js';
+export { createCognate, type Cognate } from './app.js';
 export { createApp, listen, type CognateServer } from './server.js';
 export { ManualClock, systemClock, type Clock } from './ports.js';
 export { CognitoError, type CognitoErrorName } from './errors.js';

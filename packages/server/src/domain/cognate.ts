@@ -1,26 +1,24 @@
 /**
- * The Cognate domain, assembled: every service an action, the hosted UI or the CLI calls.
- * Nothing here knows HTTP.
+ * The services the domain is given: built once by the app wiring (src/app.ts), which is the only
+ * place that knows SMTP, SMS, pino, the trigger invokers and the database driver. Nothing here
+ * knows HTTP; this file holds types only.
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { openStore, type Store } from '../store/db.js';
-import { systemClock, type Clock } from '../ports.js';
-import { Outbox, type OutboxTransports } from '../messaging/outbox.js';
-import { consoleTransport, smsWebhookTransport, smtpTransport, type MessageTransport } from '../messaging/transports.js';
-import { loadAdminCredentials, loadMasterKey, loadServerSecrets, type AdminCredentials, type ServerSecrets } from './secrets.js';
-import { UserPools } from './user-pools.js';
-import { AppClients } from './app-clients.js';
-import { Users } from './users.js';
-import { PasswordHasher } from './passwords.js';
-import { Codes } from './codes.js';
-import { SigningKeys } from './signing-keys.js';
-import { Tokens } from './tokens.js';
-import { Lockout } from './lockout.js';
-import { drainImportJobs } from './import-jobs.js';
-import { createIdentityService, type IdentityService } from '../identity/index.js';
-import { TriggerFunctions } from '../triggers/functions.js';
-import { customSenderTransport } from '../triggers/custom-senders.js';
+import type { Store } from '../store/db.js';
+import type { Clock } from '../ports.js';
+import type { Outbox } from '../messaging/outbox.js';
+import type { AdminCredentials, ServerSecrets } from './secrets.js';
+import type { UserPools } from './user-pools.js';
+import type { AppClients } from './app-clients.js';
+import type { Users } from './users.js';
+import type { PasswordHasher } from './passwords.js';
+import type { Codes } from './codes.js';
+import type { SigningKeys } from './signing-keys.js';
+import type { Tokens } from './tokens.js';
+import type { Lockout } from './lockout.js';
+import type { IdentityService } from '../identity/index.js';
+import type { TriggerFunctions } from '../triggers/functions.js';
 
 export interface Cognate {
   config: Config;
@@ -43,82 +41,4 @@ export interface Cognate {
   /** Where the pools' Lambda triggers run (triggers/). */
   triggers: TriggerFunctions;
   close(): Promise<void>;
-}
-
-export interface CreateOptions {
-  clock?: Clock;
-  /** Generate (and save) an admin key pair when none is configured or saved: what `cognate start` does. */
-  generateAdminCredentials?: boolean;
-}
-
-export async function createCognate(config: Config, log: Logger, options: CreateOptions = {}): Promise<Cognate> {
-  const clock = options.clock ?? systemClock;
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous, sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
-  try {
-    const masterKey = loadMasterKey(config.masterKey, config.dataDir);
-    const secrets = await loadServerSecrets(store, masterKey, clock.now());
-    const admin = loadAdminCredentials(config.adminAccessKeyId, config.adminSecretAccessKey, config.dataDir, options.generateAdminCredentials ?? true);
-    const hasher = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, iterations: config.argon2Iterations });
-    const pools = new UserPools(store, config.region);
-    const clients = new AppClients(store, secrets.atRest);
-    const users = new Users(store, secrets.atRest, hasher);
-    const keys = new SigningKeys(store, secrets.atRest);
-    const tokens = new Tokens(store, keys, pools, users, config, clock);
-
-    const triggers = new TriggerFunctions(config, clock);
-    const transports: OutboxTransports = { custom: customSenderTransport(triggers, config) };
-    let closeSmtp: (() => void) | undefined;
-    if (config.smtpHost) {
-      const smtp = smtpTransport({
-        host: config.smtpHost,
-        port: config.smtpPort,
-        secure: config.smtpSecure,
-        from: config.smtpFrom,
-        ...(config.smtpUser ? { user: config.smtpUser, password: config.smtpPassword } : {}),
-      });
-      transports.email = smtp;
-      closeSmtp = () => smtp.close();
-    }
-    if (config.smsWebhookUrl) {
-      transports.sms = smsWebhookTransport({ url: config.smsWebhookUrl, ...(config.smsWebhookSecret ? { secret: config.smsWebhookSecret } : {}) });
-    }
-    if (config.printOutbox) {
-      // Development: messages without a real transport are kept in the outbox and shown to the operator.
-      const print = consoleTransport((line) => process.stdout.write(line + '\n'));
-      transports.outbox = { name: 'outbox', send: (m) => print.send(m) };
-    }
-    const outbox = new Outbox(store.db, secrets.atRest, clock, transports, log);
-    const identity = createIdentityService({ config, clock, store, secrets, keys, pools, clients });
-
-    return {
-      config,
-      clock,
-      log,
-      store,
-      secrets,
-      admin,
-      pools,
-      clients,
-      users,
-      hasher,
-      codes: new Codes(secrets.codeKey),
-      outbox,
-      keys,
-      tokens,
-      lockout: new Lockout(store.db),
-      identity,
-      triggers,
-      async close() {
-        identity.close();
-        triggers.close();
-        await drainImportJobs(store);
-        await outbox.stop();
-        closeSmtp?.();
-        await store.close();
-      },
-    };
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
 }

@@ -14,6 +14,12 @@ import { BoundedMap } from '../domain/cache.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/**
+ * What a repository function runs its statements on: the database, or the transaction a caller
+ * opened with `Store.transaction`. The domain passes it along and never builds a query with it.
+ */
+export type Executor = Kysely<Database>;
+
 export interface Store {
   db: Kysely<Database>;
   dialect: Dialect;

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { createCognate } from '../../src/domain/cognate.js';
+import { createCognate } from '../../src/app.js';
 import { newDeviceForSignIn } from '../../src/domain/devices.js';
 import { setUserSettings } from '../../src/domain/mfa.js';
 import { newSub, srpPoolName } from '../../src/domain/ids.js';

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { sql, type Kysely } from 'kysely';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createCognate, type Cognate } from '../../src/domain/cognate.js';
+import { createCognate, type Cognate } from '../../src/app.js';
 import { newSub } from '../../src/domain/ids.js';
 import type { UserPool } from '../../src/domain/user-pools.js';
 import type { User, UserStatus } from '../../src/domain/users.js';
