@@ -15,7 +15,8 @@ import { checkSecretHash, type AppClient } from './app-clients.js';
 import { CODE_PARAMETER, codeDestination, composeMessages, type Messages, queueMessage, sendCode, type Templates } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { requiresVerificationBeforeUpdate, setPendingValue } from './self-service.js';
+import { requiresVerificationBeforeUpdate } from './self-service.js';
+import * as userStore from '../store/users.js';
 import { assertWritable, postConfirmation, resolveUsername } from './sign-up.js';
 import { usernameKey, validateAttributes, type AttributeType, type User, type UserStatus } from './users.js';
 import { aliasExists } from './aliases.js';
@@ -519,13 +520,13 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
     // and a code for an earlier value must not verify this one.
     for (const attribute of VERIFIABLE) {
       if (!named.has(attribute)) continue;
-      await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
+      await userStore.deletePendingValue(trx, user.sub, attribute);
       await cognate.codes.invalidate(trx, { userId: user.sub, purpose: `verify:${attribute}` }, now);
     }
     for (const { attribute, to } of pending) {
-      await setPendingValue(trx, { poolId: pool.id, userId: user.sub, attribute, value: to, now });
+      await userStore.setPendingValue(trx, { poolId: pool.id, userId: user.sub, attribute, value: to, now });
     }
-    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
+    await userStore.touchUser(trx, user.sub, now);
     if (messages) {
       for (const destination of toVerify) {
         await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: `verify:${destination.attribute}`, destination, messages, kind: 'UpdateUserAttribute' }, now);
@@ -558,11 +559,11 @@ export async function adminDeleteUserAttributes(cognate: Cognate, input: AdminUs
   const now = cognate.clock.now();
   await cognate.store.transaction(async (trx) => {
     await cognate.users.deleteAttributes(trx, pool.id, user.sub, [...names]);
-    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
+    await userStore.touchUser(trx, user.sub, now);
     for (const attribute of VERIFIABLE) {
       if (!names.has(attribute)) continue;
       // Its pending replacement and live codes go with it.
-      await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
+      await userStore.deletePendingValue(trx, user.sub, attribute);
       await cognate.codes.invalidate(trx, { userId: user.sub, purpose: `verify:${attribute}` }, now);
     }
   });
@@ -582,16 +583,13 @@ export async function adminDeleteUser(cognate: Cognate, input: AdminUserInput): 
 export async function adminDisableUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
   const now = cognate.clock.now();
-  await cognate.store.transaction(async (trx) => {
-    await trx.updateTable('users').set({ enabled: 0, updated_at: now }).where('id', '=', user.sub).execute();
-    // Re-enabling doesn't bring these sessions back (security.md P10, ASVS5 7.4.2).
-    await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', user.sub).where('revoked_at', 'is', null).execute();
-  });
+  // Re-enabling doesn't bring these sessions back (security.md P10, ASVS5 7.4.2).
+  await cognate.store.transaction((trx) => userStore.disableUser(trx, user.sub, now));
 }
 
 export async function adminEnableUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
-  await cognate.store.db.updateTable('users').set({ enabled: 1, updated_at: cognate.clock.now() }).where('id', '=', user.sub).execute();
+  await userStore.enableUser(cognate.store.db, user.sub, cognate.clock.now());
 }
 
 /**
@@ -643,16 +641,12 @@ export async function adminSetUserPassword(cognate: Cognate, input: AdminUserInp
   const permanent = input.Permanent === true;
   await cognate.store.transaction(async (trx) => {
     await rememberReplacedPassword(trx, pool, user, now);
-    await trx
-      .updateTable('users')
-      .set({
-        ...credentials,
-        status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
-        temporary_password_expires_at: permanent ? null : temporaryPasswordExpiry(pool, now),
-        updated_at: now,
-      })
-      .where('id', '=', user.sub)
-      .execute();
+    await userStore.setPassword(trx, user.sub, {
+      ...credentials,
+      status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
+      temporary_password_expires_at: permanent ? null : temporaryPasswordExpiry(pool, now),
+      updated_at: now,
+    });
     // An unconfirmed user becomes confirmed (or invited) and so holds their aliases; one another
     // user holds stays theirs (this API has no AliasExistsException).
     await cognate.users.syncAliases(trx, pool.id, user.sub, { mode: 'yield', now });
@@ -669,8 +663,7 @@ export async function adminConfirmSignUp(cognate: Cognate, input: AdminUserInput
   if (user.status !== 'UNCONFIRMED') throw cannot(user.status);
   const now = cognate.clock.now();
   const confirmed = await cognate.store.transaction(async (trx) => {
-    const result = await trx.updateTable('users').set({ status: 'CONFIRMED', updated_at: now }).where('id', '=', user.sub).where('status', '=', 'UNCONFIRMED').executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
+    if (!(await userStore.changeStatus(trx, user.sub, 'UNCONFIRMED', 'CONFIRMED', now))) return false;
     // Confirmed, the user holds their aliases; one held by another user stays theirs (no AliasExistsException here).
     await cognate.users.syncAliases(trx, pool.id, user.sub, { mode: 'yield', now });
     await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'signup' }, now);

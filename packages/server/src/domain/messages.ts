@@ -7,8 +7,9 @@
  *         outbox — for SMTP / the SMS webhook, or for the pool's custom sender function)
  */
 import { createHmac, randomInt } from 'node:crypto';
-import type { Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
+import * as recovery from '../store/recovery.js';
+import { readAttributes } from '../store/users.js';
 import type { Outbox } from '../messaging/outbox.js';
 import { lifetime as codeLifetime, MAX_CODE_ATTEMPTS, type CodePurpose, type Codes } from './codes.js';
 import type { UserPool } from './user-pools.js';
@@ -190,7 +191,7 @@ export interface Destination {
 /** Queues a message carrying `code` in the caller's transaction and describes its delivery. */
 export async function queueMessage(
   outbox: Outbox,
-  trx: Transaction<Database>,
+  trx: Executor,
   p: { pool: UserPool; username: string; destination: Destination; messages: Messages; code: string; kind: string },
 ): Promise<CodeDeliveryDetails> {
   const { subject, text } = fillMessage(p.messages[p.destination.medium], p.code, p.username);
@@ -227,7 +228,7 @@ export async function queueMessage(
  */
 export async function sendCode(
   services: { codes: Codes; outbox: Outbox },
-  trx: Transaction<Database>,
+  trx: Executor,
   p: { pool: UserPool; userId: string; username: string; purpose: CodePurpose; destination: Destination; messages: Messages; kind: string },
   now: number,
 ): Promise<CodeDeliveryDetails> {
@@ -249,14 +250,14 @@ const DECOY_RETENTION_MS = 24 * 3600_000;
  */
 export async function sendDecoyCode(
   cognate: Pick<Cognate, 'codes' | 'secrets'>,
-  trx: Transaction<Database>,
+  trx: Executor,
   p: { pool: UserPool; name: string; purpose: CodePurpose; medium: 'EMAIL' | 'SMS'; messages?: Templates },
   now: number,
 ): Promise<void> {
   const keyOf = (kind: 'code' | 'message') => createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0${kind}\0${p.pool.id}\0${p.name}`).digest('hex');
   const key = keyOf('code');
   // What finding a real user reads besides their row: their attributes (none here).
-  await trx.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', key).execute();
+  await readAttributes(trx, key);
   const { code, codeHash } = await cognate.codes.issueDecoy(trx, { key, purpose: p.purpose }, now);
   const { subject, text } = fillMessage((p.messages ?? codeMessages(p.pool))[p.medium], code, p.name);
   const content = { text, ...(subject !== undefined ? { subject } : {}), ...(p.medium === 'EMAIL' ? emailSender(p.pool) : {}) };
@@ -264,12 +265,7 @@ export async function sendDecoyCode(
   const sealed = cognate.secrets.atRest.sealToString(Buffer.from(JSON.stringify(content)), `recovery:${messageKey}`);
   // Two writes, as the real path inserts a code and an outbox message; upserts, so one name keeps two rows.
   for (const [k, kind, value] of [[key, 'code', codeHash], [messageKey, 'message', sealed]] as const) {
-    await trx
-      .insertInto('recovery_requests')
-      .values({ key: k, pool_id: p.pool.id, kind, purpose: p.purpose, value, created_at: now })
-      // A new code starts with no wrong attempts, as a real one does.
-      .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, value, attempts: 0, created_at: now }))
-      .execute();
+    await recovery.putDecoy(trx, { key: k, poolId: p.pool.id, kind, purpose: p.purpose, value, now });
   }
 }
 
@@ -287,7 +283,7 @@ export async function sendDecoyCode(
  */
 export async function tryDecoyCode(
   cognate: Pick<Cognate, 'codes' | 'secrets'>,
-  trx: Transaction<Database>,
+  trx: Executor,
   p: { pool: UserPool; name: string; purpose: CodePurpose; code: string; mirror: 'always' | 'live' },
   now: number,
 ): Promise<void> {
@@ -295,18 +291,14 @@ export async function tryDecoyCode(
   if (p.mirror === 'always') {
     const key = keyOf('attempt');
     await cognate.codes.consumeDecoy(trx, { key, purpose: p.purpose, code: p.code });
-    await trx
-      .insertInto('recovery_requests')
-      .values({ key, pool_id: p.pool.id, kind: 'attempt', purpose: p.purpose, value: '', created_at: now })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, created_at: now }))
-      .execute();
+    await recovery.putDecoyAttempt(trx, { key, poolId: p.pool.id, purpose: p.purpose, now });
     return;
   }
   const key = keyOf('code');
-  const row = await trx.selectFrom('recovery_requests').select(['purpose', 'attempts', 'created_at']).where('key', '=', key).executeTakeFirst();
+  const row = await recovery.findDecoy(trx, key);
   await cognate.codes.consumeDecoy(trx, { key, purpose: p.purpose, code: p.code });
   if (!row || row.purpose !== p.purpose || row.created_at + codeLifetime(p.purpose) <= now || row.attempts >= MAX_CODE_ATTEMPTS) return;
-  await trx.updateTable('recovery_requests').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('key', '=', key).execute();
+  await recovery.countDecoyAttempt(trx, key);
 }
 
 /**
@@ -318,10 +310,6 @@ export function kickAfterDecoy(cognate: Pick<Cognate, 'outbox' | 'store' | 'log'
   cognate.outbox.kickLater();
   if (randomInt(100) !== 0) return;
   setImmediate(() => {
-    cognate.store.db
-      .deleteFrom('recovery_requests')
-      .where('created_at', '<', now - DECOY_RETENTION_MS)
-      .execute()
-      .catch((e: unknown) => cognate.log.warn({ err: e }, 'pruning recovery_requests failed'));
+    recovery.pruneDecoys(cognate.store.db, now - DECOY_RETENTION_MS).catch((e: unknown) => cognate.log.warn({ err: e }, 'pruning recovery_requests failed'));
   });
 }

@@ -21,10 +21,10 @@
  *   them as an option; GlobalSignOut does it).
  * - Users can't write `email_verified` / `phone_number_verified`: verification is earned with a code.
  */
-import type { Transaction } from 'kysely';
 import { CognitoError, errors } from '../errors.js';
 import { passwordAttemptsExceeded } from './lockout.js';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
+import * as userStore from '../store/users.js';
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
@@ -39,7 +39,7 @@ import { validateAttributes, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
 import type { AccessContext } from './tokens.js';
 
-type Trx = Transaction<Database>;
+type Trx = Executor;
 type Verifiable = 'email' | 'phone_number';
 type Destination = { medium: 'EMAIL' | 'SMS'; attribute: Verifiable; to: string };
 
@@ -187,18 +187,7 @@ export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForg
     // Refused, the code stays unconsumed (the throw rolls back), so the user can choose another password.
     if (reused) throw passwordReused();
     await rememberReplacedPassword(trx, pool, user, now);
-    await trx
-      .updateTable('users')
-      .set({
-        ...credentials,
-        status: CONFIRMED_BY_RESET.has(user.status) ? 'CONFIRMED' : user.status,
-        updated_at: now,
-        failed_attempts: 0,
-        last_failed_at: null,
-        locked_until: null,
-      })
-      .where('id', '=', user.sub)
-      .execute();
+    await userStore.setPassword(trx, user.sub, { ...credentials, status: CONFIRMED_BY_RESET.has(user.status) ? 'CONFIRMED' : user.status, updated_at: now, resetLockout: true });
     // A user confirmed this way holds their aliases; one another user holds stays theirs.
     if (user.status === 'UNCONFIRMED') await cognate.users.syncAliases(trx, pool.id, user.sub, { mode: 'yield', now });
     return result;
@@ -243,13 +232,7 @@ export async function changePassword(cognate: Cognate, input: { AccessToken: str
   // Compare-and-set on the hash that was verified: of two racing changes, the second fails instead of
   // silently replacing a password it never proved.
   const changed = await cognate.store.transaction(async (trx) => {
-    let update = trx
-      .updateTable('users')
-      .set({ ...credentials, updated_at: now, failed_attempts: 0, last_failed_at: null, locked_until: null })
-      .where('id', '=', user.sub);
-    update = user.passwordHash === null ? update.where('password_hash', 'is', null) : update.where('password_hash', '=', user.passwordHash);
-    const result = await update.executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
+    if (!(await userStore.setPassword(trx, user.sub, { ...credentials, updated_at: now, resetLockout: true }, { passwordHash: user.passwordHash }))) return false;
     await rememberReplacedPassword(trx, pool, user, now);
     return true;
   });
@@ -265,11 +248,6 @@ function verifiableAttribute(name: string): Verifiable {
   return name;
 }
 
-async function pendingValue(db: Trx | Cognate['store']['db'], sub: string, attribute: Verifiable): Promise<string | undefined> {
-  const row = await db.selectFrom('pending_attributes').select('value').where('user_id', '=', sub).where('name', '=', attribute).executeTakeFirst();
-  return row?.value;
-}
-
 export async function getUserAttributeVerificationCode(
   cognate: Cognate,
   input: { AccessToken: string; AttributeName: string; ClientMetadata?: Record<string, string> },
@@ -280,7 +258,7 @@ export async function getUserAttributeVerificationCode(
   const now = cognate.clock.now();
   const delivery = await cognate.store.transaction(async (trx) => {
     // A pending new value is what needs verifying; the code goes there, never to the old value.
-    const to = (await pendingValue(trx, user.sub, attribute)) ?? user.attributes.get(attribute);
+    const to = (await userStore.pendingValue(trx, user.sub, attribute)) ?? user.attributes.get(attribute);
     if (!to) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
     return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: verifyPurpose(attribute), destination: { medium: mediumOf(attribute), attribute, to }, messages, kind: 'VerifyUserAttribute' }, now);
   });
@@ -306,7 +284,7 @@ export async function verifyUserAttribute(cognate: Cognate, input: { AccessToken
   const attribute = verifiableAttribute(input.AttributeName);
   const now = cognate.clock.now();
   const outcome = await cognate.store.transaction(async (trx): Promise<CodeOutcome> => {
-    const pending = await pendingValue(trx, user.sub, attribute);
+    const pending = await userStore.pendingValue(trx, user.sub, attribute);
     const value = pending ?? user.attributes.get(attribute);
     if (!value) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
     const result = await cognate.codes.consume(trx, { userId: user.sub, purpose: verifyPurpose(attribute), code: input.Code }, now);
@@ -316,8 +294,8 @@ export async function verifyUserAttribute(cognate: Cognate, input: { AccessToken
     await assertNotHeldByAnother(cognate, trx, pool, user, attribute, value);
     // The pending value becomes the active one only now, already verified (security.md P13).
     await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([[attribute, value], [`${attribute}_verified`, 'true']]));
-    if (pending !== undefined) await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
-    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
+    if (pending !== undefined) await userStore.deletePendingValue(trx, user.sub, attribute);
+    await userStore.touchUser(trx, user.sub, now);
     return result;
   });
   if (outcome !== 'ok') throw codeError(outcome);
@@ -334,18 +312,6 @@ function assertWritable(client: AppClient, names: readonly string[]): void {
 }
 
 /** Whether a new value of `attribute` waits for verification before it replaces the old one. */
-/**
- * Records the value an email or phone number takes once verified, replacing any earlier one (an
- * upsert: two concurrent updates of one user both end well, the later value winning).
- */
-export async function setPendingValue(db: Transaction<Database>, p: { poolId: string; userId: string; attribute: string; value: string; now: number }): Promise<void> {
-  await db
-    .insertInto('pending_attributes')
-    .values({ user_id: p.userId, pool_id: p.poolId, name: p.attribute, value: p.value, created_at: p.now })
-    .onConflict((oc) => oc.columns(['user_id', 'name']).doUpdateSet({ value: p.value, created_at: p.now }))
-    .execute();
-}
-
 export function requiresVerificationBeforeUpdate(pool: UserPool, attribute: Verifiable): boolean {
   const settings = pool.settings.UserAttributeUpdateSettings;
   if (settings) return (settings.AttributesRequireVerificationBeforeUpdate ?? []).includes(attribute);
@@ -399,14 +365,14 @@ export async function updateUserAttributes(
     if (blank.length > 0) await cognate.users.deleteAttributes(trx, pool.id, user.sub, blank);
     // Any change (or a change taken back) kills the codes that would verify the previous value.
     for (const attribute of [...unchanged, ...pending.map((d) => d.attribute), ...applied.map((d) => d.attribute)]) {
-      await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
+      await userStore.deletePendingValue(trx, user.sub, attribute);
       await cognate.codes.invalidate(trx, { userId: user.sub, purpose: verifyPurpose(attribute) }, now);
     }
     for (const destination of applied) {
       await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([[destination.attribute, destination.to], [`${destination.attribute}_verified`, 'false']]));
     }
     for (const destination of pending) {
-      await setPendingValue(trx, { poolId: pool.id, userId: user.sub, attribute: destination.attribute, value: destination.to, now });
+      await userStore.setPendingValue(trx, { poolId: pool.id, userId: user.sub, attribute: destination.attribute, value: destination.to, now });
     }
     if (messages) {
       for (const destination of coded) {
@@ -427,7 +393,7 @@ export async function updateUserAttributes(
         text: `A request was made to change the email address of your account ${user.username} to ${maskDestination('EMAIL', newEmail.to)}. If you didn't ask for this, change your password.`,
       });
     }
-    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
+    await userStore.touchUser(trx, user.sub, now);
     return out;
   });
   cognate.outbox.kick();
@@ -458,11 +424,11 @@ export async function deleteUserAttributes(cognate: Cognate, input: { AccessToke
       if (!names.has(attribute)) continue;
       // Its verification flag, pending replacement and live codes go with it.
       names.add(`${attribute}_verified`);
-      await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
+      await userStore.deletePendingValue(trx, user.sub, attribute);
       await cognate.codes.invalidate(trx, { userId: user.sub, purpose: verifyPurpose(attribute) }, now);
     }
     await cognate.users.deleteAttributes(trx, pool.id, user.sub, [...names]);
-    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
+    await userStore.touchUser(trx, user.sub, now);
   });
   return {};
 }
