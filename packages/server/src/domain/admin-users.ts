@@ -12,13 +12,13 @@ import type { Outbox } from '../messaging/outbox.js';
 import type { Cognate } from './cognate.js';
 import type { AuthResponse } from './auth.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
-import { CODE_PARAMETER, codeDestination, composeMessages, type Messages, queueMessage, sendCode, type Templates } from './messages.js';
+import { CODE_PARAMETER, composeMessages, deliverCode, type Messages, queueMessage, recoveryDestination, sendCode, type Templates } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { requiresVerificationBeforeUpdate } from './self-service.js';
 import * as userStore from '../store/users.js';
 import { assertWritable, postConfirmation, resolveUsername } from './sign-up.js';
-import { usernameKey, validateAttributes, type AttributeType, type User, type UserStatus } from './users.js';
+import { assertDeletable, usernameKey, validateAttributes, type AttributeType, type User, type UserStatus } from './users.js';
 import { aliasExists } from './aliases.js';
 import { assertPasswordNotReused, rememberReplacedPassword } from './password-history.js';
 import type { PasswordPolicy, UserPool } from './user-pools.js';
@@ -479,7 +479,7 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
   const { pool, user } = await poolAndUser(cognate, input);
   const blank = input.UserAttributes.filter((a) => (a.Value ?? '') === '').map((a) => a.Name);
   const set = validateAttributes(pool, input.UserAttributes.filter((a) => (a.Value ?? '') !== ''), 'admin', { creating: false });
-  if (blank.length > 0) assertDeletable(pool, blank);
+  if (blank.length > 0) assertDeletable(pool, blank, 'admin');
   const named = new Set(input.UserAttributes.map((a) => a.Name));
   const auto = pool.settings.AutoVerifiedAttributes ?? [];
   const pending: Destination[] = [];
@@ -537,23 +537,10 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
   if (queued) cognate.outbox.kick();
 }
 
-/** Attributes that can be deleted: in the schema, neither required nor immutable. */
-function assertDeletable(pool: UserPool, names: readonly string[]): void {
-  const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
-  const problems: string[] = [];
-  for (const name of names) {
-    const attr = schema.get(name);
-    if (!attr || name === 'sub' || name === 'identities') problems.push(`${name}: Attribute does not exist in the schema.`);
-    else if (attr.Required) problems.push(`${name}: The attribute is required`);
-    else if (!attr.Mutable) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
-  }
-  if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
-}
-
 /** AdminDeleteUserAttributes: deleting an email or phone number deletes its verified flag with it. */
 export async function adminDeleteUserAttributes(cognate: Cognate, input: AdminUserInput & { UserAttributeNames: string[] }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
-  assertDeletable(pool, input.UserAttributeNames);
+  assertDeletable(pool, input.UserAttributeNames, 'admin');
   const names = new Set(input.UserAttributeNames);
   for (const attribute of VERIFIABLE) if (names.has(attribute)) names.add(`${attribute}_verified`);
   const now = cognate.clock.now();
@@ -592,22 +579,6 @@ export async function adminEnableUser(cognate: Cognate, input: AdminUserInput): 
   await userStore.enableUser(cognate.store.db, user.sub, cognate.clock.now());
 }
 
-/**
- * Where a password-reset code goes: a *verified* email or phone number, in the order of the pool's
- * AccountRecoverySetting, else in Cognito's legacy order (as ForgotPassword chooses). `admin_only`
- * offers no self-service channel, so there is nowhere to send the code.
- */
-function recoveryDestination(pool: UserPool, user: User) {
-  const mechanisms = pool.settings.AccountRecoverySetting?.RecoveryMechanisms;
-  if (!mechanisms || mechanisms.length === 0) return codeDestination(pool, user, { verifiedOnly: true });
-  const order = [...mechanisms].sort((a, b) => a.Priority - b.Priority).flatMap((m): Verifiable[] => (m.Name === 'verified_email' ? ['email'] : m.Name === 'verified_phone_number' ? ['phone_number'] : []));
-  for (const attribute of order) {
-    const destination = codeDestination(pool, user, { attribute, verifiedOnly: true });
-    if (destination) return destination;
-  }
-  return undefined;
-}
-
 const RESETTABLE: ReadonlySet<UserStatus> = new Set(['CONFIRMED', 'RESET_REQUIRED', 'UNCONFIRMED']);
 
 /**
@@ -617,15 +588,18 @@ const RESETTABLE: ReadonlySet<UserStatus> = new Set(['CONFIRMED', 'RESET_REQUIRE
 export async function adminResetUserPassword(cognate: Cognate, input: AdminUserInput & { ClientMetadata?: Record<string, string> }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
   if (!RESETTABLE.has(user.status)) throw errors.notAuthorized('User password cannot be reset in the current state.');
+  // The same channels ForgotPassword uses; `admin_only` offers none, so there is nowhere to send the code.
   const destination = recoveryDestination(pool, user);
   if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
-  const messages = await composeMessages(cognate, pool, { occasion: 'ForgotPassword', user, clientMetadata: input.ClientMetadata });
-  const now = cognate.clock.now();
-  await cognate.store.transaction(async (trx) => {
-    await cognate.users.setStatus(trx, user.sub, 'RESET_REQUIRED', now, { aliases: 'yield' });
-    await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, messages, kind: 'ForgotPassword' }, now);
+  await deliverCode(cognate, pool, {
+    occasion: 'ForgotPassword',
+    user,
+    clientMetadata: input.ClientMetadata,
+    purpose: 'forgot_password',
+    kind: 'ForgotPassword',
+    destination,
+    before: (trx, now) => cognate.users.setStatus(trx, user.sub, 'RESET_REQUIRED', now, { aliases: 'yield' }),
   });
-  cognate.outbox.kick();
 }
 
 /**

@@ -73,6 +73,30 @@ export function codeDestination(pool: UserPool, user: Pick<User, 'attributes'>, 
 }
 
 /**
+ * The channels a password-reset code may use, in the pool's AccountRecoverySetting order:
+ * `verified_email` and `verified_phone_number` (`admin_only` names none). Undefined when the pool
+ * sets no order: Cognito's legacy order applies ({@link codeDestination}).
+ */
+export function recoveryOrder(pool: UserPool): ('email' | 'phone_number')[] | undefined {
+  const mechanisms = pool.settings.AccountRecoverySetting?.RecoveryMechanisms;
+  if (!mechanisms || mechanisms.length === 0) return undefined;
+  return [...mechanisms].sort((a, b) => a.Priority - b.Priority).flatMap((m) => (m.Name === 'verified_email' ? ['email' as const] : m.Name === 'verified_phone_number' ? ['phone_number' as const] : []));
+}
+
+/**
+ * Where a password-reset code goes (ForgotPassword, AdminResetUserPassword): only to a *verified*
+ * email or phone number (security.md P04, A23), the first the recovery order finds.
+ */
+export function recoveryDestination(pool: UserPool, user: Pick<User, 'attributes'>, order = recoveryOrder(pool)): Destination & { attribute: 'email' | 'phone_number' } | undefined {
+  if (!order) return codeDestination(pool, user, { verifiedOnly: true });
+  for (const attribute of order) {
+    const found = codeDestination(pool, user, { verifiedOnly: true, attribute });
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/**
  * What a message says before its code is drawn: `{####}` stands for the code (or an invitation's
  * temporary password) and `{username}` for the username, filled in by {@link fillMessage}.
  */
@@ -234,6 +258,48 @@ export async function sendCode(
 ): Promise<CodeDeliveryDetails> {
   const code = await services.codes.issue(trx, { poolId: p.pool.id, userId: p.userId, purpose: p.purpose }, now);
   return queueMessage(services.outbox, trx, { ...p, code });
+}
+
+/**
+ * The deliver-a-code pipeline, whole, for one code: the messages composed for the occasion (the
+ * CustomMessage trigger runs here, before any transaction; its failure fails the call), then one
+ * transaction that runs `before` (the write the code goes with, or a check that may refuse) and
+ * issues the code with its message ({@link sendCode}), then a delivery pass after commit — `now`,
+ * or `later` (off the response path) where a decoy answers the same request (kickAfterDecoy).
+ * `destination` may be read inside the transaction. Returns where the code went.
+ */
+export async function deliverCode(
+  cognate: Cognate,
+  pool: UserPool,
+  p: {
+    occasion: MessageOccasion;
+    user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>;
+    clientId?: string | undefined;
+    clientMetadata?: Record<string, string> | undefined;
+    templates?: Templates;
+    purpose: CodePurpose;
+    kind: string;
+    destination: Destination | ((trx: Executor) => Promise<Destination>);
+    before?: (trx: Executor, now: number) => Promise<unknown>;
+    kick?: 'now' | 'later';
+  },
+): Promise<CodeDeliveryDetails> {
+  const messages = await composeMessages(cognate, pool, {
+    occasion: p.occasion,
+    user: p.user,
+    ...(p.clientId ? { clientId: p.clientId } : {}),
+    ...(p.clientMetadata ? { clientMetadata: p.clientMetadata } : {}),
+    ...(p.templates ? { messages: p.templates } : {}),
+  });
+  const now = cognate.clock.now();
+  const delivery = await cognate.store.transaction(async (trx) => {
+    await p.before?.(trx, now);
+    const destination = typeof p.destination === 'function' ? await p.destination(trx) : p.destination;
+    return sendCode(cognate, trx, { pool, userId: p.user.sub, username: p.user.username, purpose: p.purpose, destination, messages, kind: p.kind }, now);
+  });
+  if (p.kick === 'later') cognate.outbox.kickLater();
+  else cognate.outbox.kick();
+  return delivery;
 }
 
 /** Decoy rows older than this go when {@link sendDecoyCode} prunes (about one call in a hundred). */

@@ -29,13 +29,13 @@ import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
 import { migrateUser } from './user-migration.js';
-import { type CodeDeliveryDetails, codeDestination, composeMessages, emailSender, kickAfterDecoy, maskDestination, sendCode, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './messages.js';
+import { type CodeDeliveryDetails, composeMessages, deliverCode, emailSender, kickAfterDecoy, maskDestination, recoveryDestination, recoveryOrder, sendCode, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
 import { aliasExists } from './aliases.js';
 import { assertPasswordNotReused, isReusedPassword, passwordReused, rememberReplacedPassword } from './password-history.js';
 import { clientAndPool, postConfirmation } from './sign-up.js';
-import { validateAttributes, type AttributeType, type User } from './users.js';
+import { assertDeletable, validateAttributes, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
 import type { AccessContext } from './tokens.js';
 
@@ -62,20 +62,8 @@ const existenceHidden = (client: AppClient) => client.settings.PreventUserExiste
  * self-service recovery for everyone, so the refusal says nothing about who exists.
  */
 function recoveryMechanisms(pool: UserPool): Verifiable[] | undefined {
-  const mechanisms = pool.settings.AccountRecoverySetting?.RecoveryMechanisms;
-  if (!mechanisms || mechanisms.length === 0) return undefined;
-  const ordered = [...mechanisms].sort((a, b) => a.Priority - b.Priority);
-  if (ordered.some((m) => m.Name === 'admin_only')) throw errors.notAuthorized('Contact administrator to reset password.');
-  return ordered.flatMap((m) => (m.Name === 'verified_email' ? ['email' as const] : m.Name === 'verified_phone_number' ? ['phone_number' as const] : []));
-}
-
-function recoveryDestination(pool: UserPool, user: User, mechanisms: Verifiable[] | undefined): Destination | undefined {
-  if (!mechanisms) return codeDestination(pool, user, { verifiedOnly: true });
-  for (const attribute of mechanisms) {
-    const found = codeDestination(pool, user, { verifiedOnly: true, attribute });
-    if (found) return found;
-  }
-  return undefined;
+  if (pool.settings.AccountRecoverySetting?.RecoveryMechanisms?.some((m) => m.Name === 'admin_only')) throw errors.notAuthorized('Contact administrator to reset password.');
+  return recoveryOrder(pool);
 }
 
 function simulatedRecovery(cognate: Cognate, pool: UserPool, name: string, mechanisms: Verifiable[] | undefined): CodeDeliveryDetails {
@@ -133,21 +121,15 @@ export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInpu
     if (existenceHidden(client)) return hidden();
     throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
   }
-  const messages = await composeMessages(cognate, pool, { occasion: 'ForgotPassword', user, clientId: client.id, clientMetadata: input.ClientMetadata });
-  const now = cognate.clock.now();
-  let delivery: CodeDeliveryDetails;
   try {
-    delivery = await cognate.store.transaction(async (trx) => {
-      return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, messages, kind: 'ForgotPassword' }, now);
-    });
+    // The delivery pass after commit is off the response path, as after a decoy (kickAfterDecoy).
+    const delivery = await deliverCode(cognate, pool, { occasion: 'ForgotPassword', user, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'forgot_password', kind: 'ForgotPassword', destination, kick: 'later' });
+    return { CodeDeliveryDetails: delivery };
   } catch (error) {
     // Past the hourly cap the transaction rolled back without a write; the decoy's write stands in for it.
     if (existenceHidden(client) && error instanceof CognitoError && error.name === 'LimitExceededException') return hidden();
     throw error;
   }
-  // After the answer is written, as after a decoy (kickAfterDecoy): the delivery pass is off the response path.
-  cognate.outbox.kickLater();
-  return { CodeDeliveryDetails: delivery };
 }
 
 export interface ConfirmForgotPasswordInput extends ForgotPasswordInput {
@@ -254,15 +236,20 @@ export async function getUserAttributeVerificationCode(
 ): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { pool, user, client } = await signedIn(cognate, input.AccessToken);
   const attribute = verifiableAttribute(input.AttributeName);
-  const messages = await composeMessages(cognate, pool, { occasion: 'VerifyUserAttribute', user, clientId: client.id, clientMetadata: input.ClientMetadata });
-  const now = cognate.clock.now();
-  const delivery = await cognate.store.transaction(async (trx) => {
-    // A pending new value is what needs verifying; the code goes there, never to the old value.
-    const to = (await userStore.pendingValue(trx, user.sub, attribute)) ?? user.attributes.get(attribute);
-    if (!to) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
-    return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: verifyPurpose(attribute), destination: { medium: mediumOf(attribute), attribute, to }, messages, kind: 'VerifyUserAttribute' }, now);
+  const delivery = await deliverCode(cognate, pool, {
+    occasion: 'VerifyUserAttribute',
+    user,
+    clientId: client.id,
+    clientMetadata: input.ClientMetadata,
+    purpose: verifyPurpose(attribute),
+    kind: 'VerifyUserAttribute',
+    destination: async (trx) => {
+      // A pending new value is what needs verifying; the code goes there, never to the old value.
+      const to = (await userStore.pendingValue(trx, user.sub, attribute)) ?? user.attributes.get(attribute);
+      if (!to) throw errors.invalidParameter(`The user has no ${attribute} to verify.`);
+      return { medium: mediumOf(attribute), attribute, to };
+    },
   });
-  cognate.outbox.kick();
   return { CodeDeliveryDetails: delivery };
 }
 
@@ -332,7 +319,7 @@ export async function updateUserAttributes(
   // number stays an invalid value, below.)
   const isBlank = (a: AttributeType) => (a.Value ?? '') === '' && a.Name !== 'email' && a.Name !== 'phone_number';
   const blank = [...new Set(input.UserAttributes.filter(isBlank).map((a) => a.Name))];
-  if (blank.length > 0) assertUserDeletable(pool, blank);
+  if (blank.length > 0) assertDeletable(pool, blank, 'user');
   const values = validateAttributes(pool, input.UserAttributes.filter((a) => !isBlank(a)), 'user', { creating: false });
   for (const name of blank) values.delete(name);
   const autoVerified = pool.settings.AutoVerifiedAttributes ?? [];
@@ -400,23 +387,10 @@ export async function updateUserAttributes(
   return { CodeDeliveryDetailsList: deliveries };
 }
 
-/** Attributes a user may delete from their own profile: in the schema, not developer-only, mutable, not required. */
-function assertUserDeletable(pool: UserPool, names: readonly string[]): void {
-  const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
-  const problems: string[] = [];
-  for (const name of names) {
-    const attr = schema.get(name);
-    if (!attr || name === 'sub' || name === 'identities' || attr.DeveloperOnlyAttribute) problems.push(`${name}: Attribute does not exist in the schema.`);
-    else if (!attr.Mutable) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
-    else if (attr.Required) problems.push(`${name}: The attribute is required`);
-  }
-  if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
-}
-
 export async function deleteUserAttributes(cognate: Cognate, input: { AccessToken: string; UserAttributeNames: string[] }): Promise<Record<string, never>> {
   const { pool, user, client } = await signedIn(cognate, input.AccessToken);
   assertWritable(client, input.UserAttributeNames);
-  assertUserDeletable(pool, input.UserAttributeNames);
+  assertDeletable(pool, input.UserAttributeNames, 'user');
   const names = new Set(input.UserAttributeNames);
   const now = cognate.clock.now();
   await cognate.store.transaction(async (trx) => {

@@ -144,6 +144,24 @@ export function validateAttributes(pool: UserPool, attributes: readonly Attribut
   return out;
 }
 
+/**
+ * Attributes a writer may delete (DeleteUserAttributes, AdminDeleteUserAttributes, a blank value in
+ * Update*UserAttributes): in the schema, neither required nor immutable; developer-only ones don't
+ * exist for users. Cognito's messages; of required and immutable, an administrator hears
+ * "required" first, a user "cannot be updated".
+ */
+export function assertDeletable(pool: UserPool, names: readonly string[], writer: AttributeWriter): void {
+  const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
+  const problems: string[] = [];
+  for (const name of names) {
+    const attr = schema.get(name);
+    if (!attr || name === 'sub' || name === 'identities' || (writer === 'user' && attr.DeveloperOnlyAttribute)) problems.push(`${name}: Attribute does not exist in the schema.`);
+    else if (attr.Required && (writer === 'admin' || attr.Mutable)) problems.push(`${name}: The attribute is required`);
+    else if (!attr.Mutable) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
+  }
+  if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
+}
+
 /** Domains are case-insensitive everywhere; the local part is kept as given (security.md A21). */
 export function normaliseEmail(email: string): string {
   const at = email.lastIndexOf('@');
