@@ -1,7 +1,7 @@
 import { action } from './action.js';
 import { allowsFlow } from '../domain/app-clients.js';
 import { refreshTokens } from '../domain/auth.js';
-import { clientAndPool } from '../domain/sign-up.js';
+import { clientAndPool } from '../domain/client-context.js';
 import { errors } from '../errors.js';
 
 /** The newer refresh API Amplify ≥ 6.15.4 uses (protocol.md §4). */

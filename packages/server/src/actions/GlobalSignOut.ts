@@ -1,9 +1,8 @@
 import { action } from './action.js';
-import { unrememberAll } from '../domain/devices.js';
+import { globalSignOut } from '../domain/sign-in/sign-out.js';
 
 export default action(async (cognate, input: { AccessToken: string }) => {
   const { user } = await cognate.tokens.verifyAccessToken(input.AccessToken);
-  await cognate.tokens.revokeAllForUser(user.sub);
-  await unrememberAll(cognate, user.sub);
+  await globalSignOut(cognate, user.sub);
   return {};
 });

@@ -1,5 +1,5 @@
 import { action } from './action.js';
-import { clientAndPool } from '../domain/sign-up.js';
+import { clientAndPool } from '../domain/client-context.js';
 import { errors } from '../errors.js';
 import { constantTimeEqual } from '../crypto/compare.js';
 

@@ -1,30 +1,28 @@
 /**
- * The administrator's user lifecycle: AdminCreateUser and its invitation, the FORCE_CHANGE_PASSWORD
- * state with its NEW_PASSWORD_REQUIRED challenge, and the Admin* actions that change attributes,
+ * The administrator's user lifecycle: AdminCreateUser and its invitation (the FORCE_CHANGE_PASSWORD
+ * state's NEW_PASSWORD_REQUIRED challenge is in sign-in/challenges/), and the Admin* actions that change attributes,
  * disable, enable, reset, set passwords, confirm, sign out and delete users.
  */
-import { createHash, randomInt } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import { randomInt } from 'node:crypto';
 import { attributeMap, runTrigger, userAttributesOf } from '../triggers/triggers.js';
 import { CognitoError, errors } from '../errors.js';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
 import type { Outbox } from '../messaging/outbox.js';
 import type { Cognate } from './cognate.js';
-import type { AuthResponse } from './auth.js';
-import { checkSecretHash, type AppClient } from './app-clients.js';
 import { CODE_PARAMETER, composeMessages, deliverCode, type Messages, queueMessage, recoveryDestination, sendCode, type Templates } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { requiresVerificationBeforeUpdate } from './self-service.js';
 import * as userStore from '../store/users.js';
 import { assertWritable, postConfirmation, resolveUsername } from './sign-up.js';
-import { assertDeletable, usernameKey, validateAttributes, type AttributeType, type User, type UserStatus } from './users.js';
-import { aliasExists } from './aliases.js';
+import { assertDeletable, validateAttributes, type AttributeType, type User, type UserStatus } from './users.js';
 import { assertPasswordNotReused, rememberReplacedPassword } from './password-history.js';
+import { aliasExists } from './aliases.js';
+import { claimSignInNames, insertNewUser, otherHolder, withoutRequired } from './new-users.js';
+import { globalSignOut } from './sign-in/sign-out.js';
 import type { PasswordPolicy, UserPool } from './user-pools.js';
-import { required } from './parameters.js';
 
-type Trx = Transaction<Database>;
+type Trx = Executor;
 type Medium = 'EMAIL' | 'SMS';
 type Verifiable = 'email' | 'phone_number';
 
@@ -42,64 +40,10 @@ export async function adminUser(cognate: Cognate, pool: UserPool, username: stri
   return user;
 }
 
-/** The pool with no attribute marked required: admins and challenges may leave required ones for later. */
-function withoutRequired(pool: UserPool): UserPool {
-  return { ...pool, settings: { ...pool.settings, SchemaAttributes: pool.settings.SchemaAttributes.map((a) => (a.Required ? { ...a, Required: false } : a)) } };
-}
-
 /** The outcome of a write must not leave a verified flag without its value (Cognito's messages). */
 function assertVerifiedFlagsHaveValues(attributes: ReadonlyMap<string, string>, named: ReadonlySet<string>): void {
   if (named.has('email_verified') && !attributes.get('email')) throw errors.invalidParameter('Email is required to verify/un-verify an email');
   if (named.has('phone_number_verified') && !attributes.get('phone_number')) throw errors.invalidParameter('Phone number is required to verify/un-verify a phone number');
-}
-
-/**
- * Another user who holds `value` as a sign-in name: for UsernameAttributes any holder; for
- * AliasAttributes a verified holder of an email or phone number, or any holder of preferred_username.
- */
-async function otherHolder(db: Trx | Cognate['store']['db'], pool: UserPool, attribute: string, value: string, self: string | undefined): Promise<string | undefined> {
-  let q = db.selectFrom('user_attributes as a').select('a.user_id').where('a.pool_id', '=', pool.id).where('a.name', '=', attribute).where('a.value', '=', value);
-  if (self) q = q.where('a.user_id', '<>', self);
-  if (!pool.settings.UsernameAttributes?.includes(attribute) && (attribute === 'email' || attribute === 'phone_number')) {
-    const flag = `${attribute}_verified`;
-    q = q.where((eb) => eb.exists(eb.selectFrom('user_attributes as v').select('v.user_id').whereRef('v.user_id', '=', 'a.user_id').where('v.name', '=', flag).where('v.value', '=', 'true')));
-  }
-  const row = await q.limit(1).executeTakeFirst();
-  return row?.user_id;
-}
-
-/**
- * Sign-in names in `attributes` that another user already holds: UsernameAttributes values always,
- * aliases when this write makes them active (verified email or phone, any preferred_username).
- * Returns the holders to un-verify when `force` (ForceAliasCreation) moves an alias.
- */
-async function claimSignInNames(db: Trx | Cognate['store']['db'], pool: UserPool, attributes: ReadonlyMap<string, string>, changed: ReadonlySet<string>, self: string | undefined, force: boolean): Promise<{ attribute: string; holder: string }[]> {
-  const moves: { attribute: string; holder: string }[] = [];
-  for (const attribute of pool.settings.UsernameAttributes ?? []) {
-    const value = attributes.get(attribute);
-    if (!value || !changed.has(attribute)) continue;
-    if (await otherHolder(db, pool, attribute, value, self)) throw aliasExists(attribute);
-  }
-  for (const attribute of pool.settings.AliasAttributes ?? []) {
-    const value = attributes.get(attribute);
-    if (!value) continue;
-    const verifiable = attribute === 'email' || attribute === 'phone_number';
-    if (verifiable ? attributes.get(`${attribute}_verified`) !== 'true' || !(changed.has(attribute) || changed.has(`${attribute}_verified`)) : !changed.has(attribute)) continue;
-    const holder = await otherHolder(db, pool, attribute, value, self);
-    if (!holder) continue;
-    // ForceAliasCreation moves an email or phone alias to this user; the previous holder keeps
-    // the value but can no longer sign in with it (AdminCreateUser, ForceAliasCreation).
-    if (force && verifiable) moves.push({ attribute, holder });
-    else throw aliasExists(attribute);
-  }
-  return moves;
-}
-
-async function unverify(db: Trx, moves: readonly { attribute: string; holder: string }[], now: number): Promise<void> {
-  for (const { attribute, holder } of moves) {
-    await db.updateTable('user_attributes').set({ value: 'false' }).where('user_id', '=', holder).where('name', '=', `${attribute}_verified`).execute();
-    await db.updateTable('users').set({ updated_at: now }).where('id', '=', holder).execute();
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,36 +200,11 @@ export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserIn
   const now = cognate.clock.now();
 
   const queued = await insertNewUser(cognate, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes, credentials, forceAliasCreation: input.ForceAliasCreation === true }, now, async (trx) => {
-    await trx.updateTable('users').set({ temporary_password_expires_at: temporaryPasswordExpiry(pool, now) }).where('id', '=', sub).execute();
+    await userStore.setTemporaryPasswordExpiry(trx, sub, temporaryPasswordExpiry(pool, now));
     return queueInvitations(cognate.outbox, trx, { pool, username: input.Username, password, destinations, messages });
   });
   if (queued) cognate.outbox.kick();
   return (await cognate.users.findBySub(pool.id, sub))!;
-}
-
-/**
- * Writes a user an administrator (or a UserMigration function) brings in, claiming their sign-in
- * names: an alias another user holds moves here with `forceAliasCreation`, else fails. `more` runs
- * in the same transaction.
- */
-export async function insertNewUser<T>(
-  cognate: Cognate,
-  pool: UserPool,
-  user: { sub: string; username: string; status: UserStatus; attributes: Map<string, string>; credentials?: Awaited<ReturnType<Cognate['users']['credentials']>>; forceAliasCreation: boolean },
-  now: number,
-  more: (trx: Trx) => Promise<T>,
-): Promise<T> {
-  return cognate.store.transaction(async (trx) => {
-    const moves = await claimSignInNames(trx, pool, user.attributes, new Set(user.attributes.keys()), undefined, user.forceAliasCreation);
-    try {
-      await cognate.users.insert(trx, pool, user, now, { aliases: user.forceAliasCreation ? 'take' : 'fail' });
-    } catch (e) {
-      if (e instanceof CognitoError && e.name === 'UsernameExistsException' && e.message === 'User already exists') throw errors.usernameExists('User account already exists');
-      throw e;
-    }
-    await unverify(trx, moves, now);
-    return more(trx);
-  });
 }
 
 async function resendInvitation(cognate: Cognate, pool: UserPool, input: AdminCreateUserInput): Promise<User> {
@@ -298,160 +217,12 @@ async function resendInvitation(cognate: Cognate, pool: UserPool, input: AdminCr
   const messages = await composeInvitation(cognate, pool, user, destinations, input.ClientMetadata);
   const now = cognate.clock.now();
   const queued = await cognate.store.transaction(async (trx) => {
-    const result = await trx
-      .updateTable('users')
-      .set({ ...credentials, temporary_password_expires_at: temporaryPasswordExpiry(pool, now), updated_at: now })
-      .where('id', '=', user.sub)
-      .where('status', '=', 'FORCE_CHANGE_PASSWORD')
-      .executeTakeFirst();
+    const reset = await userStore.setPassword(trx, user.sub, { ...credentials, temporary_password_expires_at: temporaryPasswordExpiry(pool, now), updated_at: now }, { status: 'FORCE_CHANGE_PASSWORD' });
     // The user set their password meanwhile.
-    if (Number(result.numUpdatedRows) !== 1) throw notForced();
+    if (!reset) throw notForced();
     return queueInvitations(cognate.outbox, trx, { pool, username: input.Username, password, destinations, messages });
   });
   if (queued) cognate.outbox.kick();
-  return (await cognate.users.findBySub(pool.id, user.sub))!;
-}
-
-// ---------------------------------------------------------------------------------------------
-// NEW_PASSWORD_REQUIRED
-
-/** What the NEW_PASSWORD_REQUIRED `Session` carries: pool, client, sub, a password fingerprint, expiry. */
-interface NewPasswordSession {
-  p: string;
-  c: string;
-  s: string;
-  h: string;
-  e: number;
-}
-
-const NEW_PASSWORD_AAD = 'session:new-password';
-/** The seal outlives the session by this much, so an expired session can be told from a forged one. */
-const SEAL_GRACE_MS = DAY_MS;
-
-/** Binds a session to the temporary password it was earned with: a RESEND or new password ends it. */
-const passwordFingerprint = (user: User) => createHash('sha256').update(`new-password\0${user.passwordHash ?? ''}`).digest('hex').slice(0, 32);
-
-const invalidSession = () => errors.notAuthorized('Invalid session for the user.');
-
-/** A FORCE_CHANGE_PASSWORD user's temporary password must still be valid (TemporaryPasswordValidityDays). */
-async function assertTemporaryPasswordCurrent(cognate: Cognate, user: User): Promise<void> {
-  const row = await cognate.store.db.selectFrom('users').select('temporary_password_expires_at').where('id', '=', user.sub).executeTakeFirst();
-  const expiresAt = row?.temporary_password_expires_at;
-  if (expiresAt !== null && expiresAt !== undefined && Number(expiresAt) <= cognate.clock.now()) {
-    throw errors.notAuthorized('Temporary password has expired and must be reset by an administrator.');
-  }
-}
-
-/** Required attributes the user lacks, as `userAttributes.<name>` (the challenge's requiredAttributes). */
-function missingRequiredAttributes(pool: UserPool, user: User): string[] {
-  return pool.settings.SchemaAttributes.filter((a) => a.Required && a.Name !== 'sub' && !user.attributes.get(a.Name)).map((a) => `userAttributes.${a.Name}`);
-}
-
-/**
- * The user's attributes as the challenge shows them: without `sub` and developer-only attributes,
- * limited to what the client may read. Cognito includes the *_verified flags here, which is why
- * apps delete `email_verified` before echoing the object back.
- */
-function challengeAttributes(user: User, client: AppClient): Record<string, string> {
-  const readable = client.settings.ReadAttributes;
-  const out: Record<string, string> = {};
-  for (const [name, value] of [...user.attributes].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    if (name.startsWith('dev:')) continue;
-    if (readable && readable.length > 0 && !readable.includes(name)) continue;
-    out[name] = value;
-  }
-  return out;
-}
-
-/**
- * The NEW_PASSWORD_REQUIRED challenge for a FORCE_CHANGE_PASSWORD user who proved the temporary
- * password, in any flow. The `Session` is sealed and lasts the client's AuthSessionValidity.
- */
-export async function newPasswordChallenge(cognate: Cognate, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
-  await assertTemporaryPasswordCurrent(cognate, user);
-  const now = cognate.clock.now();
-  const expiresAt = now + client.settings.AuthSessionValidity * 60_000;
-  const state: NewPasswordSession = { p: pool.id, c: client.id, s: user.sub, h: passwordFingerprint(user), e: expiresAt };
-  return {
-    ChallengeName: 'NEW_PASSWORD_REQUIRED',
-    Session: cognate.secrets.sessions.sealJson(state, NEW_PASSWORD_AAD, expiresAt + SEAL_GRACE_MS),
-    ChallengeParameters: {
-      USER_ID_FOR_SRP: user.username,
-      requiredAttributes: JSON.stringify(missingRequiredAttributes(pool, user)),
-      userAttributes: JSON.stringify(challengeAttributes(user, client)),
-    },
-  };
-}
-
-/** `userAttributes.<name>` answers, checked as a user's own write of attributes they don't yet have. */
-function newPasswordAttributes(pool: UserPool, client: AppClient, user: User, responses: Record<string, string>): Map<string, string> {
-  const given: AttributeType[] = [];
-  for (const [key, Value] of Object.entries(responses)) {
-    if (key.startsWith('userAttributes.')) given.push({ Name: key.slice('userAttributes.'.length), Value });
-  }
-  for (const { Name } of given) {
-    // Verification is earned; a client can't write the flags.
-    if (Name === 'email_verified' || Name === 'phone_number_verified') throw errors.notAuthorized('A client attempted to write unauthorized attribute');
-  }
-  assertWritable(client, given);
-  const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
-  const immutable: string[] = [];
-  for (const { Name } of given) {
-    if ((Name === 'email' || Name === 'phone_number') && user.attributes.get(Name)) throw errors.notAuthorized(`Cannot modify an already provided ${Name}`);
-    if (schema.get(Name)?.Mutable === false && user.attributes.has(Name)) immutable.push(`${Name}: Attribute cannot be updated. (changing an immutable attribute)`);
-  }
-  if (immutable.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${immutable.join(', ')}`);
-  const written = validateAttributes(withoutRequired(pool), given, 'user', { creating: true });
-  for (const [name, value] of written) if (value === '') written.delete(name);
-  for (const attr of pool.settings.SchemaAttributes) {
-    if (attr.Required && attr.Name !== 'sub' && !written.get(attr.Name) && !user.attributes.get(attr.Name)) {
-      throw errors.invalidParameter(`Invalid attributes given, ${attr.Name} is missing`);
-    }
-  }
-  return written;
-}
-
-/**
- * Answers NEW_PASSWORD_REQUIRED: checks the sealed session, the new password against the policy and
- * the given attributes, then sets the password, CONFIRMED and the attributes in one conditional
- * write, so a session is good for one answer. Returns the updated user for the rest of sign-in.
- */
-export async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<User> {
-  const name = required(responses, 'USERNAME');
-  const newPassword = required(responses, 'NEW_PASSWORD');
-  const now = cognate.clock.now();
-  const state = session ? cognate.secrets.sessions.openJson<NewPasswordSession>(session, NEW_PASSWORD_AAD, now) : null;
-  if (!state || state.p !== pool.id || state.c !== client.id || typeof state.s !== 'string' || typeof state.e !== 'number') throw invalidSession();
-  if (state.e <= now) throw errors.notAuthorized('Invalid session for the user, session is expired.');
-  const user = await cognate.users.findBySub(pool.id, state.s);
-  if (!user || user.status !== 'FORCE_CHANGE_PASSWORD' || passwordFingerprint(user) !== state.h) throw invalidSession();
-  // Clients answer with USER_ID_FOR_SRP or with the name the user typed (an alias, say).
-  const named = usernameKey(pool, name) === usernameKey(pool, user.username) || (await cognate.users.findForSignIn(pool, name))?.sub === user.sub;
-  if (!named) throw invalidSession();
-  checkSecretHash(client, [name, user.username], responses.SECRET_HASH);
-  if (!user.enabled) throw errors.notAuthorized('User is disabled.');
-  await assertTemporaryPasswordCurrent(cognate, user);
-  checkPasswordPolicy(newPassword, pool.settings.Policies.PasswordPolicy);
-  const attributes = newPasswordAttributes(pool, client, user, responses);
-  // The temporary password counts as the current one (PasswordHistorySize).
-  await assertPasswordNotReused(cognate, pool, user, newPassword);
-  const credentials = await cognate.users.credentials(pool, user.username, newPassword);
-
-  const updated = await cognate.store.transaction(async (trx) => {
-    if (attributes.size > 0) await claimSignInNames(trx, pool, attributes, new Set(attributes.keys()), user.sub, false);
-    const result = await trx
-      .updateTable('users')
-      .set({ ...credentials, status: 'CONFIRMED', temporary_password_expires_at: null, updated_at: now })
-      .where('id', '=', user.sub)
-      .where('status', '=', 'FORCE_CHANGE_PASSWORD')
-      .where('password_hash', '=', user.passwordHash ?? '')
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
-    await rememberReplacedPassword(trx, pool, user, now);
-    await cognate.users.setAttributes(trx, pool.id, user.sub, attributes);
-    return true;
-  });
-  if (!updated) throw invalidSession();
   return (await cognate.users.findBySub(pool.id, user.sub))!;
 }
 
@@ -647,8 +418,11 @@ export async function adminConfirmSignUp(cognate: Cognate, input: AdminUserInput
   await postConfirmation(cognate, pool, user.sub, 'PostConfirmation_ConfirmSignUp', undefined, input.ClientMetadata);
 }
 
-/** AdminUserGlobalSignOut: every refresh token of the user, and so every access token, revoked. */
+/**
+ * AdminUserGlobalSignOut: every refresh token of the user, and so every access token, revoked, and
+ * their devices no longer remembered, in one transaction (sign-in/sign-out.ts).
+ */
 export async function adminUserGlobalSignOut(cognate: Cognate, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
-  await cognate.tokens.revokeAllForUser(user.sub);
+  await globalSignOut(cognate, user.sub);
 }

@@ -5,6 +5,7 @@ import { CognitoError, errors } from '../errors.js';
 import { attributeMap, booleanField, runTrigger, triggerArn, userAttributesOf } from '../triggers/triggers.js';
 import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
+import { clientAndPool } from './client-context.js';
 import { codeError } from './codes.js';
 import { type CodeDeliveryDetails, codeDestination, deliverCode, kickAfterDecoy, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './messages.js';
 import type { Executor } from '../store/db.js';
@@ -12,14 +13,6 @@ import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType } from './users.js';
 import type { UserPool } from './user-pools.js';
-
-/** The app client and its pool for an unsigned call naming a ClientId. */
-export async function clientAndPool(cognate: Cognate, clientId: string): Promise<{ client: AppClient; pool: UserPool }> {
-  const client = await cognate.clients.find(undefined, clientId);
-  if (!client) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
-  const pool = await cognate.pools.get(client.poolId);
-  return { client, pool };
-}
 
 /** Attributes a client may write (WriteAttributes; all when unset). */
 export function assertWritable(client: AppClient, attributes: readonly AttributeType[]): void {

@@ -21,7 +21,7 @@ import { CognitoError, errors } from '../errors.js';
 import { booleanField, runTrigger, stringField, stringListField, stringMapField, triggerArn, unusableAnswer } from '../triggers/triggers.js';
 import type { Cognate } from './cognate.js';
 import type { AppClient } from './app-clients.js';
-import { insertNewUser } from './admin-users.js';
+import { insertNewUser } from './new-users.js';
 import { newSub } from './ids.js';
 import { poolFactors, setMfaPreference } from './mfa.js';
 import { checkPasswordPolicy } from './passwords.js';
