@@ -13,7 +13,7 @@ import { handleAwsJson } from './protocol/awsjson.js';
 import { isTransientStoreError } from './store/faults.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
 import { handleQuery } from './protocol/query.js';
-import { verifyOverHttp } from './identity/verify-http.js';
+import { verifyOverHttp } from './protocol/verify-http.js';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 
@@ -264,7 +264,7 @@ function queryListener(cognate: Cognate) {
   };
 }
 
-/** `POST /identity/verify` (identity/verify-http.ts). */
+/** `POST /identity/verify` (protocol/verify-http.ts). */
 function verifyListener(cognate: Cognate) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     withBody(cognate, req, res, (body) => {
