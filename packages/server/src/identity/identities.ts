@@ -122,7 +122,7 @@ export class Identities {
             } else if (others.length === 1) {
               // A guest signing in with a login that already has an identity: the guest merges into it.
               target = others[0]!;
-              await identityStore.deleteIdentities(trx, [identityId]);
+              await identityStore.deleteIdentityOfPool(trx, poolId, identityId);
             } else {
               target = identityId;
             }
@@ -173,7 +173,7 @@ export class Identities {
     if (source === destination) return;
     await this.store.transaction(async (trx) => {
       await identityStore.moveLogins(trx, poolId, source, destination);
-      await identityStore.deleteIdentities(trx, [source]);
+      await identityStore.deleteIdentityOfPool(trx, poolId, source);
       await identityStore.markAuthenticated(trx, destination, now);
     });
   }

@@ -57,6 +57,11 @@ export async function deleteIdentities(db: Executor, ids: readonly string[]): Pr
   await db.deleteFrom('identities').where('id', 'in', ids).execute();
 }
 
+/** Deletes one identity of a pool (none when it belongs to another pool); its logins go with it. */
+export async function deleteIdentityOfPool(db: Executor, poolId: string, id: string): Promise<void> {
+  await db.deleteFrom('identities').where('id', '=', id).where('pool_id', '=', poolId).execute();
+}
+
 /** A page of a pool's identities in ID order, after `after`; one more than `limit` when there is a next page. */
 export async function listIdentities(db: Executor, poolId: string, limit: number, after?: string): Promise<Identity[]> {
   let q = db.selectFrom('identities').selectAll().where('pool_id', '=', poolId).orderBy('id').limit(limit);
