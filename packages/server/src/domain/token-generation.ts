@@ -13,7 +13,11 @@ import { groupClaims, type GroupClaims } from './groups.js';
 import { ADMIN_SCOPE, type AuthenticationResult, type TokenCustomization } from './tokens.js';
 import { runTrigger, stringField, stringListField, triggerArn, triggerVersion, unusableAnswer, userAttributesOf } from '../triggers/triggers.js';
 
-/** What led to the tokens: the `TokenGeneration_<source>` trigger source. */
+/**
+ * What led to the tokens: the `TokenGeneration_<source>` trigger source. `HostedAuth` is not produced yet: it is
+ * Cognito's source for a sign-in through the hosted UI (managed login), kept here for the hosted UI to use
+ * (user-pool-lambda-pre-token-generation: "TokenGeneration_HostedAuth").
+ */
 export type TokenSource = 'Authentication' | 'NewPasswordChallenge' | 'AuthenticateDevice' | 'RefreshTokens' | 'HostedAuth';
 
 export interface TokenRequest {
