@@ -107,6 +107,12 @@ export class Codes {
     return Number(recent?.n ?? 0);
   }
 
+  /** How many codes of `purpose` the user was ever sent (an MFA Session's deliveries, sign-in/mfa). */
+  async countIssued(db: Db, p: { userId: string; purpose: CodePurpose }): Promise<number> {
+    const sent = await db.selectFrom('codes').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', p.userId).where('purpose', '=', p.purpose).executeTakeFirst();
+    return Number(sent?.n ?? 0);
+  }
+
   /** Kills every live code of a purpose (the value it would confirm changed or went away). */
   async invalidate(db: Db, p: { userId: string; purpose: CodePurpose }, now: number): Promise<void> {
     await db.updateTable('codes').set({ consumed_at: now }).where('user_id', '=', p.userId).where('purpose', '=', p.purpose).where('consumed_at', 'is', null).execute();
