@@ -122,7 +122,7 @@ async function expireIfDue(cognate: Cognate, row: JobRow): Promise<JobRow> {
  * Refuses a schema change while an import job of the pool is running: the job checked its rows
  * against the schema it started with (AddCustomAttributes → UserImportInProgressException).
  */
-export async function assertNoImportRunning(cognate: Cognate, poolId: string): Promise<void> {
+export async function assertNoImportRunning(cognate: Pick<Cognate, 'store'>, poolId: string): Promise<void> {
   const running = await jobStore.activeImportJobOfPool(cognate.store.db, poolId);
   if (running) throw new CognitoError('UserImportInProgressException', `User import job ${running} is in progress for this user pool; try again when it has finished.`);
 }
