@@ -1,7 +1,10 @@
 /**
- * Ports: every time and random value goes through these, so tests control them (DESIGN.md).
+ * Ports: every time goes through the clock, so tests control it (DESIGN.md).
+ *
+ * Randomness has no port: every random value (ids, codes, salts, SRP secrets, GCM nonces) comes straight from
+ * node:crypto's CSPRNG, and no test needs to replace it (a double that could reach crypto/seal.ts would risk a
+ * repeated GCM nonce). Math.random only jitters the store's deadlock retry (store/db.ts).
  */
-import { randomBytes, randomInt } from 'node:crypto';
 
 /** A source of the current time. `now()` is milliseconds since the epoch. */
 export interface Clock {
@@ -23,18 +26,6 @@ export class ManualClock implements Clock {
     this.current = ms;
   }
 }
-
-/** A source of randomness. Production uses the CSPRNG; nothing in Cognate uses Math.random. */
-export interface Random {
-  bytes(n: number): Buffer;
-  /** A uniformly random integer in [min, max). */
-  int(min: number, max: number): number;
-}
-
-export const cryptoRandom: Random = {
-  bytes: (n) => randomBytes(n),
-  int: (min, max) => randomInt(min, max),
-};
 
 /** Seconds since the epoch, as Cognito's wire timestamps and JWT claims use them. */
 export const epochSeconds = (ms: number): number => Math.floor(ms / 1000);

@@ -1,6 +1,16 @@
 /**
- * The HTTP face of Cognate: one listener serving the awsJson APIs (any POST path), the JWKS and
- * OIDC discovery documents, health checks and Prometheus metrics.
+ * The HTTP face of Cognate: one listener serving the awsJson APIs (any POST path), the query protocol (STS, IAM),
+ * the identity verifier, the JWKS and OIDC discovery documents, the import-job upload, health checks and
+ * Prometheus metrics.
+ *
+ * Why two HTTP stacks behind the one listener. The API POSTs (awsJson, and the query protocol's and identity
+ * verifier's form/JSON POSTs) are served straight from node:http: they are every API call, the hot path, and
+ * handing each to Hono meant building a WHATWG Request and Response around it, which cost about a quarter of a
+ * GetUser's server CPU. Serving them raw (with prepared-statement reuse and the settings cache) cut the CPU per
+ * operation by 26% (SRP), 31% (refresh) and 66% (GetUser), and the verifier went from 0.45 to 0.15 ms per check
+ * (docs/benchmarks.md, "History" and "Verifier over HTTP"). Everything else — GETs, preflights, the upload PUT —
+ * is rare, has routes and parameters, and reads better as a Hono app. What the two must answer alike (CORS, the
+ * body limit and its 413, the Date header) lives once, in protocol/http-common.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,19 +20,12 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import type { Cognate } from './domain/cognate.js';
 import { startImportJobSweeper } from './domain/import-jobs.js';
 import { handleAwsJson } from './protocol/awsjson.js';
+import { honoBodyLimit, honoCorsAndDate, readBody, sendRaw, type BodyDialect } from './protocol/http-common.js';
 import { isTransientStoreError } from './store/faults.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
 import { handleQuery } from './protocol/query.js';
-import { verifyOverHttp } from './identity/verify-http.js';
-import { bodyLimit } from 'hono/body-limit';
+import { verifyOverHttp } from './protocol/verify-http.js';
 import { HTTPException } from 'hono/http-exception';
-
-/** Headers the AWS SDK, amazon-cognito-identity-js and Amplify send (protocol.md §1.1). */
-const CORS_ALLOW_HEADERS = [
-  'content-type', 'x-amz-target', 'x-amz-user-agent', 'x-amz-date', 'x-amz-security-token', 'x-amz-content-sha256',
-  'authorization', 'amz-sdk-invocation-id', 'amz-sdk-request', 'cache-control', 'x-amz-client-context',
-].join(', ');
-const CORS_EXPOSE_HEADERS = 'x-amzn-requestid, x-amzn-errortype, date';
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
@@ -64,24 +67,7 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
   const { registry } = metrics;
   const app = new Hono<{ Bindings: HttpBindings }>();
 
-  app.use('*', async (c, next) => {
-    const origin = c.req.header('origin');
-    if (c.req.method === 'OPTIONS') {
-      return c.body(null, 204, {
-        'access-control-allow-origin': origin ?? '*',
-        'access-control-allow-methods': 'GET, POST, PUT, DELETE, OPTIONS',
-        'access-control-allow-headers': c.req.header('access-control-request-headers') ?? CORS_ALLOW_HEADERS,
-        'access-control-max-age': '86400',
-        vary: 'Origin, Access-Control-Request-Headers',
-      });
-    }
-    await next();
-    // The Date header follows the server's clock, which SDKs use to correct their own skew for SigV4.
-    c.header('date', new Date(cognate.clock.now()).toUTCString());
-    c.header('access-control-allow-origin', origin ?? '*');
-    c.header('access-control-expose-headers', CORS_EXPOSE_HEADERS);
-    if (origin) c.header('vary', 'Origin');
-  });
+  app.use('*', honoCorsAndDate(cognate.clock));
 
   app.get('/health/live', (c) => c.json({ status: 'ok' }));
   app.get('/health/ready', async (c) => {
@@ -140,9 +126,7 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
   app.put('/import-jobs/:jobId', importUploadLimit, importUploadHandler(cognate));
 
   // The query protocol: STS AssumeRoleWithWebIdentity and the IAM role calls (protocol/query.ts).
-  const queryTooLarge = (c: Context) =>
-    c.body(queryBodyTooLarge(cognate.config.bodyLimitBytes), 413, { 'content-type': 'text/xml' });
-  app.post('*', bodyLimit({ maxSize: cognate.config.bodyLimitBytes, onError: queryTooLarge }), async (c) => {
+  app.post('*', honoBodyLimit(cognate.config.bodyLimitBytes, 'query'), async (c) => {
     if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded')) return c.json({ message: 'Not found' }, 404);
     const body = Buffer.from(await c.req.arrayBuffer());
     const out = await handleQuery(cognate, { method: 'POST', url: c.env.incoming.url ?? '/', headers: c.env.incoming.headers, body });
@@ -163,79 +147,14 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
   return app;
 }
 
-function corsHeaders(req: IncomingMessage): Record<string, string> {
-  const origin = req.headers.origin;
-  return { 'access-control-allow-origin': origin ?? '*', 'access-control-expose-headers': CORS_EXPOSE_HEADERS, ...(origin ? { vary: 'Origin' } : {}) };
+/** Reads the body of a raw-path POST within the body limit (protocol/http-common.ts), then hands it on. */
+function withBody(cognate: Cognate, req: IncomingMessage, res: ServerResponse, onBody: (body: Buffer) => void, dialect: BodyDialect = 'json'): void {
+  readBody(req, res, { limit: cognate.config.bodyLimitBytes, dialect, clock: cognate.clock }, onBody);
 }
 
-/** The query protocol's (STS, IAM) answer to a body over the limit. */
-function queryBodyTooLarge(limit: number): string {
-  return `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>RequestEntityTooLarge</Code><Message>The request body exceeds ${limit} bytes.</Message></Error></ErrorResponse>`;
-}
-
-/**
- * After refusing a body, how much of its rest is read and discarded so that the client, still sending,
- * reads the 413 instead of a reset connection; past either bound the connection is dropped.
- */
-const DRAIN_MAX_BYTES = 8 * 1024 * 1024;
-const DRAIN_MAX_MS = 5000;
-
-/**
- * Reads a POST body of at most `limit` bytes and hands it on. A larger one is refused with 413: at once
- * when Content-Length announces it, else as soon as the chunks pass the limit. The rest of the body is
- * then drained (up to DRAIN_MAX_BYTES / DRAIN_MAX_MS), because closing while the client still writes
- * makes it see ECONNRESET/EPIPE, not the answer (and the AWS SDK then retries).
- */
-function withBody(cognate: Cognate, req: IncomingMessage, res: ServerResponse, onBody: (body: Buffer) => void, xml = false): void {
-  const limit = cognate.config.bodyLimitBytes;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let refused = false;
-  let drained = 0;
-  const refuse = (announced: number | undefined) => {
-    refused = true;
-    chunks.length = 0;
-    // A body too large to drain closes the connection after the answer; otherwise it stays usable.
-    const close = announced !== undefined && announced - size > DRAIN_MAX_BYTES;
-    const body = xml ? queryBodyTooLarge(limit) : JSON.stringify({ __type: 'SerializationException', message: `The request body exceeds ${limit} bytes.` });
-    res.writeHead(413, {
-      ...(xml ? { 'content-type': 'text/xml' } : { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': 'SerializationException' }),
-      'content-length': Buffer.byteLength(body),
-      ...(close ? { connection: 'close' } : {}),
-      date: new Date(cognate.clock.now()).toUTCString(),
-      ...corsHeaders(req),
-    });
-    res.end(body);
-    const timer = setTimeout(() => req.socket.destroy(), DRAIN_MAX_MS);
-    timer.unref();
-    req.once('end', () => clearTimeout(timer));
-    req.once('close', () => clearTimeout(timer));
-  };
-  const announced = Number(req.headers['content-length']);
-  if (req.headers['content-length'] !== undefined && Number.isFinite(announced) && announced > limit) refuse(announced);
-  req.on('data', (chunk: Buffer) => {
-    if (refused) {
-      drained += chunk.length;
-      if (drained > DRAIN_MAX_BYTES) req.socket.destroy();
-      return;
-    }
-    size += chunk.length;
-    if (size > limit) {
-      refuse(undefined);
-      return;
-    }
-    chunks.push(chunk);
-  });
-  req.on('error', () => res.destroy());
-  req.on('end', () => {
-    if (!refused) onBody(Buffer.concat(chunks, size));
-  });
-}
-
-/** Writes an answer with the server's Date (SDKs correct their SigV4 clock skew by it) and CORS. */
+/** Writes a raw-path answer with the server's Date and CORS (protocol/http-common.ts). */
 function send(cognate: Cognate, req: IncomingMessage, res: ServerResponse, out: { status: number; headers: Record<string, string>; body: string }): void {
-  res.writeHead(out.status, { ...out.headers, date: new Date(cognate.clock.now()).toUTCString(), 'content-length': Buffer.byteLength(out.body), ...corsHeaders(req) });
-  res.end(out.body);
+  sendRaw(req, res, cognate.clock, out);
 }
 
 /**
@@ -260,11 +179,11 @@ function queryListener(cognate: Cognate) {
       void handleQuery(cognate, { method: 'POST', url: req.url ?? '/', headers: req.headers, body }).then((out) =>
         send(cognate, req, res, { status: out.status, headers: { ...out.headers, 'content-type': 'text/xml' }, body: out.body }),
       );
-    }, true);
+    }, 'query');
   };
 }
 
-/** `POST /identity/verify` (identity/verify-http.ts). */
+/** `POST /identity/verify` (protocol/verify-http.ts). */
 function verifyListener(cognate: Cognate) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     withBody(cognate, req, res, (body) => {

@@ -1,4 +1,4 @@
 import { action } from './action.js';
-import { changePassword } from '../domain/self-service.js';
+import { changePassword } from '../domain/change-password.js';
 
 export default action((cognate, input: { AccessToken: string; PreviousPassword?: string; ProposedPassword: string }) => changePassword(cognate, input));

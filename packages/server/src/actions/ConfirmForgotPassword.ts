@@ -1,4 +1,4 @@
 import { action } from './action.js';
-import { confirmForgotPassword } from '../domain/self-service.js';
+import { confirmForgotPassword } from '../domain/forgot-password.js';
 
 export default action((cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; Password: string; ClientMetadata?: Record<string, string> }) => confirmForgotPassword(cognate, input));

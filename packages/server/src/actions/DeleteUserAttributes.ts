@@ -1,4 +1,4 @@
 import { action } from './action.js';
-import { deleteUserAttributes } from '../domain/self-service.js';
+import { deleteUserAttributes } from '../domain/user-attributes.js';
 
 export default action((cognate, input: { AccessToken: string; UserAttributeNames: string[] }) => deleteUserAttributes(cognate, input));

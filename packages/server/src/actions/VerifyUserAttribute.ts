@@ -1,4 +1,4 @@
 import { action } from './action.js';
-import { verifyUserAttribute } from '../domain/self-service.js';
+import { verifyUserAttribute } from '../domain/attribute-verification.js';
 
 export default action((cognate, input: { AccessToken: string; AttributeName: string; Code: string }) => verifyUserAttribute(cognate, input));

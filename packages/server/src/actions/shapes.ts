@@ -7,11 +7,9 @@ import type { AppClient } from '../domain/app-clients.js';
 import { attributeList, type User } from '../domain/users.js';
 import type { Group } from '../domain/groups.js';
 import type { ImportJob } from '../domain/import-jobs.js';
+import { ACCOUNT_ID } from '../domain/account.js';
 
 const seconds = (ms: number) => ms / 1000;
-
-/** Cognate has no AWS account; ARNs carry this placeholder account ID. */
-export const ACCOUNT_ID = '000000000000';
 
 export function userPoolType(pool: UserPool, estimatedNumberOfUsers: number) {
   const region = pool.id.slice(0, pool.id.indexOf('_'));

@@ -15,9 +15,8 @@
  * +---------+--------+-------------+---------+------------+---------+
  * ```
  *
- * - AES-256-GCM with a fresh random 96-bit IV from the CSPRNG (pooled) for every seal. The IV is deliberately
- *   *not* drawn from the injectable `Random` port (`ports.ts`): a repeated GCM nonce under one key leaks the
- *   authentication key, so no test double may ever reach this code.
+ * - AES-256-GCM with a fresh random 96-bit IV from the CSPRNG (pooled) for every seal. The IV must never come
+ *   from anything a test could replace: a repeated GCM nonce under one key leaks the authentication key.
  * - The GCM additional data is `header || utf8(aad)`, where the header is the version, length and key
  *   id bytes. Changing the version or key id, or opening under another purpose (`aad`), fails.
  * - The overhead is `30 + keyId.length` bytes, so keep key ids short (`'k1'`, a date, …).

@@ -1,34 +1,20 @@
 /**
- * The administrator's user lifecycle: AdminCreateUser and its invitation (the FORCE_CHANGE_PASSWORD
- * state's NEW_PASSWORD_REQUIRED challenge is in sign-in/challenges/), and the Admin* actions that change attributes,
- * disable, enable, reset, set passwords, confirm, sign out and delete users.
+ * The administrator's user lifecycle: finding the user an Admin* call names, and the small
+ * actions that delete, disable, enable, confirm and sign out users. By concern, the rest:
+ * admin-create-user.ts (AdminCreateUser and its invitation, temporary passwords),
+ * admin-user-attributes.ts (AdminUpdateUserAttributes, AdminDeleteUserAttributes) and
+ * admin-user-passwords.ts (AdminResetUserPassword, AdminSetUserPassword). The FORCE_CHANGE_PASSWORD
+ * state's NEW_PASSWORD_REQUIRED challenge is a sign-in step (sign-in/challenges/).
  */
-import { randomInt } from 'node:crypto';
-import type { Transaction } from 'kysely';
-import { attributeMap, runTrigger, userAttributesOf } from '../triggers/triggers.js';
-import { CognitoError, errors } from '../errors.js';
-import type { Database } from '../store/schema.js';
-import type { Outbox } from '../messaging/outbox.js';
+import { errors } from '../errors.js';
+import * as userStore from '../store/users.js';
 import type { Cognate } from './cognate.js';
-import { CODE_PARAMETER, codeDestination, composeMessages, type Messages, queueMessage, sendCode, type Templates } from './messages.js';
-import { newSub } from './ids.js';
-import { checkPasswordPolicy } from './passwords.js';
-import { requiresVerificationBeforeUpdate, setPendingValue } from './self-service.js';
-import { assertWritable, postConfirmation, resolveUsername } from './sign-up.js';
-import { validateAttributes, type AttributeType, type User, type UserStatus } from './users.js';
-import { assertPasswordNotReused, rememberReplacedPassword } from './password-history.js';
-import { aliasExists } from './aliases.js';
-import { claimSignInNames, insertNewUser, otherHolder, withoutRequired } from './new-users.js';
+import { postConfirmation } from './sign-up.js';
+import type { User } from './users.js';
 import { globalSignOut } from './sign-in/sign-out.js';
-import type { PasswordPolicy, UserPool } from './user-pools.js';
+import type { UserPool } from './user-pools.js';
 
-type Trx = Transaction<Database>;
-type Medium = 'EMAIL' | 'SMS';
-type Verifiable = 'email' | 'phone_number';
-
-const DAY_MS = 86_400_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const VERIFIABLE: readonly Verifiable[] = ['email', 'phone_number'];
 
 /**
  * The user an admin call names: the username, an alias (email, phone number, preferred_username
@@ -41,308 +27,21 @@ export async function adminUser(cognate: Cognate, pool: UserPool, username: stri
 }
 
 /** The outcome of a write must not leave a verified flag without its value (Cognito's messages). */
-function assertVerifiedFlagsHaveValues(attributes: ReadonlyMap<string, string>, named: ReadonlySet<string>): void {
+export function assertVerifiedFlagsHaveValues(attributes: ReadonlyMap<string, string>, named: ReadonlySet<string>): void {
   if (named.has('email_verified') && !attributes.get('email')) throw errors.invalidParameter('Email is required to verify/un-verify an email');
   if (named.has('phone_number_verified') && !attributes.get('phone_number')) throw errors.invalidParameter('Phone number is required to verify/un-verify a phone number');
 }
 
-// ---------------------------------------------------------------------------------------------
-// Temporary passwords and invitations
-
-const LOWER = 'abcdefghijkmnopqrstuvwxyz';
-const UPPER = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
-const DIGITS = '23456789';
-const SYMBOLS = '!#$%&*+-=?@^_~';
-const pick = (alphabet: string) => alphabet[randomInt(alphabet.length)]!;
-
-/**
- * A temporary password from the CSPRNG that satisfies any policy the pool can have: at least 12
- * characters (more if the policy asks) with a lowercase and an uppercase letter, a digit and a
- * symbol, without look-alike characters (l/1, O/0) since people type it from a message.
- */
-export function generateTemporaryPassword(policy: PasswordPolicy): string {
-  const chars = [pick(LOWER), pick(UPPER), pick(DIGITS), pick(SYMBOLS)];
-  const all = LOWER + UPPER + DIGITS + SYMBOLS;
-  while (chars.length < Math.max(12, policy.MinimumLength)) chars.push(pick(all));
-  for (let i = chars.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [chars[i], chars[j]] = [chars[j]!, chars[i]!];
-  }
-  return chars.join('');
-}
-
-/** When a temporary password set now stops working (PasswordPolicy.TemporaryPasswordValidityDays; 0 = never). */
-function temporaryPasswordExpiry(pool: UserPool, now: number): number | null {
-  const days = pool.settings.Policies.PasswordPolicy.TemporaryPasswordValidityDays;
-  return days > 0 ? now + days * DAY_MS : null;
-}
-
-const DEFAULT_INVITE_MESSAGE = 'Your username is {username} and temporary password is {####}. ';
-const DEFAULT_INVITE_SUBJECT = 'Your temporary password';
-
-interface Destination {
-  medium: Medium;
-  attribute: Verifiable;
-  to: string;
-}
-
-/**
- * Where an invitation goes. Cognito's default medium is SMS; a user without a phone number gets
- * it by email instead, and a user with neither gets none. A medium the caller names explicitly
- * needs its attribute ("You must provide a value for email ... if you set EMAIL in the
- * DesiredDeliveryMediums parameter", AdminCreateUser `UserAttributes`).
- */
-function invitationDestinations(attributes: ReadonlyMap<string, string>, desired: readonly Medium[] | undefined): Destination[] {
-  const email = attributes.get('email');
-  const phone = attributes.get('phone_number');
-  if (!desired || desired.length === 0) {
-    if (phone) return [{ medium: 'SMS', attribute: 'phone_number', to: phone }];
-    if (email) return [{ medium: 'EMAIL', attribute: 'email', to: email }];
-    return [];
-  }
-  const out: Destination[] = [];
-  for (const medium of new Set(desired)) {
-    if (medium === 'EMAIL') {
-      if (!email) throw errors.invalidParameter('Email address is required when DesiredDeliveryMediums includes EMAIL.');
-      out.push({ medium, attribute: 'email', to: email });
-    } else {
-      if (!phone) throw errors.invalidParameter('Phone number is required when DesiredDeliveryMediums includes SMS.');
-      out.push({ medium, attribute: 'phone_number', to: phone });
-    }
-  }
-  return out;
-}
-
-/** The pool's invitation: its InviteMessageTemplate, Cognito's defaults otherwise. */
-function invitationMessages(pool: UserPool): Templates {
-  const template = pool.settings.AdminCreateUserConfig.InviteMessageTemplate ?? {};
-  return {
-    EMAIL: { subject: template.EmailSubject ?? DEFAULT_INVITE_SUBJECT, body: template.EmailMessage ?? DEFAULT_INVITE_MESSAGE },
-    SMS: { body: template.SMSMessage ?? DEFAULT_INVITE_MESSAGE },
-  };
-}
-
-/**
- * The invitation's messages, through the CustomMessage trigger (CustomMessage_AdminCreateUser);
- * none when the admin suppressed them. Runs the trigger: call before the transaction.
- */
-async function composeInvitation(cognate: Cognate, pool: UserPool, user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>, destinations: Destination[], clientMetadata: Record<string, string> | undefined): Promise<Messages | undefined> {
-  if (destinations.length === 0) return undefined;
-  return composeMessages(cognate, pool, { occasion: 'AdminCreateUser', user, clientMetadata, messages: invitationMessages(pool) });
-}
-
-/**
- * Queues the invitation to each destination, in the caller's transaction; `{####}` is the temporary
- * password. A template without `{####}` is not delivered, as Cognito documents. True when one was queued.
- */
-async function queueInvitations(outbox: Outbox, trx: Trx, p: { pool: UserPool; username: string; password: string; destinations: Destination[]; messages: Messages | undefined }): Promise<boolean> {
-  let queued = false;
-  for (const destination of p.destinations) {
-    if (!p.messages || !p.messages[destination.medium].body.includes(CODE_PARAMETER)) continue;
-    await queueMessage(outbox, trx, { pool: p.pool, username: p.username, destination, messages: p.messages, code: p.password, kind: 'AdminCreateUser' });
-    queued = true;
-  }
-  return queued;
-}
-
-// ---------------------------------------------------------------------------------------------
-// AdminCreateUser
-
-export interface AdminCreateUserInput {
-  UserPoolId: string;
-  Username: string;
-  UserAttributes?: AttributeType[];
-  ValidationData?: AttributeType[];
-  TemporaryPassword?: string;
-  ForceAliasCreation?: boolean;
-  MessageAction?: 'RESEND' | 'SUPPRESS';
-  DesiredDeliveryMediums?: Medium[];
-  ClientMetadata?: Record<string, string>;
-}
-
-/**
- * AdminCreateUser: a FORCE_CHANGE_PASSWORD user with a temporary password (given and
- * policy-checked, or generated), invited by SMS and/or email unless SUPPRESS; RESEND gives an
- * existing FORCE_CHANGE_PASSWORD user a new temporary password and invitation. ValidationData and
- * ClientMetadata go to the PreSignUp trigger. AllowAdminCreateUserOnly pools
- * allow it: that setting only closes self sign-up.
- */
-export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserInput): Promise<User> {
-  const pool = await cognate.pools.get(input.UserPoolId);
-  const policy = pool.settings.Policies.PasswordPolicy;
-  if (input.TemporaryPassword) checkPasswordPolicy(input.TemporaryPassword, policy);
-  if (input.MessageAction === 'RESEND') return resendInvitation(cognate, pool, input);
-
-  const given = input.UserAttributes ?? [];
-  // Required attributes may be left for the user to give when they set their password (requiredAttributes).
-  const attributes = validateAttributes(withoutRequired(pool), given, 'admin', { creating: true });
-  const sub = newSub();
-  const username = resolveUsername(pool, input.Username, attributes, sub);
-  assertVerifiedFlagsHaveValues(attributes, new Set(given.map((a) => a.Name)));
-  if (await cognate.users.findByUsername(pool, username)) throw errors.usernameExists('User account already exists');
-  for (const attribute of pool.settings.UsernameAttributes ?? []) {
-    const value = attributes.get(attribute);
-    if (value && (await otherHolder(cognate.store.db, pool, attribute, value, undefined))) {
-      throw errors.usernameExists(`An account with the given ${attribute} already exists.`);
-    }
-  }
-  // PreSignUp_AdminCreateUser may refuse the user; its autoConfirm/autoVerify answers don't apply here.
-  await runTrigger(cognate, pool, 'PreSignUp', {
-    source: 'PreSignUp_AdminCreateUser',
-    userName: username,
-    request: { userAttributes: Object.fromEntries(attributes), validationData: attributeMap(input.ValidationData), clientMetadata: input.ClientMetadata ?? null },
-    response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
-  });
-  const destinations = input.MessageAction === 'SUPPRESS' ? [] : invitationDestinations(attributes, input.DesiredDeliveryMediums);
-  const password = input.TemporaryPassword || generateTemporaryPassword(policy);
-  const credentials = await cognate.users.credentials(pool, username, password);
-  const messages = await composeInvitation(cognate, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes }, destinations, input.ClientMetadata);
-  const now = cognate.clock.now();
-
-  const queued = await insertNewUser(cognate, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes, credentials, forceAliasCreation: input.ForceAliasCreation === true }, now, async (trx) => {
-    await trx.updateTable('users').set({ temporary_password_expires_at: temporaryPasswordExpiry(pool, now) }).where('id', '=', sub).execute();
-    return queueInvitations(cognate.outbox, trx, { pool, username: input.Username, password, destinations, messages });
-  });
-  if (queued) cognate.outbox.kick();
-  return (await cognate.users.findBySub(pool.id, sub))!;
-}
-
-async function resendInvitation(cognate: Cognate, pool: UserPool, input: AdminCreateUserInput): Promise<User> {
-  const user = await adminUser(cognate, pool, input.Username);
-  const notForced = () => new CognitoError('UnsupportedUserStateException', `Resend not possible. ${input.Username} status is not FORCE_CHANGE_PASSWORD`);
-  if (user.status !== 'FORCE_CHANGE_PASSWORD') throw notForced();
-  const destinations = invitationDestinations(user.attributes, input.DesiredDeliveryMediums);
-  const password = input.TemporaryPassword || generateTemporaryPassword(pool.settings.Policies.PasswordPolicy);
-  const credentials = await cognate.users.credentials(pool, user.username, password);
-  const messages = await composeInvitation(cognate, pool, user, destinations, input.ClientMetadata);
-  const now = cognate.clock.now();
-  const queued = await cognate.store.transaction(async (trx) => {
-    const result = await trx
-      .updateTable('users')
-      .set({ ...credentials, temporary_password_expires_at: temporaryPasswordExpiry(pool, now), updated_at: now })
-      .where('id', '=', user.sub)
-      .where('status', '=', 'FORCE_CHANGE_PASSWORD')
-      .executeTakeFirst();
-    // The user set their password meanwhile.
-    if (Number(result.numUpdatedRows) !== 1) throw notForced();
-    return queueInvitations(cognate.outbox, trx, { pool, username: input.Username, password, destinations, messages });
-  });
-  if (queued) cognate.outbox.kick();
-  return (await cognate.users.findBySub(pool.id, user.sub))!;
-}
-
-// ---------------------------------------------------------------------------------------------
-// The other Admin* actions
-
-interface AdminUserInput {
+/** What every Admin* call about one user names. */
+export interface AdminUserInput {
   UserPoolId: string;
   Username: string;
 }
 
-async function poolAndUser(cognate: Cognate, input: AdminUserInput): Promise<{ pool: UserPool; user: User }> {
+/** The pool and the user an Admin* call names (UserNotFoundException when there is none). */
+export async function poolAndUser(cognate: Cognate, input: AdminUserInput): Promise<{ pool: UserPool; user: User }> {
   const pool = await cognate.pools.get(input.UserPoolId);
   return { pool, user: await adminUser(cognate, pool, input.Username) };
-}
-
-/**
- * AdminUpdateUserAttributes: the admin may set the *_verified flags; a blank value deletes an
- * attribute. A changed email or phone number the request doesn't mark verified either waits as a
- * pending value for VerifyUserAttribute, where the pool requires verification before update
- * (the same rule UpdateUserAttributes follows), or becomes the unverified value at once; a code goes
- * out whenever the pool verifies that attribute. ClientMetadata only feeds triggers.
- */
-export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUserInput & { UserAttributes: AttributeType[]; ClientMetadata?: Record<string, string> }): Promise<void> {
-  const { pool, user } = await poolAndUser(cognate, input);
-  const blank = input.UserAttributes.filter((a) => (a.Value ?? '') === '').map((a) => a.Name);
-  const set = validateAttributes(pool, input.UserAttributes.filter((a) => (a.Value ?? '') !== ''), 'admin', { creating: false });
-  if (blank.length > 0) assertDeletable(pool, blank);
-  const named = new Set(input.UserAttributes.map((a) => a.Name));
-  const auto = pool.settings.AutoVerifiedAttributes ?? [];
-  const pending: Destination[] = [];
-  const toVerify: Destination[] = [];
-  for (const attribute of VERIFIABLE) {
-    if (blank.includes(attribute)) blank.push(`${attribute}_verified`);
-    const value = set.get(attribute);
-    if (value === undefined || value === user.attributes.get(attribute) || set.get(`${attribute}_verified`) === 'true') continue;
-    const destination: Destination = { medium: attribute === 'email' ? 'EMAIL' : 'SMS', attribute, to: value };
-    if (requiresVerificationBeforeUpdate(pool, attribute)) {
-      // The old value stays active (and verified) until the new one is verified (security.md P13).
-      set.delete(attribute);
-      pending.push(destination);
-      toVerify.push(destination);
-    } else {
-      if (!named.has(`${attribute}_verified`)) set.set(`${attribute}_verified`, 'false');
-      if (auto.includes(attribute)) toVerify.push(destination);
-    }
-  }
-  const after = new Map(user.attributes);
-  for (const [k, v] of set) after.set(k, v);
-  for (const k of blank) after.delete(k);
-  assertVerifiedFlagsHaveValues(after, named);
-  const changed = new Set([...set].filter(([k, v]) => user.attributes.get(k) !== v).map(([k]) => k));
-  const messages = toVerify.length > 0 ? await composeMessages(cognate, pool, { occasion: 'UpdateUserAttribute', user: { ...user, attributes: after }, clientMetadata: input.ClientMetadata }) : undefined;
-  const now = cognate.clock.now();
-
-  const queued = await cognate.store.transaction(async (trx) => {
-    await claimSignInNames(trx, pool, after, changed, user.sub, false);
-    for (const { attribute, to } of pending) {
-      if ((pool.settings.UsernameAttributes ?? []).includes(attribute) && (await otherHolder(trx, pool, attribute, to, user.sub))) {
-        throw aliasExists(attribute);
-      }
-    }
-    await cognate.users.setAttributes(trx, pool.id, user.sub, set);
-    await cognate.users.deleteAttributes(trx, pool.id, user.sub, blank);
-    // Whatever the request says about an email or phone number replaces an earlier pending value,
-    // and a code for an earlier value must not verify this one.
-    for (const attribute of VERIFIABLE) {
-      if (!named.has(attribute)) continue;
-      await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
-      await cognate.codes.invalidate(trx, { userId: user.sub, purpose: `verify:${attribute}` }, now);
-    }
-    for (const { attribute, to } of pending) {
-      await setPendingValue(trx, { poolId: pool.id, userId: user.sub, attribute, value: to, now });
-    }
-    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
-    if (messages) {
-      for (const destination of toVerify) {
-        await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: `verify:${destination.attribute}`, destination, messages, kind: 'UpdateUserAttribute' }, now);
-      }
-    }
-    return toVerify.length > 0;
-  });
-  if (queued) cognate.outbox.kick();
-}
-
-/** Attributes that can be deleted: in the schema, neither required nor immutable. */
-function assertDeletable(pool: UserPool, names: readonly string[]): void {
-  const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
-  const problems: string[] = [];
-  for (const name of names) {
-    const attr = schema.get(name);
-    if (!attr || name === 'sub' || name === 'identities') problems.push(`${name}: Attribute does not exist in the schema.`);
-    else if (attr.Required) problems.push(`${name}: The attribute is required`);
-    else if (!attr.Mutable) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
-  }
-  if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
-}
-
-/** AdminDeleteUserAttributes: deleting an email or phone number deletes its verified flag with it. */
-export async function adminDeleteUserAttributes(cognate: Cognate, input: AdminUserInput & { UserAttributeNames: string[] }): Promise<void> {
-  const { pool, user } = await poolAndUser(cognate, input);
-  assertDeletable(pool, input.UserAttributeNames);
-  const names = new Set(input.UserAttributeNames);
-  for (const attribute of VERIFIABLE) if (names.has(attribute)) names.add(`${attribute}_verified`);
-  const now = cognate.clock.now();
-  await cognate.store.transaction(async (trx) => {
-    await cognate.users.deleteAttributes(trx, pool.id, user.sub, [...names]);
-    await trx.updateTable('users').set({ updated_at: now }).where('id', '=', user.sub).execute();
-    for (const attribute of VERIFIABLE) {
-      if (!names.has(attribute)) continue;
-      // Its pending replacement and live codes go with it.
-      await trx.deleteFrom('pending_attributes').where('user_id', '=', user.sub).where('name', '=', attribute).execute();
-      await cognate.codes.invalidate(trx, { userId: user.sub, purpose: `verify:${attribute}` }, now);
-    }
-  });
 }
 
 /**
@@ -359,84 +58,13 @@ export async function adminDeleteUser(cognate: Cognate, input: AdminUserInput): 
 export async function adminDisableUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
   const now = cognate.clock.now();
-  await cognate.store.transaction(async (trx) => {
-    await trx.updateTable('users').set({ enabled: 0, updated_at: now }).where('id', '=', user.sub).execute();
-    // Re-enabling doesn't bring these sessions back (security.md P10, ASVS5 7.4.2).
-    await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', user.sub).where('revoked_at', 'is', null).execute();
-  });
+  // Re-enabling doesn't bring these sessions back (security.md P10, ASVS5 7.4.2).
+  await cognate.store.transaction((trx) => userStore.disableUser(trx, user.sub, now));
 }
 
 export async function adminEnableUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
-  await cognate.store.db.updateTable('users').set({ enabled: 1, updated_at: cognate.clock.now() }).where('id', '=', user.sub).execute();
-}
-
-/**
- * Where a password-reset code goes: a *verified* email or phone number, in the order of the pool's
- * AccountRecoverySetting, else in Cognito's legacy order (as ForgotPassword chooses). `admin_only`
- * offers no self-service channel, so there is nowhere to send the code.
- */
-function recoveryDestination(pool: UserPool, user: User) {
-  const mechanisms = pool.settings.AccountRecoverySetting?.RecoveryMechanisms;
-  if (!mechanisms || mechanisms.length === 0) return codeDestination(pool, user, { verifiedOnly: true });
-  const order = [...mechanisms].sort((a, b) => a.Priority - b.Priority).flatMap((m): Verifiable[] => (m.Name === 'verified_email' ? ['email'] : m.Name === 'verified_phone_number' ? ['phone_number'] : []));
-  for (const attribute of order) {
-    const destination = codeDestination(pool, user, { attribute, verifiedOnly: true });
-    if (destination) return destination;
-  }
-  return undefined;
-}
-
-const RESETTABLE: ReadonlySet<UserStatus> = new Set(['CONFIRMED', 'RESET_REQUIRED', 'UNCONFIRMED']);
-
-/**
- * AdminResetUserPassword: RESET_REQUIRED and a reset code sent as ForgotPassword sends it; signing
- * in then answers PasswordResetRequiredException until ConfirmForgotPassword sets a new password.
- */
-export async function adminResetUserPassword(cognate: Cognate, input: AdminUserInput & { ClientMetadata?: Record<string, string> }): Promise<void> {
-  const { pool, user } = await poolAndUser(cognate, input);
-  if (!RESETTABLE.has(user.status)) throw errors.notAuthorized('User password cannot be reset in the current state.');
-  const destination = recoveryDestination(pool, user);
-  if (!destination) throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
-  const messages = await composeMessages(cognate, pool, { occasion: 'ForgotPassword', user, clientMetadata: input.ClientMetadata });
-  const now = cognate.clock.now();
-  await cognate.store.transaction(async (trx) => {
-    await cognate.users.setStatus(trx, user.sub, 'RESET_REQUIRED', now, { aliases: 'yield' });
-    await sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'forgot_password', destination, messages, kind: 'ForgotPassword' }, now);
-  });
-  cognate.outbox.kick();
-}
-
-/**
- * AdminSetUserPassword: a permanent password makes the user CONFIRMED; a temporary one makes them
- * FORCE_CHANGE_PASSWORD, to be changed at the next sign-in before TemporaryPasswordValidityDays pass.
- */
-export async function adminSetUserPassword(cognate: Cognate, input: AdminUserInput & { Password: string; Permanent?: boolean }): Promise<void> {
-  const { pool, user } = await poolAndUser(cognate, input);
-  checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);
-  await assertPasswordNotReused(cognate, pool, user, input.Password);
-  const credentials = await cognate.users.credentials(pool, user.username, input.Password);
-  const now = cognate.clock.now();
-  const permanent = input.Permanent === true;
-  await cognate.store.transaction(async (trx) => {
-    await rememberReplacedPassword(trx, pool, user, now);
-    await trx
-      .updateTable('users')
-      .set({
-        ...credentials,
-        status: permanent ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD',
-        temporary_password_expires_at: permanent ? null : temporaryPasswordExpiry(pool, now),
-        updated_at: now,
-      })
-      .where('id', '=', user.sub)
-      .execute();
-    // An unconfirmed user becomes confirmed (or invited) and so holds their aliases; one another
-    // user holds stays theirs (this API has no AliasExistsException).
-    await cognate.users.syncAliases(trx, pool.id, user.sub, { mode: 'yield', now });
-    // An outstanding reset or sign-up code would otherwise undo or bypass what the admin set.
-    await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'forgot_password' }, now);
-    await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'signup' }, now);
-  });
+  await userStore.enableUser(cognate.store.db, user.sub, cognate.clock.now());
 }
 
 /** AdminConfirmSignUp: UNCONFIRMED → CONFIRMED without a code; verifies no attribute. */
@@ -446,8 +74,7 @@ export async function adminConfirmSignUp(cognate: Cognate, input: AdminUserInput
   if (user.status !== 'UNCONFIRMED') throw cannot(user.status);
   const now = cognate.clock.now();
   const confirmed = await cognate.store.transaction(async (trx) => {
-    const result = await trx.updateTable('users').set({ status: 'CONFIRMED', updated_at: now }).where('id', '=', user.sub).where('status', '=', 'UNCONFIRMED').executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
+    if (!(await userStore.changeStatus(trx, user.sub, 'UNCONFIRMED', 'CONFIRMED', now))) return false;
     // Confirmed, the user holds their aliases; one held by another user stays theirs (no AliasExistsException here).
     await cognate.users.syncAliases(trx, pool.id, user.sub, { mode: 'yield', now });
     await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'signup' }, now);

@@ -23,11 +23,10 @@
  * two concurrent `take`s the second sees the first's result and un-verifies the right user.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
 import { CognitoError } from '../errors.js';
-import type { Database } from '../store/schema.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
+import type { Executor } from '../store/db.js';
+import * as aliasStore from '../store/aliases.js';
+import * as userStore from '../store/users.js';
 
 /** The (immutable after creation) pool settings aliases depend on. */
 export interface AliasSettings {
@@ -113,38 +112,30 @@ export const aliasExists = (attribute: string) => new AliasExistsError(attribute
  * because the alias moved away from them (`take`).
  */
 export async function syncAliases(
-  db: Db,
+  db: Executor,
   p: { poolId: string; settings: AliasSettings; sub: string; status: string; attributes: ReadonlyMap<string, string>; mode: AliasConflictMode; now: number },
 ): Promise<string[]> {
   const desired = desiredAliases(p.settings, p.status, p.attributes);
-  const current = await db.selectFrom('sign_in_aliases').select(['name', 'value_key']).where('user_id', '=', p.sub).execute();
+  const current = await aliasStore.aliasesOf(db, p.sub);
   const wanted = new Set(desired.map((d) => `${d.name}\0${d.key}`));
   for (const row of current) {
     if (wanted.has(`${row.name}\0${row.value_key}`)) continue;
-    await db.deleteFrom('sign_in_aliases').where('pool_id', '=', p.poolId).where('name', '=', row.name).where('value_key', '=', row.value_key).where('user_id', '=', p.sub).execute();
+    await aliasStore.releaseAlias(db, { poolId: p.poolId, name: row.name, valueKey: row.value_key, sub: p.sub });
   }
   const held = new Set(current.map((r) => `${r.name}\0${r.value_key}`));
   const movedFrom: string[] = [];
   for (const { name, key } of desired) {
     if (held.has(`${name}\0${key}`)) continue;
-    // Inserts the alias, or locks the existing row and reads its holder (a no-op update), so the
-    // answer below stays true until this transaction ends.
-    const row = await db
-      .insertInto('sign_in_aliases')
-      .values({ pool_id: p.poolId, name, value_key: key, user_id: p.sub, created_at: p.now })
-      .onConflict((oc) => oc.columns(['pool_id', 'name', 'value_key']).doUpdateSet((eb) => ({ user_id: eb.ref('sign_in_aliases.user_id') })))
-      .returning('user_id')
-      .executeTakeFirstOrThrow();
-    const holder = row.user_id;
+    const holder = await aliasStore.claimAlias(db, { poolId: p.poolId, name, valueKey: key, sub: p.sub, now: p.now });
     if (holder === p.sub) continue;
     const verifiable = VERIFIABLE.has(name) && !p.settings.usernameAttributes.includes(name);
     if (p.mode === 'take' && verifiable) {
-      await db.updateTable('sign_in_aliases').set({ user_id: p.sub, created_at: p.now }).where('pool_id', '=', p.poolId).where('name', '=', name).where('value_key', '=', key).execute();
-      await db.updateTable('user_attributes').set({ value: 'false' }).where('user_id', '=', holder).where('name', '=', `${name}_verified`).execute();
-      await db.updateTable('users').set({ updated_at: p.now }).where('id', '=', holder).execute();
+      await aliasStore.moveAlias(db, { poolId: p.poolId, name, valueKey: key, sub: p.sub, now: p.now });
+      await userStore.unverifyAttribute(db, holder, name);
+      await userStore.touchUser(db, holder, p.now);
       movedFrom.push(holder);
     } else if (p.mode === 'yield' && verifiable) {
-      await db.updateTable('user_attributes').set({ value: 'false' }).where('user_id', '=', p.sub).where('name', '=', `${name}_verified`).execute();
+      await userStore.unverifyAttribute(db, p.sub, name);
     } else {
       throw aliasExists(name);
     }

@@ -22,6 +22,7 @@ import { pbkdf2, scrypt, type BinaryLike, type ScryptOptions } from 'node:crypto
 import { verify as argon2Verify } from '@node-rs/argon2';
 import { CognitoError, errors } from '../errors.js';
 import { constantTimeEqual } from '../crypto/compare.js';
+import { setPassword } from '../store/users.js';
 import type { Cognate } from './cognate.js';
 import type { AppClient } from './app-clients.js';
 import type { User } from './users.js';
@@ -202,16 +203,10 @@ export async function verifyPassword(cognate: Cognate, pool: UserPool, user: Use
   const [ok] = await Promise.all([verifyImportedHash(imported, password), cognate.hasher.burn(password)]);
   if (!ok) return undefined;
   const credentials = await cognate.users.credentials(pool, user.username, password);
-  const result = await cognate.store.db
-    .updateTable('users')
-    .set(credentials)
-    .where('id', '=', user.sub)
-    .where('password_hash', 'is', null)
-    .where('imported_password_hash', '=', imported)
-    .executeTakeFirst();
+  const upgraded = await setPassword(cognate.store.db, user.sub, credentials, { passwordHash: null, importedPasswordHash: imported });
   const current = await cognate.users.findBySub(pool.id, user.sub);
   if (!current) return undefined;
-  if (Number(result.numUpdatedRows) === 1) {
+  if (upgraded) {
     cognate.log.info({ pool: pool.id, sub: user.sub }, 'imported password hash upgraded to argon2id and SRP');
     return current;
   }

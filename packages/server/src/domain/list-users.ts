@@ -11,13 +11,12 @@
  * token carries the last position sealed (domain/page-tokens.ts), so pages never repeat or skip a
  * user, even while users are added or removed between calls.
  */
-import { sql, type RawBuilder } from 'kysely';
 import { errors } from '../errors.js';
-import type { Dialect } from '../store/db.js';
-import type { Database } from '../store/schema.js';
+import { fetchUserPage, withAttributes, type Match, type Plan } from '../store/list-users.js';
+import type { UserRow } from '../store/users.js';
 import type { Cognate } from './cognate.js';
-import { openPageToken, pageLimit, sealPageToken, type CursorValue } from './page-tokens.js';
-import { attributeList, normaliseEmail, userFromRow, usernameKey, type AttributeType, type User } from './users.js';
+import { openPageToken, pageLimit, sealPageToken } from './page-tokens.js';
+import { attributeList, normaliseEmail, usernameKey, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
 
 /** The attributes Cognito's ListUsers can filter on (API_ListUsers, `Filter`); nothing else, no custom attributes. */
@@ -130,20 +129,7 @@ export function prefixSuccessor(prefix: string): string | undefined {
   return String.fromCodePoint(...points);
 }
 
-type Match = { exact: string } | { from: string; to: string | undefined };
-
 const toMatch = (filter: UserFilter, value: string): Match => (filter.match === 'exact' ? { exact: value } : { from: value, to: prefixSuccessor(value) });
-
-/** How a filter is answered: which rows, in which order. */
-type Plan =
-  /** Nothing can match (e.g. `status = "Maybe"`). */
-  | { kind: 'empty' }
-  /** Scan the pool's users in creation order, optionally narrowed by status columns. */
-  | { kind: 'users'; statuses?: readonly string[]; enabled?: readonly number[] }
-  /** Match a users column (username_key, id) that is unique in the pool. */
-  | { kind: 'column'; column: 'username_key' | 'id'; match: Match }
-  /** Match an attribute value, folded to lower case or as stored. */
-  | { kind: 'attribute'; name: string; folded: boolean; match: Match };
 
 /**
  * Case sensitivity, per attribute. The API reference marks three: `username` is case-sensitive,
@@ -184,31 +170,9 @@ export function planFor(pool: UserPool, filter: UserFilter | undefined): Plan {
   }
 }
 
-/** A column compared in code-point order: as is in SQLite, under COLLATE "C" in PostgreSQL. */
-function ordered(dialect: Dialect, column: string): RawBuilder<string> {
-  return dialect === 'postgres' ? sql<string>`(${sql.ref(column)} collate "C")` : sql<string>`${sql.ref(column)}`;
-}
-
-/** A column lower-cased the same way on both databases (ASCII only), in code-point order. */
-function foldedOrdered(dialect: Dialect, column: string): RawBuilder<string> {
-  return dialect === 'postgres' ? sql<string>`lower(${sql.ref(column)} collate "C")` : sql<string>`lower(${sql.ref(column)})`;
-}
-
-type UserRow = Database['users'];
-
 /** Users with their attributes (all, or only `names`; none for an empty list), in the given order. */
 export async function hydrateUsers(cognate: Cognate, rows: readonly UserRow[], names?: ReadonlySet<string>): Promise<User[]> {
-  const attributes = new Map<string, Map<string, string>>(rows.map((r) => [r.id, new Map()]));
-  const stored = names ? [...names].filter((n) => n !== 'sub') : undefined;
-  if (rows.length > 0 && (stored === undefined || stored.length > 0)) {
-    let q = cognate.store.db
-      .selectFrom('user_attributes')
-      .select(['user_id', 'name', 'value'])
-      .where('user_id', 'in', rows.map((r) => r.id));
-    if (stored) q = q.where('name', 'in', stored);
-    for (const a of await q.execute()) attributes.get(a.user_id)?.set(a.name, a.value);
-  }
-  return rows.map((row) => userFromRow(row, attributes.get(row.id)!));
+  return withAttributes(cognate.store.db, rows, names ? [...names].filter((n) => n !== 'sub') : undefined);
 }
 
 /**
@@ -257,64 +221,9 @@ export async function listUsers(cognate: Cognate, input: ListUsersInput): Promis
   const shape = plan.kind === 'users' ? (['number', 'string'] as const) : plan.kind === 'column' ? (['string'] as const) : (['string', 'string'] as const);
   const after = input.PaginationToken !== undefined ? openPageToken(cognate, scope, input.PaginationToken, shape) : undefined;
 
-  const { rows, cursorOf } = await fetchPage(cognate, pool, plan, limit + 1, after);
+  const { rows, cursorOf } = await fetchUserPage(cognate.store.db, cognate.store.dialect, pool.id, plan, limit + 1, after);
   const page = rows.slice(0, limit);
   const users = await hydrateUsers(cognate, page, names);
   const more = rows.length > limit;
   return { users, attributes: names, ...(more ? { paginationToken: sealPageToken(cognate, scope, cursorOf(page.length - 1)) } : {}) };
-}
-
-type PageRows = { rows: UserRow[]; cursorOf: (index: number) => CursorValue[] };
-
-async function fetchPage(cognate: Cognate, pool: UserPool, plan: Exclude<Plan, { kind: 'empty' }>, take: number, after: CursorValue[] | undefined): Promise<PageRows> {
-  const db = cognate.store.db;
-  const dialect = cognate.store.dialect;
-
-  if (plan.kind === 'users') {
-    let q = db.selectFrom('users as u').selectAll('u').where('u.pool_id', '=', pool.id);
-    if (plan.statuses) q = q.where('u.status', 'in', plan.statuses);
-    if (plan.enabled) q = q.where('u.enabled', 'in', plan.enabled);
-    if (after) {
-      const [createdAt, id] = after as [number, string];
-      q = q.where('u.created_at', '>=', createdAt).where((eb) => eb.or([eb('u.created_at', '>', createdAt), eb('u.id', '>', id)]));
-    }
-    const rows = await q.orderBy('u.created_at').orderBy('u.id').limit(take).execute();
-    return { rows, cursorOf: (i) => [rows[i]!.created_at, rows[i]!.id] };
-  }
-
-  if (plan.kind === 'column') {
-    const key = ordered(dialect, `u.${plan.column}`);
-    let q = db.selectFrom('users as u').selectAll('u').where('u.pool_id', '=', pool.id);
-    if ('exact' in plan.match) {
-      q = q.where(`u.${plan.column}`, '=', plan.match.exact);
-    } else {
-      q = q.where(key, '>=', plan.match.from);
-      if (plan.match.to !== undefined) q = q.where(key, '<', plan.match.to);
-    }
-    if (after) q = q.where(key, '>', after[0] as string);
-    const rows = await q.orderBy(key).limit(take).execute();
-    return { rows, cursorOf: (i) => [plan.column === 'id' ? rows[i]!.id : rows[i]!.username_key] };
-  }
-
-  const key = plan.folded ? foldedOrdered(dialect, 'a.value') : ordered(dialect, 'a.value');
-  let q = db
-    .selectFrom('user_attributes as a')
-    .innerJoin('users as u', 'u.id', 'a.user_id')
-    .selectAll('u')
-    .select(key.as('search_key'))
-    .where('a.pool_id', '=', pool.id)
-    .where('a.name', '=', plan.name);
-  if ('exact' in plan.match) {
-    q = q.where(key, '=', plan.match.exact);
-  } else {
-    q = q.where(key, '>=', plan.match.from);
-    if (plan.match.to !== undefined) q = q.where(key, '<', plan.match.to);
-  }
-  if (after) {
-    const [value, userId] = after as [string, string];
-    q = q.where(key, '>=', value).where((eb) => eb.or([eb(key, '>', value), eb('a.user_id', '>', userId)]));
-  }
-  const found = await q.orderBy(key).orderBy('a.user_id').limit(take).execute();
-  const rows: UserRow[] = found.map(({ search_key: _key, ...user }) => user as UserRow);
-  return { rows, cursorOf: (i) => [found[i]!.search_key, found[i]!.id] };
 }

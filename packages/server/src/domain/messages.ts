@@ -7,8 +7,9 @@
  *         outbox — for SMTP / the SMS webhook, or for the pool's custom sender function)
  */
 import { createHmac, randomInt } from 'node:crypto';
-import type { Transaction } from 'kysely';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
+import * as recovery from '../store/recovery.js';
+import { readAttributes } from '../store/users.js';
 import type { Outbox } from '../messaging/outbox.js';
 import { lifetime as codeLifetime, MAX_CODE_ATTEMPTS, type CodePurpose, type Codes } from './codes.js';
 import type { UserPool } from './user-pools.js';
@@ -67,6 +68,30 @@ export function codeDestination(pool: UserPool, user: Pick<User, 'attributes'>, 
     if (opts.verifiedOnly && user.attributes.get(`${attribute}_verified`) !== 'true') continue;
     if (!opts.attribute && !opts.verifiedOnly && !auto.includes(attribute)) continue;
     return { medium: attribute === 'email' ? 'EMAIL' : 'SMS', attribute, to };
+  }
+  return undefined;
+}
+
+/**
+ * The channels a password-reset code may use, in the pool's AccountRecoverySetting order:
+ * `verified_email` and `verified_phone_number` (`admin_only` names none). Undefined when the pool
+ * sets no order: Cognito's legacy order applies ({@link codeDestination}).
+ */
+export function recoveryOrder(pool: UserPool): ('email' | 'phone_number')[] | undefined {
+  const mechanisms = pool.settings.AccountRecoverySetting?.RecoveryMechanisms;
+  if (!mechanisms || mechanisms.length === 0) return undefined;
+  return [...mechanisms].sort((a, b) => a.Priority - b.Priority).flatMap((m) => (m.Name === 'verified_email' ? ['email' as const] : m.Name === 'verified_phone_number' ? ['phone_number' as const] : []));
+}
+
+/**
+ * Where a password-reset code goes (ForgotPassword, AdminResetUserPassword): only to a *verified*
+ * email or phone number (security.md P04, A23), the first the recovery order finds.
+ */
+export function recoveryDestination(pool: UserPool, user: Pick<User, 'attributes'>, order = recoveryOrder(pool)): Destination & { attribute: 'email' | 'phone_number' } | undefined {
+  if (!order) return codeDestination(pool, user, { verifiedOnly: true });
+  for (const attribute of order) {
+    const found = codeDestination(pool, user, { verifiedOnly: true, attribute });
+    if (found) return found;
   }
   return undefined;
 }
@@ -190,7 +215,7 @@ export interface Destination {
 /** Queues a message carrying `code` in the caller's transaction and describes its delivery. */
 export async function queueMessage(
   outbox: Outbox,
-  trx: Transaction<Database>,
+  trx: Executor,
   p: { pool: UserPool; username: string; destination: Destination; messages: Messages; code: string; kind: string },
 ): Promise<CodeDeliveryDetails> {
   const { subject, text } = fillMessage(p.messages[p.destination.medium], p.code, p.username);
@@ -227,12 +252,54 @@ export async function queueMessage(
  */
 export async function sendCode(
   services: { codes: Codes; outbox: Outbox },
-  trx: Transaction<Database>,
+  trx: Executor,
   p: { pool: UserPool; userId: string; username: string; purpose: CodePurpose; destination: Destination; messages: Messages; kind: string },
   now: number,
 ): Promise<CodeDeliveryDetails> {
   const code = await services.codes.issue(trx, { poolId: p.pool.id, userId: p.userId, purpose: p.purpose }, now);
   return queueMessage(services.outbox, trx, { ...p, code });
+}
+
+/**
+ * The deliver-a-code pipeline, whole, for one code: the messages composed for the occasion (the
+ * CustomMessage trigger runs here, before any transaction; its failure fails the call), then one
+ * transaction that runs `before` (the write the code goes with, or a check that may refuse) and
+ * issues the code with its message ({@link sendCode}), then a delivery pass after commit — `now`,
+ * or `later` (off the response path) where a decoy answers the same request (kickAfterDecoy).
+ * `destination` may be read inside the transaction. Returns where the code went.
+ */
+export async function deliverCode(
+  cognate: Cognate,
+  pool: UserPool,
+  p: {
+    occasion: MessageOccasion;
+    user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>;
+    clientId?: string | undefined;
+    clientMetadata?: Record<string, string> | undefined;
+    templates?: Templates;
+    purpose: CodePurpose;
+    kind: string;
+    destination: Destination | ((trx: Executor) => Promise<Destination>);
+    before?: (trx: Executor, now: number) => Promise<unknown>;
+    kick?: 'now' | 'later';
+  },
+): Promise<CodeDeliveryDetails> {
+  const messages = await composeMessages(cognate, pool, {
+    occasion: p.occasion,
+    user: p.user,
+    ...(p.clientId ? { clientId: p.clientId } : {}),
+    ...(p.clientMetadata ? { clientMetadata: p.clientMetadata } : {}),
+    ...(p.templates ? { messages: p.templates } : {}),
+  });
+  const now = cognate.clock.now();
+  const delivery = await cognate.store.transaction(async (trx) => {
+    await p.before?.(trx, now);
+    const destination = typeof p.destination === 'function' ? await p.destination(trx) : p.destination;
+    return sendCode(cognate, trx, { pool, userId: p.user.sub, username: p.user.username, purpose: p.purpose, destination, messages, kind: p.kind }, now);
+  });
+  if (p.kick === 'later') cognate.outbox.kickLater();
+  else cognate.outbox.kick();
+  return delivery;
 }
 
 /** Decoy rows older than this go when {@link sendDecoyCode} prunes (about one call in a hundred). */
@@ -249,14 +316,14 @@ const DECOY_RETENTION_MS = 24 * 3600_000;
  */
 export async function sendDecoyCode(
   cognate: Pick<Cognate, 'codes' | 'secrets'>,
-  trx: Transaction<Database>,
+  trx: Executor,
   p: { pool: UserPool; name: string; purpose: CodePurpose; medium: 'EMAIL' | 'SMS'; messages?: Templates },
   now: number,
 ): Promise<void> {
   const keyOf = (kind: 'code' | 'message') => createHmac('sha256', cognate.secrets.fakeSaltKey).update(`recovery-request\0${kind}\0${p.pool.id}\0${p.name}`).digest('hex');
   const key = keyOf('code');
   // What finding a real user reads besides their row: their attributes (none here).
-  await trx.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', key).execute();
+  await readAttributes(trx, key);
   const { code, codeHash } = await cognate.codes.issueDecoy(trx, { key, purpose: p.purpose }, now);
   const { subject, text } = fillMessage((p.messages ?? codeMessages(p.pool))[p.medium], code, p.name);
   const content = { text, ...(subject !== undefined ? { subject } : {}), ...(p.medium === 'EMAIL' ? emailSender(p.pool) : {}) };
@@ -264,12 +331,7 @@ export async function sendDecoyCode(
   const sealed = cognate.secrets.atRest.sealToString(Buffer.from(JSON.stringify(content)), `recovery:${messageKey}`);
   // Two writes, as the real path inserts a code and an outbox message; upserts, so one name keeps two rows.
   for (const [k, kind, value] of [[key, 'code', codeHash], [messageKey, 'message', sealed]] as const) {
-    await trx
-      .insertInto('recovery_requests')
-      .values({ key: k, pool_id: p.pool.id, kind, purpose: p.purpose, value, created_at: now })
-      // A new code starts with no wrong attempts, as a real one does.
-      .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, value, attempts: 0, created_at: now }))
-      .execute();
+    await recovery.putDecoy(trx, { key: k, poolId: p.pool.id, kind, purpose: p.purpose, value, now });
   }
 }
 
@@ -287,7 +349,7 @@ export async function sendDecoyCode(
  */
 export async function tryDecoyCode(
   cognate: Pick<Cognate, 'codes' | 'secrets'>,
-  trx: Transaction<Database>,
+  trx: Executor,
   p: { pool: UserPool; name: string; purpose: CodePurpose; code: string; mirror: 'always' | 'live' },
   now: number,
 ): Promise<void> {
@@ -295,18 +357,14 @@ export async function tryDecoyCode(
   if (p.mirror === 'always') {
     const key = keyOf('attempt');
     await cognate.codes.consumeDecoy(trx, { key, purpose: p.purpose, code: p.code });
-    await trx
-      .insertInto('recovery_requests')
-      .values({ key, pool_id: p.pool.id, kind: 'attempt', purpose: p.purpose, value: '', created_at: now })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ purpose: p.purpose, created_at: now }))
-      .execute();
+    await recovery.putDecoyAttempt(trx, { key, poolId: p.pool.id, purpose: p.purpose, now });
     return;
   }
   const key = keyOf('code');
-  const row = await trx.selectFrom('recovery_requests').select(['purpose', 'attempts', 'created_at']).where('key', '=', key).executeTakeFirst();
+  const row = await recovery.findDecoy(trx, key);
   await cognate.codes.consumeDecoy(trx, { key, purpose: p.purpose, code: p.code });
   if (!row || row.purpose !== p.purpose || row.created_at + codeLifetime(p.purpose) <= now || row.attempts >= MAX_CODE_ATTEMPTS) return;
-  await trx.updateTable('recovery_requests').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('key', '=', key).execute();
+  await recovery.countDecoyAttempt(trx, key);
 }
 
 /**
@@ -318,10 +376,6 @@ export function kickAfterDecoy(cognate: Pick<Cognate, 'outbox' | 'store' | 'log'
   cognate.outbox.kickLater();
   if (randomInt(100) !== 0) return;
   setImmediate(() => {
-    cognate.store.db
-      .deleteFrom('recovery_requests')
-      .where('created_at', '<', now - DECOY_RETENTION_MS)
-      .execute()
-      .catch((e: unknown) => cognate.log.warn({ err: e }, 'pruning recovery_requests failed'));
+    recovery.pruneDecoys(cognate.store.db, now - DECOY_RETENTION_MS).catch((e: unknown) => cognate.log.warn({ err: e }, 'pruning recovery_requests failed'));
   });
 }

@@ -3,15 +3,15 @@
  * a UserMigration function's user and the NEW_PASSWORD_REQUIRED answer. It imports nothing from
  * sign-in or self-service, so every one of them can import it without an import cycle.
  */
-import type { Transaction } from 'kysely';
 import { CognitoError, errors } from '../errors.js';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
+import * as userStore from '../store/users.js';
 import type { Cognate } from './cognate.js';
 import { aliasExists } from './aliases.js';
 import type { UserStatus } from './users.js';
 import type { UserPool } from './user-pools.js';
 
-type Trx = Transaction<Database>;
+type Trx = Executor;
 
 /** The pool with no attribute marked required: admins and challenges may leave required ones for later. */
 export function withoutRequired(pool: UserPool): UserPool {
@@ -22,15 +22,9 @@ export function withoutRequired(pool: UserPool): UserPool {
  * Another user who holds `value` as a sign-in name: for UsernameAttributes any holder; for
  * AliasAttributes a verified holder of an email or phone number, or any holder of preferred_username.
  */
-export async function otherHolder(db: Trx | Cognate['store']['db'], pool: UserPool, attribute: string, value: string, self: string | undefined): Promise<string | undefined> {
-  let q = db.selectFrom('user_attributes as a').select('a.user_id').where('a.pool_id', '=', pool.id).where('a.name', '=', attribute).where('a.value', '=', value);
-  if (self) q = q.where('a.user_id', '<>', self);
-  if (!pool.settings.UsernameAttributes?.includes(attribute) && (attribute === 'email' || attribute === 'phone_number')) {
-    const flag = `${attribute}_verified`;
-    q = q.where((eb) => eb.exists(eb.selectFrom('user_attributes as v').select('v.user_id').whereRef('v.user_id', '=', 'a.user_id').where('v.name', '=', flag).where('v.value', '=', 'true')));
-  }
-  const row = await q.limit(1).executeTakeFirst();
-  return row?.user_id;
+export async function otherHolder(db: Executor, pool: UserPool, attribute: string, value: string, self: string | undefined): Promise<string | undefined> {
+  const verified = !pool.settings.UsernameAttributes?.includes(attribute) && (attribute === 'email' || attribute === 'phone_number');
+  return userStore.findAttributeHolder(db, { poolId: pool.id, name: attribute, value, ...(self ? { except: self } : {}), verified });
 }
 
 /**
@@ -38,7 +32,7 @@ export async function otherHolder(db: Trx | Cognate['store']['db'], pool: UserPo
  * aliases when this write makes them active (verified email or phone, any preferred_username).
  * Returns the holders to un-verify when `force` (ForceAliasCreation) moves an alias.
  */
-export async function claimSignInNames(db: Trx | Cognate['store']['db'], pool: UserPool, attributes: ReadonlyMap<string, string>, changed: ReadonlySet<string>, self: string | undefined, force: boolean): Promise<{ attribute: string; holder: string }[]> {
+export async function claimSignInNames(db: Executor, pool: UserPool, attributes: ReadonlyMap<string, string>, changed: ReadonlySet<string>, self: string | undefined, force: boolean): Promise<{ attribute: string; holder: string }[]> {
   const moves: { attribute: string; holder: string }[] = [];
   for (const attribute of pool.settings.UsernameAttributes ?? []) {
     const value = attributes.get(attribute);
@@ -62,8 +56,8 @@ export async function claimSignInNames(db: Trx | Cognate['store']['db'], pool: U
 
 async function unverify(db: Trx, moves: readonly { attribute: string; holder: string }[], now: number): Promise<void> {
   for (const { attribute, holder } of moves) {
-    await db.updateTable('user_attributes').set({ value: 'false' }).where('user_id', '=', holder).where('name', '=', `${attribute}_verified`).execute();
-    await db.updateTable('users').set({ updated_at: now }).where('id', '=', holder).execute();
+    await userStore.unverifyAttribute(db, holder, attribute);
+    await userStore.touchUser(db, holder, now);
   }
 }
 

@@ -7,13 +7,11 @@
  * Checked by ChangePassword, ConfirmForgotPassword (only once the code is proven right, so a guesser
  * learns nothing about old passwords), AdminSetUserPassword and the NEW_PASSWORD_REQUIRED answer.
  */
-import type { Kysely, Transaction } from 'kysely';
 import { CognitoError } from '../errors.js';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
+import { appendPasswordHash, recentPasswordHashes } from '../store/password-history.js';
 import type { Cognate } from './cognate.js';
 import type { UserPool } from './user-pools.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** The most PasswordHistorySize allows (API_PasswordPolicyType). */
 export const MAX_PASSWORD_HISTORY = 24;
@@ -27,11 +25,8 @@ export const historySize = (pool: UserPool) => Math.min(MAX_PASSWORD_HISTORY, Ma
 export async function isReusedPassword(cognate: Cognate, pool: UserPool, user: { sub: string; passwordHash: string | null }, password: string): Promise<boolean> {
   const n = historySize(pool);
   if (n === 0) return false;
-  const earlier =
-    n > 1
-      ? await cognate.store.db.selectFrom('password_history').select('password_hash').where('user_id', '=', user.sub).orderBy('seq', 'desc').limit(n - 1).execute()
-      : [];
-  const hashes = [user.passwordHash, ...earlier.map((r) => r.password_hash)].filter((h): h is string => typeof h === 'string' && h !== '');
+  const earlier = await recentPasswordHashes(cognate.store.db, user.sub, n - 1);
+  const hashes = [user.passwordHash, ...earlier].filter((h): h is string => typeof h === 'string' && h !== '');
   const results = await Promise.all(hashes.map((h) => cognate.hasher.verify(h, password)));
   return results.some(Boolean);
 }
@@ -45,11 +40,7 @@ export async function assertPasswordNotReused(cognate: Cognate, pool: UserPool, 
  * Keeps the password being replaced, in the transaction that replaces it, when the pool keeps a
  * history; trims the user's history to the newest {@link MAX_PASSWORD_HISTORY}.
  */
-export async function rememberReplacedPassword(db: Db, pool: UserPool, user: { sub: string; passwordHash: string | null }, now: number): Promise<void> {
+export async function rememberReplacedPassword(db: Executor, pool: UserPool, user: { sub: string; passwordHash: string | null }, now: number): Promise<void> {
   if (historySize(pool) === 0 || !user.passwordHash) return;
-  const last = await db.selectFrom('password_history').select((eb) => eb.fn.max('seq').as('seq')).where('user_id', '=', user.sub).executeTakeFirst();
-  const seq = Number(last?.seq ?? 0) + 1;
-  // Of two replacements racing (two admins, say), one entry is kept; the password itself is theirs to settle.
-  await db.insertInto('password_history').values({ user_id: user.sub, seq, pool_id: pool.id, password_hash: user.passwordHash, created_at: now }).onConflict((oc) => oc.columns(['user_id', 'seq']).doNothing()).execute();
-  await db.deleteFrom('password_history').where('user_id', '=', user.sub).where('seq', '<=', seq - MAX_PASSWORD_HISTORY).execute();
+  await appendPasswordHash(db, { sub: user.sub, poolId: pool.id, passwordHash: user.passwordHash, now, keep: MAX_PASSWORD_HISTORY });
 }

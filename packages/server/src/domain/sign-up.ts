@@ -7,7 +7,8 @@ import type { Cognate } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { clientAndPool } from './client-context.js';
 import { codeError } from './codes.js';
-import { type CodeDeliveryDetails, codeDestination, composeMessages, kickAfterDecoy, sendCode, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './messages.js';
+import { type CodeDeliveryDetails, codeDestination, deliverCode, kickAfterDecoy, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './messages.js';
+import type { Executor } from '../store/db.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType } from './users.js';
@@ -96,13 +97,10 @@ export async function signUp(cognate: Cognate, input: SignUpInput): Promise<Sign
   const confirmed = verdict.autoConfirmUser;
   const destination = confirmed ? undefined : codeDestination(pool, { attributes });
   const status = confirmed ? 'CONFIRMED' : 'UNCONFIRMED';
-  const messages = destination && (await composeMessages(cognate, pool, { occasion: 'SignUp', user: { sub, username, status, attributes }, clientId: client.id, clientMetadata: input.ClientMetadata }));
-  const delivery = await cognate.store.transaction(async (trx) => {
-    await cognate.users.insert(trx, pool, { sub, username, status, attributes, credentials }, now);
-    if (!destination || !messages) return undefined;
-    return sendCode(cognate, trx, { pool, userId: sub, username, purpose: 'signup', destination, messages, kind: 'SignUp' }, now);
-  });
-  if (delivery) cognate.outbox.kick();
+  const insert = (trx: Executor, at: number) => cognate.users.insert(trx, pool, { sub, username, status, attributes, credentials }, at);
+  const delivery = destination
+    ? await deliverCode(cognate, pool, { occasion: 'SignUp', user: { sub, username, status, attributes }, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'signup', kind: 'SignUp', destination, before: insert })
+    : await cognate.store.transaction((trx) => insert(trx, now));
   if (confirmed) await postConfirmation(cognate, pool, sub, 'PostConfirmation_ConfirmSignUp', client.id, input.ClientMetadata);
   return { UserConfirmed: confirmed, ...(delivery ? { CodeDeliveryDetails: delivery } : {}), UserSub: sub };
 }
@@ -211,18 +209,12 @@ export async function resendConfirmationCode(cognate: Cognate, input: { ClientId
     if (hidden) return simulated();
     throw errors.invalidParameter('Cannot resend codes. Auto verification not turned on.');
   }
-  const messages = await composeMessages(cognate, pool, { occasion: 'ResendCode', user, clientId: client.id, clientMetadata: input.ClientMetadata });
-  const now = cognate.clock.now();
-  let delivery: CodeDeliveryDetails;
   try {
-    delivery = await cognate.store.transaction(async (trx) => {
-      return sendCode(cognate, trx, { pool, userId: user.sub, username: user.username, purpose: 'signup', destination, messages, kind: 'ResendCode' }, now);
-    });
+    // The delivery pass is off the response path, as after a decoy (kickAfterDecoy).
+    const delivery = await deliverCode(cognate, pool, { occasion: 'ResendCode', user, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'signup', kind: 'ResendCode', destination, kick: 'later' });
+    return { CodeDeliveryDetails: delivery };
   } catch (error) {
     if (hidden && error instanceof CognitoError && error.name === 'LimitExceededException') return simulated();
     throw error;
   }
-  // Off the response path, as after a decoy (kickAfterDecoy).
-  cognate.outbox.kickLater();
-  return { CodeDeliveryDetails: delivery };
 }

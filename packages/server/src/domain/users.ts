@@ -2,10 +2,9 @@
  * The user directory: users, their attributes and their credentials.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
 import { errors } from '../errors.js';
-import type { Database } from '../store/schema.js';
-import type { Store } from '../store/db.js';
+import type { Executor, Store } from '../store/db.js';
+import * as userStore from '../store/users.js';
 import type { Sealer } from '../crypto/seal.js';
 import { createVerifier } from '../crypto/srp.js';
 import { srpPoolName } from './ids.js';
@@ -36,7 +35,7 @@ export interface User {
   updatedAt: number;
 }
 
-type Db = Kysely<Database> | Transaction<Database>;
+type Db = Executor;
 
 /**
  * The lookup key for a username. Case-insensitive pools fold with NFKC and simple lowercase,
@@ -145,6 +144,24 @@ export function validateAttributes(pool: UserPool, attributes: readonly Attribut
   return out;
 }
 
+/**
+ * Attributes a writer may delete (DeleteUserAttributes, AdminDeleteUserAttributes, a blank value in
+ * Update*UserAttributes): in the schema, neither required nor immutable; developer-only ones don't
+ * exist for users. Cognito's messages; of required and immutable, an administrator hears
+ * "required" first, a user "cannot be updated".
+ */
+export function assertDeletable(pool: UserPool, names: readonly string[], writer: AttributeWriter): void {
+  const schema = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a]));
+  const problems: string[] = [];
+  for (const name of names) {
+    const attr = schema.get(name);
+    if (!attr || name === 'sub' || name === 'identities' || (writer === 'user' && attr.DeveloperOnlyAttribute)) problems.push(`${name}: Attribute does not exist in the schema.`);
+    else if (attr.Required && (writer === 'admin' || attr.Mutable)) problems.push(`${name}: The attribute is required`);
+    else if (!attr.Mutable) problems.push(`${name}: Attribute cannot be updated. (changing an immutable attribute)`);
+  }
+  if (problems.length > 0) throw errors.invalidParameter(`Attributes did not conform to the schema: ${problems.join(', ')}`);
+}
+
 /** Domains are case-insensitive everywhere; the local part is kept as given (security.md A21). */
 export function normaliseEmail(email: string): string {
   const at = email.lastIndexOf('@');
@@ -165,26 +182,6 @@ export function attributeList(user: User, readable?: (name: string) => boolean, 
   return out;
 }
 
-type UserRow = Database['users'];
-
-/** A user row and its attributes as the domain's User. */
-export function userFromRow(row: UserRow, attributes: Map<string, string>): User {
-  return {
-    sub: row.id,
-    poolId: row.pool_id,
-    username: row.username,
-    status: row.status as UserStatus,
-    enabled: row.enabled === 1,
-    passwordHash: row.password_hash,
-    srpSalt: row.srp_salt,
-    srpVerifierSealed: row.srp_verifier_sealed,
-    importedPasswordHash: row.imported_password_hash ?? null,
-    attributes,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
 export class Users {
   constructor(
     private readonly store: Store,
@@ -192,19 +189,15 @@ export class Users {
     private readonly hasher: PasswordHasher,
   ) {}
 
-  get db(): Kysely<Database> {
-    return this.store.db;
-  }
-
   /** Alias settings per pool; they can't change after a pool is created, so they are cached. */
   private readonly aliasSettingsCache = new Map<string, AliasSettings>();
 
   private async aliasSettingsOf(db: Db, poolId: string): Promise<AliasSettings | undefined> {
     const cached = this.aliasSettingsCache.get(poolId);
     if (cached) return cached;
-    const row = await db.selectFrom('user_pools').select('settings').where('id', '=', poolId).executeTakeFirst();
-    if (!row) return undefined;
-    const settings = aliasSettings(JSON.parse(row.settings) as UserPool['settings']);
+    const settingsJson = await userStore.poolSettingsJson(db, poolId);
+    if (settingsJson === undefined) return undefined;
+    const settings = aliasSettings(JSON.parse(settingsJson) as UserPool['settings']);
     if (this.aliasSettingsCache.size > 10_000) this.aliasSettingsCache.clear();
     this.aliasSettingsCache.set(poolId, settings);
     return settings;
@@ -217,46 +210,31 @@ export class Users {
   async syncAliases(db: Db, poolId: string, sub: string, opts: { mode?: AliasConflictMode; now?: number } = {}): Promise<string[]> {
     const settings = await this.aliasSettingsOf(db, poolId);
     if (!settings || !hasAliases(settings)) return [];
-    const row = await db.selectFrom('users').select(['status', 'updated_at']).where('id', '=', sub).executeTakeFirst();
+    const row = await userStore.userStatus(db, sub);
     if (!row) return [];
-    const attrs = await db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', sub).execute();
     return syncAliases(db, {
       poolId,
       settings,
       sub,
       status: row.status,
-      attributes: new Map(attrs.map((a) => [a.name, a.value])),
+      attributes: await userStore.readAttributes(db, sub),
       mode: opts.mode ?? 'fail',
       now: opts.now ?? row.updated_at,
     });
   }
 
-  private async hydrate(db: Db, row: UserRow): Promise<User> {
-    const attrs = await db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', row.id).execute();
-    return userFromRow(row, new Map(attrs.map((a) => [a.name, a.value])));
-  }
-
-  /** Deletes a user and everything of theirs (tokens, codes, pending changes, attributes). */
+  /** Deletes a user and everything of theirs (tokens, codes, pending changes, attributes, aliases ...: store/users.ts). */
   async remove(sub: string): Promise<void> {
-    await this.store.transaction(async (trx) => {
-      await trx.deleteFrom('refresh_tokens').where('user_id', '=', sub).execute();
-      await trx.deleteFrom('codes').where('user_id', '=', sub).execute();
-      await trx.deleteFrom('pending_attributes').where('user_id', '=', sub).execute();
-      await trx.deleteFrom('user_attributes').where('user_id', '=', sub).execute();
-      // Group memberships, aliases and password history go with the row (foreign keys cascade).
-      await trx.deleteFrom('users').where('id', '=', sub).execute();
-    });
+    await userStore.deleteUser(this.store.db, sub);
   }
 
   /** Finds a user by username (not alias) in a pool. */
   async findByUsername(pool: UserPool, username: string, db: Db = this.store.db): Promise<User | undefined> {
-    const row = await db.selectFrom('users').selectAll().where('pool_id', '=', pool.id).where('username_key', '=', usernameKey(pool, username)).executeTakeFirst();
-    return row ? this.hydrate(db, row) : undefined;
+    return userStore.findUserByUsernameKey(db, pool.id, usernameKey(pool, username));
   }
 
   async findBySub(poolId: string, sub: string, db: Db = this.store.db): Promise<User | undefined> {
-    const row = await db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('id', '=', sub).executeTakeFirst();
-    return row ? this.hydrate(db, row) : undefined;
+    return userStore.findUserBySub(db, poolId, sub);
   }
 
   /**
@@ -269,39 +247,28 @@ export class Users {
     if (direct) return direct;
     const settings = aliasSettings(pool.settings);
     for (const attr of aliasNamesFor(settings, { email: isEmail(name), phone: isPhoneNumber(name) })) {
-      const row = await db
-        .selectFrom('sign_in_aliases as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .selectAll('u')
-        .where('s.pool_id', '=', pool.id)
-        .where('s.name', '=', attr)
-        .where('s.value_key', '=', aliasKey(settings, attr, name))
-        .executeTakeFirst();
-      if (row) return this.hydrate(db, row);
+      const user = await userStore.findUserByAlias(db, pool.id, attr, aliasKey(settings, attr, name));
+      if (user) return user;
     }
     return undefined;
   }
 
   /**
    * {@link findForSignIn} for a password attempt: where the name matches no one, it still makes the
-   * attribute read a found user costs ({@link hydrate}), for an ID that names no one, so a sign-in
-   * with an unknown name makes the same database round trips as one with a known name (P01).
+   * attribute read a found user costs, for an ID that names no one, so a sign-in with an unknown
+   * name makes the same database round trips as one with a known name (P01).
    */
   async findForSignInEvenly(pool: UserPool, name: string): Promise<User | undefined> {
     const user = await this.findForSignIn(pool, name);
-    if (!user) await this.readAttributesOfNoOne(randomUUID());
+    if (!user) await userStore.readAttributes(this.store.db, randomUUID());
     return user;
   }
 
   /** {@link findBySub} with the same evenness: `sub` names no one for an unknown user's SRP answer. */
   async findBySubEvenly(poolId: string, sub: string): Promise<User | undefined> {
     const user = await this.findBySub(poolId, sub);
-    if (!user) await this.readAttributesOfNoOne(sub);
+    if (!user) await userStore.readAttributes(this.store.db, sub);
     return user;
-  }
-
-  private async readAttributesOfNoOne(id: string): Promise<void> {
-    await this.store.db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', id).execute();
   }
 
   /** The sealed SRP verifier and argon2id hash for a password. */
@@ -336,30 +303,8 @@ export class Users {
     opts: { aliases?: AliasConflictMode } = {},
   ): Promise<void> {
     if (!db.isTransaction) return this.store.transaction((trx) => this.insert(trx, pool, user, now, opts));
-    try {
-      await db
-        .insertInto('users')
-        .values({
-          id: user.sub,
-          pool_id: pool.id,
-          username: user.username,
-          username_key: usernameKey(pool, user.username),
-          status: user.status,
-          enabled: 1,
-          password_hash: user.credentials?.password_hash ?? null,
-          srp_salt: user.credentials?.srp_salt ?? null,
-          srp_verifier_sealed: user.credentials?.srp_verifier_sealed ?? null,
-          created_at: now,
-          updated_at: now,
-          failed_attempts: 0,
-          last_failed_at: null,
-          locked_until: null,
-        })
-        .execute();
-    } catch (e) {
-      if (isUniqueViolation(e)) throw errors.usernameExists();
-      throw e;
-    }
+    const inserted = await userStore.insertUser(db, { sub: user.sub, poolId: pool.id, username: user.username, usernameKey: usernameKey(pool, user.username), status: user.status, credentials: user.credentials, now });
+    if (!inserted) throw errors.usernameExists();
     try {
       await this.setAttributes(db, pool.id, user.sub, user.attributes, { aliases: opts.aliases ?? 'fail', now });
     } catch (e) {
@@ -374,13 +319,7 @@ export class Users {
   /** Upserts attributes and re-claims the user's aliases (`aliases`: what a conflict does; default fail). */
   async setAttributes(db: Db, poolId: string, sub: string, attributes: Map<string, string>, opts: { aliases?: AliasConflictMode; now?: number } = {}): Promise<void> {
     if (!db.isTransaction) return this.store.transaction((trx) => this.setAttributes(trx, poolId, sub, attributes, opts));
-    for (const [name, value] of attributes) {
-      await db
-        .insertInto('user_attributes')
-        .values({ user_id: sub, pool_id: poolId, name, value })
-        .onConflict((oc) => oc.columns(['user_id', 'name']).doUpdateSet({ value }))
-        .execute();
-    }
+    await userStore.upsertAttributes(db, poolId, sub, attributes);
     await this.syncAliases(db, poolId, sub, { ...(opts.aliases ? { mode: opts.aliases } : {}), ...(opts.now !== undefined ? { now: opts.now } : {}) });
   }
 
@@ -388,20 +327,17 @@ export class Users {
   async deleteAttributes(db: Db, poolId: string, sub: string, names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
     if (!db.isTransaction) return this.store.transaction((trx) => this.deleteAttributes(trx, poolId, sub, names));
-    await db.deleteFrom('user_attributes').where('user_id', '=', sub).where('name', 'in', [...names]).execute();
+    await userStore.deleteAttributes(db, sub, names);
     await this.syncAliases(db, poolId, sub);
   }
 
   /** Sets the status; confirming a user claims their aliases (`aliases`: what a conflict does). */
   async setStatus(db: Db, sub: string, status: UserStatus, now: number, opts: { aliases?: AliasConflictMode } = {}): Promise<void> {
     if (!db.isTransaction) return this.store.transaction((trx) => this.setStatus(trx, sub, status, now, opts));
-    const row = await db.updateTable('users').set({ status, updated_at: now }).where('id', '=', sub).returning('pool_id').executeTakeFirst();
-    if (row) await this.syncAliases(db, row.pool_id, sub, { mode: opts.aliases ?? 'fail', now });
+    const poolId = await userStore.setStatus(db, sub, status, now);
+    if (poolId !== undefined) await this.syncAliases(db, poolId, sub, { mode: opts.aliases ?? 'fail', now });
   }
 }
 
-/** Whether a database error is a unique-constraint violation, on SQLite or PostgreSQL. */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
+/** Whether a database error is a unique-constraint violation (store/users.ts). */
+export { isUniqueViolation } from '../store/users.js';

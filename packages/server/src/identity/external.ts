@@ -14,10 +14,13 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CognitoError, errors } from '../errors.js';
 import type { Store } from '../store/db.js';
+import * as providerStore from '../store/iam-providers.js';
 import type { Clock } from '../ports.js';
 import { verifyJwt } from '../tokens/jwt.js';
 import { BoundedMap } from '../domain/cache.js';
-import { ACCOUNT_ID, oidcIssuerOfArn, type IdentityPool } from './identity-pools.js';
+import { ACCOUNT_ID } from '../domain/account.js';
+import { iamErrors } from './iam-errors.js';
+import { oidcIssuerOfArn, type IdentityPool } from './identity-pools.js';
 import type { VerifiedLogin } from './logins.js';
 
 export interface OidcProvider {
@@ -78,45 +81,36 @@ export class ExternalProviders {
     try {
       parsed = new URL(url);
     } catch {
-      throw errors.invalidParameter(`Invalid OpenID Connect provider URL: ${url.slice(0, 256)}`);
+      throw iamErrors.validation(`Invalid OpenID Connect provider URL: ${url.slice(0, 256)}`);
     }
-    if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.search || parsed.hash) throw errors.invalidParameter(`Invalid OpenID Connect provider URL: ${url.slice(0, 256)}`);
+    if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.search || parsed.hash) throw iamErrors.validation(`Invalid OpenID Connect provider URL: ${url.slice(0, 256)}`);
     const issuer = url.replace(/\/+$/, '');
     const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${issuer.replace(/^https?:\/\//, '')}`;
-    if (await this.store.db.selectFrom('iam_providers').select('arn').where('arn', '=', arn).executeTakeFirst()) {
-      throw errors.invalidParameter(`Provider with url ${url} already exists.`);
-    }
-    await this.store.db.insertInto('iam_providers').values({ arn, kind: 'oidc', document: JSON.stringify({ url: issuer, clientIds }), created_at: now }).execute();
+    if (await providerStore.providerExists(this.store.db, arn)) throw iamErrors.entityAlreadyExists(`Provider with url ${url} already exists.`);
+    await providerStore.insertProvider(this.store.db, arn, 'oidc', { url: issuer, clientIds }, now);
     return { arn, url: issuer, clientIds };
   }
 
   async findOidc(arn: string): Promise<OidcProvider | undefined> {
-    const row = await this.store.db.selectFrom('iam_providers').selectAll().where('arn', '=', arn).where('kind', '=', 'oidc').executeTakeFirst();
-    if (!row) return undefined;
-    const doc = JSON.parse(row.document) as { url: string; clientIds: string[] };
-    return { arn, ...doc };
+    const doc = await providerStore.findProvider(this.store.db, arn, 'oidc');
+    return doc ? { arn, ...doc } : undefined;
   }
 
   async createSaml(name: string, metadata: string, now: number): Promise<SamlProvider> {
-    if (!/^[\w._-]{1,128}$/.test(name)) throw errors.invalidParameter(`Invalid SAML provider name: ${name.slice(0, 128)}`);
+    if (!/^[\w._-]{1,128}$/.test(name)) throw iamErrors.validation(`Invalid SAML provider name: ${name.slice(0, 128)}`);
     const arn = `arn:aws:iam::${ACCOUNT_ID}:saml-provider/${name}`;
-    if (await this.store.db.selectFrom('iam_providers').select('arn').where('arn', '=', arn).executeTakeFirst()) {
-      throw errors.invalidParameter(`Provider with name ${name} already exists.`);
-    }
-    await this.store.db.insertInto('iam_providers').values({ arn, kind: 'saml', document: JSON.stringify({ name, metadata }), created_at: now }).execute();
+    if (await providerStore.providerExists(this.store.db, arn)) throw iamErrors.entityAlreadyExists(`Provider with name ${name} already exists.`);
+    await providerStore.insertProvider(this.store.db, arn, 'saml', { name, metadata }, now);
     return { arn, name, metadata };
   }
 
   async findSaml(arn: string): Promise<SamlProvider | undefined> {
-    const row = await this.store.db.selectFrom('iam_providers').selectAll().where('arn', '=', arn).where('kind', '=', 'saml').executeTakeFirst();
-    if (!row) return undefined;
-    const doc = JSON.parse(row.document) as { name: string; metadata: string };
-    return { arn, ...doc };
+    const doc = await providerStore.findProvider(this.store.db, arn, 'saml');
+    return doc ? { arn, ...doc } : undefined;
   }
 
   async delete(arn: string): Promise<void> {
-    const result = await this.store.db.deleteFrom('iam_providers').where('arn', '=', arn).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw errors.resourceNotFound(`Provider ${arn} cannot be found.`);
+    if (!(await providerStore.deleteProvider(this.store.db, arn))) throw iamErrors.noSuchEntity(`Provider ${arn} cannot be found.`);
   }
 
   // ---- verification ----

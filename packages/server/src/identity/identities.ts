@@ -3,39 +3,21 @@
  * second provider, guest identities becoming signed-in ones, developer identities, and the admin
  * reads and deletes (DescribeIdentity, ListIdentities, DeleteIdentities, Unlink*).
  */
-import { createHash, randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { CognitoError, errors } from '../errors.js';
-import type { Store } from '../store/db.js';
-import type { Database } from '../store/schema.js';
+import type { Executor, Store } from '../store/db.js';
+import * as identityStore from '../store/identities.js';
+import type { Identity, IdentityLogin } from '../store/identities.js';
 import type { VerifiedLogin } from './logins.js';
 
-export interface Identity {
-  id: string;
-  poolId: string;
-  authenticated: boolean;
-  createdAt: number;
-  updatedAt: number;
-}
-
-export interface IdentityLogin {
-  provider: string;
-  subject: string;
-}
-
-type Db = Kysely<Database> | Transaction<Database>;
-
-export const subjectKey = (subject: string) => createHash('sha256').update(subject, 'utf8').digest('hex');
+export type { Identity, IdentityLogin } from '../store/identities.js';
+export { subjectKey } from '../store/identities.js';
 
 const identityNotFound = (id: string) => errors.resourceNotFound(`Identity '${id}' not found.`);
 export const loginsDontMatch = () => errors.notAuthorized("Logins don't match. Please include at least one valid login for this identity or identity pool.");
 
 /** Thrown inside a transaction to run it again: another request linked the same login meanwhile. */
 class Retry extends Error {}
-
-function rowToIdentity(row: { id: string; pool_id: string; authenticated: number; created_at: number; updated_at: number }): Identity {
-  return { id: row.id, poolId: row.pool_id, authenticated: row.authenticated === 1, createdAt: row.created_at, updatedAt: row.updated_at };
-}
 
 export class Identities {
   constructor(private readonly store: Store, private readonly region: string) {}
@@ -44,51 +26,39 @@ export class Identities {
     return `${this.region}:${randomUUID()}`;
   }
 
-  async find(id: string, db: Db = this.store.db): Promise<Identity | undefined> {
-    const row = await db.selectFrom('identities').selectAll().where('id', '=', id).executeTakeFirst();
-    return row ? rowToIdentity(row) : undefined;
+  async find(id: string, db: Executor = this.store.db): Promise<Identity | undefined> {
+    return identityStore.findIdentity(db, id);
   }
 
-  async get(id: string, db: Db = this.store.db): Promise<Identity> {
+  async get(id: string, db: Executor = this.store.db): Promise<Identity> {
     const identity = await this.find(id, db);
     if (!identity) throw identityNotFound(id);
     return identity;
   }
 
-  async logins(identityId: string, db: Db = this.store.db): Promise<IdentityLogin[]> {
-    return db.selectFrom('identity_logins').select(['provider', 'subject']).where('identity_id', '=', identityId).orderBy('created_at').orderBy('provider').execute();
+  async logins(identityId: string, db: Executor = this.store.db): Promise<IdentityLogin[]> {
+    return identityStore.loginsOf(db, identityId);
   }
 
   /** A new guest identity. */
   async createGuest(poolId: string, now: number): Promise<string> {
     const id = this.newId();
-    await this.store.db.insertInto('identities').values({ id, pool_id: poolId, authenticated: 0, created_at: now, updated_at: now }).execute();
+    await identityStore.insertIdentity(this.store.db, { id, poolId, authenticated: false }, now);
     return id;
   }
 
   /** The identity that owns a login, if any. */
-  async ownerOf(poolId: string, provider: string, subject: string, db: Db = this.store.db): Promise<string | undefined> {
-    const row = await db
-      .selectFrom('identity_logins')
-      .select('identity_id')
-      .where('pool_id', '=', poolId)
-      .where('provider', '=', provider)
-      .where('subject_key', '=', subjectKey(subject))
-      .executeTakeFirst();
-    return row?.identity_id;
+  async ownerOf(poolId: string, provider: string, subject: string, db: Executor = this.store.db): Promise<string | undefined> {
+    return identityStore.ownerOfLogin(db, poolId, provider, subject);
   }
 
-  private async link(trx: Db, poolId: string, identityId: string, logins: readonly { provider: string; subject: string }[], now: number): Promise<void> {
+  private async link(trx: Executor, poolId: string, identityId: string, logins: readonly IdentityLogin[], now: number): Promise<void> {
     for (const login of logins) {
-      await trx
-        .insertInto('identity_logins')
-        .values({ pool_id: poolId, provider: login.provider, subject_key: subjectKey(login.subject), subject: login.subject, identity_id: identityId, created_at: now })
-        .onConflict((oc) => oc.columns(['pool_id', 'provider', 'subject_key']).doNothing())
-        .execute();
+      await identityStore.insertLoginIfAbsent(trx, poolId, identityId, { provider: login.provider, subject: login.subject }, now);
       const owner = await this.ownerOf(poolId, login.provider, login.subject, trx);
       if (owner !== identityId) throw new Retry();
     }
-    await trx.updateTable('identities').set({ authenticated: 1, updated_at: now }).where('id', '=', identityId).execute();
+    await identityStore.markAuthenticated(trx, identityId, now);
   }
 
   /**
@@ -124,7 +94,7 @@ export class Identities {
     if (settled) return settled;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.store.db.transaction().execute(async (trx) => {
+        return await this.store.transaction(async (trx) => {
           const owners = new Set<string>();
           for (const login of logins) {
             const owner = await this.ownerOf(poolId, login.provider, login.subject, trx);
@@ -137,7 +107,7 @@ export class Identities {
             if (existing) target = existing;
             else {
               target = this.newId();
-              await trx.insertInto('identities').values({ id: target, pool_id: poolId, authenticated: 1, created_at: now, updated_at: now }).execute();
+              await identityStore.insertIdentity(trx, { id: target, poolId, authenticated: true }, now);
             }
           } else {
             const identity = await this.get(identityId, trx);
@@ -152,7 +122,7 @@ export class Identities {
             } else if (others.length === 1) {
               // A guest signing in with a login that already has an identity: the guest merges into it.
               target = others[0]!;
-              await trx.deleteFrom('identities').where('id', '=', identityId).execute();
+              await identityStore.deleteIdentityOfPool(trx, poolId, identityId);
             } else {
               target = identityId;
             }
@@ -170,7 +140,7 @@ export class Identities {
 
   /** Links logins to a given identity (GetOpenIdTokenForDeveloperIdentity with an IdentityId). */
   async linkTo(poolId: string, identityId: string, logins: readonly VerifiedLogin[], now: number): Promise<void> {
-    await this.store.db.transaction().execute(async (trx) => {
+    await this.store.transaction(async (trx) => {
       const identity = await this.get(identityId, trx);
       if (identity.poolId !== poolId) throw identityNotFound(identityId);
       for (const login of logins) {
@@ -190,53 +160,40 @@ export class Identities {
 
   /** Removes logins of an identity (UnlinkIdentity, UnlinkDeveloperIdentity); returns how many went. */
   async unlink(identityId: string, logins: readonly { provider: string; subject?: string }[], now: number): Promise<number> {
-    let removed = 0;
-    await this.store.db.transaction().execute(async (trx) => {
-      for (const login of logins) {
-        let q = trx.deleteFrom('identity_logins').where('identity_id', '=', identityId).where('provider', '=', login.provider);
-        if (login.subject !== undefined) q = q.where('subject_key', '=', subjectKey(login.subject));
-        removed += Number((await q.executeTakeFirst()).numDeletedRows);
-      }
-      await trx.updateTable('identities').set({ updated_at: now }).where('id', '=', identityId).execute();
+    return this.store.transaction(async (trx) => {
+      let removed = 0;
+      for (const login of logins) removed += await identityStore.deleteLogins(trx, identityId, login.provider, login.subject);
+      await identityStore.touchIdentity(trx, identityId, now);
+      return removed;
     });
-    return removed;
   }
 
   /** MergeDeveloperIdentities: the source's logins move to the destination, the source goes. */
   async merge(poolId: string, source: string, destination: string, now: number): Promise<void> {
     if (source === destination) return;
-    await this.store.db.transaction().execute(async (trx) => {
-      await trx.updateTable('identity_logins').set({ identity_id: destination }).where('pool_id', '=', poolId).where('identity_id', '=', source).execute();
-      await trx.deleteFrom('identities').where('id', '=', source).execute();
-      await trx.updateTable('identities').set({ authenticated: 1, updated_at: now }).where('id', '=', destination).execute();
+    await this.store.transaction(async (trx) => {
+      await identityStore.moveLogins(trx, poolId, source, destination);
+      await identityStore.deleteIdentityOfPool(trx, poolId, source);
+      await identityStore.markAuthenticated(trx, destination, now);
     });
   }
 
   /** Identities of a pool in ID order, with their logins. */
   async list(poolId: string, limit: number, after?: string): Promise<{ identities: (Identity & { logins: IdentityLogin[] })[]; next?: string }> {
-    let q = this.store.db.selectFrom('identities').selectAll().where('pool_id', '=', poolId).orderBy('id').limit(limit + 1);
-    if (after) q = q.where('id', '>', after);
-    const rows = await q.execute();
-    const page = rows.slice(0, limit).map(rowToIdentity);
-    const logins = page.length === 0 ? [] : await this.store.db.selectFrom('identity_logins').select(['identity_id', 'provider', 'subject']).where('identity_id', 'in', page.map((i) => i.id)).orderBy('created_at').execute();
-    const identities = page.map((i) => ({ ...i, logins: logins.filter((l) => l.identity_id === i.id).map(({ provider, subject }) => ({ provider, subject })) }));
+    const rows = await identityStore.listIdentities(this.store.db, poolId, limit + 1, after);
+    const page = rows.slice(0, limit);
+    const logins = await identityStore.loginsOfMany(this.store.db, page.map((i) => i.id));
+    const identities = page.map((i) => ({ ...i, logins: logins.get(i.id) ?? [] }));
     return rows.length > limit ? { identities, next: page[page.length - 1]!.id } : { identities };
   }
 
   /** The subjects an identity has at one provider, in order (LookupDeveloperIdentity). */
   async subjectsAt(identityId: string, provider: string, limit: number, after?: string): Promise<{ subjects: string[]; next?: string }> {
-    let q = this.store.db.selectFrom('identity_logins').select(['subject', 'subject_key']).where('identity_id', '=', identityId).where('provider', '=', provider).orderBy('subject_key').limit(limit + 1);
-    if (after) q = q.where('subject_key', '>', after);
-    const rows = await q.execute();
-    const page = rows.slice(0, limit);
-    return rows.length > limit ? { subjects: page.map((r) => r.subject), next: page[page.length - 1]!.subject_key } : { subjects: page.map((r) => r.subject) };
+    return identityStore.subjectsAt(this.store.db, identityId, provider, limit, after);
   }
 
+  /** Deletes identities (DeleteIdentities); their logins go with them. */
   async delete(ids: readonly string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.store.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('identity_logins').where('identity_id', 'in', ids).execute();
-      await trx.deleteFrom('identities').where('id', 'in', ids).execute();
-    });
+    await identityStore.deleteIdentities(this.store.db, ids);
   }
 }

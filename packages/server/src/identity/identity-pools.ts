@@ -6,11 +6,12 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '../errors.js';
 import type { Store } from '../store/db.js';
+import * as poolStore from '../store/identity-pools.js';
+import { ACCOUNT_ID } from '../domain/account.js';
 import { TtlCache } from '../domain/cache.js';
 import { CONFIG_CACHE_MS, type UserPools } from '../domain/user-pools.js';
 import type { AppClients } from '../domain/app-clients.js';
 
-export const ACCOUNT_ID = '000000000000';
 
 export interface CognitoIdentityProvider {
   ProviderName: string;
@@ -100,19 +101,6 @@ export function identityPoolArn(region: string, id: string): string {
 
 const notFound = (id: string) => errors.resourceNotFound(`IdentityPool '${id}' not found.`);
 
-function rowToPool(row: { id: string; name: string; settings: string; roles: string; principal_tags: string; tags: string; created_at: number; updated_at: number }): IdentityPool {
-  return {
-    id: row.id,
-    name: row.name,
-    settings: JSON.parse(row.settings) as IdentityPoolSettings,
-    roles: JSON.parse(row.roles) as IdentityPoolRoles,
-    principalTags: JSON.parse(row.principal_tags) as Record<string, PrincipalTagMap>,
-    tags: JSON.parse(row.tags) as Record<string, string>,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
 function checkTags(tags: Record<string, string>): void {
   if (Object.keys(tags).length > MAX_TAGS) throw errors.invalidParameter(`An identity pool can have at most ${MAX_TAGS} tags.`);
   for (const key of Object.keys(tags)) {
@@ -194,34 +182,19 @@ export class IdentityPools {
       createdAt: now,
       updatedAt: now,
     };
-    await this.store.db
-      .insertInto('identity_pools')
-      .values({
-        id: pool.id,
-        name: pool.name,
-        settings: JSON.stringify(settings),
-        roles: JSON.stringify(pool.roles),
-        principal_tags: '{}',
-        tags: JSON.stringify(tags),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await poolStore.insertIdentityPool(this.store.db, pool);
     return pool;
   }
 
   async find(id: string): Promise<IdentityPool | undefined> {
-    return this.cache.get(id, async () => {
-      const row = await this.store.db.selectFrom('identity_pools').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? rowToPool(row) : undefined;
-    });
+    return this.cache.get(id, () => poolStore.findIdentityPool(this.store.db, id));
   }
 
   /** The pool, or ResourceNotFoundException. Reads the database, not the cache (admin calls). */
   async get(id: string): Promise<IdentityPool> {
-    const row = await this.store.db.selectFrom('identity_pools').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound(id);
-    return rowToPool(row);
+    const pool = await poolStore.findIdentityPool(this.store.db, id);
+    if (!pool) throw notFound(id);
+    return pool;
   }
 
   /** The pool for a client call (cached), or ResourceNotFoundException. */
@@ -236,31 +209,22 @@ export class IdentityPools {
     const settings = await this.settingsFromInput(input, pool);
     const tags = input.IdentityPoolTags !== undefined ? { ...input.IdentityPoolTags } : pool.tags;
     checkTags(tags);
-    await this.store.db
-      .updateTable('identity_pools')
-      .set({ name: input.IdentityPoolName, settings: JSON.stringify(settings), tags: JSON.stringify(tags), updated_at: now })
-      .where('id', '=', id)
-      .execute();
+    await poolStore.updateIdentityPool(this.store.db, id, { name: input.IdentityPoolName, settings, tags }, now);
     this.cache.delete(id);
     return { ...pool, name: input.IdentityPoolName, settings, tags, updatedAt: now };
   }
 
   async delete(id: string): Promise<void> {
     await this.get(id);
-    await this.store.db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('identity_logins').where('pool_id', '=', id).execute();
-      await trx.deleteFrom('identities').where('pool_id', '=', id).execute();
-      await trx.deleteFrom('identity_pools').where('id', '=', id).execute();
-    });
+    // Its identities and their logins go with it (the foreign keys cascade).
+    await poolStore.deleteIdentityPool(this.store.db, id);
     this.cache.delete(id);
   }
 
   /** Pools in ID order; `after` is the last ID of the previous page. */
   async list(limit: number, after?: string): Promise<{ pools: IdentityPool[]; next?: string }> {
-    let q = this.store.db.selectFrom('identity_pools').selectAll().orderBy('id').limit(limit + 1);
-    if (after) q = q.where('id', '>', after);
-    const rows = await q.execute();
-    const pools = rows.slice(0, limit).map(rowToPool);
+    const rows = await poolStore.listIdentityPools(this.store.db, limit + 1, after);
+    const pools = rows.slice(0, limit);
     return rows.length > limit ? { pools, next: pools[pools.length - 1]!.id } : { pools };
   }
 
@@ -304,7 +268,7 @@ export class IdentityPools {
       }
     }
     const value: IdentityPoolRoles = { Roles: { ...roles }, RoleMappings: stored };
-    await this.store.db.updateTable('identity_pools').set({ roles: JSON.stringify(value), updated_at: now }).where('id', '=', id).execute();
+    await poolStore.updateIdentityPool(this.store.db, id, { roles: value }, now);
     this.cache.delete(id);
   }
 
@@ -313,16 +277,16 @@ export class IdentityPools {
     const m = IDENTITY_POOL_ARN.exec(arn);
     if (!m) throw errors.invalidParameter(`Invalid ARN: ${arn.slice(0, 256)}`);
     if (m[1] !== this.region || m[2] !== ACCOUNT_ID || !m[3]!.startsWith(`${this.region}:`)) throw errors.resourceNotFound(`Resource ${arn} not found.`);
-    const row = await this.store.db.selectFrom('identity_pools').selectAll().where('id', '=', m[3]!).executeTakeFirst();
-    if (!row) throw errors.resourceNotFound(`Resource ${arn} not found.`);
-    return rowToPool(row);
+    const pool = await poolStore.findIdentityPool(this.store.db, m[3]!);
+    if (!pool) throw errors.resourceNotFound(`Resource ${arn} not found.`);
+    return pool;
   }
 
   async tag(arn: string, tags: Record<string, string>, now: number): Promise<void> {
     const pool = await this.byArn(arn);
     const merged = { ...pool.tags, ...tags };
     checkTags(merged);
-    await this.store.db.updateTable('identity_pools').set({ tags: JSON.stringify(merged), updated_at: now }).where('id', '=', pool.id).execute();
+    await poolStore.updateIdentityPool(this.store.db, pool.id, { tags: merged }, now);
     this.cache.delete(pool.id);
   }
 
@@ -330,7 +294,7 @@ export class IdentityPools {
     const pool = await this.byArn(arn);
     const left = { ...pool.tags };
     for (const key of keys) delete left[key];
-    await this.store.db.updateTable('identity_pools').set({ tags: JSON.stringify(left), updated_at: now }).where('id', '=', pool.id).execute();
+    await poolStore.updateIdentityPool(this.store.db, pool.id, { tags: left }, now);
     this.cache.delete(pool.id);
   }
 
@@ -359,7 +323,7 @@ export class IdentityPools {
       ? { UseDefaults: true, PrincipalTags: IdentityPools.defaultPrincipalTags(provider) }
       : { UseDefaults: false, PrincipalTags: { ...(tags ?? {}) } };
     const all = { ...pool.principalTags, [provider]: map };
-    await this.store.db.updateTable('identity_pools').set({ principal_tags: JSON.stringify(all), updated_at: now }).where('id', '=', id).execute();
+    await poolStore.updateIdentityPool(this.store.db, id, { principalTags: all }, now);
     this.cache.delete(id);
     return map;
   }

@@ -9,7 +9,7 @@
  * - an explicit Deny wins over any Allow; nothing allowed is an implicit deny.
  * (AWS IAM User Guide, "Policy evaluation logic" and "IAM JSON policy elements".)
  */
-import { errors } from '../errors.js';
+import { iamErrors } from './iam-errors.js';
 import { BoundedMap } from '../domain/cache.js';
 
 export interface PolicyStatement {
@@ -38,9 +38,9 @@ const MAX_POLICY_BYTES = 10_240;
 
 const list = (v: string | string[] | undefined): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
-/** Parses and checks a policy document (JSON text or an object); InvalidParameterException ("MalformedPolicyDocument") when it isn't one. */
+/** Parses and checks a policy document (JSON text or an object); MalformedPolicyDocument (an InvalidParameterException to Cognito callers) when it isn't one. */
 export function parsePolicy(input: string | unknown): PolicyDocument {
-  const bad = (why: string) => errors.invalidParameter(`Malformed policy document: ${why}`);
+  const bad = (why: string) => iamErrors.malformedPolicyDocument(`Malformed policy document: ${why}`);
   let doc: unknown = input;
   if (typeof input === 'string') {
     if (Buffer.byteLength(input) > MAX_POLICY_BYTES) throw bad('too large.');

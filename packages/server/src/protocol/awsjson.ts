@@ -8,7 +8,7 @@ import { CognitoError } from '../errors.js';
 import type { Cognate } from '../domain/cognate.js';
 import { registry } from '../actions/index.js';
 import { assertDepth, operationForTarget, validateInput } from './model.js';
-import { verifySigV4 } from './sigv4.js';
+import { adminSigningSecret, verifySigV4 } from './sigv4.js';
 import { isTransientStoreError } from '../store/faults.js';
 
 /**
@@ -115,8 +115,7 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
           services: [SERVICE_SIGNING_NAME[model.name as keyof typeof SERVICE_SIGNING_NAME] ?? model.name],
           now: cognate.clock.now(),
           regions: [cognate.config.region, ...cognate.config.extraRegions],
-          lookup: async (accessKeyId) =>
-            cognate.admin.accessKeyId !== '' && accessKeyId === cognate.admin.accessKeyId ? { secretAccessKey: cognate.admin.secretAccessKey, principal: 'admin' } : undefined,
+          lookup: adminSigningSecret(cognate.admin),
         },
       );
     }

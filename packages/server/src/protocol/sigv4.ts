@@ -35,6 +35,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { CognitoError } from '../errors.js';
 import { BoundedMap } from '../domain/cache.js';
+import type { AdminCredentials } from '../domain/secrets.js';
 
 export interface SignedRequest {
   /** The HTTP method as received (node:http gives it uppercase). */
@@ -535,4 +536,13 @@ function signingKey(secret: string, date: string, region: string, service: strin
   key = createHmac('sha256', key).update(TERMINATOR).digest();
   signingKeys.set(cacheKey, key);
   return key;
+}
+
+/**
+ * The lookup of the admin APIs (the awsJson admin operations, IAM): the one key pair that signs
+ * them is the admin credentials. None is accepted when they are not set.
+ */
+export function adminSigningSecret(admin: AdminCredentials): SigningSecretLookup {
+  return async (accessKeyId) =>
+    admin.accessKeyId !== '' && accessKeyId === admin.accessKeyId ? { secretAccessKey: admin.secretAccessKey, principal: 'admin' } : undefined;
 }

@@ -4,11 +4,14 @@
  * `{ method, path, query?, headers, body? (base64), action, resource, context? }`. The answer is
  * the verifier's result, with 200 when the request is allowed and 403 otherwise. `context` adds
  * request condition keys; one naming a principal fact (`aws:PrincipalTag/*`,
- * `cognito-identity.amazonaws.com:*`, `aws:userid` …) is refused with 400 InvalidParameterException. Served straight
- * from node:http (server.ts), like the API POSTs.
+ * `cognito-identity.amazonaws.com:*`, `aws:userid` …) is refused with 400 InvalidParameterException
+ * (the verifier's rule, identity/verifier.ts). This module is the HTTP part only: it reads the
+ * body, calls the verifier and words its answer. Served straight from node:http (server.ts), like
+ * the API POSTs.
  */
 import type { Cognate } from '../domain/cognate.js';
-import { principalKeyIn } from './verifier.js';
+import { CognitoError } from '../errors.js';
+import type { PolicyContext } from '../identity/policy.js';
 
 interface VerifyBody {
   method?: unknown;
@@ -38,7 +41,7 @@ export async function verifyOverHttp(cognate: Cognate, body: Buffer): Promise<{ 
   }
   const lower: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers as Record<string, unknown>)) if (str(v)) lower[k.toLowerCase()] = v;
-  const context: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const context: PolicyContext = Object.create(null) as PolicyContext;
   if (input.context !== undefined && input.context !== null) {
     if (typeof input.context !== 'object' || Array.isArray(input.context)) return invalid('context must be an object of condition keys.');
     for (const [k, v] of Object.entries(input.context as Record<string, unknown>)) {
@@ -46,18 +49,21 @@ export async function verifyOverHttp(cognate: Cognate, body: Buffer): Promise<{ 
       context[k] = v as string | string[];
     }
   }
-  // Principal keys (aws:PrincipalTag/*, cognito-identity.amazonaws.com:* …) come from the credentials only.
-  const principalKey = principalKeyIn(context);
-  if (principalKey !== undefined) return invalid(`context must not set ${principalKey.slice(0, 128)}: principal keys come only from the credentials.`);
-  const result = await cognate.identity.verifier.verify(
-    {
-      method: input.method.toUpperCase(),
-      rawPath: input.path,
-      rawQuery: str(input.query) ? input.query : '',
-      headers: lower,
-      body: str(input.body) ? Buffer.from(input.body, 'base64') : Buffer.alloc(0),
-    },
-    { action: input.action, resource: input.resource, context },
-  );
-  return { status: result.allowed ? 200 : 403, json: result };
+  try {
+    // The verifier refuses a context naming a principal key (aws:PrincipalTag/*, cognito-identity.amazonaws.com:* …).
+    const result = await cognate.identity.verifier.verify(
+      {
+        method: input.method.toUpperCase(),
+        rawPath: input.path,
+        rawQuery: str(input.query) ? input.query : '',
+        headers: lower,
+        body: str(input.body) ? Buffer.from(input.body, 'base64') : Buffer.alloc(0),
+      },
+      { action: input.action, resource: input.resource, context },
+    );
+    return { status: result.allowed ? 200 : 403, json: result };
+  } catch (e) {
+    if (e instanceof CognitoError && e.status < 500) return { status: e.status, json: { __type: e.name, message: e.message } };
+    throw e;
+  }
 }

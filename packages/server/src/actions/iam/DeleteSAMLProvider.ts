@@ -1,0 +1,6 @@
+import { iamAction } from '../query-action.js';
+
+export default iamAction(async (cognate, params) => {
+  await cognate.identity.external.delete(params.required('SAMLProviderArn'));
+  return undefined;
+});

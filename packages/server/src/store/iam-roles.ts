@@ -1,0 +1,52 @@
+/**
+ * IAM roles (table `iam_roles`): the role's ARN and unique name, and its trust policy and named
+ * permission policies stored together as one JSON document.
+ */
+import type { Executor } from './db.js';
+import type { PolicyDocument } from '../identity/policy.js';
+
+export interface StoredRole {
+  arn: string;
+  name: string;
+  trust: PolicyDocument | null;
+  policies: Record<string, PolicyDocument>;
+  createdAt: number;
+}
+
+/** The JSON the `policy` column holds. */
+interface PolicyColumn {
+  name: string;
+  trust: PolicyDocument | null;
+  policies: Record<string, PolicyDocument>;
+}
+
+function rowToRole(row: { arn: string; policy: string; created_at: number }): StoredRole {
+  const stored = JSON.parse(row.policy) as PolicyColumn;
+  return { arn: row.arn, ...stored, createdAt: row.created_at };
+}
+
+const policyColumn = (role: { name: string; trust: PolicyDocument | null; policies: Record<string, PolicyDocument> }) =>
+  JSON.stringify({ name: role.name, trust: role.trust, policies: role.policies } satisfies PolicyColumn);
+
+export async function insertRole(db: Executor, role: StoredRole, now: number): Promise<void> {
+  await db.insertInto('iam_roles').values({ arn: role.arn, name: role.name, policy: policyColumn(role), created_at: role.createdAt, updated_at: now }).execute();
+}
+
+export async function findRoleByArn(db: Executor, arn: string): Promise<StoredRole | undefined> {
+  const row = await db.selectFrom('iam_roles').selectAll().where('arn', '=', arn).executeTakeFirst();
+  return row ? rowToRole(row) : undefined;
+}
+
+export async function findRoleByName(db: Executor, name: string): Promise<StoredRole | undefined> {
+  const row = await db.selectFrom('iam_roles').selectAll().where('name', '=', name).executeTakeFirst();
+  return row ? rowToRole(row) : undefined;
+}
+
+/** Replaces the role's trust and permission policies. */
+export async function updateRolePolicies(db: Executor, role: Omit<StoredRole, 'createdAt'>, now: number): Promise<void> {
+  await db.updateTable('iam_roles').set({ policy: policyColumn(role), updated_at: now }).where('arn', '=', role.arn).execute();
+}
+
+export async function deleteRole(db: Executor, arn: string): Promise<void> {
+  await db.deleteFrom('iam_roles').where('arn', '=', arn).execute();
+}

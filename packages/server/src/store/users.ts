@@ -1,0 +1,283 @@
+/**
+ * The users repository: a user's row, their attributes and their pending (not yet verified)
+ * email or phone number. Sign-in aliases are in store/aliases.ts and password history in
+ * store/password-history.ts; both belong to the same aggregate and cascade with the user's row.
+ *
+ * Every function runs its statements on the executor it is given: the database, or the
+ * transaction the domain opened with `Store.transaction`. The rules (who may hold what, which
+ * status a write leads to) are the domain's (domain/users.ts, domain/aliases.ts).
+ */
+import type { Executor } from './db.js';
+import type { Database } from './schema.js';
+import type { User, UserStatus } from '../domain/users.js';
+
+export type UserRow = Database['users'];
+
+/** Whether a database error is a unique-constraint violation, on SQLite or PostgreSQL. */
+export function isUniqueViolation(e: unknown): boolean {
+  const err = e as { code?: string; message?: string };
+  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
+
+/** A user row and its attributes as the domain's User. */
+export function userFromRow(row: UserRow, attributes: Map<string, string>): User {
+  return {
+    sub: row.id,
+    poolId: row.pool_id,
+    username: row.username,
+    status: row.status as UserStatus,
+    enabled: row.enabled === 1,
+    passwordHash: row.password_hash,
+    srpSalt: row.srp_salt,
+    srpVerifierSealed: row.srp_verifier_sealed,
+    importedPasswordHash: row.imported_password_hash ?? null,
+    attributes,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads
+
+/** A user's stored attributes (none for an ID that names no one: the same statement either way). */
+export async function readAttributes(db: Executor, sub: string): Promise<Map<string, string>> {
+  const rows = await db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', sub).execute();
+  return new Map(rows.map((a) => [a.name, a.value]));
+}
+
+async function hydrate(db: Executor, row: UserRow | undefined): Promise<User | undefined> {
+  return row ? userFromRow(row, await readAttributes(db, row.id)) : undefined;
+}
+
+/** The user of a pool whose canonical username (domain/users.ts usernameKey) is `key`. */
+export async function findUserByUsernameKey(db: Executor, poolId: string, key: string): Promise<User | undefined> {
+  return hydrate(db, await db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('username_key', '=', key).executeTakeFirst());
+}
+
+export async function findUserBySub(db: Executor, poolId: string, sub: string): Promise<User | undefined> {
+  return hydrate(db, await db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('id', '=', sub).executeTakeFirst());
+}
+
+/** The holder of a sign-in alias (store/aliases.ts keys), with their attributes. */
+export async function findUserByAlias(db: Executor, poolId: string, name: string, valueKey: string): Promise<User | undefined> {
+  const row = await db
+    .selectFrom('sign_in_aliases as s')
+    .innerJoin('users as u', 'u.id', 's.user_id')
+    .selectAll('u')
+    .where('s.pool_id', '=', poolId)
+    .where('s.name', '=', name)
+    .where('s.value_key', '=', valueKey)
+    .executeTakeFirst();
+  return hydrate(db, row);
+}
+
+/** A user's status and last change, for recomputing their aliases. */
+export async function userStatus(db: Executor, sub: string): Promise<{ status: string; updated_at: number } | undefined> {
+  return db.selectFrom('users').select(['status', 'updated_at']).where('id', '=', sub).executeTakeFirst();
+}
+
+/**
+ * Another user of the pool whose attribute `name` is `value`; with `verified`, only one whose
+ * `<name>_verified` is 'true'. `except` leaves the asking user out.
+ */
+export async function findAttributeHolder(db: Executor, p: { poolId: string; name: string; value: string; except?: string; verified: boolean }): Promise<string | undefined> {
+  let q = db.selectFrom('user_attributes as a').select('a.user_id').where('a.pool_id', '=', p.poolId).where('a.name', '=', p.name).where('a.value', '=', p.value);
+  if (p.except) q = q.where('a.user_id', '<>', p.except);
+  if (p.verified) {
+    const flag = `${p.name}_verified`;
+    q = q.where((eb) => eb.exists(eb.selectFrom('user_attributes as v').select('v.user_id').whereRef('v.user_id', '=', 'a.user_id').where('v.name', '=', flag).where('v.value', '=', 'true')));
+  }
+  const row = await q.limit(1).executeTakeFirst();
+  return row?.user_id;
+}
+
+/** When a FORCE_CHANGE_PASSWORD user's temporary password stops working (null: never, or not such a user). */
+export async function temporaryPasswordExpiresAt(db: Executor, sub: string): Promise<number | null> {
+  const row = await db.selectFrom('users').select('temporary_password_expires_at').where('id', '=', sub).executeTakeFirst();
+  const at = row?.temporary_password_expires_at;
+  return at === null || at === undefined ? null : Number(at);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+export interface NewUserRow {
+  sub: string;
+  poolId: string;
+  username: string;
+  usernameKey: string;
+  status: UserStatus;
+  credentials?: { password_hash: string; srp_salt: string; srp_verifier_sealed: string } | undefined;
+  now: number;
+}
+
+/** Inserts a user's row; false when the pool already has the username (or the sub) — the unique index decides. */
+export async function insertUser(db: Executor, user: NewUserRow): Promise<boolean> {
+  try {
+    await db
+      .insertInto('users')
+      .values({
+        id: user.sub,
+        pool_id: user.poolId,
+        username: user.username,
+        username_key: user.usernameKey,
+        status: user.status,
+        enabled: 1,
+        password_hash: user.credentials?.password_hash ?? null,
+        srp_salt: user.credentials?.srp_salt ?? null,
+        srp_verifier_sealed: user.credentials?.srp_verifier_sealed ?? null,
+        created_at: user.now,
+        updated_at: user.now,
+        failed_attempts: 0,
+        last_failed_at: null,
+        locked_until: null,
+      })
+      .execute();
+    return true;
+  } catch (e) {
+    if (isUniqueViolation(e)) return false;
+    throw e;
+  }
+}
+
+/** Upserts attributes one by one (changed values replace, others stay). */
+export async function upsertAttributes(db: Executor, poolId: string, sub: string, attributes: ReadonlyMap<string, string>): Promise<void> {
+  for (const [name, value] of attributes) {
+    await db
+      .insertInto('user_attributes')
+      .values({ user_id: sub, pool_id: poolId, name, value })
+      .onConflict((oc) => oc.columns(['user_id', 'name']).doUpdateSet({ value }))
+      .execute();
+  }
+}
+
+export async function deleteAttributes(db: Executor, sub: string, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  await db.deleteFrom('user_attributes').where('user_id', '=', sub).where('name', 'in', [...names]).execute();
+}
+
+/** Marks a user's email or phone number unverified (`<attribute>_verified` = 'false', where the flag exists). */
+export async function unverifyAttribute(db: Executor, sub: string, attribute: string): Promise<void> {
+  await db.updateTable('user_attributes').set({ value: 'false' }).where('user_id', '=', sub).where('name', '=', `${attribute}_verified`).execute();
+}
+
+/** Records that the user changed (updated_at, UserLastModifiedDate). */
+export async function touchUser(db: Executor, sub: string, now: number): Promise<void> {
+  await db.updateTable('users').set({ updated_at: now }).where('id', '=', sub).execute();
+}
+
+/** Sets the status; returns the user's pool, or undefined when there is no such user. */
+export async function setStatus(db: Executor, sub: string, status: UserStatus, now: number): Promise<string | undefined> {
+  const row = await db.updateTable('users').set({ status, updated_at: now }).where('id', '=', sub).returning('pool_id').executeTakeFirst();
+  return row?.pool_id;
+}
+
+/** Compare-and-set of the status: true when the user was in `from` and is now in `to`. */
+export async function changeStatus(db: Executor, sub: string, from: UserStatus, to: UserStatus, now: number): Promise<boolean> {
+  const result = await db.updateTable('users').set({ status: to, updated_at: now }).where('id', '=', sub).where('status', '=', from).executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function enableUser(db: Executor, sub: string, now: number): Promise<void> {
+  await db.updateTable('users').set({ enabled: 1, updated_at: now }).where('id', '=', sub).execute();
+}
+
+/**
+ * Disables a user and revokes every refresh token of theirs (so every access token too), in the
+ * caller's transaction. Re-enabling doesn't bring these sessions back (security.md P10).
+ */
+export async function disableUser(db: Executor, sub: string, now: number): Promise<void> {
+  await db.updateTable('users').set({ enabled: 0, updated_at: now }).where('id', '=', sub).execute();
+  await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', sub).where('revoked_at', 'is', null).execute();
+}
+
+export async function setTemporaryPasswordExpiry(db: Executor, sub: string, at: number | null): Promise<void> {
+  await db.updateTable('users').set({ temporary_password_expires_at: at }).where('id', '=', sub).execute();
+}
+
+/**
+ * Deletes a user. Everything of theirs goes with the row: the foreign keys of attributes, aliases,
+ * pending values, password history, codes, refresh tokens, MFA settings, devices and group
+ * memberships cascade (store/migrations.ts), each through an index on its user_id.
+ */
+export async function deleteUser(db: Executor, sub: string): Promise<void> {
+  await db.deleteFrom('users').where('id', '=', sub).execute();
+}
+
+/** What a password write stores: the new credentials, and what changes with them. */
+export interface PasswordWrite {
+  password_hash: string;
+  srp_salt: string;
+  srp_verifier_sealed: string;
+  imported_password_hash: null;
+  status?: UserStatus;
+  temporary_password_expires_at?: number | null;
+  updated_at?: number;
+  /** A proven password ends any lockout (failed_attempts, last_failed_at, locked_until cleared). */
+  resetLockout?: boolean;
+}
+
+/**
+ * What the row must still hold for a password write to happen (compare-and-set): the status, the
+ * password hash (null: none), or the imported hash that was verified. Nothing: unconditional.
+ */
+export interface PasswordExpectation {
+  status?: UserStatus;
+  passwordHash?: string | null;
+  importedPasswordHash?: string;
+}
+
+/**
+ * The one compare-and-set on a user's credentials: writes `write` when the row still holds what
+ * `expect` says, so of two racing changes the second finds the first's result and writes nothing.
+ * True when the row was written.
+ */
+export async function setPassword(db: Executor, sub: string, write: PasswordWrite, expect: PasswordExpectation = {}): Promise<boolean> {
+  const { resetLockout, ...columns } = write;
+  let q = db
+    .updateTable('users')
+    .set({ ...columns, ...(resetLockout ? { failed_attempts: 0, last_failed_at: null, locked_until: null } : {}) })
+    .where('id', '=', sub);
+  if (expect.status !== undefined) q = q.where('status', '=', expect.status);
+  if (expect.passwordHash !== undefined) q = expect.passwordHash === null ? q.where('password_hash', 'is', null) : q.where('password_hash', '=', expect.passwordHash);
+  if (expect.importedPasswordHash !== undefined) q = q.where('imported_password_hash', '=', expect.importedPasswordHash);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pending values: an email or phone number waiting for its code (domain/self-service.ts)
+
+export async function pendingValue(db: Executor, sub: string, name: string): Promise<string | undefined> {
+  const row = await db.selectFrom('pending_attributes').select('value').where('user_id', '=', sub).where('name', '=', name).executeTakeFirst();
+  return row?.value;
+}
+
+/**
+ * Records the value an email or phone number takes once verified, replacing any earlier one (an
+ * upsert: two concurrent updates of one user both end well, the later value winning).
+ */
+export async function setPendingValue(db: Executor, p: { poolId: string; userId: string; attribute: string; value: string; now: number }): Promise<void> {
+  await db
+    .insertInto('pending_attributes')
+    .values({ user_id: p.userId, pool_id: p.poolId, name: p.attribute, value: p.value, created_at: p.now })
+    .onConflict((oc) => oc.columns(['user_id', 'name']).doUpdateSet({ value: p.value, created_at: p.now }))
+    .execute();
+}
+
+export async function deletePendingValue(db: Executor, sub: string, name: string): Promise<void> {
+  await db.deleteFrom('pending_attributes').where('user_id', '=', sub).where('name', '=', name).execute();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The pool settings aliases depend on
+
+/**
+ * The pool's stored settings (JSON), read on the caller's executor: a read inside a transaction
+ * must not wait for a second connection (SQLite has one). Undefined for an unknown pool.
+ */
+export async function poolSettingsJson(db: Executor, poolId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('user_pools').select('settings').where('id', '=', poolId).executeTakeFirst();
+  return row?.settings;
+}
