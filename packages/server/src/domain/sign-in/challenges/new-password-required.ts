@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { errors } from '../../../errors.js';
+import * as userStore from '../../../store/users.js';
 import type { Cognate } from '../../cognate.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
 import { checkPasswordPolicy } from '../../passwords.js';
@@ -37,9 +38,8 @@ const passwordFingerprint = (user: User) => createHash('sha256').update(`new-pas
 
 /** A FORCE_CHANGE_PASSWORD user's temporary password must still be valid (TemporaryPasswordValidityDays). */
 async function assertTemporaryPasswordCurrent(cognate: Cognate, user: User): Promise<void> {
-  const row = await cognate.store.db.selectFrom('users').select('temporary_password_expires_at').where('id', '=', user.sub).executeTakeFirst();
-  const expiresAt = row?.temporary_password_expires_at;
-  if (expiresAt !== null && expiresAt !== undefined && Number(expiresAt) <= cognate.clock.now()) {
+  const expiresAt = await userStore.temporaryPasswordExpiresAt(cognate.store.db, user.sub);
+  if (expiresAt !== null && expiresAt <= cognate.clock.now()) {
     throw errors.notAuthorized('Temporary password has expired and must be reset by an administrator.');
   }
 }
@@ -141,14 +141,9 @@ async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool, clien
 
   const updated = await cognate.store.transaction(async (trx) => {
     if (attributes.size > 0) await claimSignInNames(trx, pool, attributes, new Set(attributes.keys()), user.sub, false);
-    const result = await trx
-      .updateTable('users')
-      .set({ ...credentials, status: 'CONFIRMED', temporary_password_expires_at: null, updated_at: now })
-      .where('id', '=', user.sub)
-      .where('status', '=', 'FORCE_CHANGE_PASSWORD')
-      .where('password_hash', '=', user.passwordHash ?? '')
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
+    // Compare-and-set on the temporary password the session was earned with: one answer per session.
+    const set = await userStore.setPassword(trx, user.sub, { ...credentials, status: 'CONFIRMED', temporary_password_expires_at: null, updated_at: now }, { status: 'FORCE_CHANGE_PASSWORD', passwordHash: user.passwordHash ?? '' });
+    if (!set) return false;
     await rememberReplacedPassword(trx, pool, user, now);
     await cognate.users.setAttributes(trx, pool.id, user.sub, attributes);
     return true;
