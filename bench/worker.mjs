@@ -29,8 +29,15 @@ import { createHash, createHmac } from 'node:crypto';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { computePasswordClaim, generateClientEphemeral } from '../packages/server/dist/crypto/srp-client.js';
+import { tsImport } from 'tsx/esm/api';
 import { formatTimestamp } from '../packages/server/dist/crypto/srp.js';
+
+// The client half of SRP is a test helper (packages/server/test/support/srp-client.ts, OpenSSL doing the
+// exponentiations), loaded through tsx as the tests load it. The client package's own SRP
+// (packages/client/src/internal/srp.ts, BigInt and WebCrypto so that it runs in browsers) takes about 9x the
+// CPU per claim (78 ms against 9 ms on the bench machine), which would make the load generator, not the
+// server, bound the SRP figures.
+const { computePasswordClaim, generateClientEphemeral } = await tsImport('../packages/server/test/support/srp-client.ts', import.meta.url);
 
 /** @type {{ endpoint: string, poolId: string, clientId: string, users: { username: string, password: string, refreshToken: string, accessToken: string }[], concurrency: number, index: number, workers: number, requestTimeoutMs: number }} */
 const cfg = workerData;

@@ -9,7 +9,7 @@ import * as cognitoJs from 'amazon-cognito-identity-js';
 
 // Exported at runtime, missing from the package's typings.
 const { AuthenticationHelper } = cognitoJs as unknown as { AuthenticationHelper: new (poolName: string) => unknown };
-import { computePasswordClaim, generateClientEphemeral } from '../../server/src/crypto/srp-client.js';
+import { computePasswordClaim, generateClientEphemeral } from '../../server/test/support/srp-client.js';
 import {
   computeX,
   createServerEphemeral,

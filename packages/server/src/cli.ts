@@ -8,7 +8,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import pino from 'pino';
 import { loadConfig, options, type FlagValues } from './config.js';
+import { CognitoError } from './errors.js';
 import { createCognate, type Cognate } from './app.js';
+import { createAppClient, createUserPool } from './domain/pool-admin.js';
+import { loadServiceModel, validateInput } from './protocol/model.js';
 import { detectFormat, importUsersFile, type FileFormat } from './domain/user-import.js';
 import { startCognate } from './index.js';
 import { openStore } from './store/db.js';
@@ -27,6 +30,17 @@ function withConfigFlags(cmd: Command): Command {
     cmd.addOption(flag);
   }
   return cmd;
+}
+
+/**
+ * The input of an API operation the command performs, checked against the API model as a request
+ * to the API would be (protocol/model.ts) before the domain sees it: the command refuses what the
+ * API refuses, with the same message.
+ */
+function asTheApiChecks<T extends object>(operation: string, input: T): T {
+  const model = loadServiceModel('cognito-idp');
+  validateInput(model, model.operation(operation)!, input);
+  return input;
 }
 
 /** Runs `fn` with a domain opened on the configured database (no HTTP listener). */
@@ -79,12 +93,8 @@ withConfigFlags(pool.command('create').description('create a user pool'))
   .action(async (flags: FlagValues & { name: string; usernameAttributes?: string; autoVerify: string }) => {
     await withCognate(flags, async (cognate) => {
       const list = (s: string | undefined) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
-      const now = cognate.clock.now();
-      const created = await cognate.pools.create(
-        { PoolName: flags.name, ...(flags.usernameAttributes ? { UsernameAttributes: list(flags.usernameAttributes) } : {}), AutoVerifiedAttributes: list(flags.autoVerify) ?? [] },
-        now,
-      );
-      await cognate.keys.create(created.id, now);
+      const input = { PoolName: flags.name, ...(flags.usernameAttributes ? { UsernameAttributes: list(flags.usernameAttributes) } : {}), AutoVerifiedAttributes: list(flags.autoVerify) ?? [] };
+      const created = await createUserPool(cognate, asTheApiChecks('CreateUserPool', input));
       process.stdout.write(`${created.id}\n`);
     });
   });
@@ -97,8 +107,8 @@ withConfigFlags(client.command('create').description('create an app client'))
   .option('--flows <flows>', 'ExplicitAuthFlows (comma-separated)', 'ALLOW_USER_SRP_AUTH,ALLOW_USER_PASSWORD_AUTH,ALLOW_REFRESH_TOKEN_AUTH')
   .action(async (flags: FlagValues & { pool: string; name: string; secret?: boolean; flows: string }) => {
     await withCognate(flags, async (cognate) => {
-      const target = await cognate.pools.get(flags.pool);
-      const created = await cognate.clients.create(target.id, { ClientName: flags.name, GenerateSecret: !!flags.secret, ExplicitAuthFlows: flags.flows.split(',').map((f) => f.trim()), PreventUserExistenceErrors: 'ENABLED' }, cognate.clock.now());
+      const input = { UserPoolId: flags.pool, ClientName: flags.name, GenerateSecret: !!flags.secret, ExplicitAuthFlows: flags.flows.split(',').map((f) => f.trim()), PreventUserExistenceErrors: 'ENABLED' as const };
+      const created = await createAppClient(cognate, asTheApiChecks('CreateUserPoolClient', input));
       process.stdout.write(created.secret ? `${created.id} ${created.secret}\n` : `${created.id}\n`);
     });
   });
@@ -240,6 +250,7 @@ withConfigFlags(program.command('config').description('write an awsconfiguration
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
-  process.stderr.write(`cognate: ${e instanceof Error ? e.message : String(e)}\n`);
+  // Cognito's errors carry their exception name, as the API's __type does.
+  process.stderr.write(`cognate: ${e instanceof CognitoError ? `${e.name}: ${e.message}` : e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

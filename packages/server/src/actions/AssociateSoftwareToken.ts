@@ -1,6 +1,7 @@
 import { action } from './action.js';
 import { errors } from '../errors.js';
-import { associateWithAccessToken, associateWithSession } from '../domain/mfa.js';
+import { associateWithAccessToken } from '../domain/mfa.js';
+import { associateWithSession } from '../domain/sign-in/challenges/mfa-setup.js';
 
 /** With an access token (a signed-in user adds TOTP) or the Session of an MFA_SETUP challenge. */
 export default action(async (cognate, input: { AccessToken?: string; Session?: string }) => {

@@ -1,13 +1,6 @@
 import { action } from './action.js';
 import { userPoolType } from './shapes.js';
-import { assertMfaConfigurable } from '../domain/mfa.js';
-import { checkCustomSenders } from '../triggers/custom-senders.js';
+import { createUserPool } from '../domain/pool-admin.js';
+import type { CreateInput } from '../domain/user-pools.js';
 
-export default action(async (cognate, input: { PoolName: string } & Record<string, any>) => {
-  assertMfaConfigurable(input);
-  checkCustomSenders(cognate.config, input.LambdaConfig);
-  const now = cognate.clock.now();
-  const pool = await cognate.pools.create(input, now);
-  await cognate.keys.create(pool.id, now);
-  return { UserPool: userPoolType(pool, 0) };
-});
+export default action(async (cognate, input: CreateInput) => ({ UserPool: userPoolType(await createUserPool(cognate, input), 0) }));

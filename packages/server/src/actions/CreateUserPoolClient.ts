@@ -1,10 +1,5 @@
 import { action } from './action.js';
 import { userPoolClientType } from './shapes.js';
-import { checkAttributePermissions } from '../domain/app-clients.js';
+import { createAppClient } from '../domain/pool-admin.js';
 
-export default action(async (cognate, input: { UserPoolId: string; ClientName: string } & Record<string, any>) => {
-  const pool = await cognate.pools.get(input.UserPoolId);
-  checkAttributePermissions(pool, input as { ReadAttributes?: string[]; WriteAttributes?: string[] }, 'creating');
-  const client = await cognate.clients.create(pool.id, input, cognate.clock.now());
-  return { UserPoolClient: userPoolClientType(client) };
-});
+export default action(async (cognate, input: { UserPoolId: string; ClientName: string } & Record<string, any>) => ({ UserPoolClient: userPoolClientType(await createAppClient(cognate, input)) }));

@@ -1,7 +1,7 @@
 import { action } from './action.js';
+import { deleteUserPool } from '../domain/pool-admin.js';
 
 export default action(async (cognate, input: { UserPoolId: string }) => {
-  await cognate.pools.delete(input.UserPoolId);
-  cognate.keys.forget(input.UserPoolId);
+  await deleteUserPool(cognate, input.UserPoolId);
   return {};
 });

@@ -1,6 +1,6 @@
 import { action } from './action.js';
 import { allowsFlow } from '../domain/app-clients.js';
-import { refreshTokens } from '../domain/auth.js';
+import { refreshTokens } from '../domain/sign-in/flows/refresh.js';
 import { clientAndPool } from '../domain/client-context.js';
 import { errors } from '../errors.js';
 

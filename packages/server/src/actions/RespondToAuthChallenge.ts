@@ -1,4 +1,4 @@
 import { action } from './action.js';
-import { respondToAuthChallenge, type RespondInput } from '../domain/auth.js';
+import { respondToAuthChallenge, type RespondInput } from '../domain/sign-in/respond.js';
 
 export default action((cognate, input: RespondInput) => respondToAuthChallenge(cognate, input));

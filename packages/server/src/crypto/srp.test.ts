@@ -31,7 +31,7 @@ import {
   computePasswordClaim,
   createDeviceSecretVerifierConfig,
   generateDevicePassword,
-} from './srp-client.js';
+} from '../../test/support/srp-client.js';
 
 // ---- The real client, typed locally (index.d.ts does not declare AuthenticationHelper/DateHelper). ----
 

@@ -4,6 +4,8 @@
 import { createHmac } from 'node:crypto';
 import { errors } from '../errors.js';
 import type { Store } from '../store/db.js';
+import * as clientStore from '../store/app-clients.js';
+import type { AppClientRow } from '../store/app-clients.js';
 import type { Sealer } from '../crypto/seal.js';
 import { constantTimeEqual } from '../crypto/compare.js';
 import { newClientId, newClientSecret } from './ids.js';
@@ -61,7 +63,7 @@ const AUTH_FLOWS = new Set([
   'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_AUTH',
 ]);
 
-type ClientInput = Partial<AppClientSettings> & { ClientName?: string; GenerateSecret?: boolean; ClientSecret?: string };
+export type ClientInput = Partial<AppClientSettings> & { ClientName?: string; GenerateSecret?: boolean; ClientSecret?: string };
 
 /** CreateUserPoolClient / UpdateUserPoolClient input → complete settings with Cognito's defaults. */
 export function clientSettingsFromInput(input: ClientInput): AppClientSettings {
@@ -185,15 +187,13 @@ export function checkSecretHash(client: AppClient, usernames: readonly string[],
   if (!ok) throw errors.notAuthorized(`Unable to verify secret hash for client ${client.id}`);
 }
 
-type ClientRow = { id: string; pool_id: string; name: string; secret_sealed: string | null; settings: string; created_at: number; updated_at: number };
-
 export class AppClients {
   /** Clients are read (and their secrets opened) on every request; see TtlCache for how changes spread. */
   private readonly cache = new TtlCache<AppClient | undefined>(CONFIG_CACHE_MS);
 
   constructor(private readonly store: Store, private readonly sealer: Sealer) {}
 
-  private fromRow(row: ClientRow): AppClient {
+  private fromRow(row: AppClientRow): AppClient {
     let secret: string | undefined;
     if (row.secret_sealed) {
       const opened = this.sealer.openString(row.secret_sealed, `client-secret:${row.id}`);
@@ -211,7 +211,7 @@ export class AppClients {
       if (!/^[\w+]{24,64}$/.test(input.ClientSecret)) throw errors.invalidParameter('ClientSecret must be 24–64 characters of letters, digits, _ and +.');
       secret = input.ClientSecret;
     } else if (input.GenerateSecret) secret = newClientSecret();
-    const row: ClientRow = {
+    const row: AppClientRow = {
       id,
       pool_id: poolId,
       name: input.ClientName ?? '',
@@ -220,13 +220,13 @@ export class AppClients {
       created_at: now,
       updated_at: now,
     };
-    await this.store.db.insertInto('user_pool_clients').values(row).execute();
+    await clientStore.insertAppClient(this.store.db, row);
     return { id, poolId, name: row.name, secret, settings, createdAt: now, updatedAt: now };
   }
 
   async find(poolId: string | undefined, clientId: string): Promise<AppClient | undefined> {
     const client = await this.cache.get(clientId, async () => {
-      const row = await this.store.db.selectFrom('user_pool_clients').selectAll().where('id', '=', clientId).executeTakeFirst();
+      const row = await clientStore.findAppClientRow(this.store.db, clientId);
       return row ? this.fromRow(row) : undefined;
     });
     return client && (poolId === undefined || client.poolId === poolId) ? client : undefined;
@@ -244,28 +244,21 @@ export class AppClients {
     // UpdateUserPoolClient resets every setting it isn't given to its default, as Cognito does.
     const settings = clientSettingsFromInput(input);
     const name = input.ClientName ?? client.name;
-    await this.store.db
-      .updateTable('user_pool_clients')
-      .set({ name, settings: JSON.stringify(settings), updated_at: now })
-      .where('id', '=', clientId)
-      .execute();
+    await clientStore.updateAppClient(this.store.db, poolId, clientId, { name, settings: JSON.stringify(settings), updated_at: now });
     this.cache.delete(clientId);
     return { ...client, name, settings, updatedAt: now };
   }
 
+  /** DeleteUserPoolClient: the client goes, and the refresh tokens issued to it are revoked. */
   async delete(poolId: string, clientId: string, now: number): Promise<void> {
     await this.get(poolId, clientId);
-    await this.store.transaction(async (trx) => {
-      await trx.updateTable('refresh_tokens').set({ revoked_at: now }).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
-      await trx.deleteFrom('user_pool_clients').where('id', '=', clientId).execute();
-    });
+    const deleted = await this.store.transaction((trx) => clientStore.deleteAppClient(trx, poolId, clientId, now));
     this.cache.delete(clientId);
+    if (!deleted) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
   }
 
   async list(poolId: string, limit: number, after?: string): Promise<{ clients: AppClient[]; next?: string }> {
-    let q = this.store.db.selectFrom('user_pool_clients').selectAll().where('pool_id', '=', poolId).orderBy('id').limit(limit + 1);
-    if (after) q = q.where('id', '>', after);
-    const rows = await q.execute();
+    const rows = await clientStore.listAppClientRows(this.store.db, poolId, limit, after);
     const clients = rows.slice(0, limit).map((r) => this.fromRow(r));
     return rows.length > limit ? { clients, next: clients[clients.length - 1]!.id } : { clients };
   }

@@ -4,13 +4,13 @@
  * and one purpose; only the newest code of a purpose is live.
  */
 import { createHmac, randomInt } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
 import { errors } from '../errors.js';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
+import * as codeStore from '../store/codes.js';
 import { constantTimeEqual } from '../crypto/compare.js';
 import { newId } from './ids.js';
 
-type Db = Kysely<Database> | Transaction<Database>;
+type Db = Executor;
 
 export type CodePurpose = 'signup' | 'forgot_password' | `verify:${string}` | `mfa:${string}`;
 
@@ -60,10 +60,7 @@ export class Codes {
     if ((await this.lockAndCount(db, p.userId, p.purpose, now)) >= MAX_CODES_PER_HOUR) throw errors.limitExceeded();
     await this.invalidate(db, p, now);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    await db
-      .insertInto('codes')
-      .values({ id: newId(), pool_id: p.poolId, user_id: p.userId, purpose: p.purpose, code_hash: this.hash(p.userId, p.purpose, code), expires_at: now + lifetime(p.purpose), attempts: 0, consumed_at: null, created_at: now })
-      .execute();
+    await codeStore.insert(db, { id: newId(), pool_id: p.poolId, user_id: p.userId, purpose: p.purpose, code_hash: this.hash(p.userId, p.purpose, code), expires_at: now + lifetime(p.purpose), attempts: 0, consumed_at: null, created_at: now });
     return code;
   }
 
@@ -86,7 +83,7 @@ export class Codes {
    * caller makes the write that counting the attempt would make.
    */
   async consumeDecoy(db: Db, p: { key: string; purpose: CodePurpose; code: string }): Promise<void> {
-    const row = await this.live(db, { userId: p.key, purpose: p.purpose });
+    const row = await codeStore.live(db, { userId: p.key, purpose: p.purpose });
     constantTimeEqual(row?.code_hash ?? this.hash(p.key, p.purpose, '\0'), this.hash(p.key, p.purpose, p.code));
   }
 
@@ -96,36 +93,18 @@ export class Codes {
    * (PostgreSQL; SQLite transactions are serial anyway).
    */
   private async lockAndCount(db: Db, userId: string, purpose: CodePurpose, now: number): Promise<number> {
-    await db.updateTable('users').set((eb) => ({ updated_at: eb.ref('updated_at') })).where('id', '=', userId).execute();
-    const recent = await db
-      .selectFrom('codes')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('user_id', '=', userId)
-      .where('purpose', '=', purpose)
-      .where('created_at', '>', now - 3600_000)
-      .executeTakeFirst();
-    return Number(recent?.n ?? 0);
+    await codeStore.lockUser(db, userId);
+    return codeStore.count(db, { userId, purpose, since: now - 3600_000 });
+  }
+
+  /** How many codes of `purpose` the user was ever sent (an MFA Session's deliveries, sign-in/mfa). */
+  async countIssued(db: Db, p: { userId: string; purpose: CodePurpose }): Promise<number> {
+    return codeStore.count(db, p);
   }
 
   /** Kills every live code of a purpose (the value it would confirm changed or went away). */
   async invalidate(db: Db, p: { userId: string; purpose: CodePurpose }, now: number): Promise<void> {
-    await db.updateTable('codes').set({ consumed_at: now }).where('user_id', '=', p.userId).where('purpose', '=', p.purpose).where('consumed_at', 'is', null).execute();
-  }
-
-  /**
-   * The live code of a purpose. Issuing a code kills the older ones, so at most one is live; it is
-   * found by state, not by time, so a code issued by a node whose clock is behind still counts.
-   */
-  private live(db: Db, p: { userId: string; purpose: CodePurpose }) {
-    return db
-      .selectFrom('codes')
-      .selectAll()
-      .where('user_id', '=', p.userId)
-      .where('purpose', '=', p.purpose)
-      .where('consumed_at', 'is', null)
-      .orderBy('created_at', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    await codeStore.invalidate(db, p, now);
   }
 
   /**
@@ -133,7 +112,7 @@ export class Codes {
    * counts no attempt and consumes nothing; {@link consume} still decides.
    */
   async matches(db: Db, p: { userId: string; purpose: CodePurpose; code: string }, now: number): Promise<boolean> {
-    const row = await this.live(db, p);
+    const row = await codeStore.live(db, p);
     if (!row || row.attempts >= MAX_CODE_ATTEMPTS || row.expires_at <= now) return false;
     return constantTimeEqual(row.code_hash, this.hash(p.userId, p.purpose, p.code));
   }
@@ -145,16 +124,15 @@ export class Codes {
    * with {@link codeError}.
    */
   async consume(db: Db, p: { userId: string; purpose: CodePurpose; code: string }, now: number): Promise<CodeOutcome> {
-    const row = await this.live(db, p);
+    const row = await codeStore.live(db, p);
     if (!row) return 'mismatch';
     const right = constantTimeEqual(row.code_hash, this.hash(p.userId, p.purpose, p.code));
     if (row.attempts >= MAX_CODE_ATTEMPTS) return 'exhausted';
     if (row.expires_at <= now) return right ? 'expired' : 'exhausted';
     if (!right) {
-      await db.updateTable('codes').set((eb) => ({ attempts: eb('attempts', '+', 1) })).where('id', '=', row.id).execute();
+      await codeStore.countAttempt(db, row.id);
       return 'mismatch';
     }
-    const result = await db.updateTable('codes').set({ consumed_at: now }).where('id', '=', row.id).where('consumed_at', 'is', null).where('attempts', '<', MAX_CODE_ATTEMPTS).executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1 ? 'ok' : 'mismatch';
+    return (await codeStore.consume(db, row.id, now, MAX_CODE_ATTEMPTS)) ? 'ok' : 'mismatch';
   }
 }

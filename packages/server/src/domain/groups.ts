@@ -6,13 +6,14 @@
  * Group names are compared exactly (case-sensitive), as Cognito does. Precedence 0 is the highest;
  * a group without one ranks below every group with one (API_GroupType).
  */
-import type { Kysely, Transaction } from 'kysely';
 import { CognitoError, errors } from '../errors.js';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
+import * as groupStore from '../store/groups.js';
+import type { GroupRow } from '../store/groups.js';
 import type { Cognate } from './cognate.js';
 import { hydrateUsers } from './list-users.js';
 import { openPageToken, pageLimit, sealPageToken } from './page-tokens.js';
-import { isUniqueViolation, type User } from './users.js';
+import type { User } from './users.js';
 import type { UserPool } from './user-pools.js';
 
 export interface Group {
@@ -24,9 +25,6 @@ export interface Group {
   createdAt: number;
   updatedAt: number;
 }
-
-type Db = Kysely<Database> | Transaction<Database>;
-type GroupRow = Database['user_pool_groups'];
 
 const rowToGroup = (r: GroupRow): Group => ({
   poolId: r.pool_id,
@@ -40,13 +38,8 @@ const rowToGroup = (r: GroupRow): Group => ({
 
 export const groupNotFound = () => errors.resourceNotFound('Group not found.');
 
-const isForeignKeyViolation = (e: unknown) => {
-  const code = (e as { code?: string })?.code;
-  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-};
-
-async function findGroup(db: Db, poolId: string, name: string): Promise<Group | undefined> {
-  const row = await db.selectFrom('user_pool_groups').selectAll().where('pool_id', '=', poolId).where('name', '=', name).executeTakeFirst();
+async function findGroup(db: Executor, poolId: string, name: string): Promise<Group | undefined> {
+  const row = await groupStore.findGroupRow(db, poolId, name);
   return row ? rowToGroup(row) : undefined;
 }
 
@@ -78,13 +71,9 @@ export async function createGroup(cognate: Cognate, input: GroupInput): Promise<
     created_at: now,
     updated_at: now,
   };
-  try {
-    await cognate.store.db.insertInto('user_pool_groups').values(row).execute();
-  } catch (e) {
-    if (isUniqueViolation(e)) throw new CognitoError('GroupExistsException', `A group with the name ${input.GroupName} already exists.`);
-    if (isForeignKeyViolation(e)) throw errors.resourceNotFound(`User pool ${pool.id} does not exist.`);
-    throw e;
-  }
+  const outcome = await groupStore.insertGroup(cognate.store.db, row);
+  if (outcome === 'exists') throw new CognitoError('GroupExistsException', `A group with the name ${input.GroupName} already exists.`);
+  if (outcome === 'no-pool') throw errors.resourceNotFound(`User pool ${pool.id} does not exist.`);
   return rowToGroup(row);
 }
 
@@ -101,20 +90,18 @@ export async function updateGroup(cognate: Cognate, input: GroupInput): Promise<
     if (input.Description !== undefined) changes.description = input.Description;
     if (input.RoleArn !== undefined) changes.role_arn = input.RoleArn;
     if (input.Precedence !== undefined) changes.precedence = input.Precedence;
-    const result = await trx.updateTable('user_pool_groups').set(changes).where('pool_id', '=', pool.id).where('name', '=', input.GroupName).executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw groupNotFound();
+    if (!(await groupStore.updateGroupRow(trx, pool.id, input.GroupName, changes))) throw groupNotFound();
     return (await findGroup(trx, pool.id, input.GroupName))!;
   });
 }
 
-/** DeleteGroup: the group and every membership of it; members' next tokens no longer name it. */
+/**
+ * DeleteGroup: the group and (by the foreign key's cascade) every membership of it; members' next
+ * tokens no longer name it.
+ */
 export async function deleteGroup(cognate: Cognate, input: { UserPoolId: string; GroupName: string }): Promise<void> {
   const pool = await cognate.pools.get(input.UserPoolId);
-  await cognate.store.transaction(async (trx) => {
-    await trx.deleteFrom('user_group_memberships').where('pool_id', '=', pool.id).where('group_name', '=', input.GroupName).execute();
-    const result = await trx.deleteFrom('user_pool_groups').where('pool_id', '=', pool.id).where('name', '=', input.GroupName).executeTakeFirst();
-    if (Number(result.numDeletedRows) === 0) throw groupNotFound();
-  });
+  if (!(await groupStore.deleteGroupRow(cognate.store.db, pool.id, input.GroupName))) throw groupNotFound();
 }
 
 export interface PageInput {
@@ -128,9 +115,7 @@ export async function listGroups(cognate: Cognate, input: { UserPoolId: string }
   const limit = pageLimit(input.Limit);
   const scope = ['ListGroups', pool.id];
   const after = input.NextToken !== undefined ? (openPageToken(cognate, scope, input.NextToken, ['string'])[0] as string) : undefined;
-  let q = cognate.store.db.selectFrom('user_pool_groups').selectAll().where('pool_id', '=', pool.id);
-  if (after !== undefined) q = q.where('name', '>', after);
-  const rows = await q.orderBy('name').limit(limit + 1).execute();
+  const rows = await groupStore.listGroupRows(cognate.store.db, pool.id, limit, after);
   const groups = rows.slice(0, limit).map(rowToGroup);
   return rows.length > limit ? { groups, nextToken: sealPageToken(cognate, scope, [groups[groups.length - 1]!.name]) } : { groups };
 }
@@ -148,23 +133,15 @@ async function groupAndUser(cognate: Cognate, input: { UserPoolId: string; Usern
 /** AdminAddUserToGroup: idempotent, adding a member again changes nothing. */
 export async function addUserToGroup(cognate: Cognate, input: { UserPoolId: string; Username: string; GroupName: string }): Promise<void> {
   const { pool, group, user } = await groupAndUser(cognate, input);
-  try {
-    await cognate.store.db
-      .insertInto('user_group_memberships')
-      .values({ pool_id: pool.id, group_name: group.name, user_id: user.sub, created_at: cognate.clock.now() })
-      .onConflict((oc) => oc.columns(['pool_id', 'group_name', 'user_id']).doNothing())
-      .execute();
-  } catch (e) {
-    // The group or the user was deleted between the look-up and the insert.
-    if (isForeignKeyViolation(e)) throw groupNotFound();
-    throw e;
-  }
+  const outcome = await groupStore.addMembership(cognate.store.db, { pool_id: pool.id, group_name: group.name, user_id: user.sub, created_at: cognate.clock.now() });
+  // The group or the user was deleted between the look-up and the insert.
+  if (outcome === 'gone') throw groupNotFound();
 }
 
 /** AdminRemoveUserFromGroup: removing a user who isn't a member succeeds. */
 export async function removeUserFromGroup(cognate: Cognate, input: { UserPoolId: string; Username: string; GroupName: string }): Promise<void> {
   const { pool, group, user } = await groupAndUser(cognate, input);
-  await cognate.store.db.deleteFrom('user_group_memberships').where('pool_id', '=', pool.id).where('group_name', '=', group.name).where('user_id', '=', user.sub).execute();
+  await groupStore.removeMembership(cognate.store.db, pool.id, group.name, user.sub);
 }
 
 /** AdminListGroupsForUser: the user's groups in name order. */
@@ -175,14 +152,7 @@ export async function groupsForUser(cognate: Cognate, input: { UserPoolId: strin
   if (!user) throw errors.userNotFound();
   const scope = ['AdminListGroupsForUser', pool.id, user.sub];
   const after = input.NextToken !== undefined ? (openPageToken(cognate, scope, input.NextToken, ['string'])[0] as string) : undefined;
-  let q = cognate.store.db
-    .selectFrom('user_group_memberships as m')
-    .innerJoin('user_pool_groups as g', (j) => j.onRef('g.pool_id', '=', 'm.pool_id').onRef('g.name', '=', 'm.group_name'))
-    .selectAll('g')
-    .where('m.pool_id', '=', pool.id)
-    .where('m.user_id', '=', user.sub);
-  if (after !== undefined) q = q.where('m.group_name', '>', after);
-  const rows = await q.orderBy('m.group_name').limit(limit + 1).execute();
+  const rows = await groupStore.groupRowsOfUser(cognate.store.db, pool.id, user.sub, { limit, ...(after !== undefined ? { after } : {}) });
   const groups = rows.slice(0, limit).map(rowToGroup);
   return rows.length > limit ? { groups, nextToken: sealPageToken(cognate, scope, [groups[groups.length - 1]!.name]) } : { groups };
 }
@@ -195,14 +165,7 @@ export async function usersInGroup(cognate: Cognate, input: { UserPoolId: string
   if (!group) throw groupNotFound();
   const scope = ['ListUsersInGroup', pool.id, group.name];
   const after = input.NextToken !== undefined ? (openPageToken(cognate, scope, input.NextToken, ['string'])[0] as string) : undefined;
-  let q = cognate.store.db
-    .selectFrom('user_group_memberships as m')
-    .innerJoin('users as u', 'u.id', 'm.user_id')
-    .selectAll('u')
-    .where('m.pool_id', '=', pool.id)
-    .where('m.group_name', '=', group.name);
-  if (after !== undefined) q = q.where('m.user_id', '>', after);
-  const rows = await q.orderBy('m.user_id').limit(limit + 1).execute();
+  const rows = await groupStore.memberRowsOfGroup(cognate.store.db, pool.id, group.name, limit, after);
   const users = await hydrateUsers(cognate, rows.slice(0, limit));
   return rows.length > limit ? { users, nextToken: sealPageToken(cognate, scope, [users[users.length - 1]!.sub]) } : { users };
 }
@@ -228,14 +191,8 @@ const byPrecedenceThenName = (a: Group, b: Group) => {
  * lowest Precedence among the groups that have a RoleArn wins; when several groups share that
  * precedence, the claim is set only if they all carry the same role ARN.
  */
-export async function groupClaims(db: Db, poolId: string, sub: string): Promise<GroupClaims> {
-  const rows = await db
-    .selectFrom('user_group_memberships as m')
-    .innerJoin('user_pool_groups as g', (j) => j.onRef('g.pool_id', '=', 'm.pool_id').onRef('g.name', '=', 'm.group_name'))
-    .selectAll('g')
-    .where('m.pool_id', '=', poolId)
-    .where('m.user_id', '=', sub)
-    .execute();
+export async function groupClaims(db: Executor, poolId: string, sub: string): Promise<GroupClaims> {
+  const rows = await groupStore.groupRowsOfUser(db, poolId, sub);
   const groups = rows.map(rowToGroup).sort(byPrecedenceThenName);
   const withRole = groups.filter((g) => g.roleArn !== null);
   const roles = [...new Set(withRole.map((g) => g.roleArn!))];

@@ -23,11 +23,10 @@
  * A database outage pauses the job on its node, which takes it up again once the database answers
  * ({@link resumeAfterOutage}).
  */
-import { createHash } from 'node:crypto';
-import { sql, type Transaction } from 'kysely';
 import { CognitoError, errors } from '../errors.js';
-import type { Database } from '../store/schema.js';
-import type { Store } from '../store/db.js';
+import type { Executor, Store } from '../store/db.js';
+import * as jobStore from '../store/import-jobs.js';
+import type { ImportJobRecord, ImportJobRow } from '../store/import-jobs.js';
 import type { Cognate } from './cognate.js';
 import { randomString } from './ids.js';
 import { hashSupport, type PasswordHashingAlgorithm } from './imported-passwords.js';
@@ -56,14 +55,7 @@ export interface ImportJob {
   preSignedUrl: string;
 }
 
-/** A job's row without its CSV (which can be 100 MB): whether one was uploaded instead. */
-type JobRow = Omit<Database['user_import_jobs'], 'csv'> & { has_csv: number };
-
-const JOB_COLUMNS = [
-  'id', 'pool_id', 'name', 'status', 'cloudwatch_logs_role_arn', 'password_hashing_algorithm', 'created_at', 'started_at', 'completed_at',
-  'imported_users', 'skipped_users', 'failed_users', 'completion_message', 'lease_until', 'rows_done',
-] as const;
-const hasCsv = sql<number>`case when csv is null then 0 else 1 end`.as('has_csv');
+type JobRow = ImportJobRow;
 
 /** A job not started within this long after its creation expires (Cognito: "24-48 hours"). */
 export const JOB_EXPIRY_MS = 24 * 60 * 60 * 1000;
@@ -111,7 +103,7 @@ function toJob(cognate: Cognate, row: JobRow): ImportJob {
 
 /** A job row, with a Created job past its time marked Expired (and its CSV dropped) first. */
 async function loadJob(cognate: Cognate, poolId: string, jobId: string): Promise<JobRow> {
-  const row = await cognate.store.db.selectFrom('user_import_jobs').select([...JOB_COLUMNS, hasCsv]).where('id', '=', jobId).where('pool_id', '=', poolId).executeTakeFirst();
+  const row = await jobStore.findImportJobRow(cognate.store.db, poolId, jobId);
   if (!row) throw notFound(jobId);
   return expireIfDue(cognate, row);
 }
@@ -119,12 +111,7 @@ async function loadJob(cognate: Cognate, poolId: string, jobId: string): Promise
 async function expireIfDue(cognate: Cognate, row: JobRow): Promise<JobRow> {
   const now = cognate.clock.now();
   if (row.status !== 'Created' || now < row.created_at + JOB_EXPIRY_MS) return row;
-  await cognate.store.db
-    .updateTable('user_import_jobs')
-    .set({ status: 'Expired', csv: null, completion_message: MESSAGES.expired })
-    .where('id', '=', row.id)
-    .where('status', '=', 'Created')
-    .execute();
+  await jobStore.expireImportJob(cognate.store.db, row.id, MESSAGES.expired);
   return { ...row, status: 'Expired', has_csv: 0, completion_message: MESSAGES.expired };
 }
 
@@ -135,14 +122,9 @@ async function expireIfDue(cognate: Cognate, row: JobRow): Promise<JobRow> {
  * Refuses a schema change while an import job of the pool is running: the job checked its rows
  * against the schema it started with (AddCustomAttributes → UserImportInProgressException).
  */
-export async function assertNoImportRunning(cognate: Cognate, poolId: string): Promise<void> {
-  const running = await cognate.store.db
-    .selectFrom('user_import_jobs')
-    .select('id')
-    .where('pool_id', '=', poolId)
-    .where('status', 'in', ['Pending', 'InProgress', 'Stopping'])
-    .executeTakeFirst();
-  if (running) throw new CognitoError('UserImportInProgressException', `User import job ${running.id} is in progress for this user pool; try again when it has finished.`);
+export async function assertNoImportRunning(cognate: Pick<Cognate, 'store'>, poolId: string): Promise<void> {
+  const running = await jobStore.activeImportJobOfPool(cognate.store.db, poolId);
+  if (running) throw new CognitoError('UserImportInProgressException', `User import job ${running} is in progress for this user pool; try again when it has finished.`);
 }
 
 export async function getCsvHeader(cognate: Cognate, poolId: string): Promise<{ poolId: string; header: string[] }> {
@@ -155,7 +137,7 @@ export async function createImportJob(
   input: { UserPoolId: string; JobName: string; CloudWatchLogsRoleArn: string; PasswordHashingAlgorithm?: PasswordHashingAlgorithm },
 ): Promise<ImportJob> {
   const pool = await cognate.pools.get(input.UserPoolId);
-  const row: Database['user_import_jobs'] = {
+  const row: ImportJobRecord = {
     id: `import-${randomString(ALNUM, 10)}`,
     pool_id: pool.id,
     name: input.JobName,
@@ -173,7 +155,7 @@ export async function createImportJob(
     failed_users: 0,
     completion_message: null,
   };
-  await cognate.store.db.insertInto('user_import_jobs').values(row).execute();
+  await jobStore.insertImportJob(cognate.store.db, row);
   const { csv: _none, ...meta } = row;
   return toJob(cognate, { ...meta, has_csv: 0 });
 }
@@ -187,12 +169,12 @@ export async function describeImportJob(cognate: Cognate, poolId: string, jobId:
 export async function listImportJobs(cognate: Cognate, input: { UserPoolId: string; MaxResults: number; PaginationToken?: string }): Promise<{ jobs: ImportJob[]; paginationToken?: string }> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const scope = ['ListUserImportJobs', pool.id];
-  let q = cognate.store.db.selectFrom('user_import_jobs').select([...JOB_COLUMNS, hasCsv]).where('pool_id', '=', pool.id);
+  let before: { createdAt: number; id: string } | undefined;
   if (input.PaginationToken !== undefined) {
     const [createdAt, id] = openPageToken(cognate, scope, input.PaginationToken, ['number', 'string']) as [number, string];
-    q = q.where((eb) => eb.or([eb('created_at', '<', createdAt), eb.and([eb('created_at', '=', createdAt), eb('id', '<', id)])]));
+    before = { createdAt, id };
   }
-  const rows = await q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(input.MaxResults + 1).execute();
+  const rows = await jobStore.listImportJobRows(cognate.store.db, pool.id, input.MaxResults, before);
   const page = await Promise.all(rows.slice(0, input.MaxResults).map((r) => expireIfDue(cognate, r)));
   const jobs = page.map((r) => toJob(cognate, r));
   const last = page[page.length - 1];
@@ -208,13 +190,7 @@ export async function startImportJob(cognate: Cognate, poolId: string, jobId: st
   // users could never receive the code that sets their password.
   if ((pool.settings.AutoVerifiedAttributes ?? []).length === 0) throw precondition('The user pool has no auto-verified attributes (AutoVerifiedAttributes); imported users could not reset their passwords.');
   const now = cognate.clock.now();
-  const result = await cognate.store.db
-    .updateTable('user_import_jobs')
-    .set({ status: 'Pending', started_at: now })
-    .where('id', '=', row.id)
-    .where('status', '=', 'Created')
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw precondition(`Import job ${jobId} can't be started: it was started or stopped meanwhile.`);
+  if (!(await jobStore.markImportJobPending(cognate.store.db, row.id, now))) throw precondition(`Import job ${jobId} can't be started: it was started or stopped meanwhile.`);
   track(cognate, runJob(cognate, row.id));
   return toJob(cognate, { ...row, status: 'Pending', started_at: now });
 }
@@ -223,20 +199,27 @@ export async function stopImportJob(cognate: Cognate, poolId: string, jobId: str
   await cognate.pools.get(poolId);
   const row = await loadJob(cognate, poolId, jobId);
   if (row.status !== 'Pending' && row.status !== 'InProgress') throw precondition(`Import job ${jobId} can't be stopped: its status is ${row.status}.`);
-  const result = await cognate.store.db
-    .updateTable('user_import_jobs')
-    .set({ status: 'Stopping' })
-    .where('id', '=', row.id)
-    .where('status', 'in', ['Pending', 'InProgress'])
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return toJob(cognate, await loadJob(cognate, poolId, jobId));
+  if (!(await jobStore.markImportJobStopping(cognate.store.db, row.id))) return toJob(cognate, await loadJob(cognate, poolId, jobId));
   return toJob(cognate, { ...row, status: 'Stopping' });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The upload
 
-export type UploadOutcome = { ok: true; etag: string } | { ok: false; status: 400 | 403 | 404; code: string; message: string };
+/** Why an upload was refused; protocol/import-upload.ts answers each as S3 would. */
+export type UploadRefusal =
+  /** The token is missing, forged, expired or for another job. */
+  | 'invalid-token'
+  /** The job (or its pool) was deleted. */
+  | 'job-gone'
+  /** The job has been started, stopped or has expired: it takes no file any more. */
+  | 'closed'
+  /** The file is not UTF-8 text, or holds NUL characters. */
+  | 'unreadable';
+
+export type UploadOutcome = { ok: true } | { ok: false; reason: UploadRefusal; message: string };
+
+const refused = (reason: UploadRefusal, message: string): UploadOutcome => ({ ok: false, reason, message });
 
 /**
  * Takes the CSV PUT to a job's PreSignedUrl. The token is sealed to the job and lasts until the job
@@ -245,21 +228,20 @@ export type UploadOutcome = { ok: true; etag: string } | { ok: false; status: 40
 export async function acceptUpload(cognate: Cognate, jobId: string, token: string | undefined, body: Uint8Array): Promise<UploadOutcome> {
   const now = cognate.clock.now();
   const claims = token ? cognate.secrets.sessions.openJson<{ j?: unknown; p?: unknown }>(token, UPLOAD_AAD, now) : null;
-  if (!claims || claims.j !== jobId || typeof claims.p !== 'string') return { ok: false, status: 403, code: 'AccessDenied', message: 'The upload URL is invalid or has expired.' };
-  const row = await cognate.store.db.selectFrom('user_import_jobs').select([...JOB_COLUMNS, hasCsv]).where('id', '=', jobId).where('pool_id', '=', claims.p).executeTakeFirst();
-  if (!row) return { ok: false, status: 404, code: 'NoSuchUpload', message: 'The import job no longer exists.' };
+  if (!claims || claims.j !== jobId || typeof claims.p !== 'string') return refused('invalid-token', 'The upload URL is invalid or has expired.');
+  const row = await jobStore.findImportJobRow(cognate.store.db, claims.p, jobId);
+  if (!row) return refused('job-gone', 'The import job no longer exists.');
   const current = await expireIfDue(cognate, row);
-  if (current.status !== 'Created') return { ok: false, status: 403, code: 'AccessDenied', message: `The import job takes no upload: its status is ${current.status}.` };
+  if (current.status !== 'Created') return refused('closed', `The import job takes no upload: its status is ${current.status}.`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch {
-    return { ok: false, status: 400, code: 'InvalidArgument', message: 'The CSV file is not UTF-8 text.' };
+    return refused('unreadable', 'The CSV file is not UTF-8 text.');
   }
-  if (text.includes('\u0000')) return { ok: false, status: 400, code: 'InvalidArgument', message: 'The CSV file contains NUL characters.' };
-  const result = await cognate.store.db.updateTable('user_import_jobs').set({ csv: text }).where('id', '=', jobId).where('status', '=', 'Created').executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return { ok: false, status: 403, code: 'AccessDenied', message: 'The import job takes no upload: it has been started.' };
-  return { ok: true, etag: `"${createHash('md5').update(body).digest('hex')}"` };
+  if (text.includes('\u0000')) return refused('unreadable', 'The CSV file contains NUL characters.');
+  if (!(await jobStore.storeImportCsv(cognate.store.db, jobId, text))) return refused('closed', 'The import job takes no upload: it has been started.');
+  return { ok: true };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,13 +284,8 @@ export async function drainImportJobs(store: Store): Promise<void> {
 export async function resumeAbandonedImportJobs(cognate: Cognate): Promise<void> {
   if (running.get(cognate.store)?.closing) return;
   const now = cognate.clock.now();
-  const abandoned = await cognate.store.db
-    .selectFrom('user_import_jobs')
-    .select('id')
-    .where('status', 'in', ['Pending', 'InProgress', 'Stopping'])
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
-    .execute();
-  for (const { id } of abandoned) track(cognate, runJob(cognate, id));
+  const abandoned = await jobStore.abandonedImportJobIds(cognate.store.db, now);
+  for (const id of abandoned) track(cognate, runJob(cognate, id));
 }
 
 /** How often a node whose job met an outage tries to give back its lease and take the job up again. */
@@ -324,12 +301,8 @@ function resumeAfterOutage(cognate: Cognate, jobId: string, lease: number): void
   const later = (fn: () => void) => setTimeout(fn, OUTAGE_RETRY_MS).unref();
   const attempt = () => {
     if (running.get(cognate.store)?.closing || cognate.clock.now() >= lease) return;
-    cognate.store.db
-      .updateTable('user_import_jobs')
-      .set({ lease_until: null })
-      .where('id', '=', jobId)
-      .where('lease_until', '=', lease)
-      .execute()
+    jobStore
+      .releaseImportJobLease(cognate.store.db, jobId, lease)
       .then(
         () => later(() => {
           if (!running.get(cognate.store)?.closing) track(cognate, runJob(cognate, jobId));
@@ -353,21 +326,7 @@ export function startImportJobSweeper(cognate: Cognate): () => void {
 }
 
 async function finish(cognate: Cognate, jobId: string, lease: number, set: { status: ImportJobStatus; message: string; imported: number; skipped: number; failed: number }): Promise<void> {
-  await cognate.store.db
-    .updateTable('user_import_jobs')
-    .set({
-      status: set.status,
-      completion_message: set.message,
-      imported_users: set.imported,
-      skipped_users: set.skipped,
-      failed_users: set.failed,
-      completed_at: cognate.clock.now(),
-      csv: null,
-      lease_until: null,
-    })
-    .where('id', '=', jobId)
-    .where('lease_until', '=', lease)
-    .execute();
+  await jobStore.finishImportJob(cognate.store.db, jobId, lease, { ...set, now: cognate.clock.now() });
 }
 
 /** Thrown inside a batch's transaction when this node no longer holds the job: rolls the batch back. */
@@ -384,15 +343,9 @@ interface Progress {
  * job (`lease`); returns the new lease. The batch and the progress commit together, so a node that
  * takes the job over later resumes exactly after the last committed batch.
  */
-async function advance(trx: Transaction<Database>, cognate: Cognate, jobId: string, lease: number, progress: Progress): Promise<number> {
+async function advance(trx: Executor, cognate: Cognate, jobId: string, lease: number, progress: Progress): Promise<number> {
   const renewed = Math.max(cognate.clock.now() + JOB_LEASE_MS, lease + 1);
-  const result = await trx
-    .updateTable('user_import_jobs')
-    .set({ rows_done: progress.rowsDone, imported_users: progress.imported, failed_users: progress.failed, lease_until: renewed })
-    .where('id', '=', jobId)
-    .where('lease_until', '=', lease)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) throw new LostLease();
+  if (!(await jobStore.advanceImportJob(trx, jobId, lease, renewed, progress))) throw new LostLease();
   return renewed;
 }
 
@@ -405,7 +358,7 @@ async function insertBatch(
   pool: Awaited<ReturnType<Cognate['pools']['get']>>,
   users: PreparedUser[],
   now: number,
-  commit: (trx: Transaction<Database>, lost: number) => Promise<number>,
+  commit: (trx: Executor, lost: number) => Promise<number>,
 ): Promise<{ lost: Rejection[]; lease: number }> {
   try {
     const lease = await cognate.store.transaction(async (trx) => {
@@ -439,15 +392,8 @@ async function runJob(cognate: Cognate, jobId: string): Promise<void> {
   const log = cognate.log.child({ importJob: jobId });
   const db = cognate.store.db;
   let lease = cognate.clock.now() + JOB_LEASE_MS;
-  const claimed = await db
-    .updateTable('user_import_jobs')
-    .set({ lease_until: lease })
-    .where('id', '=', jobId)
-    .where('status', 'in', ['Pending', 'InProgress', 'Stopping'])
-    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', cognate.clock.now())]))
-    .executeTakeFirst();
-  if (Number(claimed.numUpdatedRows) !== 1) return;
-  const row = await db.selectFrom('user_import_jobs').selectAll().where('id', '=', jobId).executeTakeFirst();
+  if (!(await jobStore.claimImportJob(db, jobId, lease, cognate.clock.now()))) return;
+  const row = await jobStore.findImportJobRecord(db, jobId);
   if (!row) return;
   const resumed = row.status === 'InProgress';
   const progress: Progress = { rowsDone: row.rows_done, imported: row.imported_users, failed: row.failed_users };
@@ -483,7 +429,7 @@ async function runJob(cognate: Cognate, jobId: string): Promise<void> {
       // Rows refused as the file was read count once, when the job begins.
       report(parsed.rejected);
       lease = await cognate.store.transaction(async (trx) => {
-        await trx.updateTable('user_import_jobs').set({ status: 'InProgress' }).where('id', '=', jobId).where('status', '=', 'Pending').execute();
+        await jobStore.markImportJobInProgress(trx, jobId);
         return advance(trx, cognate, jobId, lease, progress);
       });
     }
@@ -496,12 +442,11 @@ async function runJob(cognate: Cognate, jobId: string): Promise<void> {
       await new Promise((resolve) => setImmediate(resolve));
       if (running.get(cognate.store)?.closing) {
         // This node is shutting down: let the job go, to resume on the next node that sweeps.
-        await db.updateTable('user_import_jobs').set({ lease_until: null }).where('id', '=', jobId).where('lease_until', '=', lease).execute();
+        await jobStore.releaseImportJobLease(db, jobId, lease);
         log.info({ rowsDone: i }, 'user import job paused: the node is shutting down');
         return;
       }
-      const state = await db.selectFrom('user_import_jobs').select('status').where('id', '=', jobId).executeTakeFirst();
-      if (state?.status === 'Stopping') {
+      if ((await jobStore.importJobStatus(db, jobId)) === 'Stopping') {
         await finish(cognate, jobId, lease, { status: 'Stopped', message: MESSAGES.stopped, ...counts(), skipped: parsed.rows.length - i });
         return;
       }

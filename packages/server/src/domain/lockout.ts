@@ -2,21 +2,17 @@
  * Brute-force lockout shared by every sign-in path (security.md P03, A18, A19): after 5 failures
  * the account locks for 2^(n-5) seconds, capped at 15 minutes. Attempts during a lock are refused
  * without being counted; the counter resets on success, or after 15 minutes without failures.
+ * The numbers are in lockout-policy.ts, the statements in store/lockout.ts.
  */
 import { createHmac } from 'node:crypto';
-import { sql } from 'kysely';
-import type { Kysely } from 'kysely';
 import { errors } from '../errors.js';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
+import * as counters from '../store/lockout.js';
 
-export const FREE_ATTEMPTS = 5;
-export const MAX_LOCK_MS = 900_000;
-export const RESET_AFTER_MS = 900_000;
+export { FREE_ATTEMPTS, lockMs, MAX_LOCK_MS, RESET_AFTER_MS } from './lockout-policy.js';
+
 /** Rows of lockout_decoys (created, all of them, by migration 0008_lockout_decoys). */
 export const LOCKOUT_DECOY_SLOTS = 1024;
-
-/** Lock length after the n-th consecutive failure. */
-export const lockMs = (failures: number) => (failures < FREE_ATTEMPTS ? 0 : Math.min(MAX_LOCK_MS, 1000 * 2 ** (failures - FREE_ATTEMPTS)));
 
 /** The answer to an attempt during a lock, the same for a right and a wrong password. */
 export const passwordAttemptsExceeded = () => errors.notAuthorized('Password attempts exceeded');
@@ -36,7 +32,7 @@ export interface Reservation {
 }
 
 export class Lockout {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Executor) {}
 
   /** Refuses while the user is locked. */
   async assertNotLocked(sub: string, now: number): Promise<void> {
@@ -44,8 +40,8 @@ export class Lockout {
   }
 
   async isLocked(sub: string, now: number): Promise<boolean> {
-    const row = await this.db.selectFrom('users').select('locked_until').where('id', '=', sub).executeTakeFirst();
-    return !!row?.locked_until && Number(row.locked_until) > now;
+    const until = await counters.lockedUntil(this.db, sub);
+    return until !== null && until > now;
   }
 
   /**
@@ -56,7 +52,8 @@ export class Lockout {
    * ({@link recordVerifiedPassword}). Undefined while locked.
    */
   async reserveAttempt(sub: string, now: number): Promise<Reservation | undefined> {
-    return this.reserve('users', 'id', sub, now);
+    const count = await counters.reserve(this.db, 'users', sub, now);
+    return count === undefined ? undefined : { count };
   }
 
   /**
@@ -68,68 +65,20 @@ export class Lockout {
    * row whether or not it is locked.
    */
   async reserveDecoy(slot: number, now: number): Promise<void> {
-    await this.reserve('lockout_decoys', 'slot', slot, now);
-  }
-
-  /** reserveAttempt's statement, on a users row or a decoy row: both tables have the counter columns. */
-  private async reserve(table: 'users' | 'lockout_decoys', key: 'id' | 'slot', value: string | number, now: number): Promise<Reservation | undefined> {
-    const count = sql<number>`(case when last_failed_at is null or last_failed_at < ${now - RESET_AFTER_MS} then 1 else failed_attempts + 1 end)`;
-    const whens = [];
-    for (let n = 1; lockMs(n) < MAX_LOCK_MS; n++) whens.push(sql`when ${sql.lit(n)} then ${lockMs(n) === 0 ? sql`null` : sql`cast(${now} as bigint) + ${sql.lit(lockMs(n))}`}`);
-    const lock = sql<number | null>`case ${count} ${sql.join(whens, sql` `)} else cast(${now} as bigint) + ${sql.lit(MAX_LOCK_MS)} end`;
-    // The row is written whether or not it is locked (an attempt during a lock keeps the counters and
-    // says so in attempt_admitted), so a locked row, a user's or a decoy's, costs the same write as an
-    // open one: the time of the answer tells nothing (security.md P01). The row lock the UPDATE takes
-    // makes the check and the count one step however many attempts race.
-    const open = sql<boolean>`(locked_until is null or locked_until <= ${now})`;
-    // One statement for both tables; Kysely's types can't follow a table chosen at run time.
-    const db = this.db as unknown as Kysely<Record<typeof table, { id: string; slot: number; failed_attempts: number; last_failed_at: number | null; locked_until: number | null; attempt_admitted: number }>>;
-    const row = await db
-      .updateTable(table)
-      .set({
-        failed_attempts: sql<number>`case when ${open} then ${count} else failed_attempts end`,
-        last_failed_at: sql<number>`case when ${open} then cast(${now} as bigint) else last_failed_at end`,
-        locked_until: sql<number | null>`case when ${open} then ${lock} else locked_until end`,
-        attempt_admitted: sql<number>`case when ${open} then 1 else 0 end`,
-      })
-      .where(key, '=', value)
-      .returning(['failed_attempts', 'attempt_admitted'])
-      .executeTakeFirst();
-    return row && Number(row.attempt_admitted) === 1 ? { count: Number(row.failed_attempts) } : undefined;
+    await counters.reserve(this.db, 'lockout_decoys', slot, now);
   }
 
   /** Gives back an attempt whose password was right but which signs in no one (a forgotten DEVICE_KEY, say). */
   async releaseAttempt(sub: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set({
-        failed_attempts: sql<number>`case when failed_attempts > 0 then failed_attempts - 1 else 0 end`,
-        locked_until: sql<number | null>`case when failed_attempts - 1 < ${sql.lit(FREE_ATTEMPTS)} and last_failed_at = ${now} then null else locked_until end`,
-      })
-      .where('id', '=', sub)
-      .execute();
+    await counters.release(this.db, sub, now);
   }
 
-  /** Counts a failure atomically, so parallel wrong passwords lock as surely as sequential ones. */
-  async recordFailure(sub: string, now: number): Promise<void> {
-    const row = await this.db
-      .updateTable('users')
-      .set({
-        failed_attempts: sql<number>`case when last_failed_at is null or last_failed_at < ${now - RESET_AFTER_MS} then 1 else failed_attempts + 1 end`,
-        last_failed_at: now,
-      })
-      .where('id', '=', sub)
-      .returning('failed_attempts')
-      .executeTakeFirst();
-    const lock = lockMs(row?.failed_attempts ?? 0);
-    if (lock === 0) return;
-    // Only ever lengthen a lock: a slower concurrent failure with a lower count must not shorten it.
-    await this.db
-      .updateTable('users')
-      .set({ locked_until: now + lock })
-      .where('id', '=', sub)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now + lock)]))
-      .execute();
+  /**
+   * Counts a failure atomically, so parallel wrong answers lock as surely as sequential ones;
+   * `atLeastUntil` is a lock another counter calls for (the second-factor counter, sign-in/mfa).
+   */
+  async recordFailure(sub: string, now: number, atLeastUntil?: number): Promise<void> {
+    await counters.recordFailure(this.db, sub, now, atLeastUntil);
   }
 
   /**
@@ -142,22 +91,12 @@ export class Lockout {
     await this.recordSuccess(sub);
   }
 
-  /** Locks until `until` unless a longer lock is already set (wrong second factors, domain/mfa.ts). */
+  /** Locks until `until` unless a longer lock is already set. */
   async lockUntil(sub: string, until: number): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set({ locked_until: until })
-      .where('id', '=', sub)
-      .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', until)]))
-      .execute();
+    await counters.lockUntil(this.db, sub, until);
   }
 
   async recordSuccess(sub: string): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set({ failed_attempts: 0, last_failed_at: null, locked_until: null })
-      .where('id', '=', sub)
-      .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('locked_until', 'is not', null)]))
-      .execute();
+    await counters.clear(this.db, sub);
   }
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Sealer, deriveKey } from '../crypto/seal.js';
 import type { Store } from '../store/db.js';
+import { findServerSecret, insertServerSecretIfAbsent } from '../store/server-secrets.js';
 
 export interface ServerSecrets {
   /** Seals data at rest (private keys, client secrets, SRP verifiers, outbox messages). */
@@ -44,19 +45,15 @@ export function loadMasterKey(configured: string, dataDir: string): Buffer {
 async function serverSecret(store: Store, atRest: Sealer, name: string, now: number): Promise<Buffer> {
   const aad = `server-secret:${name}`;
   const read = async () => {
-    const row = await store.db.selectFrom('server_secrets').select('value_sealed').where('name', '=', name).executeTakeFirst();
-    if (!row) return undefined;
-    const value = atRest.openString(row.value_sealed, aad);
+    const sealed = await findServerSecret(store.db, name);
+    if (sealed === undefined) return undefined;
+    const value = atRest.openString(sealed, aad);
     if (!value) throw new Error(`server secret ${name} can't be opened: is this the master key the database was created with?`);
     return value;
   };
   const existing = await read();
   if (existing) return existing;
-  await store.db
-    .insertInto('server_secrets')
-    .values({ name, value_sealed: atRest.sealToString(randomBytes(32), aad), created_at: now })
-    .onConflict((oc) => oc.column('name').doNothing())
-    .execute();
+  await insertServerSecretIfAbsent(store.db, name, atRest.sealToString(randomBytes(32), aad), now);
   return (await read())!;
 }
 

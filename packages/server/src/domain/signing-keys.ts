@@ -4,7 +4,9 @@
  * a pool's keys are loaded when the pool is first seen, and reloaded at most every few seconds.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { Store } from '../store/db.js';
+import type { Executor, Store } from '../store/db.js';
+import * as keyStore from '../store/signing-keys.js';
+import type { SigningKeyRow } from '../store/signing-keys.js';
 import type { Sealer } from '../crypto/seal.js';
 import { generateSigningKey, importSigningKey, toJwk, type Jwk, type SigningKey } from '../tokens/jwt.js';
 
@@ -25,19 +27,29 @@ export class SigningKeys {
 
   /** Creates a pool's first (or next) signing key. */
   async create(poolId: string, now: number): Promise<void> {
+    await this.add(this.store.db, await this.generate(poolId, now));
+  }
+
+  /**
+   * A new key for a pool, its private half sealed, not stored yet: generating an RSA key takes a
+   * while, so callers that store it in a transaction generate it before they open one.
+   */
+  async generate(poolId: string, now: number): Promise<SigningKeyRow> {
     const key = await generateSigningKey();
-    await this.store.db
-      .insertInto('signing_keys')
-      .values({
-        kid: key.kid,
-        pool_id: poolId,
-        private_key_sealed: this.sealer.sealToString(key.privateKeyPem, `private-key:${key.kid}`),
-        public_jwk: JSON.stringify(toJwk(key)),
-        created_at: now,
-        retired_at: null,
-      })
-      .execute();
-    this.pools.delete(poolId);
+    return {
+      kid: key.kid,
+      pool_id: poolId,
+      private_key_sealed: this.sealer.sealToString(key.privateKeyPem, `private-key:${key.kid}`),
+      public_jwk: JSON.stringify(toJwk(key)),
+      created_at: now,
+      retired_at: null,
+    };
+  }
+
+  /** Stores a key from {@link generate} on `db` (a transaction, or the database). */
+  async add(db: Executor, row: SigningKeyRow): Promise<void> {
+    await keyStore.insertSigningKey(db, row);
+    this.pools.delete(row.pool_id);
   }
 
   private async load(poolId: string, now: number): Promise<PoolKeys> {
@@ -46,7 +58,7 @@ export class SigningKeys {
     let pending = this.loading.get(poolId);
     if (!pending) {
       pending = (async () => {
-        const rows = await this.store.db.selectFrom('signing_keys').selectAll().where('pool_id', '=', poolId).orderBy('created_at', 'desc').execute();
+        const rows = await keyStore.signingKeysOfPool(this.store.db, poolId);
         const newest = rows.find((r) => r.retired_at === null);
         let current: SigningKey | undefined;
         if (newest) {

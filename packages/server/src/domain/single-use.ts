@@ -7,6 +7,7 @@
 import { randomInt } from 'node:crypto';
 import { errors } from '../errors.js';
 import type { Store } from '../store/db.js';
+import * as spentSessions from '../store/spent-sessions.js';
 import { isUniqueViolation } from './users.js';
 
 export const sessionUsed = () => errors.notAuthorized('Invalid session for the user, session can only be used once.');
@@ -14,11 +15,11 @@ export const sessionUsed = () => errors.notAuthorized('Invalid session for the u
 /** Spends `nonce`, or throws {@link sessionUsed} when it was spent before. Prunes expired nonces now and then. */
 export async function spendOnce(store: Store, nonce: string, expiresAt: number, now: number): Promise<void> {
   try {
-    await store.db.insertInto('spent_sessions').values({ nonce, expires_at: expiresAt }).execute();
+    await spentSessions.insert(store.db, nonce, expiresAt);
   } catch (e) {
     if (isUniqueViolation(e)) throw sessionUsed();
     throw e;
   }
   // About one spend in a hundred clears what can no longer be replayed anyway.
-  if (randomInt(100) === 0) await store.db.deleteFrom('spent_sessions').where('expires_at', '<', now).execute();
+  if (randomInt(100) === 0) await spentSessions.pruneExpired(store.db, now);
 }

@@ -1,5 +1,5 @@
 /**
- * Tokens at the end of a sign-in or a refresh, with the triggers that come with them:
+ * The triggers that come with tokens at the end of a sign-in (sign-in/finish.ts) or a refresh:
  * PostAuthentication (sign-ins only) and PreTokenGeneration, whose V1 answer
  * (`claimsOverrideDetails`) changes the ID token and the groups, and whose V2/V3 answer
  * (`claimsAndScopeOverrideDetails`) changes both tokens and the access token's scopes
@@ -14,7 +14,7 @@ import { ADMIN_SCOPE, type AuthenticationResult, type TokenCustomization } from 
 import { runTrigger, stringField, stringListField, triggerArn, triggerVersion, unusableAnswer, userAttributesOf } from '../triggers/triggers.js';
 
 /** What led to the tokens: the `TokenGeneration_<source>` trigger source. */
-export type TokenSource = 'Authentication' | 'NewPasswordChallenge' | 'AuthenticateDevice' | 'RefreshTokens' | 'HostedAuth';
+export type TokenSource = 'Authentication' | 'NewPasswordChallenge' | 'AuthenticateDevice' | 'RefreshTokens';
 
 export interface TokenRequest {
   pool: UserPool;
@@ -28,21 +28,19 @@ export interface TokenRequest {
   originJti?: string;
 }
 
-/** The tokens that end a sign-in: PostAuthentication, then PreTokenGeneration, then the tokens. */
-export async function signInTokens(cognate: Cognate, r: TokenRequest & { newDeviceUsed?: boolean }): Promise<AuthenticationResult> {
+/** PostAuthentication, after every factor of a sign-in and before its tokens (user-pool-lambda-post-authentication). */
+export async function postAuthentication(cognate: Cognate, r: Pick<TokenRequest, 'pool' | 'client' | 'user' | 'clientMetadata'> & { newDeviceUsed: boolean }): Promise<void> {
   await runTrigger(cognate, r.pool, 'PostAuthentication', {
     source: 'PostAuthentication_Authentication',
     userName: r.user.username,
     clientId: r.client.id,
-    request: { userAttributes: userAttributesOf(r.user), newDeviceUsed: r.newDeviceUsed ?? false, clientMetadata: r.clientMetadata ?? null },
+    request: { userAttributes: userAttributesOf(r.user), newDeviceUsed: r.newDeviceUsed, clientMetadata: r.clientMetadata ?? null },
   });
-  return generateTokens(cognate, r);
 }
 
-/** Tokens after PreTokenGeneration, when the pool has that trigger. */
-export async function generateTokens(cognate: Cognate, r: TokenRequest): Promise<AuthenticationResult> {
-  const base = { pool: r.pool, client: r.client, user: r.user, ...(r.deviceKey ? { deviceKey: r.deviceKey } : {}), ...(r.authTime !== undefined ? { authTime: r.authTime } : {}), ...(r.originJti ? { originJti: r.originJti } : {}) };
-  if (!triggerArn(r.pool, 'PreTokenGeneration')) return cognate.tokens.issue(base);
+/** The pool's PreTokenGeneration answer as changes to the tokens; undefined when the pool has no such trigger. */
+export async function preTokenGeneration(cognate: Cognate, r: TokenRequest): Promise<TokenCustomization | undefined> {
+  if (!triggerArn(r.pool, 'PreTokenGeneration')) return undefined;
   const version = triggerVersion(r.pool, 'PreTokenGeneration');
   const groups = await groupClaims(cognate.store.db, r.pool.id, r.user.sub);
   const response = await runTrigger(cognate, r.pool, 'PreTokenGeneration', {
@@ -57,8 +55,13 @@ export async function generateTokens(cognate: Cognate, r: TokenRequest): Promise
     },
     response: version === '1' ? { claimsOverrideDetails: null } : { claimsAndScopeOverrideDetails: null },
   });
-  const customize = version === '1' ? readV1(response ?? {}, groups) : readV2(response ?? {}, groups);
-  return cognate.tokens.issue({ ...base, customize });
+  return version === '1' ? readV1(response ?? {}, groups) : readV2(response ?? {}, groups);
+}
+
+/** Tokens of a refresh (no new family) after PreTokenGeneration, when the pool has that trigger. */
+export async function generateTokens(cognate: Cognate, r: TokenRequest): Promise<AuthenticationResult> {
+  const customize = await preTokenGeneration(cognate, r);
+  return cognate.tokens.issue({ pool: r.pool, client: r.client, user: r.user, ...(r.deviceKey ? { deviceKey: r.deviceKey } : {}), ...(r.authTime !== undefined ? { authTime: r.authTime } : {}), ...(r.originJti ? { originJti: r.originJti } : {}), ...(customize ? { customize } : {}) });
 }
 
 type Json = Record<string, unknown>;

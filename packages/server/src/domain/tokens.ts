@@ -5,6 +5,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { errors } from '../errors.js';
 import type { Store } from '../store/db.js';
+import * as refreshTokenStore from '../store/refresh-tokens.js';
+import type { Insertable } from 'kysely';
+import type { RefreshTokensTable } from '../store/schema.js';
 import { issuerFor, type Config } from '../config.js';
 import { constantTimeEqual } from '../crypto/compare.js';
 import { signJwt, verifyJwt, type JwtPayload } from '../tokens/jwt.js';
@@ -54,6 +57,13 @@ function attributeClaims(user: User, client: AppClient): Record<string, unknown>
     claims[name] = name === 'email_verified' || name === 'phone_number_verified' ? value === 'true' : value;
   }
   return claims;
+}
+
+/** A refresh-token family drawn for a new authentication (Tokens.newFamily), not yet stored. */
+export interface RefreshFamily {
+  originJti: string;
+  refreshToken: string;
+  row: Insertable<RefreshTokensTable>;
 }
 
 export interface AccessContext {
@@ -120,81 +130,105 @@ export class Tokens {
 
   /**
    * Mints ID and access tokens. Without `originJti` this is a new authentication: a refresh-token
-   * family is created and its token returned.
+   * family is created and its token returned. (A sign-in's finishing step instead stores the family
+   * in its own transaction: {@link newFamily}, {@link minter}.)
    */
   async issue(p: { pool: UserPool; client: AppClient; user: User; authTime?: number; originJti?: string; deviceKey?: string; customize?: TokenCustomization }): Promise<AuthenticationResult> {
     const now = this.clock.now();
-    const iat = epochSeconds(now);
-    const lifetimes = tokenLifetimes(p.client.settings);
-    const authTime = p.authTime ?? iat;
-    let refreshToken: string | undefined;
-    let originJti = p.originJti;
-    if (!originJti) {
-      originJti = randomUUID();
-      const secret = randomBytes(32);
-      refreshToken = encodeRefreshToken(originJti, secret);
-      await this.store.db
-        .insertInto('refresh_tokens')
-        .values({
-          id: originJti,
-          pool_id: p.pool.id,
-          user_id: p.user.sub,
-          client_id: p.client.id,
-          token_hash: sha256(secret),
-          device_key: p.deviceKey ?? null,
-          auth_time: authTime,
-          created_at: now,
-          expires_at: now + lifetimes.refresh * 1000,
-          revoked_at: null,
-        })
-        .execute();
+    let family: RefreshFamily | undefined;
+    if (!p.originJti) {
+      family = this.newFamily({ ...p, authTime: p.authTime ?? epochSeconds(now) }, now);
+      await refreshTokenStore.insert(this.store.db, family.row);
     }
+    const mint = await this.minter(p, now);
+    return mint({ ...p, originJti: family?.originJti ?? p.originJti!, ...(family ? { refreshToken: family.refreshToken } : {}) });
+  }
+
+  /**
+   * A new refresh-token family for an authentication at `authTime` (epoch seconds): its
+   * origin_jti, the refresh token, and the row that makes it live. Nothing is stored here.
+   */
+  newFamily(p: { pool: UserPool; client: AppClient; user: User; authTime: number; deviceKey?: string }, now: number): RefreshFamily {
+    const originJti = randomUUID();
+    const secret = randomBytes(32);
+    return {
+      originJti,
+      refreshToken: encodeRefreshToken(originJti, secret),
+      row: {
+        id: originJti,
+        pool_id: p.pool.id,
+        user_id: p.user.sub,
+        client_id: p.client.id,
+        token_hash: sha256(secret),
+        device_key: p.deviceKey ?? null,
+        auth_time: p.authTime,
+        created_at: now,
+        expires_at: now + tokenLifetimes(p.client.settings).refresh * 1000,
+        revoked_at: null,
+      },
+    };
+  }
+
+  /**
+   * Reads what minting needs (the pool's signing key; the user's groups unless a trigger set them)
+   * and returns a function that mints without touching the database, so a sign-in can read first,
+   * commit its writes, and then sign.
+   */
+  async minter(p: { pool: UserPool; user: User; customize?: TokenCustomization }, now: number): Promise<(t: { client: AppClient; originJti: string; authTime?: number; deviceKey?: string; refreshToken?: string }) => AuthenticationResult> {
     const key = await this.keys.signingKey(p.pool.id, now);
-    const iss = this.issuer(p.pool.id);
-    const eventId = randomUUID();
     // Read at every issue, refreshes included, so tokens show the user's current groups.
     const groups = p.customize?.groups ?? (await groupClaims(this.store.db, p.pool.id, p.user.sub));
-    const groupsClaim = groups.groups.length > 0 ? { 'cognito:groups': groups.groups } : {};
-    const idClaims = customized(
-      {
-        sub: p.user.sub,
-        ...groupClaimsOf(groups),
-        ...attributeClaims(p.user, p.client),
-        iss,
-        'cognito:username': p.user.username,
-        origin_jti: originJti,
-        aud: p.client.id,
-        event_id: eventId,
-        token_use: 'id',
-        auth_time: authTime,
-        exp: iat + lifetimes.id,
-        iat,
-        jti: randomUUID(),
-      },
-      p.customize?.id,
-    );
-    const accessClaims = customized(
-      {
-        sub: p.user.sub,
-        ...groupsClaim,
-        ...(p.deviceKey ? { device_key: p.deviceKey } : {}),
-        iss,
-        client_id: p.client.id,
-        origin_jti: originJti,
-        event_id: eventId,
-        token_use: 'access',
-        scope: scopeOf(p.customize?.access),
-        auth_time: authTime,
-        exp: iat + lifetimes.access,
-        iat,
-        jti: randomUUID(),
-        username: p.user.username,
-      },
-      p.customize?.access,
-    );
-    const idToken = signJwt(idClaims, key);
-    const accessToken = signJwt(accessClaims, key);
-    return { AccessToken: accessToken, ExpiresIn: lifetimes.access, TokenType: 'Bearer', IdToken: idToken, ...(refreshToken ? { RefreshToken: refreshToken } : {}) };
+    const iss = this.issuer(p.pool.id);
+    return (t) => {
+      const iat = epochSeconds(now);
+      const lifetimes = tokenLifetimes(t.client.settings);
+      const authTime = t.authTime ?? iat;
+      const originJti = t.originJti;
+      const refreshToken = t.refreshToken;
+      const q = { ...p, ...t };
+      const eventId = randomUUID();
+      const groupsClaim = groups.groups.length > 0 ? { 'cognito:groups': groups.groups } : {};
+      const idClaims = customized(
+        {
+          sub: q.user.sub,
+          ...groupClaimsOf(groups),
+          ...attributeClaims(q.user, q.client),
+          iss,
+          'cognito:username': q.user.username,
+          origin_jti: originJti,
+          aud: q.client.id,
+          event_id: eventId,
+          token_use: 'id',
+          auth_time: authTime,
+          exp: iat + lifetimes.id,
+          iat,
+          jti: randomUUID(),
+        },
+        q.customize?.id,
+      );
+      const accessClaims = customized(
+        {
+          sub: q.user.sub,
+          ...groupsClaim,
+          ...(q.deviceKey ? { device_key: q.deviceKey } : {}),
+          iss,
+          client_id: q.client.id,
+          origin_jti: originJti,
+          event_id: eventId,
+          token_use: 'access',
+          scope: scopeOf(q.customize?.access),
+          auth_time: authTime,
+          exp: iat + lifetimes.access,
+          iat,
+          jti: randomUUID(),
+          username: q.user.username,
+        },
+        q.customize?.access,
+      );
+      const idToken = signJwt(idClaims, key);
+      const accessToken = signJwt(accessClaims, key);
+      return { AccessToken: accessToken, ExpiresIn: lifetimes.access, TokenType: 'Bearer', IdToken: idToken, ...(refreshToken ? { RefreshToken: refreshToken } : {}) };
+    };
   }
 
   /**
@@ -221,7 +255,7 @@ export class Tokens {
     const claims = result.payload;
     const originJti = claims.origin_jti;
     if (typeof originJti !== 'string' || typeof claims.sub !== 'string') throw invalid();
-    const session = await this.store.db.selectFrom('refresh_tokens').select(['revoked_at', 'user_id']).where('id', '=', originJti).executeTakeFirst();
+    const session = await refreshTokenStore.find(this.store.db, originJti);
     if (!session || session.revoked_at !== null || session.user_id !== claims.sub) throw errors.notAuthorized('Access Token has been revoked');
     const user = await this.users.findBySub(poolId, claims.sub);
     if (!user) throw errors.notAuthorized('Access Token has been revoked');
@@ -238,7 +272,7 @@ export class Tokens {
     const invalid = () => errors.notAuthorized('Invalid Refresh Token');
     const decoded = decodeRefreshToken(token);
     if (!decoded) throw invalid();
-    const row = await this.store.db.selectFrom('refresh_tokens').selectAll().where('id', '=', decoded.originJti).executeTakeFirst();
+    const row = await refreshTokenStore.find(this.store.db, decoded.originJti);
     if (!row || !constantTimeEqual(row.token_hash, sha256(decoded.secret))) throw invalid();
     if (row.client_id !== client.id) throw invalid();
     if (row.revoked_at !== null) throw errors.notAuthorized('Refresh Token has been revoked');
@@ -250,16 +284,16 @@ export class Tokens {
   async revokeRefreshToken(client: AppClient, token: string): Promise<void> {
     const decoded = decodeRefreshToken(token);
     if (!decoded) throw errors.notAuthorized('Invalid token');
-    const row = await this.store.db.selectFrom('refresh_tokens').selectAll().where('id', '=', decoded.originJti).executeTakeFirst();
+    const row = await refreshTokenStore.find(this.store.db, decoded.originJti);
     // Revoking an unknown or already revoked token succeeds silently, as RFC 7009 §2.2 asks.
     if (!row || !constantTimeEqual(row.token_hash, sha256(decoded.secret))) return;
     if (row.client_id !== client.id) throw errors.notAuthorized('Client id does not match the refresh token.');
-    await this.store.db.updateTable('refresh_tokens').set({ revoked_at: this.clock.now() }).where('id', '=', row.id).where('revoked_at', 'is', null).execute();
+    await refreshTokenStore.revoke(this.store.db, row.id, this.clock.now());
   }
 
   /** GlobalSignOut: revokes every refresh-token family of a user, and so every access token. */
   async revokeAllForUser(sub: string): Promise<void> {
-    await this.store.db.updateTable('refresh_tokens').set({ revoked_at: this.clock.now() }).where('user_id', '=', sub).where('revoked_at', 'is', null).execute();
+    await refreshTokenStore.revokeAllForUser(this.store.db, sub, this.clock.now());
   }
 }
 

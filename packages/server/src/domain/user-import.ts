@@ -24,9 +24,9 @@
  * duplicates in the file, users and sign-in aliases already in the pool) and one bad row imports
  * nothing; otherwise every user goes in in one transaction, in multi-row batches.
  */
-import type { Kysely, Transaction } from 'kysely';
 import { CognitoError } from '../errors.js';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
+import { heldAliasKeys, insertImportedUsers, takenUsernameKeys } from '../store/import-jobs.js';
 import type { Cognate } from './cognate.js';
 import { aliasSettings, desiredAliases } from './aliases.js';
 import { newSub } from './ids.js';
@@ -34,8 +34,6 @@ import { hashSupport, matchesAlgorithm, parseImportedHash, type HashSupport, typ
 import { resolveUsername } from './sign-up.js';
 import { isUniqueViolation, usernameKey, validateAttributes, type AttributeType, type UserStatus } from './users.js';
 import type { UserPool } from './user-pools.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 /** One user as read from a file, before any checking. */
 export interface ImportRow {
@@ -387,19 +385,12 @@ function checkRow(ctx: CheckContext, row: ImportRow): PreparedUser | string {
 }
 
 /** Which of these users' usernames and sign-in aliases another user of the pool already holds. */
-async function conflictsInPool(db: Db, pool: UserPool, users: readonly PreparedUser[]): Promise<Map<PreparedUser, string>> {
+async function conflictsInPool(db: Executor, pool: UserPool, users: readonly PreparedUser[]): Promise<Map<PreparedUser, string>> {
   const out = new Map<PreparedUser, string>();
   for (let i = 0; i < users.length; i += BATCH) {
     const chunk = users.slice(i, i + BATCH);
-    const taken = new Set(
-      (await db.selectFrom('users').select('username_key').where('pool_id', '=', pool.id).where('username_key', 'in', chunk.map((u) => u.key)).execute()).map((r) => r.username_key),
-    );
-    const keys = chunk.flatMap((u) => u.aliases.map((a) => a.key));
-    const held = new Set(
-      keys.length === 0
-        ? []
-        : (await db.selectFrom('sign_in_aliases').select(['name', 'value_key']).where('pool_id', '=', pool.id).where('value_key', 'in', keys).execute()).map((r) => `${r.name}\0${r.value_key}`),
-    );
+    const taken = await takenUsernameKeys(db, pool.id, chunk.map((u) => u.key));
+    const held = await heldAliasKeys(db, pool.id, chunk.flatMap((u) => u.aliases.map((a) => a.key)));
     for (const user of chunk) {
       if (taken.has(user.key)) out.set(user, 'a user with this username already exists in the pool');
       else {
@@ -419,7 +410,7 @@ export async function checkRows(
   cognate: Cognate,
   pool: UserPool,
   rows: readonly ImportRow[],
-  opts: { mode: ImportMode; support: HashSupport; duplicates: DuplicateTracker; now: number; db?: Db },
+  opts: { mode: ImportMode; support: HashSupport; duplicates: DuplicateTracker; now: number; db?: Executor },
 ): Promise<{ users: PreparedUser[]; rejected: Rejection[] }> {
   const ctx: CheckContext = { pool, mode: opts.mode, support: opts.support, now: opts.now, duplicates: opts.duplicates };
   const checked: PreparedUser[] = [];
@@ -440,36 +431,31 @@ export async function checkRows(
 // Writing users
 
 /** Inserts checked users in multi-row batches; run inside a transaction. A taken name fails it (unique violation). */
-export async function insertUsers(trx: Transaction<Database>, pool: UserPool, users: readonly PreparedUser[], now: number, progress?: (done: number) => void): Promise<void> {
+export async function insertUsers(trx: Executor, pool: UserPool, users: readonly PreparedUser[], now: number, progress?: (done: number) => void): Promise<void> {
   for (let i = 0; i < users.length; i += BATCH) {
     const chunk = users.slice(i, i + BATCH);
-    await trx
-      .insertInto('users')
-      .values(
-        chunk.map((u) => ({
-          id: u.sub,
-          pool_id: pool.id,
-          username: u.username,
-          username_key: u.key,
-          status: u.status,
-          enabled: 1,
-          password_hash: null,
-          srp_salt: null,
-          srp_verifier_sealed: null,
-          created_at: now,
-          updated_at: now,
-          failed_attempts: 0,
-          last_failed_at: null,
-          locked_until: null,
-          temporary_password_expires_at: u.temporaryPasswordExpiresAt,
-          imported_password_hash: u.importedHash,
-        })),
-      )
-      .execute();
-    const attributes = chunk.flatMap((u) => [...u.attributes].map(([name, value]) => ({ user_id: u.sub, pool_id: pool.id, name, value })));
-    for (let j = 0; j < attributes.length; j += 2 * BATCH) await trx.insertInto('user_attributes').values(attributes.slice(j, j + 2 * BATCH)).execute();
-    const aliases = chunk.flatMap((u) => u.aliases.map((a) => ({ pool_id: pool.id, name: a.name, value_key: a.key, user_id: u.sub, created_at: now })));
-    for (let j = 0; j < aliases.length; j += 2 * BATCH) await trx.insertInto('sign_in_aliases').values(aliases.slice(j, j + 2 * BATCH)).execute();
+    await insertImportedUsers(trx, {
+      users: chunk.map((u) => ({
+        id: u.sub,
+        pool_id: pool.id,
+        username: u.username,
+        username_key: u.key,
+        status: u.status,
+        enabled: 1,
+        password_hash: null,
+        srp_salt: null,
+        srp_verifier_sealed: null,
+        created_at: now,
+        updated_at: now,
+        failed_attempts: 0,
+        last_failed_at: null,
+        locked_until: null,
+        temporary_password_expires_at: u.temporaryPasswordExpiresAt,
+        imported_password_hash: u.importedHash,
+      })),
+      attributes: chunk.flatMap((u) => [...u.attributes].map(([name, value]) => ({ user_id: u.sub, pool_id: pool.id, name, value }))),
+      aliases: chunk.flatMap((u) => u.aliases.map((a) => ({ pool_id: pool.id, name: a.name, value_key: a.key, user_id: u.sub, created_at: now }))),
+    });
     progress?.(Math.min(i + BATCH, users.length));
   }
 }

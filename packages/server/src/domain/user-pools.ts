@@ -2,7 +2,9 @@
  * User pools: their settings with Cognito's defaults, and the schema of user attributes.
  */
 import { CognitoError, errors } from '../errors.js';
-import type { Store } from '../store/db.js';
+import type { Executor, Store } from '../store/db.js';
+import * as poolStore from '../store/user-pools.js';
+import type { UserPoolRow } from '../store/user-pools.js';
 import { newUserPoolId } from './ids.js';
 import { TtlCache } from './cache.js';
 
@@ -208,7 +210,7 @@ const VERIFIABLE = new Set(['email', 'phone_number']);
 /** Settings only SetUserPoolMfaConfig writes (domain/mfa.ts): kept by UpdateUserPool, not shown by DescribeUserPool. */
 export const POOL_MFA_SETTINGS = ['SmsMfaConfiguration', 'SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration'] as const;
 
-type CreateInput = Partial<Omit<UserPoolSettings, 'SchemaAttributes'>> & { PoolName: string; Schema?: Partial<SchemaAttribute>[] };
+export type CreateInput = Partial<Omit<UserPoolSettings, 'SchemaAttributes'>> & { PoolName: string; Schema?: Partial<SchemaAttribute>[] };
 
 /** CreateUserPool's input → complete settings, checked the way Cognito checks them. */
 export function settingsFromInput(input: CreateInput, previous?: UserPoolSettings): UserPoolSettings {
@@ -272,7 +274,7 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
   return settings;
 }
 
-function rowToPool(row: { id: string; name: string; settings: string; created_at: number; updated_at: number }): UserPool {
+function rowToPool(row: UserPoolRow): UserPool {
   return { id: row.id, name: row.name, settings: JSON.parse(row.settings) as UserPoolSettings, createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
@@ -282,19 +284,28 @@ export class UserPools {
 
   constructor(private readonly store: Store, private readonly region: string) {}
 
-  async create(input: CreateInput, now: number): Promise<UserPool> {
+  /** CreateUserPool's input, checked and completed (settingsFromInput), as a new pool with a new ID; not stored yet. */
+  build(input: CreateInput, now: number): UserPool {
     const settings = settingsFromInput(input);
-    const pool: UserPool = { id: newUserPoolId(this.region), name: input.PoolName, settings, createdAt: now, updatedAt: now };
-    await this.store.db
-      .insertInto('user_pools')
-      .values({ id: pool.id, name: pool.name, settings: JSON.stringify(settings), created_at: now, updated_at: now })
-      .execute();
+    return { id: newUserPoolId(this.region), name: input.PoolName, settings, createdAt: now, updatedAt: now };
+  }
+
+  /** Stores a pool from {@link build} on `db` (a transaction, or the database). */
+  async insert(db: Executor, pool: UserPool): Promise<void> {
+    await poolStore.insertUserPool(db, { id: pool.id, name: pool.name, settings: JSON.stringify(pool.settings), created_at: pool.createdAt, updated_at: pool.updatedAt });
+    this.cache.delete(pool.id);
+  }
+
+  /** Builds and stores a pool (without signing keys: domain/pool-admin.ts createUserPool adds them). */
+  async create(input: CreateInput, now: number): Promise<UserPool> {
+    const pool = this.build(input, now);
+    await this.insert(this.store.db, pool);
     return pool;
   }
 
   async find(id: string): Promise<UserPool | undefined> {
     return this.cache.get(id, async () => {
-      const row = await this.store.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await poolStore.findUserPoolRow(this.store.db, id);
       return row ? rowToPool(row) : undefined;
     });
   }
@@ -318,80 +329,57 @@ export class UserPools {
       AdminCreateUserConfig: { AllowAdminCreateUserOnly: false },
       DeletionProtection: input.DeletionProtection ?? 'INACTIVE',
     } as UserPoolSettings);
-    await this.store.db.updateTable('user_pools').set({ settings: JSON.stringify(settings), updated_at: now }).where('id', '=', id).execute();
+    await poolStore.updateUserPoolSettings(this.store.db, id, JSON.stringify(settings), now);
     this.cache.delete(id);
     return { ...pool, settings, updatedAt: now };
   }
 
   /**
-   * AddCustomAttributes. The schema is rewritten only if nobody changed the pool since it was read
-   * (compare-and-set on the stored settings), so concurrent additions can't lose each other.
+   * Rewrites the stored settings with `change(current)` only if nobody changed the pool since it
+   * was read (compare-and-set on the stored settings), so concurrent changes can't lose each other.
    */
-  async addCustomAttributes(id: string, items: readonly Partial<SchemaAttribute>[], now: number): Promise<UserPool> {
+  private async compareAndSet(id: string, change: (settings: UserPoolSettings) => UserPoolSettings, now: number): Promise<UserPool> {
     for (let attempt = 0; ; attempt++) {
-      const row = await this.store.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await poolStore.findUserPoolRow(this.store.db, id);
       if (!row) throw errors.resourceNotFound(`User pool ${id} does not exist.`);
       const pool = rowToPool(row);
-      const settings = { ...pool.settings, SchemaAttributes: withCustomAttributes(pool.settings.SchemaAttributes, items) };
-      const result = await this.store.db
-        .updateTable('user_pools')
-        .set({ settings: JSON.stringify(settings), updated_at: now })
-        .where('id', '=', id)
-        .where('settings', '=', row.settings)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 1) {
+      const settings = change(pool.settings);
+      if (await poolStore.updateUserPoolSettings(this.store.db, id, JSON.stringify(settings), now, row.settings)) {
         this.cache.delete(id);
         return { ...pool, settings, updatedAt: now };
       }
       if (attempt >= 10) throw new CognitoError('ConcurrentModificationException', 'The user pool was modified concurrently; try again.');
     }
+  }
+
+  /** AddCustomAttributes (compare-and-set, so concurrent additions can't lose each other). */
+  async addCustomAttributes(id: string, items: readonly Partial<SchemaAttribute>[], now: number): Promise<UserPool> {
+    return this.compareAndSet(id, (settings) => ({ ...settings, SchemaAttributes: withCustomAttributes(settings.SchemaAttributes, items) }), now);
   }
 
   /** Merges `patch` into the stored settings (compare-and-set, as addCustomAttributes does). */
   async patchSettings(id: string, patch: Record<string, unknown>, now: number): Promise<UserPool> {
-    for (let attempt = 0; ; attempt++) {
-      const row = await this.store.db.selectFrom('user_pools').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw errors.resourceNotFound(`User pool ${id} does not exist.`);
-      const pool = rowToPool(row);
-      const settings = { ...pool.settings, ...patch } as UserPoolSettings;
-      const result = await this.store.db.updateTable('user_pools').set({ settings: JSON.stringify(settings), updated_at: now }).where('id', '=', id).where('settings', '=', row.settings).executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 1) {
-        this.cache.delete(id);
-        return { ...pool, settings, updatedAt: now };
-      }
-      if (attempt >= 10) throw new CognitoError('ConcurrentModificationException', 'The user pool was modified concurrently; try again.');
-    }
+    return this.compareAndSet(id, (settings) => ({ ...settings, ...patch }) as UserPoolSettings, now);
   }
 
+  /** DeleteUserPool: the pool and everything in it (the foreign keys cascade; store/user-pools.ts). */
   async delete(id: string): Promise<void> {
     const pool = await this.get(id);
     if (pool.settings.DeletionProtection === 'ACTIVE') {
       throw new CognitoError('InvalidParameterException', 'The user pool cannot be deleted because deletion protection is activated.');
     }
-    await this.store.transaction(async (trx) => {
-      await trx.deleteFrom('refresh_tokens').where('pool_id', '=', id).execute();
-      await trx.deleteFrom('codes').where('pool_id', '=', id).execute();
-      await trx.deleteFrom('recovery_requests').where('pool_id', '=', id).execute();
-      await trx.deleteFrom('user_attributes').where('pool_id', '=', id).execute();
-      await trx.deleteFrom('users').where('pool_id', '=', id).execute();
-      await trx.deleteFrom('user_pool_clients').where('pool_id', '=', id).execute();
-      await trx.deleteFrom('signing_keys').where('pool_id', '=', id).execute();
-      await trx.deleteFrom('user_pools').where('id', '=', id).execute();
-    });
+    await this.store.transaction((trx) => poolStore.deleteUserPool(trx, id));
     this.cache.delete(id);
   }
 
   /** Pools in ID order (stable for paging); `after` is the last ID of the previous page. */
   async list(limit: number, after?: string): Promise<{ pools: UserPool[]; next?: string }> {
-    let q = this.store.db.selectFrom('user_pools').selectAll().orderBy('id').limit(limit + 1);
-    if (after) q = q.where('id', '>', after);
-    const rows = await q.execute();
+    const rows = await poolStore.listUserPoolRows(this.store.db, limit, after);
     const pools = rows.slice(0, limit).map(rowToPool);
     return rows.length > limit ? { pools, next: pools[pools.length - 1]!.id } : { pools };
   }
 
   async countUsers(id: string): Promise<number> {
-    const row = await this.store.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).where('pool_id', '=', id).executeTakeFirst();
-    return Number(row?.n ?? 0);
+    return poolStore.countUsersOfPool(this.store.db, id);
   }
 }

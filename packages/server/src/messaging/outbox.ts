@@ -5,17 +5,16 @@
  * retries transient failures with backoff; permanent failures and exhausted retries are marked
  * failed. Messages with no configured transport stay in the development outbox (`cognate outbox`).
  */
-import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database } from '../store/schema.js';
+import type { Executor } from '../store/db.js';
+import * as outboxStore from '../store/outbox.js';
+import type { OutboxRow } from '../store/outbox.js';
 import type { Sealer } from '../crypto/seal.js';
 import type { Clock } from '../ports.js';
 import { newId } from '../domain/ids.js';
 import { isTransientStoreError } from '../store/faults.js';
 import { TransportError, type MessageTransport, type OutboundMessage } from './transports.js';
 import type { CustomSenderRequest } from '../triggers/custom-senders.js';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface MessageContent {
   subject?: string;
@@ -66,7 +65,7 @@ export class Outbox {
   private again = false;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly db: Executor,
     private readonly sealer: Sealer,
     private readonly clock: Clock,
     private readonly transports: OutboxTransports,
@@ -74,28 +73,25 @@ export class Outbox {
   ) {}
 
   /** Writes a message inside the caller's transaction; call {@link kick} after commit. */
-  async enqueue(db: Db, message: NewMessage): Promise<string> {
+  async enqueue(db: Executor, message: NewMessage): Promise<string> {
     const id = newId();
     const now = this.clock.now();
     const content: MessageContent = { text: message.text, ...(message.subject ? { subject: message.subject } : {}), ...(message.html ? { html: message.html } : {}), ...(message.from ? { from: message.from } : {}), ...(message.replyTo ? { replyTo: message.replyTo } : {}), ...(message.customSender ? { customSender: message.customSender } : {}) };
-    await db
-      .insertInto('outbox')
-      .values({
-        id,
-        pool_id: message.poolId,
-        channel: message.channel,
-        destination: message.to,
-        kind: message.kind,
-        content_sealed: this.sealer.sealToString(Buffer.from(JSON.stringify(content)), `outbox:${id}`),
-        created_at: now,
-        attempts: 0,
-        next_attempt_at: now,
-        delivered_at: null,
-        delivered_by: null,
-        last_error: null,
-        failed_at: null,
-      })
-      .execute();
+    await outboxStore.insertMessage(db, {
+      id,
+      pool_id: message.poolId,
+      channel: message.channel,
+      destination: message.to,
+      kind: message.kind,
+      content_sealed: this.sealer.sealToString(Buffer.from(JSON.stringify(content)), `outbox:${id}`),
+      created_at: now,
+      attempts: 0,
+      next_attempt_at: now,
+      delivered_at: null,
+      delivered_by: null,
+      last_error: null,
+      failed_at: null,
+    });
     return id;
   }
 
@@ -145,32 +141,17 @@ export class Outbox {
   /** Delivers every due message once. */
   async deliverDue(): Promise<void> {
     const now = this.clock.now();
-    const due = await this.db
-      .selectFrom('outbox')
-      .selectAll()
-      .where('delivered_at', 'is', null)
-      .where('failed_at', 'is', null)
-      .where('next_attempt_at', '<=', now)
-      .orderBy('next_attempt_at')
-      .limit(50)
-      .execute();
+    const due = await outboxStore.dueMessages(this.db, now, 50);
     await Promise.all(due.map((row) => this.deliverOne(row)));
   }
 
-  private async deliverOne(row: Database['outbox']): Promise<void> {
+  private async deliverOne(row: OutboxRow): Promise<void> {
     const now = this.clock.now();
     // Claim with a lease: of several nodes seeing the same row, one wins the conditional update.
-    const claim = await this.db
-      .updateTable('outbox')
-      .set({ next_attempt_at: now + LEASE_MS, attempts: row.attempts + 1 })
-      .where('id', '=', row.id)
-      .where('attempts', '=', row.attempts)
-      .where('delivered_at', 'is', null)
-      .executeTakeFirst();
-    if (Number(claim.numUpdatedRows) !== 1) return;
+    if (!(await outboxStore.claimMessage(this.db, row.id, row.attempts, now + LEASE_MS))) return;
     const opened = this.sealer.openString(row.content_sealed, `outbox:${row.id}`);
     if (!opened) {
-      await this.db.updateTable('outbox').set({ failed_at: now, last_error: 'content cannot be opened' }).where('id', '=', row.id).execute();
+      await outboxStore.markAttemptFailed(this.db, row.id, { error: 'content cannot be opened', failedAt: now });
       return;
     }
     const content = JSON.parse(opened.toString('utf8')) as MessageContent;
@@ -178,26 +159,20 @@ export class Outbox {
     const transport = content.customSender ? this.transports.custom : ((row.channel === 'email' ? this.transports.email : this.transports.sms) ?? this.transports.outbox);
     try {
       if (transport) await transport.send(message);
-      await this.db.updateTable('outbox').set({ delivered_at: this.clock.now(), delivered_by: transport?.name ?? 'outbox', last_error: null }).where('id', '=', row.id).execute();
+      await outboxStore.markDelivered(this.db, row.id, this.clock.now(), transport?.name ?? 'outbox');
     } catch (e) {
       const permanent = e instanceof TransportError && e.permanent;
       const attempts = row.attempts + 1;
       const failed = permanent || attempts >= MAX_DELIVERY_ATTEMPTS;
       const reason = e instanceof Error ? e.message.slice(0, 500) : 'delivery failed';
       this.log.warn({ messageId: row.id, channel: row.channel, attempts, permanent }, 'message delivery failed');
-      await this.db
-        .updateTable('outbox')
-        .set({ last_error: reason, next_attempt_at: this.clock.now() + backoffMs(attempts), ...(failed ? { failed_at: this.clock.now() } : {}) })
-        .where('id', '=', row.id)
-        .execute();
+      await outboxStore.markAttemptFailed(this.db, row.id, { error: reason, nextAttemptAt: this.clock.now() + backoffMs(attempts), ...(failed ? { failedAt: this.clock.now() } : {}) });
     }
   }
 
   /** The newest messages, opened, for `cognate outbox` and tests. */
   async recent(limit = 20, poolId?: string): Promise<StoredMessage[]> {
-    let q = this.db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').limit(limit);
-    if (poolId) q = q.where('pool_id', '=', poolId);
-    const rows = await q.execute();
+    const rows = await outboxStore.recentMessages(this.db, limit, poolId);
     return rows.map((row) => {
       const opened = this.sealer.openString(row.content_sealed, `outbox:${row.id}`);
       const content = opened ? (JSON.parse(opened.toString('utf8')) as MessageContent) : { text: '(sealed with another key)' };

@@ -4,10 +4,11 @@
  * aws:kms" "<PreSignedUrl>"`; the encryption header is accepted and ignored). Answers like S3: 200
  * with an ETag, or an XML `<Error>` with S3's codes.
  */
+import { createHash } from 'node:crypto';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { Cognate } from '../domain/cognate.js';
-import { acceptUpload, MAX_CSV_BYTES } from '../domain/import-jobs.js';
+import { acceptUpload, MAX_CSV_BYTES, type UploadRefusal } from '../domain/import-jobs.js';
 import { isTransientStoreError } from '../store/faults.js';
 
 const xmlEscape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -16,6 +17,14 @@ function s3Error(c: Context, status: 400 | 403 | 404 | 503, code: string, messag
   const xml = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlEscape(message)}</Message></Error>`;
   return c.body(xml, status, { 'content-type': 'application/xml', ...extra });
 }
+
+/** How S3 answers each refusal. */
+const S3_REFUSALS: Record<UploadRefusal, { status: 400 | 403 | 404; code: string }> = {
+  'invalid-token': { status: 403, code: 'AccessDenied' },
+  'job-gone': { status: 404, code: 'NoSuchUpload' },
+  closed: { status: 403, code: 'AccessDenied' },
+  unreadable: { status: 400, code: 'InvalidArgument' },
+};
 
 /** Caps the upload at Cognito's 100 MB CSV limit, with S3's EntityTooLarge. */
 export const importUploadLimit = bodyLimit({
@@ -37,7 +46,11 @@ export function importUploadHandler(cognate: Cognate) {
       cognate.log.warn({ err: e, jobId }, 'database unavailable');
       return s3Error(c, 503, 'ServiceUnavailable', 'The service is temporarily unavailable; try again.', { 'retry-after': '1' });
     }
-    if (!outcome.ok) return s3Error(c, outcome.status, outcome.code, outcome.message);
-    return c.body(null, 200, { etag: outcome.etag });
+    if (!outcome.ok) {
+      const { status, code } = S3_REFUSALS[outcome.reason];
+      return s3Error(c, status, code, outcome.message);
+    }
+    // S3's ETag of a single-part upload: the MD5 of the body, quoted.
+    return c.body(null, 200, { etag: `"${createHash('md5').update(body).digest('hex')}"` });
   };
 }

@@ -28,7 +28,7 @@ import {
   type DeviceType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { AuthenticationDetails, CognitoUser, CognitoUserPool, type CognitoUserSession, type ICognitoStorage } from 'amazon-cognito-identity-js';
-import { computePasswordClaim, createDeviceSecretVerifierConfig, generateClientEphemeral, generateDevicePassword } from '../../src/crypto/srp-client.js';
+import { computePasswordClaim, createDeviceSecretVerifierConfig, generateClientEphemeral, generateDevicePassword } from '../support/srp-client.js';
 import { formatTimestamp } from '../../src/crypto/srp.js';
 import { totp } from '../support/mfa.js';
 import { databaseKinds } from '../support/postgres.js';

@@ -14,7 +14,7 @@ import {
   RevokeTokenCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { computePasswordClaim, generateClientEphemeral } from '../../src/crypto/srp-client.js';
+import { computePasswordClaim, generateClientEphemeral } from '../support/srp-client.js';
 import { formatTimestamp } from '../../src/crypto/srp.js';
 import { databaseKinds } from '../support/postgres.js';
 import { idp, startTestServer, type TestServer } from '../support/server.js';

@@ -1,8 +1,12 @@
 /**
- * Global sign-out (GlobalSignOut, AdminUserGlobalSignOut): every refresh-token family of the user
- * revoked, and so every access token, and every remembered device forgotten as remembered.
+ * Ending sessions: global sign-out (GlobalSignOut, AdminUserGlobalSignOut) revokes every
+ * refresh-token family of the user, and so every access token, and un-remembers their devices;
+ * RevokeToken ends one family.
  */
+import { errors } from '../../errors.js';
+import { constantTimeEqual } from '../../crypto/compare.js';
 import type { Cognate } from '../cognate.js';
+import { clientAndPool } from '../client-context.js';
 import * as refreshTokens from '../../store/refresh-tokens.js';
 import * as devices from '../../store/devices.js';
 
@@ -18,4 +22,24 @@ export async function globalSignOut(cognate: Cognate, sub: string): Promise<void
     await refreshTokens.revokeAllForUser(trx, sub, now);
     await devices.unrememberAllForUser(trx, sub, now);
   });
+}
+
+export interface RevokeTokenInput {
+  Token: string;
+  ClientId: string;
+  ClientSecret?: string;
+}
+
+/**
+ * RevokeToken: a confidential client proves itself with its secret (the raw ClientSecret, as the
+ * OAuth revocation endpoint takes it); the client must allow revocation; then the refresh-token
+ * family ends, and the access tokens minted from it (RFC 7009: an unknown token is no error).
+ */
+export async function revokeToken(cognate: Cognate, input: RevokeTokenInput): Promise<void> {
+  const { client } = await clientAndPool(cognate, input.ClientId);
+  if (client.secret !== undefined && (input.ClientSecret === undefined || !constantTimeEqual(client.secret, input.ClientSecret))) {
+    throw errors.notAuthorized('Client secret does not match.');
+  }
+  if (!client.settings.EnableTokenRevocation) throw errors.invalidParameter('Token revocation is not enabled for this client.');
+  await cognate.tokens.revokeRefreshToken(client, input.Token);
 }

@@ -17,7 +17,7 @@ import {
   RespondToAuthChallengeCommand,
   SetUserPoolMfaConfigCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { computePasswordClaim, createDeviceSecretVerifierConfig, generateClientEphemeral, generateDevicePassword } from '../../../src/crypto/srp-client.js';
+import { computePasswordClaim, createDeviceSecretVerifierConfig, generateClientEphemeral, generateDevicePassword } from '../../support/srp-client.js';
 import { formatTimestamp } from '../../../src/crypto/srp.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, idp, startTestServer, type TestServer } from '../../support/server.js';

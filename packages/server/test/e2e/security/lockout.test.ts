@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { AdminInitiateAuthCommand, ChangePasswordCommand, InitiateAuthCommand, RespondToAuthChallengeCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { computePasswordClaim, generateClientEphemeral } from '../../../src/crypto/srp-client.js';
+import { computePasswordClaim, generateClientEphemeral } from '../../support/srp-client.js';
 import { formatTimestamp } from '../../../src/crypto/srp.js';
 import { lockMs } from '../../../src/domain/lockout.js';
 import { databaseKinds } from '../../support/postgres.js';

@@ -18,7 +18,7 @@ import {
   SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { MAX_DELIVERIES_PER_SESSION } from '../../../src/domain/mfa.js';
+import { MAX_DELIVERIES_PER_SESSION } from '../../../src/domain/sign-in/mfa/challenge.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { nextCode, totp } from '../../support/mfa.js';

@@ -5,8 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { errors } from '../../../errors.js';
+import * as userStore from '../../../store/users.js';
 import type { Cognate } from '../../cognate.js';
-import type { AuthResponse } from '../../auth.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
 import { checkPasswordPolicy } from '../../passwords.js';
 import { assertWritable } from '../../sign-up.js';
@@ -15,6 +15,7 @@ import { assertPasswordNotReused, rememberReplacedPassword } from '../../passwor
 import type { UserPool } from '../../user-pools.js';
 import { required } from '../../parameters.js';
 import { claimSignInNames, withoutRequired } from '../../new-users.js';
+import { deviceKeyOf, invalidSession, type AuthResponse, type ChallengeHandler } from '../types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -35,13 +36,10 @@ const SEAL_GRACE_MS = DAY_MS;
 /** Binds a session to the temporary password it was earned with: a RESEND or new password ends it. */
 const passwordFingerprint = (user: User) => createHash('sha256').update(`new-password\0${user.passwordHash ?? ''}`).digest('hex').slice(0, 32);
 
-const invalidSession = () => errors.notAuthorized('Invalid session for the user.');
-
 /** A FORCE_CHANGE_PASSWORD user's temporary password must still be valid (TemporaryPasswordValidityDays). */
 async function assertTemporaryPasswordCurrent(cognate: Cognate, user: User): Promise<void> {
-  const row = await cognate.store.db.selectFrom('users').select('temporary_password_expires_at').where('id', '=', user.sub).executeTakeFirst();
-  const expiresAt = row?.temporary_password_expires_at;
-  if (expiresAt !== null && expiresAt !== undefined && Number(expiresAt) <= cognate.clock.now()) {
+  const expiresAt = await userStore.temporaryPasswordExpiresAt(cognate.store.db, user.sub);
+  if (expiresAt !== null && expiresAt <= cognate.clock.now()) {
     throw errors.notAuthorized('Temporary password has expired and must be reset by an administrator.');
   }
 }
@@ -120,7 +118,7 @@ function newPasswordAttributes(pool: UserPool, client: AppClient, user: User, re
  * the given attributes, then sets the password, CONFIRMED and the attributes in one conditional
  * write, so a session is good for one answer. Returns the updated user for the rest of sign-in.
  */
-export async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<User> {
+async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<User> {
   const name = required(responses, 'USERNAME');
   const newPassword = required(responses, 'NEW_PASSWORD');
   const now = cognate.clock.now();
@@ -143,14 +141,9 @@ export async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool
 
   const updated = await cognate.store.transaction(async (trx) => {
     if (attributes.size > 0) await claimSignInNames(trx, pool, attributes, new Set(attributes.keys()), user.sub, false);
-    const result = await trx
-      .updateTable('users')
-      .set({ ...credentials, status: 'CONFIRMED', temporary_password_expires_at: null, updated_at: now })
-      .where('id', '=', user.sub)
-      .where('status', '=', 'FORCE_CHANGE_PASSWORD')
-      .where('password_hash', '=', user.passwordHash ?? '')
-      .executeTakeFirst();
-    if (Number(result.numUpdatedRows) !== 1) return false;
+    // Compare-and-set on the temporary password the session was earned with: one answer per session.
+    const set = await userStore.setPassword(trx, user.sub, { ...credentials, status: 'CONFIRMED', temporary_password_expires_at: null, updated_at: now }, { status: 'FORCE_CHANGE_PASSWORD', passwordHash: user.passwordHash ?? '' });
+    if (!set) return false;
     await rememberReplacedPassword(trx, pool, user, now);
     await cognate.users.setAttributes(trx, pool.id, user.sub, attributes);
     return true;
@@ -158,3 +151,10 @@ export async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool
   if (!updated) throw invalidSession();
   return (await cognate.users.findBySub(pool.id, user.sub))!;
 }
+
+/** The handler: a settled password goes on to the second factor; tokens say TokenGeneration_NewPasswordChallenge. */
+export const newPasswordRequired: ChallengeHandler = async (cognate, { pool, client, responses, session, clientMetadata }) => {
+  const user = await answerNewPasswordRequired(cognate, pool, client, responses, session);
+  const deviceKey = deviceKeyOf(responses);
+  return { kind: 'password-settled', user, ctx: { clientMetadata, source: 'NewPasswordChallenge', ...(deviceKey ? { deviceKey } : {}) } };
+};

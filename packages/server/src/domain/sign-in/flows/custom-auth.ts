@@ -13,18 +13,16 @@
  * steps with `userNotFound: true` where PreventUserExistenceErrors hides them, and never get tokens.
  */
 import { randomUUID } from 'node:crypto';
-import { errors } from '../errors.js';
-import type { Cognate } from './cognate.js';
-import { checkSecretHash, type AppClient } from './app-clients.js';
-import type { User } from './users.js';
-import type { UserPool } from './user-pools.js';
-import { afterPrimaryCredential, assertMayUseAccount, deviceKeyOf, preAuthentication, SESSION_SEAL_GRACE_MS, sessionMs, startSrp, type AuthResponse } from './auth.js';
-import { spendOnce } from './single-use.js';
-import { booleanField, runTrigger, stringField, stringMapField, triggerArn, unusableAnswer, userAttributesOf } from '../triggers/triggers.js';
-import { required } from './parameters.js';
-
-type Params = Record<string, string>;
-type Metadata = Record<string, string> | undefined;
+import { errors } from '../../../errors.js';
+import { booleanField, runTrigger, stringField, stringMapField, triggerArn, unusableAnswer, userAttributesOf } from '../../../triggers/triggers.js';
+import type { Cognate } from '../../cognate.js';
+import { checkSecretHash, type AppClient } from '../../app-clients.js';
+import type { User } from '../../users.js';
+import type { UserPool } from '../../user-pools.js';
+import { required } from '../../parameters.js';
+import { assertMayUseAccount, preAuthentication } from '../account.js';
+import { deviceKeyOf, respond, SESSION_SEAL_GRACE_MS, sessionMs, type Metadata, type Outcome, type Params } from '../types.js';
+import { startSrp } from './srp.js';
 
 /** One step of the session, as DefineAuthChallenge and CreateAuthChallenge see it. */
 export interface ChallengeResult {
@@ -34,7 +32,7 @@ export interface ChallengeResult {
 }
 
 /** What a CUSTOM_CHALLENGE Session carries. */
-interface CustomSession {
+export interface CustomSession {
   p: string;
   c: string;
   /** the user's sub, or '' for a name that matches no one */
@@ -49,13 +47,13 @@ interface CustomSession {
   e: number;
 }
 
-const CUSTOM_SESSION_AAD = 'custom-auth-session';
+export const CUSTOM_SESSION_AAD = 'custom-auth-session';
 
-const notConfigured = () => errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
-const refused = () => errors.notAuthorized('Incorrect username or password.');
+export const notConfigured = () => errors.invalidParameter('Custom auth lambda trigger is not configured for the user pool.');
+export const refused = () => errors.notAuthorized('Incorrect username or password.');
 
 /** InitiateAuth / AdminInitiateAuth with AuthFlow CUSTOM_AUTH. */
-export async function startCustomAuth(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<AuthResponse> {
+export async function startCustomAuth(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
   if (!triggerArn(pool, 'DefineAuthChallenge')) throw notConfigured();
   const name = required(params, 'USERNAME');
   checkSecretHash(client, [name], params.SECRET_HASH);
@@ -69,56 +67,17 @@ export async function startCustomAuth(cognate: Cognate, pool: UserPool, client: 
     const history: ChallengeResult[] = [{ challengeName: 'SRP_A', challengeResult: true, challengeMetadata: null }];
     const next = await defineNext(cognate, pool, client, user, name, history, clientMetadata);
     if (next.kind !== 'challenge' || next.challengeName !== 'PASSWORD_VERIFIER') throw unusableAnswer();
-    return startSrp(cognate, pool, client, params, clientMetadata, history);
+    return respond(await startSrp(cognate, pool, client, params, clientMetadata, history));
   }
   return step(cognate, pool, client, user, name, [], clientMetadata, deviceKeyOf(params));
 }
 
 /** After SRP in CUSTOM_AUTH proved the password: back to DefineAuthChallenge. */
-export async function continueAfterPassword(cognate: Cognate, pool: UserPool, client: AppClient, user: User, history: ChallengeResult[], clientMetadata: Metadata): Promise<AuthResponse> {
+export async function continueAfterPassword(cognate: Cognate, pool: UserPool, client: AppClient, user: User, history: ChallengeResult[], clientMetadata: Metadata): Promise<Outcome> {
   await cognate.lockout.recordVerifiedPassword(user.sub);
   assertMayUseAccount(user);
   const after = [...history, { challengeName: 'PASSWORD_VERIFIER', challengeResult: true, challengeMetadata: null }];
   return step(cognate, pool, client, user, user.username, after, clientMetadata, undefined);
-}
-
-/** RespondToAuthChallenge CUSTOM_CHALLENGE: the answer checked by VerifyAuthChallengeResponse. */
-export async function answerCustomChallenge(cognate: Cognate, pool: UserPool, client: AppClient, responses: Params, session: string | undefined, clientMetadata: Metadata): Promise<AuthResponse> {
-  const now = cognate.clock.now();
-  const state = session ? cognate.secrets.sessions.openJson<CustomSession>(session, CUSTOM_SESSION_AAD, now) : null;
-  if (!state || state.p !== pool.id || state.c !== client.id) throw errors.notAuthorized('Invalid session for the user.');
-  if (state.e <= now) throw errors.notAuthorized('Invalid session for the user, session is expired.');
-  const name = required(responses, 'USERNAME');
-  const answer = required(responses, 'ANSWER');
-  checkSecretHash(client, [name, state.u], responses.SECRET_HASH);
-  if (!triggerArn(pool, 'VerifyAuthChallengeResponse')) throw notConfigured();
-  // A name that matches no one makes the reads a user's answer does, for an ID that names no one (P01).
-  const sub = state.s || randomUUID();
-  let user = await cognate.users.findBySubEvenly(pool.id, sub);
-  if (state.s && !user) throw refused();
-  if ((await cognate.lockout.isLocked(sub, now)) && user) {
-    if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.notAuthorized('Password attempts exceeded');
-    // A locked user's answer goes on as an unknown name's would: it can't succeed, and looks no different (P01).
-    user = undefined;
-  }
-  // A Session is answered once: replaying it can't buy a guesser more tries (security.md A26).
-  await spendOnce(cognate.store, state.n, state.e, now);
-  const verdict = await runTrigger(cognate, pool, 'VerifyAuthChallengeResponse', {
-    source: 'VerifyAuthChallengeResponse_Authentication',
-    userName: state.u,
-    clientId: client.id,
-    request: {
-      userAttributes: user ? userAttributesOf(user) : {},
-      privateChallengeParameters: state.q,
-      challengeAnswer: answer,
-      clientMetadata: clientMetadata ?? null,
-      ...(user ? {} : { userNotFound: true }),
-    },
-    response: { answerCorrect: false },
-  });
-  const correct = booleanField(verdict ?? {}, 'answerCorrect') ?? false;
-  const history = [...state.h, { challengeName: 'CUSTOM_CHALLENGE', challengeResult: correct && user !== undefined, challengeMetadata: state.m }];
-  return step(cognate, pool, client, user, state.u, history, clientMetadata, deviceKeyOf(responses));
 }
 
 type Decision = { kind: 'fail' } | { kind: 'tokens' } | { kind: 'challenge'; challengeName: string };
@@ -141,14 +100,14 @@ async function defineNext(cognate: Cognate, pool: UserPool, client: AppClient, u
 }
 
 /** Asks Define what comes next and does it. */
-async function step(cognate: Cognate, pool: UserPool, client: AppClient, user: User | undefined, name: string, history: ChallengeResult[], clientMetadata: Metadata, deviceKey: string | undefined): Promise<AuthResponse> {
+export async function step(cognate: Cognate, pool: UserPool, client: AppClient, user: User | undefined, name: string, history: ChallengeResult[], clientMetadata: Metadata, deviceKey: string | undefined): Promise<Outcome> {
   const next = await defineNext(cognate, pool, client, user, name, history, clientMetadata);
   if (next.kind === 'fail') throw refused();
   if (next.kind === 'tokens') {
     // Tokens only for a real user; an unknown one fails as a wrong answer would.
     if (!user) throw refused();
     const fresh = (await cognate.users.findBySub(pool.id, user.sub)) ?? user;
-    return afterPrimaryCredential(cognate, pool, client, fresh, { deviceKey, clientMetadata });
+    return { kind: 'password-proven', user: fresh, ctx: { clientMetadata, ...(deviceKey ? { deviceKey } : {}) } };
   }
   if (next.challengeName !== 'CUSTOM_CHALLENGE') throw unusableAnswer();
   if (!triggerArn(pool, 'CreateAuthChallenge')) throw notConfigured();
@@ -172,9 +131,9 @@ async function step(cognate: Cognate, pool: UserPool, client: AppClient, user: U
     n: randomUUID(),
     e: cognate.clock.now() + sessionMs(client),
   };
-  return {
+  return respond({
     ChallengeName: 'CUSTOM_CHALLENGE',
     Session: cognate.secrets.sessions.sealJson(state, CUSTOM_SESSION_AAD, state.e + SESSION_SEAL_GRACE_MS),
     ChallengeParameters: { ...publicParameters, USERNAME: state.u },
-  };
+  });
 }

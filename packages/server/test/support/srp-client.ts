@@ -1,7 +1,8 @@
 /**
  * Client-side SRP maths, byte-for-byte what amazon-cognito-identity-js (`AuthenticationHelper`, `CognitoUser`)
- * computes, but with OpenSSL doing the exponentiations. Used by benchmarks and tests to sign in quickly.
- * See reference/protocol.md §2 and ./srp.ts for the notation.
+ * computes, but with OpenSSL doing the exponentiations: a test helper (not part of the server) that the tests and
+ * the benchmark (bench/worker.mjs) use to sign in quickly.
+ * See reference/protocol.md §2 and src/crypto/srp.ts for the notation.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -16,7 +17,7 @@ import {
   modPowN,
   padHex,
   powG,
-} from './srp.js';
+} from '../../src/crypto/srp.js';
 
 /**
  * A client secret a (128 random bytes, as the JS client) and A = g^a mod N.
@@ -50,7 +51,7 @@ export interface PasswordClaimInput {
   salt: string;
   /** SECRET_BLOCK from the challenge (base64, decoded like the JS client does). */
   secretBlock: string;
-  /** The TIMESTAMP to send, e.g. `formatTimestamp(new Date())` from ./srp.js. */
+  /** The TIMESTAMP to send, e.g. `formatTimestamp(new Date())` from src/crypto/srp.ts. */
   timestamp: string;
 }
 

@@ -1,0 +1,65 @@
+/**
+ * The administrative operations on user pools and app clients that the API actions
+ * (actions/CreateUserPool.ts …) and the `cognate` command (cli.ts) share, so both apply the same
+ * rules: CreateUserPool's checks, a pool stored together with its first signing key, a client
+ * checked against its pool's schema.
+ */
+import type { Cognate } from './cognate.js';
+import { assertMfaConfigurable } from './mfa.js';
+import { checkCustomSenders } from '../triggers/custom-senders.js';
+import { checkAttributePermissions, type AppClient, type ClientInput } from './app-clients.js';
+import { assertNoImportRunning } from './import-jobs.js';
+import type { CreateInput, SchemaAttribute, UserPool } from './user-pools.js';
+
+/**
+ * CreateUserPool: checks the settings (settingsFromInput, the MFA and custom-sender rules), then
+ * stores the pool and its first signing key in one transaction, so no pool exists without a key.
+ */
+export async function createUserPool(cognate: Pick<Cognate, 'config' | 'clock' | 'store' | 'pools' | 'keys'>, input: CreateInput): Promise<UserPool> {
+  assertMfaConfigurable(input);
+  checkCustomSenders(cognate.config, input.LambdaConfig);
+  const now = cognate.clock.now();
+  const pool = cognate.pools.build(input, now);
+  const key = await cognate.keys.generate(pool.id, now);
+  await cognate.store.transaction(async (trx) => {
+    await cognate.pools.insert(trx, pool);
+    await cognate.keys.add(trx, key);
+  });
+  return pool;
+}
+
+/** UpdateUserPool: the same MFA and custom-sender rules as CreateUserPool, against the pool as it is. */
+export async function updateUserPool(cognate: Pick<Cognate, 'config' | 'clock' | 'pools'>, input: Partial<CreateInput> & { UserPoolId: string }): Promise<UserPool> {
+  assertMfaConfigurable(input, await cognate.pools.get(input.UserPoolId));
+  checkCustomSenders(cognate.config, input.LambdaConfig);
+  return cognate.pools.update(input.UserPoolId, input, cognate.clock.now());
+}
+
+/**
+ * AddCustomAttributes: refused while an import job of the pool runs (it checks its rows against
+ * the schema it started with), then added by compare-and-set (UserPools.addCustomAttributes).
+ */
+export async function addCustomAttributes(cognate: Pick<Cognate, 'clock' | 'pools' | 'store'>, poolId: string, attributes: readonly Partial<SchemaAttribute>[]): Promise<UserPool> {
+  await assertNoImportRunning(cognate, poolId);
+  return cognate.pools.addCustomAttributes(poolId, attributes, cognate.clock.now());
+}
+
+/** DeleteUserPool: the pool with everything in it; its keys leave this node's memory at once. */
+export async function deleteUserPool(cognate: Pick<Cognate, 'pools' | 'keys'>, poolId: string): Promise<void> {
+  await cognate.pools.delete(poolId);
+  cognate.keys.forget(poolId);
+}
+
+/** CreateUserPoolClient: the pool must exist, and the client's attribute permissions fit its schema. */
+export async function createAppClient(cognate: Pick<Cognate, 'clock' | 'pools' | 'clients'>, input: ClientInput & { UserPoolId: string }): Promise<AppClient> {
+  const pool = await cognate.pools.get(input.UserPoolId);
+  checkAttributePermissions(pool, input, 'creating');
+  return cognate.clients.create(pool.id, input, cognate.clock.now());
+}
+
+/** UpdateUserPoolClient: as CreateUserPoolClient's checks, for a client of the pool. */
+export async function updateAppClient(cognate: Pick<Cognate, 'clock' | 'pools' | 'clients'>, input: ClientInput & { UserPoolId: string; ClientId: string }): Promise<AppClient> {
+  const pool = await cognate.pools.get(input.UserPoolId);
+  checkAttributePermissions(pool, input, 'updating');
+  return cognate.clients.update(pool.id, input.ClientId, input, cognate.clock.now());
+}

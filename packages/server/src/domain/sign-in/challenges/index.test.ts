@@ -1,0 +1,49 @@
+/**
+ * The challenge registry covers every ChallengeName RespondToAuthChallenge accepts today, and the
+ * names the API model lists that Cognate does not support yet are refused the way Cognito refuses
+ * a name it doesn't know ("Invalid challenge name").
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CognitoError } from '../../../errors.js';
+import type { Cognate } from '../../cognate.js';
+import type { UserPool } from '../../user-pools.js';
+import { respondToAuthChallenge } from '../respond.js';
+import { CHALLENGE_NAMES } from '../types.js';
+import { challengeHandlers } from './index.js';
+
+/** In the model's ChallengeNameType, not answerable yet: USER_AUTH's first factors and its choice, and a flow name. */
+const NOT_YET = ['ADMIN_NO_SRP_AUTH', 'PASSWORD', 'PASSWORD_SRP', 'SELECT_CHALLENGE', 'SMS_OTP', 'WEB_AUTHN'];
+
+function modelChallengeNames(): string[] {
+  const model = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../models/cognito-idp.json', import.meta.url)), 'utf8')) as { shapes: Record<string, { enum?: string[] }> };
+  return model.shapes.ChallengeNameType?.enum ?? assert.fail('ChallengeNameType is not in the model');
+}
+
+describe('challenge registry', () => {
+  it('has exactly one handler for every ChallengeName Cognate accepts', () => {
+    assert.deepEqual([...challengeHandlers.keys()].sort(), [...CHALLENGE_NAMES].sort());
+    for (const name of CHALLENGE_NAMES) assert.equal(typeof challengeHandlers.get(name), 'function', name);
+  });
+
+  it("covers the model's ChallengeNameType but for the names not supported yet", () => {
+    const model = modelChallengeNames();
+    for (const name of CHALLENGE_NAMES) assert.ok(model.includes(name), `${name} is a ChallengeNameType`);
+    assert.deepEqual(model.filter((n) => !challengeHandlers.has(n as never)).sort(), NOT_YET);
+  });
+
+  it('RespondToAuthChallenge refuses a name without a handler before anything else', async () => {
+    const pool = { id: 'us-east-1_registry' } as UserPool;
+    const cognate = { clients: { get: async () => ({ id: 'client', poolId: pool.id, settings: {} }) } } as unknown as Cognate;
+    for (const name of [...NOT_YET, 'NOT_A_CHALLENGE', '__proto__', 'constructor']) {
+      await assert.rejects(respondToAuthChallenge(cognate, { ClientId: 'client', ChallengeName: name }, pool), (e: unknown) => {
+        assert.ok(e instanceof CognitoError);
+        assert.equal(e.name, 'InvalidParameterException');
+        assert.equal(e.message, `Invalid challenge name: ${name}`);
+        return true;
+      });
+    }
+  });
+});

@@ -1,0 +1,34 @@
+/**
+ * The challenge registry: one handler per ChallengeName RespondToAuthChallenge and
+ * AdminRespondToAuthChallenge accept. A handler checks the answer and says what it proved (an
+ * Outcome, types.ts); the pipeline (pipeline.ts) takes it from there, so handlers never import it.
+ *
+ * Adding a challenge (WEB_AUTHN, EMAIL_OTP or SMS_OTP as a first factor, SELECT_CHALLENGE ...) is
+ * one new file in this folder exporting a ChallengeHandler, its name in CHALLENGE_NAMES (types.ts),
+ * and one line below. The flow that issues it (a USER_AUTH flow, say) returns its challenge as
+ * `respond(...)`; its handler ends in `password-proven` or `factors-done` to reuse the rest.
+ */
+import type { ChallengeHandler, ChallengeName } from '../types.js';
+import { passwordVerifier } from './password-verifier.js';
+import { newPasswordRequired } from './new-password-required.js';
+import { smsMfa } from './sms-mfa.js';
+import { softwareTokenMfa } from './software-token-mfa.js';
+import { emailOtp } from './email-otp.js';
+import { selectMfaType } from './select-mfa-type.js';
+import { mfaSetup } from './mfa-setup.js';
+import { deviceSrpAuth } from './device-srp-auth.js';
+import { devicePasswordVerifier } from './device-password-verifier.js';
+import { customChallenge } from './custom-challenge.js';
+
+export const challengeHandlers: ReadonlyMap<ChallengeName, ChallengeHandler> = new Map<ChallengeName, ChallengeHandler>([
+  ['PASSWORD_VERIFIER', passwordVerifier],
+  ['NEW_PASSWORD_REQUIRED', newPasswordRequired],
+  ['SMS_MFA', smsMfa],
+  ['SOFTWARE_TOKEN_MFA', softwareTokenMfa],
+  ['EMAIL_OTP', emailOtp],
+  ['SELECT_MFA_TYPE', selectMfaType],
+  ['MFA_SETUP', mfaSetup],
+  ['DEVICE_SRP_AUTH', deviceSrpAuth],
+  ['DEVICE_PASSWORD_VERIFIER', devicePasswordVerifier],
+  ['CUSTOM_CHALLENGE', customChallenge],
+]);

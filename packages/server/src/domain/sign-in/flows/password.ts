@@ -1,0 +1,60 @@
+/**
+ * USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH (ADMIN_NO_SRP_AUTH): the password itself,
+ * checked with argon2id (or the imported hash, upgraded on success). An unknown name may be
+ * brought in by the pool's UserMigration function, which checks the password itself.
+ */
+import { errors } from '../../../errors.js';
+import type { Cognate } from '../../cognate.js';
+import { checkSecretHash, type AppClient } from '../../app-clients.js';
+import { refusalBeforePassword, verifyPassword } from '../../imported-passwords.js';
+import { MAX_PASSWORD_LENGTH } from '../../passwords.js';
+import { migrateUser } from '../../user-migration.js';
+import type { UserPool } from '../../user-pools.js';
+import { required } from '../../parameters.js';
+import { lockedOut, preAuthentication, reserveDecoy, unknownUser } from '../account.js';
+import { deviceKeyOf, INCORRECT, type Metadata, type Outcome, type Params } from '../types.js';
+
+export async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+  const name = required(params, 'USERNAME');
+  const password = required(params, 'PASSWORD');
+  checkSecretHash(client, [name], params.SECRET_HASH);
+  const now = cognate.clock.now();
+  const deviceKey = deviceKeyOf(params);
+  const ctx = { clientMetadata, ...(deviceKey ? { deviceKey } : {}) };
+  if ([...password].length > MAX_PASSWORD_LENGTH) {
+    await cognate.hasher.burn(password);
+    throw errors.notAuthorized(INCORRECT);
+  }
+  let user = await cognate.users.findForSignInEvenly(pool, name);
+  if (!user) {
+    // The pool's UserMigration function may know them, having checked the password itself.
+    const migration = await migrateUser(cognate, pool, client, { source: 'Authentication', name, password, clientMetadata });
+    if (migration?.created) {
+      await preAuthentication(cognate, pool, client, migration.user, name, clientMetadata);
+      const refusal = refusalBeforePassword(client, migration.user, 'password');
+      if (refusal) throw refusal;
+      return { kind: 'password-proven', user: migration.user, ctx };
+    }
+    user = migration?.user;
+  }
+  if (!user) {
+    await preAuthentication(cognate, pool, client, undefined, name, clientMetadata);
+    // The reservation write and the password check a real user's wrong password costs (P01).
+    await reserveDecoy(cognate, pool, name, now);
+    await cognate.hasher.burn(password);
+    throw unknownUser(client);
+  }
+  if (client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, now);
+  await preAuthentication(cognate, pool, client, user, name, clientMetadata);
+  const refusal = refusalBeforePassword(client, user, 'password');
+  if (refusal) throw refusal;
+  // Counted before the slow check, so a parallel burst gets no more guesses checked than a sequence (A18).
+  if (!(await cognate.lockout.reserveAttempt(user.sub, now))) {
+    await cognate.hasher.burn(password);
+    throw lockedOut(client);
+  }
+  // An imported hash (cognate users import) is checked here and upgraded to argon2id and SRP.
+  const proven = await verifyPassword(cognate, pool, user, password);
+  if (!proven) throw errors.notAuthorized(INCORRECT);
+  return { kind: 'password-proven', user: proven, ctx };
+}

@@ -1,0 +1,101 @@
+/**
+ * InitiateAuth and AdminInitiateAuth: the AuthFlow picks a flow (flows/), whose Outcome the
+ * pipeline continues. Multi-step state travels sealed (SECRET_BLOCK, Session), so any node
+ * continues any flow and nothing lives in memory.
+ */
+import { errors } from '../../errors.js';
+import type { Cognate } from '../cognate.js';
+import { allowsFlow, type AppClient } from '../app-clients.js';
+import { clientAndPool } from '../client-context.js';
+import type { UserPool } from '../user-pools.js';
+import { required } from '../parameters.js';
+import { startSrp } from './flows/srp.js';
+import { passwordSignIn } from './flows/password.js';
+import { refreshTokens } from './flows/refresh.js';
+import { startCustomAuth } from './flows/custom-auth.js';
+import { userAuth } from './flows/user-auth.js';
+import { continueSignIn } from './pipeline.js';
+import { deviceKeyOf, respond, type AuthResponse, type Metadata, type Outcome, type Params } from './types.js';
+
+export interface InitiateAuthInput {
+  AuthFlow: string;
+  AuthParameters?: Params;
+  ClientId: string;
+  ClientMetadata?: Record<string, string>;
+}
+
+const flowNotEnabled = (flow: string) => errors.invalidParameter(`${flow} flow not enabled for this client`);
+
+/** REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN). */
+async function refreshFlow(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+  if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
+  const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH, deviceKeyOf(params), clientMetadata);
+  return respond({ ChallengeParameters: {}, AuthenticationResult: result });
+}
+
+async function srpFlow(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+  if (!allowsFlow(client.settings, 'USER_SRP_AUTH')) throw flowNotEnabled('USER_SRP_AUTH');
+  return respond(await startSrp(cognate, pool, client, params, clientMetadata));
+}
+
+async function customFlow(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+  if (!allowsFlow(client.settings, 'CUSTOM_AUTH')) throw flowNotEnabled('CUSTOM_AUTH');
+  return startCustomAuth(cognate, pool, client, params, clientMetadata);
+}
+
+export async function initiateAuth(cognate: Cognate, input: InitiateAuthInput): Promise<AuthResponse> {
+  const { client, pool } = await clientAndPool(cognate, input.ClientId);
+  const params = input.AuthParameters ?? {};
+  const metadata = input.ClientMetadata;
+  let outcome: Outcome;
+  switch (input.AuthFlow) {
+    case 'USER_SRP_AUTH':
+      outcome = await srpFlow(cognate, pool, client, params, metadata);
+      break;
+    case 'USER_PASSWORD_AUTH':
+      if (!allowsFlow(client.settings, 'USER_PASSWORD_AUTH')) throw flowNotEnabled('USER_PASSWORD_AUTH');
+      outcome = await passwordSignIn(cognate, pool, client, params, metadata);
+      break;
+    case 'REFRESH_TOKEN_AUTH':
+    case 'REFRESH_TOKEN':
+      outcome = await refreshFlow(cognate, pool, client, params, metadata);
+      break;
+    case 'CUSTOM_AUTH':
+      outcome = await customFlow(cognate, pool, client, params, metadata);
+      break;
+    case 'USER_AUTH':
+      outcome = await userAuth();
+      break;
+    default:
+      throw errors.invalidParameter('Initiate Auth method not supported.');
+  }
+  return continueSignIn(cognate, pool, client, outcome);
+}
+
+export async function adminInitiateAuth(cognate: Cognate, input: InitiateAuthInput & { UserPoolId: string }): Promise<AuthResponse> {
+  const pool = await cognate.pools.get(input.UserPoolId);
+  const client = await cognate.clients.get(pool.id, input.ClientId);
+  const params = input.AuthParameters ?? {};
+  const metadata = input.ClientMetadata;
+  let outcome: Outcome;
+  switch (input.AuthFlow) {
+    case 'ADMIN_USER_PASSWORD_AUTH':
+    case 'ADMIN_NO_SRP_AUTH':
+      if (!allowsFlow(client.settings, 'ADMIN_USER_PASSWORD_AUTH')) throw flowNotEnabled('ADMIN_NO_SRP_AUTH');
+      outcome = await passwordSignIn(cognate, pool, client, params, metadata);
+      break;
+    case 'REFRESH_TOKEN_AUTH':
+    case 'REFRESH_TOKEN':
+      outcome = await refreshFlow(cognate, pool, client, params, metadata);
+      break;
+    case 'USER_SRP_AUTH':
+      outcome = await srpFlow(cognate, pool, client, params, metadata);
+      break;
+    case 'CUSTOM_AUTH':
+      outcome = await customFlow(cognate, pool, client, params, metadata);
+      break;
+    default:
+      throw errors.invalidParameter('Initiate Auth method not supported.');
+  }
+  return continueSignIn(cognate, pool, client, outcome);
+}

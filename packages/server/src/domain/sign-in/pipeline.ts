@@ -1,0 +1,62 @@
+/**
+ * The sign-in pipeline: what follows what a flow or a challenge handler proved (an Outcome).
+ *
+ *   password proven → account checks → NEW_PASSWORD_REQUIRED (temporary password)
+ *   password settled → a remembered device stands in for MFA, or the MFA challenge the pool and user call for
+ *   factors done → DEVICE_SRP_AUTH for a device the client named, or finish
+ *   device proven → finish
+ */
+import type { Cognate } from '../cognate.js';
+import type { AppClient } from '../app-clients.js';
+import { deviceForSignIn, skipsMfa } from '../devices.js';
+import type { User } from '../users.js';
+import type { UserPool } from '../user-pools.js';
+import { assertMayUseAccount } from './account.js';
+import { newPasswordChallenge } from './challenges/new-password-required.js';
+import { deviceSrpChallenge } from './challenges/device-srp-auth.js';
+import { mfaChallenge } from './mfa/challenge.js';
+import { finish } from './finish.js';
+import type { AuthResponse, Outcome, SignInContext } from './types.js';
+
+export async function continueSignIn(cognate: Cognate, pool: UserPool, client: AppClient, outcome: Outcome): Promise<AuthResponse> {
+  switch (outcome.kind) {
+    case 'respond':
+      return outcome.response;
+    case 'password-proven':
+      return afterPassword(cognate, pool, client, outcome.user, outcome.ctx);
+    case 'password-settled':
+      return secondFactor(cognate, pool, client, outcome.user, outcome.ctx);
+    case 'factors-done':
+      return afterFactors(cognate, pool, client, outcome.user, outcome.ctx);
+    case 'device-proven':
+      return finish(cognate, pool, client, outcome.user, outcome.ctx, outcome.device);
+  }
+}
+
+/** Steps shared by every flow once the primary credential is proven. */
+async function afterPassword(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
+  await cognate.lockout.recordVerifiedPassword(user.sub);
+  assertMayUseAccount(user);
+  // A temporary password (AdminCreateUser, AdminSetUserPassword) must be replaced first.
+  if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(cognate, pool, client, user);
+  return secondFactor(cognate, pool, client, user, ctx);
+}
+
+/**
+ * What follows a settled password: a remembered device skips MFA and goes straight to device SRP;
+ * otherwise the MFA challenge the pool and user call for; then the device, then tokens. The device
+ * is looked up here once (or was, by the step that proved the password) and carried on.
+ */
+async function secondFactor(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
+  const device = ctx.device ?? (ctx.deviceKey ? await deviceForSignIn(cognate, pool, user, ctx.deviceKey) : undefined);
+  if (device && skipsMfa(pool, device)) return deviceSrpChallenge(cognate, pool, client, user, device.device_key);
+  const challenge = await mfaChallenge(cognate, pool, client, user, device?.device_key, ctx.clientMetadata);
+  return challenge ?? afterFactors(cognate, pool, client, user, { ...ctx, ...(device ? { device } : {}) });
+}
+
+/** After every factor: prove a known device, or finish (with NewDeviceMetadata when the pool tracks devices). */
+async function afterFactors(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
+  const deviceKey = ctx.device?.device_key ?? ctx.deviceKey;
+  if (deviceKey) return deviceSrpChallenge(cognate, pool, client, user, deviceKey);
+  return finish(cognate, pool, client, user, ctx);
+}

@@ -1,0 +1,95 @@
+/**
+ * The shapes the sign-in pipeline passes between its steps. A flow (flows/) or a challenge handler
+ * (challenges/) proves something and says what it proved as an {@link Outcome}; the pipeline
+ * (pipeline.ts) decides what comes next, down to the one finishing step (finish.ts). Handlers
+ * never call the pipeline, so nothing in this folder imports in a circle.
+ */
+import { errors } from '../../errors.js';
+import type { AppClient } from '../app-clients.js';
+import type { Cognate } from '../cognate.js';
+import type { Device } from '../devices.js';
+import type { AuthenticationResult } from '../tokens.js';
+import type { TokenSource } from '../token-generation.js';
+import type { User } from '../users.js';
+import type { UserPool } from '../user-pools.js';
+
+/** Every ChallengeName RespondToAuthChallenge accepts today; challenges/index.ts has a handler for each. */
+export const CHALLENGE_NAMES = [
+  'PASSWORD_VERIFIER',
+  'NEW_PASSWORD_REQUIRED',
+  'SMS_MFA',
+  'SOFTWARE_TOKEN_MFA',
+  'EMAIL_OTP',
+  'SELECT_MFA_TYPE',
+  'MFA_SETUP',
+  'DEVICE_SRP_AUTH',
+  'DEVICE_PASSWORD_VERIFIER',
+  'CUSTOM_CHALLENGE',
+] as const;
+
+export type ChallengeName = (typeof CHALLENGE_NAMES)[number];
+
+export interface AuthResponse {
+  ChallengeName?: ChallengeName;
+  Session?: string;
+  ChallengeParameters: Record<string, string>;
+  AuthenticationResult?: AuthenticationResult;
+}
+
+export type Params = Record<string, string>;
+export type Metadata = Record<string, string> | undefined;
+
+/** What one sign-in carries from step to step. */
+export interface SignInContext {
+  /** DEVICE_KEY from the client: a device it has confirmed before. */
+  deviceKey?: string;
+  /** That device, once looked up: a sign-in looks its device up once. */
+  device?: Device;
+  /** ClientMetadata of the call, for the triggers */
+  clientMetadata?: Metadata;
+  /** what led to the tokens, if they come now (TokenGeneration_<source>) */
+  source?: TokenSource;
+}
+
+/**
+ * What a flow or a challenge handler established:
+ * - `respond`: a challenge to send as it is (the next step is the client's);
+ * - `password-proven`: the user proved their password (or custom auth said so): account checks,
+ *   NEW_PASSWORD_REQUIRED for a temporary password, then the second factor;
+ * - `password-settled`: the user's password is their own (after NEW_PASSWORD_REQUIRED): the second factor;
+ * - `factors-done`: MFA answered (or set up): the device's proof if the client named one, else finish;
+ * - `device-proven`: the device proved its secret: finish.
+ */
+export type Outcome =
+  | { kind: 'respond'; response: AuthResponse }
+  | { kind: 'password-proven' | 'password-settled' | 'factors-done'; user: User; ctx: SignInContext }
+  | { kind: 'device-proven'; user: User; device: Device; ctx: SignInContext };
+
+export const respond = (response: AuthResponse): Outcome => ({ kind: 'respond', response });
+
+/** An answer to a challenge, as RespondToAuthChallenge and AdminRespondToAuthChallenge give it. */
+export interface ChallengeAnswer {
+  pool: UserPool;
+  client: AppClient;
+  challengeName: ChallengeName;
+  responses: Params;
+  session: string | undefined;
+  clientMetadata: Metadata;
+}
+
+/** One challenge's handler: checks the answer and says what it proved. */
+export type ChallengeHandler = (cognate: Cognate, answer: ChallengeAnswer) => Promise<Outcome>;
+
+export const INCORRECT = 'Incorrect username or password.';
+
+/** How long a challenge stays answerable: the client's AuthSessionValidity, in minutes (3 by default). */
+export const sessionMs = (client: AppClient) => client.settings.AuthSessionValidity * 60_000;
+
+/** How long a sealed Session still opens after its own expiry, so a late answer hears "session is expired" rather than "invalid". */
+export const SESSION_SEAL_GRACE_MS = 60_000;
+
+export const invalidSession = () => errors.notAuthorized('Invalid session for the user.');
+export const expiredSession = () => errors.notAuthorized('Invalid session for the user, session is expired.');
+
+/** DEVICE_KEY as clients send it (amazon-cognito-identity-js sends null after forgetting a device). */
+export const deviceKeyOf = (params: Params): string | undefined => (typeof params.DEVICE_KEY === 'string' && params.DEVICE_KEY !== '' ? params.DEVICE_KEY : undefined);
