@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { errors } from '../errors.js';
 import type { Executor, Store } from '../store/db.js';
 import * as userStore from '../store/users.js';
+import { findUserPoolRow } from '../store/user-pools.js';
 import type { Sealer } from '../crypto/seal.js';
 import { createVerifier } from '../crypto/srp.js';
 import { srpPoolName } from './ids.js';
@@ -195,9 +196,10 @@ export class Users {
   private async aliasSettingsOf(db: Db, poolId: string): Promise<AliasSettings | undefined> {
     const cached = this.aliasSettingsCache.get(poolId);
     if (cached) return cached;
-    const settingsJson = await userStore.poolSettingsJson(db, poolId);
-    if (settingsJson === undefined) return undefined;
-    const settings = aliasSettings(JSON.parse(settingsJson) as UserPool['settings']);
+    // Read on the caller's executor: inside a transaction, a read must not wait for a second connection (SQLite has one).
+    const row = await findUserPoolRow(db, poolId);
+    if (!row) return undefined;
+    const settings = aliasSettings(JSON.parse(row.settings) as UserPool['settings']);
     if (this.aliasSettingsCache.size > 10_000) this.aliasSettingsCache.clear();
     this.aliasSettingsCache.set(poolId, settings);
     return settings;

@@ -264,15 +264,3 @@ export async function setPendingValue(db: Executor, p: { poolId: string; userId:
 export async function deletePendingValue(db: Executor, sub: string, name: string): Promise<void> {
   await db.deleteFrom('pending_attributes').where('user_id', '=', sub).where('name', '=', name).execute();
 }
-
-// ---------------------------------------------------------------------------------------------
-// The pool settings aliases depend on
-
-/**
- * The pool's stored settings (JSON), read on the caller's executor: a read inside a transaction
- * must not wait for a second connection (SQLite has one). Undefined for an unknown pool.
- */
-export async function poolSettingsJson(db: Executor, poolId: string): Promise<string | undefined> {
-  const row = await db.selectFrom('user_pools').select('settings').where('id', '=', poolId).executeTakeFirst();
-  return row?.settings;
-}
