@@ -55,9 +55,8 @@ export class IamRoles {
       policies: Object.fromEntries(Object.entries(p.policies ?? {}).map(([k, v]) => [k, parsePolicy(v)])),
       createdAt: now,
     };
-    const existing = await this.findByName(p.name);
-    if (existing) throw iamErrors.entityAlreadyExists(`Role with name ${p.name} already exists.`);
-    await roleStore.insertRole(this.store.db, role, now);
+    // One statement decides, so two concurrent CreateRole calls of one name can't both succeed.
+    if (!(await roleStore.insertRole(this.store.db, role, now))) throw iamErrors.entityAlreadyExists(`Role with name ${p.name} already exists.`);
     this.cache.delete(role.arn);
     return role;
   }

@@ -28,8 +28,14 @@ function rowToRole(row: { arn: string; policy: string; created_at: number }): St
 const policyColumn = (role: { name: string; trust: PolicyDocument | null; policies: Record<string, PolicyDocument> }) =>
   JSON.stringify({ name: role.name, trust: role.trust, policies: role.policies } satisfies PolicyColumn);
 
-export async function insertRole(db: Executor, role: StoredRole, now: number): Promise<void> {
-  await db.insertInto('iam_roles').values({ arn: role.arn, name: role.name, policy: policyColumn(role), created_at: role.createdAt, updated_at: now }).execute();
+/** Inserts a role unless one of that name (or ARN) exists; whether it did. */
+export async function insertRole(db: Executor, role: StoredRole, now: number): Promise<boolean> {
+  const result = await db
+    .insertInto('iam_roles')
+    .values({ arn: role.arn, name: role.name, policy: policyColumn(role), created_at: role.createdAt, updated_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function findRoleByArn(db: Executor, arn: string): Promise<StoredRole | undefined> {

@@ -374,6 +374,20 @@ for (const kind of databaseKinds) {
         await assert.rejects(roles.delete(name), (err: unknown) => err instanceof IamError && err.code === 'NoSuchEntity');
       });
 
+      it('concurrent creates of one role name or one provider: exactly one succeeds, the rest are EntityAlreadyExists', async () => {
+        const e = env();
+        const name = unique('Racer').replace(/[^\w+=,.@-]/g, '');
+        const isTaken = (r: PromiseSettledResult<unknown>) => r.status === 'rejected' && r.reason instanceof IamError && r.reason.code === 'EntityAlreadyExists';
+        // The same name under two paths is two ARNs but one name: still one role.
+        const roles = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => e.cognate.identity.roles.create({ name, path: i % 2 ? '/a/' : '/', trust: ROLE_TRUST }, e.clock.now())));
+        assert.equal(roles.filter((r) => r.status === 'fulfilled').length, 1, JSON.stringify(roles.map((r) => r.status)));
+        assert.ok(roles.filter((r) => r.status === 'rejected').every(isTaken));
+        const host = `${unique('racer')}.example`;
+        const providers = await Promise.allSettled(Array.from({ length: 6 }, () => e.cognate.identity.external.createOidc(`https://${host}`, [], e.clock.now())));
+        assert.equal(providers.filter((r) => r.status === 'fulfilled').length, 1);
+        assert.ok(providers.filter((r) => r.status === 'rejected').every(isTaken));
+      });
+
       it('stores OIDC and SAML providers by ARN and kind', async () => {
         const e = env();
         const external = e.cognate.identity.external;
@@ -382,13 +396,13 @@ for (const kind of databaseKinds) {
         assert.deepEqual(oidc, { arn: `arn:aws:iam::000000000000:oidc-provider/${host}`, url: `https://${host}`, clientIds: ['client-1'] });
         assert.deepEqual(await external.findOidc(oidc.arn), oidc);
         assert.equal(await external.findSaml(oidc.arn), undefined, 'an OIDC provider is not a SAML one');
-        assert.equal(await providerStore.providerExists(e.db, oidc.arn), true);
+        assert.deepEqual(await providerStore.findProvider(e.db, oidc.arn, 'oidc'), { url: oidc.url, clientIds: ['client-1'] });
         await assert.rejects(external.createOidc(`https://${host}`, [], e.clock.now()), (err: unknown) => err instanceof IamError && err.code === 'EntityAlreadyExists');
         const saml = await external.createSaml(unique('Saml').replace(/[^\w._-]/g, ''), '<md/>', e.clock.now());
         assert.deepEqual(await external.findSaml(saml.arn), saml);
         assert.equal(await external.findOidc(saml.arn), undefined);
         await external.delete(oidc.arn);
-        assert.equal(await providerStore.providerExists(e.db, oidc.arn), false);
+        assert.equal(await providerStore.findProvider(e.db, oidc.arn, 'oidc'), undefined);
         assert.equal(await providerStore.deleteProvider(e.db, oidc.arn), false);
         await assert.rejects(external.delete(oidc.arn), (err: unknown) => err instanceof IamError && err.code === 'NoSuchEntity');
         assert.deepEqual(await external.findSaml(saml.arn), saml);
