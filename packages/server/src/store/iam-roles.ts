@@ -48,9 +48,24 @@ export async function findRoleByName(db: Executor, name: string): Promise<Stored
   return row ? rowToRole(row) : undefined;
 }
 
-/** Replaces the role's trust and permission policies. */
-export async function updateRolePolicies(db: Executor, role: Omit<StoredRole, 'createdAt'>, now: number): Promise<void> {
-  await db.updateTable('iam_roles').set({ policy: policyColumn(role), updated_at: now }).where('arn', '=', role.arn).execute();
+/**
+ * A role with the stored text of its policies, which {@link updateRolePolicies} compares against
+ * (compare-and-set: a change made since the read is not overwritten).
+ */
+export async function findRoleForUpdate(db: Executor, name: string): Promise<{ role: StoredRole; version: string } | undefined> {
+  const row = await db.selectFrom('iam_roles').selectAll().where('name', '=', name).executeTakeFirst();
+  return row ? { role: rowToRole(row), version: row.policy } : undefined;
+}
+
+/** Replaces the role's trust and permission policies if they are still `expected` (as read); whether it did. */
+export async function updateRolePolicies(db: Executor, role: Omit<StoredRole, 'createdAt'>, now: number, expected: string): Promise<boolean> {
+  const result = await db
+    .updateTable('iam_roles')
+    .set({ policy: policyColumn(role), updated_at: now })
+    .where('arn', '=', role.arn)
+    .where('policy', '=', expected)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function deleteRole(db: Executor, arn: string): Promise<void> {

@@ -388,6 +388,28 @@ for (const kind of databaseKinds) {
         assert.ok(providers.filter((r) => r.status === 'rejected').every(isTaken));
       });
 
+      it('concurrent policy changes of one role all land (compare-and-set)', async () => {
+        const e = env();
+        const roles = e.cognate.identity.roles;
+        const name = unique('Busy').replace(/[^\w+=,.@-]/g, '');
+        await roles.create({ name, trust: ROLE_TRUST, policies: { gone: ALLOW_ALL } }, e.clock.now());
+        const names = Array.from({ length: 6 }, (_, i) => `p${i}`);
+        const denyTrust = { Statement: [{ Effect: 'Deny', Principal: '*', Action: '*' }] };
+        await Promise.all([
+          ...names.map((p) => roles.putPolicy(name, p, ALLOW_ALL, e.clock.now())),
+          roles.updateTrust(name, denyTrust, e.clock.now()),
+          roles.deletePolicy(name, 'gone', e.clock.now()),
+        ]);
+        const read = await roleStore.findRoleByName(e.db, name);
+        assert.deepEqual(Object.keys(read!.policies).sort(), names);
+        assert.equal(read!.trust?.Statement[0]?.Effect, 'Deny');
+        // Names that are properties of every object are not policies.
+        for (const p of ['toString', 'constructor', '__proto__']) {
+          await assert.rejects(roles.getPolicy(name, p), (err: unknown) => err instanceof IamError && err.code === 'NoSuchEntity', p);
+          await assert.rejects(roles.deletePolicy(name, p, e.clock.now()), (err: unknown) => err instanceof IamError && err.code === 'NoSuchEntity', p);
+        }
+      });
+
       it('stores OIDC and SAML providers by ARN and kind', async () => {
         const e = env();
         const external = e.cognate.identity.external;
