@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import type { IdentityPool } from '../../src/identity/identity-pools.js';
+import { identityPoolArn, type IdentityPool } from '../../src/identity/identity-pools.js';
 import type { VerifiedLogin } from '../../src/identity/logins.js';
 import { IamError } from '../../src/identity/iam-errors.js';
 import * as identityStore from '../../src/store/identities.js';
@@ -320,6 +320,30 @@ for (const kind of databaseKinds) {
           next = page.next;
         } while (next !== undefined);
         assert.deepEqual(seen, all.map((p) => p.id));
+      });
+
+      it('concurrent tag and principal-tag changes of one pool all land (compare-and-set)', async () => {
+        const e = env();
+        const pools = e.cognate.identity.pools;
+        const pool = await newIdentityPool(e, { DeveloperProviderName: 'login.example', SupportedLoginProviders: { 'accounts.google.com': 'app' }, IdentityPoolTags: { old: 'x' } });
+        const arn = identityPoolArn(e.cognate.config.region, pool.id);
+        const keys = Array.from({ length: 6 }, (_, i) => `k${i}`);
+        await Promise.all([
+          ...keys.map((k) => pools.tag(arn, { [k]: k }, e.clock.now())),
+          pools.untag(arn, ['old'], e.clock.now()),
+          pools.setPrincipalTags(pool.id, 'login.example', false, { a: 'sub' }, e.clock.now()),
+          pools.setPrincipalTags(pool.id, 'accounts.google.com', true, undefined, e.clock.now()),
+        ]);
+        const read = await poolStore.findIdentityPool(e.db, pool.id);
+        assert.deepEqual(read!.tags, Object.fromEntries(keys.map((k) => [k, k])));
+        assert.deepEqual(read!.principalTags, {
+          'login.example': { UseDefaults: false, PrincipalTags: { a: 'sub' } },
+          'accounts.google.com': { UseDefaults: true, PrincipalTags: { username: 'sub', client: 'aud' } },
+        });
+        // Tagging another pool's ARN changes nothing here.
+        const other = await newIdentityPool(e);
+        await pools.tag(identityPoolArn(e.cognate.config.region, other.id), { elsewhere: 'y' }, e.clock.now());
+        assert.equal((await poolStore.findIdentityPool(e.db, pool.id))!.tags.elsewhere, undefined);
       });
 
       it('deleting a pool deletes its identities and logins (cascade), not another pool\'s', async () => {
