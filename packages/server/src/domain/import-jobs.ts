@@ -32,7 +32,7 @@ import { randomString } from './ids.js';
 import { hashSupport, type PasswordHashingAlgorithm } from './imported-passwords.js';
 import { openPageToken, sealPageToken } from './page-tokens.js';
 import { BATCH, checkRows, csvHeader, csvRows, DuplicateTracker, ImportFileError, insertUsers, type ImportMode, type ImportRow, type PreparedUser, type Rejection } from './user-import.js';
-import { isUniqueViolation } from './users.js';
+import { isUniqueViolation } from '../store/constraints.js';
 import { isTransientStoreError } from '../store/faults.js';
 
 export type ImportJobStatus = 'Created' | 'Pending' | 'InProgress' | 'Stopping' | 'Expired' | 'Stopped' | 'Failed' | 'Succeeded';

@@ -183,20 +183,17 @@ export class Tokens {
       const iat = epochSeconds(now);
       const lifetimes = tokenLifetimes(t.client.settings);
       const authTime = t.authTime ?? iat;
-      const originJti = t.originJti;
-      const refreshToken = t.refreshToken;
-      const q = { ...p, ...t };
       const eventId = randomUUID();
       const groupsClaim = groups.groups.length > 0 ? { 'cognito:groups': groups.groups } : {};
       const idClaims = customized(
         {
-          sub: q.user.sub,
+          sub: p.user.sub,
           ...groupClaimsOf(groups),
-          ...attributeClaims(q.user, q.client),
+          ...attributeClaims(p.user, t.client),
           iss,
-          'cognito:username': q.user.username,
-          origin_jti: originJti,
-          aud: q.client.id,
+          'cognito:username': p.user.username,
+          origin_jti: t.originJti,
+          aud: t.client.id,
           event_id: eventId,
           token_use: 'id',
           auth_time: authTime,
@@ -204,30 +201,30 @@ export class Tokens {
           iat,
           jti: randomUUID(),
         },
-        q.customize?.id,
+        p.customize?.id,
       );
       const accessClaims = customized(
         {
-          sub: q.user.sub,
+          sub: p.user.sub,
           ...groupsClaim,
-          ...(q.deviceKey ? { device_key: q.deviceKey } : {}),
+          ...(t.deviceKey ? { device_key: t.deviceKey } : {}),
           iss,
-          client_id: q.client.id,
-          origin_jti: originJti,
+          client_id: t.client.id,
+          origin_jti: t.originJti,
           event_id: eventId,
           token_use: 'access',
-          scope: scopeOf(q.customize?.access),
+          scope: scopeOf(p.customize?.access),
           auth_time: authTime,
           exp: iat + lifetimes.access,
           iat,
           jti: randomUUID(),
-          username: q.user.username,
+          username: p.user.username,
         },
-        q.customize?.access,
+        p.customize?.access,
       );
       const idToken = signJwt(idClaims, key);
       const accessToken = signJwt(accessClaims, key);
-      return { AccessToken: accessToken, ExpiresIn: lifetimes.access, TokenType: 'Bearer', IdToken: idToken, ...(refreshToken ? { RefreshToken: refreshToken } : {}) };
+      return { AccessToken: accessToken, ExpiresIn: lifetimes.access, TokenType: 'Bearer', IdToken: idToken, ...(t.refreshToken ? { RefreshToken: t.refreshToken } : {}) };
     };
   }
 

@@ -23,6 +23,10 @@ import * as mfaStore from '../../src/store/mfa.js';
 import * as refreshTokenStore from '../../src/store/refresh-tokens.js';
 import * as spentSessions from '../../src/store/spent-sessions.js';
 import { databaseKinds } from '../support/postgres.js';
+import { computePasswordClaim, generateClientEphemeral } from '../support/srp-client.js';
+import { formatTimestamp } from '../../src/crypto/srp.js';
+import { initiateAuth } from '../../src/domain/sign-in/initiate-auth.js';
+import { respondToAuthChallenge } from '../../src/domain/sign-in/respond.js';
 import { MINUTE, SECOND, newClient, newPool, newUser, openEnv, type Env, type Kind } from './harness.js';
 
 function useEnv(kind: Kind): () => Env {
@@ -67,6 +71,22 @@ function failing(kind: RootOperationNode['kind'], table: string): KyselyPlugin {
       return Promise.resolve(args.result);
     },
   };
+}
+
+/** A plugin that counts the SELECTs from `table` it sees. */
+function countingSelects(table: string): KyselyPlugin & { count: number } {
+  const plugin = {
+    count: 0,
+    transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+      const node = args.node as unknown as { kind: string; from?: { froms: { table?: { identifier?: { name: string } } }[] } };
+      if (node.kind === 'SelectQueryNode' && node.from?.froms.some((f) => f.table?.identifier?.name === table)) plugin.count++;
+      return args.node;
+    },
+    transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+      return Promise.resolve(args.result);
+    },
+  };
+  return plugin;
 }
 
 /** The domain with every transaction it opens running through `plugin` (reads outside transactions untouched). */
@@ -310,6 +330,33 @@ for (const kind of databaseKinds) {
         assert.equal(await lockoutStore.lockedUntil(db, ub.sub), null);
         await lockoutStore.clear(db, ua.sub);
         assert.equal(await lockoutStore.lockedUntil(db, ua.sub), null);
+      });
+    });
+
+    // -------------------------------------------------------------------------------------------
+    describe('one look-up', () => {
+      it('an SRP sign-in that names a device reads the device once before DEVICE_SRP_AUTH', async () => {
+        const e = env();
+        const pool = await newPool(e, { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false } });
+        const client = await newClient(e, pool);
+        const password = 'Correct-Horse-9';
+        const user = await newUser(e, pool, `once-${randomUUID().slice(0, 8)}`, {}, { password });
+        const key = `us-east-1_${randomUUID()}`;
+        await deviceStore.insert(e.db, device(e, pool.id, user.sub, key, { salt: 'ab', verifier_sealed: 'sealed', confirmed_at: e.clock.now() }));
+        const { a, A } = generateClientEphemeral();
+        const start = await initiateAuth(e.cognate, { AuthFlow: 'USER_SRP_AUTH', ClientId: client.id, AuthParameters: { USERNAME: user.username, SRP_A: A } });
+        const c = start.ChallengeParameters;
+        const timestamp = formatTimestamp(new Date(e.clock.now()));
+        const signature = computePasswordClaim({ poolName: pool.id.split('_')[1]!, userId: c.USER_ID_FOR_SRP!, password, a, A, B: c.SRP_B!, salt: c.SALT!, secretBlock: c.SECRET_BLOCK!, timestamp });
+        const counter = countingSelects('devices');
+        const counted: Cognate = { ...e.cognate, store: { ...e.cognate.store, db: e.cognate.store.db.withPlugin(counter) } };
+        const answer = await respondToAuthChallenge(counted, {
+          ClientId: client.id,
+          ChallengeName: 'PASSWORD_VERIFIER',
+          ChallengeResponses: { USERNAME: c.USER_ID_FOR_SRP!, PASSWORD_CLAIM_SECRET_BLOCK: c.SECRET_BLOCK!, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp, DEVICE_KEY: key },
+        });
+        assert.equal(answer.ChallengeName, 'DEVICE_SRP_AUTH');
+        assert.equal(counter.count, 1);
       });
     });
 

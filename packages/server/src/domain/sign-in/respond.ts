@@ -6,7 +6,7 @@ import { errors } from '../../errors.js';
 import type { Cognate } from '../cognate.js';
 import { clientAndPool } from '../client-context.js';
 import type { UserPool } from '../user-pools.js';
-import { challengeHandlers } from './challenges/index.js';
+import { challengeHandler } from './challenges/index.js';
 import { continueSignIn } from './pipeline.js';
 import type { AuthResponse, ChallengeName, Params } from './types.js';
 
@@ -21,7 +21,7 @@ export interface RespondInput {
 /** RespondToAuthChallenge; AdminRespondToAuthChallenge passes the pool it named. */
 export async function respondToAuthChallenge(cognate: Cognate, input: RespondInput, pool?: UserPool): Promise<AuthResponse> {
   const found = pool ? { pool, client: await cognate.clients.get(pool.id, input.ClientId) } : await clientAndPool(cognate, input.ClientId);
-  const handler = challengeHandlers.get(input.ChallengeName as ChallengeName);
+  const handler = challengeHandler(input.ChallengeName);
   if (!handler) throw errors.invalidParameter(`Invalid challenge name: ${input.ChallengeName}`);
   const outcome = await handler(cognate, {
     pool: found.pool,

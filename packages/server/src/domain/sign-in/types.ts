@@ -6,6 +6,7 @@
  */
 import { errors } from '../../errors.js';
 import type { AppClient } from '../app-clients.js';
+import type { ChallengeName } from './challenges/index.js';
 import type { Cognate } from '../cognate.js';
 import type { Device } from '../devices.js';
 import type { AuthenticationResult } from '../tokens.js';
@@ -13,21 +14,8 @@ import type { TokenSource } from '../token-generation.js';
 import type { User } from '../users.js';
 import type { UserPool } from '../user-pools.js';
 
-/** Every ChallengeName RespondToAuthChallenge accepts today; challenges/index.ts has a handler for each. */
-export const CHALLENGE_NAMES = [
-  'PASSWORD_VERIFIER',
-  'NEW_PASSWORD_REQUIRED',
-  'SMS_MFA',
-  'SOFTWARE_TOKEN_MFA',
-  'EMAIL_OTP',
-  'SELECT_MFA_TYPE',
-  'MFA_SETUP',
-  'DEVICE_SRP_AUTH',
-  'DEVICE_PASSWORD_VERIFIER',
-  'CUSTOM_CHALLENGE',
-] as const;
-
-export type ChallengeName = (typeof CHALLENGE_NAMES)[number];
+/** A ChallengeName Cognate answers: a key of the challenge registry (challenges/index.ts). */
+export type { ChallengeName };
 
 export interface AuthResponse {
   ChallengeName?: ChallengeName;

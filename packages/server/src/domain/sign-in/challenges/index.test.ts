@@ -11,8 +11,21 @@ import { CognitoError } from '../../../errors.js';
 import type { Cognate } from '../../cognate.js';
 import type { UserPool } from '../../user-pools.js';
 import { respondToAuthChallenge } from '../respond.js';
-import { CHALLENGE_NAMES } from '../types.js';
-import { challengeHandlers } from './index.js';
+import { challengeHandler, challengeHandlers } from './index.js';
+
+/** What RespondToAuthChallenge answered before the registry (the switch in the former domain/auth.ts). */
+const ACCEPTED_TODAY = [
+  'CUSTOM_CHALLENGE',
+  'DEVICE_PASSWORD_VERIFIER',
+  'DEVICE_SRP_AUTH',
+  'EMAIL_OTP',
+  'MFA_SETUP',
+  'NEW_PASSWORD_REQUIRED',
+  'PASSWORD_VERIFIER',
+  'SELECT_MFA_TYPE',
+  'SMS_MFA',
+  'SOFTWARE_TOKEN_MFA',
+];
 
 /** In the model's ChallengeNameType, not answerable yet: USER_AUTH's first factors and its choice, and a flow name. */
 const NOT_YET = ['ADMIN_NO_SRP_AUTH', 'PASSWORD', 'PASSWORD_SRP', 'SELECT_CHALLENGE', 'SMS_OTP', 'WEB_AUTHN'];
@@ -23,15 +36,15 @@ function modelChallengeNames(): string[] {
 }
 
 describe('challenge registry', () => {
-  it('has exactly one handler for every ChallengeName Cognate accepts', () => {
-    assert.deepEqual([...challengeHandlers.keys()].sort(), [...CHALLENGE_NAMES].sort());
-    for (const name of CHALLENGE_NAMES) assert.equal(typeof challengeHandlers.get(name), 'function', name);
+  it('has exactly one handler for every ChallengeName Cognate accepted before it', () => {
+    assert.deepEqual(Object.keys(challengeHandlers).sort(), ACCEPTED_TODAY);
+    for (const name of ACCEPTED_TODAY) assert.equal(typeof challengeHandler(name), 'function', name);
   });
 
   it("covers the model's ChallengeNameType but for the names not supported yet", () => {
     const model = modelChallengeNames();
-    for (const name of CHALLENGE_NAMES) assert.ok(model.includes(name), `${name} is a ChallengeNameType`);
-    assert.deepEqual(model.filter((n) => !challengeHandlers.has(n as never)).sort(), NOT_YET);
+    for (const name of ACCEPTED_TODAY) assert.ok(model.includes(name), `${name} is a ChallengeNameType`);
+    assert.deepEqual(model.filter((n) => challengeHandler(n) === undefined).sort(), NOT_YET);
   });
 
   it('RespondToAuthChallenge refuses a name without a handler before anything else', async () => {

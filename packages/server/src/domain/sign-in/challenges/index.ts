@@ -4,11 +4,11 @@
  * Outcome, types.ts); the pipeline (pipeline.ts) takes it from there, so handlers never import it.
  *
  * Adding a challenge (WEB_AUTHN, EMAIL_OTP or SMS_OTP as a first factor, SELECT_CHALLENGE ...) is
- * one new file in this folder exporting a ChallengeHandler, its name in CHALLENGE_NAMES (types.ts),
- * and one line below. The flow that issues it (a USER_AUTH flow, say) returns its challenge as
- * `respond(...)`; its handler ends in `password-proven` or `factors-done` to reuse the rest.
+ * one new file in this folder exporting a ChallengeHandler, and one line below: the ChallengeName
+ * type is this object's keys. The flow that issues it (a USER_AUTH flow, say) returns its challenge
+ * as `respond(...)`; its handler ends in `password-proven` or `factors-done` to reuse the rest.
  */
-import type { ChallengeHandler, ChallengeName } from '../types.js';
+import type { ChallengeHandler } from '../types.js';
 import { passwordVerifier } from './password-verifier.js';
 import { newPasswordRequired } from './new-password-required.js';
 import { smsMfa } from './sms-mfa.js';
@@ -20,15 +20,23 @@ import { deviceSrpAuth } from './device-srp-auth.js';
 import { devicePasswordVerifier } from './device-password-verifier.js';
 import { customChallenge } from './custom-challenge.js';
 
-export const challengeHandlers: ReadonlyMap<ChallengeName, ChallengeHandler> = new Map<ChallengeName, ChallengeHandler>([
-  ['PASSWORD_VERIFIER', passwordVerifier],
-  ['NEW_PASSWORD_REQUIRED', newPasswordRequired],
-  ['SMS_MFA', smsMfa],
-  ['SOFTWARE_TOKEN_MFA', softwareTokenMfa],
-  ['EMAIL_OTP', emailOtp],
-  ['SELECT_MFA_TYPE', selectMfaType],
-  ['MFA_SETUP', mfaSetup],
-  ['DEVICE_SRP_AUTH', deviceSrpAuth],
-  ['DEVICE_PASSWORD_VERIFIER', devicePasswordVerifier],
-  ['CUSTOM_CHALLENGE', customChallenge],
-]);
+export const challengeHandlers = {
+  PASSWORD_VERIFIER: passwordVerifier,
+  NEW_PASSWORD_REQUIRED: newPasswordRequired,
+  SMS_MFA: smsMfa,
+  SOFTWARE_TOKEN_MFA: softwareTokenMfa,
+  EMAIL_OTP: emailOtp,
+  SELECT_MFA_TYPE: selectMfaType,
+  MFA_SETUP: mfaSetup,
+  DEVICE_SRP_AUTH: deviceSrpAuth,
+  DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
+  CUSTOM_CHALLENGE: customChallenge,
+} satisfies Record<string, ChallengeHandler>;
+
+/** The ChallengeNames Cognate answers: the registry's keys. */
+export type ChallengeName = keyof typeof challengeHandlers;
+
+/** The handler for `name`, if it is a registered ChallengeName (own keys only: `__proto__` is no challenge). */
+export function challengeHandler(name: string): ChallengeHandler | undefined {
+  return Object.hasOwn(challengeHandlers, name) ? challengeHandlers[name as ChallengeName] : undefined;
+}
