@@ -6,11 +6,11 @@
  * Why two HTTP stacks behind the one listener. The API POSTs (awsJson, and the query protocol's and identity
  * verifier's form/JSON POSTs) are served straight from node:http: they are every API call, the hot path, and
  * handing each to Hono meant building a WHATWG Request and Response around it, which cost about a quarter of a
- * GetUser's server CPU. Serving them raw (with prepared-statement reuse and the settings cache) cut the CPU per
+ * GetUser's server CPU. Serving them raw, together with prepared-statement reuse and a settings cache, cut the CPU per
  * operation by 26% (SRP), 31% (refresh) and 66% (GetUser), and the verifier went from 0.45 to 0.15 ms per check
  * (docs/benchmarks.md, "History" and "Verifier over HTTP"). Everything else — GETs, preflights, the upload PUT —
  * is rare, has routes and parameters, and reads better as a Hono app. What the two must answer alike (CORS, the
- * body limit and its 413, the Date header) lives once, in protocol/http-common.ts.
+ * body limit and its 413, the Date header, the 500/503 fault answers) lives once, in protocol/http-common.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,7 +20,7 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 import type { Cognate } from './domain/cognate.js';
 import { startImportJobSweeper } from './domain/import-jobs.js';
 import { handleAwsJson } from './protocol/awsjson.js';
-import { honoBodyLimit, honoCorsAndDate, readBody, sendRaw, type BodyDialect } from './protocol/http-common.js';
+import { faultBody, honoBodyLimit, honoCorsAndDate, readBody, sendRaw, UNAVAILABLE, type BodyDialect } from './protocol/http-common.js';
 import { isTransientStoreError } from './store/faults.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
 import { handleQuery } from './protocol/query.js';
@@ -138,11 +138,11 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
     if (err instanceof HTTPException) return err.getResponse();
     if (isTransientStoreError(err)) {
       cognate.log.warn({ err }, 'database unavailable');
-      c.header('retry-after', '1');
-      return c.json({ __type: 'InternalErrorException', message: 'The service is temporarily unavailable; try again.' }, 503);
+      c.header('retry-after', UNAVAILABLE.retryAfterSeconds);
+      return c.json(faultBody(true), UNAVAILABLE.status);
     }
     cognate.log.error({ err }, 'unhandled error');
-    return c.json({ __type: 'InternalErrorException', message: 'An internal error occurred.' }, 500);
+    return c.json(faultBody(false), 500);
   });
   return app;
 }
@@ -193,11 +193,11 @@ function verifyListener(cognate: Cognate) {
           if (isTransientStoreError(err)) {
             // The same retryable answer as the API's (protocol/awsjson.ts): 503 with Retry-After.
             cognate.log.warn({ err }, 'database unavailable');
-            send(cognate, req, res, { status: 503, headers: { 'content-type': 'application/json', 'retry-after': '1' }, body: JSON.stringify({ __type: 'InternalErrorException', message: 'The service is temporarily unavailable; try again.' }) });
+            send(cognate, req, res, { status: UNAVAILABLE.status, headers: { 'content-type': 'application/json', 'retry-after': UNAVAILABLE.retryAfterSeconds }, body: JSON.stringify(faultBody(true)) });
             return;
           }
           cognate.log.error({ err }, 'unhandled error');
-          send(cognate, req, res, { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ __type: 'InternalErrorException', message: 'An internal error occurred.' }) });
+          send(cognate, req, res, { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify(faultBody(false)) });
         },
       );
     });

@@ -22,6 +22,7 @@ export const QUERY_ERRORS = {
   AccessDenied: 403,
   NoSuchEntity: 404,
   EntityAlreadyExists: 409,
+  ConcurrentModification: 409,
   // SigV4 (protocol/sigv4.ts): the status comes with the error.
   IncompleteSignatureException: 400,
   InvalidSignatureException: 403,

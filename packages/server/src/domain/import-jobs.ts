@@ -32,7 +32,7 @@ import { randomString } from './ids.js';
 import { hashSupport, type PasswordHashingAlgorithm } from './imported-passwords.js';
 import { openPageToken, sealPageToken } from './page-tokens.js';
 import { BATCH, checkRows, csvHeader, csvRows, DuplicateTracker, ImportFileError, insertUsers, type ImportMode, type ImportRow, type PreparedUser, type Rejection } from './user-import.js';
-import { isUniqueViolation } from './users.js';
+import { isUniqueViolation } from '../store/constraints.js';
 import { isTransientStoreError } from '../store/faults.js';
 
 export type ImportJobStatus = 'Created' | 'Pending' | 'InProgress' | 'Stopping' | 'Expired' | 'Stopped' | 'Failed' | 'Succeeded';
@@ -122,7 +122,7 @@ async function expireIfDue(cognate: Cognate, row: JobRow): Promise<JobRow> {
  * Refuses a schema change while an import job of the pool is running: the job checked its rows
  * against the schema it started with (AddCustomAttributes → UserImportInProgressException).
  */
-export async function assertNoImportRunning(cognate: Cognate, poolId: string): Promise<void> {
+export async function assertNoImportRunning(cognate: Pick<Cognate, 'store'>, poolId: string): Promise<void> {
   const running = await jobStore.activeImportJobOfPool(cognate.store.db, poolId);
   if (running) throw new CognitoError('UserImportInProgressException', `User import job ${running} is in progress for this user pool; try again when it has finished.`);
 }

@@ -8,7 +8,8 @@ import type { Cognate } from './cognate.js';
 import { assertMfaConfigurable } from './mfa.js';
 import { checkCustomSenders } from '../triggers/custom-senders.js';
 import { checkAttributePermissions, type AppClient, type ClientInput } from './app-clients.js';
-import type { CreateInput, UserPool } from './user-pools.js';
+import { assertNoImportRunning } from './import-jobs.js';
+import type { CreateInput, SchemaAttribute, UserPool } from './user-pools.js';
 
 /**
  * CreateUserPool: checks the settings (settingsFromInput, the MFA and custom-sender rules), then
@@ -32,6 +33,15 @@ export async function updateUserPool(cognate: Pick<Cognate, 'config' | 'clock' |
   assertMfaConfigurable(input, await cognate.pools.get(input.UserPoolId));
   checkCustomSenders(cognate.config, input.LambdaConfig);
   return cognate.pools.update(input.UserPoolId, input, cognate.clock.now());
+}
+
+/**
+ * AddCustomAttributes: refused while an import job of the pool runs (it checks its rows against
+ * the schema it started with), then added by compare-and-set (UserPools.addCustomAttributes).
+ */
+export async function addCustomAttributes(cognate: Pick<Cognate, 'clock' | 'pools' | 'store'>, poolId: string, attributes: readonly Partial<SchemaAttribute>[]): Promise<UserPool> {
+  await assertNoImportRunning(cognate, poolId);
+  return cognate.pools.addCustomAttributes(poolId, attributes, cognate.clock.now());
 }
 
 /** DeleteUserPool: the pool with everything in it; its keys leave this node's memory at once. */

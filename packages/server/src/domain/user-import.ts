@@ -32,7 +32,8 @@ import { aliasSettings, desiredAliases } from './aliases.js';
 import { newSub } from './ids.js';
 import { hashSupport, matchesAlgorithm, parseImportedHash, type HashSupport, type PasswordHashingAlgorithm } from './imported-passwords.js';
 import { resolveUsername } from './sign-up.js';
-import { isUniqueViolation, usernameKey, validateAttributes, type AttributeType, type UserStatus } from './users.js';
+import { usernameKey, validateAttributes, type AttributeType, type UserStatus } from './users.js';
+import { isUniqueViolation } from '../store/constraints.js';
 import type { UserPool } from './user-pools.js';
 
 /** One user as read from a file, before any checking. */

@@ -339,5 +339,5 @@ export class Users {
   }
 }
 
-/** Whether a database error is a unique-constraint violation (store/users.ts). */
-export { isUniqueViolation } from '../store/users.js';
+/** Whether a database error is a unique-constraint violation (store/constraints.ts). */
+export { isUniqueViolation } from '../store/constraints.js';

@@ -86,8 +86,7 @@ export class ExternalProviders {
     if ((parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.search || parsed.hash) throw iamErrors.validation(`Invalid OpenID Connect provider URL: ${url.slice(0, 256)}`);
     const issuer = url.replace(/\/+$/, '');
     const arn = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/${issuer.replace(/^https?:\/\//, '')}`;
-    if (await providerStore.providerExists(this.store.db, arn)) throw iamErrors.entityAlreadyExists(`Provider with url ${url} already exists.`);
-    await providerStore.insertProvider(this.store.db, arn, 'oidc', { url: issuer, clientIds }, now);
+    if (!(await providerStore.insertProvider(this.store.db, arn, 'oidc', { url: issuer, clientIds }, now))) throw iamErrors.entityAlreadyExists(`Provider with url ${url} already exists.`);
     return { arn, url: issuer, clientIds };
   }
 
@@ -99,8 +98,7 @@ export class ExternalProviders {
   async createSaml(name: string, metadata: string, now: number): Promise<SamlProvider> {
     if (!/^[\w._-]{1,128}$/.test(name)) throw iamErrors.validation(`Invalid SAML provider name: ${name.slice(0, 128)}`);
     const arn = `arn:aws:iam::${ACCOUNT_ID}:saml-provider/${name}`;
-    if (await providerStore.providerExists(this.store.db, arn)) throw iamErrors.entityAlreadyExists(`Provider with name ${name} already exists.`);
-    await providerStore.insertProvider(this.store.db, arn, 'saml', { name, metadata }, now);
+    if (!(await providerStore.insertProvider(this.store.db, arn, 'saml', { name, metadata }, now))) throw iamErrors.entityAlreadyExists(`Provider with name ${name} already exists.`);
     return { arn, name, metadata };
   }
 

@@ -6,7 +6,7 @@
  */
 import { CognitoError, type CognitoErrorName } from '../errors.js';
 
-export type IamErrorCode = 'NoSuchEntity' | 'EntityAlreadyExists' | 'MalformedPolicyDocument' | 'ValidationError';
+export type IamErrorCode = 'NoSuchEntity' | 'EntityAlreadyExists' | 'MalformedPolicyDocument' | 'ValidationError' | 'ConcurrentModification';
 
 export class IamError extends CognitoError {
   constructor(readonly code: IamErrorCode, name: CognitoErrorName, message: string) {
@@ -21,6 +21,8 @@ export const iamErrors = {
   entityAlreadyExists: (message: string) => new IamError('EntityAlreadyExists', 'InvalidParameterException', message),
   /** A policy document that is not one. */
   malformedPolicyDocument: (message: string) => new IamError('MalformedPolicyDocument', 'InvalidParameterException', message),
+  /** The entity kept changing under a read-modify-write (IAM's ConcurrentModification). */
+  concurrentModification: (message: string) => new IamError('ConcurrentModification', 'ConcurrentModificationException', message),
   /** A name, path or URL outside what IAM accepts. */
   validation: (message: string) => new IamError('ValidationError', 'InvalidParameterException', message),
 };

@@ -27,6 +27,9 @@ const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const ROLE_PATH = /^\/([\x21-\x7e]{0,510}\/)?$/;
 const ROLE_ARN = /^arn:aws:iam::(\d{12}):role\/(?:[\x21-\x7e]*\/)?([\w+=,.@-]{1,64})$/;
 
+const noSuchRole = (name: string) => iamErrors.noSuchEntity(`The role with name ${name} cannot be found.`);
+const noSuchPolicy = (policyName: string) => iamErrors.noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
+
 /** The role name of a role ARN. */
 export const roleNameOfArn = (arn: string) => ROLE_ARN.exec(arn)?.[2];
 
@@ -55,9 +58,8 @@ export class IamRoles {
       policies: Object.fromEntries(Object.entries(p.policies ?? {}).map(([k, v]) => [k, parsePolicy(v)])),
       createdAt: now,
     };
-    const existing = await this.findByName(p.name);
-    if (existing) throw iamErrors.entityAlreadyExists(`Role with name ${p.name} already exists.`);
-    await roleStore.insertRole(this.store.db, role, now);
+    // One statement decides, so two concurrent CreateRole calls of one name can't both succeed.
+    if (!(await roleStore.insertRole(this.store.db, role, now))) throw iamErrors.entityAlreadyExists(`Role with name ${p.name} already exists.`);
     this.cache.delete(role.arn);
     return role;
   }
@@ -73,41 +75,53 @@ export class IamRoles {
 
   async getByName(name: string): Promise<IamRole> {
     const role = await this.findByName(name);
-    if (!role) throw iamErrors.noSuchEntity(`The role with name ${name} cannot be found.`);
+    if (!role) throw noSuchRole(name);
     return role;
   }
 
-  private async save(role: IamRole, now: number): Promise<void> {
-    await roleStore.updateRolePolicies(this.store.db, role, now);
-    this.cache.delete(role.arn);
+  /**
+   * Rewrites a role's policies with `change(role)` only if nobody changed them since they were
+   * read (compare-and-set), so concurrent PutRolePolicy, DeleteRolePolicy and
+   * UpdateAssumeRolePolicy calls can't lose each other's writes.
+   */
+  private async change(name: string, now: number, change: (role: IamRole) => IamRole): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const found = await roleStore.findRoleForUpdate(this.store.db, name);
+      if (!found) throw noSuchRole(name);
+      const changed = change(found.role);
+      if (await roleStore.updateRolePolicies(this.store.db, changed, now, found.version)) {
+        this.cache.delete(changed.arn);
+        return;
+      }
+      if (attempt >= 10) throw iamErrors.concurrentModification(`The role ${name} was modified concurrently; try again.`);
+    }
   }
 
   /** Replaces the trust policy (IAM UpdateAssumeRolePolicy). */
   async updateTrust(name: string, document: string | unknown, now: number): Promise<void> {
     const trust = parsePolicy(document);
-    const role = await this.getByName(name);
-    await this.save({ ...role, trust }, now);
+    await this.change(name, now, (role) => ({ ...role, trust }));
   }
 
   async putPolicy(name: string, policyName: string, document: string | unknown, now: number): Promise<void> {
     if (!/^[\w+=,.@-]{1,128}$/.test(policyName)) throw iamErrors.validation(`Invalid policy name: ${policyName.slice(0, 128)}`);
-    const role = await this.getByName(name);
-    role.policies[policyName] = parsePolicy(document);
-    await this.save(role, now);
+    let parsed: PolicyDocument | undefined;
+    await this.change(name, now, (role) => ({ ...role, policies: { ...role.policies, [policyName]: (parsed ??= parsePolicy(document)) } }));
   }
 
   /** A permission policy of a role (IAM GetRolePolicy). */
   async getPolicy(name: string, policyName: string): Promise<PolicyDocument> {
-    const document = (await this.getByName(name)).policies[policyName];
-    if (!document) throw iamErrors.noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
-    return document;
+    const { policies } = await this.getByName(name);
+    if (!Object.hasOwn(policies, policyName)) throw noSuchPolicy(policyName);
+    return policies[policyName]!;
   }
 
   async deletePolicy(name: string, policyName: string, now: number): Promise<void> {
-    const role = await this.getByName(name);
-    if (!role.policies[policyName]) throw iamErrors.noSuchEntity(`The role policy with name ${policyName} cannot be found.`);
-    delete role.policies[policyName];
-    await this.save(role, now);
+    await this.change(name, now, (role) => {
+      if (!Object.hasOwn(role.policies, policyName)) throw noSuchPolicy(policyName);
+      const { [policyName]: _gone, ...policies } = role.policies;
+      return { ...role, policies };
+    });
   }
 
   async delete(name: string): Promise<void> {

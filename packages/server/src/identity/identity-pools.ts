@@ -4,7 +4,7 @@
  * checks here are the ones Cognito makes beyond the API model.
  */
 import { randomUUID } from 'node:crypto';
-import { errors } from '../errors.js';
+import { CognitoError, errors } from '../errors.js';
 import type { Store } from '../store/db.js';
 import * as poolStore from '../store/identity-pools.js';
 import { ACCOUNT_ID } from '../domain/account.js';
@@ -282,20 +282,40 @@ export class IdentityPools {
     return pool;
   }
 
+  /**
+   * Rewrites a pool's tags or principal-tag maps with `change(pool)` only if nobody changed them
+   * since they were read (compare-and-set), so concurrent TagResource, UntagResource and
+   * SetPrincipalTagAttributeMap calls can't lose each other's changes.
+   */
+  private async changePart<K extends poolStore.MergedPart>(id: string, part: K, now: number, change: (pool: IdentityPool) => IdentityPool[K]): Promise<IdentityPool[K]> {
+    for (let attempt = 0; ; attempt++) {
+      const found = await poolStore.findIdentityPoolForUpdate(this.store.db, id);
+      if (!found) throw notFound(id);
+      const value = change(found.pool);
+      if (await poolStore.updateIdentityPoolPart(this.store.db, id, part, value, found.stored[part], now)) {
+        this.cache.delete(id);
+        return value;
+      }
+      if (attempt >= 10) throw new CognitoError('ConcurrentModificationException', 'The identity pool was modified concurrently; try again.');
+    }
+  }
+
   async tag(arn: string, tags: Record<string, string>, now: number): Promise<void> {
     const pool = await this.byArn(arn);
-    const merged = { ...pool.tags, ...tags };
-    checkTags(merged);
-    await poolStore.updateIdentityPool(this.store.db, pool.id, { tags: merged }, now);
-    this.cache.delete(pool.id);
+    await this.changePart(pool.id, 'tags', now, (current) => {
+      const merged = { ...current.tags, ...tags };
+      checkTags(merged);
+      return merged;
+    });
   }
 
   async untag(arn: string, keys: readonly string[], now: number): Promise<void> {
     const pool = await this.byArn(arn);
-    const left = { ...pool.tags };
-    for (const key of keys) delete left[key];
-    await poolStore.updateIdentityPool(this.store.db, pool.id, { tags: left }, now);
-    this.cache.delete(pool.id);
+    await this.changePart(pool.id, 'tags', now, (current) => {
+      const left = { ...current.tags };
+      for (const key of keys) delete left[key];
+      return left;
+    });
   }
 
   /** The default principal-tag map of a provider: Cognito's `username` ← sub and `client` ← aud. */
@@ -322,9 +342,7 @@ export class IdentityPools {
     const map: PrincipalTagMap = useDefaults
       ? { UseDefaults: true, PrincipalTags: IdentityPools.defaultPrincipalTags(provider) }
       : { UseDefaults: false, PrincipalTags: { ...(tags ?? {}) } };
-    const all = { ...pool.principalTags, [provider]: map };
-    await poolStore.updateIdentityPool(this.store.db, id, { principalTags: all }, now);
-    this.cache.delete(id);
+    await this.changePart(id, 'principalTags', now, (current) => ({ ...current.principalTags, [provider]: map }));
     return map;
   }
 }

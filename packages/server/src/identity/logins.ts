@@ -7,6 +7,7 @@ import { errors } from '../errors.js';
 import { verifyJwt, type JwtPayload } from '../tokens/jwt.js';
 import { unverifiedPoolId } from '../domain/tokens.js';
 import type { Cognate } from '../domain/cognate.js';
+import * as refreshTokenStore from '../store/refresh-tokens.js';
 import { userPoolOfProvider, type IdentityPool } from './identity-pools.js';
 
 export interface VerifiedLogin {
@@ -89,7 +90,7 @@ async function verifyUserPoolLogin(cognate: Cognate, pool: IdentityPool, key: st
     // The token must still belong to a live sign-in: not signed out (GlobalSignOut, RevokeToken),
     // and its user neither deleted nor disabled.
     const session = typeof claims.origin_jti === 'string'
-      ? await cognate.store.db.selectFrom('refresh_tokens').select(['revoked_at', 'user_id']).where('id', '=', claims.origin_jti).executeTakeFirst()
+      ? await refreshTokenStore.find(cognate.store.db, claims.origin_jti)
       : undefined;
     if (!session || session.revoked_at !== null || session.user_id !== claims.sub) throw invalidToken('Token has been revoked.');
     const user = await cognate.users.findBySub(poolId, claims.sub);

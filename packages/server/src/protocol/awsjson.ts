@@ -10,13 +10,7 @@ import { registry } from '../actions/index.js';
 import { assertDepth, operationForTarget, validateInput } from './model.js';
 import { adminSigningSecret, verifySigV4 } from './sigv4.js';
 import { isTransientStoreError } from '../store/faults.js';
-
-/**
- * A database outage or a busy SQLite answers 503 with Retry-After: the AWS SDKs (v3's
- * StandardRetryStrategy: status 500/502/503/504 are transient) try such a request again, and the
- * `__type` stays InternalErrorException, a name every Cognito client already knows.
- */
-export const UNAVAILABLE = { status: 503, retryAfterSeconds: '1', message: 'The service is temporarily unavailable; try again.' } as const;
+import { INTERNAL_ERROR, UNAVAILABLE } from './http-common.js';
 
 export interface RawRequest {
   method: string;
@@ -139,6 +133,6 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
     // A real fault: logged here with its stack, answered without it.
     cognate.log.error({ err: e, requestId, action: actionName }, 'unexpected error');
     report?.({ action: actionName, outcome: 'InternalErrorException' });
-    return respond(500, requestId, { __type: 'InternalErrorException', message: 'An internal error occurred.' }, 'InternalErrorException');
+    return respond(500, requestId, { __type: 'InternalErrorException', message: INTERNAL_ERROR }, 'InternalErrorException');
   }
 }

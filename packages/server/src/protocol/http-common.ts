@@ -1,6 +1,6 @@
 /**
- * What both HTTP stacks of server.ts answer alike: CORS, the request body limit and its 413, and the `Date`
- * header. The raw node:http path (the API POSTs) and the Hono app (everything else) each take these from
+ * What both HTTP stacks of server.ts answer alike: CORS, the request body limit and its 413, the `Date`
+ * header, and the fault (500/503) answers. The raw node:http path (the API POSTs) and the Hono app (everything else) each take these from
  * here, so a browser, an SDK or an oversized body meets the same answers whichever stack serves the request.
  *
  * @module
@@ -36,6 +36,25 @@ export function preflightHeaders(origin: string | undefined, requestedHeaders: s
     'access-control-max-age': '86400',
     vary: 'Origin, Access-Control-Request-Headers',
   };
+}
+
+// ------------------------------------------------------------------------------------------------
+// Faults
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * A database outage or a busy SQLite answers 503 with Retry-After: the AWS SDKs (v3's
+ * StandardRetryStrategy: status 500/502/503/504 are transient) try such a request again, and the
+ * `__type` stays InternalErrorException, a name every Cognito client already knows.
+ */
+export const UNAVAILABLE = { status: 503, retryAfterSeconds: '1', message: 'The service is temporarily unavailable; try again.' } as const;
+
+/** The message of a 500: a real fault is logged with its stack and answered without it. */
+export const INTERNAL_ERROR = 'An internal error occurred.';
+
+/** The JSON body of a fault answer (the API, the identity verifier, the Hono routes). */
+export function faultBody(transient: boolean): { __type: 'InternalErrorException'; message: string } {
+  return { __type: 'InternalErrorException', message: transient ? UNAVAILABLE.message : INTERNAL_ERROR };
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -18,12 +18,14 @@ export interface SamlProviderDocument {
 
 type DocumentOf<K extends ProviderKind> = K extends 'oidc' ? OidcProviderDocument : SamlProviderDocument;
 
-export async function providerExists(db: Executor, arn: string): Promise<boolean> {
-  return (await db.selectFrom('iam_providers').select('arn').where('arn', '=', arn).executeTakeFirst()) !== undefined;
-}
-
-export async function insertProvider<K extends ProviderKind>(db: Executor, arn: string, kind: K, document: DocumentOf<K>, now: number): Promise<void> {
-  await db.insertInto('iam_providers').values({ arn, kind, document: JSON.stringify(document), created_at: now }).execute();
+/** Inserts a provider unless one with that ARN exists; whether it did. */
+export async function insertProvider<K extends ProviderKind>(db: Executor, arn: string, kind: K, document: DocumentOf<K>, now: number): Promise<boolean> {
+  const result = await db
+    .insertInto('iam_providers')
+    .values({ arn, kind, document: JSON.stringify(document), created_at: now })
+    .onConflict((oc) => oc.column('arn').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 /** The document of the provider of this kind an ARN names. */

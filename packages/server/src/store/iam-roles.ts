@@ -28,8 +28,14 @@ function rowToRole(row: { arn: string; policy: string; created_at: number }): St
 const policyColumn = (role: { name: string; trust: PolicyDocument | null; policies: Record<string, PolicyDocument> }) =>
   JSON.stringify({ name: role.name, trust: role.trust, policies: role.policies } satisfies PolicyColumn);
 
-export async function insertRole(db: Executor, role: StoredRole, now: number): Promise<void> {
-  await db.insertInto('iam_roles').values({ arn: role.arn, name: role.name, policy: policyColumn(role), created_at: role.createdAt, updated_at: now }).execute();
+/** Inserts a role unless one of that name (or ARN) exists; whether it did. */
+export async function insertRole(db: Executor, role: StoredRole, now: number): Promise<boolean> {
+  const result = await db
+    .insertInto('iam_roles')
+    .values({ arn: role.arn, name: role.name, policy: policyColumn(role), created_at: role.createdAt, updated_at: now })
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
 }
 
 export async function findRoleByArn(db: Executor, arn: string): Promise<StoredRole | undefined> {
@@ -42,9 +48,24 @@ export async function findRoleByName(db: Executor, name: string): Promise<Stored
   return row ? rowToRole(row) : undefined;
 }
 
-/** Replaces the role's trust and permission policies. */
-export async function updateRolePolicies(db: Executor, role: Omit<StoredRole, 'createdAt'>, now: number): Promise<void> {
-  await db.updateTable('iam_roles').set({ policy: policyColumn(role), updated_at: now }).where('arn', '=', role.arn).execute();
+/**
+ * A role with the stored text of its policies, which {@link updateRolePolicies} compares against
+ * (compare-and-set: a change made since the read is not overwritten).
+ */
+export async function findRoleForUpdate(db: Executor, name: string): Promise<{ role: StoredRole; version: string } | undefined> {
+  const row = await db.selectFrom('iam_roles').selectAll().where('name', '=', name).executeTakeFirst();
+  return row ? { role: rowToRole(row), version: row.policy } : undefined;
+}
+
+/** Replaces the role's trust and permission policies if they are still `expected` (as read); whether it did. */
+export async function updateRolePolicies(db: Executor, role: Omit<StoredRole, 'createdAt'>, now: number, expected: string): Promise<boolean> {
+  const result = await db
+    .updateTable('iam_roles')
+    .set({ policy: policyColumn(role), updated_at: now })
+    .where('arn', '=', role.arn)
+    .where('policy', '=', expected)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function deleteRole(db: Executor, arn: string): Promise<void> {

@@ -69,6 +69,31 @@ export async function updateIdentityPool(
     .execute();
 }
 
+/** The JSON parts of a pool that are read, changed and written back (tags, principal-tag maps). */
+export type MergedPart = 'tags' | 'principalTags';
+const PART_COLUMN = { tags: 'tags', principalTags: 'principal_tags' } as const;
+
+/**
+ * A pool with the stored text of its merged parts, which {@link updateIdentityPoolPart} compares
+ * against (compare-and-set: a change made since the read is not overwritten).
+ */
+export async function findIdentityPoolForUpdate(db: Executor, id: string): Promise<{ pool: IdentityPool; stored: Record<MergedPart, string> } | undefined> {
+  const row = await db.selectFrom('identity_pools').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? { pool: rowToPool(row), stored: { tags: row.tags, principalTags: row.principal_tags } } : undefined;
+}
+
+/** Writes one merged part if its stored text is still `expected`; whether it did. */
+export async function updateIdentityPoolPart<K extends MergedPart>(db: Executor, id: string, part: K, value: IdentityPool[K], expected: string, now: number): Promise<boolean> {
+  const column: 'tags' | 'principal_tags' = PART_COLUMN[part];
+  const result = await db
+    .updateTable('identity_pools')
+    .set({ [column]: JSON.stringify(value), updated_at: now })
+    .where('id', '=', id)
+    .where(column, '=', expected)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /** Deletes a pool with its identities and their logins (the foreign keys cascade). */
 export async function deleteIdentityPool(db: Executor, id: string): Promise<void> {
   await db.deleteFrom('identity_pools').where('id', '=', id).execute();

@@ -8,16 +8,11 @@
  * status a write leads to) are the domain's (domain/users.ts, domain/aliases.ts).
  */
 import type { Executor } from './db.js';
+import { isUniqueViolation } from './constraints.js';
 import type { Database } from './schema.js';
 import type { User, UserStatus } from '../domain/users.js';
 
 export type UserRow = Database['users'];
-
-/** Whether a database error is a unique-constraint violation, on SQLite or PostgreSQL. */
-export function isUniqueViolation(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  return err?.code === '23505' || err?.code === 'SQLITE_CONSTRAINT_UNIQUE' || err?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
 
 /** A user row and its attributes as the domain's User. */
 export function userFromRow(row: UserRow, attributes: Map<string, string>): User {

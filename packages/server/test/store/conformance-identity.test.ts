@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import type { IdentityPool } from '../../src/identity/identity-pools.js';
+import { identityPoolArn, type IdentityPool } from '../../src/identity/identity-pools.js';
 import type { VerifiedLogin } from '../../src/identity/logins.js';
 import { IamError } from '../../src/identity/iam-errors.js';
 import * as identityStore from '../../src/store/identities.js';
@@ -322,6 +322,30 @@ for (const kind of databaseKinds) {
         assert.deepEqual(seen, all.map((p) => p.id));
       });
 
+      it('concurrent tag and principal-tag changes of one pool all land (compare-and-set)', async () => {
+        const e = env();
+        const pools = e.cognate.identity.pools;
+        const pool = await newIdentityPool(e, { DeveloperProviderName: 'login.example', SupportedLoginProviders: { 'accounts.google.com': 'app' }, IdentityPoolTags: { old: 'x' } });
+        const arn = identityPoolArn(e.cognate.config.region, pool.id);
+        const keys = Array.from({ length: 6 }, (_, i) => `k${i}`);
+        await Promise.all([
+          ...keys.map((k) => pools.tag(arn, { [k]: k }, e.clock.now())),
+          pools.untag(arn, ['old'], e.clock.now()),
+          pools.setPrincipalTags(pool.id, 'login.example', false, { a: 'sub' }, e.clock.now()),
+          pools.setPrincipalTags(pool.id, 'accounts.google.com', true, undefined, e.clock.now()),
+        ]);
+        const read = await poolStore.findIdentityPool(e.db, pool.id);
+        assert.deepEqual(read!.tags, Object.fromEntries(keys.map((k) => [k, k])));
+        assert.deepEqual(read!.principalTags, {
+          'login.example': { UseDefaults: false, PrincipalTags: { a: 'sub' } },
+          'accounts.google.com': { UseDefaults: true, PrincipalTags: { username: 'sub', client: 'aud' } },
+        });
+        // Tagging another pool's ARN changes nothing here.
+        const other = await newIdentityPool(e);
+        await pools.tag(identityPoolArn(e.cognate.config.region, other.id), { elsewhere: 'y' }, e.clock.now());
+        assert.equal((await poolStore.findIdentityPool(e.db, pool.id))!.tags.elsewhere, undefined);
+      });
+
       it('deleting a pool deletes its identities and logins (cascade), not another pool\'s', async () => {
         const e = env();
         const [pool, other] = [await newIdentityPool(e), await newIdentityPool(e)];
@@ -374,6 +398,42 @@ for (const kind of databaseKinds) {
         await assert.rejects(roles.delete(name), (err: unknown) => err instanceof IamError && err.code === 'NoSuchEntity');
       });
 
+      it('concurrent creates of one role name or one provider: exactly one succeeds, the rest are EntityAlreadyExists', async () => {
+        const e = env();
+        const name = unique('Racer').replace(/[^\w+=,.@-]/g, '');
+        const isTaken = (r: PromiseSettledResult<unknown>) => r.status === 'rejected' && r.reason instanceof IamError && r.reason.code === 'EntityAlreadyExists';
+        // The same name under two paths is two ARNs but one name: still one role.
+        const roles = await Promise.allSettled(Array.from({ length: 6 }, (_, i) => e.cognate.identity.roles.create({ name, path: i % 2 ? '/a/' : '/', trust: ROLE_TRUST }, e.clock.now())));
+        assert.equal(roles.filter((r) => r.status === 'fulfilled').length, 1, JSON.stringify(roles.map((r) => r.status)));
+        assert.ok(roles.filter((r) => r.status === 'rejected').every(isTaken));
+        const host = `${unique('racer')}.example`;
+        const providers = await Promise.allSettled(Array.from({ length: 6 }, () => e.cognate.identity.external.createOidc(`https://${host}`, [], e.clock.now())));
+        assert.equal(providers.filter((r) => r.status === 'fulfilled').length, 1);
+        assert.ok(providers.filter((r) => r.status === 'rejected').every(isTaken));
+      });
+
+      it('concurrent policy changes of one role all land (compare-and-set)', async () => {
+        const e = env();
+        const roles = e.cognate.identity.roles;
+        const name = unique('Busy').replace(/[^\w+=,.@-]/g, '');
+        await roles.create({ name, trust: ROLE_TRUST, policies: { gone: ALLOW_ALL } }, e.clock.now());
+        const names = Array.from({ length: 6 }, (_, i) => `p${i}`);
+        const denyTrust = { Statement: [{ Effect: 'Deny', Principal: '*', Action: '*' }] };
+        await Promise.all([
+          ...names.map((p) => roles.putPolicy(name, p, ALLOW_ALL, e.clock.now())),
+          roles.updateTrust(name, denyTrust, e.clock.now()),
+          roles.deletePolicy(name, 'gone', e.clock.now()),
+        ]);
+        const read = await roleStore.findRoleByName(e.db, name);
+        assert.deepEqual(Object.keys(read!.policies).sort(), names);
+        assert.equal(read!.trust?.Statement[0]?.Effect, 'Deny');
+        // Names that are properties of every object are not policies.
+        for (const p of ['toString', 'constructor', '__proto__']) {
+          await assert.rejects(roles.getPolicy(name, p), (err: unknown) => err instanceof IamError && err.code === 'NoSuchEntity', p);
+          await assert.rejects(roles.deletePolicy(name, p, e.clock.now()), (err: unknown) => err instanceof IamError && err.code === 'NoSuchEntity', p);
+        }
+      });
+
       it('stores OIDC and SAML providers by ARN and kind', async () => {
         const e = env();
         const external = e.cognate.identity.external;
@@ -382,13 +442,13 @@ for (const kind of databaseKinds) {
         assert.deepEqual(oidc, { arn: `arn:aws:iam::000000000000:oidc-provider/${host}`, url: `https://${host}`, clientIds: ['client-1'] });
         assert.deepEqual(await external.findOidc(oidc.arn), oidc);
         assert.equal(await external.findSaml(oidc.arn), undefined, 'an OIDC provider is not a SAML one');
-        assert.equal(await providerStore.providerExists(e.db, oidc.arn), true);
+        assert.deepEqual(await providerStore.findProvider(e.db, oidc.arn, 'oidc'), { url: oidc.url, clientIds: ['client-1'] });
         await assert.rejects(external.createOidc(`https://${host}`, [], e.clock.now()), (err: unknown) => err instanceof IamError && err.code === 'EntityAlreadyExists');
         const saml = await external.createSaml(unique('Saml').replace(/[^\w._-]/g, ''), '<md/>', e.clock.now());
         assert.deepEqual(await external.findSaml(saml.arn), saml);
         assert.equal(await external.findOidc(saml.arn), undefined);
         await external.delete(oidc.arn);
-        assert.equal(await providerStore.providerExists(e.db, oidc.arn), false);
+        assert.equal(await providerStore.findProvider(e.db, oidc.arn, 'oidc'), undefined);
         assert.equal(await providerStore.deleteProvider(e.db, oidc.arn), false);
         await assert.rejects(external.delete(oidc.arn), (err: unknown) => err instanceof IamError && err.code === 'NoSuchEntity');
         assert.deepEqual(await external.findSaml(saml.arn), saml);

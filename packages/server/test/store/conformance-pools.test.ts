@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { newDeviceForSignIn } from '../../src/domain/devices.js';
 import { setUserSettings } from '../../src/domain/mfa.js';
 import {
@@ -367,6 +368,37 @@ for (const kind of databaseKinds) {
         await db.insertInto('recovery_requests').values({ key: unique('decoy'), pool_id: pool.id, kind: 'code', purpose: 'forgot_password', value: 'x', created_at: clock.now() }).execute();
         return { pool, client, job };
       };
+
+      it('every table of pool rows reaches its pool through ON DELETE CASCADE foreign keys, except the three the pool repository clears or keeps', async () => {
+        const { db } = env();
+        // child table → the tables it references with ON DELETE CASCADE, as the database itself declares them
+        const cascades = new Map<string, Set<string>>();
+        const edge = (child: string, parent: string) => cascades.set(child, (cascades.get(child) ?? new Set()).add(parent));
+        if (kind === 'sqlite') {
+          for (const table of Object.keys(SCHEMA)) {
+            const fks = await sql<{ table: string; on_delete: string }>`select "table", on_delete from pragma_foreign_key_list(${table})`.execute(db);
+            for (const fk of fks.rows) if (fk.on_delete.toUpperCase() === 'CASCADE') edge(table, fk.table);
+          }
+        } else {
+          const fks = await sql<{ child: string; parent: string; rule: string }>`
+            select tc.table_name as child, ccu.table_name as parent, rc.delete_rule as rule
+            from information_schema.table_constraints tc
+            join information_schema.referential_constraints rc on rc.constraint_name = tc.constraint_name and rc.constraint_schema = tc.constraint_schema
+            join information_schema.constraint_column_usage ccu on ccu.constraint_name = tc.constraint_name and ccu.constraint_schema = tc.constraint_schema
+            where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = current_schema()`.execute(db);
+          for (const fk of fks.rows) if (fk.rule === 'CASCADE') edge(fk.child, fk.parent);
+        }
+        const reaches = (table: string, root: string, seen = new Set<string>()): boolean =>
+          table === root || [...(cascades.get(table) ?? [])].some((p) => !seen.has(p) && (seen.add(p), reaches(p, root, seen)));
+        const poolTables = Object.keys(SCHEMA).filter((t) => SCHEMA[t]!.columns.includes('pool_id'));
+        const withoutCascade = poolTables.filter((t) => !reaches(t, 'user_pools') && !reaches(t, 'identity_pools')).sort();
+        // signing_keys: pool_id '' holds the server-wide identity keys, so it can't reference user_pools;
+        // recovery_requests: cleared by store/user-pools.ts deleteUserPool; outbox: a delivery log that outlives its pool.
+        assert.deepEqual(withoutCascade, ['outbox', 'recovery_requests', 'signing_keys']);
+        for (const t of ['users', 'user_pool_clients', 'user_pool_groups', 'user_group_memberships', 'user_import_jobs', 'codes', 'refresh_tokens', 'devices', 'user_mfa']) {
+          assert.ok(reaches(t, 'user_pools'), `${t} cascades from user_pools`);
+        }
+      });
 
       it('deletes every child row of the pool, through the foreign keys, and nothing of another pool', async () => {
         const { cognate } = env();

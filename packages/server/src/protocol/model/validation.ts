@@ -9,6 +9,7 @@ import { at, echoList, echoMap, jsonToken, lowerFirst, typeError, ViolationLog, 
 import { COERCIBLE, coercingValidator, compileScalar, isScalar, lengthRules, scalarValidator, type ScalarSpec } from './scalars.js';
 import type { OperationModel, RawModel, ServiceModel, ServiceName, ShapeModel } from './types.js';
 
+/** A service model as read from its file, with a validator compiled per shape on first use and cached. */
 export class LoadedModel implements ServiceModel {
   readonly name: ServiceName;
   readonly targetPrefix?: string;
