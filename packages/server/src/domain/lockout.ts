@@ -74,11 +74,11 @@ export class Lockout {
   }
 
   /**
-   * Counts a failure atomically, so parallel wrong answers lock as surely as sequential ones;
-   * `atLeastUntil` is a lock another counter calls for (the second-factor counter, sign-in/mfa).
+   * Counts a failure atomically, so parallel wrong answers lock as surely as sequential ones (a
+   * wrong second factor counts through the same statement, with its own floor: sign-in/mfa/answer.ts).
    */
-  async recordFailure(sub: string, now: number, atLeastUntil?: number): Promise<void> {
-    await counters.recordFailure(this.db, sub, now, atLeastUntil);
+  async recordFailure(sub: string, now: number): Promise<void> {
+    await counters.recordFailure(this.db, sub, now);
   }
 
   /**
@@ -89,11 +89,6 @@ export class Lockout {
    */
   async recordVerifiedPassword(sub: string): Promise<void> {
     await this.recordSuccess(sub);
-  }
-
-  /** Locks until `until` unless a longer lock is already set. */
-  async lockUntil(sub: string, until: number): Promise<void> {
-    await counters.lockUntil(this.db, sub, until);
   }
 
   async recordSuccess(sub: string): Promise<void> {

@@ -98,8 +98,3 @@ export async function clear(db: Executor, sub: string): Promise<void> {
     .where((eb) => eb.or([eb('failed_attempts', '>', 0), eb('locked_until', 'is not', null)]))
     .execute();
 }
-
-/** Locks until `until` unless a longer lock is already set. */
-export async function lockUntil(db: Executor, sub: string, until: number): Promise<void> {
-  await db.updateTable('users').set({ locked_until: lengthened(sql`cast(${until} as bigint)`) }).where('id', '=', sub).execute();
-}
