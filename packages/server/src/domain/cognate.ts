@@ -42,3 +42,10 @@ export interface Cognate {
   triggers: TriggerFunctions;
   close(): Promise<void>;
 }
+
+/**
+ * The part of `Cognate` a domain function uses, named at its parameter: `Ports<'store' | 'clock'>`
+ * says the function reads the database and the time and touches nothing else (no outbox, no
+ * triggers). Callers pass their `Cognate`; a test can pass just those members.
+ */
+export type Ports<K extends keyof Cognate> = Pick<Cognate, K>;

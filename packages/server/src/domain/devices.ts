@@ -12,7 +12,7 @@ import type { Executor } from '../store/db.js';
 import * as deviceStore from '../store/devices.js';
 import type { DeviceRow } from '../store/devices.js';
 import { deviceVerifierFromConfirmDevice } from '../crypto/srp.js';
-import type { Cognate } from './cognate.js';
+import type { Cognate, Ports } from './cognate.js';
 import { openPageToken, pageLimit, sealPageToken } from './page-tokens.js';
 import type { User } from './users.js';
 import type { UserPool } from './user-pools.js';
@@ -43,7 +43,7 @@ export const UNCONFIRMED_DEVICE_MS = 24 * 3600_000;
  * `db` is the sign-in's finishing transaction (sign-in/finish.ts), so the device exists exactly
  * when the tokens naming it were issued.
  */
-export async function newDeviceForSignIn(cognate: Cognate, pool: UserPool, user: User, db: Executor = cognate.store.db): Promise<{ DeviceKey: string; DeviceGroupKey: string } | undefined> {
+export async function newDeviceForSignIn(cognate: Ports<'clock' | 'store'>, pool: UserPool, user: User, db: Executor = cognate.store.db): Promise<{ DeviceKey: string; DeviceGroupKey: string } | undefined> {
   if (!tracksDevices(pool)) return undefined;
   const now = cognate.clock.now();
   const DeviceKey = `${region(pool)}_${randomUUID()}`;
@@ -55,7 +55,7 @@ export async function newDeviceForSignIn(cognate: Cognate, pool: UserPool, user:
 }
 
 /** The user's confirmed device named by DEVICE_KEY in a sign-in, or "Device does not exist." (clients then forget it and retry). */
-export async function deviceForSignIn(cognate: Cognate, pool: UserPool, user: User, deviceKey: string): Promise<Device> {
+export async function deviceForSignIn(cognate: Ports<'store'>, pool: UserPool, user: User, deviceKey: string): Promise<Device> {
   const device = await deviceStore.find(cognate.store.db, deviceKey);
   if (!device || device.user_id !== user.sub || device.pool_id !== pool.id || !device.verifier_sealed || !tracksDevices(pool)) throw deviceNotFound();
   return device;
@@ -65,7 +65,7 @@ export async function deviceForSignIn(cognate: Cognate, pool: UserPool, user: Us
  * The device_key of refreshed tokens. A DEVICE_KEY sent with the refresh must be one of the user's
  * devices and, when the sign-in had a device, that one; a device forgotten since is left out.
  */
-export async function refreshDevice(cognate: Cognate, pool: UserPool, user: User, familyDevice: string | null, given: string | undefined): Promise<string | undefined> {
+export async function refreshDevice(cognate: Ports<'store'>, pool: UserPool, user: User, familyDevice: string | null, given: string | undefined): Promise<string | undefined> {
   if (!given) {
     if (!familyDevice) return undefined;
     return (await deviceStore.belongsTo(cognate.store.db, user.sub, familyDevice)) ? familyDevice : undefined;
@@ -95,7 +95,7 @@ export function deviceType(device: Device) {
 }
 
 /** One of the user's confirmed devices, or "Device does not exist.". */
-export async function userDevice(cognate: Cognate, user: User, deviceKey: string): Promise<Device> {
+export async function userDevice(cognate: Ports<'store'>, user: User, deviceKey: string): Promise<Device> {
   const device = await deviceStore.find(cognate.store.db, deviceKey);
   if (!device || device.user_id !== user.sub || device.confirmed_at === null) throw deviceNotFound();
   return device;
@@ -109,7 +109,7 @@ export interface ConfirmDeviceInput {
 }
 
 /** ConfirmDevice: stores the device's SRP verifier; remembers it unless the pool asks the user first. */
-export async function confirmDevice(cognate: Cognate, input: ConfirmDeviceInput): Promise<{ UserConfirmationNecessary: boolean }> {
+export async function confirmDevice(cognate: Ports<'clock' | 'secrets' | 'store' | 'tokens'>, input: ConfirmDeviceInput): Promise<{ UserConfirmationNecessary: boolean }> {
   const { pool, user } = await cognate.tokens.verifyAccessToken(input.AccessToken);
   const device = await deviceStore.find(cognate.store.db, input.DeviceKey);
   if (!device || device.user_id !== user.sub) throw deviceNotFound();
@@ -147,13 +147,13 @@ export async function listDevices(cognate: Cognate, pool: UserPool, user: User, 
   };
 }
 
-export async function updateDeviceStatus(cognate: Cognate, user: User, deviceKey: string, status: string | undefined): Promise<void> {
+export async function updateDeviceStatus(cognate: Ports<'clock' | 'store'>, user: User, deviceKey: string, status: string | undefined): Promise<void> {
   if (status !== 'remembered' && status !== 'not_remembered') throw errors.invalidParameter('DeviceRememberedStatus must be remembered or not_remembered.');
   await userDevice(cognate, user, deviceKey);
   await deviceStore.setRemembered(cognate.store.db, deviceKey, status === 'remembered', cognate.clock.now());
 }
 
-export async function forgetDevice(cognate: Cognate, user: User, deviceKey: string): Promise<void> {
+export async function forgetDevice(cognate: Ports<'store'>, user: User, deviceKey: string): Promise<void> {
   await userDevice(cognate, user, deviceKey);
   await deviceStore.remove(cognate.store.db, user.sub, deviceKey);
 }

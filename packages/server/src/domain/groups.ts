@@ -10,7 +10,7 @@ import { CognitoError, errors } from '../errors.js';
 import type { Executor } from '../store/db.js';
 import * as groupStore from '../store/groups.js';
 import type { GroupRow } from '../store/groups.js';
-import type { Cognate } from './cognate.js';
+import type { Cognate, Ports } from './cognate.js';
 import { hydrateUsers } from './list-users.js';
 import { openPageToken, pageLimit, sealPageToken } from './page-tokens.js';
 import type { User } from './users.js';
@@ -44,7 +44,7 @@ async function findGroup(db: Executor, poolId: string, name: string): Promise<Gr
 }
 
 /** The named group of a pool, or Cognito's ResourceNotFoundException "Group not found.". */
-export async function getGroup(cognate: Cognate, poolId: string, name: string): Promise<Group> {
+export async function getGroup(cognate: Ports<'pools' | 'store'>, poolId: string, name: string): Promise<Group> {
   const pool = await cognate.pools.get(poolId);
   const group = await findGroup(cognate.store.db, pool.id, name);
   if (!group) throw groupNotFound();
@@ -59,7 +59,7 @@ export interface GroupInput {
   Precedence?: number;
 }
 
-export async function createGroup(cognate: Cognate, input: GroupInput): Promise<Group> {
+export async function createGroup(cognate: Ports<'clock' | 'pools' | 'store'>, input: GroupInput): Promise<Group> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const now = cognate.clock.now();
   const row: GroupRow = {
@@ -82,7 +82,7 @@ export async function createGroup(cognate: Cognate, input: GroupInput): Promise<
  * sends no RoleArn and gets the existing one back). A RoleArn can't be removed: the model's
  * minimum length refuses an empty one, as Cognito does.
  */
-export async function updateGroup(cognate: Cognate, input: GroupInput): Promise<Group> {
+export async function updateGroup(cognate: Ports<'clock' | 'pools' | 'store'>, input: GroupInput): Promise<Group> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const now = cognate.clock.now();
   return cognate.store.transaction(async (trx) => {
@@ -99,7 +99,7 @@ export async function updateGroup(cognate: Cognate, input: GroupInput): Promise<
  * DeleteGroup: the group and (by the foreign key's cascade) every membership of it; members' next
  * tokens no longer name it.
  */
-export async function deleteGroup(cognate: Cognate, input: { UserPoolId: string; GroupName: string }): Promise<void> {
+export async function deleteGroup(cognate: Ports<'pools' | 'store'>, input: { UserPoolId: string; GroupName: string }): Promise<void> {
   const pool = await cognate.pools.get(input.UserPoolId);
   if (!(await groupStore.deleteGroupRow(cognate.store.db, pool.id, input.GroupName))) throw groupNotFound();
 }
@@ -121,7 +121,7 @@ export async function listGroups(cognate: Cognate, input: { UserPoolId: string }
 }
 
 /** The group and user a membership action names: the group first, then the user (by username or alias). */
-async function groupAndUser(cognate: Cognate, input: { UserPoolId: string; Username: string; GroupName: string }): Promise<{ pool: UserPool; group: Group; user: User }> {
+async function groupAndUser(cognate: Ports<'pools' | 'store' | 'users'>, input: { UserPoolId: string; Username: string; GroupName: string }): Promise<{ pool: UserPool; group: Group; user: User }> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const group = await findGroup(cognate.store.db, pool.id, input.GroupName);
   if (!group) throw groupNotFound();
@@ -131,7 +131,7 @@ async function groupAndUser(cognate: Cognate, input: { UserPoolId: string; Usern
 }
 
 /** AdminAddUserToGroup: idempotent, adding a member again changes nothing. */
-export async function addUserToGroup(cognate: Cognate, input: { UserPoolId: string; Username: string; GroupName: string }): Promise<void> {
+export async function addUserToGroup(cognate: Ports<'clock' | 'pools' | 'store' | 'users'>, input: { UserPoolId: string; Username: string; GroupName: string }): Promise<void> {
   const { pool, group, user } = await groupAndUser(cognate, input);
   const outcome = await groupStore.addMembership(cognate.store.db, { pool_id: pool.id, group_name: group.name, user_id: user.sub, created_at: cognate.clock.now() });
   // The group or the user was deleted between the look-up and the insert.
@@ -139,7 +139,7 @@ export async function addUserToGroup(cognate: Cognate, input: { UserPoolId: stri
 }
 
 /** AdminRemoveUserFromGroup: removing a user who isn't a member succeeds. */
-export async function removeUserFromGroup(cognate: Cognate, input: { UserPoolId: string; Username: string; GroupName: string }): Promise<void> {
+export async function removeUserFromGroup(cognate: Ports<'pools' | 'store' | 'users'>, input: { UserPoolId: string; Username: string; GroupName: string }): Promise<void> {
   const { pool, group, user } = await groupAndUser(cognate, input);
   await groupStore.removeMembership(cognate.store.db, pool.id, group.name, user.sub);
 }

@@ -27,7 +27,7 @@ import { CognitoError, errors } from '../errors.js';
 import type { Executor, Store } from '../store/db.js';
 import * as jobStore from '../store/import-jobs.js';
 import type { ImportJobRecord, ImportJobRow } from '../store/import-jobs.js';
-import type { Cognate } from './cognate.js';
+import type { Cognate, Ports } from './cognate.js';
 import { randomString } from './ids.js';
 import { hashSupport, type PasswordHashingAlgorithm } from './imported-passwords.js';
 import { openPageToken, sealPageToken } from './page-tokens.js';
@@ -77,12 +77,12 @@ const MESSAGES = {
 const notFound = (jobId: string) => errors.resourceNotFound(`Import job ${jobId} does not exist.`);
 const precondition = (message: string) => new CognitoError('PreconditionNotMetException', message);
 
-function presignedUrl(cognate: Cognate, row: JobRow): string {
+function presignedUrl(cognate: Ports<'config' | 'secrets'>, row: JobRow): string {
   const token = cognate.secrets.sessions.sealJson({ j: row.id, p: row.pool_id }, UPLOAD_AAD, row.created_at + JOB_EXPIRY_MS);
   return `${cognate.config.publicUrl}/import-jobs/${row.id}?token=${encodeURIComponent(token)}`;
 }
 
-function toJob(cognate: Cognate, row: JobRow): ImportJob {
+function toJob(cognate: Ports<'config' | 'secrets'>, row: JobRow): ImportJob {
   return {
     id: row.id,
     poolId: row.pool_id,
@@ -102,13 +102,13 @@ function toJob(cognate: Cognate, row: JobRow): ImportJob {
 }
 
 /** A job row, with a Created job past its time marked Expired (and its CSV dropped) first. */
-async function loadJob(cognate: Cognate, poolId: string, jobId: string): Promise<JobRow> {
+async function loadJob(cognate: Ports<'clock' | 'store'>, poolId: string, jobId: string): Promise<JobRow> {
   const row = await jobStore.findImportJobRow(cognate.store.db, poolId, jobId);
   if (!row) throw notFound(jobId);
   return expireIfDue(cognate, row);
 }
 
-async function expireIfDue(cognate: Cognate, row: JobRow): Promise<JobRow> {
+async function expireIfDue(cognate: Ports<'clock' | 'store'>, row: JobRow): Promise<JobRow> {
   const now = cognate.clock.now();
   if (row.status !== 'Created' || now < row.created_at + JOB_EXPIRY_MS) return row;
   await jobStore.expireImportJob(cognate.store.db, row.id, MESSAGES.expired);
@@ -127,13 +127,13 @@ export async function assertNoImportRunning(cognate: Pick<Cognate, 'store'>, poo
   if (running) throw new CognitoError('UserImportInProgressException', `User import job ${running} is in progress for this user pool; try again when it has finished.`);
 }
 
-export async function getCsvHeader(cognate: Cognate, poolId: string): Promise<{ poolId: string; header: string[] }> {
+export async function getCsvHeader(cognate: Ports<'pools'>, poolId: string): Promise<{ poolId: string; header: string[] }> {
   const pool = await cognate.pools.get(poolId);
   return { poolId: pool.id, header: csvHeader(pool) };
 }
 
 export async function createImportJob(
-  cognate: Cognate,
+  cognate: Ports<'clock' | 'config' | 'pools' | 'secrets' | 'store'>,
   input: { UserPoolId: string; JobName: string; CloudWatchLogsRoleArn: string; PasswordHashingAlgorithm?: PasswordHashingAlgorithm },
 ): Promise<ImportJob> {
   const pool = await cognate.pools.get(input.UserPoolId);
@@ -160,7 +160,7 @@ export async function createImportJob(
   return toJob(cognate, { ...meta, has_csv: 0 });
 }
 
-export async function describeImportJob(cognate: Cognate, poolId: string, jobId: string): Promise<ImportJob> {
+export async function describeImportJob(cognate: Ports<'clock' | 'config' | 'pools' | 'secrets' | 'store'>, poolId: string, jobId: string): Promise<ImportJob> {
   await cognate.pools.get(poolId);
   return toJob(cognate, await loadJob(cognate, poolId, jobId));
 }
@@ -181,7 +181,7 @@ export async function listImportJobs(cognate: Cognate, input: { UserPoolId: stri
   return rows.length > input.MaxResults && last ? { jobs, paginationToken: sealPageToken(cognate, scope, [last.created_at, last.id]) } : { jobs };
 }
 
-export async function startImportJob(cognate: Cognate, poolId: string, jobId: string): Promise<ImportJob> {
+export async function startImportJob(cognate: Ports<'clock' | 'config' | 'log' | 'pools' | 'secrets' | 'store'>, poolId: string, jobId: string): Promise<ImportJob> {
   const pool = await cognate.pools.get(poolId);
   const row = await loadJob(cognate, pool.id, jobId);
   if (row.status !== 'Created') throw precondition(`Import job ${jobId} can't be started: its status is ${row.status}.`);
@@ -195,7 +195,7 @@ export async function startImportJob(cognate: Cognate, poolId: string, jobId: st
   return toJob(cognate, { ...row, status: 'Pending', started_at: now });
 }
 
-export async function stopImportJob(cognate: Cognate, poolId: string, jobId: string): Promise<ImportJob> {
+export async function stopImportJob(cognate: Ports<'clock' | 'config' | 'pools' | 'secrets' | 'store'>, poolId: string, jobId: string): Promise<ImportJob> {
   await cognate.pools.get(poolId);
   const row = await loadJob(cognate, poolId, jobId);
   if (row.status !== 'Pending' && row.status !== 'InProgress') throw precondition(`Import job ${jobId} can't be stopped: its status is ${row.status}.`);
@@ -225,7 +225,7 @@ const refused = (reason: UploadRefusal, message: string): UploadOutcome => ({ ok
  * Takes the CSV PUT to a job's PreSignedUrl. The token is sealed to the job and lasts until the job
  * expires; a job takes uploads (the last one wins) until it is started.
  */
-export async function acceptUpload(cognate: Cognate, jobId: string, token: string | undefined, body: Uint8Array): Promise<UploadOutcome> {
+export async function acceptUpload(cognate: Ports<'clock' | 'secrets' | 'store'>, jobId: string, token: string | undefined, body: Uint8Array): Promise<UploadOutcome> {
   const now = cognate.clock.now();
   const claims = token ? cognate.secrets.sessions.openJson<{ j?: unknown; p?: unknown }>(token, UPLOAD_AAD, now) : null;
   if (!claims || claims.j !== jobId || typeof claims.p !== 'string') return refused('invalid-token', 'The upload URL is invalid or has expired.');
@@ -256,7 +256,7 @@ export const JOB_LEASE_MS = 60_000;
 /** Jobs running on this node, per store, so closing the node can wait for them. */
 const running = new WeakMap<Store, { closing: boolean; jobs: Set<Promise<void>> }>();
 
-function track(cognate: Cognate, job: Promise<void>): void {
+function track(cognate: Ports<'log' | 'store'>, job: Promise<void>): void {
   let entry = running.get(cognate.store);
   if (!entry) running.set(cognate.store, (entry = { closing: false, jobs: new Set() }));
   // runJob's claim runs before its own try: a database outage there must be a log line and a
@@ -281,7 +281,7 @@ export async function drainImportJobs(store: Store): Promise<void> {
  * Takes over the jobs no node holds: Pending, InProgress or Stopping ones whose lease lapsed or was
  * released. Every server node runs this on start and every half lease.
  */
-export async function resumeAbandonedImportJobs(cognate: Cognate): Promise<void> {
+export async function resumeAbandonedImportJobs(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>): Promise<void> {
   if (running.get(cognate.store)?.closing) return;
   const now = cognate.clock.now();
   const abandoned = await jobStore.abandonedImportJobIds(cognate.store.db, now);
@@ -297,7 +297,7 @@ const OUTAGE_RETRY_MS = 1000;
  * committed batch. Without this the job would wait for its lease to lapse and the next sweep, up to
  * a minute and a half. A node that closes meanwhile leaves it to the sweepers.
  */
-function resumeAfterOutage(cognate: Cognate, jobId: string, lease: number): void {
+function resumeAfterOutage(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>, jobId: string, lease: number): void {
   const later = (fn: () => void) => setTimeout(fn, OUTAGE_RETRY_MS).unref();
   const attempt = () => {
     if (running.get(cognate.store)?.closing || cognate.clock.now() >= lease) return;
@@ -314,7 +314,7 @@ function resumeAfterOutage(cognate: Cognate, jobId: string, lease: number): void
 }
 
 /** Runs {@link resumeAbandonedImportJobs} now and every half lease until the node closes. */
-export function startImportJobSweeper(cognate: Cognate): () => void {
+export function startImportJobSweeper(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>): () => void {
   const sweep = () =>
     void resumeAbandonedImportJobs(cognate).catch((e: unknown) =>
       isTransientStoreError(e) ? cognate.log.warn({ err: e }, 'import job sweep skipped: the database is unavailable') : cognate.log.error({ err: e }, 'import job sweep failed'),
@@ -325,7 +325,7 @@ export function startImportJobSweeper(cognate: Cognate): () => void {
   return () => clearInterval(timer);
 }
 
-async function finish(cognate: Cognate, jobId: string, lease: number, set: { status: ImportJobStatus; message: string; imported: number; skipped: number; failed: number }): Promise<void> {
+async function finish(cognate: Ports<'clock' | 'store'>, jobId: string, lease: number, set: { status: ImportJobStatus; message: string; imported: number; skipped: number; failed: number }): Promise<void> {
   await jobStore.finishImportJob(cognate.store.db, jobId, lease, { ...set, now: cognate.clock.now() });
 }
 
@@ -343,7 +343,7 @@ interface Progress {
  * job (`lease`); returns the new lease. The batch and the progress commit together, so a node that
  * takes the job over later resumes exactly after the last committed batch.
  */
-async function advance(trx: Executor, cognate: Cognate, jobId: string, lease: number, progress: Progress): Promise<number> {
+async function advance(trx: Executor, cognate: Ports<'clock'>, jobId: string, lease: number, progress: Progress): Promise<number> {
   const renewed = Math.max(cognate.clock.now() + JOB_LEASE_MS, lease + 1);
   if (!(await jobStore.advanceImportJob(trx, jobId, lease, renewed, progress))) throw new LostLease();
   return renewed;
@@ -354,7 +354,7 @@ async function advance(trx: Executor, cognate: Cognate, jobId: string, lease: nu
  * meanwhile, user by user, then the progress. Returns the users it could not insert and the lease.
  */
 async function insertBatch(
-  cognate: Cognate,
+  cognate: Ports<'store'>,
   pool: Awaited<ReturnType<Cognate['pools']['get']>>,
   users: PreparedUser[],
   now: number,
@@ -386,7 +386,7 @@ async function insertBatch(
  * Takes the job if no node holds it, and runs (or resumes, or finishes stopping) it. Does nothing
  * when another node holds it or it has ended.
  */
-async function runJob(cognate: Cognate, jobId: string): Promise<void> {
+async function runJob(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>, jobId: string): Promise<void> {
   // Let the StartUserImportJob response go out first.
   await new Promise((resolve) => setImmediate(resolve));
   const log = cognate.log.child({ importJob: jobId });

@@ -8,7 +8,7 @@
 import { CognitoError, errors } from '../errors.js';
 import type { Executor } from '../store/db.js';
 import * as mfaStore from '../store/mfa.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { matchTotp, newTotpSecret } from './totp.js';
 import type { User } from './users.js';
 import type { UserPool, UserPoolSettings } from './user-pools.js';
@@ -90,7 +90,7 @@ export function poolMfaConfig(pool: UserPool) {
 }
 
 /** SetUserPoolMfaConfig: factors not named are turned off; MfaConfiguration not named is kept. */
-export async function setUserPoolMfaConfig(cognate: Cognate, input: PoolMfaConfigInput) {
+export async function setUserPoolMfaConfig(cognate: Ports<'clock' | 'pools'>, input: PoolMfaConfigInput) {
   const pool = await cognate.pools.get(input.UserPoolId);
   const mode = input.MfaConfiguration ?? pool.settings.MfaConfiguration;
   const sms = input.SmsMfaConfiguration;
@@ -158,7 +158,7 @@ export function enabledTypes(mfa: UserMfa): MfaType[] {
 }
 
 /** UserMFASettingList, PreferredMfaSetting and MFAOptions for GetUser and AdminGetUser; empty ones left out. */
-export async function userMfaView(cognate: Cognate, user: User) {
+export async function userMfaView(cognate: Ports<'store'>, user: User) {
   const mfa = await readUserMfa(cognate.store.db, user.sub);
   const list = enabledTypes(mfa);
   return {
@@ -181,7 +181,7 @@ export interface MfaPreferenceInput {
 }
 
 /** SetUserMFAPreference and AdminSetUserMFAPreference. */
-export async function setMfaPreference(cognate: Cognate, pool: UserPool, user: User, input: MfaPreferenceInput): Promise<void> {
+export async function setMfaPreference(cognate: Ports<'clock' | 'store'>, pool: UserPool, user: User, input: MfaPreferenceInput): Promise<void> {
   const given: [MfaType, MfaSettingsType | undefined][] = [
     ['SMS_MFA', input.SMSMfaSettings],
     ['SOFTWARE_TOKEN_MFA', input.SoftwareTokenMfaSettings],
@@ -214,7 +214,7 @@ export async function setMfaPreference(cognate: Cognate, pool: UserPool, user: U
 }
 
 /** SetUserSettings and AdminSetUserSettings: the legacy MFAOptions, SMS to phone_number only. */
-export async function setUserSettings(cognate: Cognate, user: User, options: { DeliveryMedium?: string; AttributeName?: string }[]): Promise<void> {
+export async function setUserSettings(cognate: Ports<'clock' | 'store'>, user: User, options: { DeliveryMedium?: string; AttributeName?: string }[]): Promise<void> {
   for (const o of options) {
     if (o.DeliveryMedium !== 'SMS') throw errors.invalidParameter('Only SMS is supported as an MFA delivery medium.');
     if (o.AttributeName !== 'phone_number') throw errors.invalidParameter('Only phone_number is supported as the MFA attribute.');
@@ -235,7 +235,7 @@ export const softwareTokenNotEnabled = () => new CognitoError('SoftwareTokenMFAN
 export const codeMismatchOnEnable = () => new CognitoError('EnableSoftwareTokenMFAException', 'Code mismatch and fail enable Software Token MFA');
 
 /** AssociateSoftwareToken with an access token: a new secret waits for VerifySoftwareToken. */
-export async function associateWithAccessToken(cognate: Cognate, accessToken: string): Promise<{ SecretCode: string }> {
+export async function associateWithAccessToken(cognate: Ports<'clock' | 'secrets' | 'store' | 'tokens'>, accessToken: string): Promise<{ SecretCode: string }> {
   const { pool, user } = await cognate.tokens.verifyAccessToken(accessToken);
   if (!poolFactors(pool).SOFTWARE_TOKEN_MFA) throw softwareTokenNotEnabled();
   const secret = newTotpSecret();
@@ -248,7 +248,7 @@ export async function associateWithAccessToken(cognate: Cognate, accessToken: st
 }
 
 /** VerifySoftwareToken with an access token: the pending secret becomes the user's software token. */
-export async function verifyWithAccessToken(cognate: Cognate, accessToken: string, code: string): Promise<{ Status: 'SUCCESS' }> {
+export async function verifyWithAccessToken(cognate: Ports<'clock' | 'secrets' | 'store' | 'tokens'>, accessToken: string, code: string): Promise<{ Status: 'SUCCESS' }> {
   const { pool, user } = await cognate.tokens.verifyAccessToken(accessToken);
   if (!poolFactors(pool).SOFTWARE_TOKEN_MFA) throw softwareTokenNotEnabled();
   const mfa = await readUserMfa(cognate.store.db, user.sub);

@@ -5,7 +5,7 @@
  * (`claimsAndScopeOverrideDetails`) changes both tokens and the access token's scopes
  * (user-pool-lambda-pre-token-generation).
  */
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import type { AppClient } from './app-clients.js';
 import type { User } from './users.js';
 import type { UserPool } from './user-pools.js';
@@ -29,7 +29,7 @@ export interface TokenRequest {
 }
 
 /** PostAuthentication, after every factor of a sign-in and before its tokens (user-pool-lambda-post-authentication). */
-export async function postAuthentication(cognate: Cognate, r: Pick<TokenRequest, 'pool' | 'client' | 'user' | 'clientMetadata'> & { newDeviceUsed: boolean }): Promise<void> {
+export async function postAuthentication(cognate: Ports<'log' | 'triggers'>, r: Pick<TokenRequest, 'pool' | 'client' | 'user' | 'clientMetadata'> & { newDeviceUsed: boolean }): Promise<void> {
   await runTrigger(cognate, r.pool, 'PostAuthentication', {
     source: 'PostAuthentication_Authentication',
     userName: r.user.username,
@@ -39,7 +39,7 @@ export async function postAuthentication(cognate: Cognate, r: Pick<TokenRequest,
 }
 
 /** The pool's PreTokenGeneration answer as changes to the tokens; undefined when the pool has no such trigger. */
-export async function preTokenGeneration(cognate: Cognate, r: TokenRequest): Promise<TokenCustomization | undefined> {
+export async function preTokenGeneration(cognate: Ports<'log' | 'store' | 'triggers'>, r: TokenRequest): Promise<TokenCustomization | undefined> {
   if (!triggerArn(r.pool, 'PreTokenGeneration')) return undefined;
   const version = triggerVersion(r.pool, 'PreTokenGeneration');
   const groups = await groupClaims(cognate.store.db, r.pool.id, r.user.sub);
@@ -59,7 +59,7 @@ export async function preTokenGeneration(cognate: Cognate, r: TokenRequest): Pro
 }
 
 /** Tokens of a refresh (no new family) after PreTokenGeneration, when the pool has that trigger. */
-export async function generateTokens(cognate: Cognate, r: TokenRequest): Promise<AuthenticationResult> {
+export async function generateTokens(cognate: Ports<'log' | 'store' | 'tokens' | 'triggers'>, r: TokenRequest): Promise<AuthenticationResult> {
   const customize = await preTokenGeneration(cognate, r);
   return cognate.tokens.issue({ pool: r.pool, client: r.client, user: r.user, ...(r.deviceKey ? { deviceKey: r.deviceKey } : {}), ...(r.authTime !== undefined ? { authTime: r.authTime } : {}), ...(r.originJti ? { originJti: r.originJti } : {}), ...(customize ? { customize } : {}) });
 }

@@ -27,7 +27,7 @@
 import { CognitoError } from '../errors.js';
 import type { Executor } from '../store/db.js';
 import { heldAliasKeys, insertImportedUsers, takenUsernameKeys } from '../store/import-jobs.js';
-import type { Cognate } from './cognate.js';
+import type { Cognate, Ports } from './cognate.js';
 import { aliasSettings, desiredAliases } from './aliases.js';
 import { newSub } from './ids.js';
 import { hashSupport, matchesAlgorithm, parseImportedHash, type HashSupport, type PasswordHashingAlgorithm } from './imported-passwords.js';
@@ -408,7 +408,7 @@ async function conflictsInPool(db: Executor, pool: UserPool, users: readonly Pre
  * the users that can be imported and the rejected rows, in file order.
  */
 export async function checkRows(
-  cognate: Cognate,
+  cognate: Ports<'store'>,
   pool: UserPool,
   rows: readonly ImportRow[],
   opts: { mode: ImportMode; support: HashSupport; duplicates: DuplicateTracker; now: number; db?: Executor },
@@ -481,7 +481,7 @@ export type FileImportResult = { imported: number } | { rejected: Rejection[]; r
  * Imports a file into a pool, all or nothing: returns the number imported, or every rejected row
  * (and imports nothing). Throws ImportFileError when the file itself can't be read as users.
  */
-export async function importUsersFile(cognate: Cognate, poolId: string, text: string, format: FileFormat, progress?: ImportProgress): Promise<FileImportResult> {
+export async function importUsersFile(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>, poolId: string, text: string, format: FileFormat, progress?: ImportProgress): Promise<FileImportResult> {
   const pool = await cognate.pools.get(poolId);
   const mode: ImportMode = { kind: 'cli' };
   const parsed = format === 'csv' ? csvRows(text, pool, mode) : jsonLinesRows(text);

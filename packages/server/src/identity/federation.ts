@@ -3,7 +3,7 @@
  * GetOpenIdToken, UnlinkIdentity and the developer-identity calls.
  */
 import { errors, CognitoError } from '../errors.js';
-import type { Cognate } from '../domain/cognate.js';
+import type { Ports } from '../domain/cognate.js';
 import { epochSeconds } from '../ports.js';
 import { verifyLogins, type VerifiedLogin } from './logins.js';
 import { COGNITO_IDENTITY_PROVIDER } from './openid.js';
@@ -14,7 +14,7 @@ import { userPoolOfProvider, type IdentityPool } from './identity-pools.js';
 const guestsOff = () => errors.notAuthorized('Unauthenticated access is not supported for this identity pool.');
 
 /** The identity and pool an IdentityId names, or ResourceNotFoundException. */
-async function identityAndPool(cognate: Cognate, identityId: string): Promise<{ identity: Identity; pool: IdentityPool }> {
+async function identityAndPool(cognate: Ports<'identity'>, identityId: string): Promise<{ identity: Identity; pool: IdentityPool }> {
   const identity = await cognate.identity.identities.get(identityId);
   const pool = await cognate.identity.pools.require(identity.poolId);
   return { identity, pool };
@@ -24,7 +24,7 @@ async function identityAndPool(cognate: Cognate, identityId: string): Promise<{ 
  * Checks that the logins open the identity, linking any new ones; returns the identity they open
  * (a guest that signs in with a login another identity has is merged into that one).
  */
-async function authorizeIdentity(cognate: Cognate, pool: IdentityPool, identity: Identity, logins: readonly VerifiedLogin[]): Promise<string> {
+async function authorizeIdentity(cognate: Ports<'clock' | 'identity'>, pool: IdentityPool, identity: Identity, logins: readonly VerifiedLogin[]): Promise<string> {
   const developer = logins.find((l) => l.provider === COGNITO_IDENTITY_PROVIDER);
   if (developer) {
     // A developer-authenticated identity's OpenID token opens the identity it was issued for.
@@ -53,7 +53,7 @@ function principalTags(pool: IdentityPool, logins: readonly VerifiedLogin[]): Re
   return tags;
 }
 
-export async function getId(cognate: Cognate, input: { IdentityPoolId: string; Logins?: Record<string, string> }): Promise<string> {
+export async function getId(cognate: Ports<'clock' | 'identity' | 'keys' | 'pools' | 'store' | 'tokens' | 'users'>, input: { IdentityPoolId: string; Logins?: Record<string, string> }): Promise<string> {
   const pool = await cognate.identity.pools.require(input.IdentityPoolId);
   const logins = await verifyLogins(cognate, pool, input.Logins);
   const now = cognate.clock.now();
@@ -70,7 +70,7 @@ export async function getId(cognate: Cognate, input: { IdentityPoolId: string; L
   return cognate.identity.identities.resolve(pool.id, undefined, logins, now);
 }
 
-export async function getCredentialsForIdentity(cognate: Cognate, input: { IdentityId: string; Logins?: Record<string, string>; CustomRoleArn?: string }) {
+export async function getCredentialsForIdentity(cognate: Ports<'clock' | 'identity' | 'keys' | 'pools' | 'store' | 'tokens' | 'users'>, input: { IdentityId: string; Logins?: Record<string, string>; CustomRoleArn?: string }) {
   const { identity, pool } = await identityAndPool(cognate, input.IdentityId);
   const logins = await verifyLogins(cognate, pool, input.Logins);
   const identityId = await authorizeIdentity(cognate, pool, identity, logins);
@@ -90,7 +90,7 @@ export async function getCredentialsForIdentity(cognate: Cognate, input: { Ident
   };
 }
 
-export async function getOpenIdToken(cognate: Cognate, input: { IdentityId: string; Logins?: Record<string, string> }) {
+export async function getOpenIdToken(cognate: Ports<'clock' | 'identity' | 'keys' | 'pools' | 'store' | 'tokens' | 'users'>, input: { IdentityId: string; Logins?: Record<string, string> }) {
   const { identity, pool } = await identityAndPool(cognate, input.IdentityId);
   // GetOpenIdToken is the first step of the basic (classic) flow. Cognito refuses it only when the
   // pool says AllowClassicFlow: false; a pool created without the flag allows it.
@@ -114,7 +114,7 @@ function requireDeveloperProvider(pool: IdentityPool, name?: string): string {
 }
 
 export async function getOpenIdTokenForDeveloperIdentity(
-  cognate: Cognate,
+  cognate: Ports<'clock' | 'identity' | 'keys' | 'pools' | 'store' | 'tokens' | 'users'>,
   input: { IdentityPoolId: string; IdentityId?: string; Logins: Record<string, string>; PrincipalTags?: Record<string, string>; TokenDuration?: number },
 ) {
   const pool = await cognate.identity.pools.get(input.IdentityPoolId);
@@ -137,7 +137,7 @@ export async function getOpenIdTokenForDeveloperIdentity(
 }
 
 export async function lookupDeveloperIdentity(
-  cognate: Cognate,
+  cognate: Ports<'identity'>,
   input: { IdentityPoolId: string; IdentityId?: string; DeveloperUserIdentifier?: string; MaxResults?: number; NextToken?: string },
 ) {
   const pool = await cognate.identity.pools.get(input.IdentityPoolId);
@@ -162,7 +162,7 @@ export async function lookupDeveloperIdentity(
 }
 
 export async function mergeDeveloperIdentities(
-  cognate: Cognate,
+  cognate: Ports<'clock' | 'identity'>,
   input: { SourceUserIdentifier: string; DestinationUserIdentifier: string; DeveloperProviderName: string; IdentityPoolId: string },
 ) {
   const pool = await cognate.identity.pools.get(input.IdentityPoolId);
@@ -176,7 +176,7 @@ export async function mergeDeveloperIdentities(
 }
 
 export async function unlinkDeveloperIdentity(
-  cognate: Cognate,
+  cognate: Ports<'clock' | 'identity'>,
   input: { IdentityId: string; IdentityPoolId: string; DeveloperProviderName: string; DeveloperUserIdentifier: string },
 ) {
   const pool = await cognate.identity.pools.get(input.IdentityPoolId);
@@ -188,7 +188,7 @@ export async function unlinkDeveloperIdentity(
 }
 
 /** The canonical provider a LoginsToRemove entry names (either user-pool key form). */
-function canonicalProvider(cognate: Cognate, pool: IdentityPool, key: string): string {
+function canonicalProvider(cognate: Ports<'tokens'>, pool: IdentityPool, key: string): string {
   for (const p of pool.settings.CognitoIdentityProviders ?? []) {
     const poolId = userPoolOfProvider(p.ProviderName)!;
     if (key === p.ProviderName || key === cognate.tokens.issuer(poolId).replace(/^https?:\/\//, '')) return p.ProviderName;
@@ -196,7 +196,7 @@ function canonicalProvider(cognate: Cognate, pool: IdentityPool, key: string): s
   return key;
 }
 
-export async function unlinkIdentity(cognate: Cognate, input: { IdentityId: string; Logins: Record<string, string>; LoginsToRemove: string[] }) {
+export async function unlinkIdentity(cognate: Ports<'clock' | 'identity' | 'keys' | 'pools' | 'store' | 'tokens' | 'users'>, input: { IdentityId: string; Logins: Record<string, string>; LoginsToRemove: string[] }) {
   const { identity, pool } = await identityAndPool(cognate, input.IdentityId);
   const logins = await verifyLogins(cognate, pool, input.Logins);
   if (logins.length === 0) throw loginsDontMatch();

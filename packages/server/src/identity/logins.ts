@@ -6,7 +6,7 @@
 import { errors } from '../errors.js';
 import { verifyJwt, type JwtPayload } from '../tokens/jwt.js';
 import { unverifiedPoolId } from '../domain/tokens.js';
-import type { Cognate } from '../domain/cognate.js';
+import type { Ports } from '../domain/cognate.js';
 import * as refreshTokenStore from '../store/refresh-tokens.js';
 import { userPoolOfProvider, type IdentityPool } from './identity-pools.js';
 
@@ -35,18 +35,18 @@ const invalidToken = (why: string) => errors.notAuthorized(`Invalid login token.
 const unsupported = () => errors.notAuthorized('Token is not from a supported provider of this identity pool.');
 
 /** The issuer of a user pool's tokens with the scheme removed: the logins key Amplify sends. */
-function issuerKey(cognate: Cognate, poolId: string): string {
+function issuerKey(cognate: Ports<'tokens'>, poolId: string): string {
   return cognate.tokens.issuer(poolId).replace(/^https?:\/\//, '');
 }
 
 /** Whether a logins key names one of the pool's user pool providers (in either form), or any user pool. */
-function isUserPoolKey(cognate: Cognate, pool: IdentityPool, key: string): boolean {
+function isUserPoolKey(cognate: Ports<'tokens'>, pool: IdentityPool, key: string): boolean {
   if (/^cognito-idp\.[^/]+\.amazonaws\.com\//.test(key)) return true;
   return (pool.settings.CognitoIdentityProviders ?? []).some((p) => key === p.ProviderName || key === issuerKey(cognate, userPoolOfProvider(p.ProviderName)!));
 }
 
 /** A user pool ID token, checked against the pool's keys, issuer, expiry and the identity pool's clients. */
-async function verifyUserPoolLogin(cognate: Cognate, pool: IdentityPool, key: string, token: string): Promise<VerifiedLogin> {
+async function verifyUserPoolLogin(cognate: Ports<'clock' | 'keys' | 'pools' | 'store' | 'tokens' | 'users'>, pool: IdentityPool, key: string, token: string): Promise<VerifiedLogin> {
   const providers = pool.settings.CognitoIdentityProviders ?? [];
   // The key names the user pool in either form: `cognito-idp.<region>.amazonaws.com/<poolId>` or its issuer.
   const configured = providers.filter((p) => {
@@ -119,7 +119,7 @@ function readExp(token: string): number | string {
  * Verifies every login of a Logins map. A developer provider's login is refused here: its token is
  * the OpenID token GetOpenIdTokenForDeveloperIdentity returned, which only the basic flow takes.
  */
-export async function verifyLogins(cognate: Cognate, pool: IdentityPool, logins: Record<string, string> | undefined): Promise<VerifiedLogin[]> {
+export async function verifyLogins(cognate: Ports<'clock' | 'identity' | 'keys' | 'pools' | 'store' | 'tokens' | 'users'>, pool: IdentityPool, logins: Record<string, string> | undefined): Promise<VerifiedLogin[]> {
   const out: VerifiedLogin[] = [];
   for (const [key, token] of Object.entries(logins ?? {})) {
     if (key === 'cognito-identity.amazonaws.com' || key === cognate.identity.openId.issuerKey()) {

@@ -4,7 +4,7 @@
  * pool's identities (the trust policy Cognito's console writes) and whose permissions are the
  * policies given (none: the verifier then denies everything).
  */
-import type { Cognate } from '../domain/cognate.js';
+import type { Ports } from '../domain/cognate.js';
 import { identityPoolType } from './identity-pools.js';
 import { parsePolicy } from './policy.js';
 
@@ -33,7 +33,7 @@ export function identityPoolTrust(identityPoolId: string, amr: 'authenticated' |
   };
 }
 
-export async function setUpIdentityPool(cognate: Cognate, p: IdentityPoolSetup): Promise<{ pool: Record<string, unknown>; authRoleArn: string; unauthRoleArn: string }> {
+export async function setUpIdentityPool(cognate: Ports<'clock' | 'config' | 'identity'>, p: IdentityPoolSetup): Promise<{ pool: Record<string, unknown>; authRoleArn: string; unauthRoleArn: string }> {
   // Checked before anything is written, so a bad policy leaves no half-made pool behind.
   if (p.authPolicy !== undefined) parsePolicy(p.authPolicy);
   if (p.unauthPolicy !== undefined) parsePolicy(p.unauthPolicy);

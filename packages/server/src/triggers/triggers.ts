@@ -13,7 +13,7 @@
  * so a failing trigger leaves nothing behind.
  */
 import { CognitoError } from '../errors.js';
-import type { Cognate } from '../domain/cognate.js';
+import type { Ports } from '../domain/cognate.js';
 import type { UserPool } from '../domain/user-pools.js';
 import type { User } from '../domain/users.js';
 import { FunctionError, InvocationError, UnreadableAnswer } from './functions.js';
@@ -89,7 +89,7 @@ export const unusableAnswer = (message = 'Unrecognizable lambda output') => new 
  * Runs the pool's `name` trigger, if it has one, and returns the `response` object of the event
  * it answers with; undefined when the pool has no such trigger.
  */
-export async function runTrigger(cognate: Cognate, pool: UserPool, name: TriggerName, call: TriggerCall): Promise<Record<string, unknown> | undefined> {
+export async function runTrigger(cognate: Ports<'log' | 'triggers'>, pool: UserPool, name: TriggerName, call: TriggerCall): Promise<Record<string, unknown> | undefined> {
   const arn = triggerArn(pool, name);
   if (!arn) return undefined;
   const event = {

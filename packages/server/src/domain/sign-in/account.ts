@@ -4,7 +4,7 @@
  */
 import { CognitoError, errors } from '../../errors.js';
 import { runTrigger, userAttributesOf } from '../../triggers/triggers.js';
-import type { Cognate } from '../cognate.js';
+import type { Ports } from '../cognate.js';
 import { checkSecretHash, type AppClient } from '../app-clients.js';
 import { decoySlot, passwordAttemptsExceeded } from '../lockout.js';
 import { usernameKey, type User } from '../users.js';
@@ -38,7 +38,7 @@ export function unknownUser(client: AppClient): Error {
  * attempt makes (Lockout.reserveAttempt), on the decoy row the name maps to. Always undefined, so
  * callers can use it where a reservation goes.
  */
-export async function reserveDecoy(cognate: Cognate, pool: UserPool, name: string, now: number): Promise<undefined> {
+export async function reserveDecoy(cognate: Ports<'lockout' | 'secrets'>, pool: UserPool, name: string, now: number): Promise<undefined> {
   await cognate.lockout.reserveDecoy(decoySlot(cognate.secrets.fakeSaltKey, pool.id, usernameKey(pool, name)), now);
   return undefined;
 }
@@ -48,7 +48,7 @@ export async function reserveDecoy(cognate: Cognate, pool: UserPool, name: strin
  * PreventUserExistenceErrors hides them (with `userNotFound: true`), as Cognito does; ClientMetadata
  * reaches it as `validationData` (user-pool-lambda-pre-authentication).
  */
-export async function preAuthentication(cognate: Cognate, pool: UserPool, client: AppClient, user: User | undefined, name: string, clientMetadata: Metadata): Promise<void> {
+export async function preAuthentication(cognate: Ports<'log' | 'triggers'>, pool: UserPool, client: AppClient, user: User | undefined, name: string, clientMetadata: Metadata): Promise<void> {
   const hidden = client.settings.PreventUserExistenceErrors === 'ENABLED';
   if (!user && !hidden) return;
   await runTrigger(cognate, pool, 'PreAuthentication', {
@@ -64,7 +64,7 @@ export async function preAuthentication(cognate: Cognate, pool: UserPool, client
  * sign-in alias, and still allowed to sign in: enabled, CONFIRMED (a password reset or a new
  * temporary password since the first step ends the sign-in), not locked.
  */
-export async function answeringUser(cognate: Cognate, pool: UserPool, client: AppClient, sub: string, responses: Params): Promise<User> {
+export async function answeringUser(cognate: Ports<'clock' | 'lockout' | 'users'>, pool: UserPool, client: AppClient, sub: string, responses: Params): Promise<User> {
   const name = required(responses, 'USERNAME');
   const user = await cognate.users.findBySub(pool.id, sub);
   if (!user) throw invalidSession();

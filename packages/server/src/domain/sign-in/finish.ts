@@ -21,7 +21,7 @@
 import * as deviceStore from '../../store/devices.js';
 import * as refreshTokenStore from '../../store/refresh-tokens.js';
 import { epochSeconds } from '../../ports.js';
-import type { Cognate } from '../cognate.js';
+import type { Ports } from '../cognate.js';
 import type { AppClient } from '../app-clients.js';
 import { newDeviceForSignIn, tracksDevices, type Device } from '../devices.js';
 import { postAuthentication, preTokenGeneration } from '../token-generation.js';
@@ -33,7 +33,7 @@ import type { AuthResponse, SignInContext } from './types.js';
  * Ends a sign-in with tokens. `proven` is the device that proved itself (DEVICE_PASSWORD_VERIFIER);
  * without it, a pool that tracks devices gets a new one (NewDeviceMetadata).
  */
-export async function finish(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext, proven?: Device): Promise<AuthResponse> {
+export async function finish(cognate: Ports<'clock' | 'log' | 'store' | 'tokens' | 'triggers'>, pool: UserPool, client: AppClient, user: User, ctx: SignInContext, proven?: Device): Promise<AuthResponse> {
   const source = proven ? 'AuthenticateDevice' : (ctx.source ?? 'Authentication');
   const newDeviceUsed = !proven && tracksDevices(pool);
   // 1. The triggers, before any write.

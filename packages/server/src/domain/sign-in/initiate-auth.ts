@@ -4,7 +4,7 @@
  * continues any flow and nothing lives in memory.
  */
 import { errors } from '../../errors.js';
-import type { Cognate } from '../cognate.js';
+import type { Cognate, Ports } from '../cognate.js';
 import { allowsFlow, type AppClient } from '../app-clients.js';
 import { clientAndPool } from '../client-context.js';
 import type { UserPool } from '../user-pools.js';
@@ -27,18 +27,18 @@ export interface InitiateAuthInput {
 const flowNotEnabled = (flow: string) => errors.invalidParameter(`${flow} flow not enabled for this client`);
 
 /** REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN). */
-async function refreshFlow(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+async function refreshFlow(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
   if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
   const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH, deviceKeyOf(params), clientMetadata);
   return respond({ ChallengeParameters: {}, AuthenticationResult: result });
 }
 
-async function srpFlow(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+async function srpFlow(cognate: Ports<'clock' | 'lockout' | 'log' | 'secrets' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
   if (!allowsFlow(client.settings, 'USER_SRP_AUTH')) throw flowNotEnabled('USER_SRP_AUTH');
   return respond(await startSrp(cognate, pool, client, params, clientMetadata));
 }
 
-async function customFlow(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+async function customFlow(cognate: Ports<'clock' | 'lockout' | 'log' | 'secrets' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
   if (!allowsFlow(client.settings, 'CUSTOM_AUTH')) throw flowNotEnabled('CUSTOM_AUTH');
   return startCustomAuth(cognate, pool, client, params, clientMetadata);
 }

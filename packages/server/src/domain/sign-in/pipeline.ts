@@ -6,7 +6,7 @@
  *   factors done → DEVICE_SRP_AUTH for a device the client named, or finish
  *   device proven → finish
  */
-import type { Cognate } from '../cognate.js';
+import type { Cognate, Ports } from '../cognate.js';
 import type { AppClient } from '../app-clients.js';
 import { deviceForSignIn, skipsMfa } from '../devices.js';
 import type { User } from '../users.js';
@@ -55,7 +55,7 @@ async function secondFactor(cognate: Cognate, pool: UserPool, client: AppClient,
 }
 
 /** After every factor: prove a known device, or finish (with NewDeviceMetadata when the pool tracks devices). */
-async function afterFactors(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
+async function afterFactors(cognate: Ports<'clock' | 'log' | 'secrets' | 'store' | 'tokens' | 'triggers'>, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
   const deviceKey = ctx.device?.device_key ?? ctx.deviceKey;
   if (deviceKey) return deviceSrpChallenge(cognate, pool, client, user, deviceKey);
   return finish(cognate, pool, client, user, ctx);

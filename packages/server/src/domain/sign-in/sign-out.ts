@@ -5,7 +5,7 @@
  */
 import { errors } from '../../errors.js';
 import { constantTimeEqual } from '../../crypto/compare.js';
-import type { Cognate } from '../cognate.js';
+import type { Ports } from '../cognate.js';
 import { clientAndPool } from '../client-context.js';
 import * as refreshTokens from '../../store/refresh-tokens.js';
 import * as devices from '../../store/devices.js';
@@ -16,7 +16,7 @@ import * as devices from '../../store/devices.js';
  * sign-in (security.md P25), so either both happen or neither does. The devices stay tracked;
  * only `remembered` drops, until the user remembers one again (our documented choice).
  */
-export async function globalSignOut(cognate: Cognate, sub: string): Promise<void> {
+export async function globalSignOut(cognate: Ports<'clock' | 'store'>, sub: string): Promise<void> {
   const now = cognate.clock.now();
   await cognate.store.transaction(async (trx) => {
     await refreshTokens.revokeAllForUser(trx, sub, now);
@@ -35,7 +35,7 @@ export interface RevokeTokenInput {
  * OAuth revocation endpoint takes it); the client must allow revocation; then the refresh-token
  * family ends, and the access tokens minted from it (RFC 7009: an unknown token is no error).
  */
-export async function revokeToken(cognate: Cognate, input: RevokeTokenInput): Promise<void> {
+export async function revokeToken(cognate: Ports<'clients' | 'pools' | 'tokens'>, input: RevokeTokenInput): Promise<void> {
   const { client } = await clientAndPool(cognate, input.ClientId);
   if (client.secret !== undefined && (input.ClientSecret === undefined || !constantTimeEqual(client.secret, input.ClientSecret))) {
     throw errors.notAuthorized('Client secret does not match.');

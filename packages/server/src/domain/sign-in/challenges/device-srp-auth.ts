@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { errors } from '../../../errors.js';
 import { createServerEphemeral, isValidSrpA } from '../../../crypto/srp.js';
-import type { Cognate } from '../../cognate.js';
+import type { Ports } from '../../cognate.js';
 import type { AppClient } from '../../app-clients.js';
 import { deviceForSignIn, deviceNotFound, verifierAad, type Device } from '../../devices.js';
 import type { User } from '../../users.js';
@@ -47,14 +47,14 @@ export const DEVICE_VERIFIER_SESSION_AAD = 'device-verifier-session';
 export const blockDigest = (block: string) => createHash('sha256').update(block, 'utf8').digest('base64url');
 
 /** DEVICE_SRP_AUTH: issued once the user's other factors are done (or the device stands in for MFA). */
-export function deviceSrpChallenge(cognate: Cognate, pool: UserPool, client: AppClient, user: User, deviceKey: string): AuthResponse {
+export function deviceSrpChallenge(cognate: Ports<'clock' | 'secrets'>, pool: UserPool, client: AppClient, user: User, deviceKey: string): AuthResponse {
   const e = cognate.clock.now() + sessionMs(client);
   const state: DeviceSession = { p: pool.id, c: client.id, s: user.sub, d: deviceKey, e };
   return { ChallengeName: 'DEVICE_SRP_AUTH', Session: cognate.secrets.sessions.sealJson(state, DEVICE_SESSION_AAD, e), ChallengeParameters: {} };
 }
 
 /** The user a device step's state names, checked as any continued Session's is, and their device with its verifier. */
-export async function deviceAndUser(cognate: Cognate, pool: UserPool, client: AppClient, state: DeviceSession, responses: Params): Promise<{ user: User; device: Device; verifier: Buffer }> {
+export async function deviceAndUser(cognate: Ports<'clock' | 'lockout' | 'secrets' | 'store' | 'users'>, pool: UserPool, client: AppClient, state: DeviceSession, responses: Params): Promise<{ user: User; device: Device; verifier: Buffer }> {
   const user = await answeringUser(cognate, pool, client, state.s, responses);
   const device = await deviceForSignIn(cognate, pool, user, state.d);
   const verifier = cognate.secrets.atRest.openString(device.verifier_sealed!, verifierAad(state.d));

@@ -6,7 +6,7 @@
  */
 import { errors } from '../../../errors.js';
 import * as mfaStore from '../../../store/mfa.js';
-import type { Cognate } from '../../cognate.js';
+import type { Ports } from '../../cognate.js';
 import { codeMismatchOnEnable, poolFactors, softwareTokenNotEnabled, totpAad } from '../../mfa.js';
 import { matchTotp, newTotpSecret } from '../../totp.js';
 import { isEmail } from '../../users.js';
@@ -37,7 +37,7 @@ export const mfaSetup: ChallengeHandler = async (cognate, answer) => {
 };
 
 /** AssociateSoftwareToken with an MFA_SETUP Session: the secret travels sealed in the new Session. */
-export async function associateWithSession(cognate: Cognate, session: string): Promise<{ SecretCode: string; Session: string }> {
+export async function associateWithSession(cognate: Ports<'clock' | 'pools' | 'secrets'>, session: string): Promise<{ SecretCode: string; Session: string }> {
   const now = cognate.clock.now();
   const state = openAnySession(cognate, session, now);
   if (state.k !== 'setup') throw invalidSession();
@@ -48,7 +48,7 @@ export async function associateWithSession(cognate: Cognate, session: string): P
 }
 
 /** VerifySoftwareToken with an MFA_SETUP Session: the token becomes the user's preferred factor. */
-export async function verifyWithSession(cognate: Cognate, session: string, code: string): Promise<{ Status: 'SUCCESS'; Session: string }> {
+export async function verifyWithSession(cognate: Ports<'clock' | 'lockout' | 'pools' | 'secrets' | 'store' | 'users'>, session: string, code: string): Promise<{ Status: 'SUCCESS'; Session: string }> {
   const now = cognate.clock.now();
   const state = openAnySession(cognate, session, now);
   if (state.k !== 'setup' || !state.t) throw invalidSession();

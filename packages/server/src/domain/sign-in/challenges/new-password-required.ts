@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { errors } from '../../../errors.js';
 import * as userStore from '../../../store/users.js';
-import type { Cognate } from '../../cognate.js';
+import type { Cognate, Ports } from '../../cognate.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
 import { checkPasswordPolicy } from '../../passwords.js';
 import { assertWritable } from '../../sign-up.js';
@@ -37,7 +37,7 @@ const SEAL_GRACE_MS = DAY_MS;
 const passwordFingerprint = (user: User) => createHash('sha256').update(`new-password\0${user.passwordHash ?? ''}`).digest('hex').slice(0, 32);
 
 /** A FORCE_CHANGE_PASSWORD user's temporary password must still be valid (TemporaryPasswordValidityDays). */
-async function assertTemporaryPasswordCurrent(cognate: Cognate, user: User): Promise<void> {
+async function assertTemporaryPasswordCurrent(cognate: Ports<'clock' | 'store'>, user: User): Promise<void> {
   const expiresAt = await userStore.temporaryPasswordExpiresAt(cognate.store.db, user.sub);
   if (expiresAt !== null && expiresAt <= cognate.clock.now()) {
     throw errors.notAuthorized('Temporary password has expired and must be reset by an administrator.');
@@ -69,7 +69,7 @@ function challengeAttributes(user: User, client: AppClient): Record<string, stri
  * The NEW_PASSWORD_REQUIRED challenge for a FORCE_CHANGE_PASSWORD user who proved the temporary
  * password, in any flow. The `Session` is sealed and lasts the client's AuthSessionValidity.
  */
-export async function newPasswordChallenge(cognate: Cognate, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
+export async function newPasswordChallenge(cognate: Ports<'clock' | 'secrets' | 'store'>, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
   await assertTemporaryPasswordCurrent(cognate, user);
   const now = cognate.clock.now();
   const expiresAt = now + client.settings.AuthSessionValidity * 60_000;

@@ -15,7 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { errors } from '../../../errors.js';
 import { booleanField, runTrigger, stringField, stringMapField, triggerArn, unusableAnswer, userAttributesOf } from '../../../triggers/triggers.js';
-import type { Cognate } from '../../cognate.js';
+import type { Ports } from '../../cognate.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
 import type { User } from '../../users.js';
 import type { UserPool } from '../../user-pools.js';
@@ -53,7 +53,7 @@ export const notConfigured = () => errors.invalidParameter('Custom auth lambda t
 export const refused = () => errors.notAuthorized('Incorrect username or password.');
 
 /** InitiateAuth / AdminInitiateAuth with AuthFlow CUSTOM_AUTH. */
-export async function startCustomAuth(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+export async function startCustomAuth(cognate: Ports<'clock' | 'lockout' | 'log' | 'secrets' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
   if (!triggerArn(pool, 'DefineAuthChallenge')) throw notConfigured();
   const name = required(params, 'USERNAME');
   checkSecretHash(client, [name], params.SECRET_HASH);
@@ -73,7 +73,7 @@ export async function startCustomAuth(cognate: Cognate, pool: UserPool, client: 
 }
 
 /** After SRP in CUSTOM_AUTH proved the password: back to DefineAuthChallenge. */
-export async function continueAfterPassword(cognate: Cognate, pool: UserPool, client: AppClient, user: User, history: ChallengeResult[], clientMetadata: Metadata): Promise<Outcome> {
+export async function continueAfterPassword(cognate: Ports<'clock' | 'lockout' | 'log' | 'secrets' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, user: User, history: ChallengeResult[], clientMetadata: Metadata): Promise<Outcome> {
   await cognate.lockout.recordVerifiedPassword(user.sub);
   assertMayUseAccount(user);
   const after = [...history, { challengeName: 'PASSWORD_VERIFIER', challengeResult: true, challengeMetadata: null }];
@@ -83,7 +83,7 @@ export async function continueAfterPassword(cognate: Cognate, pool: UserPool, cl
 type Decision = { kind: 'fail' } | { kind: 'tokens' } | { kind: 'challenge'; challengeName: string };
 
 /** DefineAuthChallenge: what comes next, given the session so far. */
-async function defineNext(cognate: Cognate, pool: UserPool, client: AppClient, user: User | undefined, name: string, history: ChallengeResult[], clientMetadata: Metadata): Promise<Decision> {
+async function defineNext(cognate: Ports<'log' | 'triggers'>, pool: UserPool, client: AppClient, user: User | undefined, name: string, history: ChallengeResult[], clientMetadata: Metadata): Promise<Decision> {
   const response = await runTrigger(cognate, pool, 'DefineAuthChallenge', {
     source: 'DefineAuthChallenge_Authentication',
     userName: user?.username ?? name,
@@ -100,7 +100,7 @@ async function defineNext(cognate: Cognate, pool: UserPool, client: AppClient, u
 }
 
 /** Asks Define what comes next and does it. */
-export async function step(cognate: Cognate, pool: UserPool, client: AppClient, user: User | undefined, name: string, history: ChallengeResult[], clientMetadata: Metadata, deviceKey: string | undefined): Promise<Outcome> {
+export async function step(cognate: Ports<'clock' | 'log' | 'secrets' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, user: User | undefined, name: string, history: ChallengeResult[], clientMetadata: Metadata, deviceKey: string | undefined): Promise<Outcome> {
   const next = await defineNext(cognate, pool, client, user, name, history, clientMetadata);
   if (next.kind === 'fail') throw refused();
   if (next.kind === 'tokens') {

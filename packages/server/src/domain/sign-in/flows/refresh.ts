@@ -4,7 +4,7 @@
  * PreTokenGeneration (TokenGeneration_RefreshTokens). Nothing is written: the family stays.
  */
 import { errors } from '../../../errors.js';
-import type { Cognate } from '../../cognate.js';
+import type { Ports } from '../../cognate.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
 import { refreshDevice } from '../../devices.js';
 import { generateTokens } from '../../token-generation.js';
@@ -12,7 +12,7 @@ import type { AuthenticationResult } from '../../tokens.js';
 import type { UserPool } from '../../user-pools.js';
 import type { Metadata } from '../types.js';
 
-export async function refreshTokens(cognate: Cognate, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string, clientMetadata?: Metadata): Promise<AuthenticationResult> {
+export async function refreshTokens(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string, clientMetadata?: Metadata): Promise<AuthenticationResult> {
   const family = await cognate.tokens.resolveRefreshToken(client, refreshToken);
   const user = await cognate.users.findBySub(pool.id, family.userSub);
   if (!user) throw errors.notAuthorized('Invalid Refresh Token');

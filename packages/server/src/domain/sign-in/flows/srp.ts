@@ -6,7 +6,7 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { errors } from '../../../errors.js';
 import { createServerEphemeral, fakeSalt, fakeVerifier, isValidSrpA } from '../../../crypto/srp.js';
-import type { Cognate } from '../../cognate.js';
+import type { Ports } from '../../cognate.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
 import { refusalBeforePassword } from '../../imported-passwords.js';
 import { isEmail, isPhoneNumber, usernameKey } from '../../users.js';
@@ -42,7 +42,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * alias), echoing the typed name back would say "no one has this address"; such names get a
  * UUID-shaped ID instead, stable per name like the fake salt (security.md P01).
  */
-function unknownSrpUserId(cognate: Cognate, pool: UserPool, name: string): string {
+function unknownSrpUserId(cognate: Ports<'secrets'>, pool: UserPool, name: string): string {
   const signsInWithAttributes = (pool.settings.UsernameAttributes?.length ?? 0) > 0;
   const aliasLike = (pool.settings.AliasAttributes?.length ?? 0) > 0 && (isEmail(name) || isPhoneNumber(name));
   if (!signsInWithAttributes && !aliasLike) return name;
@@ -55,7 +55,7 @@ function unknownSrpUserId(cognate: Cognate, pool: UserPool, name: string): strin
 }
 
 /** USER_SRP_AUTH, step 1: answer SRP_A with SRP_B, the salt and a sealed SECRET_BLOCK. */
-export async function startSrp(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata, custom?: ChallengeResult[]): Promise<AuthResponse> {
+export async function startSrp(cognate: Ports<'clock' | 'lockout' | 'log' | 'secrets' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata, custom?: ChallengeResult[]): Promise<AuthResponse> {
   const name = required(params, 'USERNAME');
   const A = required(params, 'SRP_A');
   checkSecretHash(client, [name], params.SECRET_HASH);

@@ -7,7 +7,7 @@
 import { errors } from '../../../errors.js';
 import * as lockoutStore from '../../../store/lockout.js';
 import * as mfaStore from '../../../store/mfa.js';
-import type { Cognate } from '../../cognate.js';
+import type { Ports } from '../../cognate.js';
 import { codeError } from '../../codes.js';
 import { lockMs } from '../../lockout.js';
 import { readUserMfa, totpAad, type MfaType } from '../../mfa.js';
@@ -22,7 +22,7 @@ import { openSession, type MfaSession } from './session.js';
 const CODE_FIELD: Record<MfaType, string> = { SMS_MFA: 'SMS_MFA_CODE', SOFTWARE_TOKEN_MFA: 'SOFTWARE_TOKEN_MFA_CODE', EMAIL_OTP: 'EMAIL_OTP_CODE' };
 
 /** The Session of an MFA answer, opened, and the user it names, checked. */
-export async function openMfaAnswer(cognate: Cognate, answer: ChallengeAnswer): Promise<{ state: MfaSession; user: User; now: number }> {
+export async function openMfaAnswer(cognate: Ports<'clock' | 'lockout' | 'secrets' | 'users'>, answer: ChallengeAnswer): Promise<{ state: MfaSession; user: User; now: number }> {
   const now = cognate.clock.now();
   const state = openSession(cognate, answer.session, answer.pool, answer.client, now);
   const user = await answeringUser(cognate, answer.pool, answer.client, state.s, answer.responses);
@@ -34,7 +34,7 @@ export async function openMfaAnswer(cognate: Cognate, answer: ChallengeAnswer): 
  * for. A right code clears the second-factor counter and the lockout; when the client named a
  * device, the Session is recorded as passed for the device step that follows.
  */
-export async function answerMfaCode(cognate: Cognate, answer: ChallengeAnswer, type: MfaType): Promise<Outcome> {
+export async function answerMfaCode(cognate: Ports<'clock' | 'codes' | 'lockout' | 'secrets' | 'store' | 'users'>, answer: ChallengeAnswer, type: MfaType): Promise<Outcome> {
   const { state, user, now } = await openMfaAnswer(cognate, answer);
   if (state.k !== 'mfa' || state.m !== type) throw invalidSession();
   const code = required(answer.responses, CODE_FIELD[type]);
@@ -66,7 +66,7 @@ export async function answerMfaCode(cognate: Cognate, answer: ChallengeAnswer, t
  * Checks a code against the user's software token and uses it up: the accepted step is recorded
  * with a conditional update, so a code (or an older one) never works twice, even in parallel.
  */
-async function consumeTotp(cognate: Cognate, user: User, code: string, now: number): Promise<'ok' | 'mismatch' | 'reused'> {
+async function consumeTotp(cognate: Ports<'secrets' | 'store'>, user: User, code: string, now: number): Promise<'ok' | 'mismatch' | 'reused'> {
   const mfa = await readUserMfa(cognate.store.db, user.sub);
   const secret = mfa.totpSecretSealed ? cognate.secrets.atRest.openString(mfa.totpSecretSealed, totpAad(user))?.toString() : undefined;
   if (!secret) return 'mismatch';
@@ -76,7 +76,7 @@ async function consumeTotp(cognate: Cognate, user: User, code: string, now: numb
 }
 
 /** A wrong second factor: the shared lockout counter, and one a correct password doesn't reset, in one transaction. */
-async function recordWrongCode(cognate: Cognate, user: User, now: number): Promise<void> {
+async function recordWrongCode(cognate: Ports<'store'>, user: User, now: number): Promise<void> {
   await cognate.store.transaction(async (trx) => {
     await mfaStore.ensure(trx, user, now);
     const secondFactorFailures = await mfaStore.recordFailure(trx, user.sub, now);
@@ -86,7 +86,7 @@ async function recordWrongCode(cognate: Cognate, user: User, now: number): Promi
 }
 
 /** The code proved the address: it becomes the user's verified email (claiming it as an alias, if the pool has them) and email OTP their MFA. */
-async function finishEmailSetup(cognate: Cognate, pool: UserPool, user: User, email: string, now: number): Promise<void> {
+async function finishEmailSetup(cognate: Ports<'store' | 'users'>, pool: UserPool, user: User, email: string, now: number): Promise<void> {
   await cognate.store.transaction(async (trx) => {
     await cognate.users.setAttributes(trx, pool.id, user.sub, new Map([['email', email], ['email_verified', 'true']]), { now });
     await mfaStore.ensure(trx, user, now);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as mfaStore from '../../../store/mfa.js';
-import type { Cognate } from '../../cognate.js';
+import type { Ports } from '../../cognate.js';
 import type { AppClient } from '../../app-clients.js';
 import type { MfaType } from '../../mfa.js';
 import type { User } from '../../users.js';
@@ -37,12 +37,12 @@ export interface MfaSession {
 
 const MFA_SESSION_AAD = 'mfa-session';
 
-export function sealSession(cognate: Cognate, state: MfaSession): string {
+export function sealSession(cognate: Ports<'secrets'>, state: MfaSession): string {
   return cognate.secrets.sessions.sealJson(state, MFA_SESSION_AAD, state.e + SESSION_SEAL_GRACE_MS);
 }
 
 /** Opens a Session answered through RespondToAuthChallenge: this pool's, this client's, unexpired. */
-export function openSession(cognate: Cognate, session: string | undefined, pool: UserPool, client: AppClient, now: number): MfaSession {
+export function openSession(cognate: Ports<'secrets'>, session: string | undefined, pool: UserPool, client: AppClient, now: number): MfaSession {
   const state = session ? cognate.secrets.sessions.openJson<MfaSession>(session, MFA_SESSION_AAD, now) : null;
   if (!state || state.p !== pool.id || state.c !== client.id || typeof state.s !== 'string' || typeof state.e !== 'number') throw invalidSession();
   if (state.e <= now) throw expiredSession();
@@ -50,7 +50,7 @@ export function openSession(cognate: Cognate, session: string | undefined, pool:
 }
 
 /** Opens a session for the actions that carry no ClientId (AssociateSoftwareToken, VerifySoftwareToken). */
-export function openAnySession(cognate: Cognate, session: string, now: number): MfaSession {
+export function openAnySession(cognate: Ports<'secrets'>, session: string, now: number): MfaSession {
   const state = cognate.secrets.sessions.openJson<MfaSession>(session, MFA_SESSION_AAD, now);
   if (!state || typeof state.p !== 'string' || typeof state.s !== 'string' || typeof state.e !== 'number') throw invalidSession();
   if (state.e <= now) throw expiredSession();
@@ -71,7 +71,7 @@ export const newSession = (pool: UserPool, client: AppClient, user: User, now: n
  * DEVICE_SRP_AUTH (amazon-cognito-identity-js's sendMFACode does this): accepted only when that
  * session's MFA was answered, as recorded then.
  */
-export async function deviceStepAfterMfa(cognate: Cognate, session: string | undefined, pool: UserPool, client: AppClient, now: number): Promise<{ p: string; c: string; s: string; d: string; e: number } | undefined> {
+export async function deviceStepAfterMfa(cognate: Ports<'secrets' | 'store'>, session: string | undefined, pool: UserPool, client: AppClient, now: number): Promise<{ p: string; c: string; s: string; d: string; e: number } | undefined> {
   const state = session ? cognate.secrets.sessions.openJson<MfaSession>(session, MFA_SESSION_AAD, now) : null;
   if (!state || state.k !== 'mfa' || !state.d || state.p !== pool.id || state.c !== client.id || state.e <= now) return undefined;
   const row = await mfaStore.find(cognate.store.db, state.s);
