@@ -43,59 +43,52 @@ async function customFlow(cognate: Ports<'clock' | 'lockout' | 'log' | 'secrets'
   return startCustomAuth(cognate, pool, client, params, clientMetadata);
 }
 
+type Flow = (cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata) => Promise<Outcome>;
+
+/** ADMIN_USER_PASSWORD_AUTH (alias ADMIN_NO_SRP_AUTH): enabled by ALLOW_ADMIN_USER_PASSWORD_AUTH. */
+const adminPasswordFlow: Flow = (cognate, pool, client, params, metadata) => {
+  if (!allowsFlow(client.settings, 'ADMIN_USER_PASSWORD_AUTH')) throw flowNotEnabled('ADMIN_NO_SRP_AUTH');
+  return passwordSignIn(cognate, pool, client, params, metadata);
+};
+
+/** The AuthFlows InitiateAuth answers. A new flow is one entry here (and one in ADMIN_FLOWS if admins may use it). */
+const FLOWS: Readonly<Record<string, Flow>> = {
+  USER_SRP_AUTH: srpFlow,
+  USER_PASSWORD_AUTH: (cognate, pool, client, params, metadata) => {
+    if (!allowsFlow(client.settings, 'USER_PASSWORD_AUTH')) throw flowNotEnabled('USER_PASSWORD_AUTH');
+    return passwordSignIn(cognate, pool, client, params, metadata);
+  },
+  REFRESH_TOKEN_AUTH: refreshFlow,
+  REFRESH_TOKEN: refreshFlow,
+  CUSTOM_AUTH: customFlow,
+  USER_AUTH: () => userAuth(),
+};
+
+/** The AuthFlows AdminInitiateAuth answers. */
+const ADMIN_FLOWS: Readonly<Record<string, Flow>> = {
+  ADMIN_USER_PASSWORD_AUTH: adminPasswordFlow,
+  ADMIN_NO_SRP_AUTH: adminPasswordFlow,
+  REFRESH_TOKEN_AUTH: refreshFlow,
+  REFRESH_TOKEN: refreshFlow,
+  USER_SRP_AUTH: srpFlow,
+  CUSTOM_AUTH: customFlow,
+};
+
+/** The flow an AuthFlow names; only the table's own entries (`toString` is no flow). */
+function flowFor(flows: Readonly<Record<string, Flow>>, authFlow: string): Flow {
+  if (!Object.hasOwn(flows, authFlow)) throw errors.invalidParameter('Initiate Auth method not supported.');
+  return flows[authFlow]!;
+}
+
 export async function initiateAuth(cognate: Cognate, input: InitiateAuthInput): Promise<AuthResponse> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
-  const params = input.AuthParameters ?? {};
-  const metadata = input.ClientMetadata;
-  let outcome: Outcome;
-  switch (input.AuthFlow) {
-    case 'USER_SRP_AUTH':
-      outcome = await srpFlow(cognate, pool, client, params, metadata);
-      break;
-    case 'USER_PASSWORD_AUTH':
-      if (!allowsFlow(client.settings, 'USER_PASSWORD_AUTH')) throw flowNotEnabled('USER_PASSWORD_AUTH');
-      outcome = await passwordSignIn(cognate, pool, client, params, metadata);
-      break;
-    case 'REFRESH_TOKEN_AUTH':
-    case 'REFRESH_TOKEN':
-      outcome = await refreshFlow(cognate, pool, client, params, metadata);
-      break;
-    case 'CUSTOM_AUTH':
-      outcome = await customFlow(cognate, pool, client, params, metadata);
-      break;
-    case 'USER_AUTH':
-      outcome = await userAuth();
-      break;
-    default:
-      throw errors.invalidParameter('Initiate Auth method not supported.');
-  }
+  const outcome = await flowFor(FLOWS, input.AuthFlow)(cognate, pool, client, input.AuthParameters ?? {}, input.ClientMetadata);
   return continueSignIn(cognate, pool, client, outcome);
 }
 
 export async function adminInitiateAuth(cognate: Cognate, input: InitiateAuthInput & { UserPoolId: string }): Promise<AuthResponse> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const client = await cognate.clients.get(pool.id, input.ClientId);
-  const params = input.AuthParameters ?? {};
-  const metadata = input.ClientMetadata;
-  let outcome: Outcome;
-  switch (input.AuthFlow) {
-    case 'ADMIN_USER_PASSWORD_AUTH':
-    case 'ADMIN_NO_SRP_AUTH':
-      if (!allowsFlow(client.settings, 'ADMIN_USER_PASSWORD_AUTH')) throw flowNotEnabled('ADMIN_NO_SRP_AUTH');
-      outcome = await passwordSignIn(cognate, pool, client, params, metadata);
-      break;
-    case 'REFRESH_TOKEN_AUTH':
-    case 'REFRESH_TOKEN':
-      outcome = await refreshFlow(cognate, pool, client, params, metadata);
-      break;
-    case 'USER_SRP_AUTH':
-      outcome = await srpFlow(cognate, pool, client, params, metadata);
-      break;
-    case 'CUSTOM_AUTH':
-      outcome = await customFlow(cognate, pool, client, params, metadata);
-      break;
-    default:
-      throw errors.invalidParameter('Initiate Auth method not supported.');
-  }
+  const outcome = await flowFor(ADMIN_FLOWS, input.AuthFlow)(cognate, pool, client, input.AuthParameters ?? {}, input.ClientMetadata);
   return continueSignIn(cognate, pool, client, outcome);
 }
