@@ -223,6 +223,11 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
     else if (req.method === 'POST' && !req.url?.startsWith('/identity/')) (isQueryProtocol(req) ? query : api)(req, res);
     else void rest(req, res);
   });
+  // Idle keep-alive connections stay open longer than the clients and balancers that reuse them keep
+  // theirs (the AWS SDK keeps sockets alive; an ALB idles out at 60 s). With Node's 5 s default, a
+  // request written on a socket the server is just closing fails with ECONNRESET.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const port = await new Promise<number>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve((server.address() as AddressInfo).port));

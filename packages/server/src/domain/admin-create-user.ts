@@ -9,7 +9,7 @@ import { CognitoError, errors } from '../errors.js';
 import type { Executor } from '../store/db.js';
 import * as userStore from '../store/users.js';
 import type { Outbox } from '../messaging/outbox.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { CODE_PARAMETER, composeMessages, type Messages, queueMessage, type Templates } from './messages.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
@@ -104,7 +104,7 @@ function invitationMessages(pool: UserPool): Templates {
  * The invitation's messages, through the CustomMessage trigger (CustomMessage_AdminCreateUser);
  * none when the admin suppressed them. Runs the trigger: call before the transaction.
  */
-async function composeInvitation(cognate: Cognate, pool: UserPool, user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>, destinations: Destination[], clientMetadata: Record<string, string> | undefined): Promise<Messages | undefined> {
+async function composeInvitation(cognate: Ports<'log' | 'triggers'>, pool: UserPool, user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>, destinations: Destination[], clientMetadata: Record<string, string> | undefined): Promise<Messages | undefined> {
   if (destinations.length === 0) return undefined;
   return composeMessages(cognate, pool, { occasion: 'AdminCreateUser', user, clientMetadata, messages: invitationMessages(pool) });
 }
@@ -145,7 +145,7 @@ export interface AdminCreateUserInput {
  * ClientMetadata go to the PreSignUp trigger. AllowAdminCreateUserOnly pools
  * allow it: that setting only closes self sign-up.
  */
-export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserInput): Promise<User> {
+export async function adminCreateUser(cognate: Ports<'clock' | 'log' | 'outbox' | 'pools' | 'store' | 'triggers' | 'users'>, input: AdminCreateUserInput): Promise<User> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const policy = pool.settings.Policies.PasswordPolicy;
   if (input.TemporaryPassword) checkPasswordPolicy(input.TemporaryPassword, policy);
@@ -185,7 +185,7 @@ export async function adminCreateUser(cognate: Cognate, input: AdminCreateUserIn
   return (await cognate.users.findBySub(pool.id, sub))!;
 }
 
-async function resendInvitation(cognate: Cognate, pool: UserPool, input: AdminCreateUserInput): Promise<User> {
+async function resendInvitation(cognate: Ports<'clock' | 'log' | 'outbox' | 'store' | 'triggers' | 'users'>, pool: UserPool, input: AdminCreateUserInput): Promise<User> {
   const user = await adminUser(cognate, pool, input.Username);
   const notForced = () => new CognitoError('UnsupportedUserStateException', `Resend not possible. ${input.Username} status is not FORCE_CHANGE_PASSWORD`);
   if (user.status !== 'FORCE_CHANGE_PASSWORD') throw notForced();

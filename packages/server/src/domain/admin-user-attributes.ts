@@ -4,7 +4,7 @@
  * follow one rule for a changed email or phone number (requiresVerificationBeforeUpdate).
  */
 import * as userStore from '../store/users.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { composeMessages, sendCode } from './messages.js';
 import { requiresVerificationBeforeUpdate } from './user-attributes.js';
 import { assertDeletable, validateAttributes, type AttributeType } from './users.js';
@@ -29,7 +29,7 @@ interface Destination {
  * (the same rule UpdateUserAttributes follows), or becomes the unverified value at once; a code goes
  * out whenever the pool verifies that attribute. ClientMetadata only feeds triggers.
  */
-export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUserInput & { UserAttributes: AttributeType[]; ClientMetadata?: Record<string, string> }): Promise<void> {
+export async function adminUpdateUserAttributes(cognate: Ports<'clock' | 'codes' | 'log' | 'outbox' | 'pools' | 'store' | 'triggers' | 'users'>, input: AdminUserInput & { UserAttributes: AttributeType[]; ClientMetadata?: Record<string, string> }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
   const blank = input.UserAttributes.filter((a) => (a.Value ?? '') === '').map((a) => a.Name);
   const set = validateAttributes(pool, input.UserAttributes.filter((a) => (a.Value ?? '') !== ''), 'admin', { creating: false });
@@ -92,7 +92,7 @@ export async function adminUpdateUserAttributes(cognate: Cognate, input: AdminUs
 }
 
 /** AdminDeleteUserAttributes: deleting an email or phone number deletes its verified flag with it. */
-export async function adminDeleteUserAttributes(cognate: Cognate, input: AdminUserInput & { UserAttributeNames: string[] }): Promise<void> {
+export async function adminDeleteUserAttributes(cognate: Ports<'clock' | 'codes' | 'pools' | 'store' | 'users'>, input: AdminUserInput & { UserAttributeNames: string[] }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
   assertDeletable(pool, input.UserAttributeNames, 'admin');
   const names = new Set(input.UserAttributeNames);

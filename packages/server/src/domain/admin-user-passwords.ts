@@ -4,7 +4,7 @@
  */
 import { errors } from '../errors.js';
 import * as userStore from '../store/users.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { deliverCode, recoveryDestination } from './messages.js';
 import { checkPasswordPolicy } from './passwords.js';
 import type { UserStatus } from './users.js';
@@ -18,7 +18,7 @@ const RESETTABLE: ReadonlySet<UserStatus> = new Set(['CONFIRMED', 'RESET_REQUIRE
  * AdminResetUserPassword: RESET_REQUIRED and a reset code sent as ForgotPassword sends it; signing
  * in then answers PasswordResetRequiredException until ConfirmForgotPassword sets a new password.
  */
-export async function adminResetUserPassword(cognate: Cognate, input: AdminUserInput & { ClientMetadata?: Record<string, string> }): Promise<void> {
+export async function adminResetUserPassword(cognate: Ports<'clock' | 'codes' | 'log' | 'outbox' | 'pools' | 'store' | 'triggers' | 'users'>, input: AdminUserInput & { ClientMetadata?: Record<string, string> }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
   if (!RESETTABLE.has(user.status)) throw errors.notAuthorized('User password cannot be reset in the current state.');
   // The same channels ForgotPassword uses; `admin_only` offers none, so there is nowhere to send the code.
@@ -39,7 +39,7 @@ export async function adminResetUserPassword(cognate: Cognate, input: AdminUserI
  * AdminSetUserPassword: a permanent password makes the user CONFIRMED; a temporary one makes them
  * FORCE_CHANGE_PASSWORD, to be changed at the next sign-in before TemporaryPasswordValidityDays pass.
  */
-export async function adminSetUserPassword(cognate: Cognate, input: AdminUserInput & { Password: string; Permanent?: boolean }): Promise<void> {
+export async function adminSetUserPassword(cognate: Ports<'clock' | 'codes' | 'hasher' | 'pools' | 'store' | 'users'>, input: AdminUserInput & { Password: string; Permanent?: boolean }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
   checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);
   await assertPasswordNotReused(cognate, pool, user, input.Password);

@@ -8,7 +8,7 @@
  */
 import { errors } from '../errors.js';
 import * as userStore from '../store/users.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { postConfirmation } from './sign-up.js';
 import type { User } from './users.js';
 import { globalSignOut } from './sign-in/sign-out.js';
@@ -20,7 +20,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * The user an admin call names: the username, an alias (email, phone number, preferred_username
  * where the pool allows signing in with it), or the `sub` (AdminGetUser's `Username` docs).
  */
-export async function adminUser(cognate: Cognate, pool: UserPool, username: string): Promise<User> {
+export async function adminUser(cognate: Ports<'users'>, pool: UserPool, username: string): Promise<User> {
   const user = (await cognate.users.findForSignIn(pool, username)) ?? (UUID.test(username) ? await cognate.users.findBySub(pool.id, username.toLowerCase()) : undefined);
   if (!user) throw errors.userNotFound();
   return user;
@@ -39,7 +39,7 @@ export interface AdminUserInput {
 }
 
 /** The pool and the user an Admin* call names (UserNotFoundException when there is none). */
-export async function poolAndUser(cognate: Cognate, input: AdminUserInput): Promise<{ pool: UserPool; user: User }> {
+export async function poolAndUser(cognate: Ports<'pools' | 'users'>, input: AdminUserInput): Promise<{ pool: UserPool; user: User }> {
   const pool = await cognate.pools.get(input.UserPoolId);
   return { pool, user: await adminUser(cognate, pool, input.Username) };
 }
@@ -49,26 +49,26 @@ export async function poolAndUser(cognate: Cognate, input: AdminUserInput): Prom
  * access token, which is checked against its refresh-token family) and any other per-user rows go
  * with the user row (foreign keys cascade; the main ones are deleted explicitly too).
  */
-export async function adminDeleteUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
+export async function adminDeleteUser(cognate: Ports<'pools' | 'users'>, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
   await cognate.users.remove(user.sub);
 }
 
 /** AdminDisableUser: no sign-in ("User is disabled."), and every token revoked for good. */
-export async function adminDisableUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
+export async function adminDisableUser(cognate: Ports<'clock' | 'pools' | 'store' | 'users'>, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
   const now = cognate.clock.now();
   // Re-enabling doesn't bring these sessions back (security.md P10, ASVS5 7.4.2).
   await cognate.store.transaction((trx) => userStore.disableUser(trx, user.sub, now));
 }
 
-export async function adminEnableUser(cognate: Cognate, input: AdminUserInput): Promise<void> {
+export async function adminEnableUser(cognate: Ports<'clock' | 'pools' | 'store' | 'users'>, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
   await userStore.enableUser(cognate.store.db, user.sub, cognate.clock.now());
 }
 
 /** AdminConfirmSignUp: UNCONFIRMED → CONFIRMED without a code; verifies no attribute. */
-export async function adminConfirmSignUp(cognate: Cognate, input: AdminUserInput & { ClientMetadata?: Record<string, string> }): Promise<void> {
+export async function adminConfirmSignUp(cognate: Ports<'clock' | 'codes' | 'log' | 'pools' | 'store' | 'triggers' | 'users'>, input: AdminUserInput & { ClientMetadata?: Record<string, string> }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
   const cannot = (status: string) => errors.notAuthorized(`User cannot be confirmed. Current status is ${status}`);
   if (user.status !== 'UNCONFIRMED') throw cannot(user.status);
@@ -88,7 +88,7 @@ export async function adminConfirmSignUp(cognate: Cognate, input: AdminUserInput
  * AdminUserGlobalSignOut: every refresh token of the user, and so every access token, revoked, and
  * their devices no longer remembered, in one transaction (sign-in/sign-out.ts).
  */
-export async function adminUserGlobalSignOut(cognate: Cognate, input: AdminUserInput): Promise<void> {
+export async function adminUserGlobalSignOut(cognate: Ports<'clock' | 'pools' | 'store' | 'users'>, input: AdminUserInput): Promise<void> {
   const { user } = await poolAndUser(cognate, input);
   await globalSignOut(cognate, user.sub);
 }

@@ -6,7 +6,7 @@
 import { errors } from '../errors.js';
 import type { Executor } from '../store/db.js';
 import * as userStore from '../store/users.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { codeError, type CodeOutcome } from './codes.js';
 import { type CodeDeliveryDetails, deliverCode } from './messages.js';
 import { aliasExists } from './aliases.js';
@@ -20,7 +20,7 @@ function verifiableAttribute(name: string): Verifiable {
 }
 
 export async function getUserAttributeVerificationCode(
-  cognate: Cognate,
+  cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'outbox' | 'store' | 'tokens' | 'triggers'>,
   input: { AccessToken: string; AttributeName: string; ClientMetadata?: Record<string, string> },
 ): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { pool, user, client } = await signedIn(cognate, input.AccessToken);
@@ -46,7 +46,7 @@ export async function getUserAttributeVerificationCode(
  * One verified holder per sign-in value (security.md P14): a value that another user of the pool
  * signs in with can't be verified (or, in pools that sign in with it, taken) by this one.
  */
-export async function assertNotHeldByAnother(cognate: Cognate, db: Executor, pool: UserPool, user: User, attribute: Verifiable, value: string): Promise<void> {
+export async function assertNotHeldByAnother(cognate: Ports<'users'>, db: Executor, pool: UserPool, user: User, attribute: Verifiable, value: string): Promise<void> {
   const signsIn = (pool.settings.UsernameAttributes ?? []).includes(attribute) || (pool.settings.AliasAttributes ?? []).includes(attribute);
   if (!signsIn) return;
   const holder = await cognate.users.findForSignIn(pool, value, db);
@@ -55,7 +55,7 @@ export async function assertNotHeldByAnother(cognate: Cognate, db: Executor, poo
   }
 }
 
-export async function verifyUserAttribute(cognate: Cognate, input: { AccessToken: string; AttributeName: string; Code: string }): Promise<Record<string, never>> {
+export async function verifyUserAttribute(cognate: Ports<'clients' | 'clock' | 'codes' | 'store' | 'tokens' | 'users'>, input: { AccessToken: string; AttributeName: string; Code: string }): Promise<Record<string, never>> {
   const { pool, user } = await signedIn(cognate, input.AccessToken);
   const attribute = verifiableAttribute(input.AttributeName);
   const now = cognate.clock.now();

@@ -4,7 +4,7 @@
  */
 import { errors } from '../errors.js';
 import * as userStore from '../store/users.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { passwordAttemptsExceeded } from './lockout.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
@@ -13,7 +13,7 @@ import { signedIn } from './self-service.js';
 
 const INCORRECT = 'Incorrect username or password.';
 
-export async function changePassword(cognate: Cognate, input: { AccessToken: string; PreviousPassword?: string; ProposedPassword: string }): Promise<Record<string, never>> {
+export async function changePassword(cognate: Ports<'clients' | 'clock' | 'hasher' | 'lockout' | 'store' | 'tokens' | 'users'>, input: { AccessToken: string; PreviousPassword?: string; ProposedPassword: string }): Promise<Record<string, never>> {
   const { pool, user } = await signedIn(cognate, input.AccessToken);
   // PreviousPassword may be left out only by users who have no password (passwordless sign-in).
   if (input.PreviousPassword === undefined && (user.passwordHash !== null || !!user.importedPasswordHash)) throw errors.invalidParameter('PreviousPassword is required.');

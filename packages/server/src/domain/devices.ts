@@ -12,7 +12,7 @@ import type { Executor } from '../store/db.js';
 import * as deviceStore from '../store/devices.js';
 import type { DeviceRow } from '../store/devices.js';
 import { deviceVerifierFromConfirmDevice } from '../crypto/srp.js';
-import type { Cognate, Ports } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { openPageToken, pageLimit, sealPageToken } from './page-tokens.js';
 import type { User } from './users.js';
 import type { UserPool } from './user-pools.js';
@@ -134,7 +134,7 @@ export async function confirmDevice(cognate: Ports<'clock' | 'secrets' | 'store'
   return { UserConfirmationNecessary: askUser };
 }
 
-export async function listDevices(cognate: Cognate, pool: UserPool, user: User, limit: number | undefined, token: string | undefined) {
+export async function listDevices(cognate: Ports<'clock' | 'secrets' | 'store'>, pool: UserPool, user: User, limit: number | undefined, token: string | undefined) {
   const n = pageLimit(limit, 'limit');
   const scope = ['ListDevices', pool.id, user.sub];
   const after = token !== undefined ? (openPageToken(cognate, scope, token, ['number', 'string']) as [number, string]) : undefined;

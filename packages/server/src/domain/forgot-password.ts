@@ -5,7 +5,7 @@
  */
 import { CognitoError, errors } from '../errors.js';
 import * as userStore from '../store/users.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { codeError, type CodeOutcome } from './codes.js';
 import { migrateUser } from './user-migration.js';
@@ -33,7 +33,7 @@ function recoveryMechanisms(pool: UserPool): Verifiable[] | undefined {
   return recoveryOrder(pool);
 }
 
-function simulatedRecovery(cognate: Cognate, pool: UserPool, name: string, mechanisms: Verifiable[] | undefined): CodeDeliveryDetails {
+function simulatedRecovery(cognate: Ports<'secrets'>, pool: UserPool, name: string, mechanisms: Verifiable[] | undefined): CodeDeliveryDetails {
   const preferred: Verifiable = mechanisms?.[0] ?? ((pool.settings.AutoVerifiedAttributes ?? []).includes('phone_number') ? 'phone_number' : 'email');
   return simulatedDelivery(cognate.secrets.fakeSaltKey, pool, name, preferred);
 }
@@ -45,7 +45,7 @@ function simulatedRecovery(cognate: Cognate, pool: UserPool, name: string, mecha
  * pass kicked after commit. The CustomMessage function is not run for them (Cognito doesn't), so
  * in a pool that has one, the real path stays slower by the function's time.
  */
-async function decoyRecovery(cognate: Cognate, pool: UserPool, name: string, mechanisms: Verifiable[] | undefined): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+async function decoyRecovery(cognate: Ports<'clock' | 'codes' | 'log' | 'outbox' | 'secrets' | 'store'>, pool: UserPool, name: string, mechanisms: Verifiable[] | undefined): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const delivery = simulatedRecovery(cognate, pool, name, mechanisms);
   const now = cognate.clock.now();
   await cognate.store.transaction((trx) => sendDecoyCode(cognate, trx, { pool, name, purpose: 'forgot_password', medium: delivery.DeliveryMedium }, now));
@@ -60,7 +60,7 @@ export interface ForgotPasswordInput {
   ClientMetadata?: Record<string, string>;
 }
 
-export async function forgotPassword(cognate: Cognate, input: ForgotPasswordInput): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+export async function forgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ForgotPasswordInput): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   const mechanisms = recoveryMechanisms(pool);
@@ -107,7 +107,7 @@ export interface ConfirmForgotPasswordInput extends ForgotPasswordInput {
 /** Statuses a proven reset lifts. */
 const CONFIRMED_BY_RESET = new Set(['RESET_REQUIRED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD']);
 
-export async function confirmForgotPassword(cognate: Cognate, input: ConfirmForgotPasswordInput): Promise<Record<string, never>> {
+export async function confirmForgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'hasher' | 'log' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ConfirmForgotPasswordInput): Promise<Record<string, never>> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);

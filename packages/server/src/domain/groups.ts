@@ -10,7 +10,7 @@ import { CognitoError, errors } from '../errors.js';
 import type { Executor } from '../store/db.js';
 import * as groupStore from '../store/groups.js';
 import type { GroupRow } from '../store/groups.js';
-import type { Cognate, Ports } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { hydrateUsers } from './list-users.js';
 import { openPageToken, pageLimit, sealPageToken } from './page-tokens.js';
 import type { User } from './users.js';
@@ -110,7 +110,7 @@ export interface PageInput {
 }
 
 /** ListGroups: the pool's groups in name order. */
-export async function listGroups(cognate: Cognate, input: { UserPoolId: string } & PageInput): Promise<{ groups: Group[]; nextToken?: string }> {
+export async function listGroups(cognate: Ports<'clock' | 'pools' | 'secrets' | 'store'>, input: { UserPoolId: string } & PageInput): Promise<{ groups: Group[]; nextToken?: string }> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const limit = pageLimit(input.Limit);
   const scope = ['ListGroups', pool.id];
@@ -145,7 +145,7 @@ export async function removeUserFromGroup(cognate: Ports<'pools' | 'store' | 'us
 }
 
 /** AdminListGroupsForUser: the user's groups in name order. */
-export async function groupsForUser(cognate: Cognate, input: { UserPoolId: string; Username: string } & PageInput): Promise<{ groups: Group[]; nextToken?: string }> {
+export async function groupsForUser(cognate: Ports<'clock' | 'pools' | 'secrets' | 'store' | 'users'>, input: { UserPoolId: string; Username: string } & PageInput): Promise<{ groups: Group[]; nextToken?: string }> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const limit = pageLimit(input.Limit);
   const user = await cognate.users.findForSignIn(pool, input.Username);
@@ -158,7 +158,7 @@ export async function groupsForUser(cognate: Cognate, input: { UserPoolId: strin
 }
 
 /** ListUsersInGroup: the group's members with their attributes, in `sub` order. */
-export async function usersInGroup(cognate: Cognate, input: { UserPoolId: string; GroupName: string } & PageInput): Promise<{ users: User[]; nextToken?: string }> {
+export async function usersInGroup(cognate: Ports<'clock' | 'pools' | 'secrets' | 'store'>, input: { UserPoolId: string; GroupName: string } & PageInput): Promise<{ users: User[]; nextToken?: string }> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const limit = pageLimit(input.Limit);
   const group = await findGroup(cognate.store.db, pool.id, input.GroupName);

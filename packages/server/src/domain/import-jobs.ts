@@ -166,7 +166,7 @@ export async function describeImportJob(cognate: Ports<'clock' | 'config' | 'poo
 }
 
 /** ListUserImportJobs: newest first, MaxResults (1–60) a page. */
-export async function listImportJobs(cognate: Cognate, input: { UserPoolId: string; MaxResults: number; PaginationToken?: string }): Promise<{ jobs: ImportJob[]; paginationToken?: string }> {
+export async function listImportJobs(cognate: Ports<'clock' | 'config' | 'pools' | 'secrets' | 'store'>, input: { UserPoolId: string; MaxResults: number; PaginationToken?: string }): Promise<{ jobs: ImportJob[]; paginationToken?: string }> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const scope = ['ListUserImportJobs', pool.id];
   let before: { createdAt: number; id: string } | undefined;

@@ -23,7 +23,7 @@ import { verify as argon2Verify } from '@node-rs/argon2';
 import { CognitoError, errors } from '../errors.js';
 import { constantTimeEqual } from '../crypto/compare.js';
 import { setPassword } from '../store/users.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import type { AppClient } from './app-clients.js';
 import type { User } from './users.js';
 import type { UserPool } from './user-pools.js';
@@ -197,7 +197,7 @@ export async function verifyImportedHash(stored: string, password: string): Prom
  * than for other users (security.md P01); slow imported hashes (high bcrypt costs, big scrypt) can
  * still take longer, and tell a patient observer that an account has not signed in since import.
  */
-export async function verifyPassword(cognate: Cognate, pool: UserPool, user: User, password: string): Promise<User | undefined> {
+export async function verifyPassword(cognate: Ports<'hasher' | 'log' | 'store' | 'users'>, pool: UserPool, user: User, password: string): Promise<User | undefined> {
   const imported = user.importedPasswordHash;
   if (user.passwordHash !== null || !imported) return (await cognate.hasher.verify(user.passwordHash, password)) ? user : undefined;
   const [ok] = await Promise.all([verifyImportedHash(imported, password), cognate.hasher.burn(password)]);
@@ -218,7 +218,7 @@ export async function verifyPassword(cognate: Cognate, pool: UserPool, user: Use
  * Whether a password is the user's, without upgrading an imported hash: for flows that replace the
  * password anyway (ChangePassword), whose write then retires the imported hash.
  */
-export async function passwordMatches(cognate: Cognate, user: User, password: string): Promise<boolean> {
+export async function passwordMatches(cognate: Ports<'hasher'>, user: User, password: string): Promise<boolean> {
   const imported = user.importedPasswordHash;
   if (user.passwordHash !== null || !imported) return cognate.hasher.verify(user.passwordHash, password);
   const [ok] = await Promise.all([verifyImportedHash(imported, password), cognate.hasher.burn(password)]);

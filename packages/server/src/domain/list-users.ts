@@ -14,7 +14,7 @@
 import { errors } from '../errors.js';
 import { fetchUserPage, withAttributes, type Match, type Plan } from '../store/list-users.js';
 import type { UserRow } from '../store/users.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { openPageToken, pageLimit, sealPageToken } from './page-tokens.js';
 import { attributeList, normaliseEmail, usernameKey, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
@@ -171,7 +171,7 @@ export function planFor(pool: UserPool, filter: UserFilter | undefined): Plan {
 }
 
 /** Users with their attributes (all, or only `names`; none for an empty list), in the given order. */
-export async function hydrateUsers(cognate: Cognate, rows: readonly UserRow[], names?: ReadonlySet<string>): Promise<User[]> {
+export async function hydrateUsers(cognate: Ports<'store'>, rows: readonly UserRow[], names?: ReadonlySet<string>): Promise<User[]> {
   return withAttributes(cognate.store.db, rows, names ? [...names].filter((n) => n !== 'sub') : undefined);
 }
 
@@ -209,7 +209,7 @@ export interface ListUsersPage {
   paginationToken?: string;
 }
 
-export async function listUsers(cognate: Cognate, input: ListUsersInput): Promise<ListUsersPage> {
+export async function listUsers(cognate: Ports<'clock' | 'pools' | 'secrets' | 'store'>, input: ListUsersInput): Promise<ListUsersPage> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const limit = pageLimit(input.Limit);
   const filter = parseFilter(input.Filter);

@@ -14,7 +14,7 @@ import type { Outbox } from '../messaging/outbox.js';
 import type { CodePurpose, Codes } from './codes.js';
 import type { UserPool } from './user-pools.js';
 import type { User } from './users.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { runTrigger, stringField, userAttributesOf } from '../triggers/triggers.js';
 import { customSenderFor } from '../triggers/custom-senders.js';
 
@@ -130,7 +130,7 @@ export function codeMessages(pool: UserPool): Templates {
  * before the transaction that sends the message; its failure fails the operation.
  */
 export async function composeMessages(
-  cognate: Cognate,
+  cognate: Ports<'log' | 'triggers'>,
   pool: UserPool,
   p: { occasion: MessageOccasion; user: Pick<User, 'sub' | 'status' | 'attributes' | 'username'>; clientId?: string; clientMetadata?: Record<string, string>; messages?: Templates },
 ): Promise<Messages> {
@@ -249,7 +249,7 @@ export async function sendCode(
  * `destination` may be read inside the transaction. Returns where the code went.
  */
 export async function deliverCode(
-  cognate: Cognate,
+  cognate: Ports<'clock' | 'codes' | 'log' | 'outbox' | 'store' | 'triggers'>,
   pool: UserPool,
   p: {
     occasion: MessageOccasion;

@@ -6,7 +6,7 @@
 import { CognitoError, errors } from '../errors.js';
 import type { Executor } from '../store/db.js';
 import * as userStore from '../store/users.js';
-import type { Cognate } from './cognate.js';
+import type { Cognate, Ports } from './cognate.js';
 import { aliasExists } from './aliases.js';
 import type { UserStatus } from './users.js';
 import type { UserPool } from './user-pools.js';
@@ -67,7 +67,7 @@ async function unverify(db: Trx, moves: readonly { attribute: string; holder: st
  * in the same transaction.
  */
 export async function insertNewUser<T>(
-  cognate: Cognate,
+  cognate: Ports<'store' | 'users'>,
   pool: UserPool,
   user: { sub: string; username: string; status: UserStatus; attributes: Map<string, string>; credentials?: Awaited<ReturnType<Cognate['users']['credentials']>>; forceAliasCreation: boolean },
   now: number,

@@ -8,7 +8,7 @@
  * work for another. Cognito doesn't document how long its tokens last; ours last a day.
  */
 import { errors } from '../errors.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 
 const LIFETIME_MS = 24 * 60 * 60 * 1000;
 
@@ -17,7 +17,7 @@ export type CursorValue = string | number;
 /** The purpose a token is sealed for: action, pool and query, so tokens don't cross queries. */
 const purpose = (scope: readonly string[]) => `page-token:${JSON.stringify(scope)}`;
 
-export function sealPageToken(cognate: Cognate, scope: readonly string[], cursor: readonly CursorValue[]): string {
+export function sealPageToken(cognate: Ports<'clock' | 'secrets'>, scope: readonly string[], cursor: readonly CursorValue[]): string {
   return cognate.secrets.sessions.sealJson(cursor, purpose(scope), cognate.clock.now() + LIFETIME_MS);
 }
 
@@ -25,7 +25,7 @@ export function sealPageToken(cognate: Cognate, scope: readonly string[], cursor
  * Opens a token and checks the cursor has the expected shape (`shape` lists the type of each
  * position); anything else is Cognito's InvalidParameterException.
  */
-export function openPageToken(cognate: Cognate, scope: readonly string[], token: string, shape: readonly ('string' | 'number')[]): CursorValue[] {
+export function openPageToken(cognate: Ports<'clock' | 'secrets'>, scope: readonly string[], token: string, shape: readonly ('string' | 'number')[]): CursorValue[] {
   const cursor = cognate.secrets.sessions.openJson<unknown>(token, purpose(scope), cognate.clock.now());
   const valid =
     Array.isArray(cursor) &&

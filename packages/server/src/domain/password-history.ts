@@ -10,7 +10,7 @@
 import { CognitoError } from '../errors.js';
 import type { Executor } from '../store/db.js';
 import { appendPasswordHash, recentPasswordHashes } from '../store/password-history.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import type { UserPool } from './user-pools.js';
 
 /** The most PasswordHistorySize allows (API_PasswordPolicyType). */
@@ -22,7 +22,7 @@ export const passwordReused = () => new CognitoError('PasswordHistoryPolicyViola
 export const historySize = (pool: UserPool) => Math.min(MAX_PASSWORD_HISTORY, Math.max(0, pool.settings.Policies.PasswordPolicy.PasswordHistorySize ?? 0));
 
 /** Whether `password` is one of the user's last N passwords (the current one and N−1 before it). */
-export async function isReusedPassword(cognate: Cognate, pool: UserPool, user: { sub: string; passwordHash: string | null }, password: string): Promise<boolean> {
+export async function isReusedPassword(cognate: Ports<'hasher' | 'store'>, pool: UserPool, user: { sub: string; passwordHash: string | null }, password: string): Promise<boolean> {
   const n = historySize(pool);
   if (n === 0) return false;
   const earlier = await recentPasswordHashes(cognate.store.db, user.sub, n - 1);
@@ -32,7 +32,7 @@ export async function isReusedPassword(cognate: Cognate, pool: UserPool, user: {
 }
 
 /** Refuses a password the history forbids (PasswordHistoryPolicyViolationException). */
-export async function assertPasswordNotReused(cognate: Cognate, pool: UserPool, user: { sub: string; passwordHash: string | null }, password: string): Promise<void> {
+export async function assertPasswordNotReused(cognate: Ports<'hasher' | 'store'>, pool: UserPool, user: { sub: string; passwordHash: string | null }, password: string): Promise<void> {
   if (await isReusedPassword(cognate, pool, user, password)) throw passwordReused();
 }
 

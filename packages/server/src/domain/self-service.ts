@@ -24,7 +24,7 @@
  * - Users can't write `email_verified` / `phone_number_verified`: verification is earned with a code.
  */
 import { CognitoError, errors } from '../errors.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import type { AppClient } from './app-clients.js';
 import type { AccessContext } from './tokens.js';
 
@@ -46,7 +46,7 @@ export interface SignedIn extends AccessContext {
  * The user and app client an access token speaks for; revoked, expired or foreign tokens fail, and
  * so does one without aws.cognito.signin.user.admin (Tokens.verifyAccessToken).
  */
-export async function signedIn(cognate: Cognate, accessToken: string): Promise<SignedIn> {
+export async function signedIn(cognate: Ports<'clients' | 'tokens'>, accessToken: string): Promise<SignedIn> {
   const context = await cognate.tokens.verifyAccessToken(accessToken);
   const clientId = context.claims.client_id;
   const client = typeof clientId === 'string' ? await cognate.clients.find(context.pool.id, clientId) : undefined;
@@ -56,7 +56,7 @@ export async function signedIn(cognate: Cognate, accessToken: string): Promise<S
 }
 
 /** DeleteUser: the user and everything hanging off them; their tokens fail from now on. */
-export async function deleteUser(cognate: Cognate, input: { AccessToken: string }): Promise<Record<string, never>> {
+export async function deleteUser(cognate: Ports<'clients' | 'tokens' | 'users'>, input: { AccessToken: string }): Promise<Record<string, never>> {
   const { user } = await signedIn(cognate, input.AccessToken);
   await cognate.users.remove(user.sub);
   return {};

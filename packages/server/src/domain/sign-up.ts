@@ -3,7 +3,7 @@
  */
 import { CognitoError, errors } from '../errors.js';
 import { attributeMap, booleanField, runTrigger, triggerArn, userAttributesOf } from '../triggers/triggers.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { clientAndPool } from './client-context.js';
 import { codeError } from './codes.js';
@@ -67,7 +67,7 @@ export function resolveUsername(pool: UserPool, given: string, attributes: Map<s
   return given;
 }
 
-export async function signUp(cognate: Cognate, input: SignUpInput): Promise<SignUpOutput> {
+export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'outbox' | 'pools' | 'store' | 'triggers' | 'users'>, input: SignUpInput): Promise<SignUpOutput> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   if (pool.settings.AdminCreateUserConfig.AllowAdminCreateUserOnly) throw errors.notAuthorized('SignUp is not permitted for this user pool');
@@ -111,7 +111,7 @@ export async function signUp(cognate: Cognate, input: SignUpInput): Promise<Sign
  * confirm the user and mark their email or phone number verified (user-pool-lambda-pre-sign-up).
  * autoVerify flags apply only to attributes the user gave.
  */
-async function preSignUp(cognate: Cognate, pool: UserPool, client: AppClient, username: string, attributes: Map<string, string>, input: SignUpInput): Promise<{ autoConfirmUser: boolean }> {
+async function preSignUp(cognate: Ports<'log' | 'triggers'>, pool: UserPool, client: AppClient, username: string, attributes: Map<string, string>, input: SignUpInput): Promise<{ autoConfirmUser: boolean }> {
   const response = await runTrigger(cognate, pool, 'PreSignUp', {
     source: 'PreSignUp_SignUp',
     userName: username,
@@ -132,7 +132,7 @@ async function preSignUp(cognate: Cognate, pool: UserPool, client: AppClient, us
  * PostConfirmation, after the confirmation is committed. As in Cognito, a failing function fails
  * the call but the user stays confirmed: the confirmation is not undone.
  */
-export async function postConfirmation(cognate: Cognate, pool: UserPool, sub: string, source: 'PostConfirmation_ConfirmSignUp' | 'PostConfirmation_ConfirmForgotPassword', clientId: string | undefined, clientMetadata: Record<string, string> | undefined): Promise<void> {
+export async function postConfirmation(cognate: Ports<'log' | 'triggers' | 'users'>, pool: UserPool, sub: string, source: 'PostConfirmation_ConfirmSignUp' | 'PostConfirmation_ConfirmForgotPassword', clientId: string | undefined, clientMetadata: Record<string, string> | undefined): Promise<void> {
   if (!triggerArn(pool, 'PostConfirmation')) return;
   const user = await cognate.users.findBySub(pool.id, sub);
   if (!user) return;
@@ -150,7 +150,7 @@ export async function postConfirmation(cognate: Cognate, pool: UserPool, sub: st
  * call fails with AliasExistsException and nothing changes, unless `ForceAliasCreation` moves the
  * alias here and un-verifies the other user's value (API_ConfirmSignUp; domain/aliases.ts).
  */
-export async function confirmSignUp(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean; ClientMetadata?: Record<string, string> }): Promise<Record<string, never>> {
+export async function confirmSignUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean; ClientMetadata?: Record<string, string> }): Promise<Record<string, never>> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   // Under ENABLED an unknown name and a confirmed user answer CodeMismatch, after the work a real
@@ -181,7 +181,7 @@ export async function confirmSignUp(cognate: Cognate, input: { ClientId: string;
   return {};
 }
 
-export async function resendConfirmationCode(cognate: Cognate, input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+export async function resendConfirmationCode(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   // A simulated delivery, shaped like a real one and stable per name (security.md P02), after the

@@ -6,7 +6,7 @@
  */
 import { errors } from '../errors.js';
 import * as userStore from '../store/users.js';
-import type { Cognate } from './cognate.js';
+import type { Ports } from './cognate.js';
 import type { AppClient } from './app-clients.js';
 import { type CodeDeliveryDetails, composeMessages, emailSender, maskDestination, sendCode } from './messages.js';
 import { assertDeletable, validateAttributes, type AttributeType } from './users.js';
@@ -36,7 +36,7 @@ export function requiresVerificationBeforeUpdate(pool: UserPool, attribute: Veri
 const NOTICE_SUBJECT = 'Your email address is being changed';
 
 export async function updateUserAttributes(
-  cognate: Cognate,
+  cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'outbox' | 'store' | 'tokens' | 'triggers' | 'users'>,
   input: { AccessToken: string; UserAttributes: AttributeType[]; ClientMetadata?: Record<string, string> },
 ): Promise<{ CodeDeliveryDetailsList: CodeDeliveryDetails[] }> {
   const { pool, user, client } = await signedIn(cognate, input.AccessToken);
@@ -114,7 +114,7 @@ export async function updateUserAttributes(
   return { CodeDeliveryDetailsList: deliveries };
 }
 
-export async function deleteUserAttributes(cognate: Cognate, input: { AccessToken: string; UserAttributeNames: string[] }): Promise<Record<string, never>> {
+export async function deleteUserAttributes(cognate: Ports<'clients' | 'clock' | 'codes' | 'store' | 'tokens' | 'users'>, input: { AccessToken: string; UserAttributeNames: string[] }): Promise<Record<string, never>> {
   const { pool, user, client } = await signedIn(cognate, input.AccessToken);
   assertWritable(client, input.UserAttributeNames);
   assertDeletable(pool, input.UserAttributeNames, 'user');

@@ -19,7 +19,7 @@
  */
 import { CognitoError, errors } from '../errors.js';
 import { booleanField, runTrigger, stringField, stringListField, stringMapField, triggerArn, unusableAnswer } from '../triggers/triggers.js';
-import type { Cognate } from './cognate.js';
+import type { Cognate, Ports } from './cognate.js';
 import type { AppClient } from './app-clients.js';
 import { insertNewUser } from './new-users.js';
 import { newSub } from './ids.js';
@@ -48,7 +48,7 @@ const STATUSES: readonly UserStatus[] = ['CONFIRMED', 'RESET_REQUIRED'];
  * Undefined when the pool has no such function, or the function refused and the client hides
  * unknown users (the caller then answers as for any unknown user).
  */
-export async function migrateUser(cognate: Cognate, pool: UserPool, client: AppClient, p: MigrationRequest): Promise<Migration | undefined> {
+export async function migrateUser(cognate: Ports<'clock' | 'log' | 'store' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, p: MigrationRequest): Promise<Migration | undefined> {
   if (!triggerArn(pool, 'UserMigration')) return undefined;
   const signIn = p.source === 'Authentication';
   let response: Record<string, unknown>;

@@ -7,7 +7,7 @@
  * Run: node scripts/run-tests.mjs conformance-identity
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { identityPoolArn, type IdentityPool } from '../../src/identity/identity-pools.js';
 import type { VerifiedLogin } from '../../src/identity/logins.js';
@@ -17,18 +17,7 @@ import * as poolStore from '../../src/store/identity-pools.js';
 import * as roleStore from '../../src/store/iam-roles.js';
 import * as providerStore from '../../src/store/iam-providers.js';
 import { databaseKinds } from '../support/postgres.js';
-import { SECOND, countRows, openEnv, rejectsWith, unique, type Env, type Kind } from './harness.js';
-
-function useEnv(kind: Kind): () => Env {
-  let env: Env | undefined;
-  before(async () => {
-    env = await openEnv(kind);
-  });
-  after(async () => {
-    await env?.close();
-  });
-  return () => env ?? assert.fail('the test database is not open');
-}
+import { SECOND, countRows, rejectsWith, unique, type Env, type Kind, useEnv } from './harness.js';
 
 async function newIdentityPool(env: Env, input: Record<string, unknown> = {}): Promise<IdentityPool> {
   return env.cognate.identity.pools.create({ IdentityPoolName: unique('ipool'), AllowUnauthenticatedIdentities: true, ...input }, env.clock.now());

@@ -8,7 +8,7 @@
  * Run: node scripts/run-tests.mjs conformance-pools
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { newDeviceForSignIn } from '../../src/domain/devices.js';
 import { setUserSettings } from '../../src/domain/mfa.js';
@@ -26,18 +26,7 @@ import * as groupStore from '../../src/store/groups.js';
 import * as keyStore from '../../src/store/signing-keys.js';
 import type { UserPool } from '../../src/domain/user-pools.js';
 import { databaseKinds } from '../support/postgres.js';
-import { SECOND, countRows, declaredSchema, newClient, newPool, newUser, openEnv, rejectsWith, rowText, unique, type Env, type Kind } from './harness.js';
-
-function useEnv(kind: Kind): () => Env {
-  let env: Env | undefined;
-  before(async () => {
-    env = await openEnv(kind);
-  });
-  after(async () => {
-    await env?.close();
-  });
-  return () => env ?? assert.fail('the test database is not open');
-}
+import { SECOND, countRows, declaredSchema, newClient, newPool, newUser, rejectsWith, rowText, unique, type Env, type Kind, useEnv } from './harness.js';
 
 const SCHEMA = declaredSchema();
 

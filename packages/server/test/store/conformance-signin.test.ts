@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import type { Cognate } from '../../src/app.js';
 import { isUniqueViolation } from '../../src/domain/users.js';
@@ -27,18 +27,7 @@ import { computePasswordClaim, generateClientEphemeral } from '../support/srp-cl
 import { formatTimestamp } from '../../src/crypto/srp.js';
 import { initiateAuth } from '../../src/domain/sign-in/initiate-auth.js';
 import { respondToAuthChallenge } from '../../src/domain/sign-in/respond.js';
-import { MINUTE, SECOND, newClient, newPool, newUser, openEnv, type Env, type Kind } from './harness.js';
-
-function useEnv(kind: Kind): () => Env {
-  let env: Env | undefined;
-  before(async () => {
-    env = await openEnv(kind);
-  });
-  after(async () => {
-    await env?.close();
-  });
-  return () => env ?? assert.fail('the test database is not open');
-}
+import { MINUTE, SECOND, newClient, newPool, newUser, type Env, type Kind, useEnv } from './harness.js';
 
 /** Two pools with a user of the same name in each (the isolation cases' twins). */
 async function twins(env: Env, poolInput: Record<string, unknown> = {}) {

@@ -7,7 +7,7 @@
  * Run: node scripts/run-tests.mjs conformance-users
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { newSub } from '../../src/domain/ids.js';
 import { aliasKey, aliasSettings } from '../../src/domain/aliases.js';
 import { usernameKey } from '../../src/domain/users.js';
@@ -18,18 +18,7 @@ import * as listStore from '../../src/store/list-users.js';
 import * as recoveryStore from '../../src/store/recovery.js';
 import * as userStore from '../../src/store/users.js';
 import { databaseKinds } from '../support/postgres.js';
-import { HOUR, countRows, newClient, newPool, newUser, openEnv, type Env, type Kind } from './harness.js';
-
-function useEnv(kind: Kind): () => Env {
-  let env: Env | undefined;
-  before(async () => {
-    env = await openEnv(kind);
-  });
-  after(async () => {
-    await env?.close();
-  });
-  return () => env ?? assert.fail('the test database is not open');
-}
+import { HOUR, countRows, newClient, newPool, newUser, type Env, type Kind, useEnv } from './harness.js';
 
 /** A bare user row through the repository (no attributes, no aliases). */
 async function insertRow(env: Env, pool: UserPool, username: string, sub = newSub()): Promise<string> {

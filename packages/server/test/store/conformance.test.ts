@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { createCognate } from '../../src/app.js';
 import { newDeviceForSignIn } from '../../src/domain/devices.js';
@@ -30,21 +30,9 @@ import { migrateToLatest } from '../../src/store/migrations.js';
 import { databaseKinds } from '../support/postgres.js';
 import {
   DAY, HOUR, MINUTE, SECOND, T0,
-  assertNotContained, configFor, countRows, declaredSchema, newClient, newPlace, newPool, newUser, openEnv, pausedAfterFirst, rejectsWith, rowText, silentLog, unique,
-  type Env, type Kind,
+  assertNotContained, configFor, countRows, declaredSchema, newClient, newPlace, newPool, newUser, pausedAfterFirst, rejectsWith, rowText, silentLog, unique,
+  type Env, type Kind, useEnv,
 } from './harness.js';
-
-/** Opens a fresh Env before the enclosing describe's cases and closes (drops) it after them. */
-function useEnv(kind: Kind): () => Env {
-  let env: Env | undefined;
-  before(async () => {
-    env = await openEnv(kind);
-  });
-  after(async () => {
-    await env?.close();
-  });
-  return () => env ?? assert.fail('the test database is not open');
-}
 
 async function describeTables(store: Store): Promise<Record<string, { columns: string[]; nullable: string[] }>> {
   const tables = await store.db.introspection.getTables();

@@ -4,6 +4,7 @@
  * every case shares. Nothing here knows which dialect it runs on; the cases must not either.
  */
 import assert from 'node:assert/strict';
+import { after, before } from 'node:test';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -133,6 +134,18 @@ export async function openEnv(kind: Kind): Promise<Env> {
 
 let counter = 0;
 /** A name no other case in this process uses. */
+/** Opens a fresh Env before the enclosing describe's cases and closes (drops) it after them. */
+export function useEnv(kind: Kind): () => Env {
+  let env: Env | undefined;
+  before(async () => {
+    env = await openEnv(kind);
+  });
+  after(async () => {
+    await env?.close();
+  });
+  return () => env ?? assert.fail('the test database is not open');
+}
+
 export const unique = (prefix: string) => `${prefix}-${process.pid}-${++counter}`;
 
 /** Creates a pool (with its signing key, as CreateUserPool does). */

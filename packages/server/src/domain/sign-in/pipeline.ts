@@ -6,7 +6,7 @@
  *   factors done → DEVICE_SRP_AUTH for a device the client named, or finish
  *   device proven → finish
  */
-import type { Cognate, Ports } from '../cognate.js';
+import type { Ports } from '../cognate.js';
 import type { AppClient } from '../app-clients.js';
 import { deviceForSignIn, skipsMfa } from '../devices.js';
 import type { User } from '../users.js';
@@ -18,7 +18,7 @@ import { mfaChallenge } from './mfa/challenge.js';
 import { finish } from './finish.js';
 import type { AuthResponse, Outcome, SignInContext } from './types.js';
 
-export async function continueSignIn(cognate: Cognate, pool: UserPool, client: AppClient, outcome: Outcome): Promise<AuthResponse> {
+export async function continueSignIn(cognate: Ports<'clock' | 'codes' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'tokens' | 'triggers'>, pool: UserPool, client: AppClient, outcome: Outcome): Promise<AuthResponse> {
   switch (outcome.kind) {
     case 'respond':
       return outcome.response;
@@ -34,7 +34,7 @@ export async function continueSignIn(cognate: Cognate, pool: UserPool, client: A
 }
 
 /** Steps shared by every flow once the primary credential is proven. */
-async function afterPassword(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
+async function afterPassword(cognate: Ports<'clock' | 'codes' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'tokens' | 'triggers'>, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
   await cognate.lockout.recordVerifiedPassword(user.sub);
   assertMayUseAccount(user);
   // A temporary password (AdminCreateUser, AdminSetUserPassword) must be replaced first.
@@ -47,7 +47,7 @@ async function afterPassword(cognate: Cognate, pool: UserPool, client: AppClient
  * otherwise the MFA challenge the pool and user call for; then the device, then tokens. The device
  * is looked up here once (or was, by the step that proved the password) and carried on.
  */
-async function secondFactor(cognate: Cognate, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
+async function secondFactor(cognate: Ports<'clock' | 'codes' | 'log' | 'outbox' | 'secrets' | 'store' | 'tokens' | 'triggers'>, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
   const device = ctx.device ?? (ctx.deviceKey ? await deviceForSignIn(cognate, pool, user, ctx.deviceKey) : undefined);
   if (device && skipsMfa(pool, device)) return deviceSrpChallenge(cognate, pool, client, user, device.device_key);
   const challenge = await mfaChallenge(cognate, pool, client, user, device?.device_key, ctx.clientMetadata);

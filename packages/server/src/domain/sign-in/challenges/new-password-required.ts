@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { errors } from '../../../errors.js';
 import * as userStore from '../../../store/users.js';
-import type { Cognate, Ports } from '../../cognate.js';
+import type { Ports } from '../../cognate.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
 import { checkPasswordPolicy } from '../../passwords.js';
 import { assertWritable } from '../../sign-up.js';
@@ -118,7 +118,7 @@ function newPasswordAttributes(pool: UserPool, client: AppClient, user: User, re
  * the given attributes, then sets the password, CONFIRMED and the attributes in one conditional
  * write, so a session is good for one answer. Returns the updated user for the rest of sign-in.
  */
-async function answerNewPasswordRequired(cognate: Cognate, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<User> {
+async function answerNewPasswordRequired(cognate: Ports<'clock' | 'hasher' | 'secrets' | 'store' | 'users'>, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<User> {
   const name = required(responses, 'USERNAME');
   const newPassword = required(responses, 'NEW_PASSWORD');
   const now = cognate.clock.now();

@@ -4,7 +4,7 @@
  * brought in by the pool's UserMigration function, which checks the password itself.
  */
 import { errors } from '../../../errors.js';
-import type { Cognate } from '../../cognate.js';
+import type { Ports } from '../../cognate.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
 import { refusalBeforePassword, verifyPassword } from '../../imported-passwords.js';
 import { MAX_PASSWORD_LENGTH } from '../../passwords.js';
@@ -14,7 +14,7 @@ import { required } from '../../parameters.js';
 import { lockedOut, preAuthentication, reserveDecoy, unknownUser } from '../account.js';
 import { deviceKeyOf, INCORRECT, type Metadata, type Outcome, type Params } from '../types.js';
 
-export async function passwordSignIn(cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+export async function passwordSignIn(cognate: Ports<'clock' | 'hasher' | 'lockout' | 'log' | 'secrets' | 'store' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
   const name = required(params, 'USERNAME');
   const password = required(params, 'PASSWORD');
   checkSecretHash(client, [name], params.SECRET_HASH);

@@ -4,7 +4,7 @@
  * user has several and prefers none, MFA_SETUP when the pool requires MFA and the user has none.
  */
 import { CognitoError, errors } from '../../../errors.js';
-import type { Cognate } from '../../cognate.js';
+import type { Ports } from '../../cognate.js';
 import type { AppClient } from '../../app-clients.js';
 import { composeMessages, maskDestination, sendCode, type Templates } from '../../messages.js';
 import { enabledTypes, mfaSettings, poolFactors, readUserMfa } from '../../mfa.js';
@@ -30,7 +30,7 @@ function mfaMessages(pool: UserPool): Templates {
 }
 
 /** The MFA challenge this sign-in needs, if any. */
-export async function mfaChallenge(cognate: Cognate, pool: UserPool, client: AppClient, user: User, deviceKey: string | undefined, clientMetadata: Metadata): Promise<AuthResponse | undefined> {
+export async function mfaChallenge(cognate: Ports<'clock' | 'codes' | 'log' | 'outbox' | 'secrets' | 'store' | 'triggers'>, pool: UserPool, client: AppClient, user: User, deviceKey: string | undefined, clientMetadata: Metadata): Promise<AuthResponse | undefined> {
   const mode = pool.settings.MfaConfiguration;
   if (mode === 'OFF') return undefined;
   const offered = poolFactors(pool);
@@ -59,7 +59,7 @@ export async function mfaChallenge(cognate: Cognate, pool: UserPool, client: App
 }
 
 /** Issues an MFA challenge; SMS and email codes are sent now, bound to the session's nonce. */
-export async function sendChallenge(cognate: Cognate, pool: UserPool, client: AppClient, user: User, state: MfaSession, clientMetadata: Metadata): Promise<AuthResponse> {
+export async function sendChallenge(cognate: Ports<'clock' | 'codes' | 'log' | 'outbox' | 'secrets' | 'store' | 'triggers'>, pool: UserPool, client: AppClient, user: User, state: MfaSession, clientMetadata: Metadata): Promise<AuthResponse> {
   const type = state.m!;
   const Session = sealSession(cognate, state);
   if (type === 'SOFTWARE_TOKEN_MFA') return { ChallengeName: type, Session, ChallengeParameters: { USER_ID_FOR_SRP: user.username } };
