@@ -36,13 +36,16 @@ import CreateGroup from './CreateGroup.js';
 import CreateUserImportJob from './CreateUserImportJob.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
+import CreateUserPoolDomain from './CreateUserPoolDomain.js';
 import DeleteGroup from './DeleteGroup.js';
 import DeleteUser from './DeleteUser.js';
 import DeleteUserAttributes from './DeleteUserAttributes.js';
 import DeleteUserPool from './DeleteUserPool.js';
 import DeleteUserPoolClient from './DeleteUserPoolClient.js';
+import DeleteUserPoolDomain from './DeleteUserPoolDomain.js';
 import DescribeUserImportJob from './DescribeUserImportJob.js';
 import DescribeUserPool from './DescribeUserPool.js';
+import DescribeUserPoolDomain from './DescribeUserPoolDomain.js';
 import DescribeUserPoolClient from './DescribeUserPoolClient.js';
 import ForgetDevice from './ForgetDevice.js';
 import ForgotPassword from './ForgotPassword.js';
@@ -75,6 +78,7 @@ import UpdateDeviceStatus from './UpdateDeviceStatus.js';
 import UpdateGroup from './UpdateGroup.js';
 import UpdateUserAttributes from './UpdateUserAttributes.js';
 import UpdateUserPool from './UpdateUserPool.js';
+import UpdateUserPoolDomain from './UpdateUserPoolDomain.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
 import VerifySoftwareToken from './VerifySoftwareToken.js';
 import VerifyUserAttribute from './VerifyUserAttribute.js';
@@ -113,13 +117,16 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     CreateUserImportJob,
     CreateUserPool,
     CreateUserPoolClient,
+    CreateUserPoolDomain,
     DeleteGroup,
     DeleteUser,
     DeleteUserAttributes,
     DeleteUserPool,
     DeleteUserPoolClient,
+    DeleteUserPoolDomain,
     DescribeUserImportJob,
     DescribeUserPool,
+    DescribeUserPoolDomain,
     DescribeUserPoolClient,
     ForgetDevice,
     ForgotPassword,
@@ -152,6 +159,7 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     UpdateGroup,
     UpdateUserAttributes,
     UpdateUserPool,
+    UpdateUserPoolDomain,
     UpdateUserPoolClient,
     VerifySoftwareToken,
     VerifyUserAttribute,

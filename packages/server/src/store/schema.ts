@@ -358,6 +358,24 @@ export interface RecoveryRequestsTable {
   created_at: number;
 }
 
+/**
+ * The pools' hosted-UI domains (domain/user-pool-domains.ts): a prefix domain (`shop`) or a custom domain
+ * (`auth.example.com`). The name is the key, so it is unique across pools; one of each kind per pool.
+ */
+export interface UserPoolDomainsTable {
+  domain: string;
+  pool_id: string;
+  kind: 'prefix' | 'custom';
+  /** CustomDomainConfigType as JSON (custom domains); null for prefix domains */
+  custom_domain_config: string | null;
+  /** 1 (classic hosted UI) or 2 (managed login) */
+  managed_login_version: number;
+  /** DomainDescription.Version: changes on every update */
+  version: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -384,5 +402,6 @@ export interface Database {
   spent_sessions: SpentSessionsTable;
   lockout_decoys: LockoutDecoysTable;
   recovery_requests: RecoveryRequestsTable;
+  user_pool_domains: UserPoolDomainsTable;
   kysely_placeholder?: { id: Generated<number> };
 }

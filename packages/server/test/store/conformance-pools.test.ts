@@ -20,6 +20,7 @@ import {
   type ImportJob,
 } from '../../src/domain/import-jobs.js';
 import { createAppClient, createUserPool, deleteUserPool } from '../../src/domain/pool-admin.js';
+import { createUserPoolDomain } from '../../src/domain/user-pool-domains.js';
 import * as jobStore from '../../src/store/import-jobs.js';
 import * as poolStore from '../../src/store/user-pools.js';
 import * as groupStore from '../../src/store/groups.js';
@@ -355,6 +356,7 @@ for (const kind of databaseKinds) {
           await db.insertInto('password_history').values({ user_id: user.sub, seq: 1, pool_id: pool.id, password_hash: '$argon2id$v=19$old', created_at: clock.now() }).execute();
         }
         await db.insertInto('recovery_requests').values({ key: unique('decoy'), pool_id: pool.id, kind: 'code', purpose: 'forgot_password', value: 'x', created_at: clock.now() }).execute();
+        await createUserPoolDomain(cognate, { UserPoolId: pool.id, Domain: unique('domain') });
         return { pool, client, job };
       };
 
