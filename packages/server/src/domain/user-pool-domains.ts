@@ -33,6 +33,12 @@ export interface DomainInput {
   Domain: string;
   ManagedLoginVersion?: number;
   CustomDomainConfig?: CustomDomainConfig;
+  /** Multi-region failover routing: Cognate serves one region, so it refuses it rather than ignore it. */
+  Routing?: unknown;
+}
+
+function checkRouting(routing: unknown): void {
+  if (routing !== undefined && routing !== null) throw errors.invalidParameter('Routing is not supported: Cognate serves a user pool from one region.');
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -80,6 +86,7 @@ function kindOf(input: Pick<DomainInput, 'Domain' | 'CustomDomainConfig'>): 'pre
 
 export async function createUserPoolDomain(cognate: Ports<'clock' | 'pools' | 'store' | 'config'>, input: DomainInput): Promise<UserPoolDomain> {
   checkManagedLoginVersion(input.ManagedLoginVersion);
+  checkRouting(input.Routing);
   const kind = kindOf(input);
   const pool = await cognate.pools.get(input.UserPoolId);
   const now = cognate.clock.now();
@@ -115,6 +122,7 @@ const noSuchDomain = () => errors.invalidParameter('No such domain or user pool 
 
 export async function updateUserPoolDomain(cognate: Ports<'clock' | 'pools' | 'store'>, input: DomainInput): Promise<UserPoolDomain> {
   checkManagedLoginVersion(input.ManagedLoginVersion);
+  checkRouting(input.Routing);
   const pool = await cognate.pools.get(input.UserPoolId);
   const db = cognate.store.db;
   const row = await domainStore.findDomainRow(db, input.Domain);

@@ -199,6 +199,10 @@ for (const kind of databaseKinds) {
       const deleteMissingPool = await send(new DeleteUserPoolDomainCommand({ Domain: 'x' } as never));
       assert.equal(deleteMissingPool.name, 'InvalidParameterException');
       assert.deepEqual(await describeDomain('strversion'), {});
+      // Multi-region failover routing is refused, not accepted and ignored.
+      const routing = await send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'routed', Routing: { Failover: { SecondaryRegion: 'us-west-2', PrimaryRoute53HealthCheckId: 'hc-1' } } } as never));
+      assert.deepEqual(routing, { name: 'InvalidParameterException', message: 'Routing is not supported: Cognate serves a user pool from one region.' });
+      assert.deepEqual(await describeDomain('routed'), {});
     });
 
     it('finds the pool by the Host of a prefix or custom domain (findPoolByHost)', async () => {
