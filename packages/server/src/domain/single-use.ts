@@ -8,7 +8,7 @@ import { randomInt } from 'node:crypto';
 import { errors } from '../errors.js';
 import type { Store } from '../store/db.js';
 import * as spentSessions from '../store/spent-sessions.js';
-import { isUniqueViolation } from './users.js';
+import { isUniqueViolation } from '../store/constraints.js';
 
 export const sessionUsed = () => errors.notAuthorized('Invalid session for the user, session can only be used once.');
 

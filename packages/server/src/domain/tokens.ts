@@ -287,11 +287,6 @@ export class Tokens {
     if (row.client_id !== client.id) throw errors.notAuthorized('Client id does not match the refresh token.');
     await refreshTokenStore.revoke(this.store.db, row.id, this.clock.now());
   }
-
-  /** GlobalSignOut: revokes every refresh-token family of a user, and so every access token. */
-  async revokeAllForUser(sub: string): Promise<void> {
-    await refreshTokenStore.revokeAllForUser(this.store.db, sub, this.clock.now());
-  }
 }
 
 /** The pool ID an (unverified) token claims to come from, from its `iss`; used only to pick keys. */

@@ -340,6 +340,3 @@ export class Users {
     if (poolId !== undefined) await this.syncAliases(db, poolId, sub, { mode: opts.aliases ?? 'fail', now });
   }
 }
-
-/** Whether a database error is a unique-constraint violation (store/constraints.ts). */
-export { isUniqueViolation } from '../store/constraints.js';

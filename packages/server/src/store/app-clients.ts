@@ -4,6 +4,7 @@
  */
 import type { Executor } from './db.js';
 import type { UserPoolClientsTable } from './schema.js';
+import { revokeAllForClient } from './refresh-tokens.js';
 
 export type AppClientRow = UserPoolClientsTable;
 
@@ -29,7 +30,7 @@ export async function updateAppClient(db: Executor, poolId: string, clientId: st
 export async function deleteAppClient(db: Executor, poolId: string, clientId: string, now: number): Promise<boolean> {
   const result = await db.deleteFrom('user_pool_clients').where('id', '=', clientId).where('pool_id', '=', poolId).executeTakeFirst();
   if (Number(result.numDeletedRows) !== 1) return false;
-  await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
+  await revokeAllForClient(db, clientId, now);
   return true;
 }
 

@@ -27,3 +27,8 @@ export async function revoke(db: Executor, id: string, now: number): Promise<voi
 export async function revokeAllForUser(db: Executor, sub: string, now: number): Promise<void> {
   await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', sub).where('revoked_at', 'is', null).execute();
 }
+
+/** Revokes every family issued to the client that is not revoked yet (the client is being deleted). */
+export async function revokeAllForClient(db: Executor, clientId: string, now: number): Promise<void> {
+  await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('client_id', '=', clientId).where('revoked_at', 'is', null).execute();
+}

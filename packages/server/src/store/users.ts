@@ -9,6 +9,7 @@
  */
 import type { Executor } from './db.js';
 import { isUniqueViolation } from './constraints.js';
+import { revokeAllForUser } from './refresh-tokens.js';
 import type { Database } from './schema.js';
 import type { User, UserStatus } from '../domain/users.js';
 
@@ -184,7 +185,7 @@ export async function enableUser(db: Executor, sub: string, now: number): Promis
  */
 export async function disableUser(db: Executor, sub: string, now: number): Promise<void> {
   await db.updateTable('users').set({ enabled: 0, updated_at: now }).where('id', '=', sub).execute();
-  await db.updateTable('refresh_tokens').set({ revoked_at: now }).where('user_id', '=', sub).where('revoked_at', 'is', null).execute();
+  await revokeAllForUser(db, sub, now);
 }
 
 export async function setTemporaryPasswordExpiry(db: Executor, sub: string, at: number | null): Promise<void> {

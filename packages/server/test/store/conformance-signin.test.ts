@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
 import type { Cognate } from '../../src/app.js';
-import { isUniqueViolation } from '../../src/domain/users.js';
+import { isUniqueViolation } from '../../src/store/constraints.js';
 import { newDeviceForSignIn } from '../../src/domain/devices.js';
 import { finish } from '../../src/domain/sign-in/finish.js';
 import { globalSignOut } from '../../src/domain/sign-in/sign-out.js';

@@ -27,6 +27,7 @@ import { Outbox } from '../../src/messaging/outbox.js';
 import { consoleTransport, TransportError, type MessageTransport } from '../../src/messaging/transports.js';
 import { openStore, type Store } from '../../src/store/db.js';
 import { migrateToLatest } from '../../src/store/migrations.js';
+import * as refreshTokenStore from '../../src/store/refresh-tokens.js';
 import { databaseKinds } from '../support/postgres.js';
 import {
   DAY, HOUR, MINUTE, SECOND, T0,
@@ -752,7 +753,7 @@ for (const kind of databaseKinds) {
         const u2 = await newUser(env(), other, 'twin');
         const t1 = await tokens.issue({ pool, client, user: u1 });
         const t2 = await tokens.issue({ pool: other, client: otherClient, user: u2 });
-        await tokens.revokeAllForUser(u1.sub);
+        await refreshTokenStore.revokeAllForUser(env().db, u1.sub, env().clock.now());
         await rejectsWith(tokens.verifyAccessToken(t1.AccessToken), 'NotAuthorizedException', 'Access Token has been revoked');
         assert.equal((await tokens.verifyAccessToken(t2.AccessToken)).user.sub, u2.sub);
       });
@@ -1020,7 +1021,7 @@ for (const kind of databaseKinds) {
           await cognate.tokens.issue({ pool, client: second, user }),
         ];
         const theirs = await cognate.tokens.issue({ pool, client, user: bystander });
-        await cognate.tokens.revokeAllForUser(user.sub);
+        await refreshTokenStore.revokeAllForUser(db, user.sub, env().clock.now());
         for (const t of issued) {
           await rejectsWith(cognate.tokens.verifyAccessToken(t.AccessToken), 'NotAuthorizedException', 'Access Token has been revoked');
         }
