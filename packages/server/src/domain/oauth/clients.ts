@@ -1,0 +1,32 @@
+/**
+ * Which pool and app client an OAuth request is for. Every `/oauth2/*` endpoint and hosted-UI page
+ * answers in two places (issue 12, "Routing"):
+ * - on a pool's domain, found by `Host` (a prefix domain `<prefix>.auth.<region>.<base>` or a custom
+ *   domain): the `client_id` must then be one of that pool's clients;
+ * - on the server's own URL (a local set-up, tests): the pool is the one the `client_id` belongs to.
+ * A client that doesn't exist, or belongs to another pool than the domain's, is simply not found:
+ * the caller answers as the endpoint's spec says for an unknown client.
+ */
+import type { Ports } from '../cognate.js';
+import type { AppClient } from '../app-clients.js';
+import type { UserPool } from '../user-pools.js';
+import { findPoolByHost } from '../user-pool-domains.js';
+
+export interface OAuthParty {
+  pool: UserPool;
+  client: AppClient;
+  /** true when the request came in on one of the pool's domains (not the server's own URL) */
+  onDomain: boolean;
+}
+
+const CLIENT_ID = /^[\w+]+$/;
+
+/** The pool and client of `clientId` as seen from `host` (the request's Host header), or undefined. */
+export async function resolveOAuthClient(cognate: Ports<'clients' | 'config' | 'pools' | 'store'>, clientId: unknown, host: string | undefined): Promise<OAuthParty | undefined> {
+  if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 128 || !CLIENT_ID.test(clientId)) return undefined;
+  const domainPoolId = host ? await findPoolByHost(cognate, host) : undefined;
+  const client = await cognate.clients.find(domainPoolId, clientId);
+  if (!client || (domainPoolId !== undefined && client.poolId !== domainPoolId)) return undefined;
+  const pool = await cognate.pools.find(client.poolId);
+  return pool ? { pool, client, onDomain: domainPoolId !== undefined } : undefined;
+}
