@@ -18,8 +18,9 @@ export async function handleRevokeRequest(cognate: Cognate, req: { headers: Inco
   try {
     if (!isForm(req.headers['content-type'])) throw oauthError('invalid_request');
     const form = parseForm(req.body);
+    // A failed Authorization: Basic answers 401 (RFC 6749 §5.2), even when the header can't be parsed.
+    basic = (req.headers.authorization ?? '') !== '';
     const presented = presentedClient(req.headers, form);
-    basic = presented.basic;
     const token = form.get('token');
     if (token === undefined) throw oauthError('invalid_request');
     const { client } = await authenticateClient(cognate, presented, req.headers.host);

@@ -32,8 +32,9 @@ export async function handleTokenRequest(cognate: Cognate, req: { headers: Incom
   try {
     if (!isForm(req.headers['content-type'])) throw oauthError('invalid_request');
     const form = parseForm(req.body);
+    // A failed Authorization: Basic answers 401 (RFC 6749 §5.2), even when the header can't be parsed.
+    basic = (req.headers.authorization ?? '') !== '';
     const presented = presentedClient(req.headers, form);
-    basic = presented.basic;
     const grantType = form.get('grant_type');
     if (grantType === undefined) throw oauthError('invalid_request');
     const party = await authenticateClient(cognate, presented, req.headers.host);
