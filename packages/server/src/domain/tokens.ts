@@ -416,7 +416,8 @@ export class Tokens {
   async rotateRefreshToken(client: AppClient, resolved: ResolvedRefreshToken): Promise<string> {
     const graceMs = (client.settings.RefreshTokenRotation?.RetryGracePeriodSeconds ?? 0) * 1000;
     let expected = resolved.presented === 'current' ? resolved.presentedHash : undefined;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // Each round some racer swaps, so N parallel refreshes of one family finish within N rounds.
+    for (let attempt = 0; attempt < 32; attempt++) {
       const now = this.clock.now();
       if (expected === undefined) {
         const row = await refreshTokenStore.find(this.store.db, resolved.originJti);
