@@ -39,7 +39,7 @@ export type AuthorizeError =
   | { kind: 'redirect'; redirectUri: string; responseType: 'code' | 'token' | undefined; error: string; description: string; state?: string };
 
 /** The parameters a page passes on to the next (others are dropped: an unknown parameter is ignored). */
-const CARRIED = ['client_id', 'response_type', 'redirect_uri', 'state', 'scope', 'nonce', 'code_challenge', 'code_challenge_method', 'lang', 'ui_locales', 'login_hint', 'max_age', 'identity_provider', 'idp_identifier'] as const;
+const CARRIED = ['client_id', 'response_type', 'redirect_uri', 'state', 'scope', 'nonce', 'code_challenge', 'code_challenge_method', 'lang', 'ui_locales', 'login_hint', 'max_age', 'prompt', 'identity_provider', 'idp_identifier'] as const;
 
 const MAX_PARAM = 2048;
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;

@@ -25,10 +25,12 @@ export type HostedApp = Hono<{ Bindings: HttpBindings }>;
 export interface HostedUi {
   cognate: Cognate;
   csrf: CsrfTokens;
+  /** Every path a page serves (a page links to another only if it exists: `/signup`, `/forgotPassword`). */
+  paths: ReadonlySet<string>;
 }
 
-export function createHostedUi(cognate: Cognate): HostedUi {
-  return { cognate, csrf: new CsrfTokens(cognate.secrets.codeKey) };
+export function createHostedUi(cognate: Cognate, paths: ReadonlySet<string>): HostedUi {
+  return { cognate, csrf: new CsrfTokens(cognate.secrets.codeKey), paths };
 }
 
 export interface RenderOptions {

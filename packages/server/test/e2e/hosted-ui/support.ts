@@ -120,3 +120,89 @@ export function redirectParams(location: string | undefined): URLSearchParams {
   const url = new URL(location);
   return new URLSearchParams(url.hash ? url.hash.slice(1) : url.search);
 }
+
+// ------------------------------------------------------------------------------------------------
+// Pools, clients and users for the hosted-UI suites, made with the AWS SDK.
+// ------------------------------------------------------------------------------------------------
+
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  type CreateUserPoolClientCommandInput,
+  type CreateUserPoolCommandInput,
+} from '@aws-sdk/client-cognito-identity-provider';
+import type { TestServer } from '../../support/server.js';
+
+export const PASSWORD = 'Corr3ct-Horse!';
+export const CALLBACK = 'https://app.example.com/callback';
+export const LOGOUT = 'https://app.example.com/signed-out';
+
+export interface OAuthApp {
+  poolId: string;
+  clientId: string;
+  clientSecret?: string;
+}
+
+/** A pool and an OAuth client (code flow, openid/email/profile, COGNITO, one callback and one logout URL). */
+export async function oauthApp(server: TestServer, pool: Partial<CreateUserPoolCommandInput> = {}, client: Partial<CreateUserPoolClientCommandInput> = {}): Promise<OAuthApp> {
+  const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'hosted', ...pool }))).UserPool!.Id!;
+  const created = (
+    await server.admin.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: poolId,
+        ClientName: 'web',
+        PreventUserExistenceErrors: 'ENABLED',
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ['code'],
+        AllowedOAuthScopes: ['openid', 'email', 'profile'],
+        SupportedIdentityProviders: ['COGNITO'],
+        CallbackURLs: [CALLBACK],
+        LogoutURLs: [LOGOUT],
+        ...client,
+      }),
+    )
+  ).UserPoolClient!;
+  return { poolId, clientId: created.ClientId!, ...(created.ClientSecret ? { clientSecret: created.ClientSecret } : {}) };
+}
+
+/** A CONFIRMED user with a permanent password (or FORCE_CHANGE_PASSWORD with `temporary`). */
+export async function newUser(server: TestServer, poolId: string, username: string, opts: { temporary?: boolean; attributes?: Record<string, string> } = {}): Promise<void> {
+  await server.admin.send(
+    new AdminCreateUserCommand({
+      UserPoolId: poolId,
+      Username: username,
+      MessageAction: 'SUPPRESS',
+      TemporaryPassword: PASSWORD,
+      UserAttributes: Object.entries(opts.attributes ?? {}).map(([Name, Value]) => ({ Name, Value })),
+    }),
+  );
+  if (!opts.temporary) await server.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: PASSWORD, Permanent: true }));
+}
+
+/** The query string of an authorization request for `app` (code + PKCE by default). */
+export function authorizeQuery(app: OAuthApp, extra: Record<string, string | undefined> = {}): { query: string; verifier: string; state: string } {
+  const { verifier, challenge } = pkce();
+  const state = randomBytes(8).toString('hex');
+  const params: Record<string, string | undefined> = {
+    client_id: app.clientId,
+    response_type: 'code',
+    redirect_uri: CALLBACK,
+    scope: 'openid email',
+    state,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    ...extra,
+  };
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) search.set(k, v);
+  return { query: search.toString(), verifier, state };
+}
+
+/** Signs in through the pages: authorize → /login → POST; returns the last response (a redirect to the callback when it worked). */
+export async function signInThroughPages(browser: FormClient, query: string, username: string, password = PASSWORD): Promise<PageResponse> {
+  const login = await browser.follow(`/oauth2/authorize?${query}`);
+  assert.equal(login.status, 200, `the login page: ${login.body.slice(0, 300)}`);
+  return browser.submit(login, { username, password });
+}

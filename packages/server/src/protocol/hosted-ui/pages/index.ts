@@ -4,5 +4,6 @@
  */
 import type { HostedPage } from '../page.js';
 import { errorPage } from './error.js';
+import { signInPages } from './sign-in.js';
 
-export const PAGES: readonly HostedPage[] = [errorPage];
+export const PAGES: readonly HostedPage[] = [signInPages, errorPage];
