@@ -325,6 +325,21 @@ export class Tokens {
    * that it carries aws.cognito.signin.user.admin, which every such action needs.
    */
   async verifyAccessToken(token: string): Promise<AccessContext> {
+    const context = await this.verifyUserAccessToken(token, false);
+    const claims = context.claims;
+    // Every user-pool API action that takes an access token needs this scope (developer guide,
+    // OAuth scopes); a token without it (narrowed by PreTokenGeneration) can't call them.
+    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
+    if (!scopes.includes(ADMIN_SCOPE)) throw errors.notAuthorized('Access Token does not have required scopes');
+    return context;
+  }
+
+  /**
+   * Verifies a user's access token (not a machine token): signature, expiry, issuer, `token_use`,
+   * a family that isn't revoked (OAuth implicit-grant tokens have no stored family:
+   * `allowUnstoredFamily`), a user that exists and is enabled.
+   */
+  async verifyUserAccessToken(token: string, allowUnstoredFamily: boolean): Promise<AccessContext> {
     const invalid = () => errors.notAuthorized('Invalid Access Token');
     const poolId = unverifiedPoolId(token);
     if (!poolId) throw invalid();
@@ -344,14 +359,10 @@ export class Tokens {
     const originJti = claims.origin_jti;
     if (typeof originJti !== 'string' || typeof claims.sub !== 'string') throw invalid();
     const session = await refreshTokenStore.find(this.store.db, originJti);
-    if (!session || session.revoked_at !== null || session.user_id !== claims.sub) throw errors.notAuthorized('Access Token has been revoked');
+    if (session ? session.revoked_at !== null || session.user_id !== claims.sub : !allowUnstoredFamily) throw errors.notAuthorized('Access Token has been revoked');
     const user = await this.users.findBySub(poolId, claims.sub);
     if (!user) throw errors.notAuthorized('Access Token has been revoked');
     if (!user.enabled) throw errors.notAuthorized('User is disabled.');
-    // Every user-pool API action that takes an access token needs this scope (developer guide,
-    // OAuth scopes); a token without it (narrowed by PreTokenGeneration) can't call them.
-    const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
-    if (!scopes.includes(ADMIN_SCOPE)) throw errors.notAuthorized('Access Token does not have required scopes');
     return { claims, pool, user, originJti };
   }
 
@@ -405,7 +416,8 @@ export class Tokens {
   async rotateRefreshToken(client: AppClient, resolved: ResolvedRefreshToken): Promise<string> {
     const graceMs = (client.settings.RefreshTokenRotation?.RetryGracePeriodSeconds ?? 0) * 1000;
     let expected = resolved.presented === 'current' ? resolved.presentedHash : undefined;
-    for (let attempt = 0; attempt < 5; attempt++) {
+    // Each round some racer swaps, so N parallel refreshes of one family finish within N rounds.
+    for (let attempt = 0; attempt < 32; attempt++) {
       const now = this.clock.now();
       if (expected === undefined) {
         const row = await refreshTokenStore.find(this.store.db, resolved.originJti);
@@ -445,7 +457,10 @@ export class Tokens {
     if (!decoded) throw errors.notAuthorized('Invalid token');
     const row = await refreshTokenStore.find(this.store.db, decoded.originJti);
     // Revoking an unknown or already revoked token succeeds silently, as RFC 7009 §2.2 asks.
-    if (!row || !constantTimeEqual(row.token_hash, sha256(decoded.secret))) return;
+    if (!row) return;
+    const hash = sha256(decoded.secret);
+    // A token rotation replaced still names its family: revoking it ends the family too.
+    if (!constantTimeEqual(row.token_hash, hash) && (await refreshTokenStore.findRotation(this.store.db, hash))?.family_id !== row.id) return;
     if (row.client_id !== client.id) throw errors.notAuthorized('Client id does not match the refresh token.');
     await refreshTokenStore.revoke(this.store.db, row.id, this.clock.now());
   }
