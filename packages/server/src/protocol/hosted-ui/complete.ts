@@ -4,6 +4,7 @@
  * `response_type=code` (RFC 6749 §4.1.2), tokens in the fragment for `token` (§4.2.2) — with `state`.
  */
 import { issueAuthorizationCode } from '../../domain/oauth/authorization-codes.js';
+import { issueImplicitTokens } from '../../domain/oauth/oauth-tokens.js';
 import type { HostedSession } from '../../domain/oauth/hosted-sessions.js';
 import type { User } from '../../domain/users.js';
 import { withParams, type AuthorizeRequest } from './authorize-request.js';
@@ -12,8 +13,19 @@ import type { PageRequest } from './page.js';
 export async function completeAuthorization(page: PageRequest, request: AuthorizeRequest, user: User, session: HostedSession): Promise<Response> {
   const { pool, client } = request.party;
   if (request.responseType === 'token') {
-    // The implicit grant's tokens come from domain/oauth/oauth-tokens.ts (issueImplicitTokens) once it exists.
-    return page.redirect(withParams(request.redirectUri, { error: 'server_error', error_description: 'the implicit grant is not available yet', state: request.state }, true));
+    const tokens = await issueImplicitTokens(page.cognate, {
+      pool,
+      client,
+      user,
+      scopes: request.scopes,
+      authTime: session.authTime,
+      amr: session.amr,
+      hostedSessionId: session.id,
+      ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
+    });
+    return page.redirect(
+      withParams(request.redirectUri, { access_token: tokens.access_token, id_token: tokens.id_token, token_type: tokens.token_type, expires_in: String(tokens.expires_in), state: request.state }, true),
+    );
   }
   const code = await issueAuthorizationCode(page.cognate, {
     pool,

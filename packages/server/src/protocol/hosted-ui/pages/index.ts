@@ -5,5 +5,6 @@
 import type { HostedPage } from '../page.js';
 import { errorPage } from './error.js';
 import { signInPages } from './sign-in.js';
+import { logoutPage } from './logout.js';
 
-export const PAGES: readonly HostedPage[] = [signInPages, errorPage];
+export const PAGES: readonly HostedPage[] = [signInPages, logoutPage, errorPage];
