@@ -24,6 +24,7 @@ import { faultBody, honoBodyLimit, honoCorsAndDate, readBody, sendRaw, UNAVAILAB
 import { isTransientStoreError } from './store/faults.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
 import { handleQuery } from './protocol/query.js';
+import { isHostedUiPost, registerHostedUi } from './protocol/hosted-ui/routes.js';
 import { verifyOverHttp } from './protocol/verify-http.js';
 import { isTokenPath, registerOAuthEndpoints, tokenListener } from './protocol/oauth/routes.js';
 import { HTTPException } from 'hono/http-exception';
@@ -107,6 +108,8 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
 
   // The PreSignedUrl of CreateUserImportJob: the CSV upload (domain/import-jobs.ts).
   app.put('/import-jobs/:jobId', importUploadLimit, importUploadHandler(cognate));
+
+  registerHostedUi(app, cognate);
 
   // The query protocol: STS AssumeRoleWithWebIdentity and the IAM role calls (protocol/query.ts).
   app.post('*', honoBodyLimit(cognate.config.bodyLimitBytes, 'query'), async (c) => {
@@ -205,7 +208,7 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
     // query protocol: STS, IAM roles) to handleQuery, all through withBody; everything else goes to Hono.
     if (req.method === 'POST' && (req.url === '/identity/verify' || req.url?.startsWith('/identity/verify?'))) verify(req, res);
     else if (req.method === 'POST' && isTokenPath(req.url)) oauthToken(req, res);
-    else if (req.method === 'POST' && !req.url?.startsWith('/identity/') && !req.url?.startsWith('/oauth2/')) (isQueryProtocol(req) ? query : api)(req, res);
+    else if (req.method === 'POST' && !req.url?.startsWith('/identity/') && !req.url?.startsWith('/oauth2/') && !isHostedUiPost(req.url)) (isQueryProtocol(req) ? query : api)(req, res);
     else void rest(req, res);
   });
   // Idle keep-alive connections stay open longer than the clients and balancers that reuse them keep

@@ -471,6 +471,26 @@ export interface TermsTable {
   updated_at: number;
 }
 
+/**
+ * The hosted UI's signed-in browsers (domain/oauth/hosted-sessions.ts). The browser holds a random
+ * cookie value; only its SHA-256 is stored, so a database dump names no usable session.
+ */
+export interface HostedSessionsTable {
+  /** SHA-256 (hex) of the cookie value */
+  id_hash: string;
+  pool_id: string;
+  /** the user's sub */
+  user_id: string;
+  /** the app client the sign-in was for (the session serves every client of the pool, as Cognito's does) */
+  client_id: string;
+  /** JSON array: how the user proved themselves (`pwd`, `mfa` …) */
+  amr: string;
+  /** when the user signed in, epoch ms */
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -504,5 +524,6 @@ export interface Database {
   ui_customizations: UiCustomizationsTable;
   managed_login_brandings: ManagedLoginBrandingsTable;
   terms: TermsTable;
+  hosted_sessions: HostedSessionsTable;
   kysely_placeholder?: { id: Generated<number> };
 }
