@@ -243,11 +243,10 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   });
   cognate.outbox.start();
   const host = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
-  const scheme = tls ? 'https' : 'http';
-  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // Listening on any free port (0), the default public URL (http://localhost:0) names no server;
   // the URLs handed to clients (import jobs' PreSignedUrl, discovery) need the real one.
-  if (cognate.config.publicUrl === `${scheme}://localhost:0`) cognate.config.publicUrl = url;
+  if (/^https?:\/\/localhost:0$/.test(cognate.config.publicUrl)) cognate.config.publicUrl = url;
   // Import jobs a node left behind (it died or shut down mid-job) resume here.
   const stopSweeper = startImportJobSweeper(cognate);
   return {
