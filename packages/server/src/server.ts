@@ -26,6 +26,7 @@ import { isTransientStoreError } from './store/faults.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
 import { handleQuery } from './protocol/query.js';
 import { verifyOverHttp } from './protocol/verify-http.js';
+import { isTokenPath, registerOAuthEndpoints, tokenListener } from './protocol/oauth/routes.js';
 import { HTTPException } from 'hono/http-exception';
 import { listenerTls, type TlsInfo } from './tls/listener.js';
 
@@ -105,26 +106,8 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
     return c.json(await cognate.keys.jwks(poolId, cognate.clock.now()), 200, { 'cache-control': 'public, max-age=300' });
   });
 
-  app.get('/:poolId/.well-known/openid-configuration', async (c) => {
-    const poolId = c.req.param('poolId');
-    if (!POOL_ID.test(poolId) || !(await cognate.pools.find(poolId))) return c.json({ message: 'User pool not found' }, 404);
-    const issuer = cognate.tokens.issuer(poolId);
-    const base = cognate.config.publicUrl;
-    return c.json({
-      issuer,
-      jwks_uri: `${base}/${poolId}/.well-known/jwks.json`,
-      authorization_endpoint: `${base}/oauth2/authorize`,
-      token_endpoint: `${base}/oauth2/token`,
-      userinfo_endpoint: `${base}/oauth2/userInfo`,
-      revocation_endpoint: `${base}/oauth2/revoke`,
-      response_types_supported: ['code'],
-      subject_types_supported: ['public'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      scopes_supported: ['openid', 'email', 'phone', 'profile'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      code_challenge_methods_supported: ['S256'],
-    });
-  });
+  // The OAuth endpoints and the pool's discovery document (protocol/oauth/).
+  registerOAuthEndpoints(app, cognate);
 
   // The PreSignedUrl of CreateUserImportJob: the CSV upload (domain/import-jobs.ts).
   app.put('/import-jobs/:jobId', importUploadLimit, importUploadHandler(cognate));
@@ -220,11 +203,13 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const api = awsJsonListener(cognate, metrics);
   const verify = verifyListener(cognate);
   const query = queryListener(cognate);
+  const oauthToken = tokenListener(cognate);
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // awsJson POSTs go straight to the API, the identity verifier's to it and form-encoded POSTs (the
     // query protocol: STS, IAM roles) to handleQuery, all through withBody; everything else goes to Hono.
     if (req.method === 'POST' && (req.url === '/identity/verify' || req.url?.startsWith('/identity/verify?'))) verify(req, res);
-    else if (req.method === 'POST' && !req.url?.startsWith('/identity/')) (isQueryProtocol(req) ? query : api)(req, res);
+    else if (req.method === 'POST' && isTokenPath(req.url)) oauthToken(req, res);
+    else if (req.method === 'POST' && !req.url?.startsWith('/identity/') && !req.url?.startsWith('/oauth2/')) (isQueryProtocol(req) ? query : api)(req, res);
     else void rest(req, res);
   };
   // The same listener over TLS when configured (--tls-cert/--tls-key, or --tls-dev: tls/listener.ts).
