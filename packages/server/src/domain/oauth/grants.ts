@@ -12,6 +12,7 @@ import { ADMIN_SCOPE, rotatesRefreshTokens } from '../tokens.js';
 import type { UserPool } from '../user-pools.js';
 import { checkAuthorizationCode, redeemAuthorizationCode } from './authorization-codes.js';
 import { oauthError } from './errors.js';
+import { customScopes, isStandardScope } from './scopes.js';
 import { issueMachineToken, type OAuthTokenResponse } from './oauth-tokens.js';
 
 type GrantPorts = Ports<'clock' | 'keys' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>;
@@ -103,11 +104,6 @@ async function refreshTokenGrant(cognate: GrantPorts, r: TokenRequest): Promise<
   }
 }
 
-const STANDARD_SCOPES = new Set(['openid', 'email', 'phone', 'profile', ADMIN_SCOPE]);
-
-/** A resource server's scope, `<identifier>/<scope>` (the only kind a machine token carries). */
-export const isCustomScope = (scope: string) => !STANDARD_SCOPES.has(scope) && scope.includes('/');
-
 /**
  * RFC 6749 §4.4: a machine token for a client with a secret and the client_credentials flow.
  * `scope` asks for some of the client's custom scopes (others are ignored, as the developer
@@ -115,7 +111,9 @@ export const isCustomScope = (scope: string) => !STANDARD_SCOPES.has(scope) && s
  */
 async function clientCredentialsGrant(cognate: GrantPorts, r: TokenRequest): Promise<OAuthTokenResponse> {
   if (!flows(r.client).includes('client_credentials') || r.client.secret === undefined) throw oauthError('unauthorized_client');
-  const allowed = (r.client.settings.AllowedOAuthScopes ?? []).filter(isCustomScope);
+  // Custom scopes the client is allowed and whose resource server still has them (scopes.ts).
+  const existing = await customScopes(cognate, r.pool.id);
+  const allowed = (r.client.settings.AllowedOAuthScopes ?? []).filter((s) => !isStandardScope(s) && existing.has(s));
   const requested = r.scope === undefined ? allowed : [...new Set(r.scope.split(' ').filter((s) => s !== ''))].filter((s) => allowed.includes(s));
   if (requested.length === 0) throw oauthError('invalid_scope');
   return issueMachineToken(cognate, { pool: r.pool, client: r.client, scopes: requested, ...(r.clientMetadata ? { clientMetadata: r.clientMetadata } : {}) });
