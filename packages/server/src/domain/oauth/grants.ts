@@ -13,6 +13,8 @@ import type { UserPool } from '../user-pools.js';
 import { checkAuthorizationCode, redeemAuthorizationCode } from './authorization-codes.js';
 import { oauthError } from './errors.js';
 import { customScopes, isStandardScope } from './scopes.js';
+import { TtlCache } from '../cache.js';
+import { CONFIG_CACHE_MS } from '../user-pools.js';
 import { issueMachineToken, type OAuthTokenResponse } from './oauth-tokens.js';
 
 type GrantPorts = Ports<'clock' | 'keys' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>;
@@ -105,6 +107,13 @@ async function refreshTokenGrant(cognate: GrantPorts, r: TokenRequest): Promise<
 }
 
 /**
+ * The pools' custom scopes, read at most every CONFIG_CACHE_MS per pool and node: client_credentials
+ * is the hot path, and a resource-server change, like any configuration change, takes a moment to
+ * be seen everywhere (cache.ts).
+ */
+const poolCustomScopes = new TtlCache<Set<string>>(CONFIG_CACHE_MS, 1000);
+
+/**
  * RFC 6749 §4.4: a machine token for a client with a secret and the client_credentials flow.
  * `scope` asks for some of the client's custom scopes (others are ignored, as the developer
  * guide's token endpoint says); without it the token gets all of them. None left: invalid_scope.
@@ -112,7 +121,7 @@ async function refreshTokenGrant(cognate: GrantPorts, r: TokenRequest): Promise<
 async function clientCredentialsGrant(cognate: GrantPorts, r: TokenRequest): Promise<OAuthTokenResponse> {
   if (!flows(r.client).includes('client_credentials') || r.client.secret === undefined) throw oauthError('unauthorized_client');
   // Custom scopes the client is allowed and whose resource server still has them (scopes.ts).
-  const existing = await customScopes(cognate, r.pool.id);
+  const existing = await poolCustomScopes.get(r.pool.id, () => customScopes(cognate, r.pool.id));
   const allowed = (r.client.settings.AllowedOAuthScopes ?? []).filter((s) => !isStandardScope(s) && existing.has(s));
   const requested = r.scope === undefined ? allowed : [...new Set(r.scope.split(' ').filter((s) => s !== ''))].filter((s) => allowed.includes(s));
   if (requested.length === 0) throw oauthError('invalid_scope');
