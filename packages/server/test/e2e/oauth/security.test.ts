@@ -40,8 +40,11 @@ for (const kind of databaseKinds) {
       assertOAuthError(await token(server, pool.spa, codeGrant(code, { code_verifier: verifier.slice(0, 42) })), 400, 'invalid_grant');
       assertOAuthError(await token(server, pool.spa, codeGrant(code, { code_verifier: `${verifier.slice(0, 42)}!!` })), 400, 'invalid_grant');
       assertOAuthError(await token(server, pool.spa, codeGrant(code, { code_verifier: pkce().verifier })), 400, 'invalid_grant');
-      const withoutChallenge = await issueCode(server, pool, pool.spa);
-      assertOAuthError(await token(server, pool.spa, codeGrant(withoutChallenge, { code_verifier: verifier })), 400, 'invalid_grant');
+      const withoutChallenge = await issueCode(server, pool, pool.web);
+      assertOAuthError(await token(server, pool.web, codeGrant(withoutChallenge, { code_verifier: verifier })), 400, 'invalid_grant');
+      // A public client's code without a challenge is refused outright (PKCE required for public clients).
+      const publicWithout = await issueCode(server, pool, pool.spa);
+      assertOAuthError(await token(server, pool.spa, codeGrant(publicWithout)), 400, 'invalid_grant');
       // The right verifier still redeems the code.
       assert.equal((await token(server, pool.spa, codeGrant(code, { code_verifier: verifier }))).status, 200);
     });
