@@ -220,7 +220,7 @@ for (const kind of databaseKinds) {
     });
 
     it('never signs for a host that is not one of the pools\' domains', async () => {
-      for (const host of ['evil.example.com', 'shop-none.auth.eu-west-1.localhost', 'auth.localhost.evil.example']) {
+      for (const host of ['evil.example.com', 'shop-none.auth.eu-west-1.localhost', 'auth.localhost.evil.example', `deeper.shop-${kind}.auth.us-east-1.localhost`]) {
         const { cert, trusted, error } = await presentedCertificate(port, host, ca);
         assert.equal(trusted, false, host);
         assert.match(error ?? '', /ERR_TLS_CERT_ALTNAME_INVALID|is not in the cert's altnames/);
