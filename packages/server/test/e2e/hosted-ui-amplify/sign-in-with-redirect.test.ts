@@ -168,6 +168,11 @@ for (const kind of databaseKinds) {
       assert.ok((await events(page)).includes('signInWithRedirect'));
       assert.ok(oauthRequests.some((u) => u.href === `https://${domain}/oauth2/token`), 'the code is exchanged on the domain over TLS');
       await shot('2-signed-in');
+      // Under TLS the hosted session's cookie is a __Host- cookie: Secure, HttpOnly, SameSite=Lax, host-only.
+      const [cookie, ...others] = await browser.context.cookies(`https://${domain}/`);
+      assert.equal(others.length, 0);
+      assert.equal(cookie?.name.startsWith('__Host-'), true, cookie?.name);
+      assert.deepEqual([cookie?.secure, cookie?.httpOnly, cookie?.sameSite, cookie?.path, cookie?.domain], [true, true, 'Lax', '/', domain.split(':')[0]]);
 
       const tokens = await session(page);
       assert.ok(tokens.idToken && tokens.accessToken, 'fetchAuthSession gives tokens');
@@ -195,6 +200,7 @@ for (const kind of databaseKinds) {
       assert.equal(logout?.searchParams.get('logout_uri'), `${app.origin}/signed-out`);
       await appReady(page);
       await shot('3-signed-out');
+      assert.deepEqual(await browser.context.cookies(`https://${domain}/`), [], '/logout clears the session cookie');
       assert.deepEqual(await session(page), { idToken: undefined, accessToken: undefined, userSub: undefined });
       const revoked = await failure(() => server.anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'REFRESH_TOKEN_AUTH', AuthParameters: { REFRESH_TOKEN: refreshToken } })));
       assert.equal(revoked.name, 'NotAuthorizedException');
