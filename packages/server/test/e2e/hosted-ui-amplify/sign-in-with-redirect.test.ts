@@ -3,7 +3,7 @@
  * prefix domain — what an app using `signInWithRedirect` does, unchanged: the app page
  * (http://localhost:<port>, Amplify bundled by esbuild) calls signInWithRedirect → Chromium goes to
  * https://<prefix>.auth.us-east-1.localhost:<port>/oauth2/authorize (PKCE S256) → the /login page,
- * where the test types the user's name and password → back to the app with a code, which Amplify's
+ * where the test types the user's name and password with the keyboard only → back to the app with a code, which Amplify's
  * OAuth listener exchanges at /oauth2/token → fetchAuthSession gives tokens (verified with
  * aws-jwt-verify) → signOut revokes the refresh token and goes through /logout back to the app,
  * and the next signInWithRedirect asks for the password again (the hosted session ended).
@@ -158,9 +158,19 @@ for (const kind of databaseKinds) {
       assert.equal(authorize?.searchParams.get('code_challenge_method'), 'S256');
       assert.equal(authorize?.searchParams.get('redirect_uri'), `${app.origin}/`);
       await shot('1-login');
-      await page.locator('input[name="username"]').fill(username);
-      await page.locator('input[name="password"]').fill(PASSWORD);
-      await page.locator('input[name="password"]').press('Enter');
+      // Keyboard only, as a person without a mouse: the name field has the focus, Tab moves on in order.
+      const focused = () => page.evaluate(() => {
+        const el = (globalThis as unknown as { document: { activeElement: { tagName: string; getAttribute(n: string): string | null } | null } }).document.activeElement;
+        return el ? `${el.tagName.toLowerCase()}:${el.getAttribute('name') ?? el.getAttribute('type') ?? ''}` : '';
+      });
+      assert.equal(await focused(), 'input:username');
+      await page.keyboard.type(username);
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'input:password');
+      await page.keyboard.type(PASSWORD);
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(), 'button:submit');
+      await page.keyboard.press('Enter');
 
       // Back on the app with a code; Amplify's listener exchanges it at /oauth2/token.
       await page.waitForURL((u) => u.origin === app.origin);
