@@ -95,6 +95,11 @@ import DescribeManagedLoginBranding from './DescribeManagedLoginBranding.js';
 import DescribeManagedLoginBrandingByClient from './DescribeManagedLoginBrandingByClient.js';
 import UpdateManagedLoginBranding from './UpdateManagedLoginBranding.js';
 import DeleteManagedLoginBranding from './DeleteManagedLoginBranding.js';
+import CreateTerms from './CreateTerms.js';
+import DescribeTerms from './DescribeTerms.js';
+import ListTerms from './ListTerms.js';
+import UpdateTerms from './UpdateTerms.js';
+import DeleteTerms from './DeleteTerms.js';
 
 export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Record<string, Action>>> = {
   'cognito-idp': {
@@ -188,6 +193,11 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     DescribeManagedLoginBrandingByClient,
     UpdateManagedLoginBranding,
     DeleteManagedLoginBranding,
+    CreateTerms,
+    DescribeTerms,
+    ListTerms,
+    UpdateTerms,
+    DeleteTerms,
   },
   'cognito-identity': identityActions,
 };
