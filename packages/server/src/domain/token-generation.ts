@@ -14,7 +14,7 @@ import { ADMIN_SCOPE, type AuthenticationResult, type TokenCustomization } from 
 import { runTrigger, stringField, stringListField, triggerArn, triggerVersion, unusableAnswer, userAttributesOf } from '../triggers/triggers.js';
 
 /** What led to the tokens: the `TokenGeneration_<source>` trigger source. */
-export type TokenSource = 'Authentication' | 'NewPasswordChallenge' | 'AuthenticateDevice' | 'RefreshTokens';
+export type TokenSource = 'Authentication' | 'NewPasswordChallenge' | 'AuthenticateDevice' | 'RefreshTokens' | 'HostedAuth';
 
 export interface TokenRequest {
   pool: UserPool;
@@ -26,6 +26,8 @@ export interface TokenRequest {
   /** refreshes: the family's auth_time and origin_jti */
   authTime?: number;
   originJti?: string;
+  /** OAuth tokens: the granted scopes (the event's `request.scopes`); API tokens have aws.cognito.signin.user.admin */
+  scopes?: readonly string[];
 }
 
 /** PostAuthentication, after every factor of a sign-in and before its tokens (user-pool-lambda-post-authentication). */
@@ -50,7 +52,7 @@ export async function preTokenGeneration(cognate: Ports<'log' | 'store' | 'trigg
     request: {
       userAttributes: userAttributesOf(r.user),
       groupConfiguration: { groupsToOverride: groups.groups, iamRolesToOverride: groups.roles, preferredRole: groups.preferredRole ?? null },
-      ...(version !== '1' ? { scopes: [ADMIN_SCOPE] } : {}),
+      ...(version !== '1' ? { scopes: [...(r.scopes ?? [ADMIN_SCOPE])] } : {}),
       clientMetadata: r.clientMetadata ?? null,
     },
     response: version === '1' ? { claimsOverrideDetails: null } : { claimsAndScopeOverrideDetails: null },
@@ -62,6 +64,24 @@ export async function preTokenGeneration(cognate: Ports<'log' | 'store' | 'trigg
 export async function generateTokens(cognate: Ports<'log' | 'store' | 'tokens' | 'triggers'>, r: TokenRequest): Promise<AuthenticationResult> {
   const customize = await preTokenGeneration(cognate, r);
   return cognate.tokens.issue({ pool: r.pool, client: r.client, user: r.user, ...(r.deviceKey ? { deviceKey: r.deviceKey } : {}), ...(r.authTime !== undefined ? { authTime: r.authTime } : {}), ...(r.originJti ? { originJti: r.originJti } : {}), ...(customize ? { customize } : {}) });
+}
+
+/**
+ * PreTokenGeneration for a machine token (client_credentials): only a V3_0 trigger runs, with
+ * `TokenGeneration_ClientCredentials`, no user (`userName` null, empty `userAttributes`), the
+ * requested scopes and the token request's `aws_client_metadata`; only the access-token part of
+ * its answer applies (user-pool-lambda-pre-token-generation, "machine-to-machine").
+ */
+export async function preTokenGenerationForClient(cognate: Ports<'log' | 'triggers'>, r: { pool: UserPool; client: AppClient; scopes: readonly string[]; clientMetadata?: Record<string, string> | undefined }): Promise<TokenCustomization['access'] | undefined> {
+  if (!triggerArn(r.pool, 'PreTokenGeneration') || triggerVersion(r.pool, 'PreTokenGeneration') !== '3') return undefined;
+  const response = await runTrigger(cognate, r.pool, 'PreTokenGeneration', {
+    source: 'TokenGeneration_ClientCredentials',
+    userName: null,
+    clientId: r.client.id,
+    request: { userAttributes: {}, groupConfiguration: null, scopes: [...r.scopes], clientMetadata: r.clientMetadata ?? null },
+    response: { claimsAndScopeOverrideDetails: null },
+  });
+  return readV2(response ?? {}, { groups: [], roles: [] }).access;
 }
 
 type Json = Record<string, unknown>;

@@ -70,11 +70,12 @@ export function httpDate(clock: Clock): string {
 // Body limit
 // ------------------------------------------------------------------------------------------------
 
-/** How an over-limit body is answered: awsJson's SerializationException, or the query protocol's (STS, IAM) XML. */
-export type BodyDialect = 'json' | 'query';
+/** How an over-limit body is answered: awsJson's SerializationException, the query protocol's (STS, IAM) XML, or OAuth's RFC 6749 JSON. */
+export type BodyDialect = 'json' | 'query' | 'oauth';
 
 /** The 413 answer to a body over `limit` bytes, in the caller's protocol. */
 export function tooLarge(limit: number, dialect: BodyDialect): { status: 413; headers: Record<string, string>; body: string } {
+  if (dialect === 'oauth') return { status: 413, headers: { 'content-type': 'application/json;charset=UTF-8', 'cache-control': 'no-store' }, body: '{"error":"invalid_request"}' };
   if (dialect === 'query') {
     return {
       status: 413,

@@ -2,7 +2,7 @@
  * The database tables, as Kysely sees them. Times are epoch milliseconds (BIGINT), booleans are
  * 0/1 integers and documents are JSON text, so one set of queries serves SQLite and PostgreSQL.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface UserPoolsTable {
   id: string;
@@ -109,6 +109,10 @@ export interface RefreshTokensTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** OAuth families: the granted scopes, space-separated (null: an API sign-in, aws.cognito.signin.user.admin). */
+  scopes: ColumnType<string | null, string | null | undefined, string | null>;
+  /** OAuth families: the hosted-UI session whose sign-in produced them (its logout ends them). */
+  hosted_session_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OutboxTable {
@@ -376,6 +380,40 @@ export interface UserPoolDomainsTable {
   updated_at: number;
 }
 
+/** An authorization code (domain/oauth/authorization-codes.ts); the code itself is never stored. */
+export interface AuthorizationCodesTable {
+  /** SHA-256 of the code, hex. */
+  code_hash: string;
+  pool_id: string;
+  client_id: string;
+  user_id: string;
+  /** exactly as the authorize request gave it */
+  redirect_uri: string;
+  /** granted scopes, space-separated */
+  scopes: string;
+  nonce: string | null;
+  /** PKCE S256 challenge */
+  code_challenge: string | null;
+  /** epoch seconds */
+  auth_time: number;
+  /** JSON array */
+  amr: string | null;
+  hosted_session_id: string | null;
+  created_at: number;
+  expires_at: number;
+  redeemed_at: number | null;
+  /** the refresh-token family the redemption issued */
+  family_id: string | null;
+}
+
+/** A refresh token replaced by rotation: still accepted until grace_until, reuse after that. */
+export interface RefreshTokenRotationsTable {
+  token_hash: string;
+  family_id: string;
+  rotated_at: number;
+  grace_until: number;
+}
+
 /** Resource servers (domain/oauth/resource-servers.ts): an identifier is unique in its pool. */
 export interface ResourceServersTable {
   pool_id: string;
@@ -433,6 +471,26 @@ export interface TermsTable {
   updated_at: number;
 }
 
+/**
+ * The hosted UI's signed-in browsers (domain/oauth/hosted-sessions.ts). The browser holds a random
+ * cookie value; only its SHA-256 is stored, so a database dump names no usable session.
+ */
+export interface HostedSessionsTable {
+  /** SHA-256 (hex) of the cookie value */
+  id_hash: string;
+  pool_id: string;
+  /** the user's sub */
+  user_id: string;
+  /** the app client the sign-in was for (the session serves every client of the pool, as Cognito's does) */
+  client_id: string;
+  /** JSON array: how the user proved themselves (`pwd`, `mfa` …) */
+  amr: string;
+  /** when the user signed in, epoch ms */
+  auth_time: number;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -460,9 +518,12 @@ export interface Database {
   lockout_decoys: LockoutDecoysTable;
   recovery_requests: RecoveryRequestsTable;
   user_pool_domains: UserPoolDomainsTable;
+  authorization_codes: AuthorizationCodesTable;
+  refresh_token_rotations: RefreshTokenRotationsTable;
   resource_servers: ResourceServersTable;
   ui_customizations: UiCustomizationsTable;
   managed_login_brandings: ManagedLoginBrandingsTable;
   terms: TermsTable;
+  hosted_sessions: HostedSessionsTable;
   kysely_placeholder?: { id: Generated<number> };
 }

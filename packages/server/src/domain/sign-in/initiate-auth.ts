@@ -12,6 +12,7 @@ import { required } from '../parameters.js';
 import { startSrp } from './flows/srp.js';
 import { passwordSignIn } from './flows/password.js';
 import { refreshTokens } from './flows/refresh.js';
+import { rotatesRefreshTokens } from '../tokens.js';
 import { startCustomAuth } from './flows/custom-auth.js';
 import { userAuth } from './flows/user-auth.js';
 import { continueSignIn } from './pipeline.js';
@@ -28,7 +29,9 @@ const flowNotEnabled = (flow: string) => errors.invalidParameter(`${flow} flow n
 
 /** REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN). */
 async function refreshFlow(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
-  if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH')) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
+  // With refresh-token rotation, refreshing is GetTokensFromRefreshToken's alone (API_RefreshTokenRotationType):
+  // REFRESH_TOKEN_AUTH is refused as for a client that doesn't allow the flow.
+  if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH') || rotatesRefreshTokens(client)) throw flowNotEnabled('REFRESH_TOKEN_AUTH');
   const result = await refreshTokens(cognate, pool, client, required(params, 'REFRESH_TOKEN'), params.SECRET_HASH, deviceKeyOf(params), clientMetadata);
   return respond({ ChallengeParameters: {}, AuthenticationResult: result });
 }

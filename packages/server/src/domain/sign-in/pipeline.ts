@@ -5,6 +5,10 @@
  *   password settled → a remembered device stands in for MFA, or the MFA challenge the pool and user call for
  *   factors done → DEVICE_SRP_AUTH for a device the client named, or finish
  *   device proven → finish
+ *
+ * The end is pluggable: the API ends in tokens (finish.ts); the hosted UI passes its own end
+ * (domain/oauth/hosted-sign-in.ts: PostAuthentication, a hosted session, then a code), so its pages
+ * drive exactly these steps and the same challenge handlers.
  */
 import type { Ports } from '../cognate.js';
 import type { AppClient } from '../app-clients.js';
@@ -16,30 +20,43 @@ import { newPasswordChallenge } from './challenges/new-password-required.js';
 import { deviceSrpChallenge } from './challenges/device-srp-auth.js';
 import { mfaChallenge } from './mfa/challenge.js';
 import { finish } from './finish.js';
+import type { Device } from '../devices.js';
 import type { AuthResponse, Outcome, SignInContext } from './types.js';
 
-export async function continueSignIn(cognate: Ports<'clock' | 'codes' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'tokens' | 'triggers'>, pool: UserPool, client: AppClient, outcome: Outcome): Promise<AuthResponse> {
+type PipelinePorts = Ports<'clock' | 'codes' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'tokens' | 'triggers'>;
+
+/**
+ * How a sign-in ends once every factor is proven: `finish` (tokens) for the API. `proven` is the
+ * device that proved itself, if one did.
+ */
+export type SignInEnd<R> = (cognate: PipelinePorts, pool: UserPool, client: AppClient, user: User, ctx: SignInContext, proven?: Device) => Promise<R>;
+
+/** Continues a sign-in from what a flow or handler proved: a challenge for the client, or the end (tokens by default). */
+export function continueSignIn(cognate: PipelinePorts, pool: UserPool, client: AppClient, outcome: Outcome): Promise<AuthResponse>;
+export function continueSignIn<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, outcome: Outcome, end: SignInEnd<R>): Promise<AuthResponse | R>;
+export async function continueSignIn<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, outcome: Outcome, end?: SignInEnd<R>): Promise<AuthResponse | R> {
+  const ending: SignInEnd<AuthResponse | R> = end ?? finish;
   switch (outcome.kind) {
     case 'respond':
       return outcome.response;
     case 'password-proven':
-      return afterPassword(cognate, pool, client, outcome.user, outcome.ctx);
+      return afterPassword(cognate, pool, client, outcome.user, outcome.ctx, ending);
     case 'password-settled':
-      return secondFactor(cognate, pool, client, outcome.user, outcome.ctx);
+      return secondFactor(cognate, pool, client, outcome.user, outcome.ctx, ending);
     case 'factors-done':
-      return afterFactors(cognate, pool, client, outcome.user, outcome.ctx);
+      return afterFactors(cognate, pool, client, outcome.user, outcome.ctx, ending);
     case 'device-proven':
-      return finish(cognate, pool, client, outcome.user, outcome.ctx, outcome.device);
+      return ending(cognate, pool, client, outcome.user, outcome.ctx, outcome.device);
   }
 }
 
 /** Steps shared by every flow once the primary credential is proven. */
-async function afterPassword(cognate: Ports<'clock' | 'codes' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'tokens' | 'triggers'>, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
+async function afterPassword<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, user: User, ctx: SignInContext, end: SignInEnd<R>): Promise<AuthResponse | R> {
   await cognate.lockout.recordVerifiedPassword(user.sub);
   assertMayUseAccount(user);
   // A temporary password (AdminCreateUser, AdminSetUserPassword) must be replaced first.
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(cognate, pool, client, user);
-  return secondFactor(cognate, pool, client, user, ctx);
+  return secondFactor(cognate, pool, client, user, ctx, end);
 }
 
 /**
@@ -47,16 +64,16 @@ async function afterPassword(cognate: Ports<'clock' | 'codes' | 'lockout' | 'log
  * otherwise the MFA challenge the pool and user call for; then the device, then tokens. The device
  * is looked up here once (or was, by the step that proved the password) and carried on.
  */
-async function secondFactor(cognate: Ports<'clock' | 'codes' | 'log' | 'outbox' | 'secrets' | 'store' | 'tokens' | 'triggers'>, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
+async function secondFactor<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, user: User, ctx: SignInContext, end: SignInEnd<R>): Promise<AuthResponse | R> {
   const device = ctx.device ?? (ctx.deviceKey ? await deviceForSignIn(cognate, pool, user, ctx.deviceKey) : undefined);
   if (device && skipsMfa(pool, device)) return deviceSrpChallenge(cognate, pool, client, user, device.device_key);
   const challenge = await mfaChallenge(cognate, pool, client, user, device?.device_key, ctx.clientMetadata);
-  return challenge ?? afterFactors(cognate, pool, client, user, { ...ctx, ...(device ? { device } : {}) });
+  return challenge ?? afterFactors(cognate, pool, client, user, { ...ctx, ...(device ? { device } : {}) }, end);
 }
 
 /** After every factor: prove a known device, or finish (with NewDeviceMetadata when the pool tracks devices). */
-async function afterFactors(cognate: Ports<'clock' | 'log' | 'secrets' | 'store' | 'tokens' | 'triggers'>, pool: UserPool, client: AppClient, user: User, ctx: SignInContext): Promise<AuthResponse> {
+async function afterFactors<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, user: User, ctx: SignInContext, end: SignInEnd<R>): Promise<AuthResponse | R> {
   const deviceKey = ctx.device?.device_key ?? ctx.deviceKey;
   if (deviceKey) return deviceSrpChallenge(cognate, pool, client, user, deviceKey);
-  return finish(cognate, pool, client, user, ctx);
+  return end(cognate, pool, client, user, ctx);
 }

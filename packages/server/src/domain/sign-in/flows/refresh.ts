@@ -1,14 +1,16 @@
 /**
  * REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN) in InitiateAuth and AdminInitiateAuth, and
  * GetTokensFromRefreshToken: new ID and access tokens from a live refresh-token family, after
- * PreTokenGeneration (TokenGeneration_RefreshTokens). Nothing is written: the family stays.
+ * PreTokenGeneration (TokenGeneration_RefreshTokens). A family from an OAuth grant keeps its
+ * scopes. With refresh-token rotation on (GetTokensFromRefreshToken only: InitiateAuth refuses
+ * such clients), the family's token is replaced and the new one returned; otherwise nothing is written.
  */
 import { errors } from '../../../errors.js';
 import type { Ports } from '../../cognate.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
 import { refreshDevice } from '../../devices.js';
-import { generateTokens } from '../../token-generation.js';
-import type { AuthenticationResult } from '../../tokens.js';
+import { preTokenGeneration } from '../../token-generation.js';
+import { rotatesRefreshTokens, type AuthenticationResult } from '../../tokens.js';
 import type { UserPool } from '../../user-pools.js';
 import type { Metadata } from '../types.js';
 
@@ -21,5 +23,17 @@ export async function refreshTokens(cognate: Ports<'clock' | 'lockout' | 'log' |
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
   const deviceKey = await refreshDevice(cognate, pool, user, family.deviceKey, deviceKeyGiven || undefined);
-  return generateTokens(cognate, { pool, client, user, source: 'RefreshTokens', clientMetadata, authTime: family.authTime, originJti: family.originJti, ...(deviceKey ? { deviceKey } : {}) });
+  const customize = await preTokenGeneration(cognate, { pool, client, user, source: 'RefreshTokens', clientMetadata, authTime: family.authTime, originJti: family.originJti, ...(family.scopes ? { scopes: family.scopes } : {}), ...(deviceKey ? { deviceKey } : {}) });
+  const rotated = rotatesRefreshTokens(client) ? await cognate.tokens.rotateRefreshToken(client, family) : undefined;
+  return cognate.tokens.issue({
+    pool,
+    client,
+    user,
+    authTime: family.authTime,
+    originJti: family.originJti,
+    ...(deviceKey ? { deviceKey } : {}),
+    ...(customize ? { customize } : {}),
+    ...(family.scopes ? { oauth: { scopes: family.scopes } } : {}),
+    ...(rotated ? { refreshToken: rotated } : {}),
+  });
 }

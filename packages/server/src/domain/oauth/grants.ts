@@ -1,0 +1,122 @@
+/**
+ * The token endpoint's grants (RFC 6749 §4.1.3, §6, §4.4), for a client the wire side has already
+ * authenticated (protocol/oauth/token.ts): authorization_code, refresh_token (with rotation when the
+ * client has it) and client_credentials. Every failure is an OAuthError with the RFC 6749 §5.2 code
+ * Cognito answers with; nothing here knows HTTP.
+ */
+import { CognitoError } from '../../errors.js';
+import type { Ports } from '../cognate.js';
+import { allowsFlow, type AppClient } from '../app-clients.js';
+import { preTokenGeneration } from '../token-generation.js';
+import { ADMIN_SCOPE, rotatesRefreshTokens } from '../tokens.js';
+import type { UserPool } from '../user-pools.js';
+import { checkAuthorizationCode, redeemAuthorizationCode } from './authorization-codes.js';
+import { oauthError } from './errors.js';
+import { issueMachineToken, type OAuthTokenResponse } from './oauth-tokens.js';
+
+type GrantPorts = Ports<'clock' | 'keys' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>;
+
+export interface TokenRequest {
+  pool: UserPool;
+  client: AppClient;
+  code?: string;
+  redirectUri?: string;
+  codeVerifier?: string;
+  refreshToken?: string;
+  scope?: string;
+  /** `aws_client_metadata`, for a client_credentials PreTokenGeneration trigger */
+  clientMetadata?: Record<string, string>;
+}
+
+export type GrantType = 'authorization_code' | 'refresh_token' | 'client_credentials';
+
+export const GRANT_TYPES: readonly GrantType[] = ['authorization_code', 'refresh_token', 'client_credentials'];
+
+/** Runs the grant. The client must be an OAuth client (AllowedOAuthFlowsUserPoolClient) allowed this grant. */
+export async function runGrant(cognate: GrantPorts, grantType: GrantType, r: TokenRequest): Promise<OAuthTokenResponse> {
+  if (!r.client.settings.AllowedOAuthFlowsUserPoolClient) throw oauthError('unauthorized_client');
+  switch (grantType) {
+    case 'authorization_code':
+      return authorizationCodeGrant(cognate, r);
+    case 'refresh_token':
+      return refreshTokenGrant(cognate, r);
+    case 'client_credentials':
+      return clientCredentialsGrant(cognate, r);
+  }
+}
+
+const flows = (client: AppClient) => client.settings.AllowedOAuthFlows ?? [];
+
+/** RFC 6749 §4.1.3: a code for tokens, after the checks of authorization-codes.ts. */
+async function authorizationCodeGrant(cognate: GrantPorts, r: TokenRequest): Promise<OAuthTokenResponse> {
+  if (!flows(r.client).includes('code')) throw oauthError('unauthorized_client');
+  if (r.code === undefined || r.redirectUri === undefined) throw oauthError('invalid_request');
+  const code = await checkAuthorizationCode(cognate, { client: r.client, code: r.code, redirectUri: r.redirectUri, codeVerifier: r.codeVerifier });
+  const user = await cognate.users.findBySub(r.pool.id, code.userSub);
+  if (!user || !user.enabled) throw oauthError('invalid_grant');
+  const customize = await preTokenGeneration(cognate, { pool: r.pool, client: r.client, user, source: 'HostedAuth', authTime: code.authTime, scopes: code.scopes });
+  const now = cognate.clock.now();
+  const family = cognate.tokens.newFamily({ pool: r.pool, client: r.client, user, authTime: code.authTime }, now);
+  family.row.scopes = code.scopes.join(' ');
+  family.row.hosted_session_id = code.hostedSessionId ?? null;
+  const mint = await cognate.tokens.mintOAuth({ pool: r.pool, user, ...(customize ? { customize } : {}) }, now);
+  // The claim and the family commit together; only the winner of the claim goes on to sign.
+  await redeemAuthorizationCode(cognate, code.codeHash, family);
+  const minted = mint({
+    client: r.client,
+    originJti: family.originJti,
+    authTime: code.authTime,
+    oauth: { scopes: code.scopes, ...(code.nonce !== undefined ? { nonce: code.nonce } : {}), ...(code.amr ? { amr: code.amr } : {}) },
+  });
+  return { ...(minted.idToken ? { id_token: minted.idToken } : {}), access_token: minted.accessToken, refresh_token: family.refreshToken, expires_in: minted.expiresIn, token_type: 'Bearer' };
+}
+
+/**
+ * RFC 6749 §6: new tokens from a refresh token, as REFRESH_TOKEN_AUTH gives them, with the scopes
+ * of the original grant (a family from an API sign-in keeps aws.cognito.signin.user.admin and an ID
+ * token). With rotation, a new refresh token too; without, none (Cognito's answer).
+ */
+async function refreshTokenGrant(cognate: GrantPorts, r: TokenRequest): Promise<OAuthTokenResponse> {
+  if (!allowsFlow(r.client.settings, 'REFRESH_TOKEN_AUTH') && !rotatesRefreshTokens(r.client)) throw oauthError('unauthorized_client');
+  if (r.refreshToken === undefined) throw oauthError('invalid_request');
+  try {
+    const family = await cognate.tokens.resolveRefreshToken(r.client, r.refreshToken);
+    const user = await cognate.users.findBySub(r.pool.id, family.userSub);
+    if (!user || !user.enabled) throw oauthError('invalid_grant');
+    await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+    const scopes = family.scopes ?? [ADMIN_SCOPE];
+    const customize = await preTokenGeneration(cognate, { pool: r.pool, client: r.client, user, source: 'RefreshTokens', authTime: family.authTime, originJti: family.originJti, scopes });
+    const rotated = rotatesRefreshTokens(r.client) ? await cognate.tokens.rotateRefreshToken(r.client, family) : undefined;
+    const mint = await cognate.tokens.mintOAuth({ pool: r.pool, user, ...(customize ? { customize } : {}) }, cognate.clock.now());
+    const minted = mint({
+      client: r.client,
+      originJti: family.originJti,
+      authTime: family.authTime,
+      ...(family.deviceKey ? { deviceKey: family.deviceKey } : {}),
+      ...(family.scopes ? { oauth: { scopes: family.scopes } } : {}),
+    });
+    return { ...(minted.idToken ? { id_token: minted.idToken } : {}), access_token: minted.accessToken, ...(rotated ? { refresh_token: rotated } : {}), expires_in: minted.expiresIn, token_type: 'Bearer' };
+  } catch (e) {
+    // Invalid, expired, revoked or reused refresh tokens, a locked user: RFC 6749 §5.2 invalid_grant.
+    if (e instanceof CognitoError && (e.name === 'NotAuthorizedException' || e.name === 'RefreshTokenReuseException' || e.name === 'UserNotFoundException')) throw oauthError('invalid_grant');
+    throw e;
+  }
+}
+
+const STANDARD_SCOPES = new Set(['openid', 'email', 'phone', 'profile', ADMIN_SCOPE]);
+
+/** A resource server's scope, `<identifier>/<scope>` (the only kind a machine token carries). */
+export const isCustomScope = (scope: string) => !STANDARD_SCOPES.has(scope) && scope.includes('/');
+
+/**
+ * RFC 6749 §4.4: a machine token for a client with a secret and the client_credentials flow.
+ * `scope` asks for some of the client's custom scopes (others are ignored, as the developer
+ * guide's token endpoint says); without it the token gets all of them. None left: invalid_scope.
+ */
+async function clientCredentialsGrant(cognate: GrantPorts, r: TokenRequest): Promise<OAuthTokenResponse> {
+  if (!flows(r.client).includes('client_credentials') || r.client.secret === undefined) throw oauthError('unauthorized_client');
+  const allowed = (r.client.settings.AllowedOAuthScopes ?? []).filter(isCustomScope);
+  const requested = r.scope === undefined ? allowed : [...new Set(r.scope.split(' ').filter((s) => s !== ''))].filter((s) => allowed.includes(s));
+  if (requested.length === 0) throw oauthError('invalid_scope');
+  return issueMachineToken(cognate, { pool: r.pool, client: r.client, scopes: requested, ...(r.clientMetadata ? { clientMetadata: r.clientMetadata } : {}) });
+}

@@ -1,0 +1,199 @@
+/**
+ * The kit every hosted-UI page is written with. A page handler gets a {@link PageRequest}: the
+ * chosen language and its messages, the browser cookie, a CSRF token for its forms, `render()` for
+ * the layout with the security headers, `readForm()` that refuses a POST whose CSRF token is
+ * missing or stale (403), and `redirect()`.
+ *
+ * The cookie is the browser's identity for CSRF and, once signed in, the key of its hosted session
+ * (domain/oauth/hosted-sessions.ts). A browser without one gets a fresh value with its first page.
+ */
+import type { Hono } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import { epochSeconds } from '../../ports.js';
+import type { Cognate } from '../../domain/cognate.js';
+import { isTransientStoreError } from '../../store/faults.js';
+import { chooseLanguage, messagesFor, type Messages } from './i18n/index.js';
+import { renderDocument, type PageBranding, type PageView } from './layout.js';
+import { CsrfTokens, newCookieValue, overTls, pageHeaders, readBrowserCookie, redirectHeaders, setCookieHeader, styleNonce, type HostedContext } from './security.js';
+import { html } from './html.js';
+import { errorRedirect, parseAuthorizeRequest, type AuthorizeRequest } from './authorize-request.js';
+import type { OAuthParty } from '../../domain/oauth/clients.js';
+
+export type HostedApp = Hono<{ Bindings: HttpBindings }>;
+
+/** What pages share: the services, and the server's CSRF key. Built once by registerHostedUi. */
+export interface HostedUi {
+  cognate: Cognate;
+  csrf: CsrfTokens;
+  /** Every path a page serves (a page links to another only if it exists: `/signup`, `/forgotPassword`). */
+  paths: ReadonlySet<string>;
+}
+
+export function createHostedUi(cognate: Cognate, paths: ReadonlySet<string>): HostedUi {
+  return { cognate, csrf: new CsrfTokens(cognate.secrets.codeKey), paths };
+}
+
+export interface RenderOptions {
+  status?: 200 | 400 | 403 | 404 | 500 | 503;
+  branding?: PageBranding | undefined;
+  /** Origins a form on the page may end at after its redirect (the client's callback). */
+  formTargets?: readonly string[];
+}
+
+export class PageRequest {
+  readonly lang: string;
+  readonly t: Messages;
+  /** Whether this connection is TLS (then the cookie is `__Host-` and Secure). */
+  readonly secure: boolean;
+  /** The cookie value the browser sent, if any. */
+  readonly sentCookie: string | undefined;
+  #cookie: string;
+  #setCookie: string | undefined;
+
+  constructor(
+    readonly c: HostedContext,
+    readonly ui: HostedUi,
+  ) {
+    this.secure = overTls(c, ui.cognate);
+    this.lang = chooseLanguage({ lang: c.req.query('lang'), uiLocales: c.req.query('ui_locales'), acceptLanguage: c.req.header('accept-language') });
+    this.t = messagesFor(this.lang);
+    this.sentCookie = readBrowserCookie(c, this.secure);
+    this.#cookie = this.sentCookie ?? newCookieValue();
+    if (!this.sentCookie) this.#setCookie = setCookieHeader(this.secure, this.#cookie);
+  }
+
+  get cognate(): Cognate {
+    return this.ui.cognate;
+  }
+
+  /** The browser's cookie value (the one it sent, or the one this response gives it). */
+  get cookie(): string {
+    return this.#cookie;
+  }
+
+  /** A CSRF token for a form on this page, bound to the browser's cookie. */
+  csrfToken(): string {
+    return this.ui.csrf.issue(this.#cookie, epochSeconds(this.cognate.clock.now()));
+  }
+
+  /**
+   * Gives the browser a new cookie value: a hosted session's secret at every sign-in (P22), lasting
+   * `maxAgeSeconds`. Forms rendered after this carry tokens for the new value.
+   */
+  setSessionCookie(secret: string, maxAgeSeconds: number): void {
+    this.#cookie = secret;
+    this.#setCookie = setCookieHeader(this.secure, secret, maxAgeSeconds);
+  }
+
+  /** Clears the cookie (sign-out). */
+  clearCookie(): void {
+    this.#cookie = newCookieValue();
+    this.#setCookie = setCookieHeader(this.secure, '', 0);
+  }
+
+  /** The path and query string this request came to: a form posts back to it. */
+  get selfUrl(): string {
+    const url = new URL(this.c.req.url);
+    return url.pathname + url.search;
+  }
+
+  /**
+   * The POSTed form, once its CSRF token checks out; else undefined, and the caller answers
+   * {@link csrfFailure}. Only urlencoded and multipart bodies are read; repeated fields keep the first.
+   */
+  async readForm(): Promise<Record<string, string> | undefined> {
+    let body: Record<string, string | File | (string | File)[]>;
+    try {
+      body = await this.c.req.parseBody({ all: false });
+    } catch {
+      return undefined;
+    }
+    const form: Record<string, string> = Object.create(null) as Record<string, string>;
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') form[k] = v;
+    if (!this.ui.csrf.check(this.sentCookie, form._csrf, epochSeconds(this.cognate.clock.now()))) return undefined;
+    delete form._csrf;
+    return form;
+  }
+
+  /** The 403 a form without a valid CSRF token gets (A30). */
+  csrfFailure(): Response {
+    return this.render({ title: this.t.errorPageHeading, body: html`<p>${this.t.errorCsrf}</p>` }, { status: 403 });
+  }
+
+  render(view: PageView, options: RenderOptions = {}): Response {
+    const nonce = styleNonce();
+    const body = renderDocument({ lang: this.lang, t: this.t, nonce, branding: options.branding }, view);
+    const headers = new Headers(pageHeaders(nonce, options.formTargets));
+    if (this.#setCookie) headers.append('set-cookie', this.#setCookie);
+    return new Response(body, { status: options.status ?? 200, headers });
+  }
+
+  /** A 302 to `location`, carrying any cookie change. */
+  redirect(location: string): Response {
+    const headers = new Headers(redirectHeaders(location));
+    if (this.#setCookie) headers.append('set-cookie', this.#setCookie);
+    return new Response(null, { status: 302, headers });
+  }
+
+  /**
+   * The OAuth request this page belongs to, from its query string (or from `params`, a POSTed
+   * authorization request). When it is not valid, the Response to answer instead: our error page
+   * (400, no Location) for an unknown client or redirect URI, else a redirect with `error=`.
+   */
+  async authorizeRequest(params?: (name: string) => string | undefined): Promise<AuthorizeRequest | Response> {
+    const get = params ?? ((name: string) => this.c.req.query(name));
+    const parsed = await parseAuthorizeRequest(this.cognate, get, this.c.req.header('host'));
+    if (parsed.ok) return parsed.request;
+    const e = parsed.error;
+    if (e.kind === 'page') return this.errorPage(this.t[e.message], 400);
+    return this.redirect(errorRedirect(e));
+  }
+
+  /** The branding the pool and client chose, ready for `render()`. */
+  async branding(party: OAuthParty): Promise<PageBranding | undefined> {
+    return brandingOf(this.cognate, party);
+  }
+
+  /** The generic error page (never a stack trace, never JSON: a person is reading). */
+  errorPage(message: string, status: 400 | 403 | 404 | 500 | 503 = 400, branding?: PageBranding): Response {
+    return this.render({ title: this.t.errorPageHeading, body: html`<p>${message}</p>` }, { status, branding });
+  }
+}
+
+/** The branding of a page for a pool and client (domain/oauth/branding.ts, once it exists). */
+async function brandingOf(_cognate: Cognate, _party: OAuthParty): Promise<PageBranding | undefined> {
+  return undefined;
+}
+
+export type PageHandler = (page: PageRequest) => Promise<Response> | Response;
+
+/**
+ * Wraps a page handler: builds its PageRequest, and turns an unexpected failure into the error page
+ * (503 when the database is unavailable) rather than the API's JSON fault.
+ */
+export function pageHandler(ui: HostedUi, handler: PageHandler) {
+  return async (c: HostedContext): Promise<Response> => {
+    const page = new PageRequest(c, ui);
+    try {
+      return await handler(page);
+    } catch (err) {
+      if (isTransientStoreError(err)) {
+        ui.cognate.log.warn({ err }, 'database unavailable');
+        const res = page.errorPage(page.t.genericFailure, 503);
+        res.headers.set('retry-after', '1');
+        return res;
+      }
+      ui.cognate.log.error({ err }, 'unhandled error on a hosted-UI page');
+      return page.errorPage(page.t.genericFailure, 500);
+    }
+  };
+}
+
+/**
+ * A page module: the paths it serves (so the server's raw POST dispatch hands their POSTs to Hono
+ * instead of the API) and how it registers its routes. See README.md.
+ */
+export interface HostedPage {
+  paths: readonly string[];
+  register(app: HostedApp, ui: HostedUi): void;
+}

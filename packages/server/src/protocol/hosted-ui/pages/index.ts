@@ -1,0 +1,10 @@
+/**
+ * Every hosted-UI page module. A new page is a file in this folder exporting a `HostedPage`, and one
+ * entry here (README.md beside routes.ts).
+ */
+import type { HostedPage } from '../page.js';
+import { errorPage } from './error.js';
+import { signInPages } from './sign-in.js';
+import { logoutPage } from './logout.js';
+
+export const PAGES: readonly HostedPage[] = [signInPages, logoutPage, errorPage];

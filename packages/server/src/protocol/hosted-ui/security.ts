@@ -1,0 +1,120 @@
+/**
+ * What every hosted-UI response carries for safety, in one place:
+ * - the browser cookie (P22): `__Host-cognate-session` under TLS (Secure, HttpOnly, SameSite=Lax,
+ *   Path=/, no Domain), 256 random bits, replaced by a new value at every sign-in so a value planted
+ *   before sign-in is worthless after it. Browsers refuse a `__Host-` cookie without `Secure`, and
+ *   `Secure` cookies over plain HTTP, so over plain HTTP (the development default) the same cookie
+ *   is called `cognate-session` and has no `Secure`;
+ * - CSRF tokens (A30): a form's token is an HMAC of the browser's cookie value and the time it was
+ *   issued, under a server key. So a token only works with the cookie it was made for (an attacker's
+ *   page can read neither), it dies when the cookie changes (sign-in, sign-out), and after an hour.
+ *   Checked in constant time; a missing, foreign or stale token is answered 403;
+ * - headers: CSP with no script at all and `frame-ancestors 'none'`, X-Frame-Options DENY, no caching,
+ *   no referrer (the URLs carry `state`, `code_challenge` …), nosniff.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import type { TLSSocket } from 'node:tls';
+import type { Context } from 'hono';
+import type { HttpBindings } from '@hono/node-server';
+import { constantTimeEqual } from '../../crypto/compare.js';
+import type { Cognate } from '../../domain/cognate.js';
+
+export type HostedContext = Context<{ Bindings: HttpBindings }>;
+
+const SECURE_COOKIE = '__Host-cognate-session';
+const PLAIN_COOKIE = 'cognate-session';
+const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
+/** How long a form's CSRF token is accepted (a form left open longer is sent again). */
+export const CSRF_TTL_SECONDS = 3600;
+
+/** Whether the browser reached us over TLS: here (the tls listener) or at a proxy in front (an https public URL). */
+export function overTls(c: HostedContext, cognate: Pick<Cognate, 'config'>): boolean {
+  const socket = c.env?.incoming?.socket as TLSSocket | undefined;
+  return socket?.encrypted === true || cognate.config.publicUrl.startsWith('https:');
+}
+
+export function cookieName(secure: boolean): string {
+  return secure ? SECURE_COOKIE : PLAIN_COOKIE;
+}
+
+/** The browser's cookie value, if it sent a well-formed one under the name this connection uses. */
+export function readBrowserCookie(c: HostedContext, secure: boolean): string | undefined {
+  const header = c.req.header('cookie');
+  if (!header) return undefined;
+  const name = cookieName(secure);
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    const value = part.slice(eq + 1).trim();
+    if (COOKIE_VALUE.test(value)) return value;
+  }
+  return undefined;
+}
+
+/** A new cookie value: 256 bits from the CSPRNG. */
+export function newCookieValue(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The Set-Cookie header for `value`; `maxAgeSeconds` undefined makes it a browser-session cookie, 0 clears it. */
+export function setCookieHeader(secure: boolean, value: string, maxAgeSeconds?: number): string {
+  const parts = [`${cookieName(secure)}=${value}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
+  if (secure) parts.push('Secure');
+  if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${maxAgeSeconds}`);
+  return parts.join('; ');
+}
+
+/** Makes and checks the forms' CSRF tokens (see the file's comment). */
+export class CsrfTokens {
+  readonly #key: Buffer;
+  constructor(serverKey: Buffer) {
+    this.#key = createHmac('sha256', serverKey).update('cognate/hosted-ui/csrf/v1').digest();
+  }
+
+  #mac(cookie: string, issuedAt: number): string {
+    return createHmac('sha256', this.#key).update(`${cookie}|${issuedAt}`).digest('base64url');
+  }
+
+  issue(cookie: string, nowSeconds: number): string {
+    return `${nowSeconds}.${this.#mac(cookie, nowSeconds)}`;
+  }
+
+  /** True only for a token issued for this cookie within the last hour. */
+  check(cookie: string | undefined, token: unknown, nowSeconds: number): boolean {
+    if (!cookie || typeof token !== 'string' || token.length > 100) return false;
+    const dot = token.indexOf('.');
+    const issuedAt = Number(token.slice(0, dot));
+    if (dot < 1 || !Number.isSafeInteger(issuedAt)) return false;
+    const fresh = issuedAt <= nowSeconds + 60 && nowSeconds - issuedAt <= CSRF_TTL_SECONDS;
+    const genuine = constantTimeEqual(this.#mac(cookie, issuedAt), token.slice(dot + 1));
+    return genuine && fresh;
+  }
+}
+
+/** A per-response nonce for the one inline `<style>` (the pages have no script at all). */
+export function styleNonce(): string {
+  return randomBytes(16).toString('base64');
+}
+
+/**
+ * The security headers of every page. `formTargets` are the origins a form on this page may end up
+ * at: a sign-in form's POST is answered with a redirect to the client's callback, and browsers apply
+ * `form-action` to that redirect too.
+ */
+export function pageHeaders(nonce: string, formTargets: readonly string[] = []): Record<string, string> {
+  const formAction = ["'self'", ...formTargets].join(' ');
+  return {
+    'content-type': 'text/html; charset=utf-8',
+    'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self' data: https:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'x-frame-options': 'DENY',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cache-control': 'no-store',
+    pragma: 'no-cache',
+  };
+}
+
+/** Headers for a redirect the hosted UI answers with (authorize, login, logout). */
+export function redirectHeaders(location: string): Record<string, string> {
+  return { location, 'cache-control': 'no-store', pragma: 'no-cache', 'referrer-policy': 'no-referrer' };
+}
