@@ -82,6 +82,12 @@ import UpdateUserPoolDomain from './UpdateUserPoolDomain.js';
 import UpdateUserPoolClient from './UpdateUserPoolClient.js';
 import VerifySoftwareToken from './VerifySoftwareToken.js';
 import VerifyUserAttribute from './VerifyUserAttribute.js';
+// issue 12: resource servers, branding, terms (domain/oauth/)
+import CreateResourceServer from './CreateResourceServer.js';
+import DescribeResourceServer from './DescribeResourceServer.js';
+import UpdateResourceServer from './UpdateResourceServer.js';
+import DeleteResourceServer from './DeleteResourceServer.js';
+import ListResourceServers from './ListResourceServers.js';
 
 export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Record<string, Action>>> = {
   'cognito-idp': {
@@ -163,6 +169,11 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     UpdateUserPoolClient,
     VerifySoftwareToken,
     VerifyUserAttribute,
+    CreateResourceServer,
+    DescribeResourceServer,
+    UpdateResourceServer,
+    DeleteResourceServer,
+    ListResourceServers,
   },
   'cognito-identity': identityActions,
 };

@@ -414,6 +414,63 @@ export interface RefreshTokenRotationsTable {
   grace_until: number;
 }
 
+/** Resource servers (domain/oauth/resource-servers.ts): an identifier is unique in its pool. */
+export interface ResourceServersTable {
+  pool_id: string;
+  identifier: string;
+  name: string;
+  /** ResourceServerScopeType[] as JSON */
+  scopes: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * Classic hosted-UI customization (domain/oauth/branding.ts): `target` is 'ALL' for the pool's
+ * default or a client ID; `client_id` is that client (null for 'ALL'), so the row goes with it.
+ */
+export interface UiCustomizationsTable {
+  pool_id: string;
+  target: string;
+  client_id: string | null;
+  css: string | null;
+  css_version: string;
+  /** the logo, base64 */
+  image: string | null;
+  /** the logo's media type (image/png, image/jpeg) */
+  image_type: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Managed-login branding styles (domain/oauth/branding.ts), one per app client. */
+export interface ManagedLoginBrandingsTable {
+  id: string;
+  pool_id: string;
+  client_id: string;
+  use_cognito_provided_values: number;
+  /** the Settings document as JSON; null when none was given */
+  settings: string | null;
+  /** AssetType[] as JSON (Bytes base64) */
+  assets: string;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Terms documents (domain/oauth/terms.ts), one of each name per app client. */
+export interface TermsTable {
+  id: string;
+  pool_id: string;
+  client_id: string;
+  name: 'terms-of-use' | 'privacy-policy';
+  source: string;
+  enforcement: string;
+  /** language id → URL, as JSON */
+  links: string;
+  created_at: number;
+  updated_at: number;
+}
+
 /**
  * The hosted UI's signed-in browsers (domain/oauth/hosted-sessions.ts). The browser holds a random
  * cookie value; only its SHA-256 is stored, so a database dump names no usable session.
@@ -463,6 +520,10 @@ export interface Database {
   user_pool_domains: UserPoolDomainsTable;
   authorization_codes: AuthorizationCodesTable;
   refresh_token_rotations: RefreshTokenRotationsTable;
+  resource_servers: ResourceServersTable;
+  ui_customizations: UiCustomizationsTable;
+  managed_login_brandings: ManagedLoginBrandingsTable;
+  terms: TermsTable;
   hosted_sessions: HostedSessionsTable;
   kysely_placeholder?: { id: Generated<number> };
 }

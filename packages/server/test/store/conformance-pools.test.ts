@@ -10,6 +10,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { sql } from 'kysely';
+import { randomUUID } from 'node:crypto';
 import { newDeviceForSignIn } from '../../src/domain/devices.js';
 import { setUserSettings } from '../../src/domain/mfa.js';
 import {
@@ -21,6 +22,7 @@ import {
 } from '../../src/domain/import-jobs.js';
 import { createAppClient, createUserPool, deleteUserPool } from '../../src/domain/pool-admin.js';
 import { createUserPoolDomain } from '../../src/domain/user-pool-domains.js';
+import { createResourceServer } from '../../src/domain/oauth/resource-servers.js';
 import * as jobStore from '../../src/store/import-jobs.js';
 import * as poolStore from '../../src/store/user-pools.js';
 import * as groupStore from '../../src/store/groups.js';
@@ -357,6 +359,14 @@ for (const kind of databaseKinds) {
         }
         await db.insertInto('recovery_requests').values({ key: unique('decoy'), pool_id: pool.id, kind: 'code', purpose: 'forgot_password', value: 'x', created_at: clock.now() }).execute();
         await createUserPoolDomain(cognate, { UserPoolId: pool.id, Domain: unique('domain') });
+        // issue 12: resource servers, UI customization (pool and client), managed-login branding, terms.
+        await createResourceServer(cognate, { UserPoolId: pool.id, Identifier: unique('api'), Name: 'api', Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }] });
+        const now = clock.now();
+        for (const [target, clientId] of [['ALL', null], [client.id, client.id]] as const) {
+          await db.insertInto('ui_customizations').values({ pool_id: pool.id, target, client_id: clientId, css: '.label-customizable{color:red}', css_version: '1', image: null, image_type: null, created_at: now, updated_at: now }).execute();
+        }
+        await db.insertInto('managed_login_brandings').values({ id: randomUUID(), pool_id: pool.id, client_id: client.id, use_cognito_provided_values: 1, settings: null, assets: '[]', created_at: now, updated_at: now }).execute();
+        await db.insertInto('terms').values({ id: randomUUID(), pool_id: pool.id, client_id: client.id, name: 'terms-of-use', source: 'LINK', enforcement: 'NONE', links: '{"cognito:default":"https://example.com/terms"}', created_at: now, updated_at: now }).execute();
         return { pool, client, job };
       };
 
