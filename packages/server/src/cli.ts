@@ -18,6 +18,7 @@ import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
 import { setUpIdentityPool } from './identity/setup.js';
 import { parseTarget } from './triggers/functions.js';
+import { trustInstructions } from './tls/listener.js';
 
 const program = new Command('cognate').description('Cognate: a self-hosted Amazon Cognito').showHelpAfterError();
 
@@ -58,7 +59,8 @@ withConfigFlags(program.command('start').description('start the server')).action
   const config = loadConfig(flags);
   const running = await startCognate(config);
   const { admin } = running.cognate;
-  running.cognate.log.info({ url: running.url, database: running.cognate.store.dialect, dataDir: config.dataDir }, 'Cognate is listening');
+  running.cognate.log.info({ url: running.url, publicUrl: running.cognate.config.publicUrl, database: running.cognate.store.dialect, dataDir: config.dataDir, ...(running.tls?.caCertPath ? { devCa: running.tls.caCertPath } : {}) }, 'Cognate is listening');
+  if (running.tls?.caCreated) process.stdout.write(trustInstructions(running.tls));
   // Webhooks without a signing secret can't tell Cognate's calls from anyone else's.
   const webhookTriggers = Object.values(config.triggers).some((target) => parseTarget(target).kind === 'webhook');
   if (webhookTriggers && !config.triggerWebhookSecret) running.cognate.log.warn('trigger webhooks are configured without --trigger-webhook-secret: their requests are not signed');

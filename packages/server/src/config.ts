@@ -29,7 +29,10 @@ export const options = {
   host: { schema: z.string().min(1), default: '127.0.0.1', env: 'HOST', flag: '--host <addr>', doc: 'address to bind (0.0.0.0 to listen on every interface)' },
   dataDir: { schema: z.string().min(1), default: './.cognate', env: 'COGNATE_DATA_DIR', flag: '--data-dir <dir>', doc: 'folder for the embedded database, generated keys and credentials' },
   databaseUrl: { schema: z.string(), default: '', env: 'DATABASE_URL', flag: '--database-url <url>', doc: 'empty: SQLite in the data folder; postgres://… for PostgreSQL (scale-out)' },
-  publicUrl: { schema: z.string(), default: '', env: 'COGNATE_PUBLIC_URL', flag: '--public-url <url>', doc: 'the URL clients reach this server at (default http://localhost:<port>)' },
+  publicUrl: { schema: z.string(), default: '', env: 'COGNATE_PUBLIC_URL', flag: '--public-url <url>', doc: 'the URL clients reach this server at (default http://localhost:<port>, https://localhost:<port> under TLS)' },
+  tlsCert: { schema: z.string(), default: '', env: 'COGNATE_TLS_CERT', flag: '--tls-cert <file>', doc: 'PEM certificate (chain) to serve HTTPS with; needs --tls-key (empty: plain HTTP)' },
+  tlsKey: { schema: z.string(), default: '', env: 'COGNATE_TLS_KEY', flag: '--tls-key <file>', doc: 'PEM private key of --tls-cert' },
+  tlsDev: { schema: bool, default: false as boolean, env: 'COGNATE_TLS_DEV', flag: '--tls-dev', doc: 'serve HTTPS with certificates from a local development CA kept in the data folder (created on first start) for localhost, 127.0.0.1, ::1, the prefix domains and the custom domains' },
   issuerStyle: { schema: z.enum(['public-url', 'aws']), default: 'public-url' as 'public-url' | 'aws', env: 'COGNATE_ISSUER_STYLE', flag: '--issuer-style <style>', doc: "token `iss`: 'public-url' = <publicUrl>/<poolId>; 'aws' = https://cognito-idp.<region>.amazonaws.com/<poolId> (what aws-jwt-verify and Amplify expect)" },
   region: { schema: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/), default: 'us-east-1', env: 'COGNATE_REGION', flag: '--region <region>', doc: 'region used in pool and identity IDs' },
   hostedUiBaseDomain: { schema: z.string().regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/), default: 'localhost', env: 'COGNATE_HOSTED_UI_BASE_DOMAIN', flag: '--hosted-ui-base-domain <domain>', doc: "base of prefix domains' hosts: <prefix>.auth.<region>.<base> (Cognito's is amazoncognito.com)" },
@@ -89,10 +92,26 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
     out[key] = parsed.data;
   }
   const config = out as Config;
+  checkTls(config);
   config.dataDir = path.resolve(config.dataDir);
-  if (!config.publicUrl) config.publicUrl = `http://localhost:${config.port}`;
+  if (!config.publicUrl) config.publicUrl = `${usesTls(config) ? 'https' : 'http'}://localhost:${config.port}`;
   config.publicUrl = config.publicUrl.replace(/\/+$/, '');
   return config;
+}
+
+/** Whether the listener serves HTTPS (given certificate or development CA). */
+export function usesTls(config: Pick<Config, 'tlsCert' | 'tlsKey' | 'tlsDev'>): boolean {
+  return config.tlsDev || (config.tlsCert !== '' && config.tlsKey !== '');
+}
+
+/** TLS comes from a given certificate and key (both) or from the development CA, never from both. */
+function checkTls(config: Config): void {
+  if ((config.tlsCert === '') !== (config.tlsKey === '')) {
+    throw new Error('--tls-cert and --tls-key go together (COGNATE_TLS_CERT, COGNATE_TLS_KEY): give both files, or neither for plain HTTP');
+  }
+  if (config.tlsDev && config.tlsCert !== '') {
+    throw new Error('--tls-dev makes its own certificates: give either --tls-dev or --tls-cert with --tls-key, not both');
+  }
 }
 
 /** The token issuer for a pool, as the `iss` claim and the discovery document carry it. */

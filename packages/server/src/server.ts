@@ -13,6 +13,7 @@
  * body limit and its 413, the Date header, the 500/503 fault answers) lives once, in protocol/http-common.ts.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Hono, type Context } from 'hono';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
@@ -28,14 +29,17 @@ import { isHostedUiPost, registerHostedUi } from './protocol/hosted-ui/routes.js
 import { verifyOverHttp } from './protocol/verify-http.js';
 import { isTokenPath, registerOAuthEndpoints, tokenListener } from './protocol/oauth/routes.js';
 import { HTTPException } from 'hono/http-exception';
+import { listenerTls, type TlsInfo } from './tls/listener.js';
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
 export interface CognateServer {
   app: Hono<{ Bindings: HttpBindings }>;
-  /** The base URL it listens on, e.g. http://127.0.0.1:9229. */
+  /** The base URL it listens on, e.g. http://127.0.0.1:9229 (https:// under TLS). */
   url: string;
   port: number;
+  /** Under TLS: where the certificates come from (and, in development mode, the CA clients must trust). */
+  tls?: TlsInfo;
   close(): Promise<void>;
 }
 
@@ -203,14 +207,19 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const verify = verifyListener(cognate);
   const query = queryListener(cognate);
   const oauthToken = tokenListener(cognate);
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // awsJson POSTs go straight to the API, the identity verifier's to it and form-encoded POSTs (the
     // query protocol: STS, IAM roles) to handleQuery, all through withBody; everything else goes to Hono.
     if (req.method === 'POST' && (req.url === '/identity/verify' || req.url?.startsWith('/identity/verify?'))) verify(req, res);
     else if (req.method === 'POST' && isTokenPath(req.url)) oauthToken(req, res);
     else if (req.method === 'POST' && !req.url?.startsWith('/identity/') && !req.url?.startsWith('/oauth2/') && !isHostedUiPost(req.url)) (isQueryProtocol(req) ? query : api)(req, res);
     else void rest(req, res);
-  });
+  };
+  // The same listener over TLS when configured (--tls-cert/--tls-key, or --tls-dev: tls/listener.ts).
+  const tls = await listenerTls(cognate);
+  const https = tls ? createHttpsServer(tls.options, onRequest) : undefined;
+  const server: Server = https ?? createServer(onRequest);
+  const stopTls = https && tls ? tls.attach(https) : () => {};
   // Idle keep-alive connections stay open longer than the clients and balancers that reuse them keep
   // theirs (the AWS SDK keeps sockets alive; an ALB idles out at 60 s). With Node's 5 s default, a
   // request written on a socket the server is just closing fails with ECONNRESET.
@@ -222,19 +231,21 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   });
   cognate.outbox.start();
   const host = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // Listening on any free port (0), the default public URL (http://localhost:0) names no server;
   // the URLs handed to clients (import jobs' PreSignedUrl, discovery) need the real one.
-  if (cognate.config.publicUrl === 'http://localhost:0') cognate.config.publicUrl = url;
+  if (/^https?:\/\/localhost:0$/.test(cognate.config.publicUrl)) cognate.config.publicUrl = url;
   // Import jobs a node left behind (it died or shut down mid-job) resume here.
   const stopSweeper = startImportJobSweeper(cognate);
   return {
     app,
     port,
     url,
+    ...(tls ? { tls: tls.info } : {}),
     close: () =>
       new Promise<void>((resolve) => {
         stopSweeper();
+        stopTls();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -1,7 +1,7 @@
 import { action } from './action.js';
-import { domainHost, updateUserPoolDomain, type DomainInput } from '../domain/user-pool-domains.js';
+import { domainAuthority, updateUserPoolDomain, type DomainInput } from '../domain/user-pool-domains.js';
 
 export default action(async (cognate, input: DomainInput) => {
   const d = await updateUserPoolDomain(cognate, input);
-  return { CloudFrontDomain: domainHost(cognate.config, d), ManagedLoginVersion: d.managedLoginVersion };
+  return { CloudFrontDomain: domainAuthority(cognate.config, d), ManagedLoginVersion: d.managedLoginVersion };
 });

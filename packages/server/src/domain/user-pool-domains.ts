@@ -60,6 +60,26 @@ export function domainHost(config: { hostedUiBaseDomain: string }, d: Pick<UserP
   return d.kind === 'prefix' ? `${d.domain}.auth.${regionOf(d.poolId)}.${config.hostedUiBaseDomain}` : d.domain;
 }
 
+/**
+ * Where clients reach a domain, as `host[:port]`: the domain's host with the port of the server's
+ * public URL when that isn't its scheme's default (`shop.auth.us-east-1.localhost:9229` locally,
+ * `shop.auth.us-east-1.example.com` behind a proxy on 443). This is what CreateUserPoolDomain's
+ * `CloudFrontDomain` and DescribeUserPoolDomain's `CloudFrontDistribution` answer — the host a
+ * client is told to use, and exactly what Amplify's `oauth.domain` takes.
+ */
+export function domainAuthority(config: { hostedUiBaseDomain: string; publicUrl: string }, d: Pick<UserPoolDomain, 'poolId' | 'domain' | 'kind'>): string {
+  const { port } = new URL(config.publicUrl);
+  return port ? `${domainHost(config, d)}:${port}` : domainHost(config, d);
+}
+
+/**
+ * The base URL of a domain's hosted UI and OAuth endpoints: the public URL's scheme (https under
+ * TLS) with the domain's authority, e.g. `https://shop.auth.us-east-1.localhost:9229`.
+ */
+export function domainUrl(config: { hostedUiBaseDomain: string; publicUrl: string }, d: Pick<UserPoolDomain, 'poolId' | 'domain' | 'kind'>): string {
+  return `${new URL(config.publicUrl).protocol}//${domainAuthority(config, d)}`;
+}
+
 /** DomainDescription.Version: the time of the last change, as yyyyMMddHHmmss (UTC). */
 const versionAt = (now: number) => new Date(now).toISOString().replace(/[-:T]/g, '').slice(0, 14);
 
@@ -144,6 +164,16 @@ export async function deleteUserPoolDomain(cognate: Ports<'pools' | 'store'>, in
   if (!(await domainStore.deleteDomainRow(cognate.store.db, pool.id, input.Domain))) throw noSuchDomain();
 }
 
+/**
+ * The base URL of a pool's hosted UI (domainUrl): its custom domain when it has one (what its users
+ * are meant to see), else its prefix domain; undefined when it has neither.
+ */
+export async function poolDomainUrl(cognate: Ports<'config' | 'store'>, poolId: string): Promise<string | undefined> {
+  const rows = await domainStore.listPoolDomainRows(cognate.store.db, poolId);
+  const row = rows.find((r) => r.kind === 'custom') ?? rows.find((r) => r.kind === 'prefix');
+  return row ? domainUrl(cognate.config, rowToDomain(row)) : undefined;
+}
+
 /** A pool's domains, as UserPoolType's `Domain` (prefix) and `CustomDomain`. */
 export async function poolDomainFields(cognate: Ports<'store'>, poolId: string): Promise<{ Domain?: string; CustomDomain?: string }> {
   const rows = await domainStore.listPoolDomainRows(cognate.store.db, poolId);
@@ -156,12 +186,12 @@ export async function poolDomainFields(cognate: Ports<'store'>, poolId: string):
 }
 
 /** DescribeUserPoolDomain's DomainDescription. */
-export function domainDescription(config: { hostedUiBaseDomain: string }, d: UserPoolDomain) {
+export function domainDescription(config: { hostedUiBaseDomain: string; publicUrl: string }, d: UserPoolDomain) {
   return {
     UserPoolId: d.poolId,
     AWSAccountId: ACCOUNT_ID,
     Domain: d.domain,
-    CloudFrontDistribution: domainHost(config, d),
+    CloudFrontDistribution: domainAuthority(config, d),
     Version: d.version,
     Status: 'ACTIVE',
     ...(d.customDomainConfig ? { CustomDomainConfig: d.customDomainConfig } : {}),

@@ -26,6 +26,8 @@ for (const kind of databaseKinds) {
   describe(`user pool domains (${kind})`, () => {
     let server: TestServer;
     const newPool = async (name: string) => (await server.admin.send(new CreateUserPoolCommand({ PoolName: name }))).UserPool!.Id!;
+    // CloudFrontDomain is the host clients must use: the domain's host with the server's port (domainAuthority).
+    const at = (host: string) => `${host}:${new URL(server.url).port}`;
     const describeDomain = async (domain: string) => (await server.admin.send(new DescribeUserPoolDomainCommand({ Domain: domain }))).DomainDescription;
 
     before(async () => {
@@ -38,14 +40,14 @@ for (const kind of databaseKinds) {
     it('creates, describes, updates and deletes a prefix domain', async () => {
       const poolId = await newPool('prefix');
       const created = await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'shop' }));
-      assert.equal(created.CloudFrontDomain, 'shop.auth.us-east-1.localhost');
+      assert.equal(created.CloudFrontDomain, at('shop.auth.us-east-1.localhost'));
       assert.equal(created.ManagedLoginVersion, 1);
 
       const d = await describeDomain('shop');
       assert.equal(d?.UserPoolId, poolId);
       assert.equal(d?.AWSAccountId, '000000000000');
       assert.equal(d?.Domain, 'shop');
-      assert.equal(d?.CloudFrontDistribution, 'shop.auth.us-east-1.localhost');
+      assert.equal(d?.CloudFrontDistribution, at('shop.auth.us-east-1.localhost'));
       assert.equal(d?.Status, 'ACTIVE');
       assert.equal(d?.ManagedLoginVersion, 1);
       assert.equal(d?.CustomDomainConfig, undefined);
@@ -57,7 +59,7 @@ for (const kind of databaseKinds) {
 
       const updated = await server.admin.send(new UpdateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'shop', ManagedLoginVersion: 2 }));
       assert.equal(updated.ManagedLoginVersion, 2);
-      assert.equal(updated.CloudFrontDomain, 'shop.auth.us-east-1.localhost');
+      assert.equal(updated.CloudFrontDomain, at('shop.auth.us-east-1.localhost'));
       assert.equal((await describeDomain('shop'))?.ManagedLoginVersion, 2);
 
       const prefixWithCert = await failure(() => server.admin.send(new UpdateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'shop', CustomDomainConfig: { CertificateArn: CERT } })));
@@ -84,10 +86,10 @@ for (const kind of databaseKinds) {
       const poolId = await newPool('custom');
       await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'custompool' }));
       const created = await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: 'auth.example.com', CustomDomainConfig: { CertificateArn: CERT } }));
-      assert.equal(created.CloudFrontDomain, 'auth.example.com');
+      assert.equal(created.CloudFrontDomain, at('auth.example.com'));
       const d = await describeDomain('auth.example.com');
       assert.equal(d?.UserPoolId, poolId);
-      assert.equal(d?.CloudFrontDistribution, 'auth.example.com');
+      assert.equal(d?.CloudFrontDistribution, at('auth.example.com'));
       assert.deepEqual(d?.CustomDomainConfig, { CertificateArn: CERT });
       assert.equal(d?.Status, 'ACTIVE');
 

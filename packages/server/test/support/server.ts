@@ -3,7 +3,9 @@
  * (SQLite, or a fresh PostgreSQL database), a listener on a free loopback port, and admin
  * credentials for signed calls. Suites drive it only through real clients.
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -11,6 +13,7 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
 import { loadConfig, startCognate, ManualClock, type Config, type RunningCognate } from '../../src/index.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
+import { sdkOverTls, trustingAgent } from './tls.js';
 
 export interface TestServer {
   url: string;
@@ -27,6 +30,12 @@ export interface TestServer {
   /** A cognito-identity SDK client with no usable credentials, for the unsigned calls (GetId …). */
   identity: CognitoIdentityClient;
   credentials: { accessKeyId: string; secretAccessKey: string };
+  /**
+   * Under TLS (overrides `tlsDev`, or `tlsCert`/`tlsKey`): the CA its certificates chain to (the
+   * development CA, or the given certificate) and an agent trusting it that the SDK clients above
+   * use (test/support/tls.ts).
+   */
+  tls?: { ca: Buffer; agent: Agent };
   stop(): Promise<void>;
 }
 
@@ -52,7 +61,9 @@ export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Pa
   );
   const clock = new ManualClock(Date.now());
   const running = await startCognate({ ...config, ...overrides }, { clock, log: pino({ level: process.env.COGNATE_TEST_LOG ?? 'silent' }) });
-  const common = { region: 'us-east-1', endpoint: running.url, maxAttempts: 1 };
+  const caFile = running.tls?.caCertPath ?? (running.tls ? running.cognate.config.tlsCert : undefined);
+  const tls = caFile ? (() => { const ca = readFileSync(caFile); return { ca, agent: trustingAgent(ca) }; })() : undefined;
+  const common = { region: 'us-east-1', endpoint: running.url, maxAttempts: 1, ...(tls ? sdkOverTls(tls.agent) : {}) };
   const admin = new CognitoIdentityProviderClient({ ...common, credentials: ADMIN });
   const anonymous = new CognitoIdentityProviderClient({ ...common, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } });
   const identityAdmin = new CognitoIdentityClient({ ...common, credentials: ADMIN });
@@ -67,7 +78,9 @@ export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Pa
     identityAdmin,
     identity,
     credentials: ADMIN,
+    ...(tls ? { tls } : {}),
     async stop() {
+      tls?.agent.destroy();
       admin.destroy();
       anonymous.destroy();
       identityAdmin.destroy();
