@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateManagedLoginBrandingCommand, CreateUserPoolDomainCommand, SetUICustomizationCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page } from 'playwright-core';
 import { browserSkip, launchBrowser, saveScreenshot, type TestBrowser } from '../../support/browser.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
@@ -18,11 +18,15 @@ import { totp } from '../../support/mfa.js';
 import { PASSWORD, authorizeQuery as baseQuery, newUser, oauthApp, type OAuthApp } from './support.js';
 
 const SUITE = 'hosted-ui';
+const LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40"><rect width="160" height="40" rx="6" fill="#5b2a86"/><text x="80" y="26" font-size="18" text-anchor="middle" fill="#fff" font-family="sans-serif">Acme</text></svg>';
+const PNG_LOGO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 
 describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
   let server: TestServer;
   let app: OAuthApp;
   let mfaApp: OAuthApp;
+  let classic: OAuthApp;
+  let managed: OAuthApp;
   let browser: TestBrowser;
   let callbackServer: Server;
   let CALLBACK: string;
@@ -38,6 +42,21 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
     mfaApp = await oauthApp(server, { PoolName: 'TOTP Shop' }, { CallbackURLs: [CALLBACK] });
     await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: mfaApp.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
     await newUser(server, mfaApp.poolId, 'tina');
+    // Branded pools: classic UI customization, and managed login (ManagedLoginVersion 2).
+    const logo = Buffer.from(LOGO_SVG);
+    classic = await oauthApp(server, { PoolName: 'Classic' }, { CallbackURLs: [CALLBACK] });
+    await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: classic.poolId, Domain: 'browser-classic' }));
+    await server.admin.send(new SetUICustomizationCommand({ UserPoolId: classic.poolId, ClientId: 'ALL', CSS: '.submitButton-customizable { background-color: #1e4620; }\n.banner-customizable { background-color: #e8f0e8; padding: 12px 0px 12px 0px; }\n.background-customizable { background-color: #f0f4f0; }', ImageFile: PNG_LOGO }));
+    managed = await oauthApp(server, { PoolName: 'Managed' }, { CallbackURLs: [CALLBACK] });
+    await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: managed.poolId, Domain: 'browser-managed', ManagedLoginVersion: 2 }));
+    await server.admin.send(
+      new CreateManagedLoginBrandingCommand({
+        UserPoolId: managed.poolId,
+        ClientId: managed.clientId,
+        Settings: { components: { primaryButton: { lightMode: { defaults: { backgroundColor: '5b2a86ff', textColor: 'ffffffff' } } }, pageBackground: { lightMode: { color: 'f3eef8ff' } } } } as never,
+        Assets: [{ Category: 'FORM_LOGO', ColorMode: 'LIGHT', Extension: 'SVG', Bytes: logo }],
+      }),
+    );
     browser = await launchBrowser({ trustCa: server.running.tls!.caCertPath!, hosts: ['localhost'] });
   });
   after(async () => {
@@ -103,6 +122,18 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
     assert.equal(bad?.status(), 400);
     assert.equal(new URL(page.url()).host, new URL(server.url).host, 'no redirect to the unregistered URI');
     await saveScreenshot(page, SUITE, 'error-bad-redirect');
+  });
+
+  it('renders classic and managed-login branding (screenshots)', async () => {
+    const { page, violations } = await freshPage();
+    await page.goto(`${server.url}/oauth2/authorize?${authorizeQuery(classic).query}`);
+    assert.equal(await page.$eval('button', (b) => getComputedStyle(b).backgroundColor), 'rgb(30, 70, 32)');
+    await saveScreenshot(page, SUITE, 'branding-classic');
+    await page.goto(`${server.url}/oauth2/authorize?${authorizeQuery(managed).query}`);
+    assert.equal(await page.$eval('button', (b) => getComputedStyle(b).backgroundColor), 'rgb(91, 42, 134)');
+    assert.ok(await page.$eval('img.logo-customizable', (img) => (img as HTMLImageElement).naturalWidth > 0), 'the SVG logo loads under the CSP');
+    await saveScreenshot(page, SUITE, 'branding-managed-login');
+    assert.deepEqual(violations, []);
   });
 
   it('refuses to be framed (frame-ancestors none, X-Frame-Options DENY)', async () => {
