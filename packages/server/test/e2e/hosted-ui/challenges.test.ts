@@ -47,6 +47,7 @@ for (const kind of databaseKinds) {
       plain = await oauthApp(server, { Schema: [{ Name: 'name', AttributeDataType: 'String', Required: true, Mutable: true }] });
       await newUser(server, plain.poolId, 'newbie', { temporary: true, attributes: { name: 'x' } });
       await newUser(server, plain.poolId, 'newbie2', { temporary: true, attributes: { name: 'y' } });
+      await newUser(server, plain.poolId, 'newbie3', { temporary: true });
     });
     after(async () => {
       await server?.stop();
@@ -134,6 +135,17 @@ for (const kind of databaseKinds) {
       const next = await signInThroughPages(new FormClient(server.url), authorizeQuery(plain).query, 'newbie', 'N3w-Password!');
       assert.equal(next.status, 302);
       void PASSWORD;
+    });
+
+    it('NEW_PASSWORD_REQUIRED asks for the required attributes the user lacks, with a label for each', async () => {
+      const browser = new FormClient(server.url);
+      const page = await signInThroughPages(browser, authorizeQuery(plain).query, 'newbie3');
+      assert.match(page.body, /<label class="label-customizable" for="f-userAttributes.name">name<\/label>/);
+      const missing = await browser.submit(page, { new_password: 'N3w-Password!', confirm_password: 'N3w-Password!' });
+      assert.equal(missing.status, 400);
+      assert.match(missing.body, /name is missing/);
+      const done = await browser.submit(missing, { new_password: 'N3w-Password!', confirm_password: 'N3w-Password!', 'userAttributes.name': 'Newbie Three' });
+      assert.equal(done.status, 302, done.body.slice(0, 300));
     });
 
     it('a challenge answer with a tampered Session ends the attempt back at the login form', async () => {
