@@ -90,6 +90,9 @@ for (const kind of databaseKinds) {
       // client_secret_post works too.
       const post_ = await oidc.clientCredentialsGrant(await relyingParty(server, pool.poolId, pool.machine, 'post'), { scope: 'orders/write' });
       assert.equal(decodeJwt(post_.access_token).scope, 'orders/write');
+      // Counted like the API's actions.
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(metrics, /cognate_requests_total\{action="oauth2\.token",outcome="ok"\} \d+/);
     });
 
     it('client_credentials: scopes the client may not have are ignored, none left is invalid_scope; only secret clients with the flow', async () => {
