@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, startTestServer, type TestServer } from '../../support/server.js';
-import { REDIRECT, basic, issueCode, newOAuthPool, pkce, post, token, type OAuthPool, type RawResponse } from './helpers.js';
+import { REDIRECT, basic, issueCode, newClient, newOAuthPool, pkce, post, token, type OAuthPool, type RawResponse } from './helpers.js';
 
 function assertOAuthError(res: RawResponse, status: number, error: string): void {
   assert.equal(res.status, status, `status for ${error}: ${res.text}`);
@@ -130,6 +130,11 @@ for (const kind of databaseKinds) {
         assert.equal(res.headers.get('cache-control'), 'no-store', name);
         assert.doesNotMatch(res.text, LEAKED_INTERNALS, name);
       }
+      // Grants the client isn't allowed: unauthorized_client (a machine client redeeming a code, an API-only client).
+      const machineCode = await post(url, `grant_type=authorization_code&code=x&redirect_uri=${REDIRECT}`, machine);
+      assertOAuthError(machineCode, 400, 'unauthorized_client');
+      const apiOnly = await newClient(server, pool.poolId, { GenerateSecret: true });
+      assertOAuthError(await post(url, cc, basic(apiOnly)), 400, 'unauthorized_client');
       const basicFailure = await post(url, cc, basic({ id: pool.machine.id, secret: 'wrong' }));
       assert.match(basicFailure.headers.get('www-authenticate') ?? '', /^Basic /);
       const get = await fetch(url);
