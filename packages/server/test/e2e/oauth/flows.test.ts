@@ -15,6 +15,7 @@ import { startTestServer, type TestServer } from '../../support/server.js';
 import { request as httpRequest } from 'node:http';
 import { CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { issueImplicitTokens } from '../../../src/domain/oauth/oauth-tokens.js';
+import { revokeHostedSessionTokens } from '../../../src/domain/oauth/authorization-codes.js';
 import { REDIRECT, basic, decodeJwt, issueCode, newOAuthPool, pkce, post, relyingParty, token, type OAuthPool } from './helpers.js';
 
 /** A request with its own Host header (fetch won't send one), as a browser on a pool's domain would. */
@@ -256,6 +257,17 @@ for (const kind of databaseKinds) {
       assert.equal(info.status, 200);
       const noOpenId = await issueImplicitTokens(cognate, { pool: p, client: c, user, scopes: ['email'], authTime: Math.floor(Date.now() / 1000) });
       assert.equal(noOpenId.id_token, undefined);
+    });
+
+    it('revokeHostedSessionTokens (logout) ends the families of that hosted session only', async () => {
+      const exchange = async (hostedSessionId: string) =>
+        (await token(server, pool.web, { grant_type: 'authorization_code', code: await issueCode(server, pool, pool.web, { hostedSessionId }), redirect_uri: REDIRECT })).json;
+      const a = await exchange('hosted-session-a');
+      const b = await exchange('hosted-session-b');
+      await revokeHostedSessionTokens(server.running.cognate, 'hosted-session-a');
+      assert.deepEqual((await token(server, pool.web, { grant_type: 'refresh_token', refresh_token: a.refresh_token })).json, { error: 'invalid_grant' });
+      assert.equal((await fetch(`${server.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${a.access_token}` } })).status, 401);
+      assert.equal((await token(server, pool.web, { grant_type: 'refresh_token', refresh_token: b.refresh_token })).status, 200);
     });
   });
 }
