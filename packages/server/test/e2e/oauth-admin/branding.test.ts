@@ -139,6 +139,8 @@ for (const kind of databaseKinds) {
       const noDomain = await newPool(false);
       const e = await failure(() => server.admin.send(new SetUICustomizationCommand({ UserPoolId: noDomain, CSS })));
       assert.deepEqual(e, { name: 'InvalidParameterException', message: 'There has to be an existing domain associated with this user pool' });
+      const getNoDomain = await failure(() => server.admin.send(new GetUICustomizationCommand({ UserPoolId: noDomain })));
+      assert.deepEqual(getNoDomain, { name: 'InvalidParameterException', message: 'There has to be an existing domain associated with this user pool' });
       for (const call of [
         () => server.admin.send(new SetUICustomizationCommand({ UserPoolId: 'us-east-1_Nowhere00', CSS })),
         () => server.admin.send(new GetUICustomizationCommand({ UserPoolId: 'us-east-1_Nowhere00' })),
