@@ -13,7 +13,7 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { request as httpRequest } from 'node:http';
-import { CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolClientCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { issueImplicitTokens } from '../../../src/domain/oauth/oauth-tokens.js';
 import { revokeHostedSessionTokens } from '../../../src/domain/oauth/authorization-codes.js';
 import { REDIRECT, basic, decodeJwt, issueCode, newOAuthPool, pkce, post, relyingParty, token, type OAuthPool } from './helpers.js';
@@ -94,6 +94,20 @@ for (const kind of databaseKinds) {
       // Counted like the API's actions.
       const metrics = await (await fetch(`${server.url}/metrics`)).text();
       assert.match(metrics, /cognate_requests_total\{action="oauth2\.token",outcome="ok"\} \d+/);
+    });
+
+    it('client_secret_basic with a secret holding "+": form-encoded as RFC 6749 §2.3.1 asks, or as sent', async () => {
+      const secret = 'plus+secret+0123456789abcdefXYZ';
+      const c = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: 'plus', ClientSecret: secret, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthScopes: ['orders/read'] }))).UserPoolClient!;
+      const form = 'grant_type=client_credentials';
+      const encoded = await post(`${server.url}/oauth2/token`, form, { authorization: `Basic ${Buffer.from(`${c.ClientId}:${encodeURIComponent(secret)}`).toString('base64')}` });
+      assert.equal(encoded.status, 200, encoded.text);
+      const raw = await post(`${server.url}/oauth2/token`, form, { authorization: `Basic ${Buffer.from(`${c.ClientId}:${secret}`).toString('base64')}` });
+      assert.equal(raw.status, 200, raw.text);
+      const viaOidc = await oidc.clientCredentialsGrant(await relyingParty(server, pool.poolId, { id: c.ClientId!, secret }));
+      assert.equal(decodeJwt(viaOidc.access_token).client_id, c.ClientId);
+      const wrong = await post(`${server.url}/oauth2/token`, form, { authorization: `Basic ${Buffer.from(`${c.ClientId}:${secret.replace(/\+/g, ' ')}x`).toString('base64')}` });
+      assert.equal(wrong.status, 401);
     });
 
     it('client_credentials: scopes the client may not have are ignored, none left is invalid_scope; only secret clients with the flow', async () => {
