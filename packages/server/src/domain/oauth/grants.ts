@@ -115,15 +115,18 @@ const poolCustomScopes = new TtlCache<Set<string>>(CONFIG_CACHE_MS, 1000);
 
 /**
  * RFC 6749 §4.4: a machine token for a client with a secret and the client_credentials flow.
- * `scope` asks for some of the client's custom scopes (others are ignored, as the developer
- * guide's token endpoint says); without it the token gets all of them. None left: invalid_scope.
+ * Scopes as scopes.ts's scopesForRequest() decides them for client_credentials (the same rule as
+ * the authorize endpoint's): without `scope`, every custom scope the client is allowed that still
+ * exists; with it, exactly those asked, each of which must be such a scope, else invalid_scope.
+ * Read here through a short cache (the hot path).
  */
 async function clientCredentialsGrant(cognate: GrantPorts, r: TokenRequest): Promise<OAuthTokenResponse> {
   if (!flows(r.client).includes('client_credentials') || r.client.secret === undefined) throw oauthError('unauthorized_client');
-  // Custom scopes the client is allowed and whose resource server still has them (scopes.ts).
   const existing = await poolCustomScopes.get(r.pool.id, () => customScopes(cognate, r.pool.id));
-  const allowed = (r.client.settings.AllowedOAuthScopes ?? []).filter((s) => !isStandardScope(s) && existing.has(s));
-  const requested = r.scope === undefined ? allowed : [...new Set(r.scope.split(' ').filter((s) => s !== ''))].filter((s) => allowed.includes(s));
-  if (requested.length === 0) throw oauthError('invalid_scope');
+  const allowed = r.client.settings.AllowedOAuthScopes ?? [];
+  const grantable = (s: string) => allowed.includes(s) && !isStandardScope(s) && existing.has(s);
+  const asked = r.scope === undefined ? [] : [...new Set(r.scope.split(' ').filter((s) => s !== ''))];
+  const requested = asked.length === 0 ? [...new Set(allowed.filter(grantable))] : asked;
+  if (requested.length === 0 || !requested.every(grantable)) throw oauthError('invalid_scope');
   return issueMachineToken(cognate, { pool: r.pool, client: r.client, scopes: requested, ...(r.clientMetadata ? { clientMetadata: r.clientMetadata } : {}) });
 }
