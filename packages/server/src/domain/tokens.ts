@@ -372,7 +372,13 @@ export class Tokens {
    * (`presented: 'grace'`); presented later, it is reuse (RFC 9700 §4.14.2): the whole family is
    * revoked, whichever of its tokens is current, and RefreshTokenReuseException thrown.
    */
-  async resolveRefreshToken(client: AppClient, token: string): Promise<ResolvedRefreshToken> {
+  async resolveRefreshToken(client: AppClient, token: string): Promise<{ originJti: string; userSub: string; authTime: number; deviceKey: string | null }> {
+    const { originJti, userSub, authTime, deviceKey } = await this.resolveRefreshFamily(client, token);
+    return { originJti, userSub, authTime, deviceKey };
+  }
+
+  /** {@link resolveRefreshToken} with what refreshing needs besides: the grant's scopes, the hosted session, and which token was presented (rotation). */
+  async resolveRefreshFamily(client: AppClient, token: string): Promise<ResolvedRefreshToken> {
     const invalid = () => errors.notAuthorized('Invalid Refresh Token');
     const decoded = decodeRefreshToken(token);
     if (!decoded) throw invalid();

@@ -83,7 +83,7 @@ async function refreshTokenGrant(cognate: GrantPorts, r: TokenRequest): Promise<
   if (!allowsFlow(r.client.settings, 'REFRESH_TOKEN_AUTH') && !rotatesRefreshTokens(r.client)) throw oauthError('unauthorized_client');
   if (r.refreshToken === undefined) throw oauthError('invalid_request');
   try {
-    const family = await cognate.tokens.resolveRefreshToken(r.client, r.refreshToken);
+    const family = await cognate.tokens.resolveRefreshFamily(r.client, r.refreshToken);
     const user = await cognate.users.findBySub(r.pool.id, family.userSub);
     if (!user || !user.enabled) throw oauthError('invalid_grant');
     await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());

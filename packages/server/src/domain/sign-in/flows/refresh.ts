@@ -15,7 +15,7 @@ import type { UserPool } from '../../user-pools.js';
 import type { Metadata } from '../types.js';
 
 export async function refreshTokens(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string, clientMetadata?: Metadata): Promise<AuthenticationResult> {
-  const family = await cognate.tokens.resolveRefreshToken(client, refreshToken);
+  const family = await cognate.tokens.resolveRefreshFamily(client, refreshToken);
   const user = await cognate.users.findBySub(pool.id, family.userSub);
   if (!user) throw errors.notAuthorized('Invalid Refresh Token');
   // Clients compute this SECRET_HASH over the username or the sub; iOS and Android send the raw secret.
