@@ -11,7 +11,7 @@ import { describe, it } from 'node:test';
 import {
   createResourceServer, deleteResourceServer, describeResourceServer, listResourceServers, updateResourceServer, MAX_RESOURCE_SERVERS_PER_POOL,
 } from '../../src/domain/oauth/resource-servers.js';
-import { assertScopesExist, poolScopes, unknownScopes } from '../../src/domain/oauth/scopes.js';
+import { assertScopesExist, poolScopes, scopesForRequest, unknownScopes } from '../../src/domain/oauth/scopes.js';
 import { deleteUserPool } from '../../src/domain/pool-admin.js';
 import * as serverStore from '../../src/store/resource-servers.js';
 import * as brandingStore from '../../src/store/managed-login-brandings.js';
@@ -43,6 +43,26 @@ for (const kind of databaseKinds) {
       await rejectsWith(assertScopesExist(cognate, pool.id, ['email', 'nope']), 'ScopeDoesNotExistException', 'Invalid scope requested: nope');
       await updateResourceServer(cognate, { UserPoolId: pool.id, Identifier: 'https://api.example.com', Name: 'API 2', Scopes: [{ ScopeName: 'read', ScopeDescription: 'Read' }] });
       assert.deepEqual(await unknownScopes(cognate, pool.id, ['https://api.example.com/write']), ['https://api.example.com/write']);
+    });
+
+    it('decides the scopes of a request from the client\'s allowed scopes and what still exists (scopesForRequest)', async () => {
+      const { cognate } = env();
+      const pool = await newPool(env());
+      await createResourceServer(cognate, { UserPoolId: pool.id, Identifier: 'api', Name: 'API', Scopes: [{ ScopeName: 'read', ScopeDescription: 'r' }, { ScopeName: 'write', ScopeDescription: 'w' }] });
+      const web = ['openid', 'email', 'api/read'];
+      assert.deepEqual(await scopesForRequest(cognate, pool.id, web, undefined, 'code'), { scopes: web });
+      assert.deepEqual(await scopesForRequest(cognate, pool.id, web, ['email', 'openid', 'email'], 'code'), { scopes: ['email', 'openid'] });
+      assert.deepEqual(await scopesForRequest(cognate, pool.id, web, ['openid', 'api/write'], 'code'), { error: 'invalid_scope', scope: 'api/write' });
+      assert.deepEqual(await scopesForRequest(cognate, pool.id, web, ['profile'], 'implicit'), { error: 'invalid_scope', scope: 'profile' });
+      const machine = ['api/read', 'api/write'];
+      assert.deepEqual(await scopesForRequest(cognate, pool.id, machine, [], 'client_credentials'), { scopes: machine });
+      assert.deepEqual(await scopesForRequest(cognate, pool.id, [...machine, 'openid'], undefined, 'client_credentials'), { scopes: machine });
+      assert.deepEqual(await scopesForRequest(cognate, pool.id, [...machine, 'openid'], ['openid'], 'client_credentials'), { error: 'invalid_scope', scope: 'openid' });
+      // A scope removed from its resource server is no longer granted, though the client still lists it.
+      await updateResourceServer(cognate, { UserPoolId: pool.id, Identifier: 'api', Name: 'API', Scopes: [{ ScopeName: 'read', ScopeDescription: 'r' }] });
+      assert.deepEqual(await scopesForRequest(cognate, pool.id, machine, undefined, 'client_credentials'), { scopes: ['api/read'] });
+      assert.deepEqual(await scopesForRequest(cognate, pool.id, machine, ['api/write'], 'client_credentials'), { error: 'invalid_scope', scope: 'api/write' });
+      assert.deepEqual(await scopesForRequest(cognate, pool.id, undefined, undefined, 'code'), { scopes: [] });
     });
 
     it('lets one of several concurrent creates of an identifier win, per pool', async () => {
