@@ -27,6 +27,7 @@ for (const kind of databaseKinds) {
     let totpApp: OAuthApp;
     let smsApp: OAuthApp;
     let plain: OAuthApp;
+    let emailApp: OAuthApp;
     before(async () => {
       server = await startTestServer(kind);
       totpApp = await oauthApp(server, { PoolName: 'TOTP Shop' });
@@ -44,6 +45,10 @@ for (const kind of databaseKinds) {
       const { SecretCode } = await server.anonymous.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
       await server.anonymous.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totp(SecretCode!, server.clock.now()) }));
       await server.admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: smsApp.poolId, Username: 'sue', SMSMfaSettings: { Enabled: true, PreferredMfa: false }, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: false } }));
+      emailApp = await oauthApp(server);
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: emailApp.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true }, EmailMfaConfiguration: { Message: 'Your sign-in code is {####}', Subject: 'Sign-in' } }));
+      await newUser(server, emailApp.poolId, 'emma', { attributes: { email: 'emma@example.com', email_verified: 'true' } });
+      await server.admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: emailApp.poolId, Username: 'emma', EmailMfaSettings: { Enabled: true } }));
       plain = await oauthApp(server, { Schema: [{ Name: 'name', AttributeDataType: 'String', Required: true, Mutable: true }] });
       await newUser(server, plain.poolId, 'newbie', { temporary: true, attributes: { name: 'x' } });
       await newUser(server, plain.poolId, 'newbie2', { temporary: true, attributes: { name: 'y' } });
@@ -98,6 +103,16 @@ for (const kind of databaseKinds) {
       assert.equal(wrong.status, 400);
       assert.equal(formsOf(wrong.body)[0]!.fields.session, formsOf(challenge.body)[0]!.fields.session);
       const done = await browser.submit(wrong, { code });
+      assert.equal(done.status, 302);
+      assert.ok(redirectParams(done.location).get('code'));
+    });
+
+    it('EMAIL_OTP: the code sent by email signs in', async () => {
+      const browser = new FormClient(server.url);
+      const challenge = await signInThroughPages(browser, authorizeQuery(emailApp).query, 'emma');
+      assert.equal(formsOf(challenge.body)[0]!.fields.challenge, 'EMAIL_OTP');
+      assert.match(challenge.body, /sent a code by email to e\*+@e\*+\. /);
+      const done = await browser.submit(challenge, { code: await nextCode(server, emailApp.poolId, 'emma@example.com') });
       assert.equal(done.status, 302);
       assert.ok(redirectParams(done.location).get('code'));
     });
