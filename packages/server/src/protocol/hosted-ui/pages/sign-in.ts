@@ -77,7 +77,7 @@ function endsAttempt(err: CognitoError): boolean {
   return err.name === 'NotAuthorizedException' || err.name === 'UserNotFoundException' || err.name === 'PasswordResetRequiredException' || err.name === 'UserNotConfirmedException';
 }
 
-async function afterStep(page: PageRequest, request: AuthorizeRequest, step: HostedStep, username: string): Promise<Response> {
+export async function afterStep(page: PageRequest, request: AuthorizeRequest, step: HostedStep, username: string): Promise<Response> {
   if (step.kind === 'challenge') return challengeView(page, request, { response: step.response, username });
   page.setSessionCookie(step.secret, HOSTED_SESSION_SECONDS);
   return completeAuthorization(page, request, step.user, step.session);
