@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdminGetUserCommand, CreateUserPoolClientCommand, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, CreateTermsCommand, SignUpCommand, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
@@ -275,6 +275,37 @@ for (const kind of databaseKinds) {
         assert.ok(_csrf);
         assert.equal((await browser.post(new URL(f.action, server.url).toString(), { ...rest, code: '123456' })).status, 403);
       }
+    });
+    it('P01: on /confirmUser an unknown name sees the same pages as an unconfirmed user (a wrong code, then "send a new code")', async () => {
+      await server.anonymous.send(new SignUpCommand({ ClientId: app.clientId, Username: 'kim', Password: PASSWORD + 'x1', UserAttributes: [{ Name: 'email', Value: 'kim@example.com' }, { Name: 'given_name', Value: 'Kim' }] }));
+      const auth = authorizeQuery(app);
+      const shape = (body: string, name: string) =>
+        body.replace(/name="_csrf" value="[^"]*"/g, '').replace(/nonce="[^"]*"/g, '').replace(/[^\s>]\*\*\*@[^\s<]\*\*\*/g, 'DEST').replaceAll(name, 'NAME');
+      const seen: Record<string, { wrong: PageResponse; resent: PageResponse }> = {};
+      for (const name of ['kim', 'nobody-zzz']) {
+        const browser = new FormClient(server.url);
+        const page = await browser.get(`/confirmUser?${auth.query}&username=${name}`);
+        assert.equal(page.status, 200);
+        const wrong = await browser.submit(page, { code: '000000' });
+        const resent = await browser.submit(wrong, {}, 1);
+        seen[name] = { wrong, resent };
+      }
+      for (const step of ['wrong', 'resent'] as const) {
+        assert.equal(seen.kim![step].status, seen['nobody-zzz']![step].status, step);
+        assert.equal(shape(seen.kim![step].body, 'kim'), shape(seen['nobody-zzz']![step].body, 'nobody-zzz'), step);
+      }
+      assert.equal(seen.kim!.wrong.status, 400);
+      assert.match(seen['nobody-zzz']!.resent.body, /We sent a new code to /);
+    });
+
+    it('the client\'s terms of use and privacy policy are linked on the sign-up page, in the page\'s language', async () => {
+      const links = { 'cognito:default': 'https://app.example.com/terms', 'cognito:french': 'https://app.example.com/fr/conditions' };
+      await server.admin.send(new CreateTermsCommand({ UserPoolId: app.poolId, ClientId: app.clientId, TermsName: 'terms-of-use', TermsSource: 'LINK', Enforcement: 'NONE', Links: links }));
+      await server.admin.send(new CreateTermsCommand({ UserPoolId: app.poolId, ClientId: app.clientId, TermsName: 'privacy-policy', TermsSource: 'LINK', Enforcement: 'NONE', Links: { 'cognito:default': 'https://app.example.com/privacy' } }));
+      const { page } = await signUpPage(new FormClient(server.url), app);
+      assert.match(page.body, /By signing up, you agree to: <a href="https:\/\/app\.example\.com\/terms" rel="noopener noreferrer">Terms of use<\/a>, <a href="https:\/\/app\.example\.com\/privacy" rel="noopener noreferrer">Privacy policy<\/a>/);
+      const { page: fr } = await signUpPage(new FormClient(server.url), app, { lang: 'fr' });
+      assert.match(fr.body, /<a href="https:\/\/app\.example\.com\/fr\/conditions" rel="noopener noreferrer">Conditions d&#39;utilisation<\/a>/);
     });
   });
 }

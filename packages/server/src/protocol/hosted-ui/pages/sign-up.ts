@@ -80,7 +80,7 @@ function maxLength(a: SchemaAttribute): number {
   return Number.isInteger(n) && n > 0 ? Math.min(n, MAX_VALUE) : MAX_VALUE;
 }
 
-function attributeField(t: Messages, a: SchemaAttribute, value: string | undefined, error: string | undefined): Html {
+function attributeField(t: Messages, a: SchemaAttribute, value: string | undefined, error: string | undefined, autofocus: boolean): Html {
   const name = ATTRIBUTE_FIELD + a.Name;
   const label = a.Required ? attributeLabel(t, a.Name) : `${attributeLabel(t, a.Name)} ${t.optional}`;
   if (a.AttributeDataType === 'Boolean') {
@@ -93,6 +93,7 @@ function attributeField(t: Messages, a: SchemaAttribute, value: string | undefin
     type,
     required: a.Required,
     maxlength: maxLength(a),
+    autofocus,
     ...(value !== undefined ? { value } : {}),
     ...(error ? { error } : {}),
     ...(AUTOCOMPLETE[a.Name] ? { autocomplete: AUTOCOMPLETE[a.Name]! } : {}),
@@ -126,15 +127,19 @@ async function signUpView(page: PageRequest, request: AuthorizeRequest, input: S
   const user = usernameLabel(t, pool);
   const terms = await termsFor(page, request.party);
   const summary = [...(input.formError ? [input.formError] : []), ...Object.values(errs)];
+  // Focus goes to the first field in error, else the first field.
+  const attributes = signUpAttributes(pool, client);
+  const order = ['username', 'password', ...attributes.map((a) => ATTRIBUTE_FIELD + a.Name)];
+  const focus = order.find((name) => errs[name]) ?? 'username';
   const body = html`${form({
     action: signUpAction(request),
     csrf: page.csrfToken(),
     submit: t.signUp,
     label: t.signUp,
-    body: html`${field({ name: 'username', label: user.label, type: user.type, autocomplete: user.autocomplete, required: true, autofocus: true, maxlength: MAX_USERNAME, value: values.username, ...(errs.username ? { error: errs.username } : {}) })}
-${field({ name: 'password', label: t.password, type: 'password', autocomplete: 'new-password', required: true, maxlength: MAX_PASSWORD, ...(errs.password ? { error: errs.password } : {}) })}
+    body: html`${field({ name: 'username', label: user.label, type: user.type, autocomplete: user.autocomplete, required: true, autofocus: focus === 'username', maxlength: MAX_USERNAME, value: values.username, ...(errs.username ? { error: errs.username } : {}) })}
+${field({ name: 'password', label: t.password, type: 'password', autocomplete: 'new-password', required: true, autofocus: focus === 'password', maxlength: MAX_PASSWORD, ...(errs.password ? { error: errs.password } : {}) })}
 ${passwordHints(t, pool)}
-${signUpAttributes(pool, client).map((a) => attributeField(t, a, values[ATTRIBUTE_FIELD + a.Name], errs[ATTRIBUTE_FIELD + a.Name]))}
+${attributes.map((a) => attributeField(t, a, values[ATTRIBUTE_FIELD + a.Name], errs[ATTRIBUTE_FIELD + a.Name], focus === ATTRIBUTE_FIELD + a.Name))}
 ${terms.length ? html`<p>${t.termsIntro} ${terms.map((l, i) => html`${i ? ', ' : ''}<a href="${l.url}" rel="noopener noreferrer">${l.label}</a>`)}</p>` : ''}`,
   })}
 <p>${t.haveAccount} ${link(`/login?${request.query}`, t.signIn)}</p>`;
@@ -177,7 +182,7 @@ ${input.ticket ? html`<input type="hidden" name="ticket" value="${input.ticket}"
 <input type="hidden" name="username" value="${input.username}">
 <button type="submit" class="secondary">${t.resendCode}</button>
 </form>`;
-  const body = html`${notice(input.notice)}${paragraph(byLink ? format(t.confirmLinkIntro, { destination: destination ?? '' }) : intro)}${codeForm}${input.fixedUsername || byLink ? resend : ''}
+  const body = html`${notice(input.notice)}${paragraph(byLink ? format(t.confirmLinkIntro, { destination: destination ?? '' }) : intro)}${codeForm}${input.username ? resend : ''}
 <p>${link(`/login?${request.query}`, t.backToSignIn)}</p>`;
   return show(page, request, t.confirmHeading, body, input.error ? [input.error] : [], input.error ? 400 : 200);
 }
