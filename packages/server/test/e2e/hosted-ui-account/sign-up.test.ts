@@ -12,7 +12,7 @@ import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
 import { arn, TriggerHost, WEBHOOK_SECRET } from '../../support/triggers.js';
-import { CALLBACK, FormClient, PASSWORD, authorizeQuery, formsOf, oauthApp, redirectParams, type OAuthApp, type PageResponse } from '../hosted-ui/support.js';
+import { CALLBACK, FormClient, PASSWORD, authorizeQuery, formsOf, oauthApp, redirectParams, signInThroughPages, type OAuthApp, type PageResponse } from '../hosted-ui/support.js';
 
 const SCHEMA: CreateUserPoolCommandInput['Schema'] = [
   { Name: 'given_name', AttributeDataType: 'String', Required: true, Mutable: true },
@@ -306,6 +306,26 @@ for (const kind of databaseKinds) {
       assert.match(page.body, /By signing up, you agree to: <a href="https:\/\/app\.example\.com\/terms" rel="noopener noreferrer">Terms of use<\/a>, <a href="https:\/\/app\.example\.com\/privacy" rel="noopener noreferrer">Privacy policy<\/a>/);
       const { page: fr } = await signUpPage(new FormClient(server.url), app, { lang: 'fr' });
       assert.match(fr.body, /<a href="https:\/\/app\.example\.com\/fr\/conditions" rel="noopener noreferrer">Conditions d&#39;utilisation<\/a>/);
+    });
+    it('an unconfirmed user who signs in with the right password is sent to the code form; a wrong password stays on /login', async () => {
+      await server.anonymous.send(new SignUpCommand({ ClientId: app.clientId, Username: 'lou', Password: PASSWORD + 'x1', UserAttributes: [{ Name: 'email', Value: 'lou@example.com' }, { Name: 'given_name', Value: 'Lou' }] }));
+      const auth = authorizeQuery(app);
+      const wrong = await signInThroughPages(new FormClient(server.url), auth.query, 'lou', 'Wr0ng-password!');
+      assert.equal(wrong.status, 400);
+      assert.match(wrong.body, /Incorrect username or password\./);
+      const browser = new FormClient(server.url);
+      const right = await signInThroughPages(browser, auth.query, 'lou', PASSWORD + 'x1');
+      assert.equal(right.status, 302);
+      assert.match(right.location ?? '', /^\/confirmUser\?.*&username=lou$/);
+      const form = await browser.get(right.location!);
+      assert.equal(form.status, 200);
+      assert.match(form.body, /name="code"/);
+      const code = codeIn((await smtp.waitFor((m) => m.to.includes('lou@example.com'))).text)!;
+      const done = await browser.submit(form, { code });
+      assert.equal(done.status, 302);
+      assert.match(done.location ?? '', /^\/login\?/, 'confirmed; signs in with the password again');
+      const signedIn = await signInThroughPages(browser, auth.query, 'lou', PASSWORD + 'x1');
+      assert.ok(signedIn.location?.startsWith(CALLBACK));
     });
   });
 }
