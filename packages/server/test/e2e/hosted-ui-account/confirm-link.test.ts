@@ -17,6 +17,7 @@ import {
 import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, failure, startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
+import { arn, TriggerHost, WEBHOOK_SECRET } from '../../support/triggers.js';
 import { FormClient, PASSWORD, authorizeQuery, oauthApp, type OAuthApp } from '../hosted-ui/support.js';
 
 const LINK_TEMPLATE = { DefaultEmailOption: 'CONFIRM_WITH_LINK' as const, EmailMessageByLink: 'Hello {username}, please {##Confirm here##} to finish.', EmailSubjectByLink: 'Confirm your shop account' };
@@ -35,21 +36,28 @@ for (const kind of databaseKinds) {
     let legacy: OAuthApp;
     let noDomain: OAuthApp;
     let domainBase: string;
+    let hooks: TriggerHost;
+    let custom: OAuthApp;
 
     before(async () => {
       smtp = await startSmtpReceiver();
-      server = await startTestServer(kind, { smtpHost: smtp.host, smtpPort: smtp.port, smtpFrom: 'auth@shop.example.com' });
+      hooks = await TriggerHost.start();
+      hooks.handlers.set('custom-message', (e) => ({ ...e, response: { emailSubject: 'Welcome aboard', emailMessage: `Hi ${e.userName}: ${e.request.linkParameter as string}`, smsMessage: null } }));
+      server = await startTestServer(kind, { smtpHost: smtp.host, smtpPort: smtp.port, smtpFrom: 'auth@shop.example.com', triggers: { [arn('custom-message')]: `${hooks.webhookUrl}/custom-message` }, triggerWebhookSecret: WEBHOOK_SECRET });
       app = await oauthApp(server, { AutoVerifiedAttributes: ['email'], VerificationMessageTemplate: LINK_TEMPLATE });
       await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: app.poolId, Domain: `shop-${kind}` }));
       const described = await server.admin.send(new DescribeUserPoolDomainCommand({ Domain: `shop-${kind}` }));
       domainBase = described.DomainDescription!.CloudFrontDistribution!;
       legacy = await oauthApp(server, { AutoVerifiedAttributes: ['email'], VerificationMessageTemplate: LINK_TEMPLATE }, { PreventUserExistenceErrors: 'LEGACY' });
       await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: legacy.poolId, Domain: `legacy-${kind}` }));
+      custom = await oauthApp(server, { AutoVerifiedAttributes: ['email'], VerificationMessageTemplate: LINK_TEMPLATE, LambdaConfig: { CustomMessage: arn('custom-message') } });
+      await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: custom.poolId, Domain: `custom-${kind}` }));
       noDomain = await oauthApp(server, { AutoVerifiedAttributes: ['email'], VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_LINK' } });
     });
     after(async () => {
       await server?.stop();
       await smtp?.close();
+      await hooks?.stop();
     });
 
     const signUp = (target: OAuthApp, username: string, email: string) =>
@@ -171,6 +179,20 @@ for (const kind of databaseKinds) {
         assert.equal(res.status, 400, q);
         assert.doesNotMatch(res.body, LEAKED_INTERNALS);
       }
+    });
+    it('a CustomMessage function sees the link placeholder ({##Click Here##}) and its message carries the link', async () => {
+      await signUp(custom, 'gil', 'gil@example.com');
+      const mail = await smtp.waitFor((m) => m.to.includes('gil@example.com'));
+      const event = hooks.last('custom-message');
+      assert.equal(event.triggerSource, 'CustomMessage_SignUp');
+      assert.equal(event.request.linkParameter, '{##Click Here##}');
+      assert.equal(event.request.codeParameter, '{####}');
+      assert.equal(mail.subject, 'Welcome aboard');
+      assert.match(mail.text, /^Hi gil: Click Here: https?:\/\/\S+\/confirmUser\?/);
+      const link = linkIn(mail.text);
+      assert.equal(link.searchParams.get('client_id'), custom.clientId);
+      assert.equal((await visit(link)).status, 200);
+      assert.equal(await status(custom, 'gil'), 'CONFIRMED');
     });
   });
 }
