@@ -45,6 +45,7 @@ for (const kind of databaseKinds) {
     let adminOnly: OAuthApp;
     let autoConfirm: OAuthApp;
     let secretApp: OAuthApp;
+    let emailApp: OAuthApp;
 
     before(async () => {
       smtp = await startSmtpReceiver();
@@ -55,6 +56,7 @@ for (const kind of databaseKinds) {
       adminOnly = await oauthApp(server, { AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
       autoConfirm = await oauthApp(server, { AutoVerifiedAttributes: ['email'], LambdaConfig: { PreSignUp: arn('pre-sign-up') } });
       secretApp = await oauthApp(server, { AutoVerifiedAttributes: ['email'] }, { GenerateSecret: true });
+      emailApp = await oauthApp(server, { UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] });
     });
     after(async () => {
       await server?.stop();
@@ -252,7 +254,11 @@ for (const kind of databaseKinds) {
       // Over the form limit.
       const huge = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', ...cookie }, body: `username=${'a'.repeat(100_000)}` });
       assert.equal(huge.status, 413);
+      assert.match(huge.headers.get('content-type') ?? '', /^text\/html/, 'a page, for a person');
+      assert.equal(huge.headers.get('connection'), 'close', 'the unread body ends the connection, and the answer says so');
       assert.doesNotMatch(await huge.text(), LEAKED_INTERNALS);
+      // The next request (a fresh connection) works.
+      assert.equal((await browser.get(new URL(url).pathname + new URL(url).search)).status, 200);
     });
 
     it('A30: /signup and both /confirmUser forms refuse a POST without a valid CSRF token, or with another browser\'s', async () => {
@@ -326,6 +332,25 @@ for (const kind of databaseKinds) {
       assert.match(done.location ?? '', /^\/login\?/, 'confirmed; signs in with the password again');
       const signedIn = await signInThroughPages(browser, auth.query, 'lou', PASSWORD + 'x1');
       assert.ok(signedIn.location?.startsWith(CALLBACK));
+    });
+    it('a pool that signs in with email asks for the email as the username; the user\'s username is their sub', async () => {
+      const browser = new FormClient(server.url);
+      const { page, auth } = await signUpPage(browser, emailApp);
+      assert.match(page.body, /<label for="f-username">Email<\/label>/);
+      assert.match(page.body, /name="username" type="email" autocomplete="email"/);
+      assert.doesNotMatch(page.body, /name="userAttributes\.email"/);
+      const confirm = await browser.submit(page, { username: 'mia@example.com', password: PASSWORD });
+      assert.equal(confirm.status, 200, confirm.body.slice(0, 400));
+      const code = codeIn((await smtp.waitFor((m) => m.to.includes('mia@example.com'))).text)!;
+      const done = await browser.submit(confirm, { code });
+      assert.equal(done.status, 302, done.body.slice(0, 400));
+      const tokens = await tokenExchange(server, emailApp, redirectParams(done.location).get('code')!, auth.verifier);
+      const id = claims(tokens.json.id_token);
+      assert.equal(id['cognito:username'], id.sub);
+      assert.equal(id.email, 'mia@example.com');
+      const notEmail = await browser.submit(await browser.get(`/signup?${authorizeQuery(emailApp).query}`), { username: 'just-a-name', password: PASSWORD });
+      assert.equal(notEmail.status, 400);
+      assert.doesNotMatch(notEmail.body, LEAKED_INTERNALS);
     });
   });
 }
