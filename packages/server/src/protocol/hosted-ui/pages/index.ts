@@ -8,5 +8,6 @@ import { signInPages } from './sign-in.js';
 import { logoutPage } from './logout.js';
 import { signUpPages } from './sign-up.js';
 import { forgotPasswordPages } from './forgot-password.js';
+import { uiLogoPage } from './ui-logo.js';
 
-export const PAGES: readonly HostedPage[] = [signInPages, signUpPages, forgotPasswordPages, logoutPage, errorPage];
+export const PAGES: readonly HostedPage[] = [signInPages, signUpPages, forgotPasswordPages, logoutPage, errorPage, uiLogoPage];
