@@ -180,7 +180,7 @@ async function confirmView(page: PageRequest, request: AuthorizeRequest, input: 
 <input type="hidden" name="resend" value="1">
 ${input.ticket ? html`<input type="hidden" name="ticket" value="${input.ticket}">` : ''}
 <input type="hidden" name="username" value="${input.username}">
-<button type="submit" class="secondary">${t.resendCode}</button>
+<button type="submit" class="secondary submitButton-customizable">${t.resendCode}</button>
 </form>`;
   const body = html`${notice(input.notice)}${paragraph(byLink ? format(t.confirmLinkIntro, { destination: destination ?? '' }) : intro)}${codeForm}${input.username ? resend : ''}
 <p>${link(`/login?${request.query}`, t.backToSignIn)}</p>`;
