@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdminGetUserCommand, CreateTermsCommand, SignUpCommand, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, CreateTermsCommand, SetUserPoolMfaConfigCommand, SignUpCommand, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
@@ -46,6 +46,7 @@ for (const kind of databaseKinds) {
     let autoConfirm: OAuthApp;
     let secretApp: OAuthApp;
     let emailApp: OAuthApp;
+    let mfaApp: OAuthApp;
 
     before(async () => {
       smtp = await startSmtpReceiver();
@@ -57,6 +58,8 @@ for (const kind of databaseKinds) {
       autoConfirm = await oauthApp(server, { AutoVerifiedAttributes: ['email'], LambdaConfig: { PreSignUp: arn('pre-sign-up') } });
       secretApp = await oauthApp(server, { AutoVerifiedAttributes: ['email'] }, { GenerateSecret: true });
       emailApp = await oauthApp(server, { UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] });
+      mfaApp = await oauthApp(server, { AutoVerifiedAttributes: ['email'] });
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: mfaApp.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
     });
     after(async () => {
       await server?.stop();
@@ -352,6 +355,18 @@ for (const kind of databaseKinds) {
       const notEmail = await browser.submit(await browser.get(`/signup?${authorizeQuery(emailApp).query}`), { username: 'just-a-name', password: PASSWORD });
       assert.equal(notEmail.status, 400);
       assert.doesNotMatch(notEmail.body, LEAKED_INTERNALS);
+    });
+    it('the sign-in after a confirmation is the pipeline\'s: a pool that requires MFA asks to set up an authenticator next, on /login', async () => {
+      const browser = new FormClient(server.url);
+      const { page } = await signUpPage(browser, mfaApp);
+      const confirm = await browser.submit(page, { username: 'ned', password: PASSWORD, 'userAttributes.email': 'ned@example.com' });
+      const code = codeIn((await smtp.waitFor((m) => m.to.includes('ned@example.com'))).text)!;
+      const next = await browser.submit(confirm, { code });
+      assert.equal(next.status, 200, next.body.slice(0, 400));
+      const form = formsOf(next.body)[0]!;
+      assert.equal(form.fields.challenge, 'MFA_SETUP');
+      assert.match(form.action, /^\/login\?/);
+      assert.match(next.body, /class="qr"/);
     });
   });
 }
