@@ -64,13 +64,19 @@ export async function hostedSignUp(
  * The sign-in a sign-up's ticket stands for, when it is this browser's, for this client, unexpired,
  * and its user is now confirmed; else undefined (the person signs in with their password).
  */
-export async function signInWithTicket(cognate: Cognate, pool: UserPool, client: AppClient, input: { ticket: string | undefined; browser: string; previousSecret: string | undefined }): Promise<HostedStep | undefined> {
+export async function signInWithTicket(
+  cognate: Cognate,
+  pool: UserPool,
+  client: AppClient,
+  input: { ticket: string | undefined; browser: string; previousSecret: string | undefined; /** the name just confirmed: it must be the ticket's user */ username?: string },
+): Promise<HostedStep | undefined> {
   if (!input.ticket || input.ticket.length > 4096) return undefined;
   const t = cognate.secrets.sessions.openJson<Ticket>(input.ticket, TICKET_AAD, cognate.clock.now());
   if (!t || typeof t !== 'object' || t.pool !== pool.id || t.client !== client.id || typeof t.sub !== 'string' || typeof t.browser !== 'string') return undefined;
   if (!constantTimeEqual(t.browser, browserHash(input.browser))) return undefined;
   const user = await cognate.users.findBySub(pool.id, t.sub);
   if (!user || user.status !== 'CONFIRMED' || !user.enabled) return undefined;
+  if (input.username !== undefined && (await cognate.users.findForSignIn(pool, input.username))?.sub !== user.sub) return undefined;
   return hostedContinueAfterPassword(cognate, pool, client, user, input.previousSecret);
 }
 

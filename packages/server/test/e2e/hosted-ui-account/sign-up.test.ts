@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AdminGetUserCommand, CreateTermsCommand, SetUserPoolMfaConfigCommand, SignUpCommand, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminConfirmSignUpCommand, AdminGetUserCommand, CreateTermsCommand, SetUserPoolMfaConfigCommand, SignUpCommand, type CreateUserPoolCommandInput } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
@@ -367,6 +367,20 @@ for (const kind of databaseKinds) {
       assert.equal(form.fields.challenge, 'MFA_SETUP');
       assert.match(form.action, /^\/login\?/);
       assert.match(next.body, /class="qr"/);
+    });
+    it('a ticket signs in only the user it was made for: confirming someone else with it confirms them and signs no one in', async () => {
+      const browser = new FormClient(server.url);
+      const { page } = await signUpPage(browser, app);
+      const confirm = await browser.submit(page, { username: 'pat', password: PASSWORD + 'x1', 'userAttributes.email': 'pat@example.com', 'userAttributes.given_name': 'Pat' });
+      const ticket = formsOf(confirm.body)[0]!.fields.ticket!;
+      assert.ok(ticket);
+      await server.admin.send(new AdminConfirmSignUpCommand({ UserPoolId: app.poolId, Username: 'pat' }));
+      await server.anonymous.send(new SignUpCommand({ ClientId: app.clientId, Username: 'quinn', Password: PASSWORD + 'x1', UserAttributes: [{ Name: 'email', Value: 'quinn@example.com' }, { Name: 'given_name', Value: 'Q' }] }));
+      const code = codeIn((await smtp.waitFor((m) => m.to.includes('quinn@example.com'))).text)!;
+      const res = await browser.submit(confirm, { username: 'quinn', code, ticket });
+      assert.equal(res.status, 302);
+      assert.match(res.location ?? '', /^\/login\?/);
+      assert.equal((await server.admin.send(new AdminGetUserCommand({ UserPoolId: app.poolId, Username: 'quinn' }))).UserStatus, 'CONFIRMED');
     });
   });
 }

@@ -254,7 +254,7 @@ async function confirmPost(page: PageRequest): Promise<Response> {
     return again({ error: accountFailure(t, err).message });
   }
   // Confirmed: the person who signed up in this browser goes on signed in; anyone else signs in.
-  const step = await signInWithTicket(page.cognate, pool, client, { ticket, browser: page.cookie, previousSecret: page.sentCookie });
+  const step = await signInWithTicket(page.cognate, pool, client, { ticket, browser: page.cookie, previousSecret: page.sentCookie, username });
   if (!step) return page.redirect(`/login?${request.query}`);
   try {
     return await afterStep(page, request, step, username);
