@@ -6,6 +6,7 @@
 import { CognitoError } from '../../errors.js';
 import { html, type Html } from './html.js';
 import { format, type Messages } from './i18n/index.js';
+import type { UserPool } from '../../domain/user-pools.js';
 
 /** The longest value any field of these pages takes (attributes are at most 2048 characters). */
 export const MAX_VALUE = 2048;
@@ -71,4 +72,13 @@ export function accountFailure(t: Messages, err: CognitoError): { message: strin
     default:
       return { message: t.genericFailure };
   }
+}
+
+/** What the username field is called and how it is typed: a pool that signs in with email or phone number asks for those. */
+export function usernameLabel(t: Messages, pool: UserPool): { label: string; type: 'text' | 'email' | 'tel'; autocomplete: string } {
+  const attrs = pool.settings.UsernameAttributes ?? [];
+  if (attrs.includes('email') && attrs.includes('phone_number')) return { label: t.emailOrPhone, type: 'text', autocomplete: 'username' };
+  if (attrs.includes('email')) return { label: t.emailAddress, type: 'email', autocomplete: 'email' };
+  if (attrs.includes('phone_number')) return { label: t.attr_phone_number, type: 'tel', autocomplete: 'tel' };
+  return { label: t.username, type: 'text', autocomplete: 'username' };
 }

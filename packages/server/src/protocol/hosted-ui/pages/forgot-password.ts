@@ -17,7 +17,7 @@ import { field, form, link, paragraph } from '../layout.js';
 import type { AuthorizeRequest } from '../authorize-request.js';
 import { passwordHints, show } from '../sign-in-views.js';
 import { pageHandler, type HostedPage, type PageRequest } from '../page.js';
-import { MAX_CODE, MAX_PASSWORD, MAX_USERNAME, accountFailure, readField, type FieldErrors } from '../account-views.js';
+import { MAX_CODE, MAX_PASSWORD, MAX_USERNAME, accountFailure, readField, usernameLabel, type FieldErrors } from '../account-views.js';
 
 const forgotAction = (request: AuthorizeRequest) => `/forgotPassword?${request.query}`;
 const resetAction = (request: AuthorizeRequest) => `/confirmForgotPassword?${request.query}`;
@@ -31,7 +31,7 @@ ${form({
   csrf: page.csrfToken(),
   submit: t.resetPassword,
   label: t.resetPassword,
-  body: field({ name: 'username', label: t.username, autocomplete: 'username', required: true, autofocus: true, maxlength: MAX_USERNAME, value: opts.username, ...(opts.error ? { error: opts.error } : {}) }),
+  body: field({ name: 'username', label: usernameLabel(t, request.party.pool).label, type: usernameLabel(t, request.party.pool).type, autocomplete: 'username', required: true, autofocus: true, maxlength: MAX_USERNAME, value: opts.username, ...(opts.error ? { error: opts.error } : {}) }),
 })}
 ${backLink(page, request)}`;
   return show(page, request, t.forgotHeading, body, opts.error ? [opts.error] : [], opts.error ? 400 : 200);
@@ -57,7 +57,7 @@ ${form({
   submit: t.changePassword,
   label: t.changePassword,
   hidden: input.fixedUsername ? { username: input.username, fixed: '1' } : {},
-  body: html`${input.fixedUsername ? '' : field({ name: 'username', label: t.username, autocomplete: 'username', required: true, maxlength: MAX_USERNAME, value: input.username, ...(errs.username ? { error: errs.username } : {}) })}
+  body: html`${input.fixedUsername ? '' : field({ name: 'username', label: usernameLabel(t, request.party.pool).label, autocomplete: 'username', required: true, maxlength: MAX_USERNAME, value: input.username, ...(errs.username ? { error: errs.username } : {}) })}
 ${field({ name: 'code', label: t.code, autocomplete: 'one-time-code', inputmode: 'numeric', required: true, autofocus: true, maxlength: MAX_CODE, ...(errs.code ? { error: errs.code } : {}) })}
 ${field({ name: 'password', label: t.newPassword, type: 'password', autocomplete: 'new-password', required: true, maxlength: MAX_PASSWORD, ...(errs.password ? { error: errs.password } : {}) })}
 ${field({ name: 'confirm_password', label: t.confirmPassword, type: 'password', autocomplete: 'new-password', required: true, maxlength: MAX_PASSWORD, ...(errs.confirm_password ? { error: errs.confirm_password } : {}) })}
@@ -74,7 +74,7 @@ async function forgotPost(page: PageRequest): Promise<Response> {
   if (request instanceof Response) return request;
   const { t } = page;
   const errors: FieldErrors = {};
-  const username = readField(posted, errors, 'username', t.username, t, { required: true, max: MAX_USERNAME });
+  const username = readField(posted, errors, 'username', usernameLabel(t, request.party.pool).label, t, { required: true, max: MAX_USERNAME });
   if (errors.username) return forgotView(page, request, { error: errors.username });
   try {
     const delivery = await hostedForgotPassword(page.cognate, request.party.client, { username });
@@ -92,7 +92,7 @@ async function resetPost(page: PageRequest): Promise<Response> {
   if (request instanceof Response) return request;
   const { t } = page;
   const errors: FieldErrors = {};
-  const username = readField(posted, errors, 'username', t.username, t, { required: true, max: MAX_USERNAME });
+  const username = readField(posted, errors, 'username', usernameLabel(t, request.party.pool).label, t, { required: true, max: MAX_USERNAME });
   const code = readField(posted, errors, 'code', t.code, t, { required: true, max: MAX_CODE });
   const password = readField(posted, errors, 'password', t.newPassword, t, { required: true, max: MAX_PASSWORD, trim: false });
   const confirm = readField(posted, errors, 'confirm_password', t.confirmPassword, t, { required: true, max: MAX_PASSWORD, trim: false });

@@ -27,7 +27,7 @@ import { choices, field, form, link, paragraph } from '../layout.js';
 import type { AuthorizeRequest } from '../authorize-request.js';
 import { passwordHints, show } from '../sign-in-views.js';
 import { pageHandler, type HostedPage, type PageRequest } from '../page.js';
-import { MAX_CODE, MAX_PASSWORD, MAX_USERNAME, MAX_VALUE, accountFailure, notice, readField, type FieldErrors } from '../account-views.js';
+import { MAX_CODE, MAX_PASSWORD, MAX_USERNAME, MAX_VALUE, accountFailure, notice, readField, usernameLabel, type FieldErrors } from '../account-views.js';
 import { afterStep } from './sign-in.js';
 import { termsLinksFor } from '../../../domain/oauth/terms.js';
 import type { OAuthParty } from '../../../domain/oauth/clients.js';
@@ -101,13 +101,6 @@ function attributeField(t: Messages, a: SchemaAttribute, value: string | undefin
   });
 }
 
-function usernameLabel(t: Messages, pool: UserPool): { label: string; type: 'text' | 'email' | 'tel'; autocomplete: string } {
-  const attrs = pool.settings.UsernameAttributes ?? [];
-  if (attrs.includes('email') && attrs.includes('phone_number')) return { label: t.emailOrPhone, type: 'text', autocomplete: 'username' };
-  if (attrs.includes('email')) return { label: t.emailAddress, type: 'email', autocomplete: 'email' };
-  if (attrs.includes('phone_number')) return { label: t.attr_phone_number, type: 'tel', autocomplete: 'tel' };
-  return { label: t.username, type: 'text', autocomplete: 'username' };
-}
 
 const signUpAction = (request: AuthorizeRequest) => `/signup?${request.query}`;
 const confirmAction = (request: AuthorizeRequest) => `/confirmUser?${request.query}`;
