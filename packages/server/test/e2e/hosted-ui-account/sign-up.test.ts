@@ -47,6 +47,7 @@ for (const kind of databaseKinds) {
     let secretApp: OAuthApp;
     let emailApp: OAuthApp;
     let mfaApp: OAuthApp;
+    let phoneApp: OAuthApp;
 
     before(async () => {
       smtp = await startSmtpReceiver();
@@ -59,6 +60,7 @@ for (const kind of databaseKinds) {
       secretApp = await oauthApp(server, { AutoVerifiedAttributes: ['email'] }, { GenerateSecret: true });
       emailApp = await oauthApp(server, { UsernameAttributes: ['email'], AutoVerifiedAttributes: ['email'] });
       mfaApp = await oauthApp(server, { AutoVerifiedAttributes: ['email'] });
+      phoneApp = await oauthApp(server, { AutoVerifiedAttributes: ['phone_number'], Schema: [{ Name: 'phone_number', AttributeDataType: 'String', Required: true, Mutable: true }] });
       await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: mfaApp.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
     });
     after(async () => {
@@ -381,6 +383,23 @@ for (const kind of databaseKinds) {
       assert.equal(res.status, 302);
       assert.match(res.location ?? '', /^\/login\?/);
       assert.equal((await server.admin.send(new AdminGetUserCommand({ UserPoolId: app.poolId, Username: 'quinn' }))).UserStatus, 'CONFIRMED');
+    });
+    it('a pool that verifies phone numbers asks for one (type tel) and sends the code by SMS', async () => {
+      const browser = new FormClient(server.url);
+      const { page, auth } = await signUpPage(browser, phoneApp);
+      assert.match(page.body, /name="userAttributes\.phone_number" type="tel"[^>]* autocomplete="tel"/);
+      const bad = await browser.submit(page, { username: 'olga', password: PASSWORD, 'userAttributes.phone_number': '555-1234' });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body, /Enter a phone number in the format|Check the values you entered/);
+      const confirm = await browser.submit(bad, { username: 'olga', password: PASSWORD, 'userAttributes.phone_number': '+15555551234' });
+      assert.equal(confirm.status, 200, confirm.body.slice(0, 400));
+      assert.match(confirm.body, /We sent a code to \+\*+1234\./);
+      const sms = (await server.running.cognate.outbox.recent(100, phoneApp.poolId)).filter((m) => m.channel === 'sms' && m.to === '+15555551234');
+      const code = codeIn(sms.at(-1)?.text ?? '');
+      assert.ok(code);
+      const done = await browser.submit(confirm, { code });
+      assert.equal(done.status, 302);
+      assert.equal(redirectParams(done.location).get('state'), auth.state);
     });
   });
 }
