@@ -83,6 +83,11 @@ export function recoveryDestination(pool: UserPool, user: Pick<User, 'attributes
 export interface MessageText {
   subject?: string;
   body: string;
+  /**
+   * CONFIRM_WITH_LINK: the confirmation link without its code (it ends in `confirmation_code=`).
+   * `{##label##}` in the body becomes a link with this label to it, the code appended.
+   */
+  link?: string;
 }
 
 /** A message in both media; the destination decides which one goes. */
@@ -108,6 +113,10 @@ export type MessageOccasion = 'SignUp' | 'AdminCreateUser' | 'ResendCode' | 'For
 export const CODE_PARAMETER = '{####}';
 export const USERNAME_PARAMETER = '{username}';
 const LINK_PARAMETER = '{##Click Here##}';
+/** `{##label##}`: where a CONFIRM_WITH_LINK message puts its link, `label` its text. */
+const LINK_PLACEHOLDER = /\{##([\s\S]*?)##\}/g;
+const DEFAULT_LINK_MESSAGE = 'Please click the link below to verify your email address. {##Verify Email##} ';
+const DEFAULT_LINK_SUBJECT = 'Your verification link';
 /** The longest message bodies Cognito takes from a CustomMessage function. */
 const MAX_EMAIL_MESSAGE = 20_000;
 const MAX_SMS_MESSAGE = 140;
@@ -120,6 +129,22 @@ export function codeMessages(pool: UserPool): Templates {
     EMAIL: { subject: template.EmailSubject ?? s.EmailVerificationSubject ?? DEFAULT_CODE_SUBJECT, body: template.EmailMessage ?? s.EmailVerificationMessage ?? DEFAULT_CODE_MESSAGE },
     SMS: { body: template.SmsMessage ?? s.SmsVerificationMessage ?? DEFAULT_CODE_MESSAGE },
   };
+}
+
+/** Whether the pool confirms sign-ups by a link in the email (VerificationMessageTemplate.DefaultEmailOption). */
+export function confirmsWithLink(pool: UserPool): boolean {
+  return pool.settings.VerificationMessageTemplate.DefaultEmailOption === 'CONFIRM_WITH_LINK';
+}
+
+/**
+ * The sign-up confirmation messages (SignUp, ResendConfirmationCode) of a CONFIRM_WITH_LINK pool:
+ * the email is EmailMessageByLink / EmailSubjectByLink (or Cognito's defaults) with its
+ * `{##label##}` turned into a link to `link` + the code; SMS stays a code.
+ */
+export function linkMessages(pool: UserPool, link: string): Templates {
+  const own = codeMessages(pool);
+  const template = pool.settings.VerificationMessageTemplate;
+  return { EMAIL: { subject: template.EmailSubjectByLink ?? DEFAULT_LINK_SUBJECT, body: template.EmailMessageByLink ?? DEFAULT_LINK_MESSAGE, link }, SMS: own.SMS };
 }
 
 /**
@@ -157,22 +182,38 @@ export async function composeMessages(
     response: { smsMessage: null, emailMessage: null, emailSubject: null },
   });
   if (!response) return own;
-  const usable = (body: string | undefined, max: number): body is string =>
-    body !== undefined && body.length <= max && body.includes(CODE_PARAMETER) && (!invitation || body.includes(USERNAME_PARAMETER));
+  // A link message may carry its code in the link ({##label##}) instead of {####}.
+  const hasCode = (body: string, link: boolean) => body.includes(CODE_PARAMETER) || (link && new RegExp(LINK_PLACEHOLDER.source).test(body));
+  const usable = (body: string | undefined, max: number, link = false): body is string =>
+    body !== undefined && body.length <= max && hasCode(body, link) && (!invitation || body.includes(USERNAME_PARAMETER));
   const email = stringField(response, 'emailMessage');
   const subject = stringField(response, 'emailSubject');
   const sms = stringField(response, 'smsMessage');
   return {
-    EMAIL: usable(email, MAX_EMAIL_MESSAGE) ? { subject: subject || own.EMAIL.subject, body: email } : own.EMAIL,
+    EMAIL: usable(email, MAX_EMAIL_MESSAGE, own.EMAIL.link !== undefined) ? { subject: subject || own.EMAIL.subject, body: email, ...(own.EMAIL.link !== undefined ? { link: own.EMAIL.link } : {}) } : own.EMAIL,
     SMS: usable(sms, MAX_SMS_MESSAGE) ? { body: sms } : own.SMS,
     about,
   };
 }
 
-/** The message with its code and username in. Function replacers: a username like `$&` comes out as written. */
-export function fillMessage(text: MessageText, code: string, username: string): { subject?: string; text: string } {
+/**
+ * The message with its code and username in. Function replacers: a username like `$&` comes out as
+ * written. A link message also gets an HTML part, where `{##label##}` is `<a href="link">label</a>`
+ * (Cognito's emails are HTML); its text part has `label: link`.
+ */
+export function fillMessage(text: MessageText, code: string, username: string): { subject?: string; text: string; html?: string } {
   const fill = (s: string) => s.replaceAll(CODE_PARAMETER, () => code).replaceAll(USERNAME_PARAMETER, () => username);
-  return { ...(text.subject !== undefined ? { subject: fill(text.subject) } : {}), text: fill(text.body) };
+  const subject = text.subject !== undefined ? { subject: fill(text.subject) } : {};
+  if (text.link === undefined) return { ...subject, text: fill(text.body) };
+  const url = text.link + encodeURIComponent(code);
+  const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  // The template is the pool's own markup; the username is the user's, so it is escaped in the HTML part.
+  const html = text.body.replaceAll(CODE_PARAMETER, () => code).replaceAll(USERNAME_PARAMETER, () => escape(username));
+  return {
+    ...subject,
+    text: fill(text.body).replace(LINK_PLACEHOLDER, (_whole, label: string) => `${label}: ${url}`),
+    html: html.replace(LINK_PLACEHOLDER, (_whole, label: string) => `<a href="${escape(url)}">${label}</a>`),
+  };
 }
 
 /** Whom a pool's email comes from: its EmailConfiguration's From and ReplyToEmailAddress, when set. */
@@ -198,7 +239,7 @@ export async function queueMessage(
   trx: Executor,
   p: { pool: UserPool; username: string; destination: Destination; messages: Messages; code: string; kind: string },
 ): Promise<CodeDeliveryDetails> {
-  const { subject, text } = fillMessage(p.messages[p.destination.medium], p.code, p.username);
+  const { subject, text, html } = fillMessage(p.messages[p.destination.medium], p.code, p.username);
   const sender = customSenderFor(p.pool, p.destination.medium);
   const about = p.messages.about;
   await outbox.enqueue(trx, {
@@ -206,7 +247,7 @@ export async function queueMessage(
     channel: p.destination.medium === 'EMAIL' ? 'email' : 'sms',
     to: p.destination.to,
     kind: p.kind,
-    ...(p.destination.medium === 'EMAIL' ? { subject, ...emailSender(p.pool) } : {}),
+    ...(p.destination.medium === 'EMAIL' ? { subject, ...emailSender(p.pool), ...(html !== undefined ? { html } : {}) } : {}),
     text,
     ...(sender
       ? {

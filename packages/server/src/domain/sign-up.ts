@@ -7,7 +7,8 @@ import type { Ports } from './cognate.js';
 import { checkSecretHash, type AppClient } from './app-clients.js';
 import { clientAndPool } from './client-context.js';
 import { codeError } from './codes.js';
-import { type CodeDeliveryDetails, codeDestination, deliverCode } from './messages.js';
+import { type CodeDeliveryDetails, type Destination, type Templates, codeDestination, confirmsWithLink, deliverCode, linkMessages } from './messages.js';
+import { poolDomainUrl } from './user-pool-domains.js';
 import { kickAfterDecoy, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './decoy-codes.js';
 import type { Executor } from '../store/db.js';
 import { newSub } from './ids.js';
@@ -41,6 +42,20 @@ export interface SignUpOutput {
 }
 
 /**
+ * The confirmation messages of a CONFIRM_WITH_LINK pool for an email: a link to the pool's hosted UI,
+ * Cognito's `https://<domain>/confirmUser?client_id=…&user_name=…&confirmation_code=…`. Without a
+ * domain Cognito refuses the call (before anything is written) with the InvalidParameterException
+ * below. Undefined for a code pool, or for an SMS (a code either way).
+ */
+export async function confirmationTemplates(cognate: Ports<'config' | 'store'>, pool: UserPool, clientId: string, username: string, destination: Destination): Promise<Templates | undefined> {
+  if (destination.medium !== 'EMAIL' || !confirmsWithLink(pool)) return undefined;
+  const base = await poolDomainUrl(cognate, pool.id);
+  if (!base) throw errors.invalidParameter('Cannot perform specific action because there does not exist a valid use pool domain associated with the user pool');
+  const query = new URLSearchParams({ client_id: clientId, user_name: username, confirmation_code: '' });
+  return linkMessages(pool, `${base}/confirmUser?${query.toString()}`);
+}
+
+/**
  * The internal username for a sign-up. Pools that sign in with email or phone (UsernameAttributes)
  * store the value as an attribute and use the `sub` as the username, as Cognito does.
  */
@@ -67,7 +82,7 @@ export function resolveUsername(pool: UserPool, given: string, attributes: Map<s
   return given;
 }
 
-export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'outbox' | 'pools' | 'store' | 'triggers' | 'users'>, input: SignUpInput): Promise<SignUpOutput> {
+export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'log' | 'outbox' | 'pools' | 'store' | 'triggers' | 'users'>, input: SignUpInput): Promise<SignUpOutput> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   if (pool.settings.AdminCreateUserConfig.AllowAdminCreateUserOnly) throw errors.notAuthorized('SignUp is not permitted for this user pool');
@@ -98,9 +113,11 @@ export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'log
   const confirmed = verdict.autoConfirmUser;
   const destination = confirmed ? undefined : codeDestination(pool, { attributes });
   const status = confirmed ? 'CONFIRMED' : 'UNCONFIRMED';
+  // Refused here (no domain for a link) means nothing was written.
+  const templates = destination ? await confirmationTemplates(cognate, pool, client.id, username, destination) : undefined;
   const insert = (trx: Executor, at: number) => cognate.users.insert(trx, pool, { sub, username, status, attributes, credentials }, at);
   const delivery = destination
-    ? await deliverCode(cognate, pool, { occasion: 'SignUp', user: { sub, username, status, attributes }, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'signup', kind: 'SignUp', destination, before: insert })
+    ? await deliverCode(cognate, pool, { occasion: 'SignUp', user: { sub, username, status, attributes }, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'signup', kind: 'SignUp', destination, before: insert, ...(templates ? { templates } : {}) })
     : await cognate.store.transaction((trx) => insert(trx, now));
   if (confirmed) await postConfirmation(cognate, pool, sub, 'PostConfirmation_ConfirmSignUp', client.id, input.ClientMetadata);
   return { UserConfirmed: confirmed, ...(delivery ? { CodeDeliveryDetails: delivery } : {}), UserSub: sub };
@@ -181,7 +198,7 @@ export async function confirmSignUp(cognate: Ports<'clients' | 'clock' | 'codes'
   return {};
 }
 
-export async function resendConfirmationCode(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+export async function resendConfirmationCode(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   // A simulated delivery, shaped like a real one and stable per name (security.md P02), after the
@@ -212,7 +229,8 @@ export async function resendConfirmationCode(cognate: Ports<'clients' | 'clock' 
   }
   try {
     // The delivery pass is off the response path, as after a decoy (kickAfterDecoy).
-    const delivery = await deliverCode(cognate, pool, { occasion: 'ResendCode', user, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'signup', kind: 'ResendCode', destination, kick: 'later' });
+    const templates = await confirmationTemplates(cognate, pool, client.id, user.username, destination);
+    const delivery = await deliverCode(cognate, pool, { occasion: 'ResendCode', user, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'signup', kind: 'ResendCode', destination, kick: 'later', ...(templates ? { templates } : {}) });
     return { CodeDeliveryDetails: delivery };
   } catch (error) {
     if (hidden && error instanceof CognitoError && error.name === 'LimitExceededException') return simulated();

@@ -70,11 +70,18 @@ export function httpDate(clock: Clock): string {
 // Body limit
 // ------------------------------------------------------------------------------------------------
 
-/** How an over-limit body is answered: awsJson's SerializationException, the query protocol's (STS, IAM) XML, or OAuth's RFC 6749 JSON. */
-export type BodyDialect = 'json' | 'query' | 'oauth';
+/** How an over-limit body is answered: awsJson's SerializationException, the query protocol's (STS, IAM) XML, OAuth's RFC 6749 JSON, or a page (the hosted UI's forms: a person reads it). */
+export type BodyDialect = 'json' | 'query' | 'oauth' | 'page';
 
 /** The 413 answer to a body over `limit` bytes, in the caller's protocol. */
 export function tooLarge(limit: number, dialect: BodyDialect): { status: 413; headers: Record<string, string>; body: string } {
+  if (dialect === 'page') {
+    return {
+      status: 413,
+      headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" },
+      body: '<!doctype html><html lang="en"><meta charset="utf-8"><title>Request too large</title><h1>Request too large</h1><p>The form sent is too large. Please go back and try again.</p></html>',
+    };
+  }
   if (dialect === 'oauth') return { status: 413, headers: { 'content-type': 'application/json;charset=UTF-8', 'cache-control': 'no-store' }, body: '{"error":"invalid_request"}' };
   if (dialect === 'query') {
     return {
@@ -96,7 +103,9 @@ export function honoBodyLimit(limit: number, dialect: BodyDialect): MiddlewareHa
     maxSize: limit,
     onError: (c) => {
       const out = tooLarge(limit, dialect);
-      return c.body(out.body, out.status, out.headers);
+      // The rest of the body is left unread and the connection is dropped after the answer: say so,
+      // or a keep-alive client sends its next request on a closed socket ("other side closed").
+      return c.body(out.body, out.status, { ...out.headers, connection: 'close' });
     },
   });
 }

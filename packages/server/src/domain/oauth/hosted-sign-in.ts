@@ -84,3 +84,12 @@ export async function hostedRespond(
   const amr = SECOND_FACTORS.has(input.challengeName) ? ['pwd', 'mfa'] : ['pwd'];
   return toStep(await continueSignIn(cognate, pool, client, outcome, hostedEnd(input.previousSecret, amr)));
 }
+
+/**
+ * Signs in a user whose password this browser proved another way: a sign-up on the pages, just
+ * confirmed (or confirmed by PreSignUp). The pipeline goes on as after a password (account checks,
+ * MFA, the hosted end): domain/oauth/hosted-sign-up.ts.
+ */
+export async function hostedContinueAfterPassword(cognate: Cognate, pool: UserPool, client: AppClient, user: User, previousSecret: string | undefined): Promise<HostedStep> {
+  return toStep(await continueSignIn(cognate, pool, client, { kind: 'password-proven', user, ctx: {} }, hostedEnd(previousSecret, ['pwd'])));
+}

@@ -16,7 +16,7 @@ import type { PageRequest } from './page.js';
 
 export const loginAction = (request: AuthorizeRequest) => `/login?${request.query}`;
 
-async function show(page: PageRequest, request: AuthorizeRequest, title: string, body: Html, errors: string[] = [], status: 200 | 400 = 200, wide = false): Promise<Response> {
+export async function show(page: PageRequest, request: AuthorizeRequest, title: string, body: Html, errors: string[] = [], status: 200 | 400 = 200, wide = false): Promise<Response> {
   return page.render(
     { title, body, errors, ...(wide ? { width: 'wide' as const } : {}) },
     { status, branding: await page.branding(request.party), formTargets: formTargetOf(request.redirectUri) },
@@ -46,7 +46,7 @@ ${links}`;
   return show(page, request, t.pageTitle, body, errors, opts.error ? 400 : 200);
 }
 
-function passwordHints(t: Messages, pool: UserPool): Html {
+export function passwordHints(t: Messages, pool: UserPool): Html {
   const p = pool.settings.Policies.PasswordPolicy;
   const rules = [format(t.ruleMinLength, { n: p.MinimumLength }), p.RequireLowercase && t.ruleLowercase, p.RequireUppercase && t.ruleUppercase, p.RequireNumbers && t.ruleNumber, p.RequireSymbols && t.ruleSymbol].filter((r): r is string => typeof r === 'string');
   return html`<div class="hint" id="password-rules"><p>${t.passwordRules}:</p><ul>${rules.map((r) => html`<li>${r}</li>`)}</ul></div>`;

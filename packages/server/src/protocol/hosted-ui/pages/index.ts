@@ -6,6 +6,8 @@ import type { HostedPage } from '../page.js';
 import { errorPage } from './error.js';
 import { signInPages } from './sign-in.js';
 import { logoutPage } from './logout.js';
+import { signUpPages } from './sign-up.js';
+import { forgotPasswordPages } from './forgot-password.js';
 import { uiLogoPage } from './ui-logo.js';
 
-export const PAGES: readonly HostedPage[] = [signInPages, logoutPage, errorPage, uiLogoPage];
+export const PAGES: readonly HostedPage[] = [signInPages, signUpPages, forgotPasswordPages, logoutPage, errorPage, uiLogoPage];

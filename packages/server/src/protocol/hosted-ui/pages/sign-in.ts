@@ -153,6 +153,8 @@ async function signIn(page: PageRequest): Promise<Response> {
     return await afterStep(page, request, step, step.kind === 'challenge' ? (step.response.ChallengeParameters.USER_ID_FOR_SRP ?? username) : username);
   } catch (err) {
     if (!(err instanceof CognitoError)) throw err;
+    // The password was right but the account is unconfirmed: the code form, as Cognito's hosted UI does.
+    if (err.name === 'UserNotConfirmedException' && page.ui.paths.has('/confirmUser')) return page.redirect(`/confirmUser?${request.query}&${new URLSearchParams({ username })}`);
     return loginView(page, request, { error: failureText(page.t, err), username });
   }
 }
