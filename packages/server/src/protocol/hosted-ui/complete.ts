@@ -45,8 +45,8 @@ export async function completeAuthorization(page: PageRequest, request: Authoriz
 
 /**
  * The end of a sign-in on any page: the browser gets the new session's cookie (a new value at
- * every sign-in: P22), then the OAuth request's answer. A page that proved who the person is in its
- * own way (sign-up confirmation) gets `signedIn` from finishHostedSignIn (domain/oauth/hosted-sign-in.ts).
+ * every sign-in: P22), then the OAuth request's answer. `signedIn` is the end of the sign-in
+ * pipeline (domain/oauth/hosted-sign-in.ts), whichever page proved the password.
  */
 export async function finishSignIn(page: PageRequest, request: AuthorizeRequest, signedIn: HostedSignedIn): Promise<Response> {
   page.setSessionCookie(signedIn.secret, HOSTED_SESSION_SECONDS);
