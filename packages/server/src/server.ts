@@ -138,8 +138,26 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
 }
 
 /** Reads the body of a raw-path POST within the body limit (protocol/http-common.ts), then hands it on. */
-function withBody(cognate: Cognate, req: IncomingMessage, res: ServerResponse, onBody: (body: Buffer) => void, dialect: BodyDialect = 'json'): void {
-  readBody(req, res, { limit: cognate.config.bodyLimitBytes, dialect, clock: cognate.clock }, onBody);
+function withBody(cognate: Cognate, req: IncomingMessage, res: ServerResponse, onBody: (body: Buffer) => void, dialect: BodyDialect = 'json', limit = cognate.config.bodyLimitBytes): void {
+  readBody(req, res, { limit, dialect, clock: cognate.clock }, onBody);
+}
+
+/**
+ * The few API actions whose bodies carry images, and so may be larger than the body limit every
+ * other request gets: SetUICustomization (a logo of up to 128 KiB, base64, beside up to 128 KiB of
+ * CSS) and the managed-login branding calls (image assets). The allowance is chosen from the
+ * X-Amz-Target header before a byte is read, and is a floor: a larger --body-limit still applies.
+ */
+const LARGE_BODY_ACTIONS: Readonly<Record<string, number>> = {
+  'AWSCognitoIdentityProviderService.SetUICustomization': 512 * 1024,
+  'AWSCognitoIdentityProviderService.CreateManagedLoginBranding': 4 * 1024 * 1024,
+  'AWSCognitoIdentityProviderService.UpdateManagedLoginBranding': 4 * 1024 * 1024,
+};
+
+function apiBodyLimit(cognate: Cognate, req: IncomingMessage): number {
+  const target = req.headers['x-amz-target'];
+  const allowance = typeof target === 'string' ? LARGE_BODY_ACTIONS[target] : undefined;
+  return allowance === undefined ? cognate.config.bodyLimitBytes : Math.max(allowance, cognate.config.bodyLimitBytes);
 }
 
 /** Writes a raw-path answer with the server's Date and CORS (protocol/http-common.ts). */
@@ -158,7 +176,7 @@ function awsJsonListener(cognate: Cognate, metrics: Metrics) {
     withBody(cognate, req, res, (body) => {
       const raw = { method: 'POST', url: req.url ?? '/', headers: req.headers, body, sourceIp: req.socket.remoteAddress ?? '' };
       void handleAwsJson(cognate, raw, ({ action, outcome }) => metrics.observe(action, outcome, started)).then((out) => send(cognate, req, res, out));
-    });
+    }, 'json', apiBodyLimit(cognate, req));
   };
 }
 

@@ -47,8 +47,9 @@ for (const kind of databaseKinds) {
     };
 
     before(async () => {
-      // Cognito takes SetUICustomization requests up to 135 KB and branding requests up to 2 MB; the default body limit is 128 KB.
-      server = await startTestServer(kind, { bodyLimitBytes: 4_000_000 });
+      // The default body limit (128 KiB): SetUICustomization and the branding calls get their own
+      // allowance (server.ts), so a 100 KB logo (136 KB of JSON) reaches the logo rule below.
+      server = await startTestServer(kind);
     });
     after(async () => {
       await server?.stop();
@@ -150,6 +151,13 @@ for (const kind of databaseKinds) {
       }
       await refused({ ImageFile: Buffer.from('GIF89a-not-allowed') }, 'gif');
       await refused({ ImageFile: Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(100 * 1024)]) }, 'over 100 KB');
+      // A logo of exactly 100 KB (about 137 KB of JSON, over the default 128 KiB body limit) is taken:
+      // SetUICustomization has its own body allowance; another action's body of that size is not.
+      const largest = Buffer.concat([PNG.subarray(0, 8), Buffer.alloc(100 * 1024 - 8)]);
+      const taken = await server.admin.send(new SetUICustomizationCommand({ UserPoolId: poolId, ImageFile: largest }));
+      assert.ok(taken.UICustomization?.ImageUrl);
+      const tooBig = await failure(() => server.admin.send(new CreateUserPoolCommand({ PoolName: 'x', EmailVerificationMessage: 'x'.repeat(140 * 1024) })));
+      assert.equal(tooBig.name, 'SerializationException', 'the default limit (413) still holds for other actions');
       const noDomain = await newPool(false);
       const e = await failure(() => server.admin.send(new SetUICustomizationCommand({ UserPoolId: noDomain, CSS })));
       assert.deepEqual(e, { name: 'InvalidParameterException', message: 'There has to be an existing domain associated with this user pool' });
