@@ -105,6 +105,15 @@ export function scopedAttributeClaims(user: User, client: AppClient, scopes: rea
   return out;
 }
 
+/**
+ * The ID token's form of attribute claims: `address` is a JSON object (OpenID Connect Core §5.1.1),
+ * and Cognito puts the attribute's string in its `formatted` member (aws-amplify/amplify-js#4935
+ * shows `"address": {"formatted": "…"}` in a Cognito ID token's claims).
+ */
+function inIdToken(claims: Record<string, unknown>): Record<string, unknown> {
+  return typeof claims.address === 'string' ? { ...claims, address: { formatted: claims.address } } : claims;
+}
+
 /** A refresh-token family drawn for a new authentication (Tokens.newFamily), not yet stored. */
 export interface RefreshFamily {
   originJti: string;
@@ -297,7 +306,7 @@ export class Tokens {
             ...(oauth ? { at_hash: atHash(accessToken) } : {}),
             sub: p.user.sub,
             ...groupClaimsOf(groups),
-            ...(oauth ? scopedAttributeClaims(p.user, t.client, oauth.scopes) : attributeClaims(p.user, t.client)),
+            ...inIdToken(oauth ? scopedAttributeClaims(p.user, t.client, oauth.scopes) : attributeClaims(p.user, t.client)),
             iss,
             'cognito:username': p.user.username,
             ...(oauth?.nonce !== undefined ? { nonce: oauth.nonce } : {}),
