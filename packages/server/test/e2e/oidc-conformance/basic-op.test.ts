@@ -138,16 +138,18 @@ for (const kind of databaseKinds) {
     });
 
     /** The attribute claims of the ID token and of userInfo for `scope`. */
-    async function claimsFor(scope: string): Promise<{ idToken: string[]; userInfo: string[]; info: Record<string, unknown> }> {
+    async function claimsFor(scope: string) {
       const { tokens } = await signIn({ scope });
       assert.equal(decode(tokens.access_token).payload.scope, scope.split(' ').join(' '));
       const info = await oidc.fetchUserInfo(spa, tokens.access_token, tokens.claims()!.sub);
-      return { idToken: attributeClaimNames(tokens.claims()!), userInfo: attributeClaimNames(info), info };
+      return { idToken: attributeClaimNames(tokens.claims()!), userInfo: attributeClaimNames(info), info, tokens };
     }
 
     it('oidcc-scope-profile: Cognito gives every attribute that is neither email nor phone (name, given_name, address, locale …)', async () => {
-      const { idToken, userInfo } = await claimsFor('openid profile');
+      const { idToken, userInfo, tokens } = await claimsFor('openid profile');
       assert.deepEqual(idToken, PROFILE_CLAIMS);
+      // OpenID Connect Core §5.1.1: address is an object; Cognito puts the attribute in `formatted`.
+      assert.deepEqual(tokens.claims()!.address, { formatted: ATTRIBUTES.address });
       assert.deepEqual(userInfo, PROFILE_CLAIMS);
     });
 
