@@ -15,7 +15,7 @@
 //   BENCH_USERS        users signed up and spread over the load (50)
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
 //                      listusers,getid,getidguest,verify,verifylib,wrongpassword,unknownuser,srpwrong,
-//                      srpunknown,passwordauth,srpstart,srpverifier,forgot (all nineteen; wrongpassword to
+//                      srpunknown,passwordauth,srpstart,srpverifier,forgot,clientcredentials (all twenty; wrongpassword to
 //                      srpunknown measure timing parity as separate scenarios, one request at a time;
 //                      passwordauth, srpstart, srpverifier and forgot are timing-parity pairs, each run as one scenario whose
 //                      two sides — a real user and a name no one has — alternate request by request)
@@ -59,6 +59,7 @@ import { Worker } from 'node:worker_threads';
 import {
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
+  CreateResourceServerCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   InitiateAuthCommand,
@@ -95,6 +96,7 @@ const SCENARIOS = {
   srpstart: { label: 'SRP start (USER_SRP_AUTH)', pair: true, concurrency: 1, what: 'InitiateAuth USER_SRP_AUTH for a real user (A) and for a name no one has (B), alternating A B B A; each answers PASSWORD_VERIFIER' },
   srpverifier: { label: 'SRP PASSWORD_VERIFIER, wrong password', pair: true, concurrency: 1, what: 'RespondToAuthChallenge PASSWORD_VERIFIER with a claim from a wrong password for a real user (A) and for a name no one has (B), alternating; only that step is timed (lockout kept off as above)' },
   forgot: { label: 'ForgotPassword', pair: true, concurrency: 1, what: 'ForgotPassword for a real user with a verified email (A: a code is sent) and for a name no one has (B: a simulated delivery), alternating; at most 20 per real user (the hourly cap)' },
+  clientcredentials: { label: 'client_credentials token (POST /oauth2/token)', target: 1500, what: 'POST /oauth2/token grant_type=client_credentials with client_secret_basic and scope bench/read: one RS256 machine token per operation' },
   verifylib: { label: 'verifier checks, in-process library', target: null, what: 'cognate.identity.verifier.verify() in the load threads on requests SigV4-signed with built-in credentials', identity: true, signed: true },
 };
 
@@ -511,7 +513,21 @@ async function setUp() {
       log(`seeding ${listPoolId} with ${fmt(settings.listUsersPopulation)} users through \`cognate users import\``);
       await seedPool(listPoolId, settings.listUsersPopulation);
     }
-    return { poolId, clientId, users, listPoolId, identity };
+    let machine;
+    if (settings.scenarios.includes('clientcredentials')) {
+      try {
+        await admin.send(new CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'bench', Name: 'bench', Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }] }));
+      } catch (e) {
+        if (!['UnknownOperationException', 'UnsupportedOperationException'].includes(e.name)) throw e;
+      }
+      const c = (
+        await admin.send(
+          new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'bench-machine', GenerateSecret: true, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthScopes: ['bench/read'] }),
+        )
+      ).UserPoolClient;
+      machine = { id: c.ClientId, secret: c.ClientSecret };
+    }
+    return { poolId, clientId, users, listPoolId, identity, machine };
   } finally {
     admin.destroy();
     anonymous.destroy();
@@ -532,6 +548,7 @@ function startWorkers(setup) {
         clientId: setup.clientId,
         listPoolId: setup.listPoolId,
         identity: setup.identity,
+        machine: setup.machine,
         dataDir,
         databaseUrl: settings.databaseUrl,
         admin: ADMIN,

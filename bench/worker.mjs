@@ -191,7 +191,35 @@ async function stayBelowLockout(user) {
 }
 const unknownName = (user) => `nobody-${user.username}`;
 
+/** POST /oauth2/token for a machine token: a raw form request on the keep-alive agent, as an OAuth client library sends it. */
+function clientCredentialsToken() {
+  const url = new URL('/oauth2/token', cfg.endpoint);
+  const body = 'grant_type=client_credentials&scope=bench%2Fread';
+  const authorization = `Basic ${Buffer.from(`${cfg.machine.id}:${cfg.machine.secret}`).toString('base64')}`;
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, hostname: url.hostname, port: url.port, path: url.pathname, method: 'POST', timeout: cfg.requestTimeoutMs, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), authorization } },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 const scenarios = {
+  /** client_credentials at the token endpoint: one machine token (RS256) per call, checked. */
+  async clientcredentials() {
+    const out = await clientCredentialsToken();
+    if (out.status !== 200) throw fail(`token endpoint answered ${out.status} ${out.text.slice(0, 200)}`);
+    const json = JSON.parse(out.text);
+    if (typeof json.access_token !== 'string' || json.token_type !== 'Bearer') throw fail('no access token');
+  },
   /** USER_SRP_AUTH, then PASSWORD_VERIFIER: one complete SRP sign-in (two round trips). */
   async srp(user) {
     const { a, A } = ephemerals[nextEphemeral++ % ephemerals.length];

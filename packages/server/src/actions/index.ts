@@ -88,6 +88,18 @@ import DescribeResourceServer from './DescribeResourceServer.js';
 import UpdateResourceServer from './UpdateResourceServer.js';
 import DeleteResourceServer from './DeleteResourceServer.js';
 import ListResourceServers from './ListResourceServers.js';
+import SetUICustomization from './SetUICustomization.js';
+import GetUICustomization from './GetUICustomization.js';
+import CreateManagedLoginBranding from './CreateManagedLoginBranding.js';
+import DescribeManagedLoginBranding from './DescribeManagedLoginBranding.js';
+import DescribeManagedLoginBrandingByClient from './DescribeManagedLoginBrandingByClient.js';
+import UpdateManagedLoginBranding from './UpdateManagedLoginBranding.js';
+import DeleteManagedLoginBranding from './DeleteManagedLoginBranding.js';
+import CreateTerms from './CreateTerms.js';
+import DescribeTerms from './DescribeTerms.js';
+import ListTerms from './ListTerms.js';
+import UpdateTerms from './UpdateTerms.js';
+import DeleteTerms from './DeleteTerms.js';
 
 export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Record<string, Action>>> = {
   'cognito-idp': {
@@ -174,6 +186,18 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     UpdateResourceServer,
     DeleteResourceServer,
     ListResourceServers,
+    SetUICustomization,
+    GetUICustomization,
+    CreateManagedLoginBranding,
+    DescribeManagedLoginBranding,
+    DescribeManagedLoginBrandingByClient,
+    UpdateManagedLoginBranding,
+    DeleteManagedLoginBranding,
+    CreateTerms,
+    DescribeTerms,
+    ListTerms,
+    UpdateTerms,
+    DeleteTerms,
   },
   'cognito-identity': identityActions,
 };

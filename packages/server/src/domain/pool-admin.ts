@@ -9,6 +9,7 @@ import { assertMfaConfigurable } from './mfa.js';
 import { checkCustomSenders } from '../triggers/custom-senders.js';
 import { checkAttributePermissions, type AppClient, type ClientInput } from './app-clients.js';
 import { assertNoImportRunning } from './import-jobs.js';
+import { checkOAuthSettings } from './oauth/client-settings.js';
 import type { CreateInput, SchemaAttribute, UserPool } from './user-pools.js';
 
 /**
@@ -50,16 +51,22 @@ export async function deleteUserPool(cognate: Pick<Cognate, 'pools' | 'keys'>, p
   cognate.keys.forget(poolId);
 }
 
-/** CreateUserPoolClient: the pool must exist, and the client's attribute permissions fit its schema. */
-export async function createAppClient(cognate: Pick<Cognate, 'clock' | 'pools' | 'clients'>, input: ClientInput & { UserPoolId: string }): Promise<AppClient> {
+/**
+ * CreateUserPoolClient: the pool must exist, the client's attribute permissions fit its schema, and
+ * its OAuth settings pass Cognito's checks (oauth/client-settings.ts).
+ */
+export async function createAppClient(cognate: Pick<Cognate, 'clock' | 'pools' | 'clients' | 'store'>, input: ClientInput & { UserPoolId: string }): Promise<AppClient> {
   const pool = await cognate.pools.get(input.UserPoolId);
   checkAttributePermissions(pool, input, 'creating');
+  await checkOAuthSettings(cognate, pool, input, input.GenerateSecret === true || input.ClientSecret !== undefined);
   return cognate.clients.create(pool.id, input, cognate.clock.now());
 }
 
 /** UpdateUserPoolClient: as CreateUserPoolClient's checks, for a client of the pool. */
-export async function updateAppClient(cognate: Pick<Cognate, 'clock' | 'pools' | 'clients'>, input: ClientInput & { UserPoolId: string; ClientId: string }): Promise<AppClient> {
+export async function updateAppClient(cognate: Pick<Cognate, 'clock' | 'pools' | 'clients' | 'store'>, input: ClientInput & { UserPoolId: string; ClientId: string }): Promise<AppClient> {
   const pool = await cognate.pools.get(input.UserPoolId);
   checkAttributePermissions(pool, input, 'updating');
+  const client = await cognate.clients.get(pool.id, input.ClientId);
+  await checkOAuthSettings(cognate, pool, input, client.secret !== undefined);
   return cognate.clients.update(pool.id, input.ClientId, input, cognate.clock.now());
 }

@@ -43,8 +43,8 @@ const readPem = (file: string, flag: string): string => {
   }
 };
 
-/** The listener's TLS, or undefined for plain HTTP. */
-export async function listenerTls(cognate: Ports<'config' | 'store' | 'log'>): Promise<ListenerTls | undefined> {
+/** The listener's TLS, or undefined for plain HTTP. `now`: the wall clock certificates are dated by (tests move it). */
+export async function listenerTls(cognate: Ports<'config' | 'store' | 'log'>, now: () => number = Date.now): Promise<ListenerTls | undefined> {
   const { config } = cognate;
   if (config.tlsCert && config.tlsKey) {
     const cert = readPem(config.tlsCert, '--tls-cert');
@@ -56,7 +56,7 @@ export async function listenerTls(cognate: Ports<'config' | 'store' | 'log'>): P
     }
     return { options: { cert, key }, info: { mode: 'files' }, attach: () => () => {} };
   }
-  if (config.tlsDev) return devTls(cognate);
+  if (config.tlsDev) return devTls(cognate, now);
   return undefined;
 }
 
@@ -67,22 +67,22 @@ export function nameCovers(name: string, host: string): boolean {
   return dot > 0 && host.slice(dot) === name.slice(1);
 }
 
-async function devTls(cognate: Ports<'config' | 'store' | 'log'>): Promise<ListenerTls> {
+async function devTls(cognate: Ports<'config' | 'store' | 'log'>, now: () => number): Promise<ListenerTls> {
   const { loadOrCreateDevCa, issueLeaf, RENEW_BEFORE_MS } = await import('./dev-ca.js');
   const { config } = cognate;
-  const ca: DevCa = await loadOrCreateDevCa(path.join(config.dataDir, 'tls'));
+  const ca: DevCa = await loadOrCreateDevCa(path.join(config.dataDir, 'tls'), now());
   const base = config.hostedUiBaseDomain.toLowerCase();
   const names = [...new Set(['localhost', '127.0.0.1', '::1', new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '').toLowerCase(), ...[config.region, ...config.extraRegions].map((r) => `*.auth.${r}.${base}`)])];
   const contextOf = (leaf: LeafCertificate) => createSecureContext({ cert: leaf.certPem, key: leaf.keyPem });
-  const fresh = (leaf: LeafCertificate) => leaf.notAfter - Date.now() > RENEW_BEFORE_MS;
+  const fresh = (leaf: LeafCertificate) => leaf.notAfter - now() > RENEW_BEFORE_MS;
 
-  let defaultLeaf = await issueLeaf(ca, names);
+  let defaultLeaf = await issueLeaf(ca, names, now());
   let defaultContext = contextOf(defaultLeaf);
   let renewing: Promise<void> | undefined;
   let server: HttpsServer | undefined;
   const renewDefault = () => {
     if (fresh(defaultLeaf) || renewing) return;
-    renewing = issueLeaf(ca, names).then(
+    renewing = issueLeaf(ca, names, now()).then(
       (leaf) => {
         defaultLeaf = leaf;
         defaultContext = contextOf(leaf);
@@ -107,7 +107,7 @@ async function devTls(cognate: Ports<'config' | 'store' | 'log'>): Promise<Liste
     }
     if (!(await findPoolByHost(cognate, host))) return undefined;
     if (leaves.size >= 1000) leaves.clear();
-    const made = issueLeaf(ca, [host]).then((leaf) => ({ leaf, context: contextOf(leaf) }));
+    const made = issueLeaf(ca, [host], now()).then((leaf) => ({ leaf, context: contextOf(leaf) }));
     leaves.set(host, made);
     made.catch(() => leaves.delete(host));
     return (await made).context;

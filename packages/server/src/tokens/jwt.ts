@@ -186,17 +186,33 @@ export function importSigningKey(kid: string, privateKey: string | Buffer | KeyO
  * without `exp` would live forever for verifiers that do not require it.
  */
 export function signJwt(payload: Record<string, unknown>, key: SigningKey): string {
+  const input = signingInput(payload, key);
+  return input + '.' + cryptoSign(NODE_ALG, Buffer.from(input, 'latin1'), key.privateKey).toString('base64url');
+}
+
+/**
+ * {@link signJwt} with the RSA signature computed on libuv's thread pool (`crypto.sign` with a
+ * callback), so the event loop serves other requests meanwhile: the token endpoint's machine
+ * tokens are nothing but a signature, and on several cores this lets them use more than one.
+ */
+export async function signJwtAsync(payload: Record<string, unknown>, key: SigningKey): Promise<string> {
+  const input = signingInput(payload, key);
+  const signature = await new Promise<Buffer>((resolve, reject) => cryptoSign(NODE_ALG, Buffer.from(input, 'latin1'), key.privateKey, (err, sig) => (err ? reject(err) : resolve(sig))));
+  return input + '.' + signature.toString('base64url');
+}
+
+function signingInput(payload: Record<string, unknown>, key: SigningKey): string {
   if (!isObject(payload)) throw new TypeError('signJwt: payload must be a plain object');
   if (typeof payload.exp !== 'number' || !Number.isFinite(payload.exp)) {
     throw new TypeError('signJwt: payload.exp must be a finite number (seconds)');
   }
   if (typeof key?.kid !== 'string' || key.kid.length === 0) throw new TypeError('signJwt: kid must be a non-empty string');
   assertRsaKey(key.privateKey, 'private');
-  const input =
+  return (
     Buffer.from(JSON.stringify({ kid: key.kid, alg: JWT_ALG }), 'utf8').toString('base64url') +
     '.' +
-    Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url');
-  return input + '.' + cryptoSign(NODE_ALG, Buffer.from(input, 'latin1'), key.privateKey).toString('base64url');
+    Buffer.from(JSON.stringify(payload), 'utf8').toString('base64url')
+  );
 }
 
 /**

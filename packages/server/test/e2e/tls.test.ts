@@ -11,11 +11,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { CognitoIdentityProviderClient, CreateUserPoolCommand, CreateUserPoolDomainCommand, DescribeUserPoolDomainCommand, ListUserPoolsCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { loadConfig, startCognate } from '../../src/index.js';
 import { databaseKinds } from '../support/postgres.js';
@@ -108,6 +109,54 @@ describe('TLS configuration errors', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
+
+/** Runs `cognate start <args>` until it logs that it listens; resolves with what it printed, then stops it. */
+async function startOnce(args: string[]): Promise<string> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--port', '0', '--print-outbox', 'false', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  try {
+    for (let i = 0; i < 300 && !/Cognate is listening/.test(output) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(output, /Cognate is listening/, output);
+    return output;
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+describe('cognate start --tls-dev', () => {
+  it('prints where the CA is and how to trust it on the first start only', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'cognate-tls-cli-'));
+    try {
+      const first = await startOnce(['--tls-dev', '--data-dir', dataDir]);
+      const ca = path.join(dataDir, 'tls', 'cognate-dev-ca.crt');
+      assert.ok(first.includes(`CA certificate: ${ca}`), first);
+      assert.ok(first.includes(`NODE_EXTRA_CA_CERTS=${ca}`));
+      assert.match(first, /update-ca-certificates/);
+      assert.match(first, /Browsers: +import it as a trusted authority/);
+      assert.match(first, /"url":"https:\/\/127\.0\.0\.1:\d+"/);
+      const second = await startOnce(['--tls-dev', '--data-dir', dataDir]);
+      assert.doesNotMatch(second, /CA certificate:/);
+      assert.ok(second.includes(`"devCa":"${ca}"`), 'later starts log where the CA is');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits with a message naming the flags when only --tls-cert is given', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--tls-cert', '/tmp/cert.pem'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(code, 1);
+    assert.match(stderr, /^cognate: --tls-cert and --tls-key go together/m);
   });
 });
 
@@ -220,7 +269,7 @@ for (const kind of databaseKinds) {
     });
 
     it('never signs for a host that is not one of the pools\' domains', async () => {
-      for (const host of ['evil.example.com', 'shop-none.auth.eu-west-1.localhost', 'auth.localhost.evil.example']) {
+      for (const host of ['evil.example.com', 'shop-none.auth.eu-west-1.localhost', 'auth.localhost.evil.example', `deeper.shop-${kind}.auth.us-east-1.localhost`]) {
         const { cert, trusted, error } = await presentedCertificate(port, host, ca);
         assert.equal(trusted, false, host);
         assert.match(error ?? '', /ERR_TLS_CERT_ALTNAME_INVALID|is not in the cert's altnames/);

@@ -428,7 +428,7 @@ for (const kind of databaseKinds) {
         assert.equal(await cognate.store.transaction((trx) => poolStore.deleteUserPool(trx, a.pool.id)), false);
       });
 
-      it('deleting a client deletes its row only and revokes its refresh tokens; deleting a group takes its memberships', async () => {
+      it('deleting a client deletes its row (and its own branding and terms) only and revokes its refresh tokens; deleting a group takes its memberships', async () => {
         const { cognate, db } = env();
         const a = await populate();
         const before = await counts(a.pool.id);
@@ -436,7 +436,11 @@ for (const kind of databaseKinds) {
         const revoked = await db.selectFrom('refresh_tokens').select('revoked_at').where('client_id', '=', a.client.id).execute();
         assert.ok(revoked.length === 2 && revoked.every((r) => r.revoked_at !== null));
         await deleteGroup(cognate, { UserPoolId: a.pool.id, GroupName: 'everyone' });
-        assert.deepEqual(await counts(a.pool.id), { ...before, user_pool_clients: before.user_pool_clients! - 1, user_pool_groups: 0, user_group_memberships: 0 });
+        // The client's UI customization, managed-login style and terms go with it (issue 12); the pool's default customization stays.
+        assert.deepEqual(await counts(a.pool.id), {
+          ...before, user_pool_clients: before.user_pool_clients! - 1, user_pool_groups: 0, user_group_memberships: 0,
+          ui_customizations: before.ui_customizations! - 1, managed_login_brandings: 0, terms: 0,
+        });
       });
     });
 

@@ -10,6 +10,7 @@
 import type { Ports } from '../cognate.js';
 import type { AppClient } from '../app-clients.js';
 import type { UserPool } from '../user-pools.js';
+import { isIP } from 'node:net';
 import { findPoolByHost } from '../user-pool-domains.js';
 
 export interface OAuthParty {
@@ -21,10 +22,14 @@ export interface OAuthParty {
 
 const CLIENT_ID = /^[\w+]+$/;
 
+/** The name part of a Host header: `[::1]:9229` → `::1`, `127.0.0.1:9229` → `127.0.0.1`. */
+const hostName = (host: string) => (host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, ''));
+
 /** The pool and client of `clientId` as seen from `host` (the request's Host header), or undefined. */
 export async function resolveOAuthClient(cognate: Ports<'clients' | 'config' | 'pools' | 'store'>, clientId: unknown, host: string | undefined): Promise<OAuthParty | undefined> {
   if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 128 || !CLIENT_ID.test(clientId)) return undefined;
-  const domainPoolId = host ? await findPoolByHost(cognate, host) : undefined;
+  // An IP address is never a pool's domain: the server's own URL needs no lookup (the token endpoint's hot path).
+  const domainPoolId = host && !isIP(hostName(host)) ? await findPoolByHost(cognate, host) : undefined;
   const client = await cognate.clients.find(domainPoolId, clientId);
   if (!client || (domainPoolId !== undefined && client.poolId !== domainPoolId)) return undefined;
   const pool = await cognate.pools.find(client.poolId);

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { epochSeconds } from '../../ports.js';
-import { signJwt } from '../../tokens/jwt.js';
+import { signJwtAsync } from '../../tokens/jwt.js';
 import type { Ports } from '../cognate.js';
 import { tokenLifetimes, type AppClient } from '../app-clients.js';
 import { preTokenGeneration, preTokenGenerationForClient } from '../token-generation.js';
@@ -74,5 +74,5 @@ export async function issueMachineToken(
     },
     access,
   );
-  return { access_token: signJwt(claims, key), expires_in: lifetime, token_type: 'Bearer' };
+  return { access_token: await signJwtAsync(claims, key), expires_in: lifetime, token_type: 'Bearer' };
 }

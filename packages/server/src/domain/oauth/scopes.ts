@@ -48,3 +48,32 @@ export async function assertScopesExist(cognate: Ports<'store'>, poolId: string,
   const [unknown] = await unknownScopes(cognate, poolId, scopes);
   if (unknown !== undefined) throw new CognitoError('ScopeDoesNotExistException', `Invalid scope requested: ${unknown}`);
 }
+
+/** The grants that take scopes. */
+export type ScopedGrant = 'code' | 'implicit' | 'client_credentials';
+
+/**
+ * The scopes a request gets, for the authorization and token endpoints: `requested` (the `scope`
+ * parameter, split) against what the client is allowed (AllowedOAuthScopes) and what still exists in
+ * the pool (a resource server's scope may have been removed since the client was configured).
+ * - No scope requested: every allowed scope (Cognito grants all the client's scopes), for
+ *   client_credentials every allowed custom scope.
+ * - A requested scope the client isn't allowed, that no longer exists, or (client_credentials) that
+ *   isn't custom: `{ error: 'invalid_scope', scope }` — RFC 6749 §4.1.2.1 / §5.2.
+ * Order follows the request (or the client's list); duplicates are dropped.
+ */
+export async function scopesForRequest(
+  cognate: Ports<'store'>,
+  poolId: string,
+  allowedByClient: readonly string[] | undefined,
+  requested: readonly string[] | undefined,
+  grant: ScopedGrant,
+): Promise<{ scopes: string[] } | { error: 'invalid_scope'; scope: string }> {
+  const allowed = allowedByClient ?? [];
+  const exist = allowed.every(isStandardScope) ? new Set<string>(STANDARD_SCOPES) : await poolScopes(cognate, poolId);
+  const grantable = (s: string) => allowed.includes(s) && exist.has(s) && (grant !== 'client_credentials' || !isStandardScope(s));
+  const wanted = [...new Set((requested ?? []).filter((s) => s.length > 0))];
+  if (wanted.length === 0) return { scopes: allowed.filter((s, i) => allowed.indexOf(s) === i && grantable(s)) };
+  const refused = wanted.find((s) => !grantable(s));
+  return refused === undefined ? { scopes: wanted } : { error: 'invalid_scope', scope: refused };
+}

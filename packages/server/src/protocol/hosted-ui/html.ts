@@ -59,7 +59,7 @@ export function trusted(markup: string): Html {
 export function safeUrl(url: string | undefined, allowDataImages = false): string | undefined {
   if (!url) return undefined;
   if (url.startsWith('/') && !url.startsWith('//')) return url;
-  if (allowDataImages && /^data:image\/(?:png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=]+$/.test(url)) return url;
+  if (allowDataImages && /^data:image\/(?:png|jpeg|gif|webp|svg\+xml|x-icon);base64,[A-Za-z0-9+/=]+$/.test(url)) return url;
   try {
     const parsed = new URL(url);
     return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.toString() : undefined;

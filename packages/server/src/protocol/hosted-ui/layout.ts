@@ -9,6 +9,13 @@
  * the focus order (no tabindex > 0); the first field with an error — or else the first field — has
  * `autofocus`; visible focus outlines; text and buttons keep a contrast ratio above 4.5:1
  * (#1f2328 on #fff, #fff on #0b57d0). No JavaScript anywhere.
+ *
+ * Branding (domain/oauth/branding.ts): the elements carry Cognito's classic class names
+ * (`background-customizable`, `banner-customizable`, `logo-customizable`, `label-customizable`,
+ * `inputField-customizable`, `submitButton-customizable`, `textDescription-customizable`,
+ * `errorMessage-customizable`, `legalText-customizable`), so a pool's SetUICustomization CSS styles
+ * them as on Cognito; managed-login colours arrive as CSS custom properties the base styles read
+ * (`var(--cognate-primary, …)`). The branding's CSS comes after the base CSS, so it wins.
  */
 import { html, safeUrl, trusted, type Html, type HtmlValue } from './html.js';
 import type { Messages } from './i18n/index.js';
@@ -19,6 +26,8 @@ export interface PageBranding {
   css?: string;
   /** The logo: an https URL or an image data URL. */
   logoUrl?: string;
+  /** The favicon: an image data URL. */
+  faviconUrl?: string;
   /** Links shown at the foot of the page (terms of use, privacy policy). */
   links?: readonly { label: string; url: string }[];
 }
@@ -41,12 +50,12 @@ export interface LayoutInput {
 
 const BASE_CSS = `
 *,*::before,*::after{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#f4f6f8}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--cognate-text,#1f2328);background:var(--cognate-page-background,#f4f6f8) center/cover}
 .skip{position:absolute;left:-9999px}.skip:focus{left:8px;top:8px;background:#fff;padding:4px 8px}
-main{max-width:26rem;margin:2rem auto;padding:1.5rem;background:#fff;border:1px solid #d0d7de;border-radius:8px}
+main{max-width:26rem;margin:2rem auto;padding:1.5rem;background:var(--cognate-form-background,#fff);border:1px solid var(--cognate-form-border,#d0d7de);border-radius:8px}
 main.wide{max-width:34rem}
 .banner{text-align:center;margin-bottom:1rem}.banner img{max-width:100%;max-height:6rem}
-h1{font-size:1.35rem;margin:0 0 1rem}
+h1{font-size:1.35rem;margin:0 0 1rem;color:var(--cognate-heading,inherit)}
 p{margin:0 0 1rem}
 label{display:block;font-weight:600;margin:0 0 .25rem}
 input[type=text],input[type=password],input[type=email],input[type=tel],input[type=number],select{display:block;width:100%;padding:.55rem .6rem;font:inherit;color:#1f2328;background:#fff;border:1px solid #6e7781;border-radius:6px;margin:0 0 1rem}
@@ -54,7 +63,7 @@ input[aria-invalid=true]{border-color:#b3261e;border-width:2px}
 .field-error{color:#b3261e;margin:-.75rem 0 1rem;font-size:.95rem}
 fieldset{border:0;padding:0;margin:0 0 1rem}legend{font-weight:600;margin-bottom:.25rem}
 .choice{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}.choice label{font-weight:400;margin:0}
-button{display:block;width:100%;padding:.65rem;font:inherit;font-weight:600;color:#fff;background:#0b57d0;border:0;border-radius:6px;cursor:pointer;margin:0 0 1rem}
+button{display:block;width:100%;padding:.65rem;font:inherit;font-weight:600;color:var(--cognate-primary-text,#fff);background:var(--cognate-primary,#0b57d0);border:0;border-radius:6px;cursor:pointer;margin:0 0 1rem}
 button.secondary{color:#0b57d0;background:#fff;border:1px solid #0b57d0}
 a{color:#0b57d0}
 :focus-visible{outline:3px solid #1f2328;outline-offset:2px}
@@ -69,6 +78,7 @@ footer{text-align:center;font-size:.9rem;margin:1rem 0}footer a{margin:0 .5rem}
 export function renderDocument(input: LayoutInput, view: PageView): string {
   const { t, branding } = input;
   const logo = safeUrl(branding?.logoUrl, true);
+  const favicon = safeUrl(branding?.faviconUrl, true);
   const links = (branding?.links ?? []).map((l) => ({ label: l.label, url: safeUrl(l.url) })).filter((l) => l.url);
   const page = html`<!doctype html>
 <html lang="${input.lang}">
@@ -77,17 +87,18 @@ export function renderDocument(input: LayoutInput, view: PageView): string {
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${view.title}</title>
+${favicon && html`<link rel="icon" href="${favicon}">`}
 <style nonce="${input.nonce}">${trusted(BASE_CSS)}${trusted(sanitiseForStyleElement(branding?.css ?? ''))}</style>
 </head>
-<body>
+<body class="background-customizable">
 <a class="skip" href="#content">${t.skipToForm}</a>
 <main id="content" class="${view.width === 'wide' ? 'wide' : 'narrow'}">
-${logo && html`<div class="banner"><img src="${logo}" alt=""></div>`}
+${logo && html`<div class="banner banner-customizable"><img class="logo-customizable" src="${logo}" alt=""></div>`}
 <h1>${view.title}</h1>
 ${view.errors?.length ? errorSummary(t, view.errors) : ''}
 ${view.body}
 </main>
-${links.length ? html`<footer>${links.map((l) => html`<a href="${l.url!}" rel="noopener noreferrer">${l.label}</a>`)}</footer>` : ''}
+${links.length ? html`<footer class="legalText-customizable">${links.map((l) => html`<a href="${l.url!}" rel="noopener noreferrer">${l.label}</a>`)}</footer>` : ''}
 </body>
 </html>
 `;
@@ -103,7 +114,7 @@ function sanitiseForStyleElement(css: string): string {
 }
 
 function errorSummary(t: Messages, errors: readonly string[]): Html {
-  return html`<div class="alert" role="alert" id="errors"><h2>${t.errorHeading}</h2><ul>${errors.map((e) => html`<li>${e}</li>`)}</ul></div>`;
+  return html`<div class="alert errorMessage-customizable" role="alert" id="errors"><h2>${t.errorHeading}</h2><ul>${errors.map((e) => html`<li>${e}</li>`)}</ul></div>`;
 }
 
 export interface FieldInput {
@@ -125,10 +136,10 @@ export interface FieldInput {
 export function field(f: FieldInput): Html {
   const id = `f-${f.name}`;
   const described = [f.hint ? `${id}-hint` : '', f.error ? `${id}-error` : ''].filter(Boolean).join(' ');
-  return html`<label for="${id}">${f.label}</label>
+  return html`<label class="label-customizable" for="${id}">${f.label}</label>
 ${f.hint ? html`<p class="hint" id="${id}-hint">${f.hint}</p>` : ''}
-<input id="${id}" name="${f.name}" type="${f.type ?? 'text'}"${f.autocomplete ? html` autocomplete="${f.autocomplete}"` : ''}${f.required ? trusted(' required') : ''}${f.value !== undefined ? html` value="${f.value}"` : ''}${f.inputmode ? html` inputmode="${f.inputmode}"` : ''}${f.maxlength ? html` maxlength="${f.maxlength}"` : ''}${f.pattern ? html` pattern="${f.pattern}"` : ''}${described ? html` aria-describedby="${described}"` : ''}${f.error ? trusted(' aria-invalid="true"') : ''}${f.autofocus ? trusted(' autofocus') : ''} spellcheck="false" autocapitalize="none">
-${f.error ? html`<p class="field-error" id="${id}-error">${f.error}</p>` : ''}`;
+<input class="inputField-customizable" id="${id}" name="${f.name}" type="${f.type ?? 'text'}"${f.autocomplete ? html` autocomplete="${f.autocomplete}"` : ''}${f.required ? trusted(' required') : ''}${f.value !== undefined ? html` value="${f.value}"` : ''}${f.inputmode ? html` inputmode="${f.inputmode}"` : ''}${f.maxlength ? html` maxlength="${f.maxlength}"` : ''}${f.pattern ? html` pattern="${f.pattern}"` : ''}${described ? html` aria-describedby="${described}"` : ''}${f.error ? trusted(' aria-invalid="true"') : ''}${f.autofocus ? trusted(' autofocus') : ''} spellcheck="false" autocapitalize="none">
+${f.error ? html`<p class="field-error errorMessage-customizable" id="${id}-error">${f.error}</p>` : ''}`;
 }
 
 /** Radio buttons in a fieldset with a legend. */
@@ -157,12 +168,12 @@ export function form(f: FormInput): Html {
 <input type="hidden" name="_csrf" value="${f.csrf}">
 ${hidden.map(([k, v]) => html`<input type="hidden" name="${k}" value="${v!}">`)}
 ${f.body}
-<button type="submit">${f.submit}</button>
+<button class="submitButton-customizable" type="submit">${f.submit}</button>
 </form>`;
 }
 
-export function paragraph(text: string, className?: string): Html {
-  return html`<p${className ? html` class="${className}"` : ''}>${text}</p>`;
+export function paragraph(text: string, className = 'textDescription-customizable'): Html {
+  return html`<p class="${className}">${text}</p>`;
 }
 
 export function link(href: string, text: string): Html {

@@ -18,6 +18,7 @@ import { CsrfTokens, newCookieValue, overTls, pageHeaders, readBrowserCookie, re
 import { html } from './html.js';
 import { errorRedirect, parseAuthorizeRequest, type AuthorizeRequest } from './authorize-request.js';
 import type { OAuthParty } from '../../domain/oauth/clients.js';
+import { brandingFor } from '../../domain/oauth/branding.js';
 
 export type HostedApp = Hono<{ Bindings: HttpBindings }>;
 
@@ -150,7 +151,7 @@ export class PageRequest {
   }
 
   /** The branding the pool and client chose, ready for `render()`. */
-  async branding(party: OAuthParty): Promise<PageBranding | undefined> {
+  async branding(party: OAuthParty): Promise<PageBranding> {
     return brandingOf(this.cognate, party);
   }
 
@@ -160,9 +161,21 @@ export class PageRequest {
   }
 }
 
-/** The branding of a page for a pool and client (domain/oauth/branding.ts, once it exists). */
-async function brandingOf(_cognate: Cognate, _party: OAuthParty): Promise<PageBranding | undefined> {
-  return undefined;
+const DATA_IMAGE = /^data:image\/[a-z+.-]+;base64,[A-Za-z0-9+/=]+$/;
+
+/**
+ * The branding of a page for a pool and client (domain/oauth/branding.ts): its CSS (classic
+ * classes, or managed login's custom properties), logo and favicon, and a background image as CSS
+ * (a `data:` URL, so the CSP's `img-src data:` covers it and no inline style attribute is needed).
+ */
+async function brandingOf(cognate: Cognate, party: OAuthParty): Promise<PageBranding> {
+  const b = await brandingFor(cognate, party.pool, party.client);
+  const background = b.backgroundImage && DATA_IMAGE.test(b.backgroundImage.dataUri) ? `\nbody{background-image:url("${b.backgroundImage.dataUri}")}` : '';
+  return {
+    css: b.css + background,
+    ...(b.logo ? { logoUrl: b.logo.dataUri } : {}),
+    ...(b.favicon ? { faviconUrl: b.favicon.dataUri } : {}),
+  };
 }
 
 export type PageHandler = (page: PageRequest) => Promise<Response> | Response;

@@ -82,7 +82,7 @@ export async function challengeView(page: PageRequest, request: AuthorizeRequest
   const params = response.ChallengeParameters;
   const errors = input.error ? [input.error] : [];
   const status = input.error ? 400 : 200;
-  const hidden: Record<string, string | undefined> = { challenge: name, session: response.Session, username };
+  const hidden: Record<string, string | undefined> = { challenge: name, session: response.Session, username, params: JSON.stringify(params) };
   const codeField = (fieldName: string) => field({ name: fieldName, label: t.code, autocomplete: 'one-time-code', inputmode: 'numeric', required: true, autofocus: true, maxlength: 8, ...(input.error ? { error: input.error } : {}) });
   const make = (body: Html, submit: string, extraHidden: Record<string, string | undefined> = {}) =>
     form({ action: loginAction(request), csrf: page.csrfToken(), submit, body, hidden: { ...hidden, ...extraHidden } });

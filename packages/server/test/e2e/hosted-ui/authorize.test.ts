@@ -6,6 +6,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { CALLBACK, FormClient, authorizeQuery, oauthApp, redirectParams, type OAuthApp } from './support.js';
@@ -166,6 +168,26 @@ for (const kind of databaseKinds) {
       const res = await browser.get(`/login?${authorizeQuery(app, { redirect_uri: 'https://evil.tld/cb' }).query}`);
       assert.equal(res.status, 400);
       assert.doesNotMatch(res.body, /<form/);
+    });
+
+    it("on a pool's domain (by Host) only that pool's clients are known", async () => {
+      await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: app.poolId, Domain: `shop-${kind}` }));
+      const onDomain = (query: string) =>
+        new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+          const url = new URL(server.url);
+          const req = request({ host: url.hostname, port: url.port, path: `/oauth2/authorize?${query}`, headers: { host: `shop-${kind}.auth.us-east-1.localhost:${url.port}` } }, (res) => {
+            res.resume();
+            resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const own = await onDomain(authorizeQuery(app).query);
+      assert.equal(own.status, 302);
+      assert.match(own.location ?? '', /^\/login\?/);
+      const foreign = await onDomain(authorizeQuery(confidential).query);
+      assert.equal(foreign.status, 400, "another pool's client is unknown on this pool's domain");
+      assert.equal(foreign.location, undefined);
     });
 
     it('no CORS on the authorization endpoint for credentialed reads (RFC 9700 §2.6)', async () => {

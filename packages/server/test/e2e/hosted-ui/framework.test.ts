@@ -59,6 +59,14 @@ for (const kind of databaseKinds) {
       assert.doesNotMatch(cookie, /Secure/);
     });
 
+    it('A27: a form POST over 64 KB is refused before it is read; a POST to a page path never reaches the API', async () => {
+      const big = await fetch(`${server.url}/login?client_id=x`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `username=${'a'.repeat(70_000)}` });
+      assert.equal(big.status, 413);
+      const small = await fetch(`${server.url}/login?client_id=x`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'username=a' });
+      assert.equal(small.status, 403, 'a form without a CSRF token: the page answered, not the query protocol');
+      assert.match(small.headers.get('content-type') ?? '', /text\/html/);
+    });
+
     it('the error page shows only its own messages, never text from the URL', async () => {
       const res = await new FormClient(server.url).get('/error?error=%3Cscript%3Ealert(1)%3C/script%3E&error_description=Call%20555-0100');
       assert.doesNotMatch(res.body, /script>alert|555-0100/);

@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { AdminDisableUserCommand, AdminEnableUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { CALLBACK, FormClient, LOGOUT, authorizeQuery, newUser, oauthApp, redirectParams, signInThroughPages, type OAuthApp } from './support.js';
@@ -71,6 +72,17 @@ for (const kind of databaseKinds) {
       assert.equal(bad.status, 400);
       assert.equal(bad.location, undefined);
       assert.ok(await ssoWorks(again));
+    });
+
+    it('ASVS5 7.4.2: a disabled user\'s hosted session no longer signs them in', async () => {
+      const browser = await signedIn();
+      assert.ok(await ssoWorks(browser));
+      await server.admin.send(new AdminDisableUserCommand({ UserPoolId: app.poolId, Username: 'alice' }));
+      try {
+        assert.equal(await ssoWorks(browser), false);
+      } finally {
+        await server.admin.send(new AdminEnableUserCommand({ UserPoolId: app.poolId, Username: 'alice' }));
+      }
     });
 
     it('logout with only client_id signs out and shows the signed-out page', async () => {

@@ -12,7 +12,24 @@ import * as oidc from 'openid-client';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { REDIRECT, decodeJwt, issueCode, newOAuthPool, pkce, post, relyingParty, token, type OAuthPool } from './helpers.js';
+import { request as httpRequest } from 'node:http';
+import { CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { issueImplicitTokens } from '../../../src/domain/oauth/oauth-tokens.js';
+import { REDIRECT, basic, decodeJwt, issueCode, newOAuthPool, pkce, post, relyingParty, token, type OAuthPool } from './helpers.js';
+
+/** A request with its own Host header (fetch won't send one), as a browser on a pool's domain would. */
+function onHost(url: string, host: string, method: 'GET' | 'POST', body?: string, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = httpRequest({ hostname: u.hostname, port: u.port, path: u.pathname, method, headers: { host, ...(body ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
 
 for (const kind of databaseKinds) {
   describe(`OAuth flows with openid-client (${kind})`, () => {
@@ -20,7 +37,7 @@ for (const kind of databaseKinds) {
     let pool: OAuthPool;
 
     before(async () => {
-      server = await startTestServer(kind);
+      server = await startTestServer(kind, { hostedUiBaseDomain: 'localhost' });
       pool = await newOAuthPool(server);
     });
     after(async () => {
@@ -201,6 +218,41 @@ for (const kind of databaseKinds) {
       // Still alive after all that.
       const still = await token(server, pool.web, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
       assert.equal(still.status, 200);
+    });
+
+    it('on a pool domain: the discovery document names the domain, and only that pool\'s clients get tokens there', async () => {
+      await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: pool.poolId, Domain: `shop-${kind}` }));
+      const port = new URL(server.url).port;
+      const host = `shop-${kind}.auth.us-east-1.localhost:${port}`;
+      const doc = await onHost(`${server.url}/${pool.poolId}/.well-known/openid-configuration`, host, 'GET');
+      assert.equal(doc.json.token_endpoint, `http://${host}/oauth2/token`);
+      assert.equal(doc.json.userinfo_endpoint, `http://${host}/oauth2/userInfo`);
+      assert.equal(doc.json.jwks_uri, `${server.url}/${pool.poolId}/.well-known/jwks.json`);
+      const mine = await onHost(`${server.url}/oauth2/token`, host, 'POST', 'grant_type=client_credentials', basic(pool.machine));
+      assert.equal(mine.status, 200);
+      const other = await newOAuthPool(server, 'other');
+      const theirs = await onHost(`${server.url}/oauth2/token`, host, 'POST', 'grant_type=client_credentials', basic(other.machine));
+      assert.deepEqual([theirs.status, theirs.json], [401, { error: 'invalid_client' }]);
+    });
+
+    it('issueImplicitTokens mints as the code exchange does, without a refresh token; userInfo accepts them', async () => {
+      const cognate = server.running.cognate;
+      const p = (await cognate.pools.find(pool.poolId))!;
+      const c = (await cognate.clients.find(pool.poolId, pool.spa.id))!;
+      const user = (await cognate.users.findBySub(pool.poolId, pool.sub))!;
+      const out = await issueImplicitTokens(cognate, { pool: p, client: c, user, scopes: ['openid', 'email'], nonce: 'n-implicit', authTime: Math.floor(Date.now() / 1000), amr: ['pwd'] });
+      assert.equal(out.token_type, 'Bearer');
+      assert.equal((out as Record<string, unknown>).refresh_token, undefined);
+      const id = decodeJwt(out.id_token!);
+      assert.equal(id.nonce, 'n-implicit');
+      assert.equal(id.at_hash, createHash('sha256').update(out.access_token).digest().subarray(0, 16).toString('base64url'));
+      assert.equal(id.email, `${pool.username}@example.com`);
+      assert.equal(id.name, undefined);
+      assert.equal(decodeJwt(out.access_token).scope, 'openid email');
+      const info = await fetch(`${server.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${out.access_token}` } });
+      assert.equal(info.status, 200);
+      const noOpenId = await issueImplicitTokens(cognate, { pool: p, client: c, user, scopes: ['email'], authTime: Math.floor(Date.now() / 1000) });
+      assert.equal(noOpenId.id_token, undefined);
     });
   });
 }

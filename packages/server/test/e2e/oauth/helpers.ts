@@ -13,6 +13,7 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   type CreateUserPoolClientCommandInput,
+  type CreateUserPoolCommandInput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import * as oidc from 'openid-client';
 import type { TestServer } from '../../support/server.js';
@@ -54,8 +55,8 @@ export const codeClient = (input: Partial<CreateUserPoolClientCommandInput> = {}
 });
 
 /** A pool with resource server `orders` (read, write), a user with email, phone and name, and the three clients. */
-export async function newOAuthPool(server: TestServer, name = 'oauth'): Promise<OAuthPool> {
-  const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: name }))).UserPool!.Id!;
+export async function newOAuthPool(server: TestServer, name = 'oauth', poolInput: Partial<CreateUserPoolCommandInput> = {}): Promise<OAuthPool> {
+  const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: name, ...poolInput }))).UserPool!.Id!;
   try {
     await server.admin.send(new CreateResourceServerCommand({ UserPoolId: poolId, Identifier: 'orders', Name: 'Orders', Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }, { ScopeName: 'write', ScopeDescription: 'write' }] }));
   } catch (e) {

@@ -98,12 +98,27 @@ function challengeResponses(name: string, form: Record<string, string>): Params 
   return {};
 }
 
+/**
+ * The challenge's parameters a page shows (where the code went, which attributes are required,
+ * which factors to offer), carried in the form so a wrong answer can be asked again. Display only:
+ * every check is made again from the sealed Session.
+ */
+function displayParams(json: string | undefined): Record<string, string> {
+  try {
+    const v: unknown = JSON.parse(json ?? '{}');
+    if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+    return Object.fromEntries(Object.entries(v).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  } catch {
+    return {};
+  }
+}
+
 async function answerChallenge(page: PageRequest, request: AuthorizeRequest, form: Record<string, string>): Promise<Response> {
   const { pool, client } = request.party;
   const name = form.challenge ?? '';
   const username = form.username ?? '';
   let session = form.session;
-  const asked = { ChallengeName: name, ChallengeParameters: {}, ...(session !== undefined ? { Session: session } : {}) } as Parameters<typeof challengeView>[2]['response'];
+  const asked = { ChallengeName: name, ChallengeParameters: displayParams(form.params), ...(session !== undefined ? { Session: session } : {}) } as Parameters<typeof challengeView>[2]['response'];
   const again = (error: string, extra: { totpSecret?: string } = {}) => challengeView(page, request, { response: asked, username, error, ...extra });
   try {
     if (name === 'NEW_PASSWORD_REQUIRED' && form.new_password !== form.confirm_password) return await again(page.t.passwordsDoNotMatch);
@@ -121,9 +136,7 @@ async function answerChallenge(page: PageRequest, request: AuthorizeRequest, for
   } catch (err) {
     if (!(err instanceof CognitoError)) throw err;
     if (endsAttempt(err)) return loginView(page, request, { error: failureText(page.t, err), username });
-    // NEW_PASSWORD_REQUIRED and SELECT_MFA_TYPE re-ask with the challenge's own parameters.
-    if (name === 'NEW_PASSWORD_REQUIRED' || name === 'SELECT_MFA_TYPE' || name === 'MFA_SETUP') return loginView(page, request, { error: failureText(page.t, err), username });
-    return again(failureText(page.t, err));
+    return again(failureText(page.t, err), name === 'MFA_SETUP' ? { totpSecret: form.secret ?? '' } : {});
   }
 }
 
