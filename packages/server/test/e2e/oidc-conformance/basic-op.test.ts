@@ -11,6 +11,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { databaseKinds } from '../../support/postgres.js';
@@ -59,7 +60,8 @@ for (const kind of databaseKinds) {
       assert.equal(claims.nonce, nonce);
       assert.equal(claims['cognito:username'], USER);
       assert.equal(claims.token_use, 'id');
-      assert.equal(typeof claims.at_hash, 'string');
+      // OpenID Connect Core §3.1.3.6: the left half of SHA-256 of the access token.
+      assert.equal(claims.at_hash, createHash('sha256').update(tokens.access_token).digest().subarray(0, 16).toString('base64url'));
       assert.equal(tokens.token_type.toLowerCase(), 'bearer');
       assert.ok(tokens.expires_in! > 0);
       assert.ok(tokens.refresh_token);
@@ -75,6 +77,32 @@ for (const kind of databaseKinds) {
       assert.equal(params.get('error'), 'invalid_request');
       assert.equal(params.get('state'), 'st-missing');
       assert.equal(params.get('code'), null);
+    });
+
+    it('oidcc-server, token endpoint answer: JSON with Cache-Control no-store and Pragma no-cache (RFC 6749 §5.1), token_type Bearer', async () => {
+      const browser = new FormClient(fx.server.url);
+      const run = await authorize(spa, browser);
+      const res = await fetch(spa.serverMetadata().token_endpoint!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: fx.spa.id, code: run.callback.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: run.verifier }),
+      });
+      assert.equal(res.status, 200);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+      assert.match(res.headers.get('cache-control') ?? '', /no-store/);
+      assert.equal(res.headers.get('pragma'), 'no-cache');
+      const body = (await res.json()) as Record<string, unknown>;
+      assert.equal(body.token_type, 'Bearer');
+      for (const field of ['access_token', 'id_token', 'refresh_token', 'expires_in']) assert.ok(body[field] !== undefined, field);
+    });
+
+    it('oidcc-server, state: the state comes back byte for byte, spaces, &, = and non-ASCII included', async () => {
+      const state = 'a b&c=d/é?ü+%20';
+      const browser = new FormClient(fx.server.url);
+      const url = oidc.buildAuthorizationUrl(spa, { redirect_uri: CALLBACK, scope: 'openid', state, code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+      const run = await drive(browser, url.href, { verifier: '', state });
+      assert.equal(run.callback.searchParams.get('state'), state);
+      assert.ok(run.callback.searchParams.get('code'));
     });
 
     it('oidcc-idtoken-signature and kid: the ID token is RS256, its kid names a JWKS key, and that key verifies it', async () => {
@@ -253,7 +281,7 @@ for (const kind of databaseKinds) {
       assert.equal(tokens.claims()!.auth_time, first.tokens.claims()!.auth_time);
     });
 
-    it('oidcc-unknown-parameter-ignored: an unknown authorization parameter changes nothing', async () => {
+    it('oidcc-ensure-request-with-unknown-parameter-succeeds: an unknown authorization parameter changes nothing', async () => {
       const { run, tokens } = await signIn({ extra_parameter_sent_by_the_suite: 'xyz' });
       assert.ok(run.loginShown);
       assert.equal(tokens.claims()!['cognito:username'], USER);
@@ -330,7 +358,7 @@ for (const kind of databaseKinds) {
       assert.equal(tokens.claims()!.email, ATTRIBUTES.email);
     });
 
-    it('oidcc-client-secret-post: a confidential client authenticates at the token endpoint with client_secret_post', async () => {
+    it('oidcc-server-client-secret-post: a confidential client authenticates at the token endpoint with client_secret_post', async () => {
       const post = await fx.rp(fx.web, 'post');
       const { tokens } = await signIn({}, post);
       assert.equal(tokens.claims()!.aud, fx.web.id);
@@ -343,7 +371,7 @@ for (const kind of databaseKinds) {
       assert.equal(tokens.claims()!.aud, fx.web.id);
     });
 
-    it('oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported: a request object is cleanly refused with request_not_supported', async () => {
+    it('oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported and oidcc-ensure-request-object-with-redirect-uri: a request object (with a redirect_uri inside) is cleanly refused with request_not_supported', async () => {
       const browser = new FormClient(fx.server.url);
       const body = Buffer.from(JSON.stringify({ client_id: fx.spa.id, redirect_uri: CALLBACK, response_type: 'code', scope: 'openid' })).toString('base64url');
       const url = oidc.buildAuthorizationUrl(spa, { redirect_uri: CALLBACK, scope: 'openid', state: 'st-r', request: `eyJhbGciOiJub25lIn0.${body}.`, code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
@@ -382,7 +410,7 @@ for (const kind of databaseKinds) {
       await assert.rejects(oidc.refreshTokenGrant(other, tokens.refresh_token!), (e: Error & { error?: string }) => e.error === 'invalid_grant');
     });
 
-    it('oidcc-pkce (valid PKCE): the S256 verifier redeems the code; a wrong verifier is invalid_grant', async () => {
+    it('oidcc-ensure-request-with-valid-pkce-succeeds: the S256 verifier redeems the code; a wrong verifier is invalid_grant', async () => {
       const browser = new FormClient(fx.server.url);
       const run = await authorize(spa, browser);
       await assert.rejects(exchange(spa, { ...run, verifier: oidc.randomPKCECodeVerifier() }), (e: Error & { error?: string }) => e.error === 'invalid_grant');
