@@ -89,7 +89,9 @@ const PHONE_CLAIMS = new Set(['phone_number', 'phone_number_verified']);
  * "userInfo endpoint" and "Scopes"): with `openid` alone, every attribute the client can read; with
  * `email`, `phone` or `profile` as well, only what those name — `email` → email, email_verified;
  * `phone` → phone_number, phone_number_verified; `profile` → every other attribute, custom ones
- * included — always within what the client can read.
+ * included, except `address`: the guide's list for `openid profile` is OpenID's profile claims
+ * plus custom attributes, and Cognito has no `address` scope, so only `openid` alone shows it —
+ * always within what the client can read.
  */
 export function scopedAttributeClaims(user: User, client: AppClient, scopes: readonly string[]): Record<string, unknown> {
   const all = attributeClaims(user, client);
@@ -99,7 +101,7 @@ export function scopedAttributeClaims(user: User, client: AppClient, scopes: rea
   if (!email && !phone && !profile) return all;
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(all)) {
-    const allowed = EMAIL_CLAIMS.has(name) ? email : PHONE_CLAIMS.has(name) ? phone : profile;
+    const allowed = EMAIL_CLAIMS.has(name) ? email : PHONE_CLAIMS.has(name) ? phone : name !== 'address' && profile;
     if (allowed) out[name] = value;
   }
   return out;
