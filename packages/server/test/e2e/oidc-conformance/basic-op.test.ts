@@ -20,11 +20,17 @@ import { ATTRIBUTES, CALLBACK, FormClient, USER, attributeClaimNames, authorize,
 
 const EMAIL_CLAIMS = ['email', 'email_verified'];
 const PHONE_CLAIMS = ['phone_number', 'phone_number_verified'];
-/** Cognito's `profile` scope: every other attribute the client can read (address included). */
+/**
+ * Cognito's `profile` scope (developer guide, "The user attributes endpoint"): OpenID's profile
+ * claims and custom attributes — every attribute but email, phone and address.
+ */
 const PROFILE_CLAIMS = Object.keys(ATTRIBUTES)
-  .filter((n) => !EMAIL_CLAIMS.includes(n) && !PHONE_CLAIMS.includes(n))
+  .filter((n) => !EMAIL_CLAIMS.includes(n) && !PHONE_CLAIMS.includes(n) && n !== 'address')
   .sort();
+/** Every attribute: what `openid` alone gives. */
 const ALL_CLAIMS = Object.keys(ATTRIBUTES).sort();
+/** Every scope Cognito has: all but address, which has no scope. */
+const ALL_SCOPED_CLAIMS = ALL_CLAIMS.filter((n) => n !== 'address');
 
 for (const kind of databaseKinds) {
   describe(`OIDF Basic OP modules (${kind})`, () => {
@@ -173,11 +179,9 @@ for (const kind of databaseKinds) {
       return { idToken: attributeClaimNames(tokens.claims()!), userInfo: attributeClaimNames(info), info, tokens };
     }
 
-    it('oidcc-scope-profile: Cognito gives every attribute that is neither email nor phone (name, given_name, address, locale …)', async () => {
-      const { idToken, userInfo, tokens } = await claimsFor('openid profile');
+    it('oidcc-scope-profile: Cognito gives OpenID\'s profile claims and custom attributes (name, given_name, locale …), not email, phone or address', async () => {
+      const { idToken, userInfo } = await claimsFor('openid profile');
       assert.deepEqual(idToken, PROFILE_CLAIMS);
-      // OpenID Connect Core §5.1.1: address is an object; Cognito puts the attribute in `formatted`.
-      assert.deepEqual(tokens.claims()!.address, { formatted: ATTRIBUTES.address });
       assert.deepEqual(userInfo, PROFILE_CLAIMS);
     });
 
@@ -195,21 +199,24 @@ for (const kind of databaseKinds) {
       assert.equal(info.phone_number, ATTRIBUTES.phone_number);
     });
 
-    it('oidcc-scope-address: Cognito has no address scope (invalid_scope at the redirect URI); the address attribute comes with profile', async () => {
+    it('oidcc-scope-address: Cognito has no address scope (invalid_scope at the redirect URI); the address attribute comes only with openid alone', async () => {
       const browser = new FormClient(fx.server.url);
       const url = oidc.buildAuthorizationUrl(spa, { redirect_uri: CALLBACK, scope: 'openid address', state: 'st-a', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
       const res = await browser.get(url.href);
       const params = redirectParams(res.location);
       assert.equal(params.get('error'), 'invalid_scope');
       assert.equal(params.get('state'), 'st-a');
-      const { tokens } = await signIn({ scope: 'openid profile' });
-      assert.ok(tokens.claims()!.address !== undefined);
+      const { tokens } = await signIn({ scope: 'openid' });
+      // OpenID Connect Core §5.1.1: address is an object; Cognito puts the attribute in `formatted`.
+      assert.deepEqual(tokens.claims()!.address, { formatted: ATTRIBUTES.address });
+      const info = await oidc.fetchUserInfo(spa, tokens.access_token, tokens.claims()!.sub);
+      assert.ok(info.address !== undefined);
     });
 
-    it('oidcc-scope-all: Cognito\'s every standard scope (openid email phone profile) gives every attribute; with address added it is invalid_scope', async () => {
+    it('oidcc-scope-all: Cognito\'s every standard scope (openid email phone profile) gives every attribute but address; with address added it is invalid_scope', async () => {
       const { idToken, userInfo } = await claimsFor('openid email phone profile');
-      assert.deepEqual(idToken, ALL_CLAIMS);
-      assert.deepEqual(userInfo, ALL_CLAIMS);
+      assert.deepEqual(idToken, ALL_SCOPED_CLAIMS);
+      assert.deepEqual(userInfo, ALL_SCOPED_CLAIMS);
       const browser = new FormClient(fx.server.url);
       const url = oidc.buildAuthorizationUrl(spa, { redirect_uri: CALLBACK, scope: 'openid address email phone profile', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
       assert.equal(redirectParams((await browser.get(url.href)).location).get('error'), 'invalid_scope');
@@ -217,8 +224,8 @@ for (const kind of databaseKinds) {
 
     it('oidcc-ensure-other-scope-order-succeeds: the scopes in another order grant the same claims', async () => {
       const { idToken, userInfo } = await claimsFor('profile phone email openid');
-      assert.deepEqual(idToken, ALL_CLAIMS);
-      assert.deepEqual(userInfo, ALL_CLAIMS);
+      assert.deepEqual(idToken, ALL_SCOPED_CLAIMS);
+      assert.deepEqual(userInfo, ALL_SCOPED_CLAIMS);
     });
 
     it('Cognito: openid alone gives every attribute the client can read, in the ID token and from userInfo', async () => {
