@@ -16,7 +16,7 @@ import * as oidc from 'openid-client';
 import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
 import { databaseKinds } from '../../support/postgres.js';
 import { formsOf, redirectParams } from '../hosted-ui/support.js';
-import { ATTRIBUTES, CALLBACK, FormClient, USER, attributeClaimNames, authorize, decode, drive, exchange, startConformance, type Conformance } from './support.js';
+import { ATTRIBUTES, CALLBACK, FormClient, PASSWORD, USER, attributeClaimNames, authorize, decode, drive, exchange, startConformance, type Conformance } from './support.js';
 
 const EMAIL_CLAIMS = ['email', 'email_verified'];
 const PHONE_CLAIMS = ['phone_number', 'phone_number_verified'];
@@ -286,6 +286,29 @@ for (const kind of databaseKinds) {
       assert.equal(again.loginShown, false);
       const tokens = await exchange(spa, again, { maxAge: 10000 });
       assert.equal(tokens.claims()!.auth_time, first.tokens.claims()!.auth_time);
+    });
+
+    it('max_age with prompt=none: a session older than max_age is login_required, not a code (OpenID Connect Core §3.1.2.1)', async () => {
+      const first = await signIn();
+      fx.server.clock.advance(2_000);
+      const url = oidc.buildAuthorizationUrl(spa, { redirect_uri: CALLBACK, scope: 'openid', prompt: 'none', max_age: '1', state: 'st-ma', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+      const params = redirectParams((await first.browser.get(url.href)).location);
+      assert.equal(params.get('error'), 'login_required');
+      assert.equal(params.get('state'), 'st-ma');
+    });
+
+    it('oidcc-server after a wrong password: the request (state, nonce, PKCE, language) survives the error page', async () => {
+      const browser = new FormClient(fx.server.url);
+      const verifier = oidc.randomPKCECodeVerifier();
+      const url = oidc.buildAuthorizationUrl(spa, { redirect_uri: CALLBACK, scope: 'openid', state: 'st-w', nonce: 'n-w', ui_locales: 'fr', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+      const login = await browser.follow(url.href);
+      const wrong = await browser.submit(login, { username: USER, password: 'Wr0ng-Horse!!' });
+      assert.equal(wrong.status, 400);
+      assert.match(wrong.body, /<html lang="fr"/);
+      const done = await browser.submit(wrong, { username: USER, password: PASSWORD });
+      assert.equal(done.status, 302);
+      const tokens = await exchange(spa, { callback: new URL(done.location!), loginShown: true, verifier, state: 'st-w' }, { expectedNonce: 'n-w' });
+      assert.equal(tokens.claims()!.nonce, 'n-w');
     });
 
     it('oidcc-ensure-request-with-unknown-parameter-succeeds: an unknown authorization parameter changes nothing', async () => {
