@@ -330,6 +330,11 @@ for (const kind of databaseKinds) {
       assert.equal(formsOf(run.loginPage!.body)[0]?.fields.username, USER);
       const hinted = await new FormClient(fx.server.url).follow(oidc.buildAuthorizationUrl(spa, { redirect_uri: CALLBACK, scope: 'openid', login_hint: 'someone@example.com', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' }).href);
       assert.equal(formsOf(hinted.body)[0]?.fields.username, 'someone@example.com');
+      // The hint is text in an attribute, never markup.
+      const hostile = '"><script>alert(1)</script>';
+      const escaped = await new FormClient(fx.server.url).follow(oidc.buildAuthorizationUrl(spa, { redirect_uri: CALLBACK, scope: 'openid', login_hint: hostile, code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' }).href);
+      assert.doesNotMatch(escaped.body, /<script>alert/);
+      assert.equal(formsOf(escaped.body)[0]?.fields.username, hostile);
     });
 
     it('oidcc-ui-locales: ui_locales=fr shows the login page in French and signs in; an unknown locale falls back to English', async () => {
@@ -375,6 +380,41 @@ for (const kind of databaseKinds) {
       assert.equal(res.location, undefined);
       assert.doesNotMatch(res.body, /attacker\.example/);
       assert.equal(formsOf(res.body).length, 0);
+    });
+
+    it('oidcc-ensure-redirect-uri-in-authorization-request: no redirect_uri gets our error page (400), never a redirect', async () => {
+      const browser = new FormClient(fx.server.url);
+      const query = new URLSearchParams({ client_id: fx.spa.id, response_type: 'code', scope: 'openid', state: 'st', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' });
+      const res = await browser.get(`/oauth2/authorize?${query}`);
+      assert.equal(res.status, 400);
+      assert.equal(res.location, undefined);
+    });
+
+    it('the code exchange must name the authorization request\'s redirect_uri (RFC 6749 §4.1.3): without it, or with another, invalid_grant', async () => {
+      const browser = new FormClient(fx.server.url);
+      const token = spa.serverMetadata().token_endpoint!;
+      for (const redirect of [undefined, `${CALLBACK}/other`]) {
+        const run = await authorize(spa, browser);
+        const form: Record<string, string> = { grant_type: 'authorization_code', client_id: fx.spa.id, code: run.callback.searchParams.get('code')!, code_verifier: run.verifier };
+        if (redirect) form.redirect_uri = redirect;
+        const res = await fetch(token, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form) });
+        assert.equal(res.status, 400, String(redirect));
+        assert.match(((await res.json()) as { error: string }).error, /^invalid_(grant|request)$/);
+      }
+    });
+
+    it('a confidential client\'s code is not redeemed without its secret: invalid_client (RFC 6749 §5.2: 400, or 401 only when an Authorization header failed)', async () => {
+      const browser = new FormClient(fx.server.url);
+      const run = await authorize(web, browser);
+      const res = await fetch(web.serverMetadata().token_endpoint!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: fx.web.id, code: run.callback.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: run.verifier }),
+      });
+      assert.equal(res.status, 400);
+      assert.equal(((await res.json()) as { error: string }).error, 'invalid_client');
+      // The code itself is still good for the client that can prove itself.
+      assert.ok((await exchange(web, run)).access_token);
     });
 
     it('oidcc-ensure-post-request-succeeds: the authorization request POSTed as a form signs in like the GET', async () => {

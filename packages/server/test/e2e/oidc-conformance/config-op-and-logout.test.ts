@@ -207,14 +207,27 @@ for (const kind of databaseKinds) {
       assert.ok(await sessionLives(browser));
     });
 
-    it('oidcc-rp-initiated-logout-modified-id-token-hint (Cognito ignores id_token_hint): a tampered hint changes nothing; the registered logout_uri still decides', async () => {
-      const { browser, tokens } = await signedIn();
-      const [h, p, s] = tokens.id_token!.split('.');
-      const tampered = `${h}.${p}.${s!.slice(0, -4)}AAAA`;
-      const res = await browser.get(oidc.buildEndSessionUrl(spa, { id_token_hint: tampered, logout_uri: LOGOUT }).href);
-      assert.equal(res.status, 302);
-      assert.equal(res.location, LOGOUT);
-      assert.equal(await sessionLives(browser), false);
+    it('oidcc-rp-initiated-logout-no-id-token-hint, -bad-id-token-hint, -modified-id-token-hint, -no-state (Cognito ignores id_token_hint and returns no state): the registered logout_uri alone decides', async () => {
+      const hints = (idToken: string): Array<string | undefined> => {
+        const [h, p, s] = idToken.split('.');
+        return [undefined, 'not-a-jwt', `${h}.${p}.${s!.slice(0, -4)}AAAA`];
+      };
+      for (const which of [0, 1, 2]) {
+        const { browser, tokens } = await signedIn();
+        const hint = hints(tokens.id_token!)[which];
+        const res = await browser.get(oidc.buildEndSessionUrl(spa, { logout_uri: LOGOUT, ...(hint !== undefined ? { id_token_hint: hint } : {}) }).href);
+        assert.equal(res.status, 302, String(hint));
+        assert.equal(res.location, LOGOUT);
+        assert.equal(await sessionLives(browser), false);
+      }
+    });
+
+    it('oidcc-rp-initiated-logout-only-state: a state without client_id is our error page and signs nobody out', async () => {
+      const { browser } = await signedIn();
+      const res = await browser.get(`${doc.end_session_endpoint as string}?state=only-state`);
+      assert.equal(res.status, 400);
+      assert.equal(res.location, undefined);
+      assert.ok(await sessionLives(browser));
     });
 
     it('Cognito: post_logout_redirect_uri is not its parameter; /logout never redirects to it, registered or not', async () => {
