@@ -11,6 +11,7 @@
 import assert from 'node:assert/strict';
 import { CreateUserPoolClientCommand, type CreateUserPoolClientCommandInput } from '@aws-sdk/client-cognito-identity-provider';
 import * as oidc from 'openid-client';
+import type { Config } from '../../../src/index.js';
 import type { TestServer } from '../../support/server.js';
 import { startTestServer } from '../../support/server.js';
 import { CALLBACK, FormClient, LOGOUT, PASSWORD, newUser, oauthApp, type PageResponse } from '../hosted-ui/support.js';
@@ -77,8 +78,9 @@ async function addClient(server: TestServer, poolId: string, input: Partial<Crea
   return { id: c.ClientId!, ...(c.ClientSecret ? { secret: c.ClientSecret } : {}) };
 }
 
-export async function startConformance(kind: 'sqlite' | 'postgres'): Promise<Conformance> {
-  const server = await startTestServer(kind, { issuerStyle: 'public-url' });
+/** `overrides` go to the server (e.g. `tlsDev`: then the relying party gets no allowance for plain HTTP). */
+export async function startConformance(kind: 'sqlite' | 'postgres', overrides: Partial<Config> = {}): Promise<Conformance> {
+  const server = await startTestServer(kind, { issuerStyle: 'public-url', ...overrides });
   const app = await oauthApp(server, { PoolName: 'conformance' }, { AllowedOAuthScopes: SCOPES, ExplicitAuthFlows: ['ALLOW_REFRESH_TOKEN_AUTH', 'ALLOW_USER_SRP_AUTH'] });
   const poolId = app.poolId;
   const spa = { id: app.clientId };
@@ -99,7 +101,7 @@ export async function startConformance(kind: 'sqlite' | 'postgres'): Promise<Con
       const clientAuth = client.secret ? (auth === 'basic' ? oidc.ClientSecretBasic(client.secret) : oidc.ClientSecretPost(client.secret)) : oidc.None();
       // Real discovery: openid-client fetches <issuer>/.well-known/openid-configuration and checks that
       // the document's issuer is exactly the URL it asked (OpenID Connect Discovery §4.3).
-      const config = await oidc.discovery(new URL(issuer), client.id, client.secret, clientAuth, { execute: [oidc.allowInsecureRequests] });
+      const config = await oidc.discovery(new URL(issuer), client.id, client.secret, clientAuth, server.tls ? {} : { execute: [oidc.allowInsecureRequests] });
       // ID tokens from the token endpoint are verified against the JWKS too, not only their claims.
       oidc.enableNonRepudiationChecks(config);
       return config;
