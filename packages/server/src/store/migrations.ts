@@ -511,8 +511,8 @@ const migrations: Record<string, Migration> = {
         .execute();
       await db.schema.createIndex('terms_client_name').unique().on('terms').columns(['client_id', 'name']).execute();
       await db.schema.createIndex('terms_pool').on('terms').columns(['pool_id', 'id']).execute();
-      },
     },
+  },
   '0012_oauth_grants': {
     async up(db: Kysely<any>) {
       // Authorization codes (issue 12): stored as the SHA-256 of the code, redeemed once (redeemed_at

@@ -356,6 +356,13 @@ for (const kind of databaseKinds) {
           // Rows the API writes on paths too long to drive here: a pending email change, an old password.
           await db.insertInto('pending_attributes').values({ user_id: user.sub, pool_id: pool.id, name: 'email', value: `new-${name}@example.com`, created_at: clock.now() }).execute();
           await db.insertInto('password_history').values({ user_id: user.sub, seq: 1, pool_id: pool.id, password_hash: '$argon2id$v=19$old', created_at: clock.now() }).execute();
+          // issue 12: an unredeemed authorization code and a hosted-UI session of the user.
+          const at = clock.now();
+          await db.insertInto('authorization_codes').values({
+            code_hash: unique(`code-${name}`), pool_id: pool.id, client_id: client.id, user_id: user.sub, redirect_uri: 'https://app.example/cb', scopes: 'openid',
+            nonce: null, code_challenge: null, auth_time: Math.floor(at / 1000), amr: null, hosted_session_id: null, created_at: at, expires_at: at + 300_000, redeemed_at: null, family_id: null,
+          }).execute();
+          await db.insertInto('hosted_sessions').values({ id_hash: unique(`session-${name}`), pool_id: pool.id, user_id: user.sub, client_id: client.id, amr: '["pwd"]', auth_time: at, created_at: at, expires_at: at + 3_600_000 }).execute();
         }
         await db.insertInto('recovery_requests').values({ key: unique('decoy'), pool_id: pool.id, kind: 'code', purpose: 'forgot_password', value: 'x', created_at: clock.now() }).execute();
         await createUserPoolDomain(cognate, { UserPoolId: pool.id, Domain: unique('domain') });

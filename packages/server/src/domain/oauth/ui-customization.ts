@@ -2,7 +2,8 @@
  * Classic hosted-UI branding: SetUICustomization and GetUICustomization. A pool has a default
  * (ClientId `ALL`, or none given) and each app client may have its own; a client with its own no
  * longer falls back to the default (developer guide, "Customizing the built-in sign-in and sign-up
- * webpages"). CSS and logo are set together: each call replaces both. The pool must have a domain.
+ * webpages"). CSS and logo are set together: each call replaces both. The pool must have a domain,
+ * for GetUICustomization too.
  *
  * The logo is PNG or JPEG of at most 100 KB. Cognito serves it from a CDN URL (`ImageUrl`); Cognate
  * answers `<publicUrl>/ui-customization/<poolId>/<ALL|clientId>/logo?v=<CSSVersion>` and the
@@ -62,10 +63,15 @@ async function targetOf(cognate: Ports<'pools' | 'clients'>, poolId: string, cli
   return { poolId: pool.id, target: client.id, clientId: client.id };
 }
 
-export async function setUiCustomization(cognate: Ports<'clients' | 'clock' | 'pools' | 'store'>, input: SetUiCustomizationInput): Promise<UiCustomization> {
-  const { poolId, target, clientId } = await targetOf(cognate, input.UserPoolId, input.ClientId);
+/** Both calls need the pool to have a domain (Cognito refuses GetUICustomization too once the domain is gone). */
+async function assertPoolHasDomain(cognate: Ports<'store'>, poolId: string): Promise<void> {
   const domains = await poolDomainFields(cognate, poolId);
   if (!domains.Domain && !domains.CustomDomain) throw errors.invalidParameter('There has to be an existing domain associated with this user pool');
+}
+
+export async function setUiCustomization(cognate: Ports<'clients' | 'clock' | 'pools' | 'store'>, input: SetUiCustomizationInput): Promise<UiCustomization> {
+  const { poolId, target, clientId } = await targetOf(cognate, input.UserPoolId, input.ClientId);
+  await assertPoolHasDomain(cognate, poolId);
   // Kept as given (GetUICustomization answers it back); the pages render sanitizeCss() of it.
   const css = input.CSS === undefined || input.CSS.trim() === '' ? null : input.CSS;
   if (css !== null) parseCustomizationCss(css);
@@ -101,6 +107,7 @@ export async function setUiCustomization(cognate: Ports<'clients' | 'clock' | 'p
  */
 export async function getUiCustomization(cognate: Ports<'clients' | 'pools' | 'store'>, input: { UserPoolId: string; ClientId?: string }): Promise<UiCustomization | { poolId: string; target: string }> {
   const { poolId, target } = await targetOf(cognate, input.UserPoolId, input.ClientId);
+  await assertPoolHasDomain(cognate, poolId);
   return (await effectiveUiCustomization(cognate, poolId, target)) ?? { poolId, target };
 }
 

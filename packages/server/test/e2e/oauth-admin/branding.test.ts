@@ -66,6 +66,20 @@ for (const kind of databaseKinds) {
       assert.match(set.UICustomization?.ImageUrl ?? '', new RegExp(`/ui-customization/${poolId}/ALL/logo\\?v=`));
       assert.ok(set.UICustomization?.CreationDate instanceof Date);
 
+      // ImageUrl serves the logo (the hosted UI's /ui-customization/... route), as an image that runs nothing.
+      const imageUrl = new URL(set.UICustomization!.ImageUrl!);
+      const logo = await fetch(`${server.url}${imageUrl.pathname}${imageUrl.search}`);
+      assert.equal(logo.status, 200);
+      assert.equal(logo.headers.get('content-type'), 'image/png');
+      assert.equal(logo.headers.get('x-content-type-options'), 'nosniff');
+      assert.equal(logo.headers.get('content-security-policy'), "default-src 'none'");
+      assert.deepEqual(Buffer.from(await logo.arrayBuffer()), PNG);
+      for (const missing of [`/ui-customization/${poolId}/${a}/logo`, '/ui-customization/us-east-1_Nowhere00/ALL/logo', `/ui-customization/${poolId}/..%2F..%2Fetc/logo`, `/ui-customization/x'y/ALL/logo`]) {
+        const res = await fetch(`${server.url}${missing}`);
+        assert.equal(res.status, 404, missing);
+        await res.arrayBuffer();
+      }
+
       // No client-level settings: the client gets the pool's.
       const forA = await server.admin.send(new GetUICustomizationCommand({ UserPoolId: poolId, ClientId: a }));
       assert.equal(forA.UICustomization?.ClientId, 'ALL');
@@ -139,6 +153,8 @@ for (const kind of databaseKinds) {
       const noDomain = await newPool(false);
       const e = await failure(() => server.admin.send(new SetUICustomizationCommand({ UserPoolId: noDomain, CSS })));
       assert.deepEqual(e, { name: 'InvalidParameterException', message: 'There has to be an existing domain associated with this user pool' });
+      const getNoDomain = await failure(() => server.admin.send(new GetUICustomizationCommand({ UserPoolId: noDomain })));
+      assert.deepEqual(getNoDomain, { name: 'InvalidParameterException', message: 'There has to be an existing domain associated with this user pool' });
       for (const call of [
         () => server.admin.send(new SetUICustomizationCommand({ UserPoolId: 'us-east-1_Nowhere00', CSS })),
         () => server.admin.send(new GetUICustomizationCommand({ UserPoolId: 'us-east-1_Nowhere00' })),

@@ -6,5 +6,6 @@ import type { HostedPage } from '../page.js';
 import { errorPage } from './error.js';
 import { signInPages } from './sign-in.js';
 import { logoutPage } from './logout.js';
+import { uiLogoPage } from './ui-logo.js';
 
-export const PAGES: readonly HostedPage[] = [signInPages, logoutPage, errorPage];
+export const PAGES: readonly HostedPage[] = [signInPages, logoutPage, errorPage, uiLogoPage];
