@@ -417,7 +417,9 @@ for (const kind of databaseKinds) {
       assert.ok((await exchange(web, run)).access_token);
     });
 
-    it('oidcc-ensure-post-request-succeeds: the authorization request POSTed as a form signs in like the GET', async () => {
+    // Cognito documents GET only for /oauth2/authorize; OpenID Connect Core §3.1.2.1 requires POST
+    // too, and answering it costs no client anything, so here Cognate follows OpenID.
+    it('oidcc-ensure-post-request-succeeds (beyond Cognito, which documents GET only): the authorization request POSTed as a form signs in like the GET', async () => {
       const browser = new FormClient(fx.server.url);
       const verifier = oidc.randomPKCECodeVerifier();
       const url = oidc.buildAuthorizationUrl(spa, { redirect_uri: CALLBACK, scope: 'openid email', state: 'st-post', nonce: 'n-post', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
