@@ -206,7 +206,7 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const api = awsJsonListener(cognate, metrics);
   const verify = verifyListener(cognate);
   const query = queryListener(cognate);
-  const oauthToken = tokenListener(cognate);
+  const oauthToken = tokenListener(cognate, (outcome, started) => metrics.observe('oauth2.token', outcome, started));
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     // awsJson POSTs go straight to the API, the identity verifier's to it and form-encoded POSTs (the
     // query protocol: STS, IAM roles) to handleQuery, all through withBody; everything else goes to Hono.

@@ -112,8 +112,9 @@ export async function checkAuthorizationCode(
   if (p.redirectUri === undefined || p.redirectUri !== row.redirect_uri) throw invalidGrant();
   if (row.code_challenge !== null) {
     if (p.codeVerifier === undefined || !verifierMatches(p.codeVerifier, row.code_challenge)) throw invalidGrant();
-  } else if (p.codeVerifier !== undefined) {
-    // A verifier for a code issued without a challenge is a downgrade attempt (RFC 9700 §2.1.1).
+  } else if (p.codeVerifier !== undefined || p.client.secret === undefined) {
+    // A verifier for a code issued without a challenge is a downgrade attempt (RFC 9700 §2.1.1);
+    // a public client's code always needs PKCE (security.md P18; the authorize endpoint asks it first).
     throw invalidGrant();
   }
   return {

@@ -12,6 +12,9 @@ import { ADMIN_SCOPE, rotatesRefreshTokens } from '../tokens.js';
 import type { UserPool } from '../user-pools.js';
 import { checkAuthorizationCode, redeemAuthorizationCode } from './authorization-codes.js';
 import { oauthError } from './errors.js';
+import { customScopes, isStandardScope } from './scopes.js';
+import { TtlCache } from '../cache.js';
+import { CONFIG_CACHE_MS } from '../user-pools.js';
 import { issueMachineToken, type OAuthTokenResponse } from './oauth-tokens.js';
 
 type GrantPorts = Ports<'clock' | 'keys' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>;
@@ -103,20 +106,27 @@ async function refreshTokenGrant(cognate: GrantPorts, r: TokenRequest): Promise<
   }
 }
 
-const STANDARD_SCOPES = new Set(['openid', 'email', 'phone', 'profile', ADMIN_SCOPE]);
-
-/** A resource server's scope, `<identifier>/<scope>` (the only kind a machine token carries). */
-export const isCustomScope = (scope: string) => !STANDARD_SCOPES.has(scope) && scope.includes('/');
+/**
+ * The pools' custom scopes, read at most every CONFIG_CACHE_MS per pool and node: client_credentials
+ * is the hot path, and a resource-server change, like any configuration change, takes a moment to
+ * be seen everywhere (cache.ts).
+ */
+const poolCustomScopes = new TtlCache<Set<string>>(CONFIG_CACHE_MS, 1000);
 
 /**
  * RFC 6749 §4.4: a machine token for a client with a secret and the client_credentials flow.
- * `scope` asks for some of the client's custom scopes (others are ignored, as the developer
- * guide's token endpoint says); without it the token gets all of them. None left: invalid_scope.
+ * Scopes as scopes.ts's scopesForRequest() decides them for client_credentials (the same rule as
+ * the authorize endpoint's): without `scope`, every custom scope the client is allowed that still
+ * exists; with it, exactly those asked, each of which must be such a scope, else invalid_scope.
+ * Read here through a short cache (the hot path).
  */
 async function clientCredentialsGrant(cognate: GrantPorts, r: TokenRequest): Promise<OAuthTokenResponse> {
   if (!flows(r.client).includes('client_credentials') || r.client.secret === undefined) throw oauthError('unauthorized_client');
-  const allowed = (r.client.settings.AllowedOAuthScopes ?? []).filter(isCustomScope);
-  const requested = r.scope === undefined ? allowed : [...new Set(r.scope.split(' ').filter((s) => s !== ''))].filter((s) => allowed.includes(s));
-  if (requested.length === 0) throw oauthError('invalid_scope');
+  const existing = await poolCustomScopes.get(r.pool.id, () => customScopes(cognate, r.pool.id));
+  const allowed = r.client.settings.AllowedOAuthScopes ?? [];
+  const grantable = (s: string) => allowed.includes(s) && !isStandardScope(s) && existing.has(s);
+  const asked = r.scope === undefined ? [] : [...new Set(r.scope.split(' ').filter((s) => s !== ''))];
+  const requested = asked.length === 0 ? [...new Set(allowed.filter(grantable))] : asked;
+  if (requested.length === 0 || !requested.every(grantable)) throw oauthError('invalid_scope');
   return issueMachineToken(cognate, { pool: r.pool, client: r.client, scopes: requested, ...(r.clientMetadata ? { clientMetadata: r.clientMetadata } : {}) });
 }

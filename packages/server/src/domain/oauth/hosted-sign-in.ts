@@ -53,6 +53,15 @@ function withSecretHash(client: AppClient, username: string, params: Params): Pa
   return client.secret ? { ...params, SECRET_HASH: secretHash(client.secret, username, client.id) } : params;
 }
 
+/**
+ * Ends a sign-in another page proved (the sign-up page's confirmation, a confirmed forgotten
+ * password — Cognito signs the person in after those): PostAuthentication and a new hosted session,
+ * exactly as the pipeline's end does.
+ */
+export async function finishHostedSignIn(cognate: Cognate, pool: UserPool, client: AppClient, user: User, previousSecret: string | undefined, amr: readonly string[] = ['pwd']): Promise<HostedSignedIn> {
+  return hostedEnd(previousSecret, amr)(cognate, pool, client, user, {});
+}
+
 /** The username and password form. `previousSecret` is the browser's cookie, whose session a sign-in replaces. */
 export async function hostedPasswordSignIn(cognate: Cognate, pool: UserPool, client: AppClient, input: { username: string; password: string; previousSecret?: string | undefined }): Promise<HostedStep> {
   if (input.username === '' || input.password === '') throw errors.notAuthorized('Incorrect username or password.');

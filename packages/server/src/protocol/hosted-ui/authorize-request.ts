@@ -12,6 +12,7 @@
 import type { Cognate } from '../../domain/cognate.js';
 import { resolveOAuthClient, type OAuthParty } from '../../domain/oauth/clients.js';
 import { callbackFor } from '../../domain/oauth/redirect-uris.js';
+import { scopesForRequest } from '../../domain/oauth/scopes.js';
 import type { Messages } from './i18n/index.js';
 
 export interface AuthorizeRequest {
@@ -70,10 +71,10 @@ export async function parseAuthorizeRequest(cognate: Cognate, get: Params, host:
   // Implicit only for clients that allow it (security.md P20).
   if (!flows.includes(responseType === 'code' ? 'code' : 'implicit')) return fail('unauthorized_client', `the client is not allowed the ${responseType} response type`);
 
-  const allowed = settings.AllowedOAuthScopes ?? [];
-  const asked = get('scope');
-  const scopes = asked === undefined || asked.trim() === '' ? [...allowed] : [...new Set(asked.split(/[ +]+/).filter(Boolean))];
-  if (scopes.some((s) => !allowed.includes(s))) return fail('invalid_scope', 'a requested scope is not allowed for this client');
+  // Scopes: those asked for, each allowed to the client and still existing; none asked = all allowed (domain/oauth/scopes.ts).
+  const granted = await scopesForRequest(cognate, party.pool.id, settings.AllowedOAuthScopes, get('scope')?.split(/[ +]+/), responseType === 'code' ? 'code' : 'implicit');
+  if ('error' in granted) return fail('invalid_scope', `the scope ${granted.scope} is not allowed for this client`);
+  const scopes = granted.scopes;
 
   const providers = settings.SupportedIdentityProviders ?? [];
   const idp = get('identity_provider');

@@ -5,7 +5,8 @@
  */
 import { issueAuthorizationCode } from '../../domain/oauth/authorization-codes.js';
 import { issueImplicitTokens } from '../../domain/oauth/oauth-tokens.js';
-import type { HostedSession } from '../../domain/oauth/hosted-sessions.js';
+import { HOSTED_SESSION_SECONDS, type HostedSession } from '../../domain/oauth/hosted-sessions.js';
+import type { HostedSignedIn } from '../../domain/oauth/hosted-sign-in.js';
 import type { User } from '../../domain/users.js';
 import { withParams, type AuthorizeRequest } from './authorize-request.js';
 import type { PageRequest } from './page.js';
@@ -40,4 +41,14 @@ export async function completeAuthorization(page: PageRequest, request: Authoriz
     ...(request.codeChallenge !== undefined ? { codeChallenge: request.codeChallenge } : {}),
   });
   return page.redirect(withParams(request.redirectUri, { code, state: request.state }, false));
+}
+
+/**
+ * The end of a sign-in on any page: the browser gets the new session's cookie (a new value at
+ * every sign-in: P22), then the OAuth request's answer. A page that proved who the person is in its
+ * own way (sign-up confirmation) gets `signedIn` from finishHostedSignIn (domain/oauth/hosted-sign-in.ts).
+ */
+export async function finishSignIn(page: PageRequest, request: AuthorizeRequest, signedIn: HostedSignedIn): Promise<Response> {
+  page.setSessionCookie(signedIn.secret, HOSTED_SESSION_SECONDS);
+  return completeAuthorization(page, request, signedIn.user, signedIn.session);
 }

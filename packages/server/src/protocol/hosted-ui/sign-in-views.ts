@@ -66,6 +66,9 @@ function parseList(json: string | undefined): string[] {
   }
 }
 
+/** The challenge parameters the views show. */
+const DISPLAYED = ['CODE_DELIVERY_DESTINATION', 'requiredAttributes', 'MFAS_CAN_SETUP', 'MFAS_CAN_CHOOSE'] as const;
+
 export interface ChallengeViewInput {
   response: AuthResponse;
   username: string;
@@ -82,7 +85,9 @@ export async function challengeView(page: PageRequest, request: AuthorizeRequest
   const params = response.ChallengeParameters;
   const errors = input.error ? [input.error] : [];
   const status = input.error ? 400 : 200;
-  const hidden: Record<string, string | undefined> = { challenge: name, session: response.Session, username, params: JSON.stringify(params) };
+  // What a re-asked page needs to show again; nothing else of the parameters (userAttributes …) goes into the page.
+  const shown = Object.fromEntries(DISPLAYED.filter((k) => params[k] !== undefined).map((k) => [k, params[k]!]));
+  const hidden: Record<string, string | undefined> = { challenge: name, session: response.Session, username, params: JSON.stringify(shown) };
   const codeField = (fieldName: string) => field({ name: fieldName, label: t.code, autocomplete: 'one-time-code', inputmode: 'numeric', required: true, autofocus: true, maxlength: 8, ...(input.error ? { error: input.error } : {}) });
   const make = (body: Html, submit: string, extraHidden: Record<string, string | undefined> = {}) =>
     form({ action: loginAction(request), csrf: page.csrfToken(), submit, body, hidden: { ...hidden, ...extraHidden } });

@@ -21,16 +21,31 @@ const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 /** Whether a raw request is `POST /oauth2/token` (with or without a query string). */
 export const isTokenPath = (url: string | undefined) => url === '/oauth2/token' || (url?.startsWith('/oauth2/token?') ?? false);
 
-/** `POST /oauth2/token` on the node:http path: the body within the limit, then {@link handleTokenRequest}. */
-export function tokenListener(cognate: Cognate) {
+/**
+ * `POST /oauth2/token` on the node:http path: the body within the limit, then {@link handleTokenRequest}.
+ * `observe` gets the outcome (`ok` or the RFC 6749 error code) and the start time, for the metrics.
+ */
+export function tokenListener(cognate: Cognate, observe?: (outcome: string, started: bigint) => void) {
   return (req: IncomingMessage, res: ServerResponse): void => {
+    const started = process.hrtime.bigint();
     readBody(req, res, { limit: cognate.config.bodyLimitBytes, dialect: 'oauth', clock: cognate.clock }, (body) => {
-      handleTokenRequest(cognate, { headers: req.headers, body }).then(
-        (out) => sendRaw(req, res, cognate.clock, out),
-        (err: unknown) => sendRaw(req, res, cognate.clock, tokenFailure(cognate, err, false)),
-      );
+      const done = (out: RawAnswer) => {
+        observe?.(out.status === 200 ? 'ok' : outcomeOf(out), started);
+        sendRaw(req, res, cognate.clock, out);
+      };
+      handleTokenRequest(cognate, { headers: req.headers, body }).then(done, (err: unknown) => done(tokenFailure(cognate, err, false)));
     });
   };
+}
+
+function outcomeOf(out: RawAnswer): string {
+  if (out.status >= 500) return 'InternalErrorException';
+  try {
+    const error = (JSON.parse(out.body) as { error?: unknown }).error;
+    return typeof error === 'string' ? error : 'error';
+  } catch {
+    return 'error';
+  }
 }
 
 function answer(c: Context, out: RawAnswer): Response {

@@ -42,6 +42,11 @@ export function parseForm(body: Buffer | string): Map<string, string> {
 export interface PresentedClient {
   clientId: string | undefined;
   secret: string | undefined;
+  /**
+   * Basic credentials as sent, when form-decoding changed them: RFC 6749 §2.3.1 asks clients to
+   * form-encode id and secret, many (curl examples, SDK snippets) don't, and a secret may hold `+`.
+   */
+  rawSecret?: string;
   /** client_secret_basic: failures then answer 401 with WWW-Authenticate (RFC 6749 §5.2) */
   basic: boolean;
 }
@@ -61,18 +66,21 @@ export function presentedClient(headers: IncomingHttpHeaders, form: Map<string, 
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new OAuthError('invalid_client');
-  let clientId: string;
-  let secret: string;
+  const rawId = decoded.slice(0, colon);
+  const rawSecret = decoded.slice(colon + 1);
+  let clientId = rawId;
+  let secret = rawSecret;
   try {
-    clientId = formDecode(decoded.slice(0, colon));
-    secret = formDecode(decoded.slice(colon + 1));
+    // A client id is letters and digits: one with `%` was form-encoded.
+    if (rawId.includes('%')) clientId = formDecode(rawId);
+    secret = formDecode(rawSecret);
   } catch {
-    throw new OAuthError('invalid_client');
+    // Not valid form encoding: taken as sent.
   }
   // One authentication method per request (RFC 6749 §2.3); a body client_id may repeat the header's.
   if (bodySecret !== undefined) throw oauthError('invalid_request');
   if (bodyId !== undefined && bodyId !== clientId) throw new OAuthError('invalid_client');
-  return { clientId, secret: secret === '' ? undefined : secret, basic: true };
+  return { clientId, secret: secret === '' ? undefined : secret, ...(rawSecret !== secret ? { rawSecret } : {}), basic: true };
 }
 
 /**
@@ -84,7 +92,14 @@ export async function authenticateClient(cognate: Ports<'clients' | 'config' | '
   const party = await resolveOAuthClient(cognate, presented.clientId, host);
   if (!party) throw oauthError('invalid_client');
   const expected = party.client.secret;
-  if (expected !== undefined ? presented.secret === undefined || !constantTimeEqual(expected, presented.secret) : presented.secret !== undefined) throw oauthError('invalid_client');
+  if (expected === undefined) {
+    if (presented.secret !== undefined) throw oauthError('invalid_client');
+    return party;
+  }
+  // Both compared, in constant time each, whichever matches.
+  const decodedMatches = presented.secret !== undefined && constantTimeEqual(expected, presented.secret);
+  const rawMatches = presented.rawSecret !== undefined && constantTimeEqual(expected, presented.rawSecret);
+  if (!decodedMatches && !rawMatches) throw oauthError('invalid_client');
   return party;
 }
 

@@ -17,7 +17,7 @@ import {
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { nextCode, totp } from '../../support/mfa.js';
-import { CALLBACK, FormClient, PASSWORD, authorizeQuery, formsOf, newUser, oauthApp, redirectParams, signInThroughPages, type OAuthApp } from './support.js';
+import { CALLBACK, FormClient, PASSWORD, assertAccessibleMarkup, authorizeQuery, formsOf, newUser, oauthApp, redirectParams, signInThroughPages, type OAuthApp } from './support.js';
 
 const SMS_CONFIG = { SnsCallerArn: 'arn:aws:iam::000000000000:role/cognate-sms', ExternalId: 'cognate' };
 
@@ -27,6 +27,7 @@ for (const kind of databaseKinds) {
     let totpApp: OAuthApp;
     let smsApp: OAuthApp;
     let plain: OAuthApp;
+    let emailApp: OAuthApp;
     before(async () => {
       server = await startTestServer(kind);
       totpApp = await oauthApp(server, { PoolName: 'TOTP Shop' });
@@ -44,6 +45,10 @@ for (const kind of databaseKinds) {
       const { SecretCode } = await server.anonymous.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
       await server.anonymous.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totp(SecretCode!, server.clock.now()) }));
       await server.admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: smsApp.poolId, Username: 'sue', SMSMfaSettings: { Enabled: true, PreferredMfa: false }, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: false } }));
+      emailApp = await oauthApp(server);
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: emailApp.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true }, EmailMfaConfiguration: { Message: 'Your sign-in code is {####}', Subject: 'Sign-in' } }));
+      await newUser(server, emailApp.poolId, 'emma', { attributes: { email: 'emma@example.com', email_verified: 'true' } });
+      await server.admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: emailApp.poolId, Username: 'emma', EmailMfaSettings: { Enabled: true } }));
       plain = await oauthApp(server, { Schema: [{ Name: 'name', AttributeDataType: 'String', Required: true, Mutable: true }] });
       await newUser(server, plain.poolId, 'newbie', { temporary: true, attributes: { name: 'x' } });
       await newUser(server, plain.poolId, 'newbie2', { temporary: true, attributes: { name: 'y' } });
@@ -61,6 +66,7 @@ for (const kind of databaseKinds) {
       const svg = Buffer.from(/src="data:image\/svg\+xml;base64,([^"]+)"/.exec(setup.body)![1]!, 'base64').toString('utf8');
       assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
       assert.doesNotMatch(svg, /<script/i);
+      assertAccessibleMarkup(setup.body);
       const secret = /id="totp-secret">([A-Z2-7]+)</.exec(setup.body)?.[1];
       assert.ok(secret && secret.length >= 16, 'the key is shown for typing');
       const form = formsOf(setup.body)[0]!;
@@ -70,6 +76,7 @@ for (const kind of databaseKinds) {
       const wrong = await browser.submit(setup, { code: '000000' === totp(secret, server.clock.now()) ? '111111' : '000000' });
       assert.equal(wrong.status, 400);
       assert.match(wrong.body, /Invalid code/);
+      assertAccessibleMarkup(wrong.body);
       assert.equal(/id="totp-secret">([A-Z2-7]+)</.exec(wrong.body)?.[1], secret, 'the same key is shown again');
       const done = await browser.submit(wrong, { code: totp(secret, server.clock.now()) });
       assert.equal(done.status, 302, done.body.slice(0, 400));
@@ -93,6 +100,7 @@ for (const kind of databaseKinds) {
       assert.equal(challenge.status, 200, challenge.body.slice(0, 300));
       assert.equal(formsOf(challenge.body)[0]!.fields.challenge, 'SMS_MFA');
       assert.match(challenge.body, /\+\*+0100/);
+      assertAccessibleMarkup(challenge.body);
       const code = await nextCode(server, smsApp.poolId, '+15555550100');
       const wrong = await browser.submit(challenge, { code: code === '123456' ? '654321' : '123456' });
       assert.equal(wrong.status, 400);
@@ -102,10 +110,21 @@ for (const kind of databaseKinds) {
       assert.ok(redirectParams(done.location).get('code'));
     });
 
+    it('EMAIL_OTP: the code sent by email signs in', async () => {
+      const browser = new FormClient(server.url);
+      const challenge = await signInThroughPages(browser, authorizeQuery(emailApp).query, 'emma');
+      assert.equal(formsOf(challenge.body)[0]!.fields.challenge, 'EMAIL_OTP');
+      assert.match(challenge.body, /sent a code by email to e\*+@e\*+\. /);
+      const done = await browser.submit(challenge, { code: await nextCode(server, emailApp.poolId, 'emma@example.com') });
+      assert.equal(done.status, 302);
+      assert.ok(redirectParams(done.location).get('code'));
+    });
+
     it('SELECT_MFA_TYPE: a user with two factors and no preference chooses on a page', async () => {
       const browser = new FormClient(server.url);
       const page = await signInThroughPages(browser, authorizeQuery(smsApp).query, 'sue');
       assert.equal(formsOf(page.body)[0]?.fields.challenge, 'SELECT_MFA_TYPE');
+      assertAccessibleMarkup(page.body);
       assert.match(page.body, /<legend>/);
       assert.match(page.body, /type="radio"[^>]*value="SMS_MFA"/);
       assert.match(page.body, /type="radio"[^>]*value="SOFTWARE_TOKEN_MFA"/);
@@ -122,6 +141,7 @@ for (const kind of databaseKinds) {
       assert.equal(formsOf(page.body)[0]!.fields.challenge, 'NEW_PASSWORD_REQUIRED');
       assert.match(page.body, /autocomplete="new-password"/);
       assert.match(page.body, /At least 8 characters/);
+      assertAccessibleMarkup(page.body);
       const mismatch = await browser.submit(page, { new_password: 'N3w-Password!', confirm_password: 'N3w-Password?' });
       assert.equal(mismatch.status, 400);
       assert.match(mismatch.body, /do not match/);

@@ -9,7 +9,7 @@ import { CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-pr
 import assert from 'node:assert/strict';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { CALLBACK, FormClient, PASSWORD, authorizeQuery, formsOf, newUser, oauthApp, redirectParams, signInThroughPages, type OAuthApp } from './support.js';
+import { CALLBACK, FormClient, PASSWORD, assertAccessibleMarkup, authorizeQuery, formsOf, newUser, oauthApp, redirectParams, signInThroughPages, type OAuthApp } from './support.js';
 
 for (const kind of databaseKinds) {
   describe(`hosted sign-in (${kind})`, () => {
@@ -36,6 +36,7 @@ for (const kind of databaseKinds) {
     it('signs in with username and password and redirects to the callback with a code and the state', async () => {
       const browser = new FormClient(server.url);
       const { query, state } = authorizeQuery(app);
+      for (const lang of ['en', 'es', 'fr']) assertAccessibleMarkup((await browser.follow(`/oauth2/authorize?${authorizeQuery(app, { lang }).query}`)).body);
       const authorize = await browser.get(`/oauth2/authorize?${query}`);
       assert.equal(authorize.status, 302);
       assert.match(authorize.location ?? '', /^\/login\?/);
@@ -147,6 +148,7 @@ for (const kind of databaseKinds) {
       const message = (body: string) => /<div class="alert"[\s\S]*?<\/div>/.exec(body)?.[0];
       assert.equal(message(wrong.body), message(unknown.body));
       assert.match(wrong.body, /Incorrect username or password/);
+      assertAccessibleMarkup(wrong.body);
     });
 
     it('LEGACY clients hear "User does not exist." for an unknown user', async () => {

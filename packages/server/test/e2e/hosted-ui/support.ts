@@ -206,3 +206,27 @@ export async function signInThroughPages(browser: FormClient, query: string, use
   assert.equal(login.status, 200, `the login page: ${login.body.slice(0, 300)}`);
   return browser.submit(login, { username, password });
 }
+
+/**
+ * The structural accessibility rules every page keeps (WCAG 2.1 A/AA, the parts that can be read
+ * from markup): a language, one h1, a label for each visible input (and a legend for each radio
+ * group), no positive tabindex, buttons with text, images with alt, errors announced.
+ */
+export function assertAccessibleMarkup(body: string): void {
+  assert.match(body, /<html lang="[a-z]{2}(?:-[A-Za-z]+)?">/, 'the page has a language');
+  assert.equal((body.match(/<h1[\s>]/g) ?? []).length, 1, 'exactly one h1');
+  assert.doesNotMatch(body, /tabindex="[1-9]/, 'no positive tabindex (the DOM order is the focus order)');
+  assert.doesNotMatch(body, /<script/i, 'no script');
+  for (const m of body.matchAll(/<input\b([^>]*)>/g)) {
+    const attrs = m[1]!;
+    const type = /type="([^"]*)"/.exec(attrs)?.[1] ?? 'text';
+    if (type === 'hidden') continue;
+    const id = /id="([^"]*)"/.exec(attrs)?.[1];
+    assert.ok(id, `an input without an id: ${attrs}`);
+    assert.ok(body.includes(`for="${id}"`), `no label for #${id}`);
+  }
+  if (body.includes('type="radio"')) assert.match(body, /<fieldset><legend>[^<]+<\/legend>/, 'radio buttons are grouped with a legend');
+  for (const m of body.matchAll(/<button\b[^>]*>([^<]*)<\/button>/g)) assert.ok(m[1]!.trim().length > 0, 'a button without text');
+  for (const m of body.matchAll(/<img\b([^>]*)>/g)) assert.match(m[1]!, /\balt="/, 'an image without alt');
+  if (body.includes('class="alert')) assert.match(body, /role="alert"/, 'errors are announced');
+}

@@ -13,8 +13,9 @@ import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { request as httpRequest } from 'node:http';
-import { CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolClientCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { issueImplicitTokens } from '../../../src/domain/oauth/oauth-tokens.js';
+import { revokeHostedSessionTokens } from '../../../src/domain/oauth/authorization-codes.js';
 import { REDIRECT, basic, decodeJwt, issueCode, newOAuthPool, pkce, post, relyingParty, token, type OAuthPool } from './helpers.js';
 
 /** A request with its own Host header (fetch won't send one), as a browser on a pool's domain would. */
@@ -90,15 +91,32 @@ for (const kind of databaseKinds) {
       // client_secret_post works too.
       const post_ = await oidc.clientCredentialsGrant(await relyingParty(server, pool.poolId, pool.machine, 'post'), { scope: 'orders/write' });
       assert.equal(decodeJwt(post_.access_token).scope, 'orders/write');
+      // Counted like the API's actions.
+      const metrics = await (await fetch(`${server.url}/metrics`)).text();
+      assert.match(metrics, /cognate_requests_total\{action="oauth2\.token",outcome="ok"\} \d+/);
     });
 
-    it('client_credentials: scopes the client may not have are ignored, none left is invalid_scope; only secret clients with the flow', async () => {
-      const mixed = await token(server, pool.machine, { grant_type: 'client_credentials', scope: 'orders/read openid other/scope' });
-      assert.equal(mixed.status, 200);
-      assert.equal(decodeJwt(mixed.json.access_token).scope, 'orders/read');
-      const none = await token(server, pool.machine, { grant_type: 'client_credentials', scope: 'openid email' });
-      assert.equal(none.status, 400);
-      assert.deepEqual(none.json, { error: 'invalid_scope' });
+    it('client_secret_basic with a secret holding "+": form-encoded as RFC 6749 §2.3.1 asks, or as sent', async () => {
+      const secret = 'plus+secret+0123456789abcdefXYZ';
+      const c = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: pool.poolId, ClientName: 'plus', ClientSecret: secret, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthScopes: ['orders/read'] }))).UserPoolClient!;
+      const form = 'grant_type=client_credentials';
+      const encoded = await post(`${server.url}/oauth2/token`, form, { authorization: `Basic ${Buffer.from(`${c.ClientId}:${encodeURIComponent(secret)}`).toString('base64')}` });
+      assert.equal(encoded.status, 200, encoded.text);
+      const raw = await post(`${server.url}/oauth2/token`, form, { authorization: `Basic ${Buffer.from(`${c.ClientId}:${secret}`).toString('base64')}` });
+      assert.equal(raw.status, 200, raw.text);
+      const viaOidc = await oidc.clientCredentialsGrant(await relyingParty(server, pool.poolId, { id: c.ClientId!, secret }));
+      assert.equal(decodeJwt(viaOidc.access_token).client_id, c.ClientId);
+      const wrong = await post(`${server.url}/oauth2/token`, form, { authorization: `Basic ${Buffer.from(`${c.ClientId}:${secret.replace(/\+/g, ' ')}x`).toString('base64')}` });
+      assert.equal(wrong.status, 401);
+    });
+
+    it('client_credentials: a scope the client may not have, a standard scope or an unknown one is invalid_scope; only secret clients with the flow', async () => {
+      for (const scope of ['orders/read openid', 'orders/read other/scope', 'openid email', 'orders/delete']) {
+        const res = await token(server, pool.machine, { grant_type: 'client_credentials', scope });
+        assert.deepEqual([res.status, res.json], [400, { error: 'invalid_scope' }], scope);
+      }
+      const twice = await token(server, pool.machine, { grant_type: 'client_credentials', scope: 'orders/read  orders/read' });
+      assert.equal(decodeJwt(twice.json.access_token).scope, 'orders/read');
       const web = await token(server, pool.web, { grant_type: 'client_credentials' });
       assert.deepEqual([web.status, web.json], [400, { error: 'unauthorized_client' }]);
       const spa = await token(server, pool.spa, { grant_type: 'client_credentials' });
@@ -253,6 +271,17 @@ for (const kind of databaseKinds) {
       assert.equal(info.status, 200);
       const noOpenId = await issueImplicitTokens(cognate, { pool: p, client: c, user, scopes: ['email'], authTime: Math.floor(Date.now() / 1000) });
       assert.equal(noOpenId.id_token, undefined);
+    });
+
+    it('revokeHostedSessionTokens (logout) ends the families of that hosted session only', async () => {
+      const exchange = async (hostedSessionId: string) =>
+        (await token(server, pool.web, { grant_type: 'authorization_code', code: await issueCode(server, pool, pool.web, { hostedSessionId }), redirect_uri: REDIRECT })).json;
+      const a = await exchange('hosted-session-a');
+      const b = await exchange('hosted-session-b');
+      await revokeHostedSessionTokens(server.running.cognate, 'hosted-session-a');
+      assert.deepEqual((await token(server, pool.web, { grant_type: 'refresh_token', refresh_token: a.refresh_token })).json, { error: 'invalid_grant' });
+      assert.equal((await fetch(`${server.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${a.access_token}` } })).status, 401);
+      assert.equal((await token(server, pool.web, { grant_type: 'refresh_token', refresh_token: b.refresh_token })).status, 200);
     });
   });
 }

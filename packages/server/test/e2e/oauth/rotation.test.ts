@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { GetTokensFromRefreshTokenCommand, InitiateAuthCommand, RevokeTokenCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { failure, startTestServer, type TestServer } from '../../support/server.js';
-import { PASSWORD, REDIRECT, codeClient, issueCode, newClient, newOAuthPool, token, type OAuthClient, type OAuthPool } from './helpers.js';
+import { PASSWORD, REDIRECT, codeClient, issueCode, newClient, newOAuthPool, pkce, token, type OAuthClient, type OAuthPool } from './helpers.js';
 
 for (const kind of databaseKinds) {
   describe(`refresh-token rotation (${kind})`, () => {
@@ -76,8 +76,9 @@ for (const kind of databaseKinds) {
     });
 
     it('the token endpoint rotates too, and a reused token there is invalid_grant and ends the family', async () => {
-      const code = await issueCode(server, pool, noGrace, { scopes: ['openid', 'email'] });
-      const tokens = (await token(server, noGrace, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT })).json;
+      const { verifier, challenge } = pkce();
+      const code = await issueCode(server, pool, noGrace, { scopes: ['openid', 'email'], codeChallenge: challenge });
+      const tokens = (await token(server, noGrace, { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier })).json;
       const next = await token(server, noGrace, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token });
       assert.equal(next.status, 200);
       assert.ok(next.json.refresh_token);

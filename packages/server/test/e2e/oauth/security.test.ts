@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, startTestServer, type TestServer } from '../../support/server.js';
-import { REDIRECT, basic, issueCode, newOAuthPool, pkce, post, token, type OAuthPool, type RawResponse } from './helpers.js';
+import { REDIRECT, basic, issueCode, newClient, newOAuthPool, pkce, post, token, type OAuthPool, type RawResponse } from './helpers.js';
 
 function assertOAuthError(res: RawResponse, status: number, error: string): void {
   assert.equal(res.status, status, `status for ${error}: ${res.text}`);
@@ -40,8 +40,11 @@ for (const kind of databaseKinds) {
       assertOAuthError(await token(server, pool.spa, codeGrant(code, { code_verifier: verifier.slice(0, 42) })), 400, 'invalid_grant');
       assertOAuthError(await token(server, pool.spa, codeGrant(code, { code_verifier: `${verifier.slice(0, 42)}!!` })), 400, 'invalid_grant');
       assertOAuthError(await token(server, pool.spa, codeGrant(code, { code_verifier: pkce().verifier })), 400, 'invalid_grant');
-      const withoutChallenge = await issueCode(server, pool, pool.spa);
-      assertOAuthError(await token(server, pool.spa, codeGrant(withoutChallenge, { code_verifier: verifier })), 400, 'invalid_grant');
+      const withoutChallenge = await issueCode(server, pool, pool.web);
+      assertOAuthError(await token(server, pool.web, codeGrant(withoutChallenge, { code_verifier: verifier })), 400, 'invalid_grant');
+      // A public client's code without a challenge is refused outright (PKCE required for public clients).
+      const publicWithout = await issueCode(server, pool, pool.spa);
+      assertOAuthError(await token(server, pool.spa, codeGrant(publicWithout)), 400, 'invalid_grant');
       // The right verifier still redeems the code.
       assert.equal((await token(server, pool.spa, codeGrant(code, { code_verifier: verifier }))).status, 200);
     });
@@ -127,6 +130,11 @@ for (const kind of databaseKinds) {
         assert.equal(res.headers.get('cache-control'), 'no-store', name);
         assert.doesNotMatch(res.text, LEAKED_INTERNALS, name);
       }
+      // Grants the client isn't allowed: unauthorized_client (a machine client redeeming a code, an API-only client).
+      const machineCode = await post(url, `grant_type=authorization_code&code=x&redirect_uri=${REDIRECT}`, machine);
+      assertOAuthError(machineCode, 400, 'unauthorized_client');
+      const apiOnly = await newClient(server, pool.poolId, { GenerateSecret: true });
+      assertOAuthError(await post(url, cc, basic(apiOnly)), 400, 'unauthorized_client');
       const basicFailure = await post(url, cc, basic({ id: pool.machine.id, secret: 'wrong' }));
       assert.match(basicFailure.headers.get('www-authenticate') ?? '', /^Basic /);
       const get = await fetch(url);

@@ -12,12 +12,12 @@
  */
 import { CognitoError } from '../../../errors.js';
 import { epochSeconds } from '../../../ports.js';
-import { HOSTED_SESSION_SECONDS, findHostedSession } from '../../../domain/oauth/hosted-sessions.js';
+import { findHostedSession } from '../../../domain/oauth/hosted-sessions.js';
 import { hostedPasswordSignIn, hostedRespond, type HostedStep } from '../../../domain/oauth/hosted-sign-in.js';
 import { verifyWithSession } from '../../../domain/sign-in/challenges/mfa-setup.js';
 import type { Params } from '../../../domain/sign-in/types.js';
 import { errorRedirect, withParams, type AuthorizeRequest } from '../authorize-request.js';
-import { completeAuthorization } from '../complete.js';
+import { completeAuthorization, finishSignIn } from '../complete.js';
 import { challengeView, loginView } from '../sign-in-views.js';
 import { pageHandler, type HostedPage, type PageRequest } from '../page.js';
 import type { Messages } from '../i18n/index.js';
@@ -77,10 +77,9 @@ function endsAttempt(err: CognitoError): boolean {
   return err.name === 'NotAuthorizedException' || err.name === 'UserNotFoundException' || err.name === 'PasswordResetRequiredException' || err.name === 'UserNotConfirmedException';
 }
 
-async function afterStep(page: PageRequest, request: AuthorizeRequest, step: HostedStep, username: string): Promise<Response> {
+export async function afterStep(page: PageRequest, request: AuthorizeRequest, step: HostedStep, username: string): Promise<Response> {
   if (step.kind === 'challenge') return challengeView(page, request, { response: step.response, username });
-  page.setSessionCookie(step.secret, HOSTED_SESSION_SECONDS);
-  return completeAuthorization(page, request, step.user, step.session);
+  return finishSignIn(page, request, step);
 }
 
 const CODE_FIELDS: Readonly<Record<string, string>> = { SMS_MFA: 'SMS_MFA_CODE', EMAIL_OTP: 'EMAIL_OTP_CODE', SOFTWARE_TOKEN_MFA: 'SOFTWARE_TOKEN_MFA_CODE' };
