@@ -15,7 +15,7 @@
 //   BENCH_USERS        users signed up and spread over the load (50)
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
 //                      listusers,getid,getidguest,verify,verifylib,wrongpassword,unknownuser,srpwrong,
-//                      srpunknown,passwordauth,srpstart,srpverifier,forgot,clientcredentials (all twenty; wrongpassword to
+//                      srpunknown,passwordauth,srpstart,srpverifier,forgot,clientcredentials,hostedui (all twenty-one; wrongpassword to
 //                      srpunknown measure timing parity as separate scenarios, one request at a time;
 //                      passwordauth, srpstart, srpverifier and forgot are timing-parity pairs, each run as one scenario whose
 //                      two sides — a real user and a name no one has — alternate request by request)
@@ -97,6 +97,7 @@ const SCENARIOS = {
   srpverifier: { label: 'SRP PASSWORD_VERIFIER, wrong password', pair: true, concurrency: 1, what: 'RespondToAuthChallenge PASSWORD_VERIFIER with a claim from a wrong password for a real user (A) and for a name no one has (B), alternating; only that step is timed (lockout kept off as above)' },
   forgot: { label: 'ForgotPassword', pair: true, concurrency: 1, what: 'ForgotPassword for a real user with a verified email (A: a code is sent) and for a name no one has (B: a simulated delivery), alternating; at most 20 per real user (the hourly cap)' },
   clientcredentials: { label: 'client_credentials token (POST /oauth2/token)', target: 1500, what: 'POST /oauth2/token grant_type=client_credentials with client_secret_basic and scope bench/read: one RS256 machine token per operation' },
+  hostedui: { label: 'hosted-UI sign-in round trip', target: null, what: 'a new plain-HTTP "browser" (cookie jar, no rendering) per sign-in: GET /oauth2/authorize (code, PKCE S256) → GET /login → POST /login with the CSRF token and the password → the callback\'s code → POST /oauth2/token (authorization_code + code_verifier); one operation = the whole round trip' },
   verifylib: { label: 'verifier checks, in-process library', target: null, what: 'cognate.identity.verifier.verify() in the load threads on requests SigV4-signed with built-in credentials', identity: true, signed: true },
 };
 
@@ -142,6 +143,8 @@ for (const s of settings.scenarios) if (!SCENARIOS[s]) throw new Error(`unknown 
 
 const ADMIN = { accessKeyId: 'AKIACOGNATEBENCHADMIN', secretAccessKey: 'cognate-bench-admin-secret-0123456789abcdef' };
 const PASSWORD = 'Bench-Passw0rd!';
+/** Where the hostedui scenario's sign-ins end: never fetched, the code is read from the Location. */
+const HOSTED_UI_CALLBACK = 'https://bench.example/callback';
 const REQUEST_TIMEOUT_MS = 15_000;
 /** How long a scenario may run past its deadline while in-flight calls finish. */
 const DRAIN_MS = REQUEST_TIMEOUT_MS + 5_000;
@@ -527,7 +530,17 @@ async function setUp() {
       ).UserPoolClient;
       machine = { id: c.ClientId, secret: c.ClientSecret };
     }
-    return { poolId, clientId, users, listPoolId, identity, machine };
+    let hostedUi;
+    if (settings.scenarios.includes('hostedui')) {
+      // A public app client of the hosted UI (code + PKCE), on the server's own URL (no domain needed).
+      const c = (
+        await admin.send(
+          new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'bench-hosted-ui', AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], SupportedIdentityProviders: ['COGNITO'], CallbackURLs: [HOSTED_UI_CALLBACK] }),
+        )
+      ).UserPoolClient;
+      hostedUi = { clientId: c.ClientId, callback: HOSTED_UI_CALLBACK };
+    }
+    return { poolId, clientId, users, listPoolId, identity, machine, hostedUi };
   } finally {
     admin.destroy();
     anonymous.destroy();
@@ -549,6 +562,7 @@ function startWorkers(setup) {
         listPoolId: setup.listPoolId,
         identity: setup.identity,
         machine: setup.machine,
+        hostedUi: setup.hostedUi,
         dataDir,
         databaseUrl: settings.databaseUrl,
         admin: ADMIN,

@@ -25,7 +25,7 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -212,7 +212,89 @@ function clientCredentialsToken() {
   });
 }
 
+/**
+ * One plain-HTTP request on the keep-alive agent, as a browser without rendering sends it: the
+ * jar's cookies go out, the answer's Set-Cookie lines come back into the jar, no redirect is
+ * followed. Resolves to { status, location, text }.
+ */
+function browserRequest(jar, method, target, { form, headers = {} } = {}) {
+  const url = new URL(target, cfg.endpoint);
+  const body = form ? new URLSearchParams(form).toString() : undefined;
+  const cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        agent,
+        hostname: url.hostname,
+        port: url.port,
+        path: url.pathname + url.search,
+        method,
+        timeout: cfg.requestTimeoutMs,
+        headers: { ...(cookie ? { cookie } : {}), ...(body !== undefined ? { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) } : {}), ...headers },
+      },
+      (res) => {
+        for (const line of res.headers['set-cookie'] ?? []) {
+          const pair = line.split(';', 1)[0];
+          const eq = pair.indexOf('=');
+          const name = pair.slice(0, eq).trim();
+          const value = pair.slice(eq + 1).trim();
+          if (value === '' || /;\s*Max-Age=0/i.test(line)) jar.delete(name);
+          else jar.set(name, value);
+        }
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode, location: res.headers.location, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const unescapeHtml = (s) => s.replace(/&(amp|lt|gt|quot|#39);/g, (_, e) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" })[e]);
+
+/** The first form of a page: its action and its hidden fields (the CSRF token among them). */
+function firstForm(html) {
+  const m = /<form\b([^>]*)>([\s\S]*?)<\/form>/.exec(html);
+  if (!m) return undefined;
+  const action = unescapeHtml(/action="([^"]*)"/.exec(m[1])?.[1] ?? '');
+  const fields = {};
+  for (const input of m[2].matchAll(/<input\b([^>]*)>/g)) {
+    if (!/type="hidden"/.test(input[1])) continue;
+    const name = /name="([^"]*)"/.exec(input[1])?.[1];
+    if (name) fields[unescapeHtml(name)] = unescapeHtml(/value="([^"]*)"/.exec(input[1])?.[1] ?? '');
+  }
+  return { action, fields };
+}
+
 const scenarios = {
+  /**
+   * The hosted UI's sign-in round trip, by a new browser each time (no session to reuse): authorize,
+   * the login page, the password POST, the code at the callback, and the code exchange with PKCE.
+   */
+  async hostedui(user) {
+    const { clientId, callback } = cfg.hostedUi;
+    const jar = new Map();
+    const verifier = randomBytes(32).toString('base64url');
+    const state = randomBytes(8).toString('hex');
+    const query = new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: callback, scope: 'openid email', state, code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256' });
+    const authorize = await browserRequest(jar, 'GET', `/oauth2/authorize?${query}`);
+    if (authorize.status !== 302 || !authorize.location?.startsWith('/login?')) throw fail(`authorize answered ${authorize.status} ${authorize.location ?? authorize.text.slice(0, 200)}`);
+    const login = await browserRequest(jar, 'GET', authorize.location);
+    const form = login.status === 200 ? firstForm(login.text) : undefined;
+    if (!form) throw fail(`the login page answered ${login.status} without a form`);
+    const signedIn = await browserRequest(jar, 'POST', form.action, { form: { ...form.fields, username: user.username, password: user.password } });
+    if (signedIn.status !== 302 || !signedIn.location?.startsWith(`${callback}?`)) throw fail(`the login POST answered ${signedIn.status} ${signedIn.location ?? signedIn.text.slice(0, 200)}`);
+    const params = new URL(signedIn.location).searchParams;
+    const code = params.get('code');
+    if (!code || params.get('state') !== state) throw fail(`no code or a wrong state at the callback: ${signedIn.location}`);
+    const token = await browserRequest(new Map(), 'POST', '/oauth2/token', { form: { grant_type: 'authorization_code', client_id: clientId, code, redirect_uri: callback, code_verifier: verifier } });
+    if (token.status !== 200) throw fail(`token endpoint answered ${token.status} ${token.text.slice(0, 200)}`);
+    const json = JSON.parse(token.text);
+    if (typeof json.access_token !== 'string' || typeof json.id_token !== 'string' || typeof json.refresh_token !== 'string') throw fail('the code exchange gave no tokens');
+  },
   /** client_credentials at the token endpoint: one machine token (RS256) per call, checked. */
   async clientcredentials() {
     const out = await clientCredentialsToken();

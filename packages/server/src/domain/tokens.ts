@@ -89,7 +89,9 @@ const PHONE_CLAIMS = new Set(['phone_number', 'phone_number_verified']);
  * "userInfo endpoint" and "Scopes"): with `openid` alone, every attribute the client can read; with
  * `email`, `phone` or `profile` as well, only what those name — `email` → email, email_verified;
  * `phone` → phone_number, phone_number_verified; `profile` → every other attribute, custom ones
- * included — always within what the client can read.
+ * included, except `address`: the guide's list for `openid profile` is OpenID's profile claims
+ * plus custom attributes, and Cognito has no `address` scope, so only `openid` alone shows it —
+ * always within what the client can read.
  */
 export function scopedAttributeClaims(user: User, client: AppClient, scopes: readonly string[]): Record<string, unknown> {
   const all = attributeClaims(user, client);
@@ -99,10 +101,19 @@ export function scopedAttributeClaims(user: User, client: AppClient, scopes: rea
   if (!email && !phone && !profile) return all;
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(all)) {
-    const allowed = EMAIL_CLAIMS.has(name) ? email : PHONE_CLAIMS.has(name) ? phone : profile;
+    const allowed = EMAIL_CLAIMS.has(name) ? email : PHONE_CLAIMS.has(name) ? phone : name !== 'address' && profile;
     if (allowed) out[name] = value;
   }
   return out;
+}
+
+/**
+ * The ID token's form of attribute claims: `address` is a JSON object (OpenID Connect Core §5.1.1),
+ * and Cognito puts the attribute's string in its `formatted` member (aws-amplify/amplify-js#4935
+ * shows `"address": {"formatted": "…"}` in a Cognito ID token's claims).
+ */
+function inIdToken(claims: Record<string, unknown>): Record<string, unknown> {
+  return typeof claims.address === 'string' ? { ...claims, address: { formatted: claims.address } } : claims;
 }
 
 /** A refresh-token family drawn for a new authentication (Tokens.newFamily), not yet stored. */
@@ -297,7 +308,7 @@ export class Tokens {
             ...(oauth ? { at_hash: atHash(accessToken) } : {}),
             sub: p.user.sub,
             ...groupClaimsOf(groups),
-            ...(oauth ? scopedAttributeClaims(p.user, t.client, oauth.scopes) : attributeClaims(p.user, t.client)),
+            ...inIdToken(oauth ? scopedAttributeClaims(p.user, t.client, oauth.scopes) : attributeClaims(p.user, t.client)),
             iss,
             'cognito:username': p.user.username,
             ...(oauth?.nonce !== undefined ? { nonce: oauth.nonce } : {}),
