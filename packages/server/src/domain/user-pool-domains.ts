@@ -204,17 +204,21 @@ export function domainDescription(config: { hostedUiBaseDomain: string; publicUr
  * `<prefix>.auth.<region>.<base>` (the region must be the pool's) or a custom domain's name.
  */
 export async function findPoolByHost(cognate: Ports<'config' | 'store'>, host: string): Promise<string | undefined> {
+  return (await findDomainByHost(cognate, host))?.poolId;
+}
+
+/** The domain a hosted-UI request came to, by its `Host` header, as {@link findPoolByHost} reads it. */
+export async function findDomainByHost(cognate: Ports<'config' | 'store'>, host: string): Promise<UserPoolDomain | undefined> {
   const name = host.trim().toLowerCase().replace(/:\d+$/, '').replace(/\.$/, '');
   const base = `.${cognate.config.hostedUiBaseDomain.toLowerCase()}`;
   if (name.endsWith(base)) {
     const m = /^([^.]+)\.auth\.([^.]+)$/.exec(name.slice(0, -base.length));
     if (m) {
       const row = await domainStore.findDomainRow(cognate.store.db, m[1]!);
-      if (row && row.kind === 'prefix' && regionOf(row.pool_id) === m[2]) return row.pool_id;
-      return undefined;
+      return row && row.kind === 'prefix' && regionOf(row.pool_id) === m[2] ? rowToDomain(row) : undefined;
     }
   }
   if (!name.includes('.')) return undefined;
   const row = await domainStore.findDomainRow(cognate.store.db, name);
-  return row && row.kind === 'custom' ? row.pool_id : undefined;
+  return row && row.kind === 'custom' ? rowToDomain(row) : undefined;
 }

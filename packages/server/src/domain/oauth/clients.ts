@@ -11,13 +11,15 @@ import type { Ports } from '../cognate.js';
 import type { AppClient } from '../app-clients.js';
 import type { UserPool } from '../user-pools.js';
 import { isIP } from 'node:net';
-import { findPoolByHost } from '../user-pool-domains.js';
+import { findDomainByHost, type UserPoolDomain } from '../user-pool-domains.js';
 
 export interface OAuthParty {
   pool: UserPool;
   client: AppClient;
   /** true when the request came in on one of the pool's domains (not the server's own URL) */
   onDomain: boolean;
+  /** that domain (its ManagedLoginVersion decides the pages' look) */
+  domain?: UserPoolDomain;
 }
 
 const CLIENT_ID = /^[\w+]+$/;
@@ -29,9 +31,10 @@ const hostName = (host: string) => (host.startsWith('[') ? host.slice(1, host.in
 export async function resolveOAuthClient(cognate: Ports<'clients' | 'config' | 'pools' | 'store'>, clientId: unknown, host: string | undefined): Promise<OAuthParty | undefined> {
   if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 128 || !CLIENT_ID.test(clientId)) return undefined;
   // An IP address is never a pool's domain: the server's own URL needs no lookup (the token endpoint's hot path).
-  const domainPoolId = host && !isIP(hostName(host)) ? await findPoolByHost(cognate, host) : undefined;
+  const domain = host && !isIP(hostName(host)) ? await findDomainByHost(cognate, host) : undefined;
+  const domainPoolId = domain?.poolId;
   const client = await cognate.clients.find(domainPoolId, clientId);
   if (!client || (domainPoolId !== undefined && client.poolId !== domainPoolId)) return undefined;
   const pool = await cognate.pools.find(client.poolId);
-  return pool ? { pool, client, onDomain: domainPoolId !== undefined } : undefined;
+  return pool ? { pool, client, onDomain: domain !== undefined, ...(domain ? { domain } : {}) } : undefined;
 }

@@ -169,7 +169,8 @@ const DATA_IMAGE = /^data:image\/[a-z+.-]+;base64,[A-Za-z0-9+/=]+$/;
  * (a `data:` URL, so the CSP's `img-src data:` covers it and no inline style attribute is needed).
  */
 async function brandingOf(cognate: Cognate, party: OAuthParty): Promise<PageBranding> {
-  const b = await brandingFor(cognate, party.pool, party.client);
+  // On one of the pool's domains the look is that domain's (classic or managed login); on the server's own URL, the pool's.
+  const b = await brandingFor(cognate, party.pool, party.client, party.domain ? { managedLoginVersion: party.domain.managedLoginVersion } : {});
   const background = b.backgroundImage && DATA_IMAGE.test(b.backgroundImage.dataUri) ? `\nbody{background-image:url("${b.backgroundImage.dataUri}")}` : '';
   return {
     css: b.css + background,

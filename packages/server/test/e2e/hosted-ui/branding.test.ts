@@ -6,6 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
 import { CreateManagedLoginBrandingCommand, CreateUserPoolDomainCommand, SetUICustomizationCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
@@ -14,6 +15,28 @@ import { FormClient, authorizeQuery, oauthApp, type OAuthApp } from './support.j
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
 const POOL_CSS = '.submitButton-customizable { background-color: #1a73e8; }\n.banner-customizable { background-color: rgb(30, 30, 30); }';
 const CLIENT_CSS = '.background-customizable { background-color: #ffaaff; }';
+const CERT_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+
+/** GETs `path` on the server at `base` as if it had come to `host`, following same-host redirects (node:http: fetch can't set Host). */
+async function pageOn(base: string, host: string, path: string): Promise<string> {
+  const url = new URL(base);
+  for (let hops = 0; hops < 4; hops++) {
+    const res = await new Promise<{ status: number; location?: string; body: string }>((resolve, reject) => {
+      const req = request({ host: url.hostname, port: url.port, path, headers: { host } }, (r) => {
+        let body = '';
+        r.setEncoding('utf8');
+        r.on('data', (d: string) => (body += d));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, ...(r.headers.location ? { location: r.headers.location } : {}), body }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    if (res.status !== 302 && res.status !== 303) return res.body;
+    const next = new URL(res.location!, `http://${host}`);
+    path = next.pathname + next.search;
+  }
+  throw new Error('too many redirects');
+}
 
 for (const kind of databaseKinds) {
   describe(`hosted UI branding (${kind})`, () => {
@@ -73,6 +96,20 @@ for (const kind of databaseKinds) {
       assert.match(style, /--cognate-primary:\s*#660000ff/);
       assert.match(style, /background:var\(--cognate-primary,#0b57d0\)/);
       assert.match(body, /<img class="logo-customizable" src="data:image\/png;base64,/);
+    });
+
+    it("on one of the pool's domains the look is that domain's: managed login on the prefix domain, classic on a custom domain", async () => {
+      const custom = `brand-${kind}.example.test`;
+      await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: managed.poolId, Domain: custom, CustomDomainConfig: { CertificateArn: CERT_ARN }, ManagedLoginVersion: 1 }));
+      await server.admin.send(new SetUICustomizationCommand({ UserPoolId: managed.poolId, ClientId: 'ALL', CSS: POOL_CSS }));
+      const port = new URL(server.url).port;
+      const path = `/oauth2/authorize?${authorizeQuery(managed).query}`;
+      const onPrefix = await pageOn(server.url, `managed-${kind}.auth.us-east-1.localhost:${port}`, path);
+      assert.match(onPrefix, /--cognate-primary:\s*#660000ff/);
+      assert.ok(!onPrefix.includes('.submitButton-customizable {'), 'the prefix domain (version 2) shows managed login');
+      const onCustom = await pageOn(server.url, `${custom}:${port}`, path);
+      assert.ok(onCustom.includes('.submitButton-customizable'), 'the custom domain (version 1) shows the classic customization');
+      assert.doesNotMatch(onCustom, /--cognate-primary:\s*#660000ff/);
     });
 
     it('a client without branding keeps the default look', async () => {
