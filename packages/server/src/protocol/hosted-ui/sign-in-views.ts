@@ -113,7 +113,7 @@ ${required.length ? html`<p>${t.requiredAttributes}:</p>${required.map((a) => fi
       return show(page, request, t.mfaHeading, html`${paragraph(t.totpIntro)}${make(codeField('code'), t.verify)}`, errors, status);
     case 'SELECT_MFA_TYPE': {
       const options = parseList(params.MFAS_CAN_CHOOSE).filter((o) => Object.hasOwn(MFA_LABELS, o));
-      const body = html`${make(choices('mfa_type', t.selectMfaIntro, options.map((o) => ({ value: o, label: t[MFA_LABELS[o]!] }))), t.submit)}`;
+      const body = html`${make(choices('mfa_type', t.selectMfaIntro, options.map((o) => ({ value: o, label: t[MFA_LABELS[o]!] })), true), t.submit)}`;
       return show(page, request, t.selectMfaHeading, body, errors, status);
     }
     case 'MFA_SETUP': {

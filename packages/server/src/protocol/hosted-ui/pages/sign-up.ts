@@ -84,7 +84,7 @@ function attributeField(t: Messages, a: SchemaAttribute, value: string | undefin
   const name = ATTRIBUTE_FIELD + a.Name;
   const label = a.Required ? attributeLabel(t, a.Name) : `${attributeLabel(t, a.Name)} ${t.optional}`;
   if (a.AttributeDataType === 'Boolean') {
-    return html`${choices(name, label, [{ value: 'true', label: t.yes, checked: value === 'true' }, { value: 'false', label: t.no, checked: value === 'false' }])}${error ? html`<p class="field-error">${error}</p>` : ''}`;
+    return html`${choices(name, label, [{ value: 'true', label: t.yes, checked: value === 'true' }, { value: 'false', label: t.no, checked: value === 'false' }], autofocus)}${error ? html`<p class="field-error">${error}</p>` : ''}`;
   }
   const type = a.Name === 'email' ? 'email' : a.Name === 'phone_number' ? 'tel' : a.AttributeDataType === 'Number' ? 'number' : 'text';
   return field({
