@@ -120,7 +120,7 @@ ${required.length ? html`<p>${t.requiredAttributes}:</p>${required.map((a) => fi
       const canSetUp = parseList(params.MFAS_CAN_SETUP);
       if (!canSetUp.includes('SOFTWARE_TOKEN_MFA')) {
         // Email as the factor: the address, then an EMAIL_OTP challenge.
-        const body = make(field({ name: 'email', label: t.mfaEmail, type: 'email', autocomplete: 'email', required: true, autofocus: true, ...(input.error ? { error: input.error } : {}) }), t.sendCode, { setup: 'EMAIL' });
+        const body = html`${paragraph(t.mfaSetupEmailIntro)}${make(field({ name: 'email', label: t.emailAddress, type: 'email', autocomplete: 'email', required: true, autofocus: true, ...(input.error ? { error: input.error } : {}) }), t.sendCode, { setup: 'EMAIL' })}`;
         return show(page, request, t.mfaHeading, body, errors, status);
       }
       let secret = input.totpSecret;
