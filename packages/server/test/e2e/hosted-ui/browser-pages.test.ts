@@ -5,10 +5,12 @@
  * reached a real SMTP receiver or the text that reached the SMS webhook.
  *
  * Pages: /forgotPassword and /confirmForgotPassword (with a wrong code), /confirmUser with a code
- * (reached by signing in unconfirmed) and "Send a new code", the CONFIRM_WITH_LINK link on the
- * pool's domain (and replayed), SMS_MFA, EMAIL_OTP, SELECT_MFA_TYPE, prompt=login over a live
- * session, /logout with logout_uri (and a foreign one, and none), /error, the account pages in
- * Spanish and French, and the 403 a stale CSRF token gets (A30).
+ * (reached by signing in unconfirmed) and "Send a new code", /signup in a CONFIRM_WITH_LINK pool
+ * ("follow the link") and the link on the pool's domain (and replayed), SMS_MFA, EMAIL_OTP,
+ * SELECT_MFA_TYPE, MFA set-up by email, prompt=login over a live session, /logout with logout_uri
+ * (and a foreign one, and none), /error, the account pages in Spanish and French, and the 403 a
+ * stale CSRF token gets (A30) — plus, for their accessibility check, the pages browser.test.ts
+ * only screenshots (login in es/fr, new password with a required attribute, TOTP set-up and code).
  *
  * Each page is checked as it appears ({@link checkPage}): a screenshot in
  * test-artifacts/hosted-ui-pages/, the `lang` attribute, one h1, a label for every input, Tab
@@ -30,6 +32,7 @@ import type { BrowserContext, Page, Response as PageResponse } from 'playwright-
 import { browserSkip, focusOrder, launchBrowser, saveScreenshot, textContrasts, unlabelledInputs, type TestBrowser } from '../../support/browser.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../../support/smtp.js';
+import { totp } from '../../support/mfa.js';
 import { PASSWORD, authorizeQuery as baseQuery, newUser, oauthApp, type OAuthApp } from './support.js';
 
 const SUITE = 'hosted-ui-pages';
@@ -48,6 +51,9 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
   let shop: OAuthApp;
   let linkApp: OAuthApp;
   let mfa: OAuthApp;
+  let emailSetup: OAuthApp;
+  let totpApp: OAuthApp;
+  let required: OAuthApp;
   const contexts: BrowserContext[] = [];
   const texts: { to: string; text: string }[] = [];
   const textArrived = new EventEmitter();
@@ -104,6 +110,17 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     await newUser(server, mfa.poolId, 'sue', { attributes: { phone_number: '+15555550141', phone_number_verified: 'true', email: 'sue@example.com', email_verified: 'true' } });
     await server.admin.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: mfa.poolId, Username: 'sue', SMSMfaSettings: { Enabled: true, PreferredMfa: false }, EmailMfaSettings: { Enabled: true, PreferredMfa: false } }));
 
+    // MFA required, by SMS or email (no authenticator app): Nora has neither a phone number nor an
+    // email address, so she sets up email (MFA_SETUP with EMAIL_OTP only).
+    emailSetup = await oauthApp(server, { PoolName: 'Email MFA Shop' }, { CallbackURLs: [CALLBACK] });
+    await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: emailSetup.poolId, MfaConfiguration: 'ON', SmsMfaConfiguration: { SmsConfiguration: SMS_CONFIG }, EmailMfaConfiguration: { Message: 'Your sign-in code is {####}', Subject: 'Sign-in code' } }));
+    await newUser(server, emailSetup.poolId, 'nora');
+    totpApp = await oauthApp(server, { PoolName: 'TOTP Shop' }, { CallbackURLs: [CALLBACK] });
+    await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: totpApp.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+    await newUser(server, totpApp.poolId, 'tom');
+    required = await oauthApp(server, { PoolName: 'Names Shop', Schema: [{ Name: 'given_name', AttributeDataType: 'String', Required: true, Mutable: true }] }, { CallbackURLs: [CALLBACK] });
+    await newUser(server, required.poolId, 'nina', { temporary: true });
+
     chrome = await launchBrowser({ trustCa: server.running.tls!.caCertPath!, hosts: ['localhost'] });
   });
   after(async () => {
@@ -133,6 +150,8 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
    * Tab in DOM order, contrast, no CSP violation. Focus is left where the page put it.
    */
   async function checkPage(page: Page, violations: string[], name: string, lang = 'en'): Promise<void> {
+    // Chromium applies autofocus when it next renders, which may come after the load event.
+    if (await page.$('[autofocus]')) await focusSettled(page, await page.$eval('[autofocus]', (el) => el.id));
     await saveScreenshot(page, SUITE, name);
     assert.equal(await page.getAttribute('html', 'lang'), lang, `${name}: the lang attribute`);
     assert.equal(await page.locator('h1').count(), 1, `${name}: one h1`);
@@ -147,6 +166,11 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
   }
 
   const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+  /** Waits (briefly) for the page's autofocus to land on #id; fails saying where focus is instead. */
+  async function focusSettled(page: Page, id: string): Promise<void> {
+    const landed = await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 2000 }).then(() => true, () => false);
+    assert.ok(landed, `focus is on #${id} (it is on "${await activeId(page)}")`);
+  }
   const activeText = (page: Page) => page.evaluate(() => (document.activeElement?.textContent ?? '').trim());
   const h1 = async (page: Page) => ((await page.textContent('h1')) ?? '').trim();
   /** Presses `key` (Enter on a field or a focused button or link) and waits for the page it leads to. */
@@ -187,7 +211,7 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     const { query, state } = authorizeQuery(client, extra);
     await page.goto(`${server.url}/oauth2/authorize?${query}`);
     assert.match(page.url(), /\/login\?/);
-    assert.equal(await activeId(page), 'f-username');
+    await focusSettled(page, 'f-username');
     await typeAndTab(page, username, password);
     await pressAndWait(page);
     return { state };
@@ -204,7 +228,7 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     const { query, state } = authorizeQuery(shop);
     await page.goto(`${server.url}/oauth2/authorize?${query}`);
     await checkPage(page, violations, 'login');
-    assert.equal(await activeId(page), 'f-username');
+    await focusSettled(page, 'f-username');
     await page.keyboard.press('Tab'); // password
     await page.keyboard.press('Tab'); // Sign in
     await page.keyboard.press('Tab'); // Forgot your password?
@@ -213,12 +237,12 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     assert.match(page.url(), /\/forgotPassword\?/);
     assert.equal(await h1(page), 'Forgot your password?');
     await checkPage(page, violations, 'forgot-password');
-    assert.equal(await activeId(page), 'f-username');
+    await focusSettled(page, 'f-username');
     await page.keyboard.type('fred');
     await pressAndWait(page);
     assert.equal(await h1(page), 'Reset your password');
     await checkPage(page, violations, 'confirm-forgot-password');
-    assert.equal(await activeId(page), 'f-code', 'the code field has focus (the username is known)');
+    await focusSettled(page, 'f-code');
     const code = await mailedCode('fred@example.com');
 
     await typeAndTab(page, code === '000000' ? '111111' : '000000', NEW_PASSWORD, NEW_PASSWORD);
@@ -226,7 +250,7 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     assert.equal(wrong?.status(), 400);
     assert.match((await page.textContent('[role=alert]')) ?? '', /Invalid code/);
     await checkPage(page, violations, 'confirm-forgot-password-wrong-code');
-    assert.equal(await activeId(page), 'f-code', 'focus is back on the code');
+    await focusSettled(page, 'f-code');
     assert.equal(await page.getAttribute('#f-code', 'aria-invalid'), 'true');
 
     await typeAndTab(page, code, NEW_PASSWORD, NEW_PASSWORD);
@@ -244,7 +268,7 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     assert.match(page.url(), /\/confirmUser\?.*username=uma/);
     assert.equal(await h1(page), 'Confirm your account');
     await checkPage(page, violations, 'confirm-user');
-    assert.equal(await activeId(page), 'f-code');
+    await focusSettled(page, 'f-code');
     await page.keyboard.press('Tab'); // Confirm
     await page.keyboard.press('Tab'); // Send a new code
     assert.equal(await activeText(page), 'Send a new code');
@@ -253,7 +277,7 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     await checkPage(page, violations, 'confirm-user-code-resent');
     const second = await mailedCode('uma@example.com');
     assert.notEqual(second, first, 'a new code');
-    assert.equal(await activeId(page), 'f-code');
+    await focusSettled(page, 'f-code');
     await page.keyboard.type(second);
     await pressAndWait(page);
     assert.match(page.url(), /\/login\?/, 'confirmed; this browser did not sign up, so it signs in');
@@ -265,7 +289,19 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
 
   it('CONFIRM_WITH_LINK: the emailed link opened in the browser on the pool domain confirms the account; opened again, one error page', async () => {
     const { page, violations } = await open();
-    await server.anonymous.send(new SignUpCommand({ ClientId: linkApp.clientId, Username: 'lou', Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: 'lou@example.com' }] }));
+    // Signs up on the page, keyboard only: username, password, email.
+    await page.goto(`${server.url}/signup?${authorizeQuery(linkApp).query}`);
+    await checkPage(page, violations, 'signup');
+    await focusSettled(page, 'f-username');
+    await typeAndTab(page, 'lou', PASSWORD);
+    await page.keyboard.press('Tab');
+    await focusSettled(page, 'f-userAttributes.email');
+    await page.keyboard.type('lou@example.com');
+    await pressAndWait(page);
+    assert.equal(await h1(page), 'Confirm your account');
+    assert.match((await page.textContent('main')) ?? '', /We sent a link to l\*+@e\S+\. Follow it to confirm your account\./);
+    assert.equal(await page.locator('#f-code').count(), 0, 'no code field: the mail has a link');
+    await checkPage(page, violations, 'confirm-user-link-sent');
     const mail = await mailTo('lou@example.com');
     // What a person clicks: the link in the mail's HTML part.
     const href = /<a\b[^>]*href="(https:\/\/[^"]+\/confirmUser\?[^"]+)"/.exec(mail.html ?? '')?.[1] ?? assert.fail(`no link in ${mail.html}`);
@@ -288,13 +324,13 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     assert.equal(await h1(page), 'Verify it is you');
     assert.match((await page.textContent('main')) ?? '', /\+\*+0140/);
     await checkPage(page, violations, 'mfa-sms');
-    assert.equal(await activeId(page), 'f-code');
+    await focusSettled(page, 'f-code');
     const code = await textedCode('+15555550140');
     await page.keyboard.type(code === '000000' ? '111111' : '000000');
     const wrong = await pressAndWait(page);
     assert.equal(wrong?.status(), 400);
     await checkPage(page, violations, 'mfa-sms-wrong-code');
-    assert.equal(await activeId(page), 'f-code');
+    await focusSettled(page, 'f-code');
     await page.keyboard.type(code);
     await pressAndWait(page);
     assertAtCallback(page, state);
@@ -305,7 +341,7 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     const { state } = await signIn(page, mfa, 'emma');
     assert.match((await page.textContent('main')) ?? '', /e\*+@e\*+/);
     await checkPage(page, violations, 'mfa-email');
-    assert.equal(await activeId(page), 'f-code');
+    await focusSettled(page, 'f-code');
     await page.keyboard.type(await mailedCode('emma@example.com'));
     await pressAndWait(page);
     assertAtCallback(page, state);
@@ -343,7 +379,7 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     await page.goto(`${server.url}/oauth2/authorize?${again.query}`);
     assert.match(page.url(), /\/login\?.*prompt=login/);
     await checkPage(page, violations, 'login-prompt-login');
-    assert.equal(await activeId(page), 'f-username');
+    await focusSettled(page, 'f-username');
     await typeAndTab(page, 'lena', PASSWORD);
     await pressAndWait(page);
     assertAtCallback(page, again.state);
@@ -406,18 +442,74 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     await pressAndWait(page);
     assert.equal(await h1(page), 'Réinitialisez votre mot de passe');
     await checkPage(page, violations, 'confirm-forgot-password-fr', 'fr');
-    assert.equal(await activeId(page), 'f-code');
+    await focusSettled(page, 'f-code');
     await typeAndTab(page, await mailedCode('pierre@example.com'), NEW_PASSWORD, 'Different-Pa55!');
     const mismatch = await pressAndWait(page);
     assert.equal(mismatch?.status(), 400);
     await checkPage(page, violations, 'confirm-forgot-password-fr-mismatch', 'fr');
   });
 
+  it('MFA_SETUP by email: a user without an address gives one, then the code sent there signs in', async () => {
+    const { page, violations } = await open();
+    const { state } = await signIn(page, emailSetup, 'nora');
+    assert.match((await page.textContent('main')) ?? '', /Enter the email address the codes should go to\./, 'the page says what the address is for');
+    await focusSettled(page, 'f-email');
+    await checkPage(page, violations, 'mfa-setup-email');
+    await page.keyboard.type('nora@example.com');
+    await pressAndWait(page);
+    assert.match((await page.textContent('main')) ?? '', /n\*+@e\*+/);
+    await checkPage(page, violations, 'mfa-setup-email-code');
+    await focusSettled(page, 'f-code');
+    await page.keyboard.type(await mailedCode('nora@example.com'));
+    await pressAndWait(page);
+    assertAtCallback(page, state);
+  });
+
+  it('the sign-in pages the other browser suite screenshots, checked here too: login in es and fr, new password with a required attribute, TOTP set-up (a wrong code first) and the TOTP code', async () => {
+    const { page, violations } = await open();
+    for (const lang of ['es', 'fr']) {
+      await page.goto(`${server.url}/oauth2/authorize?${authorizeQuery(shop, { lang }).query}`);
+      await checkPage(page, violations, `login-${lang}`, lang);
+    }
+
+    const { state } = await signIn(page, required, 'nina');
+    assert.equal(await h1(page), 'Change your password');
+    await checkPage(page, violations, 'new-password-required-attribute');
+    await focusSettled(page, 'f-new_password');
+    await typeAndTab(page, NEW_PASSWORD, NEW_PASSWORD, 'Nina');
+    await pressAndWait(page);
+    assertAtCallback(page, state);
+
+    const second = await open();
+    const tom = await signIn(second.page, totpApp, 'tom');
+    assert.equal(await h1(second.page), 'Set up an authenticator app');
+    await checkPage(second.page, second.violations, 'mfa-setup-totp');
+    const secret = ((await second.page.textContent('#totp-secret')) ?? '').trim();
+    await focusSettled(second.page, 'f-code');
+    const code = totp(secret, server.clock.now());
+    await second.page.keyboard.type(code === '000000' ? '111111' : '000000');
+    assert.equal((await pressAndWait(second.page))?.status(), 400);
+    await checkPage(second.page, second.violations, 'mfa-setup-totp-wrong-code');
+    assert.equal(((await second.page.textContent('#totp-secret')) ?? '').trim(), secret, 'the same key again');
+    await second.page.keyboard.type(code);
+    await pressAndWait(second.page);
+    assertAtCallback(second.page, tom.state);
+
+    server.clock.advance(31_000);
+    const third = await open();
+    const again = await signIn(third.page, totpApp, 'tom');
+    assert.equal(await h1(third.page), 'Verify it is you');
+    await checkPage(third.page, third.violations, 'mfa-totp');
+    await third.page.keyboard.type(totp(secret, server.clock.now()));
+    await pressAndWait(third.page);
+    assertAtCallback(third.page, again.state);
+  });
+
   it('A30: a form posted with a stale CSRF token (over an hour old) gets the 403 page, in the page\'s language; going back gives a form that works', async () => {
     const { page, violations } = await open();
     const { query, state } = authorizeQuery(shop, { lang: 'fr' });
     await page.goto(`${server.url}/oauth2/authorize?${query}`);
-    assert.equal(await activeId(page), 'f-username');
+    await focusSettled(page, 'f-username');
     server.clock.advance(3601_000);
     await typeAndTab(page, 'carl', PASSWORD);
     const refused = await pressAndWait(page);
@@ -426,7 +518,7 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     await checkPage(page, violations, 'csrf-stale-403', 'fr');
     await page.goBack();
     assert.match(page.url(), /\/login\?/);
-    assert.equal(await activeId(page), 'f-username', 'the reloaded form has focus in the username');
+    await focusSettled(page, 'f-username');
     // The browser may have kept what was typed: select it and type over it.
     await page.keyboard.press('Control+A');
     await typeAndTab(page, 'carl', PASSWORD);
