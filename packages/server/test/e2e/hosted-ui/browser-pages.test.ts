@@ -443,10 +443,17 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     assert.equal(await h1(page), 'Réinitialisez votre mot de passe');
     await checkPage(page, violations, 'confirm-forgot-password-fr', 'fr');
     await focusSettled(page, 'f-code');
-    await typeAndTab(page, await mailedCode('pierre@example.com'), NEW_PASSWORD, 'Different-Pa55!');
+    const code = await mailedCode('pierre@example.com');
+    await typeAndTab(page, code, NEW_PASSWORD, 'Different-Pa55!');
     const mismatch = await pressAndWait(page);
     assert.equal(mismatch?.status(), 400);
     await checkPage(page, violations, 'confirm-forgot-password-fr-mismatch', 'fr');
+    // The code was right: it is kept, and focus goes to the first field left to fill, the new password.
+    assert.equal(await page.inputValue('#f-code'), code);
+    await focusSettled(page, 'f-password');
+    await typeAndTab(page, NEW_PASSWORD, NEW_PASSWORD);
+    await pressAndWait(page);
+    assert.match(page.url(), /\/login\?.*lang=fr/, 'reset, and back to sign in, still in French');
   });
 
   it('MFA_SETUP by email: a user without an address gives one, then the code sent there signs in', async () => {
