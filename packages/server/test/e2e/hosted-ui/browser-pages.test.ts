@@ -431,6 +431,10 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     await page.goto(`${server.url}/confirmUser?${authorizeQuery(shop, { lang: 'es' }).query}&username=uma`);
     assert.equal(await h1(page), 'Confirme su cuenta');
     await checkPage(page, violations, 'confirm-user-es', 'es');
+    await focusSettled(page, 'f-code');
+    await page.goto(`${server.url}/confirmUser?${authorizeQuery(shop, { lang: 'es' }).query}`);
+    await focusSettled(page, 'f-username'); // no username given: it is asked first
+    await checkPage(page, violations, 'confirm-user-no-username-es', 'es');
     await page.goto(`${server.url}/confirmForgotPassword?${authorizeQuery(shop, { lang: 'es' }).query}&username=pierre`);
     assert.equal(await h1(page), 'Restablezca su contraseña');
     await checkPage(page, violations, 'confirm-forgot-password-es', 'es');
