@@ -293,10 +293,16 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     await page.goto(`${server.url}/signup?${authorizeQuery(linkApp).query}`);
     await checkPage(page, violations, 'signup');
     await focusSettled(page, 'f-username');
-    await typeAndTab(page, 'lou', PASSWORD);
+    await typeAndTab(page, 'lou', 'weak');
     await page.keyboard.press('Tab');
     await focusSettled(page, 'f-userAttributes.email');
     await page.keyboard.type('lou@example.com');
+    assert.equal((await pressAndWait(page))?.status(), 400);
+    assert.match((await page.textContent('[role=alert]')) ?? '', /The password does not meet the requirements\./);
+    await checkPage(page, violations, 'signup-weak-password');
+    await focusSettled(page, 'f-password'); // the field in error
+    assert.equal(await page.inputValue('[id="f-userAttributes.email"]'), 'lou@example.com', 'what was typed is kept');
+    await page.keyboard.type(PASSWORD);
     await pressAndWait(page);
     assert.equal(await h1(page), 'Confirm your account');
     assert.match((await page.textContent('main')) ?? '', /We sent a link to l\*+@e\S+\. Follow it to confirm your account\./);
