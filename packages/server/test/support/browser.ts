@@ -182,6 +182,16 @@ export async function focusOrder(page: Page): Promise<{ dom: string[]; tabbed: s
   return { dom, tabbed };
 }
 
+/**
+ * Waits (briefly) until the element with `id` has focus, and returns where focus is. Chromium
+ * applies `autofocus` when it next renders, which can come after the load event a navigation
+ * waits for, so reading `document.activeElement` at once races it.
+ */
+export async function focusedId(page: Page, id: string, timeoutMs = 2000): Promise<string> {
+  await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: timeoutMs }).catch(() => undefined);
+  return page.evaluate(() => document.activeElement?.id ?? '');
+}
+
 /** Form controls without a label (by `<label for>` or wrapping), or whose label has no text. */
 export function unlabelledInputs(page: Page): Promise<string[]> {
   return page.evaluate(`Array.from(document.querySelectorAll('input:not([type=hidden]), select, textarea'))

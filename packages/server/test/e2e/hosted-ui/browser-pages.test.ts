@@ -29,7 +29,7 @@ import {
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { BrowserContext, Page, Response as PageResponse } from 'playwright-core';
-import { browserSkip, focusOrder, launchBrowser, saveScreenshot, textContrasts, unlabelledInputs, type TestBrowser } from '../../support/browser.js';
+import { browserSkip, focusedId, focusOrder, launchBrowser, saveScreenshot, textContrasts, unlabelledInputs, type TestBrowser } from '../../support/browser.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type ReceivedMail, type SmtpReceiver } from '../../support/smtp.js';
 import { totp } from '../../support/mfa.js';
@@ -165,11 +165,9 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     assert.deepEqual(violations, [], `${name}: no CSP violation`);
   }
 
-  const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
-  /** Waits (briefly) for the page's autofocus to land on #id; fails saying where focus is instead. */
+  /** Focus is on #id (waiting briefly for autofocus, which Chromium applies at its next render). */
   async function focusSettled(page: Page, id: string): Promise<void> {
-    const landed = await page.waitForFunction((want) => document.activeElement?.id === want, id, { timeout: 2000 }).then(() => true, () => false);
-    assert.ok(landed, `focus is on #${id} (it is on "${await activeId(page)}")`);
+    assert.equal(await focusedId(page, id), id, `focus is on #${id}`);
   }
   const activeText = (page: Page) => page.evaluate(() => (document.activeElement?.textContent ?? '').trim());
   const h1 = async (page: Page) => ((await page.textContent('h1')) ?? '').trim();

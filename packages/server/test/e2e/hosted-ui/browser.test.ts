@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateManagedLoginBrandingCommand, CreateUserPoolDomainCommand, SetUICustomizationCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page } from 'playwright-core';
-import { browserSkip, launchBrowser, saveScreenshot, textContrasts, type TestBrowser } from '../../support/browser.js';
+import { browserSkip, focusedId, launchBrowser, saveScreenshot, textContrasts, type TestBrowser } from '../../support/browser.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { totp } from '../../support/mfa.js';
 import { PASSWORD, authorizeQuery as baseQuery, newUser, oauthApp, type OAuthApp } from './support.js';
@@ -84,7 +84,7 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
     await page.goto(`${server.url}/oauth2/authorize?${query}`);
     assert.match(page.url(), /\/login\?/);
     await saveScreenshot(page, SUITE, 'login-en');
-    assert.equal(await activeId(page), 'f-username', 'the username field has focus first');
+    assert.equal(await focusedId(page, 'f-username'), 'f-username', 'the username field has focus first');
     await page.keyboard.type('alice');
     await page.keyboard.press('Tab');
     assert.equal(await activeId(page), 'f-password');
@@ -96,7 +96,7 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
     const measured = await textContrasts(page);
     assert.ok(measured.length >= 6, 'the text elements were measured');
     for (const { what, ratio } of measured) assert.ok(ratio >= 4.5, `contrast ${ratio.toFixed(2)} < 4.5 for ${what}`);
-    assert.equal(await activeId(page), 'f-username', 'after an error, focus is back on the first field');
+    assert.equal(await focusedId(page, 'f-username'), 'f-username', 'after an error, focus is back on the first field');
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
     await Promise.all([page.waitForURL(`${CALLBACK}?**`), page.keyboard.press('Enter')]);
@@ -160,7 +160,7 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('#f-new_password');
     await saveScreenshot(page, SUITE, 'new-password');
-    assert.equal(await activeId(page), 'f-new_password');
+    assert.equal(await focusedId(page, 'f-new_password'), 'f-new_password');
     await page.keyboard.type('N3w-Password!');
     await page.keyboard.press('Tab');
     assert.equal(await activeId(page), 'f-confirm_password');
@@ -181,7 +181,7 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
     assert.ok(qr.alt);
     await saveScreenshot(page, SUITE, 'mfa-setup-qr');
     const secret = (await page.textContent('#totp-secret'))!.trim();
-    assert.equal(await activeId(page), 'f-code');
+    assert.equal(await focusedId(page, 'f-code'), 'f-code');
     await page.keyboard.type(totp(secret, server.clock.now()));
     await Promise.all([page.waitForURL(`${CALLBACK}?**`), page.keyboard.press('Enter')]);
     assert.ok(new URL(page.url()).searchParams.get('code'));
