@@ -183,7 +183,7 @@ describe('every hosted-UI page in Chromium, keyboard only, checked for accessibi
     }
   }
 
-  /** The code in the next mail to `to` not read before (the real SMTP receiver). */
+  /** The next mail to `to` not read before (the real SMTP receiver). */
   async function mailTo(to: string): Promise<ReceivedMail> {
     const mail = await smtp.waitFor((m) => m.to.includes(to) && !read.has(m));
     read.add(mail);
