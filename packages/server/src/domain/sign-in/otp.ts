@@ -58,8 +58,8 @@ export async function otpChallenge(
     f: type,
     p: pool.id,
     c: client.id,
-    s: user?.sub ?? '',
-    u: user?.username ?? name,
+    s: user?.sub ?? randomUUID(),
+    u: name,
     n: opts.nonce ?? randomUUID(),
     e: now + sessionMs(client),
     ...(opts.deviceKey ? { d: opts.deviceKey } : {}),
@@ -82,7 +82,7 @@ export async function otpChallenge(
     masked = simulatedDelivery(cognate.secrets.fakeSaltKey, pool, shaped, medium === 'SMS' ? 'phone_number' : 'email').Destination!;
     await cognate.store.transaction((trx) => sendDecoyCode(cognate, trx, { pool, name: usernameKey(pool, name), purpose, medium, messages: mfaMessages(pool) }, now));
     kickAfterDecoy(cognate, now);
-    // The state names no one: its sub stays empty, so no answer can ever sign anyone in.
+    // The state's sub is a random one that names no one, so no answer can ever sign anyone in.
   }
   return {
     ChallengeName: type,
@@ -108,11 +108,12 @@ export async function answerOtp(cognate: Ports<'clock' | 'codes' | 'lockout' | '
   if (state.k !== 'otp' || state.f !== type || typeof state.u !== 'string') throw invalidSession();
   const name = required(responses, 'USERNAME');
   const code = required(responses, CODE_FIELD[type]);
-  checkSecretHash(client, [name, state.u], responses.SECRET_HASH);
-  const user = state.s ? await cognate.users.findBySub(pool.id, state.s) : undefined;
-  // The answer names the user the Session was issued for: by username or a sign-in alias.
+  // A name that matches no one has a sub that names no one: the same look-up finds nothing (P01).
+  const user = await cognate.users.findBySubEvenly(pool.id, state.s);
+  // The answer names the user the Session was issued for: by the name given, the username or a sign-in alias.
   const named = usernameKey(pool, name) === usernameKey(pool, state.u) || (!!user && (await cognate.users.findForSignIn(pool, name))?.sub === user.sub);
-  if (!named || (state.s && !user)) throw invalidSession();
+  checkSecretHash(client, [name, state.u, ...(user ? [user.username] : [])], responses.SECRET_HASH);
+  if (!named || (!user && !hidden(client))) throw invalidSession();
   const locked = user ? await cognate.lockout.isLocked(user.sub, now) : false;
   if (locked && !hidden(client)) throw passwordAttemptsExceeded();
   const purpose = `mfa:${state.n}` as const;

@@ -19,10 +19,12 @@ export const selectChallenge: ChallengeHandler = async (cognate, { pool, client,
   if (state.e <= now) throw expiredSession();
   const name = required(responses, 'USERNAME');
   const answer = required(responses, 'ANSWER');
-  checkSecretHash(client, [name, state.u], responses.SECRET_HASH);
-  const user = state.s ? await cognate.users.findBySub(pool.id, state.s) : undefined;
+  // A name that matches no one has a sub that names no one: the same look-up finds nothing (P01).
+  const user = await cognate.users.findBySubEvenly(pool.id, state.s);
   const named = usernameKey(pool, name) === usernameKey(pool, state.u) || (!!user && (await cognate.users.findForSignIn(pool, name))?.sub === user.sub);
-  if (!named || (state.s && !user)) throw invalidSession();
+  // Only hidden existence issues Sessions for no one; otherwise the user went away meanwhile.
+  checkSecretHash(client, [name, state.u, ...(user ? [user.username] : [])], responses.SECRET_HASH);
+  if (!named || (!user && client.settings.PreventUserExistenceErrors !== 'ENABLED')) throw invalidSession();
   if (!isFirstChallenge(answer) || !state.o.includes(answer)) throw errors.invalidParameter(`Invalid ANSWER: ${answer} is not one of the available challenges.`);
   // The password flows find the user by the name again (their own existence rules); the name is the one the Session was issued for.
   return startChallenge(cognate, pool, client, user, state.u, answer, responses, clientMetadata, { nonce: state.n, ...(state.d ? { deviceKey: state.d } : {}) });

@@ -34,9 +34,9 @@ export interface SelectChallengeSession {
   k: 'select-challenge';
   p: string;
   c: string;
-  /** the user's sub, or '' for a name that matches no one */
+  /** the user's sub, or for a name that matches no one a random one (so the Session is as long) */
   s: string;
-  /** the username, or the name given when it matches no one */
+  /** the name signed in with, as given (not the username: its length would tell a real user from no one) */
   u: string;
   /** the challenges offered */
   o: FirstChallenge[];
@@ -70,7 +70,7 @@ export async function userAuth(cognate: UserAuthPorts, pool: UserPool, client: A
 /** SELECT_CHALLENGE: the choices, and a Session that remembers them. */
 function selectChallenge(cognate: Ports<'clock' | 'secrets'>, pool: UserPool, client: AppClient, user: User | undefined, name: string, available: FirstChallenge[], deviceKey: string | undefined): AuthResponse {
   if (available.length === 0) throw errors.notAuthorized('Incorrect username or password.');
-  const state: SelectChallengeSession = { k: 'select-challenge', p: pool.id, c: client.id, s: user?.sub ?? '', u: user?.username ?? name, o: available, n: randomUUID(), e: cognate.clock.now() + sessionMs(client), ...(deviceKey ? { d: deviceKey } : {}) };
+  const state: SelectChallengeSession = { k: 'select-challenge', p: pool.id, c: client.id, s: user?.sub ?? randomUUID(), u: name, o: available, n: randomUUID(), e: cognate.clock.now() + sessionMs(client), ...(deviceKey ? { d: deviceKey } : {}) };
   return {
     ChallengeName: 'SELECT_CHALLENGE',
     Session: cognate.secrets.sessions.sealJson(state, SELECT_CHALLENGE_AAD, state.e + SESSION_SEAL_GRACE_MS),

@@ -36,7 +36,7 @@ export interface MfaSession {
   t?: string;
   /** an email address being set up for EMAIL_OTP during MFA_SETUP */
   x?: string;
-  /** k = otp: the first-factor challenge, and the name signed in with (a name that matches no one has s = '') */
+  /** k = otp: the first-factor challenge, and the name signed in with, as given (a name that matches no one has a random s) */
   f?: 'EMAIL_OTP' | 'SMS_OTP';
   u?: string;
 }
