@@ -13,6 +13,7 @@ import {
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
   AdminSetUserMFAPreferenceCommand,
+  ConfirmDeviceCommand,
   GetUserAuthFactorsCommand,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
@@ -23,7 +24,7 @@ import { formatTimestamp } from '../../../src/crypto/srp.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
-import { computePasswordClaim, generateClientEphemeral } from '../../support/srp-client.js';
+import { computePasswordClaim, createDeviceSecretVerifierConfig, generateClientEphemeral, generateDevicePassword } from '../../support/srp-client.js';
 import { arn, TriggerHost, WEBHOOK_SECRET } from '../../support/triggers.js';
 import { fails, mailCodes, passwordlessPool, passwordlessUser, PASSWORD, SmsGateway, type Pool } from './support.js';
 
@@ -135,9 +136,21 @@ for (const kind of databaseKinds) {
       assert.deepEqual(theirs.ConfiguredUserAuthFactors, mine.ConfiguredUserAuthFactors);
       // The pool narrows its factors: the user's configured factors follow.
       await server.admin.send(new UpdateUserPoolCommand({ UserPoolId: pool.poolId, AutoVerifiedAttributes: ['email'], Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } }));
-      await new Promise((r) => setTimeout(r, 1100)); // the pool cache
       const narrowed = await server.admin.send(new AdminGetUserAuthFactorsCommand({ UserPoolId: pool.poolId, Username: 'adam' }));
       assert.ok(!narrowed.ConfiguredUserAuthFactors?.includes('SMS_OTP'));
+    });
+
+    it('devices: an OTP sign-in hands out NewDeviceMetadata, and a confirmed device named by DEVICE_KEY proves itself after the code', async () => {
+      const pool = await passwordlessPool(server, undefined, { DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } });
+      await passwordlessUser(server, pool, 'dev', { email: 'dev@example.com' });
+      const start = await initiate(pool, { USERNAME: 'dev', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const done = await answer(pool, 'EMAIL_OTP', start.Session, { USERNAME: 'dev', EMAIL_OTP_CODE: await mailCode('dev@example.com') });
+      const meta = done.AuthenticationResult?.NewDeviceMetadata;
+      assert.ok(meta?.DeviceKey && meta.DeviceGroupKey, 'NewDeviceMetadata');
+      await server.anonymous.send(new ConfirmDeviceCommand({ AccessToken: done.AuthenticationResult!.AccessToken!, DeviceKey: meta.DeviceKey, DeviceSecretVerifierConfig: createDeviceSecretVerifierConfig(meta.DeviceGroupKey, meta.DeviceKey, generateDevicePassword()) }));
+      const again = await initiate(pool, { USERNAME: 'dev', PREFERRED_CHALLENGE: 'EMAIL_OTP', DEVICE_KEY: meta.DeviceKey });
+      const next = await answer(pool, 'EMAIL_OTP', again.Session, { USERNAME: 'dev', EMAIL_OTP_CODE: await mailCode('dev@example.com') });
+      assert.equal(next.ChallengeName, 'DEVICE_SRP_AUTH');
     });
 
     it('the triggers run as in every flow: PreAuthentication, CustomMessage_Authentication, PostAuthentication, PreTokenGeneration', async () => {
