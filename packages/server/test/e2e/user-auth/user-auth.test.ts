@@ -181,6 +181,18 @@ for (const kind of databaseKinds) {
       assert.deepEqual(await fails(() => answer(pool, 'EMAIL_OTP', start.Session, { USERNAME: 'brute', EMAIL_OTP_CODE: code })), { name: 'CodeMismatchException', message: 'Invalid code received for user' });
     });
 
+    it('P04: one-time codes asked for by name alone are capped per user and hour, over every Session (LEGACY: LimitExceeded; hidden: nothing more sent)', async () => {
+      const legacy = await passwordlessPool(server, undefined, {}, { PreventUserExistenceErrors: 'LEGACY' });
+      await passwordlessUser(server, legacy, 'flood', { phone: '+15555550109' });
+      for (let i = 0; i < 20; i++) assert.equal((await initiate(legacy, { USERNAME: 'flood', PREFERRED_CHALLENGE: 'SMS_OTP' })).ChallengeName, 'SMS_OTP');
+      assert.equal((await fails(() => initiate(legacy, { USERNAME: 'flood', PREFERRED_CHALLENGE: 'SMS_OTP' }))).name, 'LimitExceededException');
+      const hiddenPool = await passwordlessPool(server);
+      await passwordlessUser(server, hiddenPool, 'flood2', { phone: '+15555550110' });
+      for (let i = 0; i < 21; i++) assert.equal((await initiate(hiddenPool, { USERNAME: 'flood2', PREFERRED_CHALLENGE: 'SMS_OTP' })).ChallengeName, 'SMS_OTP');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(sms.count('+15555550110'), 20);
+    });
+
     it('P24: a replayed SELECT_CHALLENGE answer sends no second code, for a real user and an unknown name alike', async () => {
       const pool = await passwordlessPool(server);
       await passwordlessUser(server, pool, 'replay', { email: 'replay@example.com' });
