@@ -10,6 +10,7 @@ import { codeError } from './codes.js';
 import { type CodeDeliveryDetails, type Destination, type Templates, codeDestination, confirmsWithLink, deliverCode, linkMessages } from './messages.js';
 import { poolDomainUrl } from './user-pool-domains.js';
 import { signUpSession } from './sign-up-session.js';
+import { allowedFirstFactors } from './user-auth-factors.js';
 import { kickAfterDecoy, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './decoy-codes.js';
 import type { Executor } from '../store/db.js';
 import { newSub } from './ids.js';
@@ -89,8 +90,10 @@ export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'con
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   if (pool.settings.AdminCreateUserConfig.AllowAdminCreateUserOnly) throw errors.notAuthorized('SignUp is not permitted for this user pool');
-  if (input.Password === undefined || input.Password === '') throw errors.invalidParameter('Password is required to sign up.');
-  checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);
+  // Without a password only where the pool signs in without one (a one-time code or a passkey as first factor).
+  const passwordless = input.Password === undefined || input.Password === '';
+  if (passwordless && ![...allowedFirstFactors(pool)].some((f) => f !== 'PASSWORD')) throw errors.invalidParameter('Password is required to sign up.');
+  if (!passwordless) checkPasswordPolicy(input.Password!, pool.settings.Policies.PasswordPolicy);
   const given = input.UserAttributes ?? [];
   assertWritable(client, given);
   const attributes = validateAttributes(pool, given, 'user', { creating: true });
@@ -111,7 +114,7 @@ export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'con
   if (await cognate.users.findByUsername(pool, username)) throw errors.usernameExists();
 
   const verdict = await preSignUp(cognate, pool, client, username, attributes, input);
-  const credentials = await cognate.users.credentials(pool, username, input.Password);
+  const credentials = passwordless ? undefined : await cognate.users.credentials(pool, username, input.Password!);
   const now = cognate.clock.now();
   const confirmed = verdict.autoConfirmUser;
   const destination = confirmed ? undefined : codeDestination(pool, { attributes });

@@ -95,5 +95,21 @@ for (const kind of databaseKinds) {
       assert.equal((await fetchAuthSession()).tokens?.accessToken.payload.username, 'newbie');
       await signOut();
     });
+
+    it('passwordless sign-up: signUp without a password, confirmSignUp, autoSignIn; later sign-ins offer the email code only', async () => {
+      await signUp({ username: 'nopass', options: { userAttributes: { email: 'nopass@example.com' }, autoSignIn: { authFlowType: 'USER_AUTH', preferredChallenge: 'EMAIL_OTP' } } });
+      const confirmed = await confirmSignUp({ username: 'nopass', confirmationCode: await mailCode('nopass@example.com') });
+      assert.equal(confirmed.nextStep.signUpStep, 'COMPLETE_AUTO_SIGN_IN');
+      // Amplify debounces autoSignIn for 300 ms (React's double effects): a second call sooner after the previous test's is dropped.
+      await new Promise((r) => setTimeout(r, 350));
+      assert.equal((await autoSignIn()).isSignedIn, true);
+      await signOut();
+      const later = await signIn({ username: 'nopass', options: { authFlowType: 'USER_AUTH' } });
+      assert.equal(later.nextStep.signInStep, 'CONTINUE_SIGN_IN_WITH_FIRST_FACTOR_SELECTION');
+      assert.deepEqual((later.nextStep as { availableChallenges?: string[] }).availableChallenges, ['EMAIL_OTP']);
+      await confirmSignIn({ challengeResponse: 'EMAIL_OTP' });
+      assert.equal((await confirmSignIn({ challengeResponse: await mailCode('nopass@example.com') })).isSignedIn, true);
+      await signOut();
+    });
   });
 }

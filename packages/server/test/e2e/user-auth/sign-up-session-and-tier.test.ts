@@ -66,6 +66,21 @@ for (const kind of databaseKinds) {
       assert.ok((await withSession(pool, 'instant', out.Session)).AuthenticationResult?.AccessToken);
     });
 
+    it('SignUp without a password only where the pool allows a passwordless first factor; such a user has no password to guess', async () => {
+      const passwordOnly = await passwordlessPool(server, ['PASSWORD']);
+      assert.deepEqual(await fails(() => server.anonymous.send(new SignUpCommand({ ClientId: passwordOnly.clientId, Username: 'pw-only' }))), { name: 'InvalidParameterException', message: 'Password is required to sign up.' });
+      const pool = await passwordlessPool(server, ['PASSWORD', 'EMAIL_OTP'], {}, { ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] });
+      await server.anonymous.send(new SignUpCommand({ ClientId: pool.clientId, Username: 'keyless', UserAttributes: [{ Name: 'email', Value: 'keyless@example.com' }] }));
+      await server.anonymous.send(new ConfirmSignUpCommand({ ClientId: pool.clientId, Username: 'keyless', ConfirmationCode: await code(pool, 'keyless@example.com') }));
+      const choice = await server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_AUTH', ClientId: pool.clientId, AuthParameters: { USERNAME: 'keyless', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD: 'anything' } }));
+      assert.equal(choice.ChallengeName, 'SELECT_CHALLENGE');
+      assert.deepEqual(choice.AvailableChallenges, ['EMAIL_OTP']);
+      for (const guess of ['Corr3ct-Horse!', 'null', 'undefined']) {
+        const refused = await fails(() => server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: pool.clientId, AuthParameters: { USERNAME: 'keyless', PASSWORD: guess } })));
+        assert.deepEqual(refused, { name: 'NotAuthorizedException', message: 'Incorrect username or password.' }, guess);
+      }
+    });
+
     it("A07: the Session is bound to its user and its client, and expires with the client's AuthSessionValidity", async () => {
       const pool = await passwordlessPool(server);
       await passwordlessUser(server, pool, 'other', { email: 'other@example.com' });

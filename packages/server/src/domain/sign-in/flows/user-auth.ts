@@ -17,7 +17,7 @@ import type { Ports } from '../../cognate.js';
 import { allowsUserAuth, checkSecretHash, type AppClient } from '../../app-clients.js';
 import { spendOnce } from '../../single-use.js';
 import { openSignUpSession } from '../../sign-up-session.js';
-import { assertTier, configuredFactors, challengesOf, isFirstChallenge, simulatedChallenges, type FirstChallenge } from '../../user-auth-factors.js';
+import { allowedFirstFactors, assertTier, configuredFactors, challengesOf, isFirstChallenge, simulatedChallenges, type FirstChallenge } from '../../user-auth-factors.js';
 import { usernameKey, type User } from '../../users.js';
 import type { UserPool } from '../../user-pools.js';
 import { required } from '../../parameters.js';
@@ -61,9 +61,11 @@ export async function userAuth(cognate: UserAuthPorts, pool: UserPool, client: A
   const preferred = params.PREFERRED_CHALLENGE;
   if (preferred !== undefined && !isFirstChallenge(preferred)) throw errors.invalidParameter(`Invalid PREFERRED_CHALLENGE: must be one of PASSWORD, PASSWORD_SRP, WEB_AUTHN, EMAIL_OTP, SMS_OTP.`);
   const user = await cognate.users.findForSignInEvenly(pool, name);
-  if (!user && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound();
+  // A password for a name no one has goes to the password flows, whose rules answer it (the UserMigration function may know them).
+  const passwordFor = !user && (preferred === 'PASSWORD' || preferred === 'PASSWORD_SRP') && allowedFirstFactors(pool).has('PASSWORD');
+  if (!user && !passwordFor && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound();
   const available = user ? challengesOf(await configuredFactors(cognate, pool, user)) : simulatedChallenges(pool);
-  if (preferred && available.includes(preferred)) return startChallenge(cognate, pool, client, user, name, preferred, params, clientMetadata, { ...(deviceKey ? { deviceKey } : {}) });
+  if (preferred && (passwordFor || available.includes(preferred))) return startChallenge(cognate, pool, client, user, name, preferred, params, clientMetadata, { ...(deviceKey ? { deviceKey } : {}) });
   return respond(selectChallenge(cognate, pool, client, user, name, available, deviceKey));
 }
 
