@@ -19,6 +19,8 @@ import { mfaSetup } from './mfa-setup.js';
 import { deviceSrpAuth } from './device-srp-auth.js';
 import { devicePasswordVerifier } from './device-password-verifier.js';
 import { customChallenge } from './custom-challenge.js';
+import { selectChallenge } from './select-challenge.js';
+import { smsOtp } from './sms-otp.js';
 
 export const challengeHandlers = {
   PASSWORD_VERIFIER: passwordVerifier,
@@ -31,6 +33,8 @@ export const challengeHandlers = {
   DEVICE_SRP_AUTH: deviceSrpAuth,
   DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
   CUSTOM_CHALLENGE: customChallenge,
+  SELECT_CHALLENGE: selectChallenge,
+  SMS_OTP: smsOtp,
 } satisfies Record<string, ChallengeHandler>;
 
 /** The ChallengeNames Cognate answers: the registry's keys. */
