@@ -19,6 +19,7 @@ import { mfaSetup } from './mfa-setup.js';
 import { deviceSrpAuth } from './device-srp-auth.js';
 import { devicePasswordVerifier } from './device-password-verifier.js';
 import { customChallenge } from './custom-challenge.js';
+import { webAuthn } from './web-authn.js';
 
 export const challengeHandlers = {
   PASSWORD_VERIFIER: passwordVerifier,
@@ -31,6 +32,7 @@ export const challengeHandlers = {
   DEVICE_SRP_AUTH: deviceSrpAuth,
   DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
   CUSTOM_CHALLENGE: customChallenge,
+  WEB_AUTHN: webAuthn,
 } satisfies Record<string, ChallengeHandler>;
 
 /** The ChallengeNames Cognate answers: the registry's keys. */
