@@ -15,6 +15,8 @@ import AdminEnableUser from './AdminEnableUser.js';
 import AdminForgetDevice from './AdminForgetDevice.js';
 import AdminGetDevice from './AdminGetDevice.js';
 import AdminGetUser from './AdminGetUser.js';
+import AdminGetUserAuthFactors from './AdminGetUserAuthFactors.js';
+import GetUserAuthFactors from './GetUserAuthFactors.js';
 import AdminInitiateAuth from './AdminInitiateAuth.js';
 import AdminListDevices from './AdminListDevices.js';
 import AdminListGroupsForUser from './AdminListGroupsForUser.js';
@@ -118,6 +120,7 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     AdminForgetDevice,
     AdminGetDevice,
     AdminGetUser,
+    AdminGetUserAuthFactors,
     AdminInitiateAuth,
     AdminListDevices,
     AdminListGroupsForUser,
@@ -157,6 +160,7 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     GetGroup,
     GetTokensFromRefreshToken,
     GetUser,
+    GetUserAuthFactors,
     GetUserAttributeVerificationCode,
     GetUserPoolMfaConfig,
     GlobalSignOut,

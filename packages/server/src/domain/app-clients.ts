@@ -154,6 +154,11 @@ export function tokenLifetimes(settings: AppClientSettings): { access: number; i
  * Whether the client allows an auth flow. With no ExplicitAuthFlows, Cognito allows SRP, custom
  * and refresh. Legacy names map to their ALLOW_ equivalents.
  */
+/** ALLOW_USER_AUTH: choice-based sign-in (USER_AUTH), never implied by an empty ExplicitAuthFlows. */
+export function allowsUserAuth(settings: AppClientSettings): boolean {
+  return (settings.ExplicitAuthFlows ?? []).includes('ALLOW_USER_AUTH');
+}
+
 export function allowsFlow(settings: AppClientSettings, flow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'ADMIN_USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH' | 'CUSTOM_AUTH'): boolean {
   const flows = settings.ExplicitAuthFlows;
   if (!flows || flows.length === 0) return flow === 'USER_SRP_AUTH' || flow === 'REFRESH_TOKEN_AUTH' || flow === 'CUSTOM_AUTH';

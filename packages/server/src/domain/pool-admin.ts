@@ -11,6 +11,7 @@ import { checkAttributePermissions, type AppClient, type ClientInput } from './a
 import { assertNoImportRunning } from './import-jobs.js';
 import { checkOAuthSettings } from './oauth/client-settings.js';
 import type { CreateInput, SchemaAttribute, UserPool } from './user-pools.js';
+import { assertPoolTierFeatures } from './user-auth-factors.js';
 
 /**
  * CreateUserPool: checks the settings (settingsFromInput, the MFA and custom-sender rules), then
@@ -21,6 +22,7 @@ export async function createUserPool(cognate: Pick<Cognate, 'config' | 'clock' |
   checkCustomSenders(cognate.config, input.LambdaConfig);
   const now = cognate.clock.now();
   const pool = cognate.pools.build(input, now);
+  assertPoolTierFeatures(cognate, pool.settings.UserPoolTier, pool.settings.Policies.SignInPolicy?.AllowedFirstAuthFactors);
   const key = await cognate.keys.generate(pool.id, now);
   await cognate.store.transaction(async (trx) => {
     await cognate.pools.insert(trx, pool);
@@ -31,7 +33,9 @@ export async function createUserPool(cognate: Pick<Cognate, 'config' | 'clock' |
 
 /** UpdateUserPool: the same MFA and custom-sender rules as CreateUserPool, against the pool as it is. */
 export async function updateUserPool(cognate: Pick<Cognate, 'config' | 'clock' | 'pools'>, input: Partial<CreateInput> & { UserPoolId: string }): Promise<UserPool> {
-  assertMfaConfigurable(input, await cognate.pools.get(input.UserPoolId));
+  const previous = await cognate.pools.get(input.UserPoolId);
+  assertMfaConfigurable(input, previous);
+  assertPoolTierFeatures(cognate, input.UserPoolTier ?? previous.settings.UserPoolTier, (input.Policies?.SignInPolicy ?? previous.settings.Policies.SignInPolicy)?.AllowedFirstAuthFactors);
   checkCustomSenders(cognate.config, input.LambdaConfig);
   return cognate.pools.update(input.UserPoolId, input, cognate.clock.now());
 }

@@ -9,6 +9,7 @@ import { clientAndPool } from './client-context.js';
 import { codeError } from './codes.js';
 import { type CodeDeliveryDetails, type Destination, type Templates, codeDestination, confirmsWithLink, deliverCode, linkMessages } from './messages.js';
 import { poolDomainUrl } from './user-pool-domains.js';
+import { signUpSession } from './sign-up-session.js';
 import { kickAfterDecoy, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './decoy-codes.js';
 import type { Executor } from '../store/db.js';
 import { newSub } from './ids.js';
@@ -39,6 +40,8 @@ export interface SignUpOutput {
   UserConfirmed: boolean;
   CodeDeliveryDetails?: CodeDeliveryDetails;
   UserSub: string;
+  /** a user confirmed at once (PreSignUp's autoConfirmUser): the Session USER_AUTH signs them in with */
+  Session?: string;
 }
 
 /**
@@ -82,7 +85,7 @@ export function resolveUsername(pool: UserPool, given: string, attributes: Map<s
   return given;
 }
 
-export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'log' | 'outbox' | 'pools' | 'store' | 'triggers' | 'users'>, input: SignUpInput): Promise<SignUpOutput> {
+export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: SignUpInput): Promise<SignUpOutput> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   if (pool.settings.AdminCreateUserConfig.AllowAdminCreateUserOnly) throw errors.notAuthorized('SignUp is not permitted for this user pool');
@@ -120,7 +123,7 @@ export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'con
     ? await deliverCode(cognate, pool, { occasion: 'SignUp', user: { sub, username, status, attributes }, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'signup', kind: 'SignUp', destination, before: insert, ...(templates ? { templates } : {}) })
     : await cognate.store.transaction((trx) => insert(trx, now));
   if (confirmed) await postConfirmation(cognate, pool, sub, 'PostConfirmation_ConfirmSignUp', client.id, input.ClientMetadata);
-  return { UserConfirmed: confirmed, ...(delivery ? { CodeDeliveryDetails: delivery } : {}), UserSub: sub };
+  return { UserConfirmed: confirmed, ...(delivery ? { CodeDeliveryDetails: delivery } : {}), UserSub: sub, ...(confirmed ? signUpSession(cognate, pool, client, sub) : {}) };
 }
 
 /**
@@ -167,7 +170,7 @@ export async function postConfirmation(cognate: Ports<'log' | 'triggers' | 'user
  * call fails with AliasExistsException and nothing changes, unless `ForceAliasCreation` moves the
  * alias here and un-verifies the other user's value (API_ConfirmSignUp; domain/aliases.ts).
  */
-export async function confirmSignUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean; ClientMetadata?: Record<string, string> }): Promise<Record<string, never>> {
+export async function confirmSignUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: { ClientId: string; SecretHash?: string; Username: string; ConfirmationCode: string; ForceAliasCreation?: boolean; ClientMetadata?: Record<string, string> }): Promise<{ Session?: string }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   // Under ENABLED an unknown name and a confirmed user answer CodeMismatch, after the work a real
@@ -195,7 +198,8 @@ export async function confirmSignUp(cognate: Ports<'clients' | 'clock' | 'codes'
   });
   if (outcome !== 'ok') throw codeError(outcome, client.settings.PreventUserExistenceErrors === 'ENABLED');
   await postConfirmation(cognate, pool, user.sub, 'PostConfirmation_ConfirmSignUp', client.id, input.ClientMetadata);
-  return {};
+  // Sign-in after sign-up: a Session InitiateAuth USER_AUTH accepts for this user (sign-up-session.ts).
+  return signUpSession(cognate, pool, client, user.sub);
 }
 
 export async function resendConfirmationCode(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: { ClientId: string; SecretHash?: string; Username: string; ClientMetadata?: Record<string, string> }): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {

@@ -23,6 +23,8 @@ export interface InitiateAuthInput {
   AuthParameters?: Params;
   ClientId: string;
   ClientMetadata?: Record<string, string>;
+  /** USER_AUTH: the Session ConfirmSignUp returned (sign-in after sign-up) */
+  Session?: string;
 }
 
 const flowNotEnabled = (flow: string) => errors.invalidParameter(`${flow} flow not enabled for this client`);
@@ -46,7 +48,7 @@ async function customFlow(cognate: Ports<'clock' | 'lockout' | 'log' | 'secrets'
   return startCustomAuth(cognate, pool, client, params, clientMetadata);
 }
 
-type Flow = (cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata) => Promise<Outcome>;
+type Flow = (cognate: Cognate, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata, session?: string) => Promise<Outcome>;
 
 /** ADMIN_USER_PASSWORD_AUTH (alias ADMIN_NO_SRP_AUTH): enabled by ALLOW_ADMIN_USER_PASSWORD_AUTH. */
 const adminPasswordFlow: Flow = (cognate, pool, client, params, metadata) => {
@@ -64,7 +66,7 @@ const FLOWS: Readonly<Record<string, Flow>> = {
   REFRESH_TOKEN_AUTH: refreshFlow,
   REFRESH_TOKEN: refreshFlow,
   CUSTOM_AUTH: customFlow,
-  USER_AUTH: () => userAuth(),
+  USER_AUTH: userAuth,
 };
 
 /** The AuthFlows AdminInitiateAuth answers. */
@@ -75,6 +77,7 @@ const ADMIN_FLOWS: Readonly<Record<string, Flow>> = {
   REFRESH_TOKEN: refreshFlow,
   USER_SRP_AUTH: srpFlow,
   CUSTOM_AUTH: customFlow,
+  USER_AUTH: userAuth,
 };
 
 /** The flow an AuthFlow names; only the table's own entries (`toString` is no flow). */
@@ -85,13 +88,13 @@ function flowFor(flows: Readonly<Record<string, Flow>>, authFlow: string): Flow 
 
 export async function initiateAuth(cognate: Cognate, input: InitiateAuthInput): Promise<AuthResponse> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
-  const outcome = await flowFor(FLOWS, input.AuthFlow)(cognate, pool, client, input.AuthParameters ?? {}, input.ClientMetadata);
+  const outcome = await flowFor(FLOWS, input.AuthFlow)(cognate, pool, client, input.AuthParameters ?? {}, input.ClientMetadata, input.Session);
   return continueSignIn(cognate, pool, client, outcome);
 }
 
 export async function adminInitiateAuth(cognate: Cognate, input: InitiateAuthInput & { UserPoolId: string }): Promise<AuthResponse> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const client = await cognate.clients.get(pool.id, input.ClientId);
-  const outcome = await flowFor(ADMIN_FLOWS, input.AuthFlow)(cognate, pool, client, input.AuthParameters ?? {}, input.ClientMetadata);
+  const outcome = await flowFor(ADMIN_FLOWS, input.AuthFlow)(cognate, pool, client, input.AuthParameters ?? {}, input.ClientMetadata, input.Session);
   return continueSignIn(cognate, pool, client, outcome);
 }

@@ -3,6 +3,7 @@
  *
  *   password proven → account checks → NEW_PASSWORD_REQUIRED (temporary password)
  *   password settled → a remembered device stands in for MFA, or the MFA challenge the pool and user call for
+ *   passwordless proven (email/SMS code, passkey, sign-up Session) → account checks, no MFA, then as factors done
  *   factors done → DEVICE_SRP_AUTH for a device the client named, or finish
  *   device proven → finish
  *
@@ -43,6 +44,10 @@ export async function continueSignIn<R>(cognate: PipelinePorts, pool: UserPool, 
       return afterPassword(cognate, pool, client, outcome.user, outcome.ctx, ending);
     case 'password-settled':
       return secondFactor(cognate, pool, client, outcome.user, outcome.ctx, ending);
+    case 'passwordless-proven':
+      // Cognito asks for MFA only after a password first factor: a passwordless one is the whole proof.
+      assertMayUseAccount(outcome.user);
+      return afterFactors(cognate, pool, client, outcome.user, outcome.ctx, ending);
     case 'factors-done':
       return afterFactors(cognate, pool, client, outcome.user, outcome.ctx, ending);
     case 'device-proven':

@@ -22,6 +22,8 @@ export interface AuthResponse {
   Session?: string;
   ChallengeParameters: Record<string, string>;
   AuthenticationResult?: AuthenticationResult;
+  /** SELECT_CHALLENGE (USER_AUTH): the first factors this user may choose from */
+  AvailableChallenges?: string[];
 }
 
 export type Params = Record<string, string>;
@@ -45,12 +47,16 @@ export interface SignInContext {
  * - `password-proven`: the user proved their password (or custom auth said so): account checks,
  *   NEW_PASSWORD_REQUIRED for a temporary password, then the second factor;
  * - `password-settled`: the user's password is their own (after NEW_PASSWORD_REQUIRED): the second factor;
+ * - `passwordless-proven`: a first factor other than a password proved the user (an email or SMS
+ *   one-time code, a passkey, the Session of a sign-up just confirmed): account checks, then no MFA
+ *   (Cognito asks for MFA only after a password) and no NEW_PASSWORD_REQUIRED: the device's proof
+ *   if the client named one, else finish;
  * - `factors-done`: MFA answered (or set up): the device's proof if the client named one, else finish;
  * - `device-proven`: the device proved its secret: finish.
  */
 export type Outcome =
   | { kind: 'respond'; response: AuthResponse }
-  | { kind: 'password-proven' | 'password-settled' | 'factors-done'; user: User; ctx: SignInContext }
+  | { kind: 'password-proven' | 'password-settled' | 'passwordless-proven' | 'factors-done'; user: User; ctx: SignInContext }
   | { kind: 'device-proven'; user: User; device: Device; ctx: SignInContext };
 
 export const respond = (response: AuthResponse): Outcome => ({ kind: 'respond', response });

@@ -6,9 +6,8 @@
  * RespondToAuthChallenge, with the attacks named: another user's credential, a replayed assertion,
  * a wrong origin or RP ID, a decreasing sign counter, a reused registration challenge.
  *
- * USER_AUTH (which issues WEB_AUTHN for a user with passkeys) is another helper's; until it is on
- * main the challenge is issued in-process with `webAuthnChallenge`, exactly what USER_AUTH calls,
- * and answered over the wire.
+ * The challenge comes from InitiateAuth USER_AUTH (PREFERRED_CHALLENGE WEB_AUTHN, or SELECT_CHALLENGE's
+ * AvailableChallenges, which list WEB_AUTHN only for a user with a passkey); a passkey skips MFA.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -22,16 +21,20 @@ import {
   CreateUserPoolDomainCommand,
   DeleteWebAuthnCredentialCommand,
   GetUserPoolMfaConfigCommand,
+  InitiateAuthCommand,
+  AssociateSoftwareTokenCommand,
+  VerifySoftwareTokenCommand,
+  SetUserMFAPreferenceCommand,
   ListWebAuthnCredentialsCommand,
   RespondToAuthChallengeCommand,
   SetUserPoolMfaConfigCommand,
   StartWebAuthnRegistrationCommand,
   type UserPoolPolicyType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { webAuthnChallenge } from '../../../src/domain/sign-in/challenges/web-authn.js';
 import { hasPasskeys } from '../../../src/domain/webauthn/credentials.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { failure, startTestServer, type TestServer } from '../../support/server.js';
+import { totp } from '../../support/mfa.js';
 import { claims, newPool, PASSWORD, type Pool } from '../security/helpers.js';
 import { SoftAuthenticator } from './soft-authenticator.js';
 
@@ -39,6 +42,7 @@ type CreationOptions = { challenge: string; rp: { id: string; name: string }; us
 type RequestOptions = { challenge: string; rpId: string; allowCredentials: { id: string; type: string; transports: string[] }[]; userVerification: string; timeout: number };
 
 const PASSKEYS: UserPoolPolicyType = { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'WEB_AUTHN'] } };
+const USER_AUTH_CLIENT = { ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] } as const;
 
 for (const kind of databaseKinds) {
   describe(`passkeys through the AWS SDK (${kind})`, () => {
@@ -47,7 +51,7 @@ for (const kind of databaseKinds) {
     let rpId: string;
     before(async () => {
       server = await startTestServer(kind);
-      pool = await newPool(server, { Policies: PASSKEYS });
+      pool = await newPool(server, { Policies: PASSKEYS }, { ...USER_AUTH_CLIENT, ExplicitAuthFlows: [...USER_AUTH_CLIENT.ExplicitAuthFlows] });
       await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: pool.poolId, Domain: `keys-${kind}` }));
       rpId = `keys-${kind}.auth.us-east-1.localhost`;
     });
@@ -70,14 +74,11 @@ for (const kind of databaseKinds) {
       await server.anonymous.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: accessToken, Credential: authenticator.create(options) as never }));
       return authenticator;
     }
-    /** The WEB_AUTHN challenge USER_AUTH issues (in-process until USER_AUTH is on main). */
+    /** InitiateAuth USER_AUTH with PREFERRED_CHALLENGE WEB_AUTHN: the WEB_AUTHN challenge. */
     async function challenge(name: string, p: Pool = pool): Promise<{ session: string; options: RequestOptions }> {
-      const cognate = server.running.cognate;
-      const userPool = await cognate.pools.get(p.poolId);
-      const user = (await cognate.users.findByUsername(userPool, name))!;
-      const out = await webAuthnChallenge(cognate, userPool, await cognate.clients.get(p.poolId, p.clientId), user);
+      const out = await server.anonymous.send(new InitiateAuthCommand({ ClientId: p.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: name, PREFERRED_CHALLENGE: 'WEB_AUTHN' } }));
       assert.equal(out.ChallengeName, 'WEB_AUTHN');
-      return { session: out.Session!, options: JSON.parse(out.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS!) as RequestOptions };
+      return { session: out.Session!, options: JSON.parse(out.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS!) as RequestOptions };
     }
     /** Runs `fn` with the server's clock moved on, then moves it back (signed admin calls follow the real time). */
     async function later<T>(ms: number, fn: () => Promise<T>): Promise<T> {
@@ -96,7 +97,7 @@ for (const kind of databaseKinds) {
       const initial = await server.admin.send(new GetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId }));
       assert.deepEqual(initial.WebAuthnConfiguration, { RelyingPartyId: rpId, UserVerification: 'preferred', FactorConfiguration: 'SINGLE_FACTOR' });
 
-      const other = await newPool(server, { Policies: PASSKEYS });
+      const other = await newPool(server, { Policies: PASSKEYS }, { ...USER_AUTH_CLIENT, ExplicitAuthFlows: [...USER_AUTH_CLIENT.ExplicitAuthFlows] });
       const set = await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: other.poolId, WebAuthnConfiguration: { RelyingPartyId: 'app.example.com', UserVerification: 'required', FactorConfiguration: 'MULTI_FACTOR_WITH_USER_VERIFICATION' } }));
       assert.deepEqual(set.WebAuthnConfiguration, { RelyingPartyId: 'app.example.com', UserVerification: 'required', FactorConfiguration: 'MULTI_FACTOR_WITH_USER_VERIFICATION' });
       // Not named again: kept.
@@ -130,7 +131,7 @@ for (const kind of databaseKinds) {
       const p = await newUser('plain', plain);
       assert.equal((await failure(() => start(p.accessToken))).name, 'WebAuthnNotEnabledException');
 
-      const noDomain = await newPool(server, { Policies: PASSKEYS });
+      const noDomain = await newPool(server, { Policies: PASSKEYS }, { ...USER_AUTH_CLIENT, ExplicitAuthFlows: [...USER_AUTH_CLIENT.ExplicitAuthFlows] });
       const n = await newUser('nodomain', noDomain);
       assert.equal((await failure(() => start(n.accessToken))).name, 'WebAuthnConfigurationMissingException');
       assert.equal((await failure(() => server.anonymous.send(new StartWebAuthnRegistrationCommand({ AccessToken: 'not-a-token' })))).name, 'NotAuthorizedException');
@@ -211,7 +212,7 @@ for (const kind of databaseKinds) {
       assert.equal((await complete({ id: 'x' })).name, 'InvalidParameterException');
       assert.equal((await complete('a string')).name, 'InvalidParameterException');
 
-      const strict = await newPool(server, { Policies: PASSKEYS });
+      const strict = await newPool(server, { Policies: PASSKEYS }, { ...USER_AUTH_CLIENT, ExplicitAuthFlows: [...USER_AUTH_CLIENT.ExplicitAuthFlows] });
       await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: strict.poolId, Domain: `strict-${kind}` }));
       await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: strict.poolId, WebAuthnConfiguration: { UserVerification: 'required' } }));
       const s = await newUser('strict', strict);
@@ -287,7 +288,7 @@ for (const kind of databaseKinds) {
     });
 
     it('user verification required: an assertion without it is refused', async () => {
-      const strict = await newPool(server, { Policies: PASSKEYS });
+      const strict = await newPool(server, { Policies: PASSKEYS }, { ...USER_AUTH_CLIENT, ExplicitAuthFlows: [...USER_AUTH_CLIENT.ExplicitAuthFlows] });
       await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: strict.poolId, Domain: `uv-${kind}` }));
       const u = await newUser('uv', strict);
       const key = await register(u.accessToken);
@@ -297,6 +298,33 @@ for (const kind of databaseKinds) {
       assert.equal((await failure(() => answer('uv', c.session, key.get(c.options, { uv: false }), strict))).name, 'NotAuthorizedException');
       const ok = await challenge('uv', strict);
       assert.ok((await answer('uv', ok.session, key.get(ok.options), strict)).AuthenticationResult);
+    });
+
+    it('USER_AUTH offers WEB_AUTHN only to a user with a passkey; SELECT_CHALLENGE answered with WEB_AUTHN; a passkey skips MFA', async () => {
+      const { accessToken } = await newUser('chooser');
+      const select = () => server.anonymous.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'chooser' } }));
+      assert.deepEqual((await select()).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP']);
+      // Preferring WEB_AUTHN without a passkey: the choice instead.
+      const noPasskey = await server.anonymous.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'chooser', PREFERRED_CHALLENGE: 'WEB_AUTHN' } }));
+      assert.equal(noPasskey.ChallengeName, 'SELECT_CHALLENGE');
+
+      // The user has TOTP MFA in a pool where MFA is optional: a password sign-in asks for it, a passkey doesn't.
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+      const { SecretCode } = await server.anonymous.send(new AssociateSoftwareTokenCommand({ AccessToken: accessToken }));
+      await server.anonymous.send(new VerifySoftwareTokenCommand({ AccessToken: accessToken, UserCode: totp(SecretCode!, server.clock.now()) }));
+      await server.anonymous.send(new SetUserMFAPreferenceCommand({ AccessToken: accessToken, SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true } }));
+      const key = await register(accessToken);
+      assert.deepEqual((await select()).AvailableChallenges, ['PASSWORD', 'PASSWORD_SRP', 'WEB_AUTHN']);
+      const password = await server.anonymous.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: 'chooser', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD } }));
+      assert.equal(password.ChallengeName, 'SOFTWARE_TOKEN_MFA');
+
+      const chosen = await select();
+      const web = await server.anonymous.send(new RespondToAuthChallengeCommand({ ClientId: pool.clientId, ChallengeName: 'SELECT_CHALLENGE', Session: chosen.Session, ChallengeResponses: { USERNAME: 'chooser', ANSWER: 'WEB_AUTHN' } }));
+      assert.equal(web.ChallengeName, 'WEB_AUTHN');
+      const options = JSON.parse(web.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS!) as RequestOptions;
+      const out = await answer('chooser', web.Session!, key.get(options));
+      assert.ok(out.AuthenticationResult?.AccessToken, 'tokens, no MFA');
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'OFF' }));
     });
 
     it('passkeys go with their user', async () => {

@@ -10,11 +10,8 @@
  *   CREDENTIAL_REQUEST_OPTIONS, answered through RespondToAuthChallenge → tokens.
  * - Clone detection: the same private key put back into the authenticator with a lower counter
  *   (WebAuthn.addCredential) signs a valid assertion that is refused.
- * - Amplify v6 in the page: `associateWebAuthnCredential` and `listWebAuthnCredentials`; and
- *   `signIn` with USER_AUTH + WEB_AUTHN once USER_AUTH is on main.
- *
- * The WEB_AUTHN challenge is issued in-process with `webAuthnChallenge` (what USER_AUTH calls) until
- * USER_AUTH is on main.
+ * - Amplify v6 in the page: `associateWebAuthnCredential`, `listWebAuthnCredentials`, and
+ *   `signIn({ options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } })`.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -27,12 +24,12 @@ import {
   AdminSetUserPasswordCommand,
   CompleteWebAuthnRegistrationCommand,
   CreateUserPoolDomainCommand,
+  InitiateAuthCommand,
   ListWebAuthnCredentialsCommand,
   RespondToAuthChallengeCommand,
   StartWebAuthnRegistrationCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CDPSession, Page } from 'playwright-core';
-import { webAuthnChallenge } from '../../../src/domain/sign-in/challenges/web-authn.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { failure, startTestServer, type TestServer } from '../../support/server.js';
 import { browserSkip, launchBrowser, saveScreenshot, type TestBrowser } from '../../support/browser.js';
@@ -99,11 +96,11 @@ for (const kind of databaseKinds) {
       const out = await server.admin.send(new AdminInitiateAuthCommand({ UserPoolId: pool.poolId, ClientId: pool.clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: name, PASSWORD } }));
       return out.AuthenticationResult!.AccessToken!;
     }
+    /** InitiateAuth USER_AUTH preferring WEB_AUTHN. */
     async function challenge(name: string): Promise<{ session: string; options: Record<string, unknown> }> {
-      const cognate = server.running.cognate;
-      const userPool = await cognate.pools.get(pool.poolId);
-      const out = await webAuthnChallenge(cognate, userPool, await cognate.clients.get(pool.poolId, pool.clientId), (await cognate.users.findByUsername(userPool, name))!);
-      return { session: out.Session!, options: JSON.parse(out.ChallengeParameters.CREDENTIAL_REQUEST_OPTIONS!) as Record<string, unknown> };
+      const out = await server.anonymous.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: name, PREFERRED_CHALLENGE: 'WEB_AUTHN' } }));
+      assert.equal(out.ChallengeName, 'WEB_AUTHN');
+      return { session: out.Session!, options: JSON.parse(out.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS!) as Record<string, unknown> };
     }
     const answer = (name: string, session: string, credential: unknown) =>
       server.anonymous.send(new RespondToAuthChallengeCommand({ ClientId: pool.clientId, ChallengeName: 'WEB_AUTHN' as never, Session: session, ChallengeResponses: { USERNAME: name, CREDENTIAL: JSON.stringify(credential) } }));
@@ -140,7 +137,7 @@ for (const kind of databaseKinds) {
       assert.equal((await failure(() => answer('chromium', third.session, assertion))).name, 'NotAuthorizedException');
     });
 
-    it('Amplify v6 in the page: associateWebAuthnCredential registers a passkey and listWebAuthnCredentials shows it', async () => {
+    it('Amplify v6 in the page: associateWebAuthnCredential registers a passkey, listWebAuthnCredentials shows it, signIn with USER_AUTH + WEB_AUTHN signs in', async () => {
       await newUser('amplify');
       // The app's own page on the RP ID's origin (an app served from the pool's domain); the hosted
       // UI's pages allow no scripts' fetches (CSP), an app page has its own policy.
@@ -159,10 +156,11 @@ for (const kind of databaseKinds) {
       assert.equal(credentials[0]!.relyingPartyId, rpId);
       await amplify('signOut');
 
-      // The passkey signs in (challenge issued as USER_AUTH will issue it, answered by Chromium).
-      const c = await challenge('amplify');
-      const out = await answer('amplify', c.session, await getInPage(page, c.options));
-      assert.equal(claims(out.AuthenticationResult!.IdToken!)['cognito:username'], 'amplify');
+      // signIn with USER_AUTH preferring WEB_AUTHN: Amplify calls navigator.credentials.get and answers.
+      const passkey = (await amplify('signInWithPasskey', 'amplify')) as { isSignedIn: boolean; nextStep: { signInStep: string } };
+      assert.deepEqual([passkey.isSignedIn, passkey.nextStep.signInStep], [true, 'DONE']);
+      const { idToken } = (await amplify('session')) as { idToken?: string };
+      assert.equal(claims(idToken!)['cognito:username'], 'amplify');
       await saveScreenshot(page, 'passkeys', `${kind}-amplify`);
     });
   });

@@ -19,6 +19,8 @@ import { mfaSetup } from './mfa-setup.js';
 import { deviceSrpAuth } from './device-srp-auth.js';
 import { devicePasswordVerifier } from './device-password-verifier.js';
 import { customChallenge } from './custom-challenge.js';
+import { selectChallenge } from './select-challenge.js';
+import { smsOtp } from './sms-otp.js';
 import { webAuthn } from './web-authn.js';
 
 export const challengeHandlers = {
@@ -32,6 +34,8 @@ export const challengeHandlers = {
   DEVICE_SRP_AUTH: deviceSrpAuth,
   DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
   CUSTOM_CHALLENGE: customChallenge,
+  SELECT_CHALLENGE: selectChallenge,
+  SMS_OTP: smsOtp,
   WEB_AUTHN: webAuthn,
 } satisfies Record<string, ChallengeHandler>;
 

@@ -16,8 +16,8 @@
  *   authenticator), unless the authenticator keeps none (0 then and before); the new value is
  *   recorded with a compare-and-set, so two assertions can't both claim the same step.
  *
- * A passkey is a whole sign-in: the Outcome is `factors-done` (no MFA after it; the device step and
- * the finish follow). In a pool that requires MFA, it counts only when FactorConfiguration is
+ * A passkey is a whole sign-in: the Outcome is `passwordless-proven` (account checks, no MFA after
+ * it; the device step and the finish follow). In a pool that requires MFA, it counts only when FactorConfiguration is
  * MULTI_FACTOR_WITH_USER_VERIFICATION and the authenticator verified the user.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -137,5 +137,5 @@ export const webAuthn: ChallengeHandler = async (cognate, { pool, client, sessio
   }
   if (!(await credentialStore.advanceCounter(cognate.store.db, pool.id, row.credential_id, stored, newCounter, now))) throw refused();
   const deviceKey = deviceKeyOf(responses);
-  return { kind: 'factors-done', user, ctx: { clientMetadata, ...(deviceKey ? { deviceKey } : {}) } };
+  return { kind: 'passwordless-proven', user, ctx: { clientMetadata, ...(deviceKey ? { deviceKey } : {}) } };
 };

@@ -76,7 +76,7 @@ async function consumeTotp(cognate: Ports<'secrets' | 'store'>, user: User, code
 }
 
 /** A wrong second factor: the shared lockout counter, and one a correct password doesn't reset, in one transaction. */
-async function recordWrongCode(cognate: Ports<'store'>, user: User, now: number): Promise<void> {
+export async function recordWrongCode(cognate: Ports<'store'>, user: User, now: number): Promise<void> {
   await cognate.store.transaction(async (trx) => {
     await mfaStore.ensure(trx, user, now);
     const secondFactorFailures = await mfaStore.recordFailure(trx, user.sub, now);

@@ -21,7 +21,7 @@ const DEFAULT_EMAIL_MESSAGE = 'Your authentication code is {####}. ';
 const DEFAULT_EMAIL_SUBJECT = 'Your authentication code';
 
 /** The pool's MFA code messages: SmsMfaConfiguration / EmailMfaConfiguration, Cognito's defaults otherwise. */
-function mfaMessages(pool: UserPool): Templates {
+export function mfaMessages(pool: UserPool): Templates {
   const s = mfaSettings(pool);
   return {
     EMAIL: { subject: s.EmailMfaConfiguration?.Subject ?? DEFAULT_EMAIL_SUBJECT, body: s.EmailMfaConfiguration?.Message ?? DEFAULT_EMAIL_MESSAGE },

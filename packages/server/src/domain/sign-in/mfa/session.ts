@@ -15,8 +15,11 @@ import { expiredSession, invalidSession, SESSION_SEAL_GRACE_MS, sessionMs } from
 
 /** The state a sign-in Session carries after the password (sealed; any node continues it). */
 export interface MfaSession {
-  /** what the session answers: an MFA code, an MFA choice, TOTP setup (before / after verification) */
-  k: 'mfa' | 'select' | 'setup' | 'setup-done';
+  /**
+   * what the session answers: an MFA code, an MFA choice, TOTP setup (before / after verification),
+   * or a one-time code as USER_AUTH's first factor (`otp`, sign-in/otp.ts)
+   */
+  k: 'mfa' | 'select' | 'setup' | 'setup-done' | 'otp';
   p: string;
   c: string;
   s: string;
@@ -33,6 +36,9 @@ export interface MfaSession {
   t?: string;
   /** an email address being set up for EMAIL_OTP during MFA_SETUP */
   x?: string;
+  /** k = otp: the first-factor challenge, and the name signed in with, as given (a name that matches no one has a random s) */
+  f?: 'EMAIL_OTP' | 'SMS_OTP';
+  u?: string;
 }
 
 const MFA_SESSION_AAD = 'mfa-session';
