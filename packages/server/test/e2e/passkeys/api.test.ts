@@ -20,6 +20,8 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolDomainCommand,
   DeleteWebAuthnCredentialCommand,
+  DeleteUserPoolCommand,
+  DeleteUserPoolDomainCommand,
   GetUserPoolMfaConfigCommand,
   InitiateAuthCommand,
   AssociateSoftwareTokenCommand,
@@ -327,12 +329,46 @@ for (const kind of databaseKinds) {
       await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'OFF' }));
     });
 
-    it('passkeys go with their user', async () => {
+    it('required MFA: a passkey counts only with MULTI_FACTOR_WITH_USER_VERIFICATION and user verification', async () => {
+      const strict = await newPool(server, { Policies: PASSKEYS }, { ...USER_AUTH_CLIENT, ExplicitAuthFlows: [...USER_AUTH_CLIENT.ExplicitAuthFlows] });
+      await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: strict.poolId, Domain: `mfa-${kind}` }));
+      const u = await newUser('mfa-pk', strict);
+      const key = await register(u.accessToken);
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: strict.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+      assert.equal((await failure(() => challenge('mfa-pk', strict))).name, 'NotAuthorizedException', 'SINGLE_FACTOR: no passkey sign-in while MFA is required');
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: strict.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true }, WebAuthnConfiguration: { FactorConfiguration: 'MULTI_FACTOR_WITH_USER_VERIFICATION' } }));
+      let c = await challenge('mfa-pk', strict);
+      assert.equal(c.options.userVerification, 'required');
+      assert.equal((await failure(() => answer('mfa-pk', c.session, key.get(c.options, { uv: false }), strict))).name, 'NotAuthorizedException');
+      c = await challenge('mfa-pk', strict);
+      assert.ok((await answer('mfa-pk', c.session, key.get(c.options), strict)).AuthenticationResult?.IdToken);
+    });
+
+    it('a replayed assertion sent 10 times at once signs in exactly once', async () => {
+      const { accessToken } = await newUser('racer');
+      const key = await register(accessToken);
+      const c = await challenge('racer');
+      const assertion = key.get(c.options);
+      const results = await Promise.allSettled(Array.from({ length: 10 }, () => answer('racer', c.session, assertion)));
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1);
+      for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as Error).name, 'NotAuthorizedException');
+    });
+
+    it('passkeys go with their user and their pool', async () => {
       const { sub, accessToken } = await newUser('leaver');
       await register(accessToken);
       assert.equal(await hasPasskeys(server.running.cognate, { sub }), true);
       await server.admin.send(new AdminDeleteUserCommand({ UserPoolId: pool.poolId, Username: 'leaver' }));
       assert.equal(await hasPasskeys(server.running.cognate, { sub }), false);
+
+      const doomed = await newPool(server, { Policies: PASSKEYS });
+      await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: doomed.poolId, Domain: `doomed-${kind}` }));
+      const d = await newUser('doomed', doomed);
+      await register(d.accessToken);
+      assert.equal(await hasPasskeys(server.running.cognate, { sub: d.sub }), true);
+      await server.admin.send(new DeleteUserPoolDomainCommand({ UserPoolId: doomed.poolId, Domain: `doomed-${kind}` }));
+      await server.admin.send(new DeleteUserPoolCommand({ UserPoolId: doomed.poolId }));
+      assert.equal(await hasPasskeys(server.running.cognate, { sub: d.sub }), false);
     });
   });
 }

@@ -54,10 +54,15 @@ interface WebAuthnSession {
 /** Refusals of an assertion that name no detail a guesser could use. */
 const refused = () => errors.notAuthorized('Incorrect username or password.');
 
+const mfaNotSatisfied = () => errors.notAuthorized("A passkey satisfies this user pool's MFA requirement only with user verification and WebAuthnConfiguration.FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION.");
+
 /** The WEB_AUTHN challenge for `user`: CREDENTIAL_REQUEST_OPTIONS and a sealed Session. */
 export async function webAuthnChallenge(cognate: Ports<'clock' | 'config' | 'secrets' | 'store'>, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
   assertWebAuthnEnabled(pool);
   const rp = await relyingParty(cognate, pool);
+  // Required MFA: a passkey may stand for both factors only when the pool says so, and then must verify the user.
+  const mfaRequired = pool.settings.MfaConfiguration === 'ON';
+  if (mfaRequired && rp.factor !== 'MULTI_FACTOR_WITH_USER_VERIFICATION') throw mfaNotSatisfied();
   const credentials = await credentialStore.listForUser(cognate.store.db, user.sub, MAX_CREDENTIALS_PER_USER);
   if (credentials.length === 0) throw errors.invalidParameter('The user has no registered passkey.');
   const now = cognate.clock.now();
@@ -67,7 +72,7 @@ export async function webAuthnChallenge(cognate: Ports<'clock' | 'config' | 'sec
     rpId: rp.id,
     timeout: sessionMs(client),
     allowCredentials: credentials.map((r) => ({ type: 'public-key', id: r.credential_id, transports: JSON.parse(r.transports) as string[] })),
-    userVerification: rp.userVerification,
+    userVerification: mfaRequired ? 'required' : rp.userVerification,
   };
   return {
     ChallengeName: 'WEB_AUTHN',
@@ -132,9 +137,7 @@ export const webAuthn: ChallengeHandler = async (cognate, { pool, client, sessio
   if (!verified?.verified) throw refused();
   const { userVerified, newCounter } = verified.authenticationInfo;
   // Required MFA: a passkey stands for both factors only with user verification, when the pool says so.
-  if (pool.settings.MfaConfiguration === 'ON' && !(rp.factor === 'MULTI_FACTOR_WITH_USER_VERIFICATION' && userVerified)) {
-    throw errors.notAuthorized('A passkey without user verification does not satisfy the user pool\'s MFA requirement.');
-  }
+  if (pool.settings.MfaConfiguration === 'ON' && !(rp.factor === 'MULTI_FACTOR_WITH_USER_VERIFICATION' && userVerified)) throw mfaNotSatisfied();
   if (!(await credentialStore.advanceCounter(cognate.store.db, pool.id, row.credential_id, stored, newCounter, now))) throw refused();
   const deviceKey = deviceKeyOf(responses);
   return { kind: 'passwordless-proven', user, ctx: { clientMetadata, ...(deviceKey ? { deviceKey } : {}) } };
