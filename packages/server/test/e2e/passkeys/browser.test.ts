@@ -10,8 +10,9 @@
  *   CREDENTIAL_REQUEST_OPTIONS, answered through RespondToAuthChallenge → tokens.
  * - Clone detection: the same private key put back into the authenticator with a lower counter
  *   (WebAuthn.addCredential) signs a valid assertion that is refused.
- * - Amplify v6 in the page: `associateWebAuthnCredential`, `listWebAuthnCredentials`, and
- *   `signIn({ options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } })`.
+ * - Amplify v6 in the page: `associateWebAuthnCredential`, `listWebAuthnCredentials`,
+ *   `signIn({ options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } })` and
+ *   `deleteWebAuthnCredential`.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -137,7 +138,7 @@ for (const kind of databaseKinds) {
       assert.equal((await failure(() => answer('chromium', third.session, assertion))).name, 'NotAuthorizedException');
     });
 
-    it('Amplify v6 in the page: associateWebAuthnCredential registers a passkey, listWebAuthnCredentials shows it, signIn with USER_AUTH + WEB_AUTHN signs in', async () => {
+    it('Amplify v6 in the page: associateWebAuthnCredential registers a passkey, listWebAuthnCredentials shows it, signIn with USER_AUTH + WEB_AUTHN signs in, deleteWebAuthnCredential removes it', async () => {
       await newUser('amplify');
       // The app's own page on the RP ID's origin (an app served from the pool's domain); the hosted
       // UI's pages allow no scripts' fetches (CSP), an app page has its own policy.
@@ -161,6 +162,10 @@ for (const kind of databaseKinds) {
       assert.deepEqual([passkey.isSignedIn, passkey.nextStep.signInStep], [true, 'DONE']);
       const { idToken } = (await amplify('session')) as { idToken?: string };
       assert.equal(claims(idToken!)['cognito:username'], 'amplify');
+
+      // deleteWebAuthnCredential, signed in with the passkey itself.
+      await amplify('deleteWebAuthnCredential', credentials[0]!.credentialId);
+      assert.deepEqual(((await amplify('listWebAuthnCredentials')) as { credentials: unknown[] }).credentials, []);
       await saveScreenshot(page, 'passkeys', `${kind}-amplify`);
     });
   });

@@ -5,7 +5,7 @@
  */
 import { Amplify, defaultStorage, type ResourcesConfig } from '@aws-amplify/core';
 import { cognitoUserPoolsTokenProvider } from '@aws-amplify/auth/cognito';
-import { associateWebAuthnCredential, fetchAuthSession, listWebAuthnCredentials, signIn, signOut } from '@aws-amplify/auth';
+import { associateWebAuthnCredential, deleteWebAuthnCredential, fetchAuthSession, listWebAuthnCredentials, signIn, signOut } from '@aws-amplify/auth';
 
 const page = globalThis as unknown as { amplify: Record<string, (...args: any[]) => Promise<unknown>> };
 
@@ -19,6 +19,7 @@ page.amplify = {
   signInWithPasskey: (username: string) => signIn({ username, options: { authFlowType: 'USER_AUTH', preferredChallenge: 'WEB_AUTHN' } }),
   associateWebAuthnCredential: () => associateWebAuthnCredential(),
   listWebAuthnCredentials: () => listWebAuthnCredentials(),
+  deleteWebAuthnCredential: (credentialId: string) => deleteWebAuthnCredential({ credentialId }),
   signOut: () => signOut(),
   async session() {
     const s = await fetchAuthSession();
