@@ -2,16 +2,22 @@
  * Passkeys (domain/webauthn/): one row per registered WebAuthn credential, keyed by pool and
  * credential ID. Rows go with their user and pool (foreign keys cascade).
  */
+import { isUniqueViolation } from './constraints.js';
 import type { Executor } from './db.js';
 import type { WebAuthnCredentialsTable } from './schema.js';
 
 export type WebAuthnCredentialRow = WebAuthnCredentialsTable;
 
-/** Stores a new credential; 'taken' when the pool already has a credential with this ID. */
+/** Stores a new credential; 'taken' when the pool already has a credential with this ID (the primary key decides a race). */
 export async function insert(db: Executor, row: WebAuthnCredentialRow): Promise<'created' | 'taken'> {
   const existing = await db.selectFrom('webauthn_credentials').select('user_id').where('pool_id', '=', row.pool_id).where('credential_id', '=', row.credential_id).executeTakeFirst();
   if (existing) return 'taken';
-  await db.insertInto('webauthn_credentials').values(row).execute();
+  try {
+    await db.insertInto('webauthn_credentials').values(row).execute();
+  } catch (e) {
+    if (isUniqueViolation(e)) return 'taken';
+    throw e;
+  }
   return 'created';
 }
 
