@@ -67,7 +67,11 @@ export async function webAuthnChallenge(cognate: Ports<'clock' | 'config' | 'sec
   if (credentials.length === 0) throw errors.invalidParameter('The user has no registered passkey.');
   const now = cognate.clock.now();
   const state: WebAuthnSession = { p: pool.id, c: client.id, s: user.sub, ch: randomBytes(32).toString('base64url'), n: randomUUID(), e: now + sessionMs(client) };
+  // The members Cognito's CREDENTIAL_REQUEST_OPTIONS carry (PublicKeyCredentialRequestOptionsJSON).
   const options = {
+    hints: [],
+    attestation: 'none',
+    attestationFormats: [],
     challenge: state.ch,
     rpId: rp.id,
     timeout: sessionMs(client),
