@@ -102,6 +102,11 @@ export class Codes {
     return codeStore.count(db, p);
   }
 
+  /** Sign-in codes (`mfa:<session>`) the user was sent in the last hour, over every Session: a passwordless sign-in's cap (sign-in/otp.ts). */
+  async countSignInCodesLastHour(db: Db, userId: string, now: number): Promise<number> {
+    return codeStore.countByPrefix(db, { userId, prefix: 'mfa:', since: now - 3600_000 });
+  }
+
   /** Kills every live code of a purpose (the value it would confirm changed or went away). */
   async invalidate(db: Db, p: { userId: string; purpose: CodePurpose }, now: number): Promise<void> {
     await codeStore.invalidate(db, p, now);

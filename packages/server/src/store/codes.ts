@@ -24,6 +24,18 @@ export async function count(db: Executor, p: { userId: string; purpose: string; 
   return Number(row?.n ?? 0);
 }
 
+/** Codes sent to a user since `since` whose purpose starts with `prefix` (a literal without LIKE wildcards: `mfa:`), across Sessions. */
+export async function countByPrefix(db: Executor, p: { userId: string; prefix: string; since: number }): Promise<number> {
+  const row = await db
+    .selectFrom('codes')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', p.userId)
+    .where('purpose', 'like', `${p.prefix}%`)
+    .where('created_at', '>', p.since)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
 export async function insert(db: Executor, row: Insertable<CodesTable>): Promise<void> {
   await db.insertInto('codes').values(row).execute();
 }

@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { errors } from '../../errors.js';
 import type { Ports } from '../cognate.js';
 import { checkSecretHash, type AppClient } from '../app-clients.js';
-import { codeError } from '../codes.js';
+import { codeError, MAX_CODES_PER_HOUR } from '../codes.js';
 import { kickAfterDecoy, sendDecoyCode, simulatedDelivery, tryDecoyCode } from '../decoy-codes.js';
 import { composeMessages, maskDestination, sendCode } from '../messages.js';
 import { isEmail, isPhoneNumber, usernameKey, type User } from '../users.js';
@@ -68,7 +68,12 @@ export async function otpChallenge(
   const purpose = `mfa:${state.n}` as const;
   const to = user ? destinationOf(user, type) : undefined;
   let masked: string;
-  if (user && to) {
+  // Anyone may ask for a code by name alone, so a user gets at most MAX_CODES_PER_HOUR sign-in codes
+  // an hour over all Sessions (P04); past it, LEGACY clients hear LimitExceeded and hidden existence
+  // answers as for no one (nothing sent).
+  const capped = !!user && !!to && (await cognate.codes.countSignInCodesLastHour(cognate.store.db, user.sub, now)) >= MAX_CODES_PER_HOUR;
+  if (capped && !hidden(client)) throw errors.limitExceeded();
+  if (user && to && !capped) {
     const messages = await composeMessages(cognate, pool, { occasion: 'Authentication', user, clientId: client.id, ...(opts.clientMetadata ? { clientMetadata: opts.clientMetadata } : {}), messages: mfaMessages(pool) });
     await cognate.store.transaction(async (trx) => {
       if ((await cognate.codes.countIssued(trx, { userId: user.sub, purpose })) >= MAX_DELIVERIES_PER_SESSION) throw errors.limitExceeded();

@@ -17,20 +17,25 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
+import { arn, TriggerHost } from '../../support/triggers.js';
 import { fails, passwordlessPool, passwordlessUser, PASSWORD, type Pool } from './support.js';
 
 for (const kind of databaseKinds) {
   describe(`sign-in after sign-up, and UserPoolTier (${kind})`, () => {
     let server: TestServer;
     let gated: TestServer;
+    let host: TriggerHost;
 
     before(async () => {
-      server = await startTestServer(kind);
+      host = await TriggerHost.start();
+      const autoConfirm = await host.module('ua-auto-confirm', `export const handler = async (event) => ({ ...event, response: { ...event.response, autoConfirmUser: true } });`);
+      server = await startTestServer(kind, { triggers: { [arn('ua-auto-confirm')]: autoConfirm } });
       gated = await startTestServer(kind, { tierGating: true });
     });
     after(async () => {
       await server.stop();
       await gated.stop();
+      await host.stop();
     });
 
     const code = async (pool: Pool, to: string) => {
@@ -51,6 +56,14 @@ for (const kind of databaseKinds) {
       const tokens = await withSession(pool, 'fresh', confirmed.Session);
       assert.ok(tokens.AuthenticationResult?.AccessToken);
       assert.deepEqual(await fails(() => withSession(pool, 'fresh', confirmed.Session)), { name: 'NotAuthorizedException', message: 'Invalid session for the user, session can only be used once.' });
+    });
+
+    it('SignUp of a user PreSignUp confirms at once returns the Session too, and it signs them in', async () => {
+      const pool = await passwordlessPool(server, undefined, { LambdaConfig: { PreSignUp: arn('ua-auto-confirm') } });
+      const out = await server.anonymous.send(new SignUpCommand({ ClientId: pool.clientId, Username: 'instant', Password: PASSWORD }));
+      assert.equal(out.UserConfirmed, true);
+      assert.ok(out.Session);
+      assert.ok((await withSession(pool, 'instant', out.Session)).AuthenticationResult?.AccessToken);
     });
 
     it("A07: the Session is bound to its user and its client, and expires with the client's AuthSessionValidity", async () => {
@@ -89,7 +102,6 @@ for (const kind of databaseKinds) {
       assert.equal((await fails(() => gated.admin.send(new UpdateUserPoolCommand({ UserPoolId: poolId, Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'SMS_OTP'] } } })))).name, 'FeatureUnavailableInTierException');
       // Raising the tier lifts the gate.
       await gated.admin.send(new UpdateUserPoolCommand({ UserPoolId: poolId, UserPoolTier: 'ESSENTIALS', Policies: { SignInPolicy: { AllowedFirstAuthFactors: ['PASSWORD', 'EMAIL_OTP'] } } }));
-      await new Promise((r) => setTimeout(r, 1100)); // the pool cache
       const answered = await gated.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_AUTH', ClientId: clientId, AuthParameters: { USERNAME: 'anyone' } })).catch((e: Error) => e);
       assert.notEqual((answered as Error).name, 'FeatureUnavailableInTierException');
     });

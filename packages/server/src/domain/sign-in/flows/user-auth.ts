@@ -105,6 +105,8 @@ export async function startChallenge(
     case 'SMS_OTP':
       // LEGACY clients hear of a lock now; under PreventUserExistenceErrors it shows only as a refused code.
       if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+      // A SELECT_CHALLENGE Session sends one code: a replayed choice finds it spent, for a real user and no one alike.
+      if (opts.nonce) await spendOnce(cognate.store, `select-otp:${opts.nonce}`, cognate.clock.now() + sessionMs(client), cognate.clock.now());
       await preAuthentication(cognate, pool, client, user, name, clientMetadata);
       return respond(await otpChallenge(cognate, pool, client, user, name, challenge, { clientMetadata, ...opts }));
     case 'WEB_AUTHN':
