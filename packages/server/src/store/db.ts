@@ -66,8 +66,12 @@ async function migrateWithRetry(db: Kysely<Database>, dialect: Dialect): Promise
 
 /** PostgreSQL's deadlock_detected and serialization_failure: nothing was written; try again. */
 const RETRYABLE_SQLSTATES = new Set(['40P01', '40001']);
-/** Tries a transaction gets: 18 writers crossing on one alias (test/e2e/aliases) can lose 5 in a row on a busy machine. */
-const MAX_TRANSACTION_ATTEMPTS = 10;
+/**
+ * Tries a transaction gets: 18 writers crossing on one alias (test/e2e/aliases) lost 10 in a row on
+ * a machine at load 12. After the last, the conflict is answered as a busy database (store/faults.ts:
+ * a retryable 503), never as an internal error.
+ */
+const MAX_TRANSACTION_ATTEMPTS = 16;
 
 async function retryConflicts<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -76,8 +80,8 @@ async function retryConflicts<T>(run: () => Promise<T>): Promise<T> {
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       if (attempt >= MAX_TRANSACTION_ATTEMPTS || typeof code !== 'string' || !RETRYABLE_SQLSTATES.has(code)) throw e;
-      // Exponential backoff with full jitter (≤ 2, 4, 8 … 100 ms), so the crossing writers spread out.
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(100, 2 ** attempt)));
+      // Exponential backoff with full jitter (≤ 2, 4, 8 … 250 ms), so the crossing writers spread out.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(250, 2 ** attempt)));
     }
   }
 }

@@ -13,8 +13,8 @@ test('connection loss: socket errors, 57P01–57P03, class 08, node-pg messages,
   ]) assert.ok(isConnectionLoss(e), String(e));
 });
 
-test('not an outage: constraint violations, conflicts, bad SQL, plain errors, non-errors', () => {
-  for (const e of [coded('23505'), coded('40001'), coded('42P01'), new Error('boom'), null, undefined, 'ECONNREFUSED', new AggregateError([])]) {
+test('not an outage: constraint violations, bad SQL, plain errors, non-errors', () => {
+  for (const e of [coded('23505'), coded('23503'), coded('42P01'), new Error('boom'), null, undefined, 'ECONNREFUSED', new AggregateError([])]) {
     assert.equal(isTransientStoreError(e), false, String(e));
   }
 });
@@ -24,4 +24,10 @@ test('SQLite busy and locked are transient', () => {
   assert.ok(isBusy(coded('SQLITE_BUSY_SNAPSHOT')));
   assert.ok(isTransientStoreError(coded('SQLITE_LOCKED')));
   assert.equal(isBusy(coded('SQLITE_CONSTRAINT_UNIQUE')), false);
+});
+
+test('a PostgreSQL deadlock or serialization conflict that outlived the transaction retries is transient (503), a constraint is not', () => {
+  assert.ok(isTransientStoreError(coded('40P01')));
+  assert.ok(isTransientStoreError(coded('40001')));
+  assert.equal(isTransientStoreError(coded('23505')), false);
 });

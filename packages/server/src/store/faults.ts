@@ -35,10 +35,14 @@ export function isConnectionLoss(e: unknown): boolean {
   return nested.cause !== undefined && nested.cause !== e && isConnectionLoss(nested.cause);
 }
 
-/** True when SQLite gave up waiting for a lock (busy_timeout ran out): try again shortly. */
+/**
+ * True when the database is too contended to finish the work now: SQLite gave up waiting for a lock
+ * (busy_timeout ran out), or PostgreSQL still found a deadlock or a serialization conflict after
+ * Store.transaction() had retried it (SQLSTATE 40P01, 40001). Nothing was written; try again shortly.
+ */
 export function isBusy(e: unknown): boolean {
   const code = codeOf(e);
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (code?.startsWith('SQLITE_BUSY_') ?? false);
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || (code?.startsWith('SQLITE_BUSY_') ?? false) || code === '40P01' || code === '40001';
 }
 
 /** An outage or a busy database: the answer is a retryable 503, not a 500. */

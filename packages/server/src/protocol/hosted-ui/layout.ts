@@ -142,10 +142,14 @@ ${f.hint ? html`<p class="hint" id="${id}-hint">${f.hint}</p>` : ''}
 ${f.error ? html`<p class="field-error errorMessage-customizable" id="${id}-error">${f.error}</p>` : ''}`;
 }
 
-/** Radio buttons in a fieldset with a legend. */
-export function choices(name: string, legend: string, options: readonly { value: string; label: string; checked?: boolean }[]): Html {
+/**
+ * Radio buttons in a fieldset with a legend. With `autofocus` (the page's first field), the checked
+ * button takes focus, so the arrow keys choose at once.
+ */
+export function choices(name: string, legend: string, options: readonly { value: string; label: string; checked?: boolean }[], autofocus = false): Html {
+  const checkedIndex = Math.max(0, options.findIndex((x) => x.checked));
   return html`<fieldset><legend>${legend}</legend>${options.map(
-    (o, i) => html`<div class="choice"><input type="radio" id="c-${name}-${i}" name="${name}" value="${o.value}"${o.checked || (i === 0 && !options.some((x) => x.checked)) ? trusted(' checked') : ''} required><label for="c-${name}-${i}">${o.label}</label></div>`,
+    (o, i) => html`<div class="choice"><input type="radio" id="c-${name}-${i}" name="${name}" value="${o.value}"${i === checkedIndex ? trusted(' checked') : ''}${autofocus && i === checkedIndex ? trusted(' autofocus') : ''} required><label for="c-${name}-${i}">${o.label}</label></div>`,
   )}</fieldset>`;
 }
 

@@ -113,14 +113,14 @@ ${required.length ? html`<p>${t.requiredAttributes}:</p>${required.map((a) => fi
       return show(page, request, t.mfaHeading, html`${paragraph(t.totpIntro)}${make(codeField('code'), t.verify)}`, errors, status);
     case 'SELECT_MFA_TYPE': {
       const options = parseList(params.MFAS_CAN_CHOOSE).filter((o) => Object.hasOwn(MFA_LABELS, o));
-      const body = html`${make(choices('mfa_type', t.selectMfaIntro, options.map((o) => ({ value: o, label: t[MFA_LABELS[o]!] }))), t.submit)}`;
+      const body = html`${make(choices('mfa_type', t.selectMfaIntro, options.map((o) => ({ value: o, label: t[MFA_LABELS[o]!] })), true), t.submit)}`;
       return show(page, request, t.selectMfaHeading, body, errors, status);
     }
     case 'MFA_SETUP': {
       const canSetUp = parseList(params.MFAS_CAN_SETUP);
       if (!canSetUp.includes('SOFTWARE_TOKEN_MFA')) {
         // Email as the factor: the address, then an EMAIL_OTP challenge.
-        const body = make(field({ name: 'email', label: t.mfaEmail, type: 'email', autocomplete: 'email', required: true, autofocus: true, ...(input.error ? { error: input.error } : {}) }), t.sendCode, { setup: 'EMAIL' });
+        const body = html`${paragraph(t.mfaSetupEmailIntro)}${make(field({ name: 'email', label: t.emailAddress, type: 'email', autocomplete: 'email', required: true, autofocus: true, ...(input.error ? { error: input.error } : {}) }), t.sendCode, { setup: 'EMAIL' })}`;
         return show(page, request, t.mfaHeading, body, errors, status);
       }
       let secret = input.totpSecret;

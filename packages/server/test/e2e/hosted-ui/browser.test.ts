@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateManagedLoginBrandingCommand, CreateUserPoolDomainCommand, SetUICustomizationCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page } from 'playwright-core';
-import { browserSkip, launchBrowser, saveScreenshot, type TestBrowser } from '../../support/browser.js';
+import { browserSkip, focusedId, launchBrowser, saveScreenshot, textContrasts, type TestBrowser } from '../../support/browser.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { totp } from '../../support/mfa.js';
 import { PASSWORD, authorizeQuery as baseQuery, newUser, oauthApp, type OAuthApp } from './support.js';
@@ -77,29 +77,6 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
 
   const activeId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
-  /**
-   * WCAG contrast ratios of the page's text against its background, computed from the rendered
-   * styles. Passed as source text: the test runner's transpiler would wrap named functions in a
-   * helper the page doesn't have.
-   */
-  const CONTRASTS = `(() => {
-    const rgb = (c) => (c.match(/[\\d.]+/g) || []).slice(0, 3).map(Number);
-    const f = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-    const lum = (c) => 0.2126 * f(c[0]) + 0.7152 * f(c[1]) + 0.0722 * f(c[2]);
-    const background = (el) => {
-      for (let e = el; e; e = e.parentElement) {
-        const bg = getComputedStyle(e).backgroundColor;
-        if (bg && !/rgba\\(0, 0, 0, 0\\)|transparent/.test(bg)) return bg;
-      }
-      return 'rgb(255, 255, 255)';
-    };
-    return Array.from(document.querySelectorAll('h1, label, p, button, a, li')).map((el) => {
-      const a = lum(rgb(getComputedStyle(el).color));
-      const b = lum(rgb(background(el)));
-      return { what: el.tagName.toLowerCase() + ' ' + (el.textContent || '').trim().slice(0, 30), ratio: (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05) };
-    });
-  })()`;
-  const contrasts = (page: Page) => page.evaluate(CONTRASTS) as Promise<{ what: string; ratio: number }[]>;
 
   it('signs in with the keyboard only: focus starts in the username, Tab reaches the password, Enter submits; the cookie is __Host-, Secure, HttpOnly, SameSite=Lax', async () => {
     const { page, violations } = await freshPage();
@@ -107,7 +84,7 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
     await page.goto(`${server.url}/oauth2/authorize?${query}`);
     assert.match(page.url(), /\/login\?/);
     await saveScreenshot(page, SUITE, 'login-en');
-    assert.equal(await activeId(page), 'f-username', 'the username field has focus first');
+    assert.equal(await focusedId(page, 'f-username'), 'f-username', 'the username field has focus first');
     await page.keyboard.type('alice');
     await page.keyboard.press('Tab');
     assert.equal(await activeId(page), 'f-password');
@@ -116,10 +93,10 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
     await page.waitForLoadState();
     assert.match((await page.textContent('[role=alert]')) ?? '', /Incorrect username or password/);
     await saveScreenshot(page, SUITE, 'login-error');
-    const measured = await contrasts(page);
+    const measured = await textContrasts(page);
     assert.ok(measured.length >= 6, 'the text elements were measured');
     for (const { what, ratio } of measured) assert.ok(ratio >= 4.5, `contrast ${ratio.toFixed(2)} < 4.5 for ${what}`);
-    assert.equal(await activeId(page), 'f-username', 'after an error, focus is back on the first field');
+    assert.equal(await focusedId(page, 'f-username'), 'f-username', 'after an error, focus is back on the first field');
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
     await Promise.all([page.waitForURL(`${CALLBACK}?**`), page.keyboard.press('Enter')]);
@@ -183,7 +160,7 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
     await page.keyboard.press('Enter');
     await page.waitForSelector('#f-new_password');
     await saveScreenshot(page, SUITE, 'new-password');
-    assert.equal(await activeId(page), 'f-new_password');
+    assert.equal(await focusedId(page, 'f-new_password'), 'f-new_password');
     await page.keyboard.type('N3w-Password!');
     await page.keyboard.press('Tab');
     assert.equal(await activeId(page), 'f-confirm_password');
@@ -204,7 +181,7 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
     assert.ok(qr.alt);
     await saveScreenshot(page, SUITE, 'mfa-setup-qr');
     const secret = (await page.textContent('#totp-secret'))!.trim();
-    assert.equal(await activeId(page), 'f-code');
+    assert.equal(await focusedId(page, 'f-code'), 'f-code');
     await page.keyboard.type(totp(secret, server.clock.now()));
     await Promise.all([page.waitForURL(`${CALLBACK}?**`), page.keyboard.press('Enter')]);
     assert.ok(new URL(page.url()).searchParams.get('code'));

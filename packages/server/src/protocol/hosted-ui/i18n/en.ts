@@ -61,6 +61,7 @@ const en = {
   mfaSetupIntro: 'Scan this QR code with your authenticator app, then enter the code it shows.',
   mfaSetupSecret: 'Or enter this key: {secret}',
   mfaSetupQrAlt: 'QR code for the authenticator app',
+  mfaSetupEmailIntro: 'This account asks for a code at each sign-in. Enter the email address the codes should go to.',
   deviceName: 'Device name (optional)',
   customChallengeHeading: 'Answer the challenge',
   answer: 'Answer',

@@ -55,6 +55,7 @@ export default {
   mfaSetupIntro: 'Escanee este código QR con su aplicación de autenticación y escriba el código que muestra.',
   mfaSetupSecret: 'O introduzca esta clave: {secret}',
   mfaSetupQrAlt: 'Código QR para la aplicación de autenticación',
+  mfaSetupEmailIntro: 'Esta cuenta pide un código en cada inicio de sesión. Introduzca la dirección de correo electrónico a la que deben enviarse los códigos.',
   deviceName: 'Nombre del dispositivo (opcional)',
   customChallengeHeading: 'Responda al desafío',
   answer: 'Respuesta',

@@ -55,6 +55,7 @@ export default {
   mfaSetupIntro: "Scannez ce code QR avec votre application d'authentification, puis saisissez le code affiché.",
   mfaSetupSecret: 'Ou saisissez cette clé : {secret}',
   mfaSetupQrAlt: "Code QR pour l'application d'authentification",
+  mfaSetupEmailIntro: "Ce compte demande un code à chaque connexion. Saisissez l'adresse e-mail à laquelle envoyer les codes.",
   deviceName: "Nom de l'appareil (facultatif)",
   customChallengeHeading: 'Répondez au défi',
   answer: 'Réponse',

@@ -43,6 +43,8 @@ interface ResetViewInput {
   errors?: FieldErrors;
   /** the username comes from the request just made: a hidden field */
   fixedUsername?: boolean;
+  /** the code typed, shown again when something else was wrong */
+  code?: string;
 }
 
 async function resetView(page: PageRequest, request: AuthorizeRequest, input: ResetViewInput): Promise<Response> {
@@ -50,6 +52,9 @@ async function resetView(page: PageRequest, request: AuthorizeRequest, input: Re
   const errs = input.errors ?? {};
   const destination = input.delivery?.Destination;
   const summary = Object.values(errs);
+  // Focus goes to the first field in error or left empty (passwords are never sent back).
+  const values: Record<string, string | undefined> = { username: input.fixedUsername ? 'fixed' : input.username, code: input.code, password: undefined, confirm_password: undefined };
+  const focus = Object.keys(values).find((name) => errs[name] || !values[name]) ?? 'code';
   const body = html`${destination ? paragraph(format(t.confirmForgotIntro, { destination })) : ''}
 ${form({
   action: resetAction(request),
@@ -57,10 +62,10 @@ ${form({
   submit: t.changePassword,
   label: t.changePassword,
   hidden: input.fixedUsername ? { username: input.username, fixed: '1' } : {},
-  body: html`${input.fixedUsername ? '' : field({ name: 'username', label: usernameLabel(t, request.party.pool).label, autocomplete: 'username', required: true, maxlength: MAX_USERNAME, value: input.username, ...(errs.username ? { error: errs.username } : {}) })}
-${field({ name: 'code', label: t.code, autocomplete: 'one-time-code', inputmode: 'numeric', required: true, autofocus: true, maxlength: MAX_CODE, ...(errs.code ? { error: errs.code } : {}) })}
-${field({ name: 'password', label: t.newPassword, type: 'password', autocomplete: 'new-password', required: true, maxlength: MAX_PASSWORD, ...(errs.password ? { error: errs.password } : {}) })}
-${field({ name: 'confirm_password', label: t.confirmPassword, type: 'password', autocomplete: 'new-password', required: true, maxlength: MAX_PASSWORD, ...(errs.confirm_password ? { error: errs.confirm_password } : {}) })}
+  body: html`${input.fixedUsername ? '' : field({ name: 'username', label: usernameLabel(t, request.party.pool).label, autocomplete: 'username', required: true, autofocus: focus === 'username', maxlength: MAX_USERNAME, value: input.username, ...(errs.username ? { error: errs.username } : {}) })}
+${field({ name: 'code', label: t.code, autocomplete: 'one-time-code', inputmode: 'numeric', required: true, autofocus: focus === 'code', maxlength: MAX_CODE, ...(input.code ? { value: input.code } : {}), ...(errs.code ? { error: errs.code } : {}) })}
+${field({ name: 'password', label: t.newPassword, type: 'password', autocomplete: 'new-password', required: true, autofocus: focus === 'password', maxlength: MAX_PASSWORD, ...(errs.password ? { error: errs.password } : {}) })}
+${field({ name: 'confirm_password', label: t.confirmPassword, type: 'password', autocomplete: 'new-password', required: true, autofocus: focus === 'confirm_password', maxlength: MAX_PASSWORD, ...(errs.confirm_password ? { error: errs.confirm_password } : {}) })}
 ${passwordHints(t, request.party.pool)}`,
 })}
 ${backLink(page, request)}`;
@@ -98,13 +103,13 @@ async function resetPost(page: PageRequest): Promise<Response> {
   const confirm = readField(posted, errors, 'confirm_password', t.confirmPassword, t, { required: true, max: MAX_PASSWORD, trim: false });
   if (!errors.password && !errors.confirm_password && password !== confirm) errors.confirm_password = t.passwordsDoNotMatch;
   const fixedUsername = posted.fixed === '1' && !errors.username;
-  if (Object.keys(errors).length) return resetView(page, request, { username, errors, fixedUsername });
+  if (Object.keys(errors).length) return resetView(page, request, { username, errors, fixedUsername, ...(errors.code ? {} : { code }) });
   try {
     await hostedConfirmForgotPassword(page.cognate, request.party.client, { username, code, password });
   } catch (err) {
     if (!(err instanceof CognitoError)) throw err;
     const failure = accountFailure(t, err);
-    return resetView(page, request, { username, fixedUsername, errors: { [failure.field ?? 'form']: failure.message } });
+    return resetView(page, request, { username, fixedUsername, errors: { [failure.field ?? 'form']: failure.message }, ...(failure.field === 'code' ? {} : { code }) });
   }
   return page.redirect(`/login?${request.query}`);
 }

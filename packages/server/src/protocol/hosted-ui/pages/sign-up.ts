@@ -84,7 +84,7 @@ function attributeField(t: Messages, a: SchemaAttribute, value: string | undefin
   const name = ATTRIBUTE_FIELD + a.Name;
   const label = a.Required ? attributeLabel(t, a.Name) : `${attributeLabel(t, a.Name)} ${t.optional}`;
   if (a.AttributeDataType === 'Boolean') {
-    return html`${choices(name, label, [{ value: 'true', label: t.yes, checked: value === 'true' }, { value: 'false', label: t.no, checked: value === 'false' }])}${error ? html`<p class="field-error">${error}</p>` : ''}`;
+    return html`${choices(name, label, [{ value: 'true', label: t.yes, checked: value === 'true' }, { value: 'false', label: t.no, checked: value === 'false' }], autofocus)}${error ? html`<p class="field-error">${error}</p>` : ''}`;
   }
   const type = a.Name === 'email' ? 'email' : a.Name === 'phone_number' ? 'tel' : a.AttributeDataType === 'Number' ? 'number' : 'text';
   return field({
@@ -157,7 +157,9 @@ async function confirmView(page: PageRequest, request: AuthorizeRequest, input: 
   const byLink = confirmsWithLink(pool) && input.delivery?.DeliveryMedium === 'EMAIL';
   const intro = destination ? format(t.confirmIntro, { destination }) : t.confirmIntroGeneric;
   const hidden = { ticket: input.ticket, ...(input.fixedUsername ? { username: input.username } : {}) };
-  const usernameField = input.fixedUsername ? '' : field({ name: 'username', label: usernameLabel(t, pool).label, autocomplete: 'username', required: true, maxlength: MAX_USERNAME, value: input.username });
+  // Focus: the username when it is asked and missing, else the code.
+  const askUsername = !input.fixedUsername && !input.username;
+  const usernameField = input.fixedUsername ? '' : field({ name: 'username', label: usernameLabel(t, pool).label, autocomplete: 'username', required: true, autofocus: askUsername, maxlength: MAX_USERNAME, value: input.username });
   const codeForm = byLink
     ? ''
     : form({
@@ -166,7 +168,7 @@ async function confirmView(page: PageRequest, request: AuthorizeRequest, input: 
         submit: t.confirm,
         label: t.confirm,
         hidden,
-        body: html`${usernameField}${field({ name: 'code', label: t.code, autocomplete: 'one-time-code', inputmode: 'numeric', required: true, autofocus: true, maxlength: MAX_CODE, ...(input.error ? { error: input.error } : {}) })}`,
+        body: html`${usernameField}${field({ name: 'code', label: t.code, autocomplete: 'one-time-code', inputmode: 'numeric', required: true, autofocus: !askUsername, maxlength: MAX_CODE, ...(input.error ? { error: input.error } : {}) })}`,
       });
   const resend = html`<form method="post" action="${confirmAction(request)}" aria-label="${t.resendCode}">
 <input type="hidden" name="_csrf" value="${page.csrfToken()}">
