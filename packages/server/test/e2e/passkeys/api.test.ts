@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import {
   AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminDisableUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserPasswordCommand,
   CompleteWebAuthnRegistrationCommand,
@@ -342,6 +343,14 @@ for (const kind of databaseKinds) {
       assert.equal((await failure(() => answer('mfa-pk', c.session, key.get(c.options, { uv: false }), strict))).name, 'NotAuthorizedException');
       c = await challenge('mfa-pk', strict);
       assert.ok((await answer('mfa-pk', c.session, key.get(c.options), strict)).AuthenticationResult?.IdToken);
+    });
+
+    it('a disabled user\'s passkey signs no one in', async () => {
+      const { accessToken } = await newUser('disabled-pk');
+      const key = await register(accessToken);
+      const c = await challenge('disabled-pk');
+      await server.admin.send(new AdminDisableUserCommand({ UserPoolId: pool.poolId, Username: 'disabled-pk' }));
+      assert.deepEqual(await failure(() => answer('disabled-pk', c.session, key.get(c.options))), { name: 'NotAuthorizedException', message: 'User is disabled.' });
     });
 
     it('a replayed assertion sent 10 times at once signs in exactly once', async () => {
