@@ -274,6 +274,11 @@ for (const kind of databaseKinds) {
         assert.equal(cloned.name, 'NotAuthorizedException', `counter ${counter}`);
         assert.match(cloned.message, /counter/);
       }
+      // A forged signature hears the generic refusal, whatever its counter: the counter is judged only for signed assertions.
+      c = await challenge('alice-pk');
+      const forged = aliceKey.get(c.options, { counter: 1 });
+      forged.response.signature = Buffer.from(forged.response.signature, 'base64url').fill(1, 10, 20).toString('base64url');
+      assert.deepEqual(await failure(() => answer('alice-pk', c.session, forged)), { name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
       c = await challenge('alice-pk');
       assert.ok((await answer('alice-pk', c.session, aliceKey.get(c.options, { counter: 51 }))).AuthenticationResult, 'the real authenticator goes on');
 

@@ -120,10 +120,6 @@ export const webAuthn: ChallengeHandler = async (cognate, { pool, client, sessio
   assertOrigin(rp, data);
   const auth = authenticatorData(rp, fromB64url(cred.response.authenticatorData as string));
   const stored = Number(row.sign_count);
-  if ((auth.counter > 0 || stored > 0) && auth.counter <= stored) {
-    cognate.log.warn({ pool: pool.id, sub: user.sub, credential: row.credential_id, counter: auth.counter, stored }, 'passkey signature counter did not increase: possible cloned authenticator');
-    throw errors.notAuthorized('The passkey signature counter did not increase; the authenticator may have been cloned.');
-  }
 
   let verified;
   try {
@@ -132,7 +128,8 @@ export const webAuthn: ChallengeHandler = async (cognate, { pool, client, sessio
       expectedChallenge: state.ch,
       expectedOrigin: rp.origins,
       expectedRPID: rp.id,
-      credential: { id: row.credential_id, publicKey: fromB64url(row.public_key), counter: stored },
+      // The counter is checked below, once the signature has proven the assertion is the key holder's.
+      credential: { id: row.credential_id, publicKey: fromB64url(row.public_key), counter: 0 },
       requireUserVerification: rp.userVerification === 'required',
     });
   } catch {
@@ -140,6 +137,10 @@ export const webAuthn: ChallengeHandler = async (cognate, { pool, client, sessio
   }
   if (!verified?.verified) throw refused();
   const { userVerified, newCounter } = verified.authenticationInfo;
+  if ((auth.counter > 0 || stored > 0) && auth.counter <= stored) {
+    cognate.log.warn({ pool: pool.id, sub: user.sub, credential: row.credential_id, counter: auth.counter, stored }, 'passkey signature counter did not increase: possible cloned authenticator');
+    throw errors.notAuthorized('The passkey signature counter did not increase; the authenticator may have been cloned.');
+  }
   // Required MFA: a passkey stands for both factors only with user verification, when the pool says so.
   if (pool.settings.MfaConfiguration === 'ON' && !(rp.factor === 'MULTI_FACTOR_WITH_USER_VERIFICATION' && userVerified)) throw mfaNotSatisfied();
   if (!(await credentialStore.advanceCounter(cognate.store.db, pool.id, row.credential_id, stored, newCounter, now))) throw refused();
