@@ -59,6 +59,13 @@ export type CognitoErrorName =
   | 'UserNotFoundException'
   | 'UserPoolTaggingException'
   | 'UsernameExistsException'
+  | 'WebAuthnChallengeNotFoundException'
+  | 'WebAuthnClientMismatchException'
+  | 'WebAuthnConfigurationMissingException'
+  | 'WebAuthnCredentialNotSupportedException'
+  | 'WebAuthnNotEnabledException'
+  | 'WebAuthnOriginNotAllowedException'
+  | 'WebAuthnRelyingPartyMismatchException'
   | 'ExpiredTokenException'
   | 'RequestEntityTooLargeException';
 

@@ -1,4 +1,4 @@
 import { action } from './action.js';
 import { poolMfaConfig } from '../domain/mfa.js';
 
-export default action(async (cognate, input: { UserPoolId: string }) => poolMfaConfig(await cognate.pools.get(input.UserPoolId)));
+export default action(async (cognate, input: { UserPoolId: string }) => poolMfaConfig(cognate, await cognate.pools.get(input.UserPoolId)));

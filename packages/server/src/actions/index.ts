@@ -102,6 +102,10 @@ import DescribeTerms from './DescribeTerms.js';
 import ListTerms from './ListTerms.js';
 import UpdateTerms from './UpdateTerms.js';
 import DeleteTerms from './DeleteTerms.js';
+import StartWebAuthnRegistration from './StartWebAuthnRegistration.js';
+import CompleteWebAuthnRegistration from './CompleteWebAuthnRegistration.js';
+import ListWebAuthnCredentials from './ListWebAuthnCredentials.js';
+import DeleteWebAuthnCredential from './DeleteWebAuthnCredential.js';
 
 export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Record<string, Action>>> = {
   'cognito-idp': {
@@ -202,6 +206,10 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     ListTerms,
     UpdateTerms,
     DeleteTerms,
+    StartWebAuthnRegistration,
+    CompleteWebAuthnRegistration,
+    ListWebAuthnCredentials,
+    DeleteWebAuthnCredential,
   },
   'cognito-identity': identityActions,
 };

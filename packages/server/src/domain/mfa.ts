@@ -12,6 +12,7 @@ import type { Ports } from './cognate.js';
 import { matchTotp, newTotpSecret } from './totp.js';
 import type { User } from './users.js';
 import type { UserPool, UserPoolSettings } from './user-pools.js';
+import { checkWebAuthnConfiguration, webAuthnConfigView } from './webauthn/config.js';
 
 export type MfaType = 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP';
 
@@ -73,7 +74,8 @@ export interface PoolMfaConfigInput {
   WebAuthnConfiguration?: unknown;
 }
 
-export function poolMfaConfig(pool: UserPool) {
+/** GetUserPoolMfaConfig (and SetUserPoolMfaConfig's answer), with the passkey settings as they apply (webauthn/config.ts). */
+export async function poolMfaConfig(cognate: Ports<'config' | 'store'>, pool: UserPool) {
   const s = mfaSettings(pool);
   const factors = poolFactors(pool);
   const sms = s.SmsMfaConfiguration ?? {};
@@ -86,11 +88,12 @@ export function poolMfaConfig(pool: UserPool) {
     SoftwareTokenMfaConfiguration: { Enabled: factors.SOFTWARE_TOKEN_MFA },
     ...(s.EmailMfaConfiguration ? { EmailMfaConfiguration: s.EmailMfaConfiguration } : {}),
     MfaConfiguration: s.MfaConfiguration,
+    WebAuthnConfiguration: await webAuthnConfigView(cognate, pool),
   };
 }
 
 /** SetUserPoolMfaConfig: factors not named are turned off; MfaConfiguration not named is kept. */
-export async function setUserPoolMfaConfig(cognate: Ports<'clock' | 'pools'>, input: PoolMfaConfigInput) {
+export async function setUserPoolMfaConfig(cognate: Ports<'clock' | 'config' | 'pools' | 'store'>, input: PoolMfaConfigInput) {
   const pool = await cognate.pools.get(input.UserPoolId);
   const mode = input.MfaConfiguration ?? pool.settings.MfaConfiguration;
   const sms = input.SmsMfaConfiguration;
@@ -113,8 +116,11 @@ export async function setUserPoolMfaConfig(cognate: Ports<'clock' | 'pools'>, in
   };
   if (sms?.SmsAuthenticationMessage) patch.SmsAuthenticationMessage = sms.SmsAuthenticationMessage;
   if (sms?.SmsConfiguration) patch.SmsConfiguration = sms.SmsConfiguration;
+  // WebAuthnConfiguration not given keeps the passkey settings the pool has.
+  const webAuthn = checkWebAuthnConfiguration(pool, input.WebAuthnConfiguration);
+  if (webAuthn) patch.WebAuthnConfiguration = webAuthn;
   const updated = await cognate.pools.patchSettings(pool.id, patch, cognate.clock.now());
-  return poolMfaConfig(updated);
+  return poolMfaConfig(cognate, updated);
 }
 
 // ---------------------------------------------------------------------------------------------

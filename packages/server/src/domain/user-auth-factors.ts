@@ -11,6 +11,7 @@ import type { Ports } from './cognate.js';
 import { enabledTypes, readUserMfa } from './mfa.js';
 import type { User } from './users.js';
 import type { UserPool } from './user-pools.js';
+import { hasPasskeys } from './webauthn/credentials.js';
 
 /** A factor a user may configure (ConfiguredUserAuthFactors). */
 export type AuthFactor = 'PASSWORD' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN';
@@ -25,14 +26,8 @@ export function allowedFirstFactors(pool: UserPool): Set<string> {
   return new Set(pool.settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD']);
 }
 
-/**
- * Whether the user has a passkey. The passkeys work (domain/webauthn/) replaces this body with its
- * own look-up; until then no one has one, and WEB_AUTHN is never available (Cognito's answer for
- * a user without a passkey).
- */
-export async function hasPasskeys(_cognate: Ports<'store'>, _user: User): Promise<boolean> {
-  return false;
-}
+/** Whether the user has a passkey (domain/webauthn/credentials.ts): WEB_AUTHN is offered only then. */
+export { hasPasskeys };
 
 const hasPassword = (user: User) => !!(user.passwordHash || user.srpVerifierSealed || user.importedPasswordHash);
 

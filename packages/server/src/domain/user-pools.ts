@@ -208,7 +208,7 @@ const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
 const VERIFIABLE = new Set(['email', 'phone_number']);
 
 /** Settings only SetUserPoolMfaConfig writes (domain/mfa.ts): kept by UpdateUserPool, not shown by DescribeUserPool. */
-export const POOL_MFA_SETTINGS = ['SmsMfaConfiguration', 'SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration'] as const;
+export const POOL_MFA_SETTINGS = ['SmsMfaConfiguration', 'SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration', 'WebAuthnConfiguration'] as const;
 
 export type CreateInput = Partial<Omit<UserPoolSettings, 'SchemaAttributes'>> & { PoolName: string; Schema?: Partial<SchemaAttribute>[] };
 

@@ -22,6 +22,7 @@ import m0010_user_pool_domains from './migrations/0010_user_pool_domains.js';
 import m0011_oauth_admin from './migrations/0011_oauth_admin.js';
 import m0012_oauth_grants from './migrations/0012_oauth_grants.js';
 import m0013_hosted_sessions from './migrations/0013_hosted_sessions.js';
+import m0015_webauthn from './migrations/0015_webauthn.js';
 
 /** Every migration by name (one file each in migrations/); Kysely runs them in name order. */
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0011_oauth_admin': m0011_oauth_admin,
   '0012_oauth_grants': m0012_oauth_grants,
   '0013_hosted_sessions': m0013_hosted_sessions,
+  '0015_webauthn': m0015_webauthn,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

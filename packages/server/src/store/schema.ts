@@ -475,6 +475,30 @@ export interface TermsTable {
  * The hosted UI's signed-in browsers (domain/oauth/hosted-sessions.ts). The browser holds a random
  * cookie value; only its SHA-256 is stored, so a database dump names no usable session.
  */
+/** A registered passkey (domain/webauthn/). */
+export interface WebAuthnCredentialsTable {
+  pool_id: string;
+  /** base64url, as the credential's `id` */
+  credential_id: string;
+  /** the user's sub */
+  user_id: string;
+  /** the COSE public key, base64url */
+  public_key: string;
+  /** the authenticator's signature counter at the last accepted use */
+  sign_count: number;
+  /** JSON array of transports the browser reported (`internal`, `usb`, `hybrid` …) */
+  transports: string;
+  friendly_name: string;
+  relying_party_id: string;
+  /** `platform` or `cross-platform`, when the browser said */
+  authenticator_attachment: string | null;
+  aaguid: string;
+  /** 1 when the registration's authenticator verified the user */
+  user_verified: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
 export interface HostedSessionsTable {
   /** SHA-256 (hex) of the cookie value */
   id_hash: string;
@@ -525,5 +549,6 @@ export interface Database {
   managed_login_brandings: ManagedLoginBrandingsTable;
   terms: TermsTable;
   hosted_sessions: HostedSessionsTable;
+  webauthn_credentials: WebAuthnCredentialsTable;
   kysely_placeholder?: { id: Generated<number> };
 }

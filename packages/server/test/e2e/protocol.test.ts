@@ -109,7 +109,7 @@ for (const kind of databaseKinds) {
     });
 
     it('answers operations it does not implement yet with UnsupportedOperationException', async () => {
-      const res = await rawCall(server.url, 'AWSCognitoIdentityProviderService.StartWebAuthnRegistration', JSON.stringify({ AccessToken: 'abc' }));
+      const res = await rawCall(server.url, 'AWSCognitoIdentityProviderService.UpdateAuthEventFeedback', JSON.stringify({ UserPoolId: 'us-east-1_Abc', Username: 'alice', EventId: 'e1', FeedbackToken: 'abc', FeedbackValue: 'Valid' }));
       assertCognitoError(res, 'UnsupportedOperationException');
     });
   });

@@ -13,7 +13,7 @@ import type { UserPool } from '../../user-pools.js';
 import { respondToAuthChallenge } from '../respond.js';
 import { challengeHandler, challengeHandlers } from './index.js';
 
-/** What RespondToAuthChallenge answers: what it answered before the registry, and USER_AUTH's SELECT_CHALLENGE and SMS_OTP. */
+/** What RespondToAuthChallenge answers: what it answered before the registry, and USER_AUTH's SELECT_CHALLENGE, SMS_OTP and WEB_AUTHN. */
 const ACCEPTED_TODAY = [
   'CUSTOM_CHALLENGE',
   'DEVICE_PASSWORD_VERIFIER',
@@ -27,10 +27,11 @@ const ACCEPTED_TODAY = [
   'SMS_MFA',
   'SMS_OTP',
   'SOFTWARE_TOKEN_MFA',
+  'WEB_AUTHN',
 ];
 
-/** In the model's ChallengeNameType, not answerable: USER_AUTH's PASSWORD / PASSWORD_SRP (started through SELECT_CHALLENGE), WEB_AUTHN (passkeys, not yet), and a flow name. */
-const NOT_YET = ['ADMIN_NO_SRP_AUTH', 'PASSWORD', 'PASSWORD_SRP', 'WEB_AUTHN'];
+/** In the model's ChallengeNameType, not answerable: USER_AUTH's PASSWORD / PASSWORD_SRP (started through SELECT_CHALLENGE) and a flow name. */
+const NOT_YET = ['ADMIN_NO_SRP_AUTH', 'PASSWORD', 'PASSWORD_SRP'];
 
 function modelChallengeNames(): string[] {
   const model = JSON.parse(readFileSync(fileURLToPath(new URL('../../../../models/cognito-idp.json', import.meta.url)), 'utf8')) as { shapes: Record<string, { enum?: string[] }> };

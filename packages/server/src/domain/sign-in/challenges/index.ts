@@ -21,6 +21,7 @@ import { devicePasswordVerifier } from './device-password-verifier.js';
 import { customChallenge } from './custom-challenge.js';
 import { selectChallenge } from './select-challenge.js';
 import { smsOtp } from './sms-otp.js';
+import { webAuthn } from './web-authn.js';
 
 export const challengeHandlers = {
   PASSWORD_VERIFIER: passwordVerifier,
@@ -35,6 +36,7 @@ export const challengeHandlers = {
   CUSTOM_CHALLENGE: customChallenge,
   SELECT_CHALLENGE: selectChallenge,
   SMS_OTP: smsOtp,
+  WEB_AUTHN: webAuthn,
 } satisfies Record<string, ChallengeHandler>;
 
 /** The ChallengeNames Cognate answers: the registry's keys. */

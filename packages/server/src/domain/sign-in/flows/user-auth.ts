@@ -23,6 +23,7 @@ import type { UserPool } from '../../user-pools.js';
 import { required } from '../../parameters.js';
 import { preAuthentication } from '../account.js';
 import { otpChallenge } from '../otp.js';
+import { webAuthnChallenge } from '../challenges/web-authn.js';
 import { deviceKeyOf, invalidSession, respond, SESSION_SEAL_GRACE_MS, sessionMs, type AuthResponse, type Metadata, type Outcome, type Params } from '../types.js';
 import { passwordSignIn } from './password.js';
 import { startSrp } from './srp.js';
@@ -111,8 +112,11 @@ export async function startChallenge(
       await preAuthentication(cognate, pool, client, user, name, clientMetadata);
       return respond(await otpChallenge(cognate, pool, client, user, name, challenge, { clientMetadata, ...opts }));
     case 'WEB_AUTHN':
-      // Offered only to users with a passkey (user-auth-factors.ts hasPasskeys); the passkeys work adds its challenge here.
-      throw errors.invalidParameter('WEB_AUTHN is not available for this user.');
+      // Offered only to users with a passkey (user-auth-factors.ts hasPasskeys), so never to a name that matches no one.
+      if (!user) throw errors.notAuthorized('Incorrect username or password.');
+      if (client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+      await preAuthentication(cognate, pool, client, user, name, clientMetadata);
+      return respond(await webAuthnChallenge(cognate, pool, client, user));
   }
 }
 
