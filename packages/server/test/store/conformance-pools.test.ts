@@ -363,6 +363,11 @@ for (const kind of databaseKinds) {
             nonce: null, code_challenge: null, auth_time: Math.floor(at / 1000), amr: null, hosted_session_id: null, created_at: at, expires_at: at + 300_000, redeemed_at: null, family_id: null,
           }).execute();
           await db.insertInto('hosted_sessions').values({ id_hash: unique(`session-${name}`), pool_id: pool.id, user_id: user.sub, client_id: client.id, amr: '["pwd"]', auth_time: at, created_at: at, expires_at: at + 3_600_000 }).execute();
+          // issue 14: a passkey of the user.
+          await db.insertInto('webauthn_credentials').values({
+            pool_id: pool.id, credential_id: unique(`passkey-${name}`), user_id: user.sub, public_key: 'pQECAyYgASFYIA', sign_count: 0, transports: '["internal"]',
+            friendly_name: 'Passkey', relying_party_id: 'app.example', authenticator_attachment: 'platform', aaguid: '00000000-0000-0000-0000-000000000000', user_verified: 1, created_at: at, last_used_at: null,
+          }).execute();
         }
         await db.insertInto('recovery_requests').values({ key: unique('decoy'), pool_id: pool.id, kind: 'code', purpose: 'forgot_password', value: 'x', created_at: clock.now() }).execute();
         await createUserPoolDomain(cognate, { UserPoolId: pool.id, Domain: unique('domain') });
