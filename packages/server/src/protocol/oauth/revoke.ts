@@ -4,23 +4,16 @@
  * the token endpoint. Only refresh tokens can be revoked (an access token: unsupported_token_type);
  * an unknown or already revoked token succeeds silently (RFC 7009 §2.2).
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import type { Cognate } from '../../domain/cognate.js';
 import { oauthError } from '../../domain/oauth/errors.js';
 import { CognitoError } from '../../errors.js';
-import { tokenFailure } from './token.js';
-import { authenticateClient, isForm, parseForm, presentedClient, JSON_HEADERS, type RawAnswer } from './wire.js';
+import { serveClientForm, type ClientFormRequest } from './token.js';
+import { authenticateClient, JSON_HEADERS, type RawAnswer } from './wire.js';
 
 const looksLikeJwt = (token: string) => token.split('.').length === 3;
 
-export async function handleRevokeRequest(cognate: Cognate, req: { headers: IncomingHttpHeaders; body: Buffer }): Promise<RawAnswer> {
-  let basic = false;
-  try {
-    if (!isForm(req.headers['content-type'])) throw oauthError('invalid_request');
-    const form = parseForm(req.body);
-    // A failed Authorization: Basic answers 401 (RFC 6749 §5.2), even when the header can't be parsed.
-    basic = (req.headers.authorization ?? '') !== '';
-    const presented = presentedClient(req.headers, form);
+export async function handleRevokeRequest(cognate: Cognate, req: ClientFormRequest): Promise<RawAnswer> {
+  return serveClientForm(cognate, req, async (form, presented) => {
     const token = form.get('token');
     if (token === undefined) throw oauthError('invalid_request');
     const { client } = await authenticateClient(cognate, presented, req.headers.host);
@@ -34,8 +27,5 @@ export async function handleRevokeRequest(cognate: Cognate, req: { headers: Inco
       if (e.message !== 'Invalid token') throw oauthError('invalid_request');
     }
     return { status: 200, headers: { ...JSON_HEADERS }, body: '' };
-  } catch (err) {
-    return tokenFailure(cognate, err, basic);
-  }
+  });
 }
-

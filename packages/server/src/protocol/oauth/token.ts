@@ -11,7 +11,7 @@ import { GRANT_TYPES, runGrant, type GrantType, type TokenRequest } from '../../
 import { CognitoError } from '../../errors.js';
 import { isTransientStoreError } from '../../store/faults.js';
 import { faultBody, UNAVAILABLE } from '../http-common.js';
-import { authenticateClient, isForm, jsonAnswer, oauthErrorAnswer, parseForm, presentedClient, type RawAnswer } from './wire.js';
+import { authenticateClient, isForm, jsonAnswer, oauthErrorAnswer, parseForm, presentedClient, type PresentedClient, type RawAnswer } from './wire.js';
 
 /** `aws_client_metadata`: a URL-encoded JSON object of strings, for a machine token's PreTokenGeneration trigger. */
 function clientMetadataOf(form: Map<string, string>): Record<string, string> | undefined {
@@ -27,14 +27,8 @@ function clientMetadataOf(form: Map<string, string>): Record<string, string> | u
   return parsed as Record<string, string>;
 }
 
-export async function handleTokenRequest(cognate: Cognate, req: { headers: IncomingHttpHeaders; body: Buffer }): Promise<RawAnswer> {
-  let basic = false;
-  try {
-    if (!isForm(req.headers['content-type'])) throw oauthError('invalid_request');
-    const form = parseForm(req.body);
-    // A failed Authorization: Basic answers 401 (RFC 6749 §5.2), even when the header can't be parsed.
-    basic = (req.headers.authorization ?? '') !== '';
-    const presented = presentedClient(req.headers, form);
+export async function handleTokenRequest(cognate: Cognate, req: ClientFormRequest): Promise<RawAnswer> {
+  return serveClientForm(cognate, req, async (form, presented) => {
     const grantType = form.get('grant_type');
     if (grantType === undefined) throw oauthError('invalid_request');
     const party = await authenticateClient(cognate, presented, req.headers.host);
@@ -48,6 +42,30 @@ export async function handleTokenRequest(cognate: Cognate, req: { headers: Incom
     if (metadata) request.clientMetadata = metadata;
     const tokens = await runGrant(cognate, grantType as GrantType, request);
     return jsonAnswer(200, tokens);
+  });
+}
+
+export interface ClientFormRequest {
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * What the token and revocation endpoints share: a form body only, the credentials the client
+ * presented (form or Basic header), and one way to answer a failure ({@link tokenFailure}). A failed
+ * `Authorization: Basic` answers 401 (RFC 6749 §5.2), even when the header can't be parsed.
+ */
+export async function serveClientForm(
+  cognate: Pick<Cognate, 'log'>,
+  req: ClientFormRequest,
+  serve: (form: Map<string, string>, presented: PresentedClient) => Promise<RawAnswer>,
+): Promise<RawAnswer> {
+  let basic = false;
+  try {
+    if (!isForm(req.headers['content-type'])) throw oauthError('invalid_request');
+    const form = parseForm(req.body);
+    basic = (req.headers.authorization ?? '') !== '';
+    return await serve(form, presentedClient(req.headers, form));
   } catch (err) {
     return tokenFailure(cognate, err, basic);
   }
