@@ -116,6 +116,18 @@ export class PageRequest {
     return form;
   }
 
+  /**
+   * What every form POST of an OAuth request's page starts with: the CSRF-checked form, then the
+   * OAuth request from the query. Either both, or the Response to answer instead: the 403 of
+   * {@link csrfFailure}, or the request's own error ({@link authorizeRequest}).
+   */
+  async postedForm(): Promise<{ form: Record<string, string>; request: AuthorizeRequest } | Response> {
+    const form = await this.readForm();
+    if (!form) return this.csrfFailure();
+    const request = await this.authorizeRequest();
+    return request instanceof Response ? request : { form, request };
+  }
+
   /** The 403 a form without a valid CSRF token gets (A30). */
   csrfFailure(): Response {
     return this.render({ title: this.t.errorPageHeading, body: html`<p>${this.t.errorCsrf}</p>` }, { status: 403 });

@@ -73,10 +73,9 @@ ${backLink(page, request)}`;
 }
 
 async function forgotPost(page: PageRequest): Promise<Response> {
-  const posted = await page.readForm();
-  if (!posted) return page.csrfFailure();
-  const request = await page.authorizeRequest();
-  if (request instanceof Response) return request;
+  const post = await page.postedForm();
+  if (post instanceof Response) return post;
+  const { form: posted, request } = post;
   const { t } = page;
   const errors: FieldErrors = {};
   const username = readField(posted, errors, 'username', usernameLabel(t, request.party.pool).label, t, { required: true, max: MAX_USERNAME });
@@ -91,10 +90,9 @@ async function forgotPost(page: PageRequest): Promise<Response> {
 }
 
 async function resetPost(page: PageRequest): Promise<Response> {
-  const posted = await page.readForm();
-  if (!posted) return page.csrfFailure();
-  const request = await page.authorizeRequest();
-  if (request instanceof Response) return request;
+  const post = await page.postedForm();
+  if (post instanceof Response) return post;
+  const { form: posted, request } = post;
   const { t } = page;
   const errors: FieldErrors = {};
   const username = readField(posted, errors, 'username', usernameLabel(t, request.party.pool).label, t, { required: true, max: MAX_USERNAME });

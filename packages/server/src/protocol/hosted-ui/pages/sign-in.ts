@@ -140,10 +140,9 @@ async function answerChallenge(page: PageRequest, request: AuthorizeRequest, for
 }
 
 async function signIn(page: PageRequest): Promise<Response> {
-  const form = await page.readForm();
-  if (!form) return page.csrfFailure();
-  const request = await page.authorizeRequest();
-  if (request instanceof Response) return request;
+  const post = await page.postedForm();
+  if (post instanceof Response) return post;
+  const { form, request } = post;
   if (form.challenge !== undefined) return answerChallenge(page, request, form);
   const username = form.username ?? '';
   const password = form.password ?? '';

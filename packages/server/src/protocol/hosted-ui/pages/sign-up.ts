@@ -183,10 +183,9 @@ ${input.ticket ? html`<input type="hidden" name="ticket" value="${input.ticket}"
 }
 
 async function signUpPost(page: PageRequest): Promise<Response> {
-  const posted = await page.readForm();
-  if (!posted) return page.csrfFailure();
-  const request = await page.authorizeRequest();
-  if (request instanceof Response) return request;
+  const post = await page.postedForm();
+  if (post instanceof Response) return post;
+  const { form: posted, request } = post;
   const { t } = page;
   const { pool, client } = request.party;
   if (!allowsSignUp(pool)) return page.errorPage(t.signUpNotAllowed, 400, await page.branding(request.party));
@@ -219,10 +218,9 @@ async function signUpPost(page: PageRequest): Promise<Response> {
 }
 
 async function confirmPost(page: PageRequest): Promise<Response> {
-  const posted = await page.readForm();
-  if (!posted) return page.csrfFailure();
-  const request = await page.authorizeRequest();
-  if (request instanceof Response) return request;
+  const post = await page.postedForm();
+  if (post instanceof Response) return post;
+  const { form: posted, request } = post;
   const { t } = page;
   const { pool, client } = request.party;
   const errors: FieldErrors = {};
