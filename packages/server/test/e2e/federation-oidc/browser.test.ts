@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { CreateIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateIdentityProviderCommand, DescribeIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page } from 'playwright-core';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
@@ -155,6 +155,9 @@ for (const kind of databaseKinds) {
       assert.equal(id.name, 'Person alice');
       const identities = id.identities as unknown as { providerName: string; providerType: string; userId: string }[];
       assert.deepEqual(identities.map((i) => [i.providerName, i.providerType, i.userId]), [['MyOIDC', 'OIDC', 'alice']]);
+      // Created with oidc_issuer only: DescribeIdentityProvider shows the endpoints of its discovery document, as Cognito does.
+      const described = (await server.admin.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'MyOIDC' }))).IdentityProvider!.ProviderDetails!;
+      assert.deepEqual([described.authorize_url, described.token_url, described.attributes_url, described.jwks_uri], [`${op.issuer}/auth`, `${op.issuer}/token`, `${op.issuer}/me`, `${op.issuer}/jwks`]);
       await page.close();
     });
 
