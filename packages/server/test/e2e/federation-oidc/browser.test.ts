@@ -15,7 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { CreateIdentityProviderCommand, DescribeIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, CreateIdentityProviderCommand, DescribeIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page } from 'playwright-core';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
@@ -84,7 +84,10 @@ for (const kind of databaseKinds) {
       server = await startTestServer(kind, { tlsDev: true, socialEndpoints: idps.socialEndpoints });
       poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'federated' }))).UserPool!.Id!;
       domain = (await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: `federated-${kind}` }))).CloudFrontDomain!;
-      op = await startOpenIdProvider([{ client_id: OP_CLIENT.id, client_secret: OP_CLIENT.secret, redirect_uris: [`https://${domain}/oauth2/idpresponse`], token_endpoint_auth_method: 'client_secret_post' }]);
+      op = await startOpenIdProvider([
+        { client_id: OP_CLIENT.id, client_secret: OP_CLIENT.secret, redirect_uris: [`https://${domain}/oauth2/idpresponse`], token_endpoint_auth_method: 'client_secret_post' },
+        { client_id: `${OP_CLIENT.id}-post`, client_secret: OP_CLIENT.secret, redirect_uris: [`https://${domain}/oauth2/idpresponse`], token_endpoint_auth_method: 'client_secret_post' },
+      ]);
       await server.admin.send(
         new CreateIdentityProviderCommand({
           UserPoolId: poolId,
@@ -93,6 +96,15 @@ for (const kind of databaseKinds) {
           ProviderDetails: { client_id: OP_CLIENT.id, client_secret: OP_CLIENT.secret, attributes_request_method: 'GET', oidc_issuer: op.issuer, authorize_scopes: 'openid email profile' },
           AttributeMapping: { email: 'email', email_verified: 'email_verified', name: 'name' },
           IdpIdentifiers: ['auth0.example'],
+        }),
+      );
+      await server.admin.send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'MyOIDCPost',
+          ProviderType: 'OIDC',
+          ProviderDetails: { client_id: `${OP_CLIENT.id}-post`, client_secret: OP_CLIENT.secret, attributes_request_method: 'POST', oidc_issuer: op.issuer, authorize_scopes: 'openid email' },
+          AttributeMapping: { email: 'email' },
         }),
       );
       await server.admin.send(
@@ -118,7 +130,7 @@ for (const kind of databaseKinds) {
             AllowedOAuthScopes: ['openid', 'email', 'profile'],
             CallbackURLs: [`${app.origin}/`],
             LogoutURLs: [`${app.origin}/signed-out`],
-            SupportedIdentityProviders: ['COGNITO', 'MyOIDC', 'Google'],
+            SupportedIdentityProviders: ['COGNITO', 'MyOIDC', 'MyOIDCPost', 'Google'],
           }),
         )
       ).UserPoolClient!.ClientId!;
@@ -176,6 +188,27 @@ for (const kind of databaseKinds) {
       const id = await verifiedIdToken(page);
       assert.equal(id['cognito:username'], `Google_${GOOGLE.sub}`);
       assert.equal(id.email, GOOGLE.email);
+      await page.close();
+    });
+
+    it("attributes_request_method POST: the OpenID Provider's userinfo answers our POST, its email mapped", async () => {
+      const page = await browser.newPage();
+      const query = new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: `${app.origin}/`, scope: 'openid email', identity_provider: 'MyOIDCPost', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      await page.goto(`https://${domain}/oauth2/authorize?${query}`);
+      // The OpenID Provider knows alice from the first test; it asks her consent for this other client.
+      if (new URL(page.url()).origin === op.issuer) {
+        if (await page.locator('input[name="login"]').count()) {
+          await page.fill('input[name="login"]', 'alice');
+          await page.fill('input[name="password"]', 'anything');
+          await page.click('button[type="submit"]');
+          await page.waitForSelector('text=Continue');
+        }
+        await page.click('button[type="submit"]');
+        await page.waitForURL((u) => u.origin === app.origin);
+      }
+      assert.ok(new URL(page.url()).searchParams.has('code'), page.url());
+      const user = await server.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'MyOIDCPost_alice' }));
+      assert.equal(user.UserAttributes!.find((a) => a.Name === 'email')?.Value, 'alice@auth0.example');
       await page.close();
     });
 
