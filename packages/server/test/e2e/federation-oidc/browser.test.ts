@@ -20,7 +20,7 @@ import type { Page } from 'playwright-core';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { fetchWith } from '../../support/tls.js';
-import { browserSkip, launchBrowser, saveScreenshot, type TestBrowser } from '../../support/browser.js';
+import { browserSkip, focusOrder, launchBrowser, saveScreenshot, textContrasts, unlabelledInputs, type TestBrowser } from '../../support/browser.js';
 import { startOpenIdProvider, type OpenIdProvider } from './openid-provider.js';
 import { GOOGLE, startStandIns, type StandIns } from './stand-ins.js';
 
@@ -209,6 +209,28 @@ for (const kind of databaseKinds) {
       assert.ok(new URL(page.url()).searchParams.has('code'), page.url());
       const user = await server.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'MyOIDCPost_alice' }));
       assert.equal(user.UserAttributes!.find((a) => a.Name === 'email')?.Value, 'alice@auth0.example');
+      await page.close();
+    });
+
+    it('the sign-in page: a button per provider, in Tab order, legible, labelled; Enter on "Continue with Google" signs in through Google', async () => {
+      const page = await browser.newPage();
+      const query = new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: `${app.origin}/`, scope: 'openid', prompt: 'login', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      await page.goto(`https://${domain}/oauth2/authorize?${query}`);
+      assert.equal(new URL(page.url()).pathname, '/login');
+      await saveScreenshot(page, `federation-oidc-${kind}`, '3-login-with-providers');
+      assert.deepEqual(await page.locator('a.idpButton-customizable').allTextContents(), ['Continue with MyOIDC', 'Continue with MyOIDCPost', 'Continue with Google']);
+      assert.equal(await page.locator('h1').count(), 1);
+      assert.deepEqual(await unlabelledInputs(page), []);
+      const { dom, tabbed } = await focusOrder(page);
+      assert.deepEqual(tabbed, dom, 'Tab follows the DOM order');
+      for (const { what, ratio } of await textContrasts(page)) assert.ok(ratio >= 4.5, `contrast ${ratio.toFixed(2)} < 4.5 for ${what}`);
+      // Keyboard only: Tab to the Google button, Enter.
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press('Tab');
+        if ((await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent)) === 'Continue with Google') break;
+      }
+      await Promise.all([page.waitForURL((u) => u.origin === app.origin), page.keyboard.press('Enter')]);
+      assert.ok(new URL(page.url()).searchParams.has('code'), page.url());
       await page.close();
     });
 
