@@ -223,6 +223,16 @@ for (const kind of databaseKinds) {
       assert.notEqual(again.sub, first.sub, 'a new user');
     });
 
+    it('the app client must be able to write every mapped attribute the provider sends a value for', async () => {
+      const fed = await federatedPool(server, { mapping: { email: 'email', given_name: 'given_name' }, client: { WriteAttributes: ['email'] } });
+      assert.deepEqual(await failure(() => fed.signIn('nell', { email: 'nell@example.com', given_name: 'Nell' })), {
+        name: 'InvalidParameterException',
+        message: 'Invalid user attributes: the app client cannot write the mapped attribute given_name.',
+      });
+      assert.equal((await failure(() => getUser(fed.poolId, 'Corp_nell'))).name, 'UserNotFoundException');
+      assert.equal((await fed.signIn('nell', { email: 'nell@example.com' })).username, 'Corp_nell', 'a mapped attribute without a value writes nothing');
+    });
+
     it('mapped values must fit the pool\'s schema: a malformed email refuses the sign-in with InvalidParameterException', async () => {
       const fed = await federatedPool(server);
       assert.deepEqual(await failure(() => fed.signIn('lou', { email: 'not an email' })), { name: 'InvalidParameterException', message: 'Invalid email address format.' });
