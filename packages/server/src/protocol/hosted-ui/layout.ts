@@ -8,7 +8,8 @@
  * (`role="alert"`) and tied to their field (`aria-describedby`, `aria-invalid`); the DOM order is
  * the focus order (no tabindex > 0); the first field with an error — or else the first field — has
  * `autofocus`; visible focus outlines; text and buttons keep a contrast ratio above 4.5:1
- * (#1f2328 on #fff, #fff on #0b57d0). No JavaScript anywhere.
+ * (#1f2328 on #fff, #fff on #0b57d0). No JavaScript, but for the passkey page's one constant script
+ * (`PageView.script`).
  *
  * Branding (domain/oauth/branding.ts): the elements carry Cognito's classic class names
  * (`background-customizable`, `banner-customizable`, `logo-customizable`, `label-customizable`,
@@ -39,6 +40,11 @@ export interface PageView {
   errors?: readonly string[];
   /** Narrow (default) or wide (the QR code page). */
   width?: 'narrow' | 'wide';
+  /**
+   * A constant inline script (the passkey page's, passkey-script.ts), allowed by its hash in this
+   * page's CSP alone. Every other page has none.
+   */
+  script?: string;
 }
 
 export interface LayoutInput {
@@ -99,6 +105,7 @@ ${view.errors?.length ? errorSummary(t, view.errors) : ''}
 ${view.body}
 </main>
 ${links.length ? html`<footer class="legalText-customizable">${links.map((l) => html`<a href="${l.url!}" rel="noopener noreferrer">${l.label}</a>`)}</footer>` : ''}
+${view.script ? html`<script>${trusted(view.script)}</script>` : ''}
 </body>
 </html>
 `;

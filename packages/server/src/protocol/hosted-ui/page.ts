@@ -136,7 +136,7 @@ export class PageRequest {
   render(view: PageView, options: RenderOptions = {}): Response {
     const nonce = styleNonce();
     const body = renderDocument({ lang: this.lang, t: this.t, nonce, branding: options.branding }, view);
-    const headers = new Headers(pageHeaders(nonce, options.formTargets));
+    const headers = new Headers(pageHeaders(nonce, options.formTargets, view.script));
     if (this.#setCookie) headers.append('set-cookie', this.#setCookie);
     return new Response(body, { status: options.status ?? 200, headers });
   }

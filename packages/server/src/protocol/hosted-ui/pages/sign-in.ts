@@ -20,6 +20,7 @@ import { errorRedirect, withParams, type AuthorizeRequest } from '../authorize-r
 import { completeAuthorization, finishSignIn } from '../complete.js';
 import { challengeView, loginView } from '../sign-in-views.js';
 import { pageHandler, type HostedPage, type PageRequest } from '../page.js';
+import { isPasswordlessPost, passwordlessPost } from './passwordless.js';
 import type { Messages } from '../i18n/index.js';
 
 /** Longer than any username or password the pipeline accepts: refused without a lookup. */
@@ -50,7 +51,7 @@ async function authorize(page: PageRequest, params?: (name: string) => string | 
 }
 
 /** What a person reads for a sign-in failure: our words where we know the case, else the pool's (a trigger's message). */
-function failureText(t: Messages, err: CognitoError): string {
+export function failureText(t: Messages, err: CognitoError): string {
   switch (err.name) {
     case 'NotAuthorizedException':
       if (/^Incorrect username or password/.test(err.message)) return t.incorrectCredentials;
@@ -73,7 +74,7 @@ function failureText(t: Messages, err: CognitoError): string {
 }
 
 /** Failures that end the sign-in attempt (back to the password form) rather than asking the same challenge again. */
-function endsAttempt(err: CognitoError): boolean {
+export function endsAttempt(err: CognitoError): boolean {
   return err.name === 'NotAuthorizedException' || err.name === 'UserNotFoundException' || err.name === 'PasswordResetRequiredException' || err.name === 'UserNotConfirmedException';
 }
 
@@ -143,6 +144,7 @@ async function signIn(page: PageRequest): Promise<Response> {
   const post = await page.postedForm();
   if (post instanceof Response) return post;
   const { form, request } = post;
+  if (isPasswordlessPost(form)) return passwordlessPost(page, request, form);
   if (form.challenge !== undefined) return answerChallenge(page, request, form);
   const username = form.username ?? '';
   const password = form.password ?? '';
