@@ -170,6 +170,8 @@ export interface FormInput {
   hidden?: Readonly<Record<string, string | undefined>>;
   /** Accessible name of the form. */
   label?: string;
+  /** A secondary action (outlined button), e.g. sending a new code beside the code form. */
+  secondary?: boolean;
 }
 
 /** A POST form with its CSRF token; works without JavaScript. */
@@ -179,7 +181,7 @@ export function form(f: FormInput): Html {
 <input type="hidden" name="_csrf" value="${f.csrf}">
 ${hidden.map(([k, v]) => html`<input type="hidden" name="${k}" value="${v!}">`)}
 ${f.body}
-<button class="submitButton-customizable" type="submit">${f.submit}</button>
+<button class="submitButton-customizable${f.secondary ? ' secondary' : ''}" type="submit">${f.submit}</button>
 </form>`;
 }
 

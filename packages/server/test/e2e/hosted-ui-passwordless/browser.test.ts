@@ -22,7 +22,7 @@ import {
   StartWebAuthnRegistrationCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page } from 'playwright-core';
-import { browserSkip, launchBrowser, saveScreenshot, type TestBrowser } from '../../support/browser.js';
+import { browserSkip, launchBrowser, saveScreenshot, textContrasts, unlabelledInputs, type TestBrowser } from '../../support/browser.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
@@ -143,6 +143,9 @@ for (const kind of databaseKinds) {
       assert.match(csp, /default-src 'none'/);
       await page.waitForSelector('#passkey-options', { state: 'attached' });
       await saveScreenshot(page, SUITE, `${kind}-passkey`);
+      assert.deepEqual(await unlabelledInputs(page), []);
+      assert.deepEqual((await textContrasts(page)).filter((c) => c.ratio < 4.5), [], 'text contrast of at least 4.5:1');
+      assert.equal(await page.$$eval('h1', (h) => h.length), 1);
       await Promise.all([page.waitForURL(`${CALLBACK}**`), page.click('button[type=submit]')]);
       const claims = await redeem(page.url(), verifier);
       assert.equal(claims['cognito:username'], 'pia');

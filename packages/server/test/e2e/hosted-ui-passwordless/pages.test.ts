@@ -15,7 +15,7 @@ import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
 import { SmsGateway, mailCodes } from '../user-auth/support.js';
-import { CALLBACK, FormClient, PASSWORD, formsOf, newUser, oauthApp, type OAuthApp, type PageResponse } from '../hosted-ui/support.js';
+import { CALLBACK, FormClient, PASSWORD, assertAccessibleMarkup, formsOf, newUser, oauthApp, type OAuthApp, type PageResponse } from '../hosted-ui/support.js';
 
 const FACTORS = ['PASSWORD', 'EMAIL_OTP', 'SMS_OTP'];
 const SMS = { SnsCallerArn: 'arn:aws:iam::000000000000:role/cognate-sms' };
@@ -95,14 +95,17 @@ for (const kind of databaseKinds) {
     it('EMAIL_OTP: the username, then the choice (email, SMS, password), then the code from the SMTP receiver signs in; the ID token says amr ["otp"], never "pwd"', async () => {
       const browser = new FormClient(server.url);
       const { login, verifier, state } = await start(browser);
+      assertAccessibleMarkup(login.body);
       const choice = await identify(browser, login, 'olive');
       assert.equal(choice.status, 200);
+      assertAccessibleMarkup(choice.body);
       assert.deepEqual(offered(choice), ['EMAIL_OTP', 'SMS_OTP', 'PASSWORD']);
       assert.equal(formsOf(choice.body)[0]!.fields.challenge, 'SELECT_CHALLENGE');
       const otp = await browser.submit(choice, { factor: 'EMAIL_OTP' });
       assert.equal(otp.status, 200);
       assert.match(otp.body, /u\*\*\*@e\*\*\*|\*\*\*/, 'the masked address');
       assert.equal(formsOf(otp.body)[0]!.fields.challenge, 'EMAIL_OTP');
+      assertAccessibleMarkup(otp.body);
       const done = await browser.submit(otp, { code: await mailCode('user1@example.com') });
       const claims = await redeem(done, verifier, state);
       assert.equal(claims['cognito:username'], 'olive');
@@ -132,6 +135,7 @@ for (const kind of databaseKinds) {
       assert.equal(wrong.status, 400);
       assert.match(wrong.body, /Incorrect username or password/);
       assert.match(wrong.body, /type="password"/, 'the password page again');
+      assertAccessibleMarkup(wrong.body);
       const claims = await redeem(await browser.submit(wrong, { password: PASSWORD }), verifier, state);
       assert.deepEqual(claims.amr, ['pwd']);
 

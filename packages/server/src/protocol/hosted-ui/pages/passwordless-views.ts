@@ -106,7 +106,7 @@ ${form({
   hidden: { challenge: name, first: '1', session: input.response.Session, username: input.username, params: shownParams(params, ['CODE_DELIVERY_DESTINATION']) },
   body: field({ name: 'code', label: t.code, autocomplete: 'one-time-code', inputmode: 'numeric', required: true, autofocus: true, maxlength: 8, ...(input.error ? { error: input.error } : {}) }),
 })}
-${form({ action: action(request), csrf: page.csrfToken(), submit: t.resendCode, label: t.resendCode, hidden: { step: 'resend', factor: name, username: input.username }, body: '' })}
+${form({ action: action(request), csrf: page.csrfToken(), submit: t.resendCode, label: t.resendCode, hidden: { step: 'resend', factor: name, username: input.username }, body: '', secondary: true })}
 <p>${link(action(request), t.otherSignInOptions)}</p>`;
   return show(page, request, { title: t.mfaHeading, body, error: input.error });
 }
