@@ -1,9 +1,13 @@
 /**
- * The passkey page's only script (pages/passwordless.ts), inline and constant, so the page's CSP
+ * The passkey pages' only script (pages/passwordless-views.ts: signing in; pages/passwordless-add.ts:
+ * `/passkeys/add`), inline and constant, so the page's CSP
  * allows exactly this text by its hash (security.ts `pageHeaders`) and nothing else runs. It fetches
  * nothing: the WEB_AUTHN challenge's CREDENTIAL_REQUEST_OPTIONS are in the page
  * (`#passkey-options`'s `data-options`), and the assertion travels back in the page's own form, as
  * its `credential` field (AuthenticationResponseJSON), with the CSRF token and the sealed Session.
+ *
+ * With `data-mode="create"` (registration) it calls `navigator.credentials.create` with the
+ * CredentialCreationOptions instead and posts the RegistrationResponseJSON the same way.
  *
  * On the form's submit it calls `navigator.credentials.get` (the browser binds the assertion to this
  * page's origin and the options' RP ID: the pool's domain, as the API checks), fills the field and
@@ -33,15 +37,26 @@ export const PASSKEY_SCRIPT = `(function () {
     event.preventDefault();
     if (!window.PublicKeyCredential || !navigator.credentials) { status.textContent = status.getAttribute('data-unsupported'); return; }
     var o = JSON.parse(holder.getAttribute('data-options'));
-    var publicKey = { challenge: bytes(o.challenge), rpId: o.rpId, timeout: o.timeout, userVerification: o.userVerification,
-      allowCredentials: (o.allowCredentials || []).map(function (c) { return { type: c.type, id: bytes(c.id), transports: c.transports }; }) };
+    var create = holder.getAttribute('data-mode') === 'create';
+    var list = function (cs) { return (cs || []).map(function (c) { return { type: c.type, id: bytes(c.id), transports: c.transports }; }); };
+    var publicKey = create
+      ? { challenge: bytes(o.challenge), rp: o.rp, user: { id: bytes(o.user.id), name: o.user.name, displayName: o.user.displayName },
+          pubKeyCredParams: o.pubKeyCredParams, timeout: o.timeout, excludeCredentials: list(o.excludeCredentials),
+          authenticatorSelection: o.authenticatorSelection, attestation: o.attestation }
+      : { challenge: bytes(o.challenge), rpId: o.rpId, timeout: o.timeout, userVerification: o.userVerification, allowCredentials: list(o.allowCredentials) };
     status.textContent = '';
-    navigator.credentials.get({ publicKey: publicKey }).then(function (c) {
+    (create ? navigator.credentials.create({ publicKey: publicKey }) : navigator.credentials.get({ publicKey: publicKey })).then(function (c) {
       var r = c.response;
-      var json = { id: c.id, rawId: text(c.rawId), type: c.type, clientExtensionResults: c.getClientExtensionResults(),
-        response: { clientDataJSON: text(r.clientDataJSON), authenticatorData: text(r.authenticatorData), signature: text(r.signature) } };
+      var json = { id: c.id, rawId: text(c.rawId), type: c.type, clientExtensionResults: c.getClientExtensionResults(), response: { clientDataJSON: text(r.clientDataJSON) } };
+      if (create) {
+        json.response.attestationObject = text(r.attestationObject);
+        if (r.getTransports) json.response.transports = r.getTransports();
+      } else {
+        json.response.authenticatorData = text(r.authenticatorData);
+        json.response.signature = text(r.signature);
+        if (r.userHandle) json.response.userHandle = text(r.userHandle);
+      }
       if (c.authenticatorAttachment) json.authenticatorAttachment = c.authenticatorAttachment;
-      if (r.userHandle) json.response.userHandle = text(r.userHandle);
       form.elements.credential.value = JSON.stringify(json);
       form.submit();
     }, function () {

@@ -17,6 +17,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   AdminInitiateAuthCommand,
+  ListWebAuthnCredentialsCommand,
   CompleteWebAuthnRegistrationCommand,
   CreateUserPoolDomainCommand,
   StartWebAuthnRegistrationCommand,
@@ -105,10 +106,11 @@ for (const kind of databaseKinds) {
         { ExplicitAuthFlows: ['ALLOW_USER_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'], CallbackURLs: [CALLBACK] },
       );
       const prefix = `hosted-pl-${kind}`;
-      await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: app.poolId, Domain: prefix }));
+      await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: app.poolId, Domain: prefix, ManagedLoginVersion: 2 }));
       origin = `https://${prefix}.auth.us-east-1.localhost:${new URL(server.url).port}`;
       await newUser(server, app.poolId, 'pia', { attributes: { email: 'pia@example.com', email_verified: 'true' } });
       await newUser(server, app.poolId, 'pete', { attributes: { email: 'pete@example.com', email_verified: 'true' } });
+      await newUser(server, app.poolId, 'pam', { attributes: { email: 'pam@example.com', email_verified: 'true' } });
       browser = await launchBrowser({ trustCa: server.running.tls!.caCertPath!, hosts: ['localhost'] });
       page = await browser.newPage();
       page.on('console', (m) => {
@@ -163,6 +165,43 @@ for (const kind of databaseKinds) {
       const claims = await redeem(page.url(), verifier);
       assert.equal(claims['cognito:username'], 'pete');
       assert.deepEqual(claims.amr, ['otp']);
+    });
+
+    it('/passkeys/add (managed login): refused without a hosted session and for a redirect URI not registered; signed in (email code), Pam adds a passkey made by the authenticator, lands on the callback, and signs in with it next time (amr ["hwk"])', async () => {
+      const addUrl = (redirectUri: string) => `${origin}/passkeys/add?${new URLSearchParams({ client_id: app.clientId, redirect_uri: redirectUri })}`;
+      await page.context().clearCookies();
+      const anonymous = await page.goto(addUrl(CALLBACK));
+      assert.equal(anonymous!.status(), 403);
+      assert.match(await page.textContent('main') ?? '', /Sign in first/);
+
+      // Signed in with an email code, then the app sends the person to add a passkey.
+      const { verifier } = await toChoice('pam');
+      assert.deepEqual(await page.$$eval('input[name=factor]', (xs) => xs.map((x) => (x as HTMLInputElement).value)), ['EMAIL_OTP', 'PASSWORD'], 'no passkey yet');
+      await page.check('input[value=EMAIL_OTP]');
+      await Promise.all([page.waitForSelector('#f-code'), page.click('button[type=submit]')]);
+      await page.fill('#f-code', await mailCode('pam@example.com'));
+      await Promise.all([page.waitForURL(`${CALLBACK}**`), page.click('form button[type=submit] >> nth=0')]);
+      await redeem(page.url(), verifier);
+      const foreign = await page.goto(addUrl('https://evil.example.com/cb'));
+      assert.equal(foreign!.status(), 400, 'only a registered callback');
+      const shown = await page.goto(addUrl(CALLBACK));
+      assert.equal(shown!.status(), 200);
+      assert.match((await shown!.allHeaders())['content-security-policy']!, /script-src 'sha256-/);
+      await saveScreenshot(page, SUITE, `${kind}-passkey-add`);
+      await Promise.all([page.waitForURL(`${CALLBACK}**`), page.click('button[type=submit]')]);
+      const auth = await server.admin.send(new AdminInitiateAuthCommand({ UserPoolId: app.poolId, ClientId: app.clientId, AuthFlow: 'ADMIN_USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'pam', PASSWORD } }));
+      const listed = (await server.anonymous.send(new ListWebAuthnCredentialsCommand({ AccessToken: auth.AuthenticationResult!.AccessToken! }))).Credentials!;
+      assert.equal(listed.length, 1);
+      assert.equal(listed[0]!.RelyingPartyId, new URL(origin).hostname);
+
+      const next = await toChoice('pam');
+      await page.check('input[value=WEB_AUTHN]');
+      await Promise.all([page.waitForSelector('#passkey-options', { state: 'attached' }), page.click('button[type=submit]')]);
+      await Promise.all([page.waitForURL(`${CALLBACK}**`), page.click('button[type=submit]')]);
+      const claims = await redeem(page.url(), next.verifier);
+      assert.equal(claims['cognito:username'], 'pam');
+      assert.deepEqual(claims.amr, ['hwk']);
+      assert.deepEqual(cspViolations, []);
     });
 
     it("an assertion made with another user's passkey (Pete's, over Pia's challenge) is refused: back to the sign-in with an error, no code at the callback", async () => {

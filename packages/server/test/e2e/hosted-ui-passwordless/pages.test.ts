@@ -216,6 +216,15 @@ for (const kind of databaseKinds) {
       assert.equal(smtp.messages.length, before, 'no mail was sent');
     });
 
+    it('A30: /passkeys/add refuses a POST without its CSRF token (403) and exists only on a managed-login domain (404 on the server\'s own URL)', async () => {
+      const browser = new FormClient(server.url);
+      const path = `/passkeys/add?${new URLSearchParams({ client_id: app.clientId, redirect_uri: CALLBACK })}`;
+      const page = await browser.get(path);
+      assert.equal(page.status, 404);
+      const posted = await browser.post(path, { credential: '{"id":"x"}' });
+      assert.equal(posted.status, 403);
+    });
+
     it('P01: a name that matches no one gets the same choice page as a user with every factor, then a code page alike; no mail is sent and every code is refused', async () => {
       const known = new FormClient(server.url);
       const knownChoice = await identify(known, (await start(known)).login, 'omar');

@@ -83,6 +83,12 @@ const en = {
   passkeyButton: 'Continue with passkey',
   passkeyFailed: 'The passkey was not used. Try again, or choose another way to sign in.',
   passkeyUnsupported: 'This browser can not use a passkey here (it needs JavaScript and WebAuthn). Choose another way to sign in.',
+  passkeyAddHeading: 'Add a passkey',
+  passkeyAddIntro: 'Sign in faster next time: save a passkey for this account on this device, in your password manager or on a security key.',
+  passkeyAddButton: 'Add a passkey',
+  passkeyAddFailed: 'The passkey was not added. Try again.',
+  passkeyAddSignInFirst: 'Sign in first, then come back here to add a passkey.',
+  notNow: 'Not now',
   // Errors and sign-out
   errorPageHeading: 'Something went wrong',
   errorBadClient: 'The client ID is not valid.',
