@@ -23,7 +23,7 @@ import {
   StartWebAuthnRegistrationCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page } from 'playwright-core';
-import { browserSkip, launchBrowser, saveScreenshot, textContrasts, unlabelledInputs, type TestBrowser } from '../../support/browser.js';
+import { browserSkip, focusOrder, focusedId, launchBrowser, saveScreenshot, textContrasts, unlabelledInputs, type TestBrowser } from '../../support/browser.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
@@ -155,13 +155,25 @@ for (const kind of databaseKinds) {
       assert.deepEqual(cspViolations, []);
     });
 
-    it('EMAIL_OTP in the browser: the code from the SMTP receiver typed into the code page signs in, amr ["otp"]', async () => {
-      const { verifier } = await toChoice('pete');
-      await page.check('input[value=EMAIL_OTP]');
-      await Promise.all([page.waitForSelector('#f-code'), page.click('button[type=submit]')]);
-      await page.fill('#f-code', await mailCode('pete@example.com'));
+    it('EMAIL_OTP in the browser, with the keyboard only: the username (autofocus, Enter), the choice (arrow key, Enter), the code from the SMTP receiver (autofocus, Enter) signs in, amr ["otp"]; Tab follows the DOM order on each page', async () => {
+      await page.context().clearCookies();
+      const { query, verifier } = authorizeQuery(app, { redirect_uri: CALLBACK });
+      await page.goto(`${origin}/oauth2/authorize?${query}`);
+      assert.equal(await focusedId(page, 'f-username'), 'f-username');
+      await page.keyboard.type('pete');
+      await Promise.all([page.waitForSelector('input[name=factor]'), page.keyboard.press('Enter')]);
+      const choiceOrder = await focusOrder(page);
+      assert.deepEqual(choiceOrder.tabbed, choiceOrder.dom);
+      assert.equal(await focusedId(page, 'c-factor-0'), 'c-factor-0', 'the first factor (passkey) has focus');
+      await page.keyboard.press('ArrowDown');
+      assert.equal(await page.$eval('input[name=factor]:checked', (x) => (x as HTMLInputElement).value), 'EMAIL_OTP');
+      await Promise.all([page.waitForSelector('#f-code'), page.keyboard.press('Enter')]);
+      const codeOrder = await focusOrder(page);
+      assert.deepEqual(codeOrder.tabbed, codeOrder.dom);
+      assert.equal(await focusedId(page, 'f-code'), 'f-code');
+      await page.keyboard.type(await mailCode('pete@example.com'));
       await saveScreenshot(page, SUITE, `${kind}-email-code`);
-      await Promise.all([page.waitForURL(`${CALLBACK}**`), page.click('form button[type=submit] >> nth=0')]);
+      await Promise.all([page.waitForURL(`${CALLBACK}**`), page.keyboard.press('Enter')]);
       const claims = await redeem(page.url(), verifier);
       assert.equal(claims['cognito:username'], 'pete');
       assert.deepEqual(claims.amr, ['otp']);
