@@ -4,7 +4,7 @@
  * server's SMS webhook delivered, SELECT_CHALLENGE and selectChallenge (a code, PASSWORD,
  * PASSWORD_SRP, confirmSignIn with the factor's name), a password first factor followed by MFA
  * (and no MFA after a code), sign-up → confirmSignUp → autoSignIn with ConfirmSignUp's Session,
- * getUserAuthFactors, wrong / stale / brute-forced codes as typed errors, USER_AUTH on a client
+ * getUserAuthFactors, wrong / stale (A26) / brute-forced (A25) codes as typed errors, USER_AUTH on a client
  * without ALLOW_USER_AUTH; passkeys in Node: `webAuthnNotSupported` without an authenticator, and
  * a software authenticator injected as the WebAuthn port (register, list, sign in, delete).
  * Passkeys in a browser are in passkeys-browser.test.ts.
@@ -167,7 +167,7 @@ for (const kind of databaseKinds) {
       assert.equal((await failure(() => c.autoSignIn())).code, 'invalidState', 'the Session is spent');
     });
 
-    it('A07: a wrong code is codeMismatch and the challenge stays; the previous sign-in\'s code is codeMismatch; after 5 wrong codes even the right one is refused', async () => {
+    it('a wrong code is codeMismatch and the challenge stays; A26: the previous sign-in\'s code is codeMismatch on a new Session; A25: after 5 wrong codes even the right one is refused', async () => {
       await passwordlessUser(server, pool, 'wade', { email: 'wade@example.com' });
       const { client: c } = await client();
       await c.signIn({ username: 'wade', preferredChallenge: 'EMAIL_OTP' });
