@@ -3,7 +3,7 @@
  * PostgreSQL: EMAIL_OTP with the code read from a real SMTP receiver, SMS_OTP with the code the
  * server's SMS webhook delivered, SELECT_CHALLENGE and selectChallenge (a code, PASSWORD,
  * PASSWORD_SRP, confirmSignIn with the factor's name), a password first factor followed by MFA
- * (and no MFA after a code), sign-up → confirmSignUp → autoSignIn with ConfirmSignUp's Session,
+ * (and no MFA after a code), device SRP after a code, sign-up → confirmSignUp → autoSignIn with ConfirmSignUp's Session,
  * getUserAuthFactors, wrong / stale (A26) / brute-forced (A25) codes as typed errors, USER_AUTH on a client
  * without ALLOW_USER_AUTH; passkeys in Node: `webAuthnNotSupported` without an authenticator, and
  * a software authenticator injected as the WebAuthn port (register, list, sign in, delete).
@@ -187,6 +187,34 @@ for (const kind of databaseKinds) {
       const exhausted = await failure(() => c.confirmSignIn(fresh));
       assert.deepEqual([exhausted.code, exhausted.serviceCode], ['codeMismatch', 'CodeMismatchException'], 'the right code after the tries ran out is refused (PreventUserExistenceErrors hides why)');
       assert.equal(c.currentUserState, UserState.signedOut);
+    });
+
+    it('a device confirmed at a code sign-in proves itself (device SRP) after the next code, by itself', async () => {
+      const tracked = await passwordlessPool(server, ['PASSWORD', 'EMAIL_OTP'], { DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: false } });
+      await passwordlessUser(server, tracked, 'dora', { email: 'dora@example.com' });
+      const recorder = recordingFetch();
+      const { client: c } = await client(tracked, { fetch: recorder.fetch });
+      await c.signIn({ username: 'dora', preferredChallenge: 'EMAIL_OTP' });
+      const first = await c.confirmSignIn(await mailCode('dora@example.com'));
+      assert.equal(first.signInState, 'signedIn');
+      assert.equal(first.newDevice?.userConfirmationNecessary, false, 'remembered at once (always-remember pool)');
+      await c.signOut();
+      recorder.actions.length = 0;
+      await c.signIn({ username: 'dora', preferredChallenge: 'EMAIL_OTP' });
+      const second = await c.confirmSignIn(await mailCode('dora@example.com'));
+      assert.equal(second.signInState, 'signedIn');
+      assert.equal(second.newDevice, undefined, 'the same device');
+      assert.deepEqual(recorder.actions, ['InitiateAuth:USER_AUTH', 'RespondToAuthChallenge:EMAIL_OTP', 'RespondToAuthChallenge:DEVICE_SRP_AUTH', 'RespondToAuthChallenge:DEVICE_PASSWORD_VERIFIER']);
+      assert.equal((await c.deviceOperations.get()).deviceKey, first.newDevice?.deviceKey);
+    });
+
+    it('preferredChallenge without USER_AUTH is invalidParameter, before anything is sent', async () => {
+      const recorder = recordingFetch();
+      const { client: c } = await client(pool, { fetch: recorder.fetch }, false);
+      const refused = await failure(() => c.signIn({ username: 'olive', password: PASSWORD, preferredChallenge: 'PASSWORD' }));
+      assert.equal(refused.code, 'invalidParameter');
+      assert.match(refused.message, /USER_AUTH/);
+      assert.deepEqual(recorder.actions, []);
     });
 
     it('USER_AUTH through a client without ALLOW_USER_AUTH is invalidParameter', async () => {
