@@ -303,13 +303,12 @@ export class MobileClient {
   }
 
   /**
-   * Signs in the user just confirmed with the Session {@link confirmSignUp} returned (`canAutoSignIn`),
-   * once: `invalidState` without one, `notAuthorized` when it is spent or expired.
+   * Signs in the user just confirmed, once, with the Session {@link confirmSignUp} returned (`canAutoSignIn`).
    *
    * @example
    * ```ts
    * const r = await client.confirmSignUp('alice', code);
-   * if (r.canAutoSignIn) await client.autoSignIn();
+   * if (r.canAutoSignIn) await client.autoSignIn(); // else invalidState; a spent or expired Session: notAuthorized
    * ```
    */
   autoSignIn(options: { clientMetadata?: Record<string, string> } = {}): Promise<SignInResult> {
