@@ -6,8 +6,8 @@
  * imports the client's compiled ESM (packages/client/dist, built here with `tsc -b`) and calls it
  * as an app would: the client turns StartWebAuthnRegistration's options into
  * `navigator.credentials.create`'s, the WEB_AUTHN challenge's into `navigator.credentials.get`'s,
- * and the credentials back into the JSON Cognito takes; Chromium makes and signs them, so origin,
- * RP ID hash, flags and counters are the browser's own.
+ * and the credentials back into the JSON Cognito takes (the members Amplify v6 sends, checked on the
+ * wire); Chromium makes and signs them, so origin, RP ID hash, flags and counters are the browser's own.
  *
  * Needs the Debian packages `chromium` and `libnss3-tools` (see server test/support/browser.ts).
  */
@@ -112,6 +112,12 @@ describe('passkeys through the client in Chromium with a virtual authenticator',
 
   it('registers a passkey Chromium makes, lists it, signs in with WEB_AUTHN (preferred, then chosen from selectChallenge), refuses a second registration on the same authenticator, deletes it', async () => {
     await passwordlessUser(server, pool, 'pat', { email: 'pat@example.com' });
+    // What the page sends, as the server receives it: the credentials' JSON members (Amplify v6's set).
+    const sent: Record<string, Record<string, unknown>> = {};
+    page.on('request', (request) => {
+      const target = request.headers()['x-amz-target']?.split('.')[1];
+      if (target) sent[target] = JSON.parse(request.postData() ?? '{}') as Record<string, unknown>;
+    });
     const config = { CognitoUserPool: { Default: { PoolId: pool.poolId, AppClientId: pool.clientId, Region: 'us-east-1', Endpoint: origin } }, Auth: { Default: { authenticationFlowType: 'USER_AUTH' } } };
     assert.equal(await step('init', config), 'signedOut');
     assert.equal(await step('supported'), true, 'navigator.credentials in a secure context');
@@ -119,6 +125,12 @@ describe('passkeys through the client in Chromium with a virtual authenticator',
 
     const registered = await step<{ credentialId: string } & Failure>('register');
     assert.equal(registered.error, undefined, JSON.stringify(registered.error));
+    const credential = sent.CompleteWebAuthnRegistration!.Credential as { id: string; rawId: string; type: string; authenticatorAttachment: string; clientExtensionResults: unknown; response: Record<string, unknown> };
+    assert.equal(typeof credential, 'object', 'Credential is a document (the object), not a string');
+    assert.deepEqual(Object.keys(credential).sort(), ['authenticatorAttachment', 'clientExtensionResults', 'id', 'rawId', 'response', 'type']);
+    assert.deepEqual(Object.keys(credential.response).sort(), ['attestationObject', 'authenticatorData', 'clientDataJSON', 'publicKey', 'publicKeyAlgorithm', 'transports']);
+    assert.deepEqual([credential.id, credential.rawId, credential.type, credential.response.publicKeyAlgorithm], [registered.credentialId, registered.credentialId, 'public-key', -7]);
+    assert.match(String(credential.response.clientDataJSON), /^[\w-]+$/, 'base64url without padding');
     const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
     assert.equal(credentials.length, 1);
     assert.equal(Buffer.from(credentials[0]!.credentialId, 'base64').toString('base64url'), registered.credentialId, 'the credential Chromium made');
@@ -140,6 +152,13 @@ describe('passkeys through the client in Chromium with a virtual authenticator',
     const byPasskey = await step<{ signInState: string } & Failure>('signIn', { username: 'pat', preferredChallenge: 'WEB_AUTHN' });
     assert.equal(byPasskey.signInState, 'signedIn', JSON.stringify(byPasskey));
     assert.equal(await step('username'), 'pat');
+    const answer = sent.RespondToAuthChallenge as { ChallengeName: string; ChallengeResponses: { USERNAME: string; CREDENTIAL: string } };
+    assert.equal(answer.ChallengeName, 'WEB_AUTHN');
+    assert.equal(answer.ChallengeResponses.USERNAME, 'pat');
+    const assertion = JSON.parse(answer.ChallengeResponses.CREDENTIAL) as { id: string; response: Record<string, unknown> };
+    assert.equal(assertion.id, registered.credentialId);
+    assert.deepEqual(Object.keys(assertion).sort(), ['authenticatorAttachment', 'clientExtensionResults', 'id', 'rawId', 'response', 'type']);
+    assert.deepEqual(Object.keys(assertion.response).sort(), ['authenticatorData', 'clientDataJSON', 'signature', 'userHandle']);
     await saveScreenshot(page, 'client-passkeys', 'signed-in');
     await step('signOut');
 
