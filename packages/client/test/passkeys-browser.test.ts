@@ -18,7 +18,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateUserPoolDomainCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { CDPSession, Page } from 'playwright-core';
 import { browserSkip, launchBrowser, saveScreenshot, type TestBrowser } from '../../server/test/support/browser.js';
 import { passwordlessPool, passwordlessUser, type Pool } from '../../server/test/e2e/user-auth/support.js';
@@ -177,5 +177,29 @@ describe('passkeys through the client in Chromium with a virtual authenticator',
     const fallback = await step<{ signInState: string; availableChallenges: string[] }>('signIn', { username: 'pat', preferredChallenge: 'WEB_AUTHN' });
     assert.deepEqual([fallback.signInState, fallback.availableChallenges], ['selectChallenge', ['PASSWORD', 'PASSWORD_SRP']]);
     assert.deepEqual(await step('states'), ['signedOut', 'signedIn', 'signedOut', 'signedIn', 'signedOut', 'signedIn', 'signedOut']);
+  });
+
+  it('the browser refuses a relying party the page is not on (webAuthnFailed, SecurityError) and a user who is not verified where verification is required (webAuthnCancelled, NotAllowedError); nothing is registered', async () => {
+    await passwordlessUser(server, pool, 'ray', { email: 'ray@example.com' });
+    const config = { CognitoUserPool: { Default: { PoolId: pool.poolId, AppClientId: pool.clientId, Region: 'us-east-1', Endpoint: origin } }, Auth: { Default: { authenticationFlowType: 'USER_AUTH' } } };
+    await step('init', config);
+    assert.equal(((await step('signIn', { username: 'ray', password: PASSWORD, preferredChallenge: 'PASSWORD' })) as { signInState: string }).signInState, 'signedIn');
+    const before = (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials.length;
+    try {
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, WebAuthnConfiguration: { RelyingPartyId: 'app.example.com' } }));
+      const elsewhere = await step<Failure>('register');
+      assert.equal(elsewhere.error?.code, 'webAuthnFailed', JSON.stringify(elsewhere));
+      assert.match(elsewhere.error?.message ?? '', /SecurityError/);
+
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, WebAuthnConfiguration: { RelyingPartyId: rpId, UserVerification: 'required' } }));
+      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: false });
+      const unverified = await step<Failure>('register');
+      assert.equal(unverified.error?.code, 'webAuthnCancelled', JSON.stringify(unverified));
+    } finally {
+      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: true });
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, WebAuthnConfiguration: { RelyingPartyId: rpId, UserVerification: 'preferred' } }));
+    }
+    assert.equal((await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials.length, before);
+    assert.deepEqual(((await step('list')) as { passkeys: unknown[] }).passkeys, []);
   });
 });

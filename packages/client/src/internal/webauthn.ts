@@ -170,9 +170,10 @@ function portError(e: unknown, creating: boolean): unknown {
   if (e instanceof MobileClientError) return e;
   const name = (e as { name?: unknown } | null)?.name;
   const message = String((e as { message?: unknown } | null)?.message ?? e);
-  if (name === 'NotAllowedError') return new MobileClientError('webAuthnCancelled', `The passkey ceremony was cancelled or timed out: ${message}`, { cause: e });
-  if (creating && name === 'InvalidStateError') return new MobileClientError('webAuthnAlreadyRegistered', `This authenticator already holds a passkey of the user: ${message}`, { cause: e });
-  return new MobileClientError('webAuthnFailed', `The authenticator failed: ${message}`, { cause: e });
+  if (name === 'NotAllowedError') return new MobileClientError('webAuthnCancelled', `The passkey ceremony was cancelled or timed out (NotAllowedError): ${message}`, { cause: e });
+  if (creating && name === 'InvalidStateError') return new MobileClientError('webAuthnAlreadyRegistered', `This authenticator already holds a passkey of the user (InvalidStateError): ${message}`, { cause: e });
+  // SecurityError: the page is not on the relying party's domain (or not a secure context).
+  return new MobileClientError('webAuthnFailed', `The authenticator failed (${typeof name === 'string' ? name : 'Error'}): ${message}`, { cause: e });
 }
 
 const extensionResults = (c: DomCredential) => (typeof c.getClientExtensionResults === 'function' ? c.getClientExtensionResults() : {});
