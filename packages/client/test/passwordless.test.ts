@@ -3,7 +3,8 @@
  * PostgreSQL: EMAIL_OTP with the code read from a real SMTP receiver, SMS_OTP with the code the
  * server's SMS webhook delivered, SELECT_CHALLENGE and selectChallenge (a code, PASSWORD,
  * PASSWORD_SRP, confirmSignIn with the factor's name), a password first factor followed by MFA
- * (and no MFA after a code), device SRP after a code, sign-up → confirmSignUp → autoSignIn with ConfirmSignUp's Session,
+ * (and no MFA after a code), device SRP after a code, a code sign-in ending the wait of a revoked
+ * session, sign-up → confirmSignUp → autoSignIn with ConfirmSignUp's Session,
  * getUserAuthFactors, wrong / stale (A26) / brute-forced (A25) codes as typed errors, USER_AUTH on a client
  * without ALLOW_USER_AUTH; passkeys in Node: `webAuthnNotSupported` without an authenticator, and
  * a software authenticator injected as the WebAuthn port (register, list, sign in, delete).
@@ -11,12 +12,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { CreateUserPoolDomainCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminUserGlobalSignOutCommand, CreateUserPoolDomainCommand, SetUserPoolMfaConfigCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { startSmtpReceiver, type SmtpReceiver } from '../../server/test/support/smtp.js';
 import { mailCodes, passwordlessPool, passwordlessUser, SmsGateway, type Pool } from '../../server/test/e2e/user-auth/support.js';
 import { SoftAuthenticator } from '../../server/test/e2e/passkeys/soft-authenticator.js';
 import { UserState, type AWSConfiguration, type MobileClient, type MobileClientOptions, type WebAuthnPort } from '../src/index.js';
-import { PASSWORD, clientFor, databaseKinds, failure, recordingFetch, startTestServer, type TestServer } from './support.js';
+import { PASSWORD, advance, clientFor, databaseKinds, entered, failure, recordingFetch, startTestServer, type TestServer } from './support.js';
 
 const SMS_ROLE = { SnsCallerArn: 'arn:aws:iam::000000000000:role/cognate-sms' };
 
@@ -215,6 +216,26 @@ for (const kind of databaseKinds) {
       assert.equal(refused.code, 'invalidParameter');
       assert.match(refused.message, /USER_AUTH/);
       assert.deepEqual(recorder.actions, []);
+    });
+
+    it('a revoked refresh token: signedOutUserPoolsTokenInvalid, getTokens waits, and a sign-in with an email code answers it', async () => {
+      await passwordlessUser(server, pool, 'rhea', { email: 'rhea@example.com' });
+      const { client: c, states } = await client();
+      await c.signIn({ username: 'rhea', preferredChallenge: 'EMAIL_OTP' });
+      await c.confirmSignIn(await mailCode('rhea@example.com'));
+      const old = await c.getTokens();
+      await server.admin.send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool.poolId, Username: 'rhea' }));
+      advance(server, 2 * 60 * 60_000);
+      const invalid = entered(c, UserState.signedOutUserPoolsTokenInvalid);
+      const waiting = c.getTokens();
+      assert.equal((await invalid).reason, 'refreshTokenInvalid');
+      assert.equal((await c.signIn({ username: 'rhea', preferredChallenge: 'EMAIL_OTP' })).signInState, 'emailOTP');
+      assert.equal(c.currentUserState, UserState.signedOutUserPoolsTokenInvalid, 'still waiting while the code is on its way');
+      await c.confirmSignIn(await mailCode('rhea@example.com'));
+      const fresh = await waiting;
+      assert.notEqual(fresh.refreshToken, old.refreshToken);
+      assert.equal(fresh.accessToken.claims.username, 'rhea');
+      assert.deepEqual(states, ['signedOut', 'signedIn', 'signedOutUserPoolsTokenInvalid', 'signedIn']);
     });
 
     it('USER_AUTH through a client without ALLOW_USER_AUTH is invalidParameter', async () => {
