@@ -54,7 +54,8 @@ export interface MobileClientOptions {
  */
 export interface SignUpInput {
   username: string;
-  password: string;
+  /** Omit for a user without a password, where the pool allows a passwordless first factor (EMAIL_OTP, SMS_OTP, WEB_AUTHN). */
+  password?: string;
   userAttributes?: Record<string, string>;
   validationData?: Record<string, string>;
   clientMetadata?: Record<string, string>;

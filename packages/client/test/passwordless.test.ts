@@ -168,6 +168,17 @@ for (const kind of databaseKinds) {
       assert.equal((await failure(() => c.autoSignIn())).code, 'invalidState', 'the Session is spent');
     });
 
+    it('a passwordless sign-up (no password) → confirmSignUp → autoSignIn; later sign-ins offer only the email code', async () => {
+      const { client: c } = await client();
+      assert.equal((await c.signUp({ username: 'ivy', userAttributes: { email: 'ivy@example.com' } })).signUpConfirmationState, 'unconfirmed');
+      assert.equal((await c.confirmSignUp('ivy', await mailCode('ivy@example.com'))).canAutoSignIn, true);
+      assert.equal((await c.autoSignIn()).signInState, 'signedIn');
+      assert.deepEqual((await c.getUserAuthFactors()).factors, ['EMAIL_OTP']);
+      await c.signOut();
+      const next = await c.signIn({ username: 'ivy' });
+      assert.deepEqual([next.signInState, next.availableChallenges], ['selectChallenge', ['EMAIL_OTP']]);
+    });
+
     it('a wrong code is codeMismatch and the challenge stays; A26: the previous sign-in\'s code is codeMismatch on a new Session; A25: after 5 wrong codes even the right one is refused', async () => {
       await passwordlessUser(server, pool, 'wade', { email: 'wade@example.com' });
       const { client: c } = await client();
