@@ -220,7 +220,7 @@ export async function selectChallenge(ctx: ClientContext, challenge: AuthFactorT
 export async function handleAuthResponse(ctx: ClientContext, response: AuthResponse, context: PendingChallenge, clientMetadata: Record<string, string> | undefined): Promise<SignInResult> {
   let current = response;
   let pending = context;
-  // Steps the client answers by itself: the SRP password proof and device SRP.
+  // Steps the client answers by itself: the SRP password proof, device SRP, and a passkey (WEB_AUTHN).
   for (let steps = 0; steps < 5; steps++) {
     if (current.ChallengeName === 'PASSWORD_VERIFIER') {
       const userId = current.ChallengeParameters?.USER_ID_FOR_SRP ?? current.ChallengeParameters?.USERNAME ?? pending.username;
