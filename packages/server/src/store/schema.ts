@@ -280,6 +280,8 @@ export interface UserMfaTable {
   sms_enabled: number;
   email_enabled: number;
   totp_enabled: number;
+  /** SetUserMFAPreference's WebAuthnMfaSettings.Enabled (1/0). */
+  webauthn_mfa_enabled: number;
   /** 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP', or null for no preference. */
   preferred: string | null;
   /** The verified TOTP secret (base32), sealed. */
