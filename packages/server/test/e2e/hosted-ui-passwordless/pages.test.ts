@@ -11,6 +11,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
+import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
@@ -225,14 +226,19 @@ for (const kind of databaseKinds) {
       assert.equal(posted.status, 403);
     });
 
-    it('P01: a name that matches no one gets the same choice page as a user with every factor, then a code page alike; no mail is sent and every code is refused', async () => {
-      const known = new FormClient(server.url);
-      const knownChoice = await identify(known, (await start(known)).login, 'omar');
+    it('P01: a name that matches no one gets the choice page a real user with the same factors gets (the decoy list the API offers it), then a code page alike; no mail is sent and every code is refused', async () => {
       const unknown = new FormClient(server.url);
       const unknownChoice = await identify(unknown, (await start(unknown)).login, 'nobody-here');
+      const list = offered(unknownChoice);
+      assert.ok(list.length >= 2 && list.includes('EMAIL_OTP') && list.includes('PASSWORD'), `a list a real user could have: ${list.join(',')}`);
+      // A real user whose factors are exactly that list.
+      const twin = `twin-${list.length}`;
+      await newUser(server, app.poolId, twin, { attributes: { email: `${twin}@example.com`, email_verified: 'true', ...(list.includes('SMS_OTP') ? { phone_number: '+15555550999', phone_number_verified: 'true' } : {}) } });
+      const known = new FormClient(server.url);
+      const knownChoice = await identify(known, (await start(known)).login, twin);
       assert.equal(unknownChoice.status, knownChoice.status);
       assert.deepEqual(offered(unknownChoice), offered(knownChoice));
-      const strip = (p: PageResponse) => p.body.replace(/value="[^"]*"/g, '').replace(/\/login\?[^"]*/g, '/login?').replace(/omar|nobody-here/g, 'NAME').replace(/nonce-[^']+'/g, '').replace(/nonce="[^"]*"/g, '');
+      const strip = (p: PageResponse) => p.body.replace(/value="[^"]*"/g, '').replace(/\/login\?[^"]*/g, '/login?').replace(new RegExp(`${twin}|nobody-here`, 'g'), 'NAME').replace(/nonce="[^"]*"/g, '');
       assert.equal(strip(unknownChoice), strip(knownChoice), 'the same page but for the name and the tokens');
       const before = smtp.messages.length;
       const otp = await unknown.submit(unknownChoice, { factor: 'EMAIL_OTP' });
@@ -244,6 +250,19 @@ for (const kind of databaseKinds) {
       assert.match(guess.body, /Invalid code/);
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(smtp.messages.length, before, 'no mail for a name that matches no one');
+    });
+
+    it('a passwordless user (AdminCreateUser without a password, a verified email: one factor) goes from the username straight to the code page, and the code signs in', async () => {
+      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: app.poolId, Username: 'nopass', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'nopass@example.com' }, { Name: 'email_verified', Value: 'true' }] }));
+      const browser = new FormClient(server.url);
+      const { login, verifier, state } = await start(browser);
+      const otp = await identify(browser, login, 'nopass');
+      assert.equal(otp.status, 200);
+      assert.deepEqual(offered(otp), []);
+      assert.equal(formsOf(otp.body)[0]!.fields.challenge, 'EMAIL_OTP');
+      const claims = await redeem(await browser.submit(otp, { code: await mailCode('nopass@example.com') }), verifier, state);
+      assert.equal(claims['cognito:username'], 'nopass');
+      assert.deepEqual(claims.amr, ['otp']);
     });
   });
 }
