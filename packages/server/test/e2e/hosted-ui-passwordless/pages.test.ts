@@ -11,7 +11,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import * as oidc from 'openid-client';
-import { AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
@@ -250,6 +250,20 @@ for (const kind of databaseKinds) {
       assert.match(guess.body, /Invalid code/);
       await new Promise((r) => setTimeout(r, 300));
       assert.equal(smtp.messages.length, before, 'no mail for a name that matches no one');
+    });
+
+    it('under PreventUserExistenceErrors LEGACY an unknown name is told so at the username form, as Cognito\'s LEGACY answers (UserNotFoundException)', async () => {
+      const legacy = (
+        await server.admin.send(
+          new CreateUserPoolClientCommand({ UserPoolId: app.poolId, ClientName: 'legacy', PreventUserExistenceErrors: 'LEGACY', ExplicitAuthFlows: USER_AUTH_FLOWS as never, AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], SupportedIdentityProviders: ['COGNITO'], CallbackURLs: [CALLBACK] }),
+        )
+      ).UserPoolClient!.ClientId!;
+      const browser = new FormClient(server.url);
+      const { login } = await start(browser, { poolId: app.poolId, clientId: legacy });
+      const refused = await identify(browser, login, 'nobody-here');
+      assert.equal(refused.status, 400);
+      assert.match(refused.body, /User does not exist/);
+      assert.equal(formsOf(refused.body)[0]!.fields.step, 'identify', 'the username form again');
     });
 
     it('a passwordless user (AdminCreateUser without a password, a verified email: one factor) goes from the username straight to the code page, and the code signs in', async () => {
