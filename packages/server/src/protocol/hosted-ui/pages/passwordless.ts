@@ -20,6 +20,7 @@ import { CognitoError } from '../../../errors.js';
 import { hostedRespond, hostedUserAuth, offersPasswordless, type HostedStep } from '../../../domain/oauth/hosted-sign-in.js';
 import { isFirstChallenge } from '../../../domain/user-auth-factors.js';
 import type { AuthorizeRequest } from '../authorize-request.js';
+import { format } from '../i18n/index.js';
 import { finishSignIn } from '../complete.js';
 import type { PageRequest } from '../page.js';
 import { challengeView, loginView } from '../sign-in-views.js';
@@ -154,6 +155,6 @@ export async function passwordlessPost(page: PageRequest, request: AuthorizeRequ
   const listed = parseJson(form.factors);
   const state: ChoiceState = { session: form.session ?? '', username, factors: offeredFactors(Array.isArray(listed) ? listed : []) };
   const factor = form.factor ?? '';
-  if (!isFirstChallenge(factor)) return choiceView(page, request, state, page.t.chooseFactorLegend);
+  if (!isFirstChallenge(factor)) return choiceView(page, request, state, format(page.t.fieldRequired, { field: page.t.chooseFactorLegend }));
   return choose(page, request, state, factor, factor === 'PASSWORD' ? form.password : undefined);
 }
