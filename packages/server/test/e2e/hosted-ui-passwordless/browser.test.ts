@@ -216,6 +216,36 @@ for (const kind of databaseKinds) {
       assert.deepEqual(cspViolations, []);
     });
 
+    it('the passkey page without its script (the form posted with no credential) is shown again with a message and nothing spent: the button then signs in; a name that matches no one, offered a passkey by the decoy list, gets a passkey page too, where the browser finds no passkey (the script says so and posts nothing)', async () => {
+      const { verifier } = await toChoice('pia');
+      await page.check('input[value=WEB_AUTHN]');
+      await Promise.all([page.waitForSelector('#passkey-options', { state: 'attached' }), page.click('button[type=submit]')]);
+      const [again] = await Promise.all([
+        page.waitForResponse((r) => r.url().includes('/login?') && r.request().method() === 'POST'),
+        page.evaluate(() => document.getElementById('passkey-options')!.closest('form')!.submit()),
+      ]);
+      assert.equal(again.status(), 400);
+      await page.waitForSelector('#passkey-options', { state: 'attached' });
+      assert.match(await page.textContent('[role=alert]') ?? '', /JavaScript and WebAuthn/);
+      await Promise.all([page.waitForURL(`${CALLBACK}**`), page.click('button[type=submit]')]);
+      assert.deepEqual((await redeem(page.url(), verifier)).amr, ['hwk']);
+
+      // Names that match no one until one's decoy list offers a passkey (about one in three).
+      let offeredPasskey = false;
+      for (let i = 0; i < 12 && !offeredPasskey; i++) {
+        await toChoice(`ghost-${i}`);
+        offeredPasskey = (await page.$('input[value=WEB_AUTHN]')) !== null;
+      }
+      assert.ok(offeredPasskey, 'some name that matches no one is offered a passkey');
+      await page.check('input[value=WEB_AUTHN]');
+      await Promise.all([page.waitForSelector('#passkey-options', { state: 'attached' }), page.click('button[type=submit]')]);
+      const before = page.url();
+      await page.click('button[type=submit]');
+      await page.waitForFunction(() => (document.getElementById('passkey-status')?.textContent ?? '') !== '', undefined, { timeout: 10_000 });
+      assert.match(await page.textContent('#passkey-status') ?? '', /passkey was not used/);
+      assert.equal(page.url(), before, 'nothing was posted');
+    });
+
     it("an assertion made with another user's passkey (Pete's, over Pia's challenge) is refused: back to the sign-in with an error, no code at the callback", async () => {
       await toChoice('pia');
       await page.check('input[value=WEB_AUTHN]');
