@@ -77,7 +77,14 @@ for (const kind of databaseKinds) {
     /** The username page submitted: the choice of factors (or the only factor's page). */
     const identify = (browser: FormClient, login: PageResponse, username: string) => browser.submit(login, { username });
 
-    it('a client without ALLOW_USER_AUTH keeps the username-and-password form and signs in with it; with it, the login page asks for the username alone', async () => {
+    it('a client without ALLOW_USER_AUTH, or a pool whose only first factor is PASSWORD, keeps the username-and-password form (and a choice-based POST there gets that form); with both, the login page asks for the username alone', async () => {
+      const passwordOnly = await oauthApp(server, { PoolName: 'Password Shop' }, { ExplicitAuthFlows: USER_AUTH_FLOWS as never });
+      const plain = new FormClient(server.url);
+      const plainLogin = (await start(plain, passwordOnly)).login;
+      assert.deepEqual(Object.keys(formsOf(plainLogin.body)[0]!.fields).sort(), ['_csrf', 'password', 'username']);
+      const sneaked = await plain.submit(plainLogin, { step: 'identify', username: 'carl' });
+      assert.equal(sneaked.status, 200);
+      assert.match(sneaked.body, /type="password"/, 'the password form, no USER_AUTH');
       const browser = new FormClient(server.url);
       const { login } = await start(browser, classic);
       assert.deepEqual(Object.keys(formsOf(login.body)[0]!.fields).sort(), ['_csrf', 'password', 'username']);
