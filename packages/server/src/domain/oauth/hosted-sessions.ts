@@ -73,14 +73,14 @@ export async function startHostedSession(
 
 /**
  * The live session the browser's secret names in `pool`, with its user if they may still sign in
- * (enabled and CONFIRMED); else undefined.
+ * (enabled, and CONFIRMED or a federated user: EXTERNAL_PROVIDER); else undefined.
  */
 export async function findHostedSession(cognate: Ports<'clock' | 'store' | 'users'>, pool: UserPool, secret: string | undefined): Promise<{ session: HostedSession; user: User } | undefined> {
   if (!secret || !SECRET.test(secret)) return undefined;
   const row = await hostedSessionStore.findLive(cognate.store.db, hostedSessionId(secret), cognate.clock.now());
   if (!row || row.pool_id !== pool.id) return undefined;
   const user = await cognate.users.findBySub(pool.id, row.user_id);
-  if (!user || !user.enabled || user.status !== 'CONFIRMED') return undefined;
+  if (!user || !user.enabled || (user.status !== 'CONFIRMED' && user.status !== 'EXTERNAL_PROVIDER')) return undefined;
   return { session: toSession(row), user };
 }
 
