@@ -77,3 +77,9 @@ export async function poolSigningKey(cognate: Ports<'clock' | 'secrets' | 'store
 export async function providerEncryptionKey(cognate: Ports<'clock' | 'secrets' | 'store'>, pool: UserPool, providerName: string, create = false): Promise<SamlKey | undefined> {
   return keyFor(cognate, pool, 'encryption', providerName, create);
 }
+
+/** GetSigningCertificate: the pool's SAML signing certificate, base64 DER. */
+export async function getSigningCertificate(cognate: Ports<'clock' | 'pools' | 'secrets' | 'store'>, poolId: string): Promise<string> {
+  const pool = await cognate.pools.get(poolId);
+  return (await poolSigningKey(cognate, pool)).certificate;
+}
