@@ -7,7 +7,8 @@
  *    the Assertion — and only what it covers is read (crypto/saml-xml.ts): an unsigned assertion
  *    beside or around a signed one counts for nothing, and a response with more than one assertion
  *    is refused outright;
- * 2. an EncryptedAssertion is decrypted with the provider's encryption key (EncryptedResponses);
+ * 2. an EncryptedAssertion is decrypted with the provider's encryption key (EncryptedResponses;
+ *    xml-encryption, auth0's maintained library; RSA-OAEP keys, AES-GCM or AES-CBC data);
  *    a provider with EncryptedResponses takes nothing else, one without can't decrypt;
  * 3. Issuer = the metadata's entity ID; Audience = the SP entity ID `urn:amazon:cognito:sp:<poolId>`;
  *    a bearer SubjectConfirmation whose Recipient is the ACS URL (and the Response's Destination, if
@@ -75,13 +76,28 @@ export function responseHints(xml: string): ResponseHints | undefined {
   };
 }
 
+const XMLENC = 'http://www.w3.org/2001/04/xmlenc#';
+/**
+ * The algorithms an EncryptedAssertion may use. Data: AES-GCM, and AES-CBC, which xml-encryption
+ * calls insecure (XML Encryption's CBC padding oracle) but which common IdPs (AD FS among them) send
+ * by default, as Cognito accepts; every failure here answers exactly like any other refusal, so no
+ * padding oracle is exposed. Keys: RSA-OAEP only (RSA PKCS#1 v1.5 and 3DES are refused).
+ */
+const DATA_ALGORITHMS = new Set(['http://www.w3.org/2009/xmlenc11#aes128-gcm', 'http://www.w3.org/2009/xmlenc11#aes256-gcm', `${XMLENC}aes128-cbc`, `${XMLENC}aes256-cbc`]);
+const KEY_ALGORITHMS = new Set([`${XMLENC}rsa-oaep-mgf1p`, 'http://www.w3.org/2009/xmlenc11#rsa-oaep']);
+
 function decryptAssertion(encrypted: XmlElement, key: SamlKey): Promise<string> {
+  const data = all(encrypted, XMLENC, 'EncryptedData');
+  const keys = all(encrypted, XMLENC, 'EncryptedKey');
+  if (data.length !== 1 || keys.length !== 1) refuse('an EncryptedAssertion must hold one EncryptedData and one EncryptedKey');
+  const algorithmOf = (el: XmlElement) => child(el, XMLENC, 'EncryptionMethod')?.getAttribute('Algorithm') ?? '';
+  if (!DATA_ALGORITHMS.has(algorithmOf(data[0]!))) refuse(`data encryption ${algorithmOf(data[0]!)} is not accepted`);
+  if (!KEY_ALGORITHMS.has(algorithmOf(keys[0]!))) refuse(`key encryption ${algorithmOf(keys[0]!)} is not accepted`);
   return import('xml-encryption').then(
     (xmlenc) =>
       new Promise<string>((resolve, reject) => {
-        // aes-gcm and aes-cbc data with rsa-oaep keys; rsa-1_5 and 3DES are refused (disallowDecryptionWithInsecureAlgorithm).
-        xmlenc.decrypt(encrypted.toString(), { key: key.privateKeyPem, disallowDecryptionWithInsecureAlgorithm: true, warnInsecureAlgorithm: false }, (err: Error | null, result?: string) => {
-          if (err || typeof result !== 'string') reject(new SamlResponseError('the encrypted assertion does not decrypt with the provider key'));
+        xmlenc.decrypt(encrypted.toString(), { key: key.privateKeyPem, disallowDecryptionWithInsecureAlgorithm: false, warnInsecureAlgorithm: false }, (err: Error | null, result?: string) => {
+          if (err || typeof result !== 'string') reject(new SamlResponseError(`the encrypted assertion does not decrypt with the provider key (${err?.message ?? 'no result'})`));
           else resolve(result);
         });
       }),
