@@ -13,6 +13,7 @@ import { format, type Messages } from './i18n/index.js';
 import { choices, field, form, link, paragraph } from './layout.js';
 import { formTargetOf, type AuthorizeRequest } from './authorize-request.js';
 import type { PageRequest } from './page.js';
+import { providerButtons } from './provider-buttons.js';
 
 export const loginAction = (request: AuthorizeRequest) => `/login?${request.query}`;
 
@@ -33,7 +34,10 @@ export async function loginView(page: PageRequest, request: AuthorizeRequest, op
   if (page.ui.paths.has('/signup') && !pool.settings.AdminCreateUserConfig.AllowAdminCreateUserOnly) {
     links.push(html`<p>${t.needAccount} ${link(`/signup?${request.query}`, t.signUp)}</p>`);
   }
-  const body = html`${paragraph(t.signInHeading)}
+  const buttons = providerButtons(page, request);
+  // Only external providers: their buttons and nothing else (no password form, no account links).
+  if (!request.cognito) return show(page, request, t.pageTitle, buttons, errors, opts.error ? 400 : 200);
+  const body = html`${buttons}${paragraph(t.signInHeading)}
 ${form({
   action: loginAction(request),
   csrf: page.csrfToken(),
