@@ -51,11 +51,10 @@ export interface VerifiedAssertion {
   expiresAt: number;
 }
 
-/** The unverified facts that say which pool and request a response is for: only used to pick keys, never trusted. */
+/** The unverified fact that says whether a response is solicited (SP-initiated): it only picks the path, verification decides. */
 export interface ResponseHints {
-  audiences: string[];
+  /** the Response's InResponseTo (SAML Profiles §4.1.4.2: set on every solicited Response), or its first SubjectConfirmationData's */
   inResponseTo: string | undefined;
-  issuer: string | undefined;
 }
 
 export function decodeSamlResponse(value: string | undefined): string | undefined {
@@ -69,11 +68,7 @@ export function responseHints(xml: string): ResponseHints | undefined {
   const root = doc?.documentElement;
   if (!doc || !root || root.namespaceURI !== SAML_PROTOCOL || root.localName !== 'Response') return undefined;
   const scd = all(doc, SAML_ASSERTION, 'SubjectConfirmationData')[0];
-  return {
-    audiences: all(doc, SAML_ASSERTION, 'Audience').map((a) => text(a)),
-    inResponseTo: root.getAttribute('InResponseTo') || scd?.getAttribute('InResponseTo') || undefined,
-    issuer: text(child(root, SAML_ASSERTION, 'Issuer')) || undefined,
-  };
+  return { inResponseTo: root.getAttribute('InResponseTo') || scd?.getAttribute('InResponseTo') || undefined };
 }
 
 const XMLENC = 'http://www.w3.org/2001/04/xmlenc#';

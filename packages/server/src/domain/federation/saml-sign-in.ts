@@ -1,7 +1,7 @@
 /**
  * SAML sign-in through a user pool, both ways Cognito offers (cognito-user-pools-SAML-session-initiation):
  * - SP-initiated: {@link samlAuthnRedirect} sends the browser to the IdP with an AuthnRequest whose
- *   ID is `_` + the FederationRequest's id and whose RelayState is that id; the answer comes back
+ *   ID is `_` + the FederationRequest's id and whose RelayState is `<poolId>.<id>`; the answer comes back
  *   to `/saml2/idpresponse`, where the request is taken (once) and must be what the assertion's
  *   InResponseTo names;
  * - IdP-initiated (provider IDPInit "true" only): an assertion with no InResponseTo, issued within
@@ -36,7 +36,7 @@ export async function samlAuthnRedirect(
   const destination = metadata.ssoRedirect!;
   const xml = authnRequestXml({ id: `_${request.id}`, poolId: input.pool.id, destination, acsUrl: input.acsUrl, now: cognate.clock.now() });
   const key = input.provider.details.RequestSigningAlgorithm === 'rsa-sha256' ? await poolSigningKey(cognate, input.pool) : undefined;
-  return redirectBindingUrl(destination, xml, request.id, key);
+  return redirectBindingUrl(destination, xml, `${input.pool.id}.${request.id}`, key);
 }
 
 const flatten = (attributes: Record<string, string[]>): Record<string, string | string[]> =>

@@ -2,7 +2,7 @@
  * The SAML endpoints of a user pool's domain (Cognito's saml2-idpresponse-endpoint and
  * saml2-logout-endpoint):
  * - `POST /saml2/idpresponse` (the assertion consumer service, POST binding): the IdP's SAMLResponse
- *   and RelayState. SP-initiated: RelayState names the FederationRequest (taken once), whose app
+ *   and RelayState. SP-initiated: RelayState is `<poolId>.<FederationRequest id>` (taken once), whose app
  *   request is parsed again from its `returnQuery`. IdP-initiated: RelayState holds the app's
  *   authorize parameters (`client_id`, `redirect_uri`, `response_type`, `scope`, `identity_provider`
  *   or `idp_identifier`), checked like `/oauth2/authorize`'s. Then domain/federation/saml-sign-in.ts
@@ -31,7 +31,8 @@ import { errorRedirect, type AuthorizeRequest } from '../hosted-ui/authorize-req
 import { finishSignIn } from '../hosted-ui/complete.js';
 import { pageHandler, type HostedPage, type PageRequest } from '../hosted-ui/page.js';
 
-const POOL_AUDIENCE = /^urn:amazon:cognito:sp:([\w-]+_[0-9a-zA-Z]+)$/;
+/** SP-initiated RelayState: `<poolId>.<FederationRequest id>` (the pool is known on the server's own URL too, the assertion being possibly encrypted). */
+const RELAY_STATE = /^([\w-]+_[0-9a-zA-Z]+)\.([A-Za-z0-9_-]{43,128})$/;
 const SAML_SUCCESS = 'urn:oasis:names:tc:SAML:2.0:status:Success';
 
 /** The assertion consumer service URL of a request on `domain` (a pool's), or on the server's own URL. */
@@ -83,24 +84,18 @@ async function idpResponse(page: PageRequest): Promise<Response> {
   if (!body || !xml || !hints) return page.errorPage(page.t.errorBadRequest, 400);
   const relayState = body.RelayState ?? body.Relaystate;
 
-  // The pool: the domain's; on the server's own URL, the one the (not yet verified) audience names —
-  // verification then requires exactly that audience.
   const domain = await domainOf(page);
   let pool: UserPool | undefined;
-  if (domain) pool = await cognate.pools.find(domain.poolId);
-  else {
-    const poolId = hints.audiences.map((a) => POOL_AUDIENCE.exec(a)?.[1]).find((id) => id !== undefined);
-    pool = poolId ? await cognate.pools.find(poolId) : undefined;
-  }
-  if (!pool) return page.errorPage(page.t.errorBadRequest, 400);
-
   let request: AuthorizeRequest | Response;
   let provider: IdentityProvider | undefined;
   let inResponseTo: string | undefined;
   if (hints.inResponseTo !== undefined) {
-    // SP-initiated: the RelayState is our FederationRequest, used once.
-    const federation = relayState ? await takeFederationRequest(cognate, pool, relayState) : undefined;
-    if (!federation) return page.errorPage(page.t.errorBadRequest, 400);
+    // SP-initiated: the RelayState is `<poolId>.<FederationRequest id>`, the request used once.
+    const m = RELAY_STATE.exec(relayState ?? '');
+    if (!m || (domain && domain.poolId !== m[1])) return page.errorPage(page.t.errorBadRequest, 400);
+    pool = await cognate.pools.find(m[1]!);
+    const federation = pool ? await takeFederationRequest(cognate, pool, m[2]!) : undefined;
+    if (!pool || !federation) return page.errorPage(page.t.errorBadRequest, 400);
     const params = new URLSearchParams(federation.returnQuery);
     request = await page.authorizeRequest((name) => params.get(name) ?? undefined);
     if (request instanceof Response) return request;
@@ -108,11 +103,11 @@ async function idpResponse(page: PageRequest): Promise<Response> {
     provider = await findIdentityProvider(cognate, pool, federation.providerName);
     inResponseTo = `_${federation.id}`;
   } else {
-    // IdP-initiated: the RelayState is the app's authorize request.
+    // IdP-initiated: the RelayState is the app's authorize request (its client names the pool).
     const params = new URLSearchParams(relayState ?? '');
     request = await page.authorizeRequest((name) => params.get(name) ?? undefined);
     if (request instanceof Response) return request;
-    if (request.party.pool.id !== pool.id) return page.errorPage(page.t.errorBadRequest, 400);
+    pool = request.party.pool;
     const name = params.get('identity_provider');
     const identifier = params.get('idp_identifier');
     provider = name ? await findIdentityProvider(cognate, pool, name) : identifier ? await findIdentityProviderByIdentifier(cognate, pool, identifier) : undefined;

@@ -51,7 +51,7 @@ for (const kind of databaseKinds) {
       const sent = s.idp.authnRequests.at(-1)!;
       assert.ok(sent.signed, 'RequestSigningAlgorithm rsa-sha256: the AuthnRequest is signed (samlify verified it with GetSigningCertificate\'s certificate)');
       assert.match(new URL(toIdp).searchParams.get('SigAlg')!, /rsa-sha256$/);
-      assert.equal(sent.id, `_${sent.relayState}`);
+      assert.equal(`${s.poolId}.${sent.id.slice(1)}`, sent.relayState, "ID = _<request id>, RelayState = <poolId>.<request id>");
       assert.equal(sent.acs, `${server.url}/saml2/idpresponse`);
       assert.equal(sent.issuer, `urn:amazon:cognito:sp:${s.poolId}`);
       const tokens = await tokensFrom(s, await postResponse(browser, answer), request);

@@ -35,7 +35,7 @@ export async function samlSetup(server: TestServer): Promise<SamlSetup> {
   await create('CorpEnc', { MetadataURL: `${idp.url}/metadata`, EncryptedResponses: 'true' });
   await create('CorpInit', { MetadataFile: idp.metadata(), IDPInit: 'true' });
   idp.sp = { poolId, acsUrl: `${server.url}/saml2/idpresponse`, logoutUrl: `${server.url}/saml2/logout`, signingCertificate };
-  const client = (providers: string[]) =>
+  const client = (providers: string[], secret = false) =>
     server.admin.send(
       new CreateUserPoolClientCommand({
         UserPoolId: poolId,
@@ -46,10 +46,12 @@ export async function samlSetup(server: TestServer): Promise<SamlSetup> {
         SupportedIdentityProviders: providers,
         CallbackURLs: [CALLBACK],
         LogoutURLs: [LOGOUT],
+        GenerateSecret: secret,
       }),
     );
   const clientId = (await client(['CorpIdP', 'CorpEnc'])).UserPoolClient!.ClientId!;
-  const initClientId = (await client(['CorpInit'])).UserPoolClient!.ClientId!;
+  // IdP-initiated sign-in carries no PKCE challenge (the app never started it): a confidential client.
+  const initClientId = (await client(['CorpInit'], true)).UserPoolClient!.ClientId!;
   const metadata = (await (await fetch(`${server.url}/${poolId}/.well-known/openid-configuration`)).json()) as oidc.ServerMetadata;
   const config = new oidc.Configuration(metadata, clientId, undefined, oidc.None());
   oidc.allowInsecureRequests(config);
