@@ -81,7 +81,10 @@ export function responseXml(sp: SpView, f: AssertionFacts): { id: string; xml: s
 export class TestIdp {
   readonly keys: KeyPair = keyPair();
   server!: Server;
+  /** Where the server (Node) reaches the IdP: metadata. */
   url = '';
+  /** Where browsers reach its pages (SSO, SLO): `localhost`, another site than the server's 127.0.0.1, so its form posts cross-site as a real IdP's does. */
+  publicUrl = '';
   /** The person who "signs in" at the IdP's page next. */
   user: { nameId: string; attributes: Record<string, string[]> } = { nameId: 'alice@corp.test', attributes: {} };
   /** How the next responses are signed and whether the assertion is encrypted. */
@@ -103,7 +106,9 @@ export class TestIdp {
       res.end(String(err?.message ?? err));
     }));
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    const port = (this.server.address() as AddressInfo).port;
+    this.url = `http://127.0.0.1:${port}`;
+    this.publicUrl = `http://localhost:${port}`;
   }
 
   async stop(): Promise<void> {
@@ -118,8 +123,8 @@ export class TestIdp {
       requestSignatureAlgorithm: RSA_SHA256,
       wantAuthnRequestsSigned: this.wantAuthnRequestsSigned,
       isAssertionEncrypted: opts.encrypt ?? this.encrypt,
-      singleSignOnService: [{ Binding: REDIRECT, Location: `${this.url}/sso` }],
-      singleLogoutService: [{ Binding: REDIRECT, Location: `${this.url}/slo` }],
+      singleSignOnService: [{ Binding: REDIRECT, Location: `${this.publicUrl}/sso` }],
+      singleLogoutService: [{ Binding: REDIRECT, Location: `${this.publicUrl}/slo` }],
       nameIDFormat: ['urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress'],
     });
   }
@@ -150,6 +155,11 @@ export class TestIdp {
     // encryptThenSign: the assertion is signed, then encrypted, then the response signed over the ciphertext.
     const out = await this.idp({ encrypt }).createLoginResponse(this.spEntity(opts.signing), { extract: { request: { id: facts.inResponseTo ?? '' } } }, 'post', { email: facts.nameId }, { customTagReplacement: () => ({ id, context: xml }), encryptThenSign: encrypt });
     return out.context;
+  }
+
+  /** A URL of the IdP's pages as Node reaches it (127.0.0.1: Node may try ::1 for localhost, where nothing listens). */
+  nodeUrl(location: string): string {
+    return location.replace(this.publicUrl, this.url);
   }
 
   private async handle(url: string, res: import('node:http').ServerResponse): Promise<void> {

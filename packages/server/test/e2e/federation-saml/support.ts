@@ -81,8 +81,8 @@ export async function appRequest(s: SamlSetup, provider: string): Promise<{ url:
 }
 
 /** The IdP's answer page (after it read our AuthnRequest): the SAMLResponse and RelayState its form posts. */
-export async function atIdp(location: string): Promise<{ SAMLResponse: string; RelayState: string }> {
-  const res = await fetch(location);
+export async function atIdp(idp: TestIdp, location: string): Promise<{ SAMLResponse: string; RelayState: string }> {
+  const res = await fetch(idp.nodeUrl(location));
   const body = await res.text();
   assert.equal(res.status, 200, body);
   const form = formsOf(body)[0];
@@ -95,8 +95,8 @@ export async function spInitiated(s: SamlSetup, browser: FormClient, provider = 
   const request = await appRequest(s, provider);
   const toIdp = await browser.get(request.url.toString());
   assert.equal(toIdp.status, 302, toIdp.body.slice(0, 300));
-  assert.ok(toIdp.location?.startsWith(`${s.idp.url}/sso?`), `to the IdP: ${toIdp.location}`);
-  return { request, toIdp: toIdp.location!, answer: await atIdp(toIdp.location!) };
+  assert.ok(toIdp.location?.startsWith(`${s.idp.publicUrl}/sso?`), `to the IdP: ${toIdp.location}`);
+  return { request, toIdp: toIdp.location!, answer: await atIdp(s.idp, toIdp.location!) };
 }
 
 export function postResponse(browser: FormClient, fields: { SAMLResponse: string; RelayState?: string }): Promise<PageResponse> {
