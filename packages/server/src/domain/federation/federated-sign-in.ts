@@ -96,9 +96,11 @@ async function inboundFederation(cognate: Ports<'log' | 'triggers'>, input: Fede
 }
 
 /**
- * The pool attributes the provider's mapping gives (attributes the client may not write are left
- * out, as Cognito writes federated attributes with the client's write permissions). Verified
- * flags only from a mapped provider fact (A24).
+ * The pool attributes the provider's mapping gives. The app client must be able to write every
+ * mapped attribute that has a value ("If your app client does not have write access to a mapped
+ * attribute, Amazon Cognito throws an error when it tries to update the attribute",
+ * UserPoolClientType.WriteAttributes; all when unset, as elsewhere in Cognate). Verified flags only
+ * from a mapped provider fact (A24).
  */
 export function mapAttributes(pool: UserPool, client: AppClient, provider: IdentityProvider, claims: ProviderClaims): Map<string, string> {
   const out = new Map<string, string>();
@@ -107,7 +109,7 @@ export function mapAttributes(pool: UserPool, client: AppClient, provider: Ident
     if (poolAttribute === 'username') continue;
     const value = single(claims[providerAttribute]);
     if (value === undefined) continue;
-    if (writable && writable.length > 0 && !writable.includes(poolAttribute)) continue;
+    if (writable && writable.length > 0 && !writable.includes(poolAttribute)) throw errors.invalidParameter(`Invalid user attributes: the app client cannot write the mapped attribute ${poolAttribute}.`);
     if (poolAttribute === 'email_verified' || poolAttribute === 'phone_number_verified') out.set(poolAttribute, saysTrue(value) ? 'true' : 'false');
     else out.set(poolAttribute, value);
   }

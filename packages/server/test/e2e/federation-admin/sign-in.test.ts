@@ -9,7 +9,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AdminDeleteUserCommand,
   AdminDisableUserCommand,
+  AdminSetUserPasswordCommand,
+  ForgotPasswordCommand,
+  InitiateAuthCommand,
   AdminGetUserCommand,
   AdminListGroupsForUserCommand,
   CreateUserPoolClientCommand,
@@ -199,6 +203,34 @@ for (const kind of databaseKinds) {
       const before = events('wh-post-auth', fed.poolId).length;
       assert.deepEqual(await failure(() => fed.signIn('kim', { email: 'kim@example.com' })), { name: 'NotAuthorizedException', message: 'User is disabled.' });
       assert.equal(events('wh-post-auth', fed.poolId).length, before);
+    });
+
+    it('a federated user has no password: password sign-in, ForgotPassword and AdminSetUserPassword are refused; AdminDeleteUser frees the identity', async () => {
+      const fed = await federatedPool(server, { mapping: { email: 'email', email_verified: 'email_verified' } });
+      const first = await fed.signIn('max', { email: 'max@example.com', email_verified: 'true' });
+      const clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: fed.poolId, ClientName: 'pw', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+      const signIn = await failure(() => server.anonymous.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'Corp_max', PASSWORD: 'Corr3ct-Horse!' } })));
+      assert.equal(signIn.name, 'NotAuthorizedException');
+      assert.deepEqual(await failure(() => server.anonymous.send(new ForgotPasswordCommand({ ClientId: clientId, Username: 'Corp_max' }))), { name: 'NotAuthorizedException', message: 'User password cannot be reset in the current state.' });
+      assert.deepEqual(await failure(() => server.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: fed.poolId, Username: 'Corp_max', Password: 'Corr3ct-Horse!', Permanent: true }))), {
+        name: 'InvalidParameterException',
+        message: 'Password cannot be set for a user of an external identity provider.',
+      });
+      assert.equal((await getUser(fed.poolId, 'Corp_max')).UserStatus, 'EXTERNAL_PROVIDER');
+      await server.admin.send(new AdminDeleteUserCommand({ UserPoolId: fed.poolId, Username: 'Corp_max' }));
+      const again = await fed.signIn('max', { email: 'max@example.com', email_verified: 'true' });
+      assert.equal(again.username, 'Corp_max');
+      assert.notEqual(again.sub, first.sub, 'a new user');
+    });
+
+    it('the app client must be able to write every mapped attribute the provider sends a value for', async () => {
+      const fed = await federatedPool(server, { mapping: { email: 'email', given_name: 'given_name' }, client: { WriteAttributes: ['email'] } });
+      assert.deepEqual(await failure(() => fed.signIn('nell', { email: 'nell@example.com', given_name: 'Nell' })), {
+        name: 'InvalidParameterException',
+        message: 'Invalid user attributes: the app client cannot write the mapped attribute given_name.',
+      });
+      assert.equal((await failure(() => getUser(fed.poolId, 'Corp_nell'))).name, 'UserNotFoundException');
+      assert.equal((await fed.signIn('nell', { email: 'nell@example.com' })).username, 'Corp_nell', 'a mapped attribute without a value writes nothing');
     });
 
     it('mapped values must fit the pool\'s schema: a malformed email refuses the sign-in with InvalidParameterException', async () => {

@@ -8,6 +8,7 @@ import {
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  type CreateUserPoolClientCommandInput,
   type CreateUserPoolCommandInput,
   type LambdaConfigType,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -58,13 +59,13 @@ let pools = 0;
 
 export async function federatedPool(
   server: TestServer,
-  opts: { lambda?: LambdaConfigType; mapping?: Record<string, string>; pool?: Partial<CreateUserPoolCommandInput> } = {},
+  opts: { lambda?: LambdaConfigType; mapping?: Record<string, string>; pool?: Partial<CreateUserPoolCommandInput>; client?: Partial<CreateUserPoolClientCommandInput> } = {},
 ): Promise<FederatedPool> {
   const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: `federated-${++pools}`, ...(opts.lambda ? { LambdaConfig: opts.lambda } : {}), ...opts.pool }))).UserPool!.Id!;
   await server.admin.send(
     new CreateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp', ProviderType: 'OIDC', ProviderDetails: OIDC_DETAILS, AttributeMapping: opts.mapping ?? { email: 'email', given_name: 'given_name' } }),
   );
-  const clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', SupportedIdentityProviders: ['COGNITO', 'Corp'] }))).UserPoolClient!.ClientId!;
+  const clientId = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', SupportedIdentityProviders: ['COGNITO', 'Corp'], ...opts.client }))).UserPoolClient!.ClientId!;
   const cognate = server.running.cognate;
   const jwks = (await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json()) as { keys: never[] };
   const verifier = CognitoJwtVerifier.create({ userPoolId: poolId, tokenUse: 'id', clientId });
