@@ -65,6 +65,26 @@ export async function oidcEndpoints(now: number, provider: IdentityProvider): Pr
   };
 }
 
+/**
+ * An OIDC provider's ProviderDetails as stored (and described): the endpoints its issuer's discovery
+ * document gives filled in where the details don't name them, as Cognito's DescribeIdentityProvider
+ * shows them. An issuer that can't be reached now leaves them out: they are discovered at sign-in.
+ */
+export async function withDiscoveredEndpoints(now: number, details: Record<string, string>): Promise<Record<string, string>> {
+  if (details.authorize_url && details.token_url && details.attributes_url && details.jwks_uri) return details;
+  let doc;
+  try {
+    doc = await discover(details.oidc_issuer!, now);
+  } catch (err) {
+    if (err instanceof ProviderUnreachable) return details;
+    throw err;
+  }
+  const found: Record<string, string | undefined> = { authorize_url: doc.authorization_endpoint, token_url: doc.token_endpoint, attributes_url: doc.userinfo_endpoint, jwks_uri: doc.jwks_uri };
+  const out = { ...details };
+  for (const [k, v] of Object.entries(found)) if (out[k] === undefined && v !== undefined) out[k] = v;
+  return out;
+}
+
 /** Any provider's endpoints but SAML's. */
 export async function endpointsOf(cognate: Ports<'clock' | 'config'>, provider: IdentityProvider): Promise<ProviderEndpoints> {
   const now = cognate.clock.now();

@@ -16,6 +16,7 @@ import { errors } from '../../errors.js';
 import type { Ports } from '../cognate.js';
 import type { UserPool } from '../user-pools.js';
 import type { IdentityProvider, ProviderType } from './providers.js';
+import { withDiscoveredEndpoints } from './oidc.js';
 import { providerEncryptionKey } from './saml-keys.js';
 import { fetchMetadata, parseIdpMetadata } from './saml-metadata.js';
 
@@ -87,14 +88,15 @@ const OIDC_DESCRIBED = ['attributes_url_add_attributes', 'token_request_method']
  * authorize_scopes (with `openid`); authorize_url, token_url, attributes_url and jwks_uri where
  * the issuer's discovery document doesn't give them.
  */
-export async function validateOidcDetails(_cognate: DetailsPorts, input: DetailsInput): Promise<Record<string, string>> {
+export async function validateOidcDetails(cognate: DetailsPorts, input: DetailsInput): Promise<Record<string, string>> {
   const d = input.details;
   checkKeys('OIDC', d, new Set([...OIDC_INPUT, ...OIDC_DESCRIBED]));
   checkRequired(d, ['client_id', 'client_secret', 'attributes_request_method', 'oidc_issuer', 'authorize_scopes'], 'client_id, client_secret, attributes_request_method, oidc_issuer and authorize_scopes are all required idp details');
   if (d.attributes_request_method !== 'GET' && d.attributes_request_method !== 'POST') throw errors.invalidParameter('attributes_request_method must be GET or POST.');
   for (const key of ['oidc_issuer', 'authorize_url', 'token_url', 'attributes_url', 'jwks_uri']) checkUrl(d, key);
   if (!checkScopes(d, / +/).includes('openid')) throw errors.invalidParameter('authorize_scopes must include openid for an OIDC provider.');
-  return { ...pick(d, OIDC_INPUT), attributes_url_add_attributes: 'false' };
+  // The endpoints the issuer's discovery document gives are filled in, as Cognito describes them (oidc.ts).
+  return { ...(await withDiscoveredEndpoints(cognate.clock.now(), pick(d, OIDC_INPUT))), attributes_url_add_attributes: 'false' };
 }
 
 const SOCIAL_INPUT: Record<SocialType, readonly string[]> = {

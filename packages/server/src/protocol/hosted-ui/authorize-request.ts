@@ -41,6 +41,8 @@ export interface AuthorizeRequest {
    * names, or the client's only provider when it has no other (Cognito sends the browser straight there).
    */
   provider?: IdentityProvider;
+  /** whether the app named that provider (`identity_provider`, `idp_identifier`) rather than it being the client's only one */
+  providerNamed: boolean;
 }
 
 export type AuthorizeError =
@@ -122,6 +124,7 @@ export async function parseAuthorizeRequest(cognate: Cognate, get: Params, host:
     query: carried.toString(),
     cognito: chosen.cognito,
     externalProviders: chosen.external,
+    providerNamed: chosen.provider !== undefined && (get('identity_provider') !== undefined || get('idp_identifier') !== undefined),
     ...(chosen.provider ? { provider: chosen.provider } : {}),
     ...(state !== undefined ? { state } : {}),
     ...(nonce !== undefined ? { nonce } : {}),

@@ -45,6 +45,8 @@ async function fromSession(page: PageRequest, request: AuthorizeRequest): Promis
 async function authorize(page: PageRequest, params?: (name: string) => string | undefined): Promise<Response> {
   const request = await page.authorizeRequest(params);
   if (request instanceof Response) return request;
+  // A provider the app names goes to that provider (the browser's session may be another provider's).
+  if (request.provider && request.providerNamed && request.prompt !== 'none') return redirectToProvider(page, request, request.provider);
   const answered = await fromSession(page, request);
   if (answered) return answered;
   if (request.provider) return redirectToProvider(page, request, request.provider);
