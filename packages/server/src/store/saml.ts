@@ -17,6 +17,12 @@ export async function insertKeyIfAbsent(db: Executor, row: SamlKeyRow): Promise<
   await db.insertInto('saml_keys').values(row).onConflict((oc) => oc.columns(['pool_id', 'purpose', 'provider_name']).doNothing()).execute();
 }
 
+/** Replaces a key (a provider created anew under an old name gets a key of its own). */
+export async function replaceKey(db: Executor, row: SamlKeyRow): Promise<void> {
+  await db.deleteFrom('saml_keys').where('pool_id', '=', row.pool_id).where('purpose', '=', row.purpose).where('provider_name', '=', row.provider_name).execute();
+  await db.insertInto('saml_keys').values(row).execute();
+}
+
 /**
  * Records an assertion ID as used. True when this call recorded it; false when it was spent
  * already (and not yet expired): a replay. The primary key decides between racing nodes.

@@ -15,10 +15,10 @@ import { createPrivateKey } from 'node:crypto';
 import { errors } from '../../errors.js';
 import type { Ports } from '../cognate.js';
 import type { UserPool } from '../user-pools.js';
-import type { IdentityProvider, ProviderType } from './providers.js';
+import { findIdentityProvider, type IdentityProvider, type ProviderType } from './providers.js';
 import { withDiscoveredEndpoints } from './oidc.js';
 import { providerEncryptionKey } from './saml-keys.js';
-import { fetchMetadata, parseIdpMetadata } from './saml-metadata.js';
+import { fetchMetadata, parseIdpMetadata, rememberMetadata } from './saml-metadata.js';
 
 export type SocialType = Extract<ProviderType, 'Google' | 'Facebook' | 'LoginWithAmazon' | 'SignInWithApple'>;
 
@@ -154,7 +154,10 @@ export async function validateSamlDetails(cognate: DetailsPorts, input: DetailsI
   checkUrl(d, 'MetadataURL');
   for (const key of ['IDPSignout', 'IDPInit', 'EncryptedResponses']) checkBoolean(d, key);
   if (d.RequestSigningAlgorithm !== undefined && d.RequestSigningAlgorithm !== 'rsa-sha256') throw errors.invalidParameter('RequestSigningAlgorithm must be rsa-sha256.');
-  const metadata = parseIdpMetadata(hasFile ? d.MetadataFile! : await fetchMetadata(d.MetadataURL!), cognate.clock.now());
+  const now = cognate.clock.now();
+  const document = hasFile ? d.MetadataFile! : await fetchMetadata(d.MetadataURL!);
+  const metadata = parseIdpMetadata(document, now);
+  if (!hasFile) rememberMetadata(d.MetadataURL!, document, now);
   if (d.IDPSignout === 'true' && !metadata.sloRedirect) throw errors.invalidParameter('IDPSignout needs a SingleLogoutService with the HTTP-Redirect binding in the SAML metadata.');
   const stored = pick(d, SAML_INPUT);
   const described: Record<string, string | undefined> = {
@@ -164,7 +167,11 @@ export async function validateSamlDetails(cognate: DetailsPorts, input: DetailsI
     SLOPostBindingURI: metadata.sloPost,
   };
   for (const [k, v] of Object.entries(described)) if (v !== undefined) stored[k] = v;
-  if (d.EncryptedResponses === 'true') stored.ActiveEncryptionCertificate = (await providerEncryptionKey(cognate, input.pool, input.name, true))!.certificate;
+  if (d.EncryptedResponses === 'true') {
+    // A new provider gets a key of its own; an update (or a create that will fail as a duplicate) keeps the one there is.
+    const anew = !input.previous && !(await findIdentityProvider(cognate, input.pool, input.name));
+    stored.ActiveEncryptionCertificate = (await providerEncryptionKey(cognate, input.pool, input.name, anew ? 'anew' : true))!.certificate;
+  }
   return stored;
 }
 

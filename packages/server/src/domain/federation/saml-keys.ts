@@ -45,7 +45,7 @@ async function makeKey(commonName: string, now: number): Promise<SamlKey> {
 
 const aad = (poolId: string, purpose: string, providerName: string) => `saml-key:${poolId}:${purpose}:${providerName}`;
 
-async function keyFor(cognate: Ports<'clock' | 'secrets' | 'store'>, pool: UserPool, purpose: 'signing' | 'encryption', providerName: string, create: boolean): Promise<SamlKey | undefined> {
+async function keyFor(cognate: Ports<'clock' | 'secrets' | 'store'>, pool: UserPool, purpose: 'signing' | 'encryption', providerName: string, create: boolean | 'anew'): Promise<SamlKey | undefined> {
   const read = async () => {
     const row = await samlStore.findKey(cognate.store.db, pool.id, purpose, providerName);
     if (!row) return undefined;
@@ -53,18 +53,20 @@ async function keyFor(cognate: Ports<'clock' | 'secrets' | 'store'>, pool: UserP
     if (!pem) throw new Error(`the SAML ${purpose} key of ${pool.id} does not open under the master key`);
     return { privateKeyPem: pem.toString('utf8'), certificate: row.certificate };
   };
-  const found = await read();
+  const found = create === 'anew' ? undefined : await read();
   if (found || !create) return found;
   const now = cognate.clock.now();
   const key = await makeKey(`${pool.id}${providerName ? ' ' + providerName : ''}`, now);
-  await samlStore.insertKeyIfAbsent(cognate.store.db, {
+  const row = {
     pool_id: pool.id,
     purpose,
     provider_name: providerName,
     private_key_sealed: cognate.secrets.atRest.sealToString(key.privateKeyPem, aad(pool.id, purpose, providerName)),
     certificate: key.certificate,
     created_at: now,
-  });
+  };
+  if (create === 'anew') await cognate.store.transaction((trx) => samlStore.replaceKey(trx, row));
+  else await samlStore.insertKeyIfAbsent(cognate.store.db, row);
   return read();
 }
 
@@ -73,8 +75,12 @@ export async function poolSigningKey(cognate: Ports<'clock' | 'secrets' | 'store
   return (await keyFor(cognate, pool, 'signing', '', true))!;
 }
 
-/** The encryption key of a provider (made when `create`, at Create/UpdateIdentityProvider with EncryptedResponses). */
-export async function providerEncryptionKey(cognate: Ports<'clock' | 'secrets' | 'store'>, pool: UserPool, providerName: string, create = false): Promise<SamlKey | undefined> {
+/**
+ * The encryption key of a provider: made when `create` (UpdateIdentityProvider turning
+ * EncryptedResponses on keeps an existing one), or made anew (`'anew'`: CreateIdentityProvider, so a
+ * provider created under a deleted one's name never inherits its key).
+ */
+export async function providerEncryptionKey(cognate: Ports<'clock' | 'secrets' | 'store'>, pool: UserPool, providerName: string, create: boolean | 'anew' = false): Promise<SamlKey | undefined> {
   return keyFor(cognate, pool, 'encryption', providerName, create);
 }
 

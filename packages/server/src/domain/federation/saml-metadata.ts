@@ -100,6 +100,12 @@ export async function fetchMetadata(url: string): Promise<string> {
 
 const cache = new Map<string, { xml: string; at: number }>();
 
+/** Keeps a document just fetched (at Create/UpdateIdentityProvider) for this node's sign-ins. */
+export function rememberMetadata(url: string, xml: string, now: number): void {
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
+  cache.set(url, { xml, at: now });
+}
+
 /** The metadata a SAML provider signs in with: its MetadataFile, or its MetadataURL's document (cached). */
 export async function providerMetadata(cognate: Ports<'clock'>, provider: IdentityProvider): Promise<IdpMetadata> {
   const now = cognate.clock.now();
@@ -110,7 +116,6 @@ export async function providerMetadata(cognate: Ports<'clock'>, provider: Identi
   if (hit && now - hit.at < METADATA_CACHE_MS) return parseIdpMetadata(hit.xml, now);
   const xml = await fetchMetadata(url);
   const parsed = parseIdpMetadata(xml, now);
-  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
-  cache.set(url, { xml, at: now });
+  rememberMetadata(url, xml, now);
   return parsed;
 }

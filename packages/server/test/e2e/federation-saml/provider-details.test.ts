@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { webcrypto } from 'node:crypto';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
-import { CreateIdentityProviderCommand, CreateUserPoolCommand, DescribeIdentityProviderCommand, UpdateIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { CreateIdentityProviderCommand, CreateUserPoolCommand, DeleteIdentityProviderCommand, DescribeIdentityProviderCommand, UpdateIdentityProviderCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { TestIdp } from './idp.js';
 
@@ -62,7 +62,7 @@ describe('SAML provider details (sqlite)', () => {
     await assert.rejects(create('Expired', { MetadataFile: metadata }), (e: Error) => e.name === 'InvalidParameterException' && /expired/.test(e.message));
   });
 
-  it('Describe shows the binding URIs from the metadata and, with EncryptedResponses, the provider\'s encryption certificate, which an update keeps', async () => {
+  it('Describe shows the binding URIs from the metadata and, with EncryptedResponses, the provider\'s encryption certificate: an update keeps it, a provider created anew under a deleted one\'s name gets its own', async () => {
     await create('Corp', { MetadataURL: `${idp.url}/metadata`, EncryptedResponses: 'true', IDPSignout: 'true' });
     const describe = async () => (await server.admin.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp' }))).IdentityProvider!.ProviderDetails!;
     const first = await describe();
@@ -79,5 +79,16 @@ describe('SAML provider details (sqlite)', () => {
     const { ActiveEncryptionCertificate: _drop, ...rest } = second;
     await server.admin.send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp', ProviderDetails: { ...rest, EncryptedResponses: 'false' } }));
     assert.equal((await describe()).ActiveEncryptionCertificate, undefined);
+    // Turned on again: the provider's key is still its own.
+    await server.admin.send(new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp', ProviderDetails: { ...rest, EncryptedResponses: 'true' } }));
+    assert.equal((await describe()).ActiveEncryptionCertificate, first.ActiveEncryptionCertificate);
+    // A second create under the same name fails and changes nothing; a provider created anew after a delete gets a key of its own.
+    await assert.rejects(create('Corp', { MetadataURL: `${idp.url}/metadata`, EncryptedResponses: 'true' }), { name: 'DuplicateProviderException' });
+    assert.equal((await describe()).ActiveEncryptionCertificate, first.ActiveEncryptionCertificate);
+    await server.admin.send(new DeleteIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'Corp' }));
+    await create('Corp', { MetadataURL: `${idp.url}/metadata`, EncryptedResponses: 'true' });
+    const renewed = (await describe()).ActiveEncryptionCertificate;
+    assert.ok(renewed);
+    assert.notEqual(renewed, first.ActiveEncryptionCertificate);
   });
 });
