@@ -130,19 +130,18 @@ async function idpResponse(page: PageRequest): Promise<Response> {
 
 /** A redirect-binding signature (SAML Bindings §3.4.4.1) over the query as received, checked against the IdP's certificates. */
 function redirectSignatureValid(rawQuery: string, certificates: readonly string[]): boolean {
-  const parts = new Map(rawQuery.split('&').map((p) => [p.slice(0, p.indexOf('=') < 0 ? p.length : p.indexOf('=')), p] as const));
-  const signature = parts.get('Signature');
-  const sigAlg = parts.get('SigAlg');
-  if (!signature || !sigAlg || decodeURIComponent(sigAlg.slice(7)) !== 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256') return false;
-  const signed = ['SAMLResponse', 'RelayState', 'SigAlg'].map((k) => parts.get(k)).filter((p): p is string => p !== undefined).join('&');
-  const sig = Buffer.from(decodeURIComponent(signature.slice(10)), 'base64');
-  return certificates.some((cert) => {
-    try {
-      return createVerify('RSA-SHA256').update(signed).verify(cert, sig);
-    } catch {
-      return false;
-    }
-  });
+  try {
+    const parts = new Map(rawQuery.split('&').map((p) => [p.slice(0, p.indexOf('=') < 0 ? p.length : p.indexOf('=')), p] as const));
+    const signature = parts.get('Signature');
+    const sigAlg = parts.get('SigAlg');
+    if (!signature || !sigAlg || decodeURIComponent(sigAlg.slice('SigAlg='.length)) !== 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256') return false;
+    const signed = ['SAMLResponse', 'RelayState', 'SigAlg'].map((k) => parts.get(k)).filter((p): p is string => p !== undefined).join('&');
+    const sig = Buffer.from(decodeURIComponent(signature.slice('Signature='.length)), 'base64');
+    return certificates.some((cert) => createVerify('RSA-SHA256').update(signed).verify(cert, sig));
+  } catch {
+    // malformed percent-encoding or a certificate that doesn't load
+    return false;
+  }
 }
 
 async function logoutResponse(page: PageRequest): Promise<Response> {

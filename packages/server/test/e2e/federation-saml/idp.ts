@@ -138,6 +138,7 @@ export class TestIdp {
       wantAssertionsSigned: signing !== 'response',
       wantMessageSigned: signing !== 'assertion',
       authnRequestsSigned: sp.signingCertificate !== undefined,
+      wantLogoutResponseSigned: true,
       ...(sp.signingCertificate ? { signingCert: pemOf(sp.signingCertificate) } : {}),
       ...(sp.encryptionCertificate ? { encryptCert: pemOf(sp.encryptionCertificate) } : {}),
     });

@@ -117,7 +117,15 @@ for (const kind of databaseKinds) {
       const back = await fetch(s.idp.nodeUrl(out.location!), { redirect: 'manual' });
       assert.equal(back.status, 302, await back.text());
       assert.equal(s.idp.logoutRequests.at(-1)!.nameId, 'alice@corp.test', 'samlify verified the LogoutRequest and read its NameID');
-      const done = await browser.get(back.headers.get('location')!);
+      const logoutAnswer = new URL(back.headers.get('location')!);
+      // A LogoutResponse with a RelayState we didn't seal, or with its signature broken, leads nowhere.
+      const forged = new URL(logoutAnswer);
+      forged.searchParams.set('RelayState', 'x'.repeat(200));
+      assert.equal((await browser.get(forged.toString())).status, 400);
+      assert.ok(logoutAnswer.searchParams.get('Signature'), 'the IdP signs its LogoutResponse');
+      const tampered = logoutAnswer.toString().replace(/Signature=[^&]{8}/, 'Signature=AAAAAAAA');
+      assert.equal((await browser.get(tampered)).status, 400, 'a broken signature');
+      const done = await browser.get(logoutAnswer.toString());
       assert.equal(done.status, 302, done.body.slice(0, 300));
       assert.equal(done.location, LOGOUT);
       // The session is over here: the next authorize goes to the IdP again rather than answering from a session.
