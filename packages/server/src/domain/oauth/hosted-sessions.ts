@@ -7,7 +7,8 @@
  * Here: the browser holds 256 random bits; the database holds only their SHA-256 (a dump names no
  * usable session); every sign-in starts a new session with a new secret (no fixation), ending the
  * one the browser had; `/logout` deletes the row (the cookie alone is not trusted to be cleared).
- * A session no longer serves a user who was disabled, deleted, or whose status left CONFIRMED.
+ * A session no longer serves a user who was disabled, deleted, or whose status left CONFIRMED (or,
+ * for a federated user, EXTERNAL_PROVIDER).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as hostedSessionStore from '../../store/hosted-sessions.js';

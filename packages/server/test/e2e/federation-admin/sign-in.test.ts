@@ -21,12 +21,14 @@ import {
   ListUsersCommand,
   SignUpCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { findHostedSession } from '../../../src/domain/oauth/hosted-sessions.js';
 import { federatedSignIn } from '../../../src/domain/federation/federated-sign-in.js';
 import { findIdentityProvider } from '../../../src/domain/federation/providers.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { failure, type TestServer } from '../../support/server.js';
 import type { TriggerHost, TriggerEvent } from '../../support/triggers.js';
+import { identityPoolFor, providerOf } from '../identity/helpers.js';
 import { ALL_TRIGGERS, attribute, federatedPool, startFederationServer } from './support.js';
 
 for (const kind of databaseKinds) {
@@ -231,6 +233,17 @@ for (const kind of databaseKinds) {
       });
       assert.equal((await failure(() => getUser(fed.poolId, 'Corp_nell'))).name, 'UserNotFoundException');
       assert.equal((await fed.signIn('nell', { email: 'nell@example.com' })).username, 'Corp_nell', 'a mapped attribute without a value writes nothing');
+    });
+
+    it('identity pools: a federated sign-in\'s ID token gets an identity and credentials like any user-pool login', async () => {
+      const fed = await federatedPool(server);
+      const user = await fed.signIn('ivy', { email: 'ivy@example.com' });
+      const identityPoolId = await identityPoolFor(server, [{ poolId: fed.poolId, clientId: fed.clientId }]);
+      const logins = { [providerOf({ poolId: fed.poolId, clientId: fed.clientId })]: await fed.rawIdToken(user) };
+      const { IdentityId } = await server.identity.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins: logins }));
+      const { Credentials } = await server.identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }));
+      assert.match(Credentials!.AccessKeyId!, /^ASIA/);
+      assert.ok(Credentials!.SessionToken);
     });
 
     it('mapped values must fit the pool\'s schema: a malformed email refuses the sign-in with InvalidParameterException', async () => {

@@ -53,6 +53,8 @@ export interface FederatedPool {
   signIn(subject: string, claims: ProviderClaims, name?: string): Promise<User>;
   /** A federated sign-in's ID token claims, verified with aws-jwt-verify against the pool's JWKS. */
   idToken(user: User): Promise<Record<string, unknown>>;
+  /** The ID token itself (PreTokenGeneration runs, as for every sign-in's tokens). */
+  rawIdToken(user: User): Promise<string>;
 }
 
 let pools = 0;
@@ -70,9 +72,16 @@ export async function federatedPool(
   const jwks = (await (await fetch(`${server.url}/${poolId}/.well-known/jwks.json`)).json()) as { keys: never[] };
   const verifier = CognitoJwtVerifier.create({ userPoolId: poolId, tokenUse: 'id', clientId });
   verifier.cacheJwks(jwks);
+  const rawIdToken = async (user: User): Promise<string> => {
+    const pool = await cognate.pools.get(poolId);
+    const client = await cognate.clients.get(poolId, clientId);
+    const fresh = (await cognate.users.findBySub(poolId, user.sub))!;
+    return (await generateTokens(cognate, { pool, client, user: fresh, source: 'HostedAuth' })).IdToken;
+  };
   return {
     poolId,
     clientId,
+    rawIdToken,
     async signIn(subject, claims, name = 'Corp') {
       const pool = await cognate.pools.get(poolId);
       const client = await cognate.clients.get(poolId, clientId);
@@ -83,11 +92,7 @@ export async function federatedPool(
       return signedIn.user;
     },
     async idToken(user) {
-      const pool = await cognate.pools.get(poolId);
-      const client = await cognate.clients.get(poolId, clientId);
-      const fresh = (await cognate.users.findBySub(poolId, user.sub))!;
-      const tokens = await generateTokens(cognate, { pool, client, user: fresh, source: 'HostedAuth' });
-      return (await verifier.verify(tokens.IdToken!)) as Record<string, unknown>;
+      return (await verifier.verify(await rawIdToken(user))) as Record<string, unknown>;
     },
   };
 }
