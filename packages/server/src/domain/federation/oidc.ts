@@ -187,16 +187,19 @@ export interface ProviderIdentity {
 /**
  * The provider's answer, checked: the code exchanged (with our PKCE verifier), the ID token
  * verified against the request's nonce, the attributes read. `extra` are the other fields of the
- * answer (Apple's `user`). Throws {@link FederationFailure}.
+ * answer: Apple's `user`, and `iss` (RFC 9207), which must be the provider's when given. Throws {@link FederationFailure}.
  */
 export async function completeAtProvider(
   cognate: Ports<'clock' | 'config'>,
   provider: IdentityProvider,
   request: FederationRequest,
-  input: { code: string; redirectUri: string; extra?: Record<string, string> },
+  input: { code: string; redirectUri: string; extra?: { user?: string; iss?: string } },
 ): Promise<ProviderIdentity> {
   try {
     const endpoints = await endpointsOf(cognate, provider);
+    // RFC 9207: a provider that names itself in its answer must name itself (mix-up defence).
+    const iss = input.extra?.iss;
+    if (iss !== undefined && endpoints.issuers.length > 0 && !endpoints.issuers.includes(iss)) throw new FederationFailure('invalid_request', "the answer's iss is another provider's");
     const tokens = await exchangeCode(cognate, provider, endpoints, request, input);
     const accessToken = tokens.access_token as string;
     let idClaims: Record<string, unknown> = {};

@@ -99,7 +99,7 @@ async function idpResponse(page: PageRequest): Promise<Response> {
   if (!fields.code) return errorForApp(page, request, 'invalid_request', 'the identity provider answered no code');
 
   try {
-    const extra: Record<string, string> = fields.user !== undefined ? { user: fields.user } : {};
+    const extra = { ...(fields.user !== undefined ? { user: fields.user } : {}), ...(fields.iss !== undefined ? { iss: fields.iss } : {}) };
     const identity = await completeAtProvider(cognate, provider, federation, { code: fields.code, redirectUri: redirectUriFor(page, request), extra });
     const signedIn = await federatedSignIn(cognate, {
       pool,

@@ -15,12 +15,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
-import { CreateIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminGetUserCommand, CreateIdentityProviderCommand, DescribeIdentityProviderCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, CreateUserPoolDomainCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page } from 'playwright-core';
 import { databaseKinds } from '../../support/postgres.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { fetchWith } from '../../support/tls.js';
-import { browserSkip, launchBrowser, saveScreenshot, type TestBrowser } from '../../support/browser.js';
+import { browserSkip, focusOrder, launchBrowser, saveScreenshot, textContrasts, unlabelledInputs, type TestBrowser } from '../../support/browser.js';
 import { startOpenIdProvider, type OpenIdProvider } from './openid-provider.js';
 import { GOOGLE, startStandIns, type StandIns } from './stand-ins.js';
 
@@ -84,7 +84,10 @@ for (const kind of databaseKinds) {
       server = await startTestServer(kind, { tlsDev: true, socialEndpoints: idps.socialEndpoints });
       poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'federated' }))).UserPool!.Id!;
       domain = (await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: `federated-${kind}` }))).CloudFrontDomain!;
-      op = await startOpenIdProvider([{ client_id: OP_CLIENT.id, client_secret: OP_CLIENT.secret, redirect_uris: [`https://${domain}/oauth2/idpresponse`], token_endpoint_auth_method: 'client_secret_post' }]);
+      op = await startOpenIdProvider([
+        { client_id: OP_CLIENT.id, client_secret: OP_CLIENT.secret, redirect_uris: [`https://${domain}/oauth2/idpresponse`], token_endpoint_auth_method: 'client_secret_post' },
+        { client_id: `${OP_CLIENT.id}-post`, client_secret: OP_CLIENT.secret, redirect_uris: [`https://${domain}/oauth2/idpresponse`], token_endpoint_auth_method: 'client_secret_post' },
+      ]);
       await server.admin.send(
         new CreateIdentityProviderCommand({
           UserPoolId: poolId,
@@ -93,6 +96,15 @@ for (const kind of databaseKinds) {
           ProviderDetails: { client_id: OP_CLIENT.id, client_secret: OP_CLIENT.secret, attributes_request_method: 'GET', oidc_issuer: op.issuer, authorize_scopes: 'openid email profile' },
           AttributeMapping: { email: 'email', email_verified: 'email_verified', name: 'name' },
           IdpIdentifiers: ['auth0.example'],
+        }),
+      );
+      await server.admin.send(
+        new CreateIdentityProviderCommand({
+          UserPoolId: poolId,
+          ProviderName: 'MyOIDCPost',
+          ProviderType: 'OIDC',
+          ProviderDetails: { client_id: `${OP_CLIENT.id}-post`, client_secret: OP_CLIENT.secret, attributes_request_method: 'POST', oidc_issuer: op.issuer, authorize_scopes: 'openid email' },
+          AttributeMapping: { email: 'email' },
         }),
       );
       await server.admin.send(
@@ -118,7 +130,7 @@ for (const kind of databaseKinds) {
             AllowedOAuthScopes: ['openid', 'email', 'profile'],
             CallbackURLs: [`${app.origin}/`],
             LogoutURLs: [`${app.origin}/signed-out`],
-            SupportedIdentityProviders: ['COGNITO', 'MyOIDC', 'Google'],
+            SupportedIdentityProviders: ['COGNITO', 'MyOIDC', 'MyOIDCPost', 'Google'],
           }),
         )
       ).UserPoolClient!.ClientId!;
@@ -155,6 +167,9 @@ for (const kind of databaseKinds) {
       assert.equal(id.name, 'Person alice');
       const identities = id.identities as unknown as { providerName: string; providerType: string; userId: string }[];
       assert.deepEqual(identities.map((i) => [i.providerName, i.providerType, i.userId]), [['MyOIDC', 'OIDC', 'alice']]);
+      // Created with oidc_issuer only: DescribeIdentityProvider shows the endpoints of its discovery document, as Cognito does.
+      const described = (await server.admin.send(new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: 'MyOIDC' }))).IdentityProvider!.ProviderDetails!;
+      assert.deepEqual([described.authorize_url, described.token_url, described.attributes_url, described.jwks_uri], [`${op.issuer}/auth`, `${op.issuer}/token`, `${op.issuer}/me`, `${op.issuer}/jwks`]);
       await page.close();
     });
 
@@ -173,6 +188,49 @@ for (const kind of databaseKinds) {
       const id = await verifiedIdToken(page);
       assert.equal(id['cognito:username'], `Google_${GOOGLE.sub}`);
       assert.equal(id.email, GOOGLE.email);
+      await page.close();
+    });
+
+    it("attributes_request_method POST: the OpenID Provider's userinfo answers our POST, its email mapped", async () => {
+      const page = await browser.newPage();
+      const query = new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: `${app.origin}/`, scope: 'openid email', identity_provider: 'MyOIDCPost', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      await page.goto(`https://${domain}/oauth2/authorize?${query}`);
+      // The OpenID Provider knows alice from the first test; it asks her consent for this other client.
+      if (new URL(page.url()).origin === op.issuer) {
+        if (await page.locator('input[name="login"]').count()) {
+          await page.fill('input[name="login"]', 'alice');
+          await page.fill('input[name="password"]', 'anything');
+          await page.click('button[type="submit"]');
+          await page.waitForSelector('text=Continue');
+        }
+        await page.click('button[type="submit"]');
+        await page.waitForURL((u) => u.origin === app.origin);
+      }
+      assert.ok(new URL(page.url()).searchParams.has('code'), page.url());
+      const user = await server.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'MyOIDCPost_alice' }));
+      assert.equal(user.UserAttributes!.find((a) => a.Name === 'email')?.Value, 'alice@auth0.example');
+      await page.close();
+    });
+
+    it('the sign-in page: a button per provider, in Tab order, legible, labelled; Enter on "Continue with Google" signs in through Google', async () => {
+      const page = await browser.newPage();
+      const query = new URLSearchParams({ client_id: clientId, response_type: 'code', redirect_uri: `${app.origin}/`, scope: 'openid', prompt: 'login', code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' });
+      await page.goto(`https://${domain}/oauth2/authorize?${query}`);
+      assert.equal(new URL(page.url()).pathname, '/login');
+      await saveScreenshot(page, `federation-oidc-${kind}`, '3-login-with-providers');
+      assert.deepEqual(await page.locator('a.idpButton-customizable').allTextContents(), ['Continue with MyOIDC', 'Continue with MyOIDCPost', 'Continue with Google']);
+      assert.equal(await page.locator('h1').count(), 1);
+      assert.deepEqual(await unlabelledInputs(page), []);
+      const { dom, tabbed } = await focusOrder(page);
+      assert.deepEqual(tabbed, dom, 'Tab follows the DOM order');
+      for (const { what, ratio } of await textContrasts(page)) assert.ok(ratio >= 4.5, `contrast ${ratio.toFixed(2)} < 4.5 for ${what}`);
+      // Keyboard only: Tab to the Google button, Enter.
+      for (let i = 0; i < 12; i++) {
+        await page.keyboard.press('Tab');
+        if ((await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string | null } | null } }).document.activeElement?.textContent)) === 'Continue with Google') break;
+      }
+      await Promise.all([page.waitForURL((u) => u.origin === app.origin), page.keyboard.press('Enter')]);
+      assert.ok(new URL(page.url()).searchParams.has('code'), page.url());
       await page.close();
     });
 

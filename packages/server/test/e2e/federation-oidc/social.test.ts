@@ -4,7 +4,8 @@
  * local stand-in (stand-ins.ts, at the overridden `socialEndpoints`), which approves and sends it
  * back to /oauth2/idpresponse; the app, an openid-client relying party, redeems the code Cognate
  * gives it. Then the attacks on the provider's answer: a replayed or made-up state, and ID tokens
- * with another nonce, issuer or audience, expired, badly signed or unsigned.
+ * with another nonce, issuer or audience, expired, badly signed or unsigned, and an answer
+ * naming another issuer (RFC 9207 mix-up).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -225,6 +226,7 @@ for (const kind of databaseKinds) {
       { name: 'A15: an expired ID token', tamper: 'expired' },
       { name: "A16: an ID token signed with a key not in the provider's JWKS", tamper: 'signature' },
       { name: 'A11: an unsigned ID token (alg none)', tamper: 'alg-none' },
+      { name: "an authorization answer whose iss (RFC 9207) is another provider's (mix-up)", tamper: 'answer-iss' },
     ];
     for (const { name, tamper } of attacks) {
       it(`${name} signs no one in: invalid_request at the callback, no user`, async () => {

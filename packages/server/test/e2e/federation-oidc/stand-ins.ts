@@ -8,7 +8,8 @@
  * Apple answers with an auto-submitting form_post page, as Apple does.
  *
  * `tamper` makes the next ID tokens wrong one way (the attacks): another nonce, issuer or audience,
- * expired, signed with a key not in the JWKS, or `alg: none`. `deny` makes the authorize endpoint
+ * expired, signed with a key not in the JWKS, or `alg: none`; or the authorization answer's `iss`
+ * (RFC 9207) another provider's. `deny` makes the authorize endpoint
  * answer `error=access_denied`.
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
@@ -16,7 +17,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, exportJWK, exportPKCS8, generateKeyPair, jwtVerify } from 'jose';
 
-export type Tamper = 'nonce' | 'issuer' | 'audience' | 'expired' | 'signature' | 'alg-none' | undefined;
+export type Tamper = 'nonce' | 'issuer' | 'audience' | 'expired' | 'signature' | 'alg-none' | 'answer-iss' | undefined;
 
 export const GOOGLE = { clientId: 'google-client.apps.example', clientSecret: 'google-secret', sub: '109876543210987654321', email: 'gina@gmail.example', name: 'Gina Google' };
 export const FACEBOOK = { clientId: '4242424242', clientSecret: 'fb-app-secret', id: '10150000000000001', email: 'fiona@facebook.example', name: 'Fiona Facebook' };
@@ -144,14 +145,15 @@ export async function startStandIns(): Promise<StandIns> {
       if (p === '/google/certs' || p === '/apple/auth/keys') return json(200, { keys: [jwk] });
       if (p === '/google/o/oauth2/v2/auth') {
         const out = authorize('google', GOOGLE.clientId, true);
-        if (out) to(out.back, { code: out.code, state: q.get('state') ?? '', scope: q.get('scope') ?? '' });
+        // RFC 9207: Google names itself in its answer.
+        if (out) to(out.back, { code: out.code, state: q.get('state') ?? '', scope: q.get('scope') ?? '', iss: state.tamper === 'answer-iss' ? 'https://evil.example.com' : `${base}/google` });
         return;
       }
       if (p === '/apple/auth/authorize') {
         if (q.get('response_mode') !== 'form_post') return json(400, { error: 'invalid_request', error_description: 'response_mode must be form_post' });
         const out = authorize('apple', APPLE.clientId, false);
         if (!out) return;
-        const fields = { code: out.code, state: q.get('state') ?? '', user: JSON.stringify({ name: { firstName: 'Ada', lastName: 'Apple' }, email: APPLE.email }) };
+        const fields = { code: out.code, state: q.get('state') ?? '', ...(state.tamper === 'answer-iss' ? { iss: 'https://evil.example.com' } : {}), user: JSON.stringify({ name: { firstName: 'Ada', lastName: 'Apple' }, email: APPLE.email }) };
         const inputs = Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${k}" value="${v.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}">`).join('');
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html><body onload="document.forms[0].submit()"><form method="post" action="${out.back}">${inputs}</form></body></html>`);
         return;
