@@ -71,6 +71,7 @@ fieldset{border:0;padding:0;margin:0 0 1rem}legend{font-weight:600;margin-bottom
 .choice{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}.choice label{font-weight:400;margin:0}
 button{display:block;width:100%;padding:.65rem;font:inherit;font-weight:600;color:var(--cognate-primary-text,#fff);background:var(--cognate-primary,#0b57d0);border:0;border-radius:6px;cursor:pointer;margin:0 0 1rem}
 button.secondary{color:#0b57d0;background:#fff;border:1px solid #0b57d0}
+.idp-buttons{list-style:none;padding:0;margin:0 0 1.25rem}.idp-buttons a{display:block;padding:.6rem;margin:0 0 .5rem;border:1px solid #0b57d0;border-radius:6px;color:#0b57d0;background:#fff;font-weight:600;text-align:center;text-decoration:none}
 a{color:#0b57d0}
 :focus-visible{outline:3px solid #1f2328;outline-offset:2px}
 .alert{border:2px solid #b3261e;border-radius:6px;padding:.75rem;margin:0 0 1rem;color:#1f2328;background:#fdf1f0}

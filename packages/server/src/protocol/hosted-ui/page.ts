@@ -221,5 +221,7 @@ export function pageHandler(ui: HostedUi, handler: PageHandler) {
  */
 export interface HostedPage {
   paths: readonly string[];
+  /** A POST body limit for its paths other than the forms' (the SAML endpoints take larger bodies). */
+  bodyLimitBytes?: number;
   register(app: HostedApp, ui: HostedUi): void;
 }

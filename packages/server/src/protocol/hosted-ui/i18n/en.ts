@@ -15,6 +15,7 @@ const en = {
   requiredField: 'required',
   poweredBy: 'Cognate',
   // Sign-in
+  continueWithProvider: 'Continue with {name}',
   signInHeading: 'Sign in with your username and password',
   username: 'Username',
   password: 'Password',

@@ -11,6 +11,7 @@ export default {
   back: 'Volver',
   requiredField: 'obligatorio',
   poweredBy: 'Cognate',
+  continueWithProvider: 'Continuar con {name}',
   signInHeading: 'Inicie sesión con su nombre de usuario y contraseña',
   username: 'Nombre de usuario',
   password: 'Contraseña',

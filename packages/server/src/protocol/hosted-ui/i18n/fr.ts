@@ -11,6 +11,7 @@ export default {
   back: 'Retour',
   requiredField: 'obligatoire',
   poweredBy: 'Cognate',
+  continueWithProvider: 'Continuer avec {name}',
   signInHeading: "Connectez-vous avec votre nom d'utilisateur et votre mot de passe",
   username: "Nom d'utilisateur",
   password: 'Mot de passe',
