@@ -8,7 +8,8 @@
  * (`role="alert"`) and tied to their field (`aria-describedby`, `aria-invalid`); the DOM order is
  * the focus order (no tabindex > 0); the first field with an error — or else the first field — has
  * `autofocus`; visible focus outlines; text and buttons keep a contrast ratio above 4.5:1
- * (#1f2328 on #fff, #fff on #0b57d0). No JavaScript anywhere.
+ * (#1f2328 on #fff, #fff on #0b57d0). No JavaScript, but for the passkey page's one constant script
+ * (`PageView.script`).
  *
  * Branding (domain/oauth/branding.ts): the elements carry Cognito's classic class names
  * (`background-customizable`, `banner-customizable`, `logo-customizable`, `label-customizable`,
@@ -39,6 +40,11 @@ export interface PageView {
   errors?: readonly string[];
   /** Narrow (default) or wide (the QR code page). */
   width?: 'narrow' | 'wide';
+  /**
+   * A constant inline script (the passkey page's, passkey-script.ts), allowed by its hash in this
+   * page's CSP alone. Every other page has none.
+   */
+  script?: string;
 }
 
 export interface LayoutInput {
@@ -100,6 +106,7 @@ ${view.errors?.length ? errorSummary(t, view.errors) : ''}
 ${view.body}
 </main>
 ${links.length ? html`<footer class="legalText-customizable">${links.map((l) => html`<a href="${l.url!}" rel="noopener noreferrer">${l.label}</a>`)}</footer>` : ''}
+${view.script ? html`<script>${trusted(view.script)}</script>` : ''}
 </body>
 </html>
 `;
@@ -164,6 +171,8 @@ export interface FormInput {
   hidden?: Readonly<Record<string, string | undefined>>;
   /** Accessible name of the form. */
   label?: string;
+  /** A secondary action (outlined button), e.g. sending a new code beside the code form. */
+  secondary?: boolean;
 }
 
 /** A POST form with its CSRF token; works without JavaScript. */
@@ -173,7 +182,7 @@ export function form(f: FormInput): Html {
 <input type="hidden" name="_csrf" value="${f.csrf}">
 ${hidden.map(([k, v]) => html`<input type="hidden" name="${k}" value="${v!}">`)}
 ${f.body}
-<button class="submitButton-customizable" type="submit">${f.submit}</button>
+<button class="submitButton-customizable${f.secondary ? ' secondary' : ''}" type="submit">${f.submit}</button>
 </form>`;
 }
 

@@ -26,6 +26,7 @@ import { authorizationUrl, completeAtProvider, FederationFailure, IDP_RESPONSE_P
 import { ProviderUnreachable } from '../../tokens/id-tokens.js';
 import { errorRedirect, parseAuthorizeRequest, type AuthorizeRequest } from '../hosted-ui/authorize-request.js';
 import { finishSignIn } from '../hosted-ui/complete.js';
+import { samlRedirect } from '../saml/pages.js';
 import { pageHandler, type HostedPage, type PageRequest } from '../hosted-ui/page.js';
 
 const POOL_ID = /^[\w-]{1,50}_[0-9a-zA-Z]{1,50}$/;
@@ -46,7 +47,7 @@ function errorForApp(page: PageRequest, request: AuthorizeRequest, error: string
 
 /** Sends the browser to `provider` for the app's `request` (OIDC and social providers). */
 export async function redirectToProvider(page: PageRequest, request: AuthorizeRequest, provider: IdentityProvider): Promise<Response> {
-  if (provider.type === 'SAML') return errorForApp(page, request, 'invalid_request', 'SAML providers are not supported by this server');
+  if (provider.type === 'SAML') return samlRedirect(page, request, provider);
   const { pool, client } = request.party;
   const federation = await beginFederation(page.cognate, { pool, clientId: client.id, provider, returnQuery: request.query });
   try {

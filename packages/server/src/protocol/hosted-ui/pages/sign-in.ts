@@ -21,6 +21,7 @@ import { completeAuthorization, finishSignIn } from '../complete.js';
 import { redirectToProvider } from '../../oauth/idpresponse.js';
 import { challengeView, loginView } from '../sign-in-views.js';
 import { pageHandler, type HostedPage, type PageRequest } from '../page.js';
+import { isPasswordlessPost, passwordlessPost } from './passwordless.js';
 import type { Messages } from '../i18n/index.js';
 
 /** Longer than any username or password the pipeline accepts: refused without a lookup. */
@@ -54,7 +55,7 @@ async function authorize(page: PageRequest, params?: (name: string) => string | 
 }
 
 /** What a person reads for a sign-in failure: our words where we know the case, else the pool's (a trigger's message). */
-function failureText(t: Messages, err: CognitoError): string {
+export function failureText(t: Messages, err: CognitoError): string {
   switch (err.name) {
     case 'NotAuthorizedException':
       if (/^Incorrect username or password/.test(err.message)) return t.incorrectCredentials;
@@ -77,7 +78,7 @@ function failureText(t: Messages, err: CognitoError): string {
 }
 
 /** Failures that end the sign-in attempt (back to the password form) rather than asking the same challenge again. */
-function endsAttempt(err: CognitoError): boolean {
+export function endsAttempt(err: CognitoError): boolean {
   return err.name === 'NotAuthorizedException' || err.name === 'UserNotFoundException' || err.name === 'PasswordResetRequiredException' || err.name === 'UserNotConfirmedException';
 }
 
@@ -149,6 +150,7 @@ async function signIn(page: PageRequest): Promise<Response> {
   const { form, request } = post;
   // A client without COGNITO among its providers signs no one in with a password.
   if (!request.cognito) return page.errorPage(page.t.errorBadRequest, 400);
+  if (isPasswordlessPost(form)) return passwordlessPost(page, request, form);
   if (form.challenge !== undefined) return answerChallenge(page, request, form);
   const username = form.username ?? '';
   const password = form.password ?? '';
