@@ -25,6 +25,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, failure, failureWithStatus, startTestServer, type TestServer } from '../../support/server.js';
+import { idpMetadata } from './support.js';
 
 const SECRET = 'provider-app-client-secret-0123456789';
 const oidc = (over: Record<string, string> = {}) => ({
@@ -87,7 +88,7 @@ for (const kind of databaseKinds) {
 
     it('accepts a SAML provider with MetadataFile and its flags; maps no username', async () => {
       const pool = await newPool();
-      const details = { MetadataFile: '<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com"/>', IDPSignout: 'true', IDPInit: 'false', EncryptedResponses: 'true', RequestSigningAlgorithm: 'rsa-sha256' };
+      const details = { MetadataFile: await idpMetadata(server.clock.now()), IDPSignout: 'true', IDPInit: 'false', EncryptedResponses: 'true', RequestSigningAlgorithm: 'rsa-sha256' };
       const created = (await create({ ProviderName: 'Corp-SAML', ProviderType: 'SAML', ProviderDetails: details, AttributeMapping: { email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' } }, pool)).IdentityProvider!;
       for (const [k, v] of Object.entries(details)) assert.equal(created.ProviderDetails![k], v, k);
       assert.deepEqual(created.AttributeMapping, { email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' });
