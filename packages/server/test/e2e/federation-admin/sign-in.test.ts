@@ -13,6 +13,7 @@ import {
   AdminDeleteUserCommand,
   AdminLinkProviderForUserCommand,
   CreateIdentityProviderCommand,
+  DescribeUserPoolCommand,
   AdminDisableUserCommand,
   AdminSetUserPasswordCommand,
   ForgotPasswordCommand,
@@ -124,6 +125,8 @@ for (const kind of databaseKinds) {
 
     it('InboundFederation gets the provider attributes and its userAttributesToMap replaces them before the mapping; an empty answer keeps them', async () => {
       const fed = await federatedPool(server, { lambda: ALL_TRIGGERS });
+      const described = (await server.admin.send(new DescribeUserPoolCommand({ UserPoolId: fed.poolId }))).UserPool!.LambdaConfig!;
+      assert.deepEqual(described.InboundFederation, ALL_TRIGGERS.InboundFederation);
       host.handlers.set('wh-inbound', (e) => (e.request.attributes.idToken.email === 'keep@example.com' ? { ...e, response: { userAttributesToMap: {} } } : { ...e, response: { userAttributesToMap: { email: 'rewritten@example.com', given_name: 'Dee' } } }));
       try {
         await fed.signIn('dee', { email: 'dee@example.com', given_name: 'D', extra: ['a', 'b'] });
@@ -145,6 +148,8 @@ for (const kind of databaseKinds) {
 
     it('a failing InboundFederation or PreSignUp refuses the sign-in and writes no user; PreSignUp\'s autoVerifyEmail verifies the mapped email', async () => {
       const fed = await federatedPool(server, { lambda: ALL_TRIGGERS });
+      const described = (await server.admin.send(new DescribeUserPoolCommand({ UserPoolId: fed.poolId }))).UserPool!.LambdaConfig!;
+      assert.deepEqual(described.InboundFederation, ALL_TRIGGERS.InboundFederation);
       host.handlers.set('wh-inbound', () => {
         throw new Error('not from this tenant');
       });
