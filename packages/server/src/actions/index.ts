@@ -60,6 +60,7 @@ import DescribeUserPoolClient from './DescribeUserPoolClient.js';
 import ForgetDevice from './ForgetDevice.js';
 import ForgotPassword from './ForgotPassword.js';
 import GetCSVHeader from './GetCSVHeader.js';
+import GetSigningCertificate from './GetSigningCertificate.js';
 import GetDevice from './GetDevice.js';
 import GetGroup from './GetGroup.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
@@ -172,6 +173,7 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     ForgetDevice,
     ForgotPassword,
     GetCSVHeader,
+    GetSigningCertificate,
     GetDevice,
     GetGroup,
     GetTokensFromRefreshToken,

@@ -17,6 +17,7 @@ import { resolveUsername } from './sign-up.js';
 import { validateAttributes, type AttributeType, type User } from './users.js';
 import { insertNewUser, otherHolder, withoutRequired } from './new-users.js';
 import { adminUser, assertVerifiedFlagsHaveValues } from './admin-users.js';
+import { allowsPasswordlessUsers } from './user-auth-factors.js';
 import type { PasswordPolicy, UserPool } from './user-pools.js';
 
 type Medium = 'EMAIL' | 'SMS';
@@ -111,13 +112,14 @@ async function composeInvitation(cognate: Ports<'log' | 'triggers'>, pool: UserP
 
 /**
  * Queues the invitation to each destination, in the caller's transaction; `{####}` is the temporary
- * password. A template without `{####}` is not delivered, as Cognito documents. True when one was queued.
+ * password. For a user with a password, a template without `{####}` is not delivered, as Cognito
+ * documents; a passwordless user's invitation (`password` undefined) carries none. True when one was queued.
  */
-async function queueInvitations(outbox: Outbox, trx: Executor, p: { pool: UserPool; username: string; password: string; destinations: Destination[]; messages: Messages | undefined }): Promise<boolean> {
+async function queueInvitations(outbox: Outbox, trx: Executor, p: { pool: UserPool; username: string; password: string | undefined; destinations: Destination[]; messages: Messages | undefined }): Promise<boolean> {
   let queued = false;
   for (const destination of p.destinations) {
-    if (!p.messages || !p.messages[destination.medium].body.includes(CODE_PARAMETER)) continue;
-    await queueMessage(outbox, trx, { pool: p.pool, username: p.username, destination, messages: p.messages, code: p.password, kind: 'AdminCreateUser' });
+    if (!p.messages || (p.password !== undefined && !p.messages[destination.medium].body.includes(CODE_PARAMETER))) continue;
+    await queueMessage(outbox, trx, { pool: p.pool, username: p.username, destination, messages: p.messages, code: p.password ?? '', kind: 'AdminCreateUser' });
     queued = true;
   }
   return queued;
@@ -140,7 +142,9 @@ export interface AdminCreateUserInput {
 
 /**
  * AdminCreateUser: a FORCE_CHANGE_PASSWORD user with a temporary password (given and
- * policy-checked, or generated), invited by SMS and/or email unless SUPPRESS; RESEND gives an
+ * policy-checked, or generated) — or, in a pool with one-time-code first factors
+ * (AllowedFirstAuthFactors EMAIL_OTP or SMS_OTP) and no TemporaryPassword, a CONFIRMED user with no
+ * password, who signs in with a one-time code or later a passkey — invited by SMS and/or email unless SUPPRESS; RESEND gives an
  * existing FORCE_CHANGE_PASSWORD user a new temporary password and invitation. ValidationData and
  * ClientMetadata go to the PreSignUp trigger. AllowAdminCreateUserOnly pools
  * allow it: that setting only closes self sign-up.
@@ -172,13 +176,16 @@ export async function adminCreateUser(cognate: Ports<'clock' | 'log' | 'outbox' 
     response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
   });
   const destinations = input.MessageAction === 'SUPPRESS' ? [] : invitationDestinations(attributes, input.DesiredDeliveryMediums);
-  const password = input.TemporaryPassword || generateTemporaryPassword(policy);
-  const credentials = await cognate.users.credentials(pool, username, password);
-  const messages = await composeInvitation(cognate, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes }, destinations, input.ClientMetadata);
+  // "If you don't specify a value, Amazon Cognito generates one for you unless you have passwordless options active."
+  const passwordless = !input.TemporaryPassword && allowsPasswordlessUsers(pool);
+  const password = passwordless ? undefined : input.TemporaryPassword || generateTemporaryPassword(policy);
+  const credentials = password === undefined ? undefined : await cognate.users.credentials(pool, username, password);
+  const status = passwordless ? 'CONFIRMED' : 'FORCE_CHANGE_PASSWORD';
+  const messages = await composeInvitation(cognate, pool, { sub, username, status, attributes }, destinations, input.ClientMetadata);
   const now = cognate.clock.now();
 
-  const queued = await insertNewUser(cognate, pool, { sub, username, status: 'FORCE_CHANGE_PASSWORD', attributes, credentials, forceAliasCreation: input.ForceAliasCreation === true }, now, async (trx) => {
-    await userStore.setTemporaryPasswordExpiry(trx, sub, temporaryPasswordExpiry(pool, now));
+  const queued = await insertNewUser(cognate, pool, { sub, username, status, attributes, ...(credentials ? { credentials } : {}), forceAliasCreation: input.ForceAliasCreation === true }, now, async (trx) => {
+    if (!passwordless) await userStore.setTemporaryPasswordExpiry(trx, sub, temporaryPasswordExpiry(pool, now));
     return queueInvitations(cognate.outbox, trx, { pool, username: input.Username, password, destinations, messages });
   });
   if (queued) cognate.outbox.kick();

@@ -12,7 +12,7 @@ import type { Ports } from './cognate.js';
 import { matchTotp, newTotpSecret } from './totp.js';
 import type { User } from './users.js';
 import type { UserPool, UserPoolSettings } from './user-pools.js';
-import { checkWebAuthnConfiguration, webAuthnConfigView } from './webauthn/config.js';
+import { checkWebAuthnConfiguration, webAuthnConfigView, webAuthnSettings } from './webauthn/config.js';
 
 export type MfaType = 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP';
 
@@ -130,6 +130,8 @@ export interface UserMfa {
   sms: boolean;
   email: boolean;
   totp: boolean;
+  /** passkey MFA (WebAuthnMfaSettings): the user's passkey sign-ins verify the user and stand for both factors */
+  webAuthn: boolean;
   preferred: MfaType | null;
   totpSecretSealed: string | null;
   totpPendingSealed: string | null;
@@ -144,6 +146,7 @@ export async function readUserMfa(db: Executor, sub: string): Promise<UserMfa> {
     sms: row?.sms_enabled === 1,
     email: row?.email_enabled === 1,
     totp: row?.totp_enabled === 1,
+    webAuthn: row?.webauthn_mfa_enabled === 1,
     preferred: (row?.preferred as MfaType | null | undefined) ?? null,
     totpSecretSealed: row?.totp_secret_sealed ?? null,
     totpPendingSealed: row?.totp_pending_sealed ?? null,
@@ -186,7 +189,12 @@ export interface MfaPreferenceInput {
   WebAuthnMfaSettings?: { Enabled?: boolean };
 }
 
-/** SetUserMFAPreference and AdminSetUserMFAPreference. */
+/**
+ * SetUserMFAPreference and AdminSetUserMFAPreference. `WebAuthnMfaSettings` has no preference: passkey
+ * MFA applies only when a passkey is the first factor (sign-in/challenges/web-authn.ts). Turning it on
+ * needs the pool's WebAuthnConfiguration.FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION and,
+ * so the user can't lock themselves out, another MFA method on once this request is applied.
+ */
 export async function setMfaPreference(cognate: Ports<'clock' | 'store'>, pool: UserPool, user: User, input: MfaPreferenceInput): Promise<void> {
   const given: [MfaType, MfaSettingsType | undefined][] = [
     ['SMS_MFA', input.SMSMfaSettings],
@@ -194,6 +202,13 @@ export async function setMfaPreference(cognate: Ports<'clock' | 'store'>, pool: 
     ['EMAIL_OTP', input.EmailMfaSettings],
   ];
   if (given.filter(([, s]) => s?.PreferredMfa === true).length > 1) throw errors.invalidParameter('Only one MFA method can be set as preferred.');
+  const webAuthnOn = input.WebAuthnMfaSettings?.Enabled;
+  if (webAuthnOn === true) {
+    if (pool.settings.UserPoolTier === 'LITE') throw new CognitoError('FeatureUnavailableInTierException', 'Passkey MFA is not available in the LITE tier; use ESSENTIALS or PLUS.');
+    if (webAuthnSettings(pool).FactorConfiguration !== 'MULTI_FACTOR_WITH_USER_VERIFICATION') {
+      throw errors.invalidParameter('Passkey MFA can be turned on only when the user pool\'s WebAuthnConfiguration.FactorConfiguration is MULTI_FACTOR_WITH_USER_VERIFICATION.');
+    }
+  }
   const offered = poolFactors(pool);
   const now = cognate.clock.now();
   await cognate.store.transaction(async (trx) => {
@@ -215,7 +230,12 @@ export async function setMfaPreference(cognate: Ports<'clock' | 'store'>, pool: 
       if (settings.PreferredMfa === true) preferred = type;
       else if (preferred === type && (settings.PreferredMfa === false || !on)) preferred = null;
     }
-    await mfaStore.setFactors(trx, user.sub, { sms: enabled.SMS_MFA, totp: enabled.SOFTWARE_TOKEN_MFA, email: enabled.EMAIL_OTP, preferred }, now);
+    const webAuthn = webAuthnOn ?? mfa.webAuthn;
+    if (webAuthnOn === true) {
+      const others = enabledTypes({ ...mfa, sms: enabled.SMS_MFA, totp: enabled.SOFTWARE_TOKEN_MFA, email: enabled.EMAIL_OTP, mfaOptions: enabled.SMS_MFA ? mfa.mfaOptions : [] });
+      if (others.length === 0) throw errors.invalidParameter('Passkey MFA needs another MFA method (SMS, email or TOTP) turned on for the user, so they can still sign in without their passkey.');
+    }
+    await mfaStore.setFactors(trx, user.sub, { sms: enabled.SMS_MFA, totp: enabled.SOFTWARE_TOKEN_MFA, email: enabled.EMAIL_OTP, webAuthn, preferred }, now);
   });
 }
 

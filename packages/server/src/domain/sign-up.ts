@@ -10,7 +10,7 @@ import { codeError } from './codes.js';
 import { type CodeDeliveryDetails, type Destination, type Templates, codeDestination, confirmsWithLink, deliverCode, linkMessages } from './messages.js';
 import { poolDomainUrl } from './user-pool-domains.js';
 import { signUpSession } from './sign-up-session.js';
-import { allowedFirstFactors } from './user-auth-factors.js';
+import { allowsPasswordlessUsers } from './user-auth-factors.js';
 import { kickAfterDecoy, sendDecoyCode, simulatedDelivery, tryDecoyCode } from './decoy-codes.js';
 import type { Executor } from '../store/db.js';
 import { newSub } from './ids.js';
@@ -92,7 +92,7 @@ export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'con
   if (pool.settings.AdminCreateUserConfig.AllowAdminCreateUserOnly) throw errors.notAuthorized('SignUp is not permitted for this user pool');
   // Without a password only where the pool signs in without one (a one-time code or a passkey as first factor).
   const passwordless = input.Password === undefined || input.Password === '';
-  if (passwordless && ![...allowedFirstFactors(pool)].some((f) => f !== 'PASSWORD')) throw errors.invalidParameter('Password is required to sign up.');
+  if (passwordless && !allowsPasswordlessUsers(pool)) throw errors.invalidParameter('Password is required to sign up.');
   if (!passwordless) checkPasswordPolicy(input.Password!, pool.settings.Policies.PasswordPolicy);
   const given = input.UserAttributes ?? [];
   assertWritable(client, given);

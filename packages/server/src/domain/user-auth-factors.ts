@@ -6,6 +6,7 @@
  * `tierGating`). GetUserAuthFactors, AdminGetUserAuthFactors and the USER_AUTH flow
  * (sign-in/flows/user-auth.ts) all ask here, so they can't disagree.
  */
+import { createHmac } from 'node:crypto';
 import { CognitoError } from '../errors.js';
 import type { Ports } from './cognate.js';
 import { enabledTypes, readUserMfa } from './mfa.js';
@@ -24,6 +25,15 @@ export const isFirstChallenge = (v: unknown): v is FirstChallenge => typeof v ==
 /** The pool's AllowedFirstAuthFactors (PASSWORD when unset, as CreateUserPool stores it). */
 export function allowedFirstFactors(pool: UserPool): Set<string> {
   return new Set(pool.settings.Policies.SignInPolicy?.AllowedFirstAuthFactors ?? ['PASSWORD']);
+}
+
+/**
+ * Whether users may exist without a password: the pool signs people in with email or SMS one-time
+ * codes (SignUp's and AdminCreateUser's passwordless users; a passkey needs a sign-in to register).
+ */
+export function allowsPasswordlessUsers(pool: UserPool): boolean {
+  const allowed = allowedFirstFactors(pool);
+  return allowed.has('EMAIL_OTP') || allowed.has('SMS_OTP');
 }
 
 /** Whether the user has a passkey (domain/webauthn/credentials.ts): WEB_AUTHN is offered only then. */
@@ -48,11 +58,17 @@ export function challengesOf(factors: readonly string[]): FirstChallenge[] {
 }
 
 /**
- * What a name that matches no one is offered where PreventUserExistenceErrors hides it: what the
- * pool allows, less WEB_AUTHN (which most real users, without a passkey, aren't offered).
+ * What a name that matches no one is offered where PreventUserExistenceErrors hides it: a list a
+ * real user of this pool could have — the pool's password and email factors, and SMS_OTP and
+ * WEB_AUTHN (which fewer real users can use) for some names — chosen by HMAC (server-held key) over
+ * the pool and name, so a name gets the same list every time and no list tells a real user from no
+ * one. Choosing WEB_AUTHN then gets a decoy passkey challenge (challenges/web-authn.ts).
  */
-export function simulatedChallenges(pool: UserPool): FirstChallenge[] {
-  return challengesOf([...allowedFirstFactors(pool)].filter((f) => f !== 'WEB_AUTHN'));
+export function simulatedChallenges(key: Buffer, pool: UserPool, name: string): FirstChallenge[] {
+  const digest = createHmac('sha256', key).update(`simulated-factors\0${pool.id}\0${name}`).digest();
+  const likely: Record<string, boolean> = { PASSWORD: true, EMAIL_OTP: true, SMS_OTP: digest[0]! % 2 === 0, WEB_AUTHN: digest[1]! % 3 === 0 };
+  const factors = [...allowedFirstFactors(pool)].filter((f) => likely[f]);
+  return challengesOf(factors.length > 0 ? factors : [...allowedFirstFactors(pool)].slice(0, 1));
 }
 
 /** GetUserAuthFactors / AdminGetUserAuthFactors. */

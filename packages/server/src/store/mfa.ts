@@ -19,16 +19,16 @@ export async function find(db: Executor, sub: string): Promise<UserMfaRow | unde
 export async function ensure(db: Executor, user: { sub: string; poolId: string }, now: number): Promise<void> {
   await db
     .insertInto('user_mfa')
-    .values({ user_id: user.sub, pool_id: user.poolId, sms_enabled: 0, email_enabled: 0, totp_enabled: 0, preferred: null, totp_secret_sealed: null, totp_pending_sealed: null, totp_last_step: null, mfa_options: null, mfa_passed_session: null, failed_attempts: 0, last_failed_at: null, updated_at: now })
+    .values({ user_id: user.sub, pool_id: user.poolId, sms_enabled: 0, email_enabled: 0, totp_enabled: 0, webauthn_mfa_enabled: 0, preferred: null, totp_secret_sealed: null, totp_pending_sealed: null, totp_last_step: null, mfa_options: null, mfa_passed_session: null, failed_attempts: 0, last_failed_at: null, updated_at: now })
     .onConflict((oc) => oc.column('user_id').doNothing())
     .execute();
 }
 
 /** SetUserMFAPreference's write; turning SMS off also ends the legacy MFAOptions that turned it on. */
-export async function setFactors(db: Executor, sub: string, p: { sms: boolean; totp: boolean; email: boolean; preferred: string | null }, now: number): Promise<void> {
+export async function setFactors(db: Executor, sub: string, p: { sms: boolean; totp: boolean; email: boolean; webAuthn: boolean; preferred: string | null }, now: number): Promise<void> {
   await db
     .updateTable('user_mfa')
-    .set({ sms_enabled: p.sms ? 1 : 0, totp_enabled: p.totp ? 1 : 0, email_enabled: p.email ? 1 : 0, preferred: p.preferred, ...(p.sms ? {} : { mfa_options: null }), updated_at: now })
+    .set({ sms_enabled: p.sms ? 1 : 0, totp_enabled: p.totp ? 1 : 0, email_enabled: p.email ? 1 : 0, webauthn_mfa_enabled: p.webAuthn ? 1 : 0, preferred: p.preferred, ...(p.sms ? {} : { mfa_options: null }), updated_at: now })
     .where('user_id', '=', sub)
     .execute();
 }

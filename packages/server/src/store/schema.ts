@@ -280,6 +280,8 @@ export interface UserMfaTable {
   sms_enabled: number;
   email_enabled: number;
   totp_enabled: number;
+  /** SetUserMFAPreference's WebAuthnMfaSettings.Enabled (1/0). */
+  webauthn_mfa_enabled: number;
   /** 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP', or null for no preference. */
   preferred: string | null;
   /** The verified TOTP secret (base32), sealed. */
@@ -562,6 +564,39 @@ export interface FederationRequestsTable {
   expires_at: number;
 }
 
+/** The pool's SAML keys (domain/federation/saml-keys.ts): signing per pool, encryption per provider. */
+export interface SamlKeysTable {
+  pool_id: string;
+  /** `signing` or `encryption` */
+  purpose: string;
+  /** '' for the pool's signing key */
+  provider_name: string;
+  /** PKCS#8 PEM, sealed under the master key */
+  private_key_sealed: string;
+  /** the self-signed X.509 certificate, base64 DER */
+  certificate: string;
+  created_at: number;
+}
+
+/** SAML assertion IDs already used (domain/federation/saml-response.ts): SHA-256 of issuer and ID. */
+export interface SamlSpentAssertionsTable {
+  pool_id: string;
+  id_hash: string;
+  expires_at: number;
+}
+
+/** A SAML sign-in's hosted session, for single logout (IDPSignout). */
+export interface SamlSessionsTable {
+  /** the hosted session's id (the hash of its cookie) */
+  session_id: string;
+  pool_id: string;
+  provider_name: string;
+  name_id: string;
+  name_id_format: string | null;
+  session_index: string | null;
+  expires_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -601,5 +636,8 @@ export interface Database {
   identity_provider_identifiers: IdentityProviderIdentifiersTable;
   provider_links: ProviderLinksTable;
   federation_requests: FederationRequestsTable;
+  saml_keys: SamlKeysTable;
+  saml_spent_assertions: SamlSpentAssertionsTable;
+  saml_sessions: SamlSessionsTable;
   kysely_placeholder?: { id: Generated<number> };
 }

@@ -379,6 +379,12 @@ for (const kind of databaseKinds) {
             await db.insertInto('provider_links').values({ pool_id: pool.id, provider_name: 'Corp', attribute_name: 'Cognito_Subject', attribute_value: `corp-${name}`, user_id: user.sub, created_at: at }).execute();
           }
           await db.insertInto('federation_requests').values({ id_hash: unique('federation'), pool_id: pool.id, client_id: client.id, provider_name: 'Corp', return_query: 'client_id=x', nonce: 'n', code_verifier: 'v', created_at: at, expires_at: at + 600_000 }).execute();
+          // SAML (fed-saml): the pool's signing key, a provider's encryption key, a spent assertion ID, a SAML session's facts.
+          for (const [purpose, providerName] of [['signing', ''], ['encryption', 'Corp']] as const) {
+            await db.insertInto('saml_keys').values({ pool_id: pool.id, purpose, provider_name: providerName, private_key_sealed: 'sealed', certificate: 'MIIB', created_at: at }).execute();
+          }
+          await db.insertInto('saml_spent_assertions').values({ pool_id: pool.id, id_hash: unique('assertion'), expires_at: at + 300_000 }).execute();
+          await db.insertInto('saml_sessions').values({ session_id: unique('saml-session'), pool_id: pool.id, provider_name: 'Corp', name_id: 'ann@corp.example', name_id_format: null, session_index: '_s1', expires_at: at + 3_600_000 }).execute();
         }
         await db.insertInto('recovery_requests').values({ key: unique('decoy'), pool_id: pool.id, kind: 'code', purpose: 'forgot_password', value: 'x', created_at: clock.now() }).execute();
         await createUserPoolDomain(cognate, { UserPoolId: pool.id, Domain: unique('domain') });

@@ -184,7 +184,7 @@ for (const kind of databaseKinds) {
         const { ua, ub } = await twins(env());
         assert.equal(await mfaStore.find(db, ua.sub), undefined);
         await mfaStore.ensure(db, ua, clock.now());
-        await mfaStore.setFactors(db, ua.sub, { sms: true, totp: false, email: true, preferred: 'EMAIL_OTP' }, clock.now());
+        await mfaStore.setFactors(db, ua.sub, { sms: true, totp: false, email: true, webAuthn: false, preferred: 'EMAIL_OTP' }, clock.now());
         await mfaStore.ensure(db, ua, clock.now() + SECOND);
         const row = await mfaStore.find(db, ua.sub);
         assert.deepEqual([row?.sms_enabled, row?.totp_enabled, row?.email_enabled, row?.preferred, row?.pool_id], [1, 0, 1, 'EMAIL_OTP', ua.poolId], 'ensure keeps an existing row');
@@ -200,12 +200,12 @@ for (const kind of databaseKinds) {
         await mfaStore.setOptions(db, ub.sub, options, clock.now());
         let row = await mfaStore.find(db, ua.sub);
         assert.deepEqual([row?.sms_enabled, row?.mfa_options], [1, options]);
-        await mfaStore.setFactors(db, ua.sub, { sms: true, totp: false, email: false, preferred: 'SMS_MFA' }, clock.now());
+        await mfaStore.setFactors(db, ua.sub, { sms: true, totp: false, email: false, webAuthn: false, preferred: 'SMS_MFA' }, clock.now());
         assert.equal((await mfaStore.find(db, ua.sub))?.mfa_options, options, 'SMS still on keeps them');
         await mfaStore.setOptions(db, ua.sub, null, clock.now());
         row = await mfaStore.find(db, ua.sub);
         assert.deepEqual([row?.sms_enabled, row?.mfa_options, row?.preferred], [0, null, null]);
-        await mfaStore.setFactors(db, ub.sub, { sms: false, totp: false, email: false, preferred: null }, clock.now());
+        await mfaStore.setFactors(db, ub.sub, { sms: false, totp: false, email: false, webAuthn: false, preferred: null }, clock.now());
         row = await mfaStore.find(db, ub.sub);
         assert.deepEqual([row?.sms_enabled, row?.mfa_options], [0, null], 'SMS off ends them');
       });

@@ -15,7 +15,10 @@ import { createPrivateKey } from 'node:crypto';
 import { errors } from '../../errors.js';
 import type { Ports } from '../cognate.js';
 import type { UserPool } from '../user-pools.js';
-import type { IdentityProvider, ProviderType } from './providers.js';
+import { findIdentityProvider, type IdentityProvider, type ProviderType } from './providers.js';
+import { withDiscoveredEndpoints } from './oidc.js';
+import { providerEncryptionKey } from './saml-keys.js';
+import { fetchMetadata, parseIdpMetadata, rememberMetadata } from './saml-metadata.js';
 
 export type SocialType = Extract<ProviderType, 'Google' | 'Facebook' | 'LoginWithAmazon' | 'SignInWithApple'>;
 
@@ -85,14 +88,15 @@ const OIDC_DESCRIBED = ['attributes_url_add_attributes', 'token_request_method']
  * authorize_scopes (with `openid`); authorize_url, token_url, attributes_url and jwks_uri where
  * the issuer's discovery document doesn't give them.
  */
-export async function validateOidcDetails(_cognate: DetailsPorts, input: DetailsInput): Promise<Record<string, string>> {
+export async function validateOidcDetails(cognate: DetailsPorts, input: DetailsInput): Promise<Record<string, string>> {
   const d = input.details;
   checkKeys('OIDC', d, new Set([...OIDC_INPUT, ...OIDC_DESCRIBED]));
   checkRequired(d, ['client_id', 'client_secret', 'attributes_request_method', 'oidc_issuer', 'authorize_scopes'], 'client_id, client_secret, attributes_request_method, oidc_issuer and authorize_scopes are all required idp details');
   if (d.attributes_request_method !== 'GET' && d.attributes_request_method !== 'POST') throw errors.invalidParameter('attributes_request_method must be GET or POST.');
   for (const key of ['oidc_issuer', 'authorize_url', 'token_url', 'attributes_url', 'jwks_uri']) checkUrl(d, key);
   if (!checkScopes(d, / +/).includes('openid')) throw errors.invalidParameter('authorize_scopes must include openid for an OIDC provider.');
-  return { ...pick(d, OIDC_INPUT), attributes_url_add_attributes: 'false' };
+  // The endpoints the issuer's discovery document gives are filled in, as Cognito describes them (oidc.ts).
+  return { ...(await withDiscoveredEndpoints(cognate.clock.now(), pick(d, OIDC_INPUT))), attributes_url_add_attributes: 'false' };
 }
 
 const SOCIAL_INPUT: Record<SocialType, readonly string[]> = {
@@ -133,9 +137,15 @@ const SAML_DESCRIBED = ['ActiveEncryptionCertificate', 'SLORedirectBindingURI', 
 
 /**
  * SAML: MetadataURL or MetadataFile (one of them), and the optional IDPSignout, IDPInit,
- * EncryptedResponses (true/false) and RequestSigningAlgorithm (rsa-sha256 only).
+ * EncryptedResponses (true/false) and RequestSigningAlgorithm (rsa-sha256 only). The metadata is
+ * fetched (MetadataURL) and read (saml-metadata.ts): it must describe one IdP with a current
+ * signing certificate and a SingleSignOnService by the HTTP-Redirect binding, and a
+ * SingleLogoutService by that binding when IDPSignout is on. What Describe then shows besides the
+ * input, as Cognito's does: SSORedirectBindingURI, SLORedirectBindingURI (and the POST binding
+ * URIs), and ActiveEncryptionCertificate, the provider's own encryption certificate, when
+ * EncryptedResponses is on (saml-keys.ts: made once per provider, kept across updates).
  */
-export async function validateSamlDetails(_cognate: DetailsPorts, input: DetailsInput): Promise<Record<string, string>> {
+export async function validateSamlDetails(cognate: DetailsPorts, input: DetailsInput): Promise<Record<string, string>> {
   const d = input.details;
   checkKeys('SAML', d, new Set([...SAML_INPUT, ...SAML_DESCRIBED]));
   const hasUrl = d.MetadataURL !== undefined && d.MetadataURL !== '';
@@ -144,7 +154,25 @@ export async function validateSamlDetails(_cognate: DetailsPorts, input: Details
   checkUrl(d, 'MetadataURL');
   for (const key of ['IDPSignout', 'IDPInit', 'EncryptedResponses']) checkBoolean(d, key);
   if (d.RequestSigningAlgorithm !== undefined && d.RequestSigningAlgorithm !== 'rsa-sha256') throw errors.invalidParameter('RequestSigningAlgorithm must be rsa-sha256.');
-  return pick(d, SAML_INPUT);
+  const now = cognate.clock.now();
+  const document = hasFile ? d.MetadataFile! : await fetchMetadata(d.MetadataURL!);
+  const metadata = parseIdpMetadata(document, now);
+  if (!hasFile) rememberMetadata(d.MetadataURL!, document, now);
+  if (d.IDPSignout === 'true' && !metadata.sloRedirect) throw errors.invalidParameter('IDPSignout needs a SingleLogoutService with the HTTP-Redirect binding in the SAML metadata.');
+  const stored = pick(d, SAML_INPUT);
+  const described: Record<string, string | undefined> = {
+    SSORedirectBindingURI: metadata.ssoRedirect,
+    SSOPostBindingURI: metadata.ssoPost,
+    SLORedirectBindingURI: metadata.sloRedirect,
+    SLOPostBindingURI: metadata.sloPost,
+  };
+  for (const [k, v] of Object.entries(described)) if (v !== undefined) stored[k] = v;
+  if (d.EncryptedResponses === 'true') {
+    // A new provider gets a key of its own; an update (or a create that will fail as a duplicate) keeps the one there is.
+    const anew = !input.previous && !(await findIdentityProvider(cognate, input.pool, input.name));
+    stored.ActiveEncryptionCertificate = (await providerEncryptionKey(cognate, input.pool, input.name, anew ? 'anew' : true))!.certificate;
+  }
+  return stored;
 }
 
 /** The validator for a provider's type. */

@@ -240,6 +240,32 @@ for (const kind of databaseKinds) {
       assert.ok((await answer('signer', next.session, authenticator.get(next.options))).AuthenticationResult?.IdToken);
     });
 
+    it('P01: where existence is hidden, a name that matches no one gets a stable, plausible choice, sometimes with WEB_AUTHN, whose decoy challenge looks real and refuses every answer', async () => {
+      const { accessToken } = await newUser('ghost-pk');
+      const key = await register(accessToken);
+      const select = async (name: string) => (await server.anonymous.send(new InitiateAuthCommand({ ClientId: pool.clientId, AuthFlow: 'USER_AUTH', AuthParameters: { USERNAME: name } }))).AvailableChallenges;
+      const lists = new Map<string, string[]>();
+      for (let i = 0; i < 24; i++) lists.set(`ghost-${i}`, (await select(`ghost-${i}`))!);
+      for (const [name, list] of [...lists].slice(0, 4)) assert.deepEqual(await select(name), list, 'the same list every time');
+      assert.deepEqual((await select('ghost-pk'))!, ['PASSWORD', 'PASSWORD_SRP', 'WEB_AUTHN']);
+      const ghost = [...lists].find(([, l]) => l.includes('WEB_AUTHN'))?.[0];
+      assert.ok(ghost, 'some unknown names are offered WEB_AUTHN, as users with a passkey are');
+      assert.ok([...lists.values()].some((l) => !l.includes('WEB_AUTHN')), 'and some are not');
+
+      const real = await challenge('ghost-pk');
+      const decoy = await challenge(ghost);
+      assert.deepEqual(Object.keys(decoy.options).sort(), Object.keys(real.options).sort());
+      assert.equal(decoy.options.rpId, real.options.rpId);
+      assert.equal(decoy.options.userVerification, real.options.userVerification);
+      assert.equal(decoy.options.allowCredentials[0]!.id.length, 43);
+      assert.deepEqual((await challenge(ghost)).options.allowCredentials, decoy.options.allowCredentials, 'the same decoy credentials every time');
+      assert.ok(Math.abs(decoy.session.length - real.session.length) <= 8, 'Sessions of like length');
+      const refusedDecoy = await failure(() => answer(ghost, decoy.session, key.get(decoy.options)));
+      const refusedReal = await failure(() => answer('ghost-pk', real.session, new SoftAuthenticator().get(real.options)));
+      assert.deepEqual(refusedDecoy, refusedReal);
+      assert.deepEqual(refusedDecoy, { name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+    });
+
     it('WEB_AUTHN attacks: another user\'s credential, a replayed assertion, a wrong origin or RP ID, a decreasing sign counter', async () => {
       const alice = await newUser('alice-pk');
       const bob = await newUser('bob-pk');
@@ -335,19 +361,41 @@ for (const kind of databaseKinds) {
       await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: pool.poolId, MfaConfiguration: 'OFF' }));
     });
 
-    it('required MFA: a passkey counts only with MULTI_FACTOR_WITH_USER_VERIFICATION and user verification', async () => {
+    it('passkey MFA (WebAuthnMfaSettings): needs MULTI_FACTOR_WITH_USER_VERIFICATION and another MFA method; then the user\'s passkey must verify them and stands for both factors where MFA is required', async () => {
       const strict = await newPool(server, { Policies: PASSKEYS }, { ...USER_AUTH_CLIENT, ExplicitAuthFlows: [...USER_AUTH_CLIENT.ExplicitAuthFlows] });
       await server.admin.send(new CreateUserPoolDomainCommand({ UserPoolId: strict.poolId, Domain: `mfa-${kind}` }));
       const u = await newUser('mfa-pk', strict);
       const key = await register(u.accessToken);
-      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: strict.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
-      assert.equal((await failure(() => challenge('mfa-pk', strict))).name, 'NotAuthorizedException', 'SINGLE_FACTOR: no passkey sign-in while MFA is required');
-      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: strict.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true }, WebAuthnConfiguration: { FactorConfiguration: 'MULTI_FACTOR_WITH_USER_VERIFICATION' } }));
+      const setPasskeyMfa = (Enabled: boolean) => server.anonymous.send(new SetUserMFAPreferenceCommand({ AccessToken: u.accessToken, WebAuthnMfaSettings: { Enabled } }));
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: strict.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+      assert.equal((await failure(() => setPasskeyMfa(true))).name, 'InvalidParameterException', 'SINGLE_FACTOR: no passkey MFA');
+
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: strict.poolId, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true }, WebAuthnConfiguration: { FactorConfiguration: 'MULTI_FACTOR_WITH_USER_VERIFICATION' } }));
+      const refused = await failure(() => setPasskeyMfa(true));
+      assert.equal(refused.name, 'InvalidParameterException', 'no other MFA method: refused, so the user keeps a way in');
+      assert.match(refused.message, /another MFA method/);
+      // Without passkey MFA, an optional-MFA pool takes a passkey without user verification.
       let c = await challenge('mfa-pk', strict);
-      assert.equal(c.options.userVerification, 'required');
-      assert.equal((await failure(() => answer('mfa-pk', c.session, key.get(c.options, { uv: false }), strict))).name, 'NotAuthorizedException');
+      assert.equal(c.options.userVerification, 'preferred');
+      assert.ok((await answer('mfa-pk', c.session, key.get(c.options, { uv: false }), strict)).AuthenticationResult?.IdToken);
+
+      const { SecretCode } = await server.anonymous.send(new AssociateSoftwareTokenCommand({ AccessToken: u.accessToken }));
+      await server.anonymous.send(new VerifySoftwareTokenCommand({ AccessToken: u.accessToken, UserCode: totp(SecretCode!, server.clock.now()) }));
+      await server.anonymous.send(new SetUserMFAPreferenceCommand({ AccessToken: u.accessToken, SoftwareTokenMfaSettings: { Enabled: true }, WebAuthnMfaSettings: { Enabled: true } }));
       c = await challenge('mfa-pk', strict);
-      assert.ok((await answer('mfa-pk', c.session, key.get(c.options), strict)).AuthenticationResult?.IdToken);
+      assert.equal(c.options.userVerification, 'required', 'passkey MFA on: the user must verify themselves');
+      assert.equal((await failure(() => answer('mfa-pk', c.session, key.get(c.options, { uv: false }), strict))).name, 'NotAuthorizedException');
+
+      // Required MFA: the passkey (with user verification) stands for both factors for this user only.
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: strict.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true }, WebAuthnConfiguration: { FactorConfiguration: 'MULTI_FACTOR_WITH_USER_VERIFICATION' } }));
+      c = await challenge('mfa-pk', strict);
+      const signedIn = await answer('mfa-pk', c.session, key.get(c.options), strict);
+      assert.ok(signedIn.AuthenticationResult?.IdToken, 'tokens, no MFA challenge after the passkey');
+      await setPasskeyMfa(false);
+      assert.equal((await failure(() => challenge('mfa-pk', strict))).name, 'NotAuthorizedException', 'passkey MFA off: no passkey sign-in while MFA is required');
+      await setPasskeyMfa(true);
+      await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: strict.poolId, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true }, WebAuthnConfiguration: { FactorConfiguration: 'SINGLE_FACTOR' } }));
+      assert.equal((await failure(() => challenge('mfa-pk', strict))).name, 'NotAuthorizedException', 'SINGLE_FACTOR: no passkey sign-in while MFA is required');
     });
 
     it('a disabled user\'s passkey signs no one in', async () => {

@@ -9,6 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AdminCreateUserCommand,
   AdminGetUserAuthFactorsCommand,
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
@@ -72,6 +73,29 @@ for (const kind of databaseKinds) {
       // The same user with a password gets the MFA challenge: MFA follows a password first factor only.
       const withPassword = await initiate(pool, { USERNAME: 'ella', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD });
       assert.equal(withPassword.ChallengeName, 'SMS_MFA');
+    });
+
+    it('AdminCreateUser without TemporaryPassword where one-time codes sign in: a CONFIRMED user with no password, invited without one, who signs in with an email code', async () => {
+      const pool = await passwordlessPool(server, ['PASSWORD', 'EMAIL_OTP']);
+      const created = await server.admin.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: 'invitee', UserAttributes: [{ Name: 'email', Value: 'invitee@example.com' }, { Name: 'email_verified', Value: 'true' }], DesiredDeliveryMediums: ['EMAIL'] }));
+      assert.equal(created.User?.UserStatus, 'CONFIRMED');
+      const invitation = await smtp.waitFor((m) => m.to.includes('invitee@example.com'));
+      assert.doesNotMatch(invitation.text, /\{####\}/, 'no placeholder left in the invitation');
+      const factors = await server.admin.send(new AdminGetUserAuthFactorsCommand({ UserPoolId: pool.poolId, Username: 'invitee' }));
+      assert.deepEqual(factors.ConfiguredUserAuthFactors, ['EMAIL_OTP']);
+      const noPassword = await initiate(pool, { USERNAME: 'invitee', PREFERRED_CHALLENGE: 'PASSWORD', PASSWORD });
+      assert.equal(noPassword.ChallengeName, 'SELECT_CHALLENGE', 'no password to prove: the choice of what the user has');
+      assert.deepEqual(noPassword.AvailableChallenges, ['EMAIL_OTP']);
+      const start = await initiate(pool, { USERNAME: 'invitee', PREFERRED_CHALLENGE: 'EMAIL_OTP' });
+      const otp = await smtp.waitFor((m) => m.to.includes('invitee@example.com') && m.raw !== invitation.raw);
+      const done = await answer(pool, 'EMAIL_OTP', start.Session, { USERNAME: 'invitee', EMAIL_OTP_CODE: /\b(\d{6})\b/.exec(otp.text)![1]! });
+      assert.ok(done.AuthenticationResult?.AccessToken);
+      // A password pool still gets a FORCE_CHANGE_PASSWORD user with a generated temporary password; so does a given one here.
+      const given = await server.admin.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: 'temp', TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' }));
+      assert.equal(given.User?.UserStatus, 'FORCE_CHANGE_PASSWORD');
+      const passwords = await passwordlessPool(server, ['PASSWORD', 'WEB_AUTHN']);
+      const plain = await server.admin.send(new AdminCreateUserCommand({ UserPoolId: passwords.poolId, Username: 'plain', MessageAction: 'SUPPRESS' }));
+      assert.equal(plain.User?.UserStatus, 'FORCE_CHANGE_PASSWORD');
     });
 
     it('SMS_OTP as preferred challenge: the code the SMS webhook delivered signs in', async () => {

@@ -23,7 +23,7 @@ import type { UserPool } from '../../user-pools.js';
 import { required } from '../../parameters.js';
 import { preAuthentication } from '../account.js';
 import { otpChallenge } from '../otp.js';
-import { webAuthnChallenge } from '../challenges/web-authn.js';
+import { decoyWebAuthnChallenge, webAuthnChallenge } from '../challenges/web-authn.js';
 import { deviceKeyOf, invalidSession, respond, SESSION_SEAL_GRACE_MS, sessionMs, type AuthResponse, type Metadata, type Outcome, type Params } from '../types.js';
 import { passwordSignIn } from './password.js';
 import { startSrp } from './srp.js';
@@ -65,7 +65,7 @@ export async function userAuth(cognate: UserAuthPorts, pool: UserPool, client: A
   // A password for a name no one has goes to the password flows, whose rules answer it (the UserMigration function may know them).
   const passwordFor = !user && (preferred === 'PASSWORD' || preferred === 'PASSWORD_SRP') && allowedFirstFactors(pool).has('PASSWORD');
   if (!user && !passwordFor && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound();
-  const available = user ? challengesOf(await configuredFactors(cognate, pool, user)) : simulatedChallenges(pool);
+  const available = user ? challengesOf(await configuredFactors(cognate, pool, user)) : simulatedChallenges(cognate.secrets.fakeSaltKey, pool, name);
   if (preferred && (passwordFor || available.includes(preferred))) return startChallenge(cognate, pool, client, user, name, preferred, params, clientMetadata, { ...(deviceKey ? { deviceKey } : {}) });
   return respond(selectChallenge(cognate, pool, client, user, name, available, deviceKey));
 }
@@ -112,11 +112,10 @@ export async function startChallenge(
       await preAuthentication(cognate, pool, client, user, name, clientMetadata);
       return respond(await otpChallenge(cognate, pool, client, user, name, challenge, { clientMetadata, ...opts }));
     case 'WEB_AUTHN':
-      // Offered only to users with a passkey (user-auth-factors.ts hasPasskeys), so never to a name that matches no one.
-      if (!user) throw errors.notAuthorized('Incorrect username or password.');
-      if (client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+      // Offered to users with a passkey (user-auth-factors.ts hasPasskeys) and, where existence is hidden, to some names that match no one: a decoy.
+      if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
       await preAuthentication(cognate, pool, client, user, name, clientMetadata);
-      return respond(await webAuthnChallenge(cognate, pool, client, user));
+      return respond(user ? await webAuthnChallenge(cognate, pool, client, user, name) : await decoyWebAuthnChallenge(cognate, pool, client, name));
   }
 }
 
