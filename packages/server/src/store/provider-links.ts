@@ -62,6 +62,18 @@ export async function remove(db: Executor, poolId: string, providerName: string,
   return Number(r.numDeletedRows) > 0;
 }
 
+/** Records the issuer a signed-in identity came with (SAML: the IdP's entity ID). */
+export async function setIssuer(db: Executor, poolId: string, providerName: string, attributeValue: string, issuer: string | null): Promise<void> {
+  await db
+    .updateTable('provider_links')
+    .set({ issuer })
+    .where('pool_id', '=', poolId)
+    .where('provider_name', '=', providerName)
+    .where('attribute_name', '=', 'Cognito_Subject')
+    .where('attribute_value', '=', attributeValue)
+    .execute();
+}
+
 /** Deletes a user's links to one provider; returns how many went. */
 export async function removeForUser(db: Executor, userId: string, providerName: string): Promise<number> {
   const r = await db.deleteFrom('provider_links').where('user_id', '=', userId).where('provider_name', '=', providerName).executeTakeFirst();

@@ -546,6 +546,8 @@ export interface ProviderLinksTable {
   attribute_name: string;
   attribute_value: string;
   user_id: string;
+  /** a SAML identity's issuer (the IdP's entity ID); null for others, and until a linked identity signs in */
+  issuer: string | null;
   created_at: number;
 }
 

@@ -60,6 +60,8 @@ export interface FederatedSignInInput {
   previousSecret?: string | undefined;
   /** the provider's answer by source, for the InboundFederation trigger's event */
   sources?: ProviderSources | undefined;
+  /** a SAML identity's issuer (the IdP's entity ID), which the `identities` attribute and claim name; OIDC and social: none (null, as Cognito's) */
+  issuer?: string | undefined;
 }
 
 /** The group Cognito puts a provider's federated users in. */
@@ -169,7 +171,7 @@ async function createFederatedUser(cognate: Cognate, input: FederatedSignInInput
   // function, the developer guide's way to merge users): then the sign-in is that user's.
   const linked = await findLinkedUser(cognate, pool, provider.name, subject, providerClaims);
   if (linked) {
-    await settleLink(cognate, pool, linked.link, subject);
+    await settleLink(cognate, pool, linked.link, subject, input.issuer ?? null);
     return linked.user;
   }
   const sub = randomUUID();
@@ -177,7 +179,7 @@ async function createFederatedUser(cognate: Cognate, input: FederatedSignInInput
   try {
     await cognate.store.transaction(async (trx) => {
       await cognate.users.insert(trx, pool, { sub, username, status: 'EXTERNAL_PROVIDER', attributes }, now);
-      await linkOwnIdentity(cognate, trx, pool, { providerName: provider.name, subject, sub, now });
+      await linkOwnIdentity(cognate, trx, pool, { providerName: provider.name, subject, sub, issuer: input.issuer ?? null, now });
       await joinProviderGroup(trx, pool, provider, sub, now);
     });
   } catch (e) {
@@ -199,13 +201,13 @@ async function resolveUser(cognate: Cognate, input: FederatedSignInInput, provid
   const { pool, provider, subject } = input;
   const linked = await findLinkedUser(cognate, pool, provider.name, subject, providerClaims);
   if (linked) {
-    await settleLink(cognate, pool, linked.link, subject);
+    await settleLink(cognate, pool, linked.link, subject, input.issuer ?? null);
     return linked.user.status === 'EXTERNAL_PROVIDER' ? refreshAttributes(cognate, pool, linked.user, mapped) : linked.user;
   }
   // A federated user whose identity row went with a deleted provider of the same name.
   const existing = await cognate.users.findByUsername(pool, federatedUsername(provider, subject));
   if (existing && existing.status === 'EXTERNAL_PROVIDER') {
-    await cognate.store.transaction((trx) => linkOwnIdentity(cognate, trx, pool, { providerName: provider.name, subject, sub: existing.sub, now: cognate.clock.now() }));
+    await cognate.store.transaction((trx) => linkOwnIdentity(cognate, trx, pool, { providerName: provider.name, subject, sub: existing.sub, issuer: input.issuer ?? null, now: cognate.clock.now() }));
     return refreshAttributes(cognate, pool, existing, mapped);
   }
   return createFederatedUser(cognate, input, providerClaims, mapped);

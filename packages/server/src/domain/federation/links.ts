@@ -48,7 +48,7 @@ export async function identitiesOf(db: Executor, poolId: string, sub: string): P
     userId: l.attribute_value,
     providerName: l.provider_name,
     providerType: typeOf.get(l.provider_name) ?? 'OIDC',
-    issuer: null,
+    issuer: l.issuer ?? null,
     primary: i === 0,
     dateCreated: Number(l.created_at),
   }));
@@ -84,19 +84,26 @@ export async function findLinkedUser(
   return user ? { user, link } : undefined;
 }
 
-/** Makes an attribute link into a link by subject after its first sign-in (same user, same date). */
-export async function settleLink(cognate: Ports<'store' | 'users'>, pool: UserPool, link: linkStore.ProviderLinkRow, subject: string): Promise<void> {
-  if (link.attribute_name === COGNITO_SUBJECT) return;
+/**
+ * After a sign-in through a link: an attribute link becomes a link by subject (same user, same
+ * date), and the identity's issuer (SAML) is recorded, so the `identities` attribute says it.
+ */
+export async function settleLink(cognate: Ports<'clock' | 'store' | 'users'>, pool: UserPool, link: linkStore.ProviderLinkRow, subject: string, issuer: string | null): Promise<void> {
+  if (link.attribute_name === COGNITO_SUBJECT && (link.issuer ?? null) === issuer) return;
   await cognate.store.transaction(async (trx) => {
-    if (!(await linkStore.remove(trx, pool.id, link.provider_name, link.attribute_name, link.attribute_value))) return;
-    await linkStore.insert(trx, { ...link, attribute_name: COGNITO_SUBJECT, attribute_value: subject });
-    await writeIdentities(cognate, trx, pool.id, link.user_id, Number(link.created_at));
+    if (link.attribute_name === COGNITO_SUBJECT) {
+      await linkStore.setIssuer(trx, pool.id, link.provider_name, subject, issuer);
+    } else {
+      if (!(await linkStore.remove(trx, pool.id, link.provider_name, link.attribute_name, link.attribute_value))) return;
+      await linkStore.insert(trx, { ...link, attribute_name: COGNITO_SUBJECT, attribute_value: subject, issuer });
+    }
+    await writeIdentities(cognate, trx, pool.id, link.user_id, cognate.clock.now());
   });
 }
 
 /** A federated user's own identity, made when the user is created. */
-export async function linkOwnIdentity(cognate: Ports<'users'>, trx: Executor, pool: UserPool, p: { providerName: string; subject: string; sub: string; now: number }): Promise<void> {
-  const outcome = await linkStore.insert(trx, { pool_id: pool.id, provider_name: p.providerName, attribute_name: COGNITO_SUBJECT, attribute_value: p.subject, user_id: p.sub, created_at: p.now });
+export async function linkOwnIdentity(cognate: Ports<'users'>, trx: Executor, pool: UserPool, p: { providerName: string; subject: string; sub: string; issuer: string | null; now: number }): Promise<void> {
+  const outcome = await linkStore.insert(trx, { pool_id: pool.id, provider_name: p.providerName, attribute_name: COGNITO_SUBJECT, attribute_value: p.subject, user_id: p.sub, issuer: p.issuer, created_at: p.now });
   if (outcome === 'taken') throw new CognitoError('AliasExistsException', 'This federated identity is already linked to another user.');
   await writeIdentities(cognate, trx, pool.id, p.sub, p.now);
 }
@@ -165,7 +172,7 @@ export async function adminLinkProviderForUser(cognate: Ports<'clock' | 'pools' 
       throw errors.invalidParameter('Merging is not currently supported, provide a SourceUser that has not been linked yet');
     }
     if ((await linkStore.ofUser(trx, destination.sub)).length >= MAX_LINKS) throw errors.limitExceeded(`A user can be linked to at most ${MAX_LINKS} federated identities.`);
-    if ((await linkStore.insert(trx, { pool_id: pool.id, provider_name: source.providerName, attribute_name: source.attributeName, attribute_value: source.attributeValue, user_id: destination.sub, created_at: now })) === 'taken') {
+    if ((await linkStore.insert(trx, { pool_id: pool.id, provider_name: source.providerName, attribute_name: source.attributeName, attribute_value: source.attributeValue, user_id: destination.sub, issuer: null, created_at: now })) === 'taken') {
       throw new CognitoError('AliasExistsException', 'The SourceUser is already linked to another user.');
     }
     await writeIdentities(cognate, trx, pool.id, destination.sub, now);

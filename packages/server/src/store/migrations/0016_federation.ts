@@ -39,6 +39,8 @@ export default {
       .addColumn('attribute_name', 'varchar(128)', (c) => c.notNull())
       .addColumn('attribute_value', 'varchar(1024)', (c) => c.notNull())
       .addColumn('user_id', 'varchar(36)', (c) => c.notNull().references('users.id').onDelete('cascade'))
+      // a SAML identity's issuer (the IdP's entity ID), as the `identities` attribute names it; null otherwise
+      .addColumn('issuer', 'varchar(1024)')
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addPrimaryKeyConstraint('provider_links_pk', ['pool_id', 'provider_name', 'attribute_name', 'attribute_value'])
       .execute();

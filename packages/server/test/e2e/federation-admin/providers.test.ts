@@ -25,7 +25,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, failure, failureWithStatus, startTestServer, type TestServer } from '../../support/server.js';
-import { keyPair } from '../identity/saml-idp.js';
+import { idpMetadata } from './support.js';
 
 const SECRET = 'provider-app-client-secret-0123456789';
 const oidc = (over: Record<string, string> = {}) => ({
@@ -88,14 +88,7 @@ for (const kind of databaseKinds) {
 
     it('accepts a SAML provider with MetadataFile and its flags; maps no username', async () => {
       const pool = await newPool();
-      // Metadata that can serve sign-in (validateSamlDetails reads it): an IdP with a current signing certificate, SSO and SLO by redirect.
-      const certificate = keyPair().cert.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-      const redirect = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
-      const metadata =
-        `<EntityDescriptor xmlns="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com"><IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">` +
-        `<KeyDescriptor use="signing"><KeyInfo xmlns="http://www.w3.org/2000/09/xmldsig#"><X509Data><X509Certificate>${certificate}</X509Certificate></X509Data></KeyInfo></KeyDescriptor>` +
-        `<SingleLogoutService Binding="${redirect}" Location="https://idp.example.com/slo"/><SingleSignOnService Binding="${redirect}" Location="https://idp.example.com/sso"/></IDPSSODescriptor></EntityDescriptor>`;
-      const details = { MetadataFile: metadata, IDPSignout: 'true', IDPInit: 'false', EncryptedResponses: 'true', RequestSigningAlgorithm: 'rsa-sha256' };
+      const details = { MetadataFile: await idpMetadata(server.clock.now()), IDPSignout: 'true', IDPInit: 'false', EncryptedResponses: 'true', RequestSigningAlgorithm: 'rsa-sha256' };
       const created = (await create({ ProviderName: 'Corp-SAML', ProviderType: 'SAML', ProviderDetails: details, AttributeMapping: { email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' } }, pool)).IdentityProvider!;
       for (const [k, v] of Object.entries(details)) assert.equal(created.ProviderDetails![k], v, k);
       assert.deepEqual(created.AttributeMapping, { email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress' });

@@ -9,7 +9,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  AdminCreateUserCommand,
   AdminDeleteUserCommand,
+  AdminLinkProviderForUserCommand,
+  CreateIdentityProviderCommand,
+  DescribeUserPoolCommand,
   AdminDisableUserCommand,
   AdminSetUserPasswordCommand,
   ForgotPasswordCommand,
@@ -29,7 +33,7 @@ import { databaseKinds } from '../../support/postgres.js';
 import { failure, type TestServer } from '../../support/server.js';
 import type { TriggerHost, TriggerEvent } from '../../support/triggers.js';
 import { identityPoolFor, providerOf } from '../identity/helpers.js';
-import { ALL_TRIGGERS, attribute, federatedPool, startFederationServer } from './support.js';
+import { ALL_TRIGGERS, attribute, federatedPool, idpMetadata, startFederationServer } from './support.js';
 
 for (const kind of databaseKinds) {
   describe(`federated sign-in (${kind})`, () => {
@@ -121,6 +125,8 @@ for (const kind of databaseKinds) {
 
     it('InboundFederation gets the provider attributes and its userAttributesToMap replaces them before the mapping; an empty answer keeps them', async () => {
       const fed = await federatedPool(server, { lambda: ALL_TRIGGERS });
+      const described = (await server.admin.send(new DescribeUserPoolCommand({ UserPoolId: fed.poolId }))).UserPool!.LambdaConfig!;
+      assert.deepEqual(described.InboundFederation, ALL_TRIGGERS.InboundFederation);
       host.handlers.set('wh-inbound', (e) => (e.request.attributes.idToken.email === 'keep@example.com' ? { ...e, response: { userAttributesToMap: {} } } : { ...e, response: { userAttributesToMap: { email: 'rewritten@example.com', given_name: 'Dee' } } }));
       try {
         await fed.signIn('dee', { email: 'dee@example.com', given_name: 'D', extra: ['a', 'b'] });
@@ -142,6 +148,8 @@ for (const kind of databaseKinds) {
 
     it('a failing InboundFederation or PreSignUp refuses the sign-in and writes no user; PreSignUp\'s autoVerifyEmail verifies the mapped email', async () => {
       const fed = await federatedPool(server, { lambda: ALL_TRIGGERS });
+      const described = (await server.admin.send(new DescribeUserPoolCommand({ UserPoolId: fed.poolId }))).UserPool!.LambdaConfig!;
+      assert.deepEqual(described.InboundFederation, ALL_TRIGGERS.InboundFederation);
       host.handlers.set('wh-inbound', () => {
         throw new Error('not from this tenant');
       });
@@ -244,6 +252,34 @@ for (const kind of databaseKinds) {
       const { Credentials } = await server.identity.send(new GetCredentialsForIdentityCommand({ IdentityId, Logins: logins }));
       assert.match(Credentials!.AccessKeyId!, /^ASIA/);
       assert.ok(Credentials!.SessionToken);
+    });
+
+    it('a SAML identity names its issuer (the IdP\'s entity ID) in identities, also once a linked identity signs in; OIDC identities name none', async () => {
+      const fed = await federatedPool(server);
+      await server.admin.send(new CreateIdentityProviderCommand({ UserPoolId: fed.poolId, ProviderName: 'Okta', ProviderType: 'SAML', ProviderDetails: { MetadataFile: await idpMetadata(server.clock.now()) }, AttributeMapping: { email: 'email' } }));
+      const cognate = server.running.cognate;
+      const pool = await cognate.pools.get(fed.poolId);
+      const client = await cognate.clients.get(fed.poolId, fed.clientId);
+      const okta = (await findIdentityProvider(cognate, pool, 'Okta'))!;
+      const issuer = 'http://www.okta.com/exk1example';
+      const { user } = await federatedSignIn(cognate, { pool, client, provider: okta, subject: 'vera@corp.example', claims: { email: 'vera@corp.example' }, issuer });
+      assert.equal(user.username, 'Okta_vera@corp.example');
+      const attr = JSON.parse(attribute((await getUser(fed.poolId, user.username)).UserAttributes, 'identities')!) as Record<string, unknown>[];
+      assert.deepEqual([attr[0]!.providerType, attr[0]!.issuer], ['SAML', issuer]);
+      assert.equal(((await fed.idToken(user)).identities as Record<string, unknown>[])[0]!.issuer, issuer);
+
+      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: fed.poolId, Username: 'walt', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'walt@example.com' }] }));
+      await server.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: fed.poolId, Username: 'walt', Password: 'Corr3ct-Horse!', Permanent: true }));
+      await server.admin.send(new AdminLinkProviderForUserCommand({ UserPoolId: fed.poolId, DestinationUser: { ProviderName: 'Cognito', ProviderAttributeValue: 'walt' }, SourceUser: { ProviderName: 'Okta', ProviderAttributeName: 'email', ProviderAttributeValue: 'walt@corp.example' } }));
+      const before = JSON.parse(attribute((await getUser(fed.poolId, 'walt')).UserAttributes, 'identities')!) as Record<string, unknown>[];
+      assert.deepEqual([before[0]!.userId, before[0]!.issuer], ['walt@corp.example', null]);
+      const linked = await federatedSignIn(cognate, { pool, client, provider: okta, subject: 'walt-nameid', claims: { email: 'walt@corp.example' }, issuer });
+      assert.equal(linked.user.username, 'walt');
+      const after = JSON.parse(attribute((await getUser(fed.poolId, 'walt')).UserAttributes, 'identities')!) as Record<string, unknown>[];
+      assert.deepEqual([after[0]!.userId, after[0]!.providerType, after[0]!.issuer], ['walt-nameid', 'SAML', issuer]);
+
+      const oidcUser = await fed.signIn('xena', { email: 'xena@example.com' });
+      assert.equal(((await fed.idToken(oidcUser)).identities as Record<string, unknown>[])[0]!.issuer, null);
     });
 
     it('mapped values must fit the pool\'s schema: a malformed email refuses the sign-in with InvalidParameterException', async () => {

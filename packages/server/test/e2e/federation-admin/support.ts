@@ -12,6 +12,9 @@ import {
   type CreateUserPoolCommandInput,
   type LambdaConfigType,
 } from '@aws-sdk/client-cognito-identity-provider';
+import { webcrypto } from 'node:crypto';
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
 import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { federatedSignIn, type ProviderClaims } from '../../../src/domain/federation/federated-sign-in.js';
 import { findIdentityProvider } from '../../../src/domain/federation/providers.js';
@@ -98,3 +101,21 @@ export async function federatedPool(
 }
 
 export const attribute = (attributes: { Name?: string; Value?: string }[] | undefined, name: string) => attributes?.find((a) => a.Name === name)?.Value;
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+/** IdP metadata a SAML provider can sign in with: a signing certificate, HTTP-Redirect SSO and SLO. */
+export async function idpMetadata(now: number): Promise<string> {
+  const alg = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as const;
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({ serialNumber: '01', name: 'CN=idp.example.com', notBefore: new Date(now - 86_400_000), notAfter: new Date(now + 365 * 86_400_000), keys, signingAlgorithm: alg });
+  const redirect = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect';
+  return `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" entityID="https://idp.example.com/saml">
+  <md:IDPSSODescriptor protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
+    <md:KeyDescriptor use="signing"><ds:KeyInfo xmlns:ds="http://www.w3.org/2000/09/xmldsig#"><ds:X509Data><ds:X509Certificate>${Buffer.from(cert.rawData).toString('base64')}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
+    <md:SingleLogoutService Binding="${redirect}" Location="https://idp.example.com/slo"/>
+    <md:SingleSignOnService Binding="${redirect}" Location="https://idp.example.com/sso"/>
+  </md:IDPSSODescriptor>
+</md:EntityDescriptor>`;
+}
+
