@@ -57,6 +57,7 @@ export type CognitoErrorName =
   | 'UserLambdaValidationException'
   | 'UserNotConfirmedException'
   | 'UserNotFoundException'
+  | 'UserPoolAddOnNotEnabledException'
   | 'UserPoolTaggingException'
   | 'UsernameExistsException'
   | 'WebAuthnChallengeNotFoundException'

@@ -39,6 +39,10 @@ export interface SignInContext {
   clientMetadata?: Metadata;
   /** what led to the tokens, if they come now (TokenGeneration_<source>) */
   source?: TokenSource;
+  /** threat protection: the proven password is on the breached list (../threat-protection/) */
+  compromisedPassword?: boolean;
+  /** threat protection: the account-takeover action asks for MFA */
+  riskMfa?: 'MFA_IF_CONFIGURED' | 'MFA_REQUIRED';
 }
 
 /**
