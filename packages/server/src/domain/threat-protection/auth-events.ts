@@ -4,7 +4,7 @@
  * AdminListUserAuthEvents and marked with feedback (AdminUpdateAuthEventFeedback, or the user's
  * UpdateAuthEventFeedback with the token of a risk notification).
  */
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { errors } from '../../errors.js';
 import * as store from '../../store/threat-protection.js';
 import type { AuthEventRow } from '../../store/threat-protection.js';
@@ -40,6 +40,25 @@ export interface NewAuthEvent {
   feedbackTokenHash?: string | undefined;
 }
 
+let lastMs = -1;
+let sequence = 0;
+
+/**
+ * A UUID (version 7) whose order is the events' order: the time, then a counter within the
+ * millisecond (so events of one millisecond on one node still list newest first), then randomness.
+ */
+export function newEventId(now: number): string {
+  sequence = now === lastMs ? (sequence + 1) & 0xfff : 0;
+  lastMs = now;
+  const b = randomBytes(16);
+  b.writeUIntBE(Math.max(0, Math.floor(now)) % 2 ** 48, 0, 6);
+  b[6] = 0x70 | (sequence >> 8);
+  b[7] = sequence & 0xff;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
 export const hashFeedbackToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 /**
@@ -47,13 +66,14 @@ export const hashFeedbackToken = (token: string) => createHash('sha256').update(
  * hands it to log delivery.
  */
 export async function recordAuthEvent(cognate: Ports<'clock' | 'log' | 'store'>, event: NewAuthEvent, within?: (trx: Executor, row: AuthEventRow) => Promise<void>): Promise<AuthEventRow> {
+  const now = cognate.clock.now();
   const row: AuthEventRow = {
-    id: randomUUID(),
+    id: newEventId(now),
     pool_id: event.pool.id,
     user_id: event.userId,
     client_id: event.clientId ?? null,
     event_type: event.type,
-    created_at: cognate.clock.now(),
+    created_at: now,
     response: event.response,
     risk_level: event.riskLevel ?? null,
     risk_decision: event.decision,
