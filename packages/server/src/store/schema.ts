@@ -518,23 +518,42 @@ export interface HostedSessionsTable {
 }
 
 /** SetRiskConfiguration (domain/threat-protection/): target 'ALL' for the pool, else the client id; config is JSON. */
-export interface RiskConfigurationsTable { pool_id: string; target: string; client_id: string | null; config: string; updated_at: number }
+export interface RiskConfigurationsTable {
+  pool_id: string;
+  target: string;
+  client_id: string | null;
+  config: string;
+  updated_at: number;
+}
 
-/**
- * One authentication event (AdminListUserAuthEvents): user_id null for a name that matched no user;
- * response Pass | Fail | InProgress; risk_level Low | Medium | High or null; risk_decision NoRisk |
- * AccountTakeover | Block; challenges JSON [{ChallengeName, ChallengeResponse}]; feedback_token_hash
- * the SHA-256 (hex) of the FeedbackToken a risk notification carried.
- */
+/** An auth event (AdminListUserAuthEvents; domain/threat-protection/auth-events.ts): user_id null for an unknown name. */
 export interface AuthEventsTable {
-  id: string; pool_id: string; user_id: string | null; client_id: string | null; event_type: string; created_at: number;
-  response: string; risk_level: string | null; risk_decision: string; compromised: number; challenges: string;
-  ip: string | null; device_name: string | null; device_key: string | null;
-  feedback_token_hash: string | null; feedback_value: string | null; feedback_provider: string | null; feedback_at: number | null;
+  id: string;
+  pool_id: string;
+  user_id: string | null;
+  client_id: string | null;
+  event_type: string;
+  created_at: number;
+  response: string;
+  risk_level: string | null;
+  risk_decision: string;
+  compromised: number;
+  challenges: string;
+  ip: string | null;
+  device_name: string | null;
+  device_key: string | null;
+  feedback_token_hash: string | null;
+  feedback_value: string | null;
+  feedback_provider: string | null;
+  feedback_at: number | null;
 }
 
 /** SetLogDeliveryConfiguration: the pool's LogConfigurations (JSON). */
-export interface LogDeliveryConfigurationsTable { pool_id: string; config: string; updated_at: number }
+export interface LogDeliveryConfigurationsTable {
+  pool_id: string;
+  config: string;
+  updated_at: number;
+}
 
 export interface Database {
   user_pools: UserPoolsTable;
