@@ -24,7 +24,7 @@ import { riskLevel, signalsFor } from './account-takeover.js';
 import { isBreachedPassword } from './compromised-credentials.js';
 import { newFeedbackToken, notifiable, queueRiskNotification } from './notify.js';
 import { endUserContext } from './request-context.js';
-import { checksCompromised, effectiveRiskConfiguration, inRanges, rangeList, securityMode, type CompromisedEvent, type SecurityMode, type TakeoverAction } from './risk-configuration.js';
+import { checksCompromised, effectiveRiskConfiguration, inRanges, rangeList, securityMode, signInMode, type CompromisedEvent, type SecurityMode, type TakeoverAction } from './risk-configuration.js';
 
 const INCORRECT = 'Incorrect username or password.';
 
@@ -115,9 +115,9 @@ export async function assessSignIn(
   pool: UserPool,
   client: AppClient,
   user: User,
-  ctx: { deviceKey?: string | undefined; compromisedPassword?: boolean | undefined },
+  ctx: { deviceKey?: string | undefined; compromisedPassword?: boolean | undefined; customAuth?: boolean | undefined },
 ): Promise<SignInRisk> {
-  const mode = securityMode(pool);
+  const mode = signInMode(pool, ctx.customAuth === true);
   if (mode === 'OFF') return {};
   const now = cognate.clock.now();
   const config = await effectiveRiskConfiguration(cognate, pool, client.id);

@@ -45,6 +45,17 @@ export function securityMode(pool: UserPool): SecurityMode {
   return mode === 'AUDIT' || mode === 'ENFORCED' ? mode : 'OFF';
 }
 
+/**
+ * The mode a sign-in runs under: CUSTOM_AUTH sign-ins under AdvancedSecurityAdditionalFlows'
+ * CustomAuthMode (not set: not assessed), and only while the pool's own mode isn't OFF.
+ */
+export function signInMode(pool: UserPool, customAuth: boolean): SecurityMode {
+  const mode = securityMode(pool);
+  if (!customAuth || mode === 'OFF') return mode;
+  const custom = (pool.settings.UserPoolAddOns as { AdvancedSecurityAdditionalFlows?: { CustomAuthMode?: unknown } } | undefined)?.AdvancedSecurityAdditionalFlows?.CustomAuthMode;
+  return custom === 'AUDIT' || custom === 'ENFORCED' ? custom : 'OFF';
+}
+
 export const addOnNotEnabled = () => new CognitoError('UserPoolAddOnNotEnabledException', 'Advanced security features are not enabled for this user pool.');
 
 /** An IPv4 or IPv6 address or CIDR range, as the range lists take them; undefined when it isn't one. */

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { ipRange, riskLevel, type Signals } from './account-takeover.js';
 import { newEventId } from './auth-events.js';
 import { breachedPasswordCount, isBreachedPassword } from './compromised-credentials.js';
-import { inRanges, parseRange, rangeList } from './risk-configuration.js';
+import { inRanges, parseRange, rangeList, signInMode } from './risk-configuration.js';
+import type { UserPool } from '../user-pools.js';
 
 const quiet: Signals = { firstSignIn: false, newIp: false, newIpRange: false, newDevice: false, recentFailures: 0 };
 
@@ -58,5 +59,16 @@ describe('the shipped breached-password list', () => {
     assert.equal(breachedPasswordCount(config), 10_000);
     for (const p of ['password1', 'qwerty123', 'iloveyou', '12345678']) assert.equal(isBreachedPassword(config, p), true, p);
     assert.equal(isBreachedPassword(config, 'vQ7#not-a-common-one-9'), false);
+  });
+});
+
+describe('the mode a sign-in runs under', () => {
+  const pool = (addOns: unknown) => ({ settings: { UserPoolAddOns: addOns } }) as unknown as UserPool;
+  it('CUSTOM_AUTH follows CustomAuthMode, and nothing while the pool is OFF', () => {
+    assert.equal(signInMode(pool(undefined), false), 'OFF');
+    assert.equal(signInMode(pool({ AdvancedSecurityMode: 'ENFORCED' }), false), 'ENFORCED');
+    assert.equal(signInMode(pool({ AdvancedSecurityMode: 'ENFORCED' }), true), 'OFF');
+    assert.equal(signInMode(pool({ AdvancedSecurityMode: 'ENFORCED', AdvancedSecurityAdditionalFlows: { CustomAuthMode: 'AUDIT' } }), true), 'AUDIT');
+    assert.equal(signInMode(pool({ AdvancedSecurityMode: 'OFF', AdvancedSecurityAdditionalFlows: { CustomAuthMode: 'ENFORCED' } }), true), 'OFF');
   });
 });
