@@ -34,7 +34,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { LEAKED_INTERNALS, failureWithStatus, startTestServer, type TestServer } from '../../support/server.js';
-import { Codes, PASSWORD, confirmedUser, fails, newPool, type Pool } from '../security/helpers.js';
+import { Codes, PASSWORD, WRONG, confirmedUser, fails, newPool, type Pool } from '../security/helpers.js';
+import { srpSignIn } from '../identity/helpers.js';
 
 /** On the shipped list (SecLists' top passwords) and within the lax policy below. */
 const BREACHED = 'password1';
@@ -182,6 +183,28 @@ for (const kind of databaseKinds) {
       assert.ok((await signIn(pool, 'judy', BREACHED)).AuthenticationResult?.AccessToken);
       const [passed] = await events(pool, 'judy');
       assert.deepEqual([passed?.EventType, passed?.EventResponse, passed?.EventRisk?.RiskDecision, passed?.EventRisk?.CompromisedCredentialsDetected], ['SignIn', 'Pass', 'NoRisk', true]);
+    });
+
+    it('SRP (amazon-cognito-identity-js): the password is never seen, so never checked, as in Cognito; a wrong proof is a failed event, and P01: an unknown name gets the same answer and the same row', async () => {
+      const pool = await enforced();
+      await compromised(pool, 'BLOCK', ['SIGN_IN']);
+      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: 'nina', MessageAction: 'SUPPRESS' }));
+      await server.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.poolId, Username: 'nina', Password: BREACHED, Permanent: true }));
+      const session = await srpSignIn(server, pool, 'nina', BREACHED);
+      assert.ok(session.getAccessToken().getJwtToken());
+      const [passed] = await events(pool, 'nina');
+      assert.deepEqual([passed?.EventType, passed?.EventResponse, passed?.EventRisk?.CompromisedCredentialsDetected], ['SignIn', 'Pass', false]);
+
+      const rows = async () => Number((await server.running.cognate.store.db.selectFrom('auth_events').select((eb) => eb.fn.countAll().as('n')).where('pool_id', '=', pool.poolId).executeTakeFirstOrThrow()).n);
+      const before = await rows();
+      const known = await fails(() => srpSignIn(server, pool, 'nina', WRONG));
+      const afterKnown = await rows();
+      const unknown = await fails(() => srpSignIn(server, pool, 'no-such-nina', WRONG));
+      assert.deepEqual(unknown, known);
+      assert.deepEqual(known, { name: 'NotAuthorizedException', message: 'Incorrect username or password.' });
+      assert.equal(afterKnown - before, 1);
+      assert.equal((await rows()) - afterKnown, 1);
+      assert.deepEqual((await events(pool, 'nina'))[0]?.ChallengeResponses, [{ ChallengeName: 'Password', ChallengeResponse: 'Failure' }]);
     });
 
     it('AUDIT: a breached password under BLOCK is accepted at sign-up and sign-in, and recorded', async () => {
