@@ -12,6 +12,7 @@ import { CognitoError, errors } from '../../errors.js';
 import * as store from '../../store/threat-protection.js';
 import type { Ports } from '../cognate.js';
 import type { UserPool } from '../user-pools.js';
+import { assertTier } from '../user-auth-factors.js';
 
 export type SecurityMode = 'OFF' | 'AUDIT' | 'ENFORCED';
 export type CompromisedEvent = 'SIGN_IN' | 'PASSWORD_CHANGE' | 'SIGN_UP';
@@ -54,6 +55,13 @@ export function signInMode(pool: UserPool, customAuth: boolean): SecurityMode {
   if (!customAuth || mode === 'OFF') return mode;
   const custom = (pool.settings.UserPoolAddOns as { AdvancedSecurityAdditionalFlows?: { CustomAuthMode?: unknown } } | undefined)?.AdvancedSecurityAdditionalFlows?.CustomAuthMode;
   return custom === 'AUDIT' || custom === 'ENFORCED' ? custom : 'OFF';
+}
+
+/** Cognito: threat protection (AUDIT or ENFORCED) is a PLUS feature; refused below it when tier gating is on. */
+export function assertThreatProtectionTier(cognate: Ports<'config'>, tier: string, addOns: unknown): void {
+  const mode = (addOns as { AdvancedSecurityMode?: unknown } | undefined)?.AdvancedSecurityMode;
+  if (mode !== 'AUDIT' && mode !== 'ENFORCED') return;
+  assertTier(cognate, { settings: { UserPoolTier: tier } } as UserPool, 'PLUS', `Threat protection (AdvancedSecurityMode ${mode})`);
 }
 
 export const addOnNotEnabled = () => new CognitoError('UserPoolAddOnNotEnabledException', 'Advanced security features are not enabled for this user pool.');

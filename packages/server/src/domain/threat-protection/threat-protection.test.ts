@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { ipRange, riskLevel, type Signals } from './account-takeover.js';
 import { newEventId } from './auth-events.js';
 import { breachedPasswordCount, isBreachedPassword } from './compromised-credentials.js';
-import { inRanges, parseRange, rangeList, signInMode } from './risk-configuration.js';
+import { assertThreatProtectionTier, inRanges, parseRange, rangeList, signInMode } from './risk-configuration.js';
 import type { UserPool } from '../user-pools.js';
 
 const quiet: Signals = { firstSignIn: false, newIp: false, newIpRange: false, newDevice: false, recentFailures: 0 };
@@ -70,5 +70,15 @@ describe('the mode a sign-in runs under', () => {
     assert.equal(signInMode(pool({ AdvancedSecurityMode: 'ENFORCED' }), true), 'OFF');
     assert.equal(signInMode(pool({ AdvancedSecurityMode: 'ENFORCED', AdvancedSecurityAdditionalFlows: { CustomAuthMode: 'AUDIT' } }), true), 'AUDIT');
     assert.equal(signInMode(pool({ AdvancedSecurityMode: 'OFF', AdvancedSecurityAdditionalFlows: { CustomAuthMode: 'ENFORCED' } }), true), 'OFF');
+  });
+});
+
+describe('the tier', () => {
+  it('AUDIT and ENFORCED need PLUS when tier gating is on; nothing is refused with it off', () => {
+    const gated = { config: { tierGating: true } } as never;
+    assert.throws(() => assertThreatProtectionTier(gated, 'ESSENTIALS', { AdvancedSecurityMode: 'AUDIT' }), { name: 'FeatureUnavailableInTierException' });
+    assertThreatProtectionTier(gated, 'PLUS', { AdvancedSecurityMode: 'ENFORCED' });
+    assertThreatProtectionTier(gated, 'LITE', { AdvancedSecurityMode: 'OFF' });
+    assertThreatProtectionTier({ config: { tierGating: false } } as never, 'LITE', { AdvancedSecurityMode: 'ENFORCED' });
   });
 });
