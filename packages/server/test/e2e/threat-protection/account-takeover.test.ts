@@ -205,6 +205,11 @@ for (const kind of databaseKinds) {
       assert.deepEqual(unknown, known);
       assert.equal(afterKnown - before, 1);
       assert.equal(afterUnknown - afterKnown, 1);
+      // Locked out (P03) after more wrong passwords: still the answer and the one row an unknown name gets.
+      for (let i = 0; i < 6; i++) await fails(() => signIn('erin', WRONG, '10.4.0.1'));
+      const beforeLocked = await rows();
+      assert.deepEqual(await fails(() => signIn('erin', PASSWORD, '10.4.0.1')), known);
+      assert.equal((await rows()) - beforeLocked, 1);
     });
   });
 

@@ -46,7 +46,7 @@ export const passwordVerifier: ChallengeHandler = async (cognate, { pool, client
       signature,
     }) && namesMatch;
   // A failed proof is an auth event (threat protection), for a name that matches no one too (P01).
-  if (!ok && (!user || !verifier || reservation)) await recordFailedSignIn(cognate, pool, client, user && verifier ? user : undefined);
+  if (!ok) await recordFailedSignIn(cognate, pool, client, user && verifier ? user : undefined);
   if (!user || !verifier) throw unknownUser(client);
   if (!reservation) throw lockedOut(client);
   if (!ok) throw errors.notAuthorized(INCORRECT);

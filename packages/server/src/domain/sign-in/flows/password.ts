@@ -53,6 +53,7 @@ export async function passwordSignIn(cognate: Ports<'clock' | 'config' | 'hasher
   // Counted before the slow check, so a parallel burst gets no more guesses checked than a sequence (A18).
   if (!(await cognate.lockout.reserveAttempt(user.sub, now))) {
     await cognate.hasher.burn(password);
+    await recordFailedSignIn(cognate, pool, client, user);
     throw lockedOut(client);
   }
   // An imported hash (cognate users import) is checked here and upgraded to argon2id and SRP.
