@@ -179,8 +179,9 @@ export class Outbox {
       const failed = permanent || attempts >= MAX_DELIVERY_ATTEMPTS;
       const reason = e instanceof Error ? e.message.slice(0, 500) : 'delivery failed';
       this.log.warn({ messageId: row.id, channel: row.channel, attempts, permanent }, 'message delivery failed');
-      await this.onDeliveryFailure?.({ poolId: row.pool_id, messageId: row.id, channel: row.channel, kind: row.kind, attempts, permanent, reason }).catch((err: unknown) => this.log.warn({ err }, 'userNotification log delivery failed'));
       await outboxStore.markAttemptFailed(this.db, row.id, { error: reason, nextAttemptAt: this.clock.now() + backoffMs(attempts), ...(failed ? { failedAt: this.clock.now() } : {}) });
+      // After the attempt is recorded: the pool's userNotification log delivery (threat-protection/log-delivery.ts).
+      await this.onDeliveryFailure?.({ poolId: row.pool_id, messageId: row.id, channel: row.channel, kind: row.kind, attempts, permanent, reason }).catch((err: unknown) => this.log.warn({ err }, 'userNotification log delivery failed'));
     }
   }
 
