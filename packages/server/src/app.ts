@@ -23,6 +23,7 @@ import { createIdentityService } from './identity/index.js';
 import { TriggerFunctions } from './triggers/functions.js';
 import { customSenderTransport } from './triggers/custom-senders.js';
 import type { Cognate } from './domain/cognate.js';
+import { deliverNotificationError } from './domain/threat-protection/log-delivery.js';
 
 export type { Cognate } from './domain/cognate.js';
 
@@ -69,6 +70,8 @@ export async function createCognate(config: Config, log: Logger, options: Create
       transports.outbox = { name: 'outbox', send: (m) => print.send(m) };
     }
     const outbox = new Outbox(store.db, secrets.atRest, clock, transports, log);
+    // SetLogDeliveryConfiguration's userNotification source: failed deliveries as structured log lines.
+    outbox.onDeliveryFailure = (failure) => deliverNotificationError({ log, store }, failure);
     const identity = createIdentityService({ config, clock, store, secrets, keys, pools, clients });
 
     return {

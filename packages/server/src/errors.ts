@@ -59,6 +59,7 @@ export type CognitoErrorName =
   | 'UserLambdaValidationException'
   | 'UserNotConfirmedException'
   | 'UserNotFoundException'
+  | 'UserPoolAddOnNotEnabledException'
   | 'UserPoolTaggingException'
   | 'UsernameExistsException'
   | 'WebAuthnChallengeNotFoundException'

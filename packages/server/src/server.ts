@@ -30,6 +30,7 @@ import { verifyOverHttp } from './protocol/verify-http.js';
 import { isTokenPath, registerOAuthEndpoints, tokenListener } from './protocol/oauth/routes.js';
 import { HTTPException } from 'hono/http-exception';
 import { listenerTls, type TlsInfo } from './tls/listener.js';
+import { withRequestContext } from './domain/threat-protection/request-context.js';
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
@@ -231,7 +232,8 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
     if (req.method === 'POST' && (req.url === '/identity/verify' || req.url?.startsWith('/identity/verify?'))) verify(req, res);
     else if (req.method === 'POST' && isTokenPath(req.url)) oauthToken(req, res);
     else if (req.method === 'POST' && !req.url?.startsWith('/identity/') && !req.url?.startsWith('/oauth2/') && !isHostedUiPost(req.url)) (isQueryProtocol(req) ? query : api)(req, res);
-    else void rest(req, res);
+    // The hosted UI's pages sign in too: threat protection's auth events take the browser's address from here.
+    else void withRequestContext({ sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] }, async () => rest(req, res));
   };
   // The same listener over TLS when configured (--tls-cert/--tls-key, or --tls-dev: tls/listener.ts).
   const tls = await listenerTls(cognate);

@@ -115,6 +115,13 @@ import StartWebAuthnRegistration from './StartWebAuthnRegistration.js';
 import CompleteWebAuthnRegistration from './CompleteWebAuthnRegistration.js';
 import ListWebAuthnCredentials from './ListWebAuthnCredentials.js';
 import DeleteWebAuthnCredential from './DeleteWebAuthnCredential.js';
+import SetRiskConfiguration from './SetRiskConfiguration.js';
+import DescribeRiskConfiguration from './DescribeRiskConfiguration.js';
+import AdminListUserAuthEvents from './AdminListUserAuthEvents.js';
+import AdminUpdateAuthEventFeedback from './AdminUpdateAuthEventFeedback.js';
+import UpdateAuthEventFeedback from './UpdateAuthEventFeedback.js';
+import GetLogDeliveryConfiguration from './GetLogDeliveryConfiguration.js';
+import SetLogDeliveryConfiguration from './SetLogDeliveryConfiguration.js';
 
 export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Record<string, Action>>> = {
   'cognito-idp': {
@@ -228,6 +235,14 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     CompleteWebAuthnRegistration,
     ListWebAuthnCredentials,
     DeleteWebAuthnCredential,
+    // threat protection (domain/threat-protection/)
+    SetRiskConfiguration,
+    DescribeRiskConfiguration,
+    AdminListUserAuthEvents,
+    AdminUpdateAuthEventFeedback,
+    UpdateAuthEventFeedback,
+    GetLogDeliveryConfiguration,
+    SetLogDeliveryConfiguration,
   },
   'cognito-identity': identityActions,
 };

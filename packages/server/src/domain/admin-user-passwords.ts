@@ -11,6 +11,7 @@ import type { UserStatus } from './users.js';
 import { assertPasswordNotReused, rememberReplacedPassword } from './password-history.js';
 import { poolAndUser, type AdminUserInput } from './admin-users.js';
 import { temporaryPasswordExpiry } from './admin-create-user.js';
+import { checkNewPassword, recordPasswordEvent } from './threat-protection/index.js';
 
 const RESETTABLE: ReadonlySet<UserStatus> = new Set(['CONFIRMED', 'RESET_REQUIRED', 'UNCONFIRMED']);
 
@@ -39,12 +40,13 @@ export async function adminResetUserPassword(cognate: Ports<'clock' | 'codes' | 
  * AdminSetUserPassword: a permanent password makes the user CONFIRMED; a temporary one makes them
  * FORCE_CHANGE_PASSWORD, to be changed at the next sign-in before TemporaryPasswordValidityDays pass.
  */
-export async function adminSetUserPassword(cognate: Ports<'clock' | 'codes' | 'hasher' | 'pools' | 'store' | 'users'>, input: AdminUserInput & { Password: string; Permanent?: boolean }): Promise<void> {
+export async function adminSetUserPassword(cognate: Ports<'clock' | 'codes' | 'config' | 'hasher' | 'log' | 'pools' | 'store' | 'users'>, input: AdminUserInput & { Password: string; Permanent?: boolean }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
   // A federated user signs in at their provider; a password would make the account a second, native way in.
   if (user.status === 'EXTERNAL_PROVIDER') throw errors.invalidParameter('Password cannot be set for a user of an external identity provider.');
   checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);
   await assertPasswordNotReused(cognate, pool, user, input.Password);
+  const verdict = await checkNewPassword(cognate, { pool, userId: user.sub, type: 'PasswordChange', password: input.Password });
   const credentials = await cognate.users.credentials(pool, user.username, input.Password);
   const now = cognate.clock.now();
   const permanent = input.Permanent === true;
@@ -63,5 +65,6 @@ export async function adminSetUserPassword(cognate: Ports<'clock' | 'codes' | 'h
     await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'forgot_password' }, now);
     await cognate.codes.invalidate(trx, { userId: user.sub, purpose: 'signup' }, now);
   });
+  await recordPasswordEvent(cognate, verdict, user.sub);
 }
 

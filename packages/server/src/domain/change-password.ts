@@ -10,10 +10,11 @@ import { checkPasswordPolicy } from './passwords.js';
 import { passwordMatches } from './imported-passwords.js';
 import { assertPasswordNotReused, rememberReplacedPassword } from './password-history.js';
 import { signedIn } from './self-service.js';
+import { checkNewPassword, recordPasswordEvent } from './threat-protection/index.js';
 
 const INCORRECT = 'Incorrect username or password.';
 
-export async function changePassword(cognate: Ports<'clients' | 'clock' | 'hasher' | 'lockout' | 'store' | 'tokens' | 'users'>, input: { AccessToken: string; PreviousPassword?: string; ProposedPassword: string }): Promise<Record<string, never>> {
+export async function changePassword(cognate: Ports<'clients' | 'clock' | 'config' | 'hasher' | 'lockout' | 'log' | 'store' | 'tokens' | 'users'>, input: { AccessToken: string; PreviousPassword?: string; ProposedPassword: string }): Promise<Record<string, never>> {
   const { pool, user } = await signedIn(cognate, input.AccessToken);
   // PreviousPassword may be left out only by users who have no password (passwordless sign-in).
   if (input.PreviousPassword === undefined && (user.passwordHash !== null || !!user.importedPasswordHash)) throw errors.invalidParameter('PreviousPassword is required.');
@@ -24,6 +25,7 @@ export async function changePassword(cognate: Ports<'clients' | 'clock' | 'hashe
   else if (!(await cognate.lockout.reserveAttempt(user.sub, now))) throw passwordAttemptsExceeded();
   else if (!(await passwordMatches(cognate, user, input.PreviousPassword))) throw errors.notAuthorized(INCORRECT);
   await assertPasswordNotReused(cognate, pool, user, input.ProposedPassword);
+  const verdict = await checkNewPassword(cognate, { pool, userId: user.sub, type: 'PasswordChange', password: input.ProposedPassword });
   const credentials = await cognate.users.credentials(pool, user.username, input.ProposedPassword);
   // Compare-and-set on the hash that was verified: of two racing changes, the second fails instead of
   // silently replacing a password it never proved.
@@ -36,6 +38,7 @@ export async function changePassword(cognate: Ports<'clients' | 'clock' | 'hashe
     await cognate.lockout.assertNotLocked(user.sub, now);
     throw errors.notAuthorized(INCORRECT);
   }
+  await recordPasswordEvent(cognate, verdict, user.sub);
   return {};
 }
 

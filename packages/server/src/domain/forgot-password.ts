@@ -17,6 +17,7 @@ import { postConfirmation } from './sign-up.js';
 import { clientAndPool } from './client-context.js';
 import type { UserPool } from './user-pools.js';
 import type { Verifiable } from './self-service.js';
+import { checkNewPassword, recordPasswordEvent } from './threat-protection/index.js';
 
 const NOT_FOUND = 'Username/client id combination not found.';
 
@@ -107,10 +108,12 @@ export interface ConfirmForgotPasswordInput extends ForgotPasswordInput {
 /** Statuses a proven reset lifts. */
 const CONFIRMED_BY_RESET = new Set(['RESET_REQUIRED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD']);
 
-export async function confirmForgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'hasher' | 'log' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ConfirmForgotPasswordInput): Promise<Record<string, never>> {
+export async function confirmForgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'hasher' | 'log' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ConfirmForgotPasswordInput): Promise<Record<string, never>> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);
+  // Threat protection: checked before the user is looked up, so the answer is the same whoever is named.
+  const verdict = await checkNewPassword(cognate, { pool, client, type: 'ForgotPassword', password: input.Password });
   const user = await cognate.users.findForSignIn(pool, input.Username);
   if (!user || !user.enabled) {
     // The same hashing work as a real reset, then the answer a wrong code gets (security.md P02).
@@ -142,6 +145,7 @@ export async function confirmForgotPassword(cognate: Ports<'clients' | 'clock' |
     return result;
   });
   if (outcome !== 'ok') throw codeError(outcome, existenceHidden(client));
+  await recordPasswordEvent(cognate, verdict, user.sub);
   await postConfirmation(cognate, pool, user.sub, 'PostConfirmation_ConfirmForgotPassword', client.id, input.ClientMetadata);
   return {};
 }

@@ -12,6 +12,7 @@ import { assertNoImportRunning } from './import-jobs.js';
 import { checkOAuthSettings } from './oauth/client-settings.js';
 import type { CreateInput, SchemaAttribute, UserPool } from './user-pools.js';
 import { assertPoolTierFeatures } from './user-auth-factors.js';
+import { assertThreatProtectionTier } from './threat-protection/risk-configuration.js';
 
 /**
  * CreateUserPool: checks the settings (settingsFromInput, the MFA and custom-sender rules), then
@@ -23,6 +24,7 @@ export async function createUserPool(cognate: Pick<Cognate, 'config' | 'clock' |
   const now = cognate.clock.now();
   const pool = cognate.pools.build(input, now);
   assertPoolTierFeatures(cognate, pool.settings.UserPoolTier, pool.settings.Policies.SignInPolicy?.AllowedFirstAuthFactors);
+  assertThreatProtectionTier(cognate, pool.settings.UserPoolTier, pool.settings.UserPoolAddOns);
   const key = await cognate.keys.generate(pool.id, now);
   await cognate.store.transaction(async (trx) => {
     await cognate.pools.insert(trx, pool);
@@ -36,6 +38,7 @@ export async function updateUserPool(cognate: Pick<Cognate, 'config' | 'clock' |
   const previous = await cognate.pools.get(input.UserPoolId);
   assertMfaConfigurable(input, previous);
   assertPoolTierFeatures(cognate, input.UserPoolTier ?? previous.settings.UserPoolTier, (input.Policies?.SignInPolicy ?? previous.settings.Policies.SignInPolicy)?.AllowedFirstAuthFactors);
+  assertThreatProtectionTier(cognate, input.UserPoolTier ?? previous.settings.UserPoolTier, input.UserPoolAddOns ?? previous.settings.UserPoolAddOns);
   checkCustomSenders(cognate.config, input.LambdaConfig);
   return cognate.pools.update(input.UserPoolId, input, cognate.clock.now());
 }

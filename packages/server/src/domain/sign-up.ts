@@ -17,6 +17,7 @@ import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
 import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType } from './users.js';
 import type { UserPool } from './user-pools.js';
+import { checkNewPassword, recordPasswordEvent } from './threat-protection/index.js';
 
 /** Attributes a client may write (WriteAttributes; all when unset). */
 export function assertWritable(client: AppClient, attributes: readonly AttributeType[]): void {
@@ -94,6 +95,8 @@ export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'con
   const passwordless = input.Password === undefined || input.Password === '';
   if (passwordless && !allowsPasswordlessUsers(pool)) throw errors.invalidParameter('Password is required to sign up.');
   if (!passwordless) checkPasswordPolicy(input.Password!, pool.settings.Policies.PasswordPolicy);
+  // Threat protection: a breached password is refused here under BLOCK, else recorded with the sign-up.
+  const screening = passwordless ? undefined : await checkNewPassword(cognate, { pool, client, type: 'SignUp', password: input.Password! });
   const given = input.UserAttributes ?? [];
   assertWritable(client, given);
   const attributes = validateAttributes(pool, given, 'user', { creating: true });
@@ -125,6 +128,7 @@ export async function signUp(cognate: Ports<'clients' | 'clock' | 'codes' | 'con
   const delivery = destination
     ? await deliverCode(cognate, pool, { occasion: 'SignUp', user: { sub, username, status, attributes }, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'signup', kind: 'SignUp', destination, before: insert, ...(templates ? { templates } : {}) })
     : await cognate.store.transaction((trx) => insert(trx, now));
+  if (screening) await recordPasswordEvent(cognate, screening, sub);
   if (confirmed) await postConfirmation(cognate, pool, sub, 'PostConfirmation_ConfirmSignUp', client.id, input.ClientMetadata);
   return { UserConfirmed: confirmed, ...(delivery ? { CodeDeliveryDetails: delivery } : {}), UserSub: sub, ...(confirmed ? signUpSession(cognate, pool, client, sub) : {}) };
 }

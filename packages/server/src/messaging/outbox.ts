@@ -59,7 +59,20 @@ export const MAX_DELIVERY_ATTEMPTS = 8;
 const LEASE_MS = 30_000;
 const backoffMs = (attempt: number) => Math.min(60_000 * 15, 1000 * 2 ** attempt);
 
+/** A failed delivery attempt, as the pool's userNotification log delivery reports it. */
+export interface DeliveryFailure {
+  poolId: string;
+  messageId: string;
+  channel: string;
+  kind: string;
+  attempts: number;
+  permanent: boolean;
+  reason: string;
+}
+
 export class Outbox {
+  /** Told of every failed delivery attempt (threat-protection/log-delivery.ts: userNotification). */
+  onDeliveryFailure: ((failure: DeliveryFailure) => Promise<void>) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -167,6 +180,8 @@ export class Outbox {
       const reason = e instanceof Error ? e.message.slice(0, 500) : 'delivery failed';
       this.log.warn({ messageId: row.id, channel: row.channel, attempts, permanent }, 'message delivery failed');
       await outboxStore.markAttemptFailed(this.db, row.id, { error: reason, nextAttemptAt: this.clock.now() + backoffMs(attempts), ...(failed ? { failedAt: this.clock.now() } : {}) });
+      // After the attempt is recorded: the pool's userNotification log delivery (threat-protection/log-delivery.ts).
+      await this.onDeliveryFailure?.({ poolId: row.pool_id, messageId: row.id, channel: row.channel, kind: row.kind, attempts, permanent, reason }).catch((err: unknown) => this.log.warn({ err }, 'userNotification log delivery failed'));
     }
   }
 

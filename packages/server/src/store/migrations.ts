@@ -26,6 +26,7 @@ import m0015_webauthn from './migrations/0015_webauthn.js';
 import m0016_federation from './migrations/0016_federation.js';
 import m0017_saml from './migrations/0017_saml.js';
 import m0020_webauthn_mfa from './migrations/0020_webauthn_mfa.js';
+import m0022_threat_protection from './migrations/0022_threat_protection.js';
 
 /** Every migration by name (one file each in migrations/); Kysely runs them in name order. */
 const migrations: Record<string, Migration> = {
@@ -52,6 +53,7 @@ const migrations: Record<string, Migration> = {
   '0016_federation': m0016_federation,
   '0017_saml': m0017_saml,
   '0020_webauthn_mfa': m0020_webauthn_mfa,
+  '0022_threat_protection': m0022_threat_protection,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -597,6 +597,44 @@ export interface SamlSessionsTable {
   expires_at: number;
 }
 
+/** SetRiskConfiguration (domain/threat-protection/): target 'ALL' for the pool, else the client id; config is JSON. */
+export interface RiskConfigurationsTable {
+  pool_id: string;
+  target: string;
+  client_id: string | null;
+  config: string;
+  updated_at: number;
+}
+
+/** An auth event (AdminListUserAuthEvents; domain/threat-protection/auth-events.ts): user_id null for an unknown name. */
+export interface AuthEventsTable {
+  id: string;
+  pool_id: string;
+  user_id: string | null;
+  client_id: string | null;
+  event_type: string;
+  created_at: number;
+  response: string;
+  risk_level: string | null;
+  risk_decision: string;
+  compromised: number;
+  challenges: string;
+  ip: string | null;
+  device_name: string | null;
+  device_key: string | null;
+  feedback_token_hash: string | null;
+  feedback_value: string | null;
+  feedback_provider: string | null;
+  feedback_at: number | null;
+}
+
+/** SetLogDeliveryConfiguration: the pool's LogConfigurations (JSON). */
+export interface LogDeliveryConfigurationsTable {
+  pool_id: string;
+  config: string;
+  updated_at: number;
+}
+
 export interface Database {
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
@@ -639,5 +677,8 @@ export interface Database {
   saml_keys: SamlKeysTable;
   saml_spent_assertions: SamlSpentAssertionsTable;
   saml_sessions: SamlSessionsTable;
+  risk_configurations: RiskConfigurationsTable;
+  auth_events: AuthEventsTable;
+  log_delivery_configurations: LogDeliveryConfigurationsTable;
   kysely_placeholder?: { id: Generated<number> };
 }

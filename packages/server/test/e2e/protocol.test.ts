@@ -109,8 +109,14 @@ for (const kind of databaseKinds) {
     });
 
     it('answers operations it does not implement yet with UnsupportedOperationException', async () => {
-      const res = await rawCall(server.url, 'AWSCognitoIdentityProviderService.UpdateAuthEventFeedback', JSON.stringify({ UserPoolId: 'us-east-1_Abc', Username: 'alice', EventId: 'e1', FeedbackToken: 'abc', FeedbackValue: 'Valid' }));
-      assertCognitoError(res, 'UnsupportedOperationException');
+      // UpdateAuthEventFeedback was the example until threat protection implemented it; the provisioned limits aren't yet.
+      const { GetProvisionedLimitCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+      const error = await server.admin.send(new GetProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserAuthentication' } } } as never)).then(() => undefined, (e: Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }) => e);
+      assert.equal(error?.name, 'UnsupportedOperationException');
+      assert.equal(error?.$metadata?.httpStatusCode, 400);
+      assert.equal(typeof error?.message, 'string');
+      assert.ok(error?.$metadata?.requestId);
+      assert.doesNotMatch(error?.message ?? '', /at .*\.(ts|js):\d+/, 'no stack trace');
     });
   });
 }

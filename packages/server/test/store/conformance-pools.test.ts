@@ -396,6 +396,18 @@ for (const kind of databaseKinds) {
         }
         await db.insertInto('managed_login_brandings').values({ id: randomUUID(), pool_id: pool.id, client_id: client.id, use_cognito_provided_values: 1, settings: null, assets: '[]', created_at: now, updated_at: now }).execute();
         await db.insertInto('terms').values({ id: randomUUID(), pool_id: pool.id, client_id: client.id, name: 'terms-of-use', source: 'LINK', enforcement: 'NONE', links: '{"cognito:default":"https://example.com/terms"}', created_at: now, updated_at: now }).execute();
+        // issue 15 (threat protection): risk configurations (pool and client), an auth event of a user and of an unknown name, log delivery.
+        for (const [target, clientId] of [['ALL', null], [client.id, client.id]] as const) {
+          await db.insertInto('risk_configurations').values({ pool_id: pool.id, target, client_id: clientId, config: '{}', updated_at: now }).execute();
+        }
+        const ann = await cognate.users.findByUsername(pool, 'ann');
+        for (const userId of [ann!.sub, null]) {
+          await db.insertInto('auth_events').values({
+            id: randomUUID(), pool_id: pool.id, user_id: userId, client_id: client.id, event_type: 'SignIn', created_at: now, response: 'Fail', risk_level: null, risk_decision: 'NoRisk',
+            compromised: 0, challenges: '[]', ip: '127.0.0.1', device_name: null, device_key: null, feedback_token_hash: null, feedback_value: null, feedback_provider: null, feedback_at: null,
+          }).execute();
+        }
+        await db.insertInto('log_delivery_configurations').values({ pool_id: pool.id, config: '[]', updated_at: now }).execute();
         return { pool, client, job };
       };
 
@@ -471,6 +483,7 @@ for (const kind of databaseKinds) {
         assert.deepEqual(await counts(a.pool.id), {
           ...before, user_pool_clients: before.user_pool_clients! - 1, user_pool_groups: 0, user_group_memberships: 0,
           ui_customizations: before.ui_customizations! - 1, managed_login_brandings: 0, terms: 0,
+          risk_configurations: before.risk_configurations! - 1,
         });
       });
     });

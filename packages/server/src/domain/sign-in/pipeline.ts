@@ -23,8 +23,9 @@ import { mfaChallenge } from './mfa/challenge.js';
 import { finish } from './finish.js';
 import type { Device } from '../devices.js';
 import type { AuthResponse, Outcome, SignInContext } from './types.js';
+import { assessSignIn, riskMfaChallenge, settleSignIn } from '../threat-protection/index.js';
 
-type PipelinePorts = Ports<'clock' | 'codes' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'tokens' | 'triggers'>;
+type PipelinePorts = Ports<'clock' | 'codes' | 'config' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'tokens' | 'triggers' | 'users'>;
 
 /**
  * How a sign-in ends once every factor is proven: `finish` (tokens) for the API. `proven` is the
@@ -36,7 +37,7 @@ export type SignInEnd<R> = (cognate: PipelinePorts, pool: UserPool, client: AppC
 export function continueSignIn(cognate: PipelinePorts, pool: UserPool, client: AppClient, outcome: Outcome): Promise<AuthResponse>;
 export function continueSignIn<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, outcome: Outcome, end: SignInEnd<R>): Promise<AuthResponse | R>;
 export async function continueSignIn<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, outcome: Outcome, end?: SignInEnd<R>): Promise<AuthResponse | R> {
-  const ending: SignInEnd<AuthResponse | R> = end ?? finish;
+  const ending = settlingThreatEvent<AuthResponse | R>(end ?? finish, outcome.kind === 'factors-done');
   switch (outcome.kind) {
     case 'respond':
       return outcome.response;
@@ -59,6 +60,8 @@ export async function continueSignIn<R>(cognate: PipelinePorts, pool: UserPool, 
 async function afterPassword<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, user: User, ctx: SignInContext, end: SignInEnd<R>): Promise<AuthResponse | R> {
   await cognate.lockout.recordVerifiedPassword(user.sub);
   assertMayUseAccount(user);
+  // Threat protection (../threat-protection/): the sign-in's risk, recorded; BLOCK refuses, MFA_* asks for MFA.
+  ctx = { ...ctx, ...(await assessSignIn(cognate, pool, client, user, ctx)) };
   // A temporary password (AdminCreateUser, AdminSetUserPassword) must be replaced first.
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(cognate, pool, client, user);
   return secondFactor(cognate, pool, client, user, ctx, end);
@@ -72,7 +75,7 @@ async function afterPassword<R>(cognate: PipelinePorts, pool: UserPool, client: 
 async function secondFactor<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, user: User, ctx: SignInContext, end: SignInEnd<R>): Promise<AuthResponse | R> {
   const device = ctx.device ?? (ctx.deviceKey ? await deviceForSignIn(cognate, pool, user, ctx.deviceKey) : undefined);
   if (device && skipsMfa(pool, device)) return deviceSrpChallenge(cognate, pool, client, user, device.device_key);
-  const challenge = await mfaChallenge(cognate, pool, client, user, device?.device_key, ctx.clientMetadata);
+  const challenge = (await mfaChallenge(cognate, pool, client, user, device?.device_key, ctx.clientMetadata)) ?? (await riskMfaChallenge(cognate, pool, client, user, ctx, device?.device_key, ctx.clientMetadata));
   return challenge ?? afterFactors(cognate, pool, client, user, { ...ctx, ...(device ? { device } : {}) }, end);
 }
 
@@ -81,4 +84,13 @@ async function afterFactors<R>(cognate: PipelinePorts, pool: UserPool, client: A
   const deviceKey = ctx.device?.device_key ?? ctx.deviceKey;
   if (deviceKey) return deviceSrpChallenge(cognate, pool, client, user, deviceKey);
   return end(cognate, pool, client, user, ctx);
+}
+
+/** The end, after which the sign-in's threat-protection event (if one is in progress) has passed. */
+function settlingThreatEvent<R>(end: SignInEnd<R>, mfaAnswered: boolean): SignInEnd<R> {
+  return async (cognate, pool, client, user, ctx, proven) => {
+    const result = await end(cognate, pool, client, user, ctx, proven);
+    await settleSignIn(cognate, pool, user, mfaAnswered);
+    return result;
+  };
 }

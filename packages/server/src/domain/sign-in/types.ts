@@ -39,6 +39,12 @@ export interface SignInContext {
   clientMetadata?: Metadata;
   /** what led to the tokens, if they come now (TokenGeneration_<source>) */
   source?: TokenSource;
+  /** a CUSTOM_AUTH sign-in (threat protection assesses it under AdvancedSecurityAdditionalFlows.CustomAuthMode) */
+  customAuth?: boolean;
+  /** threat protection: the proven password is on the breached list (../threat-protection/) */
+  compromisedPassword?: boolean;
+  /** threat protection: the account-takeover action asks for MFA */
+  riskMfa?: 'MFA_IF_CONFIGURED' | 'MFA_REQUIRED';
 }
 
 /**

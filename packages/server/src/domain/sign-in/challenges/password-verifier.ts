@@ -12,6 +12,7 @@ import { lockedOut, reserveDecoy, unknownUser } from '../account.js';
 import { deviceKeyOf, INCORRECT, invalidSession, sessionMs, type ChallengeHandler } from '../types.js';
 import { SECRET_BLOCK_AAD, type SecretBlockState } from '../flows/srp.js';
 import { continueAfterPassword } from '../flows/custom-auth.js';
+import { recordFailedSignIn } from '../../threat-protection/index.js';
 
 export const passwordVerifier: ChallengeHandler = async (cognate, { pool, client, responses, clientMetadata }) => {
   const name = required(responses, 'USERNAME');
@@ -44,6 +45,8 @@ export const passwordVerifier: ChallengeHandler = async (cognate, { pool, client
       timestamp,
       signature,
     }) && namesMatch;
+  // A failed proof is an auth event (threat protection), for a name that matches no one too (P01).
+  if (!ok) await recordFailedSignIn(cognate, pool, client, user && verifier ? user : undefined);
   if (!user || !verifier) throw unknownUser(client);
   if (!reservation) throw lockedOut(client);
   if (!ok) throw errors.notAuthorized(INCORRECT);

@@ -107,7 +107,7 @@ export async function step(cognate: Ports<'clock' | 'log' | 'secrets' | 'trigger
     // Tokens only for a real user; an unknown one fails as a wrong answer would.
     if (!user) throw refused();
     const fresh = (await cognate.users.findBySub(pool.id, user.sub)) ?? user;
-    return { kind: 'password-proven', user: fresh, ctx: { clientMetadata, ...(deviceKey ? { deviceKey } : {}) } };
+    return { kind: 'password-proven', user: fresh, ctx: { clientMetadata, customAuth: true, ...(deviceKey ? { deviceKey } : {}) } };
   }
   if (next.challengeName !== 'CUSTOM_CHALLENGE') throw unusableAnswer();
   if (!triggerArn(pool, 'CreateAuthChallenge')) throw notConfigured();

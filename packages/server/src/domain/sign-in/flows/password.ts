@@ -12,9 +12,10 @@ import { migrateUser } from '../../user-migration.js';
 import type { UserPool } from '../../user-pools.js';
 import { required } from '../../parameters.js';
 import { lockedOut, preAuthentication, reserveDecoy, unknownUser } from '../account.js';
+import { recordFailedSignIn, screenSignInPassword } from '../../threat-protection/index.js';
 import { deviceKeyOf, INCORRECT, type Metadata, type Outcome, type Params } from '../types.js';
 
-export async function passwordSignIn(cognate: Ports<'clock' | 'hasher' | 'lockout' | 'log' | 'secrets' | 'store' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+export async function passwordSignIn(cognate: Ports<'clock' | 'config' | 'hasher' | 'lockout' | 'log' | 'secrets' | 'store' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
   const name = required(params, 'USERNAME');
   const password = required(params, 'PASSWORD');
   checkSecretHash(client, [name], params.SECRET_HASH);
@@ -42,6 +43,7 @@ export async function passwordSignIn(cognate: Ports<'clock' | 'hasher' | 'lockou
     // The reservation write and the password check a real user's wrong password costs (P01).
     await reserveDecoy(cognate, pool, name, now);
     await cognate.hasher.burn(password);
+    await recordFailedSignIn(cognate, pool, client, undefined);
     throw unknownUser(client);
   }
   if (client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, now);
@@ -51,10 +53,14 @@ export async function passwordSignIn(cognate: Ports<'clock' | 'hasher' | 'lockou
   // Counted before the slow check, so a parallel burst gets no more guesses checked than a sequence (A18).
   if (!(await cognate.lockout.reserveAttempt(user.sub, now))) {
     await cognate.hasher.burn(password);
+    await recordFailedSignIn(cognate, pool, client, user);
     throw lockedOut(client);
   }
   // An imported hash (cognate users import) is checked here and upgraded to argon2id and SRP.
   const proven = await verifyPassword(cognate, pool, user, password);
-  if (!proven) throw errors.notAuthorized(INCORRECT);
-  return { kind: 'password-proven', user: proven, ctx };
+  if (!proven) {
+    await recordFailedSignIn(cognate, pool, client, user);
+    throw errors.notAuthorized(INCORRECT);
+  }
+  return { kind: 'password-proven', user: proven, ctx: { ...ctx, ...(await screenSignInPassword(cognate, pool, client, password)) } };
 }
