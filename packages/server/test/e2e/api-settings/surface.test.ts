@@ -66,8 +66,8 @@ export const NOT_YET_IMPLEMENTED: Readonly<Record<string, string>> = {
   GetLogDeliveryConfiguration: 'issue 15: log delivery to log lines / webhook (threat-protection)',
   SetLogDeliveryConfiguration: 'issue 15: log delivery to log lines / webhook (threat-protection)',
   // issue 15: provisioned limits (api-settings, after the settings work)
-  GetProvisionedLimit: 'issue 15: per-pool request-rate limits (api-settings)',
-  UpdateProvisionedLimit: 'issue 15: per-pool request-rate limits (api-settings)',
+  GetProvisionedLimit: 'issue 15: per-category request-rate limits — not started yet (round 3c ran out of time)',
+  UpdateProvisionedLimit: 'issue 15: per-category request-rate limits — not started yet (round 3c ran out of time)',
   // issue 15: replicas — no owner yet: what a replica means self-hosted is undecided
   CreateUserPoolReplica: 'issue 15: replicas, undecided for a self-hosted deployment (no owner yet)',
   DeleteUserPoolReplica: 'issue 15: replicas, undecided for a self-hosted deployment (no owner yet)',
@@ -171,6 +171,7 @@ describe('API surface: request members an action silently drops', () => {
           const name = escape(member);
           const read = new RegExp(`\\.${name}\\b|['"\`]${name}['"\`]|[{,]\\s*${name}\\s*[,}=]`).test(text);
           if (!read && !DELIBERATELY_IGNORED[key]) dropped.push(key);
+          if (read && DELIBERATELY_IGNORED[key]) console.log(`DELIBERATELY_IGNORED lists ${key}, which code now reads: remove it if it is honoured`);
         }
       }
       assert.deepEqual(dropped, [], 'request members no reachable code reads: read them, refuse them, or list them in DELIBERATELY_IGNORED with a reason');
