@@ -12,7 +12,7 @@
 import type { Executor } from '../store/db.js';
 import type { Outbox } from '../messaging/outbox.js';
 import type { CodePurpose, Codes } from './codes.js';
-import type { UserPool } from './user-pools.js';
+import { sourceArnAddress, type UserPool } from './user-pools.js';
 import type { User } from './users.js';
 import type { Ports } from './cognate.js';
 import { runTrigger, stringField, userAttributesOf } from '../triggers/triggers.js';
@@ -216,11 +216,21 @@ export function fillMessage(text: MessageText, code: string, username: string): 
   };
 }
 
-/** Whom a pool's email comes from: its EmailConfiguration's From and ReplyToEmailAddress, when set. */
+/**
+ * Whom a pool's email comes from. Both EmailSendingAccount values send through the server's own
+ * mail transport (there is no SES and no Cognito mailbox on a self-hosted server), so what they
+ * decide is the From address: `From` when set; otherwise the address of the SES identity in
+ * `SourceArn` (`…:identity/no-reply@example.com`; Cognito's "custom FROM address" under
+ * COGNITO_DEFAULT, the sending address under DEVELOPER); otherwise the server's configured sender.
+ * A domain identity (`…:identity/example.com`) names no mailbox and leaves the server's sender.
+ * ReplyToEmailAddress becomes Reply-To.
+ */
 export function emailSender(pool: UserPool): { from?: string; replyTo?: string } {
-  const c = pool.settings.EmailConfiguration as { From?: unknown; ReplyToEmailAddress?: unknown };
-  return { ...(typeof c.From === 'string' && c.From ? { from: c.From } : {}), ...(typeof c.ReplyToEmailAddress === 'string' && c.ReplyToEmailAddress ? { replyTo: c.ReplyToEmailAddress } : {}) };
+  const c = pool.settings.EmailConfiguration as { From?: unknown; ReplyToEmailAddress?: unknown; SourceArn?: unknown };
+  const from = typeof c.From === 'string' && c.From ? c.From : sourceArnAddress(c.SourceArn);
+  return { ...(from ? { from } : {}), ...(typeof c.ReplyToEmailAddress === 'string' && c.ReplyToEmailAddress ? { replyTo: c.ReplyToEmailAddress } : {}) };
 }
+
 
 /** The CodeDeliveryDetails of a message sent to `destination`. */
 export function deliveryDetails(destination: Destination): CodeDeliveryDetails {

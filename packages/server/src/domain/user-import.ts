@@ -34,6 +34,7 @@ import { hashSupport, matchesAlgorithm, parseImportedHash, type HashSupport, typ
 import { resolveUsername } from './sign-up.js';
 import { usernameKey, validateAttributes, type AttributeType, type UserStatus } from './users.js';
 import { isUniqueViolation } from '../store/constraints.js';
+import * as mfaStore from '../store/mfa.js';
 import type { UserPool } from './user-pools.js';
 
 /** One user as read from a file, before any checking. */
@@ -288,11 +289,15 @@ export interface PreparedUser {
   importedHash: string | null;
   temporaryPasswordExpiresAt: number | null;
   aliases: { name: string; key: string }[];
+  /** cognito:mfa_enabled true: SMS MFA to phone_number, as the legacy MFAOptions (AdminSetUserSettings) set it. */
+  smsMfa: boolean;
 }
 
 const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
 const STATUSES: ReadonlySet<string> = new Set(['CONFIRMED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED']);
 const DAY_MS = 86_400_000;
+/** The legacy MFAOptions a cognito:mfa_enabled true row gets (the form domain/mfa.ts setUserSettings stores). */
+const SMS_MFA_OPTIONS = JSON.stringify([{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]);
 /** Rows checked against the database per query, and users per multi-row insert. */
 export const BATCH = 500;
 
@@ -315,11 +320,9 @@ function checkRow(ctx: CheckContext, row: ImportRow): PreparedUser | string {
   const { pool, mode } = ctx;
   if (row.username === '') return 'cognito:username is empty';
   if ([...row.username].length > 128 || !USERNAME.test(row.username)) return 'cognito:username must be 1-128 letters, marks, symbols, digits or punctuation (no spaces)';
-  if (mode.kind === 'job' || row.mfaEnabled !== undefined) {
-    const mfa = (row.mfaEnabled ?? '').toLowerCase();
-    if (mfa === 'true') return 'cognito:mfa_enabled true is not supported: Cognate has no SMS MFA yet';
-    if (mfa !== '' && mfa !== 'false') return 'cognito:mfa_enabled must be true or false';
-  }
+  const mfa = (row.mfaEnabled ?? '').toLowerCase();
+  if (mfa !== '' && mfa !== 'false' && mfa !== 'true') return 'cognito:mfa_enabled must be true or false';
+  const smsMfa = mfa === 'true';
   // Boolean attributes ("TRUE" in spreadsheets) are stored as Cognito stores them: true / false.
   const types = new Map(pool.settings.SchemaAttributes.map((a) => [a.Name, a.AttributeDataType]));
   const given = row.attributes.map((a) => (types.get(a.Name) === 'Boolean' ? { Name: a.Name, Value: (a.Value ?? '').toLowerCase() } : a));
@@ -342,6 +345,7 @@ function checkRow(ctx: CheckContext, row: ImportRow): PreparedUser | string {
   }
   if (attributes.get('email_verified') === 'true' && !attributes.get('email')) return 'email_verified is true but there is no email';
   if (attributes.get('phone_number_verified') === 'true' && !attributes.get('phone_number')) return 'phone_number_verified is true but there is no phone_number';
+  if (smsMfa && !attributes.get('phone_number')) return 'cognito:mfa_enabled is true but there is no phone_number to send SMS codes to';
 
   let importedHash: string | null = null;
   if (row.passwordHash !== undefined) {
@@ -382,6 +386,7 @@ function checkRow(ctx: CheckContext, row: ImportRow): PreparedUser | string {
     importedHash,
     temporaryPasswordExpiresAt: status === 'FORCE_CHANGE_PASSWORD' && days > 0 ? ctx.now + days * DAY_MS : null,
     aliases,
+    smsMfa,
   };
 }
 
@@ -457,6 +462,11 @@ export async function insertUsers(trx: Executor, pool: UserPool, users: readonly
       attributes: chunk.flatMap((u) => [...u.attributes].map(([name, value]) => ({ user_id: u.sub, pool_id: pool.id, name, value }))),
       aliases: chunk.flatMap((u) => u.aliases.map((a) => ({ pool_id: pool.id, name: a.name, value_key: a.key, user_id: u.sub, created_at: now }))),
     });
+    for (const u of chunk) {
+      if (!u.smsMfa) continue;
+      await mfaStore.ensure(trx, { sub: u.sub, poolId: pool.id }, now);
+      await mfaStore.setOptions(trx, u.sub, SMS_MFA_OPTIONS, now);
+    }
     progress?.(Math.min(i + BATCH, users.length));
   }
 }

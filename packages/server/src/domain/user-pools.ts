@@ -212,9 +212,42 @@ export const POOL_MFA_SETTINGS = ['SmsMfaConfiguration', 'SoftwareTokenMfaConfig
 
 export type CreateInput = Partial<Omit<UserPoolSettings, 'SchemaAttributes'>> & { PoolName: string; Schema?: Partial<SchemaAttribute>[] };
 
+/** The SES identity ARN of EmailConfiguration.SourceArn: `arn:<partition>:ses:<region>:<account>:identity/<address or domain>`. */
+export const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/([^\s/]+)$/;
+
+/** The mailbox of an SES email-address identity ARN, or undefined (unset, or a domain identity). */
+export function sourceArnAddress(arn: unknown): string | undefined {
+  if (typeof arn !== 'string') return undefined;
+  const identity = SES_IDENTITY_ARN.exec(arn)?.[1];
+  return identity && /^[^\s@<>]+@[^\s@<>]+$/.test(identity) ? identity : undefined;
+}
+
+/**
+ * EmailSendingAccount and SourceArn (what they mean here: domain/messages.ts emailSender). A SourceArn
+ * must be an SES identity ARN, since its address is what the mail is sent from. DEVELOPER without a
+ * SourceArn stays accepted (sent from `From`, else the server's sender), as Cognate always did.
+ */
+function checkEmailConfiguration(config: Record<string, unknown> | undefined): void {
+  if (!config) return;
+  const arn = config.SourceArn;
+  if (arn !== undefined && (typeof arn !== 'string' || !SES_IDENTITY_ARN.test(arn))) {
+    throw errors.invalidParameter('EmailConfiguration.SourceArn must be the ARN of an Amazon SES identity (arn:aws:ses:<region>:<account>:identity/<address or domain>).');
+  }
+}
+
 /** CreateUserPool's input → complete settings, checked the way Cognito checks them. */
 export function settingsFromInput(input: CreateInput, previous?: UserPoolSettings): UserPoolSettings {
   const passwordPolicy = { ...DEFAULT_PASSWORD_POLICY, ...(previous?.Policies.PasswordPolicy ?? {}), ...(input.Policies?.PasswordPolicy ?? {}) };
+  // The legacy AdminCreateUserConfig.UnusedAccountValidityDays and PasswordPolicy.TemporaryPasswordValidityDays
+  // are one setting, as in Cognito: given alone, the legacy one sets the temporary-password lifetime
+  // (which sign-in enforces: domain/sign-in/challenges/new-password-required.ts); given both with
+  // different values, Cognito refuses; DescribeUserPool shows the legacy one mirroring the other.
+  const unused = input.AdminCreateUserConfig?.UnusedAccountValidityDays;
+  const temporaryDays = input.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays;
+  if (unused !== undefined && temporaryDays !== undefined && unused !== temporaryDays) {
+    throw errors.invalidParameter('Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays');
+  }
+  if (unused !== undefined && temporaryDays === undefined) passwordPolicy.TemporaryPasswordValidityDays = unused;
   if (passwordPolicy.MinimumLength < 6 || passwordPolicy.MinimumLength > 99) {
     throw errors.invalidParameter('Password policy minimum length must be between 6 and 99.');
   }
@@ -229,6 +262,7 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
   if (from !== undefined && (typeof from !== 'string' || !/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(from))) {
     throw errors.invalidParameter('EmailConfiguration.From must be an email address, optionally as "Name <address>".');
   }
+  checkEmailConfiguration(input.EmailConfiguration);
   const mfa = input.MfaConfiguration ?? previous?.MfaConfiguration ?? 'OFF';
   const settings: UserPoolSettings = {
     Policies: { PasswordPolicy: passwordPolicy, SignInPolicy: input.Policies?.SignInPolicy ?? previous?.Policies.SignInPolicy ?? { AllowedFirstAuthFactors: ['PASSWORD'] } },
@@ -244,9 +278,9 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
     EmailConfiguration: input.EmailConfiguration ?? previous?.EmailConfiguration ?? { EmailSendingAccount: 'COGNITO_DEFAULT' },
     AdminCreateUserConfig: {
       AllowAdminCreateUserOnly: false,
-      UnusedAccountValidityDays: passwordPolicy.TemporaryPasswordValidityDays,
       ...(previous?.AdminCreateUserConfig ?? {}),
       ...(input.AdminCreateUserConfig ?? {}),
+      UnusedAccountValidityDays: passwordPolicy.TemporaryPasswordValidityDays,
     },
     // Cognito's API defaults to case-sensitive usernames; we default to what Cognito recommends (security.md P15).
     UsernameConfiguration: previous?.UsernameConfiguration ?? input.UsernameConfiguration ?? { CaseSensitive: false },

@@ -9,7 +9,7 @@ import { verifyLogins, type VerifiedLogin } from './logins.js';
 import { COGNITO_IDENTITY_PROVIDER } from './openid.js';
 import { resolveRole } from './roles.js';
 import { loginsDontMatch, type Identity } from './identities.js';
-import { userPoolOfProvider, type IdentityPool } from './identity-pools.js';
+import { IdentityPools, userPoolOfProvider, type IdentityPool } from './identity-pools.js';
 
 const guestsOff = () => errors.notAuthorized('Unauthenticated access is not supported for this identity pool.');
 
@@ -39,12 +39,15 @@ async function authorizeIdentity(cognate: Ports<'clock' | 'identity'>, pool: Ide
   return cognate.identity.identities.resolve(pool.id, identity.id, logins, cognate.clock.now(), identity);
 }
 
-/** Session tags from the pool's principal-tag maps and the logins' claims. */
+/**
+ * Session tags from the pool's principal-tag maps and the logins' claims. A provider without a map
+ * of its own uses the default one — the map GetPrincipalTagAttributeMap reports for it
+ * (`username` ← sub, `client` ← aud) — so what is reported is what is applied.
+ */
 function principalTags(pool: IdentityPool, logins: readonly VerifiedLogin[]): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const login of logins) {
-    const map = pool.principalTags[login.provider];
-    if (!map) continue;
+    const map = pool.principalTags[login.provider] ?? { UseDefaults: true, PrincipalTags: IdentityPools.defaultPrincipalTags(login.provider) };
     for (const [tag, claim] of Object.entries(map.PrincipalTags)) {
       const value = login.claims[claim];
       if (typeof value === 'string') tags[tag] = value;
