@@ -40,14 +40,16 @@ async function authorizeIdentity(cognate: Ports<'clock' | 'identity'>, pool: Ide
 }
 
 /**
- * Session tags from the pool's principal-tag maps and the logins' claims. A provider without a map
- * of its own uses the default one — the map GetPrincipalTagAttributeMap reports for it
- * (`username` ← sub, `client` ← aud) — so what is reported is what is applied.
+ * Session tags from the pool's principal-tag maps and the logins' claims. A provider gets tags only
+ * once SetPrincipalTagAttributeMap configured it (attributes for access control are off until then,
+ * as in Cognito, where a role's trust policy must also allow sts:TagSession for them): an
+ * unconfigured provider has no map, and GetPrincipalTagAttributeMap says so.
  */
 function principalTags(pool: IdentityPool, logins: readonly VerifiedLogin[]): Record<string, string> {
   const tags: Record<string, string> = {};
   for (const login of logins) {
-    const map = pool.principalTags[login.provider] ?? { UseDefaults: true, PrincipalTags: IdentityPools.defaultPrincipalTags(login.provider) };
+    const map = pool.principalTags[login.provider];
+    if (!map) continue;
     for (const [tag, claim] of Object.entries(map.PrincipalTags)) {
       const value = login.claims[claim];
       if (typeof value === 'string') tags[tag] = value;

@@ -333,7 +333,8 @@ export class IdentityPools {
   async getPrincipalTags(id: string, provider: string): Promise<PrincipalTagMap> {
     const pool = await this.get(id);
     await this.checkProvider(pool, provider);
-    return pool.principalTags[provider] ?? { UseDefaults: true, PrincipalTags: IdentityPools.defaultPrincipalTags(provider) };
+    // Attributes for access control are off until configured: no map, no session tags.
+    return pool.principalTags[provider] ?? { UseDefaults: false, PrincipalTags: {} };
   }
 
   async setPrincipalTags(id: string, provider: string, useDefaults: boolean | undefined, tags: Record<string, string> | undefined, now: number): Promise<PrincipalTagMap> {

@@ -141,7 +141,7 @@ for (const kind of databaseKinds) {
         assert.equal(explicitFalse.Identities!.length, 2);
       });
 
-      it("the default principal-tag map GetPrincipalTagAttributeMap reports is applied to the identity's tokens; UseDefaults false with no tags turns it off", async () => {
+      it("principal tags: none until the provider's map is set (as GetPrincipalTagAttributeMap reports); UseDefaults puts the default map in the identity's tokens; UseDefaults false with no tags turns it off", async () => {
         const pool = await newPool(server);
         await adminUser(server, pool, 'tagged');
         const identityPoolId = await identityPoolFor(server, [pool]);
@@ -149,8 +149,11 @@ for (const kind of databaseKinds) {
         const logins = { [providerOf(pool)]: session.getIdToken().getJwtToken() };
         const IdentityId = (await server.identity.send(new GetIdCommand({ IdentityPoolId: identityPoolId, Logins: logins }))).IdentityId!;
         const token = (await server.identity.send(new GetOpenIdTokenCommand({ IdentityId, Logins: logins }))).Token!;
+        assert.equal(claims(token)['https://aws.amazon.com/tags'], undefined, 'no map configured: no tags');
+        await server.identityAdmin.send(new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: identityPoolId, IdentityProviderName: providerOf(pool), UseDefaults: true }));
+        const tagged = (await server.identity.send(new GetOpenIdTokenCommand({ IdentityId, Logins: logins }))).Token!;
         const sub = session.getIdToken().payload.sub as string;
-        assert.deepEqual(claims(token)['https://aws.amazon.com/tags'], { principal_tags: { username: [sub], client: [pool.clientId] } });
+        assert.deepEqual(claims(tagged)['https://aws.amazon.com/tags'], { principal_tags: { username: [sub], client: [pool.clientId] } });
         await server.identityAdmin.send(new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: identityPoolId, IdentityProviderName: providerOf(pool), UseDefaults: false }));
         const untagged = (await server.identity.send(new GetOpenIdTokenCommand({ IdentityId, Logins: logins }))).Token!;
         assert.equal(claims(untagged)['https://aws.amazon.com/tags'], undefined);

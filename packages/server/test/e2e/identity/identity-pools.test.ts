@@ -208,8 +208,10 @@ for (const kind of databaseKinds) {
           new CreateIdentityPoolCommand({ IdentityPoolName: 'ptags', AllowUnauthenticatedIdentities: false, CognitoIdentityProviders: [{ ProviderName: provider, ClientId: userPool.clientId }] }),
         )
       ).IdentityPoolId!;
-      const defaults = await ci.send(new GetPrincipalTagAttributeMapCommand({ IdentityPoolId: id, IdentityProviderName: provider }));
-      assert.equal(defaults.UseDefaults, true);
+      const unset = await ci.send(new GetPrincipalTagAttributeMapCommand({ IdentityPoolId: id, IdentityProviderName: provider }));
+      assert.equal(unset.UseDefaults, false, 'attributes for access control are off until configured');
+      assert.deepEqual(unset.PrincipalTags ?? {}, {});
+      const defaults = await ci.send(new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: id, IdentityProviderName: provider, UseDefaults: true }));
       assert.deepEqual(defaults.PrincipalTags, { username: 'sub', client: 'aud' });
       const set = await ci.send(new SetPrincipalTagAttributeMapCommand({ IdentityPoolId: id, IdentityProviderName: provider, UseDefaults: false, PrincipalTags: { dept: 'custom:dept' } }));
       assert.equal(set.UseDefaults, false);
