@@ -106,6 +106,12 @@ import StartWebAuthnRegistration from './StartWebAuthnRegistration.js';
 import CompleteWebAuthnRegistration from './CompleteWebAuthnRegistration.js';
 import ListWebAuthnCredentials from './ListWebAuthnCredentials.js';
 import DeleteWebAuthnCredential from './DeleteWebAuthnCredential.js';
+import TagResource from './TagResource.js';
+import UntagResource from './UntagResource.js';
+import ListTagsForResource from './ListTagsForResource.js';
+import AddUserPoolClientSecret from './AddUserPoolClientSecret.js';
+import ListUserPoolClientSecrets from './ListUserPoolClientSecrets.js';
+import DeleteUserPoolClientSecret from './DeleteUserPoolClientSecret.js';
 
 export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Record<string, Action>>> = {
   'cognito-idp': {
@@ -210,6 +216,12 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     CompleteWebAuthnRegistration,
     ListWebAuthnCredentials,
     DeleteWebAuthnCredential,
+    TagResource,
+    UntagResource,
+    ListTagsForResource,
+    AddUserPoolClientSecret,
+    ListUserPoolClientSecrets,
+    DeleteUserPoolClientSecret,
   },
   'cognito-identity': identityActions,
 };

@@ -207,6 +207,25 @@ const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
 
 const VERIFIABLE = new Set(['email', 'phone_number']);
 
+/** How many tags a user pool may have (Cognito's quota, TagResource). */
+export const MAX_POOL_TAGS = 50;
+
+/**
+ * UserPoolTags as Cognito checks them (TagResource, CreateUserPool, UpdateUserPool): at most 50;
+ * keys of 1–128 and values of 0–256 characters (the model checks those lengths on the wire, this
+ * checks them for the merged result too); the `aws:` prefix is reserved for AWS's own tags.
+ */
+export function checkUserPoolTags(tags: Record<string, string>): void {
+  const keys = Object.keys(tags);
+  if (keys.length > MAX_POOL_TAGS) throw errors.invalidParameter(`A user pool can have at most ${MAX_POOL_TAGS} tags.`);
+  for (const key of keys) {
+    if (key.length < 1 || key.length > 128) throw errors.invalidParameter('Tag keys must be 1 to 128 characters long.');
+    if (key.toLowerCase().startsWith('aws:')) throw errors.invalidParameter(`Tag keys must not start with 'aws:': ${key.slice(0, 128)}`);
+    const value = tags[key];
+    if (typeof value !== 'string' || value.length > 256) throw errors.invalidParameter(`The value of tag ${key} must be a string of at most 256 characters.`);
+  }
+}
+
 /** Settings only SetUserPoolMfaConfig writes (domain/mfa.ts): kept by UpdateUserPool, not shown by DescribeUserPool. */
 export const POOL_MFA_SETTINGS = ['SmsMfaConfiguration', 'SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration', 'WebAuthnConfiguration'] as const;
 
@@ -229,6 +248,7 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
   if (from !== undefined && (typeof from !== 'string' || !/^(?:[^<>\r\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(from))) {
     throw errors.invalidParameter('EmailConfiguration.From must be an email address, optionally as "Name <address>".');
   }
+  if (input.UserPoolTags !== undefined) checkUserPoolTags(input.UserPoolTags);
   const mfa = input.MfaConfiguration ?? previous?.MfaConfiguration ?? 'OFF';
   const settings: UserPoolSettings = {
     Policies: { PasswordPolicy: passwordPolicy, SignInPolicy: input.Policies?.SignInPolicy ?? previous?.Policies.SignInPolicy ?? { AllowedFirstAuthFactors: ['PASSWORD'] } },
@@ -350,6 +370,11 @@ export class UserPools {
       }
       if (attempt >= 10) throw new CognitoError('ConcurrentModificationException', 'The user pool was modified concurrently; try again.');
     }
+  }
+
+  /** Rewrites the settings with `change(current)` (compare-and-set; TagResource, UntagResource). */
+  async changeSettings(id: string, change: (settings: UserPoolSettings) => UserPoolSettings, now: number): Promise<UserPool> {
+    return this.compareAndSet(id, change, now);
   }
 
   /** AddCustomAttributes (compare-and-set, so concurrent additions can't lose each other). */

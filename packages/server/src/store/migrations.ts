@@ -24,6 +24,7 @@ import m0012_oauth_grants from './migrations/0012_oauth_grants.js';
 import m0013_hosted_sessions from './migrations/0013_hosted_sessions.js';
 import m0015_webauthn from './migrations/0015_webauthn.js';
 import m0020_webauthn_mfa from './migrations/0020_webauthn_mfa.js';
+import m0021_api_surface from './migrations/0021_api_surface.js';
 
 /** Every migration by name (one file each in migrations/); Kysely runs them in name order. */
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '0013_hosted_sessions': m0013_hosted_sessions,
   '0015_webauthn': m0015_webauthn,
   '0020_webauthn_mfa': m0020_webauthn_mfa,
+  '0021_api_surface': m0021_api_surface,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
