@@ -14,6 +14,10 @@ const seconds = (ms: number) => ms / 1000;
 export function userPoolType(pool: UserPool, estimatedNumberOfUsers: number) {
   const settings: Record<string, unknown> = { ...pool.settings };
   for (const key of POOL_MFA_SETTINGS) delete settings[key];
+  // Cognito echoes a VerificationMessageTemplate's messages in the legacy members too.
+  const template = pool.settings.VerificationMessageTemplate;
+  const legacy = { EmailVerificationMessage: template.EmailMessage, EmailVerificationSubject: template.EmailSubject, SmsVerificationMessage: template.SmsMessage };
+  for (const [key, value] of Object.entries(legacy)) if (value !== undefined && settings[key] === undefined) settings[key] = value;
   return {
     Id: pool.id,
     Name: pool.name,

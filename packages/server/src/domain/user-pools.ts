@@ -118,11 +118,23 @@ export function buildSchema(input: Partial<SchemaAttribute>[] | undefined): Sche
       if (item.AttributeDataType && item.AttributeDataType !== std.AttributeDataType) {
         throw errors.invalidParameter(`${name} is a standard attribute of type ${std.AttributeDataType}; its type can't change.`);
       }
+      // Standard attributes can't be developer-only (Cognito: InvalidParameterException).
+      if (item.DeveloperOnlyAttribute) throw errors.invalidParameter(`${name} is a standard attribute; DeveloperOnlyAttribute applies to custom attributes only.`);
       if (item.Required !== undefined) std.Required = item.Required;
       if (item.Mutable !== undefined) std.Mutable = item.Mutable;
-      if (item.StringAttributeConstraints && std.AttributeDataType === 'String') std.StringAttributeConstraints = { ...std.StringAttributeConstraints, ...item.StringAttributeConstraints };
+      if (item.StringAttributeConstraints && std.AttributeDataType === 'String') {
+        std.StringAttributeConstraints = { ...std.StringAttributeConstraints, ...item.StringAttributeConstraints };
+        checkStringConstraints(name, std.StringAttributeConstraints);
+      }
+      if (item.NumberAttributeConstraints && std.AttributeDataType === 'Number') {
+        std.NumberAttributeConstraints = { ...std.NumberAttributeConstraints, ...item.NumberAttributeConstraints };
+        checkNumberConstraints(name, std.NumberAttributeConstraints);
+      }
       continue;
     }
+    // CreateUserPool requires the type of a custom attribute (the model can't say so: it is
+    // optional for standard ones); AddCustomAttributes takes String by default.
+    if (item.AttributeDataType === undefined) throw errors.invalidParameter('Invalid AttributeDataType input, consider using the provided AttributeDataType enum.');
     custom.push(item);
   }
   return withCustomAttributes(schema, custom);
@@ -139,9 +151,28 @@ const NUMBER = /^-?(0|[1-9][0-9]{0,18})$/;
  * DeveloperOnlyAttribute) unless it has it already; String (the default type) and Number carry
  * their constraints, checked here since the API model types them as free strings.
  */
+function checkStringConstraints(name: string, c: { MinLength?: string; MaxLength?: string }): void {
+  const { MinLength, MaxLength } = c;
+  const bad = (v: string | undefined) => v !== undefined && (!WHOLE.test(v) || Number(v) > 2048);
+  if (bad(MinLength) || bad(MaxLength) || Number(MinLength ?? 0) > Number(MaxLength ?? 2048)) {
+    throw errors.invalidParameter(`Invalid StringAttributeConstraints for ${name}: MinLength and MaxLength must be whole numbers with 0 <= MinLength <= MaxLength <= 2048.`);
+  }
+}
+
+function checkNumberConstraints(name: string, c: { MinValue?: string; MaxValue?: string }): void {
+  const { MinValue, MaxValue } = c;
+  const bad = (v: string | undefined) => v !== undefined && !NUMBER.test(v);
+  if (bad(MinValue) || bad(MaxValue) || (MinValue !== undefined && MaxValue !== undefined && Number(MinValue) > Number(MaxValue))) {
+    throw errors.invalidParameter(`Invalid NumberAttributeConstraints for ${name}: MinValue and MaxValue must be whole numbers with MinValue <= MaxValue.`);
+  }
+}
+
+const DATA_TYPES = new Set(['String', 'Number', 'DateTime', 'Boolean']);
+
 export function customAttribute(item: Partial<SchemaAttribute>): SchemaAttribute {
   const name = item.Name ?? '';
   const type = item.AttributeDataType ?? 'String';
+  if (!DATA_TYPES.has(type)) throw errors.invalidParameter('Invalid AttributeDataType input, consider using the provided AttributeDataType enum.');
   if (item.Required) throw errors.invalidParameter('Required custom attributes are not supported currently.');
   const bare = name.replace(/^(dev:)?custom:/, '');
   if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$/u.test(bare)) throw errors.invalidParameter(`Invalid custom attribute name: ${name}`);
@@ -155,19 +186,14 @@ export function customAttribute(item: Partial<SchemaAttribute>): SchemaAttribute
   };
   if (type === 'String') {
     const { MinLength, MaxLength } = item.StringAttributeConstraints ?? {};
-    const bad = (v: string | undefined) => v !== undefined && (!WHOLE.test(v) || Number(v) > 2048);
-    if (bad(MinLength) || bad(MaxLength) || Number(MinLength ?? 0) > Number(MaxLength ?? 2048)) {
-      throw errors.invalidParameter(`Invalid StringAttributeConstraints for ${custom.Name}: MinLength and MaxLength must be whole numbers with 0 <= MinLength <= MaxLength <= 2048.`);
-    }
+    checkStringConstraints(custom.Name, { MinLength, MaxLength });
     custom.StringAttributeConstraints = { ...(MinLength !== undefined ? { MinLength } : {}), ...(MaxLength !== undefined ? { MaxLength } : {}) };
   }
   if (type === 'Number') {
     const { MinValue, MaxValue } = item.NumberAttributeConstraints ?? {};
-    const bad = (v: string | undefined) => v !== undefined && !NUMBER.test(v);
-    if (bad(MinValue) || bad(MaxValue) || (MinValue !== undefined && MaxValue !== undefined && Number(MinValue) > Number(MaxValue))) {
-      throw errors.invalidParameter(`Invalid NumberAttributeConstraints for ${custom.Name}: MinValue and MaxValue must be whole numbers with MinValue <= MaxValue.`);
-    }
-    custom.NumberAttributeConstraints = { ...(MinValue !== undefined ? { MinValue } : {}), ...(MaxValue !== undefined ? { MaxValue } : {}) };
+    checkNumberConstraints(custom.Name, { MinValue, MaxValue });
+    // Without limits Cognito omits NumberAttributeConstraints rather than answering an empty one.
+    if (MinValue !== undefined || MaxValue !== undefined) custom.NumberAttributeConstraints = { ...(MinValue !== undefined ? { MinValue } : {}), ...(MaxValue !== undefined ? { MaxValue } : {}) };
   }
   return custom;
 }
