@@ -58,14 +58,17 @@ export interface IdentityPoolConfiguration {
 }
 
 /**
- * `Auth.Default.authenticationFlowType`: how {@link MobileClient.signIn} proves the password.
+ * `Auth.Default.authenticationFlowType`: how {@link MobileClient.signIn} signs in — proving the
+ * password (`USER_SRP_AUTH`, `USER_PASSWORD_AUTH`), with custom challenges (`CUSTOM_AUTH`), or
+ * with the user's choice of first factor (`USER_AUTH`: password, one-time code or passkey). A
+ * sign-in may override it with `SignInInput.authFlowType`.
  *
  * @example
  * ```ts
  * const flow: AuthenticationFlowType = 'USER_PASSWORD_AUTH'; // e.g. while migrating users
  * ```
  */
-export type AuthenticationFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'CUSTOM_AUTH';
+export type AuthenticationFlowType = 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'CUSTOM_AUTH' | 'USER_AUTH';
 
 /** The validated, defaulted configuration the client works with. Internal. */
 export interface ResolvedConfiguration {
@@ -81,7 +84,7 @@ export interface ResolvedConfiguration {
   flow: AuthenticationFlowType;
 }
 
-const FLOWS: readonly string[] = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'CUSTOM_AUTH'];
+export const FLOWS: readonly string[] = ['USER_SRP_AUTH', 'USER_PASSWORD_AUTH', 'CUSTOM_AUTH', 'USER_AUTH'];
 
 function endpointUrl(endpoint: string | undefined, fallbackHost: string): string {
   if (!endpoint) return `https://${fallbackHost}/`;

@@ -23,6 +23,7 @@ export type MobileClientErrorCode =
   | 'enableSoftwareTokenMFA'
   | 'expiredCode'
   | 'externalService'
+  | 'featureUnavailableInTier'
   | 'forbidden'
   | 'groupExists'
   | 'internalError'
@@ -51,6 +52,13 @@ export type MobileClientErrorCode =
   | 'userNotConfirmed'
   | 'userNotFound'
   | 'usernameExists'
+  | 'webAuthnChallengeNotFound'
+  | 'webAuthnClientMismatch'
+  | 'webAuthnConfigurationMissing'
+  | 'webAuthnCredentialNotSupported'
+  | 'webAuthnNotEnabled'
+  | 'webAuthnOriginNotAllowed'
+  | 'webAuthnRelyingPartyMismatch'
   // Raised by the client.
   | 'badRequest'
   | 'cognitoIdentityPoolNotConfigured'
@@ -63,6 +71,13 @@ export type MobileClientErrorCode =
   | 'notSignedIn'
   | 'unableToSignIn'
   | 'userPoolNotConfigured'
+  // Raised by the client from the WebAuthn port (navigator.credentials): no WebAuthn here; the
+  // user cancelled or the ceremony timed out (NotAllowedError); the authenticator already holds a
+  // passkey of this user (InvalidStateError at registration); any other failure of the authenticator.
+  | 'webAuthnNotSupported'
+  | 'webAuthnCancelled'
+  | 'webAuthnAlreadyRegistered'
+  | 'webAuthnFailed'
   | 'unknown';
 
 const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
@@ -74,6 +89,7 @@ const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
   EnableSoftwareTokenMFAException: 'enableSoftwareTokenMFA',
   ExpiredCodeException: 'expiredCode',
   ExternalServiceException: 'externalService',
+  FeatureUnavailableInTierException: 'featureUnavailableInTier',
   ForbiddenException: 'forbidden',
   GroupExistsException: 'groupExists',
   InternalErrorException: 'internalError',
@@ -102,6 +118,13 @@ const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
   UserNotConfirmedException: 'userNotConfirmed',
   UserNotFoundException: 'userNotFound',
   UsernameExistsException: 'usernameExists',
+  WebAuthnChallengeNotFoundException: 'webAuthnChallengeNotFound',
+  WebAuthnClientMismatchException: 'webAuthnClientMismatch',
+  WebAuthnConfigurationMissingException: 'webAuthnConfigurationMissing',
+  WebAuthnCredentialNotSupportedException: 'webAuthnCredentialNotSupported',
+  WebAuthnNotEnabledException: 'webAuthnNotEnabled',
+  WebAuthnOriginNotAllowedException: 'webAuthnOriginNotAllowed',
+  WebAuthnRelyingPartyMismatchException: 'webAuthnRelyingPartyMismatch',
 };
 
 /**

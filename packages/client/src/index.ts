@@ -1,7 +1,8 @@
 /**
- * `@cognate/client`: AWSMobileClient for TypeScript. Sign-up, SRP sign-in, challenges, tokens that
- * refresh themselves, AWS credentials from identity pools, devices — against Cognate or Amazon
- * Cognito, in browsers, Node and React Native (fetch + WebCrypto + BigInt, no Node imports).
+ * `@cognate/client`: AWSMobileClient for TypeScript. Sign-up, SRP sign-in, passwordless sign-in
+ * (one-time codes, passkeys), challenges, tokens that refresh themselves, AWS credentials from
+ * identity pools, devices — against Cognate or Amazon Cognito, in browsers, Node and React Native
+ * (fetch + WebCrypto + BigInt, no Node imports).
  * The file store for Node lives in `@cognate/client/node`.
  *
  * @example
@@ -12,7 +13,7 @@
  * ```
  * @packageDocumentation
  */
-export { MobileClient, DeviceOperations, decodeJwt } from './mobile-client.js';
+export { MobileClient, DeviceOperations, PasskeyOperations, decodeJwt } from './mobile-client.js';
 export type { MobileClientOptions, SignUpInput, SignInInput, SignOutOptions, FederatedSignInOptions, MFAPreference, MFAFactorPreference } from './mobile-client.js';
 export { MobileClientError, isMobileClientError } from './errors.js';
 export type { MobileClientErrorCode } from './errors.js';
@@ -20,8 +21,18 @@ export type { AWSConfiguration, UserPoolConfiguration, IdentityPoolConfiguration
 export { MemoryStorage, LocalStorage } from './storage.js';
 export type { KeyValueStorage, WebStorage } from './storage.js';
 export type { FetchLike } from './internal/transport.js';
+export { browserWebAuthn } from './internal/webauthn.js';
+export type {
+  WebAuthnPort,
+  WebAuthnCreationOptionsJSON,
+  WebAuthnRequestOptionsJSON,
+  WebAuthnRegistrationJSON,
+  WebAuthnAssertionJSON,
+  WebAuthnCredentialDescriptorJSON,
+} from './internal/webauthn.js';
 export { UserState } from './types.js';
 export type {
+  AuthFactorType,
   AWSCredentials,
   Clock,
   CodeDeliveryDetails,
@@ -29,11 +40,13 @@ export type {
   ForgotPasswordResult,
   JwtToken,
   NewDevice,
+  Passkey,
   SignInResult,
   SignInState,
   SignUpResult,
   Tokens,
   UserStateInfo,
   UserStateListener,
+  UserAuthFactors,
   UserStateReason,
 } from './types.js';

@@ -1,39 +1,32 @@
 /**
- * MobileClient: AWSMobileClient (seeds 002 and 004) in TypeScript. It keeps the session — user-pool
- * tokens, a federated login, the identity id and device keys — in a {@link KeyValueStorage}, tracks
- * the {@link UserState} and tells listeners about every transition, and speaks the cognito-idp and
- * cognito-identity wire protocols directly with fetch and WebCrypto, so it runs in browsers, Node
- * and React Native, against Cognate or Amazon Cognito.
+ * MobileClient: AWSMobileClient (seeds 002 and 004) in TypeScript. It keeps the session (tokens, a
+ * federated login, the identity id, device keys) in a {@link KeyValueStorage}, tracks the
+ * {@link UserState} for listeners, and speaks cognito-idp and cognito-identity with fetch and
+ * WebCrypto: browsers, Node and React Native, against Cognate or Amazon Cognito.
  *
  * This file is the facade (the public class, its documentation, delegation); the work is in
  * `internal/`, one module per concern, sharing one {@link ClientContext} (internal/context.ts).
  */
-import { resolveConfiguration, type AWSConfiguration } from './config.js';
-import { MobileClientError } from './errors.js';
+import type { AWSConfiguration } from './config.js';
 import { confirmVerifyUserAttribute, deleteUser, getUserAttributes, updateUserAttributes, verifyUserAttribute } from './internal/attributes.js';
-import { createContext, transition, type ClientContext, type Session } from './internal/context.js';
+import type { ClientContext } from './internal/context.js';
 import { getAWSCredentials } from './internal/credentials.js';
-import { DeviceOperations } from './internal/device-operations.js';
-import { currentDevice, forgetCurrentDevice } from './internal/devices.js';
 import { federatedSignIn } from './internal/federation.js';
-import { associateSoftwareToken, getUserMFAPreference, setUserMFAPreference, verifySoftwareToken } from './internal/mfa.js';
+import { initialize } from './internal/initialize.js';
+import { associateSoftwareToken, getUserAuthFactors, getUserMFAPreference, setUserMFAPreference, verifySoftwareToken } from './internal/mfa.js';
 import { changePassword, confirmForgotPassword, forgotPassword } from './internal/passwords.js';
-import { confirmSignIn, signIn } from './internal/sign-in.js';
+import { autoSignIn, confirmSignIn, selectChallenge, signIn } from './internal/sign-in.js';
+import { contextFor, deviceOperationsFor, passkeyOperationsFor, type DeviceOperations, type PasskeyOperations } from './internal/setup.js';
 import { releaseSignInWait, signOut } from './internal/sign-out.js';
 import { confirmSignUp, resendSignUpCode, signUp } from './internal/sign-up.js';
 import { getTokens } from './internal/tokens.js';
-import type { FetchLike as Fetch } from './internal/transport.js';
-import { idp } from './internal/wire.js';
 import type { FederatedSignInOptions, MFAPreference, MobileClientOptions, SignInInput, SignOutOptions, SignUpInput } from './options.js';
-import { MemoryStorage, type KeyValueStorage } from './storage.js';
-import { UserState, type AWSCredentials, type Clock, type CodeDeliveryDetails, type ForgotPasswordResult, type SignInResult, type SignUpResult, type Tokens, type UserStateListener } from './types.js';
+import type { KeyValueStorage } from './storage.js';
+import { UserState, type AuthFactorType, type AWSCredentials, type CodeDeliveryDetails, type ForgotPasswordResult, type SignInResult, type SignUpResult, type Tokens, type UserAuthFactors, type UserStateListener } from './types.js';
 
-export { DeviceOperations } from './internal/device-operations.js';
+export { DeviceOperations, PasskeyOperations } from './internal/setup.js';
 export { decodeJwt } from './internal/jwt.js';
 export type { FederatedSignInOptions, MFAFactorPreference, MFAPreference, MobileClientOptions, SignInInput, SignOutOptions, SignUpInput } from './options.js';
-
-const DEFAULT_MARGIN_MS = 5 * 60_000;
-const systemClock: Clock = { now: () => Date.now() };
 
 /**
  * The client. Create one per app (or use {@link MobileClient.default}), call
@@ -69,9 +62,8 @@ export class MobileClient {
   }
 
   /**
-   * Initialises the shared instance ({@link MobileClient.default}) and returns its state — the
-   * one-liner of seed 002's `AWSMobileClient.default().initialize { userState, error in … }`.
-   * The shared instance keeps its session in memory; create your own client to choose a store.
+   * Initialises the shared instance ({@link MobileClient.default}) and returns its state, as seed
+   * 002's `AWSMobileClient.default().initialize { userState, error in … }`. Its session is in memory.
    *
    * @example
    * ```ts
@@ -97,24 +89,20 @@ export class MobileClient {
    */
   readonly deviceOperations: DeviceOperations;
 
+  /**
+   * The signed-in user's passkeys: register, list, delete.
+   *
+   * @example
+   * ```ts
+   * const { passkeys } = await client.passkeyOperations.list();
+   * ```
+   */
+  readonly passkeyOperations: PasskeyOperations;
+
   constructor(options: MobileClientOptions = {}) {
-    const f = options.fetch ?? (globalThis as { fetch?: Fetch }).fetch;
-    if (!f) throw new MobileClientError('invalidConfiguration', 'No fetch implementation: pass options.fetch.');
-    const ctx = createContext({
-      storage: options.storage ?? new MemoryStorage(),
-      clock: options.clock ?? systemClock,
-      fetch: (input, init) => f(input, init),
-      margin: options.refreshMarginMs ?? DEFAULT_MARGIN_MS,
-      refreshFlow: options.refreshFlow ?? 'REFRESH_TOKEN_AUTH',
-      deviceName: options.deviceName,
-      storageKeyOption: options.storageKey,
-    });
-    this.#ctx = ctx;
-    this.deviceOperations = new DeviceOperations(this, {
-      userPoolCall: (action, input) => idp(ctx, action, input),
-      deviceKey: () => currentDevice(ctx)?.deviceKey,
-      forgetDevice: () => forgetCurrentDevice(ctx),
-    });
+    this.#ctx = contextFor(options);
+    this.deviceOperations = deviceOperationsFor(this, this.#ctx);
+    this.passkeyOperations = passkeyOperationsFor(this, this.#ctx);
   }
 
   /**
@@ -124,13 +112,11 @@ export class MobileClient {
    *   next {@link getTokens}) or a federated login;
    * - `signedOutUserPoolsTokenInvalid` / `signedOutFederatedTokensInvalid` when the stored refresh
    *   token / federated token was refused;
-   * - `guest` only when the identity pool is known to take guests: the stored session holds a
-   *   guest identity that got unauthenticated credentials (a previous run's
-   *   {@link getAWSCredentials});
+   * - `guest` only when the identity pool is known to take guests: the stored session holds a guest
+   *   identity that got unauthenticated credentials (a previous run's {@link getAWSCredentials});
    * - else `signedOut` — also with an identity pool that may or may not allow guests. The first
    *   {@link getAWSCredentials} while signed out finds out: guest credentials move the state to
-   *   `guest` (reason `guestCredentials`), a refusal is `guestAccessNotAllowed` and the state stays
-   *   `signedOut`.
+   *   `guest` (reason `guestCredentials`), a refusal is `guestAccessNotAllowed` (still `signedOut`).
    *
    * @example
    * ```ts
@@ -138,34 +124,9 @@ export class MobileClient {
    * ```
    * @throws MobileClientError `invalidConfiguration` when the configuration is malformed.
    */
-  async initialize(config: AWSConfiguration): Promise<UserState> {
-    const ctx = this.#ctx;
-    const resolved = resolveConfiguration(config);
-    ctx.config = resolved;
-    ctx.storageKey = ctx.storageKeyOption ?? `cognate.session.${resolved.userPool?.clientId ?? resolved.identityPool!.poolId}`;
-    const raw = await ctx.storage.getItem(ctx.storageKey);
-    ctx.session = { version: 1 };
-    if (raw) {
-      try {
-        const parsed = JSON.parse(raw) as Session;
-        if (parsed && parsed.version === 1) ctx.session = parsed;
-      } catch {
-        // A corrupt session is no session.
-      }
-    }
-    ctx.pending = undefined;
-    ctx.credentials = undefined;
-    const s = ctx.session;
-    let state: UserState;
-    if (s.tokens) state = UserState.signedIn;
-    else if (s.refreshTokenInvalid) state = UserState.signedOutUserPoolsTokenInvalid;
-    else if (s.federation) state = s.federatedTokenInvalid ? UserState.signedOutFederatedTokensInvalid : UserState.signedIn;
-    else if (resolved.identityPool && s.guestAllowed && s.identityId) state = UserState.guest;
-    else state = UserState.signedOut;
-    transition(ctx, state, 'initialize');
-    return state;
+  initialize(config: AWSConfiguration): Promise<UserState> {
+    return initialize(this.#ctx, config);
   }
-
 
   /**
    * The current state; `unknown` before {@link initialize}.
@@ -286,17 +247,18 @@ export class MobileClient {
   }
 
   /**
-   * Signs in with the configured flow: USER_SRP_AUTH (default; the password never leaves the
-   * device), USER_PASSWORD_AUTH or CUSTOM_AUTH. A remembered device is proven with device SRP,
-   * and a new device is confirmed, transparently; the result's `newDevice` then says whether the
-   * user should be asked to remember it (`userConfirmationNecessary`, see {@link NewDevice}). When a
-   * challenge comes back, answer it with {@link confirmSignIn}.
+   * Signs in with the configured flow (or `input.authFlowType`): USER_SRP_AUTH (default),
+   * USER_PASSWORD_AUTH, CUSTOM_AUTH, or USER_AUTH with a `preferredChallenge` (EMAIL_OTP / SMS_OTP:
+   * a code, state `emailOTP` / `smsOTP`; WEB_AUTHN: the passkey, at once; none or one the user
+   * can't use: `selectChallenge`). Devices are proven (device SRP) and confirmed transparently
+   * (`newDevice`, see {@link NewDevice}). Answer challenges with {@link confirmSignIn}.
    *
    * @example
    * ```ts
    * const r = await client.signIn({ username: 'alice', password: 'Corr3ct-Horse!' });
    * if (r.signInState === 'newPasswordRequired') await client.confirmSignIn('N3w-Passw0rd!');
-   * if (r.newDevice?.userConfirmationNecessary && (await askUser('Remember this device?'))) await client.deviceOperations.updateStatus({ remembered: true });
+   * const otp = await client.signIn({ username: 'alice', authFlowType: 'USER_AUTH', preferredChallenge: 'EMAIL_OTP' });
+   * if (otp.signInState === 'emailOTP') await client.confirmSignIn(await askForCode(otp.codeDetails));
    * ```
    * @throws MobileClientError e.g. `notAuthorized` (wrong password), `userNotConfirmed`, `passwordResetRequired`, `network`.
    */
@@ -307,7 +269,8 @@ export class MobileClient {
   /**
    * Answers the challenge {@link signIn} (or a previous confirmSignIn) returned:
    * - `newPasswordRequired`: the new password; `options.userAttributes` fills required attributes.
-   * - `smsMFA`, `softwareTokenMFA`, `emailOTP`: the code.
+   * - `smsMFA`, `softwareTokenMFA`, `emailOTP`, `smsOTP`: the code.
+   * - `selectChallenge`: the factor's name, as {@link selectChallenge} without options.
    * - `selectMFAType`: `SMS_MFA`, `SOFTWARE_TOKEN_MFA` or `EMAIL_OTP`.
    * - `mfaSetup`: after {@link associateSoftwareToken}, a TOTP code from the authenticator app;
    *   or an email address when the pool sets up EMAIL_OTP.
@@ -316,14 +279,52 @@ export class MobileClient {
    * @example
    * ```ts
    * const r = await client.signIn({ username: 'bob', password: 'Temp-Passw0rd!' });
-   * if (r.signInState === 'newPasswordRequired') {
-   *   await client.confirmSignIn('N3w-Passw0rd!', { userAttributes: { name: 'Bob' } });
-   * }
+   * if (r.signInState === 'newPasswordRequired') await client.confirmSignIn('N3w-Passw0rd!', { userAttributes: { name: 'Bob' } });
    * ```
    * @throws MobileClientError `invalidState` when no challenge is waiting; service errors such as `codeMismatch`.
    */
   confirmSignIn(challengeResponse: string, options: { userAttributes?: Record<string, string>; clientMetadata?: Record<string, string> } = {}): Promise<SignInResult> {
     return confirmSignIn(this.#ctx, challengeResponse, options);
+  }
+
+  /**
+   * Answers `selectChallenge` with one of the `availableChallenges`: PASSWORD / PASSWORD_SRP with
+   * `options.password` (or {@link signIn}'s), EMAIL_OTP / SMS_OTP (a code is sent), WEB_AUTHN.
+   * `invalidState` outside `selectChallenge`; `invalidParameter` for a factor not offered.
+   *
+   * @example
+   * ```ts
+   * const r = await client.signIn({ username: 'alice', authFlowType: 'USER_AUTH' });
+   * if (r.signInState === 'selectChallenge' && r.availableChallenges?.includes('WEB_AUTHN')) await client.selectChallenge('WEB_AUTHN');
+   * ```
+   */
+  selectChallenge(challenge: AuthFactorType, options: { password?: string; clientMetadata?: Record<string, string> } = {}): Promise<SignInResult> {
+    return selectChallenge(this.#ctx, challenge, options);
+  }
+
+  /**
+   * Signs in the user just confirmed, once, with the Session {@link confirmSignUp} returned (`canAutoSignIn`).
+   *
+   * @example
+   * ```ts
+   * const r = await client.confirmSignUp('alice', code);
+   * if (r.canAutoSignIn) await client.autoSignIn(); // else invalidState; a spent or expired Session: notAuthorized
+   * ```
+   */
+  autoSignIn(options: { clientMetadata?: Record<string, string> } = {}): Promise<SignInResult> {
+    return autoSignIn(this.#ctx, options);
+  }
+
+  /**
+   * The first factors the signed-in user can sign in with, and their MFA (GetUserAuthFactors).
+   *
+   * @example
+   * ```ts
+   * const { factors } = await client.getUserAuthFactors(); // e.g. ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN']
+   * ```
+   */
+  getUserAuthFactors(): Promise<UserAuthFactors> {
+    return getUserAuthFactors(this.#ctx);
   }
 
   /**
@@ -547,15 +548,13 @@ export class MobileClient {
   }
 
   /**
-   * Temporary AWS credentials from the identity pool (GetId, then GetCredentialsForIdentity),
-   * for the signed-in user (the ID token as login), the federated login, or — signed out — a guest
-   * (state `guest`) when the pool allows unauthenticated identities. Cached until the refresh
-   * margin before they expire; concurrent callers share one fetch. When a federated token is
-   * refused, the state becomes `signedOutFederatedTokensInvalid` and the call waits for
-   * {@link federatedSignIn} (or {@link releaseSignInWait}). A pool that refuses guests gives
-   * `guestAccessNotAllowed`, and the state leaves `guest` for `signedOut`. Offline, cached
-   * credentials are returned until they actually expire; then the call fails with `network` and
-   * the state is kept.
+   * Temporary AWS credentials from the identity pool (GetId, then GetCredentialsForIdentity) for
+   * the signed-in user (the ID token as login), the federated login, or a guest (state `guest`)
+   * where the pool allows unauthenticated identities; cached until the refresh margin before they
+   * expire, one fetch shared by concurrent callers. A refused federated token: the state becomes
+   * `signedOutFederatedTokensInvalid` and the call waits for {@link federatedSignIn} (or
+   * {@link releaseSignInWait}). Guests refused: `guestAccessNotAllowed`, the state leaves `guest`
+   * for `signedOut`. Offline: cached credentials until they actually expire, then `network` (state kept).
    *
    * @example
    * ```ts

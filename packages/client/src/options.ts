@@ -3,9 +3,11 @@
  * and the package index), kept apart so the internal modules can take them without importing the
  * client class.
  */
+import type { AuthenticationFlowType } from './config.js';
 import type { KeyValueStorage } from './storage.js';
 import type { FetchLike as Fetch } from './internal/transport.js';
-import type { Clock } from './types.js';
+import type { WebAuthnPort } from './internal/webauthn.js';
+import type { AuthFactorType, Clock } from './types.js';
 
 /**
  * Options of a {@link MobileClient}; all optional.
@@ -34,6 +36,12 @@ export interface MobileClientOptions {
   refreshFlow?: 'REFRESH_TOKEN_AUTH' | 'GetTokensFromRefreshToken';
   /** DeviceName sent with ConfirmDevice. Default: `navigator.userAgent`, else `cognate-client`. */
   deviceName?: string;
+  /**
+   * The authenticator for passkeys (sign-in with WEB_AUTHN, `passkeyOperations.register`). Default:
+   * the browser's `navigator.credentials` ({@link browserWebAuthn}); where there is none (Node,
+   * React Native) passkeys fail with `webAuthnNotSupported` unless a port is given here.
+   */
+  webAuthn?: WebAuthnPort;
 }
 
 /**
@@ -46,7 +54,8 @@ export interface MobileClientOptions {
  */
 export interface SignUpInput {
   username: string;
-  password: string;
+  /** Omit for a user without a password, where the pool allows a passwordless first factor (EMAIL_OTP, SMS_OTP, WEB_AUTHN). */
+  password?: string;
   userAttributes?: Record<string, string>;
   validationData?: Record<string, string>;
   clientMetadata?: Record<string, string>;
@@ -58,12 +67,24 @@ export interface SignUpInput {
  * @example
  * ```ts
  * const input: SignInInput = { username: 'alice', password: 'Corr3ct-Horse!' };
+ * const passwordless: SignInInput = { username: 'alice', authFlowType: 'USER_AUTH', preferredChallenge: 'EMAIL_OTP' };
  * ```
  */
 export interface SignInInput {
   username: string;
-  /** Required for USER_SRP_AUTH and USER_PASSWORD_AUTH; with CUSTOM_AUTH, a password adds an SRP step. */
+  /**
+   * Required for USER_SRP_AUTH and USER_PASSWORD_AUTH; with CUSTOM_AUTH, a password adds an SRP
+   * step; with USER_AUTH, required for the PASSWORD and PASSWORD_SRP challenges (and kept for a
+   * later {@link MobileClient.selectChallenge} of either).
+   */
   password?: string;
+  /** This sign-in's flow. Default: the configuration's `authenticationFlowType` (USER_SRP_AUTH). */
+  authFlowType?: AuthenticationFlowType;
+  /**
+   * USER_AUTH only: the first factor to start with (PREFERRED_CHALLENGE). Without it, or when the
+   * user can't use it, the result is `selectChallenge` with the `availableChallenges`.
+   */
+  preferredChallenge?: AuthFactorType;
   clientMetadata?: Record<string, string>;
 }
 

@@ -119,11 +119,67 @@ export interface SignUpResult {
   codeDeliveryDetails?: CodeDeliveryDetails;
   /** The new user's `sub` (signUp only). */
   userSub?: string;
+  /**
+   * `true` when the server returned a sign-in Session with the confirmation (an app client with
+   * ALLOW_USER_AUTH): {@link MobileClient.autoSignIn} then signs the user in without a credential.
+   */
+  canAutoSignIn?: boolean;
+}
+
+/**
+ * A first factor of choice-based sign-in (USER_AUTH): `PASSWORD` (sent as is), `PASSWORD_SRP`
+ * (proven with SRP), `EMAIL_OTP` / `SMS_OTP` (a one-time code), `WEB_AUTHN` (a passkey).
+ *
+ * @example
+ * ```ts
+ * const preferred: AuthFactorType = 'WEB_AUTHN';
+ * await client.signIn({ username: 'alice', authFlowType: 'USER_AUTH', preferredChallenge: preferred });
+ * ```
+ */
+export type AuthFactorType = 'PASSWORD' | 'PASSWORD_SRP' | 'EMAIL_OTP' | 'SMS_OTP' | 'WEB_AUTHN';
+
+/**
+ * What {@link MobileClient.getUserAuthFactors} returns (GetUserAuthFactors).
+ *
+ * @example
+ * ```ts
+ * const { factors }: UserAuthFactors = await client.getUserAuthFactors();
+ * if (!factors.includes('WEB_AUTHN')) offerPasskey();
+ * ```
+ */
+export interface UserAuthFactors {
+  username: string;
+  /** The first factors this user can sign in with (ConfiguredUserAuthFactors). */
+  factors: AuthFactorType[];
+  /** The MFA factors enabled: `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`. */
+  mfaEnabled: string[];
+  mfaPreferred?: string;
+}
+
+/**
+ * A passkey of the signed-in user, as {@link PasskeyOperations.list} returns it.
+ *
+ * @example
+ * ```ts
+ * const { passkeys } = await client.passkeyOperations.list();
+ * for (const p of passkeys) console.log(p.friendlyName, p.createdAt, p.relyingPartyId);
+ * ```
+ */
+export interface Passkey {
+  credentialId: string;
+  friendlyName?: string;
+  relyingPartyId: string;
+  /** `platform` or `cross-platform`, when the authenticator said. */
+  authenticatorAttachment?: string;
+  transports: string[];
+  createdAt?: Date;
 }
 
 /**
  * The state a sign-in is in: `signedIn`, or the challenge to answer with
- * {@link MobileClient.confirmSignIn}.
+ * {@link MobileClient.confirmSignIn}: `selectChallenge` (USER_AUTH: pick a first factor with
+ * {@link MobileClient.selectChallenge}), `emailOTP` / `smsOTP` (a one-time code, first factor or
+ * MFA), the MFA challenges, `newPasswordRequired`, `customChallenge`.
  *
  * @example
  * ```ts
@@ -132,6 +188,8 @@ export interface SignUpResult {
  */
 export type SignInState =
   | 'signedIn'
+  | 'selectChallenge'
+  | 'smsOTP'
   | 'smsMFA'
   | 'softwareTokenMFA'
   | 'emailOTP'
@@ -156,8 +214,10 @@ export type SignInState =
  */
 export interface SignInResult {
   signInState: SignInState;
-  /** For the code challenges (smsMFA, emailOTP): where the code went. */
+  /** For the code challenges (smsMFA, emailOTP, smsOTP): where the code went. */
   codeDetails?: CodeDeliveryDetails;
+  /** For `selectChallenge`: the first factors this user may pick (AvailableChallenges). */
+  availableChallenges?: AuthFactorType[];
   /**
    * The challenge's parameters, decoded: e.g. `MFAS_CAN_CHOOSE` / `MFAS_CAN_SETUP` (JSON arrays in
    * the wire protocol, arrays here), `requiredAttributes` and `userAttributes` for

@@ -11,6 +11,7 @@ import type { KeyValueStorage } from '../storage.js';
 import { UserState, type AWSCredentials, type Clock, type Tokens, type UserStateInfo, type UserStateListener, type UserStateReason } from '../types.js';
 import type { Ephemeral } from './srp.js';
 import type { FetchLike } from './transport.js';
+import type { WebAuthnPort } from './webauthn.js';
 
 export interface StoredTokens {
   idToken: string;
@@ -54,6 +55,8 @@ export interface PendingChallenge {
   softwareTokenSession?: string;
   ephemeral?: Ephemeral;
   password?: string;
+  /** SELECT_CHALLENGE: the first factors the server offered. */
+  availableChallenges?: string[];
 }
 
 export interface Waiter<T> {
@@ -70,6 +73,8 @@ export interface ClientContext {
   readonly refreshFlow: 'REFRESH_TOKEN_AUTH' | 'GetTokensFromRefreshToken';
   readonly deviceName: string | undefined;
   readonly storageKeyOption: string | undefined;
+  /** The injected authenticator; else the browser's (internal/webauthn.ts browserWebAuthn), looked up when needed. */
+  readonly webAuthn: WebAuthnPort | undefined;
 
   config: ResolvedConfiguration | undefined;
   storageKey: string;
@@ -79,6 +84,8 @@ export interface ClientContext {
   signedInAs: string | undefined;
   readonly listeners: Set<UserStateListener>;
   pending: PendingChallenge | undefined;
+  /** The Session ConfirmSignUp (or SignUp of a user confirmed at once) returned: one sign-in without a credential (autoSignIn). Memory only. */
+  signUpSession: { username: string; session: string } | undefined;
   refreshing: Promise<Tokens> | undefined;
   /** The credentials fetch in flight, shared by callers with the same logins. */
   fetchingCredentials: { loginsKey: string; promise: Promise<AWSCredentials> } | undefined;
@@ -88,7 +95,7 @@ export interface ClientContext {
   saving: Promise<void>;
 }
 
-export function createContext(options: Pick<ClientContext, 'storage' | 'clock' | 'fetch' | 'margin' | 'refreshFlow' | 'deviceName' | 'storageKeyOption'>): ClientContext {
+export function createContext(options: Pick<ClientContext, 'storage' | 'clock' | 'fetch' | 'margin' | 'refreshFlow' | 'deviceName' | 'storageKeyOption' | 'webAuthn'>): ClientContext {
   return {
     ...options,
     config: undefined,
@@ -98,6 +105,7 @@ export function createContext(options: Pick<ClientContext, 'storage' | 'clock' |
     signedInAs: undefined,
     listeners: new Set(),
     pending: undefined,
+    signUpSession: undefined,
     refreshing: undefined,
     fetchingCredentials: undefined,
     credentials: undefined,

@@ -1,10 +1,12 @@
 /**
  * MFA set-up outside the sign-in challenges: TOTP association (in the `mfaSetup` challenge or for
- * the signed-in user), its verification, and the user's MFA preference (SetUserMFAPreference,
- * GetUser). Answering MFA challenges is sign-in's (confirmSignIn).
+ * the signed-in user), its verification, the user's MFA preference (SetUserMFAPreference,
+ * GetUser), and the user's sign-in factors (GetUserAuthFactors). Answering MFA challenges is
+ * sign-in's (confirmSignIn).
  */
 import { MobileClientError } from '../errors.js';
 import type { MFAFactorPreference, MFAPreference } from '../options.js';
+import type { AuthFactorType, UserAuthFactors } from '../types.js';
 import type { ClientContext } from './context.js';
 import { accessToken } from './tokens.js';
 import { idp, withDefined } from './wire.js';
@@ -42,4 +44,16 @@ export async function setUserMFAPreference(ctx: ClientContext, preference: MFAPr
 export async function getUserMFAPreference(ctx: ClientContext): Promise<{ enabled: string[]; preferred?: string }> {
   const out = await idp<{ UserMFASettingList?: string[]; PreferredMfaSetting?: string }>(ctx, 'GetUser', { AccessToken: await accessToken(ctx) });
   return { enabled: out.UserMFASettingList ?? [], ...(out.PreferredMfaSetting ? { preferred: out.PreferredMfaSetting } : {}) };
+}
+
+export async function getUserAuthFactors(ctx: ClientContext): Promise<UserAuthFactors> {
+  const out = await idp<{ Username?: string; ConfiguredUserAuthFactors?: string[]; UserMFASettingList?: string[]; PreferredMfaSetting?: string }>(ctx, 'GetUserAuthFactors', {
+    AccessToken: await accessToken(ctx),
+  });
+  return {
+    username: out.Username ?? '',
+    factors: (out.ConfiguredUserAuthFactors ?? []) as AuthFactorType[],
+    mfaEnabled: out.UserMFASettingList ?? [],
+    ...(out.PreferredMfaSetting ? { mfaPreferred: out.PreferredMfaSetting } : {}),
+  };
 }

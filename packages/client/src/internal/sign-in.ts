@@ -1,18 +1,24 @@
 /**
- * Sign-in: InitiateAuth with the configured flow (USER_SRP_AUTH, USER_PASSWORD_AUTH, CUSTOM_AUTH),
- * the steps the client answers by itself (PASSWORD_VERIFIER, DEVICE_SRP_AUTH and
- * DEVICE_PASSWORD_VERIFIER), the challenges the user answers (confirmSignIn), and the finish: the
- * tokens stored, a new device confirmed, the state `signedIn`.
+ * Sign-in: InitiateAuth with the configured flow (USER_SRP_AUTH, USER_PASSWORD_AUTH, CUSTOM_AUTH,
+ * USER_AUTH with a preferred first factor, or after sign-up with its Session), the steps the client
+ * answers by itself (PASSWORD_VERIFIER, DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER, WEB_AUTHN
+ * through the WebAuthn port), the challenges the user answers (confirmSignIn, selectChallenge for
+ * USER_AUTH's SELECT_CHALLENGE), and the finish: the tokens stored, a new device confirmed, the
+ * state `signedIn`.
  */
+import { FLOWS } from '../config.js';
 import { MobileClientError } from '../errors.js';
 import type { SignInInput } from '../options.js';
-import { UserState, type NewDevice, type SignInResult, type SignInState } from '../types.js';
+import { UserState, type AuthFactorType, type NewDevice, type SignInResult, type SignInState } from '../types.js';
 import { requireConfig, requireUserPool, save, transition, type ClientContext, type PendingChallenge } from './context.js';
 import { confirmDevice, forgetDevice } from './devices.js';
 import { formatTimestamp, generateEphemeral, passwordClaimSignature, type Ephemeral } from './srp.js';
+import { browserWebAuthn, requireWebAuthn, type WebAuthnPort, type WebAuthnRequestOptionsJSON } from './webauthn.js';
 import { deliveryDetails, idp, isForgottenDevice, secretHash, withDefined, type AuthResponse } from './wire.js';
 
 const CHALLENGE_STATES: Readonly<Record<string, SignInState>> = {
+  SELECT_CHALLENGE: 'selectChallenge',
+  SMS_OTP: 'smsOTP',
   SMS_MFA: 'smsMFA',
   SOFTWARE_TOKEN_MFA: 'softwareTokenMFA',
   EMAIL_OTP: 'emailOTP',
@@ -22,20 +28,34 @@ const CHALLENGE_STATES: Readonly<Record<string, SignInState>> = {
   CUSTOM_CHALLENGE: 'customChallenge',
 };
 
+const FACTORS: readonly string[] = ['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_OTP', 'WEB_AUTHN'];
+
+/** The authenticator for a passkey step: the injected port, else the browser's, else `webAuthnNotSupported`. */
+export const webAuthnPort = (ctx: ClientContext): WebAuthnPort => requireWebAuthn(ctx.webAuthn ?? browserWebAuthn());
+
 export async function signIn(ctx: ClientContext, input: SignInInput): Promise<SignInResult> {
   const pool = requireUserPool(ctx);
-  const flow = requireConfig(ctx).flow;
-  if (flow !== 'CUSTOM_AUTH' && !input.password) throw new MobileClientError('invalidParameter', 'A password is required.');
+  const flow = input.authFlowType ?? requireConfig(ctx).flow;
+  if (!FLOWS.includes(flow)) throw new MobileClientError('invalidParameter', `Unsupported authFlowType ${String(flow)}; use one of ${FLOWS.join(', ')}.`);
+  const preferred = input.preferredChallenge;
+  if (preferred !== undefined && (flow !== 'USER_AUTH' || !FACTORS.includes(preferred))) {
+    throw new MobileClientError('invalidParameter', `preferredChallenge ${String(preferred)} needs authFlowType USER_AUTH and one of ${FACTORS.join(', ')}.`);
+  }
+  const needsPassword = flow === 'USER_AUTH' ? preferred === 'PASSWORD' || preferred === 'PASSWORD_SRP' : flow !== 'CUSTOM_AUTH';
+  if (needsPassword && !input.password) throw new MobileClientError('invalidParameter', 'A password is required.');
+  // No authenticator: say so before the server sends a challenge no one can answer.
+  if (preferred === 'WEB_AUTHN') webAuthnPort(ctx);
   ctx.pending = undefined;
   const device = ctx.session.devices?.[input.username];
   const params: Record<string, string | undefined> = {
     USERNAME: input.username,
     SECRET_HASH: await secretHash(ctx, input.username),
     DEVICE_KEY: device?.deviceKey,
+    PREFERRED_CHALLENGE: preferred,
   };
   let ephemeral: Ephemeral | undefined;
-  if (flow === 'USER_PASSWORD_AUTH') params.PASSWORD = input.password;
-  else if (flow === 'USER_SRP_AUTH' || input.password) {
+  if (flow === 'USER_PASSWORD_AUTH' || preferred === 'PASSWORD') params.PASSWORD = input.password;
+  else if (flow === 'USER_SRP_AUTH' || preferred === 'PASSWORD_SRP' || (flow === 'CUSTOM_AUTH' && input.password)) {
     ephemeral = generateEphemeral();
     params.SRP_A = ephemeral.hexA;
     if (flow === 'CUSTOM_AUTH') params.CHALLENGE_NAME = 'SRP_A';
@@ -95,6 +115,9 @@ export async function confirmSignIn(
     case 'EMAIL_OTP':
       responses.EMAIL_OTP_CODE = challengeResponse;
       break;
+    case 'SMS_OTP':
+      responses.SMS_OTP_CODE = challengeResponse;
+      break;
     case 'SELECT_MFA_TYPE':
     case 'CUSTOM_CHALLENGE':
       responses.ANSWER = challengeResponse;
@@ -110,6 +133,8 @@ export async function confirmSignIn(
         responses.EMAIL = challengeResponse;
       }
       break;
+    case 'SELECT_CHALLENGE':
+      return selectChallenge(ctx, challengeResponse as AuthFactorType, options);
     default:
       throw new MobileClientError('invalidState', `The challenge ${pending.name} is not supported.`);
   }
@@ -131,10 +156,71 @@ export async function confirmSignIn(
   return handleAuthResponse(ctx, response, pending, options.clientMetadata);
 }
 
-async function handleAuthResponse(ctx: ClientContext, response: AuthResponse, context: PendingChallenge, clientMetadata: Record<string, string> | undefined): Promise<SignInResult> {
+/**
+ * USER_AUTH with the Session ConfirmSignUp (or SignUp of a user confirmed at once) returned: the
+ * user just confirmed, signed in without a credential, once (Amplify's autoSignIn).
+ */
+export async function autoSignIn(ctx: ClientContext, options: { clientMetadata?: Record<string, string> }): Promise<SignInResult> {
+  const pool = requireUserPool(ctx);
+  const held = ctx.signUpSession;
+  if (!held) throw new MobileClientError('invalidState', 'No sign-up Session to sign in with: confirmSignUp() (through an app client with ALLOW_USER_AUTH) returns one.');
+  // The Session is single-use: spent whatever the answer.
+  ctx.signUpSession = undefined;
+  ctx.pending = undefined;
+  const { username, session } = held;
+  const response = await idp<AuthResponse>(ctx, 'InitiateAuth', {
+    AuthFlow: 'USER_AUTH',
+    ClientId: pool.clientId,
+    Session: session,
+    AuthParameters: withDefined({ USERNAME: username, SECRET_HASH: await secretHash(ctx, username), DEVICE_KEY: ctx.session.devices?.[username]?.deviceKey }),
+    ClientMetadata: options.clientMetadata,
+  });
+  return handleAuthResponse(ctx, response, { name: '', username, signInName: username, parameters: {} }, options.clientMetadata);
+}
+
+/**
+ * SELECT_CHALLENGE answered with a first factor, and the password or SRP_A it needs alongside (as
+ * Amplify sends them); what follows (SRP, a passkey, a code, MFA after a password) as after signIn.
+ */
+export async function selectChallenge(ctx: ClientContext, challenge: AuthFactorType, options: { password?: string; clientMetadata?: Record<string, string> }): Promise<SignInResult> {
+  const pool = requireUserPool(ctx);
+  const pending = ctx.pending;
+  if (pending?.name !== 'SELECT_CHALLENGE') throw new MobileClientError('invalidState', 'There is no choice of first factor to make; call signIn() with authFlowType USER_AUTH first.');
+  const password = options.password ?? pending.password;
+  const withPassword = challenge === 'PASSWORD' || challenge === 'PASSWORD_SRP';
+  if (withPassword && !password) throw new MobileClientError('invalidParameter', `A password is required for ${challenge}.`);
+  if (challenge === 'WEB_AUTHN') webAuthnPort(ctx);
+  const ephemeral = challenge === 'PASSWORD_SRP' ? generateEphemeral() : undefined;
+  const context: PendingChallenge = { ...pending, ...(ephemeral ? { ephemeral } : {}), ...(password !== undefined ? { password } : {}) };
+  let response: AuthResponse;
+  try {
+    response = await idp<AuthResponse>(ctx, 'RespondToAuthChallenge', {
+      ClientId: pool.clientId,
+      ChallengeName: 'SELECT_CHALLENGE',
+      Session: pending.session,
+      ChallengeResponses: withDefined({
+        USERNAME: pending.username,
+        ANSWER: challenge,
+        PASSWORD: challenge === 'PASSWORD' ? password : undefined,
+        SRP_A: ephemeral?.hexA,
+        SECRET_HASH: await secretHash(ctx, pending.username),
+        DEVICE_KEY: ctx.session.devices?.[pending.signInName]?.deviceKey,
+      }),
+      ClientMetadata: options.clientMetadata,
+    });
+  } catch (err) {
+    // A dead or spent Session (or a refused password) leaves nothing to choose; a factor not on
+    // offer (invalidParameter) may be corrected on the same Session.
+    if (err instanceof MobileClientError && err.code === 'notAuthorized' && ctx.pending === pending) ctx.pending = undefined;
+    throw err;
+  }
+  return handleAuthResponse(ctx, response, context, options.clientMetadata);
+}
+
+export async function handleAuthResponse(ctx: ClientContext, response: AuthResponse, context: PendingChallenge, clientMetadata: Record<string, string> | undefined): Promise<SignInResult> {
   let current = response;
   let pending = context;
-  // Steps the client answers by itself: the SRP password proof and device SRP.
+  // Steps the client answers by itself: the SRP password proof, device SRP, and a passkey (WEB_AUTHN).
   for (let steps = 0; steps < 5; steps++) {
     if (current.ChallengeName === 'PASSWORD_VERIFIER') {
       const userId = current.ChallengeParameters?.USER_ID_FOR_SRP ?? current.ChallengeParameters?.USERNAME ?? pending.username;
@@ -144,6 +230,10 @@ async function handleAuthResponse(ctx: ClientContext, response: AuthResponse, co
     }
     if (current.ChallengeName === 'DEVICE_SRP_AUTH') {
       current = await answerDeviceSrp(ctx, current, pending, clientMetadata);
+      continue;
+    }
+    if (current.ChallengeName === 'WEB_AUTHN') {
+      current = await answerWebAuthn(ctx, current, pending, clientMetadata);
       continue;
     }
     break;
@@ -160,6 +250,7 @@ async function handleAuthResponse(ctx: ClientContext, response: AuthResponse, co
     ...(current.Session !== undefined ? { session: current.Session } : {}),
     username: params.USER_ID_FOR_SRP ?? params.USERNAME ?? pending.username,
     parameters: params,
+    ...(current.AvailableChallenges ? { availableChallenges: current.AvailableChallenges } : {}),
   };
   const codeDetails =
     params.CODE_DELIVERY_DELIVERY_MEDIUM || params.CODE_DELIVERY_DESTINATION
@@ -168,8 +259,37 @@ async function handleAuthResponse(ctx: ClientContext, response: AuthResponse, co
   return {
     signInState: CHALLENGE_STATES[name] ?? 'unknown',
     ...(codeDetails ? { codeDetails } : {}),
+    ...(name === 'SELECT_CHALLENGE' ? { availableChallenges: (current.AvailableChallenges ?? []) as AuthFactorType[] } : {}),
     parameters: decodeChallengeParameters(params),
   };
+}
+
+/**
+ * WEB_AUTHN: the authenticator signs CREDENTIAL_REQUEST_OPTIONS' challenge (navigator.credentials.get
+ * in browsers) and the assertion goes back as CREDENTIAL, the JSON string Cognito takes.
+ */
+async function answerWebAuthn(ctx: ClientContext, challenge: AuthResponse, pending: PendingChallenge, clientMetadata: Record<string, string> | undefined): Promise<AuthResponse> {
+  const pool = requireUserPool(ctx);
+  const port = webAuthnPort(ctx);
+  let options: WebAuthnRequestOptionsJSON;
+  try {
+    options = JSON.parse(required(challenge.ChallengeParameters ?? {}, 'CREDENTIAL_REQUEST_OPTIONS')) as WebAuthnRequestOptionsJSON;
+  } catch (e) {
+    throw e instanceof MobileClientError ? e : new MobileClientError('badRequest', 'The WEB_AUTHN challenge carries no valid CREDENTIAL_REQUEST_OPTIONS.');
+  }
+  const credential = await port.get(options);
+  return idp<AuthResponse>(ctx, 'RespondToAuthChallenge', {
+    ClientId: pool.clientId,
+    ChallengeName: 'WEB_AUTHN',
+    Session: challenge.Session,
+    ChallengeResponses: withDefined({
+      USERNAME: pending.username,
+      CREDENTIAL: JSON.stringify(credential),
+      SECRET_HASH: await secretHash(ctx, pending.username),
+      DEVICE_KEY: ctx.session.devices?.[pending.signInName]?.deviceKey,
+    }),
+    ClientMetadata: clientMetadata,
+  });
 }
 
 /** PASSWORD_VERIFIER: the SRP proof of the password, for `pending.username` (the challenge's USER_ID_FOR_SRP). */

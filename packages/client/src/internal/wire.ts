@@ -13,6 +13,8 @@ export interface AuthResponse {
   ChallengeName?: string;
   Session?: string;
   ChallengeParameters?: Record<string, string>;
+  /** USER_AUTH's SELECT_CHALLENGE: the first factors on offer. */
+  AvailableChallenges?: string[];
   AuthenticationResult?: {
     AccessToken?: string;
     IdToken?: string;

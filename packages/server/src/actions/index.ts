@@ -39,6 +39,14 @@ import CreateUserImportJob from './CreateUserImportJob.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import CreateUserPoolDomain from './CreateUserPoolDomain.js';
+import CreateIdentityProvider from './CreateIdentityProvider.js';
+import DescribeIdentityProvider from './DescribeIdentityProvider.js';
+import UpdateIdentityProvider from './UpdateIdentityProvider.js';
+import DeleteIdentityProvider from './DeleteIdentityProvider.js';
+import GetIdentityProviderByIdentifier from './GetIdentityProviderByIdentifier.js';
+import ListIdentityProviders from './ListIdentityProviders.js';
+import AdminLinkProviderForUser from './AdminLinkProviderForUser.js';
+import AdminDisableProviderForUser from './AdminDisableProviderForUser.js';
 import DeleteGroup from './DeleteGroup.js';
 import DeleteUser from './DeleteUser.js';
 import DeleteUserAttributes from './DeleteUserAttributes.js';
@@ -52,6 +60,7 @@ import DescribeUserPoolClient from './DescribeUserPoolClient.js';
 import ForgetDevice from './ForgetDevice.js';
 import ForgotPassword from './ForgotPassword.js';
 import GetCSVHeader from './GetCSVHeader.js';
+import GetSigningCertificate from './GetSigningCertificate.js';
 import GetDevice from './GetDevice.js';
 import GetGroup from './GetGroup.js';
 import GetTokensFromRefreshToken from './GetTokensFromRefreshToken.js';
@@ -149,6 +158,14 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     CreateUserPool,
     CreateUserPoolClient,
     CreateUserPoolDomain,
+    CreateIdentityProvider,
+    DescribeIdentityProvider,
+    UpdateIdentityProvider,
+    DeleteIdentityProvider,
+    GetIdentityProviderByIdentifier,
+    ListIdentityProviders,
+    AdminLinkProviderForUser,
+    AdminDisableProviderForUser,
     DeleteGroup,
     DeleteUser,
     DeleteUserAttributes,
@@ -162,6 +179,7 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     ForgetDevice,
     ForgotPassword,
     GetCSVHeader,
+    GetSigningCertificate,
     GetDevice,
     GetGroup,
     GetTokensFromRefreshToken,

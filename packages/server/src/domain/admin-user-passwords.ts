@@ -41,6 +41,8 @@ export async function adminResetUserPassword(cognate: Ports<'clock' | 'codes' | 
  */
 export async function adminSetUserPassword(cognate: Ports<'clock' | 'codes' | 'hasher' | 'pools' | 'store' | 'users'>, input: AdminUserInput & { Password: string; Permanent?: boolean }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
+  // A federated user signs in at their provider; a password would make the account a second, native way in.
+  if (user.status === 'EXTERNAL_PROVIDER') throw errors.invalidParameter('Password cannot be set for a user of an external identity provider.');
   checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);
   await assertPasswordNotReused(cognate, pool, user, input.Password);
   const credentials = await cognate.users.credentials(pool, user.username, input.Password);

@@ -82,6 +82,9 @@ export function aliasNamesFor(s: AliasSettings, looksLike: { email: boolean; pho
 /** The aliases a user in this status with these attributes holds, in a fixed order (lock order). */
 export function desiredAliases(s: AliasSettings, status: string, attributes: ReadonlyMap<string, string>): { name: string; key: string }[] {
   const out = new Map<string, string>();
+  // A federated user signs in at their provider, never by name: their mapped email or phone
+  // number is no sign-in name and takes none from a native user (Cognito keeps both users).
+  if (status === 'EXTERNAL_PROVIDER') return [];
   for (const name of s.usernameAttributes) {
     const value = attributes.get(name);
     if (value) out.set(name, aliasKey(s, name, value));

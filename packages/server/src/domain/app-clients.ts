@@ -351,6 +351,18 @@ export class AppClients {
     return { ...client, name, settings, updatedAt: now };
   }
 
+  /** A deleted identity provider leaves the SupportedIdentityProviders of the pool's clients. */
+  async dropIdentityProvider(poolId: string, providerName: string, now: number): Promise<void> {
+    const rows = await clientStore.clientRowsNamingProvider(this.store.db, poolId, providerName);
+    for (const row of rows) {
+      const settings = JSON.parse(row.settings) as AppClientSettings;
+      if (!settings.SupportedIdentityProviders?.includes(providerName)) continue;
+      settings.SupportedIdentityProviders = settings.SupportedIdentityProviders.filter((p) => p !== providerName);
+      await clientStore.updateAppClient(this.store.db, poolId, row.id, { name: row.name, settings: JSON.stringify(settings), updated_at: now });
+      this.cache.delete(row.id);
+    }
+  }
+
   /** DeleteUserPoolClient: the client goes, and the refresh tokens issued to it are revoked. */
   async delete(poolId: string, clientId: string, now: number): Promise<void> {
     await this.get(poolId, clientId);

@@ -53,7 +53,8 @@ export function attributeClaims(user: User, client: AppClient): Record<string, u
   const readable = client.settings.ReadAttributes;
   for (const [name, value] of user.attributes) {
     if (name.startsWith('dev:')) continue;
-    if (readable && readable.length > 0 && !readable.includes(name)) continue;
+    // `identities` (a federated or linked user's) is in every ID token, as Cognito's are.
+    if (readable && readable.length > 0 && !readable.includes(name) && name !== 'identities') continue;
     claims[name] = name === 'email_verified' || name === 'phone_number_verified' ? value === 'true' : value;
   }
   return claims;
@@ -101,7 +102,7 @@ export function scopedAttributeClaims(user: User, client: AppClient, scopes: rea
   if (!email && !phone && !profile) return all;
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(all)) {
-    const allowed = EMAIL_CLAIMS.has(name) ? email : PHONE_CLAIMS.has(name) ? phone : name !== 'address' && profile;
+    const allowed = name === 'identities' || (EMAIL_CLAIMS.has(name) ? email : PHONE_CLAIMS.has(name) ? phone : name !== 'address' && profile);
     if (allowed) out[name] = value;
   }
   return out;
@@ -113,7 +114,36 @@ export function scopedAttributeClaims(user: User, client: AppClient, scopes: rea
  * shows `"address": {"formatted": "…"}` in a Cognito ID token's claims).
  */
 function inIdToken(claims: Record<string, unknown>): Record<string, unknown> {
-  return typeof claims.address === 'string' ? { ...claims, address: { formatted: claims.address } } : claims;
+  const out: Record<string, unknown> = typeof claims.address === 'string' ? { ...claims, address: { formatted: claims.address } } : { ...claims };
+  if (typeof claims.identities === 'string') {
+    const identities = identitiesClaim(claims.identities);
+    if (identities) out.identities = identities;
+    else delete out.identities;
+  }
+  return out;
+}
+
+/**
+ * The `identities` claim: the attribute's JSON list (domain/federation/links.ts) with every value a
+ * string, as Cognito's ID tokens carry it (`"dateCreated": "1642699117273"`, `"primary": "true"`,
+ * `"issuer": null`); userInfo answers the attribute's JSON text instead.
+ */
+function identitiesClaim(attribute: string): Record<string, string | null>[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(attribute);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0) return undefined;
+  return parsed.map((e: Record<string, unknown>) => ({
+    dateCreated: String(e.dateCreated),
+    userId: String(e.userId),
+    providerName: String(e.providerName),
+    providerType: String(e.providerType),
+    issuer: typeof e.issuer === 'string' ? e.issuer : null,
+    primary: String(e.primary === true),
+  }));
 }
 
 /** A refresh-token family drawn for a new authentication (Tokens.newFamily), not yet stored. */

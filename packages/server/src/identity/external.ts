@@ -11,13 +11,11 @@
  *   (`socialEndpoints`) so tests and private deployments can point them at a local server.
  * - SAML providers (SamlProviderARNs): registered with CreateSAMLProvider (metadata); see saml.ts.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { CognitoError, errors } from '../errors.js';
 import type { Store } from '../store/db.js';
 import * as providerStore from '../store/iam-providers.js';
 import type { Clock } from '../ports.js';
-import { verifyJwt } from '../tokens/jwt.js';
-import { BoundedMap } from '../domain/cache.js';
+import { callProvider, discover, JwksCache, ProviderUnreachable, verifyIdToken } from '../tokens/id-tokens.js';
 import { ACCOUNT_ID } from '../domain/account.js';
 import { iamErrors } from './iam-errors.js';
 import { oidcIssuerOfArn, type IdentityPool } from './identity-pools.js';
@@ -35,10 +33,6 @@ export interface SamlProvider {
   metadata: string;
 }
 
-const KEYS_TTL_MS = 10 * 60 * 1000;
-const REFETCH_MS = 60 * 1000;
-const FETCH_TIMEOUT_MS = 5000;
-
 export const SOCIAL_DEFAULTS: Record<string, string> = {
   'accounts.google.com': 'https://accounts.google.com',
   'appleid.apple.com': 'https://appleid.apple.com',
@@ -50,23 +44,17 @@ const invalidToken = (why: string) => errors.notAuthorized(`Invalid login token.
 const unreachable = (what: string) => new CognitoError('ExternalServiceException', `The identity provider could not be reached (${what}).`);
 
 async function getJson(url: string): Promise<unknown> {
-  let res: Response;
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), headers: { accept: 'application/json' } });
-  } catch {
-    throw unreachable(new URL(url).host);
+    const { status, body } = await callProvider(url);
+    return status >= 200 && status < 300 ? body : { __status: status, ...(body && typeof body === 'object' ? body : {}) };
+  } catch (err) {
+    if (err instanceof ProviderUnreachable) throw unreachable(err.what);
+    throw err;
   }
-  const body = await res.json().catch(() => undefined);
-  return res.ok ? body : { __status: res.status, ...(body && typeof body === 'object' ? body : {}) };
-}
-
-interface IssuerKeys {
-  keys: Map<string, KeyObject>;
-  fetchedAt: number;
 }
 
 export class ExternalProviders {
-  private readonly keyCache = new BoundedMap<string, IssuerKeys>(1000);
+  private readonly jwks = new JwksCache();
 
   constructor(
     private readonly store: Store,
@@ -111,56 +99,35 @@ export class ExternalProviders {
     if (!(await providerStore.deleteProvider(this.store.db, arn))) throw iamErrors.noSuchEntity(`Provider ${arn} cannot be found.`);
   }
 
-  // ---- verification ----
+  // ---- verification (tokens/id-tokens.ts) ----
 
-  /** The issuer's keys by kid; refetched when stale, or when `kid` is unknown (at most once a minute). */
-  private async issuerKeys(issuer: string, kid: string | undefined): Promise<Map<string, KeyObject>> {
-    const now = this.clock.now();
-    const cached = this.keyCache.get(issuer);
-    const fresh = cached && now - cached.fetchedAt < KEYS_TTL_MS && now >= cached.fetchedAt;
-    if (cached && fresh && (kid === undefined || cached.keys.has(kid) || now - cached.fetchedAt < REFETCH_MS)) return cached.keys;
-    const discovery = (await getJson(`${issuer}/.well-known/openid-configuration`)) as { jwks_uri?: unknown } | undefined;
-    if (!discovery || typeof discovery.jwks_uri !== 'string') throw unreachable(`${new URL(issuer).host} discovery`);
-    const jwks = (await getJson(discovery.jwks_uri)) as { keys?: unknown } | undefined;
-    if (!jwks || !Array.isArray(jwks.keys)) throw unreachable(`${new URL(issuer).host} JWKS`);
-    const keys = new Map<string, KeyObject>();
-    for (const jwk of jwks.keys as Record<string, unknown>[]) {
-      if (jwk?.kty !== 'RSA' || typeof jwk.kid !== 'string' || (jwk.use !== undefined && jwk.use !== 'sig')) continue;
-      try {
-        keys.set(jwk.kid, createPublicKey({ key: jwk as never, format: 'jwk' }));
-      } catch {
-        // an unusable key is skipped
-      }
-    }
-    this.keyCache.set(issuer, { keys, fetchedAt: now });
-    return keys;
-  }
-
-  /** Verifies an RS256 ID token from `issuer` for one of `audiences`. */
+  /** Verifies an RS256 ID token from `issuer` for one of `audiences`, with identity pools' messages. */
   private async verifyIdToken(issuer: string, acceptedIssuers: string[], audiences: string[], token: string): Promise<Record<string, unknown>> {
-    let kid: string | undefined;
-    let iss: unknown;
-    let exp: unknown;
+    const now = this.clock.now();
+    let result;
     try {
-      const [h, p] = token.split('.');
-      kid = (JSON.parse(Buffer.from(h!, 'base64url').toString('utf8')) as { kid?: string }).kid;
-      ({ iss, exp } = JSON.parse(Buffer.from(p!, 'base64url').toString('utf8')) as { iss?: unknown; exp?: unknown });
-    } catch {
-      throw invalidToken('Not a valid OpenId Connect identity token.');
+      const { jwks_uri } = await discover(issuer, now);
+      if (!jwks_uri) throw new ProviderUnreachable(`${new URL(issuer).host} discovery`);
+      result = await verifyIdToken(this.jwks, { token, jwksUri: jwks_uri, issuers: acceptedIssuers, audiences, now });
+    } catch (err) {
+      if (err instanceof ProviderUnreachable) throw unreachable(err.what);
+      throw err;
     }
-    if (typeof iss !== 'string' || !acceptedIssuers.includes(iss)) throw invalidToken("Issuer doesn't match providerName");
-    const keys = await this.issuerKeys(issuer, kid);
-    const result = verifyJwt(token, { keyFor: (k) => keys.get(k), now: this.clock.now(), issuer: iss });
-    if (!result.ok) {
-      if (result.reason === 'expired') throw invalidToken(`Token expired: ${String(exp)} >= ${Math.floor(this.clock.now() / 1000)}`);
-      throw invalidToken("Couldn't verify signed token.");
+    if (result.ok) return result.claims;
+    switch (result.reason) {
+      case 'malformed':
+        throw invalidToken('Not a valid OpenId Connect identity token.');
+      case 'issuer':
+        throw invalidToken("Issuer doesn't match providerName");
+      case 'expired':
+        throw invalidToken(`Token expired: ${String(result.exp)} >= ${Math.floor(now / 1000)}`);
+      case 'audience':
+        throw invalidToken('Incorrect token audience.');
+      case 'claims':
+        throw invalidToken('Missing a required claim: sub');
+      default:
+        throw invalidToken("Couldn't verify signed token.");
     }
-    const claims = result.payload;
-    const aud = claims.aud;
-    const auds = Array.isArray(aud) ? aud : [aud];
-    if (!auds.some((a) => typeof a === 'string' && audiences.includes(a))) throw invalidToken('Incorrect token audience.');
-    if (typeof claims.sub !== 'string') throw invalidToken('Missing a required claim: sub');
-    return claims;
   }
 
   async verifyOidcLogin(pool: IdentityPool, key: string, token: string): Promise<VerifiedLogin | undefined> {

@@ -8,91 +8,26 @@
  * `https://aws.amazon.com/SAML/Attributes/Role` values (`roleArn,providerArn`) naming this
  * provider; with several, GetCredentialsForIdentity needs CustomRoleArn (identity/roles.ts).
  */
-import { DOMParser } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
 import { errors } from '../errors.js';
 import type { Clock } from '../ports.js';
 import { decodeBase64Strict } from '../crypto/seal.js';
+import { SAML_ASSERTION, child, children, metadataCertificates, parseXml, signedElements, type XmlElement as Element } from '../crypto/saml-xml.js';
 import type { ExternalProviders } from './external.js';
 import type { IdentityPool } from './identity-pools.js';
 import type { VerifiedLogin } from './logins.js';
 
-const SAML_ASSERTION = 'urn:oasis:names:tc:SAML:2.0:assertion';
-const XMLDSIG = 'http://www.w3.org/2000/09/xmldsig#';
+export { metadataCertificates };
+
 const AWS_AUDIENCE = 'urn:amazon:webservices';
 const ROLE_ATTRIBUTE = 'https://aws.amazon.com/SAML/Attributes/Role';
 const MAX_RESPONSE_BYTES = 256 * 1024;
 /** Allowed clock skew for assertion times. */
 const SKEW_MS = 60_000;
 
-/** The parts of xmldom's DOM this module reads (the project builds without the DOM lib). */
-interface Element {
-  nodeType: number;
-  namespaceURI: string | null;
-  localName: string | null;
-  firstChild: Element | null;
-  nextSibling: Element | null;
-  textContent: string | null;
-  getAttribute(name: string): string | null;
-  getElementsByTagNameNS(ns: string, name: string): { length: number; item(i: number): Element | null };
-}
-interface Document {
-  documentElement: Element | null;
-  doctype: unknown;
-  getElementsByTagNameNS(ns: string, name: string): { length: number; item(i: number): Element | null };
-}
-
 const invalid = (why: string) => errors.notAuthorized(`Invalid login token. ${why}`);
 
-/** The signing certificates in SAML metadata, as PEM. */
-export function metadataCertificates(metadata: string): string[] {
-  const doc = parseXml(metadata);
-  if (!doc) return [];
-  const out: string[] = [];
-  const descriptors = doc.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:metadata', 'KeyDescriptor');
-  for (let i = 0; i < descriptors.length; i++) {
-    const kd = descriptors.item(i)!;
-    const use = kd.getAttribute('use');
-    if (use && use !== 'signing') continue;
-    const certs = kd.getElementsByTagNameNS(XMLDSIG, 'X509Certificate');
-    for (let j = 0; j < certs.length; j++) {
-      const b64 = (certs.item(j)!.textContent ?? '').replace(/\s+/g, '');
-      if (b64) out.push(`-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`);
-    }
-  }
-  return out;
-}
-
-function parseXml(text: string): Document | undefined {
-  let failed = false;
-  const fail = () => {
-    failed = true;
-  };
-  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: fail, fatalError: fail } }).parseFromString(text, 'text/xml') as unknown as Document;
-  if (failed || !doc?.documentElement) return undefined;
-  // No DTDs: they serve only entity tricks here.
-  if (doc.doctype) return undefined;
-  return doc;
-}
-
-function child(el: Element, ns: string, name: string): Element | undefined {
-  for (let n = el.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === name) return n as Element;
-  }
-  return undefined;
-}
-
-function children(el: Element, ns: string, name: string): Element[] {
-  const out: Element[] = [];
-  for (let n = el.firstChild; n; n = n.nextSibling) if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === name) out.push(n as Element);
-  return out;
-}
-
-/** The assertion a signed reference covers (the reference is an Assertion, or a Response holding exactly one). */
-function assertionOf(signedXml: string): Element | undefined {
-  const doc = parseXml(signedXml);
-  const root = doc?.documentElement as Element | undefined;
-  if (!root) return undefined;
+/** The assertion a signed element is (an Assertion, or a Response holding exactly one). */
+function assertionOf(root: Element): Element | undefined {
   if (root.namespaceURI === SAML_ASSERTION && root.localName === 'Assertion') return root;
   if (root.localName === 'Response') {
     const assertions = children(root, SAML_ASSERTION, 'Assertion');
@@ -157,22 +92,10 @@ export class SamlLogins {
   }
 
   /** The assertion covered by a valid signature under one of the certificates, if any. */
-  private signedAssertion(xml: string, doc: Document, certificates: readonly string[]): Element | undefined {
-    const signatures = doc.getElementsByTagNameNS(XMLDSIG, 'Signature');
-    for (let i = 0; i < signatures.length; i++) {
-      for (const cert of certificates) {
-        try {
-          const sig = new SignedXml({ publicCert: cert });
-          sig.loadSignature(signatures.item(i) as never);
-          if (!sig.checkSignature(xml)) continue;
-          for (const ref of sig.getSignedReferences()) {
-            const assertion = assertionOf(ref);
-            if (assertion) return assertion;
-          }
-        } catch {
-          // an invalid signature under this certificate: try the next
-        }
-      }
+  private signedAssertion(xml: string, doc: NonNullable<ReturnType<typeof parseXml>>, certificates: readonly string[]): Element | undefined {
+    for (const root of signedElements(xml, doc, certificates)) {
+      const assertion = assertionOf(root);
+      if (assertion) return assertion;
     }
     return undefined;
   }

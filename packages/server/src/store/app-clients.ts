@@ -53,3 +53,9 @@ export async function listAppClientRows(db: Executor, poolId: string, limit: num
 export async function clientSettingsOfPool(db: Executor, poolId: string): Promise<string[]> {
   return (await db.selectFrom('user_pool_clients').select('settings').where('pool_id', '=', poolId).execute()).map((r) => r.settings);
 }
+
+/** The pool's clients whose settings mention `providerName` (the caller checks SupportedIdentityProviders in the JSON). */
+export async function clientRowsNamingProvider(db: Executor, poolId: string, providerName: string): Promise<AppClientRow[]> {
+  const rows = await db.selectFrom('user_pool_clients').selectAll().where('pool_id', '=', poolId).execute();
+  return rows.filter((r) => r.settings.includes(JSON.stringify(providerName)));
+}

@@ -23,6 +23,8 @@ import m0011_oauth_admin from './migrations/0011_oauth_admin.js';
 import m0012_oauth_grants from './migrations/0012_oauth_grants.js';
 import m0013_hosted_sessions from './migrations/0013_hosted_sessions.js';
 import m0015_webauthn from './migrations/0015_webauthn.js';
+import m0016_federation from './migrations/0016_federation.js';
+import m0017_saml from './migrations/0017_saml.js';
 import m0020_webauthn_mfa from './migrations/0020_webauthn_mfa.js';
 import m0021_api_surface from './migrations/0021_api_surface.js';
 
@@ -48,6 +50,8 @@ const migrations: Record<string, Migration> = {
   '0012_oauth_grants': m0012_oauth_grants,
   '0013_hosted_sessions': m0013_hosted_sessions,
   '0015_webauthn': m0015_webauthn,
+  '0016_federation': m0016_federation,
+  '0017_saml': m0017_saml,
   '0020_webauthn_mfa': m0020_webauthn_mfa,
   '0021_api_surface': m0021_api_surface,
 };

@@ -30,7 +30,8 @@ export type TriggerName =
   | 'CustomMessage'
   | 'UserMigration'
   | 'CustomEmailSender'
-  | 'CustomSMSSender';
+  | 'CustomSMSSender'
+  | 'InboundFederation';
 
 /** Cognito's callerContext.clientId where no app client is involved (admin actions). */
 export const NO_CLIENT = 'CLIENT_ID_NOT_APPLICABLE';
@@ -40,6 +41,7 @@ interface LambdaConfig {
   PreTokenGenerationConfig?: { LambdaArn?: string; LambdaVersion?: string };
   CustomEmailSender?: { LambdaArn?: string; LambdaVersion?: string };
   CustomSMSSender?: { LambdaArn?: string; LambdaVersion?: string };
+  InboundFederation?: { LambdaArn?: string; LambdaVersion?: string };
 }
 
 const lambdaConfig = (pool: UserPool) => (pool.settings.LambdaConfig ?? {}) as LambdaConfig;
@@ -49,7 +51,7 @@ export function triggerArn(pool: UserPool, name: TriggerName): string | undefine
   const config = lambdaConfig(pool);
   let arn: unknown;
   if (name === 'PreTokenGeneration') arn = config.PreTokenGenerationConfig?.LambdaArn ?? config.PreTokenGeneration;
-  else if (name === 'CustomEmailSender' || name === 'CustomSMSSender') arn = config[name]?.LambdaArn;
+  else if (name === 'CustomEmailSender' || name === 'CustomSMSSender' || name === 'InboundFederation') arn = config[name]?.LambdaArn;
   else arn = config[name];
   return typeof arn === 'string' && arn !== '' ? arn : undefined;
 }

@@ -369,6 +369,23 @@ for (const kind of databaseKinds) {
             friendly_name: 'Passkey', relying_party_id: 'app.example', authenticator_attachment: 'platform', aaguid: '00000000-0000-0000-0000-000000000000', user_verified: 1, created_at: at, last_used_at: null,
           }).execute();
         }
+        // issue 13: an identity provider with an IdpIdentifier, a link of each user to it, a pending federation request.
+        {
+          const at = clock.now();
+          await db.insertInto('identity_providers').values({ pool_id: pool.id, name: 'Corp', type: 'OIDC', details: '{"client_id":"c"}', secrets_sealed: null, attribute_mapping: '{}', created_at: at, updated_at: at }).execute();
+          await db.insertInto('identity_provider_identifiers').values({ pool_id: pool.id, identifier: 'corp.example', provider_name: 'Corp', position: 0 }).execute();
+          for (const name of ['ann', 'ben']) {
+            const user = (await cognate.users.findByUsername(pool, name))!;
+            await db.insertInto('provider_links').values({ pool_id: pool.id, provider_name: 'Corp', attribute_name: 'Cognito_Subject', attribute_value: `corp-${name}`, user_id: user.sub, created_at: at }).execute();
+          }
+          await db.insertInto('federation_requests').values({ id_hash: unique('federation'), pool_id: pool.id, client_id: client.id, provider_name: 'Corp', return_query: 'client_id=x', nonce: 'n', code_verifier: 'v', created_at: at, expires_at: at + 600_000 }).execute();
+          // SAML (fed-saml): the pool's signing key, a provider's encryption key, a spent assertion ID, a SAML session's facts.
+          for (const [purpose, providerName] of [['signing', ''], ['encryption', 'Corp']] as const) {
+            await db.insertInto('saml_keys').values({ pool_id: pool.id, purpose, provider_name: providerName, private_key_sealed: 'sealed', certificate: 'MIIB', created_at: at }).execute();
+          }
+          await db.insertInto('saml_spent_assertions').values({ pool_id: pool.id, id_hash: unique('assertion'), expires_at: at + 300_000 }).execute();
+          await db.insertInto('saml_sessions').values({ session_id: unique('saml-session'), pool_id: pool.id, provider_name: 'Corp', name_id: 'ann@corp.example', name_id_format: null, session_index: '_s1', expires_at: at + 3_600_000 }).execute();
+        }
         await db.insertInto('recovery_requests').values({ key: unique('decoy'), pool_id: pool.id, kind: 'code', purpose: 'forgot_password', value: 'x', created_at: clock.now() }).execute();
         await createUserPoolDomain(cognate, { UserPoolId: pool.id, Domain: unique('domain') });
         // issue 12: resource servers, UI customization (pool and client), managed-login branding, terms.
@@ -418,7 +435,9 @@ for (const kind of databaseKinds) {
         const a = await populate();
         const b = await populate();
         const beforeA = await counts(a.pool.id);
-        const empty = Object.keys(beforeA).filter((t) => beforeA[t] === 0 && !t.startsWith('identit'));
+        // identity pools' tables (identities, identity_pools …) aren't a user pool's; identity_providers* are.
+        const identityPoolTable = (t: string) => t.startsWith('identit') && !t.startsWith('identity_provider');
+        const empty = Object.keys(beforeA).filter((t) => beforeA[t] === 0 && !identityPoolTable(t));
         assert.deepEqual(empty, [], 'every pool table has rows of pool A');
         const beforeB = await counts(b.pool.id);
 

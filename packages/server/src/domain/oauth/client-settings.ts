@@ -15,11 +15,12 @@
  * Flows and scopes: client_credentials can't be combined with code or implicit and needs a client
  * secret; with AllowedOAuthFlowsUserPoolClient, flows and scopes are required, and code or implicit
  * need callback URLs; every scope must exist in the pool (scopes.ts); client_credentials takes
- * custom scopes only. SupportedIdentityProviders: COGNITO, or an identity provider of the pool
- * (none exist until federation is built, so any other name is refused as Cognito refuses an
- * unknown provider).
+ * custom scopes only. SupportedIdentityProviders: COGNITO, or the exact name of an identity
+ * provider of the pool (domain/federation/providers.ts); any other name is refused as Cognito
+ * refuses it ("The provider X does not exist for User Pool Y").
  */
 import { CognitoError, errors } from '../../errors.js';
+import * as providerStore from '../../store/identity-providers.js';
 import type { ClientInput } from '../app-clients.js';
 import type { Ports } from '../cognate.js';
 import type { UserPool } from '../user-pools.js';
@@ -71,9 +72,10 @@ type OAuthInput = Pick<ClientInput, 'CallbackURLs' | 'LogoutURLs' | 'DefaultRedi
  * the client has (or, being created, gets) a client secret.
  */
 export async function checkOAuthSettings(cognate: Ports<'store'>, pool: UserPool, input: OAuthInput, hasSecret: boolean): Promise<void> {
-  for (const provider of input.SupportedIdentityProviders ?? []) {
-    if (provider !== 'COGNITO') throw errors.invalidParameter(`The provider ${provider} does not exist for User Pool ${pool.id}`);
-  }
+  const named = (input.SupportedIdentityProviders ?? []).filter((p) => p !== 'COGNITO');
+  const existing = await providerStore.existingNames(cognate.store.db, pool.id, named);
+  const unknown = named.find((p) => !existing.has(p));
+  if (unknown !== undefined) throw errors.invalidParameter(`The provider ${unknown} does not exist for User Pool ${pool.id}`);
   for (const uri of input.CallbackURLs ?? []) checkRedirectUri(uri);
   for (const uri of input.LogoutURLs ?? []) checkRedirectUri(uri);
   if (input.DefaultRedirectURI !== undefined) {

@@ -7,7 +7,8 @@
  * Here: the browser holds 256 random bits; the database holds only their SHA-256 (a dump names no
  * usable session); every sign-in starts a new session with a new secret (no fixation), ending the
  * one the browser had; `/logout` deletes the row (the cookie alone is not trusted to be cleared).
- * A session no longer serves a user who was disabled, deleted, or whose status left CONFIRMED.
+ * A session no longer serves a user who was disabled, deleted, or whose status left CONFIRMED (or,
+ * for a federated user, EXTERNAL_PROVIDER).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import * as hostedSessionStore from '../../store/hosted-sessions.js';
@@ -73,14 +74,14 @@ export async function startHostedSession(
 
 /**
  * The live session the browser's secret names in `pool`, with its user if they may still sign in
- * (enabled and CONFIRMED); else undefined.
+ * (enabled, and CONFIRMED or a federated user: EXTERNAL_PROVIDER); else undefined.
  */
 export async function findHostedSession(cognate: Ports<'clock' | 'store' | 'users'>, pool: UserPool, secret: string | undefined): Promise<{ session: HostedSession; user: User } | undefined> {
   if (!secret || !SECRET.test(secret)) return undefined;
   const row = await hostedSessionStore.findLive(cognate.store.db, hostedSessionId(secret), cognate.clock.now());
   if (!row || row.pool_id !== pool.id) return undefined;
   const user = await cognate.users.findBySub(pool.id, row.user_id);
-  if (!user || !user.enabled || user.status !== 'CONFIRMED') return undefined;
+  if (!user || !user.enabled || (user.status !== 'CONFIRMED' && user.status !== 'EXTERNAL_PROVIDER')) return undefined;
   return { session: toSession(row), user };
 }
 

@@ -10,14 +10,16 @@
  */
 import { errors } from '../../errors.js';
 import type { Cognate } from '../cognate.js';
-import { secretHash, type AppClient } from '../app-clients.js';
+import { allowsUserAuth, secretHash, type AppClient } from '../app-clients.js';
 import { postAuthentication } from '../token-generation.js';
 import type { User } from '../users.js';
 import type { UserPool } from '../user-pools.js';
 import { passwordSignIn } from '../sign-in/flows/password.js';
+import { userAuth } from '../sign-in/flows/user-auth.js';
+import { allowedFirstFactors, type FirstChallenge } from '../user-auth-factors.js';
 import { challengeHandler } from '../sign-in/challenges/index.js';
 import { continueSignIn, type SignInEnd } from '../sign-in/pipeline.js';
-import type { AuthResponse, ChallengeName, Params } from '../sign-in/types.js';
+import type { AuthResponse, ChallengeName, Outcome, Params } from '../sign-in/types.js';
 import { startHostedSession, type HostedSession } from './hosted-sessions.js';
 
 /** The end of a hosted sign-in: the user, their new hosted session, and its secret for the cookie. */
@@ -33,6 +35,42 @@ export type HostedStep = { kind: 'challenge'; response: AuthResponse & { Challen
 
 /** The challenges whose answer is a second factor: the sign-in's `amr` says `mfa` after one. */
 const SECOND_FACTORS: ReadonlySet<string> = new Set(['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'EMAIL_OTP', 'MFA_SETUP']);
+
+/**
+ * The `amr` of a passwordless first factor (RFC 8176 values): a one-time code (`otp`, and `sms` for
+ * one sent by text message), or a passkey (`hwk`: proof of possession of a key held by an
+ * authenticator). Never `pwd`: no password was given.
+ */
+const PASSWORDLESS_AMR: Readonly<Record<string, readonly string[]>> = { EMAIL_OTP: ['otp'], SMS_OTP: ['otp', 'sms'], WEB_AUTHN: ['hwk'] };
+
+/** What this answer proved, for the hosted session's `amr`. */
+function amrOf(challengeName: string, outcome: Outcome): readonly string[] {
+  if (outcome.kind === 'passwordless-proven') return PASSWORDLESS_AMR[challengeName] ?? [];
+  return SECOND_FACTORS.has(challengeName) ? ['pwd', 'mfa'] : ['pwd'];
+}
+
+/**
+ * Whether this client's sign-in pages work as Cognito's managed login does with choice-based
+ * sign-in: the client allows USER_AUTH and the pool allows a first factor besides a password. Then
+ * the pages ask for the username first and offer the factors USER_AUTH's SELECT_CHALLENGE lists;
+ * otherwise they keep the username-and-password form.
+ */
+export function offersPasswordless(pool: UserPool, client: AppClient): boolean {
+  return allowsUserAuth(client.settings) && [...allowedFirstFactors(pool)].some((f) => f !== 'PASSWORD');
+}
+
+/**
+ * The username form of choice-based sign-in: USER_AUTH with the name alone (SELECT_CHALLENGE with
+ * the AvailableChallenges for this user, by the API's own rules for a name that matches no one),
+ * or with `preferred` (a new code for the factor the person chose: the same as typing the name again).
+ */
+export async function hostedUserAuth(cognate: Cognate, pool: UserPool, client: AppClient, input: { username: string; preferred?: FirstChallenge; previousSecret?: string | undefined }): Promise<HostedStep> {
+  if (input.username === '') throw errors.notAuthorized('Incorrect username or password.');
+  const params = withSecretHash(client, input.username, { USERNAME: input.username, ...(input.preferred ? { PREFERRED_CHALLENGE: input.preferred } : {}) });
+  const outcome = await userAuth(cognate, pool, client, params, undefined);
+  // Without a password or a Session this only ever asks a challenge; the end claims no method it didn't see.
+  return toStep(await continueSignIn(cognate, pool, client, outcome, hostedEnd(input.previousSecret, [])));
+}
 
 function hostedEnd(previousSecret: string | undefined, amr: readonly string[]): SignInEnd<HostedSignedIn> {
   return async (cognate, pool, client, user, ctx) => {
@@ -72,8 +110,7 @@ export async function hostedRespond(
   if (!handler || input.challengeName.startsWith('DEVICE_') || input.challengeName === 'PASSWORD_VERIFIER') throw errors.invalidParameter(`Invalid challenge name: ${input.challengeName}`);
   const responses = withSecretHash(client, input.username, { ...input.responses, USERNAME: input.username });
   const outcome = await handler(cognate, { pool, client, challengeName: input.challengeName as ChallengeName, responses, session: input.session, clientMetadata: undefined });
-  const amr = SECOND_FACTORS.has(input.challengeName) ? ['pwd', 'mfa'] : ['pwd'];
-  return toStep(await continueSignIn(cognate, pool, client, outcome, hostedEnd(input.previousSecret, amr)));
+  return toStep(await continueSignIn(cognate, pool, client, outcome, hostedEnd(input.previousSecret, amrOf(input.challengeName, outcome))));
 }
 
 /**

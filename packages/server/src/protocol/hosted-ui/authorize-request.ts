@@ -14,6 +14,7 @@ import { resolveOAuthClient, type OAuthParty } from '../../domain/oauth/clients.
 import { callbackFor } from '../../domain/oauth/redirect-uris.js';
 import { scopesForRequest } from '../../domain/oauth/scopes.js';
 import type { Messages } from './i18n/index.js';
+import { findIdentityProvider, findIdentityProviderByIdentifier, type IdentityProvider } from '../../domain/federation/providers.js';
 
 export interface AuthorizeRequest {
   party: OAuthParty;
@@ -31,6 +32,17 @@ export interface AuthorizeRequest {
   loginHint?: string;
   /** the query string that carries this request from page to page (only the parameters we use) */
   query: string;
+  /** whether the client signs people in with the pool's own users (SupportedIdentityProviders has COGNITO) */
+  cognito: boolean;
+  /** the client's external providers (SupportedIdentityProviders but COGNITO): the sign-in page's buttons */
+  externalProviders: string[];
+  /**
+   * The external provider this request goes to: the one `identity_provider` or `idp_identifier`
+   * names, or the client's only provider when it has no other (Cognito sends the browser straight there).
+   */
+  provider?: IdentityProvider;
+  /** whether the app named that provider (`identity_provider`, `idp_identifier`) rather than it being the client's only one */
+  providerNamed: boolean;
 }
 
 export type AuthorizeError =
@@ -76,11 +88,8 @@ export async function parseAuthorizeRequest(cognate: Cognate, get: Params, host:
   if ('error' in granted) return fail('invalid_scope', `the scope ${granted.scope} is not allowed for this client`);
   const scopes = granted.scopes;
 
-  const providers = settings.SupportedIdentityProviders ?? [];
-  const idp = get('identity_provider');
-  if (get('idp_identifier') !== undefined) return fail('invalid_request', 'no identity provider has that identifier');
-  if (idp !== undefined && (idp !== 'COGNITO' || !providers.includes('COGNITO'))) return fail('invalid_request', 'identity_provider is not supported for this client');
-  if (!providers.includes('COGNITO')) return fail('unauthorized_client', 'no identity provider is enabled for this client');
+  const chosen = await chooseProvider(cognate, party, get);
+  if ('error' in chosen) return fail(chosen.error, chosen.description);
 
   const method = get('code_challenge_method');
   const challenge = get('code_challenge');
@@ -113,6 +122,10 @@ export async function parseAuthorizeRequest(cognate: Cognate, get: Params, host:
     redirectUri,
     scopes,
     query: carried.toString(),
+    cognito: chosen.cognito,
+    externalProviders: chosen.external,
+    providerNamed: chosen.provider !== undefined && (get('identity_provider') !== undefined || get('idp_identifier') !== undefined),
+    ...(chosen.provider ? { provider: chosen.provider } : {}),
     ...(state !== undefined ? { state } : {}),
     ...(nonce !== undefined ? { nonce } : {}),
     ...(challenge !== undefined ? { codeChallenge: challenge } : {}),
@@ -121,6 +134,32 @@ export async function parseAuthorizeRequest(cognate: Cognate, get: Params, host:
     ...(loginHint !== undefined ? { loginHint } : {}),
   };
   return { ok: true, request };
+}
+
+type ProviderChoice = { cognito: boolean; external: string[]; provider?: IdentityProvider } | { error: string; description: string };
+
+/**
+ * Which identity provider the request is for (the client's SupportedIdentityProviders): `identity_provider`
+ * (COGNITO or a provider's name), `idp_identifier` (one of a provider's IdpIdentifiers), or, when
+ * neither is given and the client's only provider is an external one, that provider.
+ */
+async function chooseProvider(cognate: Cognate, party: OAuthParty, get: Params): Promise<ProviderChoice> {
+  const supported = party.client.settings.SupportedIdentityProviders ?? [];
+  const cognito = supported.includes('COGNITO');
+  const external = supported.filter((p) => p !== 'COGNITO');
+  const name = get('identity_provider');
+  const identifier = get('idp_identifier');
+  if (name === undefined && identifier === undefined) {
+    if (supported.length === 0) return { error: 'unauthorized_client', description: 'no identity provider is enabled for this client' };
+    if (cognito || external.length > 1) return { cognito, external };
+    const only = await findIdentityProvider(cognate, party.pool, external[0]!);
+    return only ? { cognito, external, provider: only } : { error: 'unauthorized_client', description: 'no identity provider is enabled for this client' };
+  }
+  if (name === 'COGNITO') return cognito ? { cognito, external } : { error: 'invalid_request', description: 'identity_provider is not supported for this client' };
+  const provider = name !== undefined ? await findIdentityProvider(cognate, party.pool, name) : await findIdentityProviderByIdentifier(cognate, party.pool, identifier!);
+  if (!provider) return { error: 'invalid_request', description: name !== undefined ? 'identity_provider is not supported for this client' : 'no identity provider has that identifier' };
+  if (!external.includes(provider.name)) return { error: 'invalid_request', description: 'identity_provider is not supported for this client' };
+  return { cognito, external, provider };
 }
 
 /** `uri` with `params` added: to the query for a code, to the fragment for tokens (RFC 6749 §4.1.2, §4.2.2). */

@@ -8,7 +8,8 @@
  * (`role="alert"`) and tied to their field (`aria-describedby`, `aria-invalid`); the DOM order is
  * the focus order (no tabindex > 0); the first field with an error — or else the first field — has
  * `autofocus`; visible focus outlines; text and buttons keep a contrast ratio above 4.5:1
- * (#1f2328 on #fff, #fff on #0b57d0). No JavaScript anywhere.
+ * (#1f2328 on #fff, #fff on #0b57d0). No JavaScript, but for the passkey page's one constant script
+ * (`PageView.script`).
  *
  * Branding (domain/oauth/branding.ts): the elements carry Cognito's classic class names
  * (`background-customizable`, `banner-customizable`, `logo-customizable`, `label-customizable`,
@@ -39,6 +40,11 @@ export interface PageView {
   errors?: readonly string[];
   /** Narrow (default) or wide (the QR code page). */
   width?: 'narrow' | 'wide';
+  /**
+   * A constant inline script (the passkey page's, passkey-script.ts), allowed by its hash in this
+   * page's CSP alone. Every other page has none.
+   */
+  script?: string;
 }
 
 export interface LayoutInput {
@@ -65,6 +71,7 @@ fieldset{border:0;padding:0;margin:0 0 1rem}legend{font-weight:600;margin-bottom
 .choice{display:flex;gap:.5rem;align-items:center;margin:.25rem 0}.choice label{font-weight:400;margin:0}
 button{display:block;width:100%;padding:.65rem;font:inherit;font-weight:600;color:var(--cognate-primary-text,#fff);background:var(--cognate-primary,#0b57d0);border:0;border-radius:6px;cursor:pointer;margin:0 0 1rem}
 button.secondary{color:#0b57d0;background:#fff;border:1px solid #0b57d0}
+.idp-buttons{list-style:none;padding:0;margin:0 0 1.25rem}.idp-buttons a{display:block;padding:.6rem;margin:0 0 .5rem;border:1px solid #0b57d0;border-radius:6px;color:#0b57d0;background:#fff;font-weight:600;text-align:center;text-decoration:none}
 a{color:#0b57d0}
 :focus-visible{outline:3px solid #1f2328;outline-offset:2px}
 .alert{border:2px solid #b3261e;border-radius:6px;padding:.75rem;margin:0 0 1rem;color:#1f2328;background:#fdf1f0}
@@ -99,6 +106,7 @@ ${view.errors?.length ? errorSummary(t, view.errors) : ''}
 ${view.body}
 </main>
 ${links.length ? html`<footer class="legalText-customizable">${links.map((l) => html`<a href="${l.url!}" rel="noopener noreferrer">${l.label}</a>`)}</footer>` : ''}
+${view.script ? html`<script>${trusted(view.script)}</script>` : ''}
 </body>
 </html>
 `;
@@ -163,6 +171,8 @@ export interface FormInput {
   hidden?: Readonly<Record<string, string | undefined>>;
   /** Accessible name of the form. */
   label?: string;
+  /** A secondary action (outlined button), e.g. sending a new code beside the code form. */
+  secondary?: boolean;
 }
 
 /** A POST form with its CSRF token; works without JavaScript. */
@@ -172,7 +182,7 @@ export function form(f: FormInput): Html {
 <input type="hidden" name="_csrf" value="${f.csrf}">
 ${hidden.map(([k, v]) => html`<input type="hidden" name="${k}" value="${v!}">`)}
 ${f.body}
-<button class="submitButton-customizable" type="submit">${f.submit}</button>
+<button class="submitButton-customizable${f.secondary ? ' secondary' : ''}" type="submit">${f.submit}</button>
 </form>`;
 }
 

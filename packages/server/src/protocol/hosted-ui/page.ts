@@ -136,7 +136,7 @@ export class PageRequest {
   render(view: PageView, options: RenderOptions = {}): Response {
     const nonce = styleNonce();
     const body = renderDocument({ lang: this.lang, t: this.t, nonce, branding: options.branding }, view);
-    const headers = new Headers(pageHeaders(nonce, options.formTargets));
+    const headers = new Headers(pageHeaders(nonce, options.formTargets, view.script));
     if (this.#setCookie) headers.append('set-cookie', this.#setCookie);
     return new Response(body, { status: options.status ?? 200, headers });
   }
@@ -221,5 +221,7 @@ export function pageHandler(ui: HostedUi, handler: PageHandler) {
  */
 export interface HostedPage {
   paths: readonly string[];
+  /** A POST body limit for its paths other than the forms' (the SAML endpoints take larger bodies). */
+  bodyLimitBytes?: number;
   register(app: HostedApp, ui: HostedUi): void;
 }

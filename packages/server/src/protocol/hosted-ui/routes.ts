@@ -26,6 +26,6 @@ export function isHostedUiPost(url: string | undefined): boolean {
 /** Registers the hosted UI's routes; called once from createApp, before the catch-all POST route. */
 export function registerHostedUi(app: HostedApp, cognate: Cognate): void {
   const ui = createHostedUi(cognate, PATHS);
-  for (const path of PATHS) app.post(path, honoBodyLimit(FORM_LIMIT_BYTES, 'page'));
+  for (const page of PAGES) for (const path of page.paths) app.post(path, honoBodyLimit(page.bodyLimitBytes ?? FORM_LIMIT_BYTES, 'page'));
   for (const page of PAGES) page.register(app, ui);
 }

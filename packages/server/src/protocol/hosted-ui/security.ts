@@ -9,10 +9,10 @@
  *   issued, under a server key. So a token only works with the cookie it was made for (an attacker's
  *   page can read neither), it dies when the cookie changes (sign-in, sign-out), and after an hour.
  *   Checked in constant time; a missing, foreign or stale token is answered 403;
- * - headers: CSP with no script at all and `frame-ancestors 'none'`, X-Frame-Options DENY, no caching,
+ * - headers: CSP with no script (but the passkey page's one, by its hash) and `frame-ancestors 'none'`, X-Frame-Options DENY, no caching,
  *   no referrer (the URLs carry `state`, `code_challenge` …), nosniff.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
 import type { Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
@@ -91,6 +91,11 @@ export class CsrfTokens {
   }
 }
 
+/** The CSP source expression of an inline script's text (CSP3 hash-source). */
+export function scriptHash(script: string): string {
+  return `sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}`;
+}
+
 /** A per-response nonce for the one inline `<style>` (the pages have no script at all). */
 export function styleNonce(): string {
   return randomBytes(16).toString('base64');
@@ -101,11 +106,13 @@ export function styleNonce(): string {
  * at: a sign-in form's POST is answered with a redirect to the client's callback, and browsers apply
  * `form-action` to that redirect too.
  */
-export function pageHeaders(nonce: string, formTargets: readonly string[] = []): Record<string, string> {
+export function pageHeaders(nonce: string, formTargets: readonly string[] = [], script?: string): Record<string, string> {
   const formAction = ["'self'", ...formTargets].join(' ');
+  // A page with a script (the passkey page) allows exactly that inline text, by its hash; it fetches nothing (connect-src stays 'none').
+  const scriptSrc = script ? `; script-src '${scriptHash(script)}'` : '';
   return {
     'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self' data: https:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
+    'content-security-policy': `default-src 'none'; style-src 'nonce-${nonce}'${scriptSrc}; img-src 'self' data: https:; form-action ${formAction}; frame-ancestors 'none'; base-uri 'none'`,
     'x-frame-options': 'DENY',
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',

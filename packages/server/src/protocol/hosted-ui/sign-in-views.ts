@@ -13,6 +13,9 @@ import { format, type Messages } from './i18n/index.js';
 import { choices, field, form, link, paragraph } from './layout.js';
 import { formTargetOf, type AuthorizeRequest } from './authorize-request.js';
 import type { PageRequest } from './page.js';
+import { offersPasswordless } from '../../domain/oauth/hosted-sign-in.js';
+import { identifyForm } from './pages/passwordless-views.js';
+import { providerButtons } from './provider-buttons.js';
 
 export const loginAction = (request: AuthorizeRequest) => `/login?${request.query}`;
 
@@ -33,7 +36,12 @@ export async function loginView(page: PageRequest, request: AuthorizeRequest, op
   if (page.ui.paths.has('/signup') && !pool.settings.AdminCreateUserConfig.AllowAdminCreateUserOnly) {
     links.push(html`<p>${t.needAccount} ${link(`/signup?${request.query}`, t.signUp)}</p>`);
   }
-  const body = html`${paragraph(t.signInHeading)}
+  const buttons = providerButtons(page, request);
+  // Only external providers: their buttons and nothing else (no password form, no account links).
+  if (!request.cognito) return show(page, request, t.pageTitle, buttons, errors, opts.error ? 400 : 200);
+  // Choice-based sign-in (pages/passwordless.ts) asks for the username first.
+  const passwordless = offersPasswordless(pool, request.party.client);
+  const body = html`${buttons}${passwordless ? identifyForm(page, request, opts) : html`${paragraph(t.signInHeading)}
 ${form({
   action: loginAction(request),
   csrf: page.csrfToken(),
@@ -41,7 +49,7 @@ ${form({
   label: t.signIn,
   body: html`${field({ name: 'username', label: t.username, autocomplete: 'username', required: true, value: opts.username ?? request.loginHint, autofocus: true, ...(opts.error ? { error: opts.error } : {}) })}
 ${field({ name: 'password', label: t.password, type: 'password', autocomplete: 'current-password', required: true })}`,
-})}
+})}`}
 ${links}`;
   return show(page, request, t.pageTitle, body, errors, opts.error ? 400 : 200);
 }

@@ -9,5 +9,8 @@ import { logoutPage } from './logout.js';
 import { signUpPages } from './sign-up.js';
 import { forgotPasswordPages } from './forgot-password.js';
 import { uiLogoPage } from './ui-logo.js';
+import { passkeyAddPage } from './passwordless-add.js';
+import { idpResponsePage } from '../../oauth/idpresponse.js';
+import { samlPages } from '../../saml/pages.js';
 
-export const PAGES: readonly HostedPage[] = [signInPages, signUpPages, forgotPasswordPages, logoutPage, errorPage, uiLogoPage];
+export const PAGES: readonly HostedPage[] = [signInPages, signUpPages, forgotPasswordPages, logoutPage, errorPage, uiLogoPage, passkeyAddPage, idpResponsePage, samlPages];

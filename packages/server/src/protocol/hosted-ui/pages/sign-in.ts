@@ -18,8 +18,10 @@ import { verifyWithSession } from '../../../domain/sign-in/challenges/mfa-setup.
 import type { Params } from '../../../domain/sign-in/types.js';
 import { errorRedirect, withParams, type AuthorizeRequest } from '../authorize-request.js';
 import { completeAuthorization, finishSignIn } from '../complete.js';
+import { redirectToProvider } from '../../oauth/idpresponse.js';
 import { challengeView, loginView } from '../sign-in-views.js';
 import { pageHandler, type HostedPage, type PageRequest } from '../page.js';
+import { isPasswordlessPost, passwordlessPost } from './passwordless.js';
 import type { Messages } from '../i18n/index.js';
 
 /** Longer than any username or password the pipeline accepts: refused without a lookup. */
@@ -44,13 +46,16 @@ async function fromSession(page: PageRequest, request: AuthorizeRequest): Promis
 async function authorize(page: PageRequest, params?: (name: string) => string | undefined): Promise<Response> {
   const request = await page.authorizeRequest(params);
   if (request instanceof Response) return request;
+  // A provider the app names goes to that provider (the browser's session may be another provider's).
+  if (request.provider && request.providerNamed && request.prompt !== 'none') return redirectToProvider(page, request, request.provider);
   const answered = await fromSession(page, request);
   if (answered) return answered;
+  if (request.provider) return redirectToProvider(page, request, request.provider);
   return page.redirect(`/login?${request.query}`);
 }
 
 /** What a person reads for a sign-in failure: our words where we know the case, else the pool's (a trigger's message). */
-function failureText(t: Messages, err: CognitoError): string {
+export function failureText(t: Messages, err: CognitoError): string {
   switch (err.name) {
     case 'NotAuthorizedException':
       if (/^Incorrect username or password/.test(err.message)) return t.incorrectCredentials;
@@ -73,7 +78,7 @@ function failureText(t: Messages, err: CognitoError): string {
 }
 
 /** Failures that end the sign-in attempt (back to the password form) rather than asking the same challenge again. */
-function endsAttempt(err: CognitoError): boolean {
+export function endsAttempt(err: CognitoError): boolean {
   return err.name === 'NotAuthorizedException' || err.name === 'UserNotFoundException' || err.name === 'PasswordResetRequiredException' || err.name === 'UserNotConfirmedException';
 }
 
@@ -143,6 +148,9 @@ async function signIn(page: PageRequest): Promise<Response> {
   const post = await page.postedForm();
   if (post instanceof Response) return post;
   const { form, request } = post;
+  // A client without COGNITO among its providers signs no one in with a password.
+  if (!request.cognito) return page.errorPage(page.t.errorBadRequest, 400);
+  if (isPasswordlessPost(form)) return passwordlessPost(page, request, form);
   if (form.challenge !== undefined) return answerChallenge(page, request, form);
   const username = form.username ?? '';
   const password = form.password ?? '';
@@ -181,7 +189,7 @@ export const signInPages: HostedPage = {
       pageHandler(ui, async (page) => {
         const request = await page.authorizeRequest();
         if (request instanceof Response) return request;
-        return (await fromSession(page, request)) ?? loginView(page, request);
+        return (await fromSession(page, request)) ?? (request.provider ? redirectToProvider(page, request, request.provider) : loginView(page, request));
       }),
     );
     app.post('/login', pageHandler(ui, signIn));
