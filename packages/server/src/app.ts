@@ -44,7 +44,10 @@ export async function createCognate(config: Config, log: Logger, options: Create
     const pools = new UserPools(store, config.region);
     const clients = new AppClients(store, secrets.atRest);
     const users = new Users(store, secrets.atRest, hasher);
-    const keys = new SigningKeys(store, secrets.atRest);
+    const keys = new SigningKeys(store, secrets.atRest, {
+      rotateAfterMs: config.signingKeyRotationDays * 86_400_000,
+      onError: (err, poolId) => log.warn({ err, poolId }, 'scheduled signing-key rotation failed; it is tried again at the next load'),
+    });
     const tokens = new Tokens(store, keys, pools, users, config, clock);
 
     const triggers = new TriggerFunctions(config, clock);

@@ -115,6 +115,32 @@ withConfigFlags(client.command('create').description('create an app client'))
     });
   });
 
+const keys = program.command('keys').description('token-signing keys');
+withConfigFlags(keys.command('rotate').description("rotate signing keys: a new key signs from now on; the old one stays in the JWKS until the tokens it signed have expired"))
+  .option('--pool <id>', 'the user pool whose key rotates')
+  .option('--all', 'every user pool')
+  .option('--identity', "the identity pools' OpenID token key")
+  .action(async (flags: FlagValues & { pool?: string; all?: boolean; identity?: boolean }) => {
+    if (!flags.pool && !flags.all && !flags.identity) throw new CognitoError('InvalidParameterException', 'name what to rotate: --pool <id>, --all or --identity');
+    await withCognate(flags, async (cognate) => {
+      const targets: string[] = [];
+      if (flags.pool) targets.push((await cognate.pools.get(flags.pool)).id);
+      if (flags.all) {
+        for (let page = await cognate.pools.list(60); ; page = await cognate.pools.list(60, page.next)) {
+          targets.push(...page.pools.map((p) => p.id));
+          if (!page.next) break;
+        }
+      }
+      if (flags.identity) targets.push('');
+      for (const poolId of targets) {
+        const rotation = await cognate.keys.rotate(poolId, cognate.clock.now());
+        if (!rotation) continue;
+        const until = new Date(rotation.unpublishAt).toISOString();
+        process.stdout.write(`${poolId || 'identity'}: ${rotation.kid} signs now${rotation.retired.length ? `; ${rotation.retired.join(', ')} retired, in the JWKS until ${until}` : ''}${rotation.removed.length ? `; ${rotation.removed.join(', ')} removed` : ''}\n`);
+      }
+    });
+  });
+
 const identityPool = program.command('identity-pool').description('identity pools (federated identities)');
 /** A policy given as JSON text or as @file. */
 const policyArg = (v: string | undefined) => (v === undefined ? undefined : v.startsWith('@') ? readFileSync(v.slice(1), 'utf8') : v);

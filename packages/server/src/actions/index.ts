@@ -122,6 +122,12 @@ import AdminUpdateAuthEventFeedback from './AdminUpdateAuthEventFeedback.js';
 import UpdateAuthEventFeedback from './UpdateAuthEventFeedback.js';
 import GetLogDeliveryConfiguration from './GetLogDeliveryConfiguration.js';
 import SetLogDeliveryConfiguration from './SetLogDeliveryConfiguration.js';
+import TagResource from './TagResource.js';
+import UntagResource from './UntagResource.js';
+import ListTagsForResource from './ListTagsForResource.js';
+import AddUserPoolClientSecret from './AddUserPoolClientSecret.js';
+import ListUserPoolClientSecrets from './ListUserPoolClientSecrets.js';
+import DeleteUserPoolClientSecret from './DeleteUserPoolClientSecret.js';
 
 export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Record<string, Action>>> = {
   'cognito-idp': {
@@ -243,6 +249,12 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     UpdateAuthEventFeedback,
     GetLogDeliveryConfiguration,
     SetLogDeliveryConfiguration,
+    TagResource,
+    UntagResource,
+    ListTagsForResource,
+    AddUserPoolClientSecret,
+    ListUserPoolClientSecrets,
+    DeleteUserPoolClientSecret,
   },
   'cognito-identity': identityActions,
 };

@@ -7,14 +7,17 @@ import type { AppClient } from '../domain/app-clients.js';
 import { attributeList, type User } from '../domain/users.js';
 import type { Group } from '../domain/groups.js';
 import type { ImportJob } from '../domain/import-jobs.js';
-import { ACCOUNT_ID } from '../domain/account.js';
+import { userPoolArn } from '../domain/user-pool-tags.js';
 
 const seconds = (ms: number) => ms / 1000;
 
 export function userPoolType(pool: UserPool, estimatedNumberOfUsers: number) {
-  const region = pool.id.slice(0, pool.id.indexOf('_'));
   const settings: Record<string, unknown> = { ...pool.settings };
   for (const key of POOL_MFA_SETTINGS) delete settings[key];
+  // Cognito echoes a VerificationMessageTemplate's messages in the legacy members too.
+  const template = pool.settings.VerificationMessageTemplate;
+  const legacy = { EmailVerificationMessage: template.EmailMessage, EmailVerificationSubject: template.EmailSubject, SmsVerificationMessage: template.SmsMessage };
+  for (const [key, value] of Object.entries(legacy)) if (value !== undefined && settings[key] === undefined) settings[key] = value;
   return {
     Id: pool.id,
     Name: pool.name,
@@ -22,7 +25,7 @@ export function userPoolType(pool: UserPool, estimatedNumberOfUsers: number) {
     LastModifiedDate: seconds(pool.updatedAt),
     CreationDate: seconds(pool.createdAt),
     EstimatedNumberOfUsers: estimatedNumberOfUsers,
-    Arn: `arn:aws:cognito-idp:${region}:${ACCOUNT_ID}:userpool/${pool.id}`,
+    Arn: userPoolArn(pool),
   };
 }
 

@@ -3,6 +3,7 @@
  * verified flags) and AdminDeleteUserAttributes. Users' own writes are in user-attributes.ts; both
  * follow one rule for a changed email or phone number (requiresVerificationBeforeUpdate).
  */
+import { errors } from '../errors.js';
 import * as userStore from '../store/users.js';
 import type { Ports } from './cognate.js';
 import { composeMessages, sendCode } from './messages.js';
@@ -94,6 +95,10 @@ export async function adminUpdateUserAttributes(cognate: Ports<'clock' | 'codes'
 /** AdminDeleteUserAttributes: deleting an email or phone number deletes its verified flag with it. */
 export async function adminDeleteUserAttributes(cognate: Ports<'clock' | 'codes' | 'pools' | 'store' | 'users'>, input: AdminUserInput & { UserAttributeNames: string[] }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
+  // Cognito's wording for names the schema lacks, here (AdminDeleteUserAttributes) only.
+  const schema = new Set(pool.settings.SchemaAttributes.map((a) => a.Name));
+  const unknown = input.UserAttributeNames.filter((name) => !schema.has(name) || name === 'sub' || name === 'identities');
+  if (unknown.length > 0) throw errors.invalidParameter(`Invalid user attributes: ${unknown.map((name) => `user.${name}: Attribute does not exist in the schema.`).join(' ')}`);
   assertDeletable(pool, input.UserAttributeNames, 'admin');
   const names = new Set(input.UserAttributeNames);
   for (const attribute of VERIFIABLE) if (names.has(attribute)) names.add(`${attribute}_verified`);

@@ -2,7 +2,7 @@
  * App clients: how an app talks to a pool — its secret, allowed auth flows and token lifetimes.
  */
 import { createHmac } from 'node:crypto';
-import { errors } from '../errors.js';
+import { CognitoError, errors } from '../errors.js';
 import type { Store } from '../store/db.js';
 import * as clientStore from '../store/app-clients.js';
 import type { AppClientRow } from '../store/app-clients.js';
@@ -38,11 +38,29 @@ export interface AppClientSettings {
   RefreshTokenRotation?: { Feature: 'ENABLED' | 'DISABLED'; RetryGracePeriodSeconds?: number };
 }
 
+/** A live client secret (AddUserPoolClientSecret's ClientSecretDescriptorType, with its value). */
+export interface ClientSecret {
+  /** `<client-id>--<epoch-create-time in ms>`, the form Cognito's ClientSecretId takes. */
+  id: string;
+  value: string;
+  created: number;
+}
+
+/** How many live secrets a client may have: two, for rotation without downtime (AddUserPoolClientSecret). */
+export const MAX_CLIENT_SECRETS = 2;
+
 export interface AppClient {
   id: string;
   poolId: string;
   name: string;
+  /**
+   * The client's first live secret (DescribeUserPoolClient's ClientSecret, and the one Cognate
+   * itself uses to compute SECRET_HASH for the hosted UI); undefined for a public client. Checking
+   * a presented secret goes through {@link provesClientSecret}, which accepts any of `secrets`.
+   */
   secret: string | undefined;
+  /** Every live secret, oldest first (at most {@link MAX_CLIENT_SECRETS}). */
+  secrets: readonly ClientSecret[];
   settings: AppClientSettings;
   createdAt: number;
   updatedAt: number;
@@ -178,19 +196,57 @@ export function secretHash(secret: string, username: string, clientId: string): 
 }
 
 /**
- * Checks the SECRET_HASH a client with a secret must send. Missing and wrong answer alike
- * (security.md P16). `acceptRawSecret` serves REFRESH_TOKEN_AUTH, where the iOS and Android SDKs
- * send the raw client secret (protocol.md §2).
+ * The one place a presented client credential is compared with the client's secrets: whether
+ * `given` equals `proofs(secret)` for some live secret of the client (SECRET_HASH for each username,
+ * the raw secret, ...). Every secret and every proof is compared, each in constant time, with no
+ * early exit, so the time taken doesn't tell which secret or which proof matched. Used by
+ * {@link checkSecretHash} (every sign-in, sign-up and challenge), RevokeToken and the OAuth
+ * endpoints' client authentication (client_secret_basic / client_secret_post).
+ */
+export function provesClientSecret(client: AppClient, given: string | undefined, proofs: (secret: string) => readonly string[]): boolean {
+  if (given === undefined) return false;
+  let ok = false;
+  for (const secret of client.secrets) {
+    for (const proof of proofs(secret.value)) ok = constantTimeEqual(proof, given) || ok;
+  }
+  return ok;
+}
+
+/**
+ * Checks the SECRET_HASH a client with a secret must send, computed with any of its live secrets
+ * (two during a rotation). Missing and wrong answer alike (security.md P16). `acceptRawSecret`
+ * serves REFRESH_TOKEN_AUTH, where the iOS and Android SDKs send the raw client secret (protocol.md §2).
  */
 export function checkSecretHash(client: AppClient, usernames: readonly string[], given: string | undefined, acceptRawSecret = false): void {
-  if (client.secret === undefined) return;
-  const fail = () => errors.notAuthorized(`Client ${client.id} is configured with secret but SECRET_HASH was not received`);
-  if (!given) throw fail();
-  let ok = false;
-  for (const username of usernames) ok = constantTimeEqual(secretHash(client.secret, username, client.id), given) || ok;
-  if (acceptRawSecret) ok = constantTimeEqual(client.secret, given) || ok;
+  if (client.secrets.length === 0) return;
+  if (!given) throw errors.notAuthorized(`Client ${client.id} is configured with secret but SECRET_HASH was not received`);
+  const ok = provesClientSecret(client, given, (secret) => [
+    ...usernames.map((username) => secretHash(secret, username, client.id)),
+    ...(acceptRawSecret ? [secret] : []),
+  ]);
   if (!ok) throw errors.notAuthorized(`Unable to verify secret hash for client ${client.id}`);
 }
+
+/**
+ * The sealed form of a client's secrets: the JSON list of {@link ClientSecret}, sealed under the
+ * master key and bound to the client (`client-secret:<id>`), in `user_pool_clients.secret_sealed`.
+ * Rows written before secret rotation hold one raw secret there; it reads as one secret created
+ * with the client (a secret is `[\w+]+`, so it can't be mistaken for JSON).
+ */
+function sealSecrets(sealer: Sealer, clientId: string, secrets: readonly ClientSecret[]): string | null {
+  return secrets.length === 0 ? null : sealer.sealToString(JSON.stringify(secrets), `client-secret:${clientId}`);
+}
+
+function openSecrets(sealer: Sealer, row: AppClientRow): ClientSecret[] {
+  if (!row.secret_sealed) return [];
+  const opened = sealer.openString(row.secret_sealed, `client-secret:${row.id}`);
+  if (!opened) throw errors.internal();
+  const text = opened.toString('utf8');
+  if (!text.startsWith('[')) return [{ id: `${row.id}--${row.created_at}`, value: text, created: row.created_at }];
+  return JSON.parse(text) as ClientSecret[];
+}
+
+const CUSTOM_SECRET = /^[\w+]{24,64}$/;
 
 export class AppClients {
   /** Clients are read (and their secrets opened) on every request; see TtlCache for how changes spread. */
@@ -199,13 +255,8 @@ export class AppClients {
   constructor(private readonly store: Store, private readonly sealer: Sealer) {}
 
   private fromRow(row: AppClientRow): AppClient {
-    let secret: string | undefined;
-    if (row.secret_sealed) {
-      const opened = this.sealer.openString(row.secret_sealed, `client-secret:${row.id}`);
-      if (!opened) throw errors.internal();
-      secret = opened.toString('utf8');
-    }
-    return { id: row.id, poolId: row.pool_id, name: row.name, secret, settings: JSON.parse(row.settings) as AppClientSettings, createdAt: row.created_at, updatedAt: row.updated_at };
+    const secrets = openSecrets(this.sealer, row);
+    return { id: row.id, poolId: row.pool_id, name: row.name, secret: secrets[0]?.value, secrets, settings: JSON.parse(row.settings) as AppClientSettings, createdAt: row.created_at, updatedAt: row.updated_at };
   }
 
   async create(poolId: string, input: ClientInput, now: number): Promise<AppClient> {
@@ -213,20 +264,66 @@ export class AppClients {
     const id = newClientId();
     let secret: string | undefined;
     if (input.ClientSecret !== undefined) {
-      if (!/^[\w+]{24,64}$/.test(input.ClientSecret)) throw errors.invalidParameter('ClientSecret must be 24–64 characters of letters, digits, _ and +.');
+      if (!CUSTOM_SECRET.test(input.ClientSecret)) throw errors.invalidParameter('ClientSecret must be 24–64 characters of letters, digits, _ and +.');
       secret = input.ClientSecret;
     } else if (input.GenerateSecret) secret = newClientSecret();
+    const secrets: ClientSecret[] = secret === undefined ? [] : [{ id: `${id}--${now}`, value: secret, created: now }];
     const row: AppClientRow = {
       id,
       pool_id: poolId,
       name: input.ClientName ?? '',
-      secret_sealed: secret === undefined ? null : this.sealer.sealToString(Buffer.from(secret), `client-secret:${id}`),
+      secret_sealed: sealSecrets(this.sealer, id, secrets),
       settings: JSON.stringify(settings),
       created_at: now,
       updated_at: now,
     };
     await clientStore.insertAppClient(this.store.db, row);
-    return { id, poolId, name: row.name, secret, settings, createdAt: now, updatedAt: now };
+    return { id, poolId, name: row.name, secret, secrets, settings, createdAt: now, updatedAt: now };
+  }
+
+  /**
+   * Rewrites a client's secrets with `change(current)` only if nobody changed them since they were
+   * read (compare-and-set on the sealed text), so two concurrent AddUserPoolClientSecret calls can't
+   * both pass the two-secret limit.
+   */
+  private async changeSecrets<T>(poolId: string, clientId: string, change: (secrets: readonly ClientSecret[]) => { secrets: ClientSecret[]; result: T }): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const row = await clientStore.findAppClientRow(this.store.db, clientId);
+      if (!row || row.pool_id !== poolId) throw errors.resourceNotFound(`User pool client ${clientId} does not exist.`);
+      const { secrets, result } = change(openSecrets(this.sealer, row));
+      if (await clientStore.swapAppClientSecrets(this.store.db, poolId, clientId, sealSecrets(this.sealer, clientId, secrets), row.secret_sealed)) {
+        this.cache.delete(clientId);
+        return result;
+      }
+      if (attempt >= 10) throw new CognitoError('ConcurrentModificationException', 'The app client was modified concurrently; try again.');
+    }
+  }
+
+  /**
+   * AddUserPoolClientSecret: a second secret for a confidential client (a public client has none to
+   * rotate), generated or the caller's own (24–64 of `[\w+]`); at most two live secrets.
+   */
+  async addSecret(poolId: string, clientId: string, custom: string | undefined, now: number): Promise<ClientSecret> {
+    if (custom !== undefined && !CUSTOM_SECRET.test(custom)) throw errors.invalidParameter('ClientSecret must be 24–64 characters of letters, digits, _ and +.');
+    const value = custom ?? newClientSecret();
+    return this.changeSecrets(poolId, clientId, (secrets) => {
+      if (secrets.length === 0) throw errors.invalidParameter(`Client ${clientId} has no client secret: only a confidential client's secrets can be rotated.`);
+      if (secrets.length >= MAX_CLIENT_SECRETS) throw errors.limitExceeded(`Client ${clientId} already has ${MAX_CLIENT_SECRETS} client secrets; delete one before adding another.`);
+      if (secrets.some((s) => constantTimeEqual(s.value, value))) throw errors.invalidParameter('The client already has this secret.');
+      let created = now;
+      while (secrets.some((s) => s.id === `${clientId}--${created}`)) created++;
+      const added: ClientSecret = { id: `${clientId}--${created}`, value, created };
+      return { secrets: [...secrets, added], result: added };
+    });
+  }
+
+  /** DeleteUserPoolClientSecret: the secret stops working at once; the last one can't be deleted. */
+  async deleteSecret(poolId: string, clientId: string, secretId: string): Promise<void> {
+    await this.changeSecrets(poolId, clientId, (secrets) => {
+      if (!secrets.some((s) => s.id === secretId)) throw errors.resourceNotFound(`Client secret ${secretId.slice(0, 128)} does not exist.`);
+      if (secrets.length === 1) throw errors.invalidParameter('The last remaining client secret of an app client cannot be deleted.');
+      return { secrets: secrets.filter((s) => s.id !== secretId), result: undefined };
+    });
   }
 
   async find(poolId: string | undefined, clientId: string): Promise<AppClient | undefined> {

@@ -101,9 +101,11 @@ export async function setUserPoolMfaConfig(cognate: Ports<'clock' | 'config' | '
   const email = input.EmailMfaConfiguration;
   const any = !!sms || totp || !!email;
   if (mode === 'OFF' && any) throw errors.invalidParameter("Invalid MFA configuration given, can't turn off MFA and configure an MFA together.");
-  if (mode !== 'OFF' && !sms && !totp) {
+  // SMS is a usable factor only with an SmsConfiguration (given here or the pool's), as in Cognito.
+  const smsUsable = !!sms && (sms.SmsConfiguration !== undefined || pool.settings.SmsConfiguration !== undefined);
+  if (mode !== 'OFF' && !smsUsable && !totp) {
     // Email OTP alone is refused: required MFA needs a factor every user can set up during sign-in.
-    throw errors.invalidParameter('Invalid MFA configuration given, at least one of SMS or software token MFA must be enabled when MFA is ON or OPTIONAL.');
+    throw errors.invalidParameter("Invalid MFA configuration given, can't disable all MFAs with a required or optional configuration.");
   }
   if (email?.Message !== undefined && !email.Message.includes('{####}')) throw errors.invalidParameter('EmailMfaConfiguration.Message must contain {####}.');
   // EmailMfaConfigType: "To activate this setting, your user pool must be in the Essentials tier or higher."

@@ -118,11 +118,23 @@ export function buildSchema(input: Partial<SchemaAttribute>[] | undefined): Sche
       if (item.AttributeDataType && item.AttributeDataType !== std.AttributeDataType) {
         throw errors.invalidParameter(`${name} is a standard attribute of type ${std.AttributeDataType}; its type can't change.`);
       }
+      // Standard attributes can't be developer-only (Cognito: InvalidParameterException).
+      if (item.DeveloperOnlyAttribute) throw errors.invalidParameter(`${name} is a standard attribute; DeveloperOnlyAttribute applies to custom attributes only.`);
       if (item.Required !== undefined) std.Required = item.Required;
       if (item.Mutable !== undefined) std.Mutable = item.Mutable;
-      if (item.StringAttributeConstraints && std.AttributeDataType === 'String') std.StringAttributeConstraints = { ...std.StringAttributeConstraints, ...item.StringAttributeConstraints };
+      if (item.StringAttributeConstraints && std.AttributeDataType === 'String') {
+        std.StringAttributeConstraints = { ...std.StringAttributeConstraints, ...item.StringAttributeConstraints };
+        checkStringConstraints(name, std.StringAttributeConstraints);
+      }
+      if (item.NumberAttributeConstraints && std.AttributeDataType === 'Number') {
+        std.NumberAttributeConstraints = { ...std.NumberAttributeConstraints, ...item.NumberAttributeConstraints };
+        checkNumberConstraints(name, std.NumberAttributeConstraints);
+      }
       continue;
     }
+    // CreateUserPool requires the type of a custom attribute (the model can't say so: it is
+    // optional for standard ones); AddCustomAttributes takes String by default.
+    if (item.AttributeDataType === undefined) throw errors.invalidParameter('Invalid AttributeDataType input, consider using the provided AttributeDataType enum.');
     custom.push(item);
   }
   return withCustomAttributes(schema, custom);
@@ -139,9 +151,28 @@ const NUMBER = /^-?(0|[1-9][0-9]{0,18})$/;
  * DeveloperOnlyAttribute) unless it has it already; String (the default type) and Number carry
  * their constraints, checked here since the API model types them as free strings.
  */
+function checkStringConstraints(name: string, c: { MinLength?: string; MaxLength?: string }): void {
+  const { MinLength, MaxLength } = c;
+  const bad = (v: string | undefined) => v !== undefined && (!WHOLE.test(v) || Number(v) > 2048);
+  if (bad(MinLength) || bad(MaxLength) || Number(MinLength ?? 0) > Number(MaxLength ?? 2048)) {
+    throw errors.invalidParameter(`Invalid StringAttributeConstraints for ${name}: MinLength and MaxLength must be whole numbers with 0 <= MinLength <= MaxLength <= 2048.`);
+  }
+}
+
+function checkNumberConstraints(name: string, c: { MinValue?: string; MaxValue?: string }): void {
+  const { MinValue, MaxValue } = c;
+  const bad = (v: string | undefined) => v !== undefined && !NUMBER.test(v);
+  if (bad(MinValue) || bad(MaxValue) || (MinValue !== undefined && MaxValue !== undefined && Number(MinValue) > Number(MaxValue))) {
+    throw errors.invalidParameter(`Invalid NumberAttributeConstraints for ${name}: MinValue and MaxValue must be whole numbers with MinValue <= MaxValue.`);
+  }
+}
+
+const DATA_TYPES = new Set(['String', 'Number', 'DateTime', 'Boolean']);
+
 export function customAttribute(item: Partial<SchemaAttribute>): SchemaAttribute {
   const name = item.Name ?? '';
   const type = item.AttributeDataType ?? 'String';
+  if (!DATA_TYPES.has(type)) throw errors.invalidParameter('Invalid AttributeDataType input, consider using the provided AttributeDataType enum.');
   if (item.Required) throw errors.invalidParameter('Required custom attributes are not supported currently.');
   const bare = name.replace(/^(dev:)?custom:/, '');
   if (!/^[\p{L}\p{M}\p{S}\p{N}\p{P}]{1,20}$/u.test(bare)) throw errors.invalidParameter(`Invalid custom attribute name: ${name}`);
@@ -155,19 +186,14 @@ export function customAttribute(item: Partial<SchemaAttribute>): SchemaAttribute
   };
   if (type === 'String') {
     const { MinLength, MaxLength } = item.StringAttributeConstraints ?? {};
-    const bad = (v: string | undefined) => v !== undefined && (!WHOLE.test(v) || Number(v) > 2048);
-    if (bad(MinLength) || bad(MaxLength) || Number(MinLength ?? 0) > Number(MaxLength ?? 2048)) {
-      throw errors.invalidParameter(`Invalid StringAttributeConstraints for ${custom.Name}: MinLength and MaxLength must be whole numbers with 0 <= MinLength <= MaxLength <= 2048.`);
-    }
+    checkStringConstraints(custom.Name, { MinLength, MaxLength });
     custom.StringAttributeConstraints = { ...(MinLength !== undefined ? { MinLength } : {}), ...(MaxLength !== undefined ? { MaxLength } : {}) };
   }
   if (type === 'Number') {
     const { MinValue, MaxValue } = item.NumberAttributeConstraints ?? {};
-    const bad = (v: string | undefined) => v !== undefined && !NUMBER.test(v);
-    if (bad(MinValue) || bad(MaxValue) || (MinValue !== undefined && MaxValue !== undefined && Number(MinValue) > Number(MaxValue))) {
-      throw errors.invalidParameter(`Invalid NumberAttributeConstraints for ${custom.Name}: MinValue and MaxValue must be whole numbers with MinValue <= MaxValue.`);
-    }
-    custom.NumberAttributeConstraints = { ...(MinValue !== undefined ? { MinValue } : {}), ...(MaxValue !== undefined ? { MaxValue } : {}) };
+    checkNumberConstraints(custom.Name, { MinValue, MaxValue });
+    // Without limits Cognito omits NumberAttributeConstraints rather than answering an empty one.
+    if (MinValue !== undefined || MaxValue !== undefined) custom.NumberAttributeConstraints = { ...(MinValue !== undefined ? { MinValue } : {}), ...(MaxValue !== undefined ? { MaxValue } : {}) };
   }
   return custom;
 }
@@ -206,6 +232,25 @@ const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
 };
 
 const VERIFIABLE = new Set(['email', 'phone_number']);
+
+/** How many tags a user pool may have (Cognito's quota, TagResource). */
+export const MAX_POOL_TAGS = 50;
+
+/**
+ * UserPoolTags as Cognito checks them (TagResource, CreateUserPool, UpdateUserPool): at most 50;
+ * keys of 1–128 and values of 0–256 characters (the model checks those lengths on the wire, this
+ * checks them for the merged result too); the `aws:` prefix is reserved for AWS's own tags.
+ */
+export function checkUserPoolTags(tags: Record<string, string>): void {
+  const keys = Object.keys(tags);
+  if (keys.length > MAX_POOL_TAGS) throw errors.invalidParameter(`A user pool can have at most ${MAX_POOL_TAGS} tags.`);
+  for (const key of keys) {
+    if (key.length < 1 || key.length > 128) throw errors.invalidParameter('Tag keys must be 1 to 128 characters long.');
+    if (key.toLowerCase().startsWith('aws:')) throw errors.invalidParameter(`Tag keys must not start with 'aws:': ${key.slice(0, 128)}`);
+    const value = tags[key];
+    if (typeof value !== 'string' || value.length > 256) throw errors.invalidParameter(`The value of tag ${key} must be a string of at most 256 characters.`);
+  }
+}
 
 /** Settings only SetUserPoolMfaConfig writes (domain/mfa.ts): kept by UpdateUserPool, not shown by DescribeUserPool. */
 export const POOL_MFA_SETTINGS = ['SmsMfaConfiguration', 'SoftwareTokenMfaConfiguration', 'EmailMfaConfiguration', 'WebAuthnConfiguration'] as const;
@@ -263,6 +308,7 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
     throw errors.invalidParameter('EmailConfiguration.From must be an email address, optionally as "Name <address>".');
   }
   checkEmailConfiguration(input.EmailConfiguration);
+  if (input.UserPoolTags !== undefined) checkUserPoolTags(input.UserPoolTags);
   const mfa = input.MfaConfiguration ?? previous?.MfaConfiguration ?? 'OFF';
   const settings: UserPoolSettings = {
     Policies: { PasswordPolicy: passwordPolicy, SignInPolicy: input.Policies?.SignInPolicy ?? previous?.Policies.SignInPolicy ?? { AllowedFirstAuthFactors: ['PASSWORD'] } },
@@ -384,6 +430,11 @@ export class UserPools {
       }
       if (attempt >= 10) throw new CognitoError('ConcurrentModificationException', 'The user pool was modified concurrently; try again.');
     }
+  }
+
+  /** Rewrites the settings with `change(current)` (compare-and-set; TagResource, UntagResource). */
+  async changeSettings(id: string, change: (settings: UserPoolSettings) => UserPoolSettings, now: number): Promise<UserPool> {
+    return this.compareAndSet(id, change, now);
   }
 
   /** AddCustomAttributes (compare-and-set, so concurrent additions can't lose each other). */

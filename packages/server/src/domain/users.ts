@@ -118,7 +118,8 @@ export function validateAttributes(pool: UserPool, attributes: readonly Attribut
         break;
       }
       case 'Boolean':
-        if (value !== 'true' && value !== 'false') problems.push(`${Name}: Boolean attribute value must be true or false.`);
+        // Cognito takes "True"/"False" as well (any case); stored as true/false, what every check reads.
+        if (!/^(true|false)$/i.test(value)) problems.push(`${Name}: Boolean attribute value must be true or false.`);
         break;
       case 'DateTime':
         if (Number.isNaN(Date.parse(value))) problems.push(`${Name}: DateTime attribute value is not a date.`);
@@ -134,6 +135,7 @@ export function validateAttributes(pool: UserPool, attributes: readonly Attribut
       throw errors.invalidParameter('Invalid phone number format.');
     }
     if (Name === 'email') out.set(Name, normaliseEmail(value));
+    else if (attr.AttributeDataType === 'Boolean') out.set(Name, value.toLowerCase());
     else out.set(Name, value);
   }
   if (opts.creating) {

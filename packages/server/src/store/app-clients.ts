@@ -22,6 +22,14 @@ export async function updateAppClient(db: Executor, poolId: string, clientId: st
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Writes a client's sealed secrets if they are still `expected` (compare-and-set); returns whether it did. */
+export async function swapAppClientSecrets(db: Executor, poolId: string, clientId: string, sealed: string | null, expected: string | null): Promise<boolean> {
+  let q = db.updateTable('user_pool_clients').set({ secret_sealed: sealed }).where('id', '=', clientId).where('pool_id', '=', poolId);
+  q = expected === null ? q.where('secret_sealed', 'is', null) : q.where('secret_sealed', '=', expected);
+  const result = await q.executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
 /**
  * Deletes a client of a pool and revokes the refresh tokens issued to it (they name the client but
  * have no foreign key to it: a token of a deleted client must read as revoked, not vanish). Run it
@@ -39,6 +47,11 @@ export async function listAppClientRows(db: Executor, poolId: string, limit: num
   let q = db.selectFrom('user_pool_clients').selectAll().where('pool_id', '=', poolId).orderBy('id').limit(limit + 1);
   if (after) q = q.where('id', '>', after);
   return q.execute();
+}
+
+/** The settings (JSON text) of every client of a pool: how long their tokens live, for signing-key rotation. */
+export async function clientSettingsOfPool(db: Executor, poolId: string): Promise<string[]> {
+  return (await db.selectFrom('user_pool_clients').select('settings').where('pool_id', '=', poolId).execute()).map((r) => r.settings);
 }
 
 /** The pool's clients whose settings mention `providerName` (the caller checks SupportedIdentityProviders in the JSON). */

@@ -26,6 +26,7 @@ import m0015_webauthn from './migrations/0015_webauthn.js';
 import m0016_federation from './migrations/0016_federation.js';
 import m0017_saml from './migrations/0017_saml.js';
 import m0020_webauthn_mfa from './migrations/0020_webauthn_mfa.js';
+import m0021_api_surface from './migrations/0021_api_surface.js';
 import m0022_threat_protection from './migrations/0022_threat_protection.js';
 
 /** Every migration by name (one file each in migrations/); Kysely runs them in name order. */
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0016_federation': m0016_federation,
   '0017_saml': m0017_saml,
   '0020_webauthn_mfa': m0020_webauthn_mfa,
+  '0021_api_surface': m0021_api_surface,
   '0022_threat_protection': m0022_threat_protection,
 };
 

@@ -34,6 +34,8 @@ export interface SigningKeysTable {
   created_at: number;
   /** Set when a newer key took over; the key stays published until its tokens have expired. */
   retired_at: number | null;
+  /** When a retired key leaves the JWKS and is deleted: every token it signed has expired by then. */
+  unpublish_at: number | null;
 }
 
 export interface ServerSecretsTable {

@@ -4,7 +4,7 @@
  * RevokeToken ends one family.
  */
 import { errors } from '../../errors.js';
-import { constantTimeEqual } from '../../crypto/compare.js';
+import { provesClientSecret } from '../app-clients.js';
 import type { Ports } from '../cognate.js';
 import { clientAndPool } from '../client-context.js';
 import * as refreshTokens from '../../store/refresh-tokens.js';
@@ -37,7 +37,7 @@ export interface RevokeTokenInput {
  */
 export async function revokeToken(cognate: Ports<'clients' | 'pools' | 'tokens'>, input: RevokeTokenInput): Promise<void> {
   const { client } = await clientAndPool(cognate, input.ClientId);
-  if (client.secret !== undefined && (input.ClientSecret === undefined || !constantTimeEqual(client.secret, input.ClientSecret))) {
+  if (client.secrets.length > 0 && !provesClientSecret(client, input.ClientSecret, (secret) => [secret])) {
     throw errors.notAuthorized('Client secret does not match.');
   }
   if (!client.settings.EnableTokenRevocation) throw errors.invalidParameter('Token revocation is not enabled for this client.');

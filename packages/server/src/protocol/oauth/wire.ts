@@ -5,7 +5,7 @@
  * compared in constant time), and RFC 6749 §5.2 error answers with `Cache-Control: no-store`.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { constantTimeEqual } from '../../crypto/compare.js';
+import { provesClientSecret } from '../../domain/app-clients.js';
 import type { Ports } from '../../domain/cognate.js';
 import { resolveOAuthClient, type OAuthParty } from '../../domain/oauth/clients.js';
 import { OAuthError, oauthError } from '../../domain/oauth/errors.js';
@@ -91,14 +91,13 @@ export function presentedClient(headers: IncomingHttpHeaders, form: Map<string, 
 export async function authenticateClient(cognate: Ports<'clients' | 'config' | 'pools' | 'store'>, presented: PresentedClient, host: string | undefined): Promise<OAuthParty> {
   const party = await resolveOAuthClient(cognate, presented.clientId, host);
   if (!party) throw oauthError('invalid_client');
-  const expected = party.client.secret;
-  if (expected === undefined) {
+  if (party.client.secrets.length === 0) {
     if (presented.secret !== undefined) throw oauthError('invalid_client');
     return party;
   }
-  // Both compared, in constant time each, whichever matches.
-  const decodedMatches = presented.secret !== undefined && constantTimeEqual(expected, presented.secret);
-  const rawMatches = presented.rawSecret !== undefined && constantTimeEqual(expected, presented.rawSecret);
+  // Either live secret (two during a rotation); the decoded and the raw form both compared, whichever matches.
+  const decodedMatches = provesClientSecret(party.client, presented.secret, (secret) => [secret]);
+  const rawMatches = provesClientSecret(party.client, presented.rawSecret, (secret) => [secret]);
   if (!decodedMatches && !rawMatches) throw oauthError('invalid_client');
   return party;
 }
