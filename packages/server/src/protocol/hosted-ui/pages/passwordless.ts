@@ -25,7 +25,7 @@ import { finishSignIn } from '../complete.js';
 import type { PageRequest } from '../page.js';
 import { challengeView, loginView } from '../sign-in-views.js';
 import { choiceView, offeredFactors, otpView, passkeyView, passwordView, type ChoiceState } from './passwordless-views.js';
-import { endsAttempt, failureText } from './sign-in.js';
+import { endsAttempt, failureText } from './sign-in-failures.js';
 
 /** Longer than any username, password, code or Session the pipeline accepts: refused without a lookup. */
 const MAX_FIELD = 1024;

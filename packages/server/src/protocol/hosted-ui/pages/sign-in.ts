@@ -22,7 +22,7 @@ import { redirectToProvider } from '../../oauth/idpresponse.js';
 import { challengeView, loginView } from '../sign-in-views.js';
 import { pageHandler, type HostedPage, type PageRequest } from '../page.js';
 import { isPasswordlessPost, passwordlessPost } from './passwordless.js';
-import type { Messages } from '../i18n/index.js';
+import { endsAttempt, failureText } from './sign-in-failures.js';
 
 /** Longer than any username or password the pipeline accepts: refused without a lookup. */
 const MAX_FIELD = 1024;
@@ -52,34 +52,6 @@ async function authorize(page: PageRequest, params?: (name: string) => string | 
   if (answered) return answered;
   if (request.provider) return redirectToProvider(page, request, request.provider);
   return page.redirect(`/login?${request.query}`);
-}
-
-/** What a person reads for a sign-in failure: our words where we know the case, else the pool's (a trigger's message). */
-export function failureText(t: Messages, err: CognitoError): string {
-  switch (err.name) {
-    case 'NotAuthorizedException':
-      if (/^Incorrect username or password/.test(err.message)) return t.incorrectCredentials;
-      if (/^Password attempts exceeded/.test(err.message)) return t.passwordAttemptsExceeded;
-      if (/^User is disabled/.test(err.message)) return t.userDisabled;
-      if (/session/i.test(err.message)) return t.sessionExpired;
-      return t.incorrectCredentials;
-    case 'UserNotFoundException':
-      return t.userNotFound;
-    case 'UserNotConfirmedException':
-      return t.userNotConfirmed;
-    case 'PasswordResetRequiredException':
-      return t.passwordResetRequired;
-    case 'CodeMismatchException':
-    case 'EnableSoftwareTokenMFAException':
-      return t.codeMismatch;
-    default:
-      return err.message;
-  }
-}
-
-/** Failures that end the sign-in attempt (back to the password form) rather than asking the same challenge again. */
-export function endsAttempt(err: CognitoError): boolean {
-  return err.name === 'NotAuthorizedException' || err.name === 'UserNotFoundException' || err.name === 'PasswordResetRequiredException' || err.name === 'UserNotConfirmedException';
 }
 
 export async function afterStep(page: PageRequest, request: AuthorizeRequest, step: HostedStep, username: string): Promise<Response> {
