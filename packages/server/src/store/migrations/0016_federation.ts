@@ -49,7 +49,7 @@ export default {
     // Only the SHA-256 of the request's id (the `state` / RelayState) is stored.
     await db.schema
       .createTable('federation_requests')
-      .addColumn('id_hash', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('id_hash', 'varchar(64)', (c) => c.primaryKey().notNull())
       .addColumn('pool_id', 'varchar(55)', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
       .addColumn('client_id', 'varchar(128)', (c) => c.notNull())
       .addColumn('provider_name', 'varchar(32)', (c) => c.notNull())

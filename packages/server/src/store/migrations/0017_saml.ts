@@ -29,7 +29,7 @@ export default {
     // the NameID and SessionIndex the IdP's LogoutRequest names.
     await db.schema
       .createTable('saml_sessions')
-      .addColumn('session_id', 'varchar(64)', (c) => c.primaryKey())
+      .addColumn('session_id', 'varchar(64)', (c) => c.primaryKey().notNull())
       .addColumn('pool_id', 'varchar(55)', (c) => c.notNull().references('user_pools.id').onDelete('cascade'))
       .addColumn('provider_name', 'varchar(32)', (c) => c.notNull())
       .addColumn('name_id', 'text', (c) => c.notNull())
