@@ -11,6 +11,7 @@
  *
  * Without a configuration for a source, nothing extra is logged for it.
  */
+import type { DeliveryFailure } from '../../messaging/outbox.js';
 import { errors } from '../../errors.js';
 import * as store from '../../store/threat-protection.js';
 import type { Ports } from '../cognate.js';
@@ -68,18 +69,8 @@ export async function deliverAuthEventLog(cognate: Ports<'log' | 'store'>, pool:
   if (destination) cognate.log.info({ logDelivery: { eventSource: 'userAuthEvents', userPoolId: pool.id, destination }, authEvent }, 'user auth event');
 }
 
-export interface NotificationFailure {
-  poolId: string;
-  messageId: string;
-  channel: string;
-  kind: string;
-  attempts: number;
-  permanent: boolean;
-  reason: string;
-}
-
 /** A message the outbox failed to deliver, to the pool's userNotification destination if it has one. */
-export async function deliverNotificationError(cognate: Ports<'log' | 'store'>, failure: NotificationFailure): Promise<void> {
+export async function deliverNotificationError(cognate: Ports<'log' | 'store'>, failure: DeliveryFailure): Promise<void> {
   const destination = await configured(cognate, failure.poolId, 'userNotification');
   if (destination) cognate.log.error({ logDelivery: { eventSource: 'userNotification', userPoolId: failure.poolId, destination }, notification: failure }, 'user notification error');
 }
