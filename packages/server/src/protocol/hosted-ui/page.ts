@@ -41,6 +41,11 @@ export interface RenderOptions {
   formTargets?: readonly string[];
 }
 
+/** For the pages of the pool's own accounts (`/signup`, `/confirmUser`, `/forgotPassword`, `/confirmForgotPassword`): refused to a client whose SupportedIdentityProviders lack COGNITO. */
+export interface AccountPages {
+  userPoolAccounts?: boolean;
+}
+
 export class PageRequest {
   readonly lang: string;
   readonly t: Messages;
@@ -121,10 +126,10 @@ export class PageRequest {
    * OAuth request from the query. Either both, or the Response to answer instead: the 403 of
    * {@link csrfFailure}, or the request's own error ({@link authorizeRequest}).
    */
-  async postedForm(): Promise<{ form: Record<string, string>; request: AuthorizeRequest } | Response> {
+  async postedForm(opts: AccountPages = {}): Promise<{ form: Record<string, string>; request: AuthorizeRequest } | Response> {
     const form = await this.readForm();
     if (!form) return this.csrfFailure();
-    const request = await this.authorizeRequest();
+    const request = await this.authorizeRequest(undefined, opts);
     return request instanceof Response ? request : { form, request };
   }
 
@@ -153,9 +158,11 @@ export class PageRequest {
    * authorization request). When it is not valid, the Response to answer instead: our error page
    * (400, no Location) for an unknown client or redirect URI, else a redirect with `error=`.
    */
-  async authorizeRequest(params?: (name: string) => string | undefined): Promise<AuthorizeRequest | Response> {
+  async authorizeRequest(params?: (name: string) => string | undefined, opts: AccountPages = {}): Promise<AuthorizeRequest | Response> {
     const get = params ?? ((name: string) => this.c.req.query(name));
     const parsed = await parseAuthorizeRequest(this.cognate, get, this.c.req.header('host'));
+    // The user pool's own accounts (sign-up, confirmation, forgotten password) exist only for a client that signs in with COGNITO.
+    if (parsed.ok && opts.userPoolAccounts && !parsed.request.cognito) return this.errorPage(this.t.errorBadRequest, 400, await this.branding(parsed.request.party));
     if (parsed.ok) return parsed.request;
     const e = parsed.error;
     if (e.kind === 'page') return this.errorPage(this.t[e.message], 400);

@@ -145,7 +145,7 @@ for (const kind of databaseKinds) {
       assert.equal(id.family_name, 'Apple');
     });
 
-    it('the sign-in page shows a button per provider; a client whose only provider is Google goes straight there; one with only external providers shows no password form and refuses a password', async () => {
+    it('the sign-in page shows a button per provider; a client whose only provider is Google goes straight there; one with only external providers shows no password form, refuses a password and has no sign-up or forgotten-password pages', async () => {
       const browser = new FormClient(server.url);
       const login = await browser.follow(`/oauth2/authorize?${authorizeQuery(app).query}`);
       assert.equal(login.status, 200);
@@ -176,6 +176,13 @@ for (const kind of databaseKinds) {
       const refused = await browser.post(`/login?${authorizeQuery({ poolId: app.poolId, clientId: externalOnly }).query}`, { _csrf: csrf, username: 'someone', password: 'whatever-1A!' });
       assert.equal(refused.status, 400);
       assert.equal(refused.location, undefined);
+      // No user-pool accounts either: no sign-up, confirmation or forgotten-password pages, shown or posted.
+      const q = authorizeQuery({ poolId: app.poolId, clientId: externalOnly }).query;
+      for (const path of ['/signup', '/confirmUser', '/forgotPassword', '/confirmForgotPassword']) assert.equal((await browser.get(`${path}?${q}`)).status, 400, path);
+      const signUp = await browser.post(`/signup?${q}`, { _csrf: csrf, username: 'someone', password: 'whatever-1A!' });
+      assert.equal(signUp.status, 400);
+      const forgot = await browser.post(`/forgotPassword?${q}`, { _csrf: csrf, username: 'someone' });
+      assert.equal(forgot.status, 400);
     });
 
     it('a provider not enabled for the client, or an unknown one, is invalid_request at the callback', async () => {

@@ -19,6 +19,8 @@ import { passwordHints, show } from '../sign-in-views.js';
 import { pageHandler, type HostedPage, type PageRequest } from '../page.js';
 import { MAX_CODE, MAX_PASSWORD, MAX_USERNAME, accountFailure, readField, usernameLabel, type FieldErrors } from '../account-views.js';
 
+const ACCOUNTS = { userPoolAccounts: true } as const;
+
 const forgotAction = (request: AuthorizeRequest) => `/forgotPassword?${request.query}`;
 const resetAction = (request: AuthorizeRequest) => `/confirmForgotPassword?${request.query}`;
 const backLink = (page: PageRequest, request: AuthorizeRequest) => html`<p>${link(`/login?${request.query}`, page.t.backToSignIn)}</p>`;
@@ -73,7 +75,7 @@ ${backLink(page, request)}`;
 }
 
 async function forgotPost(page: PageRequest): Promise<Response> {
-  const post = await page.postedForm();
+  const post = await page.postedForm(ACCOUNTS);
   if (post instanceof Response) return post;
   const { form: posted, request } = post;
   const { t } = page;
@@ -90,7 +92,7 @@ async function forgotPost(page: PageRequest): Promise<Response> {
 }
 
 async function resetPost(page: PageRequest): Promise<Response> {
-  const post = await page.postedForm();
+  const post = await page.postedForm(ACCOUNTS);
   if (post instanceof Response) return post;
   const { form: posted, request } = post;
   const { t } = page;
@@ -118,7 +120,7 @@ export const forgotPasswordPages: HostedPage = {
     app.get(
       '/forgotPassword',
       pageHandler(ui, async (page) => {
-        const request = await page.authorizeRequest();
+        const request = await page.authorizeRequest(undefined, ACCOUNTS);
         if (request instanceof Response) return request;
         return forgotView(page, request);
       }),
@@ -127,7 +129,7 @@ export const forgotPasswordPages: HostedPage = {
     app.get(
       '/confirmForgotPassword',
       pageHandler(ui, async (page) => {
-        const request = await page.authorizeRequest();
+        const request = await page.authorizeRequest(undefined, ACCOUNTS);
         if (request instanceof Response) return request;
         const username = page.c.req.query('username') ?? '';
         return resetView(page, request, { username: username.length <= MAX_USERNAME ? username : '' });

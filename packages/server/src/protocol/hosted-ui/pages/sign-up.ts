@@ -33,6 +33,8 @@ import { termsLinksFor } from '../../../domain/oauth/terms.js';
 import type { OAuthParty } from '../../../domain/oauth/clients.js';
 import { safeUrl } from '../html.js';
 
+const ACCOUNTS = { userPoolAccounts: true } as const;
+
 /** Attributes a sign-up never sets itself. */
 const NOT_ON_FORM = new Set(['sub', 'email_verified', 'phone_number_verified', 'updated_at', 'identities']);
 const ATTRIBUTE_FIELD = 'userAttributes.';
@@ -183,7 +185,7 @@ ${input.ticket ? html`<input type="hidden" name="ticket" value="${input.ticket}"
 }
 
 async function signUpPost(page: PageRequest): Promise<Response> {
-  const post = await page.postedForm();
+  const post = await page.postedForm(ACCOUNTS);
   if (post instanceof Response) return post;
   const { form: posted, request } = post;
   const { t } = page;
@@ -218,7 +220,7 @@ async function signUpPost(page: PageRequest): Promise<Response> {
 }
 
 async function confirmPost(page: PageRequest): Promise<Response> {
-  const post = await page.postedForm();
+  const post = await page.postedForm(ACCOUNTS);
   if (post instanceof Response) return post;
   const { form: posted, request } = post;
   const { t } = page;
@@ -281,7 +283,7 @@ export const signUpPages: HostedPage = {
     app.get(
       '/signup',
       pageHandler(ui, async (page) => {
-        const request = await page.authorizeRequest();
+        const request = await page.authorizeRequest(undefined, ACCOUNTS);
         if (request instanceof Response) return request;
         if (!allowsSignUp(request.party.pool)) return page.errorPage(page.t.signUpNotAllowed, 400, await page.branding(request.party));
         return signUpView(page, request);
@@ -292,7 +294,7 @@ export const signUpPages: HostedPage = {
       '/confirmUser',
       pageHandler(ui, async (page) => {
         if (page.c.req.query('confirmation_code') !== undefined) return confirmByLink(page);
-        const request = await page.authorizeRequest();
+        const request = await page.authorizeRequest(undefined, ACCOUNTS);
         if (request instanceof Response) return request;
         const username = page.c.req.query('username') ?? '';
         return confirmView(page, request, { username: username.length <= MAX_USERNAME ? username : '' });
