@@ -182,8 +182,11 @@ export const webAuthn: ChallengeHandler = async (cognate, { pool, client, sessio
 };
 
 /** An answer to a decoy challenge: the checks a real answer gets before its signature, then the refusal a wrong passkey gets. */
-async function answerDecoy(cognate: Ports<'clock' | 'store' | 'users'>, pool: UserPool, client: AppClient, state: WebAuthnSession, responses: Params, now: number): Promise<never> {
+async function answerDecoy(cognate: Ports<'clock' | 'lockout' | 'store' | 'users'>, pool: UserPool, client: AppClient, state: WebAuthnSession, responses: Params, now: number): Promise<never> {
   const name = required(responses, 'USERNAME');
+  // The reads a real answer's answeringUser makes (its user by sub, their lock), for a sub that names no one.
+  await cognate.users.findBySubEvenly(pool.id, state.s);
+  await cognate.lockout.isLocked(state.s, now);
   if (typeof state.u !== 'string' || usernameKey(pool, name) !== usernameKey(pool, state.u)) throw invalidSession();
   checkSecretHash(client, [name], responses.SECRET_HASH);
   credentialJson(parseCredential(required(responses, 'CREDENTIAL')), ['authenticatorData', 'signature']);
