@@ -61,6 +61,7 @@ export type CognitoErrorName =
   | 'UserNotFoundException'
   | 'UserPoolAddOnNotEnabledException'
   | 'UserPoolTaggingException'
+  | 'ValidationException'
   | 'UsernameExistsException'
   | 'WebAuthnChallengeNotFoundException'
   | 'WebAuthnClientMismatchException'
