@@ -35,6 +35,7 @@ export type CognitoErrorName =
   | 'MFAMethodNotFoundException'
   | 'MissingAuthenticationTokenException'
   | 'NotAuthorizedException'
+  | 'OperationNotEnabledException'
   | 'PasswordHistoryPolicyViolationException'
   | 'PasswordResetRequiredException'
   | 'PreconditionNotMetException'
