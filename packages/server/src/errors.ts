@@ -48,6 +48,7 @@ export type CognitoErrorName =
   | 'SoftwareTokenMFANotFoundException'
   | 'TooManyFailedAttemptsException'
   | 'TooManyRequestsException'
+  | 'ServiceQuotaExceededException'
   | 'UnexpectedLambdaException'
   | 'UnknownOperationException'
   | 'UnrecognizedClientException'

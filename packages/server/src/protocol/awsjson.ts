@@ -12,6 +12,7 @@ import { adminSigningSecret, verifySigV4 } from './sigv4.js';
 import { isTransientStoreError } from '../store/faults.js';
 import { INTERNAL_ERROR, UNAVAILABLE } from './http-common.js';
 import { withRequestContext } from '../domain/threat-protection/request-context.js';
+import { checkApiRateLimit } from '../domain/rate-limits/index.js';
 
 export interface RawRequest {
   method: string;
@@ -117,6 +118,8 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
     validateInput(model, op, input);
     const handler = registry[model.name as keyof typeof registry]?.[op.name];
     if (!handler) throw new CognitoError('UnsupportedOperationException', `Cognate does not implement ${op.name} yet.`);
+    // Cognito's request-rate quotas, per user pool and operation category (docs/rate-limits.md).
+    await checkApiRateLimit(cognate, model.name, op.name, input);
     // The end user's context (source address, UserContextData/ContextData) for threat protection's auth events.
     const body = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
     const context = { sourceIp: req.sourceIp, userAgent: header(req.headers, 'user-agent'), userContextData: body.UserContextData, contextData: body.ContextData };

@@ -523,8 +523,12 @@ import type { IdentityProvidersTable, IdentityProviderIdentifiersTable, Provider
 import type { RiskConfigurationsTable, AuthEventsTable, LogDeliveryConfigurationsTable } from './schema-threat-protection.js';
 export type * from './schema-federation.js';
 export type * from './schema-threat-protection.js';
+import type { ProvisionedLimitsTable, RateLimitCountsTable } from './schema-rate-limits.js';
+export type * from './schema-rate-limits.js';
 
 export interface Database {
+  provisioned_limits: ProvisionedLimitsTable;
+  rate_limit_counts: RateLimitCountsTable;
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
   signing_keys: SigningKeysTable;
