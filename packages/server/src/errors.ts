@@ -49,6 +49,7 @@ export type CognitoErrorName =
   | 'SoftwareTokenMFANotFoundException'
   | 'TooManyFailedAttemptsException'
   | 'TooManyRequestsException'
+  | 'ServiceQuotaExceededException'
   | 'UnexpectedLambdaException'
   | 'UnknownOperationException'
   | 'UnrecognizedClientException'

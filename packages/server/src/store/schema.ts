@@ -525,8 +525,12 @@ export type * from './schema-federation.js';
 export type * from './schema-threat-protection.js';
 import type { UserPoolReplicasTable } from './schema-replicas.js';
 export type * from './schema-replicas.js';
+import type { ProvisionedLimitsTable, RateLimitCountsTable } from './schema-rate-limits.js';
+export type * from './schema-rate-limits.js';
 
 export interface Database {
+  provisioned_limits: ProvisionedLimitsTable;
+  rate_limit_counts: RateLimitCountsTable;
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
   signing_keys: SigningKeysTable;

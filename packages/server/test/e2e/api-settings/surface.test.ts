@@ -40,9 +40,6 @@ const model = (service: Service) => JSON.parse(readFileSync(path.join(serverRoot
  * stale and the test says so in its output); an operation missing from the registry and from this list fails.
  */
 export const NOT_YET_IMPLEMENTED: Readonly<Record<string, string>> = {
-  // issue 15: provisioned limits (api-settings, after the settings work)
-  GetProvisionedLimit: 'issue 15: per-category request-rate limits — not started yet (round 3c ran out of time)',
-  UpdateProvisionedLimit: 'issue 15: per-category request-rate limits — not started yet (round 3c ran out of time)',
 };
 
 /**
