@@ -523,6 +523,8 @@ import type { IdentityProvidersTable, IdentityProviderIdentifiersTable, Provider
 import type { RiskConfigurationsTable, AuthEventsTable, LogDeliveryConfigurationsTable } from './schema-threat-protection.js';
 export type * from './schema-federation.js';
 export type * from './schema-threat-protection.js';
+import type { RunnerLeasesTable } from './schema-scale.js';
+export type * from './schema-scale.js';
 
 export interface Database {
   user_pools: UserPoolsTable;
@@ -569,5 +571,6 @@ export interface Database {
   risk_configurations: RiskConfigurationsTable;
   auth_events: AuthEventsTable;
   log_delivery_configurations: LogDeliveryConfigurationsTable;
+  runner_leases: RunnerLeasesTable;
   kysely_placeholder?: { id: Generated<number> };
 }
