@@ -138,13 +138,15 @@ function argValue(name) {
   return undefined;
 }
 
-/** `--flag N` or the environment variable; undefined when neither is given. */
-function optionalInt(flag, env) {
+/** `--flag N` or `--flag N,M,…` (or the environment variable): the list; [undefined] when neither is given. */
+function optionalInts(flag, env) {
   const raw = argValue(flag) ?? process.env[env];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} (${env}) must be a whole number ≥ 1, got ${raw}`);
-  return n;
+  if (raw === undefined || raw === '') return [undefined];
+  return raw.split(',').map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} (${env}) takes whole numbers ≥ 1, comma-separated; got ${raw}`);
+    return n;
+  });
 }
 
 const settings = {
@@ -162,7 +164,10 @@ const settings = {
   keep: process.env.BENCH_KEEP === '1' || process.env.BENCH_KEEP === 'true',
   databaseUrl: argValue('--database-url') ?? process.env.BENCH_DATABASE_URL ?? '',
   serverArgs: (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean),
-  serverWorkers: optionalInt('--workers', 'BENCH_SERVER_WORKERS'),
+  /** `cognate start --workers N` for each N in turn (`--workers 1,2` measures the scale-out); [undefined]: no flag. */
+  serverWorkersList: optionalInts('--workers', 'BENCH_SERVER_WORKERS'),
+  /** The N of the server running now. */
+  serverWorkers: undefined,
   compare: argValue('--compare') ?? process.env.BENCH_COMPARE ?? '',
   pipelining: intEnv('BENCH_PIPELINING', 1),
   scenarios: (process.env.BENCH_SCENARIOS ?? (argValue('--compare') ?? process.env.BENCH_COMPARE ? PEER_SCENARIOS : Object.keys(SCENARIOS)).join(','))
@@ -881,7 +886,7 @@ async function databaseInfo() {
 const mdRow = (cells) => `| ${cells.map((c) => String(c).replaceAll('|', '\\|')).join(' | ')} |`;
 
 /** The run as a markdown section, generated (never hand-typed): appended to docs/benchmarks.md. */
-async function markdownReport(results, startedAt, peer) {
+async function markdownReport(runs, startedAt, peer) {
   const commit = commitInfo();
   const cpu = os.cpus();
   const out = [];
@@ -892,9 +897,59 @@ async function markdownReport(results, startedAt, peer) {
   out.push(`- machine: ${cpu[0]?.model?.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}`);
   out.push(`- database: ${await databaseInfo()}`);
   out.push(`- command: \`${commandLine()}\``);
-  out.push(`- server: \`cognate start\`${settings.serverWorkers ? ` --workers ${settings.serverWorkers} (server CPU read from /proc over the primary and its workers)` : ', one process (server CPU from its /metrics)'}`);
+  if (runs.length === 1) out.push(`- server: \`cognate start\`${runs[0].workers ? ` --workers ${runs[0].workers} (server CPU read from /proc over the primary and its workers)` : ', one process (server CPU from its /metrics)'}`);
+  else out.push(`- server: \`cognate start --workers N\` for N = ${runs.map((r) => r.workers).join(', ')}, one after the other, each with a fresh data folder and set-up (server CPU read from /proc over the primary and its workers)`);
   const raw = settings.scenarios.some((s) => SCENARIOS[s].raw) ? `; raw scenarios: autocannon ${autocannonVersion()}, ${settings.concurrency} connections, pipelining ${settings.pipelining}` : '';
   out.push(`- settings: ${settings.seconds} s measured after ${settings.warmup} s warm-up per scenario, ${settings.users} users, ${settings.workers} load thread(s) of ${settings.concurrency} virtual users${raw}${settings.serverArgs.length ? `, server flags: ${settings.serverArgs.join(' ')}` : ''}; the app client sets PreventUserExistenceErrors ENABLED`);
+  for (const run of runs) {
+    if (runs.length > 1) out.push('', `With \`--workers ${run.workers}\`:`);
+    out.push(...markdownTables(run.results));
+  }
+  if (settings.databaseUrl) out.push('- On PostgreSQL, "other processes" includes the database server.');
+  if (runs.length > 1) {
+    const first = runs[0];
+    const last = runs.at(-1);
+    out.push('');
+    out.push(`Scaling: ops/s with each number of server workers; ratio = \`--workers ${last.workers}\` over \`--workers ${first.workers}\`. Target (issue 16, 2 workers against 1): ≥ ${SCALING_TARGET}× for the raw GetUser and refresh.`);
+    out.push('');
+    const header = ['scenario', ...runs.map((r) => `ops/s, --workers ${r.workers}`), 'ratio', 'result'];
+    out.push(mdRow(header));
+    out.push(mdRow(header.map((_, i) => (i === 0 || i === header.length - 1 ? '---' : '---:'))));
+    for (const row of scalingRows(runs)) out.push(mdRow(row));
+  }
+  if (peer) {
+    out.push('');
+    out.push(`Against cognito-local ${peer.version} in the same run (\`--compare cognito-local\`): same machine, load generators and settings, Cognate stopped while cognito-local (its shipped entry point, JSON-file store and logging) runs; its CPU is read from /proc; ratio = Cognate's ops/s over cognito-local's. Other processes took at most ${fmt(Math.max(...peer.results.map((r) => r.otherCores)), 2)} cores during its windows.`);
+    for (const run of runs) {
+      if (runs.length > 1) out.push('', `Cognate with \`--workers ${run.workers}\`:`);
+      out.push('');
+      out.push(mdRow(COMPARISON_HEADER));
+      out.push(mdRow(COMPARISON_HEADER.map((_, i) => (i === 0 ? '---' : '---:'))));
+      for (const row of comparisonRows(run.results, peer)) out.push(mdRow(row));
+    }
+    for (const r of peer.results) if (r.errorCount > 0) out.push(`- errors in ${r.name} (cognito-local): ${JSON.stringify(r.errors)}; e.g. ${r.samples.join(' \\| ')}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Issue 16: with 2 server workers, at least this many times the 1-worker throughput (raw GetUser and refresh). */
+const SCALING_TARGET = 1.7;
+
+/** ops/s of each scenario for each run, the last run's over the first's, and the verdict where a target is stated. */
+function scalingRows(runs) {
+  return runs[0].results
+    .filter((r) => !r.sides)
+    .map((r) => {
+      const per = runs.map((run) => run.results.find((x) => x.name === r.name));
+      const ratio = per.at(-1).opsPerSec / per[0].opsPerSec;
+      const stated = ['rawgetuser', 'rawrefresh'].includes(r.name) && runs[0].workers === 1 && runs.at(-1).workers === 2;
+      return [SCENARIOS[r.name].label, ...per.map((x) => fmt(x.opsPerSec)), Number.isFinite(ratio) ? `${fmt(ratio, 2)}×` : '-', stated ? (ratio >= SCALING_TARGET && per.every((x) => x.errorCount === 0) ? 'PASS' : 'MISS') : '-'];
+    });
+}
+
+/** One run's tables: the timing-parity pairs, then every other scenario. */
+function markdownTables(results) {
+  const out = [];
   const pairs = results.filter((r) => r.sides);
   if (pairs.length) {
     out.push('');
@@ -909,25 +964,15 @@ async function markdownReport(results, startedAt, peer) {
   const others = results.filter((r) => !r.sides);
   if (others.length) {
     out.push('');
-    const header = ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'srv CPU-s/1k ops', 'other cores'];
+    const header = ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'srv CPU-s/1k ops', 'srv cores', 'load cores', 'other cores'];
     out.push(mdRow(header));
     out.push(mdRow(header.map((_, i) => (i === 0 ? '---' : '---:'))));
-    for (const r of others) out.push(mdRow([SCENARIOS[r.name].label, fmt(r.opsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.errorCount), fmt(r.serverCpuPer1k, 2), fmt(r.otherCores, 2)]));
+    for (const r of others) out.push(mdRow([SCENARIOS[r.name].label, fmt(r.opsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.errorCount), fmt(r.serverCpuPer1k, 2), fmt(r.serverCores, 2), fmt(r.benchCores, 2), fmt(r.otherCores, 2)]));
     const parity = others.filter((r) => SCENARIOS[r.name].parity).map((r) => [r, others.find((o) => o.name === SCENARIOS[r.name].parity)]).filter(([, o]) => o);
     for (const [known, unknown] of parity) out.push(`- ${known.name} / ${unknown.name} (separate scenarios, not interleaved): p50 ${fmt(known.p50, 2)} / ${fmt(unknown.p50, 2)} ms (${pct(differencePct(known.p50, unknown.p50))})`);
   }
   for (const r of results) if (r.errorCount > 0) out.push(`- errors in ${r.name}: ${JSON.stringify(r.errors)}; e.g. ${r.samples.join(' \\| ')}`);
-  if (settings.databaseUrl) out.push('- On PostgreSQL, "other processes" includes the database server.');
-  if (peer) {
-    out.push('');
-    out.push(`Against cognito-local ${peer.version} in the same run (\`--compare cognito-local\`): same machine, load generators and settings, Cognate stopped while cognito-local (its shipped entry point, JSON-file store and logging) runs; its CPU is read from /proc; ratio = Cognate's ops/s over cognito-local's. Other processes took at most ${fmt(Math.max(...peer.results.map((r) => r.otherCores)), 2)} cores during its windows.`);
-    out.push('');
-    out.push(mdRow(COMPARISON_HEADER));
-    out.push(mdRow(COMPARISON_HEADER.map((_, i) => (i === 0 ? '---' : '---:'))));
-    for (const row of comparisonRows(results, peer)) out.push(mdRow(row));
-    for (const r of peer.results) if (r.errorCount > 0) out.push(`- errors in ${r.name} (cognito-local): ${JSON.stringify(r.errors)}; e.g. ${r.samples.join(' \\| ')}`);
-  }
-  return out.join('\n') + '\n';
+  return out;
 }
 
 /** Appends the generated section under docs/benchmarks.md's "Generated results" heading (made on first use). */
@@ -1048,20 +1093,36 @@ async function main() {
     profileDir = path.join(root, 'bench', 'results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await mkdir(profileDir, { recursive: true });
   }
-  log(`starting the server (${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}, data in ${dataDir})${profileDir ? ' under --cpu-prof' : ''}`);
-  await startServer(profileDir);
-  const processes = settings.serverWorkers ? `, ${processTreeSize(server.child.pid)} processes (--workers ${settings.serverWorkers})` : '';
-  log(`server ready at ${server.url}${processes}; creating a pool, a client and ${settings.users} users`);
-  const setup = await withTimeout(setUp(), 300_000 + (settings.scenarios.includes('listusers') ? 1_800_000 : 0), 'set-up');
-  currentSetup = setup;
-  startWorkers(setup);
-
-  const results = await runScenarios(settings.scenarios);
+  // One server after the other for each `--workers` count, each on a fresh data folder.
+  const runs = [];
+  for (const count of settings.serverWorkersList) {
+    if (runs.length) {
+      await stopWorkers();
+      await stopServer();
+      await rm(dataDir, { recursive: true, force: true });
+      dataDir = await mkdtemp(path.join(os.tmpdir(), 'cognate-bench-'));
+    }
+    settings.serverWorkers = count;
+    log(`starting the server (${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}, data in ${dataDir})${profileDir ? ' under --cpu-prof' : ''}${count ? `, --workers ${count}` : ''}`);
+    if (runs.length && settings.databaseUrl) log('  (the same PostgreSQL database again: a new pool, client and users are made in it)');
+    await startServer(profileDir);
+    const processes = count ? `, ${processTreeSize(server.child.pid)} processes (--workers ${count})` : '';
+    log(`server ready at ${server.url}${processes}; creating a pool, a client and ${settings.users} users`);
+    const setup = await withTimeout(setUp(), 300_000 + (settings.scenarios.includes('listusers') ? 1_800_000 : 0), 'set-up');
+    currentSetup = setup;
+    startWorkers(setup);
+    runs.push({ workers: count, results: await runScenarios(settings.scenarios) });
+  }
+  const results = runs.flatMap((r) => r.results);
   let peer;
   if (settings.compare) peer = await runPeer();
-  process.stdout.write(report(results, { ephemerals: Math.ceil(settings.ephemerals / settings.workers) * settings.workers }) + '\n');
-  if (peer) process.stdout.write('\n' + comparisonText(results, peer) + '\n');
-  const section = await markdownReport(results, startedAt, peer);
+  for (const run of runs) {
+    settings.serverWorkers = run.workers;
+    process.stdout.write(report(run.results, { ephemerals: Math.ceil(settings.ephemerals / settings.workers) * settings.workers }) + '\n');
+    if (peer) process.stdout.write('\n' + comparisonText(run.results, peer) + '\n');
+  }
+  if (runs.length > 1) process.stdout.write(`\nScaling (ops/s; ratio = --workers ${runs.at(-1).workers} over --workers ${runs[0].workers}; target ≥ ${SCALING_TARGET}× for raw GetUser and refresh, 2 workers against 1):\n${table(scalingRows(runs), ['scenario', ...runs.map((r) => `--workers ${r.workers}`), 'ratio', 'result'])}\n`);
+  const section = await markdownReport(runs, startedAt, peer);
   process.stdout.write('\n' + section);
   await writeMarkdown(section);
 
