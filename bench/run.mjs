@@ -1033,7 +1033,7 @@ function report(results, context) {
   });
   out.push(table(rows, ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'result', 'srv CPU-s/1k ops', 'srv cores', 'load CPU-s/1k ops', 'load cores', 'other cores', 'bound by']));
   out.push('');
-  out.push('srv CPU-s/1k ops: the server process\'s CPU time (all threads, from /metrics) per 1,000 completed operations;');
+  out.push(`srv CPU-s/1k ops: the server's CPU time (all threads, ${settings.serverWorkers ? 'from /proc: the primary and its workers' : 'from /metrics'}) per 1,000 completed operations;`);
   out.push('  1000 / that figure is what one fully busy server core sustains, whatever the load generator does.');
   out.push('srv cores / load cores / other cores: average cores used during the window by the server process / by this');
   out.push(`  process (the load generator) / by every other process on the machine (/proc/stat); ${os.cpus().length} cores in all.`);
