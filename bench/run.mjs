@@ -791,10 +791,11 @@ function autocannonVersion() {
 function commandLine() {
   const hide = (v) => v.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
   const quote = (v) => (/^[\w@%+=:,./-]*$/.test(v) ? v : `'${v.replaceAll("'", "'\\''")}'`);
+  // The bench's variables, and Cognate's (the server inherits them); a secret's value is not shown.
   const env = Object.entries(process.env)
-    .filter(([k]) => k.startsWith('BENCH_') && k !== 'BENCH_DOCS')
+    .filter(([k]) => (k.startsWith('BENCH_') && k !== 'BENCH_DOCS') || k.startsWith('COGNATE_') || k === 'DATABASE_URL')
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([k, v]) => `${k}=${quote(hide(v))}`);
+    .map(([k, v]) => `${k}=${/SECRET|PASSWORD|TOKEN|PRIVATE/i.test(k) ? '***' : quote(hide(v))}`);
   const args = process.argv.slice(2).map((a) => quote(hide(a)));
   const viaNpm = process.env.npm_lifecycle_event === 'bench';
   return [...env, ...(viaNpm ? ['npm', 'run', 'bench', ...(args.length ? ['--', ...args] : [])] : ['node', 'bench/run.mjs', ...args])].join(' ');
