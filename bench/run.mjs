@@ -84,7 +84,7 @@ import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand }
 import { summarizeProfile } from './profile.mjs';
 import { RAW_SCENARIOS, prepareRaw, runRaw } from './raw.mjs';
 import { PEER_SCENARIOS, peerVersion, setUpPeer, startPeer } from './peer.mjs';
-import { processTreeCpuSeconds, processTreeSize } from './proc.mjs';
+import { procAvailable, processTreeCpuSeconds, processTreeSize } from './proc.mjs';
 
 // The SDK warns once per client about Node 20 leaving its support window; it says nothing about this run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -166,8 +166,10 @@ const settings = {
   serverArgs: (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean),
   /** `cognate start --workers N` for each N in turn (`--workers 1,2` measures the scale-out); [undefined]: no flag. */
   serverWorkersList: optionalInts('--workers', 'BENCH_SERVER_WORKERS'),
-  /** The N of the server running now. */
+  /** The N of the server running now (undefined: no flag, the server's own default). */
   serverWorkers: undefined,
+  /** Processes of the server running now (primary and workers), seen once it is set up. */
+  serverProcesses: 1,
   compare: argValue('--compare') ?? process.env.BENCH_COMPARE ?? '',
   pipelining: intEnv('BENCH_PIPELINING', 1),
   scenarios: (process.env.BENCH_SCENARIOS ?? (argValue('--compare') ?? process.env.BENCH_COMPARE ? PEER_SCENARIOS : Object.keys(SCENARIOS)).join(','))
@@ -301,9 +303,10 @@ async function startServer(profileDir) {
   forward(child.stdout);
   forward(child.stderr);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  // One process: its own /metrics. Several (--workers N, node:cluster): /metrics answers for the one
-  // worker a request lands on, so the CPU of the whole process tree is read from /proc instead.
-  server = { child, exited, url: `http://127.0.0.1:${port}`, port, cpuSeconds: settings.serverWorkers ? async () => processTreeCpuSeconds(child.pid) : metricsCpuSeconds };
+  // The CPU of the whole process tree, from /proc: with several processes (`--workers N`, node:cluster;
+  // the server's default is one per core) /metrics answers for the one worker a request lands on.
+  // Where there is no /proc, the server's own /metrics (right for one process).
+  server = { child, exited, url: `http://127.0.0.1:${port}`, port, cpuSeconds: CPU_FROM_PROC ? async () => processTreeCpuSeconds(child.pid) : metricsCpuSeconds };
 
   // Wait for /health/ready (or the child's death), 60 s at most.
   const deadline = Date.now() + 60_000;
@@ -321,6 +324,9 @@ async function startServer(profileDir) {
     await sleep(100);
   }
 }
+
+/** Linux: the server's CPU is read from /proc over its process tree (see startServer). */
+const CPU_FROM_PROC = procAvailable();
 
 /** The CPU seconds of the server under test (Cognate's primary and workers, or the peer). */
 const serverCpuSeconds = () => server.cpuSeconds();
@@ -787,6 +793,11 @@ function autocannonVersion() {
   }
 }
 
+/** How the server under test runs, e.g. "one process" or "a primary and 2 workers". */
+function processesText(processes = settings.serverProcesses) {
+  return processes > 1 ? `a primary and ${processes - 1} workers` : 'one process';
+}
+
 /** The command this run was started with, as one could type it again (a database password hidden). */
 function commandLine() {
   const hide = (v) => v.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
@@ -830,7 +841,8 @@ function sdkVersion() {
 function boundBy(r) {
   const total = r.serverCores + r.benchCores + r.otherCores;
   const cores = os.cpus().length;
-  const loops = settings.serverWorkers ?? 1;
+  // A cluster's primary serves nothing: its workers are the event loops.
+  const loops = settings.serverProcesses > 1 ? settings.serverProcesses - 1 : 1;
   if (loops > 1 && r.serverCores >= 0.9 * loops) return `server event loops (${loops})`;
   if (r.serverCores >= 1.2 && total >= 0.9 * cores) return 'CPUs (server threads)';
   if (loops === 1 && r.serverCores >= 0.9) return 'server event loop';
@@ -898,8 +910,9 @@ async function markdownReport(runs, startedAt, peer) {
   out.push(`- machine: ${cpu[0]?.model?.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}`);
   out.push(`- database: ${await databaseInfo()}`);
   out.push(`- command: \`${commandLine()}\``);
-  if (runs.length === 1) out.push(`- server: \`cognate start\`${runs[0].workers ? ` --workers ${runs[0].workers} (server CPU read from /proc over the primary and its workers)` : ', one process (server CPU from its /metrics)'}`);
-  else out.push(`- server: \`cognate start --workers N\` for N = ${runs.map((r) => r.workers).join(', ')}, one after the other, each with a fresh data folder and set-up (server CPU read from /proc over the primary and its workers)`);
+  const cpuFrom = CPU_FROM_PROC ? '/proc, over all its processes' : 'its /metrics';
+  if (runs.length === 1) out.push(`- server: \`cognate start${runs[0].workers ? ` --workers ${runs[0].workers}` : ''}\`, running as ${processesText(runs[0].processes)}; server CPU from ${cpuFrom}`);
+  else out.push(`- server: \`cognate start --workers N\` for N = ${runs.map((r) => `${r.workers} (${processesText(r.processes)})`).join(', ')}, one after the other, each with a fresh data folder and set-up; server CPU from ${cpuFrom}`);
   const raw = settings.scenarios.some((s) => SCENARIOS[s].raw) ? `; raw scenarios: autocannon ${autocannonVersion()}, ${settings.concurrency} connections, pipelining ${settings.pipelining}` : '';
   out.push(`- settings: ${settings.seconds} s measured after ${settings.warmup} s warm-up per scenario, ${settings.users} users, ${settings.workers} load thread(s) of ${settings.concurrency} virtual users${raw}${settings.serverArgs.length ? `, server flags: ${settings.serverArgs.join(' ')}` : ''}; the app client sets PreventUserExistenceErrors ENABLED`);
   for (const run of runs) {
@@ -996,7 +1009,7 @@ function report(results, context) {
   out.push(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model?.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}`);
   const defaults = settings.databaseUrl ? 'argon2id 19 MiB t=2' : 'argon2id 19 MiB t=2; SQLite WAL, synchronous=FULL';
   const extra = settings.serverArgs.length ? `, extra flags: ${settings.serverArgs.join(' ')}` : ` and default settings (${defaults})`;
-  out.push(`server: a separate process (\`cognate start\`${settings.serverWorkers ? ` --workers ${settings.serverWorkers}: its CPU read from /proc over the primary and its workers` : ''}) on 127.0.0.1, ${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}${extra}`);
+  out.push(`server: \`cognate start${settings.serverWorkers ? ` --workers ${settings.serverWorkers}` : ''}\` (${processesText()}) on 127.0.0.1, ${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}${extra}`);
   if (settings.scenarios.some((s) => SCENARIOS[s].raw)) out.push(`raw scenarios: prebuilt HTTP requests sent by autocannon ${autocannonVersion()} in this process, ${settings.concurrency} connections, pipelining ${settings.pipelining}`);
   out.push(`load: ${settings.workers} worker thread(s) in this process, AWS SDK v3 ${sdkVersion()} (one client per thread, keep-alive, maxAttempts 1), ${settings.concurrency} virtual users in a closed loop, ${settings.users} users`);
   out.push(`window: ${settings.seconds} s measured per scenario after ${settings.warmup} s warm-up; a window in which other processes took ≥ ${QUIET_CORES} cores is run again (up to ${settings.retries} times) and the quietest attempt is shown`);
@@ -1034,7 +1047,7 @@ function report(results, context) {
   });
   out.push(table(rows, ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'result', 'srv CPU-s/1k ops', 'srv cores', 'load CPU-s/1k ops', 'load cores', 'other cores', 'bound by']));
   out.push('');
-  out.push(`srv CPU-s/1k ops: the server's CPU time (all threads, ${settings.serverWorkers ? 'from /proc: the primary and its workers' : 'from /metrics'}) per 1,000 completed operations;`);
+  out.push(`srv CPU-s/1k ops: the server's CPU time (all threads of all its processes, ${CPU_FROM_PROC ? 'from /proc' : 'from /metrics'}) per 1,000 completed operations;`);
   out.push('  1000 / that figure is what one fully busy server core sustains, whatever the load generator does.');
   out.push('srv cores / load cores / other cores: average cores used during the window by the server process / by this');
   out.push(`  process (the load generator) / by every other process on the machine (/proc/stat); ${os.cpus().length} cores in all.`);
@@ -1107,18 +1120,21 @@ async function main() {
     log(`starting the server (${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}, data in ${dataDir})${profileDir ? ' under --cpu-prof' : ''}${count ? `, --workers ${count}` : ''}`);
     if (runs.length && settings.databaseUrl) log('  (the same PostgreSQL database again: a new pool, client and users are made in it)');
     await startServer(profileDir);
-    const processes = count ? `, ${processTreeSize(server.child.pid)} processes (--workers ${count})` : '';
-    log(`server ready at ${server.url}${processes}; creating a pool, a client and ${settings.users} users`);
+    log(`server ready at ${server.url}; creating a pool, a client and ${settings.users} users`);
     const setup = await withTimeout(setUp(), 300_000 + (settings.scenarios.includes('listusers') ? 1_800_000 : 0), 'set-up');
+    // By now every worker has started (set-up took some seconds).
+    settings.serverProcesses = CPU_FROM_PROC ? processTreeSize(server.child.pid) : 1;
+    log(`the server runs as ${processesText()}`);
     currentSetup = setup;
     startWorkers(setup);
-    runs.push({ workers: count, results: await runScenarios(settings.scenarios) });
+    runs.push({ workers: count, processes: settings.serverProcesses, results: await runScenarios(settings.scenarios) });
   }
   const results = runs.flatMap((r) => r.results);
   let peer;
   if (settings.compare) peer = await runPeer();
   for (const run of runs) {
     settings.serverWorkers = run.workers;
+    settings.serverProcesses = run.processes;
     process.stdout.write(report(run.results, { ephemerals: Math.ceil(settings.ephemerals / settings.workers) * settings.workers }) + '\n');
     if (peer) process.stdout.write('\n' + comparisonText(run.results, peer) + '\n');
   }
