@@ -277,6 +277,8 @@ function serverEnv() {
     COGNATE_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
     COGNATE_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
     COGNATE_PRINT_OUTBOX: 'false',
+    // The bench measures the server, not Cognito's request-rate quotas (docs/rate-limits.md).
+    COGNATE_RATE_LIMITS: 'off',
     DATABASE_URL: settings.databaseUrl,
   };
 }

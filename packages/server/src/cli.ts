@@ -11,12 +11,12 @@ import { loadConfig, options, type FlagValues } from './config.js';
 import { CognitoError } from './errors.js';
 import { createCognate, type Cognate } from './app.js';
 import { createAppClient, createUserPool } from './domain/pool-admin.js';
-import { loadServiceModel, validateInput } from './protocol/model.js';
+import { loadServiceModel, validateInput, type ServiceName } from './protocol/model.js';
 import { detectFormat, importUsersFile, type FileFormat } from './domain/user-import.js';
 import { startCognate } from './index.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
-import { setUpIdentityPool } from './identity/setup.js';
+import { identityPoolInput, setUpIdentityPool } from './identity/setup.js';
 import { parseTarget } from './triggers/functions.js';
 import { trustInstructions } from './tls/listener.js';
 
@@ -38,8 +38,8 @@ function withConfigFlags(cmd: Command): Command {
  * to the API would be (protocol/model.ts) before the domain sees it: the command refuses what the
  * API refuses, with the same message.
  */
-function asTheApiChecks<T extends object>(operation: string, input: T): T {
-  const model = loadServiceModel('cognito-idp');
+function asTheApiChecks<T extends object>(operation: string, input: T, service: ServiceName = 'cognito-idp'): T {
+  const model = loadServiceModel(service);
   validateInput(model, model.operation(operation)!, input);
   return input;
 }
@@ -153,14 +153,16 @@ withConfigFlags(identityPool.command('create').description('create an identity p
   .option('--unauth-policy <json|@file>', 'IAM-style policy of the unauthenticated role')
   .action(async (flags: FlagValues & { name: string; allowGuests?: boolean; provider: string[]; developerProvider?: string; authPolicy?: string; unauthPolicy?: string }) => {
     await withCognate(flags, async (cognate) => {
-      const out = await setUpIdentityPool(cognate, {
+      const setup = {
         name: flags.name,
         allowGuests: !!flags.allowGuests,
         providers: flags.provider,
         ...(flags.developerProvider ? { developerProviderName: flags.developerProvider } : {}),
         ...(flags.authPolicy ? { authPolicy: policyArg(flags.authPolicy)! } : {}),
         ...(flags.unauthPolicy ? { unauthPolicy: policyArg(flags.unauthPolicy)! } : {}),
-      });
+      };
+      asTheApiChecks('CreateIdentityPool', identityPoolInput(cognate.config.region, setup), 'cognito-identity');
+      const out = await setUpIdentityPool(cognate, setup);
       process.stdout.write(`${out.pool.IdentityPoolId as string}\n${out.authRoleArn}\n${out.unauthRoleArn}\n`);
     });
   });
