@@ -9,7 +9,7 @@
 import { CognitoError, errors } from '../../errors.js';
 import type { Ports } from '../cognate.js';
 import * as repo from '../../store/rate-limits.js';
-import { CATEGORIES, CHALLENGE_RESPONSES, OPERATION_CATEGORY, isCategory, tokenGrantCategory, type Category } from './categories.js';
+import { CATEGORIES, CHALLENGE_RESPONSES, MANAGED_LOGIN_CATEGORY, OPERATION_CATEGORY, isCategory, tokenGrantCategory, type Category } from './categories.js';
 import type { RateLimiter } from './limiter.js';
 
 export { RateLimiter } from './limiter.js';
@@ -83,6 +83,21 @@ export function checkTokenEndpointRateLimit(cognate: Ports<'config' | 'rateLimit
 export function checkRevokeEndpointRateLimit(cognate: Ports<'config' | 'rateLimits'>, poolId: string): void {
   if (!cognate.config.rateLimits) return;
   admit(cognate.rateLimits, poolId, 'UserToken', 'oauth2/revoke');
+}
+
+/**
+ * The rate check of a managed-login form post or federation answer at `path` for `poolId`: whether
+ * it may proceed (the page answers 429 when not: protocol/hosted-ui/page.ts).
+ */
+export function admitManagedLogin(cognate: Ports<'config' | 'rateLimits'>, poolId: string, path: string): boolean {
+  const category = MANAGED_LOGIN_CATEGORY.get(path);
+  if (!cognate.config.rateLimits || !category) return true;
+  try {
+    admit(cognate.rateLimits, poolId, category, path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface LimitDefinition {

@@ -79,6 +79,8 @@ async function idpResponse(page: PageRequest): Promise<Response> {
   const pool = POOL_ID.test(poolId) ? await cognate.pools.find(poolId) : undefined;
   const host = page.c.req.header('host');
   const hostPool = host ? await findPoolByHost(cognate, host) : undefined;
+  // Over the pool's UserFederation rate: refused before the single-use federation request is spent.
+  if (pool && !page.withinRateLimit(pool.id)) return page.tooManyRequests();
   // Unknown, spent (replayed) or expired: nothing to go back to, so no redirect at all.
   const federation = pool && (hostPool === undefined || hostPool === pool.id) ? await takeFederationRequest(cognate, pool, state.slice(dot + 1)) : undefined;
   if (!fields || !pool || !federation) return page.errorPage(page.t.errorBadRequest, 400);

@@ -12,8 +12,12 @@ import {
   ConfirmSignUpCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   GetUserCommand,
+  InitiateAuthCommand,
+  ListUserPoolClientsCommand,
+  RespondToAuthChallengeCommand,
   UpdateProvisionedLimitCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
@@ -96,6 +100,24 @@ for (const kind of databaseKinds) {
       const reads = await burst(125, () => server.anonymous.send(new GetUserCommand({ AccessToken: fakeAccessToken(a.poolId) })));
       assert.equal(throttled(reads).length, 5);
       assert.equal(count(reads, 'NotAuthorizedException'), 120);
+    });
+
+    it('one operation of a starred category is held to 5 per second per pool, the category to its own rate', async () => {
+      server.clock.advance(1000);
+      const describes = await burst(7, () => server.admin.send(new DescribeUserPoolClientCommand({ UserPoolId: b.poolId, ClientId: b.clientId })));
+      assert.equal(count(describes, 'ok'), 5);
+      assert.equal(throttled(describes).length, 2);
+      assert.equal(count(await burst(5, () => server.admin.send(new ListUserPoolClientsCommand({ UserPoolId: b.poolId }))), 'ok'), 5, 'UserPoolClientRead (15/s) still has room');
+    });
+
+    it('challenge responses have their own allowance of three times UserAuthentication; only the excess counts against it', async () => {
+      server.clock.advance(1000);
+      const responses = await burst(485, () =>
+        server.anonymous.send(new RespondToAuthChallengeCommand({ ClientId: a.clientId, ChallengeName: 'PASSWORD_VERIFIER', Session: 'not-a-session-'.repeat(4), ChallengeResponses: { USERNAME: 'nobody' } })),
+      );
+      assert.equal(throttled(responses).length, 5, '360 from the allowance, then 120 from the category');
+      const signIn = await burst(1, () => server.anonymous.send(new InitiateAuthCommand({ ClientId: a.clientId, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'nobody', PASSWORD: 'x' } })));
+      assert.equal(signIn[0]!.name, 'TooManyRequestsException', 'the excess used up UserAuthentication');
     });
 
     it('UpdateProvisionedLimit raises the rate: the same burst then goes through', async () => {
