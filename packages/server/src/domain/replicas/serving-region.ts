@@ -110,3 +110,15 @@ function checkSecondary(poolId: string, replica: Replica, operation: string, inp
   const refused = CHALLENGES.has(operation) ? refusedChallenge(input) : undefined;
   if (refused) throw notEnabled(`${refused} is not available ${where}: sign in through the primary region ${primaryRegion(poolId)}.`);
 }
+
+/**
+ * How the OAuth endpoints and hosted pages, which are never signed, serve a pool as `region` (the
+ * node's): as before ('primary': no replica, or the primary region), as its ACTIVE secondary
+ * ('secondary': sign-in and tokens, no account pages), or not at all ('absent': another region, or
+ * an INACTIVE secondary — the client is then unknown there).
+ */
+export async function servingRole(cognate: Ports<'store'>, poolId: string, region: string): Promise<'primary' | 'secondary' | 'absent'> {
+  const replicas = await replicasOf(cognate, poolId);
+  if (replicas.length === 0 || region === primaryRegion(poolId)) return 'primary';
+  return replicas.find((r) => r.region === region)?.status === 'ACTIVE' ? 'secondary' : 'absent';
+}

@@ -49,6 +49,20 @@ for (const kind of databaseKinds) {
     let replicaUser: CognitoIdentityProviderClient;
     let poolId: string;
     let clientId: string;
+    /** a hosted-UI client (code flow, COGNITO) */
+    let hostedId: string;
+    const CALLBACK = 'https://app.example.com/callback';
+    const hostedQuery = () => `client_id=${hostedId}&response_type=code&redirect_uri=${encodeURIComponent(CALLBACK)}&code_challenge=${'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'}&code_challenge_method=S256`;
+    /** /oauth2/token with a refresh token of the hosted client (signed in through the API on the primary) */
+    const refreshAt = async (server: TestServer) => {
+      const signedIn = await primary.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: hostedId, AuthParameters: { USERNAME: 'alice', PASSWORD } }));
+      const res = await fetch(`${server.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', client_id: hostedId, refresh_token: signedIn.AuthenticationResult!.RefreshToken! }),
+      });
+      return { status: res.status, json: (await res.json()) as Record<string, string> };
+    };
 
     const signUp = async (username: string) => {
       await primary.anonymous.send(new SignUpCommand({ ClientId: clientId, Username: username, Password: PASSWORD, UserAttributes: [{ Name: 'email', Value: `${username}@example.com` }] }));
@@ -75,6 +89,14 @@ for (const kind of databaseKinds) {
           new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }),
         )
       ).UserPoolClient!.ClientId!;
+      hostedId = (
+        await primary.admin.send(
+          new CreateUserPoolClientCommand({
+            UserPoolId: poolId, ClientName: 'hosted', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+            AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthFlows: ['code'], AllowedOAuthScopes: ['openid', 'email'], CallbackURLs: [CALLBACK], SupportedIdentityProviders: ['COGNITO'],
+          }),
+        )
+      ).UserPoolClient!.ClientId!;
       await signUp('alice');
       await primary.admin.send(new CreateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: REPLICA, UserPoolTags: { role: 'standby' } }));
     });
@@ -94,6 +116,13 @@ for (const kind of databaseKinds) {
       assert.equal((await replicaAdmin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'alice' }))).Username, 'alice');
       // The primary goes on as before.
       assert.ok((await passwordSignIn(primary.anonymous, 'alice')).AuthenticationResult?.AccessToken);
+    });
+
+    it('INACTIVE: the OAuth endpoints and pages on the secondary do not know the client (invalid_client); the primary serves them', async () => {
+      assert.deepEqual(await refreshAt(secondary), { status: 400, json: { error: 'invalid_client' } });
+      assert.equal((await fetch(`${secondary.url}/login?${hostedQuery()}`, { redirect: 'manual' })).status, 400);
+      const atPrimary = await refreshAt(primary);
+      assert.equal(atPrimary.status, 200, JSON.stringify(atPrimary.json));
     });
 
     describe('ACTIVE', () => {
@@ -140,6 +169,18 @@ for (const kind of databaseKinds) {
         }
         // The primary still takes them.
         await primary.anonymous.send(new UpdateUserAttributesCommand({ AccessToken: token, UserAttributes: [{ Name: 'name', Value: 'Alice' }] }));
+      });
+
+      it('the token endpoint and the sign-in page work on the secondary; its sign-up and forgotten-password pages do not exist (400)', async () => {
+        const refreshed = await refreshAt(secondary);
+        assert.equal(refreshed.status, 200, JSON.stringify(refreshed.json));
+        assert.ok(refreshed.json.access_token);
+        const login = await fetch(`${secondary.url}/login?${hostedQuery()}`, { redirect: 'manual' });
+        assert.equal(login.status, 200, login.headers.get('location') ?? '');
+        assert.equal((await fetch(`${secondary.url}/signup?${hostedQuery()}`, { redirect: 'manual' })).status, 400);
+        assert.equal((await fetch(`${secondary.url}/forgotPassword?${hostedQuery()}`, { redirect: 'manual' })).status, 400);
+        assert.equal((await fetch(`${primary.url}/signup?${hostedQuery()}`, { redirect: 'manual' })).status, 200);
+        assert.equal((await fetch(`${primary.url}/forgotPassword?${hostedQuery()}`, { redirect: 'manual' })).status, 200);
       });
 
       it('configuration is written only from the primary', async () => {
