@@ -29,6 +29,7 @@ import {
   GlobalSignOutCommand,
   InitiateAuthCommand,
   ListUsersCommand,
+  SetUserPoolMfaConfigCommand,
   SignUpCommand,
   UpdateUserAttributesCommand,
   UpdateUserPoolCommand,
@@ -181,6 +182,22 @@ for (const kind of databaseKinds) {
         assert.equal((await fetch(`${secondary.url}/forgotPassword?${hostedQuery()}`, { redirect: 'manual' })).status, 400);
         assert.equal((await fetch(`${primary.url}/signup?${hostedQuery()}`, { redirect: 'manual' })).status, 200);
         assert.equal((await fetch(`${primary.url}/forgotPassword?${hostedQuery()}`, { redirect: 'manual' })).status, 200);
+      });
+
+      it("TOTP set-up through a sign-in's MFA_SETUP Session is refused on the secondary and works on the primary", async () => {
+        const totpPool = (await primary.admin.send(new CreateUserPoolCommand({ PoolName: 'totp', IssuerConfiguration: { Type: 'UPDATED' } }))).UserPool!.Id!;
+        await primary.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: totpPool, MfaConfiguration: 'ON', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+        const totpClient = (await primary.admin.send(new CreateUserPoolClientCommand({ UserPoolId: totpPool, ClientName: 'web', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+        await primary.admin.send(new AdminCreateUserCommand({ UserPoolId: totpPool, Username: 'carol', MessageAction: 'SUPPRESS' }));
+        await primary.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: totpPool, Username: 'carol', Password: PASSWORD, Permanent: true }));
+        await primary.admin.send(new CreateUserPoolReplicaCommand({ UserPoolId: totpPool, RegionName: REPLICA }));
+        await primary.admin.send(new UpdateUserPoolReplicaCommand({ UserPoolId: totpPool, RegionName: REPLICA, Status: 'ACTIVE' }));
+        const start = (client: CognitoIdentityProviderClient) => client.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: totpClient, AuthParameters: { USERNAME: 'carol', PASSWORD } }));
+        const atSecondary = await start(replicaUser);
+        assert.equal(atSecondary.ChallengeName, 'MFA_SETUP');
+        await refusedHere(() => replicaUser.send(new AssociateSoftwareTokenCommand({ Session: atSecondary.Session! })));
+        const atPrimary = await start(primary.anonymous);
+        assert.ok((await primary.anonymous.send(new AssociateSoftwareTokenCommand({ Session: atPrimary.Session! }))).SecretCode);
       });
 
       it('configuration is written only from the primary', async () => {
