@@ -136,3 +136,14 @@ export async function servingRole(cognate: Ports<'store'>, poolId: string, regio
   if (replicas.length === 0 || region === primaryRegion(poolId)) return 'primary';
   return replicas.find((r) => r.region === region)?.status === 'ACTIVE' ? 'secondary' : 'absent';
 }
+
+/**
+ * For the hosted pages' challenge answers (unsigned, so served as the node's region): on a
+ * secondary, the answers the API refuses there (a TOTP code or choice, TOTP set-up, a new password)
+ * are refused the same way, before anything is checked or stored.
+ */
+export async function assertChallengeServed(cognate: Ports<'config' | 'store'>, poolId: string, challengeName: string, responses: Record<string, unknown>): Promise<void> {
+  if ((await servingRole(cognate, poolId, cognate.config.region)) !== 'secondary') return;
+  const refused = refusedChallenge({ ChallengeName: challengeName, ChallengeResponses: responses });
+  if (refused) throw notEnabled(`${refused} is not available in region ${cognate.config.region}, a secondary replica of user pool ${poolId}: sign in through the primary region ${primaryRegion(poolId)}.`);
+}

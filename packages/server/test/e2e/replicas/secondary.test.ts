@@ -37,6 +37,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../../support/postgres.js';
 import { ADMIN, failure, idp, startTestServer, type TestServer } from '../../support/server.js';
+import { FormClient, authorizeQuery, formsOf, redirectParams, signInThroughPages } from '../hosted-ui/support.js';
 
 const PASSWORD = 'Corr3ct-Horse!';
 const REPLICA = 'eu-west-1';
@@ -198,6 +199,22 @@ for (const kind of databaseKinds) {
         await refusedHere(() => replicaUser.send(new AssociateSoftwareTokenCommand({ Session: atSecondary.Session! })));
         const atPrimary = await start(primary.anonymous);
         assert.ok((await primary.anonymous.send(new AssociateSoftwareTokenCommand({ Session: atPrimary.Session! }))).SecretCode);
+      });
+
+      it('the hosted pages on the secondary sign in, and refuse a new password for a FORCE_CHANGE_PASSWORD user without storing it', async () => {
+        const app = { poolId, clientId: hostedId };
+        const signedIn = await signInThroughPages(new FormClient(secondary.url), authorizeQuery(app).query, 'alice');
+        assert.equal(signedIn.status, 302, signedIn.body.slice(0, 300));
+        assert.ok(redirectParams(signedIn.location).get('code'));
+
+        await primary.admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'dave', TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' }));
+        const browser = new FormClient(secondary.url);
+        const challenge = await signInThroughPages(browser, authorizeQuery(app).query, 'dave');
+        assert.equal(formsOf(challenge.body)[0]!.fields.challenge, 'NEW_PASSWORD_REQUIRED');
+        const refused = await browser.submit(challenge, { new_password: 'N3w-Password!', confirm_password: 'N3w-Password!' });
+        assert.equal(refused.status, 400);
+        assert.match(refused.body, /setting a new password is not available in region eu-west-1/);
+        assert.equal((await primary.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dave' }))).UserStatus, 'FORCE_CHANGE_PASSWORD');
       });
 
       it('configuration is written only from the primary', async () => {
