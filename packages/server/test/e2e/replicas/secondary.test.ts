@@ -56,6 +56,12 @@ for (const kind of databaseKinds) {
     const CALLBACK = 'https://app.example.com/callback';
     const hostedQuery = () => `client_id=${hostedId}&response_type=code&redirect_uri=${encodeURIComponent(CALLBACK)}&code_challenge=${'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM'}&code_challenge_method=S256`;
     /** /oauth2/token with a refresh token of the hosted client (signed in through the API on the primary) */
+    /** an access token with openid, from the hosted pages */
+    let openIdToken: string;
+    const userInfoAt = async (server: TestServer) => {
+      const res = await fetch(`${server.url}/oauth2/userInfo`, { headers: { authorization: `Bearer ${openIdToken}` } });
+      return { status: res.status, json: (await res.json()) as Record<string, string> };
+    };
     const refreshAt = async (server: TestServer) => {
       const signedIn = await primary.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: hostedId, AuthParameters: { USERNAME: 'alice', PASSWORD } }));
       const res = await fetch(`${server.url}/oauth2/token`, {
@@ -203,9 +209,18 @@ for (const kind of databaseKinds) {
 
       it('the hosted pages on the secondary sign in, and refuse a new password for a FORCE_CHANGE_PASSWORD user without storing it', async () => {
         const app = { poolId, clientId: hostedId };
-        const signedIn = await signInThroughPages(new FormClient(secondary.url), authorizeQuery(app).query, 'alice');
+        const { query, verifier } = authorizeQuery(app);
+        const signedIn = await signInThroughPages(new FormClient(secondary.url), query, 'alice');
         assert.equal(signedIn.status, 302, signedIn.body.slice(0, 300));
-        assert.ok(redirectParams(signedIn.location).get('code'));
+        const code = redirectParams(signedIn.location).get('code')!;
+        const redeemed = await fetch(`${secondary.url}/oauth2/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ grant_type: 'authorization_code', client_id: hostedId, code, redirect_uri: CALLBACK, code_verifier: verifier }),
+        });
+        assert.equal(redeemed.status, 200);
+        openIdToken = ((await redeemed.json()) as { access_token: string }).access_token;
+        assert.equal((await userInfoAt(secondary)).status, 200);
 
         await primary.admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: 'dave', TemporaryPassword: PASSWORD, MessageAction: 'SUPPRESS' }));
         const browser = new FormClient(secondary.url);
@@ -215,6 +230,20 @@ for (const kind of databaseKinds) {
         assert.equal(refused.status, 400);
         assert.match(refused.body, /setting a new password is not available in region eu-west-1/);
         assert.equal((await primary.admin.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: 'dave' }))).UserStatus, 'FORCE_CHANGE_PASSWORD');
+      });
+
+      it('deactivated again: /oauth2/userInfo on the secondary no longer knows the token; the primary answers', async () => {
+        await replicaAdmin.send(new UpdateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: REPLICA, Status: 'INACTIVE' }));
+        try {
+          const there = await userInfoAt(secondary);
+          assert.equal(there.status, 401);
+          assert.equal(there.json.error, 'invalid_token');
+          const here = await userInfoAt(primary);
+          assert.equal(here.status, 200);
+          assert.equal(here.json.username, 'alice');
+        } finally {
+          await replicaAdmin.send(new UpdateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: REPLICA, Status: 'ACTIVE' }));
+        }
       });
 
       it('configuration is written only from the primary', async () => {
