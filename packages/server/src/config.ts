@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -67,9 +68,15 @@ export const options = {
   breachedPasswordsFile: { schema: z.string(), default: '', env: 'COGNATE_BREACHED_PASSWORDS_FILE', flag: '--breached-passwords-file <file>', doc: "threat protection's compromised-credentials check: a file of SHA-1 hashes (hex, one a line, `HASH` or HIBP's `HASH:COUNT`) checked besides the shipped list of the 10,000 most common breached passwords; read once, on first use" },
   threatFeedbackUrl: { schema: z.string(), default: '', env: 'COGNATE_THREAT_FEEDBACK_URL', flag: '--threat-feedback-url <url>', doc: "the page (yours) that calls UpdateAuthEventFeedback: risk notification emails link to it with user_pool_id, username, event_id, feedback_token and feedback_value; empty: the emails' {one-click-link-*} carry the bare feedback token" },
   tierGating: { schema: bool, default: false as boolean, env: 'COGNATE_TIER_GATING', flag: '--tier-gating <bool>', doc: "refuse features above a pool's UserPoolTier with FeatureUnavailableInTierException, as Cognito does (USER_AUTH and passwordless sign-in need ESSENTIALS); off: every feature in every tier" },
+  // Request-rate limits (docs/rate-limits.md): Cognito's per-category quotas, applied per user pool.
+  rateLimits: { schema: z.union([bool, z.enum(['on', 'off']).transform((v) => v === 'on')]), default: true as boolean, env: 'COGNATE_RATE_LIMITS', flag: '--rate-limits <on|off>', doc: "Cognito's request-rate quotas per user pool and operation category (UserAuthentication 120/s, UserCreation 50/s …), answered with TooManyRequestsException (HTTP 429 on /oauth2/token) when exceeded; raise a category with UpdateProvisionedLimit; off: no limit (development)" },
+  rateLimitMaxFactor: { schema: z.coerce.number().int().min(1).max(1000), default: 10, env: 'COGNATE_RATE_LIMIT_MAX_FACTOR', flag: '--rate-limit-max-factor <n>', doc: "the most UpdateProvisionedLimit may raise an adjustable category to, as a multiple of its free (default) rate; above it: ServiceQuotaExceededException (Cognito's account maximum in Service Quotas)" },
   lambdaEndpoint: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ENDPOINT', flag: '--lambda-endpoint <url>', doc: 'Lambda API endpoint for ARN triggers (empty: AWS Lambda in the ARN\'s region)' },
   lambdaAccessKeyId: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ACCESS_KEY_ID', flag: '--lambda-access-key-id <id>', doc: 'access key that signs Lambda Invoke calls (empty: the AWS SDK\'s default credential chain)' },
   lambdaSecretAccessKey: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_SECRET_ACCESS_KEY', flag: '--lambda-secret-access-key <secret>', doc: 'secret for --lambda-access-key-id' },
+  // Scale-out (issue 16): worker processes of `cognate start`, and how a shutdown ends requests in flight.
+  workers: { schema: z.coerce.number().int().min(0).max(256), default: 0, env: 'COGNATE_WORKERS', flag: '--workers <n>', doc: '`cognate start`: worker processes sharing the port and the database (node:cluster); 0: one per core; 1: a single process, no cluster' },
+  shutdownGraceMs: { schema: z.coerce.number().int().min(0).max(600_000), default: 10_000, env: 'COGNATE_SHUTDOWN_GRACE', flag: '--shutdown-grace <ms>', doc: 'on SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are cut' },
 } as const;
 
 type Options = typeof options;
@@ -98,6 +105,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
   const config = out as Config;
   checkTls(config);
   config.dataDir = path.resolve(config.dataDir);
+  if (config.workers === 0) config.workers = availableParallelism();
   if (!config.publicUrl) config.publicUrl = `${usesTls(config) ? 'https' : 'http'}://localhost:${config.port}`;
   config.publicUrl = config.publicUrl.replace(/\/+$/, '');
   return config;

@@ -121,6 +121,8 @@ import ListWebAuthnCredentials from './ListWebAuthnCredentials.js';
 import DeleteWebAuthnCredential from './DeleteWebAuthnCredential.js';
 import SetRiskConfiguration from './SetRiskConfiguration.js';
 import DescribeRiskConfiguration from './DescribeRiskConfiguration.js';
+import GetProvisionedLimit from './GetProvisionedLimit.js';
+import UpdateProvisionedLimit from './UpdateProvisionedLimit.js';
 import AdminListUserAuthEvents from './AdminListUserAuthEvents.js';
 import AdminUpdateAuthEventFeedback from './AdminUpdateAuthEventFeedback.js';
 import UpdateAuthEventFeedback from './UpdateAuthEventFeedback.js';
@@ -252,6 +254,8 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     // threat protection (domain/threat-protection/)
     SetRiskConfiguration,
     DescribeRiskConfiguration,
+    GetProvisionedLimit,
+    UpdateProvisionedLimit,
     AdminListUserAuthEvents,
     AdminUpdateAuthEventFeedback,
     UpdateAuthEventFeedback,

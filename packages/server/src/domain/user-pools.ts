@@ -298,6 +298,9 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
     throw errors.invalidParameter('Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays');
   }
   if (unused !== undefined && temporaryDays === undefined) passwordPolicy.TemporaryPasswordValidityDays = unused;
+  // Cognito: "If you submit a value of 0, Amazon Cognito treats it as a null value and sets
+  // TemporaryPasswordValidityDays to its default value" (7), and shows 7 from then on.
+  if (passwordPolicy.TemporaryPasswordValidityDays === 0) passwordPolicy.TemporaryPasswordValidityDays = DEFAULT_PASSWORD_POLICY.TemporaryPasswordValidityDays;
   if (passwordPolicy.MinimumLength < 6 || passwordPolicy.MinimumLength > 99) {
     throw errors.invalidParameter('Password policy minimum length must be between 6 and 99.');
   }

@@ -13,6 +13,7 @@ import { isTransientStoreError } from '../store/faults.js';
 import { INTERNAL_ERROR, UNAVAILABLE } from './http-common.js';
 import { withRequestContext } from '../domain/threat-protection/request-context.js';
 import { enforceServingRegion } from '../domain/replicas/serving-region.js';
+import { checkApiRateLimit } from '../domain/rate-limits/index.js';
 
 export interface RawRequest {
   method: string;
@@ -122,6 +123,8 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
     if (model.name === 'cognito-idp') await enforceServingRegion(cognate, op.name, input, region);
     const handler = registry[model.name as keyof typeof registry]?.[op.name];
     if (!handler) throw new CognitoError('UnsupportedOperationException', `Cognate does not implement ${op.name} yet.`);
+    // Cognito's request-rate quotas, per user pool and operation category (docs/rate-limits.md).
+    await checkApiRateLimit(cognate, model.name, op.name, input);
     // The end user's context (source address, UserContextData/ContextData) for threat protection's auth events.
     const body = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
     const context = { sourceIp: req.sourceIp, userAgent: header(req.headers, 'user-agent'), userContextData: body.UserContextData, contextData: body.ContextData };
