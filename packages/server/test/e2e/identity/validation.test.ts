@@ -297,11 +297,34 @@ for (const kind of databaseKinds) {
       const listTag = await failureWithStatus(() =>
         admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: POOL_ID, Logins: { 'login.dev': 'u' }, PrincipalTags: { plural: ['a', 'b'] as never } })),
       );
-      assert.equal(listTag.name, 'SerializationException');
-      assert.equal(listTag.status, 400);
-      assert.match(listTag.message, /^Start of list found where not expected/);
-      assert.equal((await failureWithStatus(() => admin.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [1 as never] })))).name, 'SerializationException');
-      assert.equal((await failureWithStatus(() => admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: POOL_ID, Roles: {}, RoleMappings: { [MAPPING]: 'Token' as never } })))).name, 'SerializationException');
+      assert.deepEqual(listTag, { name: 'SerializationException', message: "Start of list found where not expected at 'principalTags.plural'.", status: 400 });
+      assert.deepEqual(await failureWithStatus(() => admin.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [1 as never] }))), {
+        name: 'SerializationException',
+        message: "NUMBER_VALUE can not be converted to a String at 'identityIdsToDelete.1.member'.",
+        status: 400,
+      });
+      assert.deepEqual(await failureWithStatus(() => admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: POOL_ID, Roles: {}, RoleMappings: { [MAPPING]: 'Token' as never } }))), {
+        name: 'SerializationException',
+        message: `Expected null at 'roleMappings.${MAPPING}'.`,
+        status: 400,
+      });
+    });
+
+    it("words type errors as AWS's front end does (JSON token, target type), then says where", async () => {
+      const cases: [string, string, string][] = [
+        ['GetId', '{"IdentityPoolId":7}', "NUMBER_VALUE can not be converted to a String at 'identityPoolId'."],
+        ['GetId', '{"IdentityPoolId":{}}', "Start of structure or map found where not expected at 'identityPoolId'."],
+        ['GetId', '{"IdentityPoolId":"us-east-1:0","Logins":["x"]}', "Start of list found where not expected at 'logins'."],
+        ['CreateIdentityPool', '{"IdentityPoolName":"a","AllowUnauthenticatedIdentities":"yes"}', "STRING_VALUE can not be converted to a Boolean at 'allowUnauthenticatedIdentities'."],
+        ['ListIdentityPools', '{"MaxResults":true}', "TRUE_VALUE can not be converted to an Integer at 'maxResults'."],
+        ['ListIdentityPools', '{"MaxResults":false}', "FALSE_VALUE can not be converted to an Integer at 'maxResults'."],
+        ['GetOpenIdTokenForDeveloperIdentity', '{"IdentityPoolId":"us-east-1:0","Logins":{"a":"b"},"TokenDuration":"soon"}', "STRING_VALUE can not be converted to a Long at 'tokenDuration'."],
+        ['DeleteIdentities', '{"IdentityIdsToDelete":"us-east-1:0"}', "Expected list or null at 'identityIdsToDelete'."],
+        ['GetId', '{"IdentityPoolId":"us-east-1:0","Logins":"x"}', "Expected null at 'logins'."],
+      ];
+      for (const [op, body, message] of cases) {
+        assert.deepEqual(await raw(op, body), { status: 400, type: 'SerializationException', json: { __type: 'SerializationException', message } }, `${op} ${body}`);
+      }
     });
   });
 }
