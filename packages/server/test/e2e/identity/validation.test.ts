@@ -130,12 +130,12 @@ for (const kind of databaseKinds) {
         [
           'a value outside its enum, inside a map of structures',
           () => admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: POOL_ID, Roles: {}, RoleMappings: { [MAPPING]: { Type: 'Magic' as never, AmbiguousRoleResolution: 'Deny' } } })),
-          one(`Value 'Magic' at 'roleMappings.${MAPPING}.type' failed to satisfy constraint: Member must satisfy enum value set: [Token, Rules]`),
+          one(`Value 'Magic' at 'roleMappings.${MAPPING}.member.type' failed to satisfy constraint: Member must satisfy enum value set: [Token, Rules]`),
         ],
         [
           'a missing required member of a map value',
           () => admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: POOL_ID, Roles: {}, RoleMappings: { [MAPPING]: { AmbiguousRoleResolution: 'Deny' } as never } })),
-          one(notNull(`roleMappings.${MAPPING}.type`)),
+          one(notNull(`roleMappings.${MAPPING}.member.type`)),
         ],
         [
           'a member of a list item (1-based)',
@@ -305,7 +305,7 @@ for (const kind of databaseKinds) {
       });
       assert.deepEqual(await failureWithStatus(() => admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: POOL_ID, Roles: {}, RoleMappings: { [MAPPING]: 'Token' as never } }))), {
         name: 'SerializationException',
-        message: `Expected null at 'roleMappings.${MAPPING}'.`,
+        message: `Expected null at 'roleMappings.${MAPPING}.member'.`,
         status: 400,
       });
     });
