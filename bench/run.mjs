@@ -34,6 +34,8 @@
 //   BENCH_SIGNED       requests each thread signs (SigV4, @smithy/signature-v4) with identity-pool
 //                      credentials before a verifier scenario, and sends round-robin (256)
 //   BENCH_PIPELINING   requests in flight on each connection of the raw scenarios (1)
+//   BENCH_RENEW_MINUTES  a raw scenario first renews the users' tokens (and identity credentials) older
+//                      than this (30; they last an hour, and a whole run can take longer)
 //   BENCH_SERVER_WORKERS or `--workers N`: `cognate start --workers N` (server processes sharing the
 //                      port; not BENCH_WORKERS, which is the load generator's threads); the server's CPU
 //                      is then read from /proc over the primary and its workers, not from /metrics
@@ -696,12 +698,46 @@ const sampleCpu = async () => ({ server: await serverCpuSeconds(), bench: benchC
 
 /** A raw scenario (bench/raw.mjs): requests built and checked before the window, then sent by autocannon. */
 async function runRawScenario(name) {
+  await freshenTokens(currentSetup);
   const t = performance.now();
   const prepared = await prepareRaw(name, { url: server.url, ...currentSetup });
   log(`built ${prepared.requests.length} raw requests and checked each one's answer in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await waitForQuietMachine();
   const r = await runRaw({ url: server.url, prepared, connections: settings.concurrency, pipelining: settings.pipelining, seconds: settings.seconds, warmup: settings.warmup, timeoutSeconds: REQUEST_TIMEOUT_MS / 1000, sample: sampleCpu });
   return summarize(name, r, r.cpu0, r.cpu1);
+}
+
+/** Tokens and identity-pool credentials last an hour; a raw scenario's are renewed past this age. */
+const FRESH_FOR_MS = intEnv('BENCH_RENEW_MINUTES', 30, 0) * 60_000;
+
+/**
+ * A long run (the whole set, with quiet waits and retries) can outlast the tokens the users got at
+ * set-up: before a raw scenario built from them, each user refreshes (REFRESH_TOKEN_AUTH) and, for
+ * the identity scenarios, gets new credentials with the new ID token.
+ */
+async function freshenTokens(setup) {
+  if (Date.now() - (setup.at ?? Date.now()) < FRESH_FOR_MS) return;
+  const common = { region: 'us-east-1', endpoint: server.url, maxAttempts: 1, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } };
+  const idp = new CognitoIdentityProviderClient(common);
+  const identity = setup.identity ? new CognitoIdentityClient(common) : undefined;
+  try {
+    await mapLimit(setup.users, 4, async (user) => {
+      const r = (await idp.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: setup.clientId, AuthParameters: { REFRESH_TOKEN: user.refreshToken } }))).AuthenticationResult;
+      if (!r?.AccessToken) throw new Error(`renewing ${user.username}'s tokens gave none`);
+      user.accessToken = r.AccessToken;
+      user.idToken = r.IdToken;
+      if (r.RefreshToken) user.refreshToken = r.RefreshToken;
+      if (identity && user.identityId) {
+        const c = (await identity.send(new GetCredentialsForIdentityCommand({ IdentityId: user.identityId, Logins: { [setup.identity.provider]: user.idToken } }))).Credentials;
+        user.credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken };
+      }
+    });
+  } finally {
+    idp.destroy();
+    identity?.destroy();
+  }
+  setup.at = Date.now();
+  log(`renewed the tokens${setup.identity ? ' and identity-pool credentials' : ''} of ${setup.users.length} users (older than ${FRESH_FOR_MS / 60_000} min)`);
 }
 
 /** The set-up the running scenarios use: Cognate's, then the peer's under --compare. */
@@ -1127,7 +1163,7 @@ async function main() {
     // By now every worker has started (set-up took some seconds).
     settings.serverProcesses = CPU_FROM_PROC ? processTreeSize(server.child.pid) : 1;
     log(`the server runs as ${processesText()}`);
-    currentSetup = setup;
+    currentSetup = { ...setup, at: Date.now() };
     startWorkers(setup);
     runs.push({ workers: count, processes: settings.serverProcesses, results: await runScenarios(settings.scenarios) });
   }
@@ -1191,7 +1227,7 @@ async function runPeer() {
   await stopServer();
   server = await startPeer(await freePort(), log);
   const setup = await withTimeout(setUpPeer(server.url, { count: settings.users, password: PASSWORD, mapLimit }), 300_000, 'cognito-local set-up');
-  currentSetup = setup;
+  currentSetup = { ...setup, at: Date.now() };
   startWorkers(setup);
   return { version: peerVersion(), results: await runScenarios(names) };
 }
