@@ -13,12 +13,10 @@ import { createCognate, type Cognate } from './app.js';
 import { createAppClient, createUserPool } from './domain/pool-admin.js';
 import { loadServiceModel, validateInput, type ServiceName } from './protocol/model.js';
 import { detectFormat, importUsersFile, type FileFormat } from './domain/user-import.js';
-import { startCognate } from './index.js';
+import { start } from './start.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
 import { identityPoolInput, setUpIdentityPool } from './identity/setup.js';
-import { parseTarget } from './triggers/functions.js';
-import { trustInstructions } from './tls/listener.js';
 
 const program = new Command('cognate').description('Cognate: a self-hosted Amazon Cognito').showHelpAfterError();
 
@@ -55,28 +53,8 @@ async function withCognate<T>(flags: FlagValues, fn: (cognate: Cognate) => Promi
   }
 }
 
-withConfigFlags(program.command('start').description('start the server')).action(async (flags: FlagValues) => {
-  const config = loadConfig(flags);
-  const running = await startCognate(config);
-  const { admin } = running.cognate;
-  running.cognate.log.info({ url: running.url, publicUrl: running.cognate.config.publicUrl, database: running.cognate.store.dialect, dataDir: config.dataDir, ...(running.tls?.caCertPath ? { devCa: running.tls.caCertPath } : {}) }, 'Cognate is listening');
-  if (running.tls?.caCreated) process.stdout.write(trustInstructions(running.tls));
-  // Webhooks without a signing secret can't tell Cognate's calls from anyone else's.
-  const webhookTriggers = Object.values(config.triggers).some((target) => parseTarget(target).kind === 'webhook');
-  if (webhookTriggers && !config.triggerWebhookSecret) running.cognate.log.warn('trigger webhooks are configured without --trigger-webhook-secret: their requests are not signed');
-  if (config.smsWebhookUrl && !config.smsWebhookSecret) running.cognate.log.warn('the SMS webhook is configured without --sms-webhook-secret: its requests are not signed');
-  if (admin.generated) {
-    process.stdout.write(
-      `\nAdmin credentials for signed (SigV4) calls were generated and saved in ${config.dataDir}/admin-credentials.json:\n` +
-        `  AWS_ACCESS_KEY_ID=${admin.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${admin.secretAccessKey}\n\n`,
-    );
-  }
-  const stop = async () => {
-    await running.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+withConfigFlags(program.command('start').description('start the server (--workers N: N processes sharing the port; default one per core)')).action(async (flags: FlagValues) => {
+  await start(loadConfig(flags));
 });
 
 withConfigFlags(program.command('migrate').description('bring the database schema up to date')).action(async (flags: FlagValues) => {

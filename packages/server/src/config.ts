@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -73,6 +74,9 @@ export const options = {
   lambdaEndpoint: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ENDPOINT', flag: '--lambda-endpoint <url>', doc: 'Lambda API endpoint for ARN triggers (empty: AWS Lambda in the ARN\'s region)' },
   lambdaAccessKeyId: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ACCESS_KEY_ID', flag: '--lambda-access-key-id <id>', doc: 'access key that signs Lambda Invoke calls (empty: the AWS SDK\'s default credential chain)' },
   lambdaSecretAccessKey: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_SECRET_ACCESS_KEY', flag: '--lambda-secret-access-key <secret>', doc: 'secret for --lambda-access-key-id' },
+  // Scale-out (issue 16): worker processes of `cognate start`, and how a shutdown ends requests in flight.
+  workers: { schema: z.coerce.number().int().min(0).max(256), default: 0, env: 'COGNATE_WORKERS', flag: '--workers <n>', doc: '`cognate start`: worker processes sharing the port and the database (node:cluster); 0: one per core; 1: a single process, no cluster' },
+  shutdownGraceMs: { schema: z.coerce.number().int().min(0).max(600_000), default: 10_000, env: 'COGNATE_SHUTDOWN_GRACE', flag: '--shutdown-grace <ms>', doc: 'on SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are cut' },
 } as const;
 
 type Options = typeof options;
@@ -101,6 +105,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
   const config = out as Config;
   checkTls(config);
   config.dataDir = path.resolve(config.dataDir);
+  if (config.workers === 0) config.workers = availableParallelism();
   if (!config.publicUrl) config.publicUrl = `${usesTls(config) ? 'https' : 'http'}://localhost:${config.port}`;
   config.publicUrl = config.publicUrl.replace(/\/+$/, '');
   return config;

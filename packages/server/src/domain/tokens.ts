@@ -401,7 +401,7 @@ export class Tokens {
     const pool = await this.pools.find(poolId);
     if (!pool) throw invalid();
     const now = this.clock.now();
-    await this.keys.prepare(poolId, now);
+    await this.keys.prepare(poolId, now, token);
     const result = verifyJwt(token, {
       keyFor: (kid) => this.keys.keyFor(poolId, kid),
       now,

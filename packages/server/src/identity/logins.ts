@@ -63,7 +63,7 @@ async function verifyUserPoolLogin(cognate: Ports<'clock' | 'keys' | 'pools' | '
   const userPool = await cognate.pools.find(poolId);
   if (!userPool) throw invalidToken("Couldn't verify signed token.");
   const now = cognate.clock.now();
-  await cognate.keys.prepare(poolId, now);
+  await cognate.keys.prepare(poolId, now, token);
   const result = verifyJwt(token, { keyFor: (kid) => cognate.keys.keyFor(poolId, kid), now, issuer: cognate.tokens.issuers(poolId) });
   if (!result.ok) {
     switch (result.reason) {

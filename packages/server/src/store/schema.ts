@@ -527,6 +527,8 @@ import type { UserPoolReplicasTable } from './schema-replicas.js';
 export type * from './schema-replicas.js';
 import type { ProvisionedLimitsTable, RateLimitCountsTable } from './schema-rate-limits.js';
 export type * from './schema-rate-limits.js';
+import type { RunnerLeasesTable } from './schema-scale.js';
+export type * from './schema-scale.js';
 
 export interface Database {
   provisioned_limits: ProvisionedLimitsTable;
@@ -576,5 +578,6 @@ export interface Database {
   auth_events: AuthEventsTable;
   log_delivery_configurations: LogDeliveryConfigurationsTable;
   user_pool_replicas: UserPoolReplicasTable;
+  runner_leases: RunnerLeasesTable;
   kysely_placeholder?: { id: Generated<number> };
 }
