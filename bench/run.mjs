@@ -37,8 +37,10 @@
 //   BENCH_RENEW_MINUTES  a raw scenario first renews the users' tokens (and identity credentials) older
 //                      than this (30; they last an hour, and a whole run can take longer)
 //   BENCH_SERVER_WORKERS or `--workers N`: `cognate start --workers N` (server processes sharing the
-//                      port; not BENCH_WORKERS, which is the load generator's threads); the server's CPU
-//                      is then read from /proc over the primary and its workers, not from /metrics
+//                      port; not BENCH_WORKERS, which is the load generator's threads); `--workers 1,2`
+//                      runs the set once per count and writes the scaling table. Without it the server
+//                      runs with its own default (one worker per core). On Linux the server's CPU is
+//                      read from /proc over the primary and its workers (elsewhere from /metrics)
 //   BENCH_COMPARE or `--compare cognito-local`: after Cognate's scenarios, stop it, start cognito-local
 //                      (pinned devDependency) set up with the same users, run the scenarios both support
 //                      (password, refresh, getuser, rawrefresh, rawgetuser; the default scenario set
