@@ -124,6 +124,9 @@ const SCENARIOS = {
 };
 // The raw load generator's scenarios (bench/raw.mjs): prebuilt HTTP requests sent by autocannon.
 for (const [name, scenario] of Object.entries(RAW_SCENARIOS)) SCENARIOS[name] = { ...scenario, raw: true };
+// SRP's second step answers the server's B and salt, so it can't be prebuilt: the load threads send
+// both calls as raw awsJson POSTs (no SDK), on BENCH_WORKERS threads (bench/worker.mjs).
+SCENARIOS.rawsrp = { label: 'SRP sign-in, raw HTTP (no SDK)', target: 330, what: 'InitiateAuth USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER as raw awsJson POSTs from the load threads (the claim computed per sign-in, ephemerals precomputed)' };
 
 function intEnv(name, fallback, min = 1) {
   const raw = process.env[name];
@@ -748,7 +751,7 @@ let currentSetup;
 async function runScenario(name) {
   if (SCENARIOS[name].raw) return runRawScenario(name);
   await waitForQuietMachine();
-  if (['srp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(name)) {
+  if (['srp', 'rawsrp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(name)) {
     const each = Math.ceil(settings.ephemerals / settings.workers);
     const t = performance.now();
     await ask({ type: 'prepare', scenario: name, ephemerals: each }, 'prepared', 600_000, 'precomputing SRP ephemerals');
@@ -1053,7 +1056,7 @@ function report(results, context) {
   if (settings.scenarios.some((s) => SCENARIOS[s].raw)) out.push(`raw scenarios: prebuilt HTTP requests sent by autocannon ${autocannonVersion()} in this process, ${settings.concurrency} connections, pipelining ${settings.pipelining}`);
   out.push(`load: ${settings.workers} worker thread(s) in this process, AWS SDK v3 ${sdkVersion()} (one client per thread, keep-alive, maxAttempts 1), ${settings.concurrency} virtual users in a closed loop, ${settings.users} users`);
   out.push(`window: ${settings.seconds} s measured per scenario after ${settings.warmup} s warm-up; a window in which other processes took ≥ ${QUIET_CORES} cores is run again (up to ${settings.retries} times) and the quietest attempt is shown`);
-  if (settings.scenarios.includes('srp')) {
+  if (settings.scenarios.includes('srp') || settings.scenarios.includes('rawsrp')) {
     out.push(`SRP: ${context.ephemerals} client ephemerals (a = 128 random bytes, A = g^a mod N) precomputed before the window and reused round-robin;`);
     out.push('     PASSWORD_CLAIM_SIGNATURE (S = (B - k*g^x)^(a+u*x) mod N) is computed per sign-in inside the window, as a client would.');
   }

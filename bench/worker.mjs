@@ -111,11 +111,11 @@ async function takeSigned() {
 }
 
 /** POSTs a JSON body over the keep-alive agent; resolves to { status, text }. */
-function postJson(path, body) {
+function postJson(path, body, contentType = 'application/json', target = undefined) {
   return new Promise((resolve, reject) => {
     const req = http.request(
       cfg.endpoint + path,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: cfg.requestTimeoutMs },
+      { method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...(target ? { 'x-amz-target': target } : {}) }, timeout: cfg.requestTimeoutMs },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -128,6 +128,14 @@ function postJson(path, body) {
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/** A user-pool API call as raw awsJson (no SDK), as the SDK would send it unsigned; resolves to the answer's JSON. */
+async function idpCall(action, input) {
+  const res = await postJson('/', JSON.stringify(input), 'application/x-amz-json-1.1', `AWSCognitoIdentityProviderService.${action}`);
+  const json = JSON.parse(res.text || '{}');
+  if (res.status !== 200) throw Object.assign(new Error(json.message ?? `HTTP ${res.status}`), { name: String(json.__type ?? `HTTP ${res.status}`).split('#').pop() });
+  return json;
 }
 
 /** The library's verifier, on the server's own database (verifylib). */
@@ -317,6 +325,25 @@ const scenarios = {
         ChallengeResponses: { USERNAME: p.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
       }),
     );
+    if (!done.AuthenticationResult?.AccessToken) throw fail('no tokens after PASSWORD_VERIFIER');
+  },
+  /**
+   * The same SRP sign-in without the SDK: both calls as raw awsJson POSTs on the keep-alive agent
+   * (the second step can't be prebuilt: it answers the server's B and salt). What is left to the
+   * load generator is the client's half of SRP, the claim.
+   */
+  async rawsrp(user) {
+    const { a, A } = ephemerals[nextEphemeral++ % ephemerals.length];
+    const start = await idpCall('InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: user.username, SRP_A: A } });
+    if (start.ChallengeName !== 'PASSWORD_VERIFIER') throw fail(`expected PASSWORD_VERIFIER, got ${start.ChallengeName}`);
+    const p = start.ChallengeParameters;
+    const timestamp = formatTimestamp(new Date());
+    const signature = computePasswordClaim({ poolName, userId: p.USER_ID_FOR_SRP, password: user.password, a, A, B: p.SRP_B, salt: p.SALT, secretBlock: p.SECRET_BLOCK, timestamp });
+    const done = await idpCall('RespondToAuthChallenge', {
+      ClientId: cfg.clientId,
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: { USERNAME: p.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
+    });
     if (!done.AuthenticationResult?.AccessToken) throw fail('no tokens after PASSWORD_VERIFIER');
   },
   /** USER_PASSWORD_AUTH: one call, argon2id verification on the server. */
@@ -533,7 +560,7 @@ async function prepare(msg) {
     for (let n = 0; n < msg.signed; n++) signed.push(await signedRequest(users[n % users.length], n));
     if (msg.scenario === 'verifylib') await openCognate();
   }
-  if (['srp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(msg.scenario) && ephemerals.length < msg.ephemerals) {
+  if (['srp', 'rawsrp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(msg.scenario) && ephemerals.length < msg.ephemerals) {
     // a = 128 random bytes and A = g^a mod N, as amazon-cognito-identity-js makes them; computed
     // here, before the timed window, so that the load generator's CPU goes to the exchange itself.
     while (ephemerals.length < msg.ephemerals) ephemerals.push(generateClientEphemeral());
