@@ -52,6 +52,10 @@
 //   rawgetuser  GetUser;  rawrefresh  InitiateAuth REFRESH_TOKEN_AUTH
 //   rawgetid    GetId + GetCredentialsForIdentity (a pair per operation)
 //   rawverify   POST /identity/verify (the credentials verifier);  rawjwks  GET /<pool>/.well-known/jwks.json
+//   rawsrp      USER_SRP_AUTH + PASSWORD_VERIFIER as raw awsJson POSTs from the load threads (not
+//               prebuilt: the claim answers the server's B)
+//   jwtverify   aws-jwt-verify checking access tokens in the load threads (JWKS fetched once): a relying
+//               party's cost, no server call
 //
 // The identity-pool scenarios run against an identity pool made with `cognate identity-pool create`
 // (guests allowed, the bench's user pool client as provider, an authenticated role whose policy
@@ -126,6 +130,8 @@ const SCENARIOS = {
 for (const [name, scenario] of Object.entries(RAW_SCENARIOS)) SCENARIOS[name] = { ...scenario, raw: true };
 // SRP's second step answers the server's B and salt, so it can't be prebuilt: the load threads send
 // both calls as raw awsJson POSTs (no SDK), on BENCH_WORKERS threads (bench/worker.mjs).
+// The token verifier of a relying party: aws-jwt-verify in the load threads (JWKS fetched once).
+SCENARIOS.jwtverify = { label: 'access-token checks, aws-jwt-verify in-process', target: null, prepare: true, what: 'aws-jwt-verify (CognitoJwtVerifier) verifying access tokens in the load threads, with the JWKS fetched from the server once before the window: the relying party\'s cost, no server call' };
 SCENARIOS.rawsrp = { label: 'SRP sign-in, raw HTTP (no SDK)', target: 330, what: 'InitiateAuth USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER as raw awsJson POSTs from the load threads (the claim computed per sign-in, ephemerals precomputed)' };
 
 function intEnv(name, fallback, min = 1) {
@@ -757,6 +763,7 @@ async function runScenario(name) {
     await ask({ type: 'prepare', scenario: name, ephemerals: each }, 'prepared', 600_000, 'precomputing SRP ephemerals');
     log(`precomputed ${each * settings.workers} SRP client ephemerals in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
+  if (SCENARIOS[name].prepare) await ask({ type: 'prepare', scenario: name }, 'prepared', 60_000, `preparing ${name}`);
   if (SCENARIOS[name].signed) {
     const t = performance.now();
     await ask({ type: 'prepare', scenario: name, signed: settings.signed }, 'prepared', 300_000, 'signing requests');

@@ -30,6 +30,7 @@ import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand }
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { tsImport } from 'tsx/esm/api';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { formatTimestamp } from '../packages/server/dist/crypto/srp.js';
 
 // The client half of SRP is a test helper (packages/server/test/support/srp-client.ts, OpenSSL doing the
@@ -137,6 +138,9 @@ async function idpCall(action, input) {
   if (res.status !== 200) throw Object.assign(new Error(json.message ?? `HTTP ${res.status}`), { name: String(json.__type ?? `HTTP ${res.status}`).split('#').pop() });
   return json;
 }
+
+/** aws-jwt-verify's verifier with the pool's JWKS cached (jwtverify). */
+let jwtVerifier;
 
 /** The library's verifier, on the server's own database (verifylib). */
 let cognate;
@@ -430,6 +434,11 @@ const scenarios = {
     const out = JSON.parse(res.text);
     if (out.allowed !== true || out.identityId !== s.identityId) throw fail(`the verifier answered ${res.text.slice(0, 200)}`);
   },
+  /** A relying party verifying an access token with aws-jwt-verify (no server call: the JWKS is cached). */
+  async jwtverify(user) {
+    const payload = await jwtVerifier.verify(user.accessToken);
+    if (payload.username !== user.username) throw fail(`the token is ${payload.username}'s, not ${user.username}'s`);
+  },
   /** The verifier in-process (the library). */
   async verifylib() {
     const s = await takeSigned();
@@ -559,6 +568,15 @@ async function prepare(msg) {
     signed = [];
     for (let n = 0; n < msg.signed; n++) signed.push(await signedRequest(users[n % users.length], n));
     if (msg.scenario === 'verifylib') await openCognate();
+  }
+  if (msg.scenario === 'jwtverify' && !jwtVerifier) {
+    // A relying party's token verifier: the pool's JWKS fetched from the server once, then every
+    // access token checked (RS256 signature, issuer, client, token use, expiry) in this thread.
+    const verifier = CognitoJwtVerifier.create({ userPoolId: cfg.poolId, tokenUse: 'access', clientId: cfg.clientId });
+    const res = await fetch(`${cfg.endpoint}/${cfg.poolId}/.well-known/jwks.json`, { signal: AbortSignal.timeout(cfg.requestTimeoutMs) });
+    if (res.status !== 200) throw new Error(`the JWKS answered ${res.status}`);
+    verifier.cacheJwks(await res.json());
+    jwtVerifier = verifier;
   }
   if (['srp', 'rawsrp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(msg.scenario) && ephemerals.length < msg.ephemerals) {
     // a = 128 random bytes and A = g^a mod N, as amazon-cognito-identity-js makes them; computed
