@@ -15,7 +15,8 @@
 //   BENCH_USERS        users signed up and spread over the load (50)
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
 //                      listusers,getid,getidguest,verify,verifylib,wrongpassword,unknownuser,srpwrong,
-//                      srpunknown,passwordauth,srpstart,srpverifier,forgot,clientcredentials,hostedui (all twenty-one; wrongpassword to
+//                      srpunknown,passwordauth,srpstart,srpverifier,forgot,clientcredentials,hostedui,
+//                      rawgetuser,rawrefresh,rawgetid,rawverify,rawjwks,jwtverify,rawsrp (all twenty-eight; wrongpassword to
 //                      srpunknown measure timing parity as separate scenarios, one request at a time;
 //                      passwordauth, srpstart, srpverifier and forgot are timing-parity pairs, each run as one scenario whose
 //                      two sides — a real user and a name no one has — alternate request by request)
