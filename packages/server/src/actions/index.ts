@@ -39,6 +39,10 @@ import CreateUserImportJob from './CreateUserImportJob.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import CreateUserPoolDomain from './CreateUserPoolDomain.js';
+import CreateUserPoolReplica from './CreateUserPoolReplica.js';
+import DeleteUserPoolReplica from './DeleteUserPoolReplica.js';
+import ListUserPoolReplicas from './ListUserPoolReplicas.js';
+import UpdateUserPoolReplica from './UpdateUserPoolReplica.js';
 import CreateIdentityProvider from './CreateIdentityProvider.js';
 import DescribeIdentityProvider from './DescribeIdentityProvider.js';
 import UpdateIdentityProvider from './UpdateIdentityProvider.js';
@@ -167,6 +171,10 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     CreateUserPool,
     CreateUserPoolClient,
     CreateUserPoolDomain,
+    CreateUserPoolReplica,
+    DeleteUserPoolReplica,
+    ListUserPoolReplicas,
+    UpdateUserPoolReplica,
     CreateIdentityProvider,
     DescribeIdentityProvider,
     UpdateIdentityProvider,

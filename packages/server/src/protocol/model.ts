@@ -10,6 +10,7 @@
  * - Then constraints (`required`, `min`/`max`, `pattern`, `enum`), all collected into one
  *   `InvalidParameterException` worded like AWS: `2 validation errors detected: Value null at 'clientId' failed
  *   to satisfy constraint: Member must not be null; Value at 'username' failed to satisfy constraint: ...`.
+ *   cognito-identity answers the same message as `ValidationException` ({@link CONSTRAINT_ERROR}).
  *
  * Choices, each matching what Cognito was seen to do or, where unobservable, the safer option:
  * - `null` is decided here, once, so no handler ever sees one (AWS's JSON protocol does the same): a `null`
@@ -42,7 +43,7 @@
  */
 export type { OperationModel, ServiceModel, ServiceName, ShapeModel, ShapeRef } from './model/types.js';
 export { loadServiceModel, operationForTarget } from './model/load.js';
-export { assertDepth, validateInput } from './model/validation.js';
+export { assertDepth, CONSTRAINT_ERROR, validateInput } from './model/validation.js';
 export { MAX_LISTED_VIOLATIONS } from './model/messages.js';
 export { codePointLength } from './model/scalars.js';
 export { compileJavaPattern, type JavaPattern } from './model/patterns.js';

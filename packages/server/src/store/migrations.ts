@@ -29,6 +29,8 @@ import m0020_webauthn_mfa from './migrations/0020_webauthn_mfa.js';
 import m0021_api_surface from './migrations/0021_api_surface.js';
 import m0022_threat_protection from './migrations/0022_threat_protection.js';
 import m0023_rate_limits from './migrations/0023_rate_limits.js';
+import m0024_replicas from './migrations/0024_replicas.js';
+import m0026_scale from './migrations/0026_scale.js';
 
 /** Every migration by name (one file each in migrations/); Kysely runs them in name order. */
 const migrations: Record<string, Migration> = {
@@ -58,6 +60,8 @@ const migrations: Record<string, Migration> = {
   '0021_api_surface': m0021_api_surface,
   '0022_threat_protection': m0022_threat_protection,
   '0023_rate_limits': m0023_rate_limits,
+  '0024_replicas': m0024_replicas,
+  '0026_scale': m0026_scale,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -66,7 +66,7 @@ export async function recentSignIns(db: Executor, userId: string, since: number)
 }
 
 /** The newest sign-in of the user still waiting for its challenges, to mark it passed or failed. */
-export async function settleInProgress(db: Executor, userId: string, since: number, response: 'Pass' | 'Fail', challenges: string): Promise<void> {
+export async function settleInProgress(db: Executor, userId: string, since: number, response: 'Pass' | 'Fail', challenges: string | undefined): Promise<void> {
   const row = await db
     .selectFrom('auth_events')
     .select('id')
@@ -76,7 +76,7 @@ export async function settleInProgress(db: Executor, userId: string, since: numb
     .where('created_at', '>=', since)
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
-  if (row) await db.updateTable('auth_events').set({ response, challenges }).where('id', '=', row.id).execute();
+  if (row) await db.updateTable('auth_events').set({ response, ...(challenges !== undefined ? { challenges } : {}) }).where('id', '=', row.id).execute();
 }
 
 // --- log delivery ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import type { Cognate } from '../../domain/cognate.js';
 import { isTransientStoreError } from '../../store/faults.js';
 import { chooseLanguage, messagesFor, type Messages } from './i18n/index.js';
 import { renderDocument, type PageBranding, type PageView } from './layout.js';
-import { CsrfTokens, newCookieValue, overTls, pageHeaders, readBrowserCookie, redirectHeaders, setCookieHeader, styleNonce, type HostedContext } from './security.js';
+import { CsrfTokens, FederationBinding, newCookieValue, overTls, pageHeaders, readBrowserCookie, redirectHeaders, setCookieHeader, styleNonce, type HostedContext } from './security.js';
 import { html } from './html.js';
 import { errorRedirect, parseAuthorizeRequest, type AuthorizeRequest } from './authorize-request.js';
 import type { OAuthParty } from '../../domain/oauth/clients.js';
@@ -27,12 +27,14 @@ export type HostedApp = Hono<{ Bindings: HttpBindings }>;
 export interface HostedUi {
   cognate: Cognate;
   csrf: CsrfTokens;
+  /** Binds federation requests to the browser that started them (login CSRF). */
+  federationBinding: FederationBinding;
   /** Every path a page serves (a page links to another only if it exists: `/signup`, `/forgotPassword`). */
   paths: ReadonlySet<string>;
 }
 
 export function createHostedUi(cognate: Cognate, paths: ReadonlySet<string>): HostedUi {
-  return { cognate, csrf: new CsrfTokens(cognate.secrets.codeKey), paths };
+  return { cognate, csrf: new CsrfTokens(cognate.secrets.codeKey), federationBinding: new FederationBinding(cognate.secrets.codeKey), paths };
 }
 
 export interface RenderOptions {
@@ -56,6 +58,7 @@ export class PageRequest {
   readonly sentCookie: string | undefined;
   #cookie: string;
   #setCookie: string | undefined;
+  readonly #otherCookies: string[] = [];
 
   constructor(
     readonly c: HostedContext,
@@ -90,6 +93,11 @@ export class PageRequest {
   setSessionCookie(secret: string, maxAgeSeconds: number): void {
     this.#cookie = secret;
     this.#setCookie = setCookieHeader(this.secure, secret, maxAgeSeconds);
+  }
+
+  /** Another Set-Cookie header for this response (a federation binding). */
+  addCookie(header: string): void {
+    this.#otherCookies.push(header);
   }
 
   /** Clears the cookie (sign-out). */
@@ -144,14 +152,19 @@ export class PageRequest {
     const nonce = styleNonce();
     const body = renderDocument({ lang: this.lang, t: this.t, nonce, branding: options.branding }, view);
     const headers = new Headers(pageHeaders(nonce, options.formTargets, view.script));
-    if (this.#setCookie) headers.append('set-cookie', this.#setCookie);
+    this.#appendCookies(headers);
     return new Response(body, { status: options.status ?? 200, headers });
+  }
+
+  #appendCookies(headers: Headers): void {
+    if (this.#setCookie) headers.append('set-cookie', this.#setCookie);
+    for (const cookie of this.#otherCookies) headers.append('set-cookie', cookie);
   }
 
   /** A 302 to `location`, carrying any cookie change. */
   redirect(location: string): Response {
     const headers = new Headers(redirectHeaders(location));
-    if (this.#setCookie) headers.append('set-cookie', this.#setCookie);
+    this.#appendCookies(headers);
     return new Response(null, { status: 302, headers });
   }
 

@@ -34,7 +34,8 @@ export async function passwordSignIn(cognate: Ports<'clock' | 'config' | 'hasher
       await preAuthentication(cognate, pool, client, migration.user, name, clientMetadata);
       const refusal = refusalBeforePassword(client, migration.user, 'password');
       if (refusal) throw refusal;
-      return { kind: 'password-proven', user: migration.user, ctx };
+      // The password the function just vouched for is screened as any proven password.
+      return { kind: 'password-proven', user: migration.user, ctx: { ...ctx, ...(await screenSignInPassword(cognate, pool, client, password)) } };
     }
     user = migration?.user;
   }
