@@ -62,7 +62,7 @@ export interface ForgotPasswordInput {
   ClientMetadata?: Record<string, string>;
 }
 
-export async function forgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ForgotPasswordInput): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+export async function forgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ForgotPasswordInput): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   const mechanisms = recoveryMechanisms(pool);
