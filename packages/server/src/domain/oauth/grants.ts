@@ -19,7 +19,7 @@ import { TtlCache } from '../cache.js';
 import { CONFIG_CACHE_MS } from '../user-pools.js';
 import { issueMachineToken, type OAuthTokenResponse } from './oauth-tokens.js';
 
-type GrantPorts = Ports<'clock' | 'keys' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>;
+type GrantPorts = Ports<'clock' | 'config' | 'keys' | 'lockout' | 'log' | 'outbox' | 'store' | 'tokens' | 'triggers' | 'users'>;
 
 export interface TokenRequest {
   pool: UserPool;

@@ -65,7 +65,7 @@ export const hashFeedbackToken = (token: string) => createHash('sha256').update(
  * Writes an event, with whatever `within` adds in the same transaction (a notification), then
  * hands it to log delivery.
  */
-export async function recordAuthEvent(cognate: Ports<'clock' | 'log' | 'store'>, event: NewAuthEvent, within?: (trx: Executor, row: AuthEventRow) => Promise<void>): Promise<AuthEventRow> {
+export async function recordAuthEvent(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, event: NewAuthEvent, within?: (trx: Executor, row: AuthEventRow) => Promise<void>): Promise<AuthEventRow> {
   const now = cognate.clock.now();
   const row: AuthEventRow = {
     id: newEventId(now),

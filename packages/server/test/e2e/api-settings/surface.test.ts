@@ -114,6 +114,17 @@ describe('API surface: model operations × registered action modules', () => {
     assert.deepEqual(ops.filter((op) => !registry['cognito-identity'][op]), []);
   });
 
+  it("the README's feature table holds: all of the model's cognito-idp operations answer, and every page it points to exists", () => {
+    const root = path.join(serverRoot, '..', '..');
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const ops = Object.keys(model('cognito-idp').operations);
+    assert.match(readme, new RegExp(`all ${ops.length} cognito-idp actions`), 'the README states the number of user-pool actions the model has');
+    assert.deepEqual(ops.filter((op) => !registry['cognito-idp'][op]), [], 'every operation the README claims is registered');
+    const links = [...readme.matchAll(/\]\(((?:docs\/)?[\w./-]+\.md)(?:#[\w-]+)?\)/g)].map((m) => m[1]!);
+    assert.ok(links.length > 10, 'the table links its reference pages');
+    assert.deepEqual(links.filter((link) => !existsSync(path.join(root, link))), [], 'pages the README links to exist');
+  });
+
   it('the reasons are not stale: every listed operation exists in the model', () => {
     const all = new Set(services.flatMap((s) => Object.keys(model(s).operations)));
     assert.deepEqual(Object.keys(NOT_YET_IMPLEMENTED).filter((op) => !all.has(op)), []);

@@ -16,7 +16,7 @@ import { recordAccountEvent } from '../../threat-protection/index.js';
 import type { UserPool } from '../../user-pools.js';
 import type { Metadata } from '../types.js';
 
-export async function refreshTokens(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string, clientMetadata?: Metadata): Promise<AuthenticationResult> {
+export async function refreshTokens(cognate: Ports<'clock' | 'config' | 'lockout' | 'log' | 'outbox' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string, clientMetadata?: Metadata): Promise<AuthenticationResult> {
   const family = await cognate.tokens.resolveRefreshFamily(client, refreshToken);
   const user = await cognate.users.findBySub(pool.id, family.userSub);
   if (!user) throw errors.notAuthorized('Invalid Refresh Token');
