@@ -28,6 +28,7 @@ import m0017_saml from './migrations/0017_saml.js';
 import m0020_webauthn_mfa from './migrations/0020_webauthn_mfa.js';
 import m0021_api_surface from './migrations/0021_api_surface.js';
 import m0022_threat_protection from './migrations/0022_threat_protection.js';
+import m0025_threat_protection_more from './migrations/0025_threat_protection_more.js';
 
 /** Every migration by name (one file each in migrations/); Kysely runs them in name order. */
 const migrations: Record<string, Migration> = {
@@ -56,6 +57,7 @@ const migrations: Record<string, Migration> = {
   '0020_webauthn_mfa': m0020_webauthn_mfa,
   '0021_api_surface': m0021_api_surface,
   '0022_threat_protection': m0022_threat_protection,
+  '0025_threat_protection_more': m0025_threat_protection_more,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
