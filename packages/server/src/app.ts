@@ -25,6 +25,7 @@ import { TriggerFunctions } from './triggers/functions.js';
 import { customSenderTransport } from './triggers/custom-senders.js';
 import type { Cognate } from './domain/cognate.js';
 import { deliverNotificationError } from './domain/threat-protection/log-delivery.js';
+import { RateLimiter } from './domain/rate-limits/limiter.js';
 
 export type { Cognate } from './domain/cognate.js';
 
@@ -80,6 +81,9 @@ export async function createCognate(config: Config, log: Logger, options: Create
     // SetLogDeliveryConfiguration's userNotification source: failed deliveries as structured log lines (and webhooks).
     outbox.onDeliveryFailure = (failure) => deliverNotificationError({ config, log, outbox, store }, failure);
     const identity = createIdentityService({ config, clock, store, secrets, keys, pools, clients });
+    const rateLimits = new RateLimiter({ store, clock, log });
+    await rateLimits.load();
+    if (config.rateLimits) rateLimits.start();
 
     return {
       config,
@@ -99,7 +103,9 @@ export async function createCognate(config: Config, log: Logger, options: Create
       lockout: new Lockout(store.db),
       identity,
       triggers,
+      rateLimits,
       async close() {
+        await rateLimits.close();
         identity.close();
         triggers.close();
         await drainImportJobs(store);

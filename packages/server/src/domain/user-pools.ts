@@ -56,7 +56,12 @@ export interface UserPoolSettings {
   UsernameConfiguration: { CaseSensitive: boolean };
   AccountRecoverySetting?: { RecoveryMechanisms: { Priority: number; Name: string }[] };
   UserPoolTier: string;
+  /** ORIGINAL: tokens' `iss` is the regional issuer; UPDATED: the multi-Region one (config.ts issuerFor; docs/replicas.md). */
+  IssuerConfiguration?: { Type: IssuerType };
 }
+
+/** IssuerConfigurationType.Type. */
+export type IssuerType = 'ORIGINAL' | 'UPDATED';
 
 export interface UserPool {
   id: string;
@@ -338,7 +343,7 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
   const optional = [
     'AutoVerifiedAttributes', 'SmsVerificationMessage', 'EmailVerificationMessage', 'EmailVerificationSubject',
     'SmsAuthenticationMessage', 'UserAttributeUpdateSettings', 'DeviceConfiguration', 'SmsConfiguration', 'UserPoolTags',
-    'UserPoolAddOns', 'AccountRecoverySetting',
+    'UserPoolAddOns', 'AccountRecoverySetting', 'IssuerConfiguration',
   ] as const;
   for (const key of optional) {
     const value = input[key] ?? previous?.[key];

@@ -111,9 +111,15 @@ export class Outbox {
     return id;
   }
 
-  /** Starts the delivery loop: now, on every kick, and every `intervalMs` for retries and other nodes' messages. */
-  start(intervalMs = 1000): void {
-    this.timer = setInterval(() => this.kick(), intervalMs);
+  /**
+   * Starts the delivery loop: now, on every kick, and every `intervalMs` for retries and other
+   * nodes' messages — those periodic passes only while `sweeps()` says this worker is the runner
+   * (domain/runner-lease.ts; by default it always is).
+   */
+  start(intervalMs = 1000, sweeps: () => boolean = () => true): void {
+    this.timer = setInterval(() => {
+      if (sweeps()) this.kick();
+    }, intervalMs);
     this.timer.unref();
     this.kick();
   }

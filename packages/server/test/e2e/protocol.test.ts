@@ -109,9 +109,9 @@ for (const kind of databaseKinds) {
     });
 
     it('answers operations it does not implement yet with UnsupportedOperationException', async () => {
-      // UpdateAuthEventFeedback was the example until threat protection implemented it; the provisioned limits aren't yet.
-      const { GetProvisionedLimitCommand } = await import('@aws-sdk/client-cognito-identity-provider');
-      const error = await server.admin.send(new GetProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserAuthentication' } } } as never)).then(() => undefined, (e: Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }) => e);
+      // UpdateAuthEventFeedback, then GetProvisionedLimit were the example until implemented; the replicas aren't yet.
+      const { ListUserPoolReplicasCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+      const error = await server.admin.send(new ListUserPoolReplicasCommand({ UserPoolId: 'us-east-1_Missing00' } as never)).then(() => undefined, (e: Error & { $metadata?: { httpStatusCode?: number; requestId?: string } }) => e);
       assert.equal(error?.name, 'UnsupportedOperationException');
       assert.equal(error?.$metadata?.httpStatusCode, 400);
       assert.equal(typeof error?.message, 'string');
