@@ -38,6 +38,8 @@ export interface NewAuthEvent {
   deviceKey?: string | undefined;
   /** SHA-256 (hex) of the FeedbackToken a risk notification carries */
   feedbackTokenHash?: string | undefined;
+  /** 'refresh': a token refresh, which the account-takeover signals leave out */
+  source?: 'refresh' | undefined;
 }
 
 let lastMs = -1;
@@ -86,6 +88,7 @@ export async function recordAuthEvent(cognate: Ports<'clock' | 'config' | 'log' 
     feedback_value: null,
     feedback_provider: null,
     feedback_at: null,
+    source: event.source ?? null,
   };
   if (within) {
     await cognate.store.transaction(async (trx) => {

@@ -103,14 +103,15 @@ export async function recordFailedSignIn(cognate: Ports<'clock' | 'config' | 'lo
 
 /**
  * An event with no password in it: a ForgotPassword request (ForgotPassword), a resent confirmation
- * code (ResendCode), a token refresh (SignIn). Recorded, not assessed: `Pass` when it did what was
+ * code (ResendCode), a token refresh (SignIn, `source` refresh: the account-takeover signals leave
+ * it out, since a refresh token proves nothing about who is there). Recorded, not assessed: `Pass` when it did what was
  * asked, `Fail` when it was refused. A request for a name that gets nothing writes the same row
  * without a user, so an unknown name costs what a known one does (security.md P01).
  */
-export async function recordAccountEvent(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, pool: UserPool, client: AppClient | undefined, user: User | undefined, type: EventType, response: 'Pass' | 'Fail'): Promise<void> {
+export async function recordAccountEvent(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, pool: UserPool, client: AppClient | undefined, user: User | undefined, type: EventType, response: 'Pass' | 'Fail', source?: 'refresh'): Promise<void> {
   if (securityMode(pool) === 'OFF') return;
   const { ip, deviceName } = endUserContext(client?.settings.EnablePropagateAdditionalUserContextData ?? false);
-  await recordAuthEvent(cognate, { pool, clientId: client?.id, userId: user?.sub ?? null, type, response, decision: 'NoRisk', compromised: false, challenges: [], ip, deviceName });
+  await recordAuthEvent(cognate, { pool, clientId: client?.id, userId: user?.sub ?? null, type, response, decision: 'NoRisk', compromised: false, challenges: [], ip, deviceName, ...(source ? { source } : {}) });
 }
 
 export interface SignInRisk {

@@ -25,10 +25,10 @@ export async function refreshTokens(cognate: Ports<'clock' | 'config' | 'lockout
   try {
     const result = await refreshFor(cognate, pool, client, user, family, deviceKeyGiven, clientMetadata);
     // Threat protection: a token refresh is one of the user's sign-ins (EventType SignIn, no challenges).
-    await recordAccountEvent(cognate, pool, client, user, 'SignIn', 'Pass');
+    await recordAccountEvent(cognate, pool, client, user, 'SignIn', 'Pass', 'refresh');
     return result;
   } catch (err) {
-    if (err instanceof CognitoError) await recordAccountEvent(cognate, pool, client, user, 'SignIn', 'Fail');
+    if (err instanceof CognitoError) await recordAccountEvent(cognate, pool, client, user, 'SignIn', 'Fail', 'refresh');
     throw err;
   }
 }
