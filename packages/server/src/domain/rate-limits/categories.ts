@@ -93,5 +93,21 @@ export const OPERATION_CATEGORY: ReadonlyMap<string, Category> = new Map(
 /** The operations with Cognito's challenge-response allowance (three times UserAuthentication). */
 export const CHALLENGE_RESPONSES: ReadonlySet<string> = new Set(['RespondToAuthChallenge', 'AdminRespondToAuthChallenge']);
 
+/**
+ * The managed-login (hosted UI) form posts and federation answers: what each spends. Cognito counts
+ * managed login's sign-in, sign-up and password-reset requests in the same categories as the API
+ * operations they stand for, and federation in UserFederation.
+ */
+export const MANAGED_LOGIN_CATEGORY: ReadonlyMap<string, Category> = new Map([
+  ['/login', 'UserAuthentication'],
+  ['/oauth2/authorize', 'UserAuthentication'],
+  ['/signup', 'UserCreation'],
+  ['/confirmUser', 'UserCreation'],
+  ['/forgotPassword', 'UserAccountRecovery'],
+  ['/confirmForgotPassword', 'UserAccountRecovery'],
+  ['/oauth2/idpresponse', 'UserFederation'],
+  ['/saml2/idpresponse', 'UserFederation'],
+]);
+
 /** The token endpoint's grants: the client-credentials grant is ClientAuthentication, the others sign a user in. */
 export const tokenGrantCategory = (grantType: string): Category => (grantType === 'client_credentials' ? 'ClientAuthentication' : 'UserAuthentication');

@@ -9,7 +9,7 @@
 import { CognitoError, errors } from '../../errors.js';
 import type { Ports } from '../cognate.js';
 import * as repo from '../../store/rate-limits.js';
-import { CATEGORIES, CHALLENGE_RESPONSES, OPERATION_CATEGORY, isCategory, tokenGrantCategory, type Category } from './categories.js';
+import { CATEGORIES, CHALLENGE_RESPONSES, MANAGED_LOGIN_CATEGORY, OPERATION_CATEGORY, isCategory, tokenGrantCategory, type Category } from './categories.js';
 import type { RateLimiter } from './limiter.js';
 
 export { RateLimiter } from './limiter.js';
@@ -39,7 +39,11 @@ function admit(limiter: RateLimiter, scope: string, category: Category, operatio
   if (single) limiter.take(single, second);
 }
 
-/** The pool an access token was issued by, from its `iss` (unverified: it only picks the budget). */
+/**
+ * The pool an access token names in its `iss`, read without verifying (the action verifies; this
+ * only picks the budget). A pool that doesn't exist spends the account's budget, so made-up
+ * issuers can't multiply the counters.
+ */
 function poolOfToken(token: string): string {
   const start = token.indexOf('.');
   const end = token.indexOf('.', start + 1);
@@ -58,7 +62,7 @@ function poolOfToken(token: string): string {
  * authenticated calls spend a budget) and before the action. Memory only, unless the call names its
  * pool through an app client, whose look-up is the (cached) one the action makes anyway.
  */
-export function checkApiRateLimit(cognate: Ports<'config' | 'rateLimits' | 'clients'>, service: string, operation: string, input: unknown): Promise<void> | undefined {
+export function checkApiRateLimit(cognate: Ports<'config' | 'rateLimits' | 'clients' | 'pools'>, service: string, operation: string, input: unknown): Promise<void> | undefined {
   if (!cognate.config.rateLimits || service !== 'cognito-idp') return undefined;
   const category = OPERATION_CATEGORY.get(operation);
   if (!category) return undefined;
@@ -67,7 +71,10 @@ export function checkApiRateLimit(cognate: Ports<'config' | 'rateLimits' | 'clie
   if (typeof body.UserPoolId === 'string') scope = body.UserPoolId;
   else if (typeof body.ClientId === 'string') {
     return cognate.clients.find(undefined, body.ClientId).then((client) => admit(cognate.rateLimits, client?.poolId ?? ACCOUNT, category, operation));
-  } else if (typeof body.AccessToken === 'string') scope = poolOfToken(body.AccessToken);
+  } else if (typeof body.AccessToken === 'string') {
+    const named = poolOfToken(body.AccessToken);
+    if (named !== ACCOUNT) return cognate.pools.find(named).then((pool) => admit(cognate.rateLimits, pool ? named : ACCOUNT, category, operation));
+  }
   else if (typeof body.ResourceArn === 'string') scope = body.ResourceArn.slice(body.ResourceArn.lastIndexOf('/') + 1) || ACCOUNT;
   admit(cognate.rateLimits, scope, category, operation);
   return undefined;
@@ -83,6 +90,21 @@ export function checkTokenEndpointRateLimit(cognate: Ports<'config' | 'rateLimit
 export function checkRevokeEndpointRateLimit(cognate: Ports<'config' | 'rateLimits'>, poolId: string): void {
   if (!cognate.config.rateLimits) return;
   admit(cognate.rateLimits, poolId, 'UserToken', 'oauth2/revoke');
+}
+
+/**
+ * The rate check of a managed-login form post or federation answer at `path` for `poolId`: whether
+ * it may proceed (the page answers 429 when not: protocol/hosted-ui/page.ts).
+ */
+export function admitManagedLogin(cognate: Ports<'config' | 'rateLimits'>, poolId: string, path: string): boolean {
+  const category = MANAGED_LOGIN_CATEGORY.get(path);
+  if (!cognate.config.rateLimits || !category) return true;
+  try {
+    admit(cognate.rateLimits, poolId, category, path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface LimitDefinition {

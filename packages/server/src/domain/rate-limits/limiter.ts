@@ -120,6 +120,8 @@ export class RateLimiter {
   private async exchange(): Promise<void> {
     const db = this.deps.store.db;
     const second = this.second();
+    // Windows of past seconds go first, in memory, so a database outage can't make them pile up.
+    for (const [key, w] of this.windows) if (w.second < second - 1) this.windows.delete(key);
     const rows: repo.CountRow[] = [];
     for (const key of this.dirty) {
       const w = this.windows.get(key);
@@ -137,7 +139,6 @@ export class RateLimiter {
     for (const other of await repo.othersCounts(db, this.node, second)) {
       this.window(`${other.scope}\u0000${other.bucket}`, second).remote = other.count;
     }
-    for (const [key, w] of this.windows) if (w.second < second - 1) this.windows.delete(key);
     if (second - this.lastPrune >= 60) {
       this.lastPrune = second;
       await repo.pruneCounts(db, second - 60);

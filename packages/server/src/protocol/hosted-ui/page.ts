@@ -19,6 +19,7 @@ import { html } from './html.js';
 import { errorRedirect, parseAuthorizeRequest, type AuthorizeRequest } from './authorize-request.js';
 import type { OAuthParty } from '../../domain/oauth/clients.js';
 import { brandingFor } from '../../domain/oauth/branding.js';
+import { admitManagedLogin } from '../../domain/rate-limits/index.js';
 
 export type HostedApp = Hono<{ Bindings: HttpBindings }>;
 
@@ -37,7 +38,7 @@ export function createHostedUi(cognate: Cognate, paths: ReadonlySet<string>): Ho
 }
 
 export interface RenderOptions {
-  status?: 200 | 400 | 403 | 404 | 500 | 503;
+  status?: 200 | 400 | 403 | 404 | 429 | 500 | 503;
   branding?: PageBranding | undefined;
   /** Origins a form on the page may end at after its redirect (the client's callback). */
   formTargets?: readonly string[];
@@ -138,7 +139,8 @@ export class PageRequest {
     const form = await this.readForm();
     if (!form) return this.csrfFailure();
     const request = await this.authorizeRequest(undefined, opts);
-    return request instanceof Response ? request : { form, request };
+    if (request instanceof Response) return request;
+    return this.withinRateLimit(request.party.pool.id) ? { form, request } : this.tooManyRequests();
   }
 
   /** The 403 a form without a valid CSRF token gets (A30). */
@@ -189,7 +191,22 @@ export class PageRequest {
   }
 
   /** The generic error page (never a stack trace, never JSON: a person is reading). */
-  errorPage(message: string, status: 400 | 403 | 404 | 500 | 503 = 400, branding?: PageBranding): Response {
+  /**
+   * Whether this page's request is within the pool's request-rate quota (docs/rate-limits.md); when
+   * it is not, answer {@link tooManyRequests}.
+   */
+  withinRateLimit(poolId: string): boolean {
+    return admitManagedLogin(this.cognate, poolId, new URL(this.c.req.url).pathname);
+  }
+
+  /** The 429 (RFC 6585) of a page over the pool's request-rate quota, to be retried after a second. */
+  tooManyRequests(): Response {
+    const res = this.errorPage(this.t.limitExceeded, 429);
+    res.headers.set('retry-after', '1');
+    return res;
+  }
+
+  errorPage(message: string, status: 400 | 403 | 404 | 429 | 500 | 503 = 400, branding?: PageBranding): Response {
     return this.render({ title: this.t.errorPageHeading, body: html`<p>${message}</p>` }, { status, branding });
   }
 }

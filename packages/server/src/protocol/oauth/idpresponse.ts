@@ -84,6 +84,8 @@ async function idpResponse(page: PageRequest): Promise<Response> {
   const pool = POOL_ID.test(poolId) ? await cognate.pools.find(poolId) : undefined;
   const host = page.c.req.header('host');
   const hostPool = host ? await findPoolByHost(cognate, host) : undefined;
+  // Over the pool's UserFederation rate: refused before the single-use federation request is spent.
+  if (pool && !page.withinRateLimit(pool.id)) return page.tooManyRequests();
   // Only the browser that was sent to the provider may bring its answer back (login CSRF);
   // unknown, spent (replayed) or expired: nothing to go back to, so no redirect at all.
   const requestId = state.slice(dot + 1);

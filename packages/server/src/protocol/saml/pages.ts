@@ -119,6 +119,7 @@ async function idpResponse(page: PageRequest): Promise<Response> {
     if (!provider || !(request.party.client.settings.SupportedIdentityProviders ?? []).includes(provider.name)) return refusedFor(page, request, 'identity_provider is not supported for this client');
   }
   if (!provider) return refusedFor(page, request, 'the identity provider no longer exists');
+  if (!page.withinRateLimit(pool.id)) return page.tooManyRequests();
 
   try {
     const signedIn = await samlResponseSignIn(cognate, { pool, client: request.party.client, provider, xml, acsUrl: acsUrl(cognate, domain), inResponseTo, previousSecret: page.sentCookie });
