@@ -210,6 +210,15 @@ for (const kind of databaseKinds) {
         assert.equal(count(there, 'ok'), 5, 'the second node admits only what the first left of the 15');
         await sleep(800);
         assert.equal((await burst(1, () => server.admin.send(new DescribeUserPoolCommand({ UserPoolId: b.poolId }))))[0]!.name, 'TooManyRequestsException', 'and the first learns what the second spent');
+        // A rate provisioned through one node is enforced by the other within a second.
+        await server.admin.send(new UpdateProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserRead' } }, RequestedLimitValue: 125 }));
+        await sleep(1300);
+        server.clock.advance(1000);
+        second.clock.set(server.clock.now());
+        const reads = await burst(127, () => second.admin.send(new AdminGetUserCommand({ UserPoolId: b.poolId, Username: 'nobody' })));
+        assert.equal(count(reads, 'UserNotFoundException'), 125);
+        assert.equal(throttled(reads).length, 2);
+        await server.admin.send(new UpdateProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserRead' } }, RequestedLimitValue: 120 }));
       } finally {
         await second.stop();
       }
