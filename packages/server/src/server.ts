@@ -32,6 +32,8 @@ import { HTTPException } from 'hono/http-exception';
 import { listenerTls, type TlsInfo } from './tls/listener.js';
 import { withRequestContext } from './domain/threat-protection/request-context.js';
 import { RunnerLease } from './domain/runner-lease.js';
+import { gracefulShutdown } from './graceful-shutdown.js';
+import { metricsText } from './cluster-metrics.js';
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
@@ -53,6 +55,8 @@ export interface CognateServer {
 
 interface Metrics {
   registry: Registry;
+  /** What /metrics serves: under `--workers N`, the sum over the workers (cluster-metrics.ts). */
+  text(): Promise<string>;
   observe(action: string, outcome: string, started: bigint): void;
 }
 
@@ -69,6 +73,7 @@ function createMetrics(): Metrics {
   });
   return {
     registry,
+    text: metricsText(registry),
     observe(action, outcome, started) {
       requests.inc({ action, outcome });
       latency.observe({ action }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -78,7 +83,7 @@ function createMetrics(): Metrics {
 
 /** The Hono app for everything but the awsJson POSTs (health, metrics, keys, discovery, uploads, CORS). */
 export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()): Hono<{ Bindings: HttpBindings }> {
-  const { registry } = metrics;
+  const { registry, text: metricsBody } = metrics;
   const app = new Hono<{ Bindings: HttpBindings }>();
 
   app.use('*', honoCorsAndDate(cognate.clock));
@@ -92,7 +97,7 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
       return c.json({ status: 'unavailable' }, 503);
     }
   });
-  app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  app.get('/metrics', async (c) => c.body(await metricsBody(), 200, { 'content-type': registry.contentType }));
 
   // The identity issuer (identity/openid.ts): GetOpenIdToken's tokens verify against these.
   app.get('/identity/.well-known/openid-configuration', (c) =>
@@ -239,16 +244,8 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const verify = verifyListener(cognate);
   const query = queryListener(cognate);
   const oauthToken = tokenListener(cognate, (outcome, started) => metrics.observe('oauth2.token', outcome, started));
-  // Requests in flight, for a graceful shutdown: it lets them finish and closes each connection after its answer.
-  const inFlight = new Set<ServerResponse>();
-  let closing = false;
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    inFlight.add(res);
-    res.once('close', () => {
-      inFlight.delete(res);
-      if (closing) server.closeIdleConnections();
-    });
-    if (closing) res.setHeader('connection', 'close');
+    graceful.track(req, res);
     route(req, res);
   };
   const route = (req: IncomingMessage, res: ServerResponse): void => {
@@ -265,6 +262,7 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const https = tls ? createHttpsServer(tls.options, onRequest) : undefined;
   const server: Server = https ?? createServer(onRequest);
   const stopTls = https && tls ? tls.attach(https) : () => {};
+  const graceful = gracefulShutdown(server, !!https);
   // Idle keep-alive connections stay open longer than the clients and balancers that reuse them keep
   // theirs (the AWS SDK keeps sockets alive; an ALB idles out at 60 s). With Node's 5 s default, a
   // request written on a socket the server is just closing fails with ECONNRESET.
@@ -296,20 +294,9 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
     url,
     ...(tls ? { tls: tls.info } : {}),
     close: async (graceMs = 0) => {
-      closing = true;
       sweeper.stop();
       stopTls();
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      if (graceMs > 0 && inFlight.size > 0) {
-        for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
-        server.closeIdleConnections();
-        const cut = setTimeout(() => server.closeAllConnections(), graceMs);
-        await closed;
-        clearTimeout(cut);
-      } else {
-        server.closeAllConnections();
-        await closed;
-      }
+      await graceful.shutdown(graceMs);
       await runner.stop();
     },
   };

@@ -62,7 +62,7 @@ export interface ForgotPasswordInput {
   ClientMetadata?: Record<string, string>;
 }
 
-export async function forgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ForgotPasswordInput): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+export async function forgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ForgotPasswordInput): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   const mechanisms = recoveryMechanisms(pool);
@@ -121,7 +121,7 @@ export interface ConfirmForgotPasswordInput extends ForgotPasswordInput {
 /** Statuses a proven reset lifts. */
 const CONFIRMED_BY_RESET = new Set(['RESET_REQUIRED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD']);
 
-export async function confirmForgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'hasher' | 'log' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ConfirmForgotPasswordInput): Promise<Record<string, never>> {
+export async function confirmForgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'hasher' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ConfirmForgotPasswordInput): Promise<Record<string, never>> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);

@@ -28,7 +28,7 @@ interface PoolKeys {
   loadedAt: number;
 }
 
-const RELOAD_MS = 5000;
+export const RELOAD_MS = 5000;
 /** At most one read per pool and second for tokens whose `kid` this node doesn't know ({@link SigningKeys.prepare}). */
 const FORCED_RELOAD_MS = 1000;
 

@@ -242,7 +242,8 @@ describe('validateInput: wrong JSON types (SerializationException)', () => {
     expectSerialization(idp('ListUserPools', { MaxResults: 1.5 }), 'maxResults');
     expectSerialization(idp('ListUserPools', { MaxResults: 2 ** 40 }), 'maxResults');
     expectSerialization(idp('ListUserPools', { MaxResults: [] }), 'Start of list found');
-    expectSerialization(idp('ListUserPools', { MaxResults: true }), 'BOOLEAN_VALUE');
+    expectSerialization(idp('ListUserPools', { MaxResults: true }), "TRUE_VALUE can not be converted to an Integer at 'maxResults'");
+    expectSerialization(idp('ListUserPools', { MaxResults: false }), "FALSE_VALUE can not be converted to an Integer at 'maxResults'");
   });
 
   it('rejects strings, lists, structures and booleans of the wrong type', () => {

@@ -22,7 +22,8 @@
  * - Lists of scalars and maps are reported once, at the list or map, with the member shape's whole constraint list
  *   (`Member must satisfy constraint: [...]`, `Map keys must satisfy constraint: [...]`,
  *   `Map value must satisfy constraint: [...]`), as Coral does. Lists of structures are reported per item:
- *   `userAttributes.1.member.name` (1-based). Values in maps of structures are reported at `map.<key>`.
+ *   `userAttributes.1.member.name` (1-based). Values in maps of structures are reported at `map.<key>.member`
+ *   (`roleMappings.<provider>.member.type`; AWS's DynamoDB says `requestItems.<table>.member.keys` alike).
  * - A value is echoed (`Value 'abc' at ...`) only when neither its shape nor any enclosing shape is `sensitive`
  *   and it renders in at most 256 characters; otherwise the message says `Value at ...`.
  * - String length is counted in Unicode code points (as Java's `codePointCount`, which Coral uses for `@length`).

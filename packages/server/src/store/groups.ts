@@ -4,6 +4,7 @@
  * memberships with it: the foreign keys cascade (store/migrations.ts, 0002_groups).
  */
 import type { Executor } from './db.js';
+import { fixedStatement } from './compiled.js';
 import type { UserGroupMembershipsTable, UserPoolGroupsTable, UsersTable } from './schema.js';
 import { isForeignKeyViolation, isUniqueViolation } from './constraints.js';
 
@@ -64,14 +65,18 @@ export async function removeMembership(db: Executor, poolId: string, groupName: 
  * The groups a user of the pool is in, in name order; with `page`, those after `page.after`,
  * `page.limit + 1` of them.
  */
-export async function groupRowsOfUser(db: Executor, poolId: string, sub: string, page?: { limit: number; after?: string }): Promise<GroupRow[]> {
-  let q = db
+const groupsOfUser = (db: Executor, poolId: string, sub: string) =>
+  db
     .selectFrom('user_group_memberships as m')
     .innerJoin('user_pool_groups as g', (j) => j.onRef('g.pool_id', '=', 'm.pool_id').onRef('g.name', '=', 'm.group_name'))
     .selectAll('g')
     .where('m.pool_id', '=', poolId)
     .where('m.user_id', '=', sub);
-  if (!page) return q.execute();
+const groupsOfUserStatement = fixedStatement(2, groupsOfUser);
+
+export async function groupRowsOfUser(db: Executor, poolId: string, sub: string, page?: { limit: number; after?: string }): Promise<GroupRow[]> {
+  if (!page) return (await groupsOfUserStatement(db, poolId, sub)).rows;
+  let q = groupsOfUser(db, poolId, sub);
   if (page.after !== undefined) q = q.where('m.group_name', '>', page.after);
   return q.orderBy('m.group_name').limit(page.limit + 1).execute();
 }

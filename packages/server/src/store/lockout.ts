@@ -8,6 +8,7 @@
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Executor } from './db.js';
+import { fixedStatement } from './compiled.js';
 import { FREE_ATTEMPTS, lockMs, MAX_LOCK_MS, RESET_AFTER_MS } from '../domain/lockout-policy.js';
 
 
@@ -28,8 +29,10 @@ function lengthened(until: RawBuilder<number | null>): RawBuilder<number | null>
   return sql<number | null>`case when ${until} is null then locked_until when locked_until is null or locked_until < ${until} then ${until} else locked_until end`;
 }
 
+const lockedUntilStatement = fixedStatement(1, (db, sub: string) => db.selectFrom('users').select('locked_until').where('id', '=', sub));
+
 export async function lockedUntil(db: Executor, sub: string): Promise<number | null> {
-  const row = await db.selectFrom('users').select('locked_until').where('id', '=', sub).executeTakeFirst();
+  const row = (await lockedUntilStatement(db, sub)).rows[0];
   return row?.locked_until === null || row?.locked_until === undefined ? null : Number(row.locked_until);
 }
 

@@ -6,13 +6,16 @@
  */
 import { sql, type Selectable } from 'kysely';
 import type { Executor } from './db.js';
+import { fixedStatement } from './compiled.js';
 import type { UserMfaTable } from './schema.js';
 import { failureCount } from './lockout.js';
 
 export type UserMfaRow = Selectable<UserMfaTable>;
 
+const findStatement = fixedStatement(1, (db, sub: string) => db.selectFrom('user_mfa').selectAll().where('user_id', '=', sub));
+
 export async function find(db: Executor, sub: string): Promise<UserMfaRow | undefined> {
-  return db.selectFrom('user_mfa').selectAll().where('user_id', '=', sub).executeTakeFirst();
+  return (await findStatement(db, sub)).rows[0];
 }
 
 /** Creates the user's row if it doesn't exist yet. */

@@ -5,6 +5,7 @@
  */
 import type { Insertable, Selectable } from 'kysely';
 import type { Executor } from './db.js';
+import { fixedStatement } from './compiled.js';
 import type { RefreshTokenRotationsTable, RefreshTokensTable } from './schema.js';
 
 export type RefreshTokenRow = Selectable<RefreshTokensTable>;
@@ -14,8 +15,10 @@ export async function insert(db: Executor, row: Insertable<RefreshTokensTable>):
 }
 
 /** The family whose origin_jti is `id`, in whatever pool. */
+const findStatement = fixedStatement(1, (db, id: string) => db.selectFrom('refresh_tokens').selectAll().where('id', '=', id));
+
 export async function find(db: Executor, id: string): Promise<RefreshTokenRow | undefined> {
-  return db.selectFrom('refresh_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+  return (await findStatement(db, id)).rows[0];
 }
 
 /** Revokes one family, unless it is revoked already. */

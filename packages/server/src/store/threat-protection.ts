@@ -59,6 +59,8 @@ export async function recentSignIns(db: Executor, userId: string, since: number)
     .select(['response', 'ip', 'device_key', 'created_at', 'feedback_value'])
     .where('user_id', '=', userId)
     .where('event_type', '=', 'SignIn')
+    // A token refresh proves nothing about who is there: it neither makes an address known nor counts as a failed attempt.
+    .where('source', 'is', null)
     .where('created_at', '>=', since)
     .orderBy('created_at', 'desc')
     .limit(500)

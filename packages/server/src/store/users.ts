@@ -8,6 +8,7 @@
  * status a write leads to) are the domain's (domain/users.ts, domain/aliases.ts).
  */
 import type { Executor } from './db.js';
+import { fixedStatement } from './compiled.js';
 import { isUniqueViolation } from './constraints.js';
 import { revokeAllForUser } from './refresh-tokens.js';
 import type { Database } from './schema.js';
@@ -37,8 +38,10 @@ export function userFromRow(row: UserRow, attributes: Map<string, string>): User
 // Reads
 
 /** A user's stored attributes (none for an ID that names no one: the same statement either way). */
+const attributesStatement = fixedStatement(1, (db, sub: string) => db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', sub));
+
 export async function readAttributes(db: Executor, sub: string): Promise<Map<string, string>> {
-  const rows = await db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', sub).execute();
+  const { rows } = await attributesStatement(db, sub);
   return new Map(rows.map((a) => [a.name, a.value]));
 }
 
@@ -47,12 +50,16 @@ async function hydrate(db: Executor, row: UserRow | undefined): Promise<User | u
 }
 
 /** The user of a pool whose canonical username (domain/users.ts usernameKey) is `key`. */
+const userByKeyStatement = fixedStatement(2, (db, poolId: string, key: string) => db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('username_key', '=', key));
+
 export async function findUserByUsernameKey(db: Executor, poolId: string, key: string): Promise<User | undefined> {
-  return hydrate(db, await db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('username_key', '=', key).executeTakeFirst());
+  return hydrate(db, (await userByKeyStatement(db, poolId, key)).rows[0]);
 }
 
+const userBySubStatement = fixedStatement(2, (db, poolId: string, sub: string) => db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('id', '=', sub));
+
 export async function findUserBySub(db: Executor, poolId: string, sub: string): Promise<User | undefined> {
-  return hydrate(db, await db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('id', '=', sub).executeTakeFirst());
+  return hydrate(db, (await userBySubStatement(db, poolId, sub)).rows[0]);
 }
 
 /** The holder of a sign-in alias (store/aliases.ts keys), with their attributes. */

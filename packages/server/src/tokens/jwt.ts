@@ -276,18 +276,29 @@ function verifyUnsafe(token: string, opts: VerifyJwtOptions): JwtVerifyResult {
   }
   if (!(key instanceof KeyObject) || key.type !== 'public' || key.asymmetricKeyType !== 'rsa') return fail('kid');
 
-  if (dot2 + 1 === token.length) return fail('signature');
-  const signature = Buffer.from(token.slice(dot2 + 1), 'base64url');
-  let good: boolean;
-  try {
-    good = cryptoVerify(NODE_ALG, Buffer.from(token.slice(0, dot2), 'latin1'), key, signature);
-  } catch {
-    good = false;
-  }
-  if (!good) return fail('signature');
+  let payload: Record<string, unknown> | undefined;
+  const known = verifiedSignatures.get(token);
+  if (known !== undefined && known.key === key) {
+    // The same bytes verified before under the key `kid` still maps to: the signature holds.
+    payload = known.payload;
+  } else {
+    if (dot2 + 1 === token.length) return fail('signature');
+    const signature = Buffer.from(token.slice(dot2 + 1), 'base64url');
+    let good: boolean;
+    try {
+      good = cryptoVerify(NODE_ALG, Buffer.from(token.slice(0, dot2), 'latin1'), key, signature);
+    } catch {
+      good = false;
+    }
+    if (!good) return fail('signature');
 
-  const payload = parseJsonObject(token.slice(dot1 + 1, dot2));
-  if (payload === undefined) return fail('malformed');
+    payload = parseJsonObject(token.slice(dot1 + 1, dot2));
+    if (payload === undefined) return fail('malformed');
+    if (token.length <= VERIFIED_TOKEN_MAX_LENGTH && isNumericDate(payload.exp) && payload.exp * 1000 > now) {
+      if (verifiedSignatures.size >= VERIFIED_SIGNATURES_MAX) verifiedSignatures.delete(verifiedSignatures.keys().next().value as string);
+      verifiedSignatures.set(token, { key, payload: deepFreeze(payload) });
+    }
+  }
 
   const { exp, nbf, iat } = payload;
   if (!isNumericDate(exp)) return fail('claims');
@@ -313,6 +324,28 @@ function verifyUnsafe(token: string, opts: VerifyJwtOptions): JwtVerifyResult {
 }
 
 const fail = (reason: JwtFailure): JwtVerifyResult => ({ ok: false, reason });
+
+/**
+ * Tokens whose RS256 signature verified, by their exact text, with the key that verified them and
+ * their parsed (frozen) payload. A client presents the same access or ID token for as long as it
+ * lives (an hour by default), and the RSA verification plus the payload's decoding were a fifth of
+ * a GetUser's server CPU. A hit counts only while `kid` still maps to that very key (a key removed
+ * or replaced is verified afresh, and fails if gone); the claims (expiry, issuer, use, audience)
+ * are checked at every call as for a new token. Only tokens not yet expired are kept; first in,
+ * first out beyond the bound; tokens over 8 KiB (far larger than Cognito's) are not kept, so the
+ * cache holds at most 32 MiB of text.
+ */
+const verifiedSignatures = new Map<string, { key: KeyObject; payload: Record<string, unknown> }>();
+const VERIFIED_SIGNATURES_MAX = 4096;
+const VERIFIED_TOKEN_MAX_LENGTH = 8 * 1024;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const item of Object.values(value)) deepFreeze(item);
+  }
+  return value;
+}
 
 /** The 6-bit value of each base64url character (validity is checked by {@link SHAPE_RE}). */
 const B64URL_VALUE = (() => {

@@ -19,7 +19,7 @@ import { TtlCache } from '../cache.js';
 import { CONFIG_CACHE_MS } from '../user-pools.js';
 import { issueMachineToken, type OAuthTokenResponse } from './oauth-tokens.js';
 
-type GrantPorts = Ports<'clock' | 'keys' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>;
+type GrantPorts = Ports<'clock' | 'config' | 'keys' | 'lockout' | 'log' | 'outbox' | 'store' | 'tokens' | 'triggers' | 'users'>;
 
 export interface TokenRequest {
   pool: UserPool;
@@ -104,10 +104,10 @@ async function refreshTokenGrant(cognate: GrantPorts, r: TokenRequest): Promise<
       ...(family.scopes ? { oauth: { scopes: family.scopes } } : {}),
     });
     // Threat protection: a token refresh is one of the user's sign-ins (EventType SignIn, no challenges).
-    await recordAccountEvent(cognate, r.pool, r.client, user, 'SignIn', 'Pass');
+    await recordAccountEvent(cognate, r.pool, r.client, user, 'SignIn', 'Pass', 'refresh');
     return { ...(minted.idToken ? { id_token: minted.idToken } : {}), access_token: minted.accessToken, ...(rotated ? { refresh_token: rotated } : {}), expires_in: minted.expiresIn, token_type: 'Bearer' };
   } catch (e) {
-    if (refreshing) await recordAccountEvent(cognate, r.pool, r.client, refreshing, 'SignIn', 'Fail');
+    if (refreshing) await recordAccountEvent(cognate, r.pool, r.client, refreshing, 'SignIn', 'Fail', 'refresh');
     // Invalid, expired, revoked or reused refresh tokens, a locked user: RFC 6749 §5.2 invalid_grant.
     if (e instanceof CognitoError && (e.name === 'NotAuthorizedException' || e.name === 'RefreshTokenReuseException' || e.name === 'UserNotFoundException')) throw oauthError('invalid_grant');
     throw e;

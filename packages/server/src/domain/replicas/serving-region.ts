@@ -13,13 +13,15 @@
  *   ("an operation is not available in the current region or for the current user pool configuration");
  * - served as any other region, the pool does not exist there: ResourceNotFoundException.
  *
- * The pool is found from what the request names: UserPoolId, ClientId, or the access token's `iss`
- * (unverified here: it only picks the pool; the action verifies the token against that pool).
+ * The pool is found from what the request names: UserPoolId, ClientId, the access token's `iss`
+ * (unverified here: it only picks the pool; the action verifies the token against that pool), or
+ * for TOTP set-up during sign-in the sealed Session's pool.
  * Cost on the hot path: the cached client (for ClientId) and the cached replica list, no query.
  */
 import { CognitoError, errors } from '../../errors.js';
 import type { Ports } from '../cognate.js';
 import { unverifiedPoolId } from '../tokens.js';
+import { openAnySession } from '../sign-in/mfa/session.js';
 import { primaryRegion, replicasOf, type Replica } from './replicas.js';
 
 /**
@@ -71,8 +73,11 @@ function refusedChallenge(input: Record<string, unknown>): string | undefined {
 
 const notEnabled = (message: string) => new CognitoError('OperationNotEnabledException', message);
 
+/** Operations that may name the pool only by a sign-in's sealed Session (TOTP set-up during MFA_SETUP). */
+const SESSION_ONLY = new Set(['AssociateSoftwareToken', 'VerifySoftwareToken']);
+
 /** The pool a request names, and how it named it (for the not-found message). */
-async function namedPool(cognate: Ports<'clients'>, input: Record<string, unknown>): Promise<{ poolId: string; notFound: string } | undefined> {
+async function namedPool(cognate: Ports<'clients' | 'clock' | 'secrets'>, operation: string, input: Record<string, unknown>): Promise<{ poolId: string; notFound: string } | undefined> {
   if (typeof input.UserPoolId === 'string') return { poolId: input.UserPoolId, notFound: `User pool ${input.UserPoolId} does not exist.` };
   if (typeof input.ClientId === 'string') {
     const client = await cognate.clients.find(undefined, input.ClientId);
@@ -82,6 +87,15 @@ async function namedPool(cognate: Ports<'clients'>, input: Record<string, unknow
     const poolId = unverifiedPoolId(input.AccessToken);
     return poolId ? { poolId, notFound: `User pool ${poolId} does not exist.` } : undefined;
   }
+  if (typeof input.Session === 'string' && SESSION_ONLY.has(operation)) {
+    let poolId: string;
+    try {
+      poolId = openAnySession(cognate, input.Session, cognate.clock.now()).p;
+    } catch {
+      return undefined; // the action answers for a bad session
+    }
+    return { poolId, notFound: `User pool ${poolId} does not exist.` };
+  }
   return undefined;
 }
 
@@ -89,9 +103,9 @@ async function namedPool(cognate: Ports<'clients'>, input: Record<string, unknow
  * Applies the serving-region rule to one cognito-idp request (see the top of this file); returns
  * normally when the operation may go ahead, else throws Cognito's error.
  */
-export async function enforceServingRegion(cognate: Ports<'clients' | 'store'>, operation: string, input: unknown, region: string): Promise<void> {
+export async function enforceServingRegion(cognate: Ports<'clients' | 'clock' | 'secrets' | 'store'>, operation: string, input: unknown, region: string): Promise<void> {
   if (NOT_POOL_SCOPED.has(operation) || input === null || typeof input !== 'object') return;
-  const named = await namedPool(cognate, input as Record<string, unknown>);
+  const named = await namedPool(cognate, operation, input as Record<string, unknown>);
   if (!named) return;
   const replicas = await replicasOf(cognate, named.poolId);
   if (replicas.length === 0 || region === primaryRegion(named.poolId)) return;
@@ -109,4 +123,27 @@ function checkSecondary(poolId: string, replica: Replica, operation: string, inp
   if (replica.status !== 'ACTIVE') throw notEnabled(`${operation} is not available ${where}: the replica is INACTIVE.`);
   const refused = CHALLENGES.has(operation) ? refusedChallenge(input) : undefined;
   if (refused) throw notEnabled(`${refused} is not available ${where}: sign in through the primary region ${primaryRegion(poolId)}.`);
+}
+
+/**
+ * How the OAuth endpoints and hosted pages, which are never signed, serve a pool as `region` (the
+ * node's): as before ('primary': no replica, or the primary region), as its ACTIVE secondary
+ * ('secondary': sign-in and tokens, no account pages), or not at all ('absent': another region, or
+ * an INACTIVE secondary — the client is then unknown there).
+ */
+export async function servingRole(cognate: Ports<'store'>, poolId: string, region: string): Promise<'primary' | 'secondary' | 'absent'> {
+  const replicas = await replicasOf(cognate, poolId);
+  if (replicas.length === 0 || region === primaryRegion(poolId)) return 'primary';
+  return replicas.find((r) => r.region === region)?.status === 'ACTIVE' ? 'secondary' : 'absent';
+}
+
+/**
+ * For the hosted pages' challenge answers (unsigned, so served as the node's region): on a
+ * secondary, the answers the API refuses there (a TOTP code or choice, TOTP set-up, a new password)
+ * are refused the same way, before anything is checked or stored.
+ */
+export async function assertChallengeServed(cognate: Ports<'config' | 'store'>, poolId: string, challengeName: string, responses: Record<string, unknown>): Promise<void> {
+  if ((await servingRole(cognate, poolId, cognate.config.region)) !== 'secondary') return;
+  const refused = refusedChallenge({ ChallengeName: challengeName, ChallengeResponses: responses });
+  if (refused) throw notEnabled(`${refused} is not available in region ${cognate.config.region}, a secondary replica of user pool ${poolId}: sign in through the primary region ${primaryRegion(poolId)}.`);
 }

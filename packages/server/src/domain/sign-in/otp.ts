@@ -107,7 +107,7 @@ export function isOtpSession(cognate: Ports<'clock' | 'secrets'>, answer: Challe
 }
 
 /** EMAIL_OTP_CODE / SMS_OTP_CODE: the code sent for this Session; a right one proves the user. */
-export async function answerOtp(cognate: Ports<'clock' | 'codes' | 'lockout' | 'log' | 'secrets' | 'store' | 'users'>, answer: ChallengeAnswer, type: OtpChallenge): Promise<Outcome> {
+export async function answerOtp(cognate: Ports<'clock' | 'codes' | 'config' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'users'>, answer: ChallengeAnswer, type: OtpChallenge): Promise<Outcome> {
   const { pool, client, responses } = answer;
   const now = cognate.clock.now();
   const state = openSession(cognate, answer.session, pool, client, now);

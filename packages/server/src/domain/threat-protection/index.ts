@@ -50,9 +50,9 @@ const FILTER_OF: Record<EventType, CompromisedEvent> = { SignUp: 'SIGN_UP', Pass
  * for a known user, a failed event recorded). Otherwise the verdict is recorded by
  * {@link recordPasswordEvent} once the password is set.
  */
-export async function checkNewPassword(cognate: Ports<'clock' | 'config' | 'log' | 'store'>, p: { pool: UserPool; client?: AppClient | undefined; userId?: string | undefined; type: EventType; password: string }): Promise<PasswordVerdict> {
+export async function checkNewPassword(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, p: { pool: UserPool; client?: AppClient | undefined; userId?: string | undefined; type: EventType; password: string }): Promise<PasswordVerdict> {
   const mode = securityMode(p.pool);
-  const context = endUserContext(p.client?.settings.EnablePropagateAdditionalUserContextData ?? false);
+  const context = endUserContext(cognate, p.client?.settings.EnablePropagateAdditionalUserContextData ?? false);
   const verdict: PasswordVerdict = { pool: p.pool, clientId: p.client?.id, type: p.type, mode, compromised: false, ...{ ip: context.ip, deviceName: context.deviceName } };
   if (mode === 'OFF') return verdict;
   const config = await effectiveRiskConfiguration(cognate, p.pool, p.client?.id);
@@ -70,7 +70,7 @@ function eventOf(v: PasswordVerdict, userId: string, response: 'Pass' | 'Fail', 
 }
 
 /** The event of a password set: recorded when the pool's threat protection is on. */
-export async function recordPasswordEvent(cognate: Ports<'clock' | 'log' | 'store'>, verdict: PasswordVerdict, userId: string): Promise<void> {
+export async function recordPasswordEvent(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, verdict: PasswordVerdict, userId: string): Promise<void> {
   if (verdict.mode === 'OFF') return;
   await recordAuthEvent(cognate, eventOf(verdict, userId, 'Pass', 'NoRisk'));
 }
@@ -90,10 +90,10 @@ export async function screenSignInPassword(cognate: Ports<'config' | 'store'>, p
  * A failed password attempt. A name that matches no user is recorded too, without a user, so an
  * unknown name costs the same write as a known one (security.md P01).
  */
-export async function recordFailedSignIn(cognate: Ports<'clock' | 'log' | 'store'>, pool: UserPool, client: AppClient, user: User | undefined, factor: 'password' | 'passwordless' | 'custom' = 'password'): Promise<void> {
+export async function recordFailedSignIn(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, pool: UserPool, client: AppClient, user: User | undefined, factor: 'password' | 'passwordless' | 'custom' = 'password'): Promise<void> {
   // A CUSTOM_AUTH answer counts under AdvancedSecurityAdditionalFlows.CustomAuthMode.
   if (signInMode(pool, factor === 'custom') === 'OFF') return;
-  const { ip, deviceName } = endUserContext(client.settings.EnablePropagateAdditionalUserContextData);
+  const { ip, deviceName } = endUserContext(cognate, client.settings.EnablePropagateAdditionalUserContextData);
   await recordAuthEvent(cognate, {
     pool, clientId: client.id, userId: user?.sub ?? null, type: 'SignIn', response: 'Fail', decision: 'NoRisk', compromised: false,
     // AuthEventType's ChallengeName is Password or Mfa: a one-time code or passkey that failed names neither.
@@ -103,14 +103,15 @@ export async function recordFailedSignIn(cognate: Ports<'clock' | 'log' | 'store
 
 /**
  * An event with no password in it: a ForgotPassword request (ForgotPassword), a resent confirmation
- * code (ResendCode), a token refresh (SignIn). Recorded, not assessed: `Pass` when it did what was
+ * code (ResendCode), a token refresh (SignIn, `source` refresh: the account-takeover signals leave
+ * it out, since a refresh token proves nothing about who is there). Recorded, not assessed: `Pass` when it did what was
  * asked, `Fail` when it was refused. A request for a name that gets nothing writes the same row
  * without a user, so an unknown name costs what a known one does (security.md P01).
  */
-export async function recordAccountEvent(cognate: Ports<'clock' | 'log' | 'store'>, pool: UserPool, client: AppClient | undefined, user: User | undefined, type: EventType, response: 'Pass' | 'Fail'): Promise<void> {
+export async function recordAccountEvent(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, pool: UserPool, client: AppClient | undefined, user: User | undefined, type: EventType, response: 'Pass' | 'Fail', source?: 'refresh'): Promise<void> {
   if (securityMode(pool) === 'OFF') return;
-  const { ip, deviceName } = endUserContext(client?.settings.EnablePropagateAdditionalUserContextData ?? false);
-  await recordAuthEvent(cognate, { pool, clientId: client?.id, userId: user?.sub ?? null, type, response, decision: 'NoRisk', compromised: false, challenges: [], ip, deviceName });
+  const { ip, deviceName } = endUserContext(cognate, client?.settings.EnablePropagateAdditionalUserContextData ?? false);
+  await recordAuthEvent(cognate, { pool, clientId: client?.id, userId: user?.sub ?? null, type, response, decision: 'NoRisk', compromised: false, challenges: [], ip, deviceName, ...(source ? { source } : {}) });
 }
 
 export interface SignInRisk {
@@ -136,7 +137,7 @@ export async function assessSignIn(
   if (mode === 'OFF') return {};
   const now = cognate.clock.now();
   const config = await effectiveRiskConfiguration(cognate, pool, client.id);
-  const { ip, deviceName } = endUserContext(client.settings.EnablePropagateAdditionalUserContextData);
+  const { ip, deviceName } = endUserContext(cognate, client.settings.EnablePropagateAdditionalUserContextData);
   const exceptions = config.RiskExceptionConfiguration;
   const blockedIp = inRanges(rangeList(exceptions?.BlockedIPRangeList), ip);
   const skipped = !blockedIp && inRanges(rangeList(exceptions?.SkippedIPRangeList), ip);

@@ -176,8 +176,9 @@ export class PageRequest {
   async authorizeRequest(params?: (name: string) => string | undefined, opts: AccountPages = {}): Promise<AuthorizeRequest | Response> {
     const get = params ?? ((name: string) => this.c.req.query(name));
     const parsed = await parseAuthorizeRequest(this.cognate, get, this.c.req.header('host'));
-    // The user pool's own accounts (sign-up, confirmation, forgotten password) exist only for a client that signs in with COGNITO.
-    if (parsed.ok && opts.userPoolAccounts && !parsed.request.cognito) return this.errorPage(this.t.errorBadRequest, 400, await this.branding(parsed.request.party));
+    // The user pool's own accounts (sign-up, confirmation, forgotten password) exist only for a client that signs in with COGNITO,
+    // and not on a secondary replica, which creates no user and resets no password (docs/replicas.md).
+    if (parsed.ok && opts.userPoolAccounts && (!parsed.request.cognito || parsed.request.party.secondary)) return this.errorPage(this.t.errorBadRequest, 400, await this.branding(parsed.request.party));
     if (parsed.ok) return parsed.request;
     const e = parsed.error;
     if (e.kind === 'page') return this.errorPage(this.t[e.message], 400);

@@ -202,7 +202,7 @@ export class LoadedModel implements ServiceModel {
           const parsed = valueSpec.read(v, valueSensitive, `${path}.${k}`);
           if (valueRule && !valueFailed && valueSpec.check!(parsed) !== undefined) valueFailed = true;
         } else {
-          entry!(v, `${path}.${k}`, ctx);
+          entry!(v, `${path}.${k}.member`, ctx);
         }
       }
       const echo = valueSensitive || !valueSpec ? '' : echoMap(obj, keys);

@@ -45,6 +45,34 @@ const ID_PATTERN = 'Member must satisfy regular expression pattern: [\\w-]+:[0-9
 const one = (violation: string) => `1 validation error detected: ${violation}`;
 const notNull = (path: string) => `Value null at '${path}' failed to satisfy constraint: Member must not be null`;
 
+/** One step into a request body: a structure member, a list's (first) item, or a map's value (under the key `k`). */
+type Step = { kind: 'member'; name: string } | { kind: 'item' } | { kind: 'value' };
+
+/** Every member of a shape, nested ones too (through structures, list items and map values), with its wire path. */
+function sites(shapeName: string, steps: Step[] = [], path = '', depth = 0): { steps: Step[]; shape: ShapeModel; path: string }[] {
+  const shape = model.shape(shapeName)!;
+  if (depth > 6 || shape.document) return [];
+  const out: { steps: Step[]; shape: ShapeModel; path: string }[] = [];
+  const add = (step: Step, child: string, segment: string) => {
+    const childPath = path === '' ? segment : `${path}.${segment}`;
+    out.push({ steps: [...steps, step], shape: model.shape(child)!, path: childPath });
+    out.push(...sites(child, [...steps, step], childPath, depth + 1));
+  };
+  if (shape.type === 'structure') for (const [name, ref] of Object.entries(shape.members ?? {})) add({ kind: 'member', name }, ref.shape, name[0]!.toLowerCase() + name.slice(1));
+  if (shape.type === 'list') add({ kind: 'item' }, shape.member!.shape, '1.member');
+  // AWS reports a map's structure value at `map.<key>.member`, a scalar one at `map.<key>`.
+  if (shape.type === 'map') add({ kind: 'value' }, shape.value!.shape, model.shape(shape.value!.shape)!.type === 'structure' ? 'k.member' : 'k');
+  return out;
+}
+
+/** The smallest body holding `leaf` at `steps`. */
+function build(steps: readonly Step[], leaf: unknown): unknown {
+  if (steps.length === 0) return leaf;
+  const [head, ...rest] = steps;
+  const inner = build(rest, leaf);
+  return head!.kind === 'member' ? { [head!.name]: inner } : head!.kind === 'item' ? [inner] : { k: inner };
+}
+
 interface Raw {
   status: number;
   type: string | null;
@@ -130,12 +158,12 @@ for (const kind of databaseKinds) {
         [
           'a value outside its enum, inside a map of structures',
           () => admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: POOL_ID, Roles: {}, RoleMappings: { [MAPPING]: { Type: 'Magic' as never, AmbiguousRoleResolution: 'Deny' } } })),
-          one(`Value 'Magic' at 'roleMappings.${MAPPING}.type' failed to satisfy constraint: Member must satisfy enum value set: [Token, Rules]`),
+          one(`Value 'Magic' at 'roleMappings.${MAPPING}.member.type' failed to satisfy constraint: Member must satisfy enum value set: [Token, Rules]`),
         ],
         [
           'a missing required member of a map value',
           () => admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: POOL_ID, Roles: {}, RoleMappings: { [MAPPING]: { AmbiguousRoleResolution: 'Deny' } as never } })),
-          one(notNull(`roleMappings.${MAPPING}.type`)),
+          one(notNull(`roleMappings.${MAPPING}.member.type`)),
         ],
         [
           'a member of a list item (1-based)',
@@ -220,19 +248,22 @@ for (const kind of databaseKinds) {
       }
     });
 
-    it('null at any member of any action is the member left out: the same answer as without it', async () => {
+    it('null at any member of any action, nested ones too, is the member left out: the same answer as without it', async () => {
       let compared = 0;
       for (const op of model.operationNames()) {
-        const input = model.shape(model.operation(op)!.inputShape!)!;
-        const absent = await raw(op, '{}');
-        for (const member of Object.keys(input.members ?? {})) {
-          const out = await raw(op, JSON.stringify({ [member]: null }));
-          assert.deepEqual(out, absent, `${op}.${member} = null`);
+        for (const site of sites(model.operation(op)!.inputShape!)) {
+          const last = site.steps[site.steps.length - 1]!;
+          // A null list element is not a member left out: Cognate refuses it (SerializationException, see protocol/model.ts).
+          if (last.kind === 'item') continue;
+          const withNull = await raw(op, JSON.stringify(build(site.steps, null)));
+          const without = await raw(op, JSON.stringify(build(site.steps.slice(0, -1), {})));
+          assert.equal(withNull.status, 400, `${op} ${site.path} = null`);
+          assert.deepEqual(withNull, without, `${op} ${site.path} = null`);
           compared++;
         }
       }
-      assert.ok(compared >= 60, `${compared} members`);
-      // Nested: a null member of a list item or map value, and a null map value, are left out too.
+      assert.ok(compared >= 80, `${compared} members`);
+      // With the required members given: still exactly the answer without the null ones.
       const nested: [string, object, object][] = [
         [
           'CreateIdentityPool',
@@ -253,7 +284,7 @@ for (const kind of databaseKinds) {
       }
     });
 
-    it('a value of the wrong JSON type at any member of any action is a SerializationException, decided before the constraints', async () => {
+    it('a value of the wrong JSON type at any member of any action, nested ones too, is a SerializationException naming it, decided before the constraints', async () => {
       /** A value of another JSON type than the shape's. */
       const wrong = (shape: ShapeModel): unknown => {
         switch (shape.type) {
@@ -277,31 +308,52 @@ for (const kind of databaseKinds) {
       };
       let sent = 0;
       for (const op of model.operationNames()) {
-        const input = model.shape(model.operation(op)!.inputShape!)!;
-        for (const [member, ref] of Object.entries(input.members ?? {})) {
-          const shape = model.shape(ref.shape)!;
+        for (const site of sites(model.operation(op)!.inputShape!)) {
           // Only the wrong member is sent: the required ones are missing too, and the type error still wins.
-          const out = await raw(op, JSON.stringify({ [member]: wrong(shape) }));
-          const what = `${op}.${member} (${shape.type})`;
+          const out = await raw(op, JSON.stringify(build(site.steps, wrong(site.shape))));
+          const what = `${op} ${site.path} (${site.shape.type})`;
           assert.equal(out.status, 400, what);
           assert.equal(out.type, 'SerializationException', what);
           assert.equal(out.json.__type, 'SerializationException', what);
-          assert.ok(out.json.message!.includes(`'${member[0]!.toLowerCase()}${member.slice(1)}'`), `${what}: ${out.json.message}`);
+          assert.ok(out.json.message!.endsWith(` at '${site.path}'.`), `${what}: ${out.json.message}`);
           sent++;
         }
       }
-      assert.ok(sent >= 60, `${sent} members`);
+      assert.ok(sent >= 100, `${sent} members`);
       // Nested, through the SDK: a list where a principal tag's string value goes (the case of aws-sdk-js-v3#2831),
       // a number in a list of IDs, a string where a role mapping's structure goes.
       const admin = server.identityAdmin;
       const listTag = await failureWithStatus(() =>
         admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: POOL_ID, Logins: { 'login.dev': 'u' }, PrincipalTags: { plural: ['a', 'b'] as never } })),
       );
-      assert.equal(listTag.name, 'SerializationException');
-      assert.equal(listTag.status, 400);
-      assert.match(listTag.message, /^Start of list found where not expected/);
-      assert.equal((await failureWithStatus(() => admin.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [1 as never] })))).name, 'SerializationException');
-      assert.equal((await failureWithStatus(() => admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: POOL_ID, Roles: {}, RoleMappings: { [MAPPING]: 'Token' as never } })))).name, 'SerializationException');
+      assert.deepEqual(listTag, { name: 'SerializationException', message: "Start of list found where not expected at 'principalTags.plural'.", status: 400 });
+      assert.deepEqual(await failureWithStatus(() => admin.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [1 as never] }))), {
+        name: 'SerializationException',
+        message: "NUMBER_VALUE can not be converted to a String at 'identityIdsToDelete.1.member'.",
+        status: 400,
+      });
+      assert.deepEqual(await failureWithStatus(() => admin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: POOL_ID, Roles: {}, RoleMappings: { [MAPPING]: 'Token' as never } }))), {
+        name: 'SerializationException',
+        message: `Expected null at 'roleMappings.${MAPPING}.member'.`,
+        status: 400,
+      });
+    });
+
+    it("words type errors as AWS's front end does (JSON token, target type), then says where", async () => {
+      const cases: [string, string, string][] = [
+        ['GetId', '{"IdentityPoolId":7}', "NUMBER_VALUE can not be converted to a String at 'identityPoolId'."],
+        ['GetId', '{"IdentityPoolId":{}}', "Start of structure or map found where not expected at 'identityPoolId'."],
+        ['GetId', '{"IdentityPoolId":"us-east-1:0","Logins":["x"]}', "Start of list found where not expected at 'logins'."],
+        ['CreateIdentityPool', '{"IdentityPoolName":"a","AllowUnauthenticatedIdentities":"yes"}', "STRING_VALUE can not be converted to a Boolean at 'allowUnauthenticatedIdentities'."],
+        ['ListIdentityPools', '{"MaxResults":true}', "TRUE_VALUE can not be converted to an Integer at 'maxResults'."],
+        ['ListIdentityPools', '{"MaxResults":false}', "FALSE_VALUE can not be converted to an Integer at 'maxResults'."],
+        ['GetOpenIdTokenForDeveloperIdentity', '{"IdentityPoolId":"us-east-1:0","Logins":{"a":"b"},"TokenDuration":"soon"}', "STRING_VALUE can not be converted to a Long at 'tokenDuration'."],
+        ['DeleteIdentities', '{"IdentityIdsToDelete":"us-east-1:0"}', "Expected list or null at 'identityIdsToDelete'."],
+        ['GetId', '{"IdentityPoolId":"us-east-1:0","Logins":"x"}', "Expected null at 'logins'."],
+      ];
+      for (const [op, body, message] of cases) {
+        assert.deepEqual(await raw(op, body), { status: 400, type: 'SerializationException', json: { __type: 'SerializationException', message } }, `${op} ${body}`);
+      }
     });
   });
 }

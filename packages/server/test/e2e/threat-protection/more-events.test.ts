@@ -139,15 +139,20 @@ for (const kind of databaseKinds) {
       assert.deepEqual(summary((await events(legacy, 'hal'))[0]), ['ResendCode', 'Fail', 'NoRisk', false]);
     });
 
-    it('a token refresh is a SignIn event without challenges (and only while threat protection is on)', async () => {
-      const pool = await protectedPool();
+    it("a token refresh is a SignIn event without challenges, which never makes its address known to the signals (and only while threat protection is on)", async () => {
+      const pool = await protectedPool('ENFORCED', {}, { EnablePropagateAdditionalUserContextData: true });
       await confirmedUser(server, codes, pool, 'ivy', 'ivy@example.com');
-      const refreshToken = (await signIn(pool, 'ivy', PASSWORD)).AuthenticationResult!.RefreshToken!;
-      const refresh = () => server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: pool.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken } }));
+      const from = (IpAddress: string) => ({ UserContextData: { IpAddress } });
+      const refreshToken = (await server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: pool.clientId, AuthParameters: { USERNAME: 'ivy', PASSWORD }, ...from('10.5.0.1') }))).AuthenticationResult!.RefreshToken!;
+      const refresh = (ip = '172.16.9.9') => server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: pool.clientId, AuthParameters: { REFRESH_TOKEN: refreshToken }, ...from(ip) }));
       assert.ok((await refresh()).AuthenticationResult?.AccessToken);
       const [refreshed] = await events(pool, 'ivy');
       assert.deepEqual(summary(refreshed), ['SignIn', 'Pass', 'NoRisk', false]);
       assert.deepEqual(refreshed?.ChallengeResponses, []);
+      assert.equal(refreshed?.EventContextData?.IpAddress, '172.16.9.9');
+      // A refresh token proves nothing about who is there: a password sign-in from the refresh's network is still a new network.
+      await server.anonymous.send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: pool.clientId, AuthParameters: { USERNAME: 'ivy', PASSWORD }, ...from('172.16.9.9') }));
+      assert.deepEqual((await events(pool, 'ivy'))[0]?.EventRisk, { RiskDecision: 'AccountTakeover', RiskLevel: 'Medium', CompromisedCredentialsDetected: false });
       const recorded = await rows(pool);
       await server.admin.send(new UpdateUserPoolCommand({ UserPoolId: pool.poolId, ...LAX, AutoVerifiedAttributes: ['email'], UserPoolAddOns: { AdvancedSecurityMode: 'OFF' } }));
       assert.ok((await refresh()).AuthenticationResult?.AccessToken);

@@ -122,7 +122,7 @@ function newPasswordAttributes(pool: UserPool, client: AppClient, user: User, re
  * write, so a session is good for one answer. Returns the updated user for the rest of sign-in, and
  * whether the sign-in's first factor was passwordless.
  */
-async function answerNewPasswordRequired(cognate: Ports<'clock' | 'config' | 'hasher' | 'log' | 'secrets' | 'store' | 'users'>, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<{ user: User; passwordless: boolean }> {
+async function answerNewPasswordRequired(cognate: Ports<'clock' | 'config' | 'hasher' | 'log' | 'outbox' | 'secrets' | 'store' | 'users'>, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<{ user: User; passwordless: boolean }> {
   const name = required(responses, 'USERNAME');
   const newPassword = required(responses, 'NEW_PASSWORD');
   const now = cognate.clock.now();

@@ -193,7 +193,7 @@ async function verifyPasskey(cognate: Cognate, pool: UserPool, client: AppClient
 }
 
 /** An answer to a decoy challenge: the checks a real answer gets before its signature, then the refusal a wrong passkey gets. */
-async function answerDecoy(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'users'>, pool: UserPool, client: AppClient, state: WebAuthnSession, responses: Params, now: number): Promise<never> {
+async function answerDecoy(cognate: Ports<'clock' | 'config' | 'lockout' | 'log' | 'outbox' | 'store' | 'users'>, pool: UserPool, client: AppClient, state: WebAuthnSession, responses: Params, now: number): Promise<never> {
   const name = required(responses, 'USERNAME');
   // The reads a real answer's answeringUser makes (its user by sub, their lock), for a sub that names no one.
   await cognate.users.findBySubEvenly(pool.id, state.s);

@@ -15,7 +15,7 @@ import { lockedOut, preAuthentication, reserveDecoy, unknownUser } from '../acco
 import { recordFailedSignIn, screenSignInPassword } from '../../threat-protection/index.js';
 import { deviceKeyOf, INCORRECT, type Metadata, type Outcome, type Params } from '../types.js';
 
-export async function passwordSignIn(cognate: Ports<'clock' | 'config' | 'hasher' | 'lockout' | 'log' | 'secrets' | 'store' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+export async function passwordSignIn(cognate: Ports<'clock' | 'config' | 'hasher' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
   const name = required(params, 'USERNAME');
   const password = required(params, 'PASSWORD');
   checkSecretHash(client, [name], params.SECRET_HASH);

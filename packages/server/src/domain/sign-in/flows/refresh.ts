@@ -16,7 +16,7 @@ import { recordAccountEvent } from '../../threat-protection/index.js';
 import type { UserPool } from '../../user-pools.js';
 import type { Metadata } from '../types.js';
 
-export async function refreshTokens(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string, clientMetadata?: Metadata): Promise<AuthenticationResult> {
+export async function refreshTokens(cognate: Ports<'clock' | 'config' | 'lockout' | 'log' | 'outbox' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string, clientMetadata?: Metadata): Promise<AuthenticationResult> {
   const family = await cognate.tokens.resolveRefreshFamily(client, refreshToken);
   const user = await cognate.users.findBySub(pool.id, family.userSub);
   if (!user) throw errors.notAuthorized('Invalid Refresh Token');
@@ -25,10 +25,10 @@ export async function refreshTokens(cognate: Ports<'clock' | 'lockout' | 'log' |
   try {
     const result = await refreshFor(cognate, pool, client, user, family, deviceKeyGiven, clientMetadata);
     // Threat protection: a token refresh is one of the user's sign-ins (EventType SignIn, no challenges).
-    await recordAccountEvent(cognate, pool, client, user, 'SignIn', 'Pass');
+    await recordAccountEvent(cognate, pool, client, user, 'SignIn', 'Pass', 'refresh');
     return result;
   } catch (err) {
-    if (err instanceof CognitoError) await recordAccountEvent(cognate, pool, client, user, 'SignIn', 'Fail');
+    if (err instanceof CognitoError) await recordAccountEvent(cognate, pool, client, user, 'SignIn', 'Fail', 'refresh');
     throw err;
   }
 }
