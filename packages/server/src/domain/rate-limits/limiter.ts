@@ -98,7 +98,7 @@ export class RateLimiter {
     return Math.floor(this.deps.clock.now() / 1000);
   }
 
-  /** Starts the background exchange (a serving node with the limits on; app.ts). */
+  /** Starts the background exchange (a serving process with the limits on: server.ts). */
   start(): void {
     if (this.timer || this.closed) return;
     this.timer = setInterval(() => void this.sync(), SYNC_MS);
