@@ -33,6 +33,7 @@ import { listenerTls, type TlsInfo } from './tls/listener.js';
 import { withRequestContext } from './domain/threat-protection/request-context.js';
 import { RunnerLease } from './domain/runner-lease.js';
 import { gracefulShutdown } from './graceful-shutdown.js';
+import { metricsText } from './cluster-metrics.js';
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
@@ -54,6 +55,8 @@ export interface CognateServer {
 
 interface Metrics {
   registry: Registry;
+  /** What /metrics serves: under `--workers N`, the sum over the workers (cluster-metrics.ts). */
+  text(): Promise<string>;
   observe(action: string, outcome: string, started: bigint): void;
 }
 
@@ -70,6 +73,7 @@ function createMetrics(): Metrics {
   });
   return {
     registry,
+    text: metricsText(registry),
     observe(action, outcome, started) {
       requests.inc({ action, outcome });
       latency.observe({ action }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -79,7 +83,7 @@ function createMetrics(): Metrics {
 
 /** The Hono app for everything but the awsJson POSTs (health, metrics, keys, discovery, uploads, CORS). */
 export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()): Hono<{ Bindings: HttpBindings }> {
-  const { registry } = metrics;
+  const { registry, text: metricsBody } = metrics;
   const app = new Hono<{ Bindings: HttpBindings }>();
 
   app.use('*', honoCorsAndDate(cognate.clock));
@@ -93,7 +97,7 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
       return c.json({ status: 'unavailable' }, 503);
     }
   });
-  app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  app.get('/metrics', async (c) => c.body(await metricsBody(), 200, { 'content-type': registry.contentType }));
 
   // The identity issuer (identity/openid.ts): GetOpenIdToken's tokens verify against these.
   app.get('/identity/.well-known/openid-configuration', (c) =>

@@ -22,6 +22,7 @@ import { startCognate } from './index.js';
 import { listenerUrl } from './server.js';
 import { listenerTls, trustInstructions, type TlsInfo } from './tls/listener.js';
 import { parseTarget } from './triggers/functions.js';
+import { serveClusterMetrics } from './cluster-metrics.js';
 import type { AdminCredentials } from './domain/secrets.js';
 
 function logger(config: Config, base?: Record<string, unknown>): Logger {
@@ -96,6 +97,7 @@ async function startPrimary(config: Config): Promise<void> {
     await cognate.close();
   }
 
+  serveClusterMetrics();
   let stopping = false;
   const ready = new Set<number>();
   let announced = false;

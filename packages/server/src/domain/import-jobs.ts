@@ -279,7 +279,8 @@ export async function drainImportJobs(store: Store): Promise<void> {
 
 /**
  * Takes over the jobs no node holds: Pending, InProgress or Stopping ones whose lease lapsed or was
- * released. Every server node runs this on start and every half lease.
+ * released. Every server node runs this on start, and the holder of the runner lease
+ * (domain/runner-lease.ts) every half lease.
  */
 export async function resumeAbandonedImportJobs(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>): Promise<void> {
   if (running.get(cognate.store)?.closing) return;

@@ -3,7 +3,8 @@
  * PostgreSQL: requests spread over both workers succeed; a client setting changed through one
  * worker is obeyed by every worker within the configuration cache's bound (CONFIG_CACHE_MS); a
  * single-use code can't be spent twice across workers (R06); one worker runs the background sweeps
- * (the runner lease), and another takes over when it dies; SIGTERM finishes the requests in flight.
+ * (the runner lease), and another takes over when it dies; SIGTERM finishes the requests in flight;
+ * /metrics counts every worker's requests, whichever worker serves the scrape.
  * Which worker holds which connection is read from /proc, not from anything the server says.
  */
 import { after, before, describe, it } from 'node:test';
@@ -90,6 +91,12 @@ for (const kind of databaseKinds) {
       const users = await Promise.all(results.map((r) => node.user.send(new GetUserCommand({ AccessToken: r.AuthenticationResult!.AccessToken! }))));
       assert.deepEqual(users.map((u) => u.Username), WALKERS);
       assertSpread();
+      // /metrics, whichever worker answers it, counts the requests of both.
+      for (let scrape = 0; scrape < 4; scrape++) {
+        const text = await (await fetch(`${node.url}/metrics`)).text();
+        const getUsers = [...text.matchAll(/^cognate_requests_total\{action="GetUser",[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
+        assert.equal(getUsers, PARALLEL, 'GetUser requests counted over both workers');
+      }
     });
 
     it(`a client setting changed through one worker is obeyed by every worker within ${CONFIG_CACHE_MS} ms`, async () => {
