@@ -51,7 +51,7 @@ export async function startNode(place: Place, args: string[] = []): Promise<Node
     process.execPath,
     [CLI, 'start', '--port', '0', '--data-dir', place.dataDir, '--database-url', place.databaseUrl,
       '--admin-access-key-id', KEY.accessKeyId, '--admin-secret-access-key', KEY.secretAccessKey,
-      '--print-outbox', 'false', '--argon2-memory', '1024', '--argon2-iterations', '1', '--log-level', 'info', '--sqlite-synchronous', 'NORMAL', ...args],
+      '--print-outbox', 'false', '--rate-limits', 'off', '--argon2-memory', '1024', '--argon2-iterations', '1', '--log-level', 'info', '--sqlite-synchronous', 'NORMAL', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
