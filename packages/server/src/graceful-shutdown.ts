@@ -55,11 +55,15 @@ export function gracefulShutdown(server: Server, tls: boolean): GracefulShutdown
     },
     shutdown(graceMs) {
       closing = true;
-      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
       if (graceMs <= 0) {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         return closed;
       }
+      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve())).then(() => {
+        // http's own close, now that nothing is left to cut: it stops the server's connection-checking timer.
+        server.close(() => {});
+      });
       for (const [socket, state] of connections) {
         // Answers not begun yet tell their clients not to send another request on the connection.
         for (const res of state.active) if (!res.headersSent) res.setHeader('connection', 'close');

@@ -186,8 +186,17 @@ export class SigningKeys {
     return keys.current;
   }
 
-  /** The pool's JWKS document. */
+  /**
+   * The pool's JWKS document, read afresh at most once a second per pool: a key another worker or
+   * node has just made (a rotation) is published here within a second, not at the next reload.
+   */
   async jwks(poolId: string, now: number): Promise<{ keys: Jwk[] }> {
+    const at = performance.now();
+    const last = this.forcedReloads.get(poolId);
+    if (last === undefined || at - last >= FORCED_RELOAD_MS) {
+      this.forcedReloads.set(poolId, at);
+      if (!this.loading.has(poolId)) this.pools.delete(poolId);
+    }
     return { keys: (await this.load(poolId, now)).jwks };
   }
 

@@ -3,9 +3,9 @@
  * Cognate processes (`node dist/cli.js start`) share one SQLite file and one data folder, the way
  * two nodes would share a database, and several AWS SDK clients write through both at once
  * (AdminCreateUser, SignUp). SQLite lets one writer in at a time: a writer waits for the lock (the
- * busy timeout), and a transaction that read before another process committed cannot upgrade its
- * snapshot (SQLITE_BUSY_SNAPSHOT, no wait). Every answer must be 200 or 503 InternalErrorException
- * with Retry-After; both processes live; every write answered 200 is stored. The busy timeout is
+ * busy timeout; transactions begin IMMEDIATE, so they wait for it before they read). Every answer
+ * must be 200 or 503 InternalErrorException with Retry-After; both processes live; every write
+ * answered 200 is stored. The busy timeout is
  * 0 (`--sqlite-busy-timeout`; 5 s by default): no wait, so collisions happen within a short run.
  */
 import { after, before, describe, it } from 'node:test';

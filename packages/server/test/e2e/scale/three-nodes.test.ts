@@ -130,7 +130,13 @@ describe('three nodes on one PostgreSQL', { skip: !testPostgresUrl && 'needs Pos
     const newKid = new RegExp(`^${poolId}: (\\S+) signs now`).exec(rotated)?.[1] ?? assert.fail(rotated);
     const oldKid = kidOf(before.AccessToken!);
     assert.notEqual(newKid, oldKid);
-    await sleep(RELOAD_MS + 500);
+    // Every node publishes the new key within a second (its JWKS is read afresh at most once a second), beside the retired one.
+    await sleep(1100);
+    for (const node of nodes) {
+      const jwks = (await (await fetch(`${node.url}/${poolId}/.well-known/jwks.json`)).json()) as { keys: { kid: string }[] };
+      assert.deepEqual(new Set(jwks.keys.map((k) => k.kid)), new Set([oldKid, newKid]), `node ${node.url} publishes both keys`);
+    }
+    await sleep(RELOAD_MS - 1100 + 500);
     await stop();
     assert.deepEqual(failures, [], 'no request failed during the rotation');
     // Every node signs with the new key now; each token verifies on every node, and so does one signed before.

@@ -57,6 +57,10 @@ for (const kind of databaseKinds) {
      */
     const signInAll = (client: CognitoIdentityProviderClient) => Promise.all(WALKERS.map((username) => signIn(client, username)));
 
+    /** An anonymous client with a pool of its own, whose requests all go on the wire at once (new connections). */
+    const freshClient = () =>
+      new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: node.url, maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }) } });
+
     /** Both workers hold some of the connections the test's clients opened. */
     const assertSpread = () => {
       const spread = connectionsByWorker(node);
@@ -139,10 +143,16 @@ for (const kind of databaseKinds) {
       }, RUNNER_LEASE_MS + 2 * RUNNER_RENEW_MS + 2000, 'another runner');
       assert.ok(workersOf(node).includes(next));
       await eventually(() => (workersOf(node).length === 2 ? true : undefined), 15_000, 'a replacement worker');
-      // The replacement serves: requests spread over both workers succeed again.
+      // The replacement serves: a fresh client's connections spread over both workers, and its requests succeed.
       await eventually(async () => {
-        await signInAll(node.user);
-        return connectionsByWorker(node).size === 2 && [...connectionsByWorker(node).values()].every((n) => n > 0) ? true : undefined;
+        const client = freshClient();
+        try {
+          await signInAll(client);
+          const spread = connectionsByWorker(node);
+          return spread.size === 2 && [...spread.values()].every((n) => n > 0) ? true : undefined;
+        } finally {
+          client.destroy();
+        }
       }, 15_000, 'both workers serving');
       assert.equal(node.exited, undefined, 'the primary lives on');
     });
@@ -152,7 +162,7 @@ for (const kind of databaseKinds) {
       // them are in flight; the signal comes then, and the trigger answers a moment later.
       await node.admin.send(new UpdateUserPoolCommand({ UserPoolId: poolId, AutoVerifiedAttributes: ['email'], LambdaConfig: { PreAuthentication: HOLD_ARN } }));
       await sleep(CONFIG_CACHE_MS + 100);
-      const client = new CognitoIdentityProviderClient({ region: 'us-east-1', endpoint: node.url, maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, requestHandler: { httpAgent: new Agent({ keepAlive: true, maxSockets: 64 }) } });
+      const client = freshClient();
       const inFlight = Promise.allSettled(WALKERS.map((username) => signIn(client, username)));
       await eventually(() => (hook.held === WALKERS.length ? true : undefined), 20_000, 'every sign-in waiting in its trigger');
       node.process.kill('SIGTERM');
