@@ -15,7 +15,8 @@
 //   BENCH_USERS        users signed up and spread over the load (50)
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
 //                      listusers,getid,getidguest,verify,verifylib,wrongpassword,unknownuser,srpwrong,
-//                      srpunknown,passwordauth,srpstart,srpverifier,forgot,clientcredentials,hostedui (all twenty-one; wrongpassword to
+//                      srpunknown,passwordauth,srpstart,srpverifier,forgot,clientcredentials,hostedui,
+//                      rawgetuser,rawrefresh,rawgetid,rawverify,rawjwks,jwtverify,rawsrp (all twenty-eight; wrongpassword to
 //                      srpunknown measure timing parity as separate scenarios, one request at a time;
 //                      passwordauth, srpstart, srpverifier and forgot are timing-parity pairs, each run as one scenario whose
 //                      two sides — a real user and a name no one has — alternate request by request)
@@ -33,6 +34,29 @@
 //   BENCH_DOCS         where the generated markdown report is appended (docs/benchmarks.md; 0: nowhere)
 //   BENCH_SIGNED       requests each thread signs (SigV4, @smithy/signature-v4) with identity-pool
 //                      credentials before a verifier scenario, and sends round-robin (256)
+//   BENCH_PIPELINING   requests in flight on each connection of the raw scenarios (1)
+//   BENCH_RENEW_MINUTES  a raw scenario first renews the users' tokens (and identity credentials) older
+//                      than this (30; they last an hour, and a whole run can take longer)
+//   BENCH_SERVER_WORKERS or `--workers N`: `cognate start --workers N` (server processes sharing the
+//                      port; not BENCH_WORKERS, which is the load generator's threads); `--workers 1,2`
+//                      runs the set once per count and writes the scaling table. Without it the server
+//                      runs with its own default (one worker per core). On Linux the server's CPU is
+//                      read from /proc over the primary and its workers (elsewhere from /metrics)
+//   BENCH_COMPARE or `--compare cognito-local`: after Cognate's scenarios, stop it, start cognito-local
+//                      (pinned devDependency) set up with the same users, run the scenarios both support
+//                      (password, refresh, getuser, rawrefresh, rawgetuser; the default scenario set
+//                      under --compare) against it and print and write the ratio (bench/peer.mjs)
+//
+// Raw scenarios (bench/raw.mjs: the server, not an SDK, is measured): each request is built (and
+// SigV4-signed where it must be) before the window, its answer checked once, then autocannon sends
+// the prebuilt bytes over BENCH_CONCURRENCY keep-alive connections from this process:
+//   rawgetuser  GetUser;  rawrefresh  InitiateAuth REFRESH_TOKEN_AUTH
+//   rawgetid    GetId + GetCredentialsForIdentity (a pair per operation)
+//   rawverify   POST /identity/verify (the credentials verifier);  rawjwks  GET /<pool>/.well-known/jwks.json
+//   rawsrp      USER_SRP_AUTH + PASSWORD_VERIFIER as raw awsJson POSTs from the load threads (not
+//               prebuilt: the claim answers the server's B)
+//   jwtverify   aws-jwt-verify checking access tokens in the load threads (JWKS fetched once): a relying
+//               party's cost, no server call
 //
 // The identity-pool scenarios run against an identity pool made with `cognate identity-pool create`
 // (guests allowed, the bench's user pool client as provider, an authenticated role whose policy
@@ -67,6 +91,9 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { summarizeProfile } from './profile.mjs';
+import { RAW_SCENARIOS, prepareRaw, runRaw } from './raw.mjs';
+import { PEER_SCENARIOS, peerVersion, setUpPeer, startPeer } from './peer.mjs';
+import { procAvailable, processTreeCpuSeconds, processTreeSize } from './proc.mjs';
 
 // The SDK warns once per client about Node 20 leaving its support window; it says nothing about this run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -100,6 +127,13 @@ const SCENARIOS = {
   hostedui: { label: 'hosted-UI sign-in round trip', target: null, what: 'a new plain-HTTP "browser" (cookie jar, no rendering) per sign-in: GET /oauth2/authorize (code, PKCE S256) → GET /login → POST /login with the CSRF token and the password → the callback\'s code → POST /oauth2/token (authorization_code + code_verifier); one operation = the whole round trip' },
   verifylib: { label: 'verifier checks, in-process library', target: null, what: 'cognate.identity.verifier.verify() in the load threads on requests SigV4-signed with built-in credentials', identity: true, signed: true },
 };
+// The raw load generator's scenarios (bench/raw.mjs): prebuilt HTTP requests sent by autocannon.
+for (const [name, scenario] of Object.entries(RAW_SCENARIOS)) SCENARIOS[name] = { ...scenario, raw: true };
+// SRP's second step answers the server's B and salt, so it can't be prebuilt: the load threads send
+// both calls as raw awsJson POSTs (no SDK), on BENCH_WORKERS threads (bench/worker.mjs).
+// The token verifier of a relying party: aws-jwt-verify in the load threads (JWKS fetched once).
+SCENARIOS.jwtverify = { label: 'access-token checks, aws-jwt-verify in-process', target: null, prepare: true, what: 'aws-jwt-verify (CognitoJwtVerifier) verifying access tokens in the load threads, with the JWKS fetched from the server once before the window: the relying party\'s cost, no server call' };
+SCENARIOS.rawsrp = { label: 'SRP sign-in, raw HTTP (no SDK)', target: 330, what: 'InitiateAuth USER_SRP_AUTH + RespondToAuthChallenge PASSWORD_VERIFIER as raw awsJson POSTs from the load threads (the claim computed per sign-in, ephemerals precomputed)' };
 
 function intEnv(name, fallback, min = 1) {
   const raw = process.env[name];
@@ -118,6 +152,17 @@ function argValue(name) {
   return undefined;
 }
 
+/** `--flag N` or `--flag N,M,…` (or the environment variable): the list; [undefined] when neither is given. */
+function optionalInts(flag, env) {
+  const raw = argValue(flag) ?? process.env[env];
+  if (raw === undefined || raw === '') return [undefined];
+  return raw.split(',').map((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} (${env}) takes whole numbers ≥ 1, comma-separated; got ${raw}`);
+    return n;
+  });
+}
+
 const settings = {
   seconds: intEnv('BENCH_SECONDS', 10),
   warmup: intEnv('BENCH_WARMUP', 2, 0),
@@ -133,13 +178,23 @@ const settings = {
   keep: process.env.BENCH_KEEP === '1' || process.env.BENCH_KEEP === 'true',
   databaseUrl: argValue('--database-url') ?? process.env.BENCH_DATABASE_URL ?? '',
   serverArgs: (process.env.BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean),
-  scenarios: (process.env.BENCH_SCENARIOS ?? Object.keys(SCENARIOS).join(','))
+  /** `cognate start --workers N` for each N in turn (`--workers 1,2` measures the scale-out); [undefined]: no flag. */
+  serverWorkersList: optionalInts('--workers', 'BENCH_SERVER_WORKERS'),
+  /** The N of the server running now (undefined: no flag, the server's own default). */
+  serverWorkers: undefined,
+  /** Processes of the server running now (primary and workers), seen once it is set up. */
+  serverProcesses: 1,
+  compare: argValue('--compare') ?? process.env.BENCH_COMPARE ?? '',
+  pipelining: intEnv('BENCH_PIPELINING', 1),
+  scenarios: (process.env.BENCH_SCENARIOS ?? (argValue('--compare') ?? process.env.BENCH_COMPARE ? PEER_SCENARIOS : Object.keys(SCENARIOS)).join(','))
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean),
 };
 settings.workers = Math.min(settings.workers, settings.concurrency);
 for (const s of settings.scenarios) if (!SCENARIOS[s]) throw new Error(`unknown scenario ${s} (known: ${Object.keys(SCENARIOS).join(', ')})`);
+if (settings.compare && settings.compare !== 'cognito-local') throw new Error(`--compare knows one peer, cognito-local; got ${settings.compare}`);
+if (settings.compare && !settings.scenarios.some((s) => PEER_SCENARIOS.includes(s))) throw new Error(`--compare cognito-local needs at least one of ${PEER_SCENARIOS.join(', ')} in BENCH_SCENARIOS`);
 
 const ADMIN = { accessKeyId: 'AKIACOGNATEBENCHADMIN', secretAccessKey: 'cognate-bench-admin-secret-0123456789abcdef' };
 const PASSWORD = 'Bench-Passw0rd!';
@@ -154,23 +209,34 @@ const log = (line) => process.stderr.write(`bench: ${line}\n`);
 // ---------------------------------------------------------------------------------------------
 // Clean-up: the server child, the worker threads and the data folder go whatever happens.
 
-let server; // { child, exited: Promise<number|null>, url, dataDir }
+let server; // { child, exited: Promise<number|null>, url, port, cpuSeconds(), removeFolder?() }: Cognate, then the peer of --compare
 let dataDir;
 const workers = [];
 let cleaning;
 
+/** Stops the server under test (SIGINT, then SIGKILL after 10 s) and removes the peer's working folder. */
+async function stopServer() {
+  if (server && server.child.exitCode === null && server.child.signalCode === null) {
+    server.child.kill('SIGINT'); // graceful: lets --cpu-prof write its profile
+    const stopped = await Promise.race([server.exited.then(() => true), sleep(10_000).then(() => false)]);
+    if (!stopped) {
+      log('the server did not stop within 10 s of SIGINT; killing it');
+      server.child.kill('SIGKILL');
+      await Promise.race([server.exited, sleep(2_000)]);
+    }
+  }
+  if (server?.removeFolder && !settings.keep) await server.removeFolder().catch(() => {});
+}
+
+async function stopWorkers() {
+  for (const w of workers) await w.terminate().catch(() => {});
+  workers.length = 0;
+}
+
 function cleanup() {
   cleaning ??= (async () => {
-    for (const w of workers) await w.terminate().catch(() => {});
-    if (server && server.child.exitCode === null && server.child.signalCode === null) {
-      server.child.kill('SIGINT'); // graceful: lets --cpu-prof write its profile
-      const stopped = await Promise.race([server.exited.then(() => true), sleep(10_000).then(() => false)]);
-      if (!stopped) {
-        log('the server did not stop within 10 s of SIGINT; killing it');
-        server.child.kill('SIGKILL');
-        await Promise.race([server.exited, sleep(2_000)]);
-      }
-    }
+    await stopWorkers();
+    await stopServer();
     if (dataDir && !settings.keep) await rm(dataDir, { recursive: true, force: true }).catch(() => {});
     if (dataDir && settings.keep) log(`data folder kept: ${dataDir}`);
   })();
@@ -225,6 +291,8 @@ function serverEnv() {
     COGNATE_ADMIN_ACCESS_KEY_ID: ADMIN.accessKeyId,
     COGNATE_ADMIN_SECRET_ACCESS_KEY: ADMIN.secretAccessKey,
     COGNATE_PRINT_OUTBOX: 'false',
+    // The bench measures the server, not Cognito's request-rate quotas (docs/rate-limits.md).
+    COGNATE_RATE_LIMITS: 'off',
     DATABASE_URL: settings.databaseUrl,
   };
 }
@@ -232,7 +300,8 @@ function serverEnv() {
 async function startServer(profileDir) {
   const port = await freePort();
   const nodeFlags = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const args = [...nodeFlags, cli, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--issuer-style', 'aws', '--log-level', 'warn', ...settings.serverArgs];
+  const processes = settings.serverWorkers ? ['--workers', String(settings.serverWorkers)] : [];
+  const args = [...nodeFlags, cli, 'start', '--host', '127.0.0.1', '--port', String(port), '--data-dir', dataDir, '--issuer-style', 'aws', '--log-level', 'warn', ...processes, ...settings.serverArgs];
   const child = spawn(process.execPath, args, { cwd: root, env: serverEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   const forward = (stream) => {
     let buffered = '';
@@ -250,7 +319,10 @@ async function startServer(profileDir) {
   forward(child.stdout);
   forward(child.stderr);
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal)));
-  server = { child, exited, url: `http://127.0.0.1:${port}`, port };
+  // The CPU of the whole process tree, from /proc: with several processes (`--workers N`, node:cluster;
+  // the server's default is one per core) /metrics answers for the one worker a request lands on.
+  // Where there is no /proc, the server's own /metrics (right for one process).
+  server = { child, exited, url: `http://127.0.0.1:${port}`, port, cpuSeconds: CPU_FROM_PROC ? async () => processTreeCpuSeconds(child.pid) : metricsCpuSeconds };
 
   // Wait for /health/ready (or the child's death), 60 s at most.
   const deadline = Date.now() + 60_000;
@@ -269,8 +341,14 @@ async function startServer(profileDir) {
   }
 }
 
+/** Linux: the server's CPU is read from /proc over its process tree (see startServer). */
+const CPU_FROM_PROC = procAvailable();
+
+/** The CPU seconds of the server under test (Cognate's primary and workers, or the peer). */
+const serverCpuSeconds = () => server.cpuSeconds();
+
 /** The server process's CPU seconds (user + system, every thread), from its Prometheus metrics. */
-async function serverCpuSeconds() {
+async function metricsCpuSeconds() {
   const res = await fetch(`${server.url}/metrics`, { signal: AbortSignal.timeout(5_000) });
   const text = await res.text();
   const m = /^cognate_process_cpu_seconds_total(?:\{[^}]*\})? ([0-9.eE+-]+)$/m.exec(text);
@@ -627,14 +705,66 @@ function parityVerdict(r) {
   return { d50, d90, pass };
 }
 
-async function runScenario(name) {
+/** CPU readings (server under test, this process, the machine) and the clocks, taken together. */
+const sampleCpu = async () => ({ server: await serverCpuSeconds(), bench: benchCpuSeconds(), machine: machineBusySeconds(), at: performance.now(), mono: monotonicUs() });
+
+/** A raw scenario (bench/raw.mjs): requests built and checked before the window, then sent by autocannon. */
+async function runRawScenario(name) {
+  await freshenTokens(currentSetup);
+  const t = performance.now();
+  const prepared = await prepareRaw(name, { url: server.url, ...currentSetup });
+  log(`built ${prepared.requests.length} raw requests and checked each one's answer in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await waitForQuietMachine();
-  if (['srp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(name)) {
+  const r = await runRaw({ url: server.url, prepared, connections: settings.concurrency, pipelining: settings.pipelining, seconds: settings.seconds, warmup: settings.warmup, timeoutSeconds: REQUEST_TIMEOUT_MS / 1000, sample: sampleCpu });
+  return summarize(name, r, r.cpu0, r.cpu1);
+}
+
+/** Tokens and identity-pool credentials last an hour; a raw scenario's are renewed past this age. */
+const FRESH_FOR_MS = intEnv('BENCH_RENEW_MINUTES', 30, 0) * 60_000;
+
+/**
+ * A long run (the whole set, with quiet waits and retries) can outlast the tokens the users got at
+ * set-up: before a raw scenario built from them, each user refreshes (REFRESH_TOKEN_AUTH) and, for
+ * the identity scenarios, gets new credentials with the new ID token.
+ */
+async function freshenTokens(setup) {
+  if (Date.now() - (setup.at ?? Date.now()) < FRESH_FOR_MS) return;
+  const common = { region: 'us-east-1', endpoint: server.url, maxAttempts: 1, credentials: { accessKeyId: 'unused', secretAccessKey: 'unused' } };
+  const idp = new CognitoIdentityProviderClient(common);
+  const identity = setup.identity ? new CognitoIdentityClient(common) : undefined;
+  try {
+    await mapLimit(setup.users, 4, async (user) => {
+      const r = (await idp.send(new InitiateAuthCommand({ AuthFlow: 'REFRESH_TOKEN_AUTH', ClientId: setup.clientId, AuthParameters: { REFRESH_TOKEN: user.refreshToken } }))).AuthenticationResult;
+      if (!r?.AccessToken) throw new Error(`renewing ${user.username}'s tokens gave none`);
+      user.accessToken = r.AccessToken;
+      user.idToken = r.IdToken;
+      if (r.RefreshToken) user.refreshToken = r.RefreshToken;
+      if (identity && user.identityId) {
+        const c = (await identity.send(new GetCredentialsForIdentityCommand({ IdentityId: user.identityId, Logins: { [setup.identity.provider]: user.idToken } }))).Credentials;
+        user.credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretKey, sessionToken: c.SessionToken };
+      }
+    });
+  } finally {
+    idp.destroy();
+    identity?.destroy();
+  }
+  setup.at = Date.now();
+  log(`renewed the tokens${setup.identity ? ' and identity-pool credentials' : ''} of ${setup.users.length} users (older than ${FRESH_FOR_MS / 60_000} min)`);
+}
+
+/** The set-up the running scenarios use: Cognate's, then the peer's under --compare. */
+let currentSetup;
+
+async function runScenario(name) {
+  if (SCENARIOS[name].raw) return runRawScenario(name);
+  await waitForQuietMachine();
+  if (['srp', 'rawsrp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(name)) {
     const each = Math.ceil(settings.ephemerals / settings.workers);
     const t = performance.now();
     await ask({ type: 'prepare', scenario: name, ephemerals: each }, 'prepared', 600_000, 'precomputing SRP ephemerals');
     log(`precomputed ${each * settings.workers} SRP client ephemerals in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   }
+  if (SCENARIOS[name].prepare) await ask({ type: 'prepare', scenario: name }, 'prepared', 60_000, `preparing ${name}`);
   if (SCENARIOS[name].signed) {
     const t = performance.now();
     await ask({ type: 'prepare', scenario: name, signed: settings.signed }, 'prepared', 300_000, 'signing requests');
@@ -648,9 +778,9 @@ async function runScenario(name) {
 
   // Server and load-generator CPU over exactly the measured window.
   await sleep(measureFrom - Date.now());
-  const cpu0 = { server: await serverCpuSeconds(), bench: benchCpuSeconds(), machine: machineBusySeconds(), at: performance.now(), mono: monotonicUs() };
+  const cpu0 = await sampleCpu();
   await sleep(deadline - Date.now());
-  const cpu1 = { server: await serverCpuSeconds(), bench: benchCpuSeconds(), machine: machineBusySeconds(), at: performance.now(), mono: monotonicUs() };
+  const cpu1 = await sampleCpu();
 
   const parts = await results;
   const latencies = new Float64Array(parts.reduce((n, p) => n + p.latencies.length, 0));
@@ -667,6 +797,11 @@ async function runScenario(name) {
   const errors = {};
   for (const p of parts) for (const [k, v] of Object.entries(p.errors)) errors[k] = (errors[k] ?? 0) + v;
   const samples = parts.flatMap((p) => p.samples).slice(0, 3);
+  return summarize(name, { ok, latencies, latenciesB, errorCount, errors, samples }, cpu0, cpu1);
+}
+
+/** One scenario's figures from its operations and the CPU readings around its window. */
+function summarize(name, { ok, latencies, latenciesB, errorCount, errors, samples }, cpu0, cpu1) {
   const wall = (cpu1.at - cpu0.at) / 1000;
   const serverCpu = cpu1.server - cpu0.server;
   const benchCpu = cpu1.bench - cpu0.bench;
@@ -701,6 +836,50 @@ function table(rows, header) {
 
 const fmt = (n, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-');
 
+function autocannonVersion() {
+  try {
+    return JSON.parse(readFileSync(path.join(root, 'node_modules/autocannon/package.json'), 'utf8')).version;
+  } catch {
+    return '';
+  }
+}
+
+/** How the server under test runs, e.g. "one process" or "a primary and 2 workers". */
+function processesText(processes = settings.serverProcesses) {
+  return processes > 1 ? `a primary and ${processes - 1} workers` : 'one process';
+}
+
+/** The command this run was started with, as one could type it again (a database password hidden). */
+function commandLine() {
+  const hide = (v) => v.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+  const quote = (v) => (/^[\w@%+=:,./-]*$/.test(v) ? v : `'${v.replaceAll("'", "'\\''")}'`);
+  // The bench's variables, and Cognate's (the server inherits them); a secret's value is not shown.
+  const env = Object.entries(process.env)
+    .filter(([k]) => (k.startsWith('BENCH_') && k !== 'BENCH_DOCS') || k.startsWith('COGNATE_') || k === 'DATABASE_URL')
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${/SECRET|PASSWORD|TOKEN|PRIVATE/i.test(k) ? '***' : quote(hide(v))}`);
+  const args = process.argv.slice(2).map((a) => quote(hide(a)));
+  const viaNpm = process.env.npm_lifecycle_event === 'bench';
+  return [...env, ...(viaNpm ? ['npm', 'run', 'bench', ...(args.length ? ['--', ...args] : [])] : ['node', 'bench/run.mjs', ...args])].join(' ');
+}
+
+/** Cognate's figures against the peer's, scenario by scenario (the peer's ops/s as 1×). */
+function comparisonRows(results, peer) {
+  return peer.results.map((p) => {
+    const c = results.find((r) => r.name === p.name);
+    return [SCENARIOS[p.name].label, fmt(c?.opsPerSec), fmt(p.opsPerSec), c && p.opsPerSec > 0 ? `${fmt(c.opsPerSec / p.opsPerSec, 2)}×` : '-', fmt(c?.p99, 1), fmt(p.p99, 1), fmt(c?.serverCpuPer1k, 2), fmt(p.serverCpuPer1k, 2), `${fmt(c?.errorCount)} / ${fmt(p.errorCount)}`];
+  });
+}
+const COMPARISON_HEADER = ['scenario', 'Cognate ops/s', 'cognito-local ops/s', 'ratio', 'Cognate p99 ms', 'cognito-local p99 ms', 'Cognate srv CPU-s/1k ops', 'cognito-local CPU-s/1k ops', 'errors C / cl'];
+
+function comparisonText(results, peer) {
+  return [
+    `Against cognito-local ${peer.version} (same run and machine, same load generators and settings; Cognate stopped while it runs;`,
+    '  its CPU read from /proc; ratio = Cognate ops/s over cognito-local ops/s):',
+    table(comparisonRows(results, peer), COMPARISON_HEADER),
+  ].join('\n');
+}
+
 function sdkVersion() {
   try {
     return JSON.parse(readFileSync(path.join(root, 'node_modules/@aws-sdk/client-cognito-identity-provider/package.json'), 'utf8')).version;
@@ -709,12 +888,39 @@ function sdkVersion() {
   }
 }
 
+/**
+ * Issue 16's targets for the server's CPU per operation (ms, from the server's own CPU time, so
+ * they hold whatever drives the load): SRP both steps, refresh, GetUser, the identity pair, machine tokens.
+ */
+const CPU_TARGETS_MS = { srp: 3.0, rawsrp: 3.0, refresh: 0.5, rawrefresh: 0.5, getuser: 0.12, rawgetuser: 0.12, getid: 0.4, rawgetid: 0.4, clientcredentials: 0.5 };
+
+/** A scenario's stated targets (throughput or p99, and server CPU per operation) and whether the run met them. */
+function verdicts(r) {
+  const s = SCENARIOS[r.name];
+  let target = '-';
+  let verdict = '-';
+  if (s.targetP99 !== undefined) {
+    target = `p99 <= ${fmt(s.targetP99)} ms`;
+    verdict = r.p99 <= s.targetP99 && r.errorCount === 0 ? 'PASS' : 'MISS';
+  } else if (s.target != null) {
+    target = `>= ${fmt(s.target)}`;
+    verdict = r.opsPerSec >= s.target && r.errorCount === 0 ? 'PASS' : 'MISS';
+  }
+  const cpu = CPU_TARGETS_MS[r.name];
+  const cpuTarget = cpu === undefined ? '-' : `<= ${fmt(cpu, 2)}`;
+  const cpuVerdict = cpu === undefined ? '-' : r.serverCpuPer1k <= cpu && r.errorCount === 0 ? 'PASS' : 'MISS';
+  return { target, verdict, cpuTarget, cpuVerdict };
+}
+
 /** What limited a scenario, read from where the CPU went during its window. */
 function boundBy(r) {
   const total = r.serverCores + r.benchCores + r.otherCores;
   const cores = os.cpus().length;
+  // A cluster's primary serves nothing: its workers are the event loops.
+  const loops = settings.serverProcesses > 1 ? settings.serverProcesses - 1 : 1;
+  if (loops > 1 && r.serverCores >= 0.9 * loops) return `server event loops (${loops})`;
   if (r.serverCores >= 1.2 && total >= 0.9 * cores) return 'CPUs (server threads)';
-  if (r.serverCores >= 0.9) return 'server event loop';
+  if (loops === 1 && r.serverCores >= 0.9) return 'server event loop';
   if (r.benchCores >= 0.9) return 'load generator';
   if (total >= 0.9 * cores) return 'CPUs (shared)';
   return 'waiting (no CPU full)';
@@ -768,7 +974,7 @@ async function databaseInfo() {
 const mdRow = (cells) => `| ${cells.map((c) => String(c).replaceAll('|', '\\|')).join(' | ')} |`;
 
 /** The run as a markdown section, generated (never hand-typed): appended to docs/benchmarks.md. */
-async function markdownReport(results, startedAt) {
+async function markdownReport(runs, startedAt, peer) {
   const commit = commitInfo();
   const cpu = os.cpus();
   const out = [];
@@ -778,7 +984,61 @@ async function markdownReport(results, startedAt) {
   out.push(`- commit: \`${commit.sha}\`${commit.dirty ? ' + uncommitted changes' : ''} (${commit.subject})`);
   out.push(`- machine: ${cpu[0]?.model?.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}`);
   out.push(`- database: ${await databaseInfo()}`);
-  out.push(`- settings: ${settings.seconds} s measured after ${settings.warmup} s warm-up per scenario, ${settings.users} users, ${settings.workers} load thread(s)${settings.serverArgs.length ? `, server flags: ${settings.serverArgs.join(' ')}` : ''}; the app client sets PreventUserExistenceErrors ENABLED`);
+  out.push(`- command: \`${commandLine()}\``);
+  const cpuFrom = CPU_FROM_PROC ? '/proc, over all its processes' : 'its /metrics';
+  if (runs.length === 1) out.push(`- server: \`cognate start${runs[0].workers ? ` --workers ${runs[0].workers}` : ''}\`, running as ${processesText(runs[0].processes)}; server CPU from ${cpuFrom}`);
+  else out.push(`- server: \`cognate start --workers N\` for N = ${runs.map((r) => `${r.workers} (${processesText(r.processes)})`).join(', ')}, one after the other, each with a fresh data folder and set-up; server CPU from ${cpuFrom}`);
+  const raw = settings.scenarios.some((s) => SCENARIOS[s].raw) ? `; raw scenarios: autocannon ${autocannonVersion()}, ${settings.concurrency} connections, pipelining ${settings.pipelining}` : '';
+  out.push(`- settings: ${settings.seconds} s measured after ${settings.warmup} s warm-up per scenario, ${settings.users} users, ${settings.workers} load thread(s) of ${settings.concurrency} virtual users${raw}${settings.serverArgs.length ? `, server flags: ${settings.serverArgs.join(' ')}` : ''}; the app client sets PreventUserExistenceErrors ENABLED`);
+  for (const run of runs) {
+    if (runs.length > 1) out.push('', `With \`--workers ${run.workers}\`:`);
+    out.push(...markdownTables(run.results));
+  }
+  if (settings.databaseUrl) out.push('- On PostgreSQL, "other processes" includes the database server.');
+  if (runs.length > 1) {
+    const first = runs[0];
+    const last = runs.at(-1);
+    out.push('');
+    out.push(`Scaling: ops/s with each number of server workers; ratio = \`--workers ${last.workers}\` over \`--workers ${first.workers}\`. Target (issue 16, 2 workers against 1): ≥ ${SCALING_TARGET}× for the raw GetUser and refresh.`);
+    out.push('');
+    const header = ['scenario', ...runs.map((r) => `ops/s, --workers ${r.workers}`), 'ratio', 'result'];
+    out.push(mdRow(header));
+    out.push(mdRow(header.map((_, i) => (i === 0 || i === header.length - 1 ? '---' : '---:'))));
+    for (const row of scalingRows(runs)) out.push(mdRow(row));
+  }
+  if (peer) {
+    out.push('');
+    out.push(`Against cognito-local ${peer.version} in the same run (\`--compare cognito-local\`): same machine, load generators and settings, Cognate stopped while cognito-local (its shipped entry point, JSON-file store and logging) runs; its CPU is read from /proc; ratio = Cognate's ops/s over cognito-local's. Other processes took at most ${fmt(Math.max(...peer.results.map((r) => r.otherCores)), 2)} cores during its windows.`);
+    for (const run of runs) {
+      if (runs.length > 1) out.push('', `Cognate with \`--workers ${run.workers}\`:`);
+      out.push('');
+      out.push(mdRow(COMPARISON_HEADER));
+      out.push(mdRow(COMPARISON_HEADER.map((_, i) => (i === 0 ? '---' : '---:'))));
+      for (const row of comparisonRows(run.results, peer)) out.push(mdRow(row));
+    }
+    for (const r of peer.results) if (r.errorCount > 0) out.push(`- errors in ${r.name} (cognito-local): ${JSON.stringify(r.errors)}; e.g. ${r.samples.join(' \\| ')}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Issue 16: with 2 server workers, at least this many times the 1-worker throughput (raw GetUser and refresh). */
+const SCALING_TARGET = 1.7;
+
+/** ops/s of each scenario for each run, the last run's over the first's, and the verdict where a target is stated. */
+function scalingRows(runs) {
+  return runs[0].results
+    .filter((r) => !r.sides)
+    .map((r) => {
+      const per = runs.map((run) => run.results.find((x) => x.name === r.name));
+      const ratio = per.at(-1).opsPerSec / per[0].opsPerSec;
+      const stated = ['rawgetuser', 'rawrefresh'].includes(r.name) && runs[0].workers === 1 && runs.at(-1).workers === 2;
+      return [SCENARIOS[r.name].label, ...per.map((x) => fmt(x.opsPerSec)), Number.isFinite(ratio) ? `${fmt(ratio, 2)}×` : '-', stated ? (ratio >= SCALING_TARGET && per.every((x) => x.errorCount === 0) ? 'PASS' : 'MISS') : '-'];
+    });
+}
+
+/** One run's tables: the timing-parity pairs, then every other scenario. */
+function markdownTables(results) {
+  const out = [];
   const pairs = results.filter((r) => r.sides);
   if (pairs.length) {
     out.push('');
@@ -793,16 +1053,19 @@ async function markdownReport(results, startedAt) {
   const others = results.filter((r) => !r.sides);
   if (others.length) {
     out.push('');
-    const header = ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'srv CPU-s/1k ops', 'other cores'];
+    const header = ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'srv CPU-s/1k ops', 'CPU target', 'srv cores', 'load cores', 'other cores'];
     out.push(mdRow(header));
     out.push(mdRow(header.map((_, i) => (i === 0 ? '---' : '---:'))));
-    for (const r of others) out.push(mdRow([SCENARIOS[r.name].label, fmt(r.opsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.errorCount), fmt(r.serverCpuPer1k, 2), fmt(r.otherCores, 2)]));
+    for (const r of others) {
+      const v = verdicts(r);
+      const stated = (t, verdict) => (t === '-' ? '-' : `${t} ${verdict}`);
+      out.push(mdRow([SCENARIOS[r.name].label, fmt(r.opsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.errorCount), stated(v.target, v.verdict), fmt(r.serverCpuPer1k, 2), stated(v.cpuTarget, v.cpuVerdict), fmt(r.serverCores, 2), fmt(r.benchCores, 2), fmt(r.otherCores, 2)]));
+    }
     const parity = others.filter((r) => SCENARIOS[r.name].parity).map((r) => [r, others.find((o) => o.name === SCENARIOS[r.name].parity)]).filter(([, o]) => o);
     for (const [known, unknown] of parity) out.push(`- ${known.name} / ${unknown.name} (separate scenarios, not interleaved): p50 ${fmt(known.p50, 2)} / ${fmt(unknown.p50, 2)} ms (${pct(differencePct(known.p50, unknown.p50))})`);
   }
   for (const r of results) if (r.errorCount > 0) out.push(`- errors in ${r.name}: ${JSON.stringify(r.errors)}; e.g. ${r.samples.join(' \\| ')}`);
-  if (settings.databaseUrl) out.push('- On PostgreSQL, "other processes" includes the database server.');
-  return out.join('\n') + '\n';
+  return out;
 }
 
 /** Appends the generated section under docs/benchmarks.md's "Generated results" heading (made on first use). */
@@ -825,25 +1088,18 @@ function report(results, context) {
   out.push(`machine: ${os.cpus().length} cores (${os.cpus()[0]?.model?.trim() ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()}`);
   const defaults = settings.databaseUrl ? 'argon2id 19 MiB t=2' : 'argon2id 19 MiB t=2; SQLite WAL, synchronous=FULL';
   const extra = settings.serverArgs.length ? `, extra flags: ${settings.serverArgs.join(' ')}` : ` and default settings (${defaults})`;
-  out.push(`server: a separate process (\`cognate start\`) on 127.0.0.1, ${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}${extra}`);
+  out.push(`server: \`cognate start${settings.serverWorkers ? ` --workers ${settings.serverWorkers}` : ''}\` (${processesText()}) on 127.0.0.1, ${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}${extra}`);
+  if (settings.scenarios.some((s) => SCENARIOS[s].raw)) out.push(`raw scenarios: prebuilt HTTP requests sent by autocannon ${autocannonVersion()} in this process, ${settings.concurrency} connections, pipelining ${settings.pipelining}`);
   out.push(`load: ${settings.workers} worker thread(s) in this process, AWS SDK v3 ${sdkVersion()} (one client per thread, keep-alive, maxAttempts 1), ${settings.concurrency} virtual users in a closed loop, ${settings.users} users`);
   out.push(`window: ${settings.seconds} s measured per scenario after ${settings.warmup} s warm-up; a window in which other processes took ≥ ${QUIET_CORES} cores is run again (up to ${settings.retries} times) and the quietest attempt is shown`);
-  if (settings.scenarios.includes('srp')) {
+  if (settings.scenarios.includes('srp') || settings.scenarios.includes('rawsrp')) {
     out.push(`SRP: ${context.ephemerals} client ephemerals (a = 128 random bytes, A = g^a mod N) precomputed before the window and reused round-robin;`);
     out.push('     PASSWORD_CLAIM_SIGNATURE (S = (B - k*g^x)^(a+u*x) mod N) is computed per sign-in inside the window, as a client would.');
   }
   out.push('');
   const rows = results.filter((r) => !SCENARIOS[r.name].pair).map((r) => {
     const s = SCENARIOS[r.name];
-    let target = '-';
-    let verdict = '-';
-    if (s.targetP99 !== undefined) {
-      target = `p99 <= ${fmt(s.targetP99)} ms`;
-      verdict = r.p99 <= s.targetP99 && r.errorCount === 0 ? 'PASS' : 'MISS';
-    } else if (s.target != null) {
-      target = `>= ${fmt(s.target)}`;
-      verdict = r.opsPerSec >= s.target && r.errorCount === 0 ? 'PASS' : 'MISS';
-    }
+    const { target, verdict, cpuTarget, cpuVerdict } = verdicts(r);
     return [
       r.name === 'listusers' ? `${s.label} (${fmt(settings.listUsersPopulation)} users)` : s.label,
       fmt(r.opsPerSec),
@@ -853,6 +1109,8 @@ function report(results, context) {
       target,
       verdict,
       fmt(r.serverCpuPer1k, 2),
+      cpuTarget,
+      cpuVerdict,
       fmt(r.serverCores, 2),
       fmt(r.benchCpuPer1k, 2),
       fmt(r.benchCores, 2),
@@ -860,9 +1118,9 @@ function report(results, context) {
       boundBy(r),
     ];
   });
-  out.push(table(rows, ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'result', 'srv CPU-s/1k ops', 'srv cores', 'load CPU-s/1k ops', 'load cores', 'other cores', 'bound by']));
+  out.push(table(rows, ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'result', 'srv CPU-s/1k ops', 'CPU target', 'CPU result', 'srv cores', 'load CPU-s/1k ops', 'load cores', 'other cores', 'bound by']));
   out.push('');
-  out.push('srv CPU-s/1k ops: the server process\'s CPU time (all threads, from /metrics) per 1,000 completed operations;');
+  out.push(`srv CPU-s/1k ops: the server's CPU time (all threads of all its processes, ${CPU_FROM_PROC ? 'from /proc' : 'from /metrics'}) per 1,000 completed operations;`);
   out.push('  1000 / that figure is what one fully busy server core sustains, whatever the load generator does.');
   out.push('srv cores / load cores / other cores: average cores used during the window by the server process / by this');
   out.push(`  process (the load generator) / by every other process on the machine (/proc/stat); ${os.cpus().length} cores in all.`);
@@ -922,29 +1180,39 @@ async function main() {
     profileDir = path.join(root, 'bench', 'results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await mkdir(profileDir, { recursive: true });
   }
-  log(`starting the server (${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}, data in ${dataDir})${profileDir ? ' under --cpu-prof' : ''}`);
-  await startServer(profileDir);
-  log(`server ready at ${server.url}; creating a pool, a client and ${settings.users} users`);
-  const setup = await withTimeout(setUp(), 300_000 + (settings.scenarios.includes('listusers') ? 1_800_000 : 0), 'set-up');
-  startWorkers(setup);
-
-  const results = [];
-  for (const name of settings.scenarios) {
-    log(`${SCENARIOS[name].label}: ${SCENARIOS[name].what}, ${settings.warmup} s warm-up + ${settings.seconds} s`);
-    let r;
-    for (let attempt = 0; ; attempt++) {
-      const run = await runScenario(name);
-      if (!r || run.otherCores < r.otherCores) r = run;
-      // On PostgreSQL the database's own processes are among the "other" ones: no retry on that account.
-      if (run.otherCores < QUIET_CORES || attempt >= settings.retries || settings.databaseUrl) break;
-      log(`  other processes took ${fmt(run.otherCores, 2)} cores during the window; running it again`);
+  // One server after the other for each `--workers` count, each on a fresh data folder.
+  const runs = [];
+  for (const count of settings.serverWorkersList) {
+    if (runs.length) {
+      await stopWorkers();
+      await stopServer();
+      await rm(dataDir, { recursive: true, force: true });
+      dataDir = await mkdtemp(path.join(os.tmpdir(), 'cognate-bench-'));
     }
-    if (r.sides) log(`  A p50 ${fmt(r.sides.a.p50, 2)} / p90 ${fmt(r.sides.a.p90, 2)} ms, B p50 ${fmt(r.sides.b.p50, 2)} / p90 ${fmt(r.sides.b.p90, 2)} ms (n ${r.sides.a.n}/${r.sides.b.n}): ${pairRow(r).slice(3, 4)} p50, ${pairRow(r).slice(6, 7)} p90, ${pairRow(r).at(-1)}`);
-    else log(`  ${fmt(r.opsPerSec)} ops/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, ${r.errorCount} errors; cores: server ${fmt(r.serverCores, 2)}, load ${fmt(r.benchCores, 2)}, other ${fmt(r.otherCores, 2)}`);
-    results.push(r);
+    settings.serverWorkers = count;
+    log(`starting the server (${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}, data in ${dataDir})${profileDir ? ' under --cpu-prof' : ''}${count ? `, --workers ${count}` : ''}`);
+    if (runs.length && settings.databaseUrl) log('  (the same PostgreSQL database again: a new pool, client and users are made in it)');
+    await startServer(profileDir);
+    log(`server ready at ${server.url}; creating a pool, a client and ${settings.users} users`);
+    const setup = await withTimeout(setUp(), 300_000 + (settings.scenarios.includes('listusers') ? 1_800_000 : 0), 'set-up');
+    // By now every worker has started (set-up took some seconds).
+    settings.serverProcesses = CPU_FROM_PROC ? processTreeSize(server.child.pid) : 1;
+    log(`the server runs as ${processesText()}`);
+    currentSetup = { ...setup, at: Date.now() };
+    startWorkers(setup);
+    runs.push({ workers: count, processes: settings.serverProcesses, results: await runScenarios(settings.scenarios) });
   }
-  process.stdout.write(report(results, { ephemerals: Math.ceil(settings.ephemerals / settings.workers) * settings.workers }) + '\n');
-  const section = await markdownReport(results, startedAt);
+  const results = runs.flatMap((r) => r.results);
+  let peer;
+  if (settings.compare) peer = await runPeer();
+  for (const run of runs) {
+    settings.serverWorkers = run.workers;
+    settings.serverProcesses = run.processes;
+    process.stdout.write(report(run.results, { ephemerals: Math.ceil(settings.ephemerals / settings.workers) * settings.workers }) + '\n');
+    if (peer) process.stdout.write('\n' + comparisonText(run.results, peer) + '\n');
+  }
+  if (runs.length > 1) process.stdout.write(`\nScaling (ops/s; ratio = --workers ${runs.at(-1).workers} over --workers ${runs[0].workers}; target ≥ ${SCALING_TARGET}× for raw GetUser and refresh, 2 workers against 1):\n${table(scalingRows(runs), ['scenario', ...runs.map((r) => `--workers ${r.workers}`), 'ratio', 'result'])}\n`);
+  const section = await markdownReport(runs, startedAt, peer);
   process.stdout.write('\n' + section);
   await writeMarkdown(section);
 
@@ -960,7 +1228,43 @@ async function main() {
       }
     }
   }
-  return results.every((r) => r.errorCount === 0) ? 0 : 1;
+  return [...results, ...(peer?.results ?? [])].every((r) => r.errorCount === 0) ? 0 : 1;
+}
+
+async function runScenarios(names) {
+  const results = [];
+  for (const name of names) {
+    log(`${SCENARIOS[name].label}: ${SCENARIOS[name].what}, ${settings.warmup} s warm-up + ${settings.seconds} s`);
+    let r;
+    for (let attempt = 0; ; attempt++) {
+      const run = await runScenario(name);
+      if (!r || run.otherCores < r.otherCores) r = run;
+      // On PostgreSQL the database's own processes are among the "other" ones: no retry on that account.
+      if (run.otherCores < QUIET_CORES || attempt >= settings.retries || settings.databaseUrl) break;
+      log(`  other processes took ${fmt(run.otherCores, 2)} cores during the window; running it again`);
+    }
+    if (r.sides) log(`  A p50 ${fmt(r.sides.a.p50, 2)} / p90 ${fmt(r.sides.a.p90, 2)} ms, B p50 ${fmt(r.sides.b.p50, 2)} / p90 ${fmt(r.sides.b.p90, 2)} ms (n ${r.sides.a.n}/${r.sides.b.n}): ${pairRow(r).slice(3, 4)} p50, ${pairRow(r).slice(6, 7)} p90, ${pairRow(r).at(-1)}`);
+    else log(`  ${fmt(r.opsPerSec)} ops/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, ${r.errorCount} errors; cores: server ${fmt(r.serverCores, 2)}, load ${fmt(r.benchCores, 2)}, other ${fmt(r.otherCores, 2)}`);
+    results.push(r);
+  }
+  return results;
+}
+
+/**
+ * `--compare cognito-local`: once Cognate's scenarios are done, Cognate is stopped and cognito-local
+ * started in its place (same machine, same load generator and settings), set up with the same users,
+ * and the scenarios both support run again against it.
+ */
+async function runPeer() {
+  const names = settings.scenarios.filter((s) => PEER_SCENARIOS.includes(s));
+  log(`--compare cognito-local: stopping Cognate; ${names.join(', ')} against cognito-local ${peerVersion()}`);
+  await stopWorkers();
+  await stopServer();
+  server = await startPeer(await freePort(), log);
+  const setup = await withTimeout(setUpPeer(server.url, { count: settings.users, password: PASSWORD, mapLimit }), 300_000, 'cognito-local set-up');
+  currentSetup = { ...setup, at: Date.now() };
+  startWorkers(setup);
+  return { version: peerVersion(), results: await runScenarios(names) };
 }
 
 main().then(

@@ -30,6 +30,7 @@ import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand }
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { tsImport } from 'tsx/esm/api';
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import { formatTimestamp } from '../packages/server/dist/crypto/srp.js';
 
 // The client half of SRP is a test helper (packages/server/test/support/srp-client.ts, OpenSSL doing the
@@ -111,11 +112,11 @@ async function takeSigned() {
 }
 
 /** POSTs a JSON body over the keep-alive agent; resolves to { status, text }. */
-function postJson(path, body) {
+function postJson(path, body, contentType = 'application/json', target = undefined) {
   return new Promise((resolve, reject) => {
     const req = http.request(
       cfg.endpoint + path,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }, timeout: cfg.requestTimeoutMs },
+      { method: 'POST', agent, headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body), ...(target ? { 'x-amz-target': target } : {}) }, timeout: cfg.requestTimeoutMs },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -129,6 +130,17 @@ function postJson(path, body) {
     req.end(body);
   });
 }
+
+/** A user-pool API call as raw awsJson (no SDK), as the SDK would send it unsigned; resolves to the answer's JSON. */
+async function idpCall(action, input) {
+  const res = await postJson('/', JSON.stringify(input), 'application/x-amz-json-1.1', `AWSCognitoIdentityProviderService.${action}`);
+  const json = JSON.parse(res.text || '{}');
+  if (res.status !== 200) throw Object.assign(new Error(json.message ?? `HTTP ${res.status}`), { name: String(json.__type ?? `HTTP ${res.status}`).split('#').pop() });
+  return json;
+}
+
+/** aws-jwt-verify's verifier with the pool's JWKS cached (jwtverify). */
+let jwtVerifier;
 
 /** The library's verifier, on the server's own database (verifylib). */
 let cognate;
@@ -319,6 +331,25 @@ const scenarios = {
     );
     if (!done.AuthenticationResult?.AccessToken) throw fail('no tokens after PASSWORD_VERIFIER');
   },
+  /**
+   * The same SRP sign-in without the SDK: both calls as raw awsJson POSTs on the keep-alive agent
+   * (the second step can't be prebuilt: it answers the server's B and salt). What is left to the
+   * load generator is the client's half of SRP, the claim.
+   */
+  async rawsrp(user) {
+    const { a, A } = ephemerals[nextEphemeral++ % ephemerals.length];
+    const start = await idpCall('InitiateAuth', { AuthFlow: 'USER_SRP_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: user.username, SRP_A: A } });
+    if (start.ChallengeName !== 'PASSWORD_VERIFIER') throw fail(`expected PASSWORD_VERIFIER, got ${start.ChallengeName}`);
+    const p = start.ChallengeParameters;
+    const timestamp = formatTimestamp(new Date());
+    const signature = computePasswordClaim({ poolName, userId: p.USER_ID_FOR_SRP, password: user.password, a, A, B: p.SRP_B, salt: p.SALT, secretBlock: p.SECRET_BLOCK, timestamp });
+    const done = await idpCall('RespondToAuthChallenge', {
+      ClientId: cfg.clientId,
+      ChallengeName: 'PASSWORD_VERIFIER',
+      ChallengeResponses: { USERNAME: p.USER_ID_FOR_SRP, PASSWORD_CLAIM_SECRET_BLOCK: p.SECRET_BLOCK, PASSWORD_CLAIM_SIGNATURE: signature, TIMESTAMP: timestamp },
+    });
+    if (!done.AuthenticationResult?.AccessToken) throw fail('no tokens after PASSWORD_VERIFIER');
+  },
   /** USER_PASSWORD_AUTH: one call, argon2id verification on the server. */
   async password(user) {
     const out = await send(new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: cfg.clientId, AuthParameters: { USERNAME: user.username, PASSWORD: user.password } }));
@@ -402,6 +433,11 @@ const scenarios = {
     if (res.status !== 200) throw fail(`the verifier answered ${res.status}: ${res.text.slice(0, 200)}`);
     const out = JSON.parse(res.text);
     if (out.allowed !== true || out.identityId !== s.identityId) throw fail(`the verifier answered ${res.text.slice(0, 200)}`);
+  },
+  /** A relying party verifying an access token with aws-jwt-verify (no server call: the JWKS is cached). */
+  async jwtverify(user) {
+    const payload = await jwtVerifier.verify(user.accessToken);
+    if (payload.username !== user.username) throw fail(`the token is ${payload.username}'s, not ${user.username}'s`);
   },
   /** The verifier in-process (the library). */
   async verifylib() {
@@ -533,7 +569,16 @@ async function prepare(msg) {
     for (let n = 0; n < msg.signed; n++) signed.push(await signedRequest(users[n % users.length], n));
     if (msg.scenario === 'verifylib') await openCognate();
   }
-  if (['srp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(msg.scenario) && ephemerals.length < msg.ephemerals) {
+  if (msg.scenario === 'jwtverify' && !jwtVerifier) {
+    // A relying party's token verifier: the pool's JWKS fetched from the server once, then every
+    // access token checked (RS256 signature, issuer, client, token use, expiry) in this thread.
+    const verifier = CognitoJwtVerifier.create({ userPoolId: cfg.poolId, tokenUse: 'access', clientId: cfg.clientId });
+    const res = await fetch(`${cfg.endpoint}/${cfg.poolId}/.well-known/jwks.json`, { signal: AbortSignal.timeout(cfg.requestTimeoutMs) });
+    if (res.status !== 200) throw new Error(`the JWKS answered ${res.status}`);
+    verifier.cacheJwks(await res.json());
+    jwtVerifier = verifier;
+  }
+  if (['srp', 'rawsrp', 'srpwrong', 'srpunknown', 'srpstart', 'srpverifier'].includes(msg.scenario) && ephemerals.length < msg.ephemerals) {
     // a = 128 random bytes and A = g^a mod N, as amazon-cognito-identity-js makes them; computed
     // here, before the timed window, so that the load generator's CPU goes to the exchange itself.
     while (ephemerals.length < msg.ephemerals) ephemerals.push(generateClientEphemeral());

@@ -118,6 +118,9 @@ const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
   UserNotConfirmedException: 'userNotConfirmed',
   UserNotFoundException: 'userNotFound',
   UsernameExistsException: 'usernameExists',
+  // The identity-pool API's answer to input its model forbids (a malformed IdentityPoolId …): the user-pool API's
+  // InvalidParameterException under the AWS front end's generic name.
+  ValidationException: 'invalidParameter',
   WebAuthnChallengeNotFoundException: 'webAuthnChallengeNotFound',
   WebAuthnClientMismatchException: 'webAuthnClientMismatch',
   WebAuthnConfigurationMissingException: 'webAuthnConfigurationMissing',

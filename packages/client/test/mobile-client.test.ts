@@ -347,6 +347,8 @@ describe('MobileClient with user pools', () => {
     const e = MobileClientError.fromService('aws.cognito#UserNotFoundException:', 'User does not exist.', 400);
     assert.deepEqual([e.code, e.serviceCode, e.message, e.status, e.name], ['userNotFound', 'UserNotFoundException', 'User does not exist.', 400, 'MobileClientError']);
     assert.equal(MobileClientError.fromService('SomethingNewException', 'x').code, 'unknown');
+    // cognito-identity's model-constraint error is the invalidParameter the user-pool API gives for the same kind of input.
+    assert.deepEqual(MobileClientError.fromService('ValidationException', '1 validation error detected: …', 400).code, 'invalidParameter');
     assert.ok(isMobileClientError(e, 'userNotFound', 'notAuthorized'));
     assert.ok(!isMobileClientError(e, 'network'));
     assert.ok(!isMobileClientError(new Error('x')));

@@ -9,6 +9,7 @@ import { openStore } from './store/db.js';
 import { systemClock, type Clock } from './ports.js';
 import { Outbox, type OutboxTransports } from './messaging/outbox.js';
 import { consoleTransport, smsWebhookTransport, smtpTransport } from './messaging/transports.js';
+import { checkLogDeliveryWebhooks, logWebhookTransport } from './messaging/log-webhook.js';
 import { loadAdminCredentials, loadMasterKey, loadServerSecrets } from './domain/secrets.js';
 import { UserPools } from './domain/user-pools.js';
 import { AppClients } from './domain/app-clients.js';
@@ -24,6 +25,7 @@ import { TriggerFunctions } from './triggers/functions.js';
 import { customSenderTransport } from './triggers/custom-senders.js';
 import type { Cognate } from './domain/cognate.js';
 import { deliverNotificationError } from './domain/threat-protection/log-delivery.js';
+import { RateLimiter } from './domain/rate-limits/limiter.js';
 
 export type { Cognate } from './domain/cognate.js';
 
@@ -72,10 +74,16 @@ export async function createCognate(config: Config, log: Logger, options: Create
       const print = consoleTransport((line) => process.stdout.write(line + '\n'));
       transports.outbox = { name: 'outbox', send: (m) => print.send(m) };
     }
+    // SetLogDeliveryConfiguration's webhook sink (the operator's endpoints, signed; messaging/log-webhook.ts).
+    checkLogDeliveryWebhooks(config.logDeliveryWebhooks, config.logDeliveryWebhookSecret);
+    if (Object.keys(config.logDeliveryWebhooks).length > 0) transports.webhook = logWebhookTransport({ secret: config.logDeliveryWebhookSecret, clock });
     const outbox = new Outbox(store.db, secrets.atRest, clock, transports, log);
-    // SetLogDeliveryConfiguration's userNotification source: failed deliveries as structured log lines.
-    outbox.onDeliveryFailure = (failure) => deliverNotificationError({ log, store }, failure);
+    // SetLogDeliveryConfiguration's userNotification source: failed deliveries as structured log lines (and webhooks).
+    outbox.onDeliveryFailure = (failure) => deliverNotificationError({ config, log, outbox, store }, failure);
     const identity = createIdentityService({ config, clock, store, secrets, keys, pools, clients });
+    const rateLimits = new RateLimiter({ store, clock, log });
+    await rateLimits.load();
+    if (config.rateLimits) rateLimits.start();
 
     return {
       config,
@@ -95,7 +103,9 @@ export async function createCognate(config: Config, log: Logger, options: Create
       lockout: new Lockout(store.db),
       identity,
       triggers,
+      rateLimits,
       async close() {
+        await rateLimits.close();
         identity.close();
         triggers.close();
         await drainImportJobs(store);

@@ -11,14 +11,12 @@ import { loadConfig, options, type FlagValues } from './config.js';
 import { CognitoError } from './errors.js';
 import { createCognate, type Cognate } from './app.js';
 import { createAppClient, createUserPool } from './domain/pool-admin.js';
-import { loadServiceModel, validateInput } from './protocol/model.js';
+import { loadServiceModel, validateInput, type ServiceName } from './protocol/model.js';
 import { detectFormat, importUsersFile, type FileFormat } from './domain/user-import.js';
-import { startCognate } from './index.js';
+import { start } from './start.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
-import { setUpIdentityPool } from './identity/setup.js';
-import { parseTarget } from './triggers/functions.js';
-import { trustInstructions } from './tls/listener.js';
+import { identityPoolInput, setUpIdentityPool } from './identity/setup.js';
 
 const program = new Command('cognate').description('Cognate: a self-hosted Amazon Cognito').showHelpAfterError();
 
@@ -38,8 +36,8 @@ function withConfigFlags(cmd: Command): Command {
  * to the API would be (protocol/model.ts) before the domain sees it: the command refuses what the
  * API refuses, with the same message.
  */
-function asTheApiChecks<T extends object>(operation: string, input: T): T {
-  const model = loadServiceModel('cognito-idp');
+function asTheApiChecks<T extends object>(operation: string, input: T, service: ServiceName = 'cognito-idp'): T {
+  const model = loadServiceModel(service);
   validateInput(model, model.operation(operation)!, input);
   return input;
 }
@@ -55,28 +53,8 @@ async function withCognate<T>(flags: FlagValues, fn: (cognate: Cognate) => Promi
   }
 }
 
-withConfigFlags(program.command('start').description('start the server')).action(async (flags: FlagValues) => {
-  const config = loadConfig(flags);
-  const running = await startCognate(config);
-  const { admin } = running.cognate;
-  running.cognate.log.info({ url: running.url, publicUrl: running.cognate.config.publicUrl, database: running.cognate.store.dialect, dataDir: config.dataDir, ...(running.tls?.caCertPath ? { devCa: running.tls.caCertPath } : {}) }, 'Cognate is listening');
-  if (running.tls?.caCreated) process.stdout.write(trustInstructions(running.tls));
-  // Webhooks without a signing secret can't tell Cognate's calls from anyone else's.
-  const webhookTriggers = Object.values(config.triggers).some((target) => parseTarget(target).kind === 'webhook');
-  if (webhookTriggers && !config.triggerWebhookSecret) running.cognate.log.warn('trigger webhooks are configured without --trigger-webhook-secret: their requests are not signed');
-  if (config.smsWebhookUrl && !config.smsWebhookSecret) running.cognate.log.warn('the SMS webhook is configured without --sms-webhook-secret: its requests are not signed');
-  if (admin.generated) {
-    process.stdout.write(
-      `\nAdmin credentials for signed (SigV4) calls were generated and saved in ${config.dataDir}/admin-credentials.json:\n` +
-        `  AWS_ACCESS_KEY_ID=${admin.accessKeyId}\n  AWS_SECRET_ACCESS_KEY=${admin.secretAccessKey}\n\n`,
-    );
-  }
-  const stop = async () => {
-    await running.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+withConfigFlags(program.command('start').description('start the server (--workers N: N processes sharing the port; default one per core)')).action(async (flags: FlagValues) => {
+  await start(loadConfig(flags));
 });
 
 withConfigFlags(program.command('migrate').description('bring the database schema up to date')).action(async (flags: FlagValues) => {
@@ -153,14 +131,16 @@ withConfigFlags(identityPool.command('create').description('create an identity p
   .option('--unauth-policy <json|@file>', 'IAM-style policy of the unauthenticated role')
   .action(async (flags: FlagValues & { name: string; allowGuests?: boolean; provider: string[]; developerProvider?: string; authPolicy?: string; unauthPolicy?: string }) => {
     await withCognate(flags, async (cognate) => {
-      const out = await setUpIdentityPool(cognate, {
+      const setup = {
         name: flags.name,
         allowGuests: !!flags.allowGuests,
         providers: flags.provider,
         ...(flags.developerProvider ? { developerProviderName: flags.developerProvider } : {}),
         ...(flags.authPolicy ? { authPolicy: policyArg(flags.authPolicy)! } : {}),
         ...(flags.unauthPolicy ? { unauthPolicy: policyArg(flags.unauthPolicy)! } : {}),
-      });
+      };
+      asTheApiChecks('CreateIdentityPool', identityPoolInput(cognate.config.region, setup), 'cognito-identity');
+      const out = await setUpIdentityPool(cognate, setup);
       process.stdout.write(`${out.pool.IdentityPoolId as string}\n${out.authRoleArn}\n${out.unauthRoleArn}\n`);
     });
   });

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -33,7 +34,7 @@ export const options = {
   tlsCert: { schema: z.string(), default: '', env: 'COGNATE_TLS_CERT', flag: '--tls-cert <file>', doc: 'PEM certificate (chain) to serve HTTPS with; needs --tls-key (empty: plain HTTP)' },
   tlsKey: { schema: z.string(), default: '', env: 'COGNATE_TLS_KEY', flag: '--tls-key <file>', doc: 'PEM private key of --tls-cert' },
   tlsDev: { schema: bool, default: false as boolean, env: 'COGNATE_TLS_DEV', flag: '--tls-dev', doc: 'serve HTTPS with certificates from a local development CA kept in the data folder (created on first start) for localhost, 127.0.0.1, ::1, the prefix domains and the custom domains' },
-  issuerStyle: { schema: z.enum(['public-url', 'aws']), default: 'public-url' as 'public-url' | 'aws', env: 'COGNATE_ISSUER_STYLE', flag: '--issuer-style <style>', doc: "token `iss`: 'public-url' = <publicUrl>/<poolId>; 'aws' = https://cognito-idp.<region>.amazonaws.com/<poolId> (what aws-jwt-verify and Amplify expect)" },
+  issuerStyle: { schema: z.enum(['public-url', 'aws']), default: 'public-url' as 'public-url' | 'aws', env: 'COGNATE_ISSUER_STYLE', flag: '--issuer-style <style>', doc: "token `iss`: 'public-url' = <publicUrl>/<poolId>; 'aws' = https://cognito-idp.<region>.amazonaws.com/<poolId>, or https://issuer-cognito-idp.<region>.amazonaws.com/<poolId> for a pool whose IssuerConfiguration is UPDATED (what aws-jwt-verify and Amplify expect)" },
   region: { schema: z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/), default: 'us-east-1', env: 'COGNATE_REGION', flag: '--region <region>', doc: 'region used in pool and identity IDs' },
   hostedUiBaseDomain: { schema: z.string().regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*$/), default: 'localhost', env: 'COGNATE_HOSTED_UI_BASE_DOMAIN', flag: '--hosted-ui-base-domain <domain>', doc: "base of prefix domains' hosts: <prefix>.auth.<region>.<base> (Cognito's is amazoncognito.com)" },
   extraRegions: { schema: z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : v.split(',')).map((r) => r.trim()).filter((r) => r !== '')).pipe(z.array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d$/))), default: [] as string[], env: 'COGNATE_EXTRA_REGIONS', flag: '--extra-regions <list>', doc: 'comma-separated regions, besides --region, that admin SigV4 credential scopes may name' },
@@ -66,10 +67,18 @@ export const options = {
   customSenderKeys: { schema: stringMap, default: {} as Record<string, string>, env: 'COGNATE_CUSTOM_SENDER_KEYS', flag: '--custom-sender-keys <json>', doc: "JSON object of KMSKeyID → a 256-bit key (base64): pools whose LambdaConfig names that KMSKeyID may use CustomEmailSender/CustomSMSSender, which get the code as a JWE (dir, A256GCM) under that key" },
   breachedPasswordsFile: { schema: z.string(), default: '', env: 'COGNATE_BREACHED_PASSWORDS_FILE', flag: '--breached-passwords-file <file>', doc: "threat protection's compromised-credentials check: a file of SHA-1 hashes (hex, one a line, `HASH` or HIBP's `HASH:COUNT`) checked besides the shipped list of the 10,000 most common breached passwords; read once, on first use" },
   threatFeedbackUrl: { schema: z.string(), default: '', env: 'COGNATE_THREAT_FEEDBACK_URL', flag: '--threat-feedback-url <url>', doc: "the page (yours) that calls UpdateAuthEventFeedback: risk notification emails link to it with user_pool_id, username, event_id, feedback_token and feedback_value; empty: the emails' {one-click-link-*} carry the bare feedback token" },
+  logDeliveryWebhooks: { schema: stringMap, default: {} as Record<string, string>, env: 'COGNATE_LOG_DELIVERY_WEBHOOKS', flag: '--log-delivery-webhooks <json>', doc: "log delivery's webhook sink: JSON object of destination ARN (a CloudWatch log group, S3 bucket or Firehose stream that SetLogDeliveryConfiguration names) → an http(s) URL of yours, `*` for any other; that destination's records are POSTed there as JSON, signed (x-cognate-signature) and retried through the outbox, besides the log line" },
+  logDeliveryWebhookSecret: { schema: z.string(), default: '', env: 'COGNATE_LOG_DELIVERY_WEBHOOK_SECRET', flag: '--log-delivery-webhook-secret <secret>', doc: 'HMAC key for the x-cognate-signature header of the log-delivery webhooks (required with --log-delivery-webhooks)' },
   tierGating: { schema: bool, default: false as boolean, env: 'COGNATE_TIER_GATING', flag: '--tier-gating <bool>', doc: "refuse features above a pool's UserPoolTier with FeatureUnavailableInTierException, as Cognito does (USER_AUTH and passwordless sign-in need ESSENTIALS); off: every feature in every tier" },
+  // Request-rate limits (docs/rate-limits.md): Cognito's per-category quotas, applied per user pool.
+  rateLimits: { schema: z.union([bool, z.enum(['on', 'off']).transform((v) => v === 'on')]), default: true as boolean, env: 'COGNATE_RATE_LIMITS', flag: '--rate-limits <on|off>', doc: "Cognito's request-rate quotas per user pool and operation category (UserAuthentication 120/s, UserCreation 50/s …), answered with TooManyRequestsException (HTTP 429 on /oauth2/token) when exceeded; raise a category with UpdateProvisionedLimit; off: no limit (development)" },
+  rateLimitMaxFactor: { schema: z.coerce.number().int().min(1).max(1000), default: 10, env: 'COGNATE_RATE_LIMIT_MAX_FACTOR', flag: '--rate-limit-max-factor <n>', doc: "the most UpdateProvisionedLimit may raise an adjustable category to, as a multiple of its free (default) rate; above it: ServiceQuotaExceededException (Cognito's account maximum in Service Quotas)" },
   lambdaEndpoint: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ENDPOINT', flag: '--lambda-endpoint <url>', doc: 'Lambda API endpoint for ARN triggers (empty: AWS Lambda in the ARN\'s region)' },
   lambdaAccessKeyId: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ACCESS_KEY_ID', flag: '--lambda-access-key-id <id>', doc: 'access key that signs Lambda Invoke calls (empty: the AWS SDK\'s default credential chain)' },
   lambdaSecretAccessKey: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_SECRET_ACCESS_KEY', flag: '--lambda-secret-access-key <secret>', doc: 'secret for --lambda-access-key-id' },
+  // Scale-out (issue 16): worker processes of `cognate start`, and how a shutdown ends requests in flight.
+  workers: { schema: z.coerce.number().int().min(0).max(256), default: 0, env: 'COGNATE_WORKERS', flag: '--workers <n>', doc: '`cognate start`: worker processes sharing the port and the database (node:cluster); 0: one per core; 1: a single process, no cluster' },
+  shutdownGraceMs: { schema: z.coerce.number().int().min(0).max(600_000), default: 10_000, env: 'COGNATE_SHUTDOWN_GRACE', flag: '--shutdown-grace <ms>', doc: 'on SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are cut' },
 } as const;
 
 type Options = typeof options;
@@ -98,6 +107,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
   const config = out as Config;
   checkTls(config);
   config.dataDir = path.resolve(config.dataDir);
+  if (config.workers === 0) config.workers = availableParallelism();
   if (!config.publicUrl) config.publicUrl = `${usesTls(config) ? 'https' : 'http'}://localhost:${config.port}`;
   config.publicUrl = config.publicUrl.replace(/\/+$/, '');
   return config;
@@ -118,11 +128,17 @@ function checkTls(config: Config): void {
   }
 }
 
-/** The token issuer for a pool, as the `iss` claim and the discovery document carry it. */
-export function issuerFor(config: Pick<Config, 'issuerStyle' | 'publicUrl'>, poolId: string): string {
+/**
+ * The token issuer for a pool, as the `iss` claim and the discovery document carry it. With the
+ * 'aws' style, `type` picks Cognito's form: ORIGINAL `https://cognito-idp.<region>.amazonaws.com/<id>`,
+ * UPDATED (the multi-Region issuer) `https://issuer-cognito-idp.<region>.amazonaws.com/<id>`, where
+ * region is the pool's primary (its ID's prefix). With 'public-url' both are `<publicUrl>/<id>`: one
+ * deployment answers under one public name (docs/replicas.md).
+ */
+export function issuerFor(config: Pick<Config, 'issuerStyle' | 'publicUrl'>, poolId: string, type: 'ORIGINAL' | 'UPDATED' = 'ORIGINAL'): string {
   if (config.issuerStyle === 'aws') {
     const region = poolId.slice(0, poolId.indexOf('_'));
-    return `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
+    return `https://${type === 'UPDATED' ? 'issuer-cognito-idp' : 'cognito-idp'}.${region}.amazonaws.com/${poolId}`;
   }
   return `${config.publicUrl}/${poolId}`;
 }

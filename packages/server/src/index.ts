@@ -33,8 +33,8 @@ export async function startCognate(config: Config, opts: { log?: Logger; clock?:
     return {
       ...server,
       cognate,
-      close: async () => {
-        await server.close();
+      close: async (graceMs?: number) => {
+        await server.close(graceMs);
         await cognate.close();
       },
     };

@@ -31,6 +31,9 @@ import { isTokenPath, registerOAuthEndpoints, tokenListener } from './protocol/o
 import { HTTPException } from 'hono/http-exception';
 import { listenerTls, type TlsInfo } from './tls/listener.js';
 import { withRequestContext } from './domain/threat-protection/request-context.js';
+import { RunnerLease } from './domain/runner-lease.js';
+import { gracefulShutdown } from './graceful-shutdown.js';
+import { metricsText } from './cluster-metrics.js';
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
@@ -41,11 +44,19 @@ export interface CognateServer {
   port: number;
   /** Under TLS: where the certificates come from (and, in development mode, the CA clients must trust). */
   tls?: TlsInfo;
-  close(): Promise<void>;
+  /**
+   * Stops listening and resolves once every connection is closed. With `graceMs` (graceful
+   * shutdown), requests in flight are finished first — each answered with `Connection: close`,
+   * idle keep-alive connections closed at once — and connections still open after `graceMs` are
+   * cut; without, every connection is cut at once.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 interface Metrics {
   registry: Registry;
+  /** What /metrics serves: under `--workers N`, the sum over the workers (cluster-metrics.ts). */
+  text(): Promise<string>;
   observe(action: string, outcome: string, started: bigint): void;
 }
 
@@ -62,6 +73,7 @@ function createMetrics(): Metrics {
   });
   return {
     registry,
+    text: metricsText(registry),
     observe(action, outcome, started) {
       requests.inc({ action, outcome });
       latency.observe({ action }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -71,7 +83,7 @@ function createMetrics(): Metrics {
 
 /** The Hono app for everything but the awsJson POSTs (health, metrics, keys, discovery, uploads, CORS). */
 export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()): Hono<{ Bindings: HttpBindings }> {
-  const { registry } = metrics;
+  const { registry, text: metricsBody } = metrics;
   const app = new Hono<{ Bindings: HttpBindings }>();
 
   app.use('*', honoCorsAndDate(cognate.clock));
@@ -85,7 +97,7 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
       return c.json({ status: 'unavailable' }, 503);
     }
   });
-  app.get('/metrics', async (c) => c.body(await registry.metrics(), 200, { 'content-type': registry.contentType }));
+  app.get('/metrics', async (c) => c.body(await metricsBody(), 200, { 'content-type': registry.contentType }));
 
   // The identity issuer (identity/openid.ts): GetOpenIdToken's tokens verify against these.
   app.get('/identity/.well-known/openid-configuration', (c) =>
@@ -217,6 +229,12 @@ function isQueryProtocol(req: IncomingMessage): boolean {
   return (req.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded');
 }
 
+/** The base URL of a listener bound to `host`:`port` (the wildcard addresses answer on the loopback). */
+export function listenerUrl(bound: string, port: number, tls: boolean): string {
+  const host = bound === '0.0.0.0' || bound === '::' ? '127.0.0.1' : bound;
+  return `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** Starts listening; resolves once the port is bound. */
 export async function listen(cognate: Cognate, opts: { port: number; host: string }): Promise<CognateServer> {
   const metrics = createMetrics();
@@ -227,6 +245,10 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const query = queryListener(cognate);
   const oauthToken = tokenListener(cognate, (outcome, started) => metrics.observe('oauth2.token', outcome, started));
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    graceful.track(req, res);
+    route(req, res);
+  };
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
     // awsJson POSTs go straight to the API, the identity verifier's to it and form-encoded POSTs (the
     // query protocol: STS, IAM roles) to handleQuery, all through withBody; everything else goes to Hono.
     if (req.method === 'POST' && (req.url === '/identity/verify' || req.url?.startsWith('/identity/verify?'))) verify(req, res);
@@ -240,6 +262,7 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const https = tls ? createHttpsServer(tls.options, onRequest) : undefined;
   const server: Server = https ?? createServer(onRequest);
   const stopTls = https && tls ? tls.attach(https) : () => {};
+  const graceful = gracefulShutdown(server, !!https);
   // Idle keep-alive connections stay open longer than the clients and balancers that reuse them keep
   // theirs (the AWS SDK keeps sockets alive; an ALB idles out at 60 s). With Node's 5 s default, a
   // request written on a socket the server is just closing fails with ECONNRESET.
@@ -249,25 +272,30 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => resolve((server.address() as AddressInfo).port));
   });
-  cognate.outbox.start();
-  const host = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host;
-  const url = `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // The background sweeps (outbox retries, abandoned import jobs) run on one worker of all the
+  // workers and nodes on this database: the holder of the runner lease (domain/runner-lease.ts).
+  const runner = new RunnerLease(cognate, 'background', () => {
+    cognate.outbox.kick();
+    sweeper.sweep();
+  });
+  cognate.outbox.start(1000, () => runner.held);
+  const url = listenerUrl(opts.host, port, !!tls);
   // Listening on any free port (0), the default public URL (http://localhost:0) names no server;
   // the URLs handed to clients (import jobs' PreSignedUrl, discovery) need the real one.
   if (/^https?:\/\/localhost:0$/.test(cognate.config.publicUrl)) cognate.config.publicUrl = url;
   // Import jobs a node left behind (it died or shut down mid-job) resume here.
-  const stopSweeper = startImportJobSweeper(cognate);
+  const sweeper = startImportJobSweeper(cognate, () => runner.held);
+  runner.start();
   return {
     app,
     port,
     url,
     ...(tls ? { tls: tls.info } : {}),
-    close: () =>
-      new Promise<void>((resolve) => {
-        stopSweeper();
-        stopTls();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    close: async (graceMs = 0) => {
+      sweeper.stop();
+      stopTls();
+      await graceful.shutdown(graceMs);
+      await runner.stop();
+    },
   };
 }

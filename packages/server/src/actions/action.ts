@@ -8,6 +8,8 @@ import { errors } from '../errors.js';
 export interface RequestInfo {
   requestId: string;
   sourceIp: string;
+  /** The region the request is served as (docs/replicas.md): its SigV4 scope's, else the node's. */
+  region?: string;
 }
 
 export type Action<I = any, O = unknown> = (cognate: Cognate, input: I, request: RequestInfo) => Promise<O>;

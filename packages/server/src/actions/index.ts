@@ -39,6 +39,10 @@ import CreateUserImportJob from './CreateUserImportJob.js';
 import CreateUserPool from './CreateUserPool.js';
 import CreateUserPoolClient from './CreateUserPoolClient.js';
 import CreateUserPoolDomain from './CreateUserPoolDomain.js';
+import CreateUserPoolReplica from './CreateUserPoolReplica.js';
+import DeleteUserPoolReplica from './DeleteUserPoolReplica.js';
+import ListUserPoolReplicas from './ListUserPoolReplicas.js';
+import UpdateUserPoolReplica from './UpdateUserPoolReplica.js';
 import CreateIdentityProvider from './CreateIdentityProvider.js';
 import DescribeIdentityProvider from './DescribeIdentityProvider.js';
 import UpdateIdentityProvider from './UpdateIdentityProvider.js';
@@ -117,6 +121,8 @@ import ListWebAuthnCredentials from './ListWebAuthnCredentials.js';
 import DeleteWebAuthnCredential from './DeleteWebAuthnCredential.js';
 import SetRiskConfiguration from './SetRiskConfiguration.js';
 import DescribeRiskConfiguration from './DescribeRiskConfiguration.js';
+import GetProvisionedLimit from './GetProvisionedLimit.js';
+import UpdateProvisionedLimit from './UpdateProvisionedLimit.js';
 import AdminListUserAuthEvents from './AdminListUserAuthEvents.js';
 import AdminUpdateAuthEventFeedback from './AdminUpdateAuthEventFeedback.js';
 import UpdateAuthEventFeedback from './UpdateAuthEventFeedback.js';
@@ -165,6 +171,10 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     CreateUserPool,
     CreateUserPoolClient,
     CreateUserPoolDomain,
+    CreateUserPoolReplica,
+    DeleteUserPoolReplica,
+    ListUserPoolReplicas,
+    UpdateUserPoolReplica,
     CreateIdentityProvider,
     DescribeIdentityProvider,
     UpdateIdentityProvider,
@@ -244,6 +254,8 @@ export const registry: Record<'cognito-idp' | 'cognito-identity', Readonly<Recor
     // threat protection (domain/threat-protection/)
     SetRiskConfiguration,
     DescribeRiskConfiguration,
+    GetProvisionedLimit,
+    UpdateProvisionedLimit,
     AdminListUserAuthEvents,
     AdminUpdateAuthEventFeedback,
     UpdateAuthEventFeedback,

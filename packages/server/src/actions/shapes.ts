@@ -8,11 +8,14 @@ import { attributeList, type User } from '../domain/users.js';
 import type { Group } from '../domain/groups.js';
 import type { ImportJob } from '../domain/import-jobs.js';
 import { userPoolArn } from '../domain/user-pool-tags.js';
+import { userPoolArnIn, type Replica } from '../domain/replicas/replicas.js';
 
 const seconds = (ms: number) => ms / 1000;
 
-export function userPoolType(pool: UserPool, estimatedNumberOfUsers: number) {
-  const settings: Record<string, unknown> = { ...pool.settings };
+/** UserPoolType; `replica`: as the pool is described in that secondary's region (its ARN and tags). */
+export function userPoolType(pool: UserPool, estimatedNumberOfUsers: number, replica?: Pick<Replica, 'region' | 'tags'>) {
+  const settings: Record<string, unknown> = { ...pool.settings, IssuerConfiguration: { Type: pool.settings.IssuerConfiguration?.Type ?? 'ORIGINAL' } };
+  if (replica) settings.UserPoolTags = replica.tags;
   for (const key of POOL_MFA_SETTINGS) delete settings[key];
   // Cognito echoes a VerificationMessageTemplate's messages in the legacy members too.
   const template = pool.settings.VerificationMessageTemplate;
@@ -25,12 +28,20 @@ export function userPoolType(pool: UserPool, estimatedNumberOfUsers: number) {
     LastModifiedDate: seconds(pool.updatedAt),
     CreationDate: seconds(pool.createdAt),
     EstimatedNumberOfUsers: estimatedNumberOfUsers,
-    Arn: userPoolArn(pool),
+    Arn: replica ? userPoolArnIn(pool.id, replica.region) : userPoolArn(pool),
   };
 }
 
-export function userPoolDescriptionType(pool: UserPool) {
-  return { Id: pool.id, Name: pool.name, LambdaConfig: pool.settings.LambdaConfig, LastModifiedDate: seconds(pool.updatedAt), CreationDate: seconds(pool.createdAt) };
+/** UserPoolDescriptionType; `ReplicaRegions`: the regions of the pool's secondaries, when it has any. */
+export function userPoolDescriptionType(pool: UserPool, replicas: readonly Pick<Replica, 'region'>[] = []) {
+  return {
+    Id: pool.id,
+    Name: pool.name,
+    LambdaConfig: pool.settings.LambdaConfig,
+    LastModifiedDate: seconds(pool.updatedAt),
+    CreationDate: seconds(pool.createdAt),
+    ...(replicas.length > 0 ? { ReplicaRegions: replicas.map((r) => r.region) } : {}),
+  };
 }
 
 export function userPoolClientType(client: AppClient) {

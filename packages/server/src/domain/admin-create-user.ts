@@ -19,6 +19,7 @@ import { insertNewUser, otherHolder, withoutRequired } from './new-users.js';
 import { adminUser, assertVerifiedFlagsHaveValues } from './admin-users.js';
 import { allowsPasswordlessUsers } from './user-auth-factors.js';
 import type { PasswordPolicy, UserPool } from './user-pools.js';
+import { checkNewPassword, recordPasswordEvent } from './threat-protection/index.js';
 
 type Medium = 'EMAIL' | 'SMS';
 type Verifiable = 'email' | 'phone_number';
@@ -50,10 +51,20 @@ export function generateTemporaryPassword(policy: PasswordPolicy): string {
   return chars.join('');
 }
 
-/** When a temporary password set now stops working (PasswordPolicy.TemporaryPasswordValidityDays; 0 = never). */
-export function temporaryPasswordExpiry(pool: UserPool, now: number): number | null {
+/**
+ * PasswordPolicy.TemporaryPasswordValidityDays as Cognito applies it: 0 (or nothing) is the default,
+ * 7 days. Pools stored with 0 before Cognate normalised it are read the same way.
+ */
+export function temporaryPasswordValidityDays(pool: UserPool): number {
   const days = pool.settings.Policies.PasswordPolicy.TemporaryPasswordValidityDays;
-  return days > 0 ? now + days * DAY_MS : null;
+  return days > 0 ? days : DEFAULT_TEMPORARY_PASSWORD_DAYS;
+}
+
+const DEFAULT_TEMPORARY_PASSWORD_DAYS = 7;
+
+/** When a temporary password set now stops working (PasswordPolicy.TemporaryPasswordValidityDays). */
+export function temporaryPasswordExpiry(pool: UserPool, now: number): number {
+  return now + temporaryPasswordValidityDays(pool) * DAY_MS;
 }
 
 const DEFAULT_INVITE_MESSAGE = 'Your username is {username} and temporary password is {####}. ';
@@ -149,7 +160,7 @@ export interface AdminCreateUserInput {
  * ClientMetadata go to the PreSignUp trigger. AllowAdminCreateUserOnly pools
  * allow it: that setting only closes self sign-up.
  */
-export async function adminCreateUser(cognate: Ports<'clock' | 'log' | 'outbox' | 'pools' | 'store' | 'triggers' | 'users'>, input: AdminCreateUserInput): Promise<User> {
+export async function adminCreateUser(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'pools' | 'store' | 'triggers' | 'users'>, input: AdminCreateUserInput): Promise<User> {
   const pool = await cognate.pools.get(input.UserPoolId);
   const policy = pool.settings.Policies.PasswordPolicy;
   if (input.TemporaryPassword) checkPasswordPolicy(input.TemporaryPassword, policy);
@@ -175,6 +186,8 @@ export async function adminCreateUser(cognate: Ports<'clock' | 'log' | 'outbox' 
     request: { userAttributes: Object.fromEntries(attributes), validationData: attributeMap(input.ValidationData), clientMetadata: input.ClientMetadata ?? null },
     response: { autoConfirmUser: false, autoVerifyEmail: false, autoVerifyPhone: false },
   });
+  // Threat protection: an administrator's temporary password is screened as a sign-up's (a generated one is random).
+  const screening = input.TemporaryPassword ? await checkNewPassword(cognate, { pool, type: 'SignUp', password: input.TemporaryPassword }) : undefined;
   const destinations = input.MessageAction === 'SUPPRESS' ? [] : invitationDestinations(attributes, input.DesiredDeliveryMediums);
   // "If you don't specify a value, Amazon Cognito generates one for you unless you have passwordless options active."
   const passwordless = !input.TemporaryPassword && allowsPasswordlessUsers(pool);
@@ -189,14 +202,17 @@ export async function adminCreateUser(cognate: Ports<'clock' | 'log' | 'outbox' 
     return queueInvitations(cognate.outbox, trx, { pool, username: input.Username, password, destinations, messages });
   });
   if (queued) cognate.outbox.kick();
+  if (screening) await recordPasswordEvent(cognate, screening, sub);
   return (await cognate.users.findBySub(pool.id, sub))!;
 }
 
-async function resendInvitation(cognate: Ports<'clock' | 'log' | 'outbox' | 'store' | 'triggers' | 'users'>, pool: UserPool, input: AdminCreateUserInput): Promise<User> {
+async function resendInvitation(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store' | 'triggers' | 'users'>, pool: UserPool, input: AdminCreateUserInput): Promise<User> {
   const user = await adminUser(cognate, pool, input.Username);
   const notForced = () => new CognitoError('UnsupportedUserStateException', `Resend not possible. ${input.Username} status is not FORCE_CHANGE_PASSWORD`);
   if (user.status !== 'FORCE_CHANGE_PASSWORD') throw notForced();
   const destinations = invitationDestinations(user.attributes, input.DesiredDeliveryMediums);
+  // A new temporary password given for an existing user is screened as a password change.
+  const screening = input.TemporaryPassword ? await checkNewPassword(cognate, { pool, userId: user.sub, type: 'PasswordChange', password: input.TemporaryPassword }) : undefined;
   const password = input.TemporaryPassword || generateTemporaryPassword(pool.settings.Policies.PasswordPolicy);
   const credentials = await cognate.users.credentials(pool, user.username, password);
   const messages = await composeInvitation(cognate, pool, user, destinations, input.ClientMetadata);
@@ -208,6 +224,7 @@ async function resendInvitation(cognate: Ports<'clock' | 'log' | 'outbox' | 'sto
     return queueInvitations(cognate.outbox, trx, { pool, username: input.Username, password, destinations, messages });
   });
   if (queued) cognate.outbox.kick();
+  if (screening) await recordPasswordEvent(cognate, screening, user.sub);
   return (await cognate.users.findBySub(pool.id, user.sub))!;
 }
 

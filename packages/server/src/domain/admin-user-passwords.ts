@@ -40,7 +40,7 @@ export async function adminResetUserPassword(cognate: Ports<'clock' | 'codes' | 
  * AdminSetUserPassword: a permanent password makes the user CONFIRMED; a temporary one makes them
  * FORCE_CHANGE_PASSWORD, to be changed at the next sign-in before TemporaryPasswordValidityDays pass.
  */
-export async function adminSetUserPassword(cognate: Ports<'clock' | 'codes' | 'config' | 'hasher' | 'log' | 'pools' | 'store' | 'users'>, input: AdminUserInput & { Password: string; Permanent?: boolean }): Promise<void> {
+export async function adminSetUserPassword(cognate: Ports<'clock' | 'codes' | 'config' | 'hasher' | 'log' | 'outbox' | 'pools' | 'store' | 'users'>, input: AdminUserInput & { Password: string; Permanent?: boolean }): Promise<void> {
   const { pool, user } = await poolAndUser(cognate, input);
   // A federated user signs in at their provider; a password would make the account a second, native way in.
   if (user.status === 'EXTERNAL_PROVIDER') throw errors.invalidParameter('Password cannot be set for a user of an external identity provider.');

@@ -14,7 +14,7 @@ import { checkNewPassword, recordPasswordEvent } from './threat-protection/index
 
 const INCORRECT = 'Incorrect username or password.';
 
-export async function changePassword(cognate: Ports<'clients' | 'clock' | 'config' | 'hasher' | 'lockout' | 'log' | 'store' | 'tokens' | 'users'>, input: { AccessToken: string; PreviousPassword?: string; ProposedPassword: string }): Promise<Record<string, never>> {
+export async function changePassword(cognate: Ports<'clients' | 'clock' | 'config' | 'hasher' | 'lockout' | 'log' | 'outbox' | 'store' | 'tokens' | 'users'>, input: { AccessToken: string; PreviousPassword?: string; ProposedPassword: string }): Promise<Record<string, never>> {
   const { pool, user } = await signedIn(cognate, input.AccessToken);
   // PreviousPassword may be left out only by users who have no password (passwordless sign-in).
   if (input.PreviousPassword === undefined && (user.passwordHash !== null || !!user.importedPasswordHash)) throw errors.invalidParameter('PreviousPassword is required.');

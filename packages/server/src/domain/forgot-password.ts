@@ -17,7 +17,8 @@ import { postConfirmation } from './sign-up.js';
 import { clientAndPool } from './client-context.js';
 import type { UserPool } from './user-pools.js';
 import type { Verifiable } from './self-service.js';
-import { checkNewPassword, recordPasswordEvent } from './threat-protection/index.js';
+import { checkNewPassword, recordAccountEvent, recordPasswordEvent } from './threat-protection/index.js';
+import type { User } from './users.js';
 
 const NOT_FOUND = 'Username/client id combination not found.';
 
@@ -61,7 +62,7 @@ export interface ForgotPasswordInput {
   ClientMetadata?: Record<string, string>;
 }
 
-export async function forgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ForgotPasswordInput): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
+export async function forgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ForgotPasswordInput): Promise<{ CodeDeliveryDetails: CodeDeliveryDetails }> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   const mechanisms = recoveryMechanisms(pool);
@@ -69,33 +70,45 @@ export async function forgotPassword(cognate: Ports<'clients' | 'clock' | 'codes
     (await cognate.users.findForSignIn(pool, input.Username)) ??
     // The pool's UserMigration function may know them: they come in RESET_REQUIRED, with no password.
     (await migrateUser(cognate, pool, client, { source: 'ForgotPassword', name: input.Username, clientMetadata: input.ClientMetadata }))?.user;
+  // Threat protection's ForgotPassword event (a name that gets no code: the same row without a user, P01).
+  const recorded = (who: User | undefined, response: 'Pass' | 'Fail') => recordAccountEvent(cognate, pool, client, who, 'ForgotPassword', response);
   // Under ENABLED, a name that gets no code answers exactly like a real user, in content and in time (issue 10).
-  const hidden = () => decoyRecovery(cognate, pool, input.Username, mechanisms);
+  const hidden = async () => {
+    const answer = await decoyRecovery(cognate, pool, input.Username, mechanisms);
+    await recorded(undefined, 'Fail');
+    return answer;
+  };
+  const refused = async (error: CognitoError) => {
+    await recorded(user, 'Fail');
+    return error;
+  };
   if (!user) {
-    if (!existenceHidden(client)) throw errors.userNotFound(NOT_FOUND);
+    if (!existenceHidden(client)) throw await refused(errors.userNotFound(NOT_FOUND));
     return hidden();
   }
   if (!user.enabled) {
     if (existenceHidden(client)) return hidden();
-    throw errors.notAuthorized('User is disabled.');
+    throw await refused(errors.notAuthorized('User is disabled.'));
   }
   // An invited user who never signed in has no password of their own to forget.
   if (user.status === 'FORCE_CHANGE_PASSWORD' || user.status === 'EXTERNAL_PROVIDER') {
     if (existenceHidden(client)) return hidden();
-    throw errors.notAuthorized('User password cannot be reset in the current state.');
+    throw await refused(errors.notAuthorized('User password cannot be reset in the current state.'));
   }
   const destination = recoveryDestination(pool, user, mechanisms);
   if (!destination) {
     if (existenceHidden(client)) return hidden();
-    throw errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number');
+    throw await refused(errors.invalidParameter('Cannot reset password for the user as there is no registered/verified email or phone_number'));
   }
   try {
     // The delivery pass after commit is off the response path, as after a decoy (kickAfterDecoy).
     const delivery = await deliverCode(cognate, pool, { occasion: 'ForgotPassword', user, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'forgot_password', kind: 'ForgotPassword', destination, kick: 'later' });
+    await recorded(user, 'Pass');
     return { CodeDeliveryDetails: delivery };
   } catch (error) {
     // Past the hourly cap the transaction rolled back without a write; the decoy's write stands in for it.
     if (existenceHidden(client) && error instanceof CognitoError && error.name === 'LimitExceededException') return hidden();
+    if (error instanceof CognitoError) await recorded(user, 'Fail');
     throw error;
   }
 }
@@ -108,7 +121,7 @@ export interface ConfirmForgotPasswordInput extends ForgotPasswordInput {
 /** Statuses a proven reset lifts. */
 const CONFIRMED_BY_RESET = new Set(['RESET_REQUIRED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD']);
 
-export async function confirmForgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'hasher' | 'log' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ConfirmForgotPasswordInput): Promise<Record<string, never>> {
+export async function confirmForgotPassword(cognate: Ports<'clients' | 'clock' | 'codes' | 'config' | 'hasher' | 'log' | 'outbox' | 'pools' | 'secrets' | 'store' | 'triggers' | 'users'>, input: ConfirmForgotPasswordInput): Promise<Record<string, never>> {
   const { client, pool } = await clientAndPool(cognate, input.ClientId);
   checkSecretHash(client, [input.Username], input.SecretHash);
   checkPasswordPolicy(input.Password, pool.settings.Policies.PasswordPolicy);

@@ -279,7 +279,8 @@ export async function drainImportJobs(store: Store): Promise<void> {
 
 /**
  * Takes over the jobs no node holds: Pending, InProgress or Stopping ones whose lease lapsed or was
- * released. Every server node runs this on start and every half lease.
+ * released. Every server node runs this on start, and the holder of the runner lease
+ * (domain/runner-lease.ts) every half lease.
  */
 export async function resumeAbandonedImportJobs(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>): Promise<void> {
   if (running.get(cognate.store)?.closing) return;
@@ -313,16 +314,22 @@ function resumeAfterOutage(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>, 
   attempt();
 }
 
-/** Runs {@link resumeAbandonedImportJobs} now and every half lease until the node closes. */
-export function startImportJobSweeper(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>): () => void {
+/**
+ * Runs {@link resumeAbandonedImportJobs} now and then every half lease until the node closes — the
+ * periodic sweeps only while `sweeps()` says this worker is the runner (domain/runner-lease.ts; by
+ * default it always is). Returns the function that stops it and the sweep, for a runner taking over.
+ */
+export function startImportJobSweeper(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>, sweeps: () => boolean = () => true): { stop: () => void; sweep: () => void } {
   const sweep = () =>
     void resumeAbandonedImportJobs(cognate).catch((e: unknown) =>
       isTransientStoreError(e) ? cognate.log.warn({ err: e }, 'import job sweep skipped: the database is unavailable') : cognate.log.error({ err: e }, 'import job sweep failed'),
     );
-  const timer = setInterval(sweep, JOB_LEASE_MS / 2);
+  const timer = setInterval(() => {
+    if (sweeps()) sweep();
+  }, JOB_LEASE_MS / 2);
   timer.unref();
   sweep();
-  return () => clearInterval(timer);
+  return { stop: () => clearInterval(timer), sweep };
 }
 
 async function finish(cognate: Ports<'clock' | 'store'>, jobId: string, lease: number, set: { status: ImportJobStatus; message: string; imported: number; skipped: number; failed: number }): Promise<void> {

@@ -13,6 +13,8 @@ import { checkOAuthSettings } from './oauth/client-settings.js';
 import type { CreateInput, SchemaAttribute, UserPool } from './user-pools.js';
 import { assertPoolTierFeatures } from './user-auth-factors.js';
 import { assertThreatProtectionTier } from './threat-protection/risk-configuration.js';
+import { forgetReplicas, replicasOf, type Replica } from './replicas/replicas.js';
+import { errors } from '../errors.js';
 
 /**
  * CreateUserPool: checks the settings (settingsFromInput, the MFA and custom-sender rules), then
@@ -20,6 +22,7 @@ import { assertThreatProtectionTier } from './threat-protection/risk-configurati
  */
 export async function createUserPool(cognate: Pick<Cognate, 'config' | 'clock' | 'store' | 'pools' | 'keys'>, input: CreateInput): Promise<UserPool> {
   assertMfaConfigurable(input);
+  checkIssuerConfiguration(input, []);
   checkCustomSenders(cognate.config, input.LambdaConfig);
   const now = cognate.clock.now();
   const pool = cognate.pools.build(input, now);
@@ -33,10 +36,24 @@ export async function createUserPool(cognate: Pick<Cognate, 'config' | 'clock' |
   return pool;
 }
 
+/**
+ * IssuerConfiguration names its Type; a replicated pool keeps the multi-Region issuer (UPDATED):
+ * its secondaries' tokens must verify under one issuer (docs/replicas.md).
+ */
+function checkIssuerConfiguration(input: Partial<CreateInput>, replicas: readonly Replica[]): void {
+  const issuer = input.IssuerConfiguration;
+  if (issuer === undefined) return;
+  if (issuer.Type === undefined) throw errors.invalidParameter('IssuerConfiguration.Type is required: ORIGINAL or UPDATED.');
+  if (issuer.Type === 'ORIGINAL' && replicas.length > 0) {
+    throw errors.invalidParameter(`The user pool has replicas in ${replicas.map((r) => r.region).join(', ')}: it must keep the multi-Region issuer (UPDATED) while it has any.`);
+  }
+}
+
 /** UpdateUserPool: the same MFA and custom-sender rules as CreateUserPool, against the pool as it is. */
-export async function updateUserPool(cognate: Pick<Cognate, 'config' | 'clock' | 'pools'>, input: Partial<CreateInput> & { UserPoolId: string }): Promise<UserPool> {
+export async function updateUserPool(cognate: Pick<Cognate, 'config' | 'clock' | 'pools' | 'store'>, input: Partial<CreateInput> & { UserPoolId: string }): Promise<UserPool> {
   const previous = await cognate.pools.get(input.UserPoolId);
   assertMfaConfigurable(input, previous);
+  checkIssuerConfiguration(input, await replicasOf(cognate, previous.id));
   assertPoolTierFeatures(cognate, input.UserPoolTier ?? previous.settings.UserPoolTier, (input.Policies?.SignInPolicy ?? previous.settings.Policies.SignInPolicy)?.AllowedFirstAuthFactors);
   assertThreatProtectionTier(cognate, input.UserPoolTier ?? previous.settings.UserPoolTier, input.UserPoolAddOns ?? previous.settings.UserPoolAddOns);
   checkCustomSenders(cognate.config, input.LambdaConfig);
@@ -53,9 +70,10 @@ export async function addCustomAttributes(cognate: Pick<Cognate, 'clock' | 'pool
 }
 
 /** DeleteUserPool: the pool with everything in it; its keys leave this node's memory at once. */
-export async function deleteUserPool(cognate: Pick<Cognate, 'pools' | 'keys'>, poolId: string): Promise<void> {
+export async function deleteUserPool(cognate: Pick<Cognate, 'pools' | 'keys' | 'store'>, poolId: string): Promise<void> {
   await cognate.pools.delete(poolId);
   cognate.keys.forget(poolId);
+  forgetReplicas(cognate, poolId);
 }
 
 /**

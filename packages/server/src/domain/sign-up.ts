@@ -15,9 +15,9 @@ import { kickAfterDecoy, sendDecoyCode, simulatedDelivery, tryDecoyCode } from '
 import type { Executor } from '../store/db.js';
 import { newSub } from './ids.js';
 import { checkPasswordPolicy } from './passwords.js';
-import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType } from './users.js';
+import { isEmail, isPhoneNumber, normaliseEmail, validateAttributes, type AttributeType, type User } from './users.js';
 import type { UserPool } from './user-pools.js';
-import { checkNewPassword, recordPasswordEvent } from './threat-protection/index.js';
+import { checkNewPassword, recordAccountEvent, recordPasswordEvent } from './threat-protection/index.js';
 
 /** Attributes a client may write (WriteAttributes; all when unset). */
 export function assertWritable(client: AppClient, attributes: readonly AttributeType[]): void {
@@ -219,32 +219,41 @@ export async function resendConfirmationCode(cognate: Ports<'clients' | 'clock' 
     const now = cognate.clock.now();
     await cognate.store.transaction((trx) => sendDecoyCode(cognate, trx, { pool, name: input.Username, purpose: 'signup', medium: delivery.DeliveryMedium }, now));
     kickAfterDecoy(cognate, now);
+    // Threat protection's ResendCode event: the same row a real resend writes, without a user (P01).
+    await recorded(undefined, 'Fail');
     return { CodeDeliveryDetails: delivery };
   };
   const user = await cognate.users.findForSignIn(pool, input.Username);
+  const recorded = (who: User | undefined, response: 'Pass' | 'Fail') => recordAccountEvent(cognate, pool, client, who, 'ResendCode', response);
+  const refused = async (error: CognitoError) => {
+    await recorded(user, 'Fail');
+    return error;
+  };
   if (!user) {
-    if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound('Username/client id combination not found.');
+    if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw await refused(errors.userNotFound('Username/client id combination not found.'));
     return simulated();
   }
   // Under ENABLED a confirmed user answers like an unknown name: a simulated delivery (issue 10).
   if (user.status !== 'UNCONFIRMED') {
     if (client.settings.PreventUserExistenceErrors === 'ENABLED') return simulated();
-    throw errors.invalidParameter('User is already confirmed.');
+    throw await refused(errors.invalidParameter('User is already confirmed.'));
   }
   // Nowhere to send it, or past the hourly cap: under ENABLED, an unknown name's answer too.
   const hidden = client.settings.PreventUserExistenceErrors === 'ENABLED';
   const destination = codeDestination(pool, user);
   if (!destination) {
     if (hidden) return simulated();
-    throw errors.invalidParameter('Cannot resend codes. Auto verification not turned on.');
+    throw await refused(errors.invalidParameter('Cannot resend codes. Auto verification not turned on.'));
   }
   try {
     // The delivery pass is off the response path, as after a decoy (kickAfterDecoy).
     const templates = await confirmationTemplates(cognate, pool, client.id, user.username, destination);
     const delivery = await deliverCode(cognate, pool, { occasion: 'ResendCode', user, clientId: client.id, clientMetadata: input.ClientMetadata, purpose: 'signup', kind: 'ResendCode', destination, kick: 'later', ...(templates ? { templates } : {}) });
+    await recorded(user, 'Pass');
     return { CodeDeliveryDetails: delivery };
   } catch (error) {
     if (hidden && error instanceof CognitoError && error.name === 'LimitExceededException') return simulated();
+    if (error instanceof CognitoError) await recorded(user, 'Fail');
     throw error;
   }
 }

@@ -12,6 +12,8 @@
  * reload; two nodes rotating at once can't both win (store/signing-keys.ts retireActiveKeys).
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { BoundedMap } from './cache.js';
 import type { Executor, Store } from '../store/db.js';
 import * as keyStore from '../store/signing-keys.js';
 import type { SigningKeyRow } from '../store/signing-keys.js';
@@ -26,7 +28,9 @@ interface PoolKeys {
   loadedAt: number;
 }
 
-const RELOAD_MS = 5000;
+export const RELOAD_MS = 5000;
+/** At most one read per pool and second for tokens whose `kid` this node doesn't know ({@link SigningKeys.prepare}). */
+const FORCED_RELOAD_MS = 1000;
 
 /**
  * How long a retired key outlives the tokens it signed: other nodes may sign with it until they
@@ -60,6 +64,10 @@ export class SigningKeys {
   private readonly publicKeys = new Map<string, { poolId: string; key: KeyObject }>();
   private readonly loading = new Map<string, Promise<PoolKeys>>();
   private readonly rotating = new Map<string, Promise<Rotation | undefined>>();
+  /** Token header segments whose `kid` was found ({@link prepare}); a hint only: keyFor decides. */
+  private readonly knownHeaders = new BoundedMap<string, true>(10_000);
+  /** When each pool's keys were last read again for an unknown `kid` (monotonic ms). */
+  private readonly forcedReloads = new BoundedMap<string, number>(10_000);
 
   constructor(private readonly store: Store, private readonly sealer: Sealer, private readonly options: RotationOptions = {}) {}
 
@@ -183,9 +191,35 @@ export class SigningKeys {
     return { keys: (await this.load(poolId, now)).jwks };
   }
 
-  /** Makes sure a pool's public keys are in memory before verifying one of its tokens. */
-  async prepare(poolId: string, now: number): Promise<void> {
+  /**
+   * Makes sure a pool's public keys are in memory before verifying one of its tokens. Given the
+   * token, and its `kid` is not among them, the keys are read again at once (at most once a second
+   * per pool: the `kid` is the caller's to choose): another worker or node rotated the key, and a
+   * token it signed must verify here too without waiting for the reload.
+   */
+  async prepare(poolId: string, now: number, token?: string): Promise<void> {
     await this.load(poolId, now);
+    if (token === undefined) return;
+    // The header segment is the same for every token of a key: known ones skip the parse.
+    const header = token.slice(0, Math.max(0, token.indexOf('.')));
+    if (this.knownHeaders.has(header)) return;
+    let kid: unknown;
+    try {
+      kid = (JSON.parse(Buffer.from(header, 'base64url').toString('utf8')) as { kid?: unknown }).kid;
+    } catch {
+      return;
+    }
+    if (typeof kid !== 'string') return;
+    if (!this.keyFor(poolId, kid)) {
+      const last = this.forcedReloads.get(poolId);
+      const at = performance.now();
+      if (last !== undefined && at - last < FORCED_RELOAD_MS) return;
+      this.forcedReloads.set(poolId, at);
+      this.pools.delete(poolId);
+      await this.load(poolId, now);
+      if (!this.keyFor(poolId, kid)) return;
+    }
+    this.knownHeaders.set(header, true);
   }
 
   /** In-memory lookup of a public key; only keys of `poolId` count. */

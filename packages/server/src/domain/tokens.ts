@@ -17,7 +17,7 @@ import { tokenLifetimes, type AppClient } from './app-clients.js';
 import { groupClaims, type GroupClaims } from './groups.js';
 import type { SigningKeys } from './signing-keys.js';
 import type { User, Users } from './users.js';
-import type { UserPool, UserPools } from './user-pools.js';
+import type { IssuerType, UserPool, UserPools } from './user-pools.js';
 
 export interface AuthenticationResult {
   AccessToken: string;
@@ -231,8 +231,22 @@ export class Tokens {
     private readonly clock: Clock,
   ) {}
 
-  issuer(poolId: string): string {
-    return issuerFor(this.config, poolId);
+  /** The issuer of the pool's tokens in the given form (ORIGINAL unless said). */
+  issuer(poolId: string, type: IssuerType = 'ORIGINAL'): string {
+    return issuerFor(this.config, poolId, type);
+  }
+
+  /** The issuer the pool's new tokens carry: its IssuerConfiguration's form. */
+  issuerOf(pool: UserPool): string {
+    return this.issuer(pool.id, pool.settings.IssuerConfiguration?.Type ?? 'ORIGINAL');
+  }
+
+  /**
+   * Every issuer this server accepts on the pool's tokens: both forms, whichever the pool issues
+   * now, so switching IssuerConfiguration signs nobody out (docs/replicas.md).
+   */
+  issuers(poolId: string): string[] {
+    return [...new Set([this.issuer(poolId, 'ORIGINAL'), this.issuer(poolId, 'UPDATED')])];
   }
 
   /**
@@ -302,7 +316,7 @@ export class Tokens {
     const key = await this.keys.signingKey(p.pool.id, now);
     // Read at every issue, refreshes included, so tokens show the user's current groups.
     const groups = p.customize?.groups ?? (await groupClaims(this.store.db, p.pool.id, p.user.sub));
-    const iss = this.issuer(p.pool.id);
+    const iss = this.issuerOf(p.pool);
     return (t) => {
       const iat = epochSeconds(now);
       const lifetimes = tokenLifetimes(t.client.settings);
@@ -387,12 +401,12 @@ export class Tokens {
     const pool = await this.pools.find(poolId);
     if (!pool) throw invalid();
     const now = this.clock.now();
-    await this.keys.prepare(poolId, now);
+    await this.keys.prepare(poolId, now, token);
     const result = verifyJwt(token, {
       keyFor: (kid) => this.keys.keyFor(poolId, kid),
       now,
       leewaySeconds: this.config.tokenLeewaySeconds,
-      issuer: this.issuer(poolId),
+      issuer: this.issuers(poolId),
       tokenUse: 'access',
     });
     if (!result.ok) throw result.reason === 'expired' ? errors.notAuthorized('Access Token has expired') : invalid();

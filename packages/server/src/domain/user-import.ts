@@ -32,6 +32,7 @@ import { aliasSettings, desiredAliases } from './aliases.js';
 import { newSub } from './ids.js';
 import { hashSupport, matchesAlgorithm, parseImportedHash, type HashSupport, type PasswordHashingAlgorithm } from './imported-passwords.js';
 import { resolveUsername } from './sign-up.js';
+import { temporaryPasswordExpiry } from './admin-create-user.js';
 import { usernameKey, validateAttributes, type AttributeType, type UserStatus } from './users.js';
 import { isUniqueViolation } from '../store/constraints.js';
 import * as mfaStore from '../store/mfa.js';
@@ -295,7 +296,6 @@ export interface PreparedUser {
 
 const USERNAME = /^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$/u;
 const STATUSES: ReadonlySet<string> = new Set(['CONFIRMED', 'UNCONFIRMED', 'FORCE_CHANGE_PASSWORD', 'RESET_REQUIRED']);
-const DAY_MS = 86_400_000;
 /** The legacy MFAOptions a cognito:mfa_enabled true row gets (the form domain/mfa.ts setUserSettings stores). */
 const SMS_MFA_OPTIONS = JSON.stringify([{ DeliveryMedium: 'SMS', AttributeName: 'phone_number' }]);
 /** Rows checked against the database per query, and users per multi-row insert. */
@@ -375,7 +375,6 @@ function checkRow(ctx: CheckContext, row: ImportRow): PreparedUser | string {
   }
   ctx.duplicates.usernames.set(key, row.line);
   for (const alias of aliases) ctx.duplicates.aliases.set(`${alias.name}\0${alias.key}`, row.line);
-  const days = pool.settings.Policies.PasswordPolicy.TemporaryPasswordValidityDays;
   return {
     line: row.line,
     sub,
@@ -384,7 +383,7 @@ function checkRow(ctx: CheckContext, row: ImportRow): PreparedUser | string {
     status,
     attributes,
     importedHash,
-    temporaryPasswordExpiresAt: status === 'FORCE_CHANGE_PASSWORD' && days > 0 ? ctx.now + days * DAY_MS : null,
+    temporaryPasswordExpiresAt: status === 'FORCE_CHANGE_PASSWORD' ? temporaryPasswordExpiry(pool, ctx.now) : null,
     aliases,
     smsMfa,
   };

@@ -28,6 +28,7 @@ import { checkPasswordPolicy } from './passwords.js';
 import { resolveUsername } from './sign-up.js';
 import { validateAttributes, type User, type UserStatus } from './users.js';
 import type { UserPool } from './user-pools.js';
+import { servingRole } from './replicas/serving-region.js';
 
 export interface MigrationRequest {
   source: 'Authentication' | 'ForgotPassword';
@@ -48,8 +49,10 @@ const STATUSES: readonly UserStatus[] = ['CONFIRMED', 'RESET_REQUIRED'];
  * Undefined when the pool has no such function, or the function refused and the client hides
  * unknown users (the caller then answers as for any unknown user).
  */
-export async function migrateUser(cognate: Ports<'clock' | 'log' | 'store' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, p: MigrationRequest): Promise<Migration | undefined> {
+export async function migrateUser(cognate: Ports<'clock' | 'config' | 'log' | 'store' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, p: MigrationRequest): Promise<Migration | undefined> {
   if (!triggerArn(pool, 'UserMigration')) return undefined;
+  // A migration creates the user, which a secondary replica can't: there the name is simply unknown (docs/replicas.md).
+  if ((await servingRole(cognate, pool.id, cognate.config.region)) === 'secondary') return undefined;
   const signIn = p.source === 'Authentication';
   let response: Record<string, unknown>;
   try {

@@ -56,7 +56,12 @@ export interface UserPoolSettings {
   UsernameConfiguration: { CaseSensitive: boolean };
   AccountRecoverySetting?: { RecoveryMechanisms: { Priority: number; Name: string }[] };
   UserPoolTier: string;
+  /** ORIGINAL: tokens' `iss` is the regional issuer; UPDATED: the multi-Region one (config.ts issuerFor; docs/replicas.md). */
+  IssuerConfiguration?: { Type: IssuerType };
 }
+
+/** IssuerConfigurationType.Type. */
+export type IssuerType = 'ORIGINAL' | 'UPDATED';
 
 export interface UserPool {
   id: string;
@@ -293,6 +298,9 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
     throw errors.invalidParameter('Please use TemporaryPasswordValidityDays in PasswordPolicy instead of UnusedAccountValidityDays');
   }
   if (unused !== undefined && temporaryDays === undefined) passwordPolicy.TemporaryPasswordValidityDays = unused;
+  // Cognito: "If you submit a value of 0, Amazon Cognito treats it as a null value and sets
+  // TemporaryPasswordValidityDays to its default value" (7), and shows 7 from then on.
+  if (passwordPolicy.TemporaryPasswordValidityDays === 0) passwordPolicy.TemporaryPasswordValidityDays = DEFAULT_PASSWORD_POLICY.TemporaryPasswordValidityDays;
   if (passwordPolicy.MinimumLength < 6 || passwordPolicy.MinimumLength > 99) {
     throw errors.invalidParameter('Password policy minimum length must be between 6 and 99.');
   }
@@ -335,7 +343,7 @@ export function settingsFromInput(input: CreateInput, previous?: UserPoolSetting
   const optional = [
     'AutoVerifiedAttributes', 'SmsVerificationMessage', 'EmailVerificationMessage', 'EmailVerificationSubject',
     'SmsAuthenticationMessage', 'UserAttributeUpdateSettings', 'DeviceConfiguration', 'SmsConfiguration', 'UserPoolTags',
-    'UserPoolAddOns', 'AccountRecoverySetting',
+    'UserPoolAddOns', 'AccountRecoverySetting', 'IssuerConfiguration',
   ] as const;
   for (const key of optional) {
     const value = input[key] ?? previous?.[key];

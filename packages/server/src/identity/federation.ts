@@ -196,7 +196,7 @@ export async function unlinkDeveloperIdentity(
 function canonicalProvider(cognate: Ports<'tokens'>, pool: IdentityPool, key: string): string {
   for (const p of pool.settings.CognitoIdentityProviders ?? []) {
     const poolId = userPoolOfProvider(p.ProviderName)!;
-    if (key === p.ProviderName || key === cognate.tokens.issuer(poolId).replace(/^https?:\/\//, '')) return p.ProviderName;
+    if (key === p.ProviderName || cognate.tokens.issuers(poolId).some((iss) => key === iss.replace(/^https?:\/\//, ''))) return p.ProviderName;
   }
   return key;
 }

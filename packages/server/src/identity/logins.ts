@@ -34,15 +34,15 @@ export interface VerifiedLogin {
 const invalidToken = (why: string) => errors.notAuthorized(`Invalid login token. ${why}`);
 const unsupported = () => errors.notAuthorized('Token is not from a supported provider of this identity pool.');
 
-/** The issuer of a user pool's tokens with the scheme removed: the logins key Amplify sends. */
-function issuerKey(cognate: Ports<'tokens'>, poolId: string): string {
-  return cognate.tokens.issuer(poolId).replace(/^https?:\/\//, '');
+/** Whether `key` is an issuer of the user pool's tokens (either form: docs/replicas.md) with the scheme removed: the logins key Amplify sends. */
+function isIssuerKey(cognate: Ports<'tokens'>, poolId: string, key: string): boolean {
+  return cognate.tokens.issuers(poolId).some((iss) => iss.replace(/^https?:\/\//, '') === key);
 }
 
 /** Whether a logins key names one of the pool's user pool providers (in either form), or any user pool. */
 function isUserPoolKey(cognate: Ports<'tokens'>, pool: IdentityPool, key: string): boolean {
   if (/^cognito-idp\.[^/]+\.amazonaws\.com\//.test(key)) return true;
-  return (pool.settings.CognitoIdentityProviders ?? []).some((p) => key === p.ProviderName || key === issuerKey(cognate, userPoolOfProvider(p.ProviderName)!));
+  return (pool.settings.CognitoIdentityProviders ?? []).some((p) => key === p.ProviderName || isIssuerKey(cognate, userPoolOfProvider(p.ProviderName)!, key));
 }
 
 /** A user pool ID token, checked against the pool's keys, issuer, expiry and the identity pool's clients. */
@@ -51,7 +51,7 @@ async function verifyUserPoolLogin(cognate: Ports<'clock' | 'keys' | 'pools' | '
   // The key names the user pool in either form: `cognito-idp.<region>.amazonaws.com/<poolId>` or its issuer.
   const configured = providers.filter((p) => {
     const poolId = userPoolOfProvider(p.ProviderName)!;
-    return key === p.ProviderName || key === issuerKey(cognate, poolId);
+    return key === p.ProviderName || isIssuerKey(cognate, poolId, key);
   });
   if (configured.length === 0) throw unsupported();
   const provider = configured[0]!.ProviderName;
@@ -63,8 +63,8 @@ async function verifyUserPoolLogin(cognate: Ports<'clock' | 'keys' | 'pools' | '
   const userPool = await cognate.pools.find(poolId);
   if (!userPool) throw invalidToken("Couldn't verify signed token.");
   const now = cognate.clock.now();
-  await cognate.keys.prepare(poolId, now);
-  const result = verifyJwt(token, { keyFor: (kid) => cognate.keys.keyFor(poolId, kid), now, issuer: cognate.tokens.issuer(poolId) });
+  await cognate.keys.prepare(poolId, now, token);
+  const result = verifyJwt(token, { keyFor: (kid) => cognate.keys.keyFor(poolId, kid), now, issuer: cognate.tokens.issuers(poolId) });
   if (!result.ok) {
     switch (result.reason) {
       case 'expired': {

@@ -89,7 +89,7 @@ export class IdentityIssuer {
   /** Verifies a token this issuer minted; `undefined` when it isn't one (or no longer valid). */
   async verify(token: string): Promise<{ ok: true; claims: JwtPayload } | { ok: false; reason: string }> {
     const now = this.clock.now();
-    await this.keys.prepare(IDENTITY_KEYS, now);
+    await this.keys.prepare(IDENTITY_KEYS, now, token);
     const result = verifyJwt(token, { keyFor: (kid) => this.keys.keyFor(IDENTITY_KEYS, kid), now, issuer: this.issuer() });
     if (!result.ok) return { ok: false, reason: result.reason };
     const c = result.payload;

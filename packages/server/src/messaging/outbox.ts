@@ -29,7 +29,8 @@ export interface MessageContent {
 
 export interface NewMessage extends MessageContent {
   poolId: string;
-  channel: 'email' | 'sms';
+  /** `webhook`: a log-delivery record (log-webhook.ts), `to` being the operator's endpoint */
+  channel: 'email' | 'sms' | 'webhook';
   to: string;
   kind: string;
 }
@@ -52,6 +53,8 @@ export interface OutboxTransports {
   outbox?: MessageTransport;
   /** CustomEmailSender / CustomSMSSender functions */
   custom?: MessageTransport;
+  /** log-delivery records posted to the operator's webhooks (log-webhook.ts) */
+  webhook?: MessageTransport;
 }
 
 /** Attempts before a message is marked failed. */
@@ -108,9 +111,15 @@ export class Outbox {
     return id;
   }
 
-  /** Starts the delivery loop: now, on every kick, and every `intervalMs` for retries and other nodes' messages. */
-  start(intervalMs = 1000): void {
-    this.timer = setInterval(() => this.kick(), intervalMs);
+  /**
+   * Starts the delivery loop: now, on every kick, and every `intervalMs` for retries and other
+   * nodes' messages — those periodic passes only while `sweeps()` says this worker is the runner
+   * (domain/runner-lease.ts; by default it always is).
+   */
+  start(intervalMs = 1000, sweeps: () => boolean = () => true): void {
+    this.timer = setInterval(() => {
+      if (sweeps()) this.kick();
+    }, intervalMs);
     this.timer.unref();
     this.kick();
   }
@@ -168,9 +177,12 @@ export class Outbox {
       return;
     }
     const content = JSON.parse(opened.toString('utf8')) as MessageContent;
-    const message: OutboundMessage = { id: row.id, channel: row.channel as 'email' | 'sms', to: row.destination, poolId: row.pool_id, kind: row.kind, ...content };
-    const transport = content.customSender ? this.transports.custom : ((row.channel === 'email' ? this.transports.email : this.transports.sms) ?? this.transports.outbox);
+    const message: OutboundMessage = { id: row.id, channel: row.channel as OutboundMessage['channel'], to: row.destination, poolId: row.pool_id, kind: row.kind, ...content };
+    const webhook = row.channel === 'webhook';
+    const transport = content.customSender ? this.transports.custom : webhook ? this.transports.webhook : ((row.channel === 'email' ? this.transports.email : this.transports.sms) ?? this.transports.outbox);
     try {
+      // A log-delivery record never lands in the development outbox: without the webhook transport it can't go anywhere.
+      if (webhook && !transport) throw new TransportError(`no log delivery webhook is configured for record ${row.id}`, { permanent: true });
       if (transport) await transport.send(message);
       await outboxStore.markDelivered(this.db, row.id, this.clock.now(), transport?.name ?? 'outbox');
     } catch (e) {
@@ -180,8 +192,9 @@ export class Outbox {
       const reason = e instanceof Error ? e.message.slice(0, 500) : 'delivery failed';
       this.log.warn({ messageId: row.id, channel: row.channel, attempts, permanent }, 'message delivery failed');
       await outboxStore.markAttemptFailed(this.db, row.id, { error: reason, nextAttemptAt: this.clock.now() + backoffMs(attempts), ...(failed ? { failedAt: this.clock.now() } : {}) });
-      // After the attempt is recorded: the pool's userNotification log delivery (threat-protection/log-delivery.ts).
-      await this.onDeliveryFailure?.({ poolId: row.pool_id, messageId: row.id, channel: row.channel, kind: row.kind, attempts, permanent, reason }).catch((err: unknown) => this.log.warn({ err }, 'userNotification log delivery failed'));
+      // After the attempt is recorded: the pool's userNotification log delivery (threat-protection/log-delivery.ts);
+      // not for a log-delivery record itself, so a broken endpoint can't feed itself.
+      if (!webhook) await this.onDeliveryFailure?.({ poolId: row.pool_id, messageId: row.id, channel: row.channel, kind: row.kind, attempts, permanent, reason }).catch((err: unknown) => this.log.warn({ err }, 'userNotification log delivery failed'));
     }
   }
 
@@ -194,7 +207,7 @@ export class Outbox {
       return {
         id: row.id,
         poolId: row.pool_id,
-        channel: row.channel as 'email' | 'sms',
+        channel: row.channel as StoredMessage['channel'],
         to: row.destination,
         kind: row.kind,
         ...content,

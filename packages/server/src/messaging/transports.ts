@@ -21,8 +21,8 @@ import type { CustomSenderRequest } from '../triggers/custom-senders.js';
 export interface OutboundMessage {
   /** Idempotency key: stable across retries of the same message, so receivers can recognise duplicates. */
   id: string;
-  channel: 'email' | 'sms';
-  /** An email address (channel `email`) or a phone number (channel `sms`). */
+  channel: 'email' | 'sms' | 'webhook';
+  /** An email address (channel `email`), a phone number (channel `sms`) or a log-delivery endpoint (channel `webhook`). */
   to: string;
   /** Email subject; ignored for SMS. */
   subject?: string;
@@ -337,7 +337,7 @@ export function smsWebhookTransport(settings: SmsWebhookSettings): MessageTransp
 }
 
 /** `fetch failed` says little; the cause (ECONNREFUSED, ENOTFOUND, a TLS error...) says more. */
-function describeFetchError(err: unknown): string {
+export function describeFetchError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
   const cause = err.cause as { code?: unknown; message?: unknown } | undefined;
   if (cause && typeof cause === 'object') {

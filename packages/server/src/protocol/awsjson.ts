@@ -12,6 +12,8 @@ import { adminSigningSecret, verifySigV4 } from './sigv4.js';
 import { isTransientStoreError } from '../store/faults.js';
 import { INTERNAL_ERROR, UNAVAILABLE } from './http-common.js';
 import { forRequest } from '../domain/threat-protection/request-context.js';
+import { enforceServingRegion } from '../domain/replicas/serving-region.js';
+import { checkApiRateLimit } from '../domain/rate-limits/index.js';
 
 export interface RawRequest {
   method: string;
@@ -102,9 +104,10 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
     const input = parseBody(req.body);
     assertDepth(input);
     assertNoNul(input);
+    let signedRegion: string | undefined;
     if (!op.unsigned) {
       const q = req.url.indexOf('?');
-      await verifySigV4(
+      ({ region: signedRegion } = await verifySigV4(
         { method: req.method, rawPath: q < 0 ? req.url : req.url.slice(0, q), rawQuery: q < 0 ? '' : req.url.slice(q + 1), headers: req.headers, body: req.body },
         {
           services: [SERVICE_SIGNING_NAME[model.name as keyof typeof SERVICE_SIGNING_NAME] ?? model.name],
@@ -112,15 +115,20 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
           regions: [cognate.config.region, ...cognate.config.extraRegions],
           lookup: adminSigningSecret(cognate.admin),
         },
-      );
+      ));
     }
     validateInput(model, op, input);
+    // The region this request is served as: its credential scope's when signed, else this node's (docs/replicas.md).
+    const region = signedRegion ?? cognate.config.region;
+    if (model.name === 'cognito-idp') await enforceServingRegion(cognate, op.name, input, region);
     const handler = registry[model.name as keyof typeof registry]?.[op.name];
     if (!handler) throw new CognitoError('UnsupportedOperationException', `Cognate does not implement ${op.name} yet.`);
+    // Cognito's request-rate quotas, per user pool and operation category (docs/rate-limits.md).
+    await checkApiRateLimit(cognate, model.name, op.name, input);
     // The end user's context (source address, UserContextData/ContextData) for threat protection's auth events.
     const body = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
     const context = { sourceIp: req.sourceIp, userAgent: header(req.headers, 'user-agent'), userContextData: body.UserContextData, contextData: body.ContextData };
-    const output = await handler(forRequest(cognate, context), input, { requestId, sourceIp: req.sourceIp });
+    const output = await handler(forRequest(cognate, context), input, { requestId, sourceIp: req.sourceIp, region });
     report?.({ action: actionName, outcome: 'ok' });
     return respond(200, requestId, output ?? {});
   } catch (e) {

@@ -10,6 +10,7 @@
  * - Then constraints (`required`, `min`/`max`, `pattern`, `enum`), all collected into one
  *   `InvalidParameterException` worded like AWS: `2 validation errors detected: Value null at 'clientId' failed
  *   to satisfy constraint: Member must not be null; Value at 'username' failed to satisfy constraint: ...`.
+ *   cognito-identity answers the same message as `ValidationException` ({@link CONSTRAINT_ERROR}).
  *
  * Choices, each matching what Cognito was seen to do or, where unobservable, the safer option:
  * - `null` is decided here, once, so no handler ever sees one (AWS's JSON protocol does the same): a `null`
@@ -21,7 +22,8 @@
  * - Lists of scalars and maps are reported once, at the list or map, with the member shape's whole constraint list
  *   (`Member must satisfy constraint: [...]`, `Map keys must satisfy constraint: [...]`,
  *   `Map value must satisfy constraint: [...]`), as Coral does. Lists of structures are reported per item:
- *   `userAttributes.1.member.name` (1-based). Values in maps of structures are reported at `map.<key>`.
+ *   `userAttributes.1.member.name` (1-based). Values in maps of structures are reported at `map.<key>.member`
+ *   (`roleMappings.<provider>.member.type`; AWS's DynamoDB says `requestItems.<table>.member.keys` alike).
  * - A value is echoed (`Value 'abc' at ...`) only when neither its shape nor any enclosing shape is `sensitive`
  *   and it renders in at most 256 characters; otherwise the message says `Value at ...`.
  * - String length is counted in Unicode code points (as Java's `codePointCount`, which Coral uses for `@length`).
@@ -42,7 +44,7 @@
  */
 export type { OperationModel, ServiceModel, ServiceName, ShapeModel, ShapeRef } from './model/types.js';
 export { loadServiceModel, operationForTarget } from './model/load.js';
-export { assertDepth, validateInput } from './model/validation.js';
+export { assertDepth, CONSTRAINT_ERROR, validateInput } from './model/validation.js';
 export { MAX_LISTED_VIOLATIONS } from './model/messages.js';
 export { codePointLength } from './model/scalars.js';
 export { compileJavaPattern, type JavaPattern } from './model/patterns.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type SqliteDialectConfig, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { migrateToLatest } from './migrations.js';
@@ -158,6 +158,30 @@ function withTimeout(work: Promise<unknown>, ms: number, message: string): Promi
   return Promise.race([work.then(() => undefined), timeout]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * SQLite transactions begin IMMEDIATE: the write lock is taken (waiting up to the busy timeout for
+ * another process to release it) before the transaction reads. A deferred transaction (Kysely's
+ * `begin`) that reads and then writes can't wait: when another process committed meanwhile, its
+ * snapshot is stale and the write fails at once with SQLITE_BUSY_SNAPSHOT — a 503 for every write
+ * that crossed another worker's (`cognate start --workers N` on one file). Within one process it
+ * changes nothing: Kysely runs SQLite's one connection one transaction at a time.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly settings: SqliteDialectConfig) {
+    super(settings);
+  }
+
+  override createDriver(): SqliteDriver {
+    return new ImmediateSqliteDriver(this.settings);
+  }
+}
+
 export async function openStore(options: OpenOptions): Promise<Store> {
   const url = options.databaseUrl;
   let db: Kysely<Database>;
@@ -206,7 +230,7 @@ export async function openStore(options: OpenOptions): Promise<Store> {
     sqlite.pragma('cache_size = -65536');
     sqlite.pragma('mmap_size = 268435456');
     cachePreparedStatements(sqlite);
-    db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   } else {
     throw new Error('DATABASE_URL must be empty (SQLite), sqlite:<file>, or postgres://…');
   }

@@ -28,6 +28,10 @@ import m0017_saml from './migrations/0017_saml.js';
 import m0020_webauthn_mfa from './migrations/0020_webauthn_mfa.js';
 import m0021_api_surface from './migrations/0021_api_surface.js';
 import m0022_threat_protection from './migrations/0022_threat_protection.js';
+import m0023_rate_limits from './migrations/0023_rate_limits.js';
+import m0024_replicas from './migrations/0024_replicas.js';
+import m0025_threat_protection_more from './migrations/0025_threat_protection_more.js';
+import m0026_scale from './migrations/0026_scale.js';
 
 /** Every migration by name (one file each in migrations/); Kysely runs them in name order. */
 const migrations: Record<string, Migration> = {
@@ -56,6 +60,10 @@ const migrations: Record<string, Migration> = {
   '0020_webauthn_mfa': m0020_webauthn_mfa,
   '0021_api_surface': m0021_api_surface,
   '0022_threat_protection': m0022_threat_protection,
+  '0023_rate_limits': m0023_rate_limits,
+  '0024_replicas': m0024_replicas,
+  '0025_threat_protection_more': m0025_threat_protection_more,
+  '0026_scale': m0026_scale,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -32,6 +32,8 @@ export interface AuthEventsTable {
   feedback_value: string | null;
   feedback_provider: string | null;
   feedback_at: number | null;
+  /** 'refresh' for a token refresh (never a known address or device); null for other events (0025) */
+  source?: string | null;
 }
 
 /** SetLogDeliveryConfiguration: the pool's LogConfigurations (JSON). */

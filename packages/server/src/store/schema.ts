@@ -523,8 +523,16 @@ import type { IdentityProvidersTable, IdentityProviderIdentifiersTable, Provider
 import type { RiskConfigurationsTable, AuthEventsTable, LogDeliveryConfigurationsTable } from './schema-threat-protection.js';
 export type * from './schema-federation.js';
 export type * from './schema-threat-protection.js';
+import type { UserPoolReplicasTable } from './schema-replicas.js';
+export type * from './schema-replicas.js';
+import type { ProvisionedLimitsTable, RateLimitCountsTable } from './schema-rate-limits.js';
+export type * from './schema-rate-limits.js';
+import type { RunnerLeasesTable } from './schema-scale.js';
+export type * from './schema-scale.js';
 
 export interface Database {
+  provisioned_limits: ProvisionedLimitsTable;
+  rate_limit_counts: RateLimitCountsTable;
   user_pools: UserPoolsTable;
   user_pool_clients: UserPoolClientsTable;
   signing_keys: SigningKeysTable;
@@ -569,5 +577,7 @@ export interface Database {
   risk_configurations: RiskConfigurationsTable;
   auth_events: AuthEventsTable;
   log_delivery_configurations: LogDeliveryConfigurationsTable;
+  user_pool_replicas: UserPoolReplicasTable;
+  runner_leases: RunnerLeasesTable;
   kysely_placeholder?: { id: Generated<number> };
 }

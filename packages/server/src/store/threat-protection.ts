@@ -59,6 +59,8 @@ export async function recentSignIns(db: Executor, userId: string, since: number)
     .select(['response', 'ip', 'device_key', 'created_at', 'feedback_value'])
     .where('user_id', '=', userId)
     .where('event_type', '=', 'SignIn')
+    // A token refresh proves nothing about who is there: it neither makes an address known nor counts as a failed attempt.
+    .where('source', 'is', null)
     .where('created_at', '>=', since)
     .orderBy('created_at', 'desc')
     .limit(500)
@@ -66,7 +68,7 @@ export async function recentSignIns(db: Executor, userId: string, since: number)
 }
 
 /** The newest sign-in of the user still waiting for its challenges, to mark it passed or failed. */
-export async function settleInProgress(db: Executor, userId: string, since: number, response: 'Pass' | 'Fail', challenges: string): Promise<void> {
+export async function settleInProgress(db: Executor, userId: string, since: number, response: 'Pass' | 'Fail', challenges: string | undefined): Promise<void> {
   const row = await db
     .selectFrom('auth_events')
     .select('id')
@@ -76,7 +78,7 @@ export async function settleInProgress(db: Executor, userId: string, since: numb
     .where('created_at', '>=', since)
     .orderBy('created_at', 'desc')
     .executeTakeFirst();
-  if (row) await db.updateTable('auth_events').set({ response, challenges }).where('id', '=', row.id).execute();
+  if (row) await db.updateTable('auth_events').set({ response, ...(challenges !== undefined ? { challenges } : {}) }).where('id', '=', row.id).execute();
 }
 
 // --- log delivery ----------------------------------------------------------------------------

@@ -139,8 +139,8 @@ export interface VerifyJwtOptions {
   leewaySeconds?: number;
   /** Tolerated clock drift for `nbf` and `iat`, in seconds. Default 60, clamped to 0–60. */
   clockSkewSeconds?: number;
-  /** When given, `iss` must equal it exactly. */
-  issuer?: string;
+  /** When given, `iss` must equal it (or one of them) exactly. */
+  issuer?: string | readonly string[];
   /** When given, `token_use` must equal it (Cognito: `'id'` or `'access'`). */
   tokenUse?: string;
   /**
@@ -309,7 +309,7 @@ function verifyUnsafe(token: string, opts: VerifyJwtOptions): JwtVerifyResult {
   if (now >= (exp + leeway) * 1000) return fail('expired');
   if (nbf !== undefined && now < (nbf - skew) * 1000) return fail('not_yet_valid');
   if (iat !== undefined && iat * 1000 > now + skew * 1000) return fail('issued_in_future');
-  if (opts.issuer !== undefined && payload.iss !== opts.issuer) return fail('issuer');
+  if (opts.issuer !== undefined && (typeof opts.issuer === 'string' ? payload.iss !== opts.issuer : !opts.issuer.includes(payload.iss as string))) return fail('issuer');
   if (opts.tokenUse !== undefined && payload.token_use !== opts.tokenUse) return fail('token_use');
   if (opts.clientId !== undefined) {
     if (payload.token_use === 'access') {

@@ -66,5 +66,12 @@ describe('cognate identity-pool create', () => {
     await assert.rejects(cognate(['identity-pool', 'create', ...flags]), (e: { stderr: string }) => /--name/.test(e.stderr));
     await assert.rejects(cognate(['identity-pool', 'create', '--name', 'x', '--provider', 'us-east-1_Missing00:abc', ...flags]), (e: { stderr: string; code: number }) => e.code === 1 && /does not exist/.test(e.stderr) && !/\n\s+at /.test(e.stderr));
     await assert.rejects(cognate(['identity-pool', 'create', '--name', 'x', '--auth-policy', '{"nope":1}', ...flags]), (e: { stderr: string }) => /Malformed policy document/.test(e.stderr));
+    // What CreateIdentityPool's model forbids is refused as the API refuses it (issue 15: ValidationException).
+    await assert.rejects(cognate(['identity-pool', 'create', '--name', 'bad/name', ...flags]), (e: { stderr: string; code: number }) => {
+      assert.equal(e.code, 1);
+      assert.equal(e.stderr, "cognate: ValidationException: 1 validation error detected: Value 'bad/name' at 'identityPoolName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w\\s+=,.@-]+\n");
+      return true;
+    });
+    await assert.rejects(cognate(['identity-pool', 'create', '--name', 'x', '--developer-provider', 'my dev', ...flags]), (e: { stderr: string }) => /^cognate: ValidationException: .*'developerProviderName'/.test(e.stderr));
   });
 });

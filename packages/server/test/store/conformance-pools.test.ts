@@ -408,6 +408,7 @@ for (const kind of databaseKinds) {
           }).execute();
         }
         await db.insertInto('log_delivery_configurations').values({ pool_id: pool.id, config: '[]', updated_at: now }).execute();
+        await db.insertInto('user_pool_replicas').values({ pool_id: pool.id, region: 'eu-west-1', status: 'INACTIVE', tags: '{}', created_at: now, updated_at: now }).execute();
         return { pool, client, job };
       };
 

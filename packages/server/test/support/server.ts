@@ -56,7 +56,7 @@ export async function startTestServer(kind: 'sqlite' | 'postgres', overrides: Pa
   }
   const databaseUrl = shareWith?.storage.databaseUrl ?? database?.url ?? '';
   const config = loadConfig(
-    { port: 0, dataDir, databaseUrl, adminAccessKeyId: ADMIN.accessKeyId, adminSecretAccessKey: ADMIN.secretAccessKey, printOutbox: false, issuerStyle: 'aws', sqliteSynchronous: 'NORMAL', argon2MemoryKiB: 4096, logLevel: 'silent' },
+    { port: 0, dataDir, databaseUrl, adminAccessKeyId: ADMIN.accessKeyId, adminSecretAccessKey: ADMIN.secretAccessKey, printOutbox: false, rateLimits: false, issuerStyle: 'aws', sqliteSynchronous: 'NORMAL', argon2MemoryKiB: 4096, logLevel: 'silent' },
     {},
   );
   const clock = new ManualClock(Date.now());

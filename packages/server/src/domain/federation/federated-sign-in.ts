@@ -37,6 +37,8 @@ import type { UserPool } from '../user-pools.js';
 import { booleanField, runTrigger, stringMapField } from '../../triggers/triggers.js';
 import { findLinkedUser, linkOwnIdentity, settleLink } from './links.js';
 import type { IdentityProvider } from './providers.js';
+import { servingRole } from '../replicas/serving-region.js';
+import { primaryRegion } from '../replicas/replicas.js';
 
 export type ProviderClaims = Record<string, string | string[]>;
 
@@ -164,6 +166,10 @@ async function refreshAttributes(cognate: Ports<'clock' | 'store' | 'users'>, po
 
 async function createFederatedUser(cognate: Cognate, input: FederatedSignInInput, providerClaims: ProviderClaims, mapped: Map<string, string>): Promise<User> {
   const { pool, provider, subject } = input;
+  // A secondary replica creates no user: a federated user signs in there only after a first sign-in at the primary (docs/replicas.md).
+  if ((await servingRole(cognate, pool.id, cognate.config.region)) === 'secondary') {
+    throw new CognitoError('OperationNotEnabledException', `A first federated sign-in creates the user, which the secondary replica in ${cognate.config.region} can't: sign in through the primary region ${primaryRegion(pool.id)} first.`);
+  }
   const username = federatedUsername(provider, subject);
   const attributes = validateAttributes(pool, [...mapped].map(([Name, Value]) => ({ Name, Value })), 'admin', { creating: true });
   await preSignUp(cognate, input, username, attributes);

@@ -26,17 +26,17 @@ import { authnRequestXml, logoutRequestXml, messageId, redirectBindingUrl, spEnt
 import { providerMetadata } from './saml-metadata.js';
 import { SamlResponseError, verifySamlResponse } from './saml-response.js';
 
-/** The URL that sends the browser to the IdP with a (signed, when RequestSigningAlgorithm is set) AuthnRequest. */
+/** The URL that sends the browser to the IdP with a (signed, when RequestSigningAlgorithm is set) AuthnRequest, and the request's id. */
 export async function samlAuthnRedirect(
   cognate: Ports<'clock' | 'secrets' | 'store'>,
   input: { pool: UserPool; client: AppClient; provider: IdentityProvider; returnQuery: string; acsUrl: string },
-): Promise<string> {
+): Promise<{ url: string; requestId: string }> {
   const metadata = await providerMetadata(cognate, input.provider);
   const request = await beginFederation(cognate, { pool: input.pool, clientId: input.client.id, provider: input.provider, returnQuery: input.returnQuery });
   const destination = metadata.ssoRedirect!;
   const xml = authnRequestXml({ id: `_${request.id}`, poolId: input.pool.id, destination, acsUrl: input.acsUrl, now: cognate.clock.now() });
   const key = input.provider.details.RequestSigningAlgorithm === 'rsa-sha256' ? await poolSigningKey(cognate, input.pool) : undefined;
-  return redirectBindingUrl(destination, xml, `${input.pool.id}.${request.id}`, key);
+  return { url: redirectBindingUrl(destination, xml, `${input.pool.id}.${request.id}`, key), requestId: request.id };
 }
 
 const flatten = (attributes: Record<string, string[]>): Record<string, string | string[]> =>

@@ -12,6 +12,7 @@ import type { AppClient } from '../app-clients.js';
 import type { UserPool } from '../user-pools.js';
 import { isIP } from 'node:net';
 import { findDomainByHost, type UserPoolDomain } from '../user-pool-domains.js';
+import { servingRole } from '../replicas/serving-region.js';
 
 export interface OAuthParty {
   pool: UserPool;
@@ -20,6 +21,8 @@ export interface OAuthParty {
   onDomain: boolean;
   /** that domain (its ManagedLoginVersion decides the pages' look) */
   domain?: UserPoolDomain;
+  /** true when this node serves the pool as its (ACTIVE) secondary replica: no account pages (docs/replicas.md) */
+  secondary?: boolean;
 }
 
 const CLIENT_ID = /^[\w+]+$/;
@@ -36,5 +39,9 @@ export async function resolveOAuthClient(cognate: Ports<'clients' | 'config' | '
   const client = await cognate.clients.find(domainPoolId, clientId);
   if (!client || (domainPoolId !== undefined && client.poolId !== domainPoolId)) return undefined;
   const pool = await cognate.pools.find(client.poolId);
-  return pool ? { pool, client, onDomain: domain !== undefined, ...(domain ? { domain } : {}) } : undefined;
+  if (!pool) return undefined;
+  // OAuth endpoints and pages are unsigned: served as this node's region (docs/replicas.md).
+  const role = await servingRole(cognate, pool.id, cognate.config.region);
+  if (role === 'absent') return undefined;
+  return { pool, client, onDomain: domain !== undefined, ...(domain ? { domain } : {}), ...(role === 'secondary' ? { secondary: true } : {}) };
 }

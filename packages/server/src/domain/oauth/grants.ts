@@ -10,6 +10,8 @@ import { allowsFlow, type AppClient } from '../app-clients.js';
 import { preTokenGeneration } from '../token-generation.js';
 import { ADMIN_SCOPE, rotatesRefreshTokens } from '../tokens.js';
 import type { UserPool } from '../user-pools.js';
+import type { User } from '../users.js';
+import { recordAccountEvent } from '../threat-protection/index.js';
 import { checkAuthorizationCode, redeemAuthorizationCode } from './authorization-codes.js';
 import { oauthError } from './errors.js';
 import { customScopes, isStandardScope } from './scopes.js';
@@ -17,7 +19,7 @@ import { TtlCache } from '../cache.js';
 import { CONFIG_CACHE_MS } from '../user-pools.js';
 import { issueMachineToken, type OAuthTokenResponse } from './oauth-tokens.js';
 
-type GrantPorts = Ports<'clock' | 'keys' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>;
+type GrantPorts = Ports<'clock' | 'config' | 'keys' | 'lockout' | 'log' | 'outbox' | 'store' | 'tokens' | 'triggers' | 'users'>;
 
 export interface TokenRequest {
   pool: UserPool;
@@ -82,10 +84,13 @@ async function authorizationCodeGrant(cognate: GrantPorts, r: TokenRequest): Pro
 async function refreshTokenGrant(cognate: GrantPorts, r: TokenRequest): Promise<OAuthTokenResponse> {
   if (!allowsFlow(r.client.settings, 'REFRESH_TOKEN_AUTH') && !rotatesRefreshTokens(r.client)) throw oauthError('unauthorized_client');
   if (r.refreshToken === undefined) throw oauthError('invalid_request');
+  let refreshing: User | undefined;
   try {
     const family = await cognate.tokens.resolveRefreshFamily(r.client, r.refreshToken);
     const user = await cognate.users.findBySub(r.pool.id, family.userSub);
-    if (!user || !user.enabled) throw oauthError('invalid_grant');
+    if (!user) throw oauthError('invalid_grant');
+    refreshing = user;
+    if (!user.enabled) throw oauthError('invalid_grant');
     await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
     const scopes = family.scopes ?? [ADMIN_SCOPE];
     const customize = await preTokenGeneration(cognate, { pool: r.pool, client: r.client, user, source: 'RefreshTokens', authTime: family.authTime, originJti: family.originJti, scopes });
@@ -98,8 +103,11 @@ async function refreshTokenGrant(cognate: GrantPorts, r: TokenRequest): Promise<
       ...(family.deviceKey ? { deviceKey: family.deviceKey } : {}),
       ...(family.scopes ? { oauth: { scopes: family.scopes } } : {}),
     });
+    // Threat protection: a token refresh is one of the user's sign-ins (EventType SignIn, no challenges).
+    await recordAccountEvent(cognate, r.pool, r.client, user, 'SignIn', 'Pass', 'refresh');
     return { ...(minted.idToken ? { id_token: minted.idToken } : {}), access_token: minted.accessToken, ...(rotated ? { refresh_token: rotated } : {}), expires_in: minted.expiresIn, token_type: 'Bearer' };
   } catch (e) {
+    if (refreshing) await recordAccountEvent(cognate, r.pool, r.client, refreshing, 'SignIn', 'Fail', 'refresh');
     // Invalid, expired, revoked or reused refresh tokens, a locked user: RFC 6749 §5.2 invalid_grant.
     if (e instanceof CognitoError && (e.name === 'NotAuthorizedException' || e.name === 'RefreshTokenReuseException' || e.name === 'UserNotFoundException')) throw oauthError('invalid_grant');
     throw e;

@@ -65,7 +65,7 @@ export async function issueMachineToken(
       token_use: 'access',
       scope: scopeOf(access, p.scopes),
       auth_time: iat,
-      iss: cognate.tokens.issuer(p.pool.id),
+      iss: cognate.tokens.issuerOf(p.pool),
       exp: iat + lifetime,
       iat,
       version: 2,

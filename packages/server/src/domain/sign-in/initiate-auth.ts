@@ -30,7 +30,7 @@ export interface InitiateAuthInput {
 const flowNotEnabled = (flow: string) => errors.invalidParameter(`${flow} flow not enabled for this client`);
 
 /** REFRESH_TOKEN_AUTH (alias REFRESH_TOKEN). */
-async function refreshFlow(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+async function refreshFlow(cognate: Ports<'clock' | 'config' | 'lockout' | 'log' | 'outbox' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
   // With refresh-token rotation, refreshing is GetTokensFromRefreshToken's alone (API_RefreshTokenRotationType):
   // REFRESH_TOKEN_AUTH is refused as for a client that doesn't allow the flow.
   if (!allowsFlow(client.settings, 'REFRESH_TOKEN_AUTH') || rotatesRefreshTokens(client)) throw flowNotEnabled('REFRESH_TOKEN_AUTH');

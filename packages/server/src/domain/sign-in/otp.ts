@@ -24,6 +24,7 @@ import { required } from '../parameters.js';
 import { passwordAttemptsExceeded } from '../lockout.js';
 import { MAX_DELIVERIES_PER_SESSION, mfaMessages } from './mfa/challenge.js';
 import { recordWrongCode } from './mfa/answer.js';
+import { recordFailedSignIn } from '../threat-protection/index.js';
 import { openSession, sealSession, type MfaSession } from './mfa/session.js';
 import { invalidSession, sessionMs, type AuthResponse, type ChallengeAnswer, type Metadata, type Outcome } from './types.js';
 
@@ -106,7 +107,7 @@ export function isOtpSession(cognate: Ports<'clock' | 'secrets'>, answer: Challe
 }
 
 /** EMAIL_OTP_CODE / SMS_OTP_CODE: the code sent for this Session; a right one proves the user. */
-export async function answerOtp(cognate: Ports<'clock' | 'codes' | 'lockout' | 'secrets' | 'store' | 'users'>, answer: ChallengeAnswer, type: OtpChallenge): Promise<Outcome> {
+export async function answerOtp(cognate: Ports<'clock' | 'codes' | 'config' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'users'>, answer: ChallengeAnswer, type: OtpChallenge): Promise<Outcome> {
   const { pool, client, responses } = answer;
   const now = cognate.clock.now();
   const state = openSession(cognate, answer.session, pool, client, now);
@@ -125,11 +126,14 @@ export async function answerOtp(cognate: Ports<'clock' | 'codes' | 'lockout' | '
   if (!user || locked) {
     // No one to sign in (or a lock that, hidden, looks like no one): the work of a wrong code, then its answer.
     await cognate.store.transaction((trx) => tryDecoyCode(cognate, trx, { pool, name: usernameKey(pool, state.u!), purpose, code, mirror: 'always' }, now));
+    // Threat protection records it as a wrong code's failed sign-in, without a user (the same write, P01).
+    await recordFailedSignIn(cognate, pool, client, undefined, 'passwordless');
     throw errors.codeMismatch('Invalid code received for user');
   }
   const outcome = await cognate.store.transaction((trx) => cognate.codes.consume(trx, { userId: user.sub, purpose, code }, now));
   if (outcome !== 'ok') {
     await recordWrongCode(cognate, user, now);
+    await recordFailedSignIn(cognate, pool, client, user, 'passwordless');
     throw outcome === 'mismatch' ? errors.codeMismatch('Invalid code received for user') : codeError(outcome, hidden(client));
   }
   // A proven first factor clears the lockout count, as a proven password does.

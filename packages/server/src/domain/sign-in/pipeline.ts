@@ -3,7 +3,8 @@
  *
  *   password proven → account checks → NEW_PASSWORD_REQUIRED (temporary password)
  *   password settled → a remembered device stands in for MFA, or the MFA challenge the pool and user call for
- *   passwordless proven (email/SMS code, passkey, sign-up Session) → account checks, no MFA, then as factors done
+ *   passwordless proven (email/SMS code, passkey, sign-up Session) → account checks, its risk, NEW_PASSWORD_REQUIRED
+ *     for a temporary password (then passwordless settled), no MFA, then as factors done
  *   factors done → DEVICE_SRP_AUTH for a device the client named, or finish
  *   device proven → finish
  *
@@ -46,8 +47,8 @@ export async function continueSignIn<R>(cognate: PipelinePorts, pool: UserPool, 
     case 'password-settled':
       return secondFactor(cognate, pool, client, outcome.user, outcome.ctx, ending);
     case 'passwordless-proven':
-      // Cognito asks for MFA only after a password first factor: a passwordless one is the whole proof.
-      assertMayUseAccount(outcome.user);
+      return afterPasswordless(cognate, pool, client, outcome.user, outcome.ctx, ending);
+    case 'passwordless-settled':
       return afterFactors(cognate, pool, client, outcome.user, outcome.ctx, ending);
     case 'factors-done':
       return afterFactors(cognate, pool, client, outcome.user, outcome.ctx, ending);
@@ -65,6 +66,20 @@ async function afterPassword<R>(cognate: PipelinePorts, pool: UserPool, client: 
   // A temporary password (AdminCreateUser, AdminSetUserPassword) must be replaced first.
   if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(cognate, pool, client, user);
   return secondFactor(cognate, pool, client, user, ctx, end);
+}
+
+/**
+ * A passwordless first factor (a one-time code, a passkey, a sign-up Session): account checks, the
+ * sign-in's risk (recorded; BLOCK refuses), then no MFA — Cognito asks for MFA only after a password
+ * first factor. A FORCE_CHANGE_PASSWORD user still holds only a temporary password, which "they must
+ * change before doing anything else" (Cognito's UserStatus): NEW_PASSWORD_REQUIRED first, after
+ * which the sign-in ends as a passwordless one (`passwordless-settled`).
+ */
+async function afterPasswordless<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, user: User, ctx: SignInContext, end: SignInEnd<R>): Promise<AuthResponse | R> {
+  assertMayUseAccount(user);
+  await assessSignIn(cognate, pool, client, user, { ...ctx, passwordless: true });
+  if (user.status === 'FORCE_CHANGE_PASSWORD') return newPasswordChallenge(cognate, pool, client, user, { passwordless: true });
+  return afterFactors(cognate, pool, client, user, ctx, end);
 }
 
 /**

@@ -55,14 +55,16 @@ export interface SignInContext {
  * - `password-settled`: the user's password is their own (after NEW_PASSWORD_REQUIRED): the second factor;
  * - `passwordless-proven`: a first factor other than a password proved the user (an email or SMS
  *   one-time code, a passkey, the Session of a sign-up just confirmed): account checks, then no MFA
- *   (Cognito asks for MFA only after a password) and no NEW_PASSWORD_REQUIRED: the device's proof
- *   if the client named one, else finish;
+ *   (Cognito asks for MFA only after a password), NEW_PASSWORD_REQUIRED for a temporary password:
+ *   the device's proof if the client named one, else finish;
+ * - `passwordless-settled`: a FORCE_CHANGE_PASSWORD user who proved a passwordless factor set their
+ *   password (NEW_PASSWORD_REQUIRED): as `passwordless-proven` from there, without asking again;
  * - `factors-done`: MFA answered (or set up): the device's proof if the client named one, else finish;
  * - `device-proven`: the device proved its secret: finish.
  */
 export type Outcome =
   | { kind: 'respond'; response: AuthResponse }
-  | { kind: 'password-proven' | 'password-settled' | 'passwordless-proven' | 'factors-done'; user: User; ctx: SignInContext }
+  | { kind: 'password-proven' | 'password-settled' | 'passwordless-proven' | 'passwordless-settled' | 'factors-done'; user: User; ctx: SignInContext }
   | { kind: 'device-proven'; user: User; device: Device; ctx: SignInContext };
 
 export const respond = (response: AuthResponse): Outcome => ({ kind: 'respond', response });

@@ -38,6 +38,8 @@ export interface NewAuthEvent {
   deviceKey?: string | undefined;
   /** SHA-256 (hex) of the FeedbackToken a risk notification carries */
   feedbackTokenHash?: string | undefined;
+  /** 'refresh': a token refresh, which the account-takeover signals leave out */
+  source?: 'refresh' | undefined;
 }
 
 let lastMs = -1;
@@ -65,7 +67,7 @@ export const hashFeedbackToken = (token: string) => createHash('sha256').update(
  * Writes an event, with whatever `within` adds in the same transaction (a notification), then
  * hands it to log delivery.
  */
-export async function recordAuthEvent(cognate: Ports<'clock' | 'log' | 'store'>, event: NewAuthEvent, within?: (trx: Executor, row: AuthEventRow) => Promise<void>): Promise<AuthEventRow> {
+export async function recordAuthEvent(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, event: NewAuthEvent, within?: (trx: Executor, row: AuthEventRow) => Promise<void>): Promise<AuthEventRow> {
   const now = cognate.clock.now();
   const row: AuthEventRow = {
     id: newEventId(now),
@@ -86,6 +88,7 @@ export async function recordAuthEvent(cognate: Ports<'clock' | 'log' | 'store'>,
     feedback_value: null,
     feedback_provider: null,
     feedback_at: null,
+    source: event.source ?? null,
   };
   if (within) {
     await cognate.store.transaction(async (trx) => {

@@ -4,7 +4,8 @@
  *
  *   checkNewPassword / recordPasswordEvent   sign-up, ChangePassword, AdminSetUserPassword, ConfirmForgotPassword
  *   screenSignInPassword                     USER_PASSWORD_AUTH / ADMIN_USER_PASSWORD_AUTH, once the password is proven
- *   recordFailedSignIn                       a wrong password or an unknown name (password and SRP flows)
+ *   recordFailedSignIn                       a wrong password, code or passkey, or an unknown name
+ *   recordAccountEvent                       a ForgotPassword request, ResendConfirmationCode, a token refresh
  *   assessSignIn                             the pipeline, once the password is proven (account checks passed)
  *   riskMfaChallenge                         the pipeline, when the assessment asks for MFA the pool wouldn't
  *   settleSignIn                             the pipeline's end: the sign-in's event becomes Pass
@@ -49,7 +50,7 @@ const FILTER_OF: Record<EventType, CompromisedEvent> = { SignUp: 'SIGN_UP', Pass
  * for a known user, a failed event recorded). Otherwise the verdict is recorded by
  * {@link recordPasswordEvent} once the password is set.
  */
-export async function checkNewPassword(cognate: Ports<'clock' | 'config' | 'log' | 'store'>, p: { pool: UserPool; client?: AppClient | undefined; userId?: string | undefined; type: EventType; password: string }): Promise<PasswordVerdict> {
+export async function checkNewPassword(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, p: { pool: UserPool; client?: AppClient | undefined; userId?: string | undefined; type: EventType; password: string }): Promise<PasswordVerdict> {
   const mode = securityMode(p.pool);
   const context = endUserContext(cognate, p.client?.settings.EnablePropagateAdditionalUserContextData ?? false);
   const verdict: PasswordVerdict = { pool: p.pool, clientId: p.client?.id, type: p.type, mode, compromised: false, ...{ ip: context.ip, deviceName: context.deviceName } };
@@ -69,7 +70,7 @@ function eventOf(v: PasswordVerdict, userId: string, response: 'Pass' | 'Fail', 
 }
 
 /** The event of a password set: recorded when the pool's threat protection is on. */
-export async function recordPasswordEvent(cognate: Ports<'clock' | 'log' | 'store'>, verdict: PasswordVerdict, userId: string): Promise<void> {
+export async function recordPasswordEvent(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, verdict: PasswordVerdict, userId: string): Promise<void> {
   if (verdict.mode === 'OFF') return;
   await recordAuthEvent(cognate, eventOf(verdict, userId, 'Pass', 'NoRisk'));
 }
@@ -89,13 +90,28 @@ export async function screenSignInPassword(cognate: Ports<'config' | 'store'>, p
  * A failed password attempt. A name that matches no user is recorded too, without a user, so an
  * unknown name costs the same write as a known one (security.md P01).
  */
-export async function recordFailedSignIn(cognate: Ports<'clock' | 'log' | 'store'>, pool: UserPool, client: AppClient, user: User | undefined): Promise<void> {
-  if (securityMode(pool) === 'OFF') return;
+export async function recordFailedSignIn(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, pool: UserPool, client: AppClient, user: User | undefined, factor: 'password' | 'passwordless' | 'custom' = 'password'): Promise<void> {
+  // A CUSTOM_AUTH answer counts under AdvancedSecurityAdditionalFlows.CustomAuthMode.
+  if (signInMode(pool, factor === 'custom') === 'OFF') return;
   const { ip, deviceName } = endUserContext(cognate, client.settings.EnablePropagateAdditionalUserContextData);
   await recordAuthEvent(cognate, {
     pool, clientId: client.id, userId: user?.sub ?? null, type: 'SignIn', response: 'Fail', decision: 'NoRisk', compromised: false,
-    challenges: [{ ChallengeName: 'Password', ChallengeResponse: 'Failure' }], ip, deviceName,
+    // AuthEventType's ChallengeName is Password or Mfa: a one-time code or passkey that failed names neither.
+    challenges: factor === 'password' ? [{ ChallengeName: 'Password', ChallengeResponse: 'Failure' }] : [], ip, deviceName,
   });
+}
+
+/**
+ * An event with no password in it: a ForgotPassword request (ForgotPassword), a resent confirmation
+ * code (ResendCode), a token refresh (SignIn, `source` refresh: the account-takeover signals leave
+ * it out, since a refresh token proves nothing about who is there). Recorded, not assessed: `Pass` when it did what was
+ * asked, `Fail` when it was refused. A request for a name that gets nothing writes the same row
+ * without a user, so an unknown name costs what a known one does (security.md P01).
+ */
+export async function recordAccountEvent(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, pool: UserPool, client: AppClient | undefined, user: User | undefined, type: EventType, response: 'Pass' | 'Fail', source?: 'refresh'): Promise<void> {
+  if (securityMode(pool) === 'OFF') return;
+  const { ip, deviceName } = endUserContext(cognate, client?.settings.EnablePropagateAdditionalUserContextData ?? false);
+  await recordAuthEvent(cognate, { pool, clientId: client?.id, userId: user?.sub ?? null, type, response, decision: 'NoRisk', compromised: false, challenges: [], ip, deviceName, ...(source ? { source } : {}) });
 }
 
 export interface SignInRisk {
@@ -115,7 +131,7 @@ export async function assessSignIn(
   pool: UserPool,
   client: AppClient,
   user: User,
-  ctx: { deviceKey?: string | undefined; compromisedPassword?: boolean | undefined; customAuth?: boolean | undefined },
+  ctx: { deviceKey?: string | undefined; compromisedPassword?: boolean | undefined; customAuth?: boolean | undefined; passwordless?: boolean | undefined },
 ): Promise<SignInRisk> {
   const mode = signInMode(pool, ctx.customAuth === true);
   if (mode === 'OFF') return {};
@@ -137,7 +153,7 @@ export async function assessSignIn(
   const token = notify ? newFeedbackToken() : undefined;
   const event: NewAuthEvent = {
     pool, clientId: client.id, userId: user.sub, type: 'SignIn', response: refused ? 'Fail' : 'InProgress', riskLevel: level, decision, compromised,
-    challenges: [{ ChallengeName: 'Password', ChallengeResponse: 'Success' }], ip, deviceName, deviceKey: ctx.deviceKey, ...(token ? { feedbackTokenHash: hashFeedbackToken(token) } : {}),
+    challenges: ctx.passwordless ? [] : [{ ChallengeName: 'Password', ChallengeResponse: 'Success' }], ip, deviceName, deviceKey: ctx.deviceKey, ...(token ? { feedbackTokenHash: hashFeedbackToken(token) } : {}),
   };
   await recordAuthEvent(cognate, event, token && action ? async (trx, row) => queueRiskNotification(cognate, trx, { pool, user, config, action, eventId: row.id, token, at: now, ip, deviceName }) : undefined);
   if (notify) cognate.outbox.kick();
@@ -148,6 +164,9 @@ export async function assessSignIn(
     await cognate.users.setStatus(cognate.store.db, user.sub, 'RESET_REQUIRED', now, { aliases: 'yield' });
     throw new CognitoError('PasswordResetRequiredException', 'Password reset required for the user');
   }
+  // A passwordless first factor (a one-time code, a passkey) is already a proof of possession, and
+  // Cognito never asks for MFA after one: MFA_* actions are met by it.
+  if (ctx.passwordless) return {};
   return action === 'MFA_IF_CONFIGURED' || action === 'MFA_REQUIRED' ? { riskMfa: action } : {};
 }
 
@@ -187,7 +206,8 @@ export async function riskMfaChallenge(
 /** The pipeline's end: the user's sign-in event still in progress (its challenges answered) passes. */
 export async function settleSignIn(cognate: Ports<'clock' | 'store'>, pool: UserPool, user: User, mfaAnswered: boolean): Promise<void> {
   if (securityMode(pool) === 'OFF') return;
-  const challenges = [{ ChallengeName: 'Password', ChallengeResponse: 'Success' }, ...(mfaAnswered ? [{ ChallengeName: 'Mfa', ChallengeResponse: 'Success' }] : [])];
+  // The challenges the assessment recorded stand (a password, or none for a passwordless factor); an answered MFA is added.
+  const challenges = mfaAnswered ? JSON.stringify([{ ChallengeName: 'Password', ChallengeResponse: 'Success' }, { ChallengeName: 'Mfa', ChallengeResponse: 'Success' }]) : undefined;
   // A challenge Session lives at most 15 minutes (AuthSessionValidity).
-  await store.settleInProgress(cognate.store.db, user.sub, cognate.clock.now() - 15 * 60_000, 'Pass', JSON.stringify(challenges));
+  await store.settleInProgress(cognate.store.db, user.sub, cognate.clock.now() - 15 * 60_000, 'Pass', challenges);
 }

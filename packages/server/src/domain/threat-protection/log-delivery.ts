@@ -10,8 +10,13 @@
  *     shape, as {"logDelivery":{"eventSource":"userAuthEvents",...},"authEvent":{...}}
  *
  * Without a configuration for a source, nothing extra is logged for it.
+ *
+ * The webhook sink: when the operator maps the configured destination ARN (or `*`) to an endpoint
+ * of theirs (`--log-delivery-webhooks`), each record is also queued in the outbox for that
+ * endpoint: posted as JSON, signed with an HMAC, retried with backoff (messaging/log-webhook.ts).
  */
 import type { DeliveryFailure } from '../../messaging/outbox.js';
+import { LOG_WEBHOOK_CHANNEL, webhookFor } from '../../messaging/log-webhook.js';
 import { errors } from '../../errors.js';
 import * as store from '../../store/threat-protection.js';
 import type { Ports } from '../cognate.js';
@@ -63,14 +68,27 @@ async function configured(cognate: Ports<'store'>, poolId: string, source: LogCo
   return found ? destinationOf(found) : undefined;
 }
 
+/** The record, to the operator's webhook for its destination if they mapped one: queued in the outbox, delivered after this request. */
+async function toWebhook(cognate: Ports<'config' | 'outbox' | 'store'>, record: { eventSource: LogConfiguration['EventSource']; userPoolId: string; destination: string } & Record<string, unknown>): Promise<void> {
+  const url = webhookFor(cognate.config.logDeliveryWebhooks, record.destination);
+  if (!url) return;
+  await cognate.outbox.enqueue(cognate.store.db, { poolId: record.userPoolId, channel: LOG_WEBHOOK_CHANNEL, to: url, kind: record.eventSource, text: JSON.stringify(record) });
+  // After the answer is on its way, so the delivery pass costs the request nothing (and an unknown name's row no less than a known one's).
+  cognate.outbox.kickLater();
+}
+
 /** An auth event, to the pool's userAuthEvents destination if it has one. */
-export async function deliverAuthEventLog(cognate: Ports<'log' | 'store'>, pool: UserPool, authEvent: Record<string, unknown>): Promise<void> {
+export async function deliverAuthEventLog(cognate: Ports<'config' | 'log' | 'outbox' | 'store'>, pool: UserPool, authEvent: Record<string, unknown>): Promise<void> {
   const destination = await configured(cognate, pool.id, 'userAuthEvents');
-  if (destination) cognate.log.info({ logDelivery: { eventSource: 'userAuthEvents', userPoolId: pool.id, destination }, authEvent }, 'user auth event');
+  if (!destination) return;
+  cognate.log.info({ logDelivery: { eventSource: 'userAuthEvents', userPoolId: pool.id, destination }, authEvent }, 'user auth event');
+  await toWebhook(cognate, { eventSource: 'userAuthEvents', userPoolId: pool.id, destination, authEvent });
 }
 
 /** A message the outbox failed to deliver, to the pool's userNotification destination if it has one. */
-export async function deliverNotificationError(cognate: Ports<'log' | 'store'>, failure: DeliveryFailure): Promise<void> {
+export async function deliverNotificationError(cognate: Ports<'config' | 'log' | 'outbox' | 'store'>, failure: DeliveryFailure): Promise<void> {
   const destination = await configured(cognate, failure.poolId, 'userNotification');
-  if (destination) cognate.log.error({ logDelivery: { eventSource: 'userNotification', userPoolId: failure.poolId, destination }, notification: failure }, 'user notification error');
+  if (!destination) return;
+  cognate.log.error({ logDelivery: { eventSource: 'userNotification', userPoolId: failure.poolId, destination }, notification: failure }, 'user notification error');
+  await toWebhook(cognate, { eventSource: 'userNotification', userPoolId: failure.poolId, destination, notification: failure });
 }

@@ -14,11 +14,12 @@ import type { Cognate } from '../../domain/cognate.js';
 import { isTransientStoreError } from '../../store/faults.js';
 import { chooseLanguage, messagesFor, type Messages } from './i18n/index.js';
 import { renderDocument, type PageBranding, type PageView } from './layout.js';
-import { CsrfTokens, newCookieValue, overTls, pageHeaders, readBrowserCookie, redirectHeaders, setCookieHeader, styleNonce, type HostedContext } from './security.js';
+import { CsrfTokens, FederationBinding, newCookieValue, overTls, pageHeaders, readBrowserCookie, redirectHeaders, setCookieHeader, styleNonce, type HostedContext } from './security.js';
 import { html } from './html.js';
 import { errorRedirect, parseAuthorizeRequest, type AuthorizeRequest } from './authorize-request.js';
 import type { OAuthParty } from '../../domain/oauth/clients.js';
 import { brandingFor } from '../../domain/oauth/branding.js';
+import { admitManagedLogin } from '../../domain/rate-limits/index.js';
 
 export type HostedApp = Hono<{ Bindings: HttpBindings }>;
 
@@ -26,16 +27,18 @@ export type HostedApp = Hono<{ Bindings: HttpBindings }>;
 export interface HostedUi {
   cognate: Cognate;
   csrf: CsrfTokens;
+  /** Binds federation requests to the browser that started them (login CSRF). */
+  federationBinding: FederationBinding;
   /** Every path a page serves (a page links to another only if it exists: `/signup`, `/forgotPassword`). */
   paths: ReadonlySet<string>;
 }
 
 export function createHostedUi(cognate: Cognate, paths: ReadonlySet<string>): HostedUi {
-  return { cognate, csrf: new CsrfTokens(cognate.secrets.codeKey), paths };
+  return { cognate, csrf: new CsrfTokens(cognate.secrets.codeKey), federationBinding: new FederationBinding(cognate.secrets.codeKey), paths };
 }
 
 export interface RenderOptions {
-  status?: 200 | 400 | 403 | 404 | 500 | 503;
+  status?: 200 | 400 | 403 | 404 | 429 | 500 | 503;
   branding?: PageBranding | undefined;
   /** Origins a form on the page may end at after its redirect (the client's callback). */
   formTargets?: readonly string[];
@@ -55,6 +58,7 @@ export class PageRequest {
   readonly sentCookie: string | undefined;
   #cookie: string;
   #setCookie: string | undefined;
+  readonly #otherCookies: string[] = [];
 
   constructor(
     readonly c: HostedContext,
@@ -89,6 +93,11 @@ export class PageRequest {
   setSessionCookie(secret: string, maxAgeSeconds: number): void {
     this.#cookie = secret;
     this.#setCookie = setCookieHeader(this.secure, secret, maxAgeSeconds);
+  }
+
+  /** Another Set-Cookie header for this response (a federation binding). */
+  addCookie(header: string): void {
+    this.#otherCookies.push(header);
   }
 
   /** Clears the cookie (sign-out). */
@@ -130,7 +139,8 @@ export class PageRequest {
     const form = await this.readForm();
     if (!form) return this.csrfFailure();
     const request = await this.authorizeRequest(undefined, opts);
-    return request instanceof Response ? request : { form, request };
+    if (request instanceof Response) return request;
+    return this.withinRateLimit(request.party.pool.id) ? { form, request } : this.tooManyRequests();
   }
 
   /** The 403 a form without a valid CSRF token gets (A30). */
@@ -142,14 +152,19 @@ export class PageRequest {
     const nonce = styleNonce();
     const body = renderDocument({ lang: this.lang, t: this.t, nonce, branding: options.branding }, view);
     const headers = new Headers(pageHeaders(nonce, options.formTargets, view.script));
-    if (this.#setCookie) headers.append('set-cookie', this.#setCookie);
+    this.#appendCookies(headers);
     return new Response(body, { status: options.status ?? 200, headers });
+  }
+
+  #appendCookies(headers: Headers): void {
+    if (this.#setCookie) headers.append('set-cookie', this.#setCookie);
+    for (const cookie of this.#otherCookies) headers.append('set-cookie', cookie);
   }
 
   /** A 302 to `location`, carrying any cookie change. */
   redirect(location: string): Response {
     const headers = new Headers(redirectHeaders(location));
-    if (this.#setCookie) headers.append('set-cookie', this.#setCookie);
+    this.#appendCookies(headers);
     return new Response(null, { status: 302, headers });
   }
 
@@ -161,8 +176,9 @@ export class PageRequest {
   async authorizeRequest(params?: (name: string) => string | undefined, opts: AccountPages = {}): Promise<AuthorizeRequest | Response> {
     const get = params ?? ((name: string) => this.c.req.query(name));
     const parsed = await parseAuthorizeRequest(this.cognate, get, this.c.req.header('host'));
-    // The user pool's own accounts (sign-up, confirmation, forgotten password) exist only for a client that signs in with COGNITO.
-    if (parsed.ok && opts.userPoolAccounts && !parsed.request.cognito) return this.errorPage(this.t.errorBadRequest, 400, await this.branding(parsed.request.party));
+    // The user pool's own accounts (sign-up, confirmation, forgotten password) exist only for a client that signs in with COGNITO,
+    // and not on a secondary replica, which creates no user and resets no password (docs/replicas.md).
+    if (parsed.ok && opts.userPoolAccounts && (!parsed.request.cognito || parsed.request.party.secondary)) return this.errorPage(this.t.errorBadRequest, 400, await this.branding(parsed.request.party));
     if (parsed.ok) return parsed.request;
     const e = parsed.error;
     if (e.kind === 'page') return this.errorPage(this.t[e.message], 400);
@@ -175,7 +191,22 @@ export class PageRequest {
   }
 
   /** The generic error page (never a stack trace, never JSON: a person is reading). */
-  errorPage(message: string, status: 400 | 403 | 404 | 500 | 503 = 400, branding?: PageBranding): Response {
+  /**
+   * Whether this page's request is within the pool's request-rate quota (docs/rate-limits.md); when
+   * it is not, answer {@link tooManyRequests}.
+   */
+  withinRateLimit(poolId: string): boolean {
+    return admitManagedLogin(this.cognate, poolId, new URL(this.c.req.url).pathname);
+  }
+
+  /** The 429 (RFC 6585) of a page over the pool's request-rate quota, to be retried after a second. */
+  tooManyRequests(): Response {
+    const res = this.errorPage(this.t.limitExceeded, 429);
+    res.headers.set('retry-after', '1');
+    return res;
+  }
+
+  errorPage(message: string, status: 400 | 403 | 404 | 429 | 500 | 503 = 400, branding?: PageBranding): Response {
     return this.render({ title: this.t.errorPageHeading, body: html`<p>${message}</p>` }, { status, branding });
   }
 }

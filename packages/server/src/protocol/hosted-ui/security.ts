@@ -91,6 +91,64 @@ export class CsrfTokens {
   }
 }
 
+/**
+ * Binds an outbound federation request to the browser that started it (login CSRF, RFC 6749 §10.12):
+ * the redirect to the provider sets a cookie named after the request whose value is an HMAC of the
+ * request's id under a server key, and the provider's answer is taken only from a browser that
+ * sends it back. An attacker who starts a flow and hands the victim the provider's answer for their
+ * own account gets nothing: the victim's browser never had that request's cookie. One cookie per
+ * request (several tabs may federate at once), gone after {@link FEDERATION_BINDING_SECONDS}.
+ *
+ * Answers come back as top-level GETs (OIDC) or cross-site POSTs (SAML, Apple's form_post), and
+ * browsers send SameSite=Lax cookies only with the first, so under TLS the cookie is SameSite=None
+ * (with Secure, as browsers require). Over plain HTTP (development) browsers refuse SameSite=None
+ * without Secure, so the cookie names no SameSite: Firefox and Safari send it with a cross-site POST,
+ * and Chromium does for a cookie younger than two minutes (its "Lax+POST" rule); a slower sign-in at
+ * a provider on another site that POSTs its answer needs TLS (docs/federation.md).
+ */
+export class FederationBinding {
+  readonly #key: Buffer;
+  constructor(serverKey: Buffer) {
+    this.#key = createHmac('sha256', serverKey).update('cognate/hosted-ui/federation-binding/v1').digest();
+  }
+
+  #name(secure: boolean, requestId: string): string {
+    const tag = createHash('sha256').update(requestId).digest('hex').slice(0, 16);
+    return `${secure ? '__Host-' : ''}cognate-fed-${tag}`;
+  }
+
+  #value(requestId: string): string {
+    return createHmac('sha256', this.#key).update(requestId).digest('base64url');
+  }
+
+  /** The Set-Cookie header that binds `requestId` to this browser. */
+  setCookie(secure: boolean, requestId: string): string {
+    const parts = [`${this.#name(secure, requestId)}=${this.#value(requestId)}`, 'Path=/', 'HttpOnly', `Max-Age=${FEDERATION_BINDING_SECONDS}`];
+    if (secure) parts.push('SameSite=None', 'Secure');
+    return parts.join('; ');
+  }
+
+  /** The Set-Cookie header that removes the binding once the answer came back. */
+  clearCookie(secure: boolean, requestId: string): string {
+    return [`${this.#name(secure, requestId)}=`, 'Path=/', 'HttpOnly', 'Max-Age=0', ...(secure ? ['SameSite=None', 'Secure'] : [])].join('; ');
+  }
+
+  /** Whether the browser sent the cookie binding `requestId` (compared in constant time). */
+  check(c: HostedContext, secure: boolean, requestId: string): boolean {
+    const header = c.req.header('cookie');
+    if (!header) return false;
+    const name = this.#name(secure, requestId);
+    for (const part of header.split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && part.slice(0, eq).trim() === name) return constantTimeEqual(part.slice(eq + 1).trim(), this.#value(requestId));
+    }
+    return false;
+  }
+}
+
+/** How long a federation binding cookie lives: the outbound request's own lifetime (domain/federation/requests.ts). */
+export const FEDERATION_BINDING_SECONDS = 600;
+
 /** The CSP source expression of an inline script's text (CSP3 hash-source). */
 export function scriptHash(script: string): string {
   return `sha256-${createHash('sha256').update(script, 'utf8').digest('base64')}`;

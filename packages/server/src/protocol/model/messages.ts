@@ -75,17 +75,24 @@ export function jsonToken(value: unknown): string {
     case 'number':
       return 'NUMBER_VALUE';
     case 'boolean':
-      return 'BOOLEAN_VALUE';
+      return value ? 'TRUE_VALUE' : 'FALSE_VALUE';
     default:
       return value === null ? 'NULL_VALUE' : 'UNKNOWN_VALUE';
   }
 }
 
-/** The SerializationException for a value of the wrong JSON type (`target` is "a String", "an Integer", ...). */
+/**
+ * The SerializationException for a value of the wrong JSON type (`target` is "a String", "an Integer", ..., or "a
+ * Structure", "a Map", "a List"), worded as AWS's front end words it (`TRUE_VALUE can not be converted to an Integer`,
+ * `Start of list found where not expected`; a scalar where a structure or map goes: `Expected null`, where a list
+ * goes: `Expected list or null`), followed by where (` at 'path'`), which AWS leaves out.
+ */
 export function typeError(value: unknown, target: string, path: string): CognitoError {
   let message: string;
   if (Array.isArray(value)) message = `Start of list found where not expected${at(path)}.`;
   else if (typeof value === 'object' && value !== null) message = `Start of structure or map found where not expected${at(path)}.`;
+  else if (target === 'a Structure' || target === 'a Map') message = `Expected null${at(path)}.`;
+  else if (target === 'a List') message = `Expected list or null${at(path)}.`;
   else message = `${jsonToken(value)} can not be converted to ${target}${at(path)}.`;
   return new CognitoError('SerializationException', message);
 }

@@ -202,7 +202,7 @@ export class LoadedModel implements ServiceModel {
           const parsed = valueSpec.read(v, valueSensitive, `${path}.${k}`);
           if (valueRule && !valueFailed && valueSpec.check!(parsed) !== undefined) valueFailed = true;
         } else {
-          entry!(v, `${path}.${k}`, ctx);
+          entry!(v, `${path}.${k}.member`, ctx);
         }
       }
       const echo = valueSensitive || !valueSpec ? '' : echoMap(obj, keys);
@@ -245,13 +245,26 @@ function exceeds(value: object, budget: number): boolean {
 }
 
 /**
+ * The exception each service answers model-constraint violations with: Cognito user pools (and Sync) use their own
+ * `InvalidParameterException`, Cognito identity pools answer with the AWS front end's generic `ValidationException`
+ * (`1 validation error detected: Value 'us-east-1_x' at 'identityPoolId' failed to satisfy constraint: ...`, as real
+ * GetId and CreateIdentityPool answers show). The message is the same in both.
+ */
+export const CONSTRAINT_ERROR: Readonly<Record<ServiceName, 'InvalidParameterException' | 'ValidationException'>> = {
+  'cognito-idp': 'InvalidParameterException',
+  'cognito-identity': 'ValidationException',
+  'cognito-sync': 'InvalidParameterException',
+};
+
+/**
  * Validates a parsed request body against the operation's input shape, as AWS does before any business logic.
  *
  * @param model - the service model the operation belongs to (from {@link loadServiceModel})
  * @param op - the operation
  * @param input - the parsed JSON body (for REST operations: body, URI labels, query string and headers merged by member name)
  * @throws CognitoError `SerializationException` if the body is not a JSON object, is nested deeper than 32 levels or
- *   has a member of the wrong JSON type; `InvalidParameterException` listing the constraint violations otherwise.
+ *   has a member of the wrong JSON type; otherwise the service's {@link CONSTRAINT_ERROR} (`InvalidParameterException`,
+ *   `ValidationException` for cognito-identity) listing the constraint violations.
  */
 export function validateInput(model: ServiceModel, op: OperationModel, input: unknown): void {
   if (!(model instanceof LoadedModel)) throw new TypeError('validateInput needs a model from loadServiceModel()');
@@ -265,6 +278,6 @@ export function validateInput(model: ServiceModel, op: OperationModel, input: un
   model.validator(op.inputShape)(input, '', ctx);
   if (ctx.count > 0) {
     const noun = ctx.count === 1 ? 'error' : 'errors';
-    throw new CognitoError('InvalidParameterException', `${ctx.count} validation ${noun} detected: ${ctx.messages.join('; ')}`);
+    throw new CognitoError(CONSTRAINT_ERROR[model.name], `${ctx.count} validation ${noun} detected: ${ctx.messages.join('; ')}`);
   }
 }

@@ -6,20 +6,33 @@
  * JWKS is always on the server's URL (on AWS it is on cognito-idp, never on the domain).
  */
 import type { Cognate } from '../../domain/cognate.js';
+import type { UserPool } from '../../domain/user-pools.js';
 
 export interface ServedEndpoints {
   authorize: boolean;
   logout: boolean;
 }
 
-export function discoveryDocument(cognate: Pick<Cognate, 'config' | 'tokens'>, poolId: string, endpointBase: string, served: ServedEndpoints): Record<string, unknown> {
+/**
+ * The issuer a discovery document fetched on `host` names: a pool answers under both its issuers
+ * (docs/replicas.md), so under the ORIGINAL or the UPDATED (multi-Region) issuer's host the document
+ * names that issuer, as OpenID Connect Discovery §4.3 asks; on any other host, the pool's own.
+ */
+export function discoveryIssuer(cognate: Pick<Cognate, 'tokens'>, pool: UserPool, host: string | undefined): string {
+  const hostOf = (url: string) => new URL(url).host;
+  for (const iss of cognate.tokens.issuers(pool.id)) if (host !== undefined && hostOf(iss) === host.toLowerCase() && iss !== cognate.tokens.issuerOf(pool)) return iss;
+  return cognate.tokens.issuerOf(pool);
+}
+
+export function discoveryDocument(cognate: Pick<Cognate, 'config' | 'tokens'>, pool: UserPool, host: string | undefined, endpointBase: string, served: ServedEndpoints): Record<string, unknown> {
+  const poolId = pool.id;
   const publicUrl = cognate.config.publicUrl;
   return {
     ...(served.authorize ? { authorization_endpoint: `${endpointBase}/oauth2/authorize` } : {}),
     code_challenge_methods_supported: ['S256'],
     ...(served.logout ? { end_session_endpoint: `${endpointBase}/logout` } : {}),
     id_token_signing_alg_values_supported: ['RS256'],
-    issuer: cognate.tokens.issuer(poolId),
+    issuer: discoveryIssuer(cognate, pool, host),
     jwks_uri: `${publicUrl}/${poolId}/.well-known/jwks.json`,
     response_types_supported: ['code', 'token'],
     revocation_endpoint: `${endpointBase}/oauth2/revoke`,

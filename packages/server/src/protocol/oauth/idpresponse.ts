@@ -13,6 +13,10 @@
  *   failure after the state was found go back to the app's redirect URI as `error` /
  *   `error_description` with the app's `state`.
  *
+ * The redirect to the provider binds the request to the browser with a cookie
+ * (hosted-ui/security.ts FederationBinding): an answer brought by another browser is refused
+ * (login CSRF) before the request is looked up.
+ *
  * The `state` toward the provider is `<poolId>.<request id>`: the pool is known from it on the
  * server's own URL, where no Host names the pool (on a pool's domain, the two must agree).
  */
@@ -50,6 +54,7 @@ export async function redirectToProvider(page: PageRequest, request: AuthorizeRe
   if (provider.type === 'SAML') return samlRedirect(page, request, provider);
   const { pool, client } = request.party;
   const federation = await beginFederation(page.cognate, { pool, clientId: client.id, provider, returnQuery: request.query });
+  page.addCookie(page.ui.federationBinding.setCookie(page.secure, federation.id));
   try {
     return page.redirect(await authorizationUrl(page.cognate, provider, federation, { redirectUri: redirectUriFor(page, request), state: `${pool.id}.${federation.id}` }));
   } catch (err) {
@@ -79,8 +84,14 @@ async function idpResponse(page: PageRequest): Promise<Response> {
   const pool = POOL_ID.test(poolId) ? await cognate.pools.find(poolId) : undefined;
   const host = page.c.req.header('host');
   const hostPool = host ? await findPoolByHost(cognate, host) : undefined;
-  // Unknown, spent (replayed) or expired: nothing to go back to, so no redirect at all.
-  const federation = pool && (hostPool === undefined || hostPool === pool.id) ? await takeFederationRequest(cognate, pool, state.slice(dot + 1)) : undefined;
+  // Over the pool's UserFederation rate: refused before the single-use federation request is spent.
+  if (pool && !page.withinRateLimit(pool.id)) return page.tooManyRequests();
+  // Only the browser that was sent to the provider may bring its answer back (login CSRF);
+  // unknown, spent (replayed) or expired: nothing to go back to, so no redirect at all.
+  const requestId = state.slice(dot + 1);
+  const bound = page.ui.federationBinding.check(page.c, page.secure, requestId);
+  if (bound) page.addCookie(page.ui.federationBinding.clearCookie(page.secure, requestId));
+  const federation = bound && pool && (hostPool === undefined || hostPool === pool.id) ? await takeFederationRequest(cognate, pool, requestId) : undefined;
   if (!fields || !pool || !federation) return page.errorPage(page.t.errorBadRequest, 400);
 
   const returned = new URLSearchParams(federation.returnQuery);

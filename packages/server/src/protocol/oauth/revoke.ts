@@ -9,6 +9,7 @@ import { oauthError } from '../../domain/oauth/errors.js';
 import { CognitoError } from '../../errors.js';
 import { serveClientForm, type ClientFormRequest } from './token.js';
 import { authenticateClient, JSON_HEADERS, type RawAnswer } from './wire.js';
+import { checkRevokeEndpointRateLimit } from '../../domain/rate-limits/index.js';
 
 const looksLikeJwt = (token: string) => token.split('.').length === 3;
 
@@ -18,6 +19,7 @@ export async function handleRevokeRequest(cognate: Cognate, req: ClientFormReque
     if (token === undefined) throw oauthError('invalid_request');
     const { client } = await authenticateClient(cognate, presented, req.headers.host);
     if (!client.settings.EnableTokenRevocation) throw oauthError('unauthorized_client');
+    checkRevokeEndpointRateLimit(cognate, client.poolId);
     if (looksLikeJwt(token)) throw oauthError('unsupported_token_type');
     try {
       await cognate.tokens.revokeRefreshToken(client, token);

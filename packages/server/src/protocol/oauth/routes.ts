@@ -65,11 +65,12 @@ export function registerOAuthEndpoints(app: Hono<{ Bindings: HttpBindings }>, co
 
   app.get('/:poolId/.well-known/openid-configuration', async (c) => {
     const poolId = c.req.param('poolId');
-    if (!POOL_ID.test(poolId) || !(await cognate.pools.find(poolId))) return c.json({ message: 'User pool not found' }, 404);
+    const pool = POOL_ID.test(poolId) ? await cognate.pools.find(poolId) : undefined;
+    if (!pool) return c.json({ message: 'User pool not found' }, 404);
     const host = c.req.header('host');
     const onDomain = host !== undefined && (await findPoolByHost(cognate, host)) === poolId;
     const base = onDomain ? new URL(c.req.url).origin : cognate.config.publicUrl;
-    return c.json(discoveryDocument(cognate, poolId, base, served()));
+    return c.json(discoveryDocument(cognate, pool, host, base, served()));
   });
 
   app.post('/oauth2/token', limit, async (c) => answer(c, await handleTokenRequest(cognate, { headers: c.env.incoming.headers, body: await bodyOf(c) })));

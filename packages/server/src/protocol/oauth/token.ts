@@ -11,6 +11,7 @@ import { GRANT_TYPES, runGrant, type GrantType, type TokenRequest } from '../../
 import { CognitoError } from '../../errors.js';
 import { isTransientStoreError } from '../../store/faults.js';
 import { faultBody, UNAVAILABLE } from '../http-common.js';
+import { checkTokenEndpointRateLimit } from '../../domain/rate-limits/index.js';
 import { authenticateClient, isForm, jsonAnswer, oauthErrorAnswer, parseForm, presentedClient, type PresentedClient, type RawAnswer } from './wire.js';
 
 /** `aws_client_metadata`: a URL-encoded JSON object of strings, for a machine token's PreTokenGeneration trigger. */
@@ -33,6 +34,8 @@ export async function handleTokenRequest(cognate: Cognate, req: ClientFormReques
     if (grantType === undefined) throw oauthError('invalid_request');
     const party = await authenticateClient(cognate, presented, req.headers.host);
     if (!GRANT_TYPES.includes(grantType as GrantType)) throw oauthError('unsupported_grant_type');
+    // Cognito's request-rate quotas (docs/rate-limits.md): ClientAuthentication for client_credentials, else UserAuthentication.
+    checkTokenEndpointRateLimit(cognate, party.client.poolId, grantType);
     const metadata = clientMetadataOf(form);
     const request: TokenRequest = { pool: party.pool, client: party.client };
     for (const [field, name] of [['code', 'code'], ['redirectUri', 'redirect_uri'], ['codeVerifier', 'code_verifier'], ['refreshToken', 'refresh_token'], ['scope', 'scope']] as const) {
@@ -78,6 +81,8 @@ export function tokenFailure(cognate: Pick<Cognate, 'log'>, err: unknown, basic:
     cognate.log.warn({ err }, 'database unavailable');
     return jsonAnswer(UNAVAILABLE.status, faultBody(true), { 'retry-after': UNAVAILABLE.retryAfterSeconds });
   }
+  // Over the pool's request-rate quota: RFC 6585's 429, to be retried after a second.
+  if (err instanceof CognitoError && err.name === 'TooManyRequestsException') return jsonAnswer(429, { error: 'invalid_request', error_description: err.message }, { 'retry-after': '1' });
   // A Lambda trigger that failed or answered badly: the request can't be served as asked.
   if (err instanceof CognitoError && err.status < 500) return jsonAnswer(400, { error: 'invalid_request', error_description: err.message });
   cognate.log.error({ err }, 'unhandled error');

@@ -44,7 +44,9 @@ export function acsUrl(cognate: Cognate, domain: UserPoolDomain | undefined): st
 export async function samlRedirect(page: PageRequest, request: AuthorizeRequest, provider: IdentityProvider): Promise<Response> {
   const { pool, client, domain } = request.party;
   try {
-    return page.redirect(await samlAuthnRedirect(page.cognate, { pool, client, provider, returnQuery: request.query, acsUrl: acsUrl(page.cognate, domain) }));
+    const { url, requestId } = await samlAuthnRedirect(page.cognate, { pool, client, provider, returnQuery: request.query, acsUrl: acsUrl(page.cognate, domain) });
+    page.addCookie(page.ui.federationBinding.setCookie(page.secure, requestId));
+    return page.redirect(url);
   } catch (err) {
     if (!(err instanceof CognitoError)) throw err;
     // The provider's metadata can't be read now (its MetadataURL is down or changed).
@@ -93,6 +95,9 @@ async function idpResponse(page: PageRequest): Promise<Response> {
     // SP-initiated: the RelayState is `<poolId>.<FederationRequest id>`, the request used once.
     const m = RELAY_STATE.exec(relayState ?? '');
     if (!m || (domain && domain.poolId !== m[1])) return page.errorPage(page.t.errorBadRequest, 400);
+    // Only the browser that was sent to the IdP may bring its answer back (login CSRF).
+    if (!page.ui.federationBinding.check(page.c, page.secure, m[2]!)) return page.errorPage(page.t.errorBadRequest, 400);
+    page.addCookie(page.ui.federationBinding.clearCookie(page.secure, m[2]!));
     pool = await cognate.pools.find(m[1]!);
     const federation = pool ? await takeFederationRequest(cognate, pool, m[2]!) : undefined;
     if (!pool || !federation) return page.errorPage(page.t.errorBadRequest, 400);
@@ -114,6 +119,7 @@ async function idpResponse(page: PageRequest): Promise<Response> {
     if (!provider || !(request.party.client.settings.SupportedIdentityProviders ?? []).includes(provider.name)) return refusedFor(page, request, 'identity_provider is not supported for this client');
   }
   if (!provider) return refusedFor(page, request, 'the identity provider no longer exists');
+  if (!page.withinRateLimit(pool.id)) return page.tooManyRequests();
 
   try {
     const signedIn = await samlResponseSignIn(cognate, { pool, client: request.party.client, provider, xml, acsUrl: acsUrl(cognate, domain), inResponseTo, previousSecret: page.sentCookie });

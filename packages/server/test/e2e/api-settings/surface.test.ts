@@ -40,14 +40,6 @@ const model = (service: Service) => JSON.parse(readFileSync(path.join(serverRoot
  * stale and the test says so in its output); an operation missing from the registry and from this list fails.
  */
 export const NOT_YET_IMPLEMENTED: Readonly<Record<string, string>> = {
-  // issue 15: provisioned limits (api-settings, after the settings work)
-  GetProvisionedLimit: 'issue 15: per-category request-rate limits — not started yet (round 3c ran out of time)',
-  UpdateProvisionedLimit: 'issue 15: per-category request-rate limits — not started yet (round 3c ran out of time)',
-  // issue 15: replicas — no owner yet: what a replica means self-hosted is undecided
-  CreateUserPoolReplica: 'issue 15: replicas, undecided for a self-hosted deployment (no owner yet)',
-  DeleteUserPoolReplica: 'issue 15: replicas, undecided for a self-hosted deployment (no owner yet)',
-  ListUserPoolReplicas: 'issue 15: replicas, undecided for a self-hosted deployment (no owner yet)',
-  UpdateUserPoolReplica: 'issue 15: replicas, undecided for a self-hosted deployment (no owner yet)',
 };
 
 /**
@@ -78,12 +70,9 @@ export const DELIBERATELY_IGNORED: Readonly<Record<string, string>> = {
       ['SignUp', 'UserContextData'],
     ].map(([op, member]) => [`${op}.${member}`, 'read by protocol/awsjson.ts for every call: the auth-event history and account-takeover signals (docs/threat-protection.md)']),
   ),
-  // Customer-managed keys and replica issuers (2026 members): Cognate's keys are its own signing keys
-  // (rotation: issue 15, api-surface) and replicas have no owner yet.
+  // Customer-managed keys (2026 members): Cognate's keys are its own signing keys (rotation: issue 15, api-surface).
   'CreateUserPool.KeyConfiguration': 'customer-managed KMS key for data at rest: no KMS; the database is the operator’s to encrypt',
   'UpdateUserPool.KeyConfiguration': 'customer-managed KMS key for data at rest: no KMS; the database is the operator’s to encrypt',
-  'CreateUserPool.IssuerConfiguration': 'replica issuers: replicas are undecided for a self-hosted deployment (issue 15, no owner yet)',
-  'UpdateUserPool.IssuerConfiguration': 'replica issuers: replicas are undecided for a self-hosted deployment (issue 15, no owner yet)',
   // Cognito keeps the TOTP authenticator's name but returns it in no API response (GetUser,
   // AdminGetUser and the MFA settings carry no such member); keeping write-only data helps nobody.
   'VerifySoftwareToken.FriendlyDeviceName': 'Cognito shows the authenticator name in no API response; accepted (model-checked) and not kept (docs/settings.md)',
@@ -123,6 +112,17 @@ describe('API surface: model operations × registered action modules', () => {
     const ops = Object.keys(model('cognito-identity').operations);
     assert.match(readme, new RegExp(`all ${ops.length} actions`), 'the README states the number of identity-pool actions the model has');
     assert.deepEqual(ops.filter((op) => !registry['cognito-identity'][op]), []);
+  });
+
+  it("the README's feature table holds: all of the model's cognito-idp operations answer, and every page it points to exists", () => {
+    const root = path.join(serverRoot, '..', '..');
+    const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+    const ops = Object.keys(model('cognito-idp').operations);
+    assert.match(readme, new RegExp(`all ${ops.length} cognito-idp actions`), 'the README states the number of user-pool actions the model has');
+    assert.deepEqual(ops.filter((op) => !registry['cognito-idp'][op]), [], 'every operation the README claims is registered');
+    const links = [...readme.matchAll(/\]\(((?:docs\/)?[\w./-]+\.md)(?:#[\w-]+)?\)/g)].map((m) => m[1]!);
+    assert.ok(links.length > 10, 'the table links its reference pages');
+    assert.deepEqual(links.filter((link) => !existsSync(path.join(root, link))), [], 'pages the README links to exist');
   });
 
   it('the reasons are not stale: every listed operation exists in the model', () => {

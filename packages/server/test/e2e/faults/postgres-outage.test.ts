@@ -69,7 +69,7 @@ describe('a PostgreSQL outage under write load', { skip: bin ? false : 'PostgreS
       process.execPath,
       [CLI, 'start', '--port', String(port), '--data-dir', path.join(dir, 'data'), '--database-url', cluster.url,
         '--admin-access-key-id', KEY.accessKeyId, '--admin-secret-access-key', KEY.secretAccessKey,
-        '--print-outbox', 'false', '--smtp-host', '127.0.0.1', '--smtp-port', String(smtpPort), '--argon2-memory', '1024', '--argon2-iterations', '1', '--log-level', 'warn'],
+        '--print-outbox', 'false', '--rate-limits', 'off', '--smtp-host', '127.0.0.1', '--smtp-port', String(smtpPort), '--argon2-memory', '1024', '--argon2-iterations', '1', '--log-level', 'warn'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     server.stdout!.on('data', (c) => (output += c));

@@ -59,7 +59,7 @@ describe('two Cognate processes writing to one SQLite file', () => {
       process.execPath,
       [CLI, 'start', '--port', String(port), '--data-dir', path.join(dir, 'data'), '--database-url', `sqlite:${path.join(dir, 'shared.db')}`,
         '--admin-access-key-id', KEY.accessKeyId, '--admin-secret-access-key', KEY.secretAccessKey,
-        '--sqlite-busy-timeout', '0', '--print-outbox', 'false', '--argon2-memory', '1024', '--argon2-iterations', '1', '--log-level', 'warn'],
+        '--sqlite-busy-timeout', '0', '--print-outbox', 'false', '--rate-limits', 'off', '--argon2-memory', '1024', '--argon2-iterations', '1', '--log-level', 'warn'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     // maxAttempts 1: the test sees every answer; an application would let the SDK retry the 503s.

@@ -33,10 +33,13 @@ async function federate(server: TestServer, app: OAuthApp, extra: Record<string,
   if (browser.isOurs(start.location!, start.url)) return { answer: start, verifier, state, browser };
   const atProvider = await fetch(start.location!, { redirect: 'manual' });
   if (atProvider.status === 200) {
-    // Apple: an auto-submitting form POSTed to /oauth2/idpresponse (cross-site: Lax cookies stay behind).
+    // Apple: an auto-submitting form POSTed to /oauth2/idpresponse. Cross-site, so the Lax session
+    // cookie stays behind; the federation binding cookie (SameSite=None under TLS, none named over
+    // plain HTTP) goes along.
     const form = formsOf(await atProvider.text())[0]!;
     const fields = form.fields;
-    const res = await fetch(form.action, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+    const binding = [...browser.cookies].filter(([name]) => name.includes('cognate-fed-')).map(([k, v]) => `${k}=${v}`).join('; ');
+    const res = await fetch(form.action, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: binding }, body: new URLSearchParams(fields).toString() });
     const answer: PageResponse = { status: res.status, headers: res.headers, body: await res.text(), location: res.headers.get('location') ?? undefined, url: form.action };
     return { answer, idpResponse: { url: form.action, method: 'POST', fields }, verifier, state, browser };
   }
@@ -224,6 +227,29 @@ for (const kind of databaseKinds) {
       assert.deepEqual([madeUp.status, madeUp.location], [400, undefined]);
       url.searchParams.delete('state');
       assert.equal((await first.browser.get(url.toString())).status, 400);
+    });
+
+    it("login CSRF (RFC 6749 §10.12): the provider's answer to an attacker's flow, opened in the victim's browser, signs the victim in as no one; the attacker's own browser still can", async () => {
+      const attacker = new FormClient(server.url);
+      const { query } = authorizeQuery(app, { scope: 'openid email', identity_provider: 'Google' });
+      const start = await attacker.get(`/oauth2/authorize?${query}`);
+      const binding = start.headers.getSetCookie().find((c) => c.startsWith('cognate-fed-'));
+      assert.ok(binding && /HttpOnly/.test(binding) && /Max-Age=600/.test(binding), `the redirect to the provider binds the request to this browser: ${binding}`);
+      const atProvider = await fetch(start.location!, { redirect: 'manual' });
+      const callback = atProvider.headers.get('location')!;
+      assert.ok(callback.startsWith(`${server.url}/oauth2/idpresponse?`), callback);
+
+      const victim = new FormClient(server.url);
+      await victim.get(`/login?${authorizeQuery(app).query}`); // the victim has a hosted-UI cookie of their own
+      const sessionBefore = [...victim.cookies];
+      const planted = await victim.get(callback);
+      assert.deepEqual([planted.status, planted.location], [400, undefined], 'an error page, no code, no redirect');
+      assert.deepEqual([...victim.cookies], sessionBefore, "the victim's browser gets no session");
+
+      const own = await attacker.get(callback);
+      assert.equal(own.status, 302, 'the request was not spent by the refused attempt');
+      assert.ok(redirectParams(own.location).get('code'));
+      assert.ok(own.headers.getSetCookie().some((c) => c.startsWith('cognate-fed-') && /Max-Age=0/.test(c)), 'the binding is cleared once used');
     });
 
     const attacks: { name: string; tamper: Tamper }[] = [

@@ -46,6 +46,15 @@ for (const kind of databaseKinds) {
       assert.ok(new URL(res.location!).searchParams.get('code'), res.location);
     });
 
+    it("login CSRF (RFC 6749 §10.12): an SP-initiated response posted by another browser than the one sent to the IdP is refused, and the right browser still signs in", async () => {
+      const attacker = new FormClient(server.url);
+      const { request, answer } = await spInitiated(s, attacker);
+      const victim = new FormClient(server.url);
+      const planted = await postResponse(victim, answer);
+      assert.deepEqual([planted.status, planted.location], [400, undefined], 'an error page, no code, no redirect');
+      assert.ok((await tokensFrom(s, await postResponse(attacker, answer), request)).id_token, 'the browser that went to the IdP signs in');
+    });
+
     it('XML signature wrapping: the signed assertion moved inside an unsigned response that carries a forged assertion is refused', async () => {
       const genuine = unb64(await idpInit({ nameId: 'mallory@corp.test' }));
       const signed = /<saml:Assertion[\s\S]*<\/saml:Assertion>/.exec(genuine)![0];

@@ -183,12 +183,12 @@ for (const kind of databaseKinds) {
       assert.equal((await getId({ [providerOf(pool)]: 'not-a-jwt' })).name, 'NotAuthorizedException');
       assert.equal((await getId({ [providerOf(pool)]: `${h}.${p}.` })).name, 'NotAuthorizedException');
       // Bad input shapes.
-      assert.equal((await failure(() => server.identity.send(new GetIdCommand({ IdentityPoolId: 'nocolon' })))).name, 'InvalidParameterException');
+      assert.equal((await failure(() => server.identity.send(new GetIdCommand({ IdentityPoolId: 'nocolon' })))).name, 'ValidationException');
       assert.equal((await failure(() => server.identity.send(new GetIdCommand({ IdentityPoolId: NO_IDENTITY })))).name, 'ResourceNotFoundException');
       const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`p${i}.example.com`, 'x']));
-      assert.equal((await getId(eleven)).name, 'InvalidParameterException');
+      assert.equal((await getId(eleven)).name, 'ValidationException');
       assert.equal((await failure(() => server.identity.send(new GetCredentialsForIdentityCommand({ IdentityId: NO_IDENTITY })))).name, 'ResourceNotFoundException');
-      assert.equal((await failure(() => server.identity.send(new GetCredentialsForIdentityCommand({ IdentityId: 'bad' })))).name, 'InvalidParameterException');
+      assert.equal((await failure(() => server.identity.send(new GetCredentialsForIdentityCommand({ IdentityId: 'bad' })))).name, 'ValidationException');
       assert.equal((await failure(() => server.identity.send(new GetOpenIdTokenCommand({ IdentityId: NO_IDENTITY })))).name, 'ResourceNotFoundException');
     });
 

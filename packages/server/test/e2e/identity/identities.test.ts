@@ -76,10 +76,10 @@ for (const kind of databaseKinds) {
       assert.notEqual(again.IdentityId, ids[3]);
 
       assert.equal((await failure(() => server.identityAdmin.send(new ListIdentitiesCommand({ IdentityPoolId: NO_IDENTITY, MaxResults: 10 })))).name, 'ResourceNotFoundException');
-      assert.equal((await failure(() => server.identityAdmin.send(new ListIdentitiesCommand({ IdentityPoolId: listed, MaxResults: 100 })))).name, 'InvalidParameterException');
+      assert.equal((await failure(() => server.identityAdmin.send(new ListIdentitiesCommand({ IdentityPoolId: listed, MaxResults: 100 })))).name, 'ValidationException');
       assert.equal((await failure(() => server.identityAdmin.send(new ListIdentitiesCommand({ IdentityPoolId: listed, MaxResults: 10, NextToken: '!!' })))).name, 'InvalidParameterException');
-      assert.equal((await failure(() => server.identityAdmin.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [] })))).name, 'InvalidParameterException');
-      assert.equal((await failure(() => server.identityAdmin.send(new DescribeIdentityCommand({ IdentityId: 'x' })))).name, 'InvalidParameterException');
+      assert.equal((await failure(() => server.identityAdmin.send(new DeleteIdentitiesCommand({ IdentityIdsToDelete: [] })))).name, 'ValidationException');
+      assert.equal((await failure(() => server.identityAdmin.send(new DescribeIdentityCommand({ IdentityId: 'x' })))).name, 'ValidationException');
     });
 
     it('unlinks a login with UnlinkIdentity; the identity then needs its remaining login', async () => {
@@ -189,7 +189,7 @@ for (const kind of databaseKinds) {
       assert.equal(await refusal(() => admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, Logins: { 'other.dev': 'x' } }))), 'InvalidParameterException');
       assert.equal(await refusal(() => admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: NO_IDENTITY, Logins: { [DEV]: 'x' } }))), 'ResourceNotFoundException');
       assert.equal(await refusal(() => admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: NO_IDENTITY, Logins: { [DEV]: 'x' } }))), 'ResourceNotFoundException');
-      assert.equal(await refusal(() => admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, Logins: { [DEV]: 'x' }, TokenDuration: 86401 }))), 'InvalidParameterException');
+      assert.equal(await refusal(() => admin.send(new GetOpenIdTokenForDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, Logins: { [DEV]: 'x' }, TokenDuration: 86401 }))), 'ValidationException');
       assert.equal(await refusal(() => admin.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId }))), 'InvalidParameterException');
       assert.equal(await refusal(() => admin.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, DeveloperUserIdentifier: 'nobody' }))), 'ResourceNotFoundException');
       assert.equal(await refusal(() => admin.send(new LookupDeveloperIdentityCommand({ IdentityPoolId: identityPoolId, IdentityId: NO_IDENTITY }))), 'ResourceNotFoundException');

@@ -96,15 +96,15 @@ for (const kind of databaseKinds) {
       } while (token);
       for (const id of ids) assert.equal(seen.filter((s) => s === id).length, 1);
       assert.equal((await failure(() => ci.send(new ListIdentityPoolsCommand({ MaxResults: 2, NextToken: 'bm90LWFuLWlk' })))).name, 'InvalidParameterException');
-      assert.equal((await failure(() => ci.send(new ListIdentityPoolsCommand({ MaxResults: 0 })))).name, 'InvalidParameterException');
-      assert.equal((await failure(() => ci.send(new ListIdentityPoolsCommand({ MaxResults: 61 })))).name, 'InvalidParameterException');
+      assert.equal((await failure(() => ci.send(new ListIdentityPoolsCommand({ MaxResults: 0 })))).name, 'ValidationException');
+      assert.equal((await failure(() => ci.send(new ListIdentityPoolsCommand({ MaxResults: 61 })))).name, 'ValidationException');
     });
 
-    it('refuses bad pools with InvalidParameterException', async () => {
+    it('refuses bad pools: ValidationException for what the model forbids, InvalidParameterException for the rest', async () => {
       const bad = async (input: Record<string, unknown>) =>
         (await failure(() => ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'bad', AllowUnauthenticatedIdentities: false, ...input })))).name;
-      assert.equal(await bad({ IdentityPoolName: 'no/slashes' }), 'InvalidParameterException');
-      assert.equal(await bad({ IdentityPoolName: '' }), 'InvalidParameterException');
+      assert.equal(await bad({ IdentityPoolName: 'no/slashes' }), 'ValidationException');
+      assert.equal(await bad({ IdentityPoolName: '' }), 'ValidationException');
       assert.equal(await bad({ CognitoIdentityProviders: [{ ProviderName: 'example.com/us-east-1_abc', ClientId: 'x' }] }), 'InvalidParameterException');
       assert.equal(await bad({ CognitoIdentityProviders: [{ ProviderName: 'cognito-idp.us-east-1.amazonaws.com/us-east-1_NoSuchPol', ClientId: 'abc' }] }), 'InvalidParameterException');
       assert.equal(await bad({ CognitoIdentityProviders: [{ ProviderName: provider, ClientId: 'nosuchclient' }] }), 'InvalidParameterException');
@@ -121,7 +121,7 @@ for (const kind of databaseKinds) {
       // A missing required member and a malformed ID never reach the domain.
       const raw = await rawCall(server.url, 'AWSCognitoIdentityService.DescribeIdentityPool', JSON.stringify({ IdentityPoolId: 'no-colon' }));
       assert.equal(raw.status, 403, 'unsigned admin calls are refused before validation');
-      assert.equal((await failure(() => ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId: 'no-colon' })))).name, 'InvalidParameterException');
+      assert.equal((await failure(() => ci.send(new DescribeIdentityPoolCommand({ IdentityPoolId: 'no-colon' })))).name, 'ValidationException');
 
       const id = (await ci.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'dev', AllowUnauthenticatedIdentities: false, DeveloperProviderName: 'login.a' }))).IdentityPoolId!;
       const changed = await failure(() => ci.send(new UpdateIdentityPoolCommand({ IdentityPoolId: id, IdentityPoolName: 'dev', AllowUnauthenticatedIdentities: false, DeveloperProviderName: 'login.b' })));
@@ -165,18 +165,18 @@ for (const kind of databaseKinds) {
       assert.equal(got.RoleMappings!['graph.facebook.com']!.AmbiguousRoleResolution, 'Deny');
 
       const bad = async (input: Record<string, unknown>) => (await failure(() => ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: id, Roles: {}, ...input })))).name;
-      assert.equal(await bad({ Roles: { admin: AUTH_ROLE } }), 'InvalidParameterException');
-      assert.equal(await bad({ Roles: { authenticated: 'short' } }), 'InvalidParameterException');
+      assert.equal(await bad({ Roles: { admin: AUTH_ROLE } }), 'ValidationException');
+      assert.equal(await bad({ Roles: { authenticated: 'short' } }), 'ValidationException');
       assert.equal(await bad({ RoleMappings: { 'unknown.example.com': { Type: 'Token', AmbiguousRoleResolution: 'Deny' } } }), 'InvalidParameterException');
       assert.equal(await bad({ RoleMappings: { [provider]: { Type: 'Token', AmbiguousRoleResolution: 'Deny' } } }), 'InvalidParameterException', 'a user pool mapping names the client');
       assert.equal(await bad({ RoleMappings: { [mappingKey]: { Type: 'Token' } } }), 'InvalidParameterException');
       assert.equal(await bad({ RoleMappings: { [mappingKey]: { Type: 'Rules', AmbiguousRoleResolution: 'Deny' } } }), 'InvalidParameterException');
-      assert.equal(await bad({ RoleMappings: { [mappingKey]: { Type: 'Rules', AmbiguousRoleResolution: 'Deny', RulesConfiguration: { Rules: [] } } } }), 'InvalidParameterException');
+      assert.equal(await bad({ RoleMappings: { [mappingKey]: { Type: 'Rules', AmbiguousRoleResolution: 'Deny', RulesConfiguration: { Rules: [] } } } }), 'ValidationException');
       assert.equal(
         await bad({ RoleMappings: { [mappingKey]: { Type: 'Rules', AmbiguousRoleResolution: 'Deny', RulesConfiguration: { Rules: [{ Claim: 'x', MatchType: 'Like', Value: 'v', RoleARN: ADMIN_ROLE }] } } } }),
-        'InvalidParameterException',
+        'ValidationException',
       );
-      assert.equal(await bad({ RoleMappings: { [mappingKey]: { Type: 'Magic', AmbiguousRoleResolution: 'Deny' } } }), 'InvalidParameterException');
+      assert.equal(await bad({ RoleMappings: { [mappingKey]: { Type: 'Magic', AmbiguousRoleResolution: 'Deny' } } }), 'ValidationException');
       const missing = await failure(() => ci.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000', Roles: {} })));
       assert.equal(missing.name, 'ResourceNotFoundException');
       assert.equal((await failure(() => ci.send(new GetIdentityPoolRolesCommand({ IdentityPoolId: 'us-east-1:00000000-0000-0000-0000-000000000000' })))).name, 'ResourceNotFoundException');

@@ -6,6 +6,7 @@ import { checkSecretHash } from '../../app-clients.js';
 import { spendOnce } from '../../single-use.js';
 import { required } from '../../parameters.js';
 import { deviceKeyOf, expiredSession, invalidSession, type ChallengeHandler } from '../types.js';
+import { recordFailedSignIn } from '../../threat-protection/index.js';
 import { CUSTOM_SESSION_AAD, notConfigured, refused, step, type CustomSession } from '../flows/custom-auth.js';
 
 export const customChallenge: ChallengeHandler = async (cognate, { pool, client, responses, session, clientMetadata }) => {
@@ -42,6 +43,8 @@ export const customChallenge: ChallengeHandler = async (cognate, { pool, client,
     response: { answerCorrect: false },
   });
   const correct = booleanField(verdict ?? {}, 'answerCorrect') ?? false;
+  // Threat protection (CustomAuthMode): a wrong answer is a failed sign-in; a name that matches no one writes the same row without a user (P01).
+  if (!correct || !user) await recordFailedSignIn(cognate, pool, client, user, 'custom');
   const history = [...state.h, { challengeName: 'CUSTOM_CHALLENGE', challengeResult: correct && user !== undefined, challengeMetadata: state.m }];
   return step(cognate, pool, client, user, state.u, history, clientMetadata, deviceKeyOf(responses));
 };

@@ -16,6 +16,7 @@ import type { UserPool } from '../../user-pools.js';
 import { required } from '../../parameters.js';
 import { claimSignInNames, withoutRequired } from '../../new-users.js';
 import { deviceKeyOf, invalidSession, type AuthResponse, type ChallengeHandler } from '../types.js';
+import { checkNewPassword, recordPasswordEvent } from '../../threat-protection/index.js';
 
 const DAY_MS = 86_400_000;
 
@@ -27,6 +28,8 @@ interface NewPasswordSession {
   s: string;
   h: string;
   e: number;
+  /** 1: the sign-in's first factor was passwordless (a one-time code, a passkey): no MFA after the new password */
+  f?: 1;
 }
 
 const NEW_PASSWORD_AAD = 'session:new-password';
@@ -69,11 +72,11 @@ function challengeAttributes(user: User, client: AppClient): Record<string, stri
  * The NEW_PASSWORD_REQUIRED challenge for a FORCE_CHANGE_PASSWORD user who proved the temporary
  * password, in any flow. The `Session` is sealed and lasts the client's AuthSessionValidity.
  */
-export async function newPasswordChallenge(cognate: Ports<'clock' | 'secrets' | 'store'>, pool: UserPool, client: AppClient, user: User): Promise<AuthResponse> {
+export async function newPasswordChallenge(cognate: Ports<'clock' | 'secrets' | 'store'>, pool: UserPool, client: AppClient, user: User, opts: { passwordless?: boolean } = {}): Promise<AuthResponse> {
   await assertTemporaryPasswordCurrent(cognate, user);
   const now = cognate.clock.now();
   const expiresAt = now + client.settings.AuthSessionValidity * 60_000;
-  const state: NewPasswordSession = { p: pool.id, c: client.id, s: user.sub, h: passwordFingerprint(user), e: expiresAt };
+  const state: NewPasswordSession = { p: pool.id, c: client.id, s: user.sub, h: passwordFingerprint(user), e: expiresAt, ...(opts.passwordless ? { f: 1 as const } : {}) };
   return {
     ChallengeName: 'NEW_PASSWORD_REQUIRED',
     Session: cognate.secrets.sessions.sealJson(state, NEW_PASSWORD_AAD, expiresAt + SEAL_GRACE_MS),
@@ -116,9 +119,10 @@ function newPasswordAttributes(pool: UserPool, client: AppClient, user: User, re
 /**
  * Answers NEW_PASSWORD_REQUIRED: checks the sealed session, the new password against the policy and
  * the given attributes, then sets the password, CONFIRMED and the attributes in one conditional
- * write, so a session is good for one answer. Returns the updated user for the rest of sign-in.
+ * write, so a session is good for one answer. Returns the updated user for the rest of sign-in, and
+ * whether the sign-in's first factor was passwordless.
  */
-async function answerNewPasswordRequired(cognate: Ports<'clock' | 'hasher' | 'secrets' | 'store' | 'users'>, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<User> {
+async function answerNewPasswordRequired(cognate: Ports<'clock' | 'config' | 'hasher' | 'log' | 'outbox' | 'secrets' | 'store' | 'users'>, pool: UserPool, client: AppClient, responses: Record<string, string>, session: string | undefined): Promise<{ user: User; passwordless: boolean }> {
   const name = required(responses, 'USERNAME');
   const newPassword = required(responses, 'NEW_PASSWORD');
   const now = cognate.clock.now();
@@ -137,6 +141,8 @@ async function answerNewPasswordRequired(cognate: Ports<'clock' | 'hasher' | 'se
   const attributes = newPasswordAttributes(pool, client, user, responses);
   // The temporary password counts as the current one (PasswordHistorySize).
   await assertPasswordNotReused(cognate, pool, user, newPassword);
+  // Threat protection: the chosen password is screened as any password change.
+  const screening = await checkNewPassword(cognate, { pool, client, userId: user.sub, type: 'PasswordChange', password: newPassword });
   const credentials = await cognate.users.credentials(pool, user.username, newPassword);
 
   const updated = await cognate.store.transaction(async (trx) => {
@@ -149,12 +155,14 @@ async function answerNewPasswordRequired(cognate: Ports<'clock' | 'hasher' | 'se
     return true;
   });
   if (!updated) throw invalidSession();
-  return (await cognate.users.findBySub(pool.id, user.sub))!;
+  await recordPasswordEvent(cognate, screening, user.sub);
+  return { user: (await cognate.users.findBySub(pool.id, user.sub))!, passwordless: state.f === 1 };
 }
 
 /** The handler: a settled password goes on to the second factor; tokens say TokenGeneration_NewPasswordChallenge. */
 export const newPasswordRequired: ChallengeHandler = async (cognate, { pool, client, responses, session, clientMetadata }) => {
-  const user = await answerNewPasswordRequired(cognate, pool, client, responses, session);
+  const { user, passwordless } = await answerNewPasswordRequired(cognate, pool, client, responses, session);
   const deviceKey = deviceKeyOf(responses);
-  return { kind: 'password-settled', user, ctx: { clientMetadata, source: 'NewPasswordChallenge', ...(deviceKey ? { deviceKey } : {}) } };
+  // After a passwordless first factor, no MFA follows (Cognito asks for MFA only after a password).
+  return { kind: passwordless ? 'passwordless-settled' : 'password-settled', user, ctx: { clientMetadata, source: 'NewPasswordChallenge', ...(deviceKey ? { deviceKey } : {}) } };
 };

@@ -27,7 +27,7 @@ import { verifyAuthenticationResponse } from '@simplewebauthn/server';
 import { errors } from '../../../errors.js';
 import * as credentialStore from '../../../store/webauthn-credentials.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
-import type { Ports } from '../../cognate.js';
+import type { Cognate, Ports } from '../../cognate.js';
 import { readUserMfa } from '../../mfa.js';
 import { required } from '../../parameters.js';
 import { spendOnce } from '../../single-use.js';
@@ -37,7 +37,8 @@ import { assertOrigin, authenticatorData, clientData, credentialJson, fromB64url
 import { assertWebAuthnEnabled, relyingParty, type RelyingParty } from '../../webauthn/config.js';
 import { MAX_CREDENTIALS_PER_USER, userHandle } from '../../webauthn/credentials.js';
 import { answeringUser } from '../account.js';
-import { deviceKeyOf, expiredSession, invalidSession, SESSION_SEAL_GRACE_MS, sessionMs, type AuthResponse, type ChallengeHandler, type Params } from '../types.js';
+import { deviceKeyOf, expiredSession, invalidSession, SESSION_SEAL_GRACE_MS, sessionMs, type AuthResponse, type ChallengeHandler, type Metadata, type Outcome, type Params } from '../types.js';
+import { recordFailedSignIn } from '../../threat-protection/index.js';
 
 const WEB_AUTHN_SESSION_AAD = 'web-authn-session';
 
@@ -140,6 +141,16 @@ export const webAuthn: ChallengeHandler = async (cognate, { pool, client, sessio
   // One answer per challenge: a replayed assertion (or any second answer) finds the Session spent.
   await spendOnce(cognate.store, state.n, state.e + SESSION_SEAL_GRACE_MS, now);
   assertWebAuthnEnabled(pool);
+  try {
+    return await verifyPasskey(cognate, pool, client, user, state, cred, responses, clientMetadata, now);
+  } catch (err) {
+    // Threat protection: a refused passkey is a failed sign-in, as a wrong password is.
+    await recordFailedSignIn(cognate, pool, client, user, 'passwordless');
+    throw err;
+  }
+};
+
+async function verifyPasskey(cognate: Cognate, pool: UserPool, client: AppClient, user: User, state: WebAuthnSession, cred: ReturnType<typeof credentialJson>, responses: Params, clientMetadata: Metadata, now: number): Promise<Outcome> {
   const rp = await relyingParty(cognate, pool);
 
   const row = await credentialStore.findInPool(cognate.store.db, pool.id, cred.id);
@@ -179,10 +190,10 @@ export const webAuthn: ChallengeHandler = async (cognate, { pool, client, sessio
   if (!(await credentialStore.advanceCounter(cognate.store.db, pool.id, row.credential_id, stored, newCounter, now))) throw refused();
   const deviceKey = deviceKeyOf(responses);
   return { kind: 'passwordless-proven', user, ctx: { clientMetadata, ...(deviceKey ? { deviceKey } : {}) } };
-};
+}
 
 /** An answer to a decoy challenge: the checks a real answer gets before its signature, then the refusal a wrong passkey gets. */
-async function answerDecoy(cognate: Ports<'clock' | 'lockout' | 'store' | 'users'>, pool: UserPool, client: AppClient, state: WebAuthnSession, responses: Params, now: number): Promise<never> {
+async function answerDecoy(cognate: Ports<'clock' | 'config' | 'lockout' | 'log' | 'outbox' | 'store' | 'users'>, pool: UserPool, client: AppClient, state: WebAuthnSession, responses: Params, now: number): Promise<never> {
   const name = required(responses, 'USERNAME');
   // The reads a real answer's answeringUser makes (its user by sub, their lock), for a sub that names no one.
   await cognate.users.findBySubEvenly(pool.id, state.s);
@@ -193,5 +204,7 @@ async function answerDecoy(cognate: Ports<'clock' | 'lockout' | 'store' | 'users
   await spendOnce(cognate.store, state.n, state.e + SESSION_SEAL_GRACE_MS, now);
   // The look-up a real answer makes for its credential.
   await credentialStore.findInPool(cognate.store.db, pool.id, state.s);
+  // The failed sign-in a refused passkey records, without a user (P01).
+  await recordFailedSignIn(cognate, pool, client, undefined, 'passwordless');
   throw refused();
 }

@@ -15,7 +15,7 @@ import { lockedOut, preAuthentication, reserveDecoy, unknownUser } from '../acco
 import { recordFailedSignIn, screenSignInPassword } from '../../threat-protection/index.js';
 import { deviceKeyOf, INCORRECT, type Metadata, type Outcome, type Params } from '../types.js';
 
-export async function passwordSignIn(cognate: Ports<'clock' | 'config' | 'hasher' | 'lockout' | 'log' | 'secrets' | 'store' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
+export async function passwordSignIn(cognate: Ports<'clock' | 'config' | 'hasher' | 'lockout' | 'log' | 'outbox' | 'secrets' | 'store' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, params: Params, clientMetadata: Metadata): Promise<Outcome> {
   const name = required(params, 'USERNAME');
   const password = required(params, 'PASSWORD');
   checkSecretHash(client, [name], params.SECRET_HASH);
@@ -34,7 +34,8 @@ export async function passwordSignIn(cognate: Ports<'clock' | 'config' | 'hasher
       await preAuthentication(cognate, pool, client, migration.user, name, clientMetadata);
       const refusal = refusalBeforePassword(client, migration.user, 'password');
       if (refusal) throw refusal;
-      return { kind: 'password-proven', user: migration.user, ctx };
+      // The password the function just vouched for is screened as any proven password.
+      return { kind: 'password-proven', user: migration.user, ctx: { ...ctx, ...(await screenSignInPassword(cognate, pool, client, password)) } };
     }
     user = migration?.user;
   }

@@ -5,21 +5,35 @@
  * scopes. With refresh-token rotation on (GetTokensFromRefreshToken only: InitiateAuth refuses
  * such clients), the family's token is replaced and the new one returned; otherwise nothing is written.
  */
-import { errors } from '../../../errors.js';
+import { CognitoError, errors } from '../../../errors.js';
 import type { Ports } from '../../cognate.js';
 import { checkSecretHash, type AppClient } from '../../app-clients.js';
 import { refreshDevice } from '../../devices.js';
 import { preTokenGeneration } from '../../token-generation.js';
-import { rotatesRefreshTokens, type AuthenticationResult } from '../../tokens.js';
+import { rotatesRefreshTokens, type AuthenticationResult, type ResolvedRefreshToken } from '../../tokens.js';
+import type { User } from '../../users.js';
+import { recordAccountEvent } from '../../threat-protection/index.js';
 import type { UserPool } from '../../user-pools.js';
 import type { Metadata } from '../types.js';
 
-export async function refreshTokens(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string, clientMetadata?: Metadata): Promise<AuthenticationResult> {
+export async function refreshTokens(cognate: Ports<'clock' | 'config' | 'lockout' | 'log' | 'outbox' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, refreshToken: string, secretHashGiven: string | undefined, deviceKeyGiven?: string, clientMetadata?: Metadata): Promise<AuthenticationResult> {
   const family = await cognate.tokens.resolveRefreshFamily(client, refreshToken);
   const user = await cognate.users.findBySub(pool.id, family.userSub);
   if (!user) throw errors.notAuthorized('Invalid Refresh Token');
   // Clients compute this SECRET_HASH over the username or the sub; iOS and Android send the raw secret.
   checkSecretHash(client, [user.username, user.sub], secretHashGiven, true);
+  try {
+    const result = await refreshFor(cognate, pool, client, user, family, deviceKeyGiven, clientMetadata);
+    // Threat protection: a token refresh is one of the user's sign-ins (EventType SignIn, no challenges).
+    await recordAccountEvent(cognate, pool, client, user, 'SignIn', 'Pass', 'refresh');
+    return result;
+  } catch (err) {
+    if (err instanceof CognitoError) await recordAccountEvent(cognate, pool, client, user, 'SignIn', 'Fail', 'refresh');
+    throw err;
+  }
+}
+
+async function refreshFor(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, user: User, family: ResolvedRefreshToken, deviceKeyGiven: string | undefined, clientMetadata: Metadata): Promise<AuthenticationResult> {
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
   const deviceKey = await refreshDevice(cognate, pool, user, family.deviceKey, deviceKeyGiven || undefined);

@@ -15,6 +15,7 @@ import { epochSeconds } from '../../../ports.js';
 import { findHostedSession } from '../../../domain/oauth/hosted-sessions.js';
 import { hostedPasswordSignIn, hostedRespond, type HostedStep } from '../../../domain/oauth/hosted-sign-in.js';
 import { verifyWithSession } from '../../../domain/sign-in/challenges/mfa-setup.js';
+import { assertChallengeServed } from '../../../domain/replicas/serving-region.js';
 import type { Params } from '../../../domain/sign-in/types.js';
 import { errorRedirect, withParams, type AuthorizeRequest } from '../authorize-request.js';
 import { completeAuthorization, finishSignIn } from '../complete.js';
@@ -97,6 +98,7 @@ async function answerChallenge(page: PageRequest, request: AuthorizeRequest, for
   const asked = { ChallengeName: name, ChallengeParameters: displayParams(form.params), ...(session !== undefined ? { Session: session } : {}) } as Parameters<typeof challengeView>[2]['response'];
   const again = (error: string, extra: { totpSecret?: string } = {}) => challengeView(page, request, { response: asked, username, error, ...extra });
   try {
+    await assertChallengeServed(page.cognate, pool.id, name, challengeResponses(name, form));
     if (name === 'NEW_PASSWORD_REQUIRED' && form.new_password !== form.confirm_password) return await again(page.t.passwordsDoNotMatch);
     if (name === 'MFA_SETUP' && form.setup === 'TOTP') {
       // The code proves the app has the secret (VerifySoftwareToken with the Session), then MFA_SETUP is answered.
