@@ -40,8 +40,11 @@ export async function claimMessage(db: Executor, id: string, attempts: number, l
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** `delivered_by` is varchar(32): a longer transport name (`sms-webhook(<origin>)`) is cut, never refused after the message went out. */
+const DELIVERED_BY_MAX = 32;
+
 export async function markDelivered(db: Executor, id: string, at: number, by: string): Promise<void> {
-  await db.updateTable('outbox').set({ delivered_at: at, delivered_by: by, last_error: null }).where('id', '=', id).execute();
+  await db.updateTable('outbox').set({ delivered_at: at, delivered_by: by.slice(0, DELIVERED_BY_MAX), last_error: null }).where('id', '=', id).execute();
 }
 
 /** Records a failed attempt: the next one at `nextAttemptAt`, or none when `failedAt` is given. */

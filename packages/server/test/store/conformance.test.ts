@@ -1202,6 +1202,20 @@ for (const kind of databaseKinds) {
         assert.deepEqual(delivered(), []);
       });
 
+      it('a message sent by a transport with a long name (sms-webhook(<origin>)) is marked delivered once, not refused by the column and sent again', async () => {
+        const poolId = unique('pool');
+        const { transport, delivered } = recording();
+        const longNamed: MessageTransport = { ...transport, name: `sms-webhook(https://sms-gateway.internal.example.com:8443)`, send: (m) => transport.send(m) };
+        const outbox = outboxWith({ email: longNamed });
+        await outbox.enqueue(env().db, message(poolId, '390127'));
+        await outbox.deliverDue();
+        await outbox.deliverDue();
+        assert.equal(delivered().length, 1, 'sent once');
+        const row = await env().db.selectFrom('outbox').select(['delivered_at', 'delivered_by']).where('pool_id', '=', poolId).executeTakeFirstOrThrow();
+        assert.ok(row.delivered_at !== null);
+        assert.equal(row.delivered_by, longNamed.name.slice(0, 32), 'the name, cut to the column');
+      });
+
       it('seals content at rest; recent() opens it, newest first, per pool', async () => {
         const poolId = unique('pool');
         const outbox = outboxWith({});
