@@ -63,8 +63,16 @@ export function faultBody(transient: boolean): { __type: 'InternalErrorException
 
 /** The `Date` header: the server's clock, which SDKs use to correct their own skew for SigV4. */
 export function httpDate(clock: Clock): string {
-  return new Date(clock.now()).toUTCString();
+  // The header has one-second resolution: format each second once (the clock may be a test's, and go back).
+  const second = Math.floor(clock.now() / 1000);
+  if (second !== lastDateSecond) {
+    lastDateSecond = second;
+    lastDate = new Date(second * 1000).toUTCString();
+  }
+  return lastDate;
 }
+let lastDateSecond = Number.NaN;
+let lastDate = '';
 
 // ------------------------------------------------------------------------------------------------
 // Body limit
