@@ -83,7 +83,6 @@ export async function createCognate(config: Config, log: Logger, options: Create
     const identity = createIdentityService({ config, clock, store, secrets, keys, pools, clients });
     const rateLimits = new RateLimiter({ store, clock, log });
     await rateLimits.load();
-    if (config.rateLimits) rateLimits.start();
 
     return {
       config,

@@ -279,6 +279,8 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
     sweeper.sweep();
   });
   cognate.outbox.start(1000, () => runner.held);
+  // The request-rate counts are shared with the other workers and nodes by a serving process only (docs/rate-limits.md).
+  if (cognate.config.rateLimits) cognate.rateLimits.start();
   const url = listenerUrl(opts.host, port, !!tls);
   // Listening on any free port (0), the default public URL (http://localhost:0) names no server;
   // the URLs handed to clients (import jobs' PreSignedUrl, discovery) need the real one.

@@ -172,7 +172,7 @@ export function planFor(pool: UserPool, filter: UserFilter | undefined): Plan {
 
 /** Users with their attributes (all, or only `names`; none for an empty list), in the given order. */
 export async function hydrateUsers(cognate: Ports<'store'>, rows: readonly UserRow[], names?: ReadonlySet<string>): Promise<User[]> {
-  return withAttributes(cognate.store.db, rows, names ? [...names].filter((n) => n !== 'sub') : undefined);
+  return withAttributes(cognate.store.db, rows, names ? [...names].filter((n) => n !== 'sub') : undefined, cognate.store.dialect);
 }
 
 /**

@@ -11,7 +11,7 @@ import { assertDepth, operationForTarget, validateInput } from './model.js';
 import { adminSigningSecret, verifySigV4 } from './sigv4.js';
 import { isTransientStoreError } from '../store/faults.js';
 import { INTERNAL_ERROR, UNAVAILABLE } from './http-common.js';
-import { withRequestContext } from '../domain/threat-protection/request-context.js';
+import { forRequest } from '../domain/threat-protection/request-context.js';
 import { enforceServingRegion } from '../domain/replicas/serving-region.js';
 import { checkApiRateLimit } from '../domain/rate-limits/index.js';
 
@@ -128,7 +128,7 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
     // The end user's context (source address, UserContextData/ContextData) for threat protection's auth events.
     const body = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
     const context = { sourceIp: req.sourceIp, userAgent: header(req.headers, 'user-agent'), userContextData: body.UserContextData, contextData: body.ContextData };
-    const output = await withRequestContext(context, () => handler(cognate, input, { requestId, sourceIp: req.sourceIp, region }));
+    const output = await handler(forRequest(cognate, context), input, { requestId, sourceIp: req.sourceIp, region });
     report?.({ action: actionName, outcome: 'ok' });
     return respond(200, requestId, output ?? {});
   } catch (e) {

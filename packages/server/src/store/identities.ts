@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Executor } from './db.js';
+import { fixedStatement } from './compiled.js';
 
 export interface Identity {
   id: string;
@@ -30,8 +31,10 @@ function rowToIdentity(row: { id: string; pool_id: string; authenticated: number
 
 // ---- identities ----
 
+const identityStatement = fixedStatement(1, (db, id: string) => db.selectFrom('identities').selectAll().where('id', '=', id));
+
 export async function findIdentity(db: Executor, id: string): Promise<Identity | undefined> {
-  const row = await db.selectFrom('identities').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = (await identityStatement(db, id)).rows[0];
   return row ? rowToIdentity(row) : undefined;
 }
 
@@ -86,14 +89,11 @@ export async function loginsOfMany(db: Executor, identityIds: readonly string[])
 }
 
 /** The identity of a pool that owns a login, if any. */
+const ownerStatement = fixedStatement(3, (db, poolId: string, provider: string, key: string) =>
+  db.selectFrom('identity_logins').select('identity_id').where('pool_id', '=', poolId).where('provider', '=', provider).where('subject_key', '=', key));
+
 export async function ownerOfLogin(db: Executor, poolId: string, provider: string, subject: string): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('identity_logins')
-    .select('identity_id')
-    .where('pool_id', '=', poolId)
-    .where('provider', '=', provider)
-    .where('subject_key', '=', subjectKey(subject))
-    .executeTakeFirst();
+  const row = (await ownerStatement(db, poolId, provider, subjectKey(subject))).rows[0];
   return row?.identity_id;
 }
 

@@ -49,6 +49,7 @@ export class RateLimiter {
   private timer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
   private lastProvisionedRead = -Infinity;
+  private loads = 0;
   private lastPrune = 0;
   private closed = false;
 
@@ -56,8 +57,12 @@ export class RateLimiter {
 
   /** Reads the provisioned rates (at start, so a restart keeps them from the first request). */
   async load(): Promise<void> {
+    // Of overlapping reads, only the one started last applies: an older read finishing late can't
+    // undo a rate this node has just set (setRate).
+    const generation = ++this.loads;
     const provisioned = new Map<string, number>();
     for (const row of await repo.listProvisioned(this.deps.store.db)) if (isCategory(row.category)) provisioned.set(row.category, row.value);
+    if (generation !== this.loads) return;
     this.provisioned = provisioned;
     this.lastProvisionedRead = performance.now();
   }
@@ -67,9 +72,10 @@ export class RateLimiter {
     return this.provisioned.get(category) ?? CATEGORIES[category].free;
   }
 
-  /** Applies a provisioned rate at once on this node (other nodes read it within a second). */
+  /** Applies a provisioned rate, already stored, at once on this node (other nodes read it within a second). */
   setRate(category: Category, value: number): void {
-    this.provisioned.set(category, value);
+    this.loads++;
+    this.provisioned = new Map(this.provisioned).set(category, value);
   }
 
   private window(key: string, second: number): Window {
@@ -98,7 +104,7 @@ export class RateLimiter {
     return Math.floor(this.deps.clock.now() / 1000);
   }
 
-  /** Starts the background exchange (a serving node with the limits on; app.ts). */
+  /** Starts the background exchange (a serving process with the limits on: server.ts). */
   start(): void {
     if (this.timer || this.closed) return;
     this.timer = setInterval(() => void this.sync(), SYNC_MS);

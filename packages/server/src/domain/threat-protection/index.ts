@@ -52,7 +52,7 @@ const FILTER_OF: Record<EventType, CompromisedEvent> = { SignUp: 'SIGN_UP', Pass
  */
 export async function checkNewPassword(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, p: { pool: UserPool; client?: AppClient | undefined; userId?: string | undefined; type: EventType; password: string }): Promise<PasswordVerdict> {
   const mode = securityMode(p.pool);
-  const context = endUserContext(p.client?.settings.EnablePropagateAdditionalUserContextData ?? false);
+  const context = endUserContext(cognate, p.client?.settings.EnablePropagateAdditionalUserContextData ?? false);
   const verdict: PasswordVerdict = { pool: p.pool, clientId: p.client?.id, type: p.type, mode, compromised: false, ...{ ip: context.ip, deviceName: context.deviceName } };
   if (mode === 'OFF') return verdict;
   const config = await effectiveRiskConfiguration(cognate, p.pool, p.client?.id);
@@ -93,7 +93,7 @@ export async function screenSignInPassword(cognate: Ports<'config' | 'store'>, p
 export async function recordFailedSignIn(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, pool: UserPool, client: AppClient, user: User | undefined, factor: 'password' | 'passwordless' | 'custom' = 'password'): Promise<void> {
   // A CUSTOM_AUTH answer counts under AdvancedSecurityAdditionalFlows.CustomAuthMode.
   if (signInMode(pool, factor === 'custom') === 'OFF') return;
-  const { ip, deviceName } = endUserContext(client.settings.EnablePropagateAdditionalUserContextData);
+  const { ip, deviceName } = endUserContext(cognate, client.settings.EnablePropagateAdditionalUserContextData);
   await recordAuthEvent(cognate, {
     pool, clientId: client.id, userId: user?.sub ?? null, type: 'SignIn', response: 'Fail', decision: 'NoRisk', compromised: false,
     // AuthEventType's ChallengeName is Password or Mfa: a one-time code or passkey that failed names neither.
@@ -110,7 +110,7 @@ export async function recordFailedSignIn(cognate: Ports<'clock' | 'config' | 'lo
  */
 export async function recordAccountEvent(cognate: Ports<'clock' | 'config' | 'log' | 'outbox' | 'store'>, pool: UserPool, client: AppClient | undefined, user: User | undefined, type: EventType, response: 'Pass' | 'Fail', source?: 'refresh'): Promise<void> {
   if (securityMode(pool) === 'OFF') return;
-  const { ip, deviceName } = endUserContext(client?.settings.EnablePropagateAdditionalUserContextData ?? false);
+  const { ip, deviceName } = endUserContext(cognate, client?.settings.EnablePropagateAdditionalUserContextData ?? false);
   await recordAuthEvent(cognate, { pool, clientId: client?.id, userId: user?.sub ?? null, type, response, decision: 'NoRisk', compromised: false, challenges: [], ip, deviceName, ...(source ? { source } : {}) });
 }
 
@@ -137,7 +137,7 @@ export async function assessSignIn(
   if (mode === 'OFF') return {};
   const now = cognate.clock.now();
   const config = await effectiveRiskConfiguration(cognate, pool, client.id);
-  const { ip, deviceName } = endUserContext(client.settings.EnablePropagateAdditionalUserContextData);
+  const { ip, deviceName } = endUserContext(cognate, client.settings.EnablePropagateAdditionalUserContextData);
   const exceptions = config.RiskExceptionConfiguration;
   const blockedIp = inRanges(rangeList(exceptions?.BlockedIPRangeList), ip);
   const skipped = !blockedIp && inRanges(rangeList(exceptions?.SkippedIPRangeList), ip);

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   AdminGetUserCommand,
   ConfirmSignUpCommand,
+  CreateResourceServerCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
@@ -154,6 +155,49 @@ for (const kind of databaseKinds) {
       assert.equal(((await other.json()) as { error: string }).error, 'invalid_grant');
     });
 
+    it('the client-credentials grant spends ClientAuthentication (150/s), apart from UserAuthentication', async () => {
+      server.clock.advance(1000);
+      await server.admin.send(new CreateResourceServerCommand({ UserPoolId: b.poolId, Identifier: 'api', Name: 'api', Scopes: [{ ScopeName: 'read', ScopeDescription: 'read' }] }));
+      const machine = (
+        await server.admin.send(
+          new CreateUserPoolClientCommand({ UserPoolId: b.poolId, ClientName: 'machine', GenerateSecret: true, AllowedOAuthFlows: ['client_credentials'], AllowedOAuthFlowsUserPoolClient: true, AllowedOAuthScopes: ['api/read'] }),
+        )
+      ).UserPoolClient!;
+      server.clock.advance(1000);
+      const basic = `Basic ${Buffer.from(`${machine.ClientId}:${machine.ClientSecret}`).toString('base64')}`;
+      const statuses = await Promise.all(
+        Array.from({ length: 153 }, () =>
+          fetch(`${server.url}/oauth2/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: basic }, body: 'grant_type=client_credentials&scope=api%2Fread' }).then(async (r) => {
+            await r.arrayBuffer();
+            return r.status;
+          }),
+        ),
+      );
+      assert.equal(statuses.filter((s) => s === 200).length, 150);
+      assert.equal(statuses.filter((s) => s === 429).length, 3);
+      const signIn = await fetch(`${server.url}/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'authorization_code', client_id: b.clientId, code: 'not-a-code', redirect_uri: 'https://app.example/cb' }),
+      });
+      assert.equal(signIn.status, 400, 'UserAuthentication has its own budget');
+      await signIn.arrayBuffer();
+    });
+
+    it('no database write per request: the counts reach the database as one row per node, second and bucket', async () => {
+      server.clock.advance(1000);
+      const second = Math.floor(server.clock.now() / 1000);
+      assert.equal(count(await burst(15, () => server.admin.send(new ListUserPoolClientsCommand({ UserPoolId: a.poolId }))), 'ok'), 5, '5/s for one operation of UserPoolClientRead');
+      assert.equal(count(await burst(10, () => server.admin.send(new DescribeUserPoolCommand({ UserPoolId: a.poolId }))), 'ok'), 10);
+      await sleep(600);
+      const rows = await server.running.cognate.store.db.selectFrom('rate_limit_counts').selectAll().where('second', '=', second).where('scope', '=', a.poolId).orderBy('bucket').execute();
+      assert.deepEqual(
+        rows.map((r) => [r.bucket, r.count]),
+        [['ListUserPoolClients', 5], ['UserPoolClientRead', 5], ['UserPoolRead', 10]],
+      );
+      assert.equal(new Set(rows.map((r) => r.node)).size, 1);
+    });
+
     it('two servers on one database share the budget (within one 250 ms sync)', async () => {
       const second = await startTestServer(kind, { rateLimits: true }, server);
       try {
@@ -166,6 +210,15 @@ for (const kind of databaseKinds) {
         assert.equal(count(there, 'ok'), 5, 'the second node admits only what the first left of the 15');
         await sleep(800);
         assert.equal((await burst(1, () => server.admin.send(new DescribeUserPoolCommand({ UserPoolId: b.poolId }))))[0]!.name, 'TooManyRequestsException', 'and the first learns what the second spent');
+        // A rate provisioned through one node is enforced by the other within a second.
+        await server.admin.send(new UpdateProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserRead' } }, RequestedLimitValue: 125 }));
+        await sleep(1300);
+        server.clock.advance(1000);
+        second.clock.set(server.clock.now());
+        const reads = await burst(127, () => second.admin.send(new AdminGetUserCommand({ UserPoolId: b.poolId, Username: 'nobody' })));
+        assert.equal(count(reads, 'UserNotFoundException'), 125);
+        assert.equal(throttled(reads).length, 2);
+        await server.admin.send(new UpdateProvisionedLimitCommand({ LimitDefinition: { LimitClass: 'API_CATEGORY', Attributes: { Category: 'UserRead' } }, RequestedLimitValue: 120 }));
       } finally {
         await second.stop();
       }

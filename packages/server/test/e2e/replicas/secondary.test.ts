@@ -253,6 +253,26 @@ for (const kind of databaseKinds) {
         await primary.admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: 'admins' }));
       });
 
+      it("a status change made through the primary's node reaches the secondary's node within the 2 s bound of pool settings", async () => {
+        const until = async (outcome: 'refused' | 'served') => {
+          const started = Date.now();
+          for (;;) {
+            const result = await passwordSignIn(replicaUser, 'alice').then(() => 'served', (e: Error) => (e.name === 'OperationNotEnabledException' ? 'refused' : e.name));
+            if (result === outcome) return Date.now() - started;
+            assert.ok(Date.now() - started < 3000, `still ${result} after 3 s`);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        };
+        await passwordSignIn(replicaUser, 'alice');
+        await primary.admin.send(new UpdateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: REPLICA, Status: 'INACTIVE' }));
+        try {
+          assert.ok((await until('refused')) <= 2500);
+        } finally {
+          await primary.admin.send(new UpdateUserPoolReplicaCommand({ UserPoolId: poolId, RegionName: REPLICA, Status: 'ACTIVE' }));
+        }
+        assert.ok((await until('served')) <= 2500);
+      });
+
       it('a pool with no replica is served by the secondary node as before', async () => {
         const plain = (await primary.admin.send(new CreateUserPoolCommand({ PoolName: 'plain' }))).UserPool!.Id!;
         await replicaAdmin.send(new CreateGroupCommand({ UserPoolId: plain, GroupName: 'anywhere' }));

@@ -51,6 +51,7 @@ export async function startNode(place: Place, args: string[] = []): Promise<Node
     process.execPath,
     [CLI, 'start', '--port', '0', '--data-dir', place.dataDir, '--database-url', place.databaseUrl,
       '--admin-access-key-id', KEY.accessKeyId, '--admin-secret-access-key', KEY.secretAccessKey,
+      // Load beyond Cognito's free request rates is what these tests drive: the quotas are rate-limits/'s tests.
       '--print-outbox', 'false', '--rate-limits', 'off', '--argon2-memory', '1024', '--argon2-iterations', '1', '--log-level', 'info', '--sqlite-synchronous', 'NORMAL', ...args],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
