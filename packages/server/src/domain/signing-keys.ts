@@ -68,6 +68,8 @@ export class SigningKeys {
   private readonly knownHeaders = new BoundedMap<string, true>(10_000);
   /** When each pool's keys were last read again for an unknown `kid` (monotonic ms). */
   private readonly forcedReloads = new BoundedMap<string, number>(10_000);
+  /** When each pool's JWKS was last read afresh (monotonic ms). */
+  private readonly jwksReloads = new BoundedMap<string, number>(10_000);
 
   constructor(private readonly store: Store, private readonly sealer: Sealer, private readonly options: RotationOptions = {}) {}
 
@@ -192,10 +194,10 @@ export class SigningKeys {
    */
   async jwks(poolId: string, now: number): Promise<{ keys: Jwk[] }> {
     const at = performance.now();
-    const last = this.forcedReloads.get(poolId);
+    const last = this.jwksReloads.get(poolId);
     if (last === undefined || at - last >= FORCED_RELOAD_MS) {
-      this.forcedReloads.set(poolId, at);
-      if (!this.loading.has(poolId)) this.pools.delete(poolId);
+      this.jwksReloads.set(poolId, at);
+      this.pools.delete(poolId);
     }
     return { keys: (await this.load(poolId, now)).jwks };
   }
@@ -220,15 +222,23 @@ export class SigningKeys {
     }
     if (typeof kid !== 'string') return;
     if (!this.keyFor(poolId, kid)) {
-      const last = this.forcedReloads.get(poolId);
-      const at = performance.now();
-      if (last !== undefined && at - last < FORCED_RELOAD_MS) return;
-      this.forcedReloads.set(poolId, at);
-      this.pools.delete(poolId);
-      await this.load(poolId, now);
+      await this.reloadForUnknownKid(poolId, now);
       if (!this.keyFor(poolId, kid)) return;
     }
     this.knownHeaders.set(header, true);
+  }
+
+  /**
+   * Reads a pool's keys again for a token whose `kid` isn't loaded, unless that was done less than
+   * a second ago (made-up kids cost the database at most one read a second per pool).
+   */
+  private async reloadForUnknownKid(poolId: string, now: number): Promise<void> {
+    const at = performance.now();
+    const last = this.forcedReloads.get(poolId);
+    if (last !== undefined && at - last < FORCED_RELOAD_MS) return;
+    this.forcedReloads.set(poolId, at);
+    this.pools.delete(poolId);
+    await this.load(poolId, now);
   }
 
   /** In-memory lookup of a public key; only keys of `poolId` count. */
