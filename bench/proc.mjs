@@ -1,11 +1,12 @@
-// CPU time of a process and all its descendants, from /proc (Linux): what a server that forks
-// (`cognate start --workers N`, node:cluster) or that has no /metrics (cognito-local) spends.
+// CPU time and resident memory of a process and all its descendants, from /proc (Linux): what a
+// server that forks (`cognate start --workers N`, node:cluster) or that has no /metrics
+// (cognito-local) spends.
 //
 // Each process's utime + stime + cutime + cstime is summed over the tree rooted at `pid`: a child
 // that exits and is reaped during a window moves its time into its parent's cutime/cstime, so the
 // difference between two readings still counts it once.
 
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 /** Clock ticks per second of /proc/<pid>/stat's times (USER_HZ: 100 on every Linux Node runs on). */
 const USER_HZ = 100;
@@ -56,22 +57,101 @@ export function processTreeCpuSeconds(rootPid) {
   return ticks / USER_HZ;
 }
 
-/** How many processes the tree rooted at `rootPid` has now (the server's primary and its workers). */
-export function processTreeSize(rootPid) {
+/** The pids of the tree rooted at `rootPid` (itself first, when it is alive). */
+export function processTree(rootPid) {
   const parent = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     const s = readStat(name);
     if (s) parent.set(Number(name), s[0]);
   }
-  let n = 0;
+  const out = [];
   for (const pid of parent.keys()) {
     for (let p = pid; p; p = parent.get(p)) {
       if (p === rootPid) {
-        n++;
+        out.push(pid);
         break;
       }
     }
   }
-  return n;
+  return out.sort((a, b) => (a === rootPid ? -1 : b === rootPid ? 1 : a - b));
+}
+
+/** How many processes the tree rooted at `rootPid` has now (the server's primary and its workers). */
+export function processTreeSize(rootPid) {
+  return processTree(rootPid).length;
+}
+
+/** { rss, hwm } in bytes (VmRSS, VmHWM of /proc/<pid>/status), or undefined when it is gone. */
+export function readMemory(pid) {
+  let text;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kib = (field) => {
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(text);
+    return m ? Number(m[1]) * 1024 : NaN;
+  };
+  return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+}
+
+/** Resets a process's peak resident set (VmHWM) to its current one (clear_refs "5", Linux ≥ 4.0); false where refused. */
+function resetPeak(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Watches the peak resident memory (RSS) of every process of the tree rooted at `rootPid` from
+ * now until stop(). Each process's kernel peak (VmHWM) is reset to its current RSS when the watch
+ * starts, so at stop() VmHWM is the exact peak within the window; a process that appears during
+ * the window (a worker restarted) has a VmHWM that began inside it. Where the reset is refused or
+ * the process is gone by stop(), the peak is the largest VmRSS seen by sampling every
+ * `intervalMs` (a lower bound). The tree is looked up again every `treeEveryMs`.
+ *
+ * stop() returns one entry per process seen, the root first: { pid, root, peakBytes, exact }.
+ */
+export function watchPeakRss(rootPid, { intervalMs = 100, treeEveryMs = 1000 } = {}) {
+  const seen = new Map(); // pid → { sampled, exact }
+  const look = (fresh) => {
+    for (const pid of processTree(rootPid)) {
+      if (!seen.has(pid)) seen.set(pid, { sampled: 0, exact: fresh ? resetPeak(pid) : true });
+    }
+  };
+  const sample = () => {
+    for (const [pid, s] of seen) {
+      const m = readMemory(pid);
+      if (m && Number.isFinite(m.rss)) s.sampled = Math.max(s.sampled, m.rss);
+    }
+  };
+  look(true);
+  sample();
+  let lastTree = Date.now();
+  const timer = setInterval(() => {
+    if (Date.now() - lastTree >= treeEveryMs) {
+      look(false);
+      lastTree = Date.now();
+    }
+    sample();
+  }, intervalMs);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      const out = [];
+      for (const [pid, s] of seen) {
+        const m = readMemory(pid);
+        const exact = s.exact && m !== undefined && Number.isFinite(m.hwm);
+        out.push({ pid, root: pid === rootPid, peakBytes: exact ? Math.max(m.hwm, s.sampled) : s.sampled, exact });
+      }
+      return out.sort((a, b) => (a.root ? -1 : b.root ? 1 : a.pid - b.pid));
+    },
+  };
 }

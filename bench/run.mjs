@@ -37,6 +37,10 @@
 //   BENCH_PIPELINING   requests in flight on each connection of the raw scenarios (1)
 //   BENCH_RENEW_MINUTES  a raw scenario first renews the users' tokens (and identity credentials) older
 //                      than this (30; they last an hour, and a whole run can take longer)
+//   (every run: argon2id's CPU per hash and per verification on this host, measured in this process
+//   with the server's hasher and argon2 settings before the server starts, the median of 10, is in
+//   each report's header; on Linux each scenario's peak resident memory per server process during
+//   its window, from /proc, is reported against issue 16's ≤ 300 MB per worker)
 //   BENCH_SERVER_WORKERS or `--workers N`: `cognate start --workers N` (server processes sharing the
 //                      port; not BENCH_WORKERS, which is the load generator's threads); `--workers 1,2`
 //                      runs the set once per count and writes the scaling table. Without it the server
@@ -78,7 +82,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import {
   CognitoIdentityProviderClient,
@@ -93,7 +97,7 @@ import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand }
 import { summarizeProfile } from './profile.mjs';
 import { RAW_SCENARIOS, prepareRaw, runRaw } from './raw.mjs';
 import { PEER_SCENARIOS, peerVersion, setUpPeer, startPeer } from './peer.mjs';
-import { procAvailable, processTreeCpuSeconds, processTreeSize } from './proc.mjs';
+import { procAvailable, processTreeCpuSeconds, processTreeSize, watchPeakRss } from './proc.mjs';
 
 // The SDK warns once per client about Node 20 leaving its support window; it says nothing about this run.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -708,6 +712,23 @@ function parityVerdict(r) {
 /** CPU readings (server under test, this process, the machine) and the clocks, taken together. */
 const sampleCpu = async () => ({ server: await serverCpuSeconds(), bench: benchCpuSeconds(), machine: machineBusySeconds(), at: performance.now(), mono: monotonicUs() });
 
+/**
+ * The readings around one measured window: the first call takes the CPU readings and starts
+ * watching the server's peak resident memory per process (Linux /proc, bench/proc.mjs); the
+ * second takes them again and adds `rss`, one { pid, root, peakBytes, exact } per server process.
+ */
+function windowSampler() {
+  let watch;
+  return async () => {
+    if (!watch) {
+      watch = CPU_FROM_PROC ? watchPeakRss(server.child.pid) : null;
+      return sampleCpu();
+    }
+    const cpu = await sampleCpu();
+    return { ...cpu, rss: watch ? watch.stop() : undefined };
+  };
+}
+
 /** A raw scenario (bench/raw.mjs): requests built and checked before the window, then sent by autocannon. */
 async function runRawScenario(name) {
   await freshenTokens(currentSetup);
@@ -715,7 +736,7 @@ async function runRawScenario(name) {
   const prepared = await prepareRaw(name, { url: server.url, ...currentSetup });
   log(`built ${prepared.requests.length} raw requests and checked each one's answer in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await waitForQuietMachine();
-  const r = await runRaw({ url: server.url, prepared, connections: settings.concurrency, pipelining: settings.pipelining, seconds: settings.seconds, warmup: settings.warmup, timeoutSeconds: REQUEST_TIMEOUT_MS / 1000, sample: sampleCpu });
+  const r = await runRaw({ url: server.url, prepared, connections: settings.concurrency, pipelining: settings.pipelining, seconds: settings.seconds, warmup: settings.warmup, timeoutSeconds: REQUEST_TIMEOUT_MS / 1000, sample: windowSampler() });
   return summarize(name, r, r.cpu0, r.cpu1);
 }
 
@@ -776,11 +797,12 @@ async function runScenario(name) {
   const results = ask({ type: 'run', scenario: name, pair: !!SCENARIOS[name].pair, measureFrom, deadline, concurrency: SCENARIOS[name].concurrency }, 'result', deadline - Date.now() + DRAIN_MS, `scenario ${name}`);
   results.catch(() => {}); // observed below
 
-  // Server and load-generator CPU over exactly the measured window.
+  // Server and load-generator CPU, and the server's peak memory, over exactly the measured window.
+  const sample = windowSampler();
   await sleep(measureFrom - Date.now());
-  const cpu0 = await sampleCpu();
+  const cpu0 = await sample();
   await sleep(deadline - Date.now());
-  const cpu1 = await sampleCpu();
+  const cpu1 = await sample();
 
   const parts = await results;
   const latencies = new Float64Array(parts.reduce((n, p) => n + p.latencies.length, 0));
@@ -822,6 +844,7 @@ function summarize(name, { ok, latencies, latenciesB, errorCount, errors, sample
     window: { from: cpu0.mono, to: cpu1.mono },
     serverCpuPer1k: ok > 0 ? (serverCpu / ok) * 1000 : NaN,
     benchCpuPer1k: ok > 0 ? (benchCpu / ok) * 1000 : NaN,
+    rss: cpu1.rss,
   };
 }
 
@@ -867,10 +890,10 @@ function commandLine() {
 function comparisonRows(results, peer) {
   return peer.results.map((p) => {
     const c = results.find((r) => r.name === p.name);
-    return [SCENARIOS[p.name].label, fmt(c?.opsPerSec), fmt(p.opsPerSec), c && p.opsPerSec > 0 ? `${fmt(c.opsPerSec / p.opsPerSec, 2)}×` : '-', fmt(c?.p99, 1), fmt(p.p99, 1), fmt(c?.serverCpuPer1k, 2), fmt(p.serverCpuPer1k, 2), `${fmt(c?.errorCount)} / ${fmt(p.errorCount)}`];
+    return [SCENARIOS[p.name].label, fmt(c?.opsPerSec), fmt(p.opsPerSec), c && p.opsPerSec > 0 ? `${fmt(c.opsPerSec / p.opsPerSec, 2)}×` : '-', fmt(c?.p99, 1), fmt(p.p99, 1), fmt(c?.serverCpuPer1k, 2), fmt(p.serverCpuPer1k, 2), c && rssFigures(c) ? fmt(rssFigures(c).peakMB) : '-', rssFigures(p) ? fmt(rssFigures(p).peakMB) : '-', `${fmt(c?.errorCount)} / ${fmt(p.errorCount)}`];
   });
 }
-const COMPARISON_HEADER = ['scenario', 'Cognate ops/s', 'cognito-local ops/s', 'ratio', 'Cognate p99 ms', 'cognito-local p99 ms', 'Cognate srv CPU-s/1k ops', 'cognito-local CPU-s/1k ops', 'errors C / cl'];
+const COMPARISON_HEADER = ['scenario', 'Cognate ops/s', 'cognito-local ops/s', 'ratio', 'Cognate p99 ms', 'cognito-local p99 ms', 'Cognate srv CPU-s/1k ops', 'cognito-local CPU-s/1k ops', 'Cognate peak RSS MB per worker', 'cognito-local peak RSS MB', 'errors C / cl'];
 
 function comparisonText(results, peer) {
   return [
@@ -984,6 +1007,7 @@ async function markdownReport(runs, startedAt, peer) {
   out.push(`- commit: \`${commit.sha}\`${commit.dirty ? ' + uncommitted changes' : ''} (${commit.subject})`);
   out.push(`- machine: ${cpu[0]?.model?.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}; Node ${process.version}`);
   out.push(`- database: ${await databaseInfo()}`);
+  out.push(`- argon2id on this host: ${argon2Text()}`);
   out.push(`- command: \`${commandLine()}\``);
   const cpuFrom = CPU_FROM_PROC ? '/proc, over all its processes' : 'its /metrics';
   if (runs.length === 1) out.push(`- server: \`cognate start${runs[0].workers ? ` --workers ${runs[0].workers}` : ''}\`, running as ${processesText(runs[0].processes)}; server CPU from ${cpuFrom}`);
@@ -1048,24 +1072,139 @@ function markdownTables(results) {
     out.push(mdRow(PAIR_HEADER.map((_, i) => (i === 0 || i === PAIR_HEADER.length - 1 ? '---' : '---:'))));
     for (const r of pairs) out.push(mdRow(pairRow(r).map((c, i) => (i === 0 ? `\`${c}\`` : c))));
     out.push('');
-    for (const r of pairs) out.push(`- \`${r.name}\`: ${SCENARIOS[r.name].what}. Cores during the window: server ${fmt(r.serverCores, 2)}, load ${fmt(r.benchCores, 2)}, other processes ${fmt(r.otherCores, 2)}.`);
+    for (const r of pairs) out.push(`- \`${r.name}\`: ${SCENARIOS[r.name].what}. Cores during the window: server ${fmt(r.serverCores, 2)}, load ${fmt(r.benchCores, 2)}, other processes ${fmt(r.otherCores, 2)}${rssFigures(r) ? `; server peak RSS ${fmt(rssFigures(r).peakMB)} MB per worker (≤ ${RSS_TARGET_MB}: ${rssFigures(r).verdict})` : ''}.`);
   }
   const others = results.filter((r) => !r.sides);
   if (others.length) {
     out.push('');
-    const header = ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'srv CPU-s/1k ops', 'CPU target', 'srv cores', 'load cores', 'other cores'];
+    const header = ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'srv CPU-s/1k ops', 'CPU target', 'srv cores', 'load cores', 'other cores', `peak RSS MB per worker (≤ ${RSS_TARGET_MB})`];
     out.push(mdRow(header));
     out.push(mdRow(header.map((_, i) => (i === 0 ? '---' : '---:'))));
     for (const r of others) {
       const v = verdicts(r);
       const stated = (t, verdict) => (t === '-' ? '-' : `${t} ${verdict}`);
-      out.push(mdRow([SCENARIOS[r.name].label, fmt(r.opsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.errorCount), stated(v.target, v.verdict), fmt(r.serverCpuPer1k, 2), stated(v.cpuTarget, v.cpuVerdict), fmt(r.serverCores, 2), fmt(r.benchCores, 2), fmt(r.otherCores, 2)]));
+      out.push(mdRow([SCENARIOS[r.name].label, fmt(r.opsPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.errorCount), stated(v.target, v.verdict), fmt(r.serverCpuPer1k, 2), stated(v.cpuTarget, v.cpuVerdict), fmt(r.serverCores, 2), fmt(r.benchCores, 2), fmt(r.otherCores, 2), rssCell(r)]));
     }
+    // A blank line ends the table before the notes below.
+    out.push('');
     const parity = others.filter((r) => SCENARIOS[r.name].parity).map((r) => [r, others.find((o) => o.name === SCENARIOS[r.name].parity)]).filter(([, o]) => o);
     for (const [known, unknown] of parity) out.push(`- ${known.name} / ${unknown.name} (separate scenarios, not interleaved): p50 ${fmt(known.p50, 2)} / ${fmt(unknown.p50, 2)} ms (${pct(differencePct(known.p50, unknown.p50))})`);
   }
+  const inHashes = argon2Ratios(results);
+  for (const line of [...rssNotes(results), ...(inHashes ? [inHashes] : [])]) out.push(`- ${line}`);
   for (const r of results) if (r.errorCount > 0) out.push(`- errors in ${r.name}: ${JSON.stringify(r.errors)}; e.g. ${r.samples.join(' \\| ')}`);
   return out;
+}
+
+/** Issue 16: the server's resident memory under load, per worker. */
+const RSS_TARGET_MB = 300;
+const MB = 1e6;
+
+/**
+ * A scenario's peak resident memory: the largest of its serving processes (a cluster's workers —
+ * its primary serves nothing — or the one process), with the verdict against RSS_TARGET_MB.
+ */
+function rssFigures(r) {
+  if (!r.rss?.length) return undefined;
+  const cluster = r.rss.length > 1;
+  const serving = cluster ? r.rss.filter((p) => !p.root) : r.rss;
+  const peakMB = Math.max(...serving.map((p) => p.peakBytes)) / MB;
+  return { peakMB, verdict: peakMB <= RSS_TARGET_MB ? 'PASS' : 'MISS', cluster, perProcessMB: r.rss.map((p) => p.peakBytes / MB), exact: r.rss.every((p) => p.exact) };
+}
+const rssCell = (r) => {
+  const f = rssFigures(r);
+  return f ? `${fmt(f.peakMB)} ${f.verdict}` : '-';
+};
+
+/** What the peak-RSS figures are, and each process's peak where the server ran as several. */
+function rssNotes(results) {
+  const figures = results.map((r) => [r, rssFigures(r)]).filter(([, f]) => f);
+  if (!figures.length) return [];
+  const exact = figures.every(([, f]) => f.exact);
+  const out = [
+    `peak RSS: the largest resident set of one serving process of the server (each worker of a cluster; the primary serves nothing) during the measured window, from /proc (${exact ? "VmHWM, reset at the window's start through clear_refs" : 'VmRSS sampled every 100 ms, a lower bound'}); MB = 10⁶ bytes; target (issue 16): ≤ ${RSS_TARGET_MB} MB per worker.`,
+  ];
+  const clustered = figures.filter(([, f]) => f.cluster);
+  if (clustered.length) out.push(`peak RSS of each server process, MB (the primary, then each worker): ${clustered.map(([r, f]) => `${SCENARIOS[r.name].label} ${f.perProcessMB.map((v) => fmt(v)).join(' · ')}`).join('; ')}.`);
+  return out;
+}
+
+/** Scenarios whose server CPU is mostly argon2id (one hash or verification per operation). */
+const ARGON2_SCENARIOS = ['password', 'signup', 'admincreateuser', 'hostedui', 'wrongpassword', 'unknownuser', 'passwordauth'];
+
+/** Server CPU per operation of the argon2id-bound scenarios, in argon2id hashes measured on this host. */
+function argon2Ratios(results) {
+  if (!argon2?.hashMs) return '';
+  const rows = results.filter((r) => ARGON2_SCENARIOS.includes(r.name) && Number.isFinite(r.serverCpuPer1k));
+  if (!rows.length) return '';
+  return `server CPU per operation in argon2id hashes (÷ ${fmt(argon2.hashMs, 2)} ms, the hash's CPU on this host, above): ${rows.map((r) => `${SCENARIOS[r.name].label} ${fmt(r.serverCpuPer1k / argon2.hashMs, 2)}`).join('; ')}.`;
+}
+
+/** argon2id's cost on this host (measureArgon2), measured once per run before the server starts. */
+let argon2;
+
+/**
+ * argon2id's CPU per hash and per verification on this host, measured in this process with the
+ * server's own hasher (dist/domain/passwords.js: @node-rs/argon2, parallelism 1) and the memory and
+ * time costs the server under test resolves (its defaults, COGNATE_ARGON2_* and the flags in
+ * BENCH_SERVER_ARGS): the median of `count` of each, after two unmeasured ones. Sign-up and password
+ * sign-in follow this figure, so each generated section records it.
+ */
+async function measureArgon2(count = 10) {
+  const dist = (file) => pathToFileURL(path.join(root, 'packages/server/dist', file)).href;
+  const { loadConfig, options } = await import(dist('config.js'));
+  const { PasswordHasher } = await import(dist('domain/passwords.js'));
+  const flags = {};
+  for (const key of ['argon2MemoryKiB', 'argon2Iterations', 'config']) {
+    const name = key === 'config' ? '--config' : options[key].flag.split(' ')[0];
+    const i = settings.serverArgs.findIndex((a) => a === name || a.startsWith(`${name}=`));
+    if (i >= 0) flags[key] = settings.serverArgs[i].includes('=') ? settings.serverArgs[i].slice(name.length + 1) : settings.serverArgs[i + 1];
+  }
+  const config = loadConfig(flags, serverEnv());
+  const hasher = new PasswordHasher({ memoryKiB: config.argon2MemoryKiB, iterations: config.argon2Iterations });
+  const cpuUs = () => {
+    const u = process.cpuUsage();
+    return u.user + u.system;
+  };
+  const timed = async (fn) => {
+    const c = cpuUs();
+    const t = performance.now();
+    await fn();
+    return { cpu: (cpuUs() - c) / 1000, wall: performance.now() - t };
+  };
+  const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const stored = await hasher.hash(PASSWORD);
+  await hasher.verify(stored, PASSWORD); // also lets the hasher's own dummy hash finish
+  const hashes = [];
+  const verifications = [];
+  for (let i = 0; i < count; i++) {
+    hashes.push(await timed(() => hasher.hash(`${PASSWORD}${i}`)));
+    verifications.push(await timed(async () => {
+      if (!(await hasher.verify(stored, PASSWORD))) throw new Error('argon2id: the verification of a fresh hash failed');
+    }));
+  }
+  let version = '';
+  try {
+    version = JSON.parse(readFileSync(path.join(root, 'node_modules/@node-rs/argon2/package.json'), 'utf8')).version;
+  } catch {
+    /* unknown */
+  }
+  return {
+    memoryKiB: config.argon2MemoryKiB,
+    iterations: config.argon2Iterations,
+    version,
+    count,
+    hashMs: median(hashes.map((h) => h.cpu)),
+    hashWallMs: median(hashes.map((h) => h.wall)),
+    verifyMs: median(verifications.map((h) => h.cpu)),
+    verifyWallMs: median(verifications.map((h) => h.wall)),
+  };
+}
+
+/** One line on argon2id's measured cost (both reports). */
+function argon2Text() {
+  if (!argon2) return 'not measured';
+  return `${fmt(argon2.hashMs, 2)} ms of CPU per hash, ${fmt(argon2.verifyMs, 2)} ms per verification (medians of ${argon2.count}; wall ${fmt(argon2.hashWallMs, 2)} / ${fmt(argon2.verifyWallMs, 2)} ms), with the server's hasher and settings (@node-rs/argon2 ${argon2.version}, m=${argon2.memoryKiB} KiB, t=${argon2.iterations}, p=1), measured in the bench process before the server started`;
 }
 
 /** Appends the generated section under docs/benchmarks.md's "Generated results" heading (made on first use). */
@@ -1089,6 +1228,7 @@ function report(results, context) {
   const defaults = settings.databaseUrl ? 'argon2id 19 MiB t=2' : 'argon2id 19 MiB t=2; SQLite WAL, synchronous=FULL';
   const extra = settings.serverArgs.length ? `, extra flags: ${settings.serverArgs.join(' ')}` : ` and default settings (${defaults})`;
   out.push(`server: \`cognate start${settings.serverWorkers ? ` --workers ${settings.serverWorkers}` : ''}\` (${processesText()}) on 127.0.0.1, ${settings.databaseUrl ? 'PostgreSQL' : 'SQLite'}${extra}`);
+  out.push(`argon2id: ${argon2Text()}`);
   if (settings.scenarios.some((s) => SCENARIOS[s].raw)) out.push(`raw scenarios: prebuilt HTTP requests sent by autocannon ${autocannonVersion()} in this process, ${settings.concurrency} connections, pipelining ${settings.pipelining}`);
   out.push(`load: ${settings.workers} worker thread(s) in this process, AWS SDK v3 ${sdkVersion()} (one client per thread, keep-alive, maxAttempts 1), ${settings.concurrency} virtual users in a closed loop, ${settings.users} users`);
   out.push(`window: ${settings.seconds} s measured per scenario after ${settings.warmup} s warm-up; a window in which other processes took ≥ ${QUIET_CORES} cores is run again (up to ${settings.retries} times) and the quietest attempt is shown`);
@@ -1115,10 +1255,12 @@ function report(results, context) {
       fmt(r.benchCpuPer1k, 2),
       fmt(r.benchCores, 2),
       fmt(r.otherCores, 2),
+      rssFigures(r) ? fmt(rssFigures(r).peakMB) : '-',
+      rssFigures(r)?.verdict ?? '-',
       boundBy(r),
     ];
   });
-  out.push(table(rows, ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'result', 'srv CPU-s/1k ops', 'CPU target', 'CPU result', 'srv cores', 'load CPU-s/1k ops', 'load cores', 'other cores', 'bound by']));
+  out.push(table(rows, ['scenario', 'ops/s', 'p50 ms', 'p99 ms', 'errors', 'target', 'result', 'srv CPU-s/1k ops', 'CPU target', 'CPU result', 'srv cores', 'load CPU-s/1k ops', 'load cores', 'other cores', 'peak RSS MB', 'RSS result', 'bound by']));
   out.push('');
   out.push(`srv CPU-s/1k ops: the server's CPU time (all threads of all its processes, ${CPU_FROM_PROC ? 'from /proc' : 'from /metrics'}) per 1,000 completed operations;`);
   out.push('  1000 / that figure is what one fully busy server core sustains, whatever the load generator does.');
@@ -1126,6 +1268,9 @@ function report(results, context) {
   out.push(`  process (the load generator) / by every other process on the machine (/proc/stat); ${os.cpus().length} cores in all.`);
   out.push('bound by: "server event loop" = the server\'s one JavaScript thread was busy the whole window (≥ 0.9 cores);');
   out.push('  "CPUs (server threads)" = the server used more than one core (argon2id runs on libuv\'s thread pool) and the machine was full.');
+  for (const line of rssNotes(results)) out.push(line);
+  const inHashes = argon2Ratios(results);
+  if (inHashes) out.push(inHashes);
   if (settings.scenarios.includes('admincreateuser')) out.push('AdminCreateUser: no target is stated; reported only.');
   if (settings.scenarios.includes('listusers')) {
     out.push(`ListUsers: a pool of ${fmt(settings.listUsersPopulation)} users seeded with \`cognate users import\` (random 10-character emails @example.com);`);
@@ -1180,6 +1325,9 @@ async function main() {
     profileDir = path.join(root, 'bench', 'results', `profile-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     await mkdir(profileDir, { recursive: true });
   }
+  // argon2id's cost on this host, while nothing of the bench runs yet (sign-up and password sign-in follow it).
+  argon2 = await measureArgon2();
+  log(`argon2id on this host: ${argon2Text()}`);
   // One server after the other for each `--workers` count, each on a fresh data folder.
   const runs = [];
   for (const count of settings.serverWorkersList) {
