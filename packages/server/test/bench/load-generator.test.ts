@@ -1,8 +1,8 @@
 /**
  * The bench's own tools (bench/raw.mjs, bench/proc.mjs, bench/peer.mjs), so that `npm run bench`
  * keeps measuring what it says: the raw load generator's prebuilt requests get the right answers
- * from a real server and only 2xx answers count as operations; the process-tree CPU reading
- * (`--workers N`, the peer) counts children; the pinned cognito-local starts and answers the
+ * from a real server and only 2xx answers count as operations; the process-tree CPU and peak
+ * memory readings (`--workers N`, the peer) count children; the pinned cognito-local starts and answers the
  * same prebuilt requests. Short runs on SQLite: the figures themselves are not checked here.
  */
 import { after, before, describe, it } from 'node:test';
@@ -95,6 +95,37 @@ describe('the bench: raw load generator, process-tree CPU, the cognito-local pee
       assert.equal(processTreeSize(parent.pid), 2);
       const cpu = processTreeCpuSeconds(parent.pid);
       assert.ok(cpu >= 0.38, `the tree used ${cpu} s of CPU; the child alone burned 0.4 s`);
+    } finally {
+      parent.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the peak resident memory of a server process tree is watched per process over a window, children included (the RSS column)', async () => {
+    const { watchPeakRss, readMemory } = await bench('proc.mjs');
+    // A parent that forks a child; told to, the child touches 80 MB and says so.
+    const dir = await mkdtemp(path.join(tmpdir(), 'cognate-bench-rss-'));
+    const file = path.join(dir, 'tree.cjs');
+    await writeFile(
+      file,
+      `const { fork } = require('node:child_process');
+      if (process.argv[2] === 'child') { let keep; process.on('message', () => { keep = Buffer.alloc(80e6, 1); process.send('grown'); }); process.send('up'); process.on('disconnect', () => process.exit(0)); setInterval(() => keep, 1000); }
+      else { const c = fork(__filename, ['child']); c.on('message', (m) => process.stdout.write(m + '\\n')); process.stdin.on('data', () => c.send('grow')); }`,
+    );
+    const parent = spawn(process.execPath, [file], { stdio: ['pipe', 'pipe', 'inherit'] });
+    try {
+      await once(parent.stdout, 'data'); // 'up'
+      const watch = watchPeakRss(parent.pid, { intervalMs: 20 });
+      parent.stdin.write('go\n');
+      await once(parent.stdout, 'data'); // 'grown'
+      const peaks: { pid: number; root: boolean; peakBytes: number; exact: boolean }[] = watch.stop();
+      assert.equal(peaks.length, 2, 'the parent and its child');
+      assert.equal(peaks[0]!.root, true);
+      assert.equal(peaks[0]!.pid, parent.pid);
+      const child = peaks[1]!;
+      assert.ok(child.peakBytes >= 80e6, `the child peaked at ${child.peakBytes} bytes; it touched 80 MB`);
+      assert.ok(child.peakBytes <= readMemory(child.pid).hwm, 'never above the kernel\'s own peak');
+      assert.ok(peaks[0]!.peakBytes < 80e6, 'the parent did not grow');
     } finally {
       parent.kill('SIGKILL');
       await rm(dir, { recursive: true, force: true });
