@@ -9,7 +9,7 @@
 // own place in the list, so the users are spread over the connections. Latencies are taken from
 // autocannon's per-response timings (process.hrtime, sub-millisecond), not its integer histogram.
 
-import { createHash, createHmac } from 'node:crypto';
+import { Sha256 } from './sha256.mjs';
 import autocannon from 'autocannon';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -24,19 +24,6 @@ const awsJson = (target, body) => ({
   body: JSON.stringify(body),
 });
 
-/** SHA-256 (or HMAC-SHA256) over node:crypto, in the shape @smithy/signature-v4 wants. */
-class Sha256 {
-  constructor(secret) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data) {
-    this.h.update(data);
-  }
-  async digest() {
-    return this.h.digest();
-  }
-  reset() {}
-}
 
 /**
  * The raw scenarios. `ops(ctx)` returns the operations, each a list of requests sent one after

@@ -25,7 +25,8 @@ import {
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { Sha256 } from './sha256.mjs';
 import { CognitoIdentityClient, GetCredentialsForIdentityCommand, GetIdCommand } from '@aws-sdk/client-cognito-identity';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -61,19 +62,6 @@ const adminClient = new CognitoIdentityProviderClient(clientOptions(cfg.admin));
 const identityClient = new CognitoIdentityClient(clientOptions(UNSIGNED));
 const sendIdentity = (command) => identityClient.send(command, { abortSignal: AbortSignal.timeout(cfg.requestTimeoutMs + 1_000) });
 
-/** SHA-256 (or HMAC-SHA256) over node:crypto, in the shape @smithy/signature-v4 wants. */
-class Sha256 {
-  constructor(secret) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data) {
-    this.h.update(data);
-  }
-  async digest() {
-    return this.h.digest();
-  }
-  reset() {}
-}
 
 const S3_HOST = `${cfg.identity?.bucket ?? 'bench'}.s3.local`;
 /** Signed requests re-signed when older than this (the verifier allows 5 minutes of clock skew). */
