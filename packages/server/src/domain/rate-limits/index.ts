@@ -11,13 +11,13 @@ import type { Ports } from '../cognate.js';
 import * as repo from '../../store/rate-limits.js';
 import { CATEGORIES, CHALLENGE_RESPONSES, MANAGED_LOGIN_CATEGORY, OPERATION_CATEGORY, isCategory, tokenGrantCategory, type Category } from './categories.js';
 import type { RateLimiter } from './limiter.js';
+import { unverifiedPoolId } from '../tokens.js';
 
 export { RateLimiter } from './limiter.js';
 export { CATEGORIES, OPERATION_CATEGORY, type Category } from './categories.js';
 
 /** The scope of calls that name no user pool (CreateUserPool, ListUserPools, the limits themselves). */
 const ACCOUNT = '*';
-const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
 const tooManyRequests = () => new CognitoError('TooManyRequestsException', 'Too many requests');
 
@@ -40,24 +40,6 @@ function admit(limiter: RateLimiter, scope: string, category: Category, operatio
 }
 
 /**
- * The pool an access token names in its `iss`, read without verifying (the action verifies; this
- * only picks the budget). A pool that doesn't exist spends the account's budget, so made-up
- * issuers can't multiply the counters.
- */
-function poolOfToken(token: string): string {
-  const start = token.indexOf('.');
-  const end = token.indexOf('.', start + 1);
-  if (start < 0 || end < 0) return ACCOUNT;
-  try {
-    const iss = (JSON.parse(Buffer.from(token.slice(start + 1, end), 'base64url').toString('utf8')) as { iss?: unknown }).iss;
-    const pool = typeof iss === 'string' ? iss.slice(iss.lastIndexOf('/') + 1) : '';
-    return POOL_ID.test(pool) ? pool : ACCOUNT;
-  } catch {
-    return ACCOUNT;
-  }
-}
-
-/**
  * The rate check of an API call, made after the signature and the model checks (so only well-formed,
  * authenticated calls spend a budget) and before the action. Memory only, unless the call names its
  * pool through an app client, whose look-up is the (cached) one the action makes anyway.
@@ -72,7 +54,10 @@ export function checkApiRateLimit(cognate: Ports<'config' | 'rateLimits' | 'clie
   else if (typeof body.ClientId === 'string') {
     return cognate.clients.find(undefined, body.ClientId).then((client) => admit(cognate.rateLimits, client?.poolId ?? ACCOUNT, category, operation));
   } else if (typeof body.AccessToken === 'string') {
-    const named = poolOfToken(body.AccessToken);
+    // The pool the token's `iss` names, read without verifying (the action verifies; this only picks
+    // the budget). A pool that doesn't exist spends the account's budget, so made-up issuers can't
+    // multiply the counters.
+    const named = unverifiedPoolId(body.AccessToken) ?? ACCOUNT;
     if (named !== ACCOUNT) return cognate.pools.find(named).then((pool) => admit(cognate.rateLimits, pool ? named : ACCOUNT, category, operation));
   }
   else if (typeof body.ResourceArn === 'string') scope = body.ResourceArn.slice(body.ResourceArn.lastIndexOf('/') + 1) || ACCOUNT;
