@@ -13,6 +13,9 @@
 //   BENCH_CONCURRENCY  virtual users in flight, over all threads (16)
 //   BENCH_WORKERS      load-generator threads (1; the machine's cores are shared with the server)
 //   BENCH_USERS        users signed up and spread over the load (50)
+//   BENCH_POPULATION   more users seeded (with `cognate users import`) into the same pool beside them (0):
+//                      the sign-in scenarios at a directory of that size (issue 16: SRP and password
+//                      sign-in p99 at 1,000,000 users within 1.2x of the figure at 1,000)
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
 //                      listusers,getid,getidguest,verify,verifylib,wrongpassword,unknownuser,srpwrong,
 //                      srpunknown,passwordauth,srpstart,srpverifier,forgot,clientcredentials,hostedui,
@@ -173,6 +176,7 @@ const settings = {
   concurrency: intEnv('BENCH_CONCURRENCY', 16),
   workers: intEnv('BENCH_WORKERS', 1),
   users: intEnv('BENCH_USERS', 50),
+  population: intEnv('BENCH_POPULATION', 0),
   listUsersPopulation: intEnv('BENCH_LISTUSERS_POPULATION', 100_000),
   ephemerals: intEnv('BENCH_EPHEMERALS', 2048),
   profile: process.env.BENCH_PROFILE === '1' || process.env.BENCH_PROFILE === 'true',
@@ -444,12 +448,12 @@ const EMAIL_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const randomWord = (n) => Array.from({ length: n }, () => EMAIL_ALPHABET[Math.floor(Math.random() * EMAIL_ALPHABET.length)]).join('');
 
 /**
- * Seeds the ListUsers pool without the API: writes `count` users as JSON lines (a username and a
+ * Seeds a pool (the ListUsers pool, or the sign-in pool under BENCH_POPULATION) without the API: writes `count` users as JSON lines (a username and a
  * random email, no password hash, so the importer makes them RESET_REQUIRED) and runs
  * `cognate users import` on the server's data folder while the server runs (SQLite WAL allows it).
  */
 async function seedPool(poolId, count) {
-  const file = path.join(dataDir, `listusers-${count}.jsonl`);
+  const file = path.join(dataDir, `seed-${poolId}-${count}.jsonl`);
   const out = createWriteStream(file);
   for (let i = 0; i < count; i++) {
     const line = `{"username":"u${i}","attributes":{"email":"${randomWord(10)}@example.com"}}\n`;
@@ -567,6 +571,10 @@ async function setUp() {
       )
     ).UserPoolClient.ClientId;
 
+    if (settings.population > 0) {
+      log(`seeding ${poolId} with ${fmt(settings.population)} more users through \`cognate users import\``);
+      await seedPool(poolId, settings.population);
+    }
     const names = Array.from({ length: settings.users }, (_, i) => `bench-user-${String(i).padStart(4, '0')}`);
     const email = (name) => `${name}@example.com`;
     await mapLimit(names, 8, (name) =>
@@ -1013,7 +1021,7 @@ async function markdownReport(runs, startedAt, peer) {
   if (runs.length === 1) out.push(`- server: \`cognate start${runs[0].workers ? ` --workers ${runs[0].workers}` : ''}\`, running as ${processesText(runs[0].processes)}; server CPU from ${cpuFrom}`);
   else out.push(`- server: \`cognate start --workers N\` for N = ${runs.map((r) => `${r.workers} (${processesText(r.processes)})`).join(', ')}, one after the other, each with a fresh data folder and set-up; server CPU from ${cpuFrom}`);
   const raw = settings.scenarios.some((s) => SCENARIOS[s].raw) ? `; raw scenarios: autocannon ${autocannonVersion()}, ${settings.concurrency} connections, pipelining ${settings.pipelining}` : '';
-  out.push(`- settings: ${settings.seconds} s measured after ${settings.warmup} s warm-up per scenario, ${settings.users} users, ${settings.workers} load thread(s) of ${settings.concurrency} virtual users${raw}${settings.serverArgs.length ? `, server flags: ${settings.serverArgs.join(' ')}` : ''}; the app client sets PreventUserExistenceErrors ENABLED`);
+  out.push(`- settings: ${settings.seconds} s measured after ${settings.warmup} s warm-up per scenario, ${settings.users} users${settings.population ? ` in a pool of ${fmt(settings.population + settings.users)}` : ''}, ${settings.workers} load thread(s) of ${settings.concurrency} virtual users${raw}${settings.serverArgs.length ? `, server flags: ${settings.serverArgs.join(' ')}` : ''}; the app client sets PreventUserExistenceErrors ENABLED`);
   for (const run of runs) {
     if (runs.length > 1) out.push('', `With \`--workers ${run.workers}\`:`);
     out.push(...markdownTables(run.results));
