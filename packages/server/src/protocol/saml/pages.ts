@@ -99,6 +99,8 @@ async function idpResponse(page: PageRequest): Promise<Response> {
     if (!page.ui.federationBinding.check(page.c, page.secure, m[2]!)) return page.errorPage(page.t.errorBadRequest, 400);
     page.addCookie(page.ui.federationBinding.clearCookie(page.secure, m[2]!));
     pool = await cognate.pools.find(m[1]!);
+    // Over the pool's UserFederation rate: refused before the single-use request is spent.
+    if (pool && !page.withinRateLimit(pool.id)) return page.tooManyRequests();
     const federation = pool ? await takeFederationRequest(cognate, pool, m[2]!) : undefined;
     if (!pool || !federation) return page.errorPage(page.t.errorBadRequest, 400);
     const params = new URLSearchParams(federation.returnQuery);
@@ -113,13 +115,13 @@ async function idpResponse(page: PageRequest): Promise<Response> {
     request = await page.authorizeRequest((name) => params.get(name) ?? undefined);
     if (request instanceof Response) return request;
     pool = request.party.pool;
+    if (!page.withinRateLimit(pool.id)) return page.tooManyRequests();
     const name = params.get('identity_provider');
     const identifier = params.get('idp_identifier');
     provider = name ? await findIdentityProvider(cognate, pool, name) : identifier ? await findIdentityProviderByIdentifier(cognate, pool, identifier) : undefined;
     if (!provider || !(request.party.client.settings.SupportedIdentityProviders ?? []).includes(provider.name)) return refusedFor(page, request, 'identity_provider is not supported for this client');
   }
   if (!provider) return refusedFor(page, request, 'the identity provider no longer exists');
-  if (!page.withinRateLimit(pool.id)) return page.tooManyRequests();
 
   try {
     const signedIn = await samlResponseSignIn(cognate, { pool, client: request.party.client, provider, xml, acsUrl: acsUrl(cognate, domain), inResponseTo, previousSecret: page.sentCookie });
