@@ -14,6 +14,7 @@ import { INTERNAL_ERROR, UNAVAILABLE } from './http-common.js';
 import { forRequest } from '../domain/threat-protection/request-context.js';
 import { enforceServingRegion } from '../domain/replicas/serving-region.js';
 import { checkApiRateLimit } from '../domain/rate-limits/index.js';
+import { poolNamedBy } from '../domain/request-pool.js';
 
 export interface RawRequest {
   method: string;
@@ -120,11 +121,13 @@ export async function handleAwsJson(cognate: Cognate, req: RawRequest, report?: 
     validateInput(model, op, input);
     // The region this request is served as: its credential scope's when signed, else this node's (docs/replicas.md).
     const region = signedRegion ?? cognate.config.region;
-    if (model.name === 'cognito-idp') await enforceServingRegion(cognate, op.name, input, region);
+    // The pool the request names, read once for the checks below (domain/request-pool.ts).
+    const named = model.name === 'cognito-idp' ? await poolNamedBy(cognate, input) : undefined;
+    if (model.name === 'cognito-idp') await enforceServingRegion(cognate, op.name, input, region, named);
     const handler = registry[model.name as keyof typeof registry]?.[op.name];
     if (!handler) throw new CognitoError('UnsupportedOperationException', `Cognate does not implement ${op.name} yet.`);
     // Cognito's request-rate quotas, per user pool and operation category (docs/rate-limits.md).
-    await checkApiRateLimit(cognate, model.name, op.name, input);
+    await checkApiRateLimit(cognate, model.name, op.name, input, named);
     // The end user's context (source address, UserContextData/ContextData) for threat protection's auth events.
     const body = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
     const context = { sourceIp: req.sourceIp, userAgent: header(req.headers, 'user-agent'), userContextData: body.UserContextData, contextData: body.ContextData };

@@ -11,7 +11,7 @@ import type { Ports } from '../cognate.js';
 import * as repo from '../../store/rate-limits.js';
 import { CATEGORIES, CHALLENGE_RESPONSES, MANAGED_LOGIN_CATEGORY, OPERATION_CATEGORY, isCategory, tokenGrantCategory, type Category } from './categories.js';
 import type { RateLimiter } from './limiter.js';
-import { unverifiedPoolId } from '../tokens.js';
+import { namesPool, type NamedPool } from '../request-pool.js';
 
 export { RateLimiter } from './limiter.js';
 export { CATEGORIES, OPERATION_CATEGORY, type Category } from './categories.js';
@@ -41,26 +41,20 @@ function admit(limiter: RateLimiter, scope: string, category: Category, operatio
 
 /**
  * The rate check of an API call, made after the signature and the model checks (so only well-formed,
- * authenticated calls spend a budget) and before the action. Memory only, unless the call names its
- * pool through an app client, whose look-up is the (cached) one the action makes anyway.
+ * authenticated calls spend a budget) and before the action. `named` is the pool the call names,
+ * read once by the caller (domain/request-pool.ts). Memory only, but for the (cached) check that the
+ * pool an access token names exists.
  */
-export function checkApiRateLimit(cognate: Ports<'config' | 'rateLimits' | 'clients' | 'pools'>, service: string, operation: string, input: unknown): Promise<void> | undefined {
+export function checkApiRateLimit(cognate: Ports<'config' | 'rateLimits' | 'pools'>, service: string, operation: string, input: unknown, named: NamedPool | undefined): Promise<void> | undefined {
   if (!cognate.config.rateLimits || service !== 'cognito-idp') return undefined;
   const category = OPERATION_CATEGORY.get(operation);
   if (!category) return undefined;
+  // A pool an access token names (unverified) must exist, or the call spends the account's budget,
+  // so made-up issuers can't multiply the counters.
+  if (named?.by === 'AccessToken') return cognate.pools.find(named.poolId).then((pool) => admit(cognate.rateLimits, pool ? named.poolId : ACCOUNT, category, operation));
   const body = (input ?? {}) as Record<string, unknown>;
-  let scope = ACCOUNT;
-  if (typeof body.UserPoolId === 'string') scope = body.UserPoolId;
-  else if (typeof body.ClientId === 'string') {
-    return cognate.clients.find(undefined, body.ClientId).then((client) => admit(cognate.rateLimits, client?.poolId ?? ACCOUNT, category, operation));
-  } else if (typeof body.AccessToken === 'string') {
-    // The pool the token's `iss` names, read without verifying (the action verifies; this only picks
-    // the budget). A pool that doesn't exist spends the account's budget, so made-up issuers can't
-    // multiply the counters.
-    const named = unverifiedPoolId(body.AccessToken) ?? ACCOUNT;
-    if (named !== ACCOUNT) return cognate.pools.find(named).then((pool) => admit(cognate.rateLimits, pool ? named : ACCOUNT, category, operation));
-  }
-  else if (typeof body.ResourceArn === 'string') scope = body.ResourceArn.slice(body.ResourceArn.lastIndexOf('/') + 1) || ACCOUNT;
+  let scope = named?.poolId ?? ACCOUNT;
+  if (!named && !namesPool(body) && typeof body.ResourceArn === 'string') scope = body.ResourceArn.slice(body.ResourceArn.lastIndexOf('/') + 1) || ACCOUNT;
   admit(cognate.rateLimits, scope, category, operation);
   return undefined;
 }

@@ -20,7 +20,7 @@
  */
 import { CognitoError, errors } from '../../errors.js';
 import type { Ports } from '../cognate.js';
-import { unverifiedPoolId } from '../tokens.js';
+import { namesPool, type NamedPool } from '../request-pool.js';
 import { openAnySession } from '../sign-in/mfa/session.js';
 import { primaryRegion, replicasOf, type Replica } from './replicas.js';
 
@@ -76,17 +76,13 @@ const notEnabled = (message: string) => new CognitoError('OperationNotEnabledExc
 /** Operations that may name the pool only by a sign-in's sealed Session (TOTP set-up during MFA_SETUP). */
 const SESSION_ONLY = new Set(['AssociateSoftwareToken', 'VerifySoftwareToken']);
 
-/** The pool a request names, and how it named it (for the not-found message). */
-async function namedPool(cognate: Ports<'clients' | 'clock' | 'secrets'>, operation: string, input: Record<string, unknown>): Promise<{ poolId: string; notFound: string } | undefined> {
-  if (typeof input.UserPoolId === 'string') return { poolId: input.UserPoolId, notFound: `User pool ${input.UserPoolId} does not exist.` };
-  if (typeof input.ClientId === 'string') {
-    const client = await cognate.clients.find(undefined, input.ClientId);
-    return client ? { poolId: client.poolId, notFound: `User pool client ${input.ClientId} does not exist.` } : undefined;
-  }
-  if (typeof input.AccessToken === 'string') {
-    const poolId = unverifiedPoolId(input.AccessToken);
-    return poolId ? { poolId, notFound: `User pool ${poolId} does not exist.` } : undefined;
-  }
+/**
+ * The pool a request names (read once by the caller: domain/request-pool.ts), or for TOTP set-up
+ * during sign-in the sealed Session's, and the not-found message for it.
+ */
+function namedPool(cognate: Ports<'clock' | 'secrets'>, operation: string, input: Record<string, unknown>, named: NamedPool | undefined): { poolId: string; notFound: string } | undefined {
+  if (named) return { poolId: named.poolId, notFound: named.by === 'ClientId' ? `User pool client ${String(input.ClientId)} does not exist.` : `User pool ${named.poolId} does not exist.` };
+  if (namesPool(input)) return undefined; // an unknown client, a token naming no pool: the action answers
   if (typeof input.Session === 'string' && SESSION_ONLY.has(operation)) {
     let poolId: string;
     try {
@@ -103,9 +99,9 @@ async function namedPool(cognate: Ports<'clients' | 'clock' | 'secrets'>, operat
  * Applies the serving-region rule to one cognito-idp request (see the top of this file); returns
  * normally when the operation may go ahead, else throws Cognito's error.
  */
-export async function enforceServingRegion(cognate: Ports<'clients' | 'clock' | 'secrets' | 'store'>, operation: string, input: unknown, region: string): Promise<void> {
+export async function enforceServingRegion(cognate: Ports<'clients' | 'clock' | 'secrets' | 'store'>, operation: string, input: unknown, region: string, pool: NamedPool | undefined): Promise<void> {
   if (NOT_POOL_SCOPED.has(operation) || input === null || typeof input !== 'object') return;
-  const named = await namedPool(cognate, operation, input as Record<string, unknown>);
+  const named = namedPool(cognate, operation, input as Record<string, unknown>, pool);
   if (!named) return;
   const replicas = await replicasOf(cognate, named.poolId);
   if (replicas.length === 0 || region === primaryRegion(named.poolId)) return;
