@@ -104,6 +104,18 @@ for (const kind of databaseKinds) {
       assert.equal(unknownRoute.errorType, 'UnknownOperationException');
     });
 
+    it('answers browsers\' CORS preflights for the Sync paths', async () => {
+      const res = await fetch(`${server.url}${pathOf(poolId, alice.identityId, 'd')}`, {
+        method: 'OPTIONS',
+        headers: { origin: 'https://app.example', 'access-control-request-method': 'DELETE', 'access-control-request-headers': 'authorization,x-amz-date,x-amz-security-token' },
+      });
+      assert.equal(res.status, 204);
+      assert.equal(res.headers.get('access-control-allow-origin'), 'https://app.example');
+      assert.match(res.headers.get('access-control-allow-methods') ?? '', /DELETE/);
+      const listed = await raw(server, await credentialsOf(alice), { method: 'GET', path: `${pathOf(poolId, alice.identityId)}/datasets` });
+      assert.equal(listed.status, 200);
+    });
+
     it('spends a SyncSessionToken once: a replay is refused and writes nothing', async () => {
       const listed = await alice.client.send(new ListRecordsCommand(at(alice, 'once')));
       const patch = (v: string) => [{ Op: 'replace' as const, Key: 'k', Value: v, SyncCount: 0 }];
