@@ -3,21 +3,68 @@
  * writes are local and work offline; {@link Dataset.synchronize} exchanges changes with the server.
  */
 import { MobileClientError } from '../errors.js';
-import type { LocalDataset, LocalRecord, LocalStore } from './local-store.js';
-import type { SyncRemote } from './remote.js';
-import { synchronizeDataset } from './synchronize.js';
-import { byteLength, publicRecord, type ConflictResolution, type DatasetMetadata, type SyncCallbacks, type SyncConflict, type SyncRecord, type SyncResult } from './types.js';
+import { emptyDataset, type LocalDataset, type LocalRecord } from './local-store.js';
+import { synchronizeDataset, type SyncSteps } from './synchronize.js';
+import { byteLength, publicRecord, type ConflictResolution, type DatasetMetadata, type SyncConflict, type SyncRecord } from './types.js';
+
+/** What a callback may return: a value or a promise of it. */
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * The callbacks of {@link Dataset.synchronize}, as the Cognito Sync clients' `SyncCallback`. All
+ * are optional; each may be async.
+ *
+ * @example
+ * ```ts
+ * await dataset.synchronize({
+ *   onConflict: (ds, conflicts) => conflicts.map((c) => c.resolveWithRemoteRecord()),
+ *   onDatasetDeleted: () => true,
+ *   onSuccess: (ds, updated) => console.log(`${updated.length} records came from the server`),
+ *   onFailure: (error) => console.warn(error.code),
+ * });
+ * ```
+ */
+export interface SyncCallbacks {
+  /** Called once the dataset is in step with the server, with the records the server changed here. */
+  onSuccess?(dataset: Dataset, updatedRecords: SyncRecord[]): void;
+  /** Called when the synchronize fails (the result then has `status: 'failed'`). */
+  onFailure?(error: MobileClientError): void;
+  /**
+   * Records changed both here and on the server: return a resolution for each (in any order), or
+   * false to stop (`syncCancelled`). Without this callback (and without the manager's
+   * `conflictResolver`), the last writer wins.
+   */
+  onConflict?(dataset: Dataset, conflicts: SyncConflict[]): Awaitable<ConflictResolution[] | false>;
+  /**
+   * The dataset was deleted on the server (by another device, or deleted and created again): true
+   * (the default) drops the local copy, local changes included, and carries on; false stops (`syncCancelled`).
+   */
+  onDatasetDeleted?(dataset: Dataset, datasetName: string): Awaitable<boolean>;
+  /**
+   * Datasets of other identities were merged into this one on the server (a guest who signed in
+   * with a login that already had an identity): their names, e.g. `settings.us-east-1:…`. Open them
+   * with {@link SyncManager.openOrCreateDataset}, take what you want, delete them. true (the
+   * default) carries on; false stops (`syncCancelled`).
+   */
+  onDatasetsMerged?(dataset: Dataset, datasetNames: string[]): Awaitable<boolean>;
+}
+
+/**
+ * How a synchronize ended. `synchronize()` never rejects: it resolves with this (and calls
+ * `onSuccess` or `onFailure`).
+ *
+ * @example
+ * ```ts
+ * const result = await dataset.synchronize();
+ * if (result.status === 'failed' && result.error.code === 'network') retryLater();
+ * ```
+ */
+export type SyncResult = { status: 'succeeded'; updatedRecords: SyncRecord[] } | { status: 'failed'; error: MobileClientError };
 
 /** What a dataset needs from its manager. Internal. */
-export interface SyncEnvironment {
-  readonly store: LocalStore;
-  now(): number;
+export interface SyncEnvironment extends SyncSteps<Dataset> {
   /** The identity local reads and writes use (after moving a guest's data to a new identity). */
   localIdentity(): Promise<string>;
-  /** Fresh credentials' identity (moving data the same way) and the signed API. */
-  remoteIdentity(): Promise<{ identityId: string; remote: SyncRemote }>;
-  readonly maxRetries: number;
-  readonly conflictResolver: ((dataset: Dataset, conflicts: SyncConflict[]) => ConflictResolution[] | false | Promise<ConflictResolution[] | false>) | undefined;
   /** One synchronize per dataset at a time: the one running, by name. */
   readonly running: Map<string, Promise<unknown>>;
 }
@@ -40,10 +87,6 @@ function checkKey(key: unknown): asserts key is string {
 function checkValue(value: unknown): asserts value is string {
   if (typeof value !== 'string') throw new MobileClientError('invalidParameter', 'A record value is a string (use remove() to delete a record).');
   if (value.length > MAX_VALUE) throw new MobileClientError('invalidParameter', `A record value is at most ${MAX_VALUE} characters.`);
-}
-
-export function emptyDataset(name: string, now: number): LocalDataset {
-  return { name, lastSyncCount: 0, created: now, lastModified: now, records: new Map() };
 }
 
 /**
@@ -274,7 +317,7 @@ export class Dataset {
       await before?.catch(() => undefined);
       let result: SyncResult;
       try {
-        result = { status: 'succeeded', updatedRecords: await synchronizeDataset(this, this.env, callbacks) };
+        result = { status: 'succeeded', updatedRecords: await synchronizeDataset(this, this.datasetName, this.env, callbacks) };
       } catch (e) {
         const error = e instanceof MobileClientError ? e : new MobileClientError('unknown', e instanceof Error ? e.message : String(e), { cause: e });
         result = { status: 'failed', error };

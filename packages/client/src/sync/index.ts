@@ -4,5 +4,7 @@
 export { SyncManager } from './sync-manager.js';
 export type { SyncManagerOptions } from './sync-manager.js';
 export { Dataset } from './dataset.js';
+export type { SyncCallbacks, SyncResult } from './dataset.js';
 export { SyncConflict } from './types.js';
-export type { ConflictResolution, DatasetMetadata, SyncCallbacks, SyncRecord, SyncResult } from './types.js';
+export type { ConflictResolution, DatasetMetadata, SyncRecord } from './types.js';
+export { IndexedDBStorage } from './indexeddb-storage.js';

@@ -193,3 +193,8 @@ export class LocalStore {
     await this.storage.removeItem(this.poolKey());
   }
 }
+
+/** A dataset with no records, never synchronised. */
+export function emptyDataset(name: string, now: number): LocalDataset {
+  return { name, lastSyncCount: 0, created: now, lastModified: now, records: new Map() };
+}

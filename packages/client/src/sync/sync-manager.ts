@@ -12,8 +12,8 @@ import { clientContexts, requireIdentityPool, type ClientContext } from '../inte
 import { getAWSCredentials } from '../internal/credentials.js';
 import type { MobileClient } from '../mobile-client.js';
 import type { KeyValueStorage } from '../storage.js';
-import { checkDatasetName, Dataset, emptyDataset, metadataOf, type SyncEnvironment } from './dataset.js';
-import { LocalStore, UNKNOWN_IDENTITY } from './local-store.js';
+import { checkDatasetName, Dataset, metadataOf, type SyncEnvironment } from './dataset.js';
+import { emptyDataset, LocalStore, UNKNOWN_IDENTITY } from './local-store.js';
 import { SyncRemote, syncEndpoint } from './remote.js';
 import { fromEpochSeconds, type ConflictResolution, type DatasetMetadata, type SyncConflict } from './types.js';
 

@@ -13,16 +13,37 @@
  * versions it pushed.
  */
 import { MobileClientError } from '../errors.js';
-import { emptyDataset, type Dataset, type SyncEnvironment } from './dataset.js';
-import type { LocalDataset, LocalStore } from './local-store.js';
+import { emptyDataset, type LocalDataset, type LocalStore } from './local-store.js';
 import type { DatasetUpdates, RecordPatch, SyncRemote, WireRecord } from './remote.js';
-import { fromEpochSeconds, publicRecord, remoteRecord, SyncConflict, type ConflictResolution, type SyncCallbacks, type SyncRecord } from './types.js';
+import { fromEpochSeconds, publicRecord, remoteRecord, SyncConflict, type ConflictResolution, type SyncRecord } from './types.js';
+
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What the steps need: the cache, the clock, the signed API for the current identity, the retry
+ * bound and the default resolver. `D` is the dataset handed to the callbacks (the Dataset class,
+ * which imports this module).
+ */
+export interface SyncSteps<D> {
+  readonly store: LocalStore;
+  now(): number;
+  /** Fresh credentials' identity (moving a guest's data when it changed) and the signed API. */
+  remoteIdentity(): Promise<{ identityId: string; remote: SyncRemote }>;
+  readonly maxRetries: number;
+  readonly conflictResolver: ((dataset: D, conflicts: SyncConflict[]) => Awaitable<ConflictResolution[] | false>) | undefined;
+}
+
+/** The callbacks the steps call (SyncCallbacks, seen from here). */
+export interface StepCallbacks<D> {
+  onConflict?(dataset: D, conflicts: SyncConflict[]): Awaitable<ConflictResolution[] | false>;
+  onDatasetDeleted?(dataset: D, datasetName: string): Awaitable<boolean>;
+  onDatasetsMerged?(dataset: D, datasetNames: string[]): Awaitable<boolean>;
+}
 
 const cancelled = (what: string) => new MobileClientError('syncCancelled', `Synchronize cancelled: ${what} returned false.`);
 
 /** Runs the steps; resolves with the records the server changed here, or throws a MobileClientError. */
-export async function synchronizeDataset(dataset: Dataset, env: SyncEnvironment, callbacks: SyncCallbacks): Promise<SyncRecord[]> {
-  const name = dataset.datasetName;
+export async function synchronizeDataset<D>(dataset: D, name: string, env: SyncSteps<D>, callbacks: StepCallbacks<D>): Promise<SyncRecord[]> {
   const updated = new Map<string, SyncRecord>();
   for (let attempt = 0; attempt <= env.maxRetries; attempt++) {
     const { identityId, remote } = await env.remoteIdentity();
@@ -46,7 +67,7 @@ export async function synchronizeDataset(dataset: Dataset, env: SyncEnvironment,
     }
 
     const conflicts = await applyRemoteChanges(env, identityId, name, updates, updated);
-    if (conflicts.length > 0) await resolveConflicts(dataset, env, identityId, updates, conflicts, callbacks, updated);
+    if (conflicts.length > 0) await resolveConflicts(dataset, name, env, identityId, updates, conflicts, callbacks, updated);
 
     const pushed = await pushLocalChanges(env, remote, identityId, name, updates.syncSessionToken);
     if (pushed === 'stale') continue;
@@ -79,7 +100,7 @@ function cleanRecord(r: WireRecord, version: number, now: number) {
 }
 
 /** Step 5a: the server's changes that conflict with nothing are applied; the rest come back as conflicts. */
-async function applyRemoteChanges(env: SyncEnvironment, identityId: string, name: string, updates: DatasetUpdates, updated: Map<string, SyncRecord>): Promise<SyncConflict[]> {
+async function applyRemoteChanges<D>(env: SyncSteps<D>, identityId: string, name: string, updates: DatasetUpdates, updated: Map<string, SyncRecord>): Promise<SyncConflict[]> {
   return env.store.locked(async () => {
     const dataset = (await env.store.dataset(identityId, name)) ?? emptyDataset(name, env.now());
     const conflicts: SyncConflict[] = [];
@@ -108,16 +129,17 @@ function setClean(dataset: LocalDataset, key: string, r: WireRecord, version: nu
 }
 
 /** Step 5b: onConflict (or the manager's resolver, or last writer wins), then its resolutions applied. */
-async function resolveConflicts(
-  dataset: Dataset,
-  env: SyncEnvironment,
+async function resolveConflicts<D>(
+  dataset: D,
+  name: string,
+  env: SyncSteps<D>,
   identityId: string,
   updates: DatasetUpdates,
   conflicts: SyncConflict[],
-  callbacks: SyncCallbacks,
+  callbacks: StepCallbacks<D>,
   updated: Map<string, SyncRecord>,
 ): Promise<void> {
-  const resolver = callbacks.onConflict ?? env.conflictResolver ?? ((_: Dataset, cs: SyncConflict[]) => cs.map((c) => c.resolveWithLastWriter()));
+  const resolver = callbacks.onConflict ?? env.conflictResolver ?? ((_: D, cs: SyncConflict[]) => cs.map((c) => c.resolveWithLastWriter()));
   const answer = await resolver(dataset, conflicts);
   if (answer === false) throw cancelled('onConflict');
   if (!Array.isArray(answer)) throw new MobileClientError('syncConflictUnresolved', 'onConflict must return an array of resolutions or false.');
@@ -132,7 +154,7 @@ async function resolveConflicts(
   if (missing.length > 0) throw new MobileClientError('syncConflictUnresolved', `No resolution for the conflicting record(s) ${missing.join(', ')}.`);
 
   await env.store.locked(async () => {
-    const local = (await env.store.dataset(identityId, dataset.datasetName)) ?? emptyDataset(dataset.datasetName, env.now());
+    const local = (await env.store.dataset(identityId, name)) ?? emptyDataset(name, env.now());
     for (const conflict of conflicts) {
       const resolution = byKey.get(conflict.key)!;
       const mine = local.records.get(conflict.key);
@@ -161,7 +183,7 @@ async function resolveConflicts(
 }
 
 /** Step 6: UpdateRecords with every dirty record; 'stale' when another device pushed first. */
-async function pushLocalChanges(env: SyncEnvironment, remote: SyncRemote, identityId: string, name: string, syncSessionToken: string): Promise<'done' | 'stale'> {
+async function pushLocalChanges<D>(env: SyncSteps<D>, remote: SyncRemote, identityId: string, name: string, syncSessionToken: string): Promise<'done' | 'stale'> {
   const pending = await env.store.locked(async () => {
     const dataset = await env.store.dataset(identityId, name);
     if (!dataset) return undefined;

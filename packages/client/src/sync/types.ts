@@ -2,8 +2,6 @@
  * The SyncManager's public types: records, conflicts and their resolutions, the synchronize
  * callbacks and result, dataset metadata.
  */
-import type { MobileClientError } from '../errors.js';
-import type { Dataset } from './dataset.js';
 import type { LocalRecord } from './local-store.js';
 import type { WireRecord } from './remote.js';
 
@@ -126,60 +124,6 @@ export class SyncConflict {
     return { key: this.key, value, source: 'custom' };
   }
 }
-
-/** What a callback may return: a value or a promise of it. */
-type Awaitable<T> = T | Promise<T>;
-
-/**
- * The callbacks of {@link Dataset.synchronize}, as the Cognito Sync clients' `SyncCallback`. All
- * are optional; each may be async.
- *
- * @example
- * ```ts
- * await dataset.synchronize({
- *   onConflict: (ds, conflicts) => conflicts.map((c) => c.resolveWithRemoteRecord()),
- *   onDatasetDeleted: () => true,
- *   onSuccess: (ds, updated) => console.log(`${updated.length} records came from the server`),
- *   onFailure: (error) => console.warn(error.code),
- * });
- * ```
- */
-export interface SyncCallbacks {
-  /** Called once the dataset is in step with the server, with the records the server changed here. */
-  onSuccess?(dataset: Dataset, updatedRecords: SyncRecord[]): void;
-  /** Called when the synchronize fails (the result then has `status: 'failed'`). */
-  onFailure?(error: MobileClientError): void;
-  /**
-   * Records changed both here and on the server: return a resolution for each (in any order), or
-   * false to stop (`syncCancelled`). Without this callback (and without the manager's
-   * `conflictResolver`), the last writer wins.
-   */
-  onConflict?(dataset: Dataset, conflicts: SyncConflict[]): Awaitable<ConflictResolution[] | false>;
-  /**
-   * The dataset was deleted on the server (by another device, or deleted and created again): true
-   * (the default) drops the local copy, local changes included, and carries on; false stops (`syncCancelled`).
-   */
-  onDatasetDeleted?(dataset: Dataset, datasetName: string): Awaitable<boolean>;
-  /**
-   * Datasets of other identities were merged into this one on the server (a guest who signed in
-   * with a login that already had an identity): their names, e.g. `settings.us-east-1:…`. Open them
-   * with {@link SyncManager.openOrCreateDataset}, take what you want, delete them. true (the
-   * default) carries on; false stops (`syncCancelled`).
-   */
-  onDatasetsMerged?(dataset: Dataset, datasetNames: string[]): Awaitable<boolean>;
-}
-
-/**
- * How a synchronize ended. `synchronize()` never rejects: it resolves with this (and calls
- * `onSuccess` or `onFailure`).
- *
- * @example
- * ```ts
- * const result = await dataset.synchronize();
- * if (result.status === 'failed' && result.error.code === 'network') retryLater();
- * ```
- */
-export type SyncResult = { status: 'succeeded'; updatedRecords: SyncRecord[] } | { status: 'failed'; error: MobileClientError };
 
 /**
  * A dataset as the local cache knows it (after {@link SyncManager.refreshDatasetMetadata}, with the server's figures).
