@@ -46,6 +46,8 @@ export class FakeSync {
   readonly tokens = new Set<string>();
   readonly requests: Request[] = [];
   offline = false;
+  /** Records per ListRecords page. */
+  pageSize = 1024;
   now = Date.parse('2026-12-07T12:00:00Z');
   /** Runs before a request is answered (e.g. another device's push just before ours). */
   before: ((req: Request) => void | Promise<void>) | undefined;
@@ -128,10 +130,16 @@ export class FakeSync {
       case 'ListRecords': {
         const ds = datasets.get(name!);
         const last = Number(req.query.get('lastSyncCount') ?? '0');
-        const token = randomUUID();
+        const given = req.query.get('syncSessionToken');
+        if (given !== null && !this.tokens.has(given)) throw new ServiceError(400, 'InvalidParameterException', 'bad token');
+        const token = given ?? randomUUID();
         this.tokens.add(token);
+        const all = ds ? [...ds.records].filter(([, r]) => r.syncCount > last).map(([k, r]) => wire(k, r)) : [];
+        const from = Number(req.query.get('nextToken') ?? '0');
+        const page = all.slice(from, from + this.pageSize);
         return {
-          Records: ds ? [...ds.records].filter(([, r]) => r.syncCount > last).map(([k, r]) => wire(k, r)) : [],
+          ...(from + this.pageSize < all.length ? { NextToken: String(from + this.pageSize) } : {}),
+          Records: page,
           DatasetSyncCount: ds?.syncCount ?? 0,
           DatasetExists: ds !== undefined,
           DatasetDeletedAfterRequestedSyncCount: false,

@@ -141,6 +141,23 @@ describe('SyncManager: synchronize', () => {
     assert.deepEqual(await dsA.getAllRecords(), []);
   });
 
+  it('ListRecords pages are followed to the end, each later page with the session token of the first', async () => {
+    const fake = new FakeSync();
+    fake.pageSize = 2;
+    const { a, identityId } = await twoDevices(fake);
+    fake.write(identityId, 'big', { k1: '1', k2: '2', k3: '3', k4: '4', k5: '5' });
+    const ds = await a.sync.openOrCreateDataset('big');
+    await ds.put('mine', 'x');
+    assert.equal((await ds.synchronize()).status, 'succeeded');
+    assert.deepEqual(Object.keys(await ds.getAll()).sort(), ['k1', 'k2', 'k3', 'k4', 'k5', 'mine']);
+    const pages = fake.requests.filter((r) => r.action === 'ListRecords');
+    assert.deepEqual(pages.map((r) => r.query.get('nextToken')), [null, '2', '4']);
+    const token = pages[0]!.query.get('syncSessionToken');
+    assert.equal(token, null);
+    assert.ok(pages.slice(1).every((r) => r.query.get('syncSessionToken') && r.query.get('syncSessionToken') === pages[1]!.query.get('syncSessionToken')));
+    assert.deepEqual(fake.values(identityId, 'big').mine, 'x');
+  });
+
   it('offline: a put succeeds locally, synchronize fails with network, and pushes once back online', async () => {
     const fake = new FakeSync();
     const { a, identityId } = await twoDevices(fake);

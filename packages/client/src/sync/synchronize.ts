@@ -103,6 +103,8 @@ function cleanRecord(r: WireRecord, version: number, now: number) {
 async function applyRemoteChanges<D>(env: SyncSteps<D>, identityId: string, name: string, updates: DatasetUpdates, updated: Map<string, SyncRecord>): Promise<SyncConflict[]> {
   return env.store.locked(async () => {
     const dataset = (await env.store.dataset(identityId, name)) ?? emptyDataset(name, env.now());
+    // Deleted here while the pull was under way: the next attempt deletes it on the server.
+    if (dataset.lastSyncCount === -1) return [];
     const conflicts: SyncConflict[] = [];
     for (const r of updates.records) {
       const key = r.Key;
