@@ -81,12 +81,18 @@ describe('SyncManager: local cache', () => {
     for (const name of ['', 'a/b', 'x'.repeat(129), 'sp ace', null, 42]) await expectError(() => sync.openOrCreateDataset(name as string), 'invalidParameter');
     const ds = await sync.openOrCreateDataset('ok');
     await expectError(() => ds.put('', 'v'), 'invalidParameter');
-    await expectError(() => ds.put('k'.repeat(1025), 'v'), 'invalidParameter');
+    await expectError(() => ds.put('k'.repeat(129), 'v'), 'invalidParameter');
+    await ds.put('😀'.repeat(128), 'v'); // 128 characters, though 256 UTF-16 units
+    await ds.remove('😀'.repeat(128));
+    await expectError(() => ds.put('big', 'x'.repeat(1048576)), 'invalidParameter');
+    await expectError(() => ds.putAll({ a: 'x'.repeat(600_000), b: 'y'.repeat(600_000) }), 'limitExceeded');
+    await expectError(() => ds.putAll(Object.fromEntries(Array.from({ length: 1025 }, (_, i) => [`k${i}`, 'v']))), 'limitExceeded');
     await expectError(() => ds.put('k', null as unknown as string), 'invalidParameter');
     await expectError(() => ds.put('k', 7 as unknown as string), 'invalidParameter');
     await expectError(() => ds.put(undefined as unknown as string, 'v'), 'invalidParameter');
     await expectError(() => ds.putAll({ a: 'ok', b: {} as unknown as string }), 'invalidParameter');
     assert.deepEqual(await ds.getAll(), {}, 'nothing half-written');
+    assert.equal((await ds.getAllRecords()).filter((r) => r.value !== null).length, 0);
     assert.throws(() => new SyncManager({} as MobileClient), TypeError);
   });
 
@@ -156,6 +162,27 @@ describe('SyncManager: synchronize', () => {
     assert.equal(token, null);
     assert.ok(pages.slice(1).every((r) => r.query.get('syncSessionToken') && r.query.get('syncSessionToken') === pages[1]!.query.get('syncSessionToken')));
     assert.deepEqual(fake.values(identityId, 'big').mine, 'x');
+  });
+
+  it('more changes than one UpdateRecords takes (1,024) go in several rounds', async () => {
+    const fake = new FakeSync();
+    const { a, identityId } = await twoDevices(fake);
+    const ds = await a.sync.openOrCreateDataset('many');
+    await ds.putAll(Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, 'v'])));
+    assert.equal((await ds.synchronize()).status, 'succeeded');
+    // 500 removed, 500 changed, 500 new: 1,500 changes, 1,000 records.
+    for (let i = 0; i < 500; i++) await ds.remove(`k${i}`);
+    await ds.putAll(Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${500 + i}`, 'w'])));
+    await ds.putAll(Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`n${i}`, 'v'])));
+    const before = fake.requests.length;
+    assert.equal((await ds.synchronize({ onConflict: () => assert.fail('no conflict') })).status, 'succeeded');
+    const pushes = fake.requests.slice(before).filter((r) => r.action === 'UpdateRecords').map((r) => (r.body.RecordPatches as unknown[]).length);
+    assert.deepEqual(pushes, [1024, 476]);
+    const server = fake.values(identityId, 'many');
+    assert.equal(Object.keys(server).length, 1000);
+    assert.equal(server.k999, 'w');
+    assert.equal(server.k0, undefined);
+    assert.equal((await ds.getAllRecords()).filter((r) => r.modified).length, 0);
   });
 
   it('offline: a put succeeds locally, synchronize fails with network, and pushes once back online', async () => {

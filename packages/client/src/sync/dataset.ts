@@ -70,9 +70,16 @@ export interface SyncEnvironment extends SyncSteps<Dataset> {
 }
 
 const DATASET_NAME = /^[a-zA-Z0-9_.:-]{1,128}$/;
-/** Cognito Sync's limits on a record (RecordKey 1..1024, RecordValue up to 1048575 characters). */
-const MAX_KEY = 1024;
+/**
+ * Cognito Sync's limits: keys of up to 128 characters (the model allows 1,024, the service 128),
+ * values of up to 1,048,575 characters, 1 MB of keys and values (UTF-8) and 1,024 records per
+ * dataset. Checked here so a write the server would refuse fails at once instead of blocking every
+ * later synchronize.
+ */
+const MAX_KEY = 128;
 const MAX_VALUE = 1048575;
+const MAX_DATASET_BYTES = 1024 * 1024;
+const MAX_RECORDS = 1024;
 
 export function checkDatasetName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || !DATASET_NAME.test(name)) {
@@ -81,7 +88,7 @@ export function checkDatasetName(name: unknown): asserts name is string {
 }
 
 function checkKey(key: unknown): asserts key is string {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY) throw new MobileClientError('invalidParameter', `A record key is a string of 1 to ${MAX_KEY} characters.`);
+  if (typeof key !== 'string' || key.length === 0 || [...key].length > MAX_KEY) throw new MobileClientError('invalidParameter', `A record key is a string of 1 to ${MAX_KEY} characters.`);
 }
 
 function checkValue(value: unknown): asserts value is string {
@@ -131,6 +138,9 @@ export class Dataset {
       }
       const now = this.env.now();
       apply(dataset, now);
+      const { storageSizeBytes, recordCount } = localFigures(dataset);
+      if (storageSizeBytes > MAX_DATASET_BYTES) throw new MobileClientError('limitExceeded', `A dataset holds at most ${MAX_DATASET_BYTES} bytes of keys and values.`);
+      if (recordCount > MAX_RECORDS) throw new MobileClientError('limitExceeded', `A dataset holds at most ${MAX_RECORDS} records.`);
       dataset.lastModified = now;
       await this.env.store.saveDataset(identityId, dataset);
     });
@@ -164,7 +174,7 @@ export class Dataset {
    * ```ts
    * await settings.put('theme', 'dark');
    * ```
-   * @throws MobileClientError `invalidParameter` for a key or value Cognito Sync would refuse.
+   * @throws MobileClientError `invalidParameter` for a key or value Cognito Sync would refuse, `limitExceeded` past 1 MB or 1,024 records.
    */
   put(key: string, value: string): Promise<void> {
     checkKey(key);
@@ -339,14 +349,19 @@ export class Dataset {
   }
 }
 
-export function metadataOf(dataset: LocalDataset): DatasetMetadata {
-  let size = 0;
-  let count = 0;
+function localFigures(dataset: LocalDataset): { storageSizeBytes: number; recordCount: number } {
+  let storageSizeBytes = 0;
+  let recordCount = 0;
   for (const [k, r] of dataset.records) {
     if (r.value === null) continue;
-    size += byteLength(k) + byteLength(r.value);
-    count++;
+    storageSizeBytes += byteLength(k) + byteLength(r.value);
+    recordCount++;
   }
+  return { storageSizeBytes, recordCount };
+}
+
+export function metadataOf(dataset: LocalDataset): DatasetMetadata {
+  const { storageSizeBytes: size, recordCount: count } = localFigures(dataset);
   const remote = dataset.remote;
   // The server's figures where nothing changed here since it gave them.
   const remoteIsCurrent = remote && remote.lastModifiedDate !== undefined && remote.lastModifiedDate >= dataset.lastModified;

@@ -71,6 +71,11 @@ export async function synchronizeDataset<D>(dataset: D, name: string, env: SyncS
 
     const pushed = await pushLocalChanges(env, remote, identityId, name, updates.syncSessionToken);
     if (pushed === 'stale') continue;
+    if (pushed === 'more') {
+      // More changes than one UpdateRecords takes: another round (a new session token), not a retry.
+      attempt--;
+      continue;
+    }
     return [...updated.values()];
   }
   throw new MobileClientError('syncRetriesExhausted', `The dataset ${name} kept changing on the server: gave up after ${env.maxRetries + 1} attempts.`);
@@ -184,16 +189,24 @@ async function resolveConflicts<D>(
   });
 }
 
-/** Step 6: UpdateRecords with every dirty record; 'stale' when another device pushed first. */
-async function pushLocalChanges<D>(env: SyncSteps<D>, remote: SyncRemote, identityId: string, name: string, syncSessionToken: string): Promise<'done' | 'stale'> {
+/** The most patches one UpdateRecords takes. */
+const MAX_PATCHES = 1024;
+
+/** Step 6: UpdateRecords with the dirty records; 'stale' when another device pushed first, 'more' when some are left for another round. */
+async function pushLocalChanges<D>(env: SyncSteps<D>, remote: SyncRemote, identityId: string, name: string, syncSessionToken: string): Promise<'done' | 'stale' | 'more'> {
   const pending = await env.store.locked(async () => {
     const dataset = await env.store.dataset(identityId, name);
     if (!dataset) return undefined;
     const patches: RecordPatch[] = [];
     const versions = new Map<string, number>();
     let dropped = false;
+    let more = false;
     for (const [key, record] of dataset.records) {
       if (!record.dirty) continue;
+      if (patches.length === MAX_PATCHES) {
+        more = true;
+        break;
+      }
       if (record.value === null && record.syncCount === 0) {
         // Removed before it ever reached the server: nothing to tell it.
         dataset.records.delete(key);
@@ -210,7 +223,7 @@ async function pushLocalChanges<D>(env: SyncSteps<D>, remote: SyncRemote, identi
       versions.set(key, record.version);
     }
     if (dropped) await env.store.saveDataset(identityId, dataset);
-    return patches.length > 0 ? { patches, versions, lastSyncCount: dataset.lastSyncCount } : undefined;
+    return patches.length > 0 ? { patches, versions, more, lastSyncCount: dataset.lastSyncCount } : undefined;
   });
   if (!pending) return 'done';
 
@@ -238,5 +251,5 @@ async function pushLocalChanges<D>(env: SyncSteps<D>, remote: SyncRemote, identi
     if (dataset.lastSyncCount === pending.lastSyncCount && newest === pending.lastSyncCount + 1) dataset.lastSyncCount = newest;
     await env.store.saveDataset(identityId, dataset);
   });
-  return 'done';
+  return pending.more ? 'more' : 'done';
 }
