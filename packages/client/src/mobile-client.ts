@@ -100,8 +100,7 @@ export class MobileClient {
   readonly passkeyOperations: PasskeyOperations;
 
   constructor(options: MobileClientOptions = {}) {
-    this.#ctx = contextFor(options);
-    clientContexts.set(this, this.#ctx);
+    clientContexts.set(this, (this.#ctx = contextFor(options)));
     this.deviceOperations = deviceOperationsFor(this, this.#ctx);
     this.passkeyOperations = passkeyOperationsFor(this, this.#ctx);
   }
