@@ -69,6 +69,11 @@ export type MobileClientErrorCode =
   | 'invalidState'
   | 'network'
   | 'notSignedIn'
+  // SyncManager.synchronize: a callback said stop; a conflict left without a resolution; the
+  // dataset kept changing on the server through every retry.
+  | 'syncCancelled'
+  | 'syncConflictUnresolved'
+  | 'syncRetriesExhausted'
   | 'unableToSignIn'
   | 'userPoolNotConfigured'
   // Raised by the client from the WebAuthn port (navigator.credentials): no WebAuthn here; the
@@ -93,6 +98,7 @@ const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
   ForbiddenException: 'forbidden',
   GroupExistsException: 'groupExists',
   InternalErrorException: 'internalError',
+  InvalidLambdaFunctionOutputException: 'invalidLambdaResponse',
   InvalidEmailRoleAccessPolicyException: 'invalidEmailRoleAccessPolicy',
   InvalidIdentityPoolConfigurationException: 'invalidIdentityPoolConfiguration',
   InvalidLambdaResponseException: 'invalidLambdaResponse',
@@ -101,6 +107,7 @@ const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
   InvalidSmsRoleAccessPolicyException: 'invalidSmsRoleAccessPolicy',
   InvalidSmsRoleTrustRelationshipException: 'invalidSmsRoleTrustRelationship',
   InvalidUserPoolConfigurationException: 'invalidUserPoolConfiguration',
+  LambdaThrottledException: 'tooManyRequests',
   LimitExceededException: 'limitExceeded',
   MFAMethodNotFoundException: 'mfaMethodNotFound',
   NotAuthorizedException: 'notAuthorized',

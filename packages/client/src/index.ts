@@ -30,6 +30,8 @@ export type {
   WebAuthnAssertionJSON,
   WebAuthnCredentialDescriptorJSON,
 } from './internal/webauthn.js';
+export { SyncManager, Dataset, SyncConflict, IndexedDBStorage } from './sync/index.js';
+export type { SyncManagerOptions, SyncCallbacks, SyncResult, SyncRecord, ConflictResolution, DatasetMetadata } from './sync/index.js';
 export { UserState } from './types.js';
 export type {
   AuthFactorType,

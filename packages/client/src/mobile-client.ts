@@ -9,7 +9,7 @@
  */
 import type { AWSConfiguration } from './config.js';
 import { confirmVerifyUserAttribute, deleteUser, getUserAttributes, updateUserAttributes, verifyUserAttribute } from './internal/attributes.js';
-import type { ClientContext } from './internal/context.js';
+import { clientContexts, type ClientContext } from './internal/context.js';
 import { getAWSCredentials } from './internal/credentials.js';
 import { federatedSignIn } from './internal/federation.js';
 import { initialize } from './internal/initialize.js';
@@ -100,7 +100,7 @@ export class MobileClient {
   readonly passkeyOperations: PasskeyOperations;
 
   constructor(options: MobileClientOptions = {}) {
-    this.#ctx = contextFor(options);
+    clientContexts.set(this, (this.#ctx = contextFor(options)));
     this.deviceOperations = deviceOperationsFor(this, this.#ctx);
     this.passkeyOperations = passkeyOperationsFor(this, this.#ctx);
   }

@@ -95,6 +95,12 @@ export interface ClientContext {
   saving: Promise<void>;
 }
 
+/**
+ * Each MobileClient's context, for the parts of the SDK built on a client (the SyncManager) that
+ * need its storage, fetch, clock and configuration without widening the client's public API.
+ */
+export const clientContexts = new WeakMap<object, ClientContext>();
+
 export function createContext(options: Pick<ClientContext, 'storage' | 'clock' | 'fetch' | 'margin' | 'refreshFlow' | 'deviceName' | 'storageKeyOption' | 'webAuthn'>): ClientContext {
   return {
     ...options,
