@@ -34,6 +34,7 @@ import { withRequestContext } from './domain/threat-protection/request-context.j
 import { RunnerLease } from './domain/runner-lease.js';
 import { gracefulShutdown } from './graceful-shutdown.js';
 import { metricsText } from './cluster-metrics.js';
+import { markDevCodes } from './devflow/dev-codes.js';
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
@@ -244,8 +245,10 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const verify = verifyListener(cognate);
   const query = queryListener(cognate);
   const oauthToken = tokenListener(cognate, (outcome, started) => metrics.observe('oauth2.token', outcome, started));
+  const devCodes = markDevCodes(cognate.config, metrics.registry);
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     graceful.track(req, res);
+    devCodes(res);
     route(req, res);
   };
   const route = (req: IncomingMessage, res: ServerResponse): void => {
