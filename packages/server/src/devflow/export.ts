@@ -9,10 +9,11 @@
  * - Secrets — client secrets, SRP verifiers (an SRP verifier falls to a dictionary far faster than
  *   an argon2id hash: one SHA-256 and one modular exponentiation a guess), TOTP secrets — only
  *   sealed with a passphrase (devflow/passphrase.ts). Without one they are left out: import gives
- *   a secret client a new secret and prints it, users sign in once with USER_PASSWORD_AUTH (which
- *   rebuilds their SRP verifier, as for `cognate users import`) before SRP works, and users whose
- *   TOTP secret stayed behind set up their software token again. Leaving them out by default keeps
- *   a file that is mailed or committed by mistake from handing out working credentials.
+ *   a secret client a new secret and prints it, and users sign in once with USER_PASSWORD_AUTH
+ *   (which rebuilds their SRP verifier, as for `cognate users import`) before SRP works. A pool
+ *   whose users have software tokens is refused without a passphrase: leaving a TOTP secret behind
+ *   would let its user sign in without the second factor. Leaving secrets out by default keeps a
+ *   file that is mailed or committed by mistake from handing out working credentials.
  * - Not moved: signing keys (the target signs with its own; tokens of the old environment don't
  *   verify there), refresh tokens, devices, passkeys, sign-in history, codes, the outbox, and the
  *   pool's domains, identity providers and resource servers.
@@ -137,12 +138,20 @@ export async function exportPool(cognate: Cognate, poolId: string, passphrase: s
     after = rows[59]!.name;
   }
   const users: ExportedUser[] = [];
+  const withSoftwareTokens: string[] = [];
   let token: string | undefined;
   do {
     const page = await listUsers(cognate, { UserPoolId: pool.id, Limit: 60, ...(token ? { PaginationToken: token } : {}) });
-    for (const user of page.users) users.push(await exportUser(cognate, pool.id, user, sealer));
+    for (const user of page.users) {
+      if (!sealer && (await readUserMfa(cognate.store.db, user.sub)).totpSecretSealed) withSoftwareTokens.push(user.username);
+      users.push(await exportUser(cognate, pool.id, user, sealer));
+    }
     token = page.paginationToken;
   } while (token);
+  // Leaving a software token behind would let its user sign in without their second factor.
+  if (withSoftwareTokens.length > 0) {
+    throw new Error(`${withSoftwareTokens.length} users have a software token (TOTP), e.g. ${withSoftwareTokens.slice(0, 3).join(', ')}: export with a passphrase (--passphrase-file or COGNATE_EXPORT_PASSPHRASE) so their secrets move sealed`);
+  }
   return {
     format: EXPORT_FORMAT,
     version: EXPORT_VERSION,

@@ -4,7 +4,7 @@
  * members, a client's CreateUserPoolClient members) are checked against the API model as requests
  * would be (seed.ts). Every error names the path to the bad member, e.g. `userPools[0].users[2].password`.
  */
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 /** `cognate seed`'s refusal of a file: nothing has been written when it is thrown. */
@@ -105,8 +105,7 @@ export function parseSeedText(text: string, fileName: string): SeedFile {
     // YAML 1.2 core schema: `yes`/`no` stay strings, as in JSON; no custom tags (nothing executes).
     raw = json ? JSON.parse(text) : parseYaml(text, { schema: 'core', uniqueKeys: true, maxAliasCount: 100 });
   } catch (e) {
-    if (e instanceof YAMLParseError) throw new SeedFileError(`${fileName}: not valid YAML: ${e.message}`);
-    throw new SeedFileError(`${fileName}: not valid JSON: ${(e as Error).message}`);
+    throw new SeedFileError(`${fileName}: not valid ${json ? 'JSON' : 'YAML'}: ${(e as Error).message}`);
   }
   if (raw === null || raw === undefined) raw = {};
   const parsed = seedFile.safeParse(raw);

@@ -251,14 +251,15 @@ async function seedGroups(ctx: SeedContext, pool: UserPool | undefined, p: SeedP
 }
 
 /** An identity pool's provider references, resolved to `<userPoolId>:<clientId>`. */
-async function providerPairs(cognate: Cognate, ip: SeedIdentityPool, seeded: Map<string, UserPool>): Promise<string[]> {
+async function providerPairs(cognate: Cognate, ip: SeedIdentityPool, seeded: Map<string, UserPool>, dryRun: boolean): Promise<string[]> {
   const out: string[] = [];
   for (const pr of ip.providers ?? []) {
     const pool = seeded.get(pr.userPool) ?? (await cognate.pools.find(pr.userPool));
-    if (!pool) throw new SeedFileError(`identity pool ${ip.IdentityPoolName}: no user pool ${pr.userPool}`);
-    const client = (await allClients(cognate, pool.id)).find((c) => c.id === pr.client || c.name === pr.client);
-    if (!client) throw new SeedFileError(`identity pool ${ip.IdentityPoolName}: no client ${pr.client} in ${pool.id}`);
-    out.push(`${pool.id}:${client.id}`);
+    const client = pool && (await allClients(cognate, pool.id)).find((c) => c.id === pr.client || c.name === pr.client);
+    if (pool && client) out.push(`${pool.id}:${client.id}`);
+    // In a dry run a pool or client still to be created has no ID yet: its reference stays symbolic.
+    else if (dryRun) out.push(`${pr.userPool}:${pr.client}`);
+    else throw new SeedFileError(`identity pool ${ip.IdentityPoolName}: no ${pool ? `client ${pr.client} in ${pool.id}` : `user pool ${pr.userPool}`}`);
   }
   return out;
 }
@@ -271,8 +272,7 @@ async function seedIdentityPool(ctx: SeedContext, ip: SeedIdentityPool, seeded: 
     existing ??= page.pools.find((x) => x.name === ip.IdentityPoolName);
     if (existing || !page.next) break;
   }
-  // In a dry run a pool still to be created has no ID yet; its reference stays symbolic.
-  const pairs = ctx.dryRun ? (ip.providers ?? []).map((pr) => `${pr.userPool}:${pr.client}`) : await providerPairs(cognate, ip, seeded);
+  const pairs = await providerPairs(cognate, ip, seeded, ctx.dryRun);
   const policyText = (p: SeedIdentityPool['authenticatedPolicy']) => (p === undefined ? undefined : typeof p === 'string' ? p : JSON.stringify(p));
   const setup = {
     name: ip.IdentityPoolName,

@@ -279,6 +279,8 @@ export class AppClients {
       updated_at: now,
     };
     await clientStore.insertAppClient(this.store.db, row);
+    // A fixed ID may have been looked up (and found missing) before it existed.
+    this.cache.delete(id);
     return { id, poolId, name: row.name, secret, secrets, settings, createdAt: now, updatedAt: now };
   }
 
