@@ -32,7 +32,7 @@ const inherited = () => Object.fromEntries(Object.entries(process.env).filter(([
 
 /** Runs `cognate <args>`: stdout and stderr, or a rejection carrying them and the exit code. */
 export function cognate(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...inherited(), ...testEnv(), ...env }, timeout: 120_000 });
+  return run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...inherited(), ...testEnv(), ...env }, timeout: 240_000 });
 }
 
 /** A failed `cognate` run, as execFile rejects it. */
