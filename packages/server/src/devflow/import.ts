@@ -135,9 +135,14 @@ export async function importPool(cognate: Cognate, data: PoolExport, passphrase:
   await checkTarget(cognate, data);
 
   // The stored settings are CreateUserPool's members as the source completed them: they go
-  // through CreateUserPool's checks again here, under the same pool ID.
-  const pool = await createUserPool(cognate, { ...(data.pool.settings as unknown as CreateInput), PoolName: data.pool.name }, { id: data.pool.id });
+  // through CreateUserPool's checks again here, under the same pool ID. The MFA members are
+  // SetUserPoolMfaConfig's (CreateUserPool refuses MFA ON/OPTIONAL before factors exist): they are
+  // put back as the source stored them, once the pool exists.
+  const { MfaConfiguration, SmsMfaConfiguration, SoftwareTokenMfaConfiguration, EmailMfaConfiguration, WebAuthnConfiguration, ...settings } = data.pool.settings;
+  const mfa = Object.fromEntries(Object.entries({ MfaConfiguration, SmsMfaConfiguration, SoftwareTokenMfaConfiguration, EmailMfaConfiguration, WebAuthnConfiguration }).filter(([, v]) => v !== undefined));
+  const pool = await createUserPool(cognate, { ...(settings as unknown as CreateInput), PoolName: data.pool.name }, { id: data.pool.id });
   try {
+    if (Object.keys(mfa).length > 0) await cognate.pools.patchSettings(pool.id, mfa, cognate.clock.now());
     const result: ImportResult = { poolId: pool.id, clients: 0, groups: 0, users: 0, newSecrets: [], withoutSrp: 0 };
     for (const c of data.clients) {
       const secrets = opened.clientSecrets.get(c.id) ?? [];
