@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AdminCreateUserCommand, AdminGetUserCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { AdminCreateUserCommand, ListUsersCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { adminClient, cognate, srpSignIn, startServer, type Failed, type RunningServer } from './devflow-helpers.js';
 
 const POOL_ID = 'us-east-1_Backup001';
@@ -67,7 +67,14 @@ describe('cognate backup', () => {
     assert.ok('idToken' in alice);
     const check = adminClient(restored.url);
     try {
-      for (const name of beforeBackup) assert.equal((await check.send(new AdminGetUserCommand({ UserPoolId: POOL_ID, Username: name }))).UserStatus, 'FORCE_CHANGE_PASSWORD', name);
+      const restoredNames = new Set<string>();
+      let token: string | undefined;
+      do {
+        const page = await check.send(new ListUsersCommand({ UserPoolId: POOL_ID, Limit: 60, ...(token ? { PaginationToken: token } : {}) }));
+        for (const u of page.Users ?? []) restoredNames.add(u.Username!);
+        token = page.PaginationToken;
+      } while (token);
+      assert.deepEqual(beforeBackup.filter((name) => !restoredNames.has(name)), [], 'every user acknowledged before the backup began is in it');
     } finally {
       check.destroy();
     }
