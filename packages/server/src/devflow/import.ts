@@ -16,6 +16,7 @@ import { createAppClient, createUserPool, deleteUserPool } from '../domain/pool-
 import { createGroup } from '../domain/groups.js';
 import { temporaryPasswordExpiry } from '../domain/admin-create-user.js';
 import { totpAad } from '../domain/mfa.js';
+import { hashSupport, parseImportedHash } from '../domain/imported-passwords.js';
 import { stepAt } from '../domain/totp.js';
 import type { CreateInput, UserPool } from '../domain/user-pools.js';
 import type { UserStatus } from '../domain/users.js';
@@ -116,6 +117,16 @@ function openSecrets(data: PoolExport, sealer: Sealer | undefined): Opened {
 
 /** Checks that the export fits this server before anything is written. */
 async function checkTarget(cognate: Cognate, data: PoolExport): Promise<void> {
+  // Hashes are checked as `cognate users import` checks them: a form this server verifies, within
+  // its cost caps, so no file can make one sign-in attempt arbitrarily expensive.
+  const support = await hashSupport();
+  data.users.forEach((u, i) => {
+    for (const [member, hash] of [['passwordHash', u.passwordHash], ['importedPasswordHash', u.importedPasswordHash]] as const) {
+      if (hash === null) continue;
+      const parsed = parseImportedHash(hash, support);
+      if ('reason' in parsed) throw new Error(`users[${i}].${member}: ${parsed.reason}`);
+    }
+  });
   const region = data.pool.id.slice(0, data.pool.id.indexOf('_'));
   const served = [cognate.config.region, ...cognate.config.extraRegions];
   if (!served.includes(region)) throw new Error(`pool ${data.pool.id} is in ${region}, which this server doesn't serve (--region ${cognate.config.region}); start it with --region ${region}`);

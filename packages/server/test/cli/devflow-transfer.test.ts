@@ -102,15 +102,21 @@ describe('cognate export and import', () => {
       // Another environment: another master key.
       const env = { COGNATE_MASTER_KEY: randomBytes(32).toString('base64') };
       if (kind === 'sqlite') {
-      const wrong = path.join(dir, 'wrong.txt');
-      await writeFile(wrong, 'not the passphrase at all');
-      await assert.rejects(cognate(['import', sealedFile, '--passphrase-file', wrong, ...target], env), (e: Failed) => e.code === 1 && /wrong passphrase/.test(e.stderr));
-      // A sealed secret moved to another user doesn't open.
-      const tampered = JSON.parse(await readFile(sealedFile, 'utf8')) as { users: { srp?: string }[] };
-      [tampered.users[0]!.srp, tampered.users[1]!.srp] = [tampered.users[1]!.srp, tampered.users[0]!.srp];
-      const tamperedFile = path.join(dir, `tampered-${kind}.json`);
-      await writeFile(tamperedFile, JSON.stringify(tampered));
-      await assert.rejects(cognate(['import', tamperedFile, '--passphrase-file', passFile, ...target], env), (e: Failed) => /users\[0\]\.srp: the sealed secret does not open/.test(e.stderr));
+        const wrong = path.join(dir, 'wrong.txt');
+        await writeFile(wrong, 'not the passphrase at all');
+        await assert.rejects(cognate(['import', sealedFile, '--passphrase-file', wrong, ...target], env), (e: Failed) => e.code === 1 && /wrong passphrase/.test(e.stderr));
+        // A sealed secret moved to another user doesn't open.
+        const tampered = JSON.parse(await readFile(sealedFile, 'utf8')) as { users: { srp?: string }[] };
+        [tampered.users[0]!.srp, tampered.users[1]!.srp] = [tampered.users[1]!.srp, tampered.users[0]!.srp];
+        const tamperedFile = path.join(dir, `tampered-${kind}.json`);
+        await writeFile(tamperedFile, JSON.stringify(tampered));
+        await assert.rejects(cognate(['import', tamperedFile, '--passphrase-file', passFile, ...target], env), (e: Failed) => /users\[0\]\.srp: the sealed secret does not open/.test(e.stderr));
+        // A hash past the cost caps (one sign-in attempt would take 4 GiB) is refused like `cognate users import` refuses it.
+        const costly = JSON.parse(await readFile(sealedFile, 'utf8')) as { users: { passwordHash: string }[] };
+        costly.users[0]!.passwordHash = costly.users[0]!.passwordHash.replace(/m=\d+/, 'm=4194304');
+        const costlyFile = path.join(dir, 'costly.json');
+        await writeFile(costlyFile, JSON.stringify(costly));
+        await assert.rejects(cognate(['import', costlyFile, '--passphrase-file', passFile, ...target], env), (e: Failed) => /users\[0\]\.passwordHash: /.test(e.stderr));
       }
 
       const imported = (await cognate(['import', sealedFile, '--passphrase-file', passFile, ...target], env)).stdout;
