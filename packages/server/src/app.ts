@@ -95,7 +95,7 @@ export async function createCognate(config: Config, log: Logger, options: Create
       clients,
       users,
       hasher,
-      codes: new Codes(secrets.codeKey),
+      codes: new Codes(secrets.codeKey, config.devCodes || undefined),
       outbox,
       keys,
       tokens,

@@ -17,6 +17,7 @@ import { start } from './start.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
 import { identityPoolInput, setUpIdentityPool } from './identity/setup.js';
+import { beforeStart, registerDevflowCommands } from './devflow/commands.js';
 
 const program = new Command('cognate').description('Cognate: a self-hosted Amazon Cognito').showHelpAfterError();
 
@@ -53,9 +54,13 @@ async function withCognate<T>(flags: FlagValues, fn: (cognate: Cognate) => Promi
   }
 }
 
-withConfigFlags(program.command('start').description('start the server (--workers N: N processes sharing the port; default one per core)')).action(async (flags: FlagValues) => {
-  await start(loadConfig(flags));
-});
+withConfigFlags(program.command('start').description('start the server (--workers N: N processes sharing the port; default one per core)'))
+  .option('--seed <file>', 'apply a seed file (cognate seed) before serving')
+  .action(async (flags: FlagValues & { seed?: string }) => {
+    const config = loadConfig(flags);
+    await beforeStart(config, flags);
+    await start(config);
+  });
 
 withConfigFlags(program.command('migrate').description('bring the database schema up to date')).action(async (flags: FlagValues) => {
   const config = loadConfig(flags);
@@ -256,6 +261,8 @@ withConfigFlags(program.command('config').description('write an awsconfiguration
       else process.stdout.write(text);
     });
   });
+
+registerDevflowCommands(program, { withConfigFlags, withCognate });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   // Cognito's errors carry their exception name, as the API's __type does.

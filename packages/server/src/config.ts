@@ -76,6 +76,9 @@ export const options = {
   lambdaEndpoint: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ENDPOINT', flag: '--lambda-endpoint <url>', doc: 'Lambda API endpoint for ARN triggers (empty: AWS Lambda in the ARN\'s region)' },
   lambdaAccessKeyId: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ACCESS_KEY_ID', flag: '--lambda-access-key-id <id>', doc: 'access key that signs Lambda Invoke calls (empty: the AWS SDK\'s default credential chain)' },
   lambdaSecretAccessKey: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_SECRET_ACCESS_KEY', flag: '--lambda-secret-access-key <secret>', doc: 'secret for --lambda-access-key-id' },
+  // Development workflow (issue 17, devflow/): what only a development server may do.
+  environment: { schema: z.enum(['production', 'development']), default: 'production' as 'production' | 'development', env: 'COGNATE_ENV', flag: '--env <name>', doc: "'development' allows development-only features (--dev-codes); 'production' (the default) refuses them" },
+  devCodes: { schema: z.union([z.literal(''), z.string().regex(/^\d{6}$/, 'six digits')]), default: '', env: 'COGNATE_DEV_CODES', flag: '--dev-codes <code>', doc: 'development only (needs --env development): every verification, MFA, one-time and forgot-password code this server sends is this six-digit value' },
   // Scale-out (issue 16): worker processes of `cognate start`, and how a shutdown ends requests in flight.
   workers: { schema: z.coerce.number().int().min(0).max(256), default: 0, env: 'COGNATE_WORKERS', flag: '--workers <n>', doc: '`cognate start`: worker processes sharing the port and the database (node:cluster); 0: one per core; 1: a single process, no cluster' },
   shutdownGraceMs: { schema: z.coerce.number().int().min(0).max(600_000), default: 10_000, env: 'COGNATE_SHUTDOWN_GRACE', flag: '--shutdown-grace <ms>', doc: 'on SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are cut' },
@@ -106,6 +109,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
   }
   const config = out as Config;
   checkTls(config);
+  checkDevCodes(config);
   config.dataDir = path.resolve(config.dataDir);
   if (config.workers === 0) config.workers = availableParallelism();
   if (!config.publicUrl) config.publicUrl = `${usesTls(config) ? 'https' : 'http'}://localhost:${config.port}`;
@@ -125,6 +129,16 @@ function checkTls(config: Config): void {
   }
   if (config.tlsDev && config.tlsCert !== '') {
     throw new Error('--tls-dev makes its own certificates: give either --tls-dev or --tls-cert with --tls-key, not both');
+  }
+}
+
+/**
+ * Fixed codes make every code guessable: they are refused unless the operator said, in this
+ * server's own configuration, that it is a development server (docs/cli.md, "Development mode").
+ */
+function checkDevCodes(config: Config): void {
+  if (config.devCodes !== '' && config.environment !== 'development') {
+    throw new Error('--dev-codes (COGNATE_DEV_CODES) makes every code predictable and is refused outside development mode: start with --env development (COGNATE_ENV=development) to use it');
   }
 }
 

@@ -36,6 +36,7 @@ import { gracefulShutdown } from './graceful-shutdown.js';
 import { metricsText } from './cluster-metrics.js';
 import { isSyncPath } from './sync/routes.js';
 import { syncListener } from './sync/http.js';
+import { markDevCodes } from './devflow/dev-codes.js';
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
@@ -247,8 +248,10 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const query = queryListener(cognate);
   const sync = syncListener(cognate, (action, outcome, started) => metrics.observe(action, outcome, started));
   const oauthToken = tokenListener(cognate, (outcome, started) => metrics.observe('oauth2.token', outcome, started));
+  const devCodes = markDevCodes(cognate.config, metrics.registry);
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     graceful.track(req, res);
+    devCodes(res);
     route(req, res);
   };
   const route = (req: IncomingMessage, res: ServerResponse): void => {
