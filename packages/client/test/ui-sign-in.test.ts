@@ -1,0 +1,232 @@
+/**
+ * The drop-in sign-in (`@cognate/client/ui`) in headless Chromium against a running Cognate server,
+ * used as a person would: SRP sign-in (a wrong password announced first), sign-up with a resent
+ * code from the outbox, new password required, forgot password, cancel (button and Escape),
+ * keyboard only, the theme's custom properties, and three languages (option and browser). Every
+ * screen passes axe-core with no violation.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { AdminCreateUserCommand, AdminGetUserCommand, AdminSetUserPasswordCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { browserSkip } from '../../server/test/support/browser.js';
+import { PASSWORD, codeSentAfter, createPool, outboxIds, type TestPool } from './support.js';
+import { alertText, assertAccessible, focused, open, outcome, screen, startUiHarness, type UiHarness } from './ui-support.js';
+
+const SUITE = 'client-ui-sign-in';
+const NEW_PASSWORD = 'N3w-Passw0rd!x';
+
+describe('drop-in sign-in in Chromium', { skip: browserSkip }, () => {
+  let h: UiHarness;
+  let pool: TestPool;
+
+  before(async () => {
+    h = await startUiHarness();
+    pool = await createPool(h.server);
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  const field = (name: string) => h.page.locator(`cognate-sign-in #field-${name}`);
+  const click = (id: string) => h.page.locator(`cognate-sign-in #${id}`).click();
+
+  /** A confirmed user with a verified email (and the given password, permanent). */
+  async function user(username: string, password = PASSWORD): Promise<string> {
+    const email = `${username}@example.com`;
+    await h.server.admin.send(
+      new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: username, MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }] }),
+    );
+    await h.server.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: pool.poolId, Username: username, Password: password, Permanent: true }));
+    return email;
+  }
+
+  it('signs in with SRP: a wrong password is announced in the alert region, the right one resolves signedIn and the element goes away', async () => {
+    await user('sam');
+    const flows: string[] = [];
+    h.page.on('request', (r) => {
+      if (r.headers()['x-amz-target']?.endsWith('.InitiateAuth')) flows.push((JSON.parse(r.postData() ?? '{}') as { AuthFlow: string }).AuthFlow);
+    });
+    await open(h, pool.config);
+    await screen(h.page, 'signIn', SUITE);
+    await field('username').fill('sam');
+    await field('password').fill('Wrong-Passw0rd!');
+    await click('submit');
+    assert.equal(await alertText(h.page), 'Incorrect username or password.');
+    await assertAccessible(h.page, 'sign-in with an error');
+    await field('password').fill(PASSWORD);
+    await click('submit');
+    assert.deepEqual(await outcome(h.page), { state: 'signedIn', username: 'sam', current: 'signedIn' });
+    assert.deepEqual(flows, ['USER_SRP_AUTH', 'USER_SRP_AUTH']);
+    assert.equal(await h.page.locator('cognate-sign-in').count(), 0, 'removed once signed in');
+  });
+
+  it('signs up (email and name), resends the code, refuses a wrong one, confirms with the code from the outbox and signs the new user in', async () => {
+    await open(h, pool.config, { signUp: { attributes: ['email', 'name'] } });
+    await click('action-signUp');
+    await screen(h.page, 'signUp', SUITE);
+    assert.equal(await focused(h.page), 'input#field-username', 'focus moves to the new screen');
+    await field('username').fill('una');
+    await field('password').fill(PASSWORD);
+    await field('email').fill('una@example.com');
+    await field('name').fill('Una Example');
+    const beforeSignUp = await outboxIds(h.server, pool.poolId);
+    await click('submit');
+    await screen(h.page, 'confirmSignUp', SUITE);
+    await codeSentAfter(h.server, pool.poolId, 'una@example.com', beforeSignUp);
+    assert.match((await h.page.locator('cognate-sign-in form p.muted').textContent()) ?? '', /^We sent a code to \S+@\S+\.$/);
+
+    const beforeResend = await outboxIds(h.server, pool.poolId);
+    await click('action-resend');
+    await h.page.locator('cognate-sign-in [role="status"]', { hasText: 'We sent a new code to' }).waitFor();
+    const code = await codeSentAfter(h.server, pool.poolId, 'una@example.com', beforeResend);
+    await field('code').fill(code === '000000' ? '111111' : '000000');
+    await click('submit');
+    assert.equal(await alertText(h.page), 'That code is not right. Try again.');
+    await field('code').fill(code);
+    await click('submit');
+    assert.deepEqual(await outcome(h.page), { state: 'signedIn', username: 'una', current: 'signedIn' });
+    const created = await h.server.admin.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: 'una' }));
+    assert.equal(created.UserStatus, 'CONFIRMED');
+    assert.equal(created.UserAttributes?.find((a) => a.Name === 'name')?.Value, 'Una Example');
+  });
+
+  it('a user invited with a temporary password chooses a new one (two different ones refused first) and is signed in', async () => {
+    await h.server.admin.send(
+      new AdminCreateUserCommand({ UserPoolId: pool.poolId, Username: 'ivy', TemporaryPassword: 'Temp-Passw0rd!', MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: 'ivy@example.com' }] }),
+    );
+    await open(h, pool.config);
+    await field('username').fill('ivy');
+    await field('password').fill('Temp-Passw0rd!');
+    await click('submit');
+    await screen(h.page, 'newPassword', SUITE);
+    await field('newPassword').fill(NEW_PASSWORD);
+    await field('confirmPassword').fill(`${NEW_PASSWORD}?`);
+    await click('submit');
+    assert.equal(await alertText(h.page), 'The two passwords are not the same.');
+    await field('confirmPassword').fill(NEW_PASSWORD);
+    await click('submit');
+    assert.equal((await outcome(h.page)).state, 'signedIn');
+    assert.equal((await h.server.admin.send(new AdminGetUserCommand({ UserPoolId: pool.poolId, Username: 'ivy' }))).UserStatus, 'CONFIRMED');
+  });
+
+  it('forgot password: the code from the outbox and a new password, then the sign-in screen says so and takes the new password', async () => {
+    const email = await user('fay');
+    await open(h, pool.config);
+    await field('username').fill('fay');
+    await click('action-forgot');
+    await screen(h.page, 'forgotPassword', SUITE);
+    assert.equal(await field('username').inputValue(), 'fay', 'the name typed is kept');
+    const sent = await outboxIds(h.server, pool.poolId);
+    await click('submit');
+    await screen(h.page, 'resetPassword', SUITE);
+    const code = await codeSentAfter(h.server, pool.poolId, email, sent);
+    await field('code').fill(code);
+    await field('newPassword').fill(NEW_PASSWORD);
+    await field('confirmPassword').fill(NEW_PASSWORD);
+    await click('submit');
+    await screen(h.page, 'signIn', SUITE);
+    assert.equal(await h.page.locator('cognate-sign-in [role="status"]').textContent(), 'Your password was changed. Sign in with the new one.');
+    assert.equal(await focused(h.page), 'input#field-password', 'the username is filled in: focus on the password');
+    await field('password').fill(NEW_PASSWORD);
+    await click('submit');
+    assert.deepEqual(await outcome(h.page), { state: 'signedIn', username: 'fay', current: 'signedIn' });
+  });
+
+  it('cancel: the Cancel button and Escape reject with SignInCancelledError; without canCancel there is no button and Escape does nothing', async () => {
+    await open(h, pool.config, { canCancel: true });
+    await click('action-cancel');
+    assert.deepEqual((await outcome(h.page)).error, { name: 'SignInCancelledError', code: 'signInCancelled', message: 'The user cancelled the sign-in.' });
+    assert.equal(await h.page.locator('cognate-sign-in').count(), 0);
+
+    await open(h, pool.config, { canCancel: true });
+    await click('action-forgot');
+    await screen(h.page, 'forgotPassword', SUITE);
+    await h.page.keyboard.press('Escape');
+    assert.equal((await outcome(h.page)).error?.name, 'SignInCancelledError', 'from any screen');
+
+    await user('cal');
+    await open(h, pool.config);
+    assert.equal(await h.page.locator('cognate-sign-in #action-cancel').count(), 0);
+    await h.page.keyboard.press('Escape');
+    await field('username').fill('cal');
+    await field('password').fill(PASSWORD);
+    await click('submit');
+    assert.equal((await outcome(h.page)).state, 'signedIn', 'Escape did not end it');
+  });
+
+  it('keyboard only: focus starts on the username, Tab follows the visual order, Enter signs in and activates links, focus lands on each new screen', async () => {
+    await user('kai');
+    await open(h, pool.config, { canCancel: true, passwordless: ['EMAIL_OTP'] });
+    const order: string[] = [await focused(h.page)];
+    for (let i = 0; i < 6; i++) {
+      await h.page.keyboard.press('Tab');
+      order.push(await focused(h.page));
+    }
+    assert.deepEqual(order, ['input#field-username', 'input#field-password', 'button#submit', 'button#action-forgot', 'button#action-signUp', 'button#action-passwordless-EMAIL_OTP', 'button#action-cancel']);
+    await h.page.keyboard.press('Shift+Tab');
+    await h.page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(h.page), 'button#action-signUp');
+    await h.page.keyboard.press('Enter');
+    await screen(h.page, 'signUp', SUITE);
+    assert.equal(await focused(h.page), 'input#field-username');
+    for (let i = 0; i < 4; i++) await h.page.keyboard.press('Tab');
+    assert.equal(await focused(h.page), 'button#action-haveAccount');
+    await h.page.keyboard.press('Enter');
+    await screen(h.page, 'signIn', SUITE);
+    await h.page.keyboard.type('kai');
+    await h.page.keyboard.press('Tab');
+    await h.page.keyboard.type(PASSWORD);
+    await h.page.keyboard.press('Enter');
+    assert.equal((await outcome(h.page)).state, 'signedIn');
+  });
+
+  it('an empty field is named in the alert, marked aria-invalid and focused; nothing is sent', async () => {
+    let sent = 0;
+    h.page.on('request', (r) => void (r.headers()['x-amz-target'] && sent++));
+    await open(h, pool.config);
+    await field('username').fill('nobody');
+    await click('submit');
+    assert.equal(await alertText(h.page), 'Fill in Password.');
+    assert.equal(await field('password').getAttribute('aria-invalid'), 'true');
+    assert.equal(await field('password').getAttribute('aria-describedby'), 'error');
+    assert.equal(await focused(h.page), 'input#field-password');
+    await assertAccessible(h.page, 'a missing field');
+    assert.equal(sent, 0);
+  });
+
+  it('theme: custom properties from the page, backgroundColor and the logo apply; strings follow the locale option, then the browser, else English', async () => {
+    await h.page.goto(`${h.origin}/app`);
+    await open(h, pool.config, { backgroundColor: 'rgb(16, 32, 48)', logoImage: 'data:image/svg+xml,%3Csvg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/%3E', locale: 'es-MX' });
+    await h.page.addStyleTag({ content: 'cognate-sign-in { --cognate-primary: rgb(123, 44, 191); --cognate-radius: 0px; --cognate-font: monospace; }' });
+    const style = await h.page.evaluate(() => {
+      const host = document.querySelector('cognate-sign-in')!;
+      const root = host.shadowRoot!;
+      const css = (el: Element) => getComputedStyle(el);
+      return {
+        host: css(host).backgroundColor,
+        submit: css(root.querySelector('#submit')!).backgroundColor,
+        card: css(root.querySelector('.card')!).borderTopLeftRadius,
+        font: css(root.querySelector('h2')!).fontFamily,
+        logo: root.querySelector('img.logo')?.getAttribute('alt'),
+        lang: root.querySelector('.card')!.getAttribute('lang'),
+        title: root.querySelector('h2')!.textContent,
+      };
+    });
+    assert.deepEqual(style, { host: 'rgb(16, 32, 48)', submit: 'rgb(123, 44, 191)', card: '0px', font: 'monospace', logo: 'Logotipo', lang: 'es', title: 'Iniciar sesión' });
+    await screen(h.page, 'signIn', `${SUITE}-es`);
+
+    const french = await h.newPage({ locale: 'fr-FR' });
+    await open(h, pool.config, {}, french);
+    assert.equal(await french.locator('cognate-sign-in h2').textContent(), 'Se connecter');
+    await french.locator('cognate-sign-in #field-username').fill('nobody');
+    await french.locator('cognate-sign-in #field-password').fill('Wrong-Passw0rd!');
+    await french.locator('cognate-sign-in #submit').click();
+    assert.equal(await alertText(french), "Nom d'utilisateur ou mot de passe incorrect.");
+    await screen(french, 'signIn', `${SUITE}-fr`);
+
+    const german = await h.newPage({ locale: 'de-DE' });
+    await open(h, pool.config, {}, german);
+    assert.equal(await german.locator('cognate-sign-in h2').textContent(), 'Sign in');
+    assert.equal(await german.locator('cognate-sign-in .card').getAttribute('lang'), 'en');
+  });
+});
