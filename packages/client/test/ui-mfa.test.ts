@@ -65,7 +65,9 @@ describe('drop-in MFA in Chromium', { skip: browserSkip }, () => {
     secret = match[1]!;
     assert.equal(shown, secret, 'the key as text is the one in the URI');
 
-    const qr = await h.page.locator('cognate-sign-in svg.qr').evaluate((svg) => ({ ...(svg as SVGElement).dataset, label: svg.getAttribute('aria-label'), role: svg.getAttribute('role') }));
+    const qr = (await h.page
+      .locator('cognate-sign-in svg.qr')
+      .evaluate((svg) => ({ size: svg.getAttribute('data-size'), mask: svg.getAttribute('data-mask'), modules: svg.getAttribute('data-modules'), label: svg.getAttribute('aria-label'), role: svg.getAttribute('role') }))) as Record<string, string>;
     assert.deepEqual([qr.role, qr.label], ['img', 'QR code to scan with your authenticator app']);
     const reference = QRCode.create([{ data: Buffer.from(uri, 'utf8'), mode: 'byte' }], { errorCorrectionLevel: 'M', maskPattern: Number(qr.mask) as QRCode.QRCodeMaskPattern });
     assert.equal(Number(qr.size), reference.modules.size);

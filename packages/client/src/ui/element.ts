@@ -12,7 +12,14 @@ import { LANGUAGES, pickLanguage, type UIStrings } from './strings.js';
 import { STYLES } from './styles.js';
 import { h, render, type Action, type Screen } from './view.js';
 
-/** The tag name {@link defineSignInElement} registers by default. */
+/**
+ * The tag name {@link defineSignInElement} registers by default.
+ *
+ * @example
+ * ```ts
+ * document.createElement(SIGN_IN_TAG); // <cognate-sign-in>
+ * ```
+ */
 export const SIGN_IN_TAG = 'cognate-sign-in';
 
 // Outside a browser (a Node import of the package, server-side rendering) there is no HTMLElement:

@@ -24,7 +24,14 @@ export interface HostedUIOptions {
   [option: string]: unknown;
 }
 
-/** A passwordless first factor the sign-in screen offers a button for (USER_AUTH). */
+/**
+ * A passwordless first factor the sign-in screen offers a button for (USER_AUTH).
+ *
+ * @example
+ * ```ts
+ * const passwordless: PasswordlessFactor[] = ['WEB_AUTHN', 'EMAIL_OTP'];
+ * ```
+ */
 export type PasswordlessFactor = 'WEB_AUTHN' | 'EMAIL_OTP' | 'SMS_OTP';
 
 /**
@@ -78,7 +85,23 @@ export interface SignInUIOptions {
  * ```
  */
 export class SignInCancelledError extends Error {
+  /**
+   * Always `SignInCancelledError`.
+   *
+   * @example
+   * ```ts
+   * if ((e as Error).name === 'SignInCancelledError') showHome();
+   * ```
+   */
   override readonly name = 'SignInCancelledError';
+  /**
+   * Always `signInCancelled`, beside MobileClientError's codes.
+   *
+   * @example
+   * ```ts
+   * if ((e as { code?: string }).code === 'signInCancelled') showHome();
+   * ```
+   */
   readonly code = 'signInCancelled';
   constructor() {
     super('The user cancelled the sign-in.');

@@ -26,7 +26,14 @@ const BLOCKS_M: readonly (readonly [ec: number, groups: readonly (readonly [coun
   [24, [[5, 41], [5, 42]]],
 ];
 
-/** The QR code's modules, `true` for dark, indexed `[row][column]`. */
+/**
+ * The QR code's modules, `true` for dark, indexed `[row][column]`.
+ *
+ * @example
+ * ```ts
+ * const { size, modules }: QrCode = encodeQr('otpauth://totp/Shop:alice?secret=JBSWY3DPEHPK3PXP');
+ * ```
+ */
 export interface QrCode {
   version: number;
   mask: number;
