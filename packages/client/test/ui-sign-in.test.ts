@@ -195,18 +195,16 @@ describe('drop-in sign-in in Chromium', { skip: browserSkip }, () => {
   });
 
   it('theme: custom properties from the page, backgroundColor and the logo apply; strings follow the locale option, then the browser, else English', async () => {
-    await h.page.goto(`${h.origin}/app`);
     await open(h, pool.config, { backgroundColor: 'rgb(16, 32, 48)', logoImage: 'data:image/svg+xml,%3Csvg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/%3E', locale: 'es-MX' });
     await h.page.addStyleTag({ content: 'cognate-sign-in { --cognate-primary: rgb(123, 44, 191); --cognate-radius: 0px; --cognate-font: monospace; }' });
     const style = await h.page.evaluate(() => {
       const host = document.querySelector('cognate-sign-in')!;
       const root = host.shadowRoot!;
-      const css = (el: Element) => getComputedStyle(el);
       return {
-        host: css(host).backgroundColor,
-        submit: css(root.querySelector('#submit')!).backgroundColor,
-        card: css(root.querySelector('.card')!).borderTopLeftRadius,
-        font: css(root.querySelector('h2')!).fontFamily,
+        host: getComputedStyle(host).backgroundColor,
+        submit: getComputedStyle(root.querySelector('#submit')!).backgroundColor,
+        card: getComputedStyle(root.querySelector('.card')!).borderTopLeftRadius,
+        font: getComputedStyle(root.querySelector('h2')!).fontFamily,
         logo: root.querySelector('img.logo')?.getAttribute('alt'),
         lang: root.querySelector('.card')!.getAttribute('lang'),
         title: root.querySelector('h2')!.textContent,

@@ -110,12 +110,18 @@ export async function screen(page: Page, id: string, suite: string): Promise<voi
 /** axe-core over the whole page, the drop-in's shadow root included: zero violations. */
 export async function assertAccessible(page: Page, what: string): Promise<void> {
   if (!(await page.evaluate('typeof window.axe === "object"'))) await page.addScriptTag({ content: axeSource });
-  const violations = (await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: { target: unknown; failureSummary: string }[] }[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })) }));
-  })) as unknown[];
+  const { violations, shadowChecks } = (await page.evaluate(async () => {
+    type Node = { target: unknown[]; failureSummary: string };
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: { id: string; nodes: Node[] }[]; passes: { id: string; nodes: Node[] }[] }> } }).axe;
+    const result = await axe.run(document, {});
+    return {
+      violations: result.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })) })),
+      // A node inside a shadow root has a target path of host selector + inner selector.
+      shadowChecks: result.passes.filter((p) => ['label', 'color-contrast', 'button-name'].includes(p.id) && p.nodes.some((n) => Array.isArray(n.target[0]))).map((p) => p.id),
+    };
+  })) as { violations: unknown[]; shadowChecks: string[] };
   assert.deepEqual(violations, [], `axe-core violations on ${what}: ${JSON.stringify(violations, null, 1)}`);
+  assert.ok(shadowChecks.includes('color-contrast') && shadowChecks.includes('button-name'), `axe-core checked the drop-in's shadow root on ${what} (${shadowChecks.join(', ')})`);
 }
 
 /** What showSignIn's promise gave, once it settled. */
