@@ -194,6 +194,44 @@ describe('drop-in sign-in in Chromium', { skip: browserSkip }, () => {
     assert.equal(sent, 0);
   });
 
+  it('a double submit (or Enter held down) sends one sign-in: the buttons are disabled while a call is in flight', async () => {
+    await user('dee');
+    let initiated = 0;
+    const count = (r: { headers(): Record<string, string> }) => void (r.headers()['x-amz-target']?.endsWith('.InitiateAuth') && initiated++);
+    h.page.on('request', count);
+    try {
+      await open(h, pool.config);
+      await field('username').fill('dee');
+      await field('password').fill(PASSWORD);
+      await h.page.locator('cognate-sign-in #submit').dblclick();
+      await field('password').press('Enter');
+      assert.equal((await outcome(h.page)).state, 'signedIn');
+      assert.equal(initiated, 1);
+    } finally {
+      h.page.off('request', count);
+    }
+  });
+
+  it('markup in what the server sends (an error message) is shown as text, never parsed', async () => {
+    await open(h, pool.config);
+    const hostile = '<img src=x onerror="window.pwned=1"><b>bold</b>';
+    await h.page.route(`${h.origin}/`, (route) =>
+      route.request().headers()['x-amz-target']?.endsWith('.InitiateAuth')
+        ? route.fulfill({ status: 400, contentType: 'application/x-amz-json-1.1', body: JSON.stringify({ __type: 'InvalidParameterException', message: hostile }) })
+        : route.fallback(),
+    );
+    try {
+      await field('username').fill('<script>x</script>');
+      await field('password').fill(PASSWORD);
+      await click('submit');
+      assert.equal(await alertText(h.page), `Something went wrong: ${hostile}`);
+      assert.equal(await h.page.locator('cognate-sign-in img, cognate-sign-in b').count(), 0);
+      assert.equal(await h.page.evaluate('window.pwned'), undefined);
+    } finally {
+      await h.page.unroute(`${h.origin}/`);
+    }
+  });
+
   it('theme: custom properties from the page, backgroundColor and the logo apply; strings follow the locale option, then the browser, else English', async () => {
     await open(h, pool.config, { backgroundColor: 'rgb(16, 32, 48)', logoImage: 'data:image/svg+xml,%3Csvg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/%3E', locale: 'es-MX' });
     await h.page.addStyleTag({ content: 'cognate-sign-in { --cognate-primary: rgb(123, 44, 191); --cognate-radius: 0px; --cognate-font: monospace; }' });
