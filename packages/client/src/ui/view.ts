@@ -97,6 +97,8 @@ export function render(card: HTMLElement, screen: Screen, chrome: Chrome): void 
   };
   /** Runs a screen's step: buttons disabled meanwhile; a failure shown in the alert region. */
   const guard = async (step: () => unknown) => {
+    // One call at a time: a second click, Enter or requestSubmit() while one is in flight is dropped.
+    if (form.hasAttribute('aria-busy')) return;
     busy(true);
     showError('');
     status.textContent = '';
