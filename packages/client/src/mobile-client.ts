@@ -12,6 +12,7 @@ import { confirmVerifyUserAttribute, deleteUser, getUserAttributes, updateUserAt
 import type { ClientContext } from './internal/context.js';
 import { getAWSCredentials } from './internal/credentials.js';
 import { federatedSignIn } from './internal/federation.js';
+import { handleAuthResponse, signInWithHostedUI } from './internal/hosted-ui.js';
 import { initialize } from './internal/initialize.js';
 import { associateSoftwareToken, getUserAuthFactors, getUserMFAPreference, setUserMFAPreference, verifySoftwareToken } from './internal/mfa.js';
 import { changePassword, confirmForgotPassword, forgotPassword } from './internal/passwords.js';
@@ -20,13 +21,14 @@ import { contextFor, deviceOperationsFor, passkeyOperationsFor, type DeviceOpera
 import { releaseSignInWait, signOut } from './internal/sign-out.js';
 import { confirmSignUp, resendSignUpCode, signUp } from './internal/sign-up.js';
 import { getTokens } from './internal/tokens.js';
-import type { FederatedSignInOptions, MFAPreference, MobileClientOptions, SignInInput, SignOutOptions, SignUpInput } from './options.js';
+import type { FederatedSignInOptions, HostedUIOptions, MFAPreference, MobileClientOptions, SignInInput, SignOutOptions, SignUpInput } from './options.js';
 import type { KeyValueStorage } from './storage.js';
 import { UserState, type AuthFactorType, type AWSCredentials, type CodeDeliveryDetails, type ForgotPasswordResult, type SignInResult, type SignUpResult, type Tokens, type UserAuthFactors, type UserStateListener } from './types.js';
 
 export { DeviceOperations, PasskeyOperations } from './internal/setup.js';
 export { decodeJwt } from './internal/jwt.js';
-export type { FederatedSignInOptions, MFAFactorPreference, MFAPreference, MobileClientOptions, SignInInput, SignOutOptions, SignUpInput } from './options.js';
+export type { RedirectReceiver } from './internal/hosted-ui.js';
+export type { FederatedSignInOptions, HostedUIOptions, MFAFactorPreference, MFAPreference, MobileClientOptions, SignInInput, SignOutOptions, SignUpInput } from './options.js';
 
 /**
  * The client. Create one per app (or use {@link MobileClient.default}), call
@@ -389,6 +391,38 @@ export class MobileClient {
    */
   getUserMFAPreference(): Promise<{ enabled: string[]; preferred?: string }> {
     return getUserMFAPreference(this.#ctx);
+  }
+
+  /**
+   * Signs in through the hosted UI (`Auth.Default.OAuth`): authorization code with PKCE, a
+   * single-use `state` (and `nonce`); the tokens then join the session as {@link signIn}'s do (or,
+   * with `federationProviderName`, the provider's ID token signs in to the identity pool). In a
+   * browser the page goes to the hosted UI and the returning page calls {@link handleAuthResponse};
+   * in Node pass `openUrl` and `redirectReceiver: loopbackRedirect()` (`@cognate/client/node`).
+   *
+   * @example
+   * ```ts
+   * await client.signInWithHostedUI({ scopes: ['openid', 'email'], identityProvider: 'Google' });
+   * ```
+   * @throws MobileClientError `hostedUINotConfigured`, `oauthError` (`serviceCode` `access_denied` …), `hostedUIStateMismatch`, `hostedUITimeout`.
+   */
+  signInWithHostedUI(options: HostedUIOptions = {}): Promise<UserState> {
+    return signInWithHostedUI(this.#ctx, options);
+  }
+
+  /**
+   * Handles the hosted UI's redirect back (default: this page's URL): the `state` must be a pending
+   * request's, unused; then the code becomes tokens, an `error` an `oauthError`. A URL without an
+   * answer returns the current state, so a page may call it on every load.
+   *
+   * @example
+   * ```ts
+   * await client.initialize(awsconfiguration);
+   * const state = await client.handleAuthResponse(); // on the SignInRedirectURI page
+   * ```
+   */
+  handleAuthResponse(url?: string): Promise<UserState> {
+    return handleAuthResponse(this.#ctx, url);
   }
 
   /**
