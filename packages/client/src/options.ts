@@ -5,7 +5,7 @@
  */
 import type { AuthenticationFlowType } from './config.js';
 import type { KeyValueStorage } from './storage.js';
-import type { RedirectReceiver } from './internal/hosted-ui.js';
+import type { RedirectReceiver } from './internal/hosted-ui-receiver.js';
 import type { FetchLike as Fetch } from './internal/transport.js';
 import type { WebAuthnPort } from './internal/webauthn.js';
 import type { AuthFactorType, Clock } from './types.js';

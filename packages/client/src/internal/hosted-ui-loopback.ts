@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MobileClientError } from '../errors.js';
-import type { RedirectReceiver } from './hosted-ui.js';
+import type { RedirectReceiver } from './hosted-ui-receiver.js';
 
 /**
  * Options of {@link loopbackRedirect}.

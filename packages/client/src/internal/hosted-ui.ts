@@ -21,27 +21,8 @@ import { randomBytes, sha256, toBase64, utf8 } from './bytes.js';
 import { requireConfig, requireUserPool, save, transition, type ClientContext } from './context.js';
 import { federatedSignIn } from './federation.js';
 import { exchangeCode, type TokenResponse } from './hosted-ui-endpoints.js';
+import type { RedirectReceiver } from './hosted-ui-receiver.js';
 import { decodeJwt } from './jwt.js';
-
-/**
- * Receives the hosted UI's redirect outside a browser page: `@cognate/client/node`'s
- * `loopbackRedirect()` is one (RFC 8252 §7.3); implement it for another transport.
- *
- * @example
- * ```ts
- * import { loopbackRedirect } from '@cognate/client/node';
- * const receiver: RedirectReceiver = loopbackRedirect({ timeoutMs: 120_000 });
- * ```
- */
-export interface RedirectReceiver {
-  /**
-   * Starts listening for the redirect to `redirectUri` that carries `state`; answers the redirect
-   * URI to send (the loopback listener's, with the port it got) and the URL the browser came back
-   * to. Requests with another `state` are refused and the wait goes on; the receiver stops after
-   * one answer, on timeout (`hostedUITimeout`) or `close()`.
-   */
-  start(redirectUri: string, state: string): Promise<{ redirectUri: string; received: Promise<string>; close(): Promise<void> }>;
-}
 
 /** One authorization request on its way: what its answer must match. Never leaves this client. */
 interface PendingRequest {
