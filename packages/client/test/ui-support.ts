@@ -10,7 +10,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContextOptions, Page } from 'playwright-core';
@@ -40,6 +42,13 @@ window.open = async (config, options) => {
     (e) => (window.outcome = { error: { name: e.name, code: e.code, message: e.message } }),
   );
 };
+// The hosted UI's redirect comes back here: the code, exchanged by the client.
+window.handle = async (config) => {
+  window.client = new MobileClient();
+  await window.client.initialize(config);
+  const state = await window.client.handleAuthResponse();
+  return { state, username: (await window.client.getTokens()).accessToken.claims.username };
+};
 window.ready = true;
 </script></body></html>`;
 
@@ -60,21 +69,44 @@ export interface UiHarness {
   close(): Promise<void>;
 }
 
-/** Builds the client, starts the server (with `overrides`) and Chromium, and loads the app page. */
-export async function startUiHarness(overrides: Partial<Config> = {}, origin?: (server: TestServer) => string): Promise<UiHarness> {
+/** The app's files: the page at /app (whatever the query), the compiled client under /client/. */
+async function appFile(url: URL): Promise<{ status: number; type: string; body: string }> {
+  if (url.pathname === '/app') return { status: 200, type: 'text/html', body: APP };
+  const file = path.normalize(path.join(dist, url.pathname.slice('/client/'.length)));
+  if (!url.pathname.startsWith('/client/') || !file.startsWith(dist + path.sep) || !file.endsWith('.js') || !existsSync(file)) return { status: 404, type: 'text/plain', body: '' };
+  return { status: 200, type: 'text/javascript', body: await readFile(file, 'utf8') };
+}
+
+/**
+ * Builds the client, starts the server (with `overrides`) and Chromium, and loads the app page.
+ * The app is served by Playwright routes on `origin(server)` (default the server's own origin), or
+ * with `origin: 'own'` by an HTTP server of its own — needed where the server redirects to the app
+ * (the hosted UI's callback): Chromium does not hand a redirected request to a route.
+ */
+export async function startUiHarness(overrides: Partial<Config> = {}, origin?: ((server: TestServer) => string) | 'own'): Promise<UiHarness> {
   const build = spawnSync(process.execPath, [tsc, '-b', path.join(packageDir, 'src', 'ui')], { encoding: 'utf8' });
   assert.equal(build.status, 0, `tsc -b packages/client/src/ui failed:\n${build.stdout}${build.stderr}`);
   const server = await startTestServer('sqlite', overrides);
-  const appOrigin = origin ? origin(server) : server.url;
+  let appServer: Server | undefined;
+  if (origin === 'own') {
+    appServer = createServer((req, res) => {
+      void appFile(new URL(req.url ?? '/', 'http://app')).then(({ status, type, body }) => res.writeHead(status, { 'content-type': type }).end(body));
+    });
+    await new Promise<void>((resolve) => appServer!.listen(0, '127.0.0.1', resolve));
+  }
+  const appOrigin = appServer ? `http://127.0.0.1:${(appServer.address() as AddressInfo).port}` : typeof origin === 'function' ? origin(server) : server.url;
   const browser = await launchBrowser(server.running.tls?.caCertPath ? { trustCa: server.running.tls.caCertPath } : {});
   const newPage = async (context?: BrowserContextOptions) => {
     const page = context ? await (await browser.browser.newContext(context)).newPage() : await browser.newPage();
-    await page.route(`${appOrigin}/app`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: APP }));
-    await page.route(`${appOrigin}/client/**`, async (route) => {
-      const file = path.normalize(path.join(dist, new URL(route.request().url()).pathname.slice('/client/'.length)));
-      if (!file.startsWith(dist + path.sep) || !file.endsWith('.js') || !existsSync(file)) return route.fulfill({ status: 404, body: '' });
-      return route.fulfill({ status: 200, contentType: 'text/javascript', body: await readFile(file, 'utf8') });
-    });
+    if (appServer) return page;
+    const app = new URL(appOrigin);
+    await page.route(
+      (url) => url.origin === app.origin && (url.pathname === '/app' || url.pathname.startsWith('/client/')),
+      async (route) => {
+        const { status, type, body } = await appFile(new URL(route.request().url()));
+        return route.fulfill({ status, contentType: type, body });
+      },
+    );
     return page;
   };
   const page = await newPage();
@@ -87,16 +119,17 @@ export async function startUiHarness(overrides: Partial<Config> = {}, origin?: (
     async close() {
       await browser.close();
       await server.stop();
+      await new Promise((resolve) => (appServer ? appServer.close(resolve) : resolve(undefined)));
     },
   };
 }
 
 /** Loads the app afresh and shows the drop-in for `config` with `options`. */
-export async function open(h: UiHarness, config: unknown, options: Record<string, unknown> = {}, page = h.page): Promise<void> {
+export async function open(h: UiHarness, config: unknown, options: Record<string, unknown> = {}, page = h.page, first = 'signIn'): Promise<void> {
   await page.goto(`${h.origin}/app`);
   await page.waitForFunction('window.ready === true');
   await page.evaluate(([c, o]) => (globalThis as unknown as { open(c: unknown, o: unknown): Promise<void> }).open(c, o), [config, options] as const);
-  await page.waitForSelector('cognate-sign-in form[data-screen="signIn"]');
+  if (first) await page.waitForSelector(`cognate-sign-in form[data-screen="${first}"]`);
 }
 
 /** Waits for the screen `id`, checks it with axe-core (no violation of any rule) and saves a screenshot. */

@@ -10,11 +10,6 @@ import { totpQrCode } from './qr-svg.js';
 import { format, type UIStrings } from './strings.js';
 import { h, type Action, type Field, type Screen } from './view.js';
 
-/** The client with the hosted-UI sign-in the hosted-sdk work adds (`signInWithHostedUI`), when it is there. */
-interface HostedUIClient {
-  signInWithHostedUI?(options: HostedUIOptions): Promise<UserState>;
-}
-
 const MFA_TYPES = ['SMS_MFA', 'SOFTWARE_TOKEN_MFA', 'EMAIL_OTP'] as const;
 
 /** What the flow needs from the element: show a screen, end with a state, cancel. */
@@ -208,9 +203,9 @@ export class SignInFlow {
 
   /** Signs in through the hosted UI (the client's `signInWithHostedUI`), e.g. at a federated provider. */
   async hostedUI(options: HostedUIOptions): Promise<void> {
-    const client = this.client as unknown as HostedUIClient;
-    if (typeof client.signInWithHostedUI !== 'function') throw new UiError(this.t.errorHostedUIUnavailable);
-    this.host.finish(await client.signInWithHostedUI(options));
+    // In a browser the page goes to the hosted UI and this promise does not settle: the app calls
+    // handleAuthResponse() when it loads again. Elsewhere (a redirectReceiver) it settles here.
+    this.host.finish(await this.client.signInWithHostedUI(options));
   }
 
   /** The screen for what the server asks next. */

@@ -3,26 +3,10 @@
  * `canCancel`; plus sign-up, passwordless first factors, federated buttons, language and strings).
  */
 import type { MobileClient } from '../mobile-client.js';
+import type { HostedUIOptions } from '../options.js';
 import type { UIStrings } from './strings.js';
 
-/**
- * What `showSignIn` passes to the client's hosted-UI sign-in (`MobileClient.signInWithHostedUI`):
- * the scopes, and `identityProvider` / `idpIdentifier` to go straight to Google, Facebook, a SAML
- * or OIDC provider; `federationProviderName` for providers whose tokens are federated into the
- * identity pool.
- *
- * @example
- * ```ts
- * const hostedUIOptions: HostedUIOptions = { scopes: ['openid', 'email'], identityProvider: 'Google' };
- * ```
- */
-export interface HostedUIOptions {
-  scopes?: string[];
-  identityProvider?: string;
-  idpIdentifier?: string;
-  federationProviderName?: string;
-  [option: string]: unknown;
-}
+export type { HostedUIOptions };
 
 /**
  * A passwordless first factor the sign-in screen offers a button for (USER_AUTH).

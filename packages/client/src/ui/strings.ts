@@ -86,7 +86,6 @@ export interface UIStrings {
   errorNetwork: string;
   errorPasskeyCancelled: string;
   errorPasskeyUnsupported: string;
-  errorHostedUIUnavailable: string;
   errorOther: string;
 }
 
@@ -164,7 +163,6 @@ const en: UIStrings = {
   errorNetwork: 'The server cannot be reached. Check your connection and try again.',
   errorPasskeyCancelled: 'The passkey request was cancelled or timed out.',
   errorPasskeyUnsupported: 'This browser cannot use passkeys.',
-  errorHostedUIUnavailable: 'Sign-in through a provider is not available here.',
   errorOther: 'Something went wrong: {message}',
 };
 
@@ -242,7 +240,6 @@ const es: UIStrings = {
   errorNetwork: 'No se puede contactar con el servidor. Comprueba tu conexión y vuelve a intentarlo.',
   errorPasskeyCancelled: 'La solicitud de la llave de acceso se canceló o caducó.',
   errorPasskeyUnsupported: 'Este navegador no puede usar llaves de acceso.',
-  errorHostedUIUnavailable: 'El inicio de sesión con un proveedor no está disponible aquí.',
   errorOther: 'Algo salió mal: {message}',
 };
 
@@ -320,7 +317,6 @@ const fr: UIStrings = {
   errorNetwork: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   errorPasskeyCancelled: "La demande de clé d'accès a été annulée ou a expiré.",
   errorPasskeyUnsupported: "Ce navigateur ne prend pas en charge les clés d'accès.",
-  errorHostedUIUnavailable: "La connexion par un fournisseur n'est pas disponible ici.",
   errorOther: "Une erreur s'est produite : {message}",
 };
 
