@@ -107,4 +107,32 @@ describe('drop-in passwordless sign-in in Chromium', { skip: browserSkip }, () =
     await click('submit');
     assert.deepEqual(await outcome(h.page), { state: 'signedIn', username: 'olive', current: 'signedIn' });
   });
+
+  it('sign-up through an app client with ALLOW_USER_AUTH: once confirmed, the user is signed in with the Session the confirmation gave (autoSignIn, no password sent again)', async () => {
+    const calls: string[] = [];
+    const record = (r: { headers(): Record<string, string>; postData(): string | null }) => {
+      const target = r.headers()['x-amz-target']?.split('.')[1];
+      if (!target) return;
+      const body = JSON.parse(r.postData() ?? '{}') as { AuthFlow?: string; Session?: string; ChallengeName?: string };
+      calls.push([target, body.AuthFlow ?? body.ChallengeName ?? '', target === 'InitiateAuth' ? String(Boolean(body.Session)) : ''].filter(Boolean).join(':'));
+    };
+    h.page.on('request', record);
+    try {
+      await open(h, config, options);
+      await click('action-signUp');
+      await screen(h.page, 'signUp', SUITE);
+      await field('username').fill('sid');
+      await field('password').fill(PASSWORD);
+      await field('email').fill('sid@example.com');
+      const sent = await outboxIds(h.server, pool.poolId);
+      await click('submit');
+      await screen(h.page, 'confirmSignUp', SUITE);
+      await field('code').fill(await codeSentAfter(h.server, pool.poolId, 'sid@example.com', sent));
+      await click('submit');
+      assert.deepEqual(await outcome(h.page), { state: 'signedIn', username: 'sid', current: 'signedIn' });
+      assert.deepEqual(calls, ['SignUp', 'ConfirmSignUp', 'InitiateAuth:USER_AUTH:true']);
+    } finally {
+      h.page.off('request', record);
+    }
+  });
 });
