@@ -76,7 +76,8 @@ export interface IdentityPoolConfiguration {
  * ```
  */
 export interface OAuthConfiguration {
-  WebDomain: string;
+  /** The hosted UI's host (`shop.auth.us-east-1.amazoncognito.com`), or a URL; required unless `SignInURI` and `TokenURI` name a generic provider's endpoints. */
+  WebDomain?: string;
   AppClientId: string;
   /** Only for a confidential client (a CLI, a server): never ship a secret in a browser app. */
   AppClientSecret?: string;

@@ -13,6 +13,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { CreateUserPoolClientCommand } from '@aws-sdk/client-cognito-identity-provider';
 import type { Page } from 'playwright-core';
 import { browserSkip, launchBrowser, type TestBrowser } from '../../server/test/support/browser.js';
+import { startOpenIdProvider, type OpenIdProvider } from '../../server/test/e2e/federation-oidc/openid-provider.js';
+import { identityPoolFor } from '../../server/test/e2e/identity/helpers.js';
+import { iam } from '../../server/test/e2e/identity/sign.js';
 import { loopbackRedirect } from '../src/node.js';
 import { MemoryStorage, UserState, type FetchLike, type MobileClient, type UserStateInfo } from '../src/index.js';
 import { hostedPool, nativeUser, refreshTokenWorks, signInOnPage, type HostedPool } from './hosted-ui-support.js';
@@ -60,6 +63,48 @@ describe('the hosted UI from Node (loopback listener, Chromium as the browser)',
     await signInOnPage(page, username);
     await page.waitForURL((u) => u.hostname === '127.0.0.1' && u.pathname === '/callback');
   };
+
+  // First: the provider's tokens carry real time, and a later test moves the server's clock on.
+  it('Auth0-style: a generic OAuth 2.0 provider (SignInURI, TokenURI, SignOutURI) → its ID token federated into the identity pool under federationProviderName', async () => {
+    // The certified oidc-provider stands in for Auth0: a native app client on the loopback redirect.
+    const op: OpenIdProvider = await startOpenIdProvider([{ client_id: 'auth0-app', token_endpoint_auth_method: 'none', application_type: 'native', redirect_uris: [CALLBACK], grant_types: ['authorization_code'], response_types: ['code'] }]);
+    try {
+      const created = await iam(server.url, server.credentials, { Action: 'CreateOpenIDConnectProvider', Url: op.issuer, 'ClientIDList.member.1': 'auth0-app' }, server.clock.now());
+      assert.equal(created.status, 200, created.text);
+      const providerName = op.issuer.replace('http://', '');
+      const identityPoolId = await identityPoolFor(server, [], { OpenIdConnectProviderARNs: [`arn:aws:iam::000000000000:oidc-provider/${providerName}`] });
+      const client = clientFor(server);
+      const events: string[] = [];
+      client.addUserStateListener((s, info) => events.push(`${s}:${info.reason}:${info.provider}`));
+      await client.initialize({
+        CredentialsProvider: { CognitoIdentity: { Default: { PoolId: identityPoolId, Region: 'us-east-1', Endpoint: server.url } } },
+        Auth: { Default: { OAuth: { AppClientId: 'auth0-app', SignInURI: `${op.issuer}/auth`, TokenURI: `${op.issuer}/token`, SignOutURI: `${op.issuer}/session/end`, SignOutURIQueryParameters: { client_id: 'auth0-app' }, SignInRedirectURI: CALLBACK, Scopes: ['openid', 'email'] } } },
+      });
+      assert.equal((await failure(() => client.signInWithHostedUI({ openUrl: () => undefined }))).code, 'invalidParameter', 'a generic provider needs federationProviderName');
+      const state = await client.signInWithHostedUI({
+        federationProviderName: providerName,
+        redirectReceiver: loopbackRedirect(),
+        openUrl: async (url) => {
+          await page.goto(url);
+          await page.fill('input[name="login"]', 'carol');
+          await page.fill('input[name="password"]', 'anything');
+          await page.click('button[type="submit"]');
+          await page.waitForSelector('text=Continue');
+          await page.click('button[type="submit"]');
+          await page.waitForURL((u) => u.hostname === '127.0.0.1' && u.pathname === '/callback');
+        },
+      });
+      assert.equal(state, UserState.signedIn);
+      assert.ok(events.includes(`signedIn:federatedSignIn:${providerName}`), events.join());
+      const credentials = await client.getAWSCredentials();
+      assert.match(credentials.accessKeyId, /^ASIA/);
+      assert.match(client.identityId ?? '', /^us-east-1:/);
+      await client.signOut({ invalidateTokens: true });
+      assert.equal(client.currentUserState, UserState.signedOut);
+    } finally {
+      await op.close();
+    }
+  });
 
   it('signs in with code + PKCE through the loopback listener; tokens refresh, give AWS credentials; signOut({ invalidateTokens }) revokes and logs out', async () => {
     const { client, calls } = recordedClient();

@@ -21,8 +21,10 @@ export async function hostedPool(
   server: TestServer,
   urls: { callback: string; signOut: string },
   client: Partial<CreateUserPoolClientCommandInput> = {},
+  beforeClient: (poolId: string) => Promise<void> = async () => undefined,
 ): Promise<HostedPool> {
   const poolId = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'hosted-sdk' }))).UserPool!.Id!;
+  await beforeClient(poolId);
   const clientId = (
     await server.admin.send(
       new CreateUserPoolClientCommand({
