@@ -64,6 +64,16 @@ export type MobileClientErrorCode =
   | 'cognitoIdentityPoolNotConfigured'
   | 'deviceNotRemembered'
   | 'guestAccessNotAllowed'
+  | 'hostedUINotConfigured'
+  | 'hostedUITimeout'
+  // The hosted UI's return could not be trusted: a `state` this client never issued, issued to
+  // another request, already used or expired (`hostedUIStateMismatch`); an ID token whose
+  // `nonce` or `aud` is not this request's (`idTokenInvalid`).
+  | 'hostedUIStateMismatch'
+  | 'idTokenInvalid'
+  // An OAuth 2.0 error (RFC 6749 §4.1.2.1 from the authorize endpoint, §5.2 from the token
+  // endpoint): its code (`access_denied`, `invalid_grant` …) is in `serviceCode`.
+  | 'oauthError'
   | 'identityIdUnavailable'
   | 'invalidConfiguration'
   | 'invalidState'

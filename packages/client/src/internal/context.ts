@@ -40,6 +40,8 @@ export interface Session {
    * credentials: what makes `initialize` say `guest` without asking the network.
    */
   guestAllowed?: boolean;
+  /** Signed in through the hosted UI (internal/hosted-ui.ts): sign-out with invalidateTokens ends its session too. */
+  hostedUI?: { federationProviderName?: string };
   /** Remembered devices per username (device SRP). */
   devices?: Record<string, DeviceSecret>;
 }
