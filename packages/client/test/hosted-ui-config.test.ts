@@ -79,6 +79,8 @@ describe('Auth.Default.OAuth in awsconfiguration.json', () => {
       [{ signInQueryParameters: { redirect_uri: 'https://evil.example/' }, openUrl: () => undefined }, 'invalidParameter'],
       [{ signInQueryParameters: { state: 'fixed' }, openUrl: () => undefined }, 'invalidParameter'],
       [{ openUrl: 'https://example.com' }, 'invalidParameter'],
+      [{ openUrl: () => undefined, redirectReceiver: { listen: () => undefined } }, 'invalidParameter'],
+      [{ openUrl: () => undefined, redirectReceiver: null }, 'invalidParameter'],
       [{ federationProviderName: 'you.auth0.com', openUrl: () => undefined }, 'cognitoIdentityPoolNotConfigured'],
       [{}, 'invalidParameter'],
     ];

@@ -243,6 +243,16 @@ describe('the hosted UI from Node (loopback listener, Chromium as the browser)',
     assert.equal(await client.handleAuthResponse(`${CALLBACK}?other=1`), UserState.signedOut, 'nothing to handle');
   });
 
+  it('a burst of the same answer: exactly one is handled (one token request), the others are refused', async () => {
+    const { client, calls } = recordedClient();
+    await client.initialize(pool.config);
+    const { url } = await started(client);
+    const answer = `${CALLBACK}?code=not-a-real-code&state=${url.searchParams.get('state')}`;
+    const outcomes = await Promise.all(Array.from({ length: 8 }, () => failure(() => client.handleAuthResponse(answer))));
+    assert.deepEqual(outcomes.map((o) => o.code).sort(), ['hostedUIStateMismatch', 'hostedUIStateMismatch', 'hostedUIStateMismatch', 'hostedUIStateMismatch', 'hostedUIStateMismatch', 'hostedUIStateMismatch', 'hostedUIStateMismatch', 'oauthError']);
+    assert.deepEqual(calls, ['POST /oauth2/token']);
+  });
+
   it('error answers are typed: a provider the client lacks comes back as invalid_request from the server, access_denied as oauthError', async () => {
     const client = clientFor(server);
     await client.initialize(pool.config);

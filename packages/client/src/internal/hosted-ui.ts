@@ -131,6 +131,7 @@ function checkOptions(ctx: ClientContext, oauth: ResolvedOAuth, options: HostedU
     throw new MobileClientError('invalidParameter', `signInQueryParameters are strings and can't set ${[...RESERVED].join(', ')}.`);
   }
   if (options.openUrl !== undefined && typeof options.openUrl !== 'function') throw new MobileClientError('invalidParameter', 'openUrl must be a function.');
+  if (options.redirectReceiver !== undefined && typeof (options.redirectReceiver as { start?: unknown } | null)?.start !== 'function') throw new MobileClientError('invalidParameter', 'redirectReceiver must have a start() function (loopbackRedirect() from @cognate/client/node).');
   return [...new Set(scopes)];
 }
 
