@@ -46,6 +46,8 @@ export interface SyncSubscriptionsTable {
 /** BulkPublish: the last run of an identity pool (GetBulkPublishDetails). */
 export interface SyncBulkPublishTable {
   identity_pool_id: string;
+  /** this run's ID: a node writes the row only while the run it holds is still the pool's */
+  run_id: string;
   /** 'IN_PROGRESS' | 'FAILED' | 'SUCCEEDED' (no row: NOT_STARTED) */
   status: string;
   started_at: number;

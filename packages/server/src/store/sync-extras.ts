@@ -104,40 +104,49 @@ export async function findBulkPublish(db: Executor, identityPoolId: string): Pro
   return db.selectFrom('sync_bulk_publish').selectAll().where('identity_pool_id', '=', identityPoolId).executeTakeFirst();
 }
 
-/** Inserts or replaces the pool's bulk-publish row (the caller holds the decision inside its transaction). */
-export async function saveBulkPublish(db: Executor, row: SyncBulkPublishRow): Promise<void> {
+/**
+ * Starts a run: inserts the pool's row when it has none, else replaces the row the caller read
+ * (`seen`), only if no one changed it meanwhile. Returns false when a concurrent BulkPublish won.
+ */
+export async function startBulkPublish(db: Executor, row: SyncBulkPublishRow, seen: Pick<SyncBulkPublishRow, 'run_id'> | undefined): Promise<boolean> {
+  if (!seen) {
+    const inserted = await db.insertInto('sync_bulk_publish').values(row).onConflict((oc) => oc.column('identity_pool_id').doNothing()).executeTakeFirst();
+    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
+  }
   const { identity_pool_id: _, ...rest } = row;
-  await db
-    .insertInto('sync_bulk_publish')
-    .values(row)
-    .onConflict((oc) => oc.column('identity_pool_id').doUpdateSet(rest))
-    .execute();
+  const updated = await db
+    .updateTable('sync_bulk_publish')
+    .set(rest)
+    .where('identity_pool_id', '=', row.identity_pool_id)
+    .where('run_id', '=', seen.run_id)
+    .executeTakeFirst();
+  return Number(updated.numUpdatedRows) === 1;
 }
 
 /**
  * Advances a running bulk publish: its cursor and lease, only while it is still IN_PROGRESS and
- * started at `startedAt` (a run that lost its lease and was replaced must not write). Returns
+ * the same run `runId` (a run that lost its lease and was replaced must not write). Returns
  * whether the run still holds it.
  */
-export async function advanceBulkPublish(db: Executor, identityPoolId: string, startedAt: number, cursor: string | null, leaseUntil: number): Promise<boolean> {
+export async function advanceBulkPublish(db: Executor, identityPoolId: string, runId: string, cursor: string | null, leaseUntil: number): Promise<boolean> {
   const result = await db
     .updateTable('sync_bulk_publish')
     .set({ cursor, lease_until: leaseUntil })
     .where('identity_pool_id', '=', identityPoolId)
     .where('status', '=', 'IN_PROGRESS')
-    .where('started_at', '=', startedAt)
+    .where('run_id', '=', runId)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
 
 /** Ends a run: SUCCEEDED or FAILED, if it is still this run and IN_PROGRESS. */
-export async function finishBulkPublish(db: Executor, identityPoolId: string, startedAt: number, status: 'SUCCEEDED' | 'FAILED', at: number, failureMessage: string | null): Promise<boolean> {
+export async function finishBulkPublish(db: Executor, identityPoolId: string, runId: string, status: 'SUCCEEDED' | 'FAILED', at: number, failureMessage: string | null): Promise<boolean> {
   const result = await db
     .updateTable('sync_bulk_publish')
     .set({ status, completed_at: at, failure_message: failureMessage })
     .where('identity_pool_id', '=', identityPoolId)
     .where('status', '=', 'IN_PROGRESS')
-    .where('started_at', '=', startedAt)
+    .where('run_id', '=', runId)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
 }
@@ -148,13 +157,13 @@ export async function lapsedBulkPublishes(db: Executor, now: number, limit: numb
 }
 
 /** Takes over a lapsed run (conditional on the lease the caller read). */
-export async function claimLapsedBulkPublish(db: Executor, identityPoolId: string, startedAt: number, seenLease: number, leaseUntil: number): Promise<boolean> {
+export async function claimLapsedBulkPublish(db: Executor, identityPoolId: string, runId: string, seenLease: number, leaseUntil: number): Promise<boolean> {
   const result = await db
     .updateTable('sync_bulk_publish')
     .set({ lease_until: leaseUntil })
     .where('identity_pool_id', '=', identityPoolId)
     .where('status', '=', 'IN_PROGRESS')
-    .where('started_at', '=', startedAt)
+    .where('run_id', '=', runId)
     .where('lease_until', '=', seenLease)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;

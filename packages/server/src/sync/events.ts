@@ -95,7 +95,7 @@ function answeredRecords(answer: unknown): Map<string, SyncEventRecord> {
     const { newValue, oldValue, op } = value as Record<string, unknown>;
     if (op !== 'replace' && op !== 'remove') throw badOutput(`The SyncTrigger function returned an invalid op for record ${key}.`);
     if (op === 'replace' && typeof newValue !== 'string') throw badOutput(`The SyncTrigger function returned no newValue for record ${key}.`);
-    if (key.length === 0 || key.length > 1024) throw badOutput('The SyncTrigger function returned an invalid record key.');
+    if (key.length === 0 || [...key].length > 128) throw badOutput('The SyncTrigger function returned an invalid record key.');
     out.set(key, { oldValue: typeof oldValue === 'string' ? oldValue : null, newValue: op === 'replace' ? (newValue as string) : null, op });
   }
   return out;

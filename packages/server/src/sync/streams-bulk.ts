@@ -15,6 +15,7 @@
  */
 import type { Ports } from '../domain/cognate.js';
 import { CognitoError } from '../errors.js';
+import { newId } from '../domain/ids.js';
 import type { Executor } from '../store/db.js';
 import { isTransientStoreError } from '../store/faults.js';
 import * as syncStore from '../store/sync-extras.js';
@@ -50,10 +51,10 @@ async function run(cognate: BulkPorts, pager: DatasetPager, row: SyncBulkPublish
         if (!destination) throw new Error('Cognito Streams were disabled during the bulk publish.');
         const page = await pager(tx, poolId, cursor, PAGE);
         // The cursor moves with the page's records in one transaction, and only while this run holds it.
-        if (!(await syncStore.advanceBulkPublish(tx, poolId, row.started_at, page.next, cognate.clock.now() + LEASE_MS))) return true;
+        if (!(await syncStore.advanceBulkPublish(tx, poolId, row.run_id, page.next, cognate.clock.now() + LEASE_MS))) return true;
         for (const change of page.datasets) await queueStreamRecord(cognate, tx, { ...change, operation: 'replace' }, destination);
         cursor = page.next;
-        if (page.next === null) await syncStore.finishBulkPublish(tx, poolId, row.started_at, 'SUCCEEDED', cognate.clock.now(), null);
+        if (page.next === null) await syncStore.finishBulkPublish(tx, poolId, row.run_id, 'SUCCEEDED', cognate.clock.now(), null);
         return page.next === null;
       });
       cognate.outbox.kick();
@@ -67,7 +68,7 @@ async function run(cognate: BulkPorts, pager: DatasetPager, row: SyncBulkPublish
     }
     const message = (err instanceof Error ? err.message : 'The bulk publish failed.').slice(0, 500);
     cognate.log.warn({ identityPoolId: poolId, error: message }, 'bulk publish failed');
-    await syncStore.finishBulkPublish(cognate.store.db, poolId, row.started_at, 'FAILED', cognate.clock.now(), message).catch(() => undefined);
+    await syncStore.finishBulkPublish(cognate.store.db, poolId, row.run_id, 'FAILED', cognate.clock.now(), message).catch(() => undefined);
   }
 }
 
@@ -76,7 +77,7 @@ async function resumeIfLapsed(cognate: BulkPorts, pager: DatasetPager, identityP
   const row = await syncStore.findBulkPublish(cognate.store.db, identityPoolId);
   const now = cognate.clock.now();
   if (!row || row.status !== 'IN_PROGRESS' || row.lease_until >= now) return;
-  if (!(await syncStore.claimLapsedBulkPublish(cognate.store.db, identityPoolId, row.started_at, row.lease_until, now + LEASE_MS))) return;
+  if (!(await syncStore.claimLapsedBulkPublish(cognate.store.db, identityPoolId, row.run_id, row.lease_until, now + LEASE_MS))) return;
   void run(cognate, pager, { ...row, lease_until: now + LEASE_MS });
 }
 
@@ -93,8 +94,9 @@ export async function bulkPublish(cognate: BulkPorts, pager: DatasetPager, calle
     if (last?.status === 'SUCCEEDED' && last.completed_at !== null && now - last.completed_at < BULK_PUBLISH_INTERVAL_MS) {
       throw new CognitoError('AlreadyStreamedException', 'A bulk publish of this identity pool completed successfully less than 24 hours ago.');
     }
-    const started: SyncBulkPublishRow = { identity_pool_id: input.IdentityPoolId, status: 'IN_PROGRESS', started_at: now, completed_at: null, failure_message: null, lease_until: now + LEASE_MS, cursor: null };
-    await syncStore.saveBulkPublish(tx, started);
+    const started: SyncBulkPublishRow = { identity_pool_id: input.IdentityPoolId, run_id: newId(), status: 'IN_PROGRESS', started_at: now, completed_at: null, failure_message: null, lease_until: now + LEASE_MS, cursor: null };
+    // Conditional on what was read: of a burst of BulkPublish calls, one starts the run.
+    if (!(await syncStore.startBulkPublish(tx, started, last))) throw new CognitoError('DuplicateRequestException', 'A bulk publish is already in progress for this identity pool.');
     return started;
   });
   // After the answer is on its way, so the caller sees IN_PROGRESS first.

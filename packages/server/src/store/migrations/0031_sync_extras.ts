@@ -42,6 +42,7 @@ export default {
     await db.schema
       .createTable('sync_bulk_publish')
       .addColumn('identity_pool_id', 'varchar(55)', (c) => c.primaryKey().notNull().references('identity_pools.id').onDelete('cascade'))
+      .addColumn('run_id', 'varchar(36)', (c) => c.notNull())
       .addColumn('status', 'varchar(16)', (c) => c.notNull())
       .addColumn('started_at', 'bigint', (c) => c.notNull())
       .addColumn('completed_at', 'bigint')
