@@ -5,6 +5,7 @@
  */
 import type { Executor } from './db.js';
 import type { SyncBulkPublishTable, SyncDevicesTable, SyncPoolSettingsTable } from './schema-sync-extras.js';
+import type { SyncDatasetsTable, SyncRecordsTable } from './schema-sync.js';
 
 export type SyncPoolSettingsRow = SyncPoolSettingsTable;
 export type SyncDeviceRow = SyncDevicesTable;
@@ -87,7 +88,7 @@ export async function subscribedDevices(db: Executor, identityId: string, datase
  * that signed in as the merged identity are now the surviving identity's. A device whose token
  * the survivor has registered already is dropped (with its subscriptions) rather than duplicated.
  */
-export async function moveDevices(db: Executor, fromIdentityId: string, toIdentityId: string, now: number): Promise<void> {
+export async function moveDevices(db: Executor, fromIdentityId: string, toIdentityId: string): Promise<void> {
   const clashing = await db
     .selectFrom('sync_devices as f')
     .innerJoin('sync_devices as t', (j) => j.onRef('t.platform', '=', 'f.platform').onRef('t.token_hash', '=', 'f.token_hash'))
@@ -96,7 +97,7 @@ export async function moveDevices(db: Executor, fromIdentityId: string, toIdenti
     .where('t.identity_id', '=', toIdentityId)
     .execute();
   if (clashing.length > 0) await db.deleteFrom('sync_devices').where('id', 'in', clashing.map((r) => r.id)).execute();
-  await db.updateTable('sync_devices').set({ identity_id: toIdentityId, updated_at: now }).where('identity_id', '=', fromIdentityId).execute();
+  await db.updateTable('sync_devices').set({ identity_id: toIdentityId }).where('identity_id', '=', fromIdentityId).execute();
   await db.updateTable('sync_subscriptions').set({ identity_id: toIdentityId }).where('identity_id', '=', fromIdentityId).execute();
 }
 
@@ -167,4 +168,50 @@ export async function claimLapsedBulkPublish(db: Executor, identityPoolId: strin
     .where('lease_until', '=', seenLease)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
+}
+
+/**
+ * A page of an identity pool's live datasets (Sync core's tables, store/sync.ts), in (identity,
+ * name) order after `after`, each with its live records: what BulkPublish publishes.
+ */
+export async function poolDatasetsPage(
+  db: Executor,
+  identityPoolId: string,
+  after: { identityId: string; name: string } | null,
+  limit: number,
+): Promise<{ dataset: SyncDatasetsTable; records: SyncRecordsTable[] }[]> {
+  let q = db.selectFrom('sync_datasets').selectAll().where('pool_id', '=', identityPoolId).where('deleted', '=', 0);
+  if (after) q = q.where((eb) => eb.or([eb('identity_id', '>', after.identityId), eb.and([eb('identity_id', '=', after.identityId), eb('name', '>', after.name)])]));
+  const datasets = await q.orderBy('identity_id').orderBy('name').limit(limit).execute();
+  if (datasets.length === 0) return [];
+  const records = await db
+    .selectFrom('sync_records')
+    .selectAll()
+    .where((eb) => eb.or(datasets.map((d) => eb.and([eb('identity_id', '=', d.identity_id), eb('dataset_name', '=', d.name)]))))
+    .where('value', 'is not', null)
+    .orderBy('identity_id')
+    .orderBy('dataset_name')
+    .orderBy('sync_count')
+    .orderBy('key')
+    .execute();
+  const byDataset = new Map<string, SyncRecordsTable[]>();
+  for (const r of records) {
+    const k = `${r.identity_id}/${r.dataset_name}`;
+    byDataset.set(k, [...(byDataset.get(k) ?? []), r]);
+  }
+  return datasets.map((d) => ({ dataset: d, records: byDataset.get(`${d.identity_id}/${d.name}`) ?? [] }));
+}
+
+/** The live records of one dataset (for the stream record of its deletion), at most `limit`. */
+export async function liveRecords(db: Executor, identityId: string, datasetName: string, limit: number): Promise<SyncRecordsTable[]> {
+  return db
+    .selectFrom('sync_records')
+    .selectAll()
+    .where('identity_id', '=', identityId)
+    .where('dataset_name', '=', datasetName)
+    .where('value', 'is not', null)
+    .orderBy('sync_count')
+    .orderBy('key')
+    .limit(limit)
+    .execute();
 }

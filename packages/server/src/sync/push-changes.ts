@@ -9,6 +9,9 @@ import type { Ports } from '../domain/cognate.js';
 import type { Executor } from '../store/db.js';
 import { queuePushes } from './push.js';
 import { queueStreamRecord, type StreamedChange } from './streams.js';
+import { streamSyncRecord } from './streams-source.js';
+import { liveRecords } from '../store/sync-extras.js';
+import type { SyncRecordsTable } from '../store/schema-sync.js';
 
 export interface DatasetChange extends StreamedChange {
   /** the DeviceId (RegisterDevice) of the device that made the change, when it said so */
@@ -26,4 +29,38 @@ export async function datasetChanged(cognate: Ports<'config' | 'outbox' | 'secre
   });
   const streamed = await queueStreamRecord(cognate, tx, change);
   return { pushes, streamed };
+}
+
+type ChangePorts = Ports<'config' | 'outbox' | 'secrets'>;
+
+/** UpdateRecords wrote `written` (all of one new sync count): push and stream it. */
+export async function recordsChanged(cognate: ChangePorts, tx: Executor, at: { identityPoolId: string; identityId: string; datasetName: string; deviceId?: string | undefined }, written: readonly SyncRecordsTable[]): Promise<void> {
+  const first = written[0];
+  if (!first) return;
+  await datasetChanged(cognate, tx, {
+    identityPoolId: at.identityPoolId,
+    identityId: at.identityId,
+    datasetName: at.datasetName,
+    operation: 'replace',
+    syncCount: Number(first.sync_count),
+    lastModifiedDate: Number(first.last_modified_at),
+    records: written.map((r) => streamSyncRecord(r)),
+    ...(at.deviceId !== undefined ? { deviceId: at.deviceId } : {}),
+  });
+}
+
+/**
+ * DeleteDataset is about to make the dataset a tombstone at `syncCount`: its live records leave
+ * as `remove`s in one stream record (operation `remove`), and subscribed devices are told.
+ * Call it in the delete's transaction, before the records go.
+ */
+export async function datasetDeleted(cognate: ChangePorts, tx: Executor, at: { identityPoolId: string; identityId: string; datasetName: string }, syncCount: number, now: number): Promise<void> {
+  const records = await liveRecords(tx, at.identityId, at.datasetName, 1024);
+  await datasetChanged(cognate, tx, {
+    ...at,
+    operation: 'remove',
+    syncCount,
+    lastModifiedDate: now,
+    records: records.map((r) => ({ ...streamSyncRecord(r, 'remove'), syncCount, lastModifiedDate: now })),
+  });
 }

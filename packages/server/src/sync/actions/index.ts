@@ -3,16 +3,34 @@
  * an action"). Operations of the model without a line here answer UnsupportedOperationException.
  */
 import type { SyncAction } from '../action.js';
+import BulkPublish from './BulkPublish.js';
 import DeleteDataset from './DeleteDataset.js';
 import DescribeDataset from './DescribeDataset.js';
+import GetBulkPublishDetails from './GetBulkPublishDetails.js';
+import GetCognitoEvents from './GetCognitoEvents.js';
+import GetIdentityPoolConfiguration from './GetIdentityPoolConfiguration.js';
 import ListDatasets from './ListDatasets.js';
 import ListRecords from './ListRecords.js';
+import RegisterDevice from './RegisterDevice.js';
+import SetCognitoEvents from './SetCognitoEvents.js';
+import SetIdentityPoolConfiguration from './SetIdentityPoolConfiguration.js';
+import SubscribeToDataset from './SubscribeToDataset.js';
+import UnsubscribeFromDataset from './UnsubscribeFromDataset.js';
 import UpdateRecords from './UpdateRecords.js';
 
 export const syncActions: Readonly<Record<string, SyncAction>> = {
+  BulkPublish,
   DeleteDataset,
   DescribeDataset,
+  GetBulkPublishDetails,
+  GetCognitoEvents,
+  GetIdentityPoolConfiguration,
   ListDatasets,
   ListRecords,
+  RegisterDevice,
+  SetCognitoEvents,
+  SetIdentityPoolConfiguration,
+  SubscribeToDataset,
+  UnsubscribeFromDataset,
   UpdateRecords,
 };
