@@ -35,8 +35,9 @@ type BulkPorts = Ports<'store' | 'clock' | 'config' | 'outbox' | 'log'>;
 export interface BulkPublishDetails {
   IdentityPoolId: string;
   BulkPublishStatus: 'NOT_STARTED' | 'IN_PROGRESS' | 'FAILED' | 'SUCCEEDED';
-  BulkPublishStartTime?: Date;
-  BulkPublishCompleteTime?: Date;
+  /** epoch seconds, as the wire's timestamps */
+  BulkPublishStartTime?: number;
+  BulkPublishCompleteTime?: number;
   FailureMessage?: string;
 }
 
@@ -114,8 +115,8 @@ export async function getBulkPublishDetails(cognate: BulkPorts, pager: DatasetPa
   return {
     IdentityPoolId: input.IdentityPoolId,
     BulkPublishStatus: row.status as BulkPublishDetails['BulkPublishStatus'],
-    BulkPublishStartTime: new Date(row.started_at),
-    ...(row.completed_at !== null ? { BulkPublishCompleteTime: new Date(row.completed_at) } : {}),
+    BulkPublishStartTime: row.started_at / 1000,
+    ...(row.completed_at !== null ? { BulkPublishCompleteTime: row.completed_at / 1000 } : {}),
     ...(row.failure_message ? { FailureMessage: row.failure_message } : {}),
   };
 }

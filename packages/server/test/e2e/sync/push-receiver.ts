@@ -7,7 +7,12 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CognitoSyncClient } from '@aws-sdk/client-cognito-sync';
+import { GetIdCommand } from '@aws-sdk/client-cognito-identity';
+import { fromCognitoIdentity } from '@aws-sdk/credential-providers';
 import { signSigV4 } from '../../../src/sync/streams-kinesis.js';
+import type { TestServer } from '../../support/server.js';
+import type { Device } from './helpers.js';
 
 export const SYNC_WEBHOOK_SECRET = 'sync-webhook-secret-for-tests-0123';
 
@@ -112,4 +117,15 @@ export async function rawSync(
     json = { raw: answer };
   }
   return { status: res.status, type: res.headers.get('x-amzn-errortype')?.split(':')[0] ?? json.__type ?? '', json };
+}
+
+/**
+ * A Sync client for a new guest identity of the pool (GetId, then that identity's credentials):
+ * each call is another identity, whatever the credential provider caches.
+ */
+export async function newIdentity(server: TestServer, identityPoolId: string): Promise<Device & { creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } }> {
+  const identityId = (await server.identity.send(new GetIdCommand({ IdentityPoolId: identityPoolId }))).IdentityId!;
+  const common = { region: 'us-east-1', endpoint: server.url, maxAttempts: 1 };
+  const creds = await fromCognitoIdentity({ identityId, clientConfig: common })();
+  return { client: new CognitoSyncClient({ ...common, credentials: creds }), identityId, identityPoolId, creds };
 }
