@@ -223,6 +223,8 @@ const bytes = (s: string | null | undefined) => (s == null ? 0 : Buffer.byteLeng
 
 /** Checks patches before anything is read: key length, a Value for replace, no key twice. */
 function checkPatches(patches: readonly RecordPatchIn[]): void {
+  // More patches than a dataset can hold records is never a real synchronisation; refusing it bounds one request's work.
+  if (patches.length > SYNC_LIMITS.recordsPerDataset) throw syncErrors.limitExceeded(`A dataset can hold at most ${SYNC_LIMITS.recordsPerDataset} records.`);
   const seen = new Set<string>();
   for (const p of patches) {
     if ([...p.Key].length > SYNC_LIMITS.keyLength) throw syncErrors.invalidParameter(`Record key '${p.Key.slice(0, 32)}…' is longer than ${SYNC_LIMITS.keyLength} characters.`);
@@ -287,11 +289,13 @@ export async function updateRecords(cognate: Ports, target: SyncTarget, input: {
         const have = Number(current.get(p.Key)?.sync_count ?? 0);
         if (have !== p.SyncCount) throw syncErrors.conflict(`Current SyncCount for: ${p.Key} is: ${have} not: ${p.SyncCount}`);
       }
-      const syncCount = Number(dataset.sync_count) + (patches.length > 0 ? 1 : 0);
+      // Removing a record that is not there (never written, or removed already) changes nothing.
+      const changes = patches.filter((p) => p.Op === 'replace' || current.get(p.Key)?.value != null);
+      const syncCount = Number(dataset.sync_count) + (changes.length > 0 ? 1 : 0);
       let storage = Number(dataset.data_storage);
       let records = Number(dataset.num_records);
       const written: syncStore.RecordRow[] = [];
-      for (const p of patches) {
+      for (const p of changes) {
         const before = current.get(p.Key);
         const value = p.Op === 'replace' ? p.Value! : null;
         if (before?.value != null) {

@@ -2,7 +2,7 @@
  * Cognito Sync's errors. restJson1 answers an error with its model status, the name in the
  * `x-amzn-errortype` header and `{"message": ...}` as the body; the names and statuses below are
  * the model's error shapes (`models/cognito-sync.json`, `error.httpStatusCode`; checked by
- * sync/errors.test.ts).
+ * sync/routes.test.ts).
  */
 import { CognitoError, type CognitoErrorName } from '../errors.js';
 

@@ -6,10 +6,13 @@ import type { SyncAction } from '../action.js';
 import BulkPublish from './BulkPublish.js';
 import DeleteDataset from './DeleteDataset.js';
 import DescribeDataset from './DescribeDataset.js';
+import DescribeIdentityPoolUsage from './DescribeIdentityPoolUsage.js';
+import DescribeIdentityUsage from './DescribeIdentityUsage.js';
 import GetBulkPublishDetails from './GetBulkPublishDetails.js';
 import GetCognitoEvents from './GetCognitoEvents.js';
 import GetIdentityPoolConfiguration from './GetIdentityPoolConfiguration.js';
 import ListDatasets from './ListDatasets.js';
+import ListIdentityPoolUsage from './ListIdentityPoolUsage.js';
 import ListRecords from './ListRecords.js';
 import RegisterDevice from './RegisterDevice.js';
 import SetCognitoEvents from './SetCognitoEvents.js';
@@ -22,10 +25,13 @@ export const syncActions: Readonly<Record<string, SyncAction>> = {
   BulkPublish,
   DeleteDataset,
   DescribeDataset,
+  DescribeIdentityPoolUsage,
+  DescribeIdentityUsage,
   GetBulkPublishDetails,
   GetCognitoEvents,
   GetIdentityPoolConfiguration,
   ListDatasets,
+  ListIdentityPoolUsage,
   ListRecords,
   RegisterDevice,
   SetCognitoEvents,

@@ -64,6 +64,10 @@ for (const kind of databaseKinds) {
       assert.deepEqual(all.Records?.map((r) => [r.Key, r.Value, r.SyncCount]), [['lang', undefined, 2], ['theme', 'light', 2]]);
       const since1 = await me.client.send(new ListRecordsCommand({ ...at(me, 'settings'), LastSyncCount: 2 }));
       assert.deepEqual(since1.Records, []);
+      // Removing what is not there (never written, or removed already) changes nothing.
+      const noop = await write(me, 'settings', [{ Op: 'remove', Key: 'never', SyncCount: 0 }, { Op: 'remove', Key: 'lang', SyncCount: 2 }]);
+      assert.deepEqual(noop.Records, []);
+      assert.equal((await me.client.send(new ListRecordsCommand(at(me, 'settings')))).DatasetSyncCount, 2);
     });
 
     it('refuses a stale SyncCount with ResourceConflictException and writes nothing', async () => {

@@ -8,7 +8,7 @@
 import { CognitoSyncClient, ListRecordsCommand, UpdateRecordsCommand, type RecordPatch, type UpdateRecordsCommandOutput } from '@aws-sdk/client-cognito-sync';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
 import type { TestServer } from '../../support/server.js';
-import { iam } from '../identity/sign.js';
+import { iam, sign } from '../identity/sign.js';
 import { identityPoolFor } from '../identity/helpers.js';
 import type { Pool } from '../security/helpers.js';
 
@@ -46,7 +46,10 @@ const common = (server: TestServer) => ({ region: 'us-east-1', endpoint: server.
 
 /** A Sync client signed with an identity's credentials (a guest without logins). */
 export async function device(server: TestServer, identityPoolId: string, logins?: Record<string, string>): Promise<Device> {
-  const provider = fromCognitoIdentityPool({ identityPoolId, ...(logins ? { logins } : {}), clientConfig: common(server) });
+  // Each device its own cache: the provider's default one is shared by the process, so two guests would be one identity.
+  const cache = new Map<string, string>();
+  const storage = { getItem: (k: string) => cache.get(k) ?? null, setItem: (k: string, v: string) => void cache.set(k, v), removeItem: (k: string) => void cache.delete(k) };
+  const provider = fromCognitoIdentityPool({ identityPoolId, ...(logins ? { logins } : {}), cache: storage, clientConfig: common(server) });
   const creds = await provider();
   return { client: new CognitoSyncClient({ ...common(server), credentials: creds }), identityId: creds.identityId, identityPoolId };
 }
@@ -75,3 +78,30 @@ export async function failure(p: Promise<unknown>): Promise<{ name: string; mess
   }
   throw new Error('expected the call to fail');
 }
+
+/** Credentials of a device, for raw signed requests. */
+export async function credentialsOf(d: Device): Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }> {
+  const c = await d.client.config.credentials();
+  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) };
+}
+
+/** A raw request signed for `cognito-sync` (or `service`), for the inputs an SDK would never send. */
+export async function raw(
+  server: TestServer,
+  creds: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+  req: { method: string; path: string; query?: Record<string, string>; body?: string; service?: string },
+): Promise<{ status: number; errorType: string | null; json: Record<string, unknown> }> {
+  const host = new URL(server.url).host;
+  const headers: Record<string, string> = req.body !== undefined ? { 'content-type': 'application/json' } : {};
+  if (creds.sessionToken) headers['x-amz-security-token'] = creds.sessionToken;
+  const signed = await sign(creds, req.service ?? 'cognito-sync', { method: req.method, host, path: req.path, query: req.query ?? {}, headers, ...(req.body !== undefined ? { body: req.body } : {}) }, server.clock.now());
+  const { host: _host, ...sent } = signed.headers;
+  void _host;
+  const res = await fetch(`${server.url}${req.path}${signed.query ? `?${signed.query}` : ''}`, { method: req.method, headers: sent, ...(req.body !== undefined ? { body: req.body } : {}) });
+  const text = await res.text();
+  return { status: res.status, errorType: res.headers.get('x-amzn-errortype'), json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** The encoded path of an identity's dataset (or the identity, without a name). */
+export const pathOf = (poolId: string, identityId: string, dataset?: string) =>
+  `/identitypools/${encodeURIComponent(poolId)}/identities/${encodeURIComponent(identityId)}${dataset !== undefined ? `/datasets/${encodeURIComponent(dataset)}` : ''}`;
