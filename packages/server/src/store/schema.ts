@@ -531,8 +531,14 @@ import type { RunnerLeasesTable } from './schema-scale.js';
 export type * from './schema-scale.js';
 import type { SyncDatasetsTable, SyncRecordsTable, SyncPoolUsageTable } from './schema-sync.js';
 export type * from './schema-sync.js';
+import type { SyncPoolSettingsTable, SyncDevicesTable, SyncSubscriptionsTable, SyncBulkPublishTable } from './schema-sync-extras.js';
+export type * from './schema-sync-extras.js';
 
 export interface Database {
+  sync_pool_settings: SyncPoolSettingsTable;
+  sync_devices: SyncDevicesTable;
+  sync_subscriptions: SyncSubscriptionsTable;
+  sync_bulk_publish: SyncBulkPublishTable;
   provisioned_limits: ProvisionedLimitsTable;
   rate_limit_counts: RateLimitCountsTable;
   user_pools: UserPoolsTable;

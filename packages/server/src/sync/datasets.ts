@@ -16,6 +16,8 @@ import * as spentSessions from '../store/spent-sessions.js';
 import { isUniqueViolation } from '../store/constraints.js';
 import { syncErrors } from './errors.js';
 import { invalidSyncSession, issueSyncSession, openSyncSession } from './session-token.js';
+import { datasetDeleted, recordsChanged } from './push-changes.js';
+import { patchesAfterSyncTrigger } from './events-patches.js';
 
 /** Cognito Sync's limits (Amazon Cognito quotas: "Amazon Cognito Sync"). */
 export const SYNC_LIMITS = {
@@ -29,7 +31,7 @@ export const SYNC_LIMITS = {
   pageSize: 1024,
 } as const;
 
-type Ports = Pick<Cognate, 'clock' | 'store' | 'identity' | 'secrets'>;
+type Ports = Pick<Cognate, 'clock' | 'store' | 'identity' | 'secrets' | 'config' | 'outbox' | 'triggers' | 'log'>;
 
 /** Where a Sync call acts: an identity of a pool, and who is acting (LastModifiedBy). */
 export interface SyncTarget {
@@ -144,13 +146,16 @@ export async function describeDataset(cognate: Ports, target: SyncTarget, name: 
 export async function deleteDataset(cognate: Ports, target: SyncTarget, name: string): Promise<DatasetOut> {
   await requireIdentity(cognate, target);
   const now = cognate.clock.now();
-  return cognate.store.transaction(async (trx) => {
+  const out = await cognate.store.transaction(async (trx) => {
     if (!(await syncStore.lockDataset(trx, target.identityId, name))) throw datasetNotFound(name);
     const row = (await syncStore.findDataset(trx, target.identityId, name))!;
     if (row.deleted === 1) throw datasetNotFound(name);
+    await datasetDeleted(cognate, trx, { identityPoolId: target.poolId, identityId: target.identityId, datasetName: name }, Number(row.sync_count) + 1, now);
     await syncStore.markDatasetDeleted(trx, target.identityId, name, Number(row.sync_count) + 1, now, target.by);
     return datasetOut(row);
   });
+  cognate.outbox.kickLater();
+  return out;
 }
 
 export interface ListRecordsInput {
@@ -259,13 +264,18 @@ async function ensureDataset(trx: Executor, target: SyncTarget, name: string, no
  * UpdateRecords: spends the SyncSessionToken and applies the patches in one transaction, or
  * nothing (a stale SyncCount, a limit, a spent token). Creates the dataset when it has none.
  */
-export async function updateRecords(cognate: Ports, target: SyncTarget, input: { name: string; patches: readonly RecordPatchIn[]; syncSessionToken: string }): Promise<{ Records: RecordOut[] }> {
+export async function updateRecords(cognate: Ports, target: SyncTarget, input: { name: string; patches: readonly RecordPatchIn[]; syncSessionToken: string; deviceId?: string }): Promise<{ Records: RecordOut[] }> {
   await requireIdentity(cognate, target);
   const now = cognate.clock.now();
   const session = openSyncSession(cognate.secrets.sessions, input.syncSessionToken, { poolId: target.poolId, identityId: target.identityId, dataset: input.name }, now);
   checkPatches(input.patches);
+  // The pool's SyncTrigger sees the changes first; what it answers is what is written (events-patches.ts).
+  const patches = (await patchesAfterSyncTrigger(cognate, target.by === 'developer' ? { kind: 'developer' } : { kind: 'identity', identityId: target.identityId }, { identityPoolId: target.poolId, identityId: target.identityId, datasetName: input.name }, input.patches, async (keys) =>
+    new Map((await syncStore.findRecords(cognate.store.db, target.identityId, input.name, keys)).map((r) => [r.key, { value: r.value, syncCount: Number(r.sync_count) }])),
+  )) as readonly RecordPatchIn[];
+  if (patches !== input.patches) checkPatches(patches);
   try {
-    return await cognate.store.transaction(async (trx) => {
+    const out = await cognate.store.transaction(async (trx) => {
       try {
         await spentSessions.insert(trx, `sync:${session.n}`, session.e);
       } catch (e) {
@@ -273,14 +283,14 @@ export async function updateRecords(cognate: Ports, target: SyncTarget, input: {
         throw e;
       }
       const dataset = await ensureDataset(trx, target, input.name, now);
-      const keys = input.patches.map((p) => p.Key);
+      const keys = patches.map((p) => p.Key);
       const current = new Map((await syncStore.findRecords(trx, target.identityId, input.name, keys)).map((r) => [r.key, r]));
-      for (const p of input.patches) {
+      for (const p of patches) {
         const have = Number(current.get(p.Key)?.sync_count ?? 0);
         if (have !== p.SyncCount) throw syncErrors.conflict(`Current SyncCount for: ${p.Key} is: ${have} not: ${p.SyncCount}`);
       }
       // Removing a record that is not there (never written, or removed already) changes nothing.
-      const changes = input.patches.filter((p) => p.Op === 'replace' || current.get(p.Key)?.value != null);
+      const changes = patches.filter((p) => p.Op === 'replace' || current.get(p.Key)?.value != null);
       const syncCount = Number(dataset.sync_count) + (changes.length > 0 ? 1 : 0);
       let storage = Number(dataset.data_storage);
       let records = Number(dataset.num_records);
@@ -308,8 +318,11 @@ export async function updateRecords(cognate: Ports, target: SyncTarget, input: {
         sync_count: syncCount, data_storage: storage, num_records: records, last_modified_at: now, last_modified_by: target.by, deleted: 0, created_at: Number(dataset.created_at),
       });
       await syncStore.countSyncSession(trx, target.poolId, now);
+      await recordsChanged(cognate, trx, { identityPoolId: target.poolId, identityId: target.identityId, datasetName: input.name, deviceId: input.deviceId }, written);
       return { Records: written.map(recordOut) };
     });
+    cognate.outbox.kickLater();
+    return out;
   } catch (e) {
     // Two first writes of one dataset at once: the row insert of one loses.
     if (isUniqueViolation(e)) throw syncErrors.conflict(`Dataset '${input.name}' was changed concurrently; synchronise again.`);

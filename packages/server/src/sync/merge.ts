@@ -9,8 +9,11 @@
 import type { Executor } from '../store/db.js';
 import * as syncStore from '../store/sync.js';
 import { mergedDatasetName } from './datasets.js';
+import { moveDevices } from '../store/sync-extras.js';
 
 /** Moves `source`'s datasets to `destination`; call inside the merge's transaction, before `source` is deleted. */
 export async function mergeSyncData(trx: Executor, source: string, destination: string): Promise<void> {
   await syncStore.mergeDatasets(trx, source, destination, (name) => mergedDatasetName(name, source));
+  // Push sync: the source's devices and their subscriptions are the destination's now (push.ts).
+  await moveDevices(trx, source, destination);
 }

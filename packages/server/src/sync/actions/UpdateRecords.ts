@@ -7,5 +7,5 @@ interface Input { IdentityPoolId: string; IdentityId: string; DatasetName: strin
 export default syncAction({
   callers: 'identity',
   handle: (cognate, input: Input, { caller }) =>
-    updateRecords(cognate, targetOf(caller, input), { name: input.DatasetName, patches: input.RecordPatches ?? [], syncSessionToken: input.SyncSessionToken }),
+    updateRecords(cognate, targetOf(caller, input), { name: input.DatasetName, patches: input.RecordPatches ?? [], syncSessionToken: input.SyncSessionToken, ...(input.DeviceId !== undefined ? { deviceId: input.DeviceId } : {}) }),
 });
