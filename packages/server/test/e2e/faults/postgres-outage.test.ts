@@ -33,6 +33,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import { CognitoIdentityClient, CreateIdentityPoolCommand, SetIdentityPoolRolesCommand } from '@aws-sdk/client-cognito-identity';
 import { fromCognitoIdentityPool } from '@aws-sdk/credential-providers';
+import { CognitoSyncClient, ListRecordsCommand, UpdateRecordsCommand } from '@aws-sdk/client-cognito-sync';
 import { findPostgresBin, freePort, startCluster, type Cluster } from '../../../../../scripts/postgres-cluster.mjs';
 import { startSmtpReceiver, type SmtpReceiver } from '../../support/smtp.js';
 import { iam, sign, type Creds } from '../identity/sign.js';
@@ -201,20 +202,21 @@ describe('a PostgreSQL outage under write load', { skip: bin ? false : 'PostgreS
     assert.equal(status, 200, '/health/ready after the restart');
   }
 
-  it('the verifier, the import upload and the IAM query protocol answer 503 with Retry-After, not 500', async () => {
+  it('the verifier, the import upload, the IAM query protocol and Cognito Sync answer 503 with Retry-After, not 500', async () => {
     const at = () => Date.now();
     // Unauthenticated identity credentials whose role the verifier must look up in the database.
     const identityAdmin = new CognitoIdentityClient({ region: 'us-east-1', endpoint, credentials: KEY, maxAttempts: 1 });
-    let creds: Creds;
+    let creds: Creds & { identityId: string };
+    let identityPoolId: string;
     try {
-      const identityPoolId = (await identityAdmin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'outage', AllowUnauthenticatedIdentities: true }))).IdentityPoolId!;
+      identityPoolId = (await identityAdmin.send(new CreateIdentityPoolCommand({ IdentityPoolName: 'outage', AllowUnauthenticatedIdentities: true }))).IdentityPoolId!;
       const trust = JSON.stringify({
         Version: '2012-10-17',
         Statement: [{ Effect: 'Allow', Principal: { Federated: 'cognito-identity.amazonaws.com' }, Action: 'sts:AssumeRoleWithWebIdentity', Condition: { StringEquals: { 'cognito-identity.amazonaws.com:aud': identityPoolId } } }],
       });
       const created = await iam(endpoint, KEY, { Action: 'CreateRole', RoleName: 'OutageGuest', AssumeRolePolicyDocument: trust }, at());
       assert.equal(created.status, 200, created.text);
-      const policy = JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' } });
+      const policy = JSON.stringify({ Version: '2012-10-17', Statement: { Effect: 'Allow', Action: ['s3:GetObject', 'cognito-sync:*'], Resource: '*' } });
       assert.equal((await iam(endpoint, KEY, { Action: 'PutRolePolicy', RoleName: 'OutageGuest', PolicyName: 'read', PolicyDocument: policy }, at())).status, 200);
       await identityAdmin.send(new SetIdentityPoolRolesCommand({ IdentityPoolId: identityPoolId, Roles: { unauthenticated: 'arn:aws:iam::000000000000:role/OutageGuest' } }));
       creds = await fromCognitoIdentityPool({ identityPoolId, clientConfig: { region: 'us-east-1', endpoint, maxAttempts: 1 } })();
@@ -237,6 +239,11 @@ describe('a PostgreSQL outage under write load', { skip: bin ? false : 'PostgreS
       void _host;
       return fetch(`${endpoint}/`, { method: 'POST', headers, body });
     };
+    // Cognito Sync with the identity's own credentials: its role and identity are read from the database.
+    const sync = new CognitoSyncClient({ region: 'us-east-1', endpoint, credentials: creds, maxAttempts: 1 });
+    const records = () => sync.send(new ListRecordsCommand({ IdentityPoolId: identityPoolId, IdentityId: creds.identityId, DatasetName: 'outage' }));
+    const first = await records();
+    await sync.send(new UpdateRecordsCommand({ IdentityPoolId: identityPoolId, IdentityId: creds.identityId, DatasetName: 'outage', SyncSessionToken: first.SyncSessionToken!, RecordPatches: [{ Op: 'replace', Key: 'k', Value: 'before', SyncCount: 0 }] }));
     const job = (await admin.send(new CreateUserImportJobCommand({ UserPoolId: poolId, JobName: 'upload-during-outage', CloudWatchLogsRoleArn: 'arn:aws:iam::123456789012:role/CognitoImport' }))).UserImportJob!;
     const header = (await admin.send(new GetCSVHeaderCommand({ UserPoolId: poolId }))).CSVHeader!;
     const upload = () => fetch(job.PreSignedUrl!, { method: 'PUT', body: header.join(',') + '\n', headers: { 'content-type': 'text/csv' } });
@@ -264,12 +271,22 @@ describe('a PostgreSQL outage under write load', { skip: bin ? false : 'PostgreS
       assert.equal(role.status, 503, 'IAM GetRole during the outage');
       assert.equal(role.headers.get('retry-after'), '1');
       assert.match(await role.text(), /<Code>ServiceUnavailable<\/Code>/);
+
+      const during = await records().then(
+        () => assert.fail('Sync ListRecords answered during the outage'),
+        (e: { $metadata?: { httpStatusCode?: number }; message?: string; stack?: string }) => e,
+      );
+      assert.equal(during.$metadata?.httpStatusCode, 503, `Sync ListRecords during the outage: ${during.message}`);
+      assert.doesNotMatch(during.message ?? '', /at \w|\.ts:|\.js:/, 'no stack in the answer');
       alive();
     } finally {
       await recover();
     }
     assert.equal((await verify()).status, 200, 'the verifier after the restart');
     assert.equal((await upload()).status, 200, 'the upload after the restart');
+    const afterwards = await records();
+    assert.deepEqual(afterwards.Records?.map((r) => [r.Key, r.Value]), [['k', 'before']], 'Sync after the restart, with what was written before');
+    sync.destroy();
   });
 
   it('an import job stopped mid-way by an outage finishes with every user; a queued invitation is mailed after it', async () => {
