@@ -529,6 +529,8 @@ import type { ProvisionedLimitsTable, RateLimitCountsTable } from './schema-rate
 export type * from './schema-rate-limits.js';
 import type { RunnerLeasesTable } from './schema-scale.js';
 export type * from './schema-scale.js';
+import type { ConsoleUsersTable, ConsoleSessionsTable, ConsoleSignInAttemptsTable, ConsoleAuditTable } from './schema-console.js';
+export type * from './schema-console.js';
 
 export interface Database {
   provisioned_limits: ProvisionedLimitsTable;
@@ -579,5 +581,9 @@ export interface Database {
   log_delivery_configurations: LogDeliveryConfigurationsTable;
   user_pool_replicas: UserPoolReplicasTable;
   runner_leases: RunnerLeasesTable;
+  console_users: ConsoleUsersTable;
+  console_sessions: ConsoleSessionsTable;
+  console_sign_in_attempts: ConsoleSignInAttemptsTable;
+  console_audit: ConsoleAuditTable;
   kysely_placeholder?: { id: Generated<number> };
 }
