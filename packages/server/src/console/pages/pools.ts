@@ -128,7 +128,8 @@ function createInput(f: PostedForm): { input: Record<string, unknown>; errors: s
     ...(ids === 'username' ? { AliasAttributes: ['email', 'phone_number', 'preferred_username'] } : { UsernameAttributes: ids.split(',').filter((x) => x === 'email' || x === 'phone_number') }),
     UsernameConfiguration: { CaseSensitive: f.has('caseSensitive') },
     Policies: { PasswordPolicy: passwordPolicyOf(f) },
-    MfaConfiguration: f.get('mfa') || 'OFF',
+    // MFA is set by SetUserPoolMfaConfig once the pool exists (CreateUserPool takes no TOTP setting), as Cognito's wizard does.
+    MfaConfiguration: 'OFF',
     AdminCreateUserConfig: { AllowAdminCreateUserOnly: !f.has('selfSignUp') },
     AutoVerifiedAttributes: f.all('autoVerify').filter((a) => a === 'email' || a === 'phone_number'),
     VerificationMessageTemplate: { DefaultEmailOption: 'CONFIRM_WITH_CODE', EmailSubject: f.get('emailSubject') || undefined, EmailMessage: message || undefined, SmsMessage: f.get('smsMessage') || undefined },
@@ -159,8 +160,7 @@ function editForm(page: ConsoleRequest, pool: PoolDescription): Html {
     csrf: page.csrf,
     label: 'Edit the user pool',
     submit: 'Save changes',
-    body: html`${input({ name: 'name', label: 'Pool name', value: pool.Name, id: 'edit-name' })}
-${passwordPolicyFields(pool.Policies?.PasswordPolicy)}
+    body: html`${passwordPolicyFields(pool.Policies?.PasswordPolicy)}
 ${select({ name: 'mfa', label: 'MFA', options: [['OFF', 'Off'], ['OPTIONAL', 'Optional (each user chooses)'], ['ON', 'Required']], value: pool.MfaConfiguration ?? 'OFF', id: 'edit-mfa' })}
 ${checkbox({ name: 'selfSignUp', label: 'Let people sign themselves up', checked: !pool.AdminCreateUserConfig?.AllowAdminCreateUserOnly })}
 ${checkboxes('autoVerify', 'Verify by sending a code to', [['email', 'Email address'], ['phone_number', 'Phone number']], pool.AutoVerifiedAttributes ?? [])}
@@ -241,14 +241,18 @@ ${pager('/console/pools', out.NextToken, {}, !token)}`,
       if (!pool) return page.notFound('There is no such user pool.');
       const update: Record<string, unknown> = { UserPoolId: pool.Id };
       for (const key of CARRIED) if (pool[key] !== undefined) update[key] = pool[key];
-      update.PoolName = posted.get('name') || pool.Name;
       update.Policies = { ...(pool.Policies ?? {}), PasswordPolicy: { ...(pool.Policies?.PasswordPolicy ?? {}), ...JSON.parse(JSON.stringify(passwordPolicyOf(posted))) } };
-      update.MfaConfiguration = posted.get('mfa') || 'OFF';
       update.AdminCreateUserConfig = { ...(pool.AdminCreateUserConfig ?? {}), AllowAdminCreateUserOnly: !posted.has('selfSignUp') };
       update.AutoVerifiedAttributes = posted.all('autoVerify').filter((a) => a === 'email' || a === 'phone_number');
       update.DeletionProtection = posted.has('deletionProtection') ? 'ACTIVE' : 'INACTIVE';
       try {
         await page.api('UpdateUserPool', update, pool.Id);
+        const mfa = posted.get('mfa') || 'OFF';
+        if (mfa !== (pool.MfaConfiguration ?? 'OFF')) {
+          // The methods stay as they are; only whether MFA is off, optional or required changes.
+          const { MfaConfiguration: _old, ...methods } = await page.read<Record<string, unknown>>('GetUserPoolMfaConfig', { UserPoolId: pool.Id });
+          await page.api('SetUserPoolMfaConfig', { ...methods, UserPoolId: pool.Id, MfaConfiguration: mfa }, pool.Id);
+        }
       } catch (e) {
         return poolView(page, pool, [errorText(e)]);
       }
