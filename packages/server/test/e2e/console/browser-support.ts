@@ -50,3 +50,14 @@ export async function checkConsolePage(page: Page, violations: readonly string[]
   assert.ok(overflow <= 1, `nothing wider than the viewport (${overflow}px over)`);
   assert.deepEqual(violations, [], 'no CSP violation');
 }
+
+/**
+ * Clicks a form's button and waits for the answer's page to load, then checks where it ended (a
+ * URL already matching `expected` before the click can't satisfy the wait by itself).
+ */
+export async function submit(page: Page, button: { click(): Promise<void> }, expected: RegExp): Promise<void> {
+  await Promise.all([page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame() }), button.click()]);
+  await page.waitForLoadState();
+  const alert = (await page.locator('[role=alert]').allTextContents()).join(' ');
+  assert.match(page.url(), expected, `after the click: ${page.url()}${alert ? ` (${alert.trim()})` : ''}`);
+}

@@ -11,7 +11,7 @@ import type { Page } from 'playwright-core';
 import { browserSkip, launchBrowser, type TestBrowser } from '../../support/browser.js';
 import { failure, startTestServer, type TestServer } from '../../support/server.js';
 import { readAudit } from '../../../src/console/audit.js';
-import { checkConsolePage, shot, signInInBrowser, watchCsp } from './browser-support.js';
+import { checkConsolePage, shot, signInInBrowser, submit, watchCsp } from './browser-support.js';
 
 describe('console: user pools and app clients in Chromium', { skip: browserSkip }, () => {
   let server: TestServer;
@@ -46,8 +46,7 @@ describe('console: user pools and app clients in Chromium', { skip: browserSkip 
     await page.getByRole('checkbox', { name: 'given_name' }).check();
     await page.getByLabel('Custom attributes').fill('tier:String\nvisits:Number');
     await shot(page, 'pool-create');
-    await page.getByRole('button', { name: 'Create user pool' }).click();
-    await page.waitForURL(/\/console\/pools\/us-east-1_/);
+    await submit(page, page.getByRole('button', { name: 'Create user pool' }), /\/console\/pools\/us-east-1_/);
     assert.match((await page.getByRole('status').textContent()) ?? '', /User pool created/);
     poolId = decodeURIComponent(page.url().split('/').pop()!.split('?')[0]!);
     const pool = (await server.admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!;
@@ -83,8 +82,7 @@ describe('console: user pools and app clients in Chromium', { skip: browserSkip 
     await page.goto(`${server.url}/console/pools/${poolId}`);
     await page.getByLabel('Minimum length').fill('12');
     await page.getByLabel('Let people sign themselves up').uncheck();
-    await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.waitForURL(/notice=/);
+    await submit(page, page.getByRole('button', { name: 'Save changes' }), /notice=/);
     const pool = (await server.admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId }))).UserPool!;
     assert.equal(pool.AdminCreateUserConfig?.AllowAdminCreateUserOnly, true);
     assert.equal(pool.Policies?.PasswordPolicy?.MinimumLength, 12);
@@ -113,8 +111,7 @@ describe('console: user pools and app clients in Chromium', { skip: browserSkip 
     await checkConsolePage(page, violations);
     await page.getByLabel('Use the hosted sign-in pages and OAuth flows').check();
     await page.getByLabel('Callback URLs').fill('https://shop.example/callback');
-    await page.getByRole('button', { name: 'Save OAuth settings' }).click();
-    await page.waitForURL(/notice=/);
+    await submit(page, page.getByRole('button', { name: 'Save OAuth settings' }), /notice=/);
     const after = (await server.admin.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId }))).UserPoolClient!;
     assert.deepEqual(after.CallbackURLs, ['https://shop.example/callback']);
     assert.equal(after.AllowedOAuthFlowsUserPoolClient, true);
@@ -131,8 +128,7 @@ describe('console: user pools and app clients in Chromium', { skip: browserSkip 
     assert.equal(secrets.length, 2);
     const oldest = [...secrets].sort((a, b) => a.ClientSecretCreateDate!.getTime() - b.ClientSecretCreateDate!.getTime())[0]!;
     await page.goto(`${server.url}/console/pools/${poolId}/clients/${clientId}`);
-    await page.getByRole('form', { name: `Delete secret ${oldest.ClientSecretId}` }).getByRole('button').click();
-    await page.waitForURL(/notice=/);
+    await submit(page, page.getByRole('form', { name: `Delete secret ${oldest.ClientSecretId}` }).getByRole('button'), /notice=/);
     secrets = (await server.admin.send(new ListUserPoolClientSecretsCommand({ UserPoolId: poolId, ClientId: clientId }))).ClientSecrets!;
     assert.equal(secrets.length, 1);
     assert.notEqual(secrets[0]!.ClientSecretId, oldest.ClientSecretId);
@@ -150,8 +146,7 @@ describe('console: user pools and app clients in Chromium', { skip: browserSkip 
     assert.equal((await failure(() => server.admin.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId })))).name, 'ResourceNotFoundException');
     await page.goto(`${server.url}/console/pools/${poolId}`);
     await page.getByLabel(/To delete this user pool/).fill('Shop customers');
-    await page.getByRole('button', { name: 'Delete this user pool' }).click();
-    await page.waitForURL(/\/console\/pools\?notice=/);
+    await submit(page, page.getByRole('button', { name: 'Delete this user pool' }), /\/console\/pools\?notice=/);
     assert.match((await page.getByRole('status').textContent()) ?? '', /deleted/);
     assert.equal((await failure(() => server.admin.send(new DescribeUserPoolCommand({ UserPoolId: poolId })))).name, 'ResourceNotFoundException');
     const audit = await lastAudit();
@@ -161,8 +156,7 @@ describe('console: user pools and app clients in Chromium', { skip: browserSkip 
   it('a typed name that does not match deletes nothing (the server checks, not the script)', async () => {
     await page.goto(`${server.url}/console/pools/new`);
     await page.getByLabel('Pool name').fill('Keep me');
-    await page.getByRole('button', { name: 'Create user pool' }).click();
-    await page.waitForURL(/\/console\/pools\/us-east-1_/);
+    await submit(page, page.getByRole('button', { name: 'Create user pool' }), /\/console\/pools\/us-east-1_/);
     const id = decodeURIComponent(page.url().split('/').pop()!.split('?')[0]!);
     // Post the form without the script's help: enable the button and send a wrong name.
     await page.getByLabel(/To delete this user pool/).fill('Keep m');
