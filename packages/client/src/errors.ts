@@ -64,11 +64,26 @@ export type MobileClientErrorCode =
   | 'cognitoIdentityPoolNotConfigured'
   | 'deviceNotRemembered'
   | 'guestAccessNotAllowed'
+  | 'hostedUINotConfigured'
+  | 'hostedUITimeout'
+  // The hosted UI's return could not be trusted: a `state` this client never issued, issued to
+  // another request, already used or expired (`hostedUIStateMismatch`); an ID token whose
+  // `nonce` or `aud` is not this request's (`idTokenInvalid`).
+  | 'hostedUIStateMismatch'
+  | 'idTokenInvalid'
+  // An OAuth 2.0 error (RFC 6749 §4.1.2.1 from the authorize endpoint, §5.2 from the token
+  // endpoint): its code (`access_denied`, `invalid_grant` …) is in `serviceCode`.
+  | 'oauthError'
   | 'identityIdUnavailable'
   | 'invalidConfiguration'
   | 'invalidState'
   | 'network'
   | 'notSignedIn'
+  // SyncManager.synchronize: a callback said stop; a conflict left without a resolution; the
+  // dataset kept changing on the server through every retry.
+  | 'syncCancelled'
+  | 'syncConflictUnresolved'
+  | 'syncRetriesExhausted'
   | 'unableToSignIn'
   | 'userPoolNotConfigured'
   // Raised by the client from the WebAuthn port (navigator.credentials): no WebAuthn here; the
@@ -93,6 +108,7 @@ const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
   ForbiddenException: 'forbidden',
   GroupExistsException: 'groupExists',
   InternalErrorException: 'internalError',
+  InvalidLambdaFunctionOutputException: 'invalidLambdaResponse',
   InvalidEmailRoleAccessPolicyException: 'invalidEmailRoleAccessPolicy',
   InvalidIdentityPoolConfigurationException: 'invalidIdentityPoolConfiguration',
   InvalidLambdaResponseException: 'invalidLambdaResponse',
@@ -101,6 +117,7 @@ const SERVICE_CODES: Readonly<Record<string, MobileClientErrorCode>> = {
   InvalidSmsRoleAccessPolicyException: 'invalidSmsRoleAccessPolicy',
   InvalidSmsRoleTrustRelationshipException: 'invalidSmsRoleTrustRelationship',
   InvalidUserPoolConfigurationException: 'invalidUserPoolConfiguration',
+  LambdaThrottledException: 'tooManyRequests',
   LimitExceededException: 'limitExceeded',
   MFAMethodNotFoundException: 'mfaMethodNotFound',
   NotAuthorizedException: 'notAuthorized',

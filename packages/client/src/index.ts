@@ -14,10 +14,10 @@
  * @packageDocumentation
  */
 export { MobileClient, DeviceOperations, PasskeyOperations, decodeJwt } from './mobile-client.js';
-export type { MobileClientOptions, SignUpInput, SignInInput, SignOutOptions, FederatedSignInOptions, MFAPreference, MFAFactorPreference } from './mobile-client.js';
+export type { MobileClientOptions, SignUpInput, SignInInput, SignOutOptions, FederatedSignInOptions, HostedUIOptions, RedirectReceiver, MFAPreference, MFAFactorPreference } from './mobile-client.js';
 export { MobileClientError, isMobileClientError } from './errors.js';
 export type { MobileClientErrorCode } from './errors.js';
-export type { AWSConfiguration, UserPoolConfiguration, IdentityPoolConfiguration, AuthenticationFlowType } from './config.js';
+export type { AWSConfiguration, UserPoolConfiguration, IdentityPoolConfiguration, AuthenticationFlowType, OAuthConfiguration } from './config.js';
 export { MemoryStorage, LocalStorage } from './storage.js';
 export type { KeyValueStorage, WebStorage } from './storage.js';
 export type { FetchLike } from './internal/transport.js';
@@ -30,6 +30,8 @@ export type {
   WebAuthnAssertionJSON,
   WebAuthnCredentialDescriptorJSON,
 } from './internal/webauthn.js';
+export { SyncManager, Dataset, SyncConflict, IndexedDBStorage } from './sync/index.js';
+export type { SyncManagerOptions, SyncCallbacks, SyncResult, SyncRecord, ConflictResolution, DatasetMetadata } from './sync/index.js';
 export { UserState } from './types.js';
 export type {
   AuthFactorType,

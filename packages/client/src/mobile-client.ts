@@ -9,9 +9,10 @@
  */
 import type { AWSConfiguration } from './config.js';
 import { confirmVerifyUserAttribute, deleteUser, getUserAttributes, updateUserAttributes, verifyUserAttribute } from './internal/attributes.js';
-import type { ClientContext } from './internal/context.js';
+import { clientContexts, type ClientContext } from './internal/context.js';
 import { getAWSCredentials } from './internal/credentials.js';
 import { federatedSignIn } from './internal/federation.js';
+import { handleAuthResponse, signInWithHostedUI } from './internal/hosted-ui.js';
 import { initialize } from './internal/initialize.js';
 import { associateSoftwareToken, getUserAuthFactors, getUserMFAPreference, setUserMFAPreference, verifySoftwareToken } from './internal/mfa.js';
 import { changePassword, confirmForgotPassword, forgotPassword } from './internal/passwords.js';
@@ -20,13 +21,14 @@ import { contextFor, deviceOperationsFor, passkeyOperationsFor, type DeviceOpera
 import { releaseSignInWait, signOut } from './internal/sign-out.js';
 import { confirmSignUp, resendSignUpCode, signUp } from './internal/sign-up.js';
 import { getTokens } from './internal/tokens.js';
-import type { FederatedSignInOptions, MFAPreference, MobileClientOptions, SignInInput, SignOutOptions, SignUpInput } from './options.js';
+import type { FederatedSignInOptions, HostedUIOptions, MFAPreference, MobileClientOptions, SignInInput, SignOutOptions, SignUpInput } from './options.js';
 import type { KeyValueStorage } from './storage.js';
 import { UserState, type AuthFactorType, type AWSCredentials, type CodeDeliveryDetails, type ForgotPasswordResult, type SignInResult, type SignUpResult, type Tokens, type UserAuthFactors, type UserStateListener } from './types.js';
 
 export { DeviceOperations, PasskeyOperations } from './internal/setup.js';
 export { decodeJwt } from './internal/jwt.js';
-export type { FederatedSignInOptions, MFAFactorPreference, MFAPreference, MobileClientOptions, SignInInput, SignOutOptions, SignUpInput } from './options.js';
+export type { RedirectReceiver } from './internal/hosted-ui-receiver.js';
+export type { FederatedSignInOptions, HostedUIOptions, MFAFactorPreference, MFAPreference, MobileClientOptions, SignInInput, SignOutOptions, SignUpInput } from './options.js';
 
 /**
  * The client. Create one per app (or use {@link MobileClient.default}), call
@@ -50,7 +52,6 @@ export class MobileClient {
 
   /**
    * The shared instance, as `AWSMobileClient.default()`.
-   *
    * @example
    * ```ts
    * await MobileClient.default().initialize(config);
@@ -64,7 +65,6 @@ export class MobileClient {
   /**
    * Initialises the shared instance ({@link MobileClient.default}) and returns its state, as seed
    * 002's `AWSMobileClient.default().initialize { userState, error in … }`. Its session is in memory.
-   *
    * @example
    * ```ts
    * const state = await MobileClient.initialize(awsconfiguration);
@@ -80,7 +80,6 @@ export class MobileClient {
 
   /**
    * Device operations for the signed-in user on this device: remember, forget, get, list.
-   *
    * @example
    * ```ts
    * await client.deviceOperations.updateStatus({ remembered: true });
@@ -91,7 +90,6 @@ export class MobileClient {
 
   /**
    * The signed-in user's passkeys: register, list, delete.
-   *
    * @example
    * ```ts
    * const { passkeys } = await client.passkeyOperations.list();
@@ -100,7 +98,7 @@ export class MobileClient {
   readonly passkeyOperations: PasskeyOperations;
 
   constructor(options: MobileClientOptions = {}) {
-    this.#ctx = contextFor(options);
+    clientContexts.set(this, (this.#ctx = contextFor(options)));
     this.deviceOperations = deviceOperationsFor(this, this.#ctx);
     this.passkeyOperations = passkeyOperationsFor(this, this.#ctx);
   }
@@ -117,7 +115,6 @@ export class MobileClient {
    * - else `signedOut` — also with an identity pool that may or may not allow guests. The first
    *   {@link getAWSCredentials} while signed out finds out: guest credentials move the state to
    *   `guest` (reason `guestCredentials`), a refusal is `guestAccessNotAllowed` (still `signedOut`).
-   *
    * @example
    * ```ts
    * const state = await client.initialize(awsconfiguration); // e.g. import awsconfiguration from './awsconfiguration.json'
@@ -130,7 +127,6 @@ export class MobileClient {
 
   /**
    * The current state; `unknown` before {@link initialize}.
-   *
    * @example
    * ```ts
    * if (client.currentUserState === UserState.guest) showSignInButton();
@@ -142,7 +138,6 @@ export class MobileClient {
 
   /**
    * Whether the state is `signedIn`.
-   *
    * @example
    * ```ts
    * if (!client.isSignedIn) await client.signIn({ username, password });
@@ -154,7 +149,6 @@ export class MobileClient {
 
   /**
    * The name the user signed in with (user pools only), kept across restarts.
-   *
    * @example
    * ```ts
    * greet(client.username ?? 'guest');
@@ -167,7 +161,6 @@ export class MobileClient {
   /**
    * The identity pool's identity id, once {@link getAWSCredentials} or {@link federatedSignIn}
    * got one; kept across restarts.
-   *
    * @example
    * ```ts
    * await client.getAWSCredentials();
@@ -180,7 +173,6 @@ export class MobileClient {
 
   /**
    * Calls `listener(state, info)` on every state transition. Returns a function that removes it.
-   *
    * @example
    * ```ts
    * const stop = client.addUserStateListener((state, info) => {
@@ -196,7 +188,6 @@ export class MobileClient {
 
   /**
    * Stops calling a listener added with {@link addUserStateListener}.
-   *
    * @example
    * ```ts
    * client.removeUserStateListener(listener);
@@ -208,7 +199,6 @@ export class MobileClient {
 
   /**
    * Registers a user (SignUp).
-   *
    * @example
    * ```ts
    * const r = await client.signUp({ username: 'alice', password: 'Corr3ct-Horse!', userAttributes: { email: 'alice@example.com' } });
@@ -222,7 +212,6 @@ export class MobileClient {
 
   /**
    * Confirms a sign-up with the code the user received (ConfirmSignUp).
-   *
    * @example
    * ```ts
    * await client.confirmSignUp('alice', '123456'); // { signUpConfirmationState: 'confirmed' }
@@ -235,7 +224,6 @@ export class MobileClient {
 
   /**
    * Sends the sign-up code again (ResendConfirmationCode).
-   *
    * @example
    * ```ts
    * const r = await client.resendSignUpCode('alice');
@@ -252,7 +240,6 @@ export class MobileClient {
    * a code, state `emailOTP` / `smsOTP`; WEB_AUTHN: the passkey, at once; none or one the user
    * can't use: `selectChallenge`). Devices are proven (device SRP) and confirmed transparently
    * (`newDevice`, see {@link NewDevice}). Answer challenges with {@link confirmSignIn}.
-   *
    * @example
    * ```ts
    * const r = await client.signIn({ username: 'alice', password: 'Corr3ct-Horse!' });
@@ -275,7 +262,6 @@ export class MobileClient {
    * - `mfaSetup`: after {@link associateSoftwareToken}, a TOTP code from the authenticator app;
    *   or an email address when the pool sets up EMAIL_OTP.
    * - `customChallenge`: the answer.
-   *
    * @example
    * ```ts
    * const r = await client.signIn({ username: 'bob', password: 'Temp-Passw0rd!' });
@@ -291,7 +277,6 @@ export class MobileClient {
    * Answers `selectChallenge` with one of the `availableChallenges`: PASSWORD / PASSWORD_SRP with
    * `options.password` (or {@link signIn}'s), EMAIL_OTP / SMS_OTP (a code is sent), WEB_AUTHN.
    * `invalidState` outside `selectChallenge`; `invalidParameter` for a factor not offered.
-   *
    * @example
    * ```ts
    * const r = await client.signIn({ username: 'alice', authFlowType: 'USER_AUTH' });
@@ -304,7 +289,6 @@ export class MobileClient {
 
   /**
    * Signs in the user just confirmed, once, with the Session {@link confirmSignUp} returned (`canAutoSignIn`).
-   *
    * @example
    * ```ts
    * const r = await client.confirmSignUp('alice', code);
@@ -317,7 +301,6 @@ export class MobileClient {
 
   /**
    * The first factors the signed-in user can sign in with, and their MFA (GetUserAuthFactors).
-   *
    * @example
    * ```ts
    * const { factors } = await client.getUserAuthFactors(); // e.g. ['PASSWORD', 'EMAIL_OTP', 'WEB_AUTHN']
@@ -333,7 +316,6 @@ export class MobileClient {
    *   {@link confirmSignIn} with a code from the authenticator app;
    * - for the signed-in user, with the access token; then call {@link verifySoftwareToken} and
    *   turn TOTP on with {@link setUserMFAPreference}.
-   *
    * @example
    * ```ts
    * const secret = await client.associateSoftwareToken();
@@ -351,7 +333,6 @@ export class MobileClient {
    * {@link associateSoftwareToken} (VerifySoftwareToken). TOTP is then verified but not yet used at
    * sign-in: enable it with {@link setUserMFAPreference}. (In the `mfaSetup` sign-in state, answer
    * with {@link confirmSignIn} instead.)
-   *
    * @example
    * ```ts
    * await client.verifySoftwareToken(codeFromApp, { friendlyDeviceName: 'My phone' });
@@ -366,7 +347,6 @@ export class MobileClient {
   /**
    * Turns the signed-in user's MFA factors on or off and picks the preferred one
    * (SetUserMFAPreference). Factors not named are left as they are.
-   *
    * @example
    * ```ts
    * await client.setUserMFAPreference({ softwareToken: { enabled: true, preferred: true }, sms: { enabled: false } });
@@ -380,7 +360,6 @@ export class MobileClient {
   /**
    * The signed-in user's MFA factors and the preferred one (from GetUser), in Cognito's names:
    * `SMS_MFA`, `SOFTWARE_TOKEN_MFA`, `EMAIL_OTP`.
-   *
    * @example
    * ```ts
    * const { enabled, preferred } = await client.getUserMFAPreference();
@@ -392,12 +371,35 @@ export class MobileClient {
   }
 
   /**
+   * Signs in through the hosted UI (`Auth.Default.OAuth`; see {@link HostedUIOptions}): code + PKCE,
+   * single-use `state` and `nonce`, tokens into the session as {@link signIn}'s. Browser: the page
+   * navigates away; Node: `openUrl` + `redirectReceiver: loopbackRedirect()`.
+   * @example
+   * ```ts
+   * await client.signInWithHostedUI({ scopes: ['openid', 'email'], identityProvider: 'Google' });
+   * ```
+   */
+  signInWithHostedUI(options: HostedUIOptions = {}): Promise<UserState> {
+    return signInWithHostedUI(this.#ctx, options);
+  }
+
+  /**
+   * Handles the hosted UI's redirect back (default: this page's URL); a URL without an answer returns the current state.
+   * @example
+   * ```ts
+   * const state = await client.handleAuthResponse(); // on the SignInRedirectURI page, after initialize()
+   * ```
+   */
+  handleAuthResponse(url?: string): Promise<UserState> {
+    return handleAuthResponse(this.#ctx, url);
+  }
+
+  /**
    * Signs out. Without options, locally only: the stored session is cleared and nothing is sent.
    * `signOutGlobally` calls GlobalSignOut (every token of the user, every device) and
    * `invalidateTokens` calls RevokeToken (this session's refresh token); with either, the local
    * sign-out happens only once the server agreed, so an offline app stays signed in and can try
    * again (or sign out locally with `signOut()`).
-   *
    * @example
    * ```ts
    * await client.signOut();                          // this device
@@ -413,7 +415,6 @@ export class MobileClient {
    * Ends the wait of calls blocked in `signedOutUserPoolsTokenInvalid` or
    * `signedOutFederatedTokensInvalid` (they reject with `unableToSignIn`), e.g. when the user
    * cancels the sign-in screen. The state does not change; call {@link signOut} next if wanted.
-   *
    * @example
    * ```ts
    * onCancel(() => { client.releaseSignInWait(); void client.signOut(); });
@@ -432,7 +433,6 @@ export class MobileClient {
    * - Server unreachable: cached tokens that have not actually expired are returned; expired ones
    *   give a `network` error and the state `signedOutUserPoolsTokenInvalid` (reason `offline`)
    *   without losing the session. The next call online refreshes and returns to `signedIn`.
-   *
    * @example
    * ```ts
    * const { idToken, accessToken } = await client.getTokens();
@@ -446,7 +446,6 @@ export class MobileClient {
 
   /**
    * Starts a password reset (ForgotPassword): a code goes to the user's verified email or phone.
-   *
    * @example
    * ```ts
    * const r = await client.forgotPassword('alice');
@@ -459,7 +458,6 @@ export class MobileClient {
 
   /**
    * Sets a new password with the code from {@link forgotPassword} (ConfirmForgotPassword).
-   *
    * @example
    * ```ts
    * await client.confirmForgotPassword('alice', 'N3w-Passw0rd!', '123456'); // { forgotPasswordState: 'done' }
@@ -472,7 +470,6 @@ export class MobileClient {
 
   /**
    * Changes the signed-in user's password (ChangePassword).
-   *
    * @example
    * ```ts
    * await client.changePassword('Corr3ct-Horse!', 'Even-B3tter-Horse!');
@@ -485,7 +482,6 @@ export class MobileClient {
 
   /**
    * The signed-in user's attributes (GetUser), as a name → value record.
-   *
    * @example
    * ```ts
    * const { email, email_verified } = await client.getUserAttributes();
@@ -498,7 +494,6 @@ export class MobileClient {
   /**
    * Updates attributes (UpdateUserAttributes). Changing a verified email or phone sends a code;
    * the returned details say where. Confirm with {@link confirmVerifyUserAttribute}.
-   *
    * @example
    * ```ts
    * const sent = await client.updateUserAttributes({ nickname: 'Ali', email: 'new@example.com' });
@@ -511,7 +506,6 @@ export class MobileClient {
 
   /**
    * Sends a verification code for an attribute (GetUserAttributeVerificationCode).
-   *
    * @example
    * ```ts
    * const details = await client.verifyUserAttribute('email');
@@ -524,7 +518,6 @@ export class MobileClient {
 
   /**
    * Verifies an attribute with the code the user received (VerifyUserAttribute).
-   *
    * @example
    * ```ts
    * await client.confirmVerifyUserAttribute('email', '123456');
@@ -537,7 +530,6 @@ export class MobileClient {
 
   /**
    * Deletes the signed-in user (DeleteUser) and signs out locally.
-   *
    * @example
    * ```ts
    * if (await confirmDialog('Delete your account?')) await client.deleteUser();
@@ -555,7 +547,6 @@ export class MobileClient {
    * `signedOutFederatedTokensInvalid` and the call waits for {@link federatedSignIn} (or
    * {@link releaseSignInWait}). Guests refused: `guestAccessNotAllowed`, the state leaves `guest`
    * for `signedOut`. Offline: cached credentials until they actually expire, then `network` (state kept).
-   *
    * @example
    * ```ts
    * const credentials = await client.getAWSCredentials();
@@ -573,7 +564,6 @@ export class MobileClient {
    * for developer-authenticated identities (with `cognitoIdentityId`). Fetches credentials, then
    * the state is `signedIn`; {@link getAWSCredentials} uses this login until {@link signOut}.
    * Calling it again with a new token ends `signedOutFederatedTokensInvalid`.
-   *
    * @example
    * ```ts
    * await client.federatedSignIn('accounts.google.com', googleIdToken);
@@ -587,7 +577,6 @@ export class MobileClient {
   /**
    * Forgets the cached AWS credentials (the identity id stays), so the next
    * {@link getAWSCredentials} fetches new ones.
-   *
    * @example
    * ```ts
    * client.clearCredentials();

@@ -1,6 +1,6 @@
 /**
  * The Node-only entry, `@cognate/client/node`: a file-backed {@link KeyValueStorage} for CLIs,
- * servers and tests. Everything else lives in `@cognate/client`, which has no Node imports.
+ * servers and tests, and the hosted UI's loopback redirect listener. Everything else lives in `@cognate/client`, which has no Node imports.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -110,3 +110,6 @@ export class FileStorage implements KeyValueStorage {
 }
 
 export type { KeyValueStorage } from './storage.js';
+
+export { loopbackRedirect } from './internal/hosted-ui-loopback.js';
+export type { LoopbackRedirectOptions } from './internal/hosted-ui-loopback.js';

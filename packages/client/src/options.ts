@@ -5,6 +5,7 @@
  */
 import type { AuthenticationFlowType } from './config.js';
 import type { KeyValueStorage } from './storage.js';
+import type { RedirectReceiver } from './internal/hosted-ui-receiver.js';
 import type { FetchLike as Fetch } from './internal/transport.js';
 import type { WebAuthnPort } from './internal/webauthn.js';
 import type { AuthFactorType, Clock } from './types.js';
@@ -100,8 +101,45 @@ export interface SignInInput {
 export interface SignOutOptions {
   /** GlobalSignOut: revokes every token of the user, on every device. */
   signOutGlobally?: boolean;
-  /** RevokeToken: revokes this session's refresh token and the tokens issued from it. */
+  /**
+   * RevokeToken: revokes this session's refresh token and the tokens issued from it. After a
+   * hosted-UI sign-in, also ends the hosted UI's session: `/oauth2/revoke`, then the sign-out
+   * endpoint (`/logout` with `logout_uri`) — a redirect in a browser, a request elsewhere.
+   */
   invalidateTokens?: boolean;
+}
+
+/**
+ * Options of {@link MobileClient.signInWithHostedUI} (seed 002's `HostedUIOptions`).
+ *
+ * @example
+ * ```ts
+ * await client.signInWithHostedUI({ scopes: ['openid', 'email'], identityProvider: 'Google' }); // straight to Google
+ * await client.signInWithHostedUI({ scopes: ['openid', 'email'], federationProviderName: 'YOUR_AUTH0_DOMAIN.auth0.com' }); // Auth0 → identity pool
+ * ```
+ */
+export interface HostedUIOptions {
+  /** Default: `Auth.Default.OAuth.Scopes`. A user-pool sign-in needs `openid`. */
+  scopes?: string[];
+  /** Straight to this provider of the app client (`Google`, `Facebook`, `SignInWithApple`, `LoginWithAmazon`, a SAML or OIDC provider's name, or `COGNITO`), skipping the provider choice. */
+  identityProvider?: string;
+  /** Straight to the provider that lists this identifier (an email domain, say) in its IdpIdentifiers. */
+  idpIdentifier?: string;
+  /**
+   * For a generic OAuth 2.0 provider (`SignInURI`/`TokenURI`, e.g. Auth0): the identity pool's name
+   * for it (its OIDC issuer's host); its ID token is federated into the identity pool under this name.
+   */
+  federationProviderName?: string;
+  /**
+   * Opens the authorization URL. Default in a browser: `location.assign` (the page navigates away
+   * and calls {@link MobileClient.handleAuthResponse} when it comes back). Required elsewhere, e.g.
+   * Node: open the system browser; React Native: `Linking.openURL`.
+   */
+  openUrl?: (url: string) => void | Promise<void>;
+  /** Where the redirect comes back outside a browser page: `loopbackRedirect()` from `@cognate/client/node`. */
+  redirectReceiver?: RedirectReceiver;
+  /** More authorization-request parameters (`prompt`, `login_hint`, `lang` …); the protocol's own (`state`, `redirect_uri` …) can't be set. */
+  signInQueryParameters?: Record<string, string>;
 }
 
 /**

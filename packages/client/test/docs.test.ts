@@ -1,5 +1,5 @@
 /**
- * Every public export of `@cognate/client` and `@cognate/client/node` (and every public member
+ * Every public export of `@cognate/client`, `@cognate/client/node` and `@cognate/client/ui` (and every public member
  * of the exported classes) carries TSDoc with an `@example`, read with the TypeScript compiler.
  */
 import { describe, it } from 'node:test';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const src = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'src');
-const entries = [path.join(src, 'index.ts'), path.join(src, 'node.ts')];
+const entries = [path.join(src, 'index.ts'), path.join(src, 'node.ts'), path.join(src, 'ui', 'index.ts')];
 
 function hasExample(symbol: ts.Symbol, checker: ts.TypeChecker): boolean {
   const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;

@@ -26,9 +26,10 @@ describe('portable client', () => {
     assert.deepEqual(offenders, []);
   });
 
-  it('exports the browser build at "." and the Node store at "./node"', () => {
+  it('exports the browser build at ".", the Node store at "./node" and the drop-in UI at "./ui"', () => {
     const pkg = JSON.parse(readFileSync(path.join(src, '..', 'package.json'), 'utf8')) as { exports: Record<string, { import: string }> };
-    assert.deepEqual(Object.keys(pkg.exports), ['.', './node']);
+    assert.deepEqual(Object.keys(pkg.exports), ['.', './node', './ui']);
+    assert.equal(pkg.exports['./ui']!.import, './dist/ui/index.js');
     assert.equal(pkg.exports['.']!.import, './dist/index.js');
     assert.equal(pkg.exports['./node']!.import, './dist/node.js');
     const index = readFileSync(path.join(src, 'index.ts'), 'utf8');

@@ -10,6 +10,7 @@ import { systemClock, type Clock } from './ports.js';
 import { Outbox, type OutboxTransports } from './messaging/outbox.js';
 import { consoleTransport, smsWebhookTransport, smtpTransport } from './messaging/transports.js';
 import { checkLogDeliveryWebhooks, logWebhookTransport } from './messaging/log-webhook.js';
+import { checkSyncDeliveryConfig, withSyncDelivery } from './sync/push-webhook.js';
 import { loadAdminCredentials, loadMasterKey, loadServerSecrets } from './domain/secrets.js';
 import { UserPools } from './domain/user-pools.js';
 import { AppClients } from './domain/app-clients.js';
@@ -77,6 +78,9 @@ export async function createCognate(config: Config, log: Logger, options: Create
     // SetLogDeliveryConfiguration's webhook sink (the operator's endpoints, signed; messaging/log-webhook.ts).
     checkLogDeliveryWebhooks(config.logDeliveryWebhooks, config.logDeliveryWebhookSecret);
     if (Object.keys(config.logDeliveryWebhooks).length > 0) transports.webhook = logWebhookTransport({ secret: config.logDeliveryWebhookSecret, clock });
+    // Cognito Sync's push sync and streams ride the same channel to their own endpoints (sync/push-webhook.ts).
+    checkSyncDeliveryConfig(config);
+    transports.webhook = withSyncDelivery(transports.webhook, config, clock);
     const outbox = new Outbox(store.db, secrets.atRest, clock, transports, log);
     // SetLogDeliveryConfiguration's userNotification source: failed deliveries as structured log lines (and webhooks).
     outbox.onDeliveryFailure = (failure) => deliverNotificationError({ config, log, outbox, store }, failure);
@@ -95,7 +99,7 @@ export async function createCognate(config: Config, log: Logger, options: Create
       clients,
       users,
       hasher,
-      codes: new Codes(secrets.codeKey),
+      codes: new Codes(secrets.codeKey, config.devCodes || undefined),
       outbox,
       keys,
       tokens,

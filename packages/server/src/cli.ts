@@ -18,6 +18,8 @@ import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
 import { identityPoolInput, setUpIdentityPool } from './identity/setup.js';
 import { registerConsoleUserCommand } from './console/cli.js';
+import { beforeStart, registerDevflowCommands } from './devflow/commands.js';
+import { oauthConfigSection, type OAuthConfigFlags } from './cli-oauth-config.js';
 
 const program = new Command('cognate').description('Cognate: a self-hosted Amazon Cognito').showHelpAfterError();
 
@@ -54,9 +56,13 @@ async function withCognate<T>(flags: FlagValues, fn: (cognate: Cognate) => Promi
   }
 }
 
-withConfigFlags(program.command('start').description('start the server (--workers N: N processes sharing the port; default one per core)')).action(async (flags: FlagValues) => {
-  await start(loadConfig(flags));
-});
+withConfigFlags(program.command('start').description('start the server (--workers N: N processes sharing the port; default one per core)'))
+  .option('--seed <file>', 'apply a seed file (cognate seed) before serving')
+  .action(async (flags: FlagValues & { seed?: string }) => {
+    const config = loadConfig(flags);
+    await beforeStart(config, flags);
+    await start(config);
+  });
 
 withConfigFlags(program.command('migrate').description('bring the database schema up to date')).action(async (flags: FlagValues) => {
   const config = loadConfig(flags);
@@ -231,12 +237,16 @@ withConfigFlags(program.command('config').description('write an awsconfiguration
   .requiredOption('--client <id>', 'app client ID')
   .option('--identity-pool <id>', 'identity pool ID: adds the CredentialsProvider section')
   .option('--out <file>', 'output file (default: standard output)')
-  .action(async (flags: FlagValues & { pool: string; client: string; identityPool?: string; out?: string }) => {
+  .option('--sign-in-redirect-uri <uri>', 'Auth.Default.OAuth.SignInRedirectURI: one of the client\'s CallbackURLs (default: DefaultRedirectURI, else the first)')
+  .option('--sign-out-redirect-uri <uri>', 'Auth.Default.OAuth.SignOutRedirectURI: one of the client\'s LogoutURLs (default: the first)')
+  .option('--scopes <list>', 'Auth.Default.OAuth.Scopes, comma-separated (default: the client\'s AllowedOAuthScopes)')
+  .action(async (flags: FlagValues & OAuthConfigFlags & { pool: string; client: string; identityPool?: string; out?: string }) => {
     await withCognate(flags, async (cognate) => {
       const target = await cognate.pools.get(flags.pool);
       const identity = flags.identityPool ? await cognate.identity.pools.get(flags.identityPool) : undefined;
       const app = await cognate.clients.get(target.id, flags.client);
       const region = target.id.slice(0, target.id.indexOf('_'));
+      const oauth = await oauthConfigSection(cognate, app, flags, (m) => process.stderr.write(`cognate: ${m}\n`));
       const doc = {
         Version: '1.0',
         IdentityManager: { Default: {} },
@@ -250,7 +260,7 @@ withConfigFlags(program.command('config').description('write an awsconfiguration
             Endpoint: cognate.config.publicUrl,
           },
         },
-        Auth: { Default: { authenticationFlowType: 'USER_SRP_AUTH' } },
+        Auth: { Default: { authenticationFlowType: 'USER_SRP_AUTH', ...(oauth ? { OAuth: oauth } : {}) } },
       };
       const text = JSON.stringify(doc, null, 2) + '\n';
       if (flags.out) writeFileSync(flags.out, text, { mode: app.secret ? 0o600 : 0o644 });
@@ -259,6 +269,7 @@ withConfigFlags(program.command('config').description('write an awsconfiguration
   });
 
 registerConsoleUserCommand(program, withConfigFlags, withCognate);
+registerDevflowCommands(program, { withConfigFlags, withCognate });
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   // Cognito's errors carry their exception name, as the API's __type does.

@@ -69,6 +69,14 @@ export const options = {
   threatFeedbackUrl: { schema: z.string(), default: '', env: 'COGNATE_THREAT_FEEDBACK_URL', flag: '--threat-feedback-url <url>', doc: "the page (yours) that calls UpdateAuthEventFeedback: risk notification emails link to it with user_pool_id, username, event_id, feedback_token and feedback_value; empty: the emails' {one-click-link-*} carry the bare feedback token" },
   logDeliveryWebhooks: { schema: stringMap, default: {} as Record<string, string>, env: 'COGNATE_LOG_DELIVERY_WEBHOOKS', flag: '--log-delivery-webhooks <json>', doc: "log delivery's webhook sink: JSON object of destination ARN (a CloudWatch log group, S3 bucket or Firehose stream that SetLogDeliveryConfiguration names) → an http(s) URL of yours, `*` for any other; that destination's records are POSTed there as JSON, signed (x-cognate-signature) and retried through the outbox, besides the log line" },
   logDeliveryWebhookSecret: { schema: z.string(), default: '', env: 'COGNATE_LOG_DELIVERY_WEBHOOK_SECRET', flag: '--log-delivery-webhook-secret <secret>', doc: 'HMAC key for the x-cognate-signature header of the log-delivery webhooks (required with --log-delivery-webhooks)' },
+  // Cognito Sync's push sync and streams (src/sync/push*.ts, streams*.ts; docs/sync.md): Cognate has no SNS or Kinesis of its own.
+  syncPushWebhookUrl: { schema: z.string(), default: '', env: 'COGNATE_SYNC_PUSH_WEBHOOK_URL', flag: '--sync-push-webhook-url <url>', doc: "Cognito Sync push sync: the http(s) endpoint of yours that receives each silent push (device platform, token, SNS application ARN and Cognito's push-sync payload) as signed JSON, retried through the outbox; empty: PushSync can't be configured" },
+  syncStreamsWebhookUrl: { schema: z.string(), default: '', env: 'COGNATE_SYNC_STREAMS_WEBHOOK_URL', flag: '--sync-streams-webhook-url <url>', doc: "Cognito Streams: the http(s) endpoint of yours that receives each dataset change (Cognito's stream record JSON) as signed JSON, retried through the outbox, unless --sync-kinesis-endpoint is set; empty with no Kinesis endpoint: CognitoStreams can't be enabled" },
+  syncWebhookSecret: { schema: z.string(), default: '', env: 'COGNATE_SYNC_WEBHOOK_SECRET', flag: '--sync-webhook-secret <secret>', doc: 'HMAC key for the x-cognate-signature header of the push-sync and streams webhooks (required with either)' },
+  syncKinesisEndpoint: { schema: z.string(), default: '', env: 'COGNATE_SYNC_KINESIS_ENDPOINT', flag: '--sync-kinesis-endpoint <url>', doc: "Cognito Streams: a Kinesis-compatible endpoint; each stream record is put there (PutRecord, SigV4) in the configured StreamName, partition key the identity ID" },
+  syncKinesisRegion: { schema: z.string(), default: '', env: 'COGNATE_SYNC_KINESIS_REGION', flag: '--sync-kinesis-region <region>', doc: 'the region that signs Kinesis PutRecord calls (empty: the identity pool\'s region)' },
+  syncKinesisAccessKeyId: { schema: z.string(), default: '', env: 'COGNATE_SYNC_KINESIS_ACCESS_KEY_ID', flag: '--sync-kinesis-access-key-id <id>', doc: 'access key that signs Kinesis PutRecord calls (required with --sync-kinesis-endpoint)' },
+  syncKinesisSecretAccessKey: { schema: z.string(), default: '', env: 'COGNATE_SYNC_KINESIS_SECRET_ACCESS_KEY', flag: '--sync-kinesis-secret-access-key <secret>', doc: 'secret for --sync-kinesis-access-key-id' },
   tierGating: { schema: bool, default: false as boolean, env: 'COGNATE_TIER_GATING', flag: '--tier-gating <bool>', doc: "refuse features above a pool's UserPoolTier with FeatureUnavailableInTierException, as Cognito does (USER_AUTH and passwordless sign-in need ESSENTIALS); off: every feature in every tier" },
   // Request-rate limits (docs/rate-limits.md): Cognito's per-category quotas, applied per user pool.
   rateLimits: { schema: z.union([bool, z.enum(['on', 'off']).transform((v) => v === 'on')]), default: true as boolean, env: 'COGNATE_RATE_LIMITS', flag: '--rate-limits <on|off>', doc: "Cognito's request-rate quotas per user pool and operation category (UserAuthentication 120/s, UserCreation 50/s …), answered with TooManyRequestsException (HTTP 429 on /oauth2/token) when exceeded; raise a category with UpdateProvisionedLimit; off: no limit (development)" },
@@ -76,6 +84,9 @@ export const options = {
   lambdaEndpoint: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ENDPOINT', flag: '--lambda-endpoint <url>', doc: 'Lambda API endpoint for ARN triggers (empty: AWS Lambda in the ARN\'s region)' },
   lambdaAccessKeyId: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_ACCESS_KEY_ID', flag: '--lambda-access-key-id <id>', doc: 'access key that signs Lambda Invoke calls (empty: the AWS SDK\'s default credential chain)' },
   lambdaSecretAccessKey: { schema: z.string(), default: '', env: 'COGNATE_LAMBDA_SECRET_ACCESS_KEY', flag: '--lambda-secret-access-key <secret>', doc: 'secret for --lambda-access-key-id' },
+  // Development workflow (issue 17, devflow/): what only a development server may do.
+  environment: { schema: z.enum(['production', 'development']), default: 'production' as 'production' | 'development', env: 'COGNATE_ENV', flag: '--env <name>', doc: "'development' allows development-only features (--dev-codes); 'production' (the default) refuses them" },
+  devCodes: { schema: z.union([z.literal(''), z.string().regex(/^\d{6}$/, 'six digits')]), default: '', env: 'COGNATE_DEV_CODES', flag: '--dev-codes <code>', doc: 'development only (needs --env development): every verification, MFA, one-time and forgot-password code this server sends is this six-digit value' },
   // Scale-out (issue 16): worker processes of `cognate start`, and how a shutdown ends requests in flight.
   workers: { schema: z.coerce.number().int().min(0).max(256), default: 0, env: 'COGNATE_WORKERS', flag: '--workers <n>', doc: '`cognate start`: worker processes sharing the port and the database (node:cluster); 0: one per core; 1: a single process, no cluster' },
   shutdownGraceMs: { schema: z.coerce.number().int().min(0).max(600_000), default: 10_000, env: 'COGNATE_SHUTDOWN_GRACE', flag: '--shutdown-grace <ms>', doc: 'on SIGTERM/SIGINT: how long requests in flight may take to finish before their connections are cut' },
@@ -106,6 +117,7 @@ export function loadConfig(flags: FlagValues = {}, env: NodeJS.ProcessEnv = proc
   }
   const config = out as Config;
   checkTls(config);
+  checkDevCodes(config);
   config.dataDir = path.resolve(config.dataDir);
   if (config.workers === 0) config.workers = availableParallelism();
   if (!config.publicUrl) config.publicUrl = `${usesTls(config) ? 'https' : 'http'}://localhost:${config.port}`;
@@ -125,6 +137,16 @@ function checkTls(config: Config): void {
   }
   if (config.tlsDev && config.tlsCert !== '') {
     throw new Error('--tls-dev makes its own certificates: give either --tls-dev or --tls-cert with --tls-key, not both');
+  }
+}
+
+/**
+ * Fixed codes make every code guessable: they are refused unless the operator said, in this
+ * server's own configuration, that it is a development server (docs/cli.md, "Development mode").
+ */
+function checkDevCodes(config: Config): void {
+  if (config.devCodes !== '' && config.environment !== 'development') {
+    throw new Error('--dev-codes (COGNATE_DEV_CODES) makes every code predictable and is refused outside development mode: start with --env development (COGNATE_ENV=development) to use it');
   }
 }
 

@@ -35,6 +35,9 @@ import { withRequestContext } from './domain/threat-protection/request-context.j
 import { RunnerLease } from './domain/runner-lease.js';
 import { gracefulShutdown } from './graceful-shutdown.js';
 import { metricsText } from './cluster-metrics.js';
+import { isSyncPath } from './sync/routes.js';
+import { syncListener } from './sync/http.js';
+import { markDevCodes } from './devflow/dev-codes.js';
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
@@ -245,15 +248,20 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
   const api = awsJsonListener(cognate, metrics);
   const verify = verifyListener(cognate);
   const query = queryListener(cognate);
+  const sync = syncListener(cognate, (action, outcome, started) => metrics.observe(action, outcome, started));
   const oauthToken = tokenListener(cognate, (outcome, started) => metrics.observe('oauth2.token', outcome, started));
+  const devCodes = markDevCodes(cognate.config, metrics.registry);
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     graceful.track(req, res);
+    devCodes(res);
     route(req, res);
   };
   const route = (req: IncomingMessage, res: ServerResponse): void => {
     // awsJson POSTs go straight to the API, the identity verifier's to it and form-encoded POSTs (the
     // query protocol: STS, IAM roles) to handleQuery, all through withBody; everything else goes to Hono.
-    if (req.method === 'POST' && (req.url === '/identity/verify' || req.url?.startsWith('/identity/verify?'))) verify(req, res);
+    // Cognito Sync (restJson1, every method) under /identitypools; its preflights stay with Hono's CORS.
+    if (req.method !== 'OPTIONS' && isSyncPath(req.url)) sync(req, res);
+    else if (req.method === 'POST' && (req.url === '/identity/verify' || req.url?.startsWith('/identity/verify?'))) verify(req, res);
     else if (req.method === 'POST' && isTokenPath(req.url)) oauthToken(req, res);
     else if (req.method === 'POST' && !req.url?.startsWith('/identity/') && !req.url?.startsWith('/oauth2/') && !isHostedUiPost(req.url) && !isConsolePath(req.url)) (isQueryProtocol(req) ? query : api)(req, res);
     // The hosted UI's pages sign in too: threat protection's auth events take the browser's address from here.

@@ -82,8 +82,18 @@ async function startWorker(config: Config): Promise<void> {
 
 /** How long after the grace period the primary waits before it kills a worker that hasn't exited. */
 const KILL_AFTER_GRACE_MS = 5000;
-/** A replacement for a dead worker is forked after this pause (a worker dying at once doesn't spin). */
+/**
+ * When a dead worker's replacement is forked: after 1 s, doubling with each death that follows
+ * another within {@link STABLE_MS} (a worker that dies at start, or keeps dying, doesn't spin), up
+ * to 60 s between tries; a worker that lived {@link STABLE_MS} starts the count afresh.
+ */
+export function reforkDelayMs(deathsInARow: number): number {
+  return Math.min(REFORK_MAX_DELAY_MS, REFORK_DELAY_MS * 2 ** Math.max(0, deathsInARow - 1));
+}
 const REFORK_DELAY_MS = 1000;
+const REFORK_MAX_DELAY_MS = 60_000;
+/** A worker alive this long is no longer part of a crash loop. */
+const STABLE_MS = 60_000;
 
 async function startPrimary(config: Config): Promise<void> {
   const log = logger(config, { primary: process.pid });
@@ -101,7 +111,13 @@ async function startPrimary(config: Config): Promise<void> {
   let stopping = false;
   const ready = new Set<number>();
   let announced = false;
-  const fork = (): Worker => cluster.fork();
+  const born = new Map<number, number>();
+  let deathsInARow = 0;
+  const fork = (): Worker => {
+    const worker = cluster.fork();
+    born.set(worker.id, Date.now());
+    return worker;
+  };
 
   await new Promise<void>((resolve, reject) => {
     cluster.on('listening', (worker, address) => {
@@ -123,10 +139,14 @@ async function startPrimary(config: Config): Promise<void> {
         reject(new Error(`a worker exited while starting (${signal ?? `code ${code}`}); see its messages above`));
         return;
       }
-      log.warn({ worker: worker.id, code, signal }, 'a worker died; starting another');
+      const lived = Date.now() - (born.get(worker.id) ?? 0);
+      born.delete(worker.id);
+      deathsInARow = lived >= STABLE_MS ? 1 : deathsInARow + 1;
+      const delayMs = reforkDelayMs(deathsInARow);
+      log.warn({ worker: worker.id, code, signal, deathsInARow, restartInMs: delayMs }, 'a worker died; starting another');
       setTimeout(() => {
         if (!stopping) fork();
-      }, REFORK_DELAY_MS).unref();
+      }, delayMs).unref();
     });
     for (let i = 0; i < config.workers; i++) fork();
   });

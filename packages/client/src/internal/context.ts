@@ -40,6 +40,8 @@ export interface Session {
    * credentials: what makes `initialize` say `guest` without asking the network.
    */
   guestAllowed?: boolean;
+  /** Signed in through the hosted UI (internal/hosted-ui.ts): sign-out with invalidateTokens ends its session too. */
+  hostedUI?: { federationProviderName?: string };
   /** Remembered devices per username (device SRP). */
   devices?: Record<string, DeviceSecret>;
 }
@@ -94,6 +96,12 @@ export interface ClientContext {
   readonly federationWaiters: Waiter<void>[];
   saving: Promise<void>;
 }
+
+/**
+ * Each MobileClient's context, for the parts of the SDK built on a client (the SyncManager) that
+ * need its storage, fetch, clock and configuration without widening the client's public API.
+ */
+export const clientContexts = new WeakMap<object, ClientContext>();
 
 export function createContext(options: Pick<ClientContext, 'storage' | 'clock' | 'fetch' | 'margin' | 'refreshFlow' | 'deviceName' | 'storageKeyOption' | 'webAuthn'>): ClientContext {
   return {

@@ -26,6 +26,7 @@ export async function federatedSignIn(ctx: ClientContext, providerName: string, 
   s.federation = { providerName, token, ...(options.customRoleArn ? { customRoleArn: options.customRoleArn } : {}) };
   delete s.federatedTokenInvalid;
   delete s.guestAllowed;
+  delete s.hostedUI;
   if (options.cognitoIdentityId) s.identityId = options.cognitoIdentityId;
   ctx.credentials = undefined;
   const logins = { [providerName]: token };

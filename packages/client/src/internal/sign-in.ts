@@ -366,6 +366,7 @@ async function completeSignIn(ctx: ClientContext, result: NonNullable<AuthRespon
   delete s.federation;
   delete s.federatedTokenInvalid;
   delete s.guestAllowed;
+  delete s.hostedUI;
   if (wasFederated || (previousUser !== undefined && previousUser !== signInName)) delete s.identityId;
   const metadata = result.NewDeviceMetadata;
   const newDevice = metadata?.DeviceKey && metadata.DeviceGroupKey ? await confirmDevice(ctx, result.AccessToken, signInName, metadata.DeviceKey, metadata.DeviceGroupKey) : undefined;

@@ -6,12 +6,26 @@ import { MobileClientError } from '../errors.js';
 import type { SignOutOptions } from '../options.js';
 import { UserState, type UserStateReason } from '../types.js';
 import { requireConfig, requireUserPool, save, transition, type ClientContext } from './context.js';
+import { browserLocation } from './hosted-ui.js';
+import { requestSignOut, revokeRefreshToken, signOutUrl } from './hosted-ui-endpoints.js';
 import { getTokens } from './tokens.js';
 import { idp } from './wire.js';
 
 export async function signOut(ctx: ClientContext, options: SignOutOptions): Promise<void> {
   requireConfig(ctx);
   const tokens = ctx.session.tokens;
+  const oauth = ctx.config?.oauth;
+  if (ctx.session.hostedUI && options.invalidateTokens && oauth) {
+    // A hosted-UI session also lives in the hosted UI's cookie: it ends at the sign-out endpoint
+    // (a redirect in a browser, a request elsewhere), and the refresh token is revoked there.
+    const location = browserLocation();
+    if (tokens && options.signOutGlobally) await idp(ctx, 'GlobalSignOut', { AccessToken: (await getTokens(ctx)).accessToken.tokenString });
+    if (!location) await requestSignOut(ctx, oauth);
+    if (tokens) await revokeRefreshToken(ctx, oauth, tokens.refreshToken);
+    await signOutLocally(ctx, 'signOut');
+    location?.assign(signOutUrl(oauth));
+    return;
+  }
   if (tokens && options.signOutGlobally) {
     const { accessToken } = await getTokens(ctx);
     await idp(ctx, 'GlobalSignOut', { AccessToken: accessToken.tokenString });

@@ -259,9 +259,10 @@ export class AppClients {
     return { id: row.id, poolId: row.pool_id, name: row.name, secret: secrets[0]?.value, secrets, settings: JSON.parse(row.settings) as AppClientSettings, createdAt: row.created_at, updatedAt: row.updated_at };
   }
 
-  async create(poolId: string, input: ClientInput, now: number): Promise<AppClient> {
+  /** Stores a new client; `fixedId` is a seed file's client ID (devflow/seed.ts), else a new one. */
+  async create(poolId: string, input: ClientInput, now: number, fixedId?: string): Promise<AppClient> {
     const settings = clientSettingsFromInput(input);
-    const id = newClientId();
+    const id = fixedId ?? newClientId();
     let secret: string | undefined;
     if (input.ClientSecret !== undefined) {
       if (!CUSTOM_SECRET.test(input.ClientSecret)) throw errors.invalidParameter('ClientSecret must be 24–64 characters of letters, digits, _ and +.');
@@ -278,6 +279,8 @@ export class AppClients {
       updated_at: now,
     };
     await clientStore.insertAppClient(this.store.db, row);
+    // A fixed ID may have been looked up (and found missing) before it existed.
+    this.cache.delete(id);
     return { id, poolId, name: row.name, secret, secrets, settings, createdAt: now, updatedAt: now };
   }
 

@@ -20,7 +20,7 @@ export async function changePassword(cognate: Ports<'clients' | 'clock' | 'confi
   if (input.PreviousPassword === undefined && (user.passwordHash !== null || !!user.importedPasswordHash)) throw errors.invalidParameter('PreviousPassword is required.');
   checkPasswordPolicy(input.ProposedPassword, pool.settings.Policies.PasswordPolicy);
   const now = cognate.clock.now();
-  if (input.PreviousPassword === undefined) await cognate.lockout.assertNotLocked(user.sub, now);
+  if (input.PreviousPassword === undefined) cognate.lockout.assertNotLocked(user, now);
   // The previous password counts toward the lockout every sign-in path shares (P03, A19), before it is checked (A18).
   else if (!(await cognate.lockout.reserveAttempt(user.sub, now))) throw passwordAttemptsExceeded();
   else if (!(await passwordMatches(cognate, user, input.PreviousPassword))) throw errors.notAuthorized(INCORRECT);
@@ -35,7 +35,7 @@ export async function changePassword(cognate: Ports<'clients' | 'clock' | 'confi
     return true;
   });
   if (!changed) {
-    await cognate.lockout.assertNotLocked(user.sub, now);
+    await cognate.lockout.assertStillNotLocked(user.sub, now);
     throw errors.notAuthorized(INCORRECT);
   }
   await recordPasswordEvent(cognate, verdict, user.sub);

@@ -49,7 +49,19 @@ export function codeError(outcome: Exclude<CodeOutcome, 'ok'>, existenceHidden =
 }
 
 export class Codes {
-  constructor(private readonly key: Buffer) {}
+  /**
+   * @param fixedCode development mode's `--dev-codes`: every code is this value (config.ts refuses
+   * it outside development mode). Codes are still stored as HMACs, single-use and expiring.
+   */
+  constructor(
+    private readonly key: Buffer,
+    private readonly fixedCode?: string,
+  ) {}
+
+  /** A new code: six digits from the CSPRNG, or the development code. */
+  private mint(): string {
+    return this.fixedCode ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
+  }
 
   private hash(userId: string, purpose: string, code: string): string {
     return createHmac('sha256', this.key).update(`${userId}\0${purpose}\0${code}`).digest('hex');
@@ -59,7 +71,7 @@ export class Codes {
   async issue(db: Db, p: { poolId: string; userId: string; purpose: CodePurpose }, now: number): Promise<string> {
     if ((await this.lockAndCount(db, p.userId, p.purpose, now)) >= MAX_CODES_PER_HOUR) throw errors.limitExceeded();
     await this.invalidate(db, p, now);
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const code = this.mint();
     await codeStore.insert(db, { id: newId(), pool_id: p.poolId, user_id: p.userId, purpose: p.purpose, code_hash: this.hash(p.userId, p.purpose, code), expires_at: now + lifetime(p.purpose), attempts: 0, consumed_at: null, created_at: now });
     return code;
   }
@@ -73,7 +85,7 @@ export class Codes {
     // The hourly count finds nothing to count, and nothing is refused.
     await this.lockAndCount(db, p.key, p.purpose, now);
     await this.invalidate(db, { userId: p.key, purpose: p.purpose }, now);
-    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    const code = this.mint();
     return { code, codeHash: this.hash(p.key, p.purpose, code) };
   }
 

@@ -34,8 +34,13 @@ export interface Reservation {
 export class Lockout {
   constructor(private readonly db: Executor) {}
 
-  /** Refuses while the user is locked. */
-  async assertNotLocked(sub: string, now: number): Promise<void> {
+  /** Refuses while the user, as just read, is locked: no second read of the row. */
+  assertNotLocked(user: { lockedUntil: number | null }, now: number): void {
+    if (user.lockedUntil !== null && user.lockedUntil > now) throw passwordAttemptsExceeded();
+  }
+
+  /** Refuses while the user is locked, read afresh: after a write that may have locked them. */
+  async assertStillNotLocked(sub: string, now: number): Promise<void> {
     if (await this.isLocked(sub, now)) throw passwordAttemptsExceeded();
   }
 
@@ -87,11 +92,12 @@ export class Lockout {
    * allowance signs in even if parallel wrong ones locked the account meanwhile, as it would had
    * it come before them.
    */
-  async recordVerifiedPassword(sub: string): Promise<void> {
-    await this.recordSuccess(sub);
+  async recordVerifiedPassword(sub: string, trx?: Executor): Promise<void> {
+    await this.recordSuccess(sub, trx);
   }
 
-  async recordSuccess(sub: string): Promise<void> {
-    await counters.clear(this.db, sub);
+  /** Clears the count; on `trx` when given, so it commits with the caller's other writes. */
+  async recordSuccess(sub: string, trx?: Executor): Promise<void> {
+    await counters.clear(trx ?? this.db, sub);
   }
 }

@@ -19,13 +19,14 @@ import { errors } from '../errors.js';
 /**
  * CreateUserPool: checks the settings (settingsFromInput, the MFA and custom-sender rules), then
  * stores the pool and its first signing key in one transaction, so no pool exists without a key.
+ * `options.id`: a fixed pool ID (a seed file's or an imported pool's; devflow/), else a new one.
  */
-export async function createUserPool(cognate: Pick<Cognate, 'config' | 'clock' | 'store' | 'pools' | 'keys'>, input: CreateInput): Promise<UserPool> {
+export async function createUserPool(cognate: Pick<Cognate, 'config' | 'clock' | 'store' | 'pools' | 'keys'>, input: CreateInput, options: { id?: string } = {}): Promise<UserPool> {
   assertMfaConfigurable(input);
   checkIssuerConfiguration(input, []);
   checkCustomSenders(cognate.config, input.LambdaConfig);
   const now = cognate.clock.now();
-  const pool = cognate.pools.build(input, now);
+  const pool = cognate.pools.build(input, now, options.id);
   assertPoolTierFeatures(cognate, pool.settings.UserPoolTier, pool.settings.Policies.SignInPolicy?.AllowedFirstAuthFactors);
   assertThreatProtectionTier(cognate, pool.settings.UserPoolTier, pool.settings.UserPoolAddOns);
   const key = await cognate.keys.generate(pool.id, now);
@@ -78,13 +79,14 @@ export async function deleteUserPool(cognate: Pick<Cognate, 'pools' | 'keys' | '
 
 /**
  * CreateUserPoolClient: the pool must exist, the client's attribute permissions fit its schema, and
- * its OAuth settings pass Cognito's checks (oauth/client-settings.ts).
+ * its OAuth settings pass Cognito's checks (oauth/client-settings.ts). `options.id`: a fixed client
+ * ID (a seed file's or an imported client's; devflow/), else a new one.
  */
-export async function createAppClient(cognate: Pick<Cognate, 'clock' | 'pools' | 'clients' | 'store'>, input: ClientInput & { UserPoolId: string }): Promise<AppClient> {
+export async function createAppClient(cognate: Pick<Cognate, 'clock' | 'pools' | 'clients' | 'store'>, input: ClientInput & { UserPoolId: string }, options: { id?: string } = {}): Promise<AppClient> {
   const pool = await cognate.pools.get(input.UserPoolId);
   checkAttributePermissions(pool, input, 'creating');
   await checkOAuthSettings(cognate, pool, input, input.GenerateSecret === true || input.ClientSecret !== undefined);
-  return cognate.clients.create(pool.id, input, cognate.clock.now());
+  return cognate.clients.create(pool.id, input, cognate.clock.now(), options.id);
 }
 
 /** UpdateUserPoolClient: as CreateUserPoolClient's checks, for a client of the pool. */

@@ -6,16 +6,27 @@
  */
 import { randomInt } from 'node:crypto';
 import { errors } from '../errors.js';
-import type { Store } from '../store/db.js';
+import type { Executor, Store } from '../store/db.js';
 import * as spentSessions from '../store/spent-sessions.js';
 import { isUniqueViolation } from '../store/constraints.js';
 
 export const sessionUsed = () => errors.notAuthorized('Invalid session for the user, session can only be used once.');
 
-/** Spends `nonce`, or throws {@link sessionUsed} when it was spent before. Prunes expired nonces now and then. */
-export async function spendOnce(store: Store, nonce: string, expiresAt: number, now: number): Promise<void> {
+/**
+ * Spends `nonce`, or throws {@link sessionUsed} when it was spent before. Prunes expired nonces now and then.
+ * `alongside` runs in the same transaction: a write that belongs with the spend (a proven password's
+ * lockout count cleared, say) commits with it or not at all, and costs no commit of its own.
+ */
+export async function spendOnce(store: Store, nonce: string, expiresAt: number, now: number, alongside?: (trx: Executor) => Promise<void>): Promise<void> {
   try {
-    await spentSessions.insert(store.db, nonce, expiresAt);
+    if (alongside) {
+      await store.transaction(async (trx) => {
+        await spentSessions.insert(trx, nonce, expiresAt);
+        await alongside(trx);
+      });
+    } else {
+      await spentSessions.insert(store.db, nonce, expiresAt);
+    }
   } catch (e) {
     if (isUniqueViolation(e)) throw sessionUsed();
     throw e;

@@ -372,10 +372,13 @@ export class UserPools {
 
   constructor(private readonly store: Store, private readonly region: string) {}
 
-  /** CreateUserPool's input, checked and completed (settingsFromInput), as a new pool with a new ID; not stored yet. */
-  build(input: CreateInput, now: number): UserPool {
+  /**
+   * CreateUserPool's input, checked and completed (settingsFromInput), as a new pool with a new ID
+   * (or `id`: a seed file's fixed one, devflow/seed.ts); not stored yet.
+   */
+  build(input: CreateInput, now: number, id?: string): UserPool {
     const settings = settingsFromInput(input);
-    return { id: newUserPoolId(this.region), name: input.PoolName, settings, createdAt: now, updatedAt: now };
+    return { id: id ?? newUserPoolId(this.region), name: input.PoolName, settings, createdAt: now, updatedAt: now };
   }
 
   /** Stores a pool from {@link build} on `db` (a transaction, or the database). */

@@ -1,7 +1,6 @@
 /**
  * The user directory: users, their attributes and their credentials.
  */
-import { randomUUID } from 'node:crypto';
 import { errors } from '../errors.js';
 import type { Executor, Store } from '../store/db.js';
 import * as userStore from '../store/users.js';
@@ -31,6 +30,11 @@ export interface User {
   srpVerifierSealed: string | null;
   /** A hash brought by `cognate users import`, until the first sign-in replaces it (imported-passwords.ts). */
   importedPasswordHash?: string | null;
+  /**
+   * The lockout's end as read with the user (lockout.ts), so a step that has just read the user checks
+   * the lock without a second read. A step that may itself have counted a failure reads it afresh.
+   */
+  lockedUntil: number | null;
   attributes: Map<string, string>;
   createdAt: number;
   updatedAt: number;
@@ -258,21 +262,17 @@ export class Users {
   }
 
   /**
-   * {@link findForSignIn} for a password attempt: where the name matches no one, it still makes the
-   * attribute read a found user costs, for an ID that names no one, so a sign-in with an unknown
-   * name makes the same database round trips as one with a known name (P01).
+   * {@link findForSignIn} for a password attempt. A user is read with their attributes in one
+   * statement (store/users.ts), so a name that matches no one makes the same database round trips
+   * as one that matches (P01): nothing is added for it.
    */
   async findForSignInEvenly(pool: UserPool, name: string): Promise<User | undefined> {
-    const user = await this.findForSignIn(pool, name);
-    if (!user) await userStore.readAttributes(this.store.db, randomUUID());
-    return user;
+    return this.findForSignIn(pool, name);
   }
 
   /** {@link findBySub} with the same evenness: `sub` names no one for an unknown user's SRP answer. */
   async findBySubEvenly(poolId: string, sub: string): Promise<User | undefined> {
-    const user = await this.findBySub(poolId, sub);
-    if (!user) await userStore.readAttributes(this.store.db, sub);
-    return user;
+    return this.findBySub(poolId, sub);
   }
 
   /** The sealed SRP verifier and argon2id hash for a password. */

@@ -9,6 +9,7 @@ import type { Executor, Store } from '../store/db.js';
 import * as identityStore from '../store/identities.js';
 import type { Identity, IdentityLogin } from '../store/identities.js';
 import type { VerifiedLogin } from './logins.js';
+import { mergeSyncData } from '../sync/merge.js';
 
 export type { Identity, IdentityLogin } from '../store/identities.js';
 export { subjectKey } from '../store/identities.js';
@@ -122,6 +123,7 @@ export class Identities {
             } else if (others.length === 1) {
               // A guest signing in with a login that already has an identity: the guest merges into it.
               target = others[0]!;
+              await mergeSyncData(trx, identityId, target);
               await identityStore.deleteIdentityOfPool(trx, poolId, identityId);
             } else {
               target = identityId;
@@ -173,6 +175,7 @@ export class Identities {
     if (source === destination) return;
     await this.store.transaction(async (trx) => {
       await identityStore.moveLogins(trx, poolId, source, destination);
+      await mergeSyncData(trx, source, destination);
       await identityStore.deleteIdentityOfPool(trx, poolId, source);
       await identityStore.markAuthenticated(trx, destination, now);
     });

@@ -10,8 +10,13 @@
  * clauses, no values that choose a branch): every argument must reach the statement as exactly one
  * parameter.
  */
-import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
-import type { Executor } from './db.js';
+import { PostgresAdapter, type Compilable, type CompiledQuery, type QueryResult } from 'kysely';
+import type { Dialect, Executor } from './db.js';
+
+/** The SQL dialect `db` speaks, for a `build` whose SQL differs between them. */
+export function dialectOf(db: Executor): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
 
 interface Template {
   sql: string;

@@ -531,8 +531,16 @@ import type { RunnerLeasesTable } from './schema-scale.js';
 export type * from './schema-scale.js';
 import type { ConsoleUsersTable, ConsoleSessionsTable, ConsoleSignInAttemptsTable, ConsoleAuditTable } from './schema-console.js';
 export type * from './schema-console.js';
+import type { SyncDatasetsTable, SyncRecordsTable, SyncPoolUsageTable } from './schema-sync.js';
+export type * from './schema-sync.js';
+import type { SyncPoolSettingsTable, SyncDevicesTable, SyncSubscriptionsTable, SyncBulkPublishTable } from './schema-sync-extras.js';
+export type * from './schema-sync-extras.js';
 
 export interface Database {
+  sync_pool_settings: SyncPoolSettingsTable;
+  sync_devices: SyncDevicesTable;
+  sync_subscriptions: SyncSubscriptionsTable;
+  sync_bulk_publish: SyncBulkPublishTable;
   provisioned_limits: ProvisionedLimitsTable;
   rate_limit_counts: RateLimitCountsTable;
   user_pools: UserPoolsTable;
@@ -585,5 +593,8 @@ export interface Database {
   console_sessions: ConsoleSessionsTable;
   console_sign_in_attempts: ConsoleSignInAttemptsTable;
   console_audit: ConsoleAuditTable;
+  sync_datasets: SyncDatasetsTable;
+  sync_records: SyncRecordsTable;
+  sync_pool_usage: SyncPoolUsageTable;
   kysely_placeholder?: { id: Generated<number> };
 }

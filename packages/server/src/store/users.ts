@@ -8,7 +8,8 @@
  * status a write leads to) are the domain's (domain/users.ts, domain/aliases.ts).
  */
 import type { Executor } from './db.js';
-import { fixedStatement } from './compiled.js';
+import { dialectOf, fixedStatement } from './compiled.js';
+import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
 import { isUniqueViolation } from './constraints.js';
 import { revokeAllForUser } from './refresh-tokens.js';
 import type { Database } from './schema.js';
@@ -28,6 +29,7 @@ export function userFromRow(row: UserRow, attributes: Map<string, string>): User
     srpSalt: row.srp_salt,
     srpVerifierSealed: row.srp_verifier_sealed,
     importedPasswordHash: row.imported_password_hash ?? null,
+    lockedUntil: row.locked_until === null ? null : Number(row.locked_until),
     attributes,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -45,34 +47,55 @@ export async function readAttributes(db: Executor, sub: string): Promise<Map<str
   return new Map(rows.map((a) => [a.name, a.value]));
 }
 
-async function hydrate(db: Executor, row: UserRow | undefined): Promise<User | undefined> {
-  return row ? userFromRow(row, await readAttributes(db, row.id)) : undefined;
+/**
+ * The user's attributes as a JSON array of [name, value] pairs, read in the user's own statement: the
+ * two hottest look-ups (by sub: every access token; by username: every sign-in) make one round trip,
+ * not two. SQLite hands the array over as text, PostgreSQL as parsed JSON.
+ */
+function attributesColumn(db: Executor, eb: ExpressionBuilder<Database, 'users'>): RawBuilder<unknown> {
+  const pairs = eb.selectFrom('user_attributes as a').whereRef('a.user_id', '=', 'users.id');
+  return dialectOf(db) === 'postgres'
+    ? sql`(${pairs.select(sql`coalesce(json_agg(json_build_array(a.name, a.value)), '[]'::json)`.as('j'))})`
+    : sql`(${pairs.select(sql`json_group_array(json_array(a.name, a.value))`.as('j'))})`;
+}
+
+type UserWithAttributes = UserRow & { attribute_pairs: unknown };
+
+function withAttributes(row: UserWithAttributes | undefined): User | undefined {
+  if (!row) return undefined;
+  const { attribute_pairs: pairs, ...user } = row;
+  const list = (typeof pairs === 'string' ? JSON.parse(pairs) : pairs) as Array<[string, string]>;
+  return userFromRow(user, new Map(list));
 }
 
 /** The user of a pool whose canonical username (domain/users.ts usernameKey) is `key`. */
-const userByKeyStatement = fixedStatement(2, (db, poolId: string, key: string) => db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('username_key', '=', key));
+const userByKeyStatement = fixedStatement(2, (db, poolId: string, key: string) =>
+  db.selectFrom('users').selectAll().select((eb) => attributesColumn(db, eb).as('attribute_pairs')).where('pool_id', '=', poolId).where('username_key', '=', key),
+);
 
 export async function findUserByUsernameKey(db: Executor, poolId: string, key: string): Promise<User | undefined> {
-  return hydrate(db, (await userByKeyStatement(db, poolId, key)).rows[0]);
+  return withAttributes((await userByKeyStatement(db, poolId, key)).rows[0]);
 }
 
-const userBySubStatement = fixedStatement(2, (db, poolId: string, sub: string) => db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('id', '=', sub));
+const userBySubStatement = fixedStatement(2, (db, poolId: string, sub: string) =>
+  db.selectFrom('users').selectAll().select((eb) => attributesColumn(db, eb).as('attribute_pairs')).where('pool_id', '=', poolId).where('id', '=', sub),
+);
 
 export async function findUserBySub(db: Executor, poolId: string, sub: string): Promise<User | undefined> {
-  return hydrate(db, (await userBySubStatement(db, poolId, sub)).rows[0]);
+  return withAttributes((await userBySubStatement(db, poolId, sub)).rows[0]);
 }
 
 /** The holder of a sign-in alias (store/aliases.ts keys), with their attributes. */
+const userByAliasStatement = fixedStatement(3, (db, poolId: string, name: string, valueKey: string) =>
+  db
+    .selectFrom('users')
+    .selectAll()
+    .select((eb) => attributesColumn(db, eb).as('attribute_pairs'))
+    .where('id', '=', (eb) => eb.selectFrom('sign_in_aliases as s').select('s.user_id').where('s.pool_id', '=', poolId).where('s.name', '=', name).where('s.value_key', '=', valueKey)),
+);
+
 export async function findUserByAlias(db: Executor, poolId: string, name: string, valueKey: string): Promise<User | undefined> {
-  const row = await db
-    .selectFrom('sign_in_aliases as s')
-    .innerJoin('users as u', 'u.id', 's.user_id')
-    .selectAll('u')
-    .where('s.pool_id', '=', poolId)
-    .where('s.name', '=', name)
-    .where('s.value_key', '=', valueKey)
-    .executeTakeFirst();
-  return hydrate(db, row);
+  return withAttributes((await userByAliasStatement(db, poolId, name, valueKey)).rows[0]);
 }
 
 /** A user's status and last change, for recomputing their aliases. */

@@ -52,6 +52,7 @@ for (const kind of databaseKinds) {
           srpSalt: 'ab',
           srpVerifierSealed: 'sealed',
           importedPasswordHash: null,
+          lockedUntil: null,
           attributes: new Map(),
           createdAt: now,
           updatedAt: now,

@@ -766,8 +766,8 @@ for (const kind of databaseKinds) {
         const u1 = await newUser(env(), pool, 'locked-twin');
         const u2 = await newUser(env(), other, 'locked-twin');
         for (let i = 0; i < 6; i++) await lockout.recordFailure(u1.sub, now);
-        await rejectsWith(lockout.assertNotLocked(u1.sub, now), 'NotAuthorizedException', 'Password attempts exceeded');
-        await lockout.assertNotLocked(u2.sub, now);
+        await rejectsWith(lockout.assertStillNotLocked(u1.sub, now), 'NotAuthorizedException', 'Password attempts exceeded');
+        await lockout.assertStillNotLocked(u2.sub, now);
       });
     });
 
@@ -1088,11 +1088,11 @@ for (const kind of databaseKinds) {
           assert.equal(s.last_failed_at, now);
           if (seconds === null) {
             assert.equal(s.locked_until, null, `not locked after ${n} failures`);
-            await lockout.assertNotLocked(user.sub, now);
+            await lockout.assertStillNotLocked(user.sub, now);
           } else {
             assert.equal(s.locked_until, now + seconds * SECOND, `locked ${seconds} s after ${n} failures`);
-            await rejectsWith(lockout.assertNotLocked(user.sub, now + seconds * SECOND - 1), 'NotAuthorizedException', 'Password attempts exceeded');
-            await lockout.assertNotLocked(user.sub, now + seconds * SECOND);
+            await rejectsWith(lockout.assertStillNotLocked(user.sub, now + seconds * SECOND - 1), 'NotAuthorizedException', 'Password attempts exceeded');
+            await lockout.assertStillNotLocked(user.sub, now + seconds * SECOND);
           }
         }
       });
@@ -1111,7 +1111,7 @@ for (const kind of databaseKinds) {
         await lockout.recordFailure(fresh.sub, t + 15 * MINUTE + 1);
         const s = await state(fresh.sub);
         assert.equal(s.failed_attempts, 1);
-        await lockout.assertNotLocked(fresh.sub, t + 15 * MINUTE + 1);
+        await lockout.assertStillNotLocked(fresh.sub, t + 15 * MINUTE + 1);
       });
 
       it('success resets the count and unlocks', async () => {
@@ -1121,7 +1121,7 @@ for (const kind of databaseKinds) {
         for (let i = 0; i < 6; i++) await lockout.recordFailure(user.sub, now);
         await lockout.recordSuccess(user.sub);
         assert.deepEqual(await state(user.sub), { failed_attempts: 0, last_failed_at: null, locked_until: null });
-        await lockout.assertNotLocked(user.sub, now);
+        await lockout.assertStillNotLocked(user.sub, now);
       });
 
       it('50 parallel failures count exactly 50 (A18)', async () => {
@@ -1130,7 +1130,7 @@ for (const kind of databaseKinds) {
         const now = env().clock.now();
         await Promise.all(Array.from({ length: 50 }, () => lockout.recordFailure(user.sub, now)));
         assert.equal((await state(user.sub)).failed_attempts, 50);
-        await rejectsWith(lockout.assertNotLocked(user.sub, now), 'NotAuthorizedException', 'Password attempts exceeded');
+        await rejectsWith(lockout.assertStillNotLocked(user.sub, now), 'NotAuthorizedException', 'Password attempts exceeded');
       });
 
       it('50 parallel failures lock for the full 900 s, like 50 sequential ones', async () => {

@@ -91,7 +91,7 @@ async function refreshTokenGrant(cognate: GrantPorts, r: TokenRequest): Promise<
     if (!user) throw oauthError('invalid_grant');
     refreshing = user;
     if (!user.enabled) throw oauthError('invalid_grant');
-    await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+    cognate.lockout.assertNotLocked(user, cognate.clock.now());
     const scopes = family.scopes ?? [ADMIN_SCOPE];
     const customize = await preTokenGeneration(cognate, { pool: r.pool, client: r.client, user, source: 'RefreshTokens', authTime: family.authTime, originJti: family.originJti, scopes });
     const rotated = rotatesRefreshTokens(r.client) ? await cognate.tokens.rotateRefreshToken(r.client, family) : undefined;

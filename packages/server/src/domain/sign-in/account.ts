@@ -73,6 +73,6 @@ export async function answeringUser(cognate: Ports<'clock' | 'lockout' | 'users'
   checkSecretHash(client, [name, user.username], responses.SECRET_HASH);
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
   if (user.status !== 'CONFIRMED') throw invalidSession();
-  await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+  cognate.lockout.assertNotLocked(user, cognate.clock.now());
   return user;
 }

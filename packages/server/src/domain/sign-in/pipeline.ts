@@ -59,7 +59,7 @@ export async function continueSignIn<R>(cognate: PipelinePorts, pool: UserPool, 
 
 /** Steps shared by every flow once the primary credential is proven. */
 async function afterPassword<R>(cognate: PipelinePorts, pool: UserPool, client: AppClient, user: User, ctx: SignInContext, end: SignInEnd<R>): Promise<AuthResponse | R> {
-  await cognate.lockout.recordVerifiedPassword(user.sub);
+  if (!ctx.lockoutCleared) await cognate.lockout.recordVerifiedPassword(user.sub);
   assertMayUseAccount(user);
   // Threat protection (../threat-protection/): the sign-in's risk, recorded; BLOCK refuses, MFA_* asks for MFA.
   ctx = { ...ctx, ...(await assessSignIn(cognate, pool, client, user, ctx)) };

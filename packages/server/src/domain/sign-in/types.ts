@@ -45,6 +45,8 @@ export interface SignInContext {
   compromisedPassword?: boolean;
   /** threat protection: the account-takeover action asks for MFA */
   riskMfa?: 'MFA_IF_CONFIGURED' | 'MFA_REQUIRED';
+  /** the proven password's lockout count was cleared already, in the transaction that spent its answer */
+  lockoutCleared?: boolean;
 }
 
 /**

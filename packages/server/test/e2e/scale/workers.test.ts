@@ -155,6 +155,12 @@ for (const kind of databaseKinds) {
         }
       }, 15_000, 'both workers serving');
       assert.equal(node.exited, undefined, 'the primary lives on');
+      // A replacement that dies young is part of a crash loop: the next one waits twice as long.
+      const young = workersOf(node).find((pid) => !workers.includes(pid));
+      assert.ok(young, 'the replacement is a new process');
+      process.kill(young, 'SIGKILL');
+      await eventually(() => (/"deathsInARow":2,"restartInMs":2000/.test(node.output) ? true : undefined), 10_000, 'a doubled restart pause');
+      await eventually(() => (workersOf(node).length === 2 ? true : undefined), 15_000, 'a second replacement');
     });
 
     it('SIGTERM: every request in flight is answered, the lease is given back, and the node exits 0', async () => {

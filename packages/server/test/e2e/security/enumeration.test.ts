@@ -66,7 +66,7 @@ function statementRecorder(server: TestServer) {
       const res = await request();
       // Left out: the outbox poller, and the pool and client configuration reads — those fill a cache
       // by time (CONFIG_CACHE_MS), not by name, so on a slow machine one side can meet an expired entry.
-      const sql = log.filter((s) => !/^select \* from "outbox"/.test(s) && !/^select \* from "(user_pools|user_pool_clients)" where "id" = (\$1|\?)$/.test(s.trim())).map((s) => s.replace(/\s+/g, ' ').replace('"lockout_decoys"', '"users"').replace('"slot" = ', '"id" = '));
+      const sql = log.filter((s) => !/^select \* from "outbox"/.test(s) && !/"runner_leases"|"rate_limit|"user_pool_replicas"/.test(s) && !/^select \* from "(user_pools|user_pool_clients)" where "id" = (\$1|\?)$/.test(s.trim())).map((s) => s.replace(/\s+/g, ' ').replace('"lockout_decoys"', '"users"').replace('"slot" = ', '"id" = '));
       log = undefined;
       return { answer: res.json, sql };
     },

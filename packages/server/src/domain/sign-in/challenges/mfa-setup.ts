@@ -57,7 +57,7 @@ export async function verifyWithSession(cognate: Ports<'clock' | 'lockout' | 'po
   const user = await cognate.users.findBySub(pool.id, state.s);
   if (!user || user.status !== 'CONFIRMED') throw invalidSession();
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
-  await cognate.lockout.assertNotLocked(user.sub, now);
+  cognate.lockout.assertNotLocked(user, now);
   const step = matchTotp(state.t, code, now, null);
   if (step === undefined) throw codeMismatchOnEnable();
   await cognate.store.transaction(async (trx) => {

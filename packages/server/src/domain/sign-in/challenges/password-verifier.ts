@@ -65,7 +65,10 @@ export const passwordVerifier: ChallengeHandler = async (cognate, { pool, client
   }
   // A proven answer is spent: replaying a captured SECRET_BLOCK and signature buys no second sign-in.
   // B is drawn afresh for every challenge, so it names this one; the block dies within sessionMs anyway.
-  await spendOnce(cognate.store, `srp:${createHash('sha256').update(state.B).digest('base64url')}`, now + sessionMs(client), now);
-  if (state.x) return continueAfterPassword(cognate, pool, client, user, state.x, clientMetadata);
-  return { kind: 'password-proven', user, ctx: { clientMetadata, ...(deviceKey ? { deviceKey } : {}), ...(device ? { device } : {}) } };
+  // The proven password's count is cleared in the same commit (one WAL sync, not two); a replay that
+  // loses the spend clears nothing.
+  const spend = `srp:${createHash('sha256').update(state.B).digest('base64url')}`;
+  await spendOnce(cognate.store, spend, now + sessionMs(client), now, (trx) => cognate.lockout.recordVerifiedPassword(user.sub, trx));
+  if (state.x) return continueAfterPassword(cognate, pool, client, user, state.x, clientMetadata, true);
+  return { kind: 'password-proven', user, ctx: { clientMetadata, lockoutCleared: true, ...(deviceKey ? { deviceKey } : {}), ...(device ? { device } : {}) } };
 };

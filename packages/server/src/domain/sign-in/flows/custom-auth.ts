@@ -60,7 +60,7 @@ export async function startCustomAuth(cognate: Ports<'clock' | 'lockout' | 'log'
   const user = await cognate.users.findForSignInEvenly(pool, name);
   if (!user && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound();
   // Under PreventUserExistenceErrors a lock shows only as a refused answer, as for an unknown name (P01).
-  if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+  if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') cognate.lockout.assertNotLocked(user, cognate.clock.now());
   await preAuthentication(cognate, pool, client, user, name, clientMetadata);
   if (params.CHALLENGE_NAME === 'SRP_A') {
     // SRP first: Define is told the client sent SRP_A and is expected to ask for PASSWORD_VERIFIER.
@@ -73,8 +73,8 @@ export async function startCustomAuth(cognate: Ports<'clock' | 'lockout' | 'log'
 }
 
 /** After SRP in CUSTOM_AUTH proved the password: back to DefineAuthChallenge. */
-export async function continueAfterPassword(cognate: Ports<'clock' | 'lockout' | 'log' | 'secrets' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, user: User, history: ChallengeResult[], clientMetadata: Metadata): Promise<Outcome> {
-  await cognate.lockout.recordVerifiedPassword(user.sub);
+export async function continueAfterPassword(cognate: Ports<'clock' | 'lockout' | 'log' | 'secrets' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, user: User, history: ChallengeResult[], clientMetadata: Metadata, lockoutCleared = false): Promise<Outcome> {
+  if (!lockoutCleared) await cognate.lockout.recordVerifiedPassword(user.sub);
   assertMayUseAccount(user);
   const after = [...history, { challengeName: 'PASSWORD_VERIFIER', challengeResult: true, challengeMetadata: null }];
   return step(cognate, pool, client, user, user.username, after, clientMetadata, undefined);

@@ -47,7 +47,7 @@ export async function passwordSignIn(cognate: Ports<'clock' | 'config' | 'hasher
     await recordFailedSignIn(cognate, pool, client, undefined);
     throw unknownUser(client);
   }
-  if (client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, now);
+  if (client.settings.PreventUserExistenceErrors !== 'ENABLED') cognate.lockout.assertNotLocked(user, now);
   await preAuthentication(cognate, pool, client, user, name, clientMetadata);
   const refusal = refusalBeforePassword(client, user, 'password');
   if (refusal) throw refusal;

@@ -35,7 +35,7 @@ export async function refreshTokens(cognate: Ports<'clock' | 'config' | 'lockout
 
 async function refreshFor(cognate: Ports<'clock' | 'lockout' | 'log' | 'store' | 'tokens' | 'triggers' | 'users'>, pool: UserPool, client: AppClient, user: User, family: ResolvedRefreshToken, deviceKeyGiven: string | undefined, clientMetadata: Metadata): Promise<AuthenticationResult> {
   if (!user.enabled) throw errors.notAuthorized('User is disabled.');
-  await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+  cognate.lockout.assertNotLocked(user, cognate.clock.now());
   const deviceKey = await refreshDevice(cognate, pool, user, family.deviceKey, deviceKeyGiven || undefined);
   const customize = await preTokenGeneration(cognate, { pool, client, user, source: 'RefreshTokens', clientMetadata, authTime: family.authTime, originJti: family.originJti, ...(family.scopes ? { scopes: family.scopes } : {}), ...(deviceKey ? { deviceKey } : {}) });
   const rotated = rotatesRefreshTokens(client) ? await cognate.tokens.rotateRefreshToken(client, family) : undefined;

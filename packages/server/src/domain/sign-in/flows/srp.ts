@@ -65,7 +65,7 @@ export async function startSrp(cognate: Ports<'clock' | 'lockout' | 'log' | 'sec
   let verifier: string | undefined;
   let userId: string;
   // LEGACY clients hear of a lock now; otherwise a locked user's challenge is like anyone's, and the answer is refused (P01).
-  if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+  if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') cognate.lockout.assertNotLocked(user, cognate.clock.now());
   // CUSTOM_AUTH ran PreAuthentication before its DefineAuthChallenge asked for the password.
   if (!custom) await preAuthentication(cognate, pool, client, user, name, clientMetadata);
   if (user) {

@@ -106,14 +106,14 @@ export async function startChallenge(
     case 'EMAIL_OTP':
     case 'SMS_OTP':
       // LEGACY clients hear of a lock now; under PreventUserExistenceErrors it shows only as a refused code.
-      if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+      if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') cognate.lockout.assertNotLocked(user, cognate.clock.now());
       // A SELECT_CHALLENGE Session sends one code: a replayed choice finds it spent, for a real user and no one alike.
       if (opts.nonce) await spendOnce(cognate.store, `select-otp:${opts.nonce}`, cognate.clock.now() + sessionMs(client), cognate.clock.now());
       await preAuthentication(cognate, pool, client, user, name, clientMetadata);
       return respond(await otpChallenge(cognate, pool, client, user, name, challenge, { clientMetadata, ...opts }));
     case 'WEB_AUTHN':
       // Offered to users with a passkey (user-auth-factors.ts hasPasskeys) and, where existence is hidden, to some names that match no one: a decoy.
-      if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') await cognate.lockout.assertNotLocked(user.sub, cognate.clock.now());
+      if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') cognate.lockout.assertNotLocked(user, cognate.clock.now());
       await preAuthentication(cognate, pool, client, user, name, clientMetadata);
       return respond(user ? await webAuthnChallenge(cognate, pool, client, user, name) : await decoyWebAuthnChallenge(cognate, pool, client, name));
   }
@@ -132,7 +132,7 @@ async function signInAfterSignUp(cognate: UserAuthPorts, pool: UserPool, client:
   if (!user) throw invalidSession();
   const named = usernameKey(pool, name) === usernameKey(pool, user.username) || (await cognate.users.findForSignIn(pool, name))?.sub === user.sub;
   if (!named) throw invalidSession();
-  await cognate.lockout.assertNotLocked(user.sub, now);
+  cognate.lockout.assertNotLocked(user, now);
   await preAuthentication(cognate, pool, client, user, name, clientMetadata);
   // One sign-in per Session: a replay (or a race) finds it spent.
   await spendOnce(cognate.store, `sign-up:${state.n}`, state.e, now);

@@ -1,0 +1,9 @@
+import { syncAction } from '../action.js';
+import { unsubscribeFromDataset } from '../push.js';
+
+interface Input { IdentityPoolId: string; IdentityId: string; DatasetName: string; DeviceId: string }
+
+export default syncAction({
+  callers: 'identity',
+  handle: (cognate, input: Input, { caller }) => unsubscribeFromDataset(cognate, caller, input),
+});
