@@ -17,6 +17,7 @@ import { start } from './start.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
 import { identityPoolInput, setUpIdentityPool } from './identity/setup.js';
+import { registerConsoleUserCommand } from './console/cli.js';
 import { beforeStart, registerDevflowCommands } from './devflow/commands.js';
 import { oauthConfigSection, type OAuthConfigFlags } from './cli-oauth-config.js';
 
@@ -267,6 +268,7 @@ withConfigFlags(program.command('config').description('write an awsconfiguration
     });
   });
 
+registerConsoleUserCommand(program, withConfigFlags, withCognate);
 registerDevflowCommands(program, { withConfigFlags, withCognate });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

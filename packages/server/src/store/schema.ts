@@ -529,6 +529,8 @@ import type { ProvisionedLimitsTable, RateLimitCountsTable } from './schema-rate
 export type * from './schema-rate-limits.js';
 import type { RunnerLeasesTable } from './schema-scale.js';
 export type * from './schema-scale.js';
+import type { ConsoleUsersTable, ConsoleSessionsTable, ConsoleSignInAttemptsTable, ConsoleAuditTable } from './schema-console.js';
+export type * from './schema-console.js';
 import type { SyncDatasetsTable, SyncRecordsTable, SyncPoolUsageTable } from './schema-sync.js';
 export type * from './schema-sync.js';
 import type { SyncPoolSettingsTable, SyncDevicesTable, SyncSubscriptionsTable, SyncBulkPublishTable } from './schema-sync-extras.js';
@@ -587,6 +589,10 @@ export interface Database {
   log_delivery_configurations: LogDeliveryConfigurationsTable;
   user_pool_replicas: UserPoolReplicasTable;
   runner_leases: RunnerLeasesTable;
+  console_users: ConsoleUsersTable;
+  console_sessions: ConsoleSessionsTable;
+  console_sign_in_attempts: ConsoleSignInAttemptsTable;
+  console_audit: ConsoleAuditTable;
   sync_datasets: SyncDatasetsTable;
   sync_records: SyncRecordsTable;
   sync_pool_usage: SyncPoolUsageTable;
