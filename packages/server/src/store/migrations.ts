@@ -32,6 +32,7 @@ import m0023_rate_limits from './migrations/0023_rate_limits.js';
 import m0024_replicas from './migrations/0024_replicas.js';
 import m0025_threat_protection_more from './migrations/0025_threat_protection_more.js';
 import m0026_scale from './migrations/0026_scale.js';
+import m0028_console_ops from './migrations/0028_console_ops.js';
 
 /** Every migration by name (one file each in migrations/); Kysely runs them in name order. */
 const migrations: Record<string, Migration> = {
@@ -64,6 +65,7 @@ const migrations: Record<string, Migration> = {
   '0024_replicas': m0024_replicas,
   '0025_threat_protection_more': m0025_threat_protection_more,
   '0026_scale': m0026_scale,
+  '0028_console_ops': m0028_console_ops,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -529,6 +529,8 @@ import type { ProvisionedLimitsTable, RateLimitCountsTable } from './schema-rate
 export type * from './schema-rate-limits.js';
 import type { RunnerLeasesTable } from './schema-scale.js';
 export type * from './schema-scale.js';
+import type { TriggerInvocationsTable } from './schema-console-ops.js';
+export type * from './schema-console-ops.js';
 
 export interface Database {
   provisioned_limits: ProvisionedLimitsTable;
@@ -579,5 +581,6 @@ export interface Database {
   log_delivery_configurations: LogDeliveryConfigurationsTable;
   user_pool_replicas: UserPoolReplicasTable;
   runner_leases: RunnerLeasesTable;
+  trigger_invocations: TriggerInvocationsTable;
   kysely_placeholder?: { id: Generated<number> };
 }
