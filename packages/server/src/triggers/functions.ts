@@ -211,6 +211,8 @@ class LambdaInvoker implements Invoker {
 /** One run of a function, as {@link TriggerFunctions.onInvocation} is told of it. */
 export interface FunctionRun {
   arn: string;
+  /** where it ran */
+  target: FunctionTarget['kind'];
   event: object;
   /** epoch ms (the clock port) */
   startedAt: number;
@@ -222,6 +224,7 @@ export interface FunctionRun {
 /** Every configured function target, and the Lambda API for the rest. */
 export class TriggerFunctions {
   private readonly routes = new Map<string, Invoker>();
+  private readonly kinds = new Map<string, FunctionTarget['kind']>();
   private readonly lambda: LambdaInvoker;
   /** Told of every run after it ended (triggers/invocations.ts records them); must not throw or wait. */
   onInvocation: ((run: FunctionRun) => void) | undefined;
@@ -233,6 +236,7 @@ export class TriggerFunctions {
     this.lambda = new LambdaInvoker(config);
     for (const [arn, spec] of Object.entries(config.triggers)) {
       const target = parseTarget(spec);
+      this.kinds.set(arn, target.kind);
       this.routes.set(arn, target.kind === 'module' ? new ModuleInvoker(target.url) : target.kind === 'webhook' ? new WebhookInvoker(target.url, config.triggerWebhookSecret, clock) : this.lambda);
     }
   }
@@ -246,7 +250,7 @@ export class TriggerFunctions {
     if (!observe) return run;
     const ended = (error?: unknown) => {
       try {
-        observe({ arn, event, startedAt, durationMs: Math.round(performance.now() - t0), ...(error !== undefined ? { error } : {}) });
+        observe({ arn, target: this.kinds.get(arn) ?? 'lambda', event, startedAt, durationMs: Math.round(performance.now() - t0), ...(error !== undefined ? { error } : {}) });
       } catch {
         // recording is best effort: it never changes how the trigger ended
       }

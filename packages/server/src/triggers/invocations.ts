@@ -134,7 +134,7 @@ export class TriggerInvocations {
       pool_id: poolId,
       trigger_source: str(event.triggerSource, 64) || 'unknown',
       function_arn: run.arn.slice(0, 2048),
-      target: describeTarget(this.config, run.arn).kind,
+      target: run.target,
       started_at: run.startedAt,
       duration_ms: Math.max(0, Math.min(2_147_483_647, run.durationMs)),
       outcome,
