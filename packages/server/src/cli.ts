@@ -17,6 +17,7 @@ import { start } from './start.js';
 import { openStore } from './store/db.js';
 import { migrateToLatest } from './store/migrations.js';
 import { identityPoolInput, setUpIdentityPool } from './identity/setup.js';
+import { registerConsoleUserCommand } from './console/cli.js';
 
 const program = new Command('cognate').description('Cognate: a self-hosted Amazon Cognito').showHelpAfterError();
 
@@ -256,6 +257,8 @@ withConfigFlags(program.command('config').description('write an awsconfiguration
       else process.stdout.write(text);
     });
   });
+
+registerConsoleUserCommand(program, withConfigFlags, withCognate);
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   // Cognito's errors carry their exception name, as the API's __type does.

@@ -26,6 +26,7 @@ import { isTransientStoreError } from './store/faults.js';
 import { importUploadHandler, importUploadLimit } from './protocol/import-upload.js';
 import { handleQuery } from './protocol/query.js';
 import { isHostedUiPost, registerHostedUi } from './protocol/hosted-ui/routes.js';
+import { isConsolePath, registerConsole } from './console/routes.js';
 import { verifyOverHttp } from './protocol/verify-http.js';
 import { isTokenPath, registerOAuthEndpoints, tokenListener } from './protocol/oauth/routes.js';
 import { HTTPException } from 'hono/http-exception';
@@ -127,6 +128,7 @@ export function createApp(cognate: Cognate, metrics: Metrics = createMetrics()):
   app.put('/import-jobs/:jobId', importUploadLimit, importUploadHandler(cognate));
 
   registerHostedUi(app, cognate);
+  registerConsole(app, cognate);
 
   // The query protocol: STS AssumeRoleWithWebIdentity and the IAM role calls (protocol/query.ts).
   app.post('*', honoBodyLimit(cognate.config.bodyLimitBytes, 'query'), async (c) => {
@@ -253,7 +255,7 @@ export async function listen(cognate: Cognate, opts: { port: number; host: strin
     // query protocol: STS, IAM roles) to handleQuery, all through withBody; everything else goes to Hono.
     if (req.method === 'POST' && (req.url === '/identity/verify' || req.url?.startsWith('/identity/verify?'))) verify(req, res);
     else if (req.method === 'POST' && isTokenPath(req.url)) oauthToken(req, res);
-    else if (req.method === 'POST' && !req.url?.startsWith('/identity/') && !req.url?.startsWith('/oauth2/') && !isHostedUiPost(req.url)) (isQueryProtocol(req) ? query : api)(req, res);
+    else if (req.method === 'POST' && !req.url?.startsWith('/identity/') && !req.url?.startsWith('/oauth2/') && !isHostedUiPost(req.url) && !isConsolePath(req.url)) (isQueryProtocol(req) ? query : api)(req, res);
     // The hosted UI's pages sign in too: threat protection's auth events take the browser's address from here.
     else void withRequestContext({ sourceIp: req.socket.remoteAddress ?? '', userAgent: req.headers['user-agent'] }, async () => rest(req, res));
   };

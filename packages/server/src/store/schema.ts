@@ -531,6 +531,8 @@ import type { RunnerLeasesTable } from './schema-scale.js';
 export type * from './schema-scale.js';
 import type { TriggerInvocationsTable } from './schema-console-ops.js';
 export type * from './schema-console-ops.js';
+import type { ConsoleUsersTable, ConsoleSessionsTable, ConsoleSignInAttemptsTable, ConsoleAuditTable } from './schema-console.js';
+export type * from './schema-console.js';
 
 export interface Database {
   provisioned_limits: ProvisionedLimitsTable;
@@ -582,5 +584,9 @@ export interface Database {
   user_pool_replicas: UserPoolReplicasTable;
   runner_leases: RunnerLeasesTable;
   trigger_invocations: TriggerInvocationsTable;
+  console_users: ConsoleUsersTable;
+  console_sessions: ConsoleSessionsTable;
+  console_sign_in_attempts: ConsoleSignInAttemptsTable;
+  console_audit: ConsoleAuditTable;
   kysely_placeholder?: { id: Generated<number> };
 }
