@@ -32,11 +32,8 @@ import m0023_rate_limits from './migrations/0023_rate_limits.js';
 import m0024_replicas from './migrations/0024_replicas.js';
 import m0025_threat_protection_more from './migrations/0025_threat_protection_more.js';
 import m0026_scale from './migrations/0026_scale.js';
-<<<<<<< HEAD
-import m0028_console_ops from './migrations/0028_console_ops.js';
-=======
 import m0027_console from './migrations/0027_console.js';
->>>>>>> h/console-core
+import m0028_console_ops from './migrations/0028_console_ops.js';
 
 /** Every migration by name (one file each in migrations/); Kysely runs them in name order. */
 const migrations: Record<string, Migration> = {
@@ -69,11 +66,8 @@ const migrations: Record<string, Migration> = {
   '0024_replicas': m0024_replicas,
   '0025_threat_protection_more': m0025_threat_protection_more,
   '0026_scale': m0026_scale,
-<<<<<<< HEAD
-  '0028_console_ops': m0028_console_ops,
-=======
   '0027_console': m0027_console,
->>>>>>> h/console-core
+  '0028_console_ops': m0028_console_ops,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
