@@ -19,8 +19,9 @@ async function keysView(page: ConsoleRequest, which: string | undefined, errors?
     const pools = await page.read<{ UserPools: { Id: string; Name: string }[] }>('ListUserPools', { MaxResults: 60 });
     return page.render({
       title: 'Signing keys',
+      ...(errors ? { errors } : {}),
       body: html`${chooser}${table(['Keys of', 'ID'], [[link(`/console/signing-keys?pool=${IDENTITY}`, 'the identity issuer'), 'identity pools\' OpenID tokens'], ...pools.UserPools.map((p) => [link(`/console/signing-keys?pool=${encodeURIComponent(p.Id)}`, p.Name), p.Id])])}`,
-    });
+    }, status);
   }
   const keysOf = which === IDENTITY ? '' : which;
   if (keysOf !== '' && !(POOL_ID.test(keysOf) && (await page.cognate.pools.find(keysOf)))) return page.render({ title: 'Signing keys', errors: [`No user pool ${which}.`], body: chooser }, 404);
