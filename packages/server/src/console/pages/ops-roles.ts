@@ -24,7 +24,7 @@ async function roleView(page: ConsoleRequest, name: string, errors?: string[], s
       ...(errors ? { errors } : {}),
       body: html`${facts([['ARN', role.arn], ['Created', when(role.createdAt)]])}
 <h2>Trust policy</h2>
-${form({ action: `${path}/trust`, csrf: page.csrf, label: 'Trust policy', submit: 'Save trust policy', body: textarea({ name: 'document', label: 'Trust policy (JSON)', value: role.trust ? pretty(role.trust) : '' }) })}
+${form({ action: `${path}/trust`, csrf: page.csrf, label: 'Trust policy', submit: 'Save trust policy', body: textarea({ name: 'document', label: 'Trust policy (JSON)', value: role.trust ? pretty(role.trust) : '', id: 'f-trust-document' }) })}
 <h2>Permission policies</h2>
 ${table(['Name', 'Document', ''], Object.entries(role.policies).map(([policyName, doc]) => [
   policyName,
@@ -47,7 +47,7 @@ export const rolesPage: ConsolePage = {
       return page.render({
         title: 'Roles',
         crumbs: [['Identity pools', '/console/identity-pools']],
-        body: html`<form method="get" action="/console/roles" role="search">${input({ name: 'name', label: 'Role name', type: 'search' })}<button type="submit" class="secondary">Open</button></form>
+        body: html`<form method="get" action="/console/roles" role="search">${input({ name: 'name', label: 'Role name', type: 'search', id: 'f-find-role' })}<button type="submit" class="secondary">Open</button></form>
 <h2>Create a role</h2>
 ${form({ action: '/console/roles', csrf: page.csrf, label: 'Create a role', submit: 'Create role', body: html`${input({ name: 'name', label: 'Name', required: true })}${textarea({ name: 'trust', label: 'Trust policy (JSON)', hint: `For example ${TRUST_EXAMPLE}` })}${input({ name: 'policy', label: 'Permission policy name' })}${textarea({ name: 'document', label: 'Permission policy (JSON)' })}` })}
 <p>Roles an identity pool uses are linked from ${link('/console/identity-pools', 'its page')}.</p>`,
