@@ -11,7 +11,7 @@ import { actionHandler, consolePath, errorText, viewHandler, type ConsolePage, t
 import { confirmed, deleteForm, facts, form, input, link, table, textarea, when } from '../ui.js';
 import { audited, pretty } from './ops-shared.js';
 
-const TRUST_EXAMPLE = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"cognito-identity.amazonaws.com"},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{"StringEquals":{"cognito-identity.amazonaws.com:aud":"<identity pool ID>"}}}]}';
+const TRUST_HINT = 'Who may assume the role: a statement with Principal Federated cognito-identity.amazonaws.com, Action sts:AssumeRoleWithWebIdentity and a StringEquals condition on cognito-identity.amazonaws.com:aud naming the identity pool. Without one, nobody can assume the role.';
 
 async function roleView(page: ConsoleRequest, name: string, errors?: string[], status: 200 | 400 = 200): Promise<Response> {
   const role = await page.cognate.identity.roles.findByName(name);
@@ -28,7 +28,7 @@ ${form({ action: `${path}/trust`, csrf: page.csrf, label: 'Trust policy', submit
 <h2>Permission policies</h2>
 ${table(['Name', 'Document', ''], Object.entries(role.policies).map(([policyName, doc]) => [
   policyName,
-  html`<pre>${pretty(doc)}</pre>`,
+  html`<code>${JSON.stringify(doc)}</code>`,
   form({ action: `${path}/policies/delete`, csrf: page.csrf, label: `Delete policy ${policyName}`, submit: `Delete ${policyName}`, kind: 'danger', hidden: { policy: policyName } }),
 ]))}
 ${form({ action: `${path}/policies`, csrf: page.csrf, label: 'Put a permission policy', submit: 'Put policy', body: html`${input({ name: 'policy', label: 'Policy name', required: true })}${textarea({ name: 'document', label: 'Policy document (JSON)' })}` })}
@@ -49,7 +49,7 @@ export const rolesPage: ConsolePage = {
         crumbs: [['Identity pools', '/console/identity-pools']],
         body: html`<form method="get" action="/console/roles" role="search">${input({ name: 'name', label: 'Role name', type: 'search', id: 'f-find-role' })}<button type="submit" class="secondary">Open</button></form>
 <h2>Create a role</h2>
-${form({ action: '/console/roles', csrf: page.csrf, label: 'Create a role', submit: 'Create role', body: html`${input({ name: 'name', label: 'Name', required: true })}${textarea({ name: 'trust', label: 'Trust policy (JSON)', hint: `For example ${TRUST_EXAMPLE}` })}${input({ name: 'policy', label: 'Permission policy name' })}${textarea({ name: 'document', label: 'Permission policy (JSON)' })}` })}
+${form({ action: '/console/roles', csrf: page.csrf, label: 'Create a role', submit: 'Create role', body: html`${input({ name: 'name', label: 'Name', required: true })}${textarea({ name: 'trust', label: 'Trust policy (JSON)', hint: TRUST_HINT })}${input({ name: 'policy', label: 'Permission policy name' })}${textarea({ name: 'document', label: 'Permission policy (JSON)' })}` })}
 <p>Roles an identity pool uses are linked from ${link('/console/identity-pools', 'its page')}.</p>`,
       });
     }));
