@@ -129,7 +129,7 @@ export function pager(base: string, next: string | undefined, params: Record<str
 /** A secret shown once, with a Copy button the script reveals. */
 export function secretOnce(label: string, value: string): Html {
   const id = `secret-${++ids % 100000}`;
-  return html`<p><strong>${label}</strong> (shown once; copy it now)</p><p class="secret" id="${id}">${value}</p><button type="button" class="secondary" data-copy="${id}" hidden>Copy</button>`;
+  return html`<p><strong>${label}</strong> (shown once; copy it now)</p><p class="secret secret-once" id="${id}">${value}</p><button type="button" class="secondary" data-copy="${id}" hidden>Copy</button>`;
 }
 
 export function link(href: string, text: string): Html {
