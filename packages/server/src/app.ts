@@ -23,6 +23,7 @@ import { Lockout } from './domain/lockout.js';
 import { drainImportJobs } from './domain/import-jobs.js';
 import { createIdentityService } from './identity/index.js';
 import { TriggerFunctions } from './triggers/functions.js';
+import { TriggerInvocations } from './triggers/invocations.js';
 import { customSenderTransport } from './triggers/custom-senders.js';
 import type { Cognate } from './domain/cognate.js';
 import { deliverNotificationError } from './domain/threat-protection/log-delivery.js';
@@ -54,6 +55,8 @@ export async function createCognate(config: Config, log: Logger, options: Create
     const tokens = new Tokens(store, keys, pools, users, config, clock);
 
     const triggers = new TriggerFunctions(config, clock);
+    const triggerInvocations = new TriggerInvocations(store, config, clock, log);
+    triggers.onInvocation = (run) => triggerInvocations.record(run);
     const transports: OutboxTransports = { custom: customSenderTransport(triggers, config) };
     let closeSmtp: (() => void) | undefined;
     if (config.smtpHost) {
@@ -106,11 +109,13 @@ export async function createCognate(config: Config, log: Logger, options: Create
       lockout: new Lockout(store.db),
       identity,
       triggers,
+      triggerInvocations,
       rateLimits,
       async close() {
         await rateLimits.close();
         identity.close();
         triggers.close();
+        await triggerInvocations.close();
         await drainImportJobs(store);
         await outbox.stop();
         closeSmtp?.();

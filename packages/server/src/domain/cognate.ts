@@ -19,6 +19,7 @@ import type { Tokens } from './tokens.js';
 import type { Lockout } from './lockout.js';
 import type { IdentityService } from '../identity/index.js';
 import type { TriggerFunctions } from '../triggers/functions.js';
+import type { TriggerInvocations } from '../triggers/invocations.js';
 import type { RateLimiter } from './rate-limits/limiter.js';
 
 export interface Cognate {
@@ -41,6 +42,8 @@ export interface Cognate {
   identity: IdentityService;
   /** Where the pools' Lambda triggers run (triggers/). */
   triggers: TriggerFunctions;
+  /** The log of those runs the console shows (triggers/invocations.ts). */
+  triggerInvocations: TriggerInvocations;
   /** This node's request-rate counts, shared through the database (rate-limits/). */
   rateLimits: RateLimiter;
   close(): Promise<void>;

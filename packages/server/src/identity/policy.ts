@@ -184,3 +184,28 @@ export function evaluate(policies: readonly PolicyDocument[], action: string, re
   }
   return allowed ? 'Allow' : 'ImplicitDeny';
 }
+
+/** A statement that applied to a request, named by its policy and position (for the console's policy simulator). */
+export interface MatchedStatement {
+  policy: string;
+  /** 0-based position in the policy's Statement list */
+  index: number;
+  sid?: string;
+  effect: 'Allow' | 'Deny';
+}
+
+/**
+ * {@link evaluate}, with the statements that applied: the decision and why. The same rules in the
+ * same order (an explicit Deny wins), over every statement, so the answer lists each one that
+ * matched rather than stopping at the first Deny.
+ */
+export function explain(policies: Readonly<Record<string, PolicyDocument>>, action: string, resource: string, ctx: PolicyContext): { decision: Decision; matched: MatchedStatement[] } {
+  const matched: MatchedStatement[] = [];
+  for (const [name, policy] of Object.entries(policies)) {
+    policy.Statement.forEach((s, index) => {
+      if (statementApplies(s, action, resource, ctx)) matched.push({ policy: name, index, ...(typeof s.Sid === 'string' ? { sid: s.Sid } : {}), effect: s.Effect });
+    });
+  }
+  const decision: Decision = matched.some((m) => m.effect === 'Deny') ? 'ExplicitDeny' : matched.length > 0 ? 'Allow' : 'ImplicitDeny';
+  return { decision, matched };
+}

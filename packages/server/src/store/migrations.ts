@@ -33,6 +33,7 @@ import m0024_replicas from './migrations/0024_replicas.js';
 import m0025_threat_protection_more from './migrations/0025_threat_protection_more.js';
 import m0026_scale from './migrations/0026_scale.js';
 import m0027_console from './migrations/0027_console.js';
+import m0028_console_ops from './migrations/0028_console_ops.js';
 import m0030_sync from './migrations/0030_sync.js';
 import m0031_sync_extras from './migrations/0031_sync_extras.js';
 
@@ -68,6 +69,7 @@ const migrations: Record<string, Migration> = {
   '0025_threat_protection_more': m0025_threat_protection_more,
   '0026_scale': m0026_scale,
   '0027_console': m0027_console,
+  '0028_console_ops': m0028_console_ops,
   '0030_sync': m0030_sync,
   '0031_sync_extras': m0031_sync_extras,
 };

@@ -529,6 +529,8 @@ import type { ProvisionedLimitsTable, RateLimitCountsTable } from './schema-rate
 export type * from './schema-rate-limits.js';
 import type { RunnerLeasesTable } from './schema-scale.js';
 export type * from './schema-scale.js';
+import type { TriggerInvocationsTable } from './schema-console-ops.js';
+export type * from './schema-console-ops.js';
 import type { ConsoleUsersTable, ConsoleSessionsTable, ConsoleSignInAttemptsTable, ConsoleAuditTable } from './schema-console.js';
 export type * from './schema-console.js';
 import type { SyncDatasetsTable, SyncRecordsTable, SyncPoolUsageTable } from './schema-sync.js';
@@ -589,6 +591,7 @@ export interface Database {
   log_delivery_configurations: LogDeliveryConfigurationsTable;
   user_pool_replicas: UserPoolReplicasTable;
   runner_leases: RunnerLeasesTable;
+  trigger_invocations: TriggerInvocationsTable;
   console_users: ConsoleUsersTable;
   console_sessions: ConsoleSessionsTable;
   console_sign_in_attempts: ConsoleSignInAttemptsTable;

@@ -15,6 +15,7 @@
  * UnexpectedLambdaException). An answer that is not JSON is an {@link UnreadableAnswer}.
  */
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { Config } from '../config.js';
@@ -207,25 +208,63 @@ class LambdaInvoker implements Invoker {
   }
 }
 
+/** One run of a function, as {@link TriggerFunctions.onInvocation} is told of it. */
+export interface FunctionRun {
+  arn: string;
+  /** where it ran */
+  target: FunctionTarget['kind'];
+  event: object;
+  /** epoch ms (the clock port) */
+  startedAt: number;
+  durationMs: number;
+  /** undefined when the function answered */
+  error?: unknown;
+}
+
 /** Every configured function target, and the Lambda API for the rest. */
 export class TriggerFunctions {
   private readonly routes = new Map<string, Invoker>();
+  private readonly kinds = new Map<string, FunctionTarget['kind']>();
   private readonly lambda: LambdaInvoker;
+  /** Told of every run after it ended (triggers/invocations.ts records them); must not throw or wait. */
+  onInvocation: ((run: FunctionRun) => void) | undefined;
 
   constructor(
     private readonly config: Pick<Config, 'triggers' | 'triggerTimeoutMs' | 'triggerWebhookSecret' | 'lambdaEndpoint' | 'lambdaAccessKeyId' | 'lambdaSecretAccessKey' | 'region'>,
-    clock: Clock,
+    private readonly clock: Clock,
   ) {
     this.lambda = new LambdaInvoker(config);
     for (const [arn, spec] of Object.entries(config.triggers)) {
       const target = parseTarget(spec);
+      this.kinds.set(arn, target.kind);
       this.routes.set(arn, target.kind === 'module' ? new ModuleInvoker(target.url) : target.kind === 'webhook' ? new WebhookInvoker(target.url, config.triggerWebhookSecret, clock) : this.lambda);
     }
   }
 
   /** Runs the function at `arn` with `event`; see the module comment for how it can end. */
   invoke(arn: string, event: object): Promise<unknown> {
-    return (this.routes.get(arn) ?? this.lambda).invoke(arn, event, this.config.triggerTimeoutMs);
+    const observe = this.onInvocation;
+    const startedAt = observe ? this.clock.now() : 0;
+    const t0 = performance.now();
+    const run = (this.routes.get(arn) ?? this.lambda).invoke(arn, event, this.config.triggerTimeoutMs);
+    if (!observe) return run;
+    const ended = (error?: unknown) => {
+      try {
+        observe({ arn, target: this.kinds.get(arn) ?? 'lambda', event, startedAt, durationMs: Math.round(performance.now() - t0), ...(error !== undefined ? { error } : {}) });
+      } catch {
+        // recording is best effort: it never changes how the trigger ended
+      }
+    };
+    return run.then(
+      (answer) => {
+        ended();
+        return answer;
+      },
+      (err: unknown) => {
+        ended(err ?? new Error('failed'));
+        throw err;
+      },
+    );
   }
 
   close(): void {
