@@ -13,23 +13,17 @@
  *   referrer beyond this origin, nosniff.
  */
 import { createHmac, randomBytes } from 'node:crypto';
-import type { TLSSocket } from 'node:tls';
 import type { Context } from 'hono';
 import type { HttpBindings } from '@hono/node-server';
 import { constantTimeEqual } from '../crypto/compare.js';
 import type { Cognate } from '../domain/cognate.js';
+import { overTls, readCookie } from '../protocol/hosted-ui/security.js';
 
 export type ConsoleContext = Context<{ Bindings: HttpBindings }>;
 
 const SECURE_COOKIE = '__Host-cognate-console';
 const PLAIN_COOKIE = 'cognate-console';
-const COOKIE_VALUE = /^[A-Za-z0-9_-]{43}$/;
-
-/** Whether the browser reached us over TLS: here, or at a proxy in front (an https public URL). */
-export function overTls(c: ConsoleContext, cognate: Pick<Cognate, 'config'>): boolean {
-  const socket = c.env?.incoming?.socket as TLSSocket | undefined;
-  return socket?.encrypted === true || cognate.config.publicUrl.startsWith('https:');
-}
+export { overTls };
 
 export function consoleCookieName(secure: boolean): string {
   return secure ? SECURE_COOKIE : PLAIN_COOKIE;
@@ -37,16 +31,7 @@ export function consoleCookieName(secure: boolean): string {
 
 /** The session secret the browser sent, if well-formed. */
 export function readSessionCookie(c: ConsoleContext, secure: boolean): string | undefined {
-  const header = c.req.header('cookie');
-  if (!header) return undefined;
-  const name = consoleCookieName(secure);
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
-    const value = part.slice(eq + 1).trim();
-    if (COOKIE_VALUE.test(value)) return value;
-  }
-  return undefined;
+  return readCookie(c, consoleCookieName(secure));
 }
 
 /** The Set-Cookie header for a session secret (a browser-session cookie), or clearing it (`''`). */

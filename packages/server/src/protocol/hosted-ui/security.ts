@@ -39,9 +39,13 @@ export function cookieName(secure: boolean): string {
 
 /** The browser's cookie value, if it sent a well-formed one under the name this connection uses. */
 export function readBrowserCookie(c: HostedContext, secure: boolean): string | undefined {
+  return readCookie(c, cookieName(secure));
+}
+
+/** The value of cookie `name`, if the browser sent one that is 256 bits in base64url (the only kind Cognate sets). */
+export function readCookie(c: HostedContext, name: string): string | undefined {
   const header = c.req.header('cookie');
   if (!header) return undefined;
-  const name = cookieName(secure);
   for (const part of header.split(';')) {
     const eq = part.indexOf('=');
     if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
