@@ -23,6 +23,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { registry } from '../../../src/actions/index.js';
+import { syncActions } from '../../../src/sync/actions/index.js';
 
 const serverRoot = fileURLToPath(new URL('../../../', import.meta.url));
 const services = ['cognito-idp', 'cognito-identity'] as const;
@@ -32,7 +33,7 @@ interface RawModel {
   operations: Record<string, { input?: { shape: string } }>;
   shapes: Record<string, { members?: Record<string, unknown> }>;
 }
-const model = (service: Service) => JSON.parse(readFileSync(path.join(serverRoot, 'models', `${service}.json`), 'utf8')) as RawModel;
+const model = (service: Service | 'cognito-sync') => JSON.parse(readFileSync(path.join(serverRoot, 'models', `${service}.json`), 'utf8')) as RawModel;
 
 /**
  * Operations of the model that main does not answer yet, with the reason. Other issue-15 work adds
@@ -112,6 +113,14 @@ describe('API surface: model operations × registered action modules', () => {
     const ops = Object.keys(model('cognito-identity').operations);
     assert.match(readme, new RegExp(`all ${ops.length} actions`), 'the README states the number of identity-pool actions the model has');
     assert.deepEqual(ops.filter((op) => !registry['cognito-identity'][op]), []);
+  });
+
+  it("the README's claim holds: Cognito Sync answers all of the model's cognito-sync operations", () => {
+    const readme = readFileSync(path.join(serverRoot, '..', '..', 'README.md'), 'utf8');
+    const ops = Object.keys(model('cognito-sync').operations);
+    assert.match(readme, new RegExp(`Cognito Sync, all ${ops.length} actions`), 'the README states the number of Sync actions the model has');
+    assert.deepEqual(ops.filter((op) => !syncActions[op]), [], 'every Sync operation has an action');
+    assert.deepEqual(Object.keys(syncActions).filter((op) => !ops.includes(op)), [], 'no action under a name the model lacks');
   });
 
   it("the README's feature table holds: all of the model's cognito-idp operations answer, and every page it points to exists", () => {
