@@ -82,7 +82,11 @@ export function processTreeSize(rootPid) {
   return processTree(rootPid).length;
 }
 
-/** { rss, hwm } in bytes (VmRSS, VmHWM of /proc/<pid>/status), or undefined when it is gone. */
+/**
+ * { rss, hwm, anon, file } in bytes (VmRSS, VmHWM, RssAnon, RssFile of /proc/<pid>/status), or
+ * undefined when it is gone. `file` is file-backed pages (SQLite's memory map of the database, the
+ * code), which the kernel can drop and re-read; `anon` is the process's own heap and stacks.
+ */
 export function readMemory(pid) {
   let text;
   try {
@@ -94,7 +98,7 @@ export function readMemory(pid) {
     const m = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(text);
     return m ? Number(m[1]) * 1024 : NaN;
   };
-  return { rss: kib('VmRSS'), hwm: kib('VmHWM') };
+  return { rss: kib('VmRSS'), hwm: kib('VmHWM'), anon: kib('RssAnon'), file: kib('RssFile') };
 }
 
 /** Resets a process's peak resident set (VmHWM) to its current one (clear_refs "5", Linux ≥ 4.0); false where refused. */
@@ -115,19 +119,22 @@ function resetPeak(pid) {
  * the process is gone by stop(), the peak is the largest VmRSS seen by sampling every
  * `intervalMs` (a lower bound). The tree is looked up again every `treeEveryMs`.
  *
- * stop() returns one entry per process seen, the root first: { pid, root, peakBytes, exact }.
+ * stop() returns one entry per process seen, the root first: { pid, root, peakBytes, exact,
+ * peakAnonBytes, peakFileBytes } (the last two sampled: the largest anonymous and file-backed parts seen).
  */
 export function watchPeakRss(rootPid, { intervalMs = 100, treeEveryMs = 1000 } = {}) {
   const seen = new Map(); // pid → { sampled, exact }
   const look = (fresh) => {
     for (const pid of processTree(rootPid)) {
-      if (!seen.has(pid)) seen.set(pid, { sampled: 0, exact: fresh ? resetPeak(pid) : true });
+      if (!seen.has(pid)) seen.set(pid, { sampled: 0, anon: 0, file: 0, exact: fresh ? resetPeak(pid) : true });
     }
   };
   const sample = () => {
     for (const [pid, s] of seen) {
       const m = readMemory(pid);
       if (m && Number.isFinite(m.rss)) s.sampled = Math.max(s.sampled, m.rss);
+      if (m && Number.isFinite(m.anon)) s.anon = Math.max(s.anon, m.anon);
+      if (m && Number.isFinite(m.file)) s.file = Math.max(s.file, m.file);
     }
   };
   look(true);
@@ -149,7 +156,7 @@ export function watchPeakRss(rootPid, { intervalMs = 100, treeEveryMs = 1000 } =
       for (const [pid, s] of seen) {
         const m = readMemory(pid);
         const exact = s.exact && m !== undefined && Number.isFinite(m.hwm);
-        out.push({ pid, root: pid === rootPid, peakBytes: exact ? Math.max(m.hwm, s.sampled) : s.sampled, exact });
+        out.push({ pid, root: pid === rootPid, peakBytes: exact ? Math.max(m.hwm, s.sampled) : s.sampled, exact, peakAnonBytes: s.anon, peakFileBytes: s.file });
       }
       return out.sort((a, b) => (a.root ? -1 : b.root ? 1 : a.pid - b.pid));
     },

@@ -6,7 +6,8 @@
  * users, and through the users their attributes, aliases, pending attributes, codes, refresh
  * tokens, devices, MFA settings and password history. Two tables hold pool rows without such a key
  * and are cleared here, in the same transaction: `signing_keys` (its `pool_id` is '' for the
- * server-wide identity keys, so it can't reference `user_pools`) and `recovery_requests`. The
+ * server-wide identity keys, so it can't reference `user_pools`), `recovery_requests` and
+ * `trigger_invocations` (the console's log of trigger runs, also of identity pools' SyncTrigger). The
  * outbox is a delivery log and keeps its messages.
  */
 import type { Executor } from './db.js';
@@ -52,6 +53,7 @@ export async function countUsersOfPool(db: Executor, poolId: string): Promise<nu
 export async function deleteUserPool(db: Executor, id: string): Promise<boolean> {
   await db.deleteFrom('signing_keys').where('pool_id', '=', id).execute();
   await db.deleteFrom('recovery_requests').where('pool_id', '=', id).execute();
+  await db.deleteFrom('trigger_invocations').where('pool_id', '=', id).execute();
   const result = await db.deleteFrom('user_pools').where('id', '=', id).executeTakeFirst();
   return Number(result.numDeletedRows) === 1;
 }

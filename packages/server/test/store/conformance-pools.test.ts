@@ -369,6 +369,8 @@ for (const kind of databaseKinds) {
             friendly_name: 'Passkey', relying_party_id: 'app.example', authenticator_attachment: 'platform', aaguid: '00000000-0000-0000-0000-000000000000', user_verified: 1, created_at: at, last_used_at: null,
           }).execute();
         }
+        // issue 17: a run of one of the pool's triggers, as the console's trigger page lists them.
+        await db.insertInto('trigger_invocations').values({ id: randomUUID(), pool_id: pool.id, trigger_source: 'PreSignUp_SignUp', function_arn: 'module:./pre-sign-up.mjs', target: 'module', started_at: clock.now(), duration_ms: 3, outcome: 'ok', error: null }).execute();
         // issue 13: an identity provider with an IdpIdentifier, a link of each user to it, a pending federation request.
         {
           const at = clock.now();
@@ -436,8 +438,9 @@ for (const kind of databaseKinds) {
         const poolTables = Object.keys(SCHEMA).filter((t) => SCHEMA[t]!.columns.includes('pool_id'));
         const withoutCascade = poolTables.filter((t) => !reaches(t, 'user_pools') && !reaches(t, 'identity_pools')).sort();
         // signing_keys: pool_id '' holds the server-wide identity keys, so it can't reference user_pools;
-        // recovery_requests: cleared by store/user-pools.ts deleteUserPool; outbox: a delivery log that outlives its pool.
-        assert.deepEqual(withoutCascade, ['outbox', 'recovery_requests', 'signing_keys']);
+        // recovery_requests and trigger_invocations (a log written in batches, whose pool_id may name an
+        // identity pool's SyncTrigger): cleared by store/user-pools.ts deleteUserPool; outbox: a delivery log that outlives its pool.
+        assert.deepEqual(withoutCascade, ['outbox', 'recovery_requests', 'signing_keys', 'trigger_invocations']);
         for (const t of ['users', 'user_pool_clients', 'user_pool_groups', 'user_group_memberships', 'user_import_jobs', 'codes', 'refresh_tokens', 'devices', 'user_mfa']) {
           assert.ok(reaches(t, 'user_pools'), `${t} cascades from user_pools`);
         }
@@ -449,7 +452,7 @@ for (const kind of databaseKinds) {
         const b = await populate();
         const beforeA = await counts(a.pool.id);
         // identity pools' tables (identities, identity_pools …) aren't a user pool's; identity_providers* are.
-        const identityPoolTable = (t: string) => t.startsWith('identit') && !t.startsWith('identity_provider');
+        const identityPoolTable = (t: string) => (t.startsWith('identit') && !t.startsWith('identity_provider')) || t.startsWith('sync_');
         const empty = Object.keys(beforeA).filter((t) => beforeA[t] === 0 && !identityPoolTable(t));
         assert.deepEqual(empty, [], 'every pool table has rows of pool A');
         const beforeB = await counts(b.pool.id);

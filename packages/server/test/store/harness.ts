@@ -268,10 +268,19 @@ export function declaredSchema(): Record<string, DeclaredTable> {
     .map((f) => readFileSync(path.join(dir, f), 'utf8'))
     .join('\n');
   const blocks = new Map<string, string>();
-  for (const m of text.matchAll(/^export interface (\w+) \{([\s\S]*?)^\}/gm)) blocks.set(m[1]!, m[2]!);
+  // An interface that extends others (Database extends AreaTables) has their members as well.
+  const bases = new Map<string, string[]>();
+  for (const m of text.matchAll(/^export interface (\w+)(?: extends ([\w, ]+))? \{([\s\S]*?)^\}/gm)) {
+    blocks.set(m[1]!, m[3]!);
+    if (m[2]) bases.set(m[1]!, m[2].split(',').map((b) => b.trim()));
+  }
+  const withBases = (name: string): string | undefined => {
+    const own = blocks.get(name);
+    return own === undefined ? undefined : [own, ...(bases.get(name) ?? []).map((b) => withBases(b) ?? '')].join('\n');
+  };
   const fields = (body: string) =>
     [...body.matchAll(/^\s+(\w+)(\??):\s*([^;]+);/gm)].map((m) => ({ name: m[1]!, optional: m[2] === '?', type: m[3]!.trim() }));
-  const database = blocks.get('Database');
+  const database = withBases('Database');
   assert.ok(database, 'schema.ts has no Database interface');
   const out: Record<string, DeclaredTable> = {};
   for (const table of fields(database)) {
