@@ -46,7 +46,8 @@ export function errorSummary(errors: readonly string[]): Html {
   return html`<div class="alert" role="alert" id="errors"><h2>There is a problem</h2><ul>${errors.map((e) => html`<li>${e}</li>`)}</ul></div>`;
 }
 
-export function renderShell(input: ShellInput, view: ShellView): string {
+/** The document's start and head, the same for every console page; the script only where there is navigation. */
+function documentHead(view: ShellView, script: boolean): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
@@ -56,8 +57,12 @@ export function renderShell(input: ShellInput, view: ShellView): string {
 <title>${view.title} · Cognate console</title>
 <link rel="icon" href="data:,">
 <link rel="stylesheet" href="/console/assets/console.css">
-<script src="/console/assets/console.js" defer></script>
-</head>
+${script ? trusted('<script src="/console/assets/console.js" defer></script>') : ''}
+</head>`;
+}
+
+export function renderShell(input: ShellInput, view: ShellView): string {
+  return html`${documentHead(view, true)}
 <body>
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
@@ -83,16 +88,7 @@ ${view.body}
 
 /** The page of a visitor who is not signed in (the sign-in page): no navigation. */
 export function renderBare(view: ShellView): string {
-  return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="same-origin">
-<title>${view.title} · Cognate console</title>
-<link rel="icon" href="data:,">
-<link rel="stylesheet" href="/console/assets/console.css">
-</head>
+  return html`${documentHead(view, false)}
 <body>
 <header class="top"><span class="brand">Cognate console</span></header>
 <main id="main" class="narrow">
