@@ -2,14 +2,20 @@
  * Users and groups in Chromium, on a pool made through the API: search by the ListUsers filter and
  * paging, create, disable/enable, confirm, reset and set the password, attributes, groups (the
  * groups pages too), MFA (the API's refusal shown), sign-out everywhere (the refresh token dies),
- * the auth events and devices sections, typed deletion. Each action checked through the API and its
+ * the auth events and devices sections (a confirmed device forgotten, an authenticator turned on), typed deletion. Each action checked through the API and its
  * audit row. Screenshots in test-artifacts/console/.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminListDevicesCommand,
+  AssociateSoftwareTokenCommand,
+  ConfirmDeviceCommand,
+  SetUserPoolMfaConfigCommand,
+  VerifySoftwareTokenCommand,
   AdminListGroupsForUserCommand,
   AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
@@ -24,6 +30,7 @@ import { browserSkip, launchBrowser, type TestBrowser } from '../../support/brow
 import { failure, startTestServer, type TestServer } from '../../support/server.js';
 import { readAudit } from '../../../src/console/audit.js';
 import { checkConsolePage, shot, signInInBrowser, submit, watchCsp } from './browser-support.js';
+import { totp } from '../../support/mfa.js';
 
 const PASSWORD = 'Correct-Horse-9!';
 
@@ -167,6 +174,36 @@ describe('console: users and groups in Chromium', { skip: browserSkip }, () => {
     await submit(page, page.getByRole('button', { name: 'Delete this group' }), /\/groups\?notice=/);
     assert.equal((await failure(() => server.admin.send(new GetGroupCommand({ UserPoolId: poolId, GroupName: 'admins' })))).name, 'ResourceNotFoundException');
     assert.equal((await lastAudit()).action, 'DeleteGroup');
+  });
+
+  it('forgets a remembered device, and turns on the authenticator app a user has set up', async () => {
+    // A pool that tracks devices and offers TOTP; erin signs in (a new device, confirmed) and sets up an authenticator.
+    const devicePool = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'Devices', DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false } }))).UserPool!.Id!;
+    await server.admin.send(new SetUserPoolMfaConfigCommand({ UserPoolId: devicePool, MfaConfiguration: 'OPTIONAL', SoftwareTokenMfaConfiguration: { Enabled: true } }));
+    const app = (await server.admin.send(new CreateUserPoolClientCommand({ UserPoolId: devicePool, ClientName: 'app', ExplicitAuthFlows: ['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] }))).UserPoolClient!.ClientId!;
+    await server.admin.send(new AdminCreateUserCommand({ UserPoolId: devicePool, Username: 'erin', MessageAction: 'SUPPRESS' }));
+    await server.admin.send(new AdminSetUserPasswordCommand({ UserPoolId: devicePool, Username: 'erin', Password: PASSWORD, Permanent: true }));
+    const signedIn = (await server.anonymous.send(new InitiateAuthCommand({ ClientId: app, AuthFlow: 'USER_PASSWORD_AUTH', AuthParameters: { USERNAME: 'erin', PASSWORD } }))).AuthenticationResult!;
+    const AccessToken = signedIn.AccessToken!;
+    const DeviceKey = signedIn.NewDeviceMetadata!.DeviceKey!;
+    await server.anonymous.send(new ConfirmDeviceCommand({ AccessToken, DeviceKey, DeviceName: 'Erin laptop', DeviceSecretVerifierConfig: { PasswordVerifier: randomBytes(384).toString('base64'), Salt: randomBytes(16).toString('base64') } }));
+    const { SecretCode } = await server.anonymous.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+    await server.anonymous.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: totp(SecretCode!, server.clock.now()) }));
+    const erinPage = () => page.goto(`${server.url}/console/pools/${devicePool}/users/erin`);
+
+    await erinPage();
+    await submit(page, page.getByRole('form', { name: `Forget device ${DeviceKey}` }).getByRole('button'), /notice=/);
+    assert.deepEqual((await server.admin.send(new AdminListDevicesCommand({ UserPoolId: devicePool, Username: 'erin' }))).Devices, []);
+    assert.deepEqual([(await lastAudit()).action, (await lastAudit()).outcome], ['AdminForgetDevice', 'ok']);
+
+    await erinPage();
+    await page.getByRole('checkbox', { name: 'Authenticator app' }).check();
+    await page.getByLabel('Preferred method').selectOption('SOFTWARE_TOKEN_MFA');
+    await submit(page, page.getByRole('button', { name: 'Save MFA settings' }), /notice=/);
+    const erin = await server.admin.send(new AdminGetUserCommand({ UserPoolId: devicePool, Username: 'erin' }));
+    assert.deepEqual([erin.UserMFASettingList, erin.PreferredMfaSetting], [['SOFTWARE_TOKEN_MFA'], 'SOFTWARE_TOKEN_MFA']);
+    assert.deepEqual([(await lastAudit()).action, (await lastAudit()).outcome], ['AdminSetUserMFAPreference', 'ok']);
+    await shot(page, 'user-mfa-on');
   });
 
   it('deletes a user only with the name typed out', async () => {
