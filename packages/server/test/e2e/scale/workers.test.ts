@@ -161,6 +161,11 @@ for (const kind of databaseKinds) {
       process.kill(young, 'SIGKILL');
       await eventually(() => (/"deathsInARow":2,"restartInMs":2000/.test(node.output) ? true : undefined), 10_000, 'a doubled restart pause');
       await eventually(() => (workersOf(node).length === 2 ? true : undefined), 15_000, 'a second replacement');
+      // If the young worker held the runner lease, a live worker takes it over before the tests go on.
+      await eventually(async () => {
+        const pid = await runnerPid(domain.store);
+        return pid !== undefined && workersOf(node).includes(pid) ? true : undefined;
+      }, RUNNER_LEASE_MS + 2 * RUNNER_RENEW_MS + 2000, 'a live runner');
     });
 
     it('SIGTERM: every request in flight is answered, the lease is given back, and the node exits 0', async () => {
