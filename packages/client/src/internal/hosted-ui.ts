@@ -23,6 +23,7 @@ import { federatedSignIn } from './federation.js';
 import { exchangeCode, type TokenResponse } from './hosted-ui-endpoints.js';
 import type { RedirectReceiver } from './hosted-ui-receiver.js';
 import { decodeJwt } from './jwt.js';
+import { adoptUserPoolTokens, announceSignIn } from './sign-in.js';
 
 /** One authorization request on its way: what its answer must match. Never leaves this client. */
 interface PendingRequest {
@@ -285,7 +286,7 @@ function checkIdToken(tokens: TokenResponse, request: PendingRequest): void {
   if (claims.nonce !== request.nonce) throw new MobileClientError('idTokenInvalid', 'The ID token\'s nonce is not this request\'s.');
 }
 
-/** The user pool's tokens into the session, as a password sign-in stores them (sign-in.ts completeSignIn). */
+/** The user pool's tokens into the session, through the same adoptUserPoolTokens and announceSignIn a password sign-in uses. */
 async function acceptUserPoolTokens(ctx: ClientContext, tokens: TokenResponse): Promise<UserState> {
   if (!tokens.id_token || !tokens.access_token || !tokens.refresh_token) {
     throw new MobileClientError('unableToSignIn', 'The token endpoint did not return ID, access and refresh tokens.');
@@ -293,22 +294,8 @@ async function acceptUserPoolTokens(ctx: ClientContext, tokens: TokenResponse): 
   const { claims } = decodeJwt(tokens.id_token);
   const username = typeof claims['cognito:username'] === 'string' ? claims['cognito:username'] : typeof claims.sub === 'string' ? claims.sub : undefined;
   if (!username) throw new MobileClientError('idTokenInvalid', 'The ID token names no user.');
-  ctx.pending = undefined;
-  ctx.credentials = undefined;
-  const s = ctx.session;
-  const previousUser = s.username;
-  const wasFederated = s.federation !== undefined;
-  s.username = username;
-  s.tokens = { idToken: tokens.id_token, accessToken: tokens.access_token, refreshToken: tokens.refresh_token };
-  s.hostedUI = {};
-  delete s.refreshTokenInvalid;
-  delete s.federation;
-  delete s.federatedTokenInvalid;
-  delete s.guestAllowed;
-  if (wasFederated || (previousUser !== undefined && previousUser !== username)) delete s.identityId;
-  await save(ctx);
-  transition(ctx, UserState.signedIn, 'signIn', { provider: 'userPools' });
-  for (const waiter of ctx.signInWaiters.splice(0)) waiter.resolve();
+  adoptUserPoolTokens(ctx, username, { idToken: tokens.id_token, accessToken: tokens.access_token, refreshToken: tokens.refresh_token }, { hostedUI: true });
+  await announceSignIn(ctx);
   return ctx.state;
 }
 

@@ -10,7 +10,7 @@ import { FLOWS } from '../config.js';
 import { MobileClientError } from '../errors.js';
 import type { SignInInput } from '../options.js';
 import { UserState, type AuthFactorType, type NewDevice, type SignInResult, type SignInState } from '../types.js';
-import { requireConfig, requireUserPool, save, transition, type ClientContext, type PendingChallenge } from './context.js';
+import { requireConfig, requireUserPool, save, transition, type ClientContext, type PendingChallenge, type StoredTokens } from './context.js';
 import { confirmDevice, forgetDevice } from './devices.js';
 import { formatTimestamp, generateEphemeral, passwordClaimSignature, type Ephemeral } from './srp.js';
 import { browserWebAuthn, requireWebAuthn, type WebAuthnPort, type WebAuthnRequestOptionsJSON } from './webauthn.js';
@@ -353,6 +353,19 @@ async function completeSignIn(ctx: ClientContext, result: NonNullable<AuthRespon
   if (!result.AccessToken || !result.IdToken || !result.RefreshToken) {
     throw new MobileClientError('unableToSignIn', 'The server signed the user in but did not return ID, access and refresh tokens.');
   }
+  adoptUserPoolTokens(ctx, signInName, { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken });
+  const metadata = result.NewDeviceMetadata;
+  const newDevice = metadata?.DeviceKey && metadata.DeviceGroupKey ? await confirmDevice(ctx, result.AccessToken, signInName, metadata.DeviceKey, metadata.DeviceGroupKey) : undefined;
+  await announceSignIn(ctx);
+  return newDevice;
+}
+
+/**
+ * A user-pool sign-in's tokens into the session, however they were obtained (the API's sign-in, or
+ * the hosted UI's code exchange with `hostedUI`): the pending challenge, the credentials and every
+ * mark of an earlier sign-in go.
+ */
+export function adoptUserPoolTokens(ctx: ClientContext, username: string, tokens: StoredTokens, opts: { hostedUI?: boolean } = {}): void {
   ctx.pending = undefined;
   ctx.credentials = undefined;
   const s = ctx.session;
@@ -360,20 +373,22 @@ async function completeSignIn(ctx: ClientContext, result: NonNullable<AuthRespon
   // A federated login's identity is not this user's: GetCredentialsForIdentity would refuse the
   // user-pool login on it ("Logins don't match"). (A guest identity is kept: the login links to it.)
   const wasFederated = s.federation !== undefined;
-  s.username = signInName;
-  s.tokens = { idToken: result.IdToken, accessToken: result.AccessToken, refreshToken: result.RefreshToken };
+  s.username = username;
+  s.tokens = tokens;
   delete s.refreshTokenInvalid;
   delete s.federation;
   delete s.federatedTokenInvalid;
   delete s.guestAllowed;
-  delete s.hostedUI;
-  if (wasFederated || (previousUser !== undefined && previousUser !== signInName)) delete s.identityId;
-  const metadata = result.NewDeviceMetadata;
-  const newDevice = metadata?.DeviceKey && metadata.DeviceGroupKey ? await confirmDevice(ctx, result.AccessToken, signInName, metadata.DeviceKey, metadata.DeviceGroupKey) : undefined;
+  if (opts.hostedUI) s.hostedUI = {};
+  else delete s.hostedUI;
+  if (wasFederated || (previousUser !== undefined && previousUser !== username)) delete s.identityId;
+}
+
+/** Saves the session, enters `signedIn` and releases the calls waiting for a sign-in. */
+export async function announceSignIn(ctx: ClientContext): Promise<void> {
   await save(ctx);
   transition(ctx, UserState.signedIn, 'signIn', { provider: 'userPools' });
   for (const waiter of ctx.signInWaiters.splice(0)) waiter.resolve();
-  return newDevice;
 }
 
 /** The SRP password claim for a challenge's SRP_B, SALT and SECRET_BLOCK, signed now (users: the pool; devices: their group). */
