@@ -248,7 +248,9 @@ export class Users {
   /**
    * Finds the user a sign-in name refers to: the username itself, or, for pools that sign in with
    * email, phone or preferred_username (UsernameAttributes / AliasAttributes), the one holder of
-   * that alias (domain/aliases.ts: a verified, confirmed holder for AliasAttributes).
+   * that alias (domain/aliases.ts: a verified, confirmed holder for AliasAttributes). A user is read
+   * with their attributes in one statement (store/users.ts), so a name that matches no one makes the
+   * same database round trips as one that matches (P01), as {@link findBySub} does for an unknown sub.
    */
   async findForSignIn(pool: UserPool, name: string, db: Db = this.store.db): Promise<User | undefined> {
     const direct = await this.findByUsername(pool, name, db);
@@ -259,20 +261,6 @@ export class Users {
       if (user) return user;
     }
     return undefined;
-  }
-
-  /**
-   * {@link findForSignIn} for a password attempt. A user is read with their attributes in one
-   * statement (store/users.ts), so a name that matches no one makes the same database round trips
-   * as one that matches (P01): nothing is added for it.
-   */
-  async findForSignInEvenly(pool: UserPool, name: string): Promise<User | undefined> {
-    return this.findForSignIn(pool, name);
-  }
-
-  /** {@link findBySub} with the same evenness: `sub` names no one for an unknown user's SRP answer. */
-  async findBySubEvenly(poolId: string, sub: string): Promise<User | undefined> {
-    return this.findBySub(poolId, sub);
   }
 
   /** The sealed SRP verifier and argon2id hash for a password. */

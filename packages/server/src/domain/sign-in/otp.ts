@@ -115,7 +115,7 @@ export async function answerOtp(cognate: Ports<'clock' | 'codes' | 'config' | 'l
   const name = required(responses, 'USERNAME');
   const code = required(responses, CODE_FIELD[type]);
   // A name that matches no one has a sub that names no one: the same look-up finds nothing (P01).
-  const user = await cognate.users.findBySubEvenly(pool.id, state.s);
+  const user = await cognate.users.findBySub(pool.id, state.s);
   // The answer names the user the Session was issued for: by the name given, the username or a sign-in alias.
   const named = usernameKey(pool, name) === usernameKey(pool, state.u) || (!!user && (await cognate.users.findForSignIn(pool, name))?.sub === user.sub);
   checkSecretHash(client, [name, state.u, ...(user ? [user.username] : [])], responses.SECRET_HASH);

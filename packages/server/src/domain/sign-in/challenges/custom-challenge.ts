@@ -20,7 +20,7 @@ export const customChallenge: ChallengeHandler = async (cognate, { pool, client,
   if (!triggerArn(pool, 'VerifyAuthChallengeResponse')) throw notConfigured();
   // A name that matches no one makes the reads a user's answer does, for an ID that names no one (P01).
   const sub = state.s || randomUUID();
-  let user = await cognate.users.findBySubEvenly(pool.id, sub);
+  let user = await cognate.users.findBySub(pool.id, sub);
   if (state.s && !user) throw refused();
   if ((await cognate.lockout.isLocked(sub, now)) && user) {
     if (client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.notAuthorized('Password attempts exceeded');

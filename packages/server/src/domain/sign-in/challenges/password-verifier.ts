@@ -23,7 +23,7 @@ export const passwordVerifier: ChallengeHandler = async (cognate, { pool, client
   const state = cognate.secrets.sessions.openJson<SecretBlockState>(block, SECRET_BLOCK_AAD, now);
   if (!state || state.p !== pool.id || state.c !== client.id) throw invalidSession();
   if (!isCanonicalTimestamp(timestamp)) throw errors.invalidParameter('TIMESTAMP format is invalid.');
-  const user = state.s ? await cognate.users.findBySubEvenly(pool.id, state.s) : undefined;
+  const user = state.s ? await cognate.users.findBySub(pool.id, state.s) : undefined;
   // JS clients answer with USER_ID_FOR_SRP, iOS with the challenge's USERNAME; both are the username here.
   const namesMatch = usernameKey(pool, name) === usernameKey(pool, state.u);
   checkSecretHash(client, [name, state.u], responses.SECRET_HASH);

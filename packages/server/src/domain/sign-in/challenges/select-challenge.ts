@@ -20,7 +20,7 @@ export const selectChallenge: ChallengeHandler = async (cognate, { pool, client,
   const name = required(responses, 'USERNAME');
   const answer = required(responses, 'ANSWER');
   // A name that matches no one has a sub that names no one: the same look-up finds nothing (P01).
-  const user = await cognate.users.findBySubEvenly(pool.id, state.s);
+  const user = await cognate.users.findBySub(pool.id, state.s);
   const named = usernameKey(pool, name) === usernameKey(pool, state.u) || (!!user && (await cognate.users.findForSignIn(pool, name))?.sub === user.sub);
   // Only hidden existence issues Sessions for no one; otherwise the user went away meanwhile.
   checkSecretHash(client, [name, state.u, ...(user ? [user.username] : [])], responses.SECRET_HASH);

@@ -196,7 +196,7 @@ async function verifyPasskey(cognate: Cognate, pool: UserPool, client: AppClient
 async function answerDecoy(cognate: Ports<'clock' | 'config' | 'lockout' | 'log' | 'outbox' | 'store' | 'users'>, pool: UserPool, client: AppClient, state: WebAuthnSession, responses: Params, now: number): Promise<never> {
   const name = required(responses, 'USERNAME');
   // The reads a real answer's answeringUser makes (its user by sub, their lock), for a sub that names no one.
-  await cognate.users.findBySubEvenly(pool.id, state.s);
+  await cognate.users.findBySub(pool.id, state.s);
   await cognate.lockout.isLocked(state.s, now);
   if (typeof state.u !== 'string' || usernameKey(pool, name) !== usernameKey(pool, state.u)) throw invalidSession();
   checkSecretHash(client, [name], responses.SECRET_HASH);

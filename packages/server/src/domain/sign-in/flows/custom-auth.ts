@@ -57,7 +57,7 @@ export async function startCustomAuth(cognate: Ports<'clock' | 'lockout' | 'log'
   if (!triggerArn(pool, 'DefineAuthChallenge')) throw notConfigured();
   const name = required(params, 'USERNAME');
   checkSecretHash(client, [name], params.SECRET_HASH);
-  const user = await cognate.users.findForSignInEvenly(pool, name);
+  const user = await cognate.users.findForSignIn(pool, name);
   if (!user && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound();
   // Under PreventUserExistenceErrors a lock shows only as a refused answer, as for an unknown name (P01).
   if (user && client.settings.PreventUserExistenceErrors !== 'ENABLED') cognate.lockout.assertNotLocked(user, cognate.clock.now());

@@ -26,7 +26,7 @@ export async function passwordSignIn(cognate: Ports<'clock' | 'config' | 'hasher
     await cognate.hasher.burn(password);
     throw errors.notAuthorized(INCORRECT);
   }
-  let user = await cognate.users.findForSignInEvenly(pool, name);
+  let user = await cognate.users.findForSignIn(pool, name);
   if (!user) {
     // The pool's UserMigration function may know them, having checked the password itself.
     const migration = await migrateUser(cognate, pool, client, { source: 'Authentication', name, password, clientMetadata });

@@ -60,7 +60,7 @@ export async function startSrp(cognate: Ports<'clock' | 'lockout' | 'log' | 'sec
   const A = required(params, 'SRP_A');
   checkSecretHash(client, [name], params.SECRET_HASH);
   if (!isValidSrpA(A)) throw errors.invalidParameter('Invalid SRP_A value.');
-  const user = await cognate.users.findForSignInEvenly(pool, name);
+  const user = await cognate.users.findForSignIn(pool, name);
   let salt = '';
   let verifier: string | undefined;
   let userId: string;

@@ -61,7 +61,7 @@ export async function userAuth(cognate: UserAuthPorts, pool: UserPool, client: A
   if (session !== undefined) return signInAfterSignUp(cognate, pool, client, name, session, clientMetadata, deviceKey);
   const preferred = params.PREFERRED_CHALLENGE;
   if (preferred !== undefined && !isFirstChallenge(preferred)) throw errors.invalidParameter(`Invalid PREFERRED_CHALLENGE: must be one of PASSWORD, PASSWORD_SRP, WEB_AUTHN, EMAIL_OTP, SMS_OTP.`);
-  const user = await cognate.users.findForSignInEvenly(pool, name);
+  const user = await cognate.users.findForSignIn(pool, name);
   // A password for a name no one has goes to the password flows, whose rules answer it (the UserMigration function may know them).
   const passwordFor = !user && (preferred === 'PASSWORD' || preferred === 'PASSWORD_SRP') && allowedFirstFactors(pool).has('PASSWORD');
   if (!user && !passwordFor && client.settings.PreventUserExistenceErrors !== 'ENABLED') throw errors.userNotFound();
