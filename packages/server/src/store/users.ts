@@ -59,6 +59,9 @@ function attributesColumn(db: Executor, eb: ExpressionBuilder<Database, 'users'>
     : sql`(${pairs.select(sql`json_group_array(json_array(a.name, a.value))`.as('j'))})`;
 }
 
+/** Users, each with their attributes (`attribute_pairs`): the start of every user look-up statement. */
+const usersWithAttributes = (db: Executor) => db.selectFrom('users').selectAll().select((eb) => attributesColumn(db, eb).as('attribute_pairs'));
+
 type UserWithAttributes = UserRow & { attribute_pairs: unknown };
 
 function withAttributes(row: UserWithAttributes | undefined): User | undefined {
@@ -70,7 +73,7 @@ function withAttributes(row: UserWithAttributes | undefined): User | undefined {
 
 /** The user of a pool whose canonical username (domain/users.ts usernameKey) is `key`. */
 const userByKeyStatement = fixedStatement(2, (db, poolId: string, key: string) =>
-  db.selectFrom('users').selectAll().select((eb) => attributesColumn(db, eb).as('attribute_pairs')).where('pool_id', '=', poolId).where('username_key', '=', key),
+  usersWithAttributes(db).where('pool_id', '=', poolId).where('username_key', '=', key),
 );
 
 export async function findUserByUsernameKey(db: Executor, poolId: string, key: string): Promise<User | undefined> {
@@ -78,7 +81,7 @@ export async function findUserByUsernameKey(db: Executor, poolId: string, key: s
 }
 
 const userBySubStatement = fixedStatement(2, (db, poolId: string, sub: string) =>
-  db.selectFrom('users').selectAll().select((eb) => attributesColumn(db, eb).as('attribute_pairs')).where('pool_id', '=', poolId).where('id', '=', sub),
+  usersWithAttributes(db).where('pool_id', '=', poolId).where('id', '=', sub),
 );
 
 export async function findUserBySub(db: Executor, poolId: string, sub: string): Promise<User | undefined> {
@@ -87,11 +90,7 @@ export async function findUserBySub(db: Executor, poolId: string, sub: string): 
 
 /** The holder of a sign-in alias (store/aliases.ts keys), with their attributes. */
 const userByAliasStatement = fixedStatement(3, (db, poolId: string, name: string, valueKey: string) =>
-  db
-    .selectFrom('users')
-    .selectAll()
-    .select((eb) => attributesColumn(db, eb).as('attribute_pairs'))
-    .where('id', '=', (eb) => eb.selectFrom('sign_in_aliases as s').select('s.user_id').where('s.pool_id', '=', poolId).where('s.name', '=', name).where('s.value_key', '=', valueKey)),
+  usersWithAttributes(db).where('id', '=', (eb) => eb.selectFrom('sign_in_aliases as s').select('s.user_id').where('s.pool_id', '=', poolId).where('s.name', '=', name).where('s.value_key', '=', valueKey)),
 );
 
 export async function findUserByAlias(db: Executor, poolId: string, name: string, valueKey: string): Promise<User | undefined> {
