@@ -494,7 +494,7 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function sha256Hex(data: Buffer | string): string {
+export function sha256Hex(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
@@ -506,7 +506,8 @@ function parseBasicIso(s: string): number | undefined {
   return basicIso(ms) === s ? ms : undefined;
 }
 
-function basicIso(ms: number): string {
+/** epoch ms → `yyyymmddThhmmssZ` (X-Amz-Date). */
+export function basicIso(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 }
 
@@ -521,7 +522,7 @@ const SIGNING_KEY_CACHE_SIZE = 256;
 const signingKeys = new BoundedMap<string, Buffer>(SIGNING_KEY_CACHE_SIZE);
 
 /** kSigning = HMAC(HMAC(HMAC(HMAC("AWS4" + secret, date), region), service), "aws4_request"), cached. */
-function signingKey(secret: string, date: string, region: string, service: string): Buffer {
+export function signingKey(secret: string, date: string, region: string, service: string): Buffer {
   // date, region and service cannot contain '/', so this key is unambiguous.
   const cacheKey = `${date}/${region}/${service}/${secret}`;
   const cached = signingKeys.get(cacheKey);

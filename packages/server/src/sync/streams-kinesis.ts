@@ -4,25 +4,22 @@
  * `kinesis`) with `--sync-kinesis-access-key-id`, partition key the identity ID, as Cognito puts
  * them. The outbox message carries the stream name (`to`) and the record JSON (`text`).
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { describeFetchError, TransportError, type MessageTransport, type OutboundMessage } from '../messaging/transports.js';
 import type { Config } from '../config.js';
 import type { Clock } from '../ports.js';
-import { canonicalUri } from '../protocol/sigv4.js';
+import { basicIso, canonicalUri, sha256Hex, signingKey } from '../protocol/sigv4.js';
 
 const TIMEOUT_MS = 10_000;
 /** Kinesis errors that go away by themselves: retried; any other 4xx is given up. */
 const TRANSIENT_KINESIS_ERRORS = new Set(['ProvisionedThroughputExceededException', 'LimitExceededException', 'KMSThrottlingException', 'ThrottlingException']);
-
-const sha256Hex = (data: string) => createHash('sha256').update(data, 'utf8').digest('hex');
-const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /**
  * Signs a request of `body` to `url` (no query string) with AWS Signature Version 4, header form:
  * returns the headers to send, `host` included in the signature as fetch will send it.
  */
 export function signSigV4(p: { url: URL; body: string; method?: string; headers: Record<string, string>; region: string; service: string; accessKeyId: string; secretAccessKey: string; now: number }): Record<string, string> {
-  const amzDate = new Date(p.now).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = basicIso(p.now);
   const day = amzDate.slice(0, 8);
   const headers: Record<string, string> = { ...p.headers, 'x-amz-date': amzDate, 'x-amz-content-sha256': sha256Hex(p.body) };
   const signed: Record<string, string> = { host: p.url.host };
@@ -31,8 +28,7 @@ export function signSigV4(p: { url: URL; body: string; method?: string; headers:
   const canonicalRequest = [p.method ?? 'POST', canonicalUri(p.url.pathname || '/', true), '', ...names.map((n) => `${n}:${signed[n]}`), '', names.join(';'), headers['x-amz-content-sha256']].join('\n');
   const scope = `${day}/${p.region}/${p.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${p.secretAccessKey}`, day), p.region), p.service), 'aws4_request');
-  const signature = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
+  const signature = createHmac('sha256', signingKey(p.secretAccessKey, day, p.region, p.service)).update(stringToSign, 'utf8').digest('hex');
   return { ...headers, authorization: `AWS4-HMAC-SHA256 Credential=${p.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
 }
 
