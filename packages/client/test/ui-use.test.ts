@@ -136,7 +136,7 @@ describe('drop-in sign-in: cancel, keyboard, theme, languages in Chromium', { sk
       await field('username').fill('<script>x</script>');
       await field('password').fill(PASSWORD);
       await click('submit');
-      assert.equal(await alertText(h.page), `Something went wrong: ${hostile}`);
+      assert.equal(await alertText(h.page), `Check what you entered: ${hostile}`);
       assert.equal(await h.page.locator('cognate-sign-in img, cognate-sign-in b').count(), 0);
       assert.equal(await h.page.evaluate('window.pwned'), undefined);
     } finally {

@@ -113,7 +113,7 @@ export class SignInFlow {
           this.#resetPassword(result.codeDeliveryDetails);
         },
       },
-      actions: [{ id: 'back', label: this.t.backToSignIn, kind: 'link', run: () => this.signIn() }],
+      actions: [this.#backToSignIn()],
     });
   }
 
@@ -131,7 +131,7 @@ export class SignInFlow {
           this.signIn(this.t.passwordChanged);
         },
       },
-      actions: [{ id: 'back', label: this.t.backToSignIn, kind: 'link', run: () => this.signIn() }],
+      actions: [this.#backToSignIn()],
     });
   }
 
@@ -158,7 +158,7 @@ export class SignInFlow {
             this.#confirmSignUp(delivery, result.codeDeliveryDetails?.destination ? format(this.t.codeResentTo, { destination: result.codeDeliveryDetails.destination }) : this.t.codeSent);
           },
         },
-        { id: 'back', label: this.t.backToSignIn, kind: 'link', run: () => this.signIn() },
+        this.#backToSignIn(),
       ],
       ...(status ? { status } : {}),
     });
@@ -239,6 +239,7 @@ export class SignInFlow {
           title: this.t.customTitle,
           fields: [{ name: 'answer', label: this.t.answer }],
           submit: { label: this.t.continue, run: async ({ answer }) => this.#next(await this.client.confirmSignIn(answer!)) },
+          actions: [this.#backToSignIn()],
         });
       default:
         throw new UiError(format(this.t.errorOther, { message: result.signInState }));
@@ -264,6 +265,7 @@ export class SignInFlow {
       intro: totp ? [] : [this.#sentTo(result.codeDetails)],
       fields: [this.#codeField(totp ? this.t.totpCode : this.t.code)],
       submit: { label: this.t.confirm, run: async ({ code }) => this.#next(await this.client.confirmSignIn(code!)) },
+      actions: [this.#backToSignIn()],
     });
   }
 
@@ -315,6 +317,11 @@ export class SignInFlow {
 
   #choose<T extends string>(title: string, choices: T[], label: (choice: T) => string, pick: (choice: T) => unknown): void {
     this.#show({ id: 'choose', title, actions: choices.map((choice) => ({ id: `choose-${choice}`, label: label(choice), kind: 'secondary' as const, run: () => pick(choice) })) });
+  }
+
+  /** A challenge's session can end (too many wrong answers, expired): the way back to start again. */
+  #backToSignIn(): Action {
+    return { id: 'back', label: this.t.backToSignIn, kind: 'link', run: () => this.signIn() };
   }
 
   #show(screen: Screen): void {
@@ -386,6 +393,8 @@ function clientErrorMessage(error: unknown, t: UIStrings): string {
       return t.errorUsernameExists;
     case 'invalidPassword':
       return format(t.errorInvalidPassword, { message });
+    case 'invalidParameter':
+      return format(t.errorInvalidParameter, { message });
     case 'limitExceeded':
     case 'tooManyRequests':
     case 'tooManyFailedAttempts':

@@ -82,6 +82,8 @@ export interface UIStrings {
   errorExpiredCode: string;
   errorUsernameExists: string;
   errorInvalidPassword: string;
+  /** A value the server refused (e.g. an address in the wrong form); {message} is the server's reason. */
+  errorInvalidParameter: string;
   errorTooManyRequests: string;
   errorNetwork: string;
   errorPasskeyCancelled: string;
@@ -159,6 +161,7 @@ const en: UIStrings = {
   errorExpiredCode: 'That code has expired. Ask for a new one.',
   errorUsernameExists: 'That username is taken.',
   errorInvalidPassword: 'That password does not meet the requirements: {message}',
+  errorInvalidParameter: 'Check what you entered: {message}',
   errorTooManyRequests: 'Too many attempts. Wait a moment and try again.',
   errorNetwork: 'The server cannot be reached. Check your connection and try again.',
   errorPasskeyCancelled: 'The passkey request was cancelled or timed out.',
@@ -236,6 +239,7 @@ const es: UIStrings = {
   errorExpiredCode: 'Ese código ha caducado. Pide uno nuevo.',
   errorUsernameExists: 'Ese nombre de usuario ya existe.',
   errorInvalidPassword: 'Esa contraseña no cumple los requisitos: {message}',
+  errorInvalidParameter: 'Revisa lo que has escrito: {message}',
   errorTooManyRequests: 'Demasiados intentos. Espera un momento y vuelve a intentarlo.',
   errorNetwork: 'No se puede contactar con el servidor. Comprueba tu conexión y vuelve a intentarlo.',
   errorPasskeyCancelled: 'La solicitud de la llave de acceso se canceló o caducó.',
@@ -313,6 +317,7 @@ const fr: UIStrings = {
   errorExpiredCode: 'Ce code a expiré. Demandez-en un nouveau.',
   errorUsernameExists: "Ce nom d'utilisateur est déjà pris.",
   errorInvalidPassword: 'Ce mot de passe ne respecte pas les règles : {message}',
+  errorInvalidParameter: 'Vérifiez votre saisie : {message}',
   errorTooManyRequests: 'Trop de tentatives. Patientez un instant puis réessayez.',
   errorNetwork: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   errorPasskeyCancelled: "La demande de clé d'accès a été annulée ou a expiré.",
