@@ -19,12 +19,12 @@
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
 //                      listusers,getid,getidguest,verify,verifylib,wrongpassword,unknownuser,srpwrong,
 //                      srpunknown,passwordauth,srpstart,srpverifier,forgot,clientcredentials,hostedui,
-//                      rawgetuser,rawrefresh,rawgetid,rawverify,rawjwks,jwtverify,rawsrp (all twenty-eight; wrongpassword to
+//                      console,rawgetuser,rawrefresh,rawgetid,rawverify,rawjwks,jwtverify,rawsrp (all twenty-nine; wrongpassword to
 //                      srpunknown measure timing parity as separate scenarios, one request at a time;
 //                      passwordauth, srpstart, srpverifier and forgot are timing-parity pairs, each run as one scenario whose
 //                      two sides — a real user and a name no one has — alternate request by request)
 //   BENCH_LISTUSERS_POPULATION  users seeded (with `cognate users import`, not the API) in the pool
-//                      the listusers scenario reads (100000; the target is stated for 1000000)
+//                      the listusers and console scenarios read (100000; the ListUsers target is stated for 1000000)
 //   BENCH_EPHEMERALS   SRP client ephemerals (a, A) precomputed before the window (2048)
 //   BENCH_PROFILE      1: run the server under `node --cpu-prof` and print its hottest frames
 //   BENCH_DATABASE_URL or `--database-url <url>`: run the server on PostgreSQL instead of SQLite
@@ -132,6 +132,7 @@ const SCENARIOS = {
   forgot: { label: 'ForgotPassword', pair: true, concurrency: 1, what: 'ForgotPassword for a real user with a verified email (A: a code is sent) and for a name no one has (B: a simulated delivery), alternating; at most 20 per real user (the hourly cap)' },
   clientcredentials: { label: 'client_credentials token (POST /oauth2/token)', target: 1500, what: 'POST /oauth2/token grant_type=client_credentials with client_secret_basic and scope bench/read: one RS256 machine token per operation' },
   hostedui: { label: 'hosted-UI sign-in round trip', target: null, what: 'a new plain-HTTP "browser" (cookie jar, no rendering) per sign-in: GET /oauth2/authorize (code, PKCE S256) → GET /login → POST /login with the CSRF token and the password → the callback\'s code → POST /oauth2/token (authorization_code + code_verifier); one operation = the whole round trip' },
+  console: { label: 'console: user search + user page', target: null, prepare: true, what: 'the admin console, signed in with the admin key pair (a session cookie per load thread): GET the users page of the ListUsers pool searched by email ^= a random 3-character prefix (ListUsers, Limit 25, rendered), then GET the page of the first user it lists (AdminGetUser, groups, devices, auth events); one operation = both pages' },
   verifylib: { label: 'verifier checks, in-process library', target: null, what: 'cognate.identity.verifier.verify() in the load threads on requests SigV4-signed with built-in credentials', identity: true, signed: true },
 };
 // The raw load generator's scenarios (bench/raw.mjs): prebuilt HTTP requests sent by autocannon.
@@ -601,7 +602,7 @@ async function setUp() {
     let identity;
     if (settings.scenarios.some((s) => SCENARIOS[s].identity)) identity = await setUpIdentityPool(poolId, clientId, users);
     let listPoolId;
-    if (settings.scenarios.includes('listusers')) {
+    if (settings.scenarios.includes('listusers') || settings.scenarios.includes('console')) {
       listPoolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'bench-listusers' }))).UserPool.Id;
       log(`seeding ${listPoolId} with ${fmt(settings.listUsersPopulation)} users through \`cognate users import\``);
       await seedPool(listPoolId, settings.listUsersPopulation);
@@ -1261,7 +1262,7 @@ function report(results, context) {
     const s = SCENARIOS[r.name];
     const { target, verdict, cpuTarget, cpuVerdict } = verdicts(r);
     return [
-      r.name === 'listusers' ? `${s.label} (${fmt(settings.listUsersPopulation)} users)` : s.label,
+      r.name === 'listusers' || r.name === 'console' ? `${s.label} (${fmt(settings.listUsersPopulation)} users)` : s.label,
       fmt(r.opsPerSec),
       fmt(r.p50, 1),
       fmt(r.p99, 1),
@@ -1295,6 +1296,10 @@ function report(results, context) {
   if (settings.scenarios.includes('listusers')) {
     out.push(`ListUsers: a pool of ${fmt(settings.listUsersPopulation)} users seeded with \`cognate users import\` (random 10-character emails @example.com);`);
     out.push(`  each call filters email ^= a random 3-character prefix, Limit 60; the target is p99 <= 50 ms (stated for 1,000,000 users: BENCH_LISTUSERS_POPULATION=1000000).`);
+  }
+  if (settings.scenarios.includes('console')) {
+    out.push(`console: the same ${fmt(settings.listUsersPopulation)}-user pool; each operation is a users page searched by email ^= a random 3-character prefix and the page`);
+    out.push('  of the first user it lists, both rendered HTML over one keep-alive connection per virtual user; no target is stated (issue 17: "fast on 100,000-user pools").');
   }
   const parity = results.filter((r) => SCENARIOS[r.name].parity).map((r) => [r, results.find((o) => o.name === SCENARIOS[r.name].parity)]).filter(([, o]) => o);
   if (parity.length) {
@@ -1362,7 +1367,7 @@ async function main() {
     if (runs.length && settings.databaseUrl) log('  (the same PostgreSQL database again: a new pool, client and users are made in it)');
     await startServer(profileDir);
     log(`server ready at ${server.url}; creating a pool, a client and ${settings.users} users`);
-    const setup = await withTimeout(setUp(), 300_000 + (settings.scenarios.includes('listusers') ? 1_800_000 : 0), 'set-up');
+    const setup = await withTimeout(setUp(), 300_000 + (settings.scenarios.includes('listusers') || settings.scenarios.includes('console') ? 1_800_000 : 0), 'set-up');
     // By now every worker has started (set-up took some seconds).
     settings.serverProcesses = CPU_FROM_PROC ? processTreeSize(server.child.pid) : 1;
     log(`the server runs as ${processesText()}`);

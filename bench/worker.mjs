@@ -269,7 +269,32 @@ function firstForm(html) {
   return { action, fields };
 }
 
+/** The console session of this thread (its cookie jar), signed in with the admin key pair by prepare(). */
+let consoleJar;
+
+/** Signs in to the console as a browser would: the sign-in page, then its admin-key form posted with that form's CSRF token. */
+async function consoleSignIn() {
+  const jar = new Map();
+  const page = await browserRequest(jar, 'GET', '/console/sign-in');
+  const keyForm = [...page.text.matchAll(/<form\b[\s\S]*?<\/form>/g)].map((m) => firstForm(m[0])).find((f) => f?.fields.kind === 'key');
+  if (page.status !== 200 || !keyForm) throw new Error(`the console sign-in page answered ${page.status} without the admin-key form`);
+  const signedIn = await browserRequest(jar, 'POST', keyForm.action || '/console/sign-in', { form: { ...keyForm.fields, accessKeyId: cfg.admin.accessKeyId, secretAccessKey: cfg.admin.secretAccessKey } });
+  if (signedIn.status !== 303 && signedIn.status !== 302) throw new Error(`the console sign-in answered ${signedIn.status}: ${signedIn.text.slice(0, 300)}`);
+  return jar;
+}
+
 const scenarios = {
+  /** The console's users page searched by a random email prefix, then the page of the first user listed. */
+  async console() {
+    const prefix = randomPrefix();
+    const base = `/console/pools/${encodeURIComponent(cfg.listPoolId)}/users`;
+    const list = await browserRequest(consoleJar, 'GET', `${base}?${new URLSearchParams({ attr: 'email', op: '^=', value: prefix })}`);
+    if (list.status !== 200) throw fail(`the users page answered ${list.status}`);
+    const first = new RegExp(`href="(${base}/[^"]+)"`).exec(list.text)?.[1];
+    if (!first) return; // no one's email starts with this prefix: the search page alone
+    const user = await browserRequest(consoleJar, 'GET', unescapeHtml(first));
+    if (user.status !== 200 || !user.text.includes(prefix)) throw fail(`the user page answered ${user.status} without the searched address`);
+  },
   /**
    * The hosted UI's sign-in round trip, by a new browser each time (no session to reuse): authorize,
    * the login page, the password POST, the code at the callback, and the code exchange with PKCE.
@@ -557,6 +582,7 @@ async function prepare(msg) {
     for (let n = 0; n < msg.signed; n++) signed.push(await signedRequest(users[n % users.length], n));
     if (msg.scenario === 'verifylib') await openCognate();
   }
+  if (msg.scenario === 'console' && !consoleJar) consoleJar = await consoleSignIn();
   if (msg.scenario === 'jwtverify' && !jwtVerifier) {
     // A relying party's token verifier: the pool's JWKS fetched from the server once, then every
     // access token checked (RS256 signature, issuer, client, token use, expiry) in this thread.

@@ -55,7 +55,8 @@ describe('the cognate command', () => {
     server = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--port', String(port), '--print-outbox', 'false', ...flags], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     server.stdout!.on('data', (chunk) => (output += chunk));
-    for (let i = 0; i < 200 && !(/AWS_SECRET_ACCESS_KEY=\S+/.test(output) && /Cognate is listening/.test(output)); i++) await new Promise((r) => setTimeout(r, 100));
+    // Up to a minute: `tsx` compiles the server on start, slow on a loaded 2-core machine.
+    for (let i = 0; i < 600 && !(/AWS_SECRET_ACCESS_KEY=\S+/.test(output) && /Cognate is listening/.test(output)); i++) await new Promise((r) => setTimeout(r, 100));
     const accessKeyId = /AWS_ACCESS_KEY_ID=(\S+)/.exec(output)?.[1];
     const secretAccessKey = /AWS_SECRET_ACCESS_KEY=(\S+)/.exec(output)?.[1];
     assert.ok(accessKeyId && secretAccessKey, 'the first start prints the generated admin key pair');
