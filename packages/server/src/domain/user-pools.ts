@@ -6,7 +6,7 @@ import type { Executor, Store } from '../store/db.js';
 import * as poolStore from '../store/user-pools.js';
 import type { UserPoolRow } from '../store/user-pools.js';
 import { newUserPoolId } from './ids.js';
-import { TtlCache } from './cache.js';
+import { BoundedMap, TtlCache } from './cache.js';
 
 /** How long a node may serve pool and client settings changed on another node. */
 export const CONFIG_CACHE_MS = 2000;
@@ -369,6 +369,9 @@ function rowToPool(row: UserPoolRow): UserPool {
 export class UserPools {
   /** Pools are read on every request; see TtlCache for how changes spread. */
   private readonly cache = new TtlCache<UserPool | undefined>(CONFIG_CACHE_MS);
+  /** Recent user counts of large pools (countUsers), and the counts under way. */
+  private readonly largeCounts = new BoundedMap<string, { count: number; at: number }>(1_000);
+  private readonly counting = new Map<string, Promise<number>>();
 
   constructor(private readonly store: Store, private readonly region: string) {}
 
@@ -475,7 +478,27 @@ export class UserPools {
     return rows.length > limit ? { pools, next: pools[pools.length - 1]!.id } : { pools };
   }
 
+  /**
+   * DescribeUserPool's EstimatedNumberOfUsers. Exact below {@link EXACT_COUNT_BELOW} users; above
+   * that, a count at most {@link LARGE_COUNT_MS} old, shared by the requests of that minute (counting
+   * a million users' rows costs ~100 ms, and the console describes the pool on every page).
+   */
   async countUsers(id: string): Promise<number> {
-    return poolStore.countUsersOfPool(this.store.db, id);
+    const known = this.largeCounts.get(id);
+    if (known && performance.now() - known.at < LARGE_COUNT_MS) return known.count;
+    let counting = this.counting.get(id);
+    if (!counting) {
+      counting = poolStore.countUsersOfPool(this.store.db, id).finally(() => this.counting.delete(id));
+      this.counting.set(id, counting);
+    }
+    const count = await counting;
+    if (count >= EXACT_COUNT_BELOW) this.largeCounts.set(id, { count, at: performance.now() });
+    else this.largeCounts.delete(id);
+    return count;
   }
 }
+
+/** Pools with fewer users than this are counted at every DescribeUserPool. */
+export const EXACT_COUNT_BELOW = 10_000;
+/** How old the user count of a larger pool may be. */
+export const LARGE_COUNT_MS = 60_000;

@@ -11,6 +11,7 @@ import {
   DeleteUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
+  AdminCreateUserCommand,
   AdminGetUserCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
@@ -18,6 +19,8 @@ import {
   UpdateUserPoolCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { databaseKinds } from '../support/postgres.js';
+import { EXACT_COUNT_BELOW } from '../../src/domain/user-pools.js';
+import { importUsersFile } from '../../src/domain/user-import.js';
 import { failureWithStatus as failure, startTestServer, type TestServer } from '../support/server.js';
 
 for (const kind of databaseKinds) {
@@ -27,6 +30,22 @@ for (const kind of databaseKinds) {
       server = await startTestServer(kind);
     });
     after(() => server.stop());
+
+    it('EstimatedNumberOfUsers: exact for a small pool after every change; a pool of 10,000 or more is counted at most once a minute, not at every DescribeUserPool', async () => {
+      const estimate = async (id: string) => (await server.admin.send(new DescribeUserPoolCommand({ UserPoolId: id }))).UserPool!.EstimatedNumberOfUsers;
+      const small = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'small' }))).UserPool!.Id!;
+      for (const [i, expected] of [[1, 1], [2, 2]] as const) {
+        await server.admin.send(new AdminCreateUserCommand({ UserPoolId: small, Username: `s${i}`, MessageAction: 'SUPPRESS' }));
+        assert.equal(await estimate(small), expected);
+      }
+      const large = (await server.admin.send(new CreateUserPoolCommand({ PoolName: 'large' }))).UserPool!.Id!;
+      const lines = Array.from({ length: EXACT_COUNT_BELOW }, (_, i) => JSON.stringify({ username: `u${i}` })).join('\n');
+      assert.deepEqual(await importUsersFile(server.running.cognate, large, lines, 'jsonl'), { imported: EXACT_COUNT_BELOW });
+      assert.equal(await estimate(large), EXACT_COUNT_BELOW);
+      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: large, Username: 'one-more', MessageAction: 'SUPPRESS' }));
+      assert.equal(await estimate(large), EXACT_COUNT_BELOW, 'within the minute, the count already made');
+      assert.equal(await estimate(small), 2, 'the small pool is still exact');
+    });
 
     it('creates, describes, updates, lists and deletes a pool with Cognito-shaped IDs and defaults', async () => {
       const created = await server.admin.send(
