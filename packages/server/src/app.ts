@@ -39,7 +39,7 @@ export interface CreateOptions {
 
 export async function createCognate(config: Config, log: Logger, options: CreateOptions = {}): Promise<Cognate> {
   const clock = options.clock ?? systemClock;
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous, sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, sqliteSynchronous: config.sqliteSynchronous, sqliteBusyTimeoutMs: config.sqliteBusyTimeoutMs, sqliteMmapMb: config.sqliteMmapMb });
   try {
     const masterKey = loadMasterKey(config.masterKey, config.dataDir);
     const secrets = await loadServerSecrets(store, masterKey, clock.now());

@@ -44,6 +44,8 @@ export interface OpenOptions {
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   /** SQLite's busy_timeout: how long a statement waits for another process's lock (default 5000 ms). */
   sqliteBusyTimeoutMs?: number;
+  /** SQLite's mmap_size, in MiB (default 0: no memory map). */
+  sqliteMmapMb?: number;
   migrate?: boolean;
 }
 
@@ -224,11 +226,13 @@ export async function openStore(options: OpenOptions): Promise<Store> {
     sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`busy_timeout = ${Math.trunc(options.sqliteBusyTimeoutMs ?? 5000)}`);
-    // SQLite's default page cache is 2 MB; a directory of a million users is about a gigabyte, and
-    // every ListUsers page reads index and user pages scattered through it. 64 MiB of cache and
-    // memory-mapped reads keep the hot ones in memory.
+    // SQLite's default page cache is 2 MB; a directory of a million users is about 750 MB, and
+    // every ListUsers page reads index and user pages scattered through it. 64 MiB of cache keeps
+    // the hot ones in memory. A memory map (--sqlite-mmap-mb) saves ListUsers some CPU at a million
+    // users, but its pages count in each worker's resident memory (~270 MB more at 256 MiB), so it
+    // is off unless asked for (docs/configuration.md cites the runs).
     sqlite.pragma('cache_size = -65536');
-    sqlite.pragma('mmap_size = 268435456');
+    sqlite.pragma(`mmap_size = ${Math.trunc(options.sqliteMmapMb ?? 0) * 1024 * 1024}`);
     cachePreparedStatements(sqlite);
     db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   } else {
