@@ -3,8 +3,8 @@
  * whose SMS webhook posts to a local gateway and whose custom-auth triggers are the developer
  * guide's modules: email MFA set up at the first sign-in of a pool that requires MFA (the address
  * typed, then the code mailed there), a code by text message as the first factor (USER_AUTH
- * SMS_OTP), and a custom challenge after SRP (CUSTOM_AUTH: a wrong answer asked again, the right one
- * signs in; three wrong answers end the sign-in). Every screen passes axe-core.
+ * SMS_OTP), and a custom challenge after SRP (CUSTOM_AUTH: the question the app picks from the public
+ * parameters, a wrong answer asked again, the right one signs in; three wrong answers end the sign-in). Every screen passes axe-core.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,9 +138,13 @@ describe('drop-in challenge screens in Chromium', { skip: browserSkip }, () => {
       };
       h.page.on('request', record);
       try {
-        await signInWithPassword(config, 'cleo');
+        await open(h, config, { promptFrom: 'question' });
+        await field('username').fill('cleo');
+        await field('password').fill(PASSWORD);
+        await click('submit');
         await screen(h.page, 'customChallenge', SUITE);
         assert.equal(await h.page.locator('cognate-sign-in label[for="field-answer"]').textContent(), 'Answer');
+        assert.equal(await h.page.locator('cognate-sign-in form p.muted').textContent(), 'Favourite colour?', 'customChallengePrompt shows the public parameter it picks');
         await answer(h.page, 'red');
         await screen(h.page, 'customChallenge', SUITE);
         assert.equal(await field('answer').inputValue(), '', 'the new challenge starts with an empty answer');
@@ -150,6 +154,12 @@ describe('drop-in challenge screens in Chromium', { skip: browserSkip }, () => {
       } finally {
         h.page.off('request', record);
       }
+    });
+
+    it('without customChallengePrompt the screen shows the answer field alone', async () => {
+      await signInWithPassword(config, 'cole');
+      await screen(h.page, 'customChallenge', SUITE);
+      assert.equal(await h.page.locator('cognate-sign-in form p.muted').count(), 0);
     });
 
     it('three wrong answers end the sign-in: the alert says so, no tokens are issued, and the link goes back to the sign-in screen', async () => {

@@ -34,6 +34,8 @@ const APP = `<!doctype html>
 import { MobileClient } from '/client/index.js';
 import { showSignIn } from '/client/ui/index.js';
 window.open = async (config, options) => {
+  // Functions don't cross page.evaluate: \`promptFrom\` names the public challenge parameter to show.
+  if (options.promptFrom) options = { ...options, customChallengePrompt: (p) => p[options.promptFrom] };
   window.client = new MobileClient();
   await window.client.initialize(config);
   window.outcome = undefined;

@@ -233,14 +233,17 @@ export class SignInFlow {
         const factors = [...new Set((result.availableChallenges ?? []).map((f) => (f === 'PASSWORD_SRP' ? 'PASSWORD' : f)))] as AuthFactorType[];
         return this.#choose(this.t.selectChallengeTitle, factors, (f) => this.t[`factor${f as Exclude<AuthFactorType, 'PASSWORD_SRP'>}`], (f) => this.#selectFactor(f, result.availableChallenges ?? []));
       }
-      case 'customChallenge':
+      case 'customChallenge': {
+        const prompt = this.options.customChallengePrompt?.(params);
         return this.#show({
           id: 'customChallenge',
           title: this.t.customTitle,
+          ...(typeof prompt === 'string' && prompt ? { intro: [prompt] } : {}),
           fields: [{ name: 'answer', label: this.t.answer }],
           submit: { label: this.t.continue, run: async ({ answer }) => this.#next(await this.client.confirmSignIn(answer!)) },
           actions: [this.#backToSignIn()],
         });
+      }
       default:
         throw new UiError(format(this.t.errorOther, { message: result.signInState }));
     }

@@ -58,6 +58,12 @@ export interface SignInUIOptions {
   strings?: Partial<UIStrings>;
   /** Issuer shown by authenticator apps for a TOTP set up here; default `location.hostname`. */
   totpIssuer?: string;
+  /**
+   * The sentence above a custom challenge's answer field, made from the challenge's public
+   * parameters (what the CreateAuthChallenge trigger put in `publicChallengeParameters`, e.g.
+   * `(p) => p.question`). Shown as text. Default: none, only the field.
+   */
+  customChallengePrompt?: (parameters: Record<string, unknown>) => string | undefined;
 }
 
 /**
