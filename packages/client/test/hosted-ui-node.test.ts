@@ -178,12 +178,12 @@ describe('the hosted UI from Node (loopback listener, Chromium as the browser)',
 
   /** Starts a sign-in whose answer this test hands in itself (handleAuthResponse, as a React Native deep link does); resolves with the authorize URL. */
   const started = async (client: MobileClient): Promise<{ url: URL; outcome: Promise<unknown> }> => {
-    let url!: URL;
-    const outcome = client.signInWithHostedUI({ openUrl: (u) => void (url = new URL(u)) });
+    let opened!: (url: URL) => void;
+    const url = new Promise<URL>((resolve) => (opened = resolve));
+    const outcome = client.signInWithHostedUI({ openUrl: (u) => opened(new URL(u)) });
     outcome.catch(() => undefined);
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setTimeout(r, 20));
-    return { url, outcome };
+    // The listener is up and the authorize URL made once openUrl is called (later on a loaded machine).
+    return { url: await Promise.race([url, outcome.then(() => assert.fail('signInWithHostedUI settled before opening the URL'))]), outcome };
   };
 
   /** A code for `clientId` at `redirectUri`, with this PKCE verifier, from a signed-in browser (SSO). */
