@@ -17,16 +17,19 @@
  */
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import type { Cognate } from '../domain/cognate.js';
+import { recordAudit } from './audit.js';
 import { constantTimeEqual } from '../crypto/compare.js';
 import { matchTotp, newTotpSecret } from '../domain/totp.js';
 import { checkPasswordPolicy } from '../domain/passwords.js';
 import {
   clearConsoleAttempts,
   deleteConsoleSession,
+  deleteConsoleUserAndSessions,
   deleteExpiredConsoleSessions,
   findConsoleUser,
   insertConsoleSession,
   insertConsoleUser,
+  listConsoleUsers,
   reserveConsoleAttempt,
   spendConsoleTotpStep,
   touchConsoleSession,
@@ -127,6 +130,22 @@ const CONSOLE_USERNAME = /^[A-Za-z0-9._@-]{1,128}$/;
  * Creates a console user with `password` and a new TOTP secret (returned once, to be put in an
  * authenticator). Refuses a taken or malformed name and a password shorter than 12 characters.
  */
+/** The console users, by name (at most 1,000). */
+export function consoleUsers(cognate: Cognate): Promise<{ username: string; created_at: number }[]> {
+  return listConsoleUsers(cognate.store.db);
+}
+
+/**
+ * Removes a console user: their row and every session they have, in one transaction, so an open
+ * console tab of theirs is signed out at its next request; audited as `actor`'s. False when there
+ * is no such user.
+ */
+export async function deleteConsoleUser(cognate: Cognate, username: string, actor: string): Promise<boolean> {
+  const deleted = await cognate.store.transaction((trx) => deleteConsoleUserAndSessions(trx, username));
+  await recordAudit(cognate, { actor, action: 'DeleteConsoleUser', target: `console-users/${username.slice(0, 128)}`, outcome: deleted ? 'ok' : 'NotFound' });
+  return deleted;
+}
+
 export async function createConsoleUser(cognate: Cognate, username: string, password: string): Promise<NewConsoleUser> {
   if (!CONSOLE_USERNAME.test(username)) throw new Error('a console user name is 1 to 128 letters, digits and . _ @ -');
   checkPasswordPolicy(password, CONSOLE_PASSWORD_POLICY);

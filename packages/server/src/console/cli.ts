@@ -1,5 +1,7 @@
 /**
- * `cognate console-user create --username <name>`: makes a console user (console/auth.ts). The
+ * `cognate console-user create --username <name>`: makes a console user (console/auth.ts);
+ * `console-user list` names them; `console-user delete --username <name>` removes one and ends their
+ * sessions (audited, actor `cli`). The
  * password is read from standard input (one line; `--password-stdin` is implied when stdin is not
  * a terminal) or asked for without echo, never taken as a flag (flags end up in shell history and
  * process lists). The new TOTP secret is printed once, with its otpauth:// URI, for an
@@ -8,7 +10,7 @@
 import type { Command } from 'commander';
 import type { FlagValues } from '../config.js';
 import type { Cognate } from '../domain/cognate.js';
-import { createConsoleUser } from './auth.js';
+import { consoleUsers, createConsoleUser, deleteConsoleUser } from './auth.js';
 
 async function readPassword(): Promise<string> {
   const stdin = process.stdin;
@@ -44,7 +46,7 @@ async function readPassword(): Promise<string> {
   });
 }
 
-/** Registers `console-user create` on the program (cli.ts). */
+/** Registers `console-user create | list | delete` on the program (cli.ts). */
 export function registerConsoleUserCommand(
   program: Command,
   withConfigFlags: (cmd: Command) => Command,
@@ -58,6 +60,24 @@ export function registerConsoleUserCommand(
       await withCognate(flags, async (cognate) => {
         const created = await createConsoleUser(cognate, flags.username, password);
         process.stdout.write(`created console user ${created.username}\nTOTP secret: ${created.totpSecret}\n${created.otpauthUri}\n`);
+      });
+    });
+  withConfigFlags(group.command('list').description('list the console users (name and creation time)')).action(async (flags: FlagValues) => {
+    await withCognate(flags, async (cognate) => {
+      for (const user of await consoleUsers(cognate)) process.stdout.write(`${user.username}\t${new Date(user.created_at).toISOString()}\n`);
+    });
+  });
+  withConfigFlags(group.command('delete').description('delete a console user and end their sessions'))
+    .requiredOption('--username <name>', 'the console user name')
+    .action(async (flags: FlagValues & { username: string }) => {
+      await withCognate(flags, async (cognate) => {
+        const deleted = await deleteConsoleUser(cognate, flags.username, 'cli');
+        if (!deleted) {
+          process.stderr.write(`no console user named ${flags.username}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        process.stdout.write(`deleted console user ${flags.username}; their sessions are over\n`);
       });
     });
 }

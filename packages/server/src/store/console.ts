@@ -34,6 +34,13 @@ export async function spendConsoleTotpStep(db: Executor, username: string, step:
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Deletes a console user and every session they have (run in a transaction); false when there is no such user. */
+export async function deleteConsoleUserAndSessions(db: Executor, username: string): Promise<boolean> {
+  await db.deleteFrom('console_sessions').where('principal', '=', `user:${username}`).execute();
+  const result = await db.deleteFrom('console_users').where('username', '=', username).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
 export async function listConsoleUsers(db: Executor): Promise<{ username: string; created_at: number }[]> {
   const rows = await db.selectFrom('console_users').select(['username', 'created_at']).orderBy('username').limit(1000).execute();
   return rows.map((r) => ({ username: r.username, created_at: Number(r.created_at) }));

@@ -12,7 +12,7 @@ import { startTestServer, type TestServer } from '../../support/server.js';
 import { databaseKinds } from '../../support/postgres.js';
 import { totp } from '../../support/mfa.js';
 import { readAudit } from '../../../src/console/audit.js';
-import { ABSOLUTE_MS, IDLE_MS } from '../../../src/console/auth.js';
+import { ABSOLUTE_MS, IDLE_MS, consoleUsers, deleteConsoleUser } from '../../../src/console/auth.js';
 import { CONSOLE_PASSWORD, ConsoleClient, consoleUser, signedInClient } from './support.js';
 
 for (const kind of databaseKinds) {
@@ -148,6 +148,21 @@ for (const kind of databaseKinds) {
       assert.match(replay.text, /The name, password, code or key is not right/);
       server.clock.advance(30_000);
       assert.equal((await again.signInAsUser(user)).status, 303);
+    });
+
+    it('a deleted console user is signed out at once and cannot sign in again; the deletion is audited', async () => {
+      const user = await consoleUser(server, `gone-${kind}`);
+      const session = new ConsoleClient(server);
+      assert.equal((await session.signInAsUser(user)).status, 303);
+      assert.equal((await session.get('/console')).status, 200);
+      assert.equal(await deleteConsoleUser(server.running.cognate, user.username, 'cli'), true);
+      assert.deepEqual(await lastAudit().then((a) => [a!.actor, a!.action, a!.target, a!.outcome]), ['cli', 'DeleteConsoleUser', `console-users/${user.username}`, 'ok']);
+      assert.equal(await deleteConsoleUser(server.running.cognate, user.username, 'cli'), false, 'a second deletion finds no one');
+      assert.equal((await session.get('/console')).status, 303, 'the open session is over');
+      server.clock.advance(30_000);
+      const refused = await new ConsoleClient(server).signInAsUser(user);
+      assert.equal(refused.status, 400);
+      assert.ok(!(await consoleUsers(server.running.cognate)).some((u) => u.username === user.username));
     });
 
     it('unknown console user and wrong password get the same answer', async () => {
