@@ -130,22 +130,6 @@ const CONSOLE_USERNAME = /^[A-Za-z0-9._@-]{1,128}$/;
  * Creates a console user with `password` and a new TOTP secret (returned once, to be put in an
  * authenticator). Refuses a taken or malformed name and a password shorter than 12 characters.
  */
-/** The console users, by name (at most 1,000). */
-export function consoleUsers(cognate: Cognate): Promise<{ username: string; created_at: number }[]> {
-  return listConsoleUsers(cognate.store.db);
-}
-
-/**
- * Removes a console user: their row and every session they have, in one transaction, so an open
- * console tab of theirs is signed out at its next request; audited as `actor`'s. False when there
- * is no such user.
- */
-export async function deleteConsoleUser(cognate: Cognate, username: string, actor: string): Promise<boolean> {
-  const deleted = await cognate.store.transaction((trx) => deleteConsoleUserAndSessions(trx, username));
-  await recordAudit(cognate, { actor, action: 'DeleteConsoleUser', target: `console-users/${username.slice(0, 128)}`, outcome: deleted ? 'ok' : 'NotFound' });
-  return deleted;
-}
-
 export async function createConsoleUser(cognate: Cognate, username: string, password: string): Promise<NewConsoleUser> {
   if (!CONSOLE_USERNAME.test(username)) throw new Error('a console user name is 1 to 128 letters, digits and . _ @ -');
   checkPasswordPolicy(password, CONSOLE_PASSWORD_POLICY);
@@ -160,4 +144,20 @@ export async function createConsoleUser(cognate: Cognate, username: string, pass
   if (!(await insertConsoleUser(cognate.store.db, row))) throw new Error(`a console user named ${username} already exists`);
   const otpauthUri = `otpauth://totp/${encodeURIComponent(`Cognate console:${username}`)}?secret=${totpSecret}&issuer=${encodeURIComponent('Cognate console')}`;
   return { username, totpSecret, otpauthUri };
+}
+
+/** The console users, by name (at most 1,000). */
+export function consoleUsers(cognate: Cognate): Promise<{ username: string; created_at: number }[]> {
+  return listConsoleUsers(cognate.store.db);
+}
+
+/**
+ * Removes a console user: their row and every session they have, in one transaction, so an open
+ * console tab of theirs is signed out at its next request; audited as `actor`'s. False when there
+ * is no such user.
+ */
+export async function deleteConsoleUser(cognate: Cognate, username: string, actor: string): Promise<boolean> {
+  const deleted = await cognate.store.transaction((trx) => deleteConsoleUserAndSessions(trx, username));
+  await recordAudit(cognate, { actor, action: 'DeleteConsoleUser', target: `console-users/${username.slice(0, 128)}`, outcome: deleted ? 'ok' : 'NotFound' });
+  return deleted;
 }

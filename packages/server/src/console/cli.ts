@@ -1,11 +1,10 @@
 /**
- * `cognate console-user create --username <name>`: makes a console user (console/auth.ts);
- * `console-user list` names them; `console-user delete --username <name>` removes one and ends their
- * sessions (audited, actor `cli`). The
- * password is read from standard input (one line; `--password-stdin` is implied when stdin is not
- * a terminal) or asked for without echo, never taken as a flag (flags end up in shell history and
- * process lists). The new TOTP secret is printed once, with its otpauth:// URI, for an
- * authenticator app.
+ * `cognate console-user list` names the console users; `console-user delete --username <name>`
+ * removes one and ends their sessions (audited, actor `cli`); `console-user create --username
+ * <name>` makes one (console/auth.ts). Its password is read from standard input (one line;
+ * `--password-stdin` is implied when stdin is not a terminal) or asked for without echo, never
+ * taken as a flag (flags end up in shell history and process lists). The new TOTP secret is
+ * printed once, with its otpauth:// URI, for an authenticator app.
  */
 import type { Command } from 'commander';
 import type { FlagValues } from '../config.js';

@@ -5,28 +5,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { cognate, testEnv, type Failed } from './devflow-helpers.js';
-
-const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
-
-/** `cognate <args>` with `input` on standard input: exit code and output. */
-function withInput(args: string[], input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...testEnv() }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.once('error', reject);
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+import { cognate, type Failed } from './devflow-helpers.js';
 
 describe('cognate console-user', () => {
   let dataDir: string;
@@ -39,10 +21,10 @@ describe('cognate console-user', () => {
 
   it('create (password from stdin), list, delete (audited), and a second delete refused', async () => {
     const flags = ['--data-dir', dataDir];
-    const created = await withInput(['console-user', 'create', '--username', 'ops', ...flags], 'a long console password\n');
-    assert.equal(created.code, 0, created.stderr);
+    const created = await cognate(['console-user', 'create', '--username', 'ops', ...flags], {}, 'a long console password\n');
     assert.match(created.stdout, /^created console user ops\nTOTP secret: [A-Z2-7]{32,}\notpauth:\/\/totp\/Cognate%20console%3Aops\?secret=/);
-    assert.equal((await withInput(['console-user', 'create', '--username', 'ops', ...flags], 'a long console password\n')).code, 1, 'the name is taken');
+    const taken = (await cognate(['console-user', 'create', '--username', 'ops', ...flags], {}, 'a long console password\n').catch((e: Failed) => e)) as Failed;
+    assert.equal(taken.code, 1, 'the name is taken');
 
     assert.match((await cognate(['console-user', 'list', ...flags])).stdout, /^ops\t\d{4}-\d\d-\d\dT[\d:.]+Z\n$/);
     assert.equal((await cognate(['console-user', 'delete', '--username', 'ops', ...flags])).stdout, 'deleted console user ops; their sessions are over\n');

@@ -30,9 +30,11 @@ const MASTER_KEY = randomBytes(32).toString('base64');
 /** Environment variables of the test process that would change what the binary does. */
 const inherited = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COGNATE_') && k !== 'DATABASE_URL')) as Record<string, string>;
 
-/** Runs `cognate <args>`: stdout and stderr, or a rejection carrying them and the exit code. */
-export function cognate(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-  return run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...inherited(), ...testEnv(), ...env }, timeout: 240_000 });
+/** Runs `cognate <args>` (with `input` on standard input): stdout and stderr, or a rejection carrying them and the exit code. */
+export function cognate(args: string[], env: Record<string, string> = {}, input?: string): Promise<{ stdout: string; stderr: string }> {
+  const running = run(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...inherited(), ...testEnv(), ...env }, timeout: 240_000 });
+  if (input !== undefined) running.child.stdin?.end(input);
+  return running;
 }
 
 /** A failed `cognate` run, as execFile rejects it. */
