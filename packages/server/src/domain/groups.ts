@@ -166,7 +166,7 @@ export async function usersInGroup(cognate: Ports<'clock' | 'pools' | 'secrets' 
   const scope = ['ListUsersInGroup', pool.id, group.name];
   const after = input.NextToken !== undefined ? (openPageToken(cognate, scope, input.NextToken, ['string'])[0] as string) : undefined;
   const rows = await groupStore.memberRowsOfGroup(cognate.store.db, pool.id, group.name, limit, after);
-  const users = await hydrateUsers(cognate, rows.slice(0, limit));
+  const users = hydrateUsers(rows.slice(0, limit));
   return rows.length > limit ? { users, nextToken: sealPageToken(cognate, scope, [users[users.length - 1]!.sub]) } : { users };
 }
 

@@ -171,8 +171,8 @@ export function planFor(pool: UserPool, filter: UserFilter | undefined): Plan {
 }
 
 /** Users with their attributes (all, or only `names`; none for an empty list), in the given order. */
-export async function hydrateUsers(cognate: Ports<'store'>, rows: readonly UserRow[], names?: ReadonlySet<string>): Promise<User[]> {
-  return withAttributes(cognate.store.db, rows, names ? [...names].filter((n) => n !== 'sub') : undefined, cognate.store.dialect);
+export function hydrateUsers(rows: readonly UserRow[], names?: ReadonlySet<string>): User[] {
+  return withAttributes(rows, names ? [...names].filter((n) => n !== 'sub') : undefined);
 }
 
 /**
@@ -223,7 +223,7 @@ export async function listUsers(cognate: Ports<'clock' | 'pools' | 'secrets' | '
 
   const { rows, cursorOf } = await fetchUserPage(cognate.store.db, cognate.store.dialect, pool.id, plan, limit + 1, after);
   const page = rows.slice(0, limit);
-  const users = await hydrateUsers(cognate, page, names);
+  const users = hydrateUsers(page, names);
   const more = rows.length > limit;
   return { users, attributes: names, ...(more ? { paginationToken: sealPageToken(cognate, scope, cursorOf(page.length - 1)) } : {}) };
 }

@@ -9,6 +9,7 @@
 import { sql } from 'kysely';
 import type { Executor } from './db.js';
 import type { SignInAliasesTable, UserAttributesTable, UserImportJobsTable, UsersTable } from './schema.js';
+import { encodeAttributes } from './users.js';
 
 export type ImportJobRecord = UserImportJobsTable;
 /** A job's row without its CSV (which can be 100 MB): whether one was uploaded instead. */
@@ -183,7 +184,15 @@ export async function insertImportedUsers(
   db: Executor,
   rows: { users: readonly UsersTable[]; attributes: readonly UserAttributesTable[]; aliases: readonly SignInAliasesTable[] },
 ): Promise<void> {
-  if (rows.users.length > 0) await db.insertInto('users').values([...rows.users]).execute();
+  const pairs = new Map<string, Array<[string, string]>>();
+  for (const a of rows.attributes) {
+    const list = pairs.get(a.user_id);
+    if (list) list.push([a.name, a.value]);
+    else pairs.set(a.user_id, [[a.name, a.value]]);
+  }
+  // Each user row carries its copy of the attributes (schema.ts `attributes`), as the writes of store/users.ts keep it.
+  const users = rows.users.map((u) => ({ ...u, attributes: encodeAttributes(pairs.get(u.id) ?? []) }));
+  if (users.length > 0) await db.insertInto('users').values(users).execute();
   for (let j = 0; j < rows.attributes.length; j += ROWS_PER_INSERT) await db.insertInto('user_attributes').values(rows.attributes.slice(j, j + ROWS_PER_INSERT)).execute();
   for (let j = 0; j < rows.aliases.length; j += ROWS_PER_INSERT) await db.insertInto('sign_in_aliases').values(rows.aliases.slice(j, j + ROWS_PER_INSERT)).execute();
 }

@@ -89,22 +89,11 @@ export async function fetchUserPage(db: Executor, dialect: Dialect, poolId: stri
   return { rows, cursorOf: (i) => [found[i]!.search_key, found[i]!.id] };
 }
 
-/**
- * Users with their attributes (all, or only `names`; none for an empty list), in the rows' order.
- * On PostgreSQL the page's ids go as one array parameter (`= any($1)`), so the statement's text is
- * the same whatever the page's size: an `in` list of N placeholders was a new prepared statement
- * for each N on each connection, planned afresh (about 0.5 ms) its first five times.
- */
-export async function withAttributes(db: Executor, rows: readonly UserRow[], names?: readonly string[], dialect: Dialect = 'sqlite'): Promise<User[]> {
-  const attributes = new Map<string, Map<string, string>>(rows.map((r) => [r.id, new Map()]));
-  if (rows.length > 0 && (names === undefined || names.length > 0)) {
-    const ids = rows.map((r) => r.id);
-    let q = db
-      .selectFrom('user_attributes')
-      .select(['user_id', 'name', 'value'])
-      .where(dialect === 'postgres' ? sql<boolean>`user_id = any(${ids})` : sql<boolean>`user_id in (${sql.join(ids)})`);
-    if (names) q = q.where('name', 'in', names);
-    for (const a of await q.execute()) attributes.get(a.user_id)?.set(a.name, a.value);
-  }
-  return rows.map((row) => userFromRow(row, attributes.get(row.id)!));
+/** Users with their attributes (all, or only `names`; none for an empty list), from the rows' own copy. */
+export function withAttributes(rows: readonly UserRow[], names?: readonly string[]): User[] {
+  return rows.map((row) => {
+    const user = userFromRow(row);
+    if (names) for (const name of user.attributes.keys()) if (!names.includes(name)) user.attributes.delete(name);
+    return user;
+  });
 }

@@ -36,6 +36,7 @@ import m0027_console from './migrations/0027_console.js';
 import m0028_console_ops from './migrations/0028_console_ops.js';
 import m0030_sync from './migrations/0030_sync.js';
 import m0031_sync_extras from './migrations/0031_sync_extras.js';
+import m0032_inline_attributes from './migrations/0032_inline_attributes.js';
 
 /** Every migration by name (one file each in migrations/); Kysely runs them in name order. */
 const migrations: Record<string, Migration> = {
@@ -72,6 +73,7 @@ const migrations: Record<string, Migration> = {
   '0028_console_ops': m0028_console_ops,
   '0030_sync': m0030_sync,
   '0031_sync_extras': m0031_sync_extras,
+  '0032_inline_attributes': m0032_inline_attributes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -82,6 +84,12 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Runs the migrations up to and including `name` (tests of a migration against data written before it). */
+export async function migrateTo(db: Kysely<any>, name: string): Promise<void> {
+  const { error } = await new Migrator({ db, provider }).migrateTo(name);
+  if (error) throw error instanceof Error ? error : new Error(String(error));
 }
 
 export { sql };

@@ -75,6 +75,12 @@ export interface UsersTable {
    * password replaces it (domain/imported-passwords.ts).
    */
   imported_password_hash?: string | null;
+  /**
+   * The user's attributes as a JSON array of [name, value] pairs in name order: a copy of their
+   * user_attributes rows, rewritten in the transaction of every attribute write (store/users.ts),
+   * so a user reads as one row. '[]' when there are none.
+   */
+  attributes?: string;
 }
 
 export interface UserAttributesTable {

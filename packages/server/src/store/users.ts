@@ -9,7 +9,7 @@
  */
 import type { Executor } from './db.js';
 import { dialectOf, fixedStatement } from './compiled.js';
-import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { isUniqueViolation } from './constraints.js';
 import { revokeAllForUser } from './refresh-tokens.js';
 import type { Database } from './schema.js';
@@ -18,7 +18,7 @@ import type { User, UserStatus } from '../domain/users.js';
 export type UserRow = Database['users'];
 
 /** A user row and its attributes as the domain's User. */
-export function userFromRow(row: UserRow, attributes: Map<string, string>): User {
+export function userFromRow(row: UserRow, attributes: Map<string, string> = parseAttributes(row.attributes)): User {
   return {
     sub: row.id,
     poolId: row.pool_id,
@@ -36,65 +36,55 @@ export function userFromRow(row: UserRow, attributes: Map<string, string>): User
   };
 }
 
+/** The users row's copy of the attributes (schema.ts `attributes`): [name, value] pairs in name order. */
+export function parseAttributes(json: string | undefined): Map<string, string> {
+  return new Map(json === undefined ? [] : (JSON.parse(json) as Array<[string, string]>));
+}
+
+/** Attributes as the users row keeps them: the same text the databases' aggregate would give, up to spacing. */
+export function encodeAttributes(pairs: Iterable<readonly [string, string]>): string {
+  return JSON.stringify([...pairs].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reads
 
-/** A user's stored attributes (none for an ID that names no one: the same statement either way). */
-const attributesStatement = fixedStatement(1, (db, sub: string) => db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', sub));
+const attributesStatement = fixedStatement(1, (db, sub: string) => db.selectFrom('users').select('attributes').where('id', '=', sub));
 
+/** A user's attributes (none for an ID that names no one: the same statement either way). */
 export async function readAttributes(db: Executor, sub: string): Promise<Map<string, string>> {
   const { rows } = await attributesStatement(db, sub);
-  return new Map(rows.map((a) => [a.name, a.value]));
+  return parseAttributes(rows[0]?.attributes);
 }
 
-/**
- * The user's attributes as a JSON array of [name, value] pairs, read in the user's own statement: the
- * two hottest look-ups (by sub: every access token; by username: every sign-in) make one round trip,
- * not two. SQLite hands the array over as text, PostgreSQL as parsed JSON.
- */
-function attributesColumn(db: Executor, eb: ExpressionBuilder<Database, 'users'>): RawBuilder<unknown> {
-  const pairs = eb.selectFrom('user_attributes as a').whereRef('a.user_id', '=', 'users.id');
-  return dialectOf(db) === 'postgres'
-    ? sql`(${pairs.select(sql`coalesce(json_agg(json_build_array(a.name, a.value)), '[]'::json)`.as('j'))})`
-    : sql`(${pairs.select(sql`json_group_array(json_array(a.name, a.value))`.as('j'))})`;
-}
-
-/** Users, each with their attributes (`attribute_pairs`): the start of every user look-up statement. */
-const usersWithAttributes = (db: Executor) => db.selectFrom('users').selectAll().select((eb) => attributesColumn(db, eb).as('attribute_pairs'));
-
-type UserWithAttributes = UserRow & { attribute_pairs: unknown };
-
-function withAttributes(row: UserWithAttributes | undefined): User | undefined {
-  if (!row) return undefined;
-  const { attribute_pairs: pairs, ...user } = row;
-  const list = (typeof pairs === 'string' ? JSON.parse(pairs) : pairs) as Array<[string, string]>;
-  return userFromRow(user, new Map(list));
+function toUser(row: UserRow | undefined): User | undefined {
+  return row && userFromRow(row);
 }
 
 /** The user of a pool whose canonical username (domain/users.ts usernameKey) is `key`. */
 const userByKeyStatement = fixedStatement(2, (db, poolId: string, key: string) =>
-  usersWithAttributes(db).where('pool_id', '=', poolId).where('username_key', '=', key),
+  db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('username_key', '=', key),
 );
 
 export async function findUserByUsernameKey(db: Executor, poolId: string, key: string): Promise<User | undefined> {
-  return withAttributes((await userByKeyStatement(db, poolId, key)).rows[0]);
+  return toUser((await userByKeyStatement(db, poolId, key)).rows[0]);
 }
 
 const userBySubStatement = fixedStatement(2, (db, poolId: string, sub: string) =>
-  usersWithAttributes(db).where('pool_id', '=', poolId).where('id', '=', sub),
+  db.selectFrom('users').selectAll().where('pool_id', '=', poolId).where('id', '=', sub),
 );
 
 export async function findUserBySub(db: Executor, poolId: string, sub: string): Promise<User | undefined> {
-  return withAttributes((await userBySubStatement(db, poolId, sub)).rows[0]);
+  return toUser((await userBySubStatement(db, poolId, sub)).rows[0]);
 }
 
 /** The holder of a sign-in alias (store/aliases.ts keys), with their attributes. */
 const userByAliasStatement = fixedStatement(3, (db, poolId: string, name: string, valueKey: string) =>
-  usersWithAttributes(db).where('id', '=', (eb) => eb.selectFrom('sign_in_aliases as s').select('s.user_id').where('s.pool_id', '=', poolId).where('s.name', '=', name).where('s.value_key', '=', valueKey)),
+  db.selectFrom('users').selectAll().where('id', '=', (eb) => eb.selectFrom('sign_in_aliases as s').select('s.user_id').where('s.pool_id', '=', poolId).where('s.name', '=', name).where('s.value_key', '=', valueKey)),
 );
 
 export async function findUserByAlias(db: Executor, poolId: string, name: string, valueKey: string): Promise<User | undefined> {
-  return withAttributes((await userByAliasStatement(db, poolId, name, valueKey)).rows[0]);
+  return toUser((await userByAliasStatement(db, poolId, name, valueKey)).rows[0]);
 }
 
 /** A user's status and last change, for recomputing their aliases. */
@@ -166,25 +156,44 @@ export async function insertUser(db: Executor, user: NewUserRow): Promise<boolea
   }
 }
 
-/** Upserts attributes one by one (changed values replace, others stay). */
+/**
+ * Rewrites the users row's copy of the attributes from user_attributes (schema.ts `attributes`).
+ * Every attribute write below ends with it, in the writer's transaction, so the copy never
+ * disagrees with the rows a committed reader could see.
+ */
+const copyAttributesStatement = fixedStatement(1, (db, sub: string) =>
+  db
+    .updateTable('users')
+    .set({
+      attributes:
+        dialectOf(db) === 'postgres'
+          ? sql<string>`(select coalesce(json_agg(json_build_array(a.name, a.value) order by a.name collate "C")::text, '[]') from user_attributes a where a.user_id = users.id)`
+          : sql<string>`(select json_group_array(json_array(a.name, a.value) order by a.name) from user_attributes a where a.user_id = users.id)`,
+    })
+    .where('id', '=', sub),
+);
+
+/** Upserts attributes (changed values replace, others stay), in one statement. */
 export async function upsertAttributes(db: Executor, poolId: string, sub: string, attributes: ReadonlyMap<string, string>): Promise<void> {
-  for (const [name, value] of attributes) {
-    await db
-      .insertInto('user_attributes')
-      .values({ user_id: sub, pool_id: poolId, name, value })
-      .onConflict((oc) => oc.columns(['user_id', 'name']).doUpdateSet({ value }))
-      .execute();
-  }
+  if (attributes.size === 0) return;
+  await db
+    .insertInto('user_attributes')
+    .values([...attributes].map(([name, value]) => ({ user_id: sub, pool_id: poolId, name, value })))
+    .onConflict((oc) => oc.columns(['user_id', 'name']).doUpdateSet((eb) => ({ value: eb.ref('excluded.value') })))
+    .execute();
+  await copyAttributesStatement(db, sub);
 }
 
 export async function deleteAttributes(db: Executor, sub: string, names: readonly string[]): Promise<void> {
   if (names.length === 0) return;
   await db.deleteFrom('user_attributes').where('user_id', '=', sub).where('name', 'in', [...names]).execute();
+  await copyAttributesStatement(db, sub);
 }
 
 /** Marks a user's email or phone number unverified (`<attribute>_verified` = 'false', where the flag exists). */
 export async function unverifyAttribute(db: Executor, sub: string, attribute: string): Promise<void> {
-  await db.updateTable('user_attributes').set({ value: 'false' }).where('user_id', '=', sub).where('name', '=', `${attribute}_verified`).execute();
+  const result = await db.updateTable('user_attributes').set({ value: 'false' }).where('user_id', '=', sub).where('name', '=', `${attribute}_verified`).executeTakeFirst();
+  if (result.numUpdatedRows > 0n) await copyAttributesStatement(db, sub);
 }
 
 /** Records that the user changed (updated_at, UserLastModifiedDate). */

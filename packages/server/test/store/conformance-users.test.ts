@@ -17,6 +17,7 @@ import * as historyStore from '../../src/store/password-history.js';
 import * as listStore from '../../src/store/list-users.js';
 import * as recoveryStore from '../../src/store/recovery.js';
 import * as userStore from '../../src/store/users.js';
+import type { Executor } from '../../src/store/db.js';
 import { databaseKinds } from '../support/postgres.js';
 import { HOUR, countRows, newClient, newPool, newUser, type Env, type Kind, useEnv } from './harness.js';
 
@@ -89,6 +90,41 @@ for (const kind of databaseKinds) {
         await userStore.unverifyAttribute(env().db, sub, 'email');
         await userStore.unverifyAttribute(env().db, sub, 'phone_number');
         assert.deepEqual(Object.fromEntries(await userStore.readAttributes(env().db, sub)), { email: 'r@example.com', email_verified: 'false' });
+      });
+
+      it('the users row\'s copy of the attributes equals the attribute rows after every kind of write, in name order', async () => {
+        const pool = await newPool(env());
+        const [sub, holder] = [await insertRow(env(), pool, 'uma'), await insertRow(env(), pool, 'ulla')];
+        const rows = async (id: string, db: Executor = env().db) =>
+          (await db.selectFrom('user_attributes').select(['name', 'value']).where('user_id', '=', id).execute()).map((r) => [r.name, r.value]).sort(([a], [b]) => (a! < b! ? -1 : 1));
+        const same = async (id: string, why: string, db: Executor = env().db) => {
+          const copy = await db.selectFrom('users').select('attributes').where('id', '=', id).executeTakeFirstOrThrow();
+          assert.deepEqual(JSON.parse(copy.attributes!), await rows(id, db), why);
+          assert.deepEqual([...(await userStore.findUserBySub(db, pool.id, id))!.attributes], await rows(id, db), `${why}: as read`);
+        };
+        await same(sub, 'a new user');
+        await userStore.upsertAttributes(env().db, pool.id, sub, new Map([['name', 'Uma'], ['email', 'u@example.com'], ['email_verified', 'true'], ['custom:ü', 'x']]));
+        await same(sub, 'after an insert');
+        await userStore.upsertAttributes(env().db, pool.id, sub, new Map([['name', 'Uma B.'], ['locale', 'de']]));
+        await same(sub, 'after an update with an insert');
+        await userStore.deleteAttributes(env().db, sub, ['locale', 'custom:ü']);
+        await same(sub, 'after a delete');
+        await userStore.upsertAttributes(env().db, pool.id, holder, new Map([['email', 'u@example.com'], ['email_verified', 'true']]));
+        await env().cognate.store.transaction(async (trx) => {
+          await userStore.unverifyAttribute(trx, holder, 'email');
+          await same(holder, 'in the transaction that unverified it', trx);
+        });
+        await same(holder, 'after another user\'s address was unverified');
+        await same(sub, 'the other user is untouched');
+        await assert.rejects(
+          env().cognate.store.transaction(async (trx) => {
+            await userStore.upsertAttributes(trx, pool.id, sub, new Map([['name', 'rolled back']]));
+            throw new Error('abort');
+          }),
+          /abort/,
+        );
+        await same(sub, 'after a rolled-back write');
+        assert.equal((await userStore.findUserBySub(env().db, pool.id, sub))!.attributes.get('name'), 'Uma B.');
       });
 
       it('findAttributeHolder: another user with the value, verified only when asked, never the asker', async () => {
@@ -305,7 +341,7 @@ for (const kind of databaseKinds) {
           assert.ok(byEmail.rows.every((r) => r.pool_id === pool.id && r.pool_id !== other.id));
           const byName = await listStore.fetchUserPage(env().db, env().cognate.store.dialect, pool.id, { kind: 'column', column: 'username_key', match: { exact: 'lia' } }, 10, undefined);
           assert.deepEqual(byName.rows.map((r) => r.pool_id), [pool.id]);
-          const users = await listStore.withAttributes(env().db, all.rows, ['email']);
+          const users = listStore.withAttributes(all.rows, ['email']);
           assert.deepEqual(users.map((u) => [...u.attributes.keys()]), [['email'], ['email']]);
         }
       });

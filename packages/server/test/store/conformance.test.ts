@@ -26,7 +26,8 @@ import { Lockout } from '../../src/domain/lockout.js';
 import { Outbox } from '../../src/messaging/outbox.js';
 import { consoleTransport, TransportError, type MessageTransport } from '../../src/messaging/transports.js';
 import { openStore, type Store } from '../../src/store/db.js';
-import { migrateToLatest } from '../../src/store/migrations.js';
+import { migrateTo, migrateToLatest } from '../../src/store/migrations.js';
+import { readAttributes } from '../../src/store/users.js';
 import * as refreshTokenStore from '../../src/store/refresh-tokens.js';
 import { databaseKinds } from '../support/postgres.js';
 import {
@@ -77,6 +78,28 @@ for (const kind of databaseKinds) {
             assert.deepEqual(await migrateToLatest(again.db), []);
           } finally {
             await again.close();
+          }
+        } finally {
+          await place.dispose();
+        }
+      });
+
+      it('0032 copies each user\'s attributes into their row, in name order; a user without any gets []', async () => {
+        const place = await newPlace(kind);
+        try {
+          const store = await openStore({ databaseUrl: place.databaseUrl, dataDir: place.dataDir, migrate: false });
+          try {
+            await migrateTo(store.db, '0031_sync_extras');
+            const pool = await new UserPools(store, 'us-east-1').create({ PoolName: 'before-0032' }, T0);
+            const user = (id: string) => ({ id, pool_id: pool.id, username: id, username_key: id, status: 'CONFIRMED', enabled: 1, created_at: T0, updated_at: T0, failed_attempts: 0 });
+            await store.db.insertInto('users').values([user('with'), user('without')]).execute();
+            const attribute = (name: string, value: string) => ({ user_id: 'with', pool_id: pool.id, name, value });
+            await store.db.insertInto('user_attributes').values([attribute('name', 'Wanda "W" Ü'), attribute('email', 'w@example.com'), attribute('custom:tier', 'gold')]).execute();
+            assert.deepEqual(await migrateToLatest(store.db), ['0032_inline_attributes']);
+            assert.deepEqual([...(await readAttributes(store.db, 'with'))], [['custom:tier', 'gold'], ['email', 'w@example.com'], ['name', 'Wanda "W" Ü']]);
+            assert.deepEqual(await readAttributes(store.db, 'without'), new Map());
+          } finally {
+            await store.close();
           }
         } finally {
           await place.dispose();
