@@ -474,6 +474,7 @@ async function runJob(cognate: Ports<'clock' | 'log' | 'pools' | 'store'>, jobId
     }
     const allFailed = progress.imported === 0 && total > 0;
     await finish(cognate, jobId, lease, { status: allFailed ? 'Failed' : 'Succeeded', message: allFailed ? MESSAGES.allFailed : MESSAGES.succeeded, ...counts(), skipped: 0 });
+    if (progress.imported > 0) await jobStore.refreshPlannerStatistics(db);
     log.info({ ...counts() }, 'user import job finished');
   } catch (e) {
     if (e instanceof LostLease) {

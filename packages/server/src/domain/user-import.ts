@@ -26,7 +26,7 @@
  */
 import { CognitoError } from '../errors.js';
 import type { Executor } from '../store/db.js';
-import { heldAliasKeys, insertImportedUsers, takenUsernameKeys } from '../store/import-jobs.js';
+import { heldAliasKeys, insertImportedUsers, refreshPlannerStatistics, takenUsernameKeys } from '../store/import-jobs.js';
 import type { Cognate, Ports } from './cognate.js';
 import { aliasSettings, desiredAliases } from './aliases.js';
 import { newSub } from './ids.js';
@@ -514,6 +514,7 @@ export async function importUsersFile(cognate: Ports<'clock' | 'log' | 'pools' |
     if (isUniqueViolation(e)) throw new ImportFileError('another user took one of these usernames or sign-in aliases during the import; nothing was imported, run it again to see which');
     throw e;
   }
+  await refreshPlannerStatistics(cognate.store.db);
   cognate.log.info({ pool: pool.id, imported: users.length }, 'users imported');
   return { imported: users.length };
 }

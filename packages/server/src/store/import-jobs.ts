@@ -10,6 +10,7 @@ import { sql } from 'kysely';
 import type { Executor } from './db.js';
 import type { SignInAliasesTable, UserAttributesTable, UserImportJobsTable, UsersTable } from './schema.js';
 import { encodeAttributes } from './users.js';
+import { dialectOf } from './compiled.js';
 
 export type ImportJobRecord = UserImportJobsTable;
 /** A job's row without its CSV (which can be 100 MB): whether one was uploaded instead. */
@@ -196,3 +197,17 @@ export async function insertImportedUsers(
   for (let j = 0; j < rows.attributes.length; j += ROWS_PER_INSERT) await db.insertInto('user_attributes').values(rows.attributes.slice(j, j + ROWS_PER_INSERT)).execute();
   for (let j = 0; j < rows.aliases.length; j += ROWS_PER_INSERT) await db.insertInto('sign_in_aliases').values(rows.aliases.slice(j, j + ROWS_PER_INSERT)).execute();
 }
+
+/**
+ * After a large import on PostgreSQL: ANALYZE the tables it filled. The planner's statistics are
+ * otherwise those of the last automatic ANALYZE, which may have seen the tables before the import
+ * (autovacuum follows a committed import a minute or more later). Plans made meanwhile, and kept by
+ * each connection's prepared statements, can take a pool of a million users for one of a few rows:
+ * ListUsers at a million users timed out that way. ANALYZE samples (about 30,000 rows a table), so
+ * it costs about a second at any size, and it invalidates the cached plans. SQLite keeps no
+ * statistics (Cognate never runs ANALYZE there); its planner goes by the indexes alone.
+ */
+export async function refreshPlannerStatistics(db: Executor): Promise<void> {
+  if (dialectOf(db) === 'postgres') await sql`analyze users, user_attributes, sign_in_aliases`.execute(db);
+}
+
