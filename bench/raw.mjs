@@ -97,6 +97,32 @@ export const RAW_SCENARIOS = {
         }),
       ),
   },
+  rawlistusers: {
+    label: 'ListUsers, raw HTTP',
+    targetP99: 50,
+    listPool: true,
+    what: 'ListUsers, Filter email ^= "<random 3-char prefix>", Limit 60, signed (SigV4, the admin key, before the window): 1,000 prebuilt awsJson POSTs with different prefixes, sent by autocannon',
+    ops: async ({ url, listPoolId, admin, randomPrefix }) => {
+      const host = new URL(url).host;
+      const signer = new SignatureV4({ service: 'cognito-idp', region: 'us-east-1', credentials: admin, sha256: Sha256 });
+      return Promise.all(
+        Array.from({ length: 1000 }, async () => {
+          const prefix = randomPrefix();
+          const plain = awsJson(`${IDP}.ListUsers`, { UserPoolId: listPoolId, Filter: `email ^= "${prefix}"`, Limit: 60 });
+          const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: host, path: '/', query: {}, headers: { ...plain.headers, host }, body: plain.body }, { signingDate: new Date() });
+          return [
+            {
+              request: { ...plain, headers: signed.headers },
+              check: (status, json) =>
+                status === 200 && Array.isArray(json.Users) && json.Users.every((u) => (u.Attributes ?? []).find((a) => a.Name === 'email')?.Value.startsWith(prefix))
+                  ? undefined
+                  : `ListUsers answered ${status} ${JSON.stringify(json).slice(0, 200)}`,
+            },
+          ];
+        }),
+      );
+    },
+  },
   rawjwks: {
     label: 'JWKS, raw HTTP (GET /<pool>/.well-known/jwks.json)',
     target: null,

@@ -19,12 +19,12 @@
 //   BENCH_SCENARIOS    comma-separated subset of srp,password,refresh,getuser,admincreateuser,signup,
 //                      listusers,getid,getidguest,verify,verifylib,wrongpassword,unknownuser,srpwrong,
 //                      srpunknown,passwordauth,srpstart,srpverifier,forgot,clientcredentials,hostedui,
-//                      console,rawgetuser,rawrefresh,rawgetid,rawverify,rawjwks,jwtverify,rawsrp (all twenty-nine; wrongpassword to
+//                      console,rawgetuser,rawrefresh,rawgetid,rawverify,rawjwks,jwtverify,rawsrp,rawlistusers (all thirty; wrongpassword to
 //                      srpunknown measure timing parity as separate scenarios, one request at a time;
 //                      passwordauth, srpstart, srpverifier and forgot are timing-parity pairs, each run as one scenario whose
 //                      two sides — a real user and a name no one has — alternate request by request)
 //   BENCH_LISTUSERS_POPULATION  users seeded (with `cognate users import`, not the API) in the pool
-//                      the listusers and console scenarios read (100000; the ListUsers target is stated for 1000000)
+//                      the listusers, rawlistusers and console scenarios read (100000; the ListUsers target is stated for 1000000)
 //   BENCH_EPHEMERALS   SRP client ephemerals (a, A) precomputed before the window (2048)
 //   BENCH_PROFILE      1: run the server under `node --cpu-prof` and print its hottest frames
 //   BENCH_DATABASE_URL or `--database-url <url>`: run the server on PostgreSQL instead of SQLite
@@ -60,6 +60,7 @@
 //   rawgetuser  GetUser;  rawrefresh  InitiateAuth REFRESH_TOKEN_AUTH
 //   rawgetid    GetId + GetCredentialsForIdentity (a pair per operation)
 //   rawverify   POST /identity/verify (the credentials verifier);  rawjwks  GET /<pool>/.well-known/jwks.json
+//   rawlistusers  ListUsers on the seeded pool, 1,000 requests with random email prefixes, admin-signed
 //   rawsrp      USER_SRP_AUTH + PASSWORD_VERIFIER as raw awsJson POSTs from the load threads (not
 //               prebuilt: the claim answers the server's B)
 //   jwtverify   aws-jwt-verify checking access tokens in the load threads (JWKS fetched once): a relying
@@ -118,7 +119,7 @@ const SCENARIOS = {
   getuser: { label: 'GetUser', target: 5000, what: 'GetUser with an access token' },
   admincreateuser: { label: 'AdminCreateUser', target: null, what: 'AdminCreateUser, MessageAction SUPPRESS, unique usernames (admin-signed)' },
   signup: { label: 'SignUp', target: 80, what: 'SignUp with a unique username, a password and an email (auto-verified: a code is queued)' },
-  listusers: { label: 'ListUsers', targetP99: 50, what: 'ListUsers, Filter email ^= "<random 3-char prefix>", Limit 60 (admin-signed)' },
+  listusers: { label: 'ListUsers', targetP99: 50, listPool: true, what: 'ListUsers, Filter email ^= "<random 3-char prefix>", Limit 60 (admin-signed)' },
   getid: { label: 'GetId + GetCredentialsForIdentity (user pool login)', target: 2000, what: 'GetId then GetCredentialsForIdentity with a user pool ID token: one pair per operation', identity: true },
   getidguest: { label: 'GetId + GetCredentialsForIdentity (new guest)', target: 2000, what: 'GetId without logins (a new guest identity) then GetCredentialsForIdentity: one pair per operation', identity: true },
   verify: { label: 'verifier checks, HTTP (POST /identity/verify)', target: null, what: 'POST /identity/verify with a request SigV4-signed with built-in credentials (allowed by the role policy)', identity: true, signed: true },
@@ -132,11 +133,13 @@ const SCENARIOS = {
   forgot: { label: 'ForgotPassword', pair: true, concurrency: 1, what: 'ForgotPassword for a real user with a verified email (A: a code is sent) and for a name no one has (B: a simulated delivery), alternating; at most 20 per real user (the hourly cap)' },
   clientcredentials: { label: 'client_credentials token (POST /oauth2/token)', target: 1500, what: 'POST /oauth2/token grant_type=client_credentials with client_secret_basic and scope bench/read: one RS256 machine token per operation' },
   hostedui: { label: 'hosted-UI sign-in round trip', target: null, what: 'a new plain-HTTP "browser" (cookie jar, no rendering) per sign-in: GET /oauth2/authorize (code, PKCE S256) → GET /login → POST /login with the CSRF token and the password → the callback\'s code → POST /oauth2/token (authorization_code + code_verifier); one operation = the whole round trip' },
-  console: { label: 'console: user search + user page', target: null, prepare: true, what: 'the admin console, signed in with the admin key pair (a session cookie per load thread): GET the users page of the ListUsers pool searched by email ^= a random 3-character prefix (ListUsers, Limit 25, rendered), then GET the page of the first user it lists (AdminGetUser, groups, devices, auth events); one operation = both pages' },
+  console: { label: 'console: user search + user page', target: null, prepare: true, listPool: true, what: 'the admin console, signed in with the admin key pair (a session cookie per load thread): GET the users page of the ListUsers pool searched by email ^= a random 3-character prefix (ListUsers, Limit 25, rendered), then GET the page of the first user it lists (AdminGetUser, groups, devices, auth events); one operation = both pages' },
   verifylib: { label: 'verifier checks, in-process library', target: null, what: 'cognate.identity.verifier.verify() in the load threads on requests SigV4-signed with built-in credentials', identity: true, signed: true },
 };
 // The raw load generator's scenarios (bench/raw.mjs): prebuilt HTTP requests sent by autocannon.
 for (const [name, scenario] of Object.entries(RAW_SCENARIOS)) SCENARIOS[name] = { ...scenario, raw: true };
+/** Whether a chosen scenario reads the seeded ListUsers pool. */
+const needsListPool = () => settings.scenarios.some((name) => SCENARIOS[name]?.listPool);
 // SRP's second step answers the server's B and salt, so it can't be prebuilt: the load threads send
 // both calls as raw awsJson POSTs (no SDK), on BENCH_WORKERS threads (bench/worker.mjs).
 // The token verifier of a relying party: aws-jwt-verify in the load threads (JWKS fetched once).
@@ -616,7 +619,7 @@ async function setUp() {
     let identity;
     if (settings.scenarios.some((s) => SCENARIOS[s].identity)) identity = await setUpIdentityPool(poolId, clientId, users);
     let listPoolId;
-    if (settings.scenarios.includes('listusers') || settings.scenarios.includes('console')) {
+    if (needsListPool()) {
       listPoolId = (await admin.send(new CreateUserPoolCommand({ PoolName: 'bench-listusers' }))).UserPool.Id;
       log(`seeding ${listPoolId} with ${fmt(settings.listUsersPopulation)} users through \`cognate users import\``);
       await seedPool(listPoolId, settings.listUsersPopulation);
@@ -756,7 +759,7 @@ function windowSampler() {
 async function runRawScenario(name) {
   await freshenTokens(currentSetup);
   const t = performance.now();
-  const prepared = await prepareRaw(name, { url: server.url, ...currentSetup });
+  const prepared = await prepareRaw(name, { url: server.url, ...currentSetup, admin: ADMIN, randomPrefix: () => randomWord(3) });
   log(`built ${prepared.requests.length} raw requests and checked each one's answer in ${((performance.now() - t) / 1000).toFixed(1)} s`);
   await waitForQuietMachine();
   const r = await runRaw({ url: server.url, prepared, connections: settings.concurrency, pipelining: settings.pipelining, seconds: settings.seconds, warmup: settings.warmup, timeoutSeconds: REQUEST_TIMEOUT_MS / 1000, sample: windowSampler() });
@@ -1042,7 +1045,7 @@ async function markdownReport(runs, startedAt, peer) {
     out.push(...markdownTables(run.results));
   }
   if (settings.databaseUrl) out.push('- On PostgreSQL, "other processes" includes the database server.');
-  if (settings.databaseUrl && (settings.scenarios.includes('listusers') || settings.scenarios.includes('console'))) out.push('- The imported pool was VACUUMed (ANALYZE) before the windows, as after any bulk load.');
+  if (settings.databaseUrl && needsListPool()) out.push('- The imported pool was VACUUMed (ANALYZE) before the windows, as after any bulk load.');
   if (runs.length > 1) {
     const first = runs[0];
     const last = runs.at(-1);
@@ -1277,7 +1280,7 @@ function report(results, context) {
     const s = SCENARIOS[r.name];
     const { target, verdict, cpuTarget, cpuVerdict } = verdicts(r);
     return [
-      r.name === 'listusers' || r.name === 'console' ? `${s.label} (${fmt(settings.listUsersPopulation)} users)` : s.label,
+      SCENARIOS[r.name]?.listPool ? `${s.label} (${fmt(settings.listUsersPopulation)} users)` : s.label,
       fmt(r.opsPerSec),
       fmt(r.p50, 1),
       fmt(r.p99, 1),
@@ -1308,7 +1311,7 @@ function report(results, context) {
   const inHashes = argon2Ratios(results);
   if (inHashes) out.push(inHashes);
   if (settings.scenarios.includes('admincreateuser')) out.push('AdminCreateUser: no target is stated; reported only.');
-  if (settings.scenarios.includes('listusers')) {
+  if (settings.scenarios.includes('listusers') || settings.scenarios.includes('rawlistusers')) {
     out.push(`ListUsers: a pool of ${fmt(settings.listUsersPopulation)} users seeded with \`cognate users import\` (random 10-character emails @example.com);`);
     out.push(`  each call filters email ^= a random 3-character prefix, Limit 60; the target is p99 <= 50 ms (stated for 1,000,000 users: BENCH_LISTUSERS_POPULATION=1000000).`);
     if (settings.databaseUrl) out.push('  On PostgreSQL the bench runs VACUUM (ANALYZE) on the imported tables before measuring, as after any bulk load.');
@@ -1383,7 +1386,7 @@ async function main() {
     if (runs.length && settings.databaseUrl) log('  (the same PostgreSQL database again: a new pool, client and users are made in it)');
     await startServer(profileDir);
     log(`server ready at ${server.url}; creating a pool, a client and ${settings.users} users`);
-    const setup = await withTimeout(setUp(), 300_000 + (settings.scenarios.includes('listusers') || settings.scenarios.includes('console') ? 1_800_000 : 0), 'set-up');
+    const setup = await withTimeout(setUp(), 300_000 + (needsListPool() ? 1_800_000 : 0), 'set-up');
     // By now every worker has started (set-up took some seconds).
     settings.serverProcesses = CPU_FROM_PROC ? processTreeSize(server.child.pid) : 1;
     log(`the server runs as ${processesText()}`);

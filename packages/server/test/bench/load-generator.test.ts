@@ -19,7 +19,7 @@ import {
   CreateUserPoolCommand,
   InitiateAuthCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { startTestServer, type TestServer } from '../support/server.js';
+import { ADMIN, startTestServer, type TestServer } from '../support/server.js';
 
 // The bench is plain JavaScript outside the packages: loaded by URL, untyped.
 const bench = (file: string): Promise<any> => import(new URL(`../../../../bench/${file}`, import.meta.url).href);
@@ -64,6 +64,26 @@ describe('the bench: raw load generator, process-tree CPU, the cognito-local pee
       assert.ok(r.latencies[0] > 0 && r.latencies[0] <= r.latencies[r.latencies.length - 1], `${name}: latencies sorted and positive`);
       assert.equal(samples, 2, 'CPU sampled once before and once after the measured run');
     }
+  });
+
+  it('the prebuilt ListUsers requests are signed with the admin key and each checked for its prefix; signed with a wrong key, the scenario stops before its window', async () => {
+    const raw = await bench('raw.mjs');
+    for (const email of ['aa1@example.com', 'ab2@example.com', 'ba3@example.com']) {
+      await server.admin.send(new AdminCreateUserCommand({ UserPoolId: ctx.poolId, Username: email.slice(0, 3), MessageAction: 'SUPPRESS', UserAttributes: [{ Name: 'email', Value: email }] }));
+    }
+    const prefixes = ['a', 'ab', 'ba', 'zz'];
+    let n = 0;
+    const listCtx = { ...ctx, listPoolId: ctx.poolId, admin: ADMIN, randomPrefix: () => prefixes[n++ % prefixes.length] };
+    const prepared = await raw.prepareRaw('rawlistusers', listCtx);
+    assert.equal(prepared.requests.length, 1000);
+    assert.ok(prepared.requests.every((r: { headers: Record<string, string> }) => /^AWS4-HMAC-SHA256 Credential=AKIACOGNATETESTADMIN\//.test(r.headers.authorization ?? '')));
+    const r = await raw.runRaw({ url: server.url, prepared, connections: 2, pipelining: 1, seconds: 1, warmup: 0, timeoutSeconds: 10, sample: async () => ({}) });
+    assert.equal(r.errorCount, 0, JSON.stringify(r.errors));
+    assert.ok(r.ok > 0);
+    await assert.rejects(
+      raw.prepareRaw('rawlistusers', { ...listCtx, admin: { ...ADMIN, secretAccessKey: `${ADMIN.secretAccessKey}x` } }),
+      /wrong answer before the window: ListUsers answered 403 {"__type":"InvalidSignatureException"/,
+    );
   });
 
   it('a prebuilt request that gets a wrong answer stops the scenario before its window, and non-2xx answers are errors, not operations', async () => {
