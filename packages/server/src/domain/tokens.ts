@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { CognitoError, errors } from '../errors.js';
 import type { Store } from '../store/db.js';
 import * as refreshTokenStore from '../store/refresh-tokens.js';
+import * as userStore from '../store/users.js';
 import type { Insertable } from 'kysely';
 import type { RefreshTokensTable } from '../store/schema.js';
 import { issuerFor, type Config } from '../config.js';
@@ -413,10 +414,12 @@ export class Tokens {
     const claims = result.payload;
     const originJti = claims.origin_jti;
     if (typeof originJti !== 'string' || typeof claims.sub !== 'string') throw invalid();
-    const session = await refreshTokenStore.find(this.store.db, originJti);
-    if (session ? session.revoked_at !== null || session.user_id !== claims.sub : !allowUnstoredFamily) throw errors.notAuthorized('Access Token has been revoked');
-    const user = await this.users.findBySub(poolId, claims.sub);
-    if (!user) throw errors.notAuthorized('Access Token has been revoked');
+    // The user and the token's refresh family, read together: a user who is gone, a family that is
+    // revoked or another user's, or none where one must be stored, all mean a revoked token.
+    const found = await userStore.findUserWithFamily(this.store.db, poolId, claims.sub, originJti);
+    const family = found?.family;
+    if (!found || (family ? family.revokedAt !== null || family.userId !== claims.sub : !allowUnstoredFamily)) throw errors.notAuthorized('Access Token has been revoked');
+    const user = found.user;
     if (!user.enabled) throw errors.notAuthorized('User is disabled.');
     return { claims, pool, user, originJti };
   }

@@ -78,6 +78,33 @@ export async function findUserBySub(db: Executor, poolId: string, sub: string): 
   return toUser((await userBySubStatement(db, poolId, sub)).rows[0]);
 }
 
+/**
+ * An access token's user and the refresh family it came from (by `origin_jti`, in whatever pool),
+ * in one statement: every call with an access token reads both. Undefined when the pool has no
+ * such user; `family` is undefined when no family has that ID.
+ */
+const userWithFamilyStatement = fixedStatement(3, (db, familyId: string, poolId: string, sub: string) =>
+  db
+    .selectFrom('users')
+    .leftJoin('refresh_tokens as f', (join) => join.on('f.id', '=', familyId))
+    .selectAll('users')
+    .select(['f.id as family_id', 'f.user_id as family_user_id', 'f.revoked_at as family_revoked_at'])
+    .where('users.pool_id', '=', poolId)
+    .where('users.id', '=', sub),
+);
+
+export async function findUserWithFamily(
+  db: Executor,
+  poolId: string,
+  sub: string,
+  familyId: string,
+): Promise<{ user: User; family: { userId: string; revokedAt: number | null } | undefined } | undefined> {
+  const row = (await userWithFamilyStatement(db, familyId, poolId, sub)).rows[0];
+  if (!row) return undefined;
+  const { family_id: id, family_user_id: userId, family_revoked_at: revokedAt, ...user } = row;
+  return { user: userFromRow(user), family: id === null ? undefined : { userId: userId!, revokedAt: revokedAt === null ? null : Number(revokedAt) } };
+}
+
 /** The holder of a sign-in alias (store/aliases.ts keys), with their attributes. */
 const userByAliasStatement = fixedStatement(3, (db, poolId: string, name: string, valueKey: string) =>
   db.selectFrom('users').selectAll().where('id', '=', (eb) => eb.selectFrom('sign_in_aliases as s').select('s.user_id').where('s.pool_id', '=', poolId).where('s.name', '=', name).where('s.value_key', '=', valueKey)),

@@ -170,6 +170,26 @@ for (const kind of databaseKinds) {
         assert.deepEqual(row, { password_hash: 'h9', failed_attempts: 0, locked_until: null });
       });
 
+      it('findUserWithFamily: the user and the family by its ID in one read; another user\'s family shows as theirs; no user, nothing', async () => {
+        const pool = await newPool(env());
+        const client = await newClient(env(), pool);
+        const [xia, yul] = [await newUser(env(), pool, 'xia', { name: 'Xia' }), await newUser(env(), pool, 'yul')];
+        const familyOf = async (user: typeof xia) => {
+          await env().cognate.tokens.issue({ pool, client, user });
+          return (await env().db.selectFrom('refresh_tokens').select('id').where('user_id', '=', user.sub).executeTakeFirstOrThrow()).id;
+        };
+        const [xiaFamily, yulFamily] = [await familyOf(xia), await familyOf(yul)];
+        const found = await userStore.findUserWithFamily(env().db, pool.id, xia.sub, xiaFamily);
+        assert.deepEqual(found?.user, await userStore.findUserBySub(env().db, pool.id, xia.sub));
+        assert.deepEqual(found?.family, { userId: xia.sub, revokedAt: null });
+        assert.deepEqual((await userStore.findUserWithFamily(env().db, pool.id, xia.sub, yulFamily))?.family, { userId: yul.sub, revokedAt: null });
+        assert.equal((await userStore.findUserWithFamily(env().db, pool.id, xia.sub, newSub()))?.family, undefined);
+        assert.equal(await userStore.findUserWithFamily(env().db, pool.id, newSub(), xiaFamily), undefined);
+        assert.equal(await userStore.findUserWithFamily(env().db, (await newPool(env())).id, xia.sub, xiaFamily), undefined, 'another pool has no such user');
+        await env().db.updateTable('refresh_tokens').set({ revoked_at: 1234 }).where('id', '=', xiaFamily).execute();
+        assert.deepEqual((await userStore.findUserWithFamily(env().db, pool.id, xia.sub, xiaFamily))?.family, { userId: xia.sub, revokedAt: 1234 });
+      });
+
       it('enableUser, disableUser (revoking the user\'s refresh tokens, no one else\'s), temporary password expiry', async () => {
         const pool = await newPool(env());
         const client = await newClient(env(), pool);
