@@ -154,6 +154,8 @@ describe('hosted UI in Chromium over TLS', { skip: browserSkip }, () => {
   it('new password page: keyboard only through both fields', async () => {
     const { page } = await freshPage();
     await page.goto(`${server.url}/oauth2/authorize?${authorizeQuery(app).query}`);
+    // Typing before the page's autofocus lands loses keys (it did once, on a loaded machine).
+    assert.equal(await focusedId(page, 'f-username'), 'f-username');
     await page.keyboard.type('newbie');
     await page.keyboard.press('Tab');
     await page.keyboard.type(PASSWORD);
