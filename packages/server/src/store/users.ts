@@ -17,8 +17,8 @@ import type { User, UserStatus } from '../domain/users.js';
 
 export type UserRow = Database['users'];
 
-/** A user row and its attributes as the domain's User. */
-export function userFromRow(row: UserRow, attributes: Map<string, string> = parseAttributes(row.attributes)): User {
+/** A user row, with its copy of the attributes, as the domain's User. */
+export function userFromRow(row: UserRow): User {
   return {
     sub: row.id,
     poolId: row.pool_id,
@@ -30,7 +30,7 @@ export function userFromRow(row: UserRow, attributes: Map<string, string> = pars
     srpVerifierSealed: row.srp_verifier_sealed,
     importedPasswordHash: row.imported_password_hash ?? null,
     lockedUntil: row.locked_until === null ? null : Number(row.locked_until),
-    attributes,
+    attributes: parseAttributes(row.attributes),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
